@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# zab: ZooKeeper atomic broadcast in the Linux kernel.
+#
+#   make            zab.ko and the userspace tools
+#   make deps       install the Debian packages needed to build and test
+#   make check      all tests: userspace unit tests and VM selftests
+#   make install    install zab.ko (modules_install) and the tools
+#
+# KDIR selects the kernel build tree (default: the running kernel's, else the
+# newest installed linux-headers).
+
+ifneq ($(KERNELRELEASE),)
+include $(src)/Kbuild
+else
+
+ZAB_VERSION ?= 0.1.0
+export ZAB_VERSION
+
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+PREFIX ?= /usr/local
+
+.PHONY: all module userspace deps check unit selftests clean install \
+	install-module install-userspace dkms
+
+all: module userspace
+
+module:
+	@test -n "$(KDIR)" || { echo "make: no kernel build tree; run 'make deps' or set KDIR" >&2; exit 2; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) ZAB_VERSION=$(ZAB_VERSION) modules
+
+userspace:
+	$(MAKE) -C userspace
+
+deps:
+	scripts/deps.sh
+
+# The one test command: unit tests, then the VM selftests; ends with the
+# summary line "N passed, N failed[, N skipped]".
+check: all
+	$(MAKE) -C tests/selftests
+	tests/run-all.sh
+
+unit:
+	$(MAKE) -C userspace check
+
+selftests: all
+	$(MAKE) -C tests/selftests
+	tests/vm/run.sh -- tests/selftests/run.sh
+
+install: install-module install-userspace
+
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(notdir $(patsubst %/build,%,$(realpath $(KDIR))))
+
+install-userspace: userspace
+	$(MAKE) -C userspace install PREFIX=$(PREFIX)
+
+dkms:
+	scripts/dkms-install.sh $(ZAB_VERSION)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	$(MAKE) -C tests/selftests clean
+
+endif

@@ -1,0 +1,730 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The broadcast phase of ZAB: roles, the write path, the commit point,
+ * heartbeats and failure handling.
+ *
+ * A leader assigns zxids under log_mutex, appends to its log and kicks every
+ * follower's transmit work; followers log each proposal and acknowledge it
+ * cumulatively; the commit point is the highest zxid a quorum has logged
+ * (the leader counts itself). Role changes (LEAD, FOLLOW, STOP, a failed
+ * peer) happen under zi->lock and bump zi->gen, which tells a waiting writer
+ * that this member no longer knows what becomes of its record.
+ *
+ * Locks nest: zi->lock, then a peer socket's lock, then zi->log_mutex, then
+ * a peer's req_lock. Nothing sends on a socket while holding log_mutex.
+ */
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "kmod/broadcast.h"
+#include "kmod/instance.h"
+#include "kmod/log.h"
+#include "kmod/netlink.h"
+#include "kmod/peer.h"
+#include "kmod/quorum.h"
+#include "kmod/txn.h"
+
+/**
+ * struct zab_fwd - a write forwarded to the leader, waiting on a follower
+ * @node: entry in zi->requests, under log_mutex
+ * @id: request id, unique in the instance
+ * @gen: zi->gen when it was sent
+ * @zxid: the zxid the leader gave it, 0 until its proposal arrives
+ */
+struct zab_fwd {
+	struct list_head node;
+	u64 id;
+	u64 gen;
+	u64 zxid;
+};
+
+static void kick_all(struct zab_instance *zi)
+{
+	struct zab_peer *peer;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(peer, &zi->peers, node)
+		zab_peer_kick(peer);
+	rcu_read_unlock();
+}
+
+/* As leader, with log_mutex held: move the commit point to what a quorum has. */
+static void leader_commit(struct zab_instance *zi)
+{
+	u64 acked[ZAB_MEMBERS_MAX - 1];
+	struct zab_peer *peer;
+	unsigned int n = 0;
+	u64 point;
+
+	lockdep_assert_held(&zi->log_mutex);
+	rcu_read_lock();
+	list_for_each_entry_rcu(peer, &zi->peers, node)
+		if (!atomic_read(&peer->down) && n < ARRAY_SIZE(acked))
+			acked[n++] = peer->acked;
+	rcu_read_unlock();
+	point = zab_quorum_point(zi->last_zxid, acked, n, zi->members);
+	if (point > zi->commit_zxid) {
+		zab_log_commit(zi, point);
+		kick_all(zi);
+	}
+}
+
+/* As leader: give @txn the next zxid and propose it. Takes over @txn. */
+static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
+			  u64 *gen)
+{
+	int err;
+
+	mutex_lock(&zi->log_mutex);
+	if (zi->state != ZAB_STATE_LEADING) {
+		err = -ENOTCONN;
+	} else if (zi->counter == U32_MAX) {
+		err = -EOVERFLOW;	/* epoch exhausted: a new election */
+	} else {
+		txn->zxid = ZAB_ZXID(zi->epoch, zi->counter + 1);
+		err = zab_log_append(zi, txn);
+		if (!err) {
+			zi->counter++;
+			*gen = zi->gen;
+			zab_stat_add(zi, ZAB_STAT_PROPOSALS, 1);
+			leader_commit(zi);	/* an ensemble of one */
+		}
+	}
+	mutex_unlock(&zi->log_mutex);
+	if (err) {
+		zab_txn_put(txn);
+		return err;
+	}
+	kick_all(zi);
+	return 0;
+}
+
+/* As follower: send @txn to the leader as a REQUEST. Takes over @txn. */
+static int follower_forward(struct zab_instance *zi, struct zab_txn *txn,
+			    struct zab_fwd *req)
+{
+	struct zab_peer *leader;
+	int err = 0;
+
+	mutex_lock(&zi->log_mutex);
+	rcu_read_lock();
+	leader = list_first_or_null_rcu(&zi->peers, struct zab_peer, node);
+	if (zi->state != ZAB_STATE_FOLLOWING || !leader) {
+		err = -ENOTCONN;
+	} else {
+		req->id = ++zi->next_req;
+		req->gen = zi->gen;
+		req->zxid = 0;
+		list_add_tail(&req->node, &zi->requests);
+		txn->req_id = req->id;
+		spin_lock_bh(&leader->req_lock);
+		list_add_tail(&txn->qnode, &leader->requests);
+		spin_unlock_bh(&leader->req_lock);
+		zab_peer_kick(leader);
+	}
+	rcu_read_unlock();
+	mutex_unlock(&zi->log_mutex);
+	if (err)
+		zab_txn_put(txn);
+	return err;
+}
+
+/*
+ * Has the record @zxid committed in generation @gen? The commit point is read
+ * before the generation, and both change under log_mutex, so a yes is never
+ * about a record a role change discarded.
+ */
+static bool committed_in(struct zab_instance *zi, u64 zxid, u64 gen)
+{
+	bool done = zxid && smp_load_acquire(&zi->commit_zxid) >= zxid;
+
+	smp_rmb();
+	return done && READ_ONCE(zi->gen) == gen;
+}
+
+static int wait_commit(struct zab_instance *zi, u64 *zxid, u64 gen)
+{
+	int err;
+
+	err = wait_event_interruptible(zi->wq,
+				       committed_in(zi, READ_ONCE(*zxid), gen) ||
+				       READ_ONCE(zi->gen) != gen ||
+				       READ_ONCE(zi->dead));
+	if (committed_in(zi, READ_ONCE(*zxid), gen))
+		return 0;
+	if (err)
+		return err;
+	return READ_ONCE(zi->dead) ? -ESHUTDOWN : -ECONNRESET;
+}
+
+/**
+ * zab_bcast_write() - append a record and wait until a quorum committed it
+ * @zi: the instance
+ * @buf: the payload, in user memory
+ * @len: its length, already checked against maxRecordSize
+ * @zxid: set to the record's zxid on success
+ *
+ * The payload is copied once, into a txn that the log and every follower's
+ * transmit work then share.
+ *
+ * Return: 0; -ENOTCONN with no leader; -ECONNRESET if the role changed
+ * before the commit was known; -ESHUTDOWN if the instance was destroyed;
+ * -EINTR (or -ERESTARTSYS) on a signal; -EFAULT, -ENOMEM, -EOVERFLOW.
+ */
+ssize_t zab_bcast_write(struct zab_instance *zi, const void __user *buf,
+			size_t len, u64 *zxid)
+{
+	struct zab_fwd req;
+	struct zab_txn *txn;
+	u64 gen = 0;
+	int err;
+
+	txn = zab_txn_alloc(len);
+	if (!txn)
+		return -ENOMEM;
+	if (copy_from_user(txn->data, buf, len)) {
+		zab_txn_put(txn);
+		return -EFAULT;
+	}
+	txn->origin = zi->myid;
+
+	if (READ_ONCE(zi->state) == ZAB_STATE_LEADING) {
+		zab_txn_get(txn);	/* to learn its zxid */
+		err = leader_propose(zi, txn, &gen);
+		*zxid = txn->zxid;
+		zab_txn_put(txn);
+		return err ?: wait_commit(zi, zxid, gen);
+	}
+
+	err = follower_forward(zi, txn, &req);
+	if (err)
+		return err;
+	err = wait_commit(zi, &req.zxid, req.gen);
+	mutex_lock(&zi->log_mutex);
+	list_del(&req.node);
+	*zxid = req.zxid;
+	mutex_unlock(&zi->log_mutex);
+	return err;
+}
+
+/* As follower, log_mutex held: the leader proposed our forwarded write. */
+static void match_request(struct zab_instance *zi, const struct zab_txn *txn)
+{
+	struct zab_fwd *req;
+
+	if (txn->origin != zi->myid || !txn->req_id)
+		return;
+	list_for_each_entry(req, &zi->requests, node) {
+		if (req->id == txn->req_id && req->gen == zi->gen) {
+			req->zxid = txn->zxid;
+			return;
+		}
+	}
+}
+
+/**
+ * zab_bcast_on_proposal() - a follower received a proposal
+ * @peer: the leader
+ * @txn: the proposal; taken over
+ *
+ * Return: 0, -EPROTO for a zxid out of order, or -ENOMEM.
+ */
+int zab_bcast_on_proposal(struct zab_peer *peer, struct zab_txn *txn)
+{
+	struct zab_instance *zi = peer->zi;
+	u64 want;
+	int err;
+
+	mutex_lock(&zi->log_mutex);
+	want = ZAB_ZXID_EPOCH(zi->last_zxid) == zi->epoch ?
+		zi->last_zxid + 1 : ZAB_ZXID(zi->epoch, 1);
+	if (zi->state != ZAB_STATE_FOLLOWING) {
+		err = 0;	/* stopped meanwhile: drop it */
+	} else if (txn->zxid != want) {
+		err = -EPROTO;
+	} else {
+		match_request(zi, txn);
+		err = zab_log_append(zi, txn);
+		if (!err) {
+			txn = NULL;
+			zab_stat_add(zi, ZAB_STAT_PROPOSALS, 1);
+		}
+	}
+	mutex_unlock(&zi->log_mutex);
+	zab_txn_put(txn);
+	if (!err)
+		zab_peer_kick(peer);	/* ACK */
+	return err;
+}
+
+/**
+ * zab_bcast_on_commit() - a follower received a commit
+ * @peer: the leader
+ * @zxid: everything up to here is committed
+ *
+ * Return: 0, or -EPROTO if it commits what was never proposed to us.
+ */
+int zab_bcast_on_commit(struct zab_peer *peer, u64 zxid)
+{
+	struct zab_instance *zi = peer->zi;
+	int err = 0;
+
+	mutex_lock(&zi->log_mutex);
+	if (zxid > zi->last_zxid)
+		err = -EPROTO;
+	else if (zi->state == ZAB_STATE_FOLLOWING)
+		zab_log_commit(zi, zxid);
+	mutex_unlock(&zi->log_mutex);
+	return err;
+}
+
+/**
+ * zab_bcast_on_ack() - a leader received an acknowledgement
+ * @peer: the follower
+ * @zxid: the follower logged everything up to here
+ *
+ * Return: 0, or -EPROTO if it acknowledges what it was never sent.
+ */
+int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid)
+{
+	struct zab_instance *zi = peer->zi;
+	int err = 0;
+
+	mutex_lock(&zi->log_mutex);
+	if (zxid > READ_ONCE(peer->tx_zxid)) {
+		err = -EPROTO;
+	} else if (zxid > peer->acked) {
+		peer->acked = zxid;
+		if (zi->state == ZAB_STATE_LEADING)
+			leader_commit(zi);
+	}
+	mutex_unlock(&zi->log_mutex);
+	return err;
+}
+
+/**
+ * zab_bcast_on_request() - a leader received a write from a follower
+ * @peer: the follower
+ * @txn: the write, origin and request id set; taken over
+ *
+ * Return: 0, or -EPROTO if it is larger than maxRecordSize allows.
+ */
+int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn)
+{
+	struct zab_instance *zi = peer->zi;
+	u64 gen;
+
+	if (txn->len > READ_ONCE(zi->params.max_record)) {
+		zab_txn_put(txn);
+		return -EPROTO;
+	}
+	zab_stat_add(zi, ZAB_STAT_WRITES, 1);
+	zab_stat_add(zi, ZAB_STAT_WRITE_BYTES, txn->len);
+	/* Not leading any more: the follower's writer learns it by its own. */
+	leader_propose(zi, txn, &gen);
+	return 0;
+}
+
+/* With zi->lock held: take peers (all, or the failed) off and detach them. */
+static void detach_peers(struct zab_instance *zi, bool failed_only)
+{
+	struct zab_peer *gone[ZAB_MEMBERS_MAX], *peer, *tmp;
+	unsigned int n = 0, i;
+
+	lockdep_assert_held(&zi->lock);
+	list_for_each_entry_safe(peer, tmp, &zi->peers, node) {
+		if (failed_only && !atomic_read(&peer->down))
+			continue;
+		list_del_rcu(&peer->node);
+		WRITE_ONCE(peer->dead, true);
+		zi->npeers--;
+		gone[n++] = peer;
+	}
+	if (!n)
+		return;
+	synchronize_rcu();	/* nobody reaches them or queues their work */
+	for (i = 0; i < n; i++) {
+		peer = gone[i];
+		zab_peer_detach(peer);
+		if (failed_only) {
+			zab_stat_add(zi, ZAB_STAT_PEER_DOWNS, 1);
+			zab_netlink_notify(zi, ZAB_EVENT_PEER_DOWN, peer->id,
+					   atomic_read(&peer->down));
+		}
+		zab_peer_put(peer);
+	}
+}
+
+/* With zi->lock held: back to LOOKING. Waiting writers fail. */
+static void stop_locked(struct zab_instance *zi)
+{
+	lockdep_assert_held(&zi->lock);
+	mutex_lock(&zi->log_mutex);
+	zi->state = ZAB_STATE_LOOKING;
+	zi->leader = 0;
+	zi->members = 0;
+	zi->gen++;
+	mutex_unlock(&zi->log_mutex);
+	wake_up_all(&zi->wq);
+	detach_peers(zi, false);
+	cancel_delayed_work_sync(&zi->tick_work);
+}
+
+static void reap_worker(struct work_struct *work)
+{
+	struct zab_instance *zi = container_of(work, struct zab_instance,
+					       reap_work);
+	enum zab_event lost = ZAB_EVENT_UNSPEC;
+
+	mutex_lock(&zi->lock);
+	detach_peers(zi, true);
+	if (zi->state == ZAB_STATE_FOLLOWING && !zi->npeers)
+		lost = ZAB_EVENT_LEADER_LOST;
+	else if (zi->state == ZAB_STATE_LEADING &&
+		 zi->npeers + 1 < zab_quorum_size(zi->members))
+		lost = ZAB_EVENT_QUORUM_LOST;
+	if (lost) {
+		stop_locked(zi);
+		zab_netlink_notify(zi, lost, 0, ZAB_REASON_NONE);
+	}
+	mutex_unlock(&zi->lock);
+}
+
+static void tick_worker(struct work_struct *work)
+{
+	struct zab_instance *zi = container_of(to_delayed_work(work),
+					       struct zab_instance, tick_work);
+	u32 tick = READ_ONCE(zi->params.tick_ms);
+	unsigned long limit;
+	struct zab_peer *peer;
+	bool leading;
+
+	limit = msecs_to_jiffies(tick * READ_ONCE(zi->params.sync_limit));
+	leading = READ_ONCE(zi->state) == ZAB_STATE_LEADING;
+	rcu_read_lock();
+	list_for_each_entry_rcu(peer, &zi->peers, node) {
+		if (time_after(jiffies, READ_ONCE(peer->last_rx) + limit)) {
+			zab_peer_down(peer, ZAB_REASON_TIMEOUT);
+		} else if (leading) {
+			atomic64_set(&peer->ping_stamp, ktime_get_ns());
+			zab_peer_kick(peer);
+		}
+	}
+	rcu_read_unlock();
+	queue_delayed_work(zab_wq, &zi->tick_work, msecs_to_jiffies(tick));
+}
+
+/**
+ * zab_bcast_init() - set up the broadcast state of a new instance
+ * @zi: the instance
+ */
+void zab_bcast_init(struct zab_instance *zi)
+{
+	INIT_LIST_HEAD(&zi->peers);
+	INIT_LIST_HEAD(&zi->requests);
+	INIT_WORK(&zi->reap_work, reap_worker);
+	INIT_DELAYED_WORK(&zi->tick_work, tick_worker);
+	mutex_init(&zi->log_mutex);
+	zab_log_init(zi);
+}
+
+/**
+ * zab_bcast_stop() - back to LOOKING (%ZAB_CMD_STOP)
+ * @zi: the instance
+ */
+void zab_bcast_stop(struct zab_instance *zi)
+{
+	mutex_lock(&zi->lock);
+	if (zi->state != ZAB_STATE_LOOKING) {
+		stop_locked(zi);
+		zab_netlink_notify(zi, ZAB_EVENT_STATE, 0, ZAB_REASON_NONE);
+	}
+	mutex_unlock(&zi->lock);
+}
+
+/**
+ * zab_bcast_shutdown() - stop for good: the instance is being destroyed
+ * @zi: the instance, already marked dead
+ *
+ * Context: process context; waits for every peer and timer to finish.
+ */
+void zab_bcast_shutdown(struct zab_instance *zi)
+{
+	mutex_lock(&zi->lock);
+	stop_locked(zi);
+	mutex_unlock(&zi->lock);
+	cancel_work_sync(&zi->reap_work);
+	/* the reap work may have found a peer already gone: stop again */
+	mutex_lock(&zi->lock);
+	stop_locked(zi);
+	mutex_unlock(&zi->lock);
+}
+
+/* With zi->lock held: may a LEAD or FOLLOW start? */
+static int check_looking(struct zab_instance *zi, struct netlink_ext_ack *extack)
+{
+	if (zi->dead)
+		return -ESHUTDOWN;
+	if (zi->state != ZAB_STATE_LOOKING) {
+		NL_SET_ERR_MSG_MOD(extack, "already leading or following: STOP first");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * With both locks held: make the log end at @history, all of it committed,
+ * and enter @epoch. Records past the history are proposals of an earlier
+ * epoch that recovery discarded.
+ */
+static int enter_epoch(struct zab_instance *zi, u32 epoch, u64 history,
+		       struct netlink_ext_ack *extack)
+{
+	if (history == ZAB_HISTORY_COMMITTED)
+		history = zi->commit_zxid;
+	if (history < zi->commit_zxid || history > zi->last_zxid) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "history must end between the committed and the last zxid");
+		return -EINVAL;
+	}
+	if (ZAB_ZXID_EPOCH(history) > epoch) {
+		NL_SET_ERR_MSG_MOD(extack, "history is newer than the epoch");
+		return -ESTALE;
+	}
+	zab_log_truncate(zi, history);
+	zab_log_commit(zi, history);
+	zi->history_zxid = history;
+	zi->epoch = epoch;
+	zi->counter = ZAB_ZXID_EPOCH(history) == epoch ? ZAB_ZXID_COUNTER(history) : 0;
+	zi->gen++;
+	return 0;
+}
+
+/* With zi->lock held: attach the peers and start the heartbeat. */
+static void start(struct zab_instance *zi, struct zab_peer **peers,
+		  unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		list_add_tail_rcu(&peers[i]->node, &zi->peers);
+		zi->npeers++;
+		zab_peer_attach(peers[i]);
+	}
+	if (!delayed_work_pending(&zi->tick_work))
+		queue_delayed_work(zab_wq, &zi->tick_work,
+				   msecs_to_jiffies(zi->params.tick_ms));
+	wake_up_all(&zi->wq);
+}
+
+static struct zab_peer *make_peer(struct zab_instance *zi,
+				  const struct zab_peer_spec *spec,
+				  bool to_follower,
+				  struct netlink_ext_ack *extack)
+{
+	struct zab_peer *peer;
+	int err;
+
+	peer = zab_peer_create(zi, spec->id, spec->fd, spec->last_zxid, &err);
+	if (!peer) {
+		NL_SET_ERR_MSG_MOD(extack, "peer fd must be a connected TCP socket");
+		return ERR_PTR(err);
+	}
+	peer->to_follower = to_follower;
+	return peer;
+}
+
+/**
+ * zab_bcast_lead() - start leading an epoch with synchronised followers
+ * @zi: the instance
+ * @epoch: the new epoch, above the current one
+ * @members: ensemble size
+ * @history: end of the synchronised history, or %ZAB_HISTORY_COMMITTED
+ * @specs: the followers; ids checked distinct and not ours by the caller
+ * @n: number of followers, at least a quorum less one
+ * @extack: for error messages
+ *
+ * Return: 0 or a negative errno, as documented for %ZAB_CMD_LEAD.
+ */
+int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
+		   u64 history, const struct zab_peer_spec *specs,
+		   unsigned int n, struct netlink_ext_ack *extack)
+{
+	struct zab_peer *peers[ZAB_MEMBERS_MAX];
+	unsigned int i, made = 0;
+	int err;
+
+	if (n + 1 < zab_quorum_size(members) || n + 1 > members) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the leader and its followers must be a quorum of the members");
+		return -EINVAL;
+	}
+	mutex_lock(&zi->lock);
+	err = check_looking(zi, extack);
+	if (err)
+		goto out;
+	if (epoch <= zi->epoch) {
+		NL_SET_ERR_MSG_MOD(extack, "epoch must be newer than the current one");
+		err = -ESTALE;
+		goto out;
+	}
+	for (made = 0; made < n; made++) {
+		peers[made] = make_peer(zi, &specs[made], true, extack);
+		if (IS_ERR(peers[made])) {
+			err = PTR_ERR(peers[made]);
+			goto out;
+		}
+	}
+	mutex_lock(&zi->log_mutex);
+	err = enter_epoch(zi, epoch, history, extack);
+	for (i = 0; !err && i < n; i++) {
+		if (specs[i].last_zxid != zi->last_zxid) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "a follower's last zxid is not the end of the history");
+			err = -EINVAL;
+		}
+	}
+	if (!err) {
+		zi->members = members;
+		zi->state = ZAB_STATE_LEADING;
+		zi->leader = zi->myid;
+	}
+	mutex_unlock(&zi->log_mutex);
+	if (!err) {
+		start(zi, peers, n);
+		made = 0;
+		zab_netlink_notify(zi, ZAB_EVENT_STATE, 0, ZAB_REASON_NONE);
+	}
+out:
+	for (i = 0; i < made; i++)
+		zab_peer_put(peers[i]);
+	mutex_unlock(&zi->lock);
+	return err;
+}
+
+/**
+ * zab_bcast_follow() - start following a leader
+ * @zi: the instance
+ * @epoch: the leader's epoch, not older than the current one
+ * @leader: the leader's id and socket
+ * @history: end of the synchronised history, or %ZAB_HISTORY_COMMITTED
+ * @extack: for error messages
+ *
+ * Return: 0 or a negative errno, as documented for %ZAB_CMD_FOLLOW.
+ */
+int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
+		     const struct zab_peer_spec *leader, u64 history,
+		     struct netlink_ext_ack *extack)
+{
+	struct zab_peer_spec spec = *leader;
+	struct zab_peer *peer = NULL;
+	int err;
+
+	mutex_lock(&zi->lock);
+	err = check_looking(zi, extack);
+	if (err)
+		goto out;
+	if (epoch < zi->epoch) {
+		NL_SET_ERR_MSG_MOD(extack, "epoch is older than the current one");
+		err = -ESTALE;
+		goto out;
+	}
+	spec.last_zxid = 0;
+	peer = make_peer(zi, &spec, false, extack);
+	if (IS_ERR(peer)) {
+		err = PTR_ERR(peer);
+		peer = NULL;
+		goto out;
+	}
+	mutex_lock(&zi->log_mutex);
+	err = enter_epoch(zi, epoch, history, extack);
+	if (!err) {
+		peer->ack_sent = zi->last_zxid;
+		zi->state = ZAB_STATE_FOLLOWING;
+		zi->leader = leader->id;
+	}
+	mutex_unlock(&zi->log_mutex);
+	if (!err) {
+		start(zi, &peer, 1);
+		peer = NULL;
+		zab_netlink_notify(zi, ZAB_EVENT_STATE, 0, ZAB_REASON_NONE);
+	}
+out:
+	zab_peer_put(peer);
+	mutex_unlock(&zi->lock);
+	return err;
+}
+
+/*
+ * With log_mutex held: can a follower whose log ends at @last be brought up
+ * to date from memory? It must hold the history this epoch started from, and
+ * what it lacks of this epoch must not have left the window.
+ */
+static bool follower_fits(struct zab_instance *zi, u64 last)
+{
+	if (last > zi->last_zxid)
+		return false;
+	if (ZAB_ZXID_EPOCH(last) != zi->epoch)
+		return last == zi->history_zxid &&
+		       zi->trimmed_zxid < ZAB_ZXID(zi->epoch, 1);
+	return last >= zi->trimmed_zxid;
+}
+
+/**
+ * zab_bcast_add_follower() - a leader takes a late follower
+ * @zi: the instance
+ * @spec: the follower, synchronised up to spec->last_zxid
+ * @extack: for error messages
+ *
+ * Its transmit position starts at its last zxid, so it is sent every record
+ * after that and then the live stream: nothing falls between.
+ *
+ * Return: 0 or a negative errno, as documented for %ZAB_CMD_ADD_FOLLOWER.
+ */
+int zab_bcast_add_follower(struct zab_instance *zi,
+			   const struct zab_peer_spec *spec,
+			   struct netlink_ext_ack *extack)
+{
+	struct zab_peer *peer, *p;
+	int err = 0;
+
+	mutex_lock(&zi->lock);
+	if (zi->state != ZAB_STATE_LEADING) {
+		NL_SET_ERR_MSG_MOD(extack, "not leading");
+		err = -EINVAL;
+		goto out;
+	}
+	list_for_each_entry(p, &zi->peers, node) {
+		if (p->id == spec->id) {
+			NL_SET_ERR_MSG_MOD(extack, "that follower is already connected");
+			err = -EEXIST;
+			goto out;
+		}
+	}
+	if (zi->npeers + 1 >= zi->members) {
+		NL_SET_ERR_MSG_MOD(extack, "every member is already connected");
+		err = -EINVAL;
+		goto out;
+	}
+	peer = make_peer(zi, spec, true, extack);
+	if (IS_ERR(peer)) {
+		err = PTR_ERR(peer);
+		goto out;
+	}
+	mutex_lock(&zi->log_mutex);
+	if (!follower_fits(zi, spec->last_zxid)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the records that follower lacks are not in memory: sync it first");
+		err = -ERANGE;
+	}
+	mutex_unlock(&zi->log_mutex);
+	if (err) {
+		zab_peer_put(peer);
+		goto out;
+	}
+	start(zi, &peer, 1);
+out:
+	mutex_unlock(&zi->lock);
+	return err;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ZAB_BROADCAST_H
+#define _ZAB_BROADCAST_H
+
+#include <linux/netlink.h>
+#include <linux/types.h>
+
+struct zab_instance;
+struct zab_peer;
+struct zab_txn;
+
+/**
+ * struct zab_peer_spec - a peer as the handover names it
+ * @id: member id
+ * @fd: connected TCP socket
+ * @last_zxid: the last zxid the peer holds
+ */
+struct zab_peer_spec {
+	u32 id;
+	int fd;
+	u64 last_zxid;
+};
+
+/* No history end given: keep what is committed, discard the rest. */
+#define ZAB_HISTORY_COMMITTED U64_MAX
+
+void zab_bcast_init(struct zab_instance *zi);
+int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
+		   u64 history, const struct zab_peer_spec *specs,
+		   unsigned int n, struct netlink_ext_ack *extack);
+int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
+		     const struct zab_peer_spec *leader, u64 history,
+		     struct netlink_ext_ack *extack);
+int zab_bcast_add_follower(struct zab_instance *zi,
+			   const struct zab_peer_spec *spec,
+			   struct netlink_ext_ack *extack);
+void zab_bcast_stop(struct zab_instance *zi);
+void zab_bcast_shutdown(struct zab_instance *zi);
+ssize_t zab_bcast_write(struct zab_instance *zi, const void __user *buf,
+			size_t len, u64 *zxid);
+
+int zab_bcast_on_proposal(struct zab_peer *peer, struct zab_txn *txn);
+int zab_bcast_on_commit(struct zab_peer *peer, u64 zxid);
+int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid);
+int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn);
+
+#endif /* _ZAB_BROADCAST_H */

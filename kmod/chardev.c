@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/zab/NAME: the application's view of an instance.
+ *
+ * Each open file holds a reference on its instance and its own read position
+ * (a zxid). A write appends one record and returns once a quorum committed
+ * it; a read returns the next committed record, from the instance's window
+ * of committed records in memory. The file outlives the instance: once
+ * destroyed, reads see end of file and writes fail with -ESHUTDOWN.
+ */
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "kmod/broadcast.h"
+#include "kmod/chardev.h"
+#include "kmod/instance.h"
+#include "kmod/log.h"
+#include "kmod/txn.h"
+
+
+static dev_t zab_devt;
+static struct class *zab_class;
+
+/**
+ * struct zab_file - one open file of /dev/zab/NAME
+ * @zi: the instance, referenced
+ * @read_lock: one read at a time, so each returns the next record
+ * @read_next: the next read returns the first committed record >= this zxid
+ */
+struct zab_file {
+	struct zab_instance *zi;
+	struct mutex read_lock;
+	u64 read_next;
+};
+
+static int zab_open(struct inode *inode, struct file *file)
+{
+	struct zab_instance *zi;
+	struct zab_file *zf;
+
+	zi = zab_instance_get_by_minor(iminor(inode));
+	if (!zi)
+		return -ENODEV;
+	zf = kzalloc(sizeof(*zf), GFP_KERNEL);
+	if (!zf) {
+		zab_instance_put(zi);
+		return -ENOMEM;
+	}
+	zf->zi = zi;
+	mutex_init(&zf->read_lock);
+	zf->read_next = 1;
+	file->private_data = zf;
+	return stream_open(inode, file);
+}
+
+static int zab_release(struct inode *inode, struct file *file)
+{
+	struct zab_file *zf = file->private_data;
+
+	zab_instance_put(zf->zi);
+	mutex_destroy(&zf->read_lock);
+	kfree(zf);
+	return 0;
+}
+
+/* Append one record and wait for its commit; the error a writer sees. */
+static int append(struct zab_instance *zi, const void __user *buf, size_t len,
+		  u64 *zxid)
+{
+	int err;
+
+	if (len == 0)
+		err = -EINVAL;
+	else if (len > READ_ONCE(zi->params.max_record))
+		err = -EMSGSIZE;
+	else if (READ_ONCE(zi->dead))
+		err = -ESHUTDOWN;
+	else if (READ_ONCE(zi->state) == ZAB_STATE_LOOKING)
+		err = -ENOTCONN;
+	else
+		err = zab_bcast_write(zi, buf, len, zxid);
+	if (err) {
+		zab_stat_add(zi, ZAB_STAT_WRITE_ERRORS, 1);
+		return err;
+	}
+	zab_stat_add(zi, ZAB_STAT_WRITES, 1);
+	zab_stat_add(zi, ZAB_STAT_WRITE_BYTES, len);
+	return 0;
+}
+
+static ssize_t zab_write(struct file *file, const char __user *buf,
+			 size_t len, loff_t *ppos)
+{
+	struct zab_file *zf = file->private_data;
+	u64 zxid;
+	int err;
+
+	err = append(zf->zi, buf, len, &zxid);
+	return err ? err : len;
+}
+
+/* A committed record at or after the reader's position, if there is one. */
+static struct zab_txn *next_committed(struct zab_file *zf, int *err)
+{
+	struct zab_instance *zi = zf->zi;
+	struct zab_txn *txn;
+
+	*err = 0;
+	if (zf->read_next <= READ_ONCE(zi->trimmed_zxid)) {
+		*err = -ERANGE;
+		return NULL;
+	}
+	if (smp_load_acquire(&zi->commit_zxid) < zf->read_next)
+		return NULL;
+	txn = zab_log_find(zi, zf->read_next);
+	if (txn && txn->zxid > READ_ONCE(zi->commit_zxid)) {
+		zab_txn_put(txn);
+		return NULL;
+	}
+	/* a record trimmed between the two checks */
+	if (!txn && zf->read_next <= READ_ONCE(zi->trimmed_zxid))
+		*err = -ERANGE;
+	return txn;
+}
+
+static ssize_t read_locked(struct zab_file *zf, char __user *buf, size_t len,
+			   bool nonblock)
+{
+	struct zab_instance *zi = zf->zi;
+	struct zab_rec_hdr hdr = {};
+	struct zab_txn *txn;
+	int err;
+
+	for (;;) {
+		txn = next_committed(zf, &err);
+		if (txn || err)
+			break;
+		if (READ_ONCE(zi->dead))
+			return 0;
+		if (nonblock)
+			return -EAGAIN;
+		err = wait_event_interruptible(zi->wq,
+			smp_load_acquire(&zi->commit_zxid) >= zf->read_next ||
+			READ_ONCE(zi->dead));
+		if (err)
+			return err;
+	}
+	if (err)
+		return err;
+	if (len < sizeof(hdr) + txn->len) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+	hdr.zxid = txn->zxid;
+	hdr.len = txn->len;
+	if (copy_to_user(buf, &hdr, sizeof(hdr)) ||
+	    copy_to_user(buf + sizeof(hdr), txn->data, txn->len)) {
+		err = -EFAULT;
+		goto out;
+	}
+	zf->read_next = txn->zxid + 1;
+	err = sizeof(hdr) + txn->len;
+	zab_stat_add(zi, ZAB_STAT_READS, 1);
+out:
+	zab_txn_put(txn);
+	return err;
+}
+
+static ssize_t zab_read(struct file *file, char __user *buf, size_t len,
+			loff_t *ppos)
+{
+	struct zab_file *zf = file->private_data;
+	ssize_t ret;
+
+	if (mutex_lock_interruptible(&zf->read_lock))
+		return -ERESTARTSYS;
+	ret = read_locked(zf, buf, len, file->f_flags & O_NONBLOCK);
+	mutex_unlock(&zf->read_lock);
+	return ret;
+}
+
+static __poll_t zab_poll(struct file *file, poll_table *wait)
+{
+	struct zab_file *zf = file->private_data;
+	struct zab_instance *zi = zf->zi;
+	__poll_t mask = 0;
+
+	poll_wait(file, &zi->wq, wait);
+	if (READ_ONCE(zi->dead))
+		return EPOLLIN | EPOLLRDNORM | EPOLLHUP;
+	if (smp_load_acquire(&zi->commit_zxid) >= zf->read_next ||
+	    zf->read_next <= READ_ONCE(zi->trimmed_zxid))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(zi->state) != ZAB_STATE_LOOKING)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+static long ioctl_status(struct zab_file *zf, void __user *arg)
+{
+	struct zab_instance *zi = zf->zi;
+	struct zab_status st = {};
+
+	mutex_lock(&zi->lock);
+	st.state = zi->state;
+	st.epoch = zi->epoch;
+	st.myid = zi->myid;
+	st.leader = zi->leader;
+	mutex_unlock(&zi->lock);
+	st.last_zxid = READ_ONCE(zi->last_zxid);
+	st.commit_zxid = READ_ONCE(zi->commit_zxid);
+	st.window_first = zab_log_first(zi);
+	st.read_next = zf->read_next;
+	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long ioctl_append(struct zab_file *zf, void __user *arg)
+{
+	struct zab_append req;
+	int err;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags)
+		return -EINVAL;
+	err = append(zf->zi, u64_to_user_ptr(req.data), req.len, &req.zxid);
+	if (err)
+		return err;
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+static long zab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct zab_file *zf = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	u64 zxid;
+
+	switch (cmd) {
+	case ZAB_IOC_STATUS:
+		return ioctl_status(zf, uarg);
+	case ZAB_IOC_APPEND:
+		return ioctl_append(zf, uarg);
+	case ZAB_IOC_SEEK:
+		if (get_user(zxid, (u64 __user *)uarg))
+			return -EFAULT;
+		mutex_lock(&zf->read_lock);
+		zf->read_next = zxid ?: 1;
+		mutex_unlock(&zf->read_lock);
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations zab_fops = {
+	.owner		= THIS_MODULE,
+	.open		= zab_open,
+	.release	= zab_release,
+	.read		= zab_read,
+	.write		= zab_write,
+	.poll		= zab_poll,
+	.unlocked_ioctl	= zab_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= no_llseek,
+};
+
+static char *zab_devnode(struct device *dev, umode_t *mode)
+{
+	return kasprintf(GFP_KERNEL, "zab/%s", dev_name(dev));
+}
+
+/**
+ * zab_chardev_add() - give @zi its char device and /dev/zab/NAME
+ * @zi: instance with a name and a minor
+ *
+ * Return: 0 or a negative errno; nothing to undo on failure.
+ */
+int zab_chardev_add(struct zab_instance *zi)
+{
+	dev_t devt = MKDEV(MAJOR(zab_devt), zi->minor);
+	int err;
+
+	zi->cdev = cdev_alloc();
+	if (!zi->cdev)
+		return -ENOMEM;
+	zi->cdev->owner = THIS_MODULE;
+	zi->cdev->ops = &zab_fops;
+	err = cdev_add(zi->cdev, devt, 1);
+	if (err)
+		goto err_put;
+	zi->dev = device_create(zab_class, NULL, devt, zi, "%s", zi->name);
+	if (IS_ERR(zi->dev)) {
+		err = PTR_ERR(zi->dev);
+		goto err_del;
+	}
+	return 0;
+
+err_del:
+	cdev_del(zi->cdev);
+	goto out;
+err_put:
+	kobject_put(&zi->cdev->kobj);
+out:
+	zi->cdev = NULL;
+	zi->dev = NULL;
+	return err;
+}
+
+/**
+ * zab_chardev_del() - remove the char device of @zi
+ * @zi: instance; files already open keep working on the dead instance
+ */
+void zab_chardev_del(struct zab_instance *zi)
+{
+	device_destroy(zab_class, zi->dev->devt);
+	cdev_del(zi->cdev);
+	zi->cdev = NULL;
+	zi->dev = NULL;
+}
+
+/**
+ * zab_chardev_init() - reserve the major and create the "zab" class
+ *
+ * Return: 0 or a negative errno.
+ */
+int zab_chardev_init(void)
+{
+	int err;
+
+	err = alloc_chrdev_region(&zab_devt, 0, ZAB_MAX_INSTANCES, "zab");
+	if (err)
+		return err;
+	zab_class = class_create(THIS_MODULE, "zab");
+	if (IS_ERR(zab_class)) {
+		unregister_chrdev_region(zab_devt, ZAB_MAX_INSTANCES);
+		return PTR_ERR(zab_class);
+	}
+	zab_class->devnode = zab_devnode;
+	return 0;
+}
+
+/**
+ * zab_chardev_exit() - undo zab_chardev_init(); every device is gone by now
+ */
+void zab_chardev_exit(void)
+{
+	class_destroy(zab_class);
+	unregister_chrdev_region(zab_devt, ZAB_MAX_INSTANCES);
+}

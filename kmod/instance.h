@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ZAB_INSTANCE_H
+#define _ZAB_INSTANCE_H
+
+#include <linux/atomic.h>
+#include <linux/cdev.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <net/net_namespace.h>
+#include <uapi/linux/zab.h>
+
+/**
+ * struct zab_params - the tunables of an instance (see uapi/linux/zab.h)
+ * @tick_ms: tickTime
+ * @sync_limit: syncLimit, in ticks
+ * @init_limit: initLimit, in ticks
+ * @window_bytes: bound on the committed records kept in memory
+ * @max_record: largest payload a writer may append
+ */
+struct zab_params {
+	u32 tick_ms;
+	u32 sync_limit;
+	u32 init_limit;
+	u32 window_bytes;
+	u32 max_record;
+};
+
+/**
+ * struct zab_instance - one member of one ensemble
+ * @ref: lifetime; the registry holds one reference until destroy, every open
+ *	file and every in-flight netlink request holds one more
+ * @node: entry in the registry, under zab_instances_lock
+ * @net: the network namespace the instance belongs to
+ * @name: unique name, also the device's /dev/zab/NAME
+ * @myid: this member's id
+ * @minor: char device minor
+ * @cdev: the char device, allocated with cdev_alloc() so that its lifetime
+ *	is the kobject's, not ours
+ * @dev: the device under /sys/class/zab and /dev/zab/NAME
+ * @lock: serialises state and parameter changes
+ * @dead: set once by destroy; no new work starts after it
+ * @state: &enum zab_state
+ * @epoch: current epoch
+ * @leader: id of the current leader, 0 if none
+ * @last_zxid: highest zxid logged
+ * @commit_zxid: highest zxid known committed
+ * @params: tunables, changed under @lock
+ * @wq: readers and writers wait here
+ * @stats: counters indexed by &enum zab_stat
+ * @members: ensemble size while leading
+ * @peers: connected peers (RCU list; changed under @lock): the followers of
+ *	a leader, or a follower's leader
+ * @npeers: entries in @peers
+ * @reap_work: detaches peers that failed, in process context
+ * @tick_work: heartbeats and failure detection, every tickTime
+ * @log_mutex: serialises changes to the log and the fields after it
+ * @log: every record in memory, keyed by zxid (see log.c)
+ * @gen: bumped at every change of role; a writer that sees it change knows
+ *	its record's fate is unknown to this member
+ * @history_zxid: where the log ended when the current epoch began
+ * @counter: zxid counter of the epoch, while leading
+ * @next_req: last request id used for a write forwarded to the leader
+ * @requests: forwarded writes waiting for their zxid and commit
+ * @window_used: bytes of committed records in @log
+ * @trimmed_zxid: highest zxid dropped from the window
+ */
+struct zab_instance {
+	struct kref ref;
+	struct list_head node;
+	possible_net_t net;
+	char name[ZAB_NAME_MAX + 1];
+	u32 myid;
+	int minor;
+	struct cdev *cdev;
+	struct device *dev;
+
+	struct mutex lock;
+	bool dead;
+	enum zab_state state;
+	u32 epoch;
+	u32 leader;
+	u64 last_zxid;
+	u64 commit_zxid;
+	struct zab_params params;
+	wait_queue_head_t wq;
+	atomic64_t stats[__ZAB_STAT_MAX];
+
+	u32 members;
+	struct list_head peers;
+	unsigned int npeers;
+	struct work_struct reap_work;
+	struct delayed_work tick_work;
+
+	struct mutex log_mutex;
+	struct xarray log;
+	u64 gen;
+	u64 history_zxid;
+	u32 counter;
+	u64 next_req;
+	struct list_head requests;
+	u64 window_used;
+	u64 trimmed_zxid;
+};
+
+static inline struct net *zab_instance_net(const struct zab_instance *zi)
+{
+	return read_pnet(&zi->net);
+}
+
+static inline void zab_stat_add(struct zab_instance *zi, enum zab_stat s, u64 n)
+{
+	atomic64_add(n, &zi->stats[s]);
+}
+
+void zab_params_default(struct zab_params *p);
+int zab_name_check(const char *name);
+
+/* The number of instances, and of char device minors, a system may have. */
+#define ZAB_MAX_INSTANCES 1024
+
+struct zab_instance *zab_instance_create(struct net *net, const char *name,
+					 u32 myid, const struct zab_params *p);
+void zab_instance_destroy(struct zab_instance *zi);
+void zab_instance_destroy_net(struct net *net);
+void zab_instance_destroy_all(void);
+struct zab_instance *zab_instance_lookup(struct net *net, const char *name);
+struct zab_instance *zab_instance_get_by_minor(int minor);
+struct zab_instance *zab_instance_get_nth(struct net *net, unsigned long n);
+void zab_instance_put(struct zab_instance *zi);
+
+static inline void zab_instance_get(struct zab_instance *zi)
+{
+	kref_get(&zi->ref);
+}
+
+#endif /* _ZAB_INSTANCE_H */

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-memory log of an instance: every record it holds, keyed by zxid.
+ *
+ * Records up to commit_zxid are committed and readable; those after it are
+ * proposals. Committed records stay in memory, oldest dropped first, while
+ * their total size fits windowBytes; proposals are never dropped (writers
+ * wait on them, which bounds them). Changes happen under zi->log_mutex;
+ * lookups are lockless, under RCU, and take a reference.
+ */
+#include <linux/build_bug.h>
+#include <linux/xarray.h>
+
+#include "kmod/instance.h"
+#include "kmod/log.h"
+#include "kmod/txn.h"
+
+/* A zxid is the xarray index. */
+static_assert(sizeof(unsigned long) >= sizeof(u64));
+
+/**
+ * zab_log_init() - start an empty log
+ * @zi: the instance
+ */
+void zab_log_init(struct zab_instance *zi)
+{
+	xa_init(&zi->log);
+	zi->window_used = 0;
+	zi->trimmed_zxid = 0;
+}
+
+/**
+ * zab_log_destroy() - drop every record
+ * @zi: a dead instance; nothing else touches the log any more
+ */
+void zab_log_destroy(struct zab_instance *zi)
+{
+	struct zab_txn *txn;
+	unsigned long zxid;
+
+	xa_for_each(&zi->log, zxid, txn)
+		zab_txn_put(txn);
+	xa_destroy(&zi->log);
+}
+
+/**
+ * zab_log_append() - add a record after the last one
+ * @zi: the instance, log_mutex held
+ * @txn: the record, with its zxid set; the log takes over the caller's
+ *	reference on success
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int zab_log_append(struct zab_instance *zi, struct zab_txn *txn)
+{
+	int err;
+
+	lockdep_assert_held(&zi->log_mutex);
+	err = xa_err(xa_store(&zi->log, txn->zxid, txn, GFP_KERNEL));
+	if (err)
+		return err;
+	/* Lockless readers may now send or read everything up to here. */
+	smp_store_release(&zi->last_zxid, txn->zxid);
+	return 0;
+}
+
+static void trim(struct zab_instance *zi)
+{
+	u64 limit = READ_ONCE(zi->params.window_bytes);
+	unsigned long zxid = 0;
+	struct zab_txn *txn;
+
+	while (zi->window_used > limit) {
+		txn = xa_find(&zi->log, &zxid, zi->commit_zxid, XA_PRESENT);
+		if (!txn)
+			break;
+		xa_erase(&zi->log, zxid);
+		zi->window_used -= zab_txn_size(txn);
+		zi->trimmed_zxid = zxid;
+		zab_txn_put(txn);
+	}
+}
+
+/**
+ * zab_log_commit() - move the commit point forward and wake readers
+ * @zi: the instance, log_mutex held
+ * @zxid: the new commit point; nothing happens unless it is higher and logged
+ */
+void zab_log_commit(struct zab_instance *zi, u64 zxid)
+{
+	unsigned long idx;
+	struct zab_txn *txn;
+	u64 n = 0;
+
+	lockdep_assert_held(&zi->log_mutex);
+	zxid = min(zxid, zi->last_zxid);
+	if (zxid <= zi->commit_zxid)
+		return;
+	xa_for_each_range(&zi->log, idx, txn, zi->commit_zxid + 1, zxid) {
+		zi->window_used += zab_txn_size(txn);
+		n++;
+	}
+	zab_stat_add(zi, ZAB_STAT_COMMITS, n);
+	smp_store_release(&zi->commit_zxid, zxid);
+	trim(zi);
+	wake_up_all(&zi->wq);
+}
+
+/**
+ * zab_log_truncate() - discard the proposals after @zxid
+ * @zi: the instance, log_mutex held
+ * @zxid: the new last zxid; never below the commit point
+ */
+void zab_log_truncate(struct zab_instance *zi, u64 zxid)
+{
+	unsigned long idx;
+	struct zab_txn *txn;
+
+	lockdep_assert_held(&zi->log_mutex);
+	if (WARN_ON_ONCE(zxid < zi->commit_zxid))
+		return;
+	xa_for_each_start(&zi->log, idx, txn, zxid + 1) {
+		xa_erase(&zi->log, idx);
+		zab_txn_put(txn);
+	}
+	smp_store_release(&zi->last_zxid, zxid);
+}
+
+/**
+ * zab_log_find() - the first record at or after @from
+ * @zi: the instance
+ * @from: a zxid
+ *
+ * Context: any; lockless.
+ * Return: the record with a reference, or NULL if there is none.
+ */
+struct zab_txn *zab_log_find(struct zab_instance *zi, u64 from)
+{
+	unsigned long idx = from;
+	struct zab_txn *txn;
+
+	rcu_read_lock();
+	for (;;) {
+		txn = xa_find(&zi->log, &idx, ULONG_MAX, XA_PRESENT);
+		if (!txn || kref_get_unless_zero(&txn->ref))
+			break;
+		idx++;		/* being freed: it was just erased */
+	}
+	rcu_read_unlock();
+	return txn;
+}
+
+/**
+ * zab_log_first() - the oldest zxid in memory
+ * @zi: the instance
+ *
+ * Return: that zxid, or 0 if the log is empty.
+ */
+u64 zab_log_first(struct zab_instance *zi)
+{
+	unsigned long idx = 0;
+	void *entry;
+
+	rcu_read_lock();
+	entry = xa_find(&zi->log, &idx, ULONG_MAX, XA_PRESENT);
+	rcu_read_unlock();
+	return entry ? idx : 0;
+}

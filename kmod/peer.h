@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ZAB_PEER_H
+#define _ZAB_PEER_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/net.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "kmod/wire.h"
+
+struct zab_instance;
+struct zab_txn;
+
+/**
+ * struct zab_tx_frame - the frame being sent, which may go out in pieces
+ * @head: frame header and fixed body
+ * @head_len: bytes in @head
+ * @txn: the record whose payload follows the head, referenced, or NULL
+ * @sent: bytes of head and payload already sent
+ */
+struct zab_tx_frame {
+	u8 head[ZAB_FRAME_HEAD_MAX];
+	u32 head_len;
+	struct zab_txn *txn;
+	u32 sent;
+};
+
+/**
+ * struct zab_rx_frame - the frame being received
+ * @head: frame header and fixed body as they arrive
+ * @got: bytes of @head received
+ * @info: the checked header, valid once the header is in
+ * @txn: where the payload goes, for PROPOSAL and REQUEST
+ * @payload_got: payload bytes received
+ */
+struct zab_rx_frame {
+	u8 head[ZAB_FRAME_HEAD_MAX];
+	u32 got;
+	struct zab_frame_info info;
+	struct zab_txn *txn;
+	u32 payload_got;
+};
+
+/**
+ * struct zab_peer - a TCP connection to another member, owned by the kernel
+ * @ref: lifetime; the instance's list holds one reference
+ * @node: entry in zi->peers (RCU)
+ * @zi: the instance; peers are detached before their instance is freed
+ * @id: the peer's member id
+ * @sock: the socket, with a reference on its file
+ * @saved_data_ready: callbacks of the socket before it was attached
+ * @saved_write_space: see @saved_data_ready
+ * @saved_state_change: see @saved_data_ready
+ * @rx_work: receives and handles frames
+ * @tx_work: sends frames
+ * @down: 0 while healthy, else the &enum zab_reason it failed with (the
+ *	first one wins)
+ * @dead: set once detached; nothing queues work on it afterwards
+ * @last_rx: jiffies when a frame last arrived
+ * @to_follower: we lead and the peer follows
+ * @acked: (leader) highest zxid the follower acknowledged; under log_mutex
+ * @tx_zxid: (leader) last proposal sent; tx_work only
+ * @tx_commit: (leader) last commit point sent; tx_work only
+ * @ack_sent: (follower) last zxid acknowledged; tx_work only
+ * @ping_stamp: stamp of a PING (or reply) to send, 0 if none
+ * @rtt_us: (leader) smoothed round-trip time of PINGs
+ * @req_lock: protects @requests
+ * @requests: (follower) writes to forward to the leader, as txns
+ * @tx: the frame being sent
+ * @rx: the frame being received
+ */
+struct zab_peer {
+	struct kref ref;
+	struct list_head node;
+	struct zab_instance *zi;
+	u32 id;
+	struct socket *sock;
+	void (*saved_data_ready)(struct sock *sk);
+	void (*saved_write_space)(struct sock *sk);
+	void (*saved_state_change)(struct sock *sk);
+	struct work_struct rx_work;
+	struct work_struct tx_work;
+	atomic_t down;
+	bool dead;
+	unsigned long last_rx;
+
+	bool to_follower;
+	u64 acked;
+	u64 tx_zxid;
+	u64 tx_commit;
+	u64 ack_sent;
+	atomic64_t ping_stamp;
+	u32 rtt_us;
+
+	spinlock_t req_lock;
+	struct list_head requests;
+
+	struct zab_tx_frame tx;
+	struct zab_rx_frame rx;
+};
+
+extern struct workqueue_struct *zab_wq;
+
+struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
+				 u64 last_zxid, int *err);
+void zab_peer_attach(struct zab_peer *peer);
+void zab_peer_detach(struct zab_peer *peer);
+void zab_peer_put(struct zab_peer *peer);
+void zab_peer_down(struct zab_peer *peer, enum zab_reason reason);
+void zab_peer_kick(struct zab_peer *peer);
+void zab_peer_rx_worker(struct work_struct *work);
+void zab_peer_tx_worker(struct work_struct *work);
+
+#endif /* _ZAB_PEER_H */

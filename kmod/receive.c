@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receiving from a peer, in its receive work.
+ *
+ * tcp_read_sock() hands us the socket's skbs in place; frames are cut out of
+ * them as they come, however TCP split them, and a record's payload is copied
+ * once, from the skb into its txn. Every header is checked before anything
+ * is allocated for it (see zab_frame_parse()); a peer that breaks the protocol
+ * is shut down, never trusted further.
+ */
+#include <linux/net.h>
+#include <linux/skbuff.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <asm/unaligned.h>
+
+#include "kmod/broadcast.h"
+#include "kmod/instance.h"
+#include "kmod/peer.h"
+#include "kmod/txn.h"
+
+/* Bytes one run consumes before it yields the worker. */
+#define ZAB_RX_BUDGET (1U << 20)
+
+static int handle_ping(struct zab_peer *peer, u8 flags, u64 stamp)
+{
+	u64 now = ktime_get_ns();
+	u32 rtt;
+
+	if (!(flags & ZAB_PING_REPLY)) {
+		atomic64_set(&peer->ping_stamp, stamp ?: 1);
+		zab_peer_kick(peer);
+		return 0;
+	}
+	if (stamp > now)
+		return 0;	/* not one of ours: ignore */
+	rtt = min_t(u64, (now - stamp) / NSEC_PER_USEC, U32_MAX);
+	/* smoothed as TCP does, gain 1/8 */
+	peer->rtt_us = peer->rtt_us ? peer->rtt_us - peer->rtt_us / 8 + rtt / 8 : rtt;
+	return 0;
+}
+
+/* A whole frame is in: act on it. Return 0 or a &enum zab_reason. */
+static int dispatch(struct zab_peer *peer)
+{
+	struct zab_rx_frame *rx = &peer->rx;
+	const u8 *body = rx->head + sizeof(struct zab_frame);
+	struct zab_txn *txn = rx->txn;
+	const struct zab_proposal *p;
+	int err;
+
+	rx->txn = NULL;
+	switch (rx->info.type) {
+	case ZAB_FRAME_PROPOSAL:
+		p = (const struct zab_proposal *)body;
+		txn->zxid = get_unaligned_be64(&p->zxid);
+		txn->req_id = get_unaligned_be64(&p->req_id);
+		txn->origin = get_unaligned_be32(&p->origin);
+		err = zab_bcast_on_proposal(peer, txn);
+		break;
+	case ZAB_FRAME_COMMIT:
+		err = zab_bcast_on_commit(peer, get_unaligned_be64(body));
+		break;
+	case ZAB_FRAME_ACK:
+		err = zab_bcast_on_ack(peer, get_unaligned_be64(body));
+		break;
+	case ZAB_FRAME_REQUEST:
+		txn->req_id = get_unaligned_be64(body);
+		txn->origin = peer->id;
+		err = zab_bcast_on_request(peer, txn);
+		break;
+	case ZAB_FRAME_PING:
+		err = handle_ping(peer, rx->info.flags, get_unaligned_be64(body));
+		break;
+	default:
+		err = -EPROTO;
+	}
+	rx->got = 0;
+	rx->payload_got = 0;
+	if (!err)
+		return 0;
+	return err == -ENOMEM ? ZAB_REASON_NOMEM : ZAB_REASON_PROTOCOL;
+}
+
+/* Bytes @skb still has for the part of the frame being filled. */
+static int rx_consume(struct zab_peer *peer, struct sk_buff *skb,
+		      unsigned int offset, size_t len, size_t *used)
+{
+	struct zab_rx_frame *rx = &peer->rx;
+	u32 head_len = sizeof(struct zab_frame);
+	u32 n;
+
+	if (rx->got >= head_len)
+		head_len += rx->info.fixed;
+	if (rx->got < head_len) {
+		n = min_t(size_t, head_len - rx->got, len);
+		if (skb_copy_bits(skb, offset, rx->head + rx->got, n))
+			return ZAB_REASON_PROTOCOL;
+		rx->got += n;
+		*used = n;
+		if (rx->got == sizeof(struct zab_frame)) {
+			if (zab_frame_parse((struct zab_frame *)rx->head,
+					    peer->to_follower, &rx->info))
+				return ZAB_REASON_PROTOCOL;
+		}
+		if (rx->got < sizeof(struct zab_frame) ||
+		    rx->got < sizeof(struct zab_frame) + rx->info.fixed)
+			return 0;
+		if (!rx->info.payload)
+			return dispatch(peer);
+		rx->txn = zab_txn_alloc(rx->info.payload);
+		return rx->txn ? 0 : ZAB_REASON_NOMEM;
+	}
+	n = min_t(size_t, rx->info.payload - rx->payload_got, len);
+	if (skb_copy_bits(skb, offset, rx->txn->data + rx->payload_got, n))
+		return ZAB_REASON_PROTOCOL;
+	rx->payload_got += n;
+	*used = n;
+	return rx->payload_got == rx->info.payload ? dispatch(peer) : 0;
+}
+
+static int rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
+		    unsigned int offset, size_t len)
+{
+	struct zab_peer *peer = desc->arg.data;
+	size_t done = 0, used;
+	int reason;
+
+	while (done < len) {
+		used = 0;
+		reason = rx_consume(peer, skb, offset + done, len - done, &used);
+		done += used;
+		if (reason) {
+			zab_stat_add(peer->zi, ZAB_STAT_BAD_FRAMES,
+				     reason == ZAB_REASON_PROTOCOL);
+			zab_peer_down(peer, reason);
+			desc->count = 0;
+			return done;
+		}
+	}
+	desc->count -= min_t(size_t, desc->count, done);
+	return done;
+}
+
+/**
+ * zab_peer_rx_worker() - receive and handle what the peer sent
+ * @work: the peer's rx_work
+ */
+void zab_peer_rx_worker(struct work_struct *work)
+{
+	struct zab_peer *peer = container_of(work, struct zab_peer, rx_work);
+	struct sock *sk = peer->sock->sk;
+	read_descriptor_t desc = {
+		.arg.data = peer,
+		.count = ZAB_RX_BUDGET,
+	};
+	int ret;
+
+	if (atomic_read(&peer->down))
+		return;
+	lock_sock(sk);
+	ret = tcp_read_sock(sk, &desc, rx_actor);
+	release_sock(sk);
+	if (atomic_read(&peer->down))
+		return;
+	if (ret > 0)
+		WRITE_ONCE(peer->last_rx, jiffies);
+	if (ret < 0 || sk->sk_err)
+		zab_peer_down(peer, ZAB_REASON_SOCK_ERROR);
+	else if (ret == 0 && (sk->sk_shutdown & RCV_SHUTDOWN))
+		zab_peer_down(peer, ZAB_REASON_CLOSED);
+	else if (!desc.count)
+		queue_work(zab_wq, work);	/* more to read: yield first */
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sending to a peer, from its transmit work.
+ *
+ * A follower's queue is not a list: it is its position in the leader's log
+ * (tx_zxid), so queueing a proposal to every follower costs nothing, and the
+ * payload goes from the refcounted txn straight into each socket. Frames go
+ * out with MSG_MORE and are pushed once per run, so a burst of proposals and
+ * commits shares segments. A socket that is full stops the run; write_space
+ * starts the next one.
+ */
+#include <linux/net.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "kmod/instance.h"
+#include "kmod/log.h"
+#include "kmod/peer.h"
+#include "kmod/txn.h"
+
+/* Frames one run sends before it yields the worker. */
+#define ZAB_TX_BUDGET 64
+
+static int send_frame(struct zab_peer *peer, bool *sent)
+{
+	struct zab_tx_frame *f = &peer->tx;
+	u32 plen = f->txn ? f->txn->len : 0;
+	u32 total = f->head_len + plen;
+	struct msghdr msg = {};
+	struct kvec vec[2];
+	int n, ret;
+
+	while (f->sent < total) {
+		n = 0;
+		if (f->sent < f->head_len) {
+			vec[n].iov_base = f->head + f->sent;
+			vec[n++].iov_len = f->head_len - f->sent;
+		}
+		if (plen) {
+			u32 off = f->sent > f->head_len ? f->sent - f->head_len : 0;
+
+			vec[n].iov_base = f->txn->data + off;
+			vec[n++].iov_len = plen - off;
+		}
+		msg.msg_flags = MSG_DONTWAIT | MSG_MORE | MSG_NOSIGNAL;
+		ret = kernel_sendmsg(peer->sock, &msg, vec, n, total - f->sent);
+		if (ret <= 0)
+			return ret ? ret : -EPIPE;
+		f->sent += ret;
+		*sent = true;
+	}
+	zab_txn_put(f->txn);
+	f->txn = NULL;
+	f->head_len = 0;
+	f->sent = 0;
+	return 0;
+}
+
+/* The zxid that must follow @prev in epoch @epoch. */
+static u64 next_zxid(u64 prev, u32 epoch)
+{
+	if (ZAB_ZXID_EPOCH(prev) == epoch)
+		return prev + 1;
+	return ZAB_ZXID(epoch, 1);
+}
+
+/* As leader: a COMMIT, else the next PROPOSAL. */
+static bool next_to_follower(struct zab_peer *peer)
+{
+	struct zab_instance *zi = peer->zi;
+	struct zab_tx_frame *f = &peer->tx;
+	u64 commit, last, want;
+	struct zab_txn *txn;
+
+	commit = min(smp_load_acquire(&zi->commit_zxid), peer->tx_zxid);
+	if (commit > peer->tx_commit) {
+		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_COMMIT, commit);
+		peer->tx_commit = commit;
+		return true;
+	}
+	last = smp_load_acquire(&zi->last_zxid);
+	if (peer->tx_zxid >= last)
+		return false;
+	want = next_zxid(peer->tx_zxid, READ_ONCE(zi->epoch));
+	txn = zab_log_find(zi, want);
+	if (!txn || txn->zxid != want) {
+		/* what it lacks left the window: it must sync again */
+		zab_txn_put(txn);
+		zab_peer_down(peer, ZAB_REASON_LAGGING);
+		return false;
+	}
+	f->head_len = zab_frame_put_proposal(f->head, txn->zxid, txn->req_id,
+					     txn->origin, txn->len);
+	f->txn = txn;
+	peer->tx_zxid = txn->zxid;
+	return true;
+}
+
+/* As follower: an ACK, else the next forwarded write. */
+static bool next_to_leader(struct zab_peer *peer)
+{
+	struct zab_instance *zi = peer->zi;
+	struct zab_tx_frame *f = &peer->tx;
+	struct zab_txn *txn;
+	u64 last;
+
+	last = smp_load_acquire(&zi->last_zxid);
+	if (last > peer->ack_sent) {
+		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_ACK, last);
+		peer->ack_sent = last;
+		return true;
+	}
+	spin_lock_bh(&peer->req_lock);
+	txn = list_first_entry_or_null(&peer->requests, struct zab_txn, qnode);
+	if (txn)
+		list_del_init(&txn->qnode);
+	spin_unlock_bh(&peer->req_lock);
+	if (!txn)
+		return false;
+	f->head_len = zab_frame_put_request(f->head, txn->req_id, txn->len);
+	f->txn = txn;	/* the queue's reference */
+	return true;
+}
+
+static bool next_frame(struct zab_peer *peer)
+{
+	struct zab_tx_frame *f = &peer->tx;
+	u64 stamp;
+
+	stamp = atomic64_xchg(&peer->ping_stamp, 0);
+	if (stamp) {
+		f->head_len = zab_frame_put_ping(f->head, peer->to_follower ?
+						 0 : ZAB_PING_REPLY, stamp);
+		return true;
+	}
+	return peer->to_follower ? next_to_follower(peer) : next_to_leader(peer);
+}
+
+/**
+ * zab_peer_tx_worker() - send what the peer is owed
+ * @work: the peer's tx_work
+ */
+void zab_peer_tx_worker(struct work_struct *work)
+{
+	struct zab_peer *peer = container_of(work, struct zab_peer, tx_work);
+	int budget = ZAB_TX_BUDGET, err = 0;
+	bool sent = false;
+
+	while (!atomic_read(&peer->down)) {
+		if (!peer->tx.head_len && (!budget-- || !next_frame(peer)))
+			break;
+		err = send_frame(peer, &sent);
+		if (err)
+			break;
+	}
+	if (sent)
+		tcp_sock_set_cork(peer->sock->sk, false);	/* push */
+	if (err && err != -EAGAIN)
+		zab_peer_down(peer, err == -ENOMEM ? ZAB_REASON_NOMEM :
+				    ZAB_REASON_SOCK_ERROR);
+	else if (budget < 0)
+		queue_work(zab_wq, work);	/* more to send: yield first */
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ZAB_TXN_H
+#define _ZAB_TXN_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+
+/**
+ * struct zab_txn - one record: a proposal, a committed record, or a write a
+ * follower forwards to its leader
+ * @ref: the log holds one reference, every follower frame in flight one more,
+ *	so the payload is never copied for the fan-out
+ * @rcu: readers find txns under RCU, so they are freed after a grace period
+ * @qnode: on a follower, entry in the leader peer's request queue
+ * @zxid: its zxid, 0 until the leader assigns one
+ * @req_id: the origin member's request id (0: none)
+ * @origin: member id the write came from
+ * @len: payload length
+ * @data: payload
+ */
+struct zab_txn {
+	struct kref ref;
+	struct rcu_head rcu;
+	struct list_head qnode;
+	u64 zxid;
+	u64 req_id;
+	u32 origin;
+	u32 len;
+	u8 data[];
+};
+
+struct zab_txn *zab_txn_alloc(u32 len);
+void zab_txn_put(struct zab_txn *txn);
+
+static inline void zab_txn_get(struct zab_txn *txn)
+{
+	kref_get(&txn->ref);
+}
+
+/* Bytes a txn is charged against windowBytes. */
+static inline size_t zab_txn_size(const struct zab_txn *txn)
+{
+	return sizeof(*txn) + txn->len;
+}
+
+#endif /* _ZAB_TXN_H */

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Install every Debian package zab needs to build, test and benchmark.
+# Idempotent: installs only what is missing. Needs root (or sudo).
+set -eu
+pkgs="build-essential make gcc pkg-config kmod cpio file
+linux-headers-amd64 linux-image-amd64
+qemu-system-x86 busybox-static
+libnl-3-dev libnl-genl-3-dev libcmocka-dev
+iproute2 util-linux libcap2-bin procps psmisc"
+
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -n "$missing" ] || { echo "deps: all packages present"; exit 0; }
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+# shellcheck disable=SC2086
+$sudo apt-get install -y -q --no-install-recommends $missing

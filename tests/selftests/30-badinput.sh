@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0
+# Bad input to the netlink family gets a clean error with a reason, through
+# zabctl (which names the bad input) and raw (the kernel's own checks).
+# Attribute numbers: 1 name, 2 myid, 8 tickTime, 11 windowBytes, 12 maxRecordSize.
+
+test_missing_name() {
+	load_zab
+	expect_fail "NEW without a name" "$NLTEST" new 2=u32:1
+	expect_match 'error 22.*name' "$OUT"
+	expect_fail "NEW without an id" "$NLTEST" new 1=str:x
+	expect_match 'error 22.*id' "$OUT"
+	expect_fail "DEL without a name" "$NLTEST" del
+	expect_match 'error 22.*name' "$OUT"
+	expect_fail "zabctl create without a name" zabctl create
+	unload_zab
+}
+
+test_bad_names() {
+	load_zab
+	long=$(printf 'n%.0s' $(seq 1 32))
+	expect_fail "name of 32 bytes" "$NLTEST" new "1=str:$long" 2=u32:1
+	expect_match '^error' "$OUT"
+	ok=$(printf 'n%.0s' $(seq 1 31))
+	"$NLTEST" new "1=str:$ok" 2=u32:1 >/dev/null || fail "name of 31 bytes refused"
+	for bad in a/b .hidden "" "sp ace" 'x*y'; do
+		expect_fail "name \`$bad'" "$NLTEST" new "1=str:$bad" 2=u32:1
+		expect_match 'error 22' "$OUT"
+	done
+	expect_fail "zabctl: name with a slash" zabctl create a/b --id 1
+	expect_match '`a/b' "$OUT"
+	expect_fail "zabctl --no-check: name with a slash" zabctl --no-check create a/b --id 1
+	expect_match 'instance name must be' "$OUT"
+	[ ! -e /dev/zab/a ] || fail "a device appeared for a bad name"
+	unload_zab
+}
+
+test_duplicate_and_unknown() {
+	load_zab
+	zabctl create dup --id 1
+	expect_fail "duplicate name" zabctl create dup --id 2
+	expect_match 'already in use' "$OUT"
+	expect_fail "destroy unknown" zabctl destroy nosuch
+	expect_match 'nosuch' "$OUT"
+	expect_match 'no such instance' "$OUT"
+	expect_fail "set unknown" zabctl set nosuch tickTime 100
+	expect_fail "show unknown" zabctl show nosuch
+	zabctl destroy dup
+	expect_fail "destroy twice" zabctl destroy dup
+	unload_zab
+}
+
+test_bad_ids() {
+	load_zab
+	for id in 0 256 4294967295; do
+		expect_fail "id $id" "$NLTEST" new 1=str:x 2=u32:$id
+		expect_match 'error 34' "$OUT"
+	done
+	expect_fail "zabctl id 0" zabctl create x --id 0
+	expect_match '`0' "$OUT"
+	expect_fail "zabctl --no-check id 256" zabctl --no-check create x --id 256
+	expect_fail "id as u8" "$NLTEST" new 1=str:x 2=u8:1
+	[ ! -e /dev/zab/x ] || fail "x created with a bad id"
+	"$NLTEST" new 1=str:x 2=u32:255 >/dev/null || fail "id 255 refused"
+	unload_zab
+}
+
+test_bad_params() {
+	load_zab
+	zabctl create p --id 1
+	expect_fail "tickTime 5" "$NLTEST" set 1=str:p 8=u32:5
+	expect_fail "tickTime 60001" "$NLTEST" set 1=str:p 8=u32:60001
+	expect_fail "windowBytes 1K" "$NLTEST" set 1=str:p 11=u32:1024
+	expect_fail "maxRecordSize 0" "$NLTEST" set 1=str:p 12=u32:0
+	expect_fail "maxRecordSize 32M" "$NLTEST" set 1=str:p 12=u32:33554432
+	expect_fail "zabctl unknown key" zabctl set p tickTme 100
+	expect_match 'tickTme' "$OUT"
+	expect_fail "zabctl bad value" zabctl set p tickTime abc
+	expect_match 'abc' "$OUT"
+	expect_fail "zabctl --no-check out of range" zabctl --no-check set p syncLimit 0
+	expect_match 'kernel' "$OUT"
+	[ "$(tsv_col p syncLimit)" = 5 ] || fail "syncLimit changed"
+	unload_zab
+}
+
+test_unknown_attr_and_cmd() {
+	load_zab
+	expect_fail "unknown attribute type" "$NLTEST" new 1=str:x 2=u32:1 99=u32:1
+	expect_match 'error 22' "$OUT"
+	expect_fail "output-only attribute" "$NLTEST" new 1=str:x 2=u32:1 13=u32:1
+	expect_fail "state is not settable" "$NLTEST" set 1=str:x 3=u8:2
+	expect_fail "unknown command" "$NLTEST" 99 1=str:x
+	expect_match 'error 95' "$OUT"
+	expect_fail "event is kernel-only" "$NLTEST" 9 1=str:x
+	[ ! -e /dev/zab/x ] || fail "x was created"
+	unload_zab
+}

@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0
+# Repeated load/unload with live instances leaks nothing.
+
+slab_kb() {
+	awk '/^Slab:/ { print $2 }' /proc/meminfo
+}
+
+cycle() {
+	insmod "$ZAB_KO"
+	for i in $(seq 1 50); do zabctl create "c$i" --id 1; done
+	ip netns add zab-cyc
+	nsx zab-cyc "$ZABCTL" create cns --id 2
+	zabctl set c1 tickTime 100
+	zabctl show > /dev/null
+	[ "$(ls /dev/zab | wc -l)" = 51 ] || fail "expected 51 devices"
+	ip netns del zab-cyc
+	rmmod zab
+}
+
+test_load_unload_cycles() {
+	unload_zab
+	cycle			# warm the caches
+	echo 3 > /proc/sys/vm/drop_caches
+	before=$(slab_kb)
+	for n in $(seq 1 20); do cycle; done
+	echo 3 > /proc/sys/vm/drop_caches
+	sleep 1
+	after=$(slab_kb)
+	echo "  slab: ${before} kB before, ${after} kB after 20 cycles"
+	[ $((after - before)) -lt 1024 ] || fail "slab grew by $((after - before)) kB"
+	[ ! -e /sys/class/zab ] || fail "class left behind"
+	[ ! -e /dev/zab ] || [ -z "$(ls /dev/zab)" ] || fail "device nodes left behind"
+	! grep -qw zab /proc/devices || fail "major left behind"
+}

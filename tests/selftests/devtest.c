@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * devtest: exercise /dev/zab/NAME through raw system calls, so selftests check
+ * the kernel ABI itself rather than a library's idea of it.
+ *
+ *   devtest write PATH LEN            write LEN bytes ('x'), print the result
+ *   devtest append PATH LEN [FLAGS]   ZAB_IOC_APPEND, print the zxid
+ *   devtest read PATH [nonblock] [CAP] read one record
+ *   devtest status PATH               ZAB_IOC_STATUS as key=value lines
+ *   devtest seek PATH ZXID            ZAB_IOC_SEEK
+ *   devtest lseek PATH                lseek(2), which must be refused
+ *   devtest poll PATH MS              poll(2) for MS ms, print the events
+ *   devtest badioctl PATH             an unknown ioctl
+ *
+ * PATH may be fd:N for a descriptor inherited from the shell.
+ * Prints "ok ..." or "errno NAME"; exits 0 on success, 1 on a failed call.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/zab.h>
+
+static int report(long ret)
+{
+	if (ret < 0) {
+		printf("errno %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int do_write(int fd, size_t len)
+{
+	char *buf = malloc(len ? len : 1);
+	ssize_t n;
+
+	memset(buf, 'x', len);
+	n = write(fd, buf, len);
+	free(buf);
+	if (report(n))
+		return 1;
+	printf("ok %zd\n", n);
+	return 0;
+}
+
+static int do_append(int fd, size_t len, unsigned int flags)
+{
+	char *buf = malloc(len ? len : 1);
+	struct zab_append a = { .len = len, .flags = flags };
+	int ret;
+
+	memset(buf, 'x', len);
+	a.data = (unsigned long)buf;
+	ret = ioctl(fd, ZAB_IOC_APPEND, &a);
+	free(buf);
+	if (report(ret))
+		return 1;
+	printf("ok zxid=0x%llx\n", (unsigned long long)a.zxid);
+	return 0;
+}
+
+static int do_read(int fd, size_t cap)
+{
+	char *buf = malloc(cap);
+	struct zab_rec_hdr h;
+	ssize_t n = read(fd, buf, cap);
+
+	if (report(n)) {
+		free(buf);
+		return 1;
+	}
+	if (n == 0) {
+		printf("ok eof\n");
+	} else {
+		memcpy(&h, buf, sizeof(h));
+		printf("ok zxid=0x%llx len=%u data=%.*s\n",
+		       (unsigned long long)h.zxid, h.len, (int)h.len,
+		       buf + sizeof(h));
+	}
+	free(buf);
+	return 0;
+}
+
+static int do_status(int fd)
+{
+	struct zab_status st;
+
+	if (report(ioctl(fd, ZAB_IOC_STATUS, &st)))
+		return 1;
+	printf("state=%u\nepoch=%u\nmyid=%u\nleader=%u\nlast_zxid=0x%llx\n"
+	       "commit_zxid=0x%llx\nwindow_first=0x%llx\nread_next=0x%llx\n",
+	       st.state, st.epoch, st.myid, st.leader,
+	       (unsigned long long)st.last_zxid,
+	       (unsigned long long)st.commit_zxid,
+	       (unsigned long long)st.window_first,
+	       (unsigned long long)st.read_next);
+	return 0;
+}
+
+static int do_poll(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLOUT };
+	int n = poll(&p, 1, ms);
+
+	if (report(n))
+		return 1;
+	printf("ok%s%s%s%s\n", n == 0 ? " none" : "",
+	       p.revents & POLLIN ? " in" : "", p.revents & POLLOUT ? " out" : "",
+	       p.revents & POLLHUP ? " hup" : "");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *op, *path;
+	int fd, flags = O_RDWR;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: devtest OP PATH [ARGS]\n");
+		return 2;
+	}
+	op = argv[1];
+	path = argv[2];
+	if (!strcmp(op, "read") && argc > 3 && !strcmp(argv[3], "nonblock"))
+		flags |= O_NONBLOCK;
+	if (!strncmp(path, "fd:", 3))
+		fd = atoi(path + 3);	/* an fd the shell kept open */
+	else
+		fd = open(path, flags);
+	if (report(fd))
+		return 1;
+	if (!strcmp(op, "write") && argc > 3)
+		return do_write(fd, strtoul(argv[3], NULL, 0));
+	if (!strcmp(op, "append") && argc > 3)
+		return do_append(fd, strtoul(argv[3], NULL, 0),
+				 argc > 4 ? strtoul(argv[4], NULL, 0) : 0);
+	if (!strcmp(op, "read"))
+		return do_read(fd, strtoul(argv[argc - 1], NULL, 0) ?: 65536);
+	if (!strcmp(op, "status"))
+		return do_status(fd);
+	if (!strcmp(op, "seek") && argc > 3) {
+		unsigned long long z = strtoull(argv[3], NULL, 0);
+
+		if (report(ioctl(fd, ZAB_IOC_SEEK, &z)))
+			return 1;
+		printf("ok\n");
+		return 0;
+	}
+	if (!strcmp(op, "lseek"))
+		return report(lseek(fd, 0, SEEK_SET)) ? 1 : (printf("ok\n"), 0);
+	if (!strcmp(op, "poll") && argc > 3)
+		return do_poll(fd, atoi(argv[3]));
+	if (!strcmp(op, "badioctl"))
+		return report(ioctl(fd, _IO(ZAB_IOC_MAGIC, 99))) ? 1 : (printf("ok\n"), 0);
+	fprintf(stderr, "devtest: unknown operation `%s'\n", op);
+	return 2;
+}

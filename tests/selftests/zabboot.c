@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zabboot: form an ensemble with a fixed leader, without election. A test
+ * tool: it connects the members over TCP, exchanges a hello (member id and
+ * last zxid), and hands the sockets to the kernel with LEAD, FOLLOW or
+ * ADD_FOLLOWER.
+ *
+ *   zabboot lead NAME EPOCH MEMBERS LISTEN_ADDR PORT NFOLLOWERS
+ *   zabboot follow NAME EPOCH MYID LEADER_ID LEADER_ADDR PORT
+ *   zabboot add NAME LISTEN_ADDR PORT
+ *   zabboot stop NAME
+ *
+ * A follower's last zxid is its instance's commit point (its history after
+ * a clean stop). Prints "ok" or "error ERRNO: message [kernel message]".
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <linux/zab.h>
+
+#define TIMEOUT_S 30
+#define HELLO_MAGIC 0x5a414248u	/* "ZABH" */
+
+struct hello {
+	uint32_t magic;
+	uint32_t id;
+	uint64_t last;
+} __attribute__((packed));
+
+struct reply {
+	int err;
+	char msg[256];
+};
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = {};
+	struct reply *r = arg;
+	int off = sizeof(*e);
+
+	(void)nla;
+	r->err = e->error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (!nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off),
+		       nlh->nlmsg_len - sizeof(*nlh) - off, NULL) &&
+	    tb[NLMSGERR_ATTR_MSG])
+		snprintf(r->msg, sizeof(r->msg), "%s",
+			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	((struct reply *)arg)->err = 0;
+	return NL_STOP;
+}
+
+static struct nl_sock *sk;
+static int family;
+
+static struct nl_msg *request(int cmd, const char *name)
+{
+	struct nl_msg *m = nlmsg_alloc();
+	int one = 1;
+
+	if (!sk) {
+		sk = nl_socket_alloc();
+		if (!sk || genl_connect(sk))
+			exit(2);
+		setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK,
+			   &one, sizeof(one));
+		family = genl_ctrl_resolve(sk, ZAB_GENL_NAME);
+		if (family < 0) {
+			fprintf(stderr, "zabboot: no zab family\n");
+			exit(2);
+		}
+	}
+	genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_ACK, cmd,
+		    ZAB_GENL_VERSION);
+	nla_put_string(m, ZAB_A_NAME, name);
+	return m;
+}
+
+static int finish(struct nl_msg *m)
+{
+	struct reply r = { .err = 1 };
+
+	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, on_error, &r);
+	nl_socket_modify_cb(sk, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &r);
+	if (nl_send_auto(sk, m) < 0)
+		return 2;
+	nlmsg_free(m);
+	while (r.err > 0)
+		if (nl_recvmsgs_default(sk) < 0 && r.err > 0)
+			break;
+	if (!r.err) {
+		printf("ok\n");
+		return 0;
+	}
+	printf("error %d: %s%s%s%s\n", -r.err, strerror(-r.err),
+	       r.msg[0] ? " [" : "", r.msg, r.msg[0] ? "]" : "");
+	return 1;
+}
+
+static int listen_on(const char *addr, int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	inet_pton(AF_INET, addr, &sa.sin_addr);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 16)) {
+		perror("zabboot: listen");
+		exit(2);
+	}
+	return fd;
+}
+
+static int accept_hello(int lfd, struct hello *h)
+{
+	int fd = accept(lfd, NULL, NULL);
+
+	if (fd < 0 || recv(fd, h, sizeof(*h), MSG_WAITALL) != sizeof(*h) ||
+	    ntohl(h->magic) != HELLO_MAGIC) {
+		fprintf(stderr, "zabboot: bad hello\n");
+		exit(2);
+	}
+	h->id = ntohl(h->id);
+	h->last = be64toh(h->last);
+	return fd;
+}
+
+static void put_peer(struct nl_msg *m, uint32_t id, int fd, uint64_t last)
+{
+	struct nlattr *p = nla_nest_start(m, ZAB_A_PEER | NLA_F_NESTED);
+
+	nla_put_u32(m, ZAB_PEER_A_ID, id);
+	nla_put_s32(m, ZAB_PEER_A_FD, fd);
+	nla_put_u64(m, ZAB_PEER_A_LAST_ZXID, last);
+	nla_nest_end(m, p);
+}
+
+static int lead(char **a)
+{
+	int lfd = listen_on(a[3], atoi(a[4])), n = atoi(a[5]), i;
+	struct nl_msg *m = request(ZAB_CMD_LEAD, a[0]);
+	struct nlattr *peers;
+
+	nla_put_u32(m, ZAB_A_EPOCH, atoi(a[1]));
+	nla_put_u32(m, ZAB_A_MEMBERS, atoi(a[2]));
+	peers = nla_nest_start(m, ZAB_A_PEERS | NLA_F_NESTED);
+	for (i = 0; i < n; i++) {
+		struct hello h;
+		int fd = accept_hello(lfd, &h);
+
+		put_peer(m, h.id, fd, h.last);
+	}
+	nla_nest_end(m, peers);
+	close(lfd);
+	return finish(m);
+}
+
+static int add(char **a)
+{
+	int lfd = listen_on(a[1], atoi(a[2]));
+	struct nl_msg *m = request(ZAB_CMD_ADD_FOLLOWER, a[0]);
+	struct nlattr *peers;
+	struct hello h;
+	int fd = accept_hello(lfd, &h);
+
+	peers = nla_nest_start(m, ZAB_A_PEERS | NLA_F_NESTED);
+	put_peer(m, h.id, fd, h.last);
+	nla_nest_end(m, peers);
+	close(lfd);
+	return finish(m);
+}
+
+static uint64_t commit_point(const char *name)
+{
+	struct zab_status st = {};
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/zab/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || ioctl(fd, ZAB_IOC_STATUS, &st)) {
+		perror(path);
+		exit(2);
+	}
+	close(fd);
+	return st.commit_zxid;
+}
+
+static int follow(char **a)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(atoi(a[5])) };
+	struct hello h = { htonl(HELLO_MAGIC), htonl(atoi(a[2])), 0 };
+	time_t end = time(NULL) + TIMEOUT_S;
+	uint64_t last = commit_point(a[0]);
+	struct nl_msg *m;
+	int fd;
+
+	h.last = htobe64(last);
+	inet_pton(AF_INET, a[4], &sa.sin_addr);
+	for (;;) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			break;
+		close(fd);
+		if (time(NULL) > end) {
+			perror("zabboot: connect");
+			return 2;
+		}
+		usleep(50000);
+	}
+	if (send(fd, &h, sizeof(h), 0) != sizeof(h))
+		return 2;
+	m = request(ZAB_CMD_FOLLOW, a[0]);
+	nla_put_u32(m, ZAB_A_EPOCH, atoi(a[1]));
+	nla_put_u32(m, ZAB_A_LEADER, atoi(a[3]));
+	nla_put_s32(m, ZAB_A_FD, fd);
+	nla_put_u64(m, ZAB_A_LAST_ZXID, last);
+	return finish(m);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 8 && !strcmp(argv[1], "lead"))
+		return lead(argv + 2);
+	if (argc == 8 && !strcmp(argv[1], "follow"))
+		return follow(argv + 2);
+	if (argc == 5 && !strcmp(argv[1], "add"))
+		return add(argv + 2);
+	if (argc == 3 && !strcmp(argv[1], "stop"))
+		return finish(request(ZAB_CMD_STOP, argv[2]));
+	fprintf(stderr,
+		"usage: zabboot lead NAME EPOCH MEMBERS ADDR PORT NFOLLOWERS\n"
+		"       zabboot follow NAME EPOCH MYID LEADER_ID LEADER_ADDR PORT\n"
+		"       zabboot add NAME ADDR PORT\n"
+		"       zabboot stop NAME\n");
+	return 2;
+}

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* The zabd configuration file. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+
+/* Parses @text as the file "a.conf". */
+static int parse(const char *text, struct zab_conf *conf, struct zab_err *err)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int ret;
+
+	assert_non_null(f);
+	err->msg[0] = '\0';
+	ret = zab_conf_parse(f, "a.conf", conf, err);
+	fclose(f);
+	return ret;
+}
+
+static const char good[] =
+	"# zab member 2 of 3\n"
+	"\n"
+	"name = ens1\n"
+	"   myid=2\n"
+	"\ttickTime\t=\t500\t\n"
+	"initLimit= 20\r\n"
+	"   # indented comment\n"
+	"windowBytes =128M\n"
+	"dataDir = /var/lib/zab/ens 1\n"
+	"server.3 = [fd00::3]:2888:3888\n"
+	"server.1=10.0.0.1:2888:3888\n"
+	"server.2 = node-2.example:12888:13888\n";
+
+static void test_good(void **state)
+{
+	struct zab_conf conf;
+	struct zab_err err;
+
+	(void)state;
+	assert_int_equal(parse(good, &conf, &err), 0);
+	assert_string_equal(conf.name, "ens1");
+	assert_int_equal(conf.myid, 2);
+	assert_string_equal(conf.data_dir, "/var/lib/zab/ens 1");
+
+	assert_int_equal(conf.params.set,
+			 (1u << ZAB_P_TICK_TIME) | (1u << ZAB_P_INIT_LIMIT) |
+			 (1u << ZAB_P_WINDOW_BYTES));
+	assert_int_equal(conf.params.value[ZAB_P_TICK_TIME], 500);
+	assert_int_equal(conf.params.value[ZAB_P_INIT_LIMIT], 20);
+	assert_int_equal(conf.params.value[ZAB_P_WINDOW_BYTES], 128u << 20);
+	assert_int_equal(conf.params.value[ZAB_P_SYNC_LIMIT], ZAB_SYNC_LIMIT_DEFAULT);
+	assert_int_equal(conf.params.value[ZAB_P_MAX_RECORD], ZAB_MAX_RECORD_DEFAULT);
+
+	/* sorted by id */
+	assert_int_equal(conf.n_servers, 3);
+	assert_int_equal(conf.servers[0].id, 1);
+	assert_string_equal(conf.servers[0].host, "10.0.0.1");
+	assert_int_equal(conf.servers[0].quorum_port, 2888);
+	assert_int_equal(conf.servers[0].election_port, 3888);
+	assert_int_equal(conf.servers[1].id, 2);
+	assert_string_equal(conf.servers[1].host, "node-2.example");
+	assert_int_equal(conf.servers[1].quorum_port, 12888);
+	assert_int_equal(conf.servers[1].election_port, 13888);
+	assert_int_equal(conf.servers[2].id, 3);
+	assert_string_equal(conf.servers[2].host, "fd00::3");
+	zab_conf_release(&conf);
+	assert_null(conf.servers);
+	assert_null(conf.data_dir);
+}
+
+static void test_minimal(void **state)
+{
+	struct zab_conf conf;
+	struct zab_err err;
+
+	(void)state;
+	/* no trailing newline, no servers, no dataDir: a standalone member */
+	assert_int_equal(parse("name=a\nmyid=1", &conf, &err), 0);
+	assert_string_equal(conf.name, "a");
+	assert_int_equal(conf.myid, 1);
+	assert_null(conf.data_dir);
+	assert_int_equal(conf.n_servers, 0);
+	assert_int_equal(conf.params.set, 0);
+	assert_int_equal(conf.params.value[ZAB_P_TICK_TIME], ZAB_TICK_MS_DEFAULT);
+	zab_conf_release(&conf);
+}
+
+static void expect_error(const char *text, int code, const char *msg)
+{
+	struct zab_conf conf;
+	struct zab_err err;
+
+	assert_int_equal(parse(text, &conf, &err), code);
+	assert_string_equal(err.msg, msg);
+	zab_conf_release(&conf);
+}
+
+static void test_line_errors(void **state)
+{
+	(void)state;
+	expect_error("name=a\nmyid=1\ntickTme=2000\n", -EINVAL,
+		     "a.conf:3: unknown key `tickTme'");
+	expect_error("name=a\ntickTime 2000\n", -EINVAL,
+		     "a.conf:2: expected KEY=VALUE, got `tickTime 2000'");
+	expect_error("# c\n= 5\n", -EINVAL, "a.conf:2: missing key before `='");
+	expect_error("name=a\nmyid=1\n\n\ntickTime =  \n", -EINVAL,
+		     "a.conf:5: missing value for `tickTime'");
+	expect_error("tickTime=5\n", -EINVAL,
+		     "a.conf:1: invalid tickTime `5': must be 10..60000 ms");
+	expect_error("windowBytes=1K\n", -EINVAL,
+		     "a.conf:1: invalid windowBytes `1K': must be 64K..4294967295 bytes");
+	expect_error("maxRecordSize = 1 M\n", -EINVAL,
+		     "a.conf:1: invalid maxRecordSize `1 M': expected a number with an optional K, M or G suffix");
+	expect_error("tickTime=2000 # ms\n", -EINVAL,
+		     "a.conf:1: invalid tickTime `2000 # ms': expected a decimal number");
+	expect_error("syncLimit=2\nsyncLimit=3\n", -EINVAL,
+		     "a.conf:2: duplicate key `syncLimit'");
+}
+
+static void test_identity_errors(void **state)
+{
+	(void)state;
+	expect_error("name=.a\n", -EINVAL,
+		     "a.conf:1: invalid name `.a': must not start with `.'");
+	expect_error("name=a b\n", -EINVAL,
+		     "a.conf:1: invalid name `a b': may only contain A-Z a-z 0-9 _ . -");
+	expect_error("name=abcdefghijklmnopqrstuvwxyz0123456789\n", -EINVAL,
+		     "a.conf:1: invalid name `abcdefghijklmnopqrstuvwxyz0123456789': must be 1..31 bytes");
+	expect_error("name=a\nname=b\n", -EINVAL, "a.conf:2: duplicate key `name'");
+	expect_error("myid=0\n", -EINVAL, "a.conf:1: invalid myid `0': must be 1..255");
+	expect_error("myid=256\n", -EINVAL, "a.conf:1: invalid myid `256': must be 1..255");
+	expect_error("myid=x\n", -EINVAL, "a.conf:1: invalid myid `x': expected a decimal number");
+	expect_error("myid=1\nmyid=1\n", -EINVAL, "a.conf:2: duplicate key `myid'");
+	expect_error("dataDir=/a\ndataDir=/b\n", -EINVAL, "a.conf:2: duplicate key `dataDir'");
+}
+
+static void test_server_errors(void **state)
+{
+	(void)state;
+	expect_error("server.0=h:1:2\n", -EINVAL,
+		     "a.conf:1: invalid key `server.0': the server id must be 1..255");
+	expect_error("server.256=h:1:2\n", -EINVAL,
+		     "a.conf:1: invalid key `server.256': the server id must be 1..255");
+	expect_error("server.=h:1:2\n", -EINVAL,
+		     "a.conf:1: invalid key `server.': the server id must be 1..255");
+	expect_error("server.x=h:1:2\n", -EINVAL,
+		     "a.conf:1: invalid key `server.x': the server id must be 1..255");
+	expect_error("server.1=h:1:2\nserver.1=h:3:4\n", -EINVAL,
+		     "a.conf:2: duplicate key `server.1'");
+	expect_error("server.1=h:2888\n", -EINVAL,
+		     "a.conf:1: invalid server.1 `h:2888': expected HOST:QUORUM_PORT:ELECTION_PORT");
+	expect_error("server.1=h:1:2:3\n", -EINVAL,
+		     "a.conf:1: invalid server.1 `h:1:2:3': expected HOST:QUORUM_PORT:ELECTION_PORT");
+	expect_error("server.1=:1:2\n", -EINVAL,
+		     "a.conf:1: invalid server.1 `:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
+	expect_error("server.1=::1:1:2\n", -EINVAL,
+		     "a.conf:1: invalid server.1 `::1:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
+	expect_error("server.1=[::1:1:2\n", -EINVAL,
+		     "a.conf:1: invalid server.1 `[::1:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
+	expect_error("server.1=[]:1:2\n", -EINVAL,
+		     "a.conf:1: invalid server.1 `[]:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
+	expect_error("server.1=h:0:2\n", -EINVAL,
+		     "a.conf:1: invalid server.1 `h:0:2': port `0' must be 1..65535");
+	expect_error("server.1=h:1:65536\n", -EINVAL,
+		     "a.conf:1: invalid server.1 `h:1:65536': port `65536' must be 1..65535");
+	expect_error("server.1=h:1:\n", -EINVAL,
+		     "a.conf:1: invalid server.1 `h:1:': port `' must be 1..65535");
+	expect_error("server.1=h:3888:3888\n", -EINVAL,
+		     "a.conf:1: invalid server.1 `h:3888:3888': the two ports must differ");
+}
+
+static void test_whole_file_errors(void **state)
+{
+	(void)state;
+	expect_error("myid=1\n", -EINVAL, "a.conf: missing key `name'");
+	expect_error("# nothing\n", -EINVAL, "a.conf: missing key `name'");
+	expect_error("name=a\n", -EINVAL, "a.conf: missing key `myid'");
+	expect_error("name=a\nmyid=3\nserver.1=h:1:2\nserver.2=h:1:2\n", -EINVAL,
+		     "a.conf: myid 3 has no server.3 entry");
+}
+
+static void test_load_file(void **state)
+{
+	char path[] = "/tmp/zab-conf-XXXXXX";
+	struct zab_conf conf;
+	struct zab_err err;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, good, sizeof(good) - 1), (ssize_t)sizeof(good) - 1);
+	close(fd);
+	assert_int_equal(zab_conf_load(path, &conf, &err), 0);
+	assert_string_equal(conf.name, "ens1");
+	assert_int_equal(conf.n_servers, 3);
+	zab_conf_release(&conf);
+
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "name=a\nmyid=1\ninitLimit=0\n", 26), 26);
+	close(fd);
+	assert_int_equal(zab_conf_load(path, &conf, &err), -EINVAL);
+	assert_true(!strncmp(err.msg, path, strlen(path)));
+	assert_string_equal(err.msg + strlen(path),
+			    ":3: invalid initLimit `0': must be 1..1000 ticks");
+	zab_conf_release(&conf);
+	unlink(path);
+
+	assert_int_equal(zab_conf_load("/nonexistent/zab.conf", &conf, &err), -ENOENT);
+	assert_string_equal(err.msg,
+			    "/nonexistent/zab.conf: cannot open: No such file or directory");
+	zab_conf_release(&conf);
+}
+
+static char *print_conf(const struct zab_conf *conf)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	zab_conf_print(f, conf);
+	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
+static void test_print_round_trip(void **state)
+{
+	struct zab_conf conf, again;
+	struct zab_err err;
+	char *text, *text2;
+
+	(void)state;
+	assert_int_equal(parse(good, &conf, &err), 0);
+	text = print_conf(&conf);
+	assert_string_equal(text,
+		"name=ens1\n"
+		"myid=2\n"
+		"dataDir=/var/lib/zab/ens 1\n"
+		"tickTime=500\n"
+		"syncLimit=5\n"
+		"initLimit=20\n"
+		"windowBytes=128M\n"
+		"maxRecordSize=1M\n"
+		"server.1=10.0.0.1:2888:3888\n"
+		"server.2=node-2.example:12888:13888\n"
+		"server.3=[fd00::3]:2888:3888\n");
+
+	assert_int_equal(parse(text, &again, &err), 0);
+	text2 = print_conf(&again);
+	assert_string_equal(text, text2);
+	assert_memory_equal(again.params.value, conf.params.value,
+			    sizeof(conf.params.value));
+	free(text);
+	free(text2);
+	zab_conf_release(&conf);
+	zab_conf_release(&again);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_minimal),
+		cmocka_unit_test(test_line_errors),
+		cmocka_unit_test(test_identity_errors),
+		cmocka_unit_test(test_server_errors),
+		cmocka_unit_test(test_whole_file_errors),
+		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_print_round_trip),
+	};
+
+	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
+}

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Names of enum values, zxids, event lines, and the views of zabctl show. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+
+static void test_state_names(void **state)
+{
+	(void)state;
+	assert_string_equal(zab_state_name(ZAB_STATE_LOOKING), "LOOKING");
+	assert_string_equal(zab_state_name(ZAB_STATE_FOLLOWING), "FOLLOWING");
+	assert_string_equal(zab_state_name(ZAB_STATE_LEADING), "LEADING");
+	assert_null(zab_state_name(3));
+	assert_null(zab_state_name(UINT32_MAX));
+}
+
+static void test_event_names(void **state)
+{
+	(void)state;
+	assert_null(zab_event_name(ZAB_EVENT_UNSPEC));
+	assert_string_equal(zab_event_name(ZAB_EVENT_CREATED), "CREATED");
+	assert_string_equal(zab_event_name(ZAB_EVENT_DESTROYED), "DESTROYED");
+	assert_string_equal(zab_event_name(ZAB_EVENT_PEER_DOWN), "PEER_DOWN");
+	assert_string_equal(zab_event_name(ZAB_EVENT_LEADER_LOST), "LEADER_LOST");
+	assert_string_equal(zab_event_name(ZAB_EVENT_QUORUM_LOST), "QUORUM_LOST");
+	assert_string_equal(zab_event_name(ZAB_EVENT_STATE), "STATE");
+	assert_null(zab_event_name(ZAB_EVENT_STATE + 1));
+}
+
+static void test_reason_and_stat_names(void **state)
+{
+	(void)state;
+	assert_string_equal(zab_reason_name(ZAB_REASON_NONE), "none");
+	assert_string_equal(zab_reason_name(ZAB_REASON_CLOSED), "closed");
+	assert_string_equal(zab_reason_name(ZAB_REASON_SOCK_ERROR), "sock_error");
+	assert_string_equal(zab_reason_name(ZAB_REASON_TIMEOUT), "timeout");
+	assert_string_equal(zab_reason_name(ZAB_REASON_PROTOCOL), "protocol");
+	assert_string_equal(zab_reason_name(ZAB_REASON_NOMEM), "nomem");
+	assert_null(zab_reason_name(ZAB_REASON_NOMEM + 1));
+
+	assert_null(zab_stat_name(ZAB_STAT_UNSPEC));
+	assert_string_equal(zab_stat_name(ZAB_STAT_WRITES), "writes");
+	assert_string_equal(zab_stat_name(ZAB_STAT_WRITE_BYTES), "write_bytes");
+	assert_string_equal(zab_stat_name(ZAB_STAT_BAD_FRAMES), "bad_frames");
+	assert_null(zab_stat_name(ZAB_STAT_PAD));
+}
+
+static void test_zxid(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	zab_fmt_zxid(buf, sizeof(buf), 0);
+	assert_string_equal(buf, "0x0");
+	zab_fmt_zxid(buf, sizeof(buf), ZAB_ZXID(1, 2));
+	assert_string_equal(buf, "0x100000002");
+	zab_fmt_zxid(buf, sizeof(buf), ZAB_ZXID(0xabc, 0xffffffff));
+	assert_string_equal(buf, "0xabcffffffff");
+	zab_fmt_zxid(buf, sizeof(buf), UINT64_MAX);
+	assert_string_equal(buf, "0xffffffffffffffff");
+
+	zab_fmt_zxid_long(buf, sizeof(buf), 0);
+	assert_string_equal(buf, "0x0 (none)");
+	zab_fmt_zxid_long(buf, sizeof(buf), ZAB_ZXID(1, 2));
+	assert_string_equal(buf, "0x100000002 (epoch 1, counter 2)");
+	zab_fmt_zxid_long(buf, sizeof(buf), ZAB_ZXID(7, 0));
+	assert_string_equal(buf, "0x700000000 (epoch 7, counter 0)");
+	zab_fmt_zxid_long(buf, sizeof(buf), UINT64_MAX);
+	assert_string_equal(buf, "0xffffffffffffffff (epoch 4294967295, counter 4294967295)");
+}
+
+static void test_event_lines(void **state)
+{
+	struct zab_event_info ev = {
+		.name = "ens1",
+		.event = ZAB_EVENT_PEER_DOWN,
+		.has_peer = true, .peer = 2,
+		.has_reason = true, .reason = ZAB_REASON_TIMEOUT,
+	};
+	char buf[256];
+
+	(void)state;
+	zab_fmt_event(buf, sizeof(buf), &ev);
+	assert_string_equal(buf, "ens1 event=PEER_DOWN peer=2 reason=timeout");
+
+	ev = (struct zab_event_info){
+		.name = "b", .event = ZAB_EVENT_STATE,
+		.has_state = true, .state = ZAB_STATE_LEADING,
+		.has_epoch = true, .epoch = 3,
+	};
+	zab_fmt_event(buf, sizeof(buf), &ev);
+	assert_string_equal(buf, "b event=STATE state=LEADING epoch=3");
+
+	/* the kernel leaves out ZAB_REASON_NONE; it reads as none */
+	ev = (struct zab_event_info){
+		.name = "a", .event = ZAB_EVENT_PEER_DOWN,
+		.has_peer = true, .peer = 3,
+		.has_state = true, .state = ZAB_STATE_LOOKING,
+		.has_epoch = true, .epoch = 2,
+	};
+	zab_fmt_event(buf, sizeof(buf), &ev);
+	assert_string_equal(buf, "a event=PEER_DOWN peer=3 reason=none state=LOOKING epoch=2");
+
+	ev = (struct zab_event_info){ .name = "c", .event = ZAB_EVENT_CREATED };
+	zab_fmt_event(buf, sizeof(buf), &ev);
+	assert_string_equal(buf, "c event=CREATED");
+
+	ev = (struct zab_event_info){ .name = "c", .event = ZAB_EVENT_LEADER_LOST };
+	zab_fmt_event(buf, sizeof(buf), &ev);
+	assert_string_equal(buf, "c event=LEADER_LOST");
+}
+
+static void test_event_line_unknown_values(void **state)
+{
+	struct zab_event_info ev = {
+		.name = "x", .event = 42,
+		.has_peer = true, .peer = 0,
+		.has_reason = true, .reason = 17,
+		.has_state = true, .state = 9,
+		.has_epoch = true, .epoch = UINT32_MAX,
+	};
+	char buf[256];
+
+	(void)state;
+	zab_fmt_event(buf, sizeof(buf), &ev);
+	assert_string_equal(buf, "x event=42 peer=0 reason=17 state=9 epoch=4294967295");
+}
+
+static void test_event_line_truncated(void **state)
+{
+	struct zab_event_info ev = {
+		.name = "abcdefghijklmnopqrstuvwxyz01234",
+		.event = ZAB_EVENT_PEER_DOWN,
+		.has_peer = true, .peer = 200,
+		.has_reason = true, .reason = ZAB_REASON_SOCK_ERROR,
+	};
+	char buf[40];
+
+	(void)state;
+	memset(buf, 'x', sizeof(buf));
+	zab_fmt_event(buf, sizeof(buf), &ev);
+	assert_int_equal(strlen(buf), sizeof(buf) - 1);
+	assert_string_equal(buf, "abcdefghijklmnopqrstuvwxyz01234 event=P");
+	zab_fmt_event(buf, 1, &ev);
+	assert_string_equal(buf, "");
+}
+
+/* An instance as the kernel might report it, with two peers. */
+static struct zab_info *sample(void)
+{
+	static struct zab_peer_info peers[] = {
+		{ .id = 2, .last_zxid = ZAB_ZXID(1, 2), .queued = 0, .rtt_us = 120 },
+		{ .id = 3, .last_zxid = ZAB_ZXID(1, 1), .queued = 4, .rtt_us = 2500 },
+	};
+	static struct zab_info info;
+
+	memset(&info, 0, sizeof(info));
+	strcpy(info.name, "ens1");
+	info.myid = 1;
+	info.state = ZAB_STATE_LEADING;
+	info.epoch = 1;
+	info.leader = 1;
+	info.last_zxid = ZAB_ZXID(1, 2);
+	info.commit_zxid = ZAB_ZXID(1, 1);
+	zab_params_init(&info.params);
+	info.params.set = (1u << ZAB_P_COUNT) - 1;
+	info.params.value[ZAB_P_TICK_TIME] = 500;
+	info.params.value[ZAB_P_WINDOW_BYTES] = 100000;
+	for (int i = ZAB_STAT_WRITES; i <= ZAB_STAT_BAD_FRAMES; i++)
+		info.stats[i] = 10 * i;
+	info.stats[ZAB_STAT_WRITE_BYTES] = UINT64_MAX;
+	info.peers = peers;
+	info.n_peers = 2;
+	return &info;
+}
+
+static char *capture(void (*print)(FILE *, const struct zab_info *),
+		     const struct zab_info *info)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	print(f, info);
+	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
+static void test_tsv(void **state)
+{
+	char *line;
+
+	(void)state;
+	line = capture(zab_print_tsv, sample());
+	assert_string_equal(line,
+		"ens1\t1\tLEADING\t1\t1\t0x100000002\t0x100000001\t"
+		"500\t5\t10\t100000\t1048576\t"
+		"10\t18446744073709551615\t30\t40\t50\t60\t70\t80\t"
+		"2:0x100000002:0:120,3:0x100000001:4:2500\n");
+	free(line);
+}
+
+static void test_tsv_sparse(void **state)
+{
+	struct zab_info info = { .name = "n", .myid = 7, .state = 5 };
+	char *line;
+
+	(void)state;
+	zab_params_init(&info.params);
+	info.params.set = 1u << ZAB_P_SYNC_LIMIT;
+	line = capture(zab_print_tsv, &info);
+	assert_string_equal(line,
+		"n\t7\t5\t0\t0\t0x0\t0x0\t-\t5\t-\t-\t-\t"
+		"0\t0\t0\t0\t0\t0\t0\t0\t-\n");
+	free(line);
+}
+
+static size_t count_fields(const char *s)
+{
+	size_t n = 1;
+
+	for (; *s && *s != '\n'; s++)
+		n += *s == '\t';
+	return n;
+}
+
+static void test_tsv_matches_columns(void **state)
+{
+	char *line;
+
+	(void)state;
+	line = capture(zab_print_tsv, sample());
+	assert_int_equal(count_fields(line), count_fields(zab_tsv_columns));
+	assert_int_equal(count_fields(zab_tsv_columns), 21);
+	assert_true(!strncmp(zab_tsv_columns, "name\tmyid\tstate\t", 16));
+	free(line);
+}
+
+static void test_human(void **state)
+{
+	char *text;
+
+	(void)state;
+	text = capture(zab_print_info, sample());
+	assert_string_equal(text,
+		"instance: ens1\n"
+		"  id: 1\n"
+		"  state: LEADING\n"
+		"  epoch: 1\n"
+		"  leader: 1\n"
+		"  last zxid: 0x100000002 (epoch 1, counter 2)\n"
+		"  committed zxid: 0x100000001 (epoch 1, counter 1)\n"
+		"  tickTime: 500 ms\n"
+		"  syncLimit: 5 ticks\n"
+		"  initLimit: 10 ticks\n"
+		"  windowBytes: 100000\n"
+		"  maxRecordSize: 1M\n"
+		"  writes: 10\n"
+		"  write bytes: 18446744073709551615\n"
+		"  write errors: 30\n"
+		"  reads: 40\n"
+		"  proposals: 50\n"
+		"  commits: 60\n"
+		"  peer downs: 70\n"
+		"  bad frames: 80\n"
+		"\n"
+		"peer: 2\n"
+		"  last zxid: 0x100000002 (epoch 1, counter 2)\n"
+		"  queued: 0\n"
+		"  rtt: 120 us\n"
+		"\n"
+		"peer: 3\n"
+		"  last zxid: 0x100000001 (epoch 1, counter 1)\n"
+		"  queued: 4\n"
+		"  rtt: 2500 us\n");
+	free(text);
+}
+
+static void test_human_looking(void **state)
+{
+	struct zab_info info = { .name = "lonely", .myid = 4 };
+	char *text;
+
+	(void)state;
+	zab_params_init(&info.params);
+	text = capture(zab_print_info, &info);
+	assert_string_equal(text,
+		"instance: lonely\n"
+		"  id: 4\n"
+		"  state: LOOKING\n"
+		"  epoch: 0\n"
+		"  leader: none\n"
+		"  last zxid: 0x0 (none)\n"
+		"  committed zxid: 0x0 (none)\n"
+		"  writes: 0\n"
+		"  write bytes: 0\n"
+		"  write errors: 0\n"
+		"  reads: 0\n"
+		"  proposals: 0\n"
+		"  commits: 0\n"
+		"  peer downs: 0\n"
+		"  bad frames: 0\n");
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_event_names),
+		cmocka_unit_test(test_reason_and_stat_names),
+		cmocka_unit_test(test_zxid),
+		cmocka_unit_test(test_event_lines),
+		cmocka_unit_test(test_event_line_unknown_values),
+		cmocka_unit_test(test_event_line_truncated),
+		cmocka_unit_test(test_tsv),
+		cmocka_unit_test(test_tsv_sparse),
+		cmocka_unit_test(test_tsv_matches_columns),
+		cmocka_unit_test(test_human),
+		cmocka_unit_test(test_human_looking),
+	};
+
+	return cmocka_run_group_tests_name("fmt", tests, NULL, NULL);
+}

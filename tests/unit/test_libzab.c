@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * libzab against stand-ins for the device: a directory of plain files for
+ * zab_open(), pipes for read(2)/write(2), and a mock of ioctl(2) (the test is
+ * linked with -Wl,--wrap=ioctl).
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libzab.h"
+
+/* What the last ioctl() call was given. */
+static struct {
+	int fd;
+	unsigned long request;
+	struct zab_append append;
+	uint64_t seek;
+} last;
+
+int __wrap_ioctl(int fd, unsigned long request, ...);
+
+/*
+ * Returns mock(): 0, or a negative errno to fail with. On success, APPEND
+ * stores the next mock() as the zxid and STATUS fills in fixed values.
+ */
+int __wrap_ioctl(int fd, unsigned long request, ...)
+{
+	int ret = mock_type(int);
+	va_list ap;
+	void *arg;
+
+	va_start(ap, request);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+
+	last.fd = fd;
+	last.request = request;
+	if (request == ZAB_IOC_APPEND)
+		last.append = *(struct zab_append *)arg;
+	else if (request == ZAB_IOC_SEEK)
+		last.seek = *(uint64_t *)arg;
+	if (ret < 0) {
+		errno = -ret;
+		return -1;
+	}
+	if (request == ZAB_IOC_APPEND) {
+		((struct zab_append *)arg)->zxid = mock_type(uint64_t);
+	} else if (request == ZAB_IOC_STATUS) {
+		struct zab_status *st = arg;
+
+		*st = (struct zab_status){
+			.state = ZAB_STATE_FOLLOWING, .epoch = 4, .myid = 2,
+			.leader = 1, .last_zxid = ZAB_ZXID(4, 9),
+			.commit_zxid = ZAB_ZXID(4, 8), .window_first = ZAB_ZXID(3, 1),
+			.read_next = ZAB_ZXID(4, 1),
+		};
+	}
+	return 0;
+}
+
+struct fixture {
+	char dir[64];
+	char file[PATH_MAX];
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	FILE *f;
+
+	if (!fx)
+		return -1;
+	strcpy(fx->dir, "/tmp/zab-dev-XXXXXX");
+	if (!mkdtemp(fx->dir))
+		return -1;
+	snprintf(fx->file, sizeof(fx->file), "%s/ens1", fx->dir);
+	f = fopen(fx->file, "w");
+	if (!f || fputs("device ens1", f) == EOF || fclose(f))
+		return -1;
+	setenv("ZAB_DEV_DIR", fx->dir, 1);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	unlink(fx->file);
+	rmdir(fx->dir);
+	unsetenv("ZAB_DEV_DIR");
+	free(fx);
+	return 0;
+}
+
+static void test_open(void **state)
+{
+	char buf[32] = "";
+	int h;
+
+	(void)state;
+	h = zab_open("ens1", O_RDWR);
+	assert_true(h >= 0);
+	assert_int_equal(read(h, buf, sizeof(buf) - 1), 11);
+	assert_string_equal(buf, "device ens1");
+	assert_true(fcntl(h, F_GETFD) & FD_CLOEXEC);
+	assert_int_equal(zab_close(h), 0);
+
+	h = zab_open("ens1", O_RDONLY | O_NONBLOCK);
+	assert_true(h >= 0);
+	assert_true(fcntl(h, F_GETFL) & O_NONBLOCK);
+	assert_int_equal(zab_close(h), 0);
+
+	assert_int_equal(zab_open("ens2", O_RDONLY), -ENOENT);
+}
+
+static void test_open_rejects(void **state)
+{
+	struct fixture *fx = *state;
+
+	/* names that could leave the device directory, or are not names */
+	assert_int_equal(zab_open("../ens1", O_RDONLY), -EINVAL);
+	assert_int_equal(zab_open("a/b", O_RDONLY), -EINVAL);
+	assert_int_equal(zab_open("", O_RDONLY), -EINVAL);
+	assert_int_equal(zab_open(NULL, O_RDONLY), -EINVAL);
+	/* flags that do not belong on a device */
+	assert_int_equal(zab_open("new", O_RDWR | O_CREAT), -EINVAL);
+	assert_int_equal(zab_open("ens1", O_WRONLY | O_TRUNC), -EINVAL);
+	assert_int_equal(access(fx->file, F_OK), 0);
+}
+
+static void test_open_default_dir(void **state)
+{
+	(void)state;
+	unsetenv("ZAB_DEV_DIR");
+	if (access("/dev/zab/ens1", F_OK) == 0)
+		skip();
+	/* not the file of the fixture any more */
+	assert_int_equal(zab_open("ens1", O_RDONLY), -ENOENT);
+}
+
+/* Writes a record as the device returns it: header, then payload. */
+static void put_record(int fd, uint64_t zxid, uint32_t len, const char *payload,
+		       size_t payload_len)
+{
+	struct zab_rec_hdr hdr = { .zxid = zxid, .len = len };
+
+	assert_int_equal(write(fd, &hdr, sizeof(hdr)), sizeof(hdr));
+	if (payload_len)
+		assert_int_equal(write(fd, payload, payload_len), (ssize_t)payload_len);
+}
+
+static void test_read(void **state)
+{
+	struct zab_rec_hdr hdr;
+	char buf[64];
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	put_record(p[1], ZAB_ZXID(2, 5), 5, "hello", 5);
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(zab_read(p[0], &hdr, buf, sizeof(buf)), 5);
+	assert_true(hdr.zxid == ZAB_ZXID(2, 5));
+	assert_int_equal(hdr.len, 5);
+	assert_int_equal(hdr.flags, 0);
+	assert_string_equal(buf, "hello");
+
+	/* a payload that fills the buffer exactly */
+	put_record(p[1], ZAB_ZXID(2, 6), 4, "abcd", 4);
+	assert_int_equal(zab_read(p[0], &hdr, buf, 4), 4);
+	assert_memory_equal(buf, "abcd", 4);
+
+	close(p[1]);
+	assert_int_equal(zab_read(p[0], &hdr, buf, sizeof(buf)), 0);
+	close(p[0]);
+}
+
+static void test_read_malformed(void **state)
+{
+	struct zab_rec_hdr hdr;
+	char *small;
+	int p[2];
+
+	(void)state;
+	small = malloc(4);	/* ASan catches any write past it */
+	assert_non_null(small);
+	assert_int_equal(pipe(p), 0);
+
+	/* shorter than a header */
+	assert_int_equal(write(p[1], "0123456789", 10), 10);
+	assert_int_equal(zab_read(p[0], &hdr, small, 4), -EPROTO);
+
+	/* header announcing more than came */
+	put_record(p[1], 1, 10, "abc", 3);
+	assert_int_equal(zab_read(p[0], &hdr, small, 4), -EPROTO);
+
+	/* an empty record */
+	put_record(p[1], 1, 0, NULL, 0);
+	assert_int_equal(zab_read(p[0], &hdr, small, 4), -EPROTO);
+
+	/* more than the buffer: never copied past it */
+	put_record(p[1], 1, 10, "0123456789", 10);
+	assert_int_equal(zab_read(p[0], &hdr, small, 4), -EPROTO);
+
+	free(small);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void test_read_errors(void **state)
+{
+	struct zab_rec_hdr hdr;
+	char buf[8];
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_NONBLOCK), 0);
+	assert_int_equal(zab_read(p[0], &hdr, buf, sizeof(buf)), -EAGAIN);
+	close(p[0]);
+	close(p[1]);
+	assert_int_equal(zab_read(p[0], &hdr, buf, sizeof(buf)), -EBADF);
+}
+
+static void test_write(void **state)
+{
+	char buf[8] = "";
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(zab_write(p[1], "rec", 3), 0);
+	assert_int_equal(read(p[0], buf, sizeof(buf)), 3);
+	assert_string_equal(buf, "rec");
+	close(p[0]);
+	close(p[1]);
+	assert_int_equal(zab_write(p[1], "rec", 3), -EBADF);
+}
+
+static void test_append(void **state)
+{
+	static const char payload[] = "record";
+	uint64_t zxid = 0;
+
+	(void)state;
+	will_return(__wrap_ioctl, 0);
+	will_return(__wrap_ioctl, ZAB_ZXID(5, 1));
+	assert_int_equal(zab_append(7, payload, 6, &zxid), 0);
+	assert_true(zxid == ZAB_ZXID(5, 1));
+	assert_int_equal(last.fd, 7);
+	assert_true(last.request == ZAB_IOC_APPEND);
+	assert_true(last.append.data == (uintptr_t)payload);
+	assert_int_equal(last.append.len, 6);
+	assert_int_equal(last.append.flags, 0);
+
+	/* the zxid is optional */
+	will_return(__wrap_ioctl, 0);
+	will_return(__wrap_ioctl, ZAB_ZXID(5, 2));
+	assert_int_equal(zab_append(7, payload, 1, NULL), 0);
+}
+
+static void test_append_errors(void **state)
+{
+	uint64_t zxid = 99;
+
+	(void)state;
+	will_return(__wrap_ioctl, -ECONNRESET);
+	assert_int_equal(zab_append(3, "x", 1, &zxid), -ECONNRESET);
+	assert_true(zxid == 99);
+
+	will_return(__wrap_ioctl, -ENOTCONN);
+	assert_int_equal(zab_append(3, "x", 1, &zxid), -ENOTCONN);
+
+	/* longer than the ioctl can describe: refused before the call */
+	assert_int_equal(zab_append(3, "x", (size_t)UINT32_MAX + 1, &zxid), -EMSGSIZE);
+}
+
+static void test_seek_and_status(void **state)
+{
+	struct zab_status st;
+
+	(void)state;
+	will_return(__wrap_ioctl, 0);
+	assert_int_equal(zab_seek(4, ZAB_ZXID(3, 2)), 0);
+	assert_true(last.request == ZAB_IOC_SEEK);
+	assert_true(last.seek == ZAB_ZXID(3, 2));
+
+	will_return(__wrap_ioctl, -EINVAL);
+	assert_int_equal(zab_seek(4, 0), -EINVAL);
+
+	will_return(__wrap_ioctl, 0);
+	assert_int_equal(zab_status(4, &st), 0);
+	assert_true(last.request == ZAB_IOC_STATUS);
+	assert_int_equal(st.state, ZAB_STATE_FOLLOWING);
+	assert_int_equal(st.myid, 2);
+	assert_true(st.commit_zxid == ZAB_ZXID(4, 8));
+
+	will_return(__wrap_ioctl, -ENOTTY);
+	assert_int_equal(zab_status(4, &st), -ENOTTY);
+}
+
+static void test_close(void **state)
+{
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(zab_close(p[0]), 0);
+	assert_int_equal(zab_close(p[0]), -EBADF);
+	assert_int_equal(zab_close(p[1]), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_rejects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_default_dir, setup, teardown),
+		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_read_malformed),
+		cmocka_unit_test(test_read_errors),
+		cmocka_unit_test(test_write),
+		cmocka_unit_test(test_append),
+		cmocka_unit_test(test_append_errors),
+		cmocka_unit_test(test_seek_and_status),
+		cmocka_unit_test(test_close),
+	};
+
+	return cmocka_run_group_tests_name("libzab", tests, NULL, NULL);
+}

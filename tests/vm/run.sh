@@ -1,0 +1,85 @@
+#!/bin/bash
+# Boot the stock Debian kernel under qemu with the host's root shared read-only
+# (plus a tmpfs overlay), run one command inside, and return its exit status.
+#
+#   tests/vm/run.sh [-k KERNEL_IMAGE] [-a "EXTRA APPEND"] [-m MEM] -- COMMAND...
+#
+# The run fails if the command fails, if the VM does not finish within
+# ZAB_VM_TIMEOUT seconds (default 900), or if the kernel log shows a warning,
+# a BUG, an Oops, or a refcount, lockdep, KASAN, UBSAN or kmemleak report.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+kimg=""
+append=""
+mem=2G
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-k) kimg=$2; shift 2 ;;
+	-a) append=$2; shift 2 ;;
+	-m) mem=$2; shift 2 ;;
+	--) shift; break ;;
+	*) echo "run.sh: unknown option \`$1'" >&2; exit 2 ;;
+	esac
+done
+[ $# -gt 0 ] || { echo "usage: run.sh [-k IMAGE] [-a APPEND] [-m MEM] -- COMMAND..." >&2; exit 2; }
+
+if [ -z "$kimg" ]; then
+	kimg=$(ls -1v /boot/vmlinuz-*-amd64 2>/dev/null | tail -n 1)
+fi
+[ -r "$kimg" ] || { echo "run.sh: no kernel image (apt-get install linux-image-amd64)" >&2; exit 2; }
+kver=${ZAB_KVER:-$(basename "$kimg" | sed 's/^vmlinuz-//')}
+moddir=${ZAB_MODDIR:-/lib/modules/$kver}
+
+cache=${ZAB_CACHE:-/var/cache/zab}
+mkdir -p "$cache"
+initrd=$cache/initramfs-$kver.cpio.gz
+if [ ! -s "$initrd" ] || [ "$initrd" -ot "$top/tests/vm/init" ] || [ "$initrd" -ot "$0" ]; then
+	"$top/tests/vm/mkinitramfs.sh" "$moddir" "$initrd"
+fi
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/zabvm.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+{
+	printf 'export ZAB_TOP=%q\n' "$top"
+	printf 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n'
+	printf 'export HOME=/root TERM=dumb\n'
+	for v in $(compgen -e | grep '^ZAB_' || true); do
+		[ "$v" = ZAB_TOP ] || printf 'export %s=%q\n' "$v" "${!v}"
+	done
+} > "$out/env"
+printf '%q ' "$@" > "$out/job"
+echo >> "$out/job"
+
+accel=tcg
+[ -w /dev/kvm ] && [ "${ZAB_KVM:-0}" = 1 ] && accel=kvm
+timeout --foreground -k 10 "${ZAB_VM_TIMEOUT:-900}" \
+	qemu-system-x86_64 -machine q35,accel=$accel -cpu max -smp "${ZAB_VM_CPUS:-2}" -m "$mem" \
+	-nographic -no-reboot -nodefaults -serial stdio \
+	-kernel "$kimg" -initrd "$initrd" \
+	-append "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic rdinit=/init $append" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs local,path="$out",mount_tag=out,security_model=none,multidevs=remap \
+	< /dev/null || true
+
+rc=1
+if [ -s "$out/rc" ]; then
+	rc=$(cat "$out/rc")
+else
+	echo "run.sh: the VM did not finish the job (timeout or crash)" >&2
+	rc=124
+fi
+
+bad='WARNING:|BUG:|Oops|general protection fault|refcount_t:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|unreferenced object|Kernel panic|kernel BUG|INFO: task .* blocked'
+if [ -s "$out/dmesg" ]; then
+	[ -z "${ZAB_DMESG_SAVE:-}" ] || cp "$out/dmesg" "$ZAB_DMESG_SAVE"
+	if grep -Eq "$bad" "$out/dmesg"; then
+		echo "run.sh: the kernel log shows a problem:" >&2
+		grep -E -A 20 "$bad" "$out/dmesg" | head -60 >&2
+		[ "$rc" != 0 ] || rc=3
+	fi
+elif [ "$rc" = 0 ]; then
+	echo "run.sh: no kernel log came back" >&2
+	rc=3
+fi
+exit "$rc"

@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * zab: ZooKeeper atomic broadcast in the kernel.
+ *
+ * This header is the one contract between zab.ko and userspace (zabd, zabctl,
+ * libzab). It defines:
+ *
+ *   1. the generic netlink family "zab" (commands, attributes, events),
+ *   2. the character device /dev/zab/NAME (record framing, ioctls),
+ *   3. the peer-to-peer wire format spoken over the TCP sockets the kernel owns.
+ *
+ * Instances
+ * ---------
+ * An instance is one member of one ensemble. It is created with
+ * %ZAB_CMD_NEW (a name and the member's id) and belongs to the network
+ * namespace of the netlink socket that created it: %ZAB_CMD_GET only lists, and
+ * %ZAB_CMD_DEL/%ZAB_CMD_SET only reach, the instances of the caller's
+ * namespace. Names are nevertheless unique across the whole system, because
+ * every instance has a character device /dev/zab/NAME and device names are
+ * global. When a namespace goes away, its instances are destroyed.
+ *
+ * Names are 1 to %ZAB_NAME_MAX bytes of [A-Za-z0-9_.-], not starting with '.'.
+ * Member ids are 1 to %ZAB_ID_MAX, as ZooKeeper's myid.
+ *
+ * All commands need CAP_NET_ADMIN in the initial user namespace: instances own
+ * system-wide device names, so a namespace's root may not create them.
+ * Errors carry an extended ack message and point at the bad attribute.
+ *
+ * Netlink commands
+ * ----------------
+ * %ZAB_CMD_NEW: create an instance.
+ *	in:  %ZAB_A_NAME (required), %ZAB_A_MYID (required), any parameter
+ *	     attribute of %ZAB_CMD_SET.
+ *	err: -EEXIST name taken, -EINVAL bad name or id, -ENOMEM.
+ *
+ * %ZAB_CMD_DEL: destroy an instance; pending writers fail with -ESHUTDOWN,
+ *	readers see end of file, open files stay valid but inert.
+ *	in:  %ZAB_A_NAME.  err: -ENODEV no such instance.
+ *
+ * %ZAB_CMD_GET: without %NLM_F_DUMP, one instance named by %ZAB_A_NAME;
+ *	with %NLM_F_DUMP, every instance of the namespace (resumable). Each reply
+ *	carries %ZAB_A_NAME, %ZAB_A_MYID, %ZAB_A_STATE, %ZAB_A_EPOCH,
+ *	%ZAB_A_LEADER, %ZAB_A_LAST_ZXID, %ZAB_A_COMMIT_ZXID, every parameter
+ *	attribute, %ZAB_A_STATS and %ZAB_A_PEERS.
+ *
+ * %ZAB_CMD_SET: change parameters of an instance.
+ *	in:  %ZAB_A_NAME, one or more of %ZAB_A_TICK_MS, %ZAB_A_SYNC_LIMIT,
+ *	     %ZAB_A_INIT_LIMIT, %ZAB_A_WINDOW_BYTES, %ZAB_A_MAX_RECORD.
+ *	The change is all or nothing: if one value is refused, none is applied.
+ *
+ * Socket handover. Once a member has been elected and synchronised (by zabd,
+ * or by the bootstrap in zabctl), its connected TCP sockets are handed to the
+ * kernel, which owns them until they fail or %ZAB_CMD_STOP. Only established
+ * TCP sockets are accepted. The kernel takes its own reference: the caller
+ * may close its fds afterwards.
+ *
+ * %ZAB_CMD_LEAD: start leading epoch %ZAB_A_EPOCH.
+ *	in:  %ZAB_A_NAME, %ZAB_A_EPOCH (greater than the current epoch),
+ *	     %ZAB_A_MEMBERS (ensemble size, 1..%ZAB_MEMBERS_MAX),
+ *	     %ZAB_A_PEERS: one %ZAB_A_PEER nest per synchronised follower
+ *	     with %ZAB_PEER_A_ID, %ZAB_PEER_A_FD, %ZAB_PEER_A_LAST_ZXID; there
+ *	     must be at least a quorum counting the leader itself.
+ *	     %ZAB_A_LAST_ZXID (optional): the end of the synchronised history;
+ *	     uncommitted records past it are discarded.
+ *	err: -EBUSY not LOOKING, -ESTALE epoch not newer, -EINVAL fewer
+ *	     followers than a quorum, a duplicate or own id, a socket that is
+ *	     not a connected TCP socket; -EBADF bad fd.
+ *
+ * %ZAB_CMD_FOLLOW: follow leader %ZAB_A_LEADER in epoch %ZAB_A_EPOCH.
+ *	in:  %ZAB_A_NAME, %ZAB_A_EPOCH (not older than the current epoch),
+ *	     %ZAB_A_LEADER, %ZAB_A_FD, %ZAB_A_LAST_ZXID (optional, as LEAD).
+ *
+ * %ZAB_CMD_ADD_FOLLOWER: a leader takes one more synchronised follower.
+ *	in:  %ZAB_A_NAME, %ZAB_A_PEERS with one %ZAB_A_PEER. The follower is
+ *	     sent every record after its %ZAB_PEER_A_LAST_ZXID, then the live
+ *	     stream, with nothing falling between.
+ *	err: -ERANGE the records it lacks already left memory: sync it again.
+ *
+ * %ZAB_CMD_STOP: back to LOOKING; peer sockets are shut down; writers
+ *	waiting for a commit fail with -ECONNRESET.
+ *
+ * %ZAB_CMD_EVENT: sent by the kernel only, to the %ZAB_MCGRP_EVENTS group of
+ *	the instance's namespace. Carries %ZAB_A_NAME, %ZAB_A_EVENT and, where
+ *	it applies, %ZAB_A_PEER_ID, %ZAB_A_REASON, %ZAB_A_EPOCH.
+ */
+#ifndef _UAPI_LINUX_ZAB_H
+#define _UAPI_LINUX_ZAB_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define ZAB_GENL_NAME		"zab"
+#define ZAB_GENL_VERSION	1
+#define ZAB_MCGRP_EVENTS	"events"
+
+#define ZAB_NAME_MAX		31	/* bytes, without the terminating NUL */
+#define ZAB_ID_MAX		255
+#define ZAB_MEMBERS_MAX		15
+
+enum zab_cmd {
+	ZAB_CMD_UNSPEC,
+	ZAB_CMD_NEW,
+	ZAB_CMD_DEL,
+	ZAB_CMD_GET,
+	ZAB_CMD_SET,
+	ZAB_CMD_LEAD,
+	ZAB_CMD_FOLLOW,
+	ZAB_CMD_ADD_FOLLOWER,
+	ZAB_CMD_STOP,
+	ZAB_CMD_EVENT,
+	__ZAB_CMD_MAX
+};
+#define ZAB_CMD_MAX (__ZAB_CMD_MAX - 1)
+
+/**
+ * enum zab_state - role of a member, as ZAB names it
+ * @ZAB_STATE_LOOKING: electing or synchronising; no broadcast
+ * @ZAB_STATE_FOLLOWING: receiving proposals from a leader
+ * @ZAB_STATE_LEADING: assigning zxids and broadcasting
+ */
+enum zab_state {
+	ZAB_STATE_LOOKING,
+	ZAB_STATE_FOLLOWING,
+	ZAB_STATE_LEADING,
+};
+
+/**
+ * enum zab_event - what %ZAB_CMD_EVENT reports
+ * @ZAB_EVENT_CREATED: an instance was created
+ * @ZAB_EVENT_DESTROYED: an instance was destroyed
+ * @ZAB_EVENT_PEER_DOWN: a peer connection was shut down (%ZAB_A_PEER_ID,
+ *	%ZAB_A_REASON)
+ * @ZAB_EVENT_LEADER_LOST: a follower lost its leader; it is LOOKING again
+ * @ZAB_EVENT_QUORUM_LOST: a leader lost its quorum and stopped committing;
+ *	it is LOOKING again
+ * @ZAB_EVENT_STATE: the state changed (%ZAB_A_STATE, %ZAB_A_EPOCH)
+ */
+enum zab_event {
+	ZAB_EVENT_UNSPEC,
+	ZAB_EVENT_CREATED,
+	ZAB_EVENT_DESTROYED,
+	ZAB_EVENT_PEER_DOWN,
+	ZAB_EVENT_LEADER_LOST,
+	ZAB_EVENT_QUORUM_LOST,
+	ZAB_EVENT_STATE,
+};
+
+/**
+ * enum zab_reason - why a peer connection was shut down
+ * @ZAB_REASON_NONE: no reason given (orderly STOP or DEL)
+ * @ZAB_REASON_CLOSED: the peer closed the connection
+ * @ZAB_REASON_SOCK_ERROR: the socket reported an error
+ * @ZAB_REASON_TIMEOUT: nothing heard from the peer within syncLimit ticks
+ * @ZAB_REASON_PROTOCOL: the peer sent a malformed or unexpected frame
+ * @ZAB_REASON_NOMEM: out of memory while serving the peer
+ * @ZAB_REASON_LAGGING: a follower fell so far behind that the records it
+ *	lacks exceed windowBytes; it must be synchronised again
+ * @ZAB_REASON_STOPPED: the instance stopped (STOP, DEL, lost quorum)
+ */
+enum zab_reason {
+	ZAB_REASON_NONE,
+	ZAB_REASON_CLOSED,
+	ZAB_REASON_SOCK_ERROR,
+	ZAB_REASON_TIMEOUT,
+	ZAB_REASON_PROTOCOL,
+	ZAB_REASON_NOMEM,
+	ZAB_REASON_LAGGING,
+	ZAB_REASON_STOPPED,
+};
+
+/*
+ * Parameters, with their defaults and accepted ranges. Names in zabctl and the
+ * config file are ZooKeeper's where ZooKeeper has one.
+ *
+ *   tickTime        %ZAB_A_TICK_MS       ms       2000    [10, 60000]
+ *   syncLimit       %ZAB_A_SYNC_LIMIT    ticks       5    [1, 1000]
+ *   initLimit       %ZAB_A_INIT_LIMIT    ticks      10    [1, 1000]
+ *   windowBytes     %ZAB_A_WINDOW_BYTES  bytes     64M    [64K, 4G-1]
+ *   maxRecordSize   %ZAB_A_MAX_RECORD    bytes      1M    [1, 16M]
+ *
+ * A peer not heard from for syncLimit ticks is declared down. windowBytes
+ * bounds the committed records kept in kernel memory for readers.
+ */
+#define ZAB_TICK_MS_DEFAULT		2000
+#define ZAB_TICK_MS_MIN			10
+#define ZAB_TICK_MS_MAX			60000
+#define ZAB_LIMIT_MIN			1
+#define ZAB_LIMIT_MAX			1000
+#define ZAB_SYNC_LIMIT_DEFAULT		5
+#define ZAB_INIT_LIMIT_DEFAULT		10
+#define ZAB_WINDOW_BYTES_DEFAULT	(64U << 20)
+#define ZAB_WINDOW_BYTES_MIN		(64U << 10)
+#define ZAB_WINDOW_BYTES_MAX		0xffffffffU
+#define ZAB_MAX_RECORD_DEFAULT		(1U << 20)
+#define ZAB_MAX_RECORD_LIMIT		(16U << 20)
+
+/**
+ * enum zab_attr - top-level attributes
+ * @ZAB_A_NAME: string, instance name
+ * @ZAB_A_MYID: u32, this member's id
+ * @ZAB_A_STATE: u8, &enum zab_state
+ * @ZAB_A_EPOCH: u32, current epoch
+ * @ZAB_A_LEADER: u32, id of the current leader (0: none)
+ * @ZAB_A_LAST_ZXID: u64, highest zxid logged by this member
+ * @ZAB_A_COMMIT_ZXID: u64, highest zxid known committed
+ * @ZAB_A_TICK_MS: u32, tickTime
+ * @ZAB_A_SYNC_LIMIT: u32, syncLimit
+ * @ZAB_A_INIT_LIMIT: u32, initLimit
+ * @ZAB_A_WINDOW_BYTES: u32, windowBytes
+ * @ZAB_A_MAX_RECORD: u32, maxRecordSize
+ * @ZAB_A_STATS: nest of &enum zab_stat (each u64)
+ * @ZAB_A_PEERS: nest of %ZAB_A_PEER, each a nest of &enum zab_peer_attr
+ * @ZAB_A_EVENT: u32, &enum zab_event
+ * @ZAB_A_PEER_ID: u32, a peer's member id
+ * @ZAB_A_REASON: u32, &enum zab_reason
+ * @ZAB_A_FD: s32, a connected TCP socket handed to the kernel
+ * @ZAB_A_PAD: padding for 64-bit attributes
+ * @ZAB_A_MEMBERS: u32, number of members of the ensemble (LEAD)
+ */
+enum zab_attr {
+	ZAB_A_UNSPEC,
+	ZAB_A_NAME,
+	ZAB_A_MYID,
+	ZAB_A_STATE,
+	ZAB_A_EPOCH,
+	ZAB_A_LEADER,
+	ZAB_A_LAST_ZXID,
+	ZAB_A_COMMIT_ZXID,
+	ZAB_A_TICK_MS,
+	ZAB_A_SYNC_LIMIT,
+	ZAB_A_INIT_LIMIT,
+	ZAB_A_WINDOW_BYTES,
+	ZAB_A_MAX_RECORD,
+	ZAB_A_STATS,
+	ZAB_A_PEERS,
+	ZAB_A_EVENT,
+	ZAB_A_PEER_ID,
+	ZAB_A_REASON,
+	ZAB_A_FD,
+	ZAB_A_PAD,
+	ZAB_A_MEMBERS,
+	__ZAB_A_MAX
+};
+#define ZAB_A_MAX (__ZAB_A_MAX - 1)
+
+/**
+ * enum zab_stat - counters in %ZAB_A_STATS, each a u64
+ * @ZAB_STAT_WRITES: records accepted from local writers
+ * @ZAB_STAT_WRITE_BYTES: payload bytes accepted from local writers
+ * @ZAB_STAT_WRITE_ERRORS: local writes that failed
+ * @ZAB_STAT_READS: records returned to local readers
+ * @ZAB_STAT_PROPOSALS: proposals logged (sent as leader or received)
+ * @ZAB_STAT_COMMITS: records committed and delivered to the window
+ * @ZAB_STAT_PEER_DOWNS: peer connections shut down
+ * @ZAB_STAT_BAD_FRAMES: frames rejected as malformed
+ */
+enum zab_stat {
+	ZAB_STAT_UNSPEC,
+	ZAB_STAT_WRITES,
+	ZAB_STAT_WRITE_BYTES,
+	ZAB_STAT_WRITE_ERRORS,
+	ZAB_STAT_READS,
+	ZAB_STAT_PROPOSALS,
+	ZAB_STAT_COMMITS,
+	ZAB_STAT_PEER_DOWNS,
+	ZAB_STAT_BAD_FRAMES,
+	ZAB_STAT_PAD,
+	__ZAB_STAT_MAX
+};
+#define ZAB_STAT_MAX (__ZAB_STAT_MAX - 1)
+
+/**
+ * enum zab_peer_attr - attributes of one %ZAB_A_PEER nest
+ * @ZAB_PEER_A_ID: u32, member id
+ * @ZAB_PEER_A_FD: s32, socket fd (handover only)
+ * @ZAB_PEER_A_LAST_ZXID: u64, last zxid the peer holds (handover) or acked
+ * @ZAB_PEER_A_QUEUED: u32, proposals queued and not yet sent
+ * @ZAB_PEER_A_RTT_US: u32, smoothed round-trip time of PING, microseconds
+ * @ZAB_PEER_A_PAD: padding
+ */
+enum zab_peer_attr {
+	ZAB_PEER_A_UNSPEC,
+	ZAB_PEER_A_ID,
+	ZAB_PEER_A_FD,
+	ZAB_PEER_A_LAST_ZXID,
+	ZAB_PEER_A_QUEUED,
+	ZAB_PEER_A_RTT_US,
+	ZAB_PEER_A_PAD,
+	__ZAB_PEER_A_MAX
+};
+#define ZAB_PEER_A_MAX (__ZAB_PEER_A_MAX - 1)
+
+#define ZAB_A_PEER 1	/* the only attribute type inside %ZAB_A_PEERS */
+
+/*
+ * zxids
+ * -----
+ * zxid = epoch << 32 | counter. The counter restarts at 1 in every epoch, so
+ * zxid 0 means "nothing".
+ */
+#define ZAB_ZXID(epoch, counter) (((__u64)(epoch) << 32) | (__u32)(counter))
+#define ZAB_ZXID_EPOCH(zxid)	((__u32)((zxid) >> 32))
+#define ZAB_ZXID_COUNTER(zxid)	((__u32)(zxid))
+
+/*
+ * The character device /dev/zab/NAME
+ * ----------------------------------
+ * write(2): the buffer is one record (1 to maxRecordSize bytes). The call
+ *	returns the full length once the record is committed by a quorum.
+ *	Errors: -EINVAL zero length, -EMSGSIZE over maxRecordSize,
+ *	-ENOTCONN no leader (LOOKING), -ECONNRESET leadership changed before
+ *	the record was known committed (it may or may not commit: the writer
+ *	must check with a read), -EAGAIN with O_NONBLOCK when it would block,
+ *	-ESHUTDOWN the instance was destroyed, -EINTR on a signal (the record
+ *	may still commit).
+ *
+ * read(2): returns the next committed record as a struct zab_rec_hdr followed
+ *	by its payload. The buffer must hold the whole record, else -EMSGSIZE
+ *	and the position does not move. Blocks until a record is committed;
+ *	-EAGAIN with O_NONBLOCK. Returns 0 (end of file) after the instance is
+ *	destroyed. A reader whose next record fell out of the window gets
+ *	-ERANGE (ZAB_IOC_SEEK forward, or read it from the log on disk).
+ *
+ * poll(2): EPOLLIN when a committed record is ready; EPOLLOUT when a
+ *	write would be accepted (a leader is known).
+ *
+ * lseek(2) is not supported; use ZAB_IOC_SEEK.
+ */
+struct zab_rec_hdr {
+	__u64 zxid;
+	__u32 len;	/* payload bytes that follow this header */
+	__u32 flags;	/* zero for now */
+};
+
+/* ZAB_IOC_APPEND: like write(2), and returns the zxid the record got. */
+struct zab_append {
+	__u64 data;	/* user pointer to the payload */
+	__u32 len;
+	__u32 flags;	/* must be zero */
+	__u64 zxid;	/* out */
+};
+
+/* ZAB_IOC_STATUS: a snapshot of the instance, cheap, no privileges needed. */
+struct zab_status {
+	__u32 state;		/* enum zab_state */
+	__u32 epoch;
+	__u32 myid;
+	__u32 leader;		/* 0 if none */
+	__u64 last_zxid;
+	__u64 commit_zxid;
+	__u64 window_first;	/* oldest zxid still in the window, 0 if empty */
+	__u64 read_next;	/* zxid after the last one this file read */
+};
+
+#define ZAB_IOC_MAGIC	0xab
+#define ZAB_IOC_APPEND	_IOWR(ZAB_IOC_MAGIC, 1, struct zab_append)
+#define ZAB_IOC_STATUS	_IOR(ZAB_IOC_MAGIC, 2, struct zab_status)
+/* Position the reader: the next read returns the first record with zxid >= arg. */
+#define ZAB_IOC_SEEK	_IOW(ZAB_IOC_MAGIC, 3, __u64)
+
+/*
+ * The peer wire format
+ * --------------------
+ * Over each leader-follower TCP connection flows a stream of frames: a
+ * struct zab_frame header followed by @len bytes of body. All integers are
+ * big-endian. Frames a peer sends are untrusted: an unknown type, a length
+ * out of bounds, a zxid out of order or a frame in the wrong direction shuts
+ * that connection down with %ZAB_REASON_PROTOCOL.
+ *
+ *   type           direction          body
+ *   PROPOSAL       leader->follower   struct zab_proposal + payload
+ *   ACK            follower->leader   struct zab_zxid_body: every proposal up
+ *                                     to zxid is logged (cumulative)
+ *   COMMIT         leader->follower   struct zab_zxid_body: every proposal up
+ *                                     to zxid is committed (cumulative)
+ *   PING           both               struct zab_ping; the leader sends one
+ *                                     every tick, the follower echoes it with
+ *                                     %ZAB_PING_REPLY set
+ *   REQUEST        follower->leader   struct zab_request + payload: a write
+ *                                     made on the follower
+ *
+ * Proposals arrive in zxid order, each exactly one more than the last in the
+ * same epoch. A PROPOSAL names the member and request id a forwarded write
+ * came from, so that member can wake its writer when the record commits.
+ */
+enum zab_frame_type {
+	ZAB_FRAME_PROPOSAL = 1,
+	ZAB_FRAME_ACK,
+	ZAB_FRAME_COMMIT,
+	ZAB_FRAME_PING,
+	ZAB_FRAME_REQUEST,
+};
+
+struct zab_frame {
+	__u8 type;		/* enum zab_frame_type */
+	__u8 flags;		/* per type; unknown bits must be zero */
+	__be16 reserved;	/* zero */
+	__be32 len;		/* body bytes that follow */
+};
+
+struct zab_proposal {
+	__be64 zxid;
+	__be64 req_id;		/* the origin's request id, 0 if none */
+	__be32 origin;		/* member id the write came from */
+	__be32 reserved;	/* zero */
+};
+
+struct zab_zxid_body {
+	__be64 zxid;
+};
+
+#define ZAB_PING_REPLY	0x01
+struct zab_ping {
+	__be64 stamp;		/* sender's clock, echoed in the reply */
+};
+
+struct zab_request {
+	__be64 req_id;
+};
+
+#endif /* _UAPI_LINUX_ZAB_H */

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "name.h"
+
+enum {
+	SEEN_NAME = 1 << 0,
+	SEEN_MYID = 1 << 1,
+	SEEN_DATA_DIR = 1 << 2,
+};
+
+#define SERVER_PREFIX "server."
+
+struct parser {
+	struct zab_conf *conf;
+	unsigned int seen;	/* SEEN_* */
+};
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/* Marks @bit as seen, or fails if it was already. */
+static int see(struct parser *p, unsigned int bit, const char *key,
+	       struct zab_err *err)
+{
+	if (p->seen & bit)
+		return zab_err(err, -EINVAL, "duplicate key `%s'", key);
+	p->seen |= bit;
+	return 0;
+}
+
+static int parse_name(struct parser *p, const char *value, struct zab_err *err)
+{
+	const char *problem = zab_name_problem(value);
+
+	if (problem)
+		return zab_err(err, -EINVAL, "invalid name `%s': %s", value, problem);
+	strcpy(p->conf->name, value);	/* fits: zab_name_problem() checked */
+	return 0;
+}
+
+static int parse_data_dir(struct parser *p, const char *value,
+			  struct zab_err *err)
+{
+	p->conf->data_dir = strdup(value);
+	if (!p->conf->data_dir)
+		return zab_err(err, -ENOMEM, "out of memory");
+	return 0;
+}
+
+static int parse_port(const char *key, const char *value, const char *port,
+		      uint16_t *out, struct zab_err *err)
+{
+	uint64_t v;
+
+	if (zab_parse_uint(port, false, UINT16_MAX, &v) < 0 || !v)
+		return zab_err(err, -EINVAL, "invalid %s `%s': port `%s' must be 1..65535",
+			       key, value, port);
+	*out = (uint16_t)v;
+	return 0;
+}
+
+/* Splits "HOST:PORT:PORT" or "[HOST]:PORT:PORT" in place. */
+static int split_server(char *s, char **host, char **quorum, char **election)
+{
+	char *rest;
+
+	if (*s == '[') {
+		rest = strchr(s, ']');
+		if (!rest || rest[1] != ':')
+			return -EINVAL;
+		*rest = '\0';
+		*host = s + 1;
+		rest += 2;
+	} else {
+		rest = strchr(s, ':');
+		if (!rest)
+			return -EINVAL;
+		*rest++ = '\0';
+		*host = s;
+	}
+	*quorum = rest;
+	rest = strchr(rest, ':');
+	if (!rest || strchr(rest + 1, ':') || !**host)
+		return -EINVAL;
+	*rest++ = '\0';
+	*election = rest;
+	return 0;
+}
+
+static int parse_server_id(const char *key, uint32_t *id, struct zab_err *err)
+{
+	uint64_t v;
+
+	if (zab_parse_uint(key + strlen(SERVER_PREFIX), false, ZAB_ID_MAX, &v) < 0 ||
+	    !v)
+		return zab_err(err, -EINVAL, "invalid key `%s': the server id must be 1..%d",
+			       key, ZAB_ID_MAX);
+	*id = (uint32_t)v;
+	return 0;
+}
+
+static int add_server(struct zab_conf *conf, const struct zab_server *server,
+		      struct zab_err *err)
+{
+	struct zab_server *servers;
+
+	servers = reallocarray(conf->servers, conf->n_servers + 1, sizeof(*servers));
+	if (!servers)
+		return zab_err(err, -ENOMEM, "out of memory");
+	conf->servers = servers;
+	servers[conf->n_servers] = *server;
+	servers[conf->n_servers].host = strdup(server->host);
+	if (!servers[conf->n_servers].host)
+		return zab_err(err, -ENOMEM, "out of memory");
+	conf->n_servers++;
+	return 0;
+}
+
+static int parse_server(struct parser *p, const char *key, const char *value,
+			struct zab_err *err)
+{
+	struct zab_server server = { 0 };
+	char *copy, *quorum, *election;
+	int ret;
+
+	ret = parse_server_id(key, &server.id, err);
+	if (ret < 0)
+		return ret;
+	for (size_t i = 0; i < p->conf->n_servers; i++) {
+		if (p->conf->servers[i].id == server.id)
+			return zab_err(err, -EINVAL, "duplicate key `%s'", key);
+	}
+	copy = strdup(value);
+	if (!copy)
+		return zab_err(err, -ENOMEM, "out of memory");
+	if (split_server(copy, &server.host, &quorum, &election) < 0) {
+		ret = zab_err(err, -EINVAL, "invalid %s `%s': expected HOST:QUORUM_PORT:ELECTION_PORT",
+			      key, value);
+		goto out;
+	}
+	ret = parse_port(key, value, quorum, &server.quorum_port, err);
+	if (!ret)
+		ret = parse_port(key, value, election, &server.election_port, err);
+	if (!ret && server.quorum_port == server.election_port)
+		ret = zab_err(err, -EINVAL, "invalid %s `%s': the two ports must differ",
+			      key, value);
+	if (!ret)
+		ret = add_server(p->conf, &server, err);
+out:
+	free(copy);
+	return ret;
+}
+
+static int parse_pair(struct parser *p, const char *key, const char *value,
+		      struct zab_err *err)
+{
+	int ret;
+
+	if (!strcmp(key, "name")) {
+		ret = see(p, SEEN_NAME, key, err);
+		return ret ? ret : parse_name(p, value, err);
+	}
+	if (!strcmp(key, "myid")) {
+		ret = see(p, SEEN_MYID, key, err);
+		return ret ? ret : zab_parse_id(value, key, true, &p->conf->myid, err);
+	}
+	if (!strcmp(key, "dataDir")) {
+		ret = see(p, SEEN_DATA_DIR, key, err);
+		return ret ? ret : parse_data_dir(p, value, err);
+	}
+	if (!strncmp(key, SERVER_PREFIX, strlen(SERVER_PREFIX)))
+		return parse_server(p, key, value, err);
+	return zab_params_parse(&p->conf->params, key, value, true, err);
+}
+
+static int parse_line(struct parser *p, char *line, struct zab_err *err)
+{
+	char *key, *value, *eq;
+
+	line = trim(line);
+	if (!*line || *line == '#')
+		return 0;
+	eq = strchr(line, '=');
+	if (!eq)
+		return zab_err(err, -EINVAL, "expected KEY=VALUE, got `%s'", line);
+	*eq = '\0';
+	key = trim(line);
+	value = trim(eq + 1);
+	if (!*key)
+		return zab_err(err, -EINVAL, "missing key before `='");
+	if (!*value)
+		return zab_err(err, -EINVAL, "missing value for `%s'", key);
+	return parse_pair(p, key, value, err);
+}
+
+static int server_cmp_id(const void *a, const void *b)
+{
+	const struct zab_server *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Checks what a single line cannot: required keys, myid among the servers. */
+static int check_whole(const struct parser *p, const char *path,
+		       struct zab_err *err)
+{
+	const struct zab_conf *conf = p->conf;
+	bool listed = false;
+
+	if (!(p->seen & SEEN_NAME))
+		return zab_err(err, -EINVAL, "%s: missing key `name'", path);
+	if (!(p->seen & SEEN_MYID))
+		return zab_err(err, -EINVAL, "%s: missing key `myid'", path);
+	for (size_t i = 0; i < conf->n_servers; i++)
+		listed |= conf->servers[i].id == conf->myid;
+	if (conf->n_servers && !listed)
+		return zab_err(err, -EINVAL, "%s: myid %u has no server.%u entry",
+			       path, conf->myid, conf->myid);
+	return 0;
+}
+
+int zab_conf_parse(FILE *f, const char *path, struct zab_conf *conf,
+		   struct zab_err *err)
+{
+	struct parser p = { .conf = conf };
+	struct zab_err line_err;
+	unsigned int lineno = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	int ret = 0;
+
+	memset(conf, 0, sizeof(*conf));
+	zab_params_init(&conf->params);
+	while (getline(&line, &cap, f) >= 0) {
+		lineno++;
+		ret = parse_line(&p, line, &line_err);
+		if (ret < 0) {
+			zab_err(err, ret, "%s:%u: %s", path, lineno, line_err.msg);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		ret = zab_err(err, -EIO, "%s: read error", path);
+		goto out;
+	}
+	ret = check_whole(&p, path, err);
+	if (!ret && conf->n_servers > 1)
+		qsort(conf->servers, conf->n_servers, sizeof(*conf->servers),
+		      server_cmp_id);
+out:
+	free(line);
+	return ret;
+}
+
+int zab_conf_load(const char *path, struct zab_conf *conf, struct zab_err *err)
+{
+	FILE *f;
+	int ret;
+
+	memset(conf, 0, sizeof(*conf));
+	f = fopen(path, "re");
+	if (!f) {
+		ret = errno;
+		return zab_err(err, -ret, "%s: cannot open: %s", path, strerror(ret));
+	}
+	ret = zab_conf_parse(f, path, conf, err);
+	fclose(f);
+	return ret;
+}
+
+void zab_conf_release(struct zab_conf *conf)
+{
+	for (size_t i = 0; i < conf->n_servers; i++)
+		free(conf->servers[i].host);
+	free(conf->servers);
+	free(conf->data_dir);
+	memset(conf, 0, sizeof(*conf));
+}
+
+void zab_conf_print(FILE *f, const struct zab_conf *conf)
+{
+	char value[32];
+
+	fprintf(f, "name=%s\n", conf->name);
+	fprintf(f, "myid=%u\n", conf->myid);
+	if (conf->data_dir)
+		fprintf(f, "dataDir=%s\n", conf->data_dir);
+	for (int i = 0; i < ZAB_P_COUNT; i++) {
+		zab_param_format(value, sizeof(value), i, conf->params.value[i]);
+		fprintf(f, "%s=%s\n", zab_param_defs[i].key, value);
+	}
+	for (size_t i = 0; i < conf->n_servers; i++) {
+		const struct zab_server *s = &conf->servers[i];
+		bool v6 = strchr(s->host, ':') != NULL;
+
+		fprintf(f, "server.%u=%s%s%s:%u:%u\n", s->id, v6 ? "[" : "",
+			s->host, v6 ? "]" : "", s->quorum_port, s->election_port);
+	}
+}

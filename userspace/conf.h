@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The zabd configuration file, in ZooKeeper's style:
+ *
+ *	# comment
+ *	name = a
+ *	myid = 1
+ *	server.1 = 10.0.0.1:2888:3888
+ *	server.2 = [fd00::2]:2888:3888
+ *	tickTime = 2000
+ *	dataDir = /var/lib/zab/a
+ *
+ * One KEY=VALUE per line, whitespace around both ignored; lines whose first
+ * non-blank character is '#' and blank lines are skipped. Keys are
+ * case-sensitive. The parameter keys are those of zabctl set (params.h).
+ */
+#ifndef ZAB_CONF_H
+#define ZAB_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/zab.h>
+
+#include "err.h"
+#include "params.h"
+
+struct zab_server {
+	uint32_t id;
+	char *host;		/* without the brackets of an IPv6 address */
+	uint16_t quorum_port;
+	uint16_t election_port;
+};
+
+struct zab_conf {
+	char name[ZAB_NAME_MAX + 1];
+	uint32_t myid;
+	char *data_dir;			/* NULL if not given */
+	struct zab_params params;	/* .set marks those given */
+	struct zab_server *servers;	/* sorted by id */
+	size_t n_servers;
+};
+
+/*
+ * Parses the file at @path into @conf. On failure returns a negative errno
+ * and sets @err to "PATH:LINE: problem" (or "PATH: problem" for a missing
+ * key or an unreadable file). @conf must be released with
+ * zab_conf_release() in both cases.
+ */
+int zab_conf_load(const char *path, struct zab_conf *conf, struct zab_err *err);
+
+/* As zab_conf_load(), reading @f; @path only names it in messages. */
+int zab_conf_parse(FILE *f, const char *path, struct zab_conf *conf,
+		   struct zab_err *err);
+
+void zab_conf_release(struct zab_conf *conf);
+
+/*
+ * Writes @conf in the file format, every parameter with its effective
+ * value, so that parsing the output gives the same configuration.
+ */
+void zab_conf_print(FILE *f, const struct zab_conf *conf);
+
+#endif

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+
+#include "subcommands.h"
+
+static void help(FILE *f)
+{
+	fprintf(f, "Destroys instance NAME. Pending writers fail with ESHUTDOWN, readers\n"
+		"see end of file.\n");
+}
+
+static int run(int argc, char *argv[], const struct zabctl *ctl)
+{
+	struct zab_nl *nl = NULL;
+	const char *name;
+	int ret = 1, r;
+
+	if (argc != 2)
+		return zabctl_usage_error(&destroy_cmd, argc < 2 ? "missing NAME"
+							       : "too many arguments");
+	name = argv[1];
+	if (!zabctl_name_ok(ctl, name))
+		goto out;
+
+	nl = zabctl_nl_open();
+	if (!nl)
+		goto out;
+	r = zab_nl_destroy(nl, name);
+	if (r < 0) {
+		zabctl_error("destroy `%s': %s", name, zab_nl_strerror(nl, r));
+		goto out;
+	}
+	ret = 0;
+out:
+	zab_nl_close(nl);
+	return ret;
+}
+
+const struct zabctl_cmd destroy_cmd = {
+	.name = "destroy",
+	.summary = "destroy an instance",
+	.synopsis = "NAME",
+	.help = help,
+	.run = run,
+};

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Text forms of what the kernel reports: enum names, zxids, the human and
+ * tab-separated views of zabctl show and the event lines of zabctl monitor.
+ */
+#ifndef ZAB_FMT_H
+#define ZAB_FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "info.h"
+
+/* "LOOKING", "FOLLOWING", "LEADING"; NULL if unknown. */
+const char *zab_state_name(uint32_t state);
+
+/* "CREATED", "DESTROYED", "PEER_DOWN", ...; NULL if unknown. */
+const char *zab_event_name(uint32_t event);
+
+/* "none", "closed", "sock_error", "timeout", "protocol", "nomem"; NULL if unknown. */
+const char *zab_reason_name(uint32_t reason);
+
+/* Column name of a counter in --tsv ("write_bytes"); NULL if unknown. */
+const char *zab_stat_name(uint32_t stat);
+
+/* "0x100000002"; zxid 0 is "0x0". */
+void zab_fmt_zxid(char *buf, size_t len, uint64_t zxid);
+
+/* "0x100000002 (epoch 1, counter 2)", or "0x0 (none)". */
+void zab_fmt_zxid_long(char *buf, size_t len, uint64_t zxid);
+
+/*
+ * One monitor line, without newline: "NAME event=PEER_DOWN peer=2
+ * reason=timeout". Fields the event does not carry are left out, except the
+ * reason of PEER_DOWN, "none" when absent; unknown enum values are printed
+ * as numbers.
+ */
+void zab_fmt_event(char *buf, size_t len, const struct zab_event_info *ev);
+
+/* The human view of one instance, followed by its peers. */
+void zab_print_info(FILE *f, const struct zab_info *info);
+
+/*
+ * The --tsv view: one line per instance, columns separated by a tab, in the
+ * order documented in docs/zabctl.md and by zab_tsv_columns.
+ */
+void zab_print_tsv(FILE *f, const struct zab_info *info);
+
+/* Column names of the --tsv view, tab-separated, without newline. */
+extern const char zab_tsv_columns[];
+
+#endif

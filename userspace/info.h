@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * What the kernel reports: one instance (a ZAB_CMD_GET reply) and one event
+ * (a ZAB_CMD_EVENT multicast), decoded into plain structures.
+ */
+#ifndef ZAB_INFO_H
+#define ZAB_INFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/zab.h>
+
+#include "params.h"
+
+struct zab_peer_info {
+	uint32_t id;
+	uint64_t last_zxid;
+	uint32_t queued;
+	uint32_t rtt_us;
+};
+
+struct zab_info {
+	char name[ZAB_NAME_MAX + 1];
+	uint32_t myid;
+	uint32_t state;		/* enum zab_state */
+	uint32_t epoch;
+	uint32_t leader;	/* 0: none */
+	uint64_t last_zxid;
+	uint64_t commit_zxid;
+	struct zab_params params;	/* .set marks those the kernel reported */
+	uint64_t stats[ZAB_STAT_MAX + 1];	/* indexed by enum zab_stat */
+	struct zab_peer_info *peers;
+	size_t n_peers;
+};
+
+struct zab_event_info {
+	char name[ZAB_NAME_MAX + 1];
+	uint32_t event;		/* enum zab_event */
+	bool has_peer, has_reason, has_state, has_epoch;
+	uint32_t peer;
+	uint32_t reason;	/* enum zab_reason */
+	uint32_t state;		/* enum zab_state */
+	uint32_t epoch;
+};
+
+struct zab_info_list {
+	struct zab_info *items;
+	size_t len;
+	size_t cap;
+};
+
+/* Releases what @info owns (not @info itself). */
+void zab_info_release(struct zab_info *info);
+
+/* Appends a zeroed entry and returns it, or NULL if out of memory. */
+struct zab_info *zab_info_list_add(struct zab_info_list *list);
+
+/* Sorts by name, for stable output. */
+void zab_info_list_sort(struct zab_info_list *list);
+
+/* Releases every entry and the array; the list is empty afterwards. */
+void zab_info_list_release(struct zab_info_list *list);
+
+#endif

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "libzab.h"
+#include "name.h"
+
+#define DEFAULT_DEV_DIR "/dev/zab"
+
+int zab_open(const char *name, int flags)
+{
+	const char *dir = secure_getenv("ZAB_DEV_DIR");
+	char path[PATH_MAX];
+	int fd;
+
+	if (!name || zab_name_problem(name) || (flags & ~(O_ACCMODE | O_NONBLOCK)))
+		return -EINVAL;
+	if (!dir || !*dir)
+		dir = DEFAULT_DEV_DIR;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int zab_append(int h, const void *buf, size_t len, uint64_t *zxid)
+{
+	struct zab_append req = {
+		.data = (uintptr_t)buf,
+		.len = (uint32_t)len,
+	};
+
+	if (len > UINT32_MAX)
+		return -EMSGSIZE;
+	if (ioctl(h, ZAB_IOC_APPEND, &req) < 0)
+		return -errno;
+	if (zxid)
+		*zxid = req.zxid;
+	return 0;
+}
+
+int zab_write(int h, const void *buf, size_t len)
+{
+	ssize_t n = write(h, buf, len);
+
+	if (n < 0)
+		return -errno;
+	/* A record is written whole or not at all. */
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+ssize_t zab_read(int h, struct zab_rec_hdr *hdr, void *buf, size_t cap)
+{
+	/* No record exceeds ZAB_MAX_RECORD_LIMIT: no need for a larger copy. */
+	size_t room = cap < ZAB_MAX_RECORD_LIMIT ? cap : ZAB_MAX_RECORD_LIMIT;
+	size_t size = sizeof(*hdr) + room;
+	unsigned char *rec;
+	ssize_t n, ret;
+
+	/* The device returns header and payload in one read(2). */
+	rec = malloc(size);
+	if (!rec)
+		return -ENOMEM;
+	n = read(h, rec, size);
+	if (n <= 0) {
+		ret = n < 0 ? -errno : 0;
+		goto out;
+	}
+	if ((size_t)n < sizeof(*hdr)) {
+		ret = -EPROTO;
+		goto out;
+	}
+	memcpy(hdr, rec, sizeof(*hdr));
+	/* An empty record would read as end of file; the device has none. */
+	if (!hdr->len || hdr->len != (size_t)n - sizeof(*hdr)) {
+		ret = -EPROTO;
+		goto out;
+	}
+	memcpy(buf, rec + sizeof(*hdr), hdr->len);
+	ret = hdr->len;
+out:
+	free(rec);
+	return ret;
+}
+
+int zab_seek(int h, uint64_t zxid)
+{
+	__u64 arg = zxid;
+
+	return ioctl(h, ZAB_IOC_SEEK, &arg) < 0 ? -errno : 0;
+}
+
+int zab_status(int h, struct zab_status *st)
+{
+	return ioctl(h, ZAB_IOC_STATUS, st) < 0 ? -errno : 0;
+}
+
+int zab_close(int h)
+{
+	return close(h) < 0 ? -errno : 0;
+}

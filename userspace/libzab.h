@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * libzab: reading and writing the committed log of a zab instance through its
+ * character device, /dev/zab/NAME.
+ *
+ * A handle is a file descriptor. Every function returns a negative errno on
+ * failure; the errors listed are those the device documents in
+ * <linux/zab.h>, plus any of open(2), read(2), write(2) and ioctl(2).
+ * Functions never retry on EINTR: an interrupted write may still commit.
+ */
+#ifndef LIBZAB_H
+#define LIBZAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/zab.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Opens the device of instance @name, in the directory named by the
+ * environment variable ZAB_DEV_DIR if set, else /dev/zab. @flags are those of
+ * open(2): O_RDONLY, O_WRONLY or O_RDWR, optionally O_NONBLOCK; O_CLOEXEC is
+ * always added.
+ * Returns the handle (>= 0), -EINVAL for an invalid name, -ENOENT if there is
+ * no such instance.
+ */
+int zab_open(const char *name, int flags);
+
+/*
+ * Appends one record of @len bytes (1..maxRecordSize) and waits until a
+ * quorum committed it; stores its zxid in *@zxid if @zxid is not NULL.
+ * Returns 0, -EINVAL (empty), -EMSGSIZE (too large), -ENOTCONN (no leader),
+ * -ECONNRESET (leadership changed: the record may or may not be committed,
+ * read to find out), -EAGAIN (O_NONBLOCK), -ESHUTDOWN (instance destroyed),
+ * -EINTR (signal; the record may still commit).
+ */
+int zab_append(int h, const void *buf, size_t len, uint64_t *zxid);
+
+/* As zab_append(), without learning the zxid: a plain write(2). */
+int zab_write(int h, const void *buf, size_t len);
+
+/*
+ * Reads the next committed record: its header into *@hdr, its payload into
+ * @buf, which has room for @cap bytes.
+ * Returns the payload length (> 0), 0 at end of file (instance destroyed),
+ * -EMSGSIZE if the record is larger than @cap (nothing is consumed),
+ * -EAGAIN (O_NONBLOCK), -ERANGE (the next record left the window: seek
+ * forward), -EPROTO if the device returned a malformed record.
+ */
+ssize_t zab_read(int h, struct zab_rec_hdr *hdr, void *buf, size_t cap);
+
+/* Makes the next zab_read() return the first record with zxid >= @zxid. */
+int zab_seek(int h, uint64_t zxid);
+
+/* Fills @st with a snapshot of the instance and of this handle. */
+int zab_status(int h, struct zab_status *st);
+
+/* Closes the handle. */
+int zab_close(int h);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "fmt.h"
+#include "subcommands.h"
+
+struct monitor {
+	const char *name;	/* only this instance, or NULL for all */
+	int write_errno;	/* set when stdout failed */
+};
+
+static void help(FILE *f)
+{
+	fprintf(f, "Prints one line per event of instance NAME, or of every instance of the\n"
+		"network namespace, until interrupted:\n"
+		"  NAME event=EVENT [peer=ID] [reason=REASON] [state=STATE] [epoch=N]\n");
+}
+
+static void print_event(const struct zab_event_info *ev, void *arg)
+{
+	struct monitor *mon = arg;
+	char line[256];
+
+	if (mon->write_errno || (mon->name && strcmp(mon->name, ev->name)))
+		return;
+	zab_fmt_event(line, sizeof(line), ev);
+	if (puts(line) == EOF || fflush(stdout) == EOF)
+		mon->write_errno = errno;
+}
+
+/*
+ * Blocks SIGINT and SIGTERM and returns a signalfd reporting them, or -1 with
+ * errno set and the signal mask unchanged. @old receives the previous mask.
+ */
+static int open_signalfd(sigset_t *old)
+{
+	sigset_t mask;
+	int fd, err;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &mask, old) < 0)
+		return -1;
+	fd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		sigprocmask(SIG_SETMASK, old, NULL);
+		errno = err;
+	}
+	return fd;
+}
+
+/* Waits for events until a signal arrives; returns the exit status. */
+static int loop(struct zab_nl *nl, int sigfd, struct monitor *mon)
+{
+	struct pollfd fds[] = {
+		{ .fd = zab_nl_fd(nl), .events = POLLIN },
+		{ .fd = sigfd, .events = POLLIN },
+	};
+	int r;
+
+	for (;;) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return zabctl_error("monitor: poll: %s", strerror(errno));
+		}
+		if (fds[1].revents)
+			return 0;
+		if (!fds[0].revents)
+			continue;
+		r = zab_nl_read_events(nl, print_event, mon);
+		if (mon->write_errno)
+			return zabctl_error("cannot write output: %s",
+					    strerror(mon->write_errno));
+		if (r == -ENOBUFS)
+			fprintf(stderr, "%s: monitor: events were lost (receive buffer full)\n",
+				PROG_NAME);
+		else if (r < 0)
+			return zabctl_error("monitor: %s", zab_nl_strerror(nl, r));
+	}
+}
+
+static int run(int argc, char *argv[], const struct zabctl *ctl)
+{
+	struct monitor mon = { .name = argc > 1 ? argv[1] : NULL };
+	struct zab_nl *nl = NULL;
+	sigset_t old;
+	int sigfd, ret = 1, r;
+
+	if (argc > 2)
+		return zabctl_usage_error(&monitor_cmd, "too many arguments");
+	if (mon.name && !zabctl_name_ok(ctl, mon.name))
+		return 1;
+
+	sigfd = open_signalfd(&old);
+	if (sigfd < 0)
+		return zabctl_error("monitor: signalfd: %s", strerror(errno));
+
+	nl = zabctl_nl_open();
+	if (!nl)
+		goto out;
+	r = zab_nl_subscribe(nl);
+	if (r < 0) {
+		zabctl_error("monitor: cannot subscribe to events: %s",
+			     zab_nl_strerror(nl, r));
+		goto out;
+	}
+	ret = loop(nl, sigfd, &mon);
+out:
+	zab_nl_close(nl);
+	close(sigfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+const struct zabctl_cmd monitor_cmd = {
+	.name = "monitor",
+	.summary = "print events as they happen",
+	.synopsis = "[NAME]",
+	.help = help,
+	.run = run,
+};

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Talking to the zab generic netlink family: one module used by zabctl and
+ * zabd. Every function returns 0 or a negative errno; when the kernel
+ * refused a request, zab_nl_strerror() also gives its extended ack message.
+ */
+#ifndef ZAB_NL_H
+#define ZAB_NL_H
+
+#include <stdint.h>
+
+#include "info.h"
+#include "params.h"
+
+struct zab_nl;
+
+/*
+ * Connects to generic netlink and resolves the "zab" family.
+ * -ENOENT: the family is not registered (the module is not loaded).
+ */
+int zab_nl_open(struct zab_nl **nlp);
+void zab_nl_close(struct zab_nl *nl);
+
+/* For an error from zab_nl_open(): a message saying what to do about it. */
+const char *zab_nl_open_strerror(int err);
+
+/*
+ * For an error from any request on @nl: strerror(-err), followed by
+ * " (kernel: MESSAGE)" if the kernel sent an extended ack message. The
+ * string lives in @nl until its next request.
+ */
+const char *zab_nl_strerror(struct zab_nl *nl, int err);
+
+/* ZAB_CMD_NEW with the parameters marked as given in @params (may be NULL). */
+int zab_nl_create(struct zab_nl *nl, const char *name, uint32_t myid,
+		  const struct zab_params *params);
+
+/* ZAB_CMD_DEL. */
+int zab_nl_destroy(struct zab_nl *nl, const char *name);
+
+/* ZAB_CMD_SET with the parameters marked as given in @params. */
+int zab_nl_set(struct zab_nl *nl, const char *name,
+	       const struct zab_params *params);
+
+/* ZAB_CMD_GET of one instance. Release @info with zab_info_release(). */
+int zab_nl_get(struct zab_nl *nl, const char *name, struct zab_info *info);
+
+/*
+ * ZAB_CMD_GET with NLM_F_DUMP: appends every instance of the namespace to
+ * @list, sorted by name. Release @list with zab_info_list_release().
+ */
+int zab_nl_dump(struct zab_nl *nl, struct zab_info_list *list);
+
+/*
+ * Joins the "events" multicast group and makes the socket non-blocking;
+ * afterwards, poll zab_nl_fd() for input and call zab_nl_read_events().
+ * A subscribed handle is for events only: make requests on another one.
+ */
+int zab_nl_subscribe(struct zab_nl *nl);
+int zab_nl_fd(const struct zab_nl *nl);
+
+typedef void (*zab_event_fn)(const struct zab_event_info *ev, void *arg);
+
+/*
+ * Calls @fn for every event queued on the socket, and returns when none is
+ * left. -ENOBUFS: the receive buffer overflowed and events were lost; the
+ * socket stays usable.
+ */
+int zab_nl_read_events(struct zab_nl *nl, zab_event_fn fn, void *arg);
+
+#endif
