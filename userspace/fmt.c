@@ -33,6 +33,8 @@ static const char *const reason_names[] = {
 	[ZAB_REASON_TIMEOUT]	= "timeout",
 	[ZAB_REASON_PROTOCOL]	= "protocol",
 	[ZAB_REASON_NOMEM]	= "nomem",
+	[ZAB_REASON_LAGGING]	= "lagging",
+	[ZAB_REASON_STOPPED]	= "stopped",
 };
 
 /* Column names (--tsv) and labels (human view) of the counters. */
@@ -165,15 +167,26 @@ static void print_params(FILE *f, const struct zab_params *params)
 	}
 }
 
-static void print_peer(FILE *f, const struct zab_peer_info *peer)
+void zab_fmt_peer(char *buf, size_t len, const struct zab_peer_info *peer)
 {
-	char zxid[64];
+	snprintf(buf, len, "id %" PRIu32 ": acked 0x%" PRIx64 ", queued %" PRIu32
+		 ", rtt %" PRIu32 ".%03" PRIu32 " ms", peer->id, peer->last_zxid,
+		 peer->queued, peer->rtt_us / 1000, peer->rtt_us % 1000);
+}
 
-	zab_fmt_zxid_long(zxid, sizeof(zxid), peer->last_zxid);
-	fprintf(f, "\npeer: %" PRIu32 "\n", peer->id);
-	fprintf(f, "  last zxid: %s\n", zxid);
-	fprintf(f, "  queued: %" PRIu32 "\n", peer->queued);
-	fprintf(f, "  rtt: %" PRIu32 " us\n", peer->rtt_us);
+static void print_peers(FILE *f, const struct zab_info *info)
+{
+	char line[128];
+
+	if (!info->n_peers) {
+		fprintf(f, "  peers: none\n");
+		return;
+	}
+	fprintf(f, "  peers:\n");
+	for (size_t i = 0; i < info->n_peers; i++) {
+		zab_fmt_peer(line, sizeof(line), &info->peers[i]);
+		fprintf(f, "    %s\n", line);
+	}
 }
 
 void zab_print_info(FILE *f, const struct zab_info *info)
@@ -199,8 +212,7 @@ void zab_print_info(FILE *f, const struct zab_info *info)
 			fprintf(f, "  %s: %" PRIu64 "\n", stat_names[i].label,
 				info->stats[i]);
 	}
-	for (size_t i = 0; i < info->n_peers; i++)
-		print_peer(f, &info->peers[i]);
+	print_peers(f, info);
 }
 
 static void print_tsv_peers(FILE *f, const struct zab_info *info)

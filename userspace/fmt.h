@@ -18,7 +18,10 @@ const char *zab_state_name(uint32_t state);
 /* "CREATED", "DESTROYED", "PEER_DOWN", ...; NULL if unknown. */
 const char *zab_event_name(uint32_t event);
 
-/* "none", "closed", "sock_error", "timeout", "protocol", "nomem"; NULL if unknown. */
+/*
+ * "none", "closed", "sock_error", "timeout", "protocol", "nomem", "lagging",
+ * "stopped"; NULL if unknown.
+ */
 const char *zab_reason_name(uint32_t reason);
 
 /* Column name of a counter in --tsv ("write_bytes"); NULL if unknown. */
@@ -38,7 +41,16 @@ void zab_fmt_zxid_long(char *buf, size_t len, uint64_t zxid);
  */
 void zab_fmt_event(char *buf, size_t len, const struct zab_event_info *ev);
 
-/* The human view of one instance, followed by its peers. */
+/*
+ * One peer in the human view, without newline or indent:
+ * "id 2: acked 0x100000002, queued 0, rtt 0.120 ms" (rtt to the microsecond).
+ */
+void zab_fmt_peer(char *buf, size_t len, const struct zab_peer_info *peer);
+
+/*
+ * The human view of one instance, ending with its "peers:" section: one
+ * zab_fmt_peer() line per peer, or "peers: none".
+ */
 void zab_print_info(FILE *f, const struct zab_info *info);
 
 /*

@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "fmt.h"
@@ -32,29 +31,6 @@ static void print_event(const struct zab_event_info *ev, void *arg)
 	zab_fmt_event(line, sizeof(line), ev);
 	if (puts(line) == EOF || fflush(stdout) == EOF)
 		mon->write_errno = errno;
-}
-
-/*
- * Blocks SIGINT and SIGTERM and returns a signalfd reporting them, or -1 with
- * errno set and the signal mask unchanged. @old receives the previous mask.
- */
-static int open_signalfd(sigset_t *old)
-{
-	sigset_t mask;
-	int fd, err;
-
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &mask, old) < 0)
-		return -1;
-	fd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (fd < 0) {
-		err = errno;
-		sigprocmask(SIG_SETMASK, old, NULL);
-		errno = err;
-	}
-	return fd;
 }
 
 /* Waits for events until a signal arrives; returns the exit status. */
@@ -100,7 +76,7 @@ static int run(int argc, char *argv[], const struct zabctl *ctl)
 	if (mon.name && !zabctl_name_ok(ctl, mon.name))
 		return 1;
 
-	sigfd = open_signalfd(&old);
+	sigfd = zabctl_signalfd(&old);
 	if (sigfd < 0)
 		return zabctl_error("monitor: signalfd: %s", strerror(errno));
 

@@ -248,6 +248,11 @@ int zab_nl_destroy(struct zab_nl *nl, const char *name)
 	return simple_request(nl, ZAB_CMD_DEL, name, NULL, NULL);
 }
 
+int zab_nl_stop(struct zab_nl *nl, const char *name)
+{
+	return simple_request(nl, ZAB_CMD_STOP, name, NULL, NULL);
+}
+
 int zab_nl_set(struct zab_nl *nl, const char *name,
 	       const struct zab_params *params)
 {

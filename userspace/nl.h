@@ -38,6 +38,9 @@ int zab_nl_create(struct zab_nl *nl, const char *name, uint32_t myid,
 /* ZAB_CMD_DEL. */
 int zab_nl_destroy(struct zab_nl *nl, const char *name);
 
+/* ZAB_CMD_STOP: back to LOOKING. */
+int zab_nl_stop(struct zab_nl *nl, const char *name);
+
 /* ZAB_CMD_SET with the parameters marked as given in @params. */
 int zab_nl_set(struct zab_nl *nl, const char *name,
 	       const struct zab_params *params);

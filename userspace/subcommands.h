@@ -2,6 +2,7 @@
 #ifndef ZABCTL_SUBCOMMANDS_H
 #define ZABCTL_SUBCOMMANDS_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -24,7 +25,7 @@ struct zabctl_cmd {
 };
 
 extern const struct zabctl_cmd create_cmd, destroy_cmd, show_cmd, set_cmd,
-	monitor_cmd;
+	stop_cmd, monitor_cmd, append_cmd, tail_cmd;
 
 /* "Usage: zabctl NAME SYNOPSIS" and the help text of @cmd. */
 void zabctl_cmd_usage(FILE *f, const struct zabctl_cmd *cmd);
@@ -50,6 +51,12 @@ bool zabctl_parse_pairs(const struct zabctl *ctl, const struct zabctl_cmd *cmd,
 
 /* Opens the netlink handle, or reports why not and returns NULL. */
 struct zab_nl *zabctl_nl_open(void);
+
+/*
+ * Blocks SIGINT and SIGTERM and returns a signalfd reporting them, or -1 with
+ * errno set and the signal mask unchanged. @old receives the previous mask.
+ */
+int zabctl_signalfd(sigset_t *old);
 
 /* Flushes stdout; reports a write error and returns 1, else 0. */
 int zabctl_flush(void);

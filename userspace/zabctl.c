@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/signalfd.h>
 
 #include "name.h"
 #include "subcommands.h"
@@ -13,7 +15,8 @@
 #endif
 
 static const struct zabctl_cmd *const commands[] = {
-	&create_cmd, &destroy_cmd, &show_cmd, &set_cmd, &monitor_cmd,
+	&create_cmd, &destroy_cmd, &show_cmd, &set_cmd, &stop_cmd, &monitor_cmd,
+	&append_cmd, &tail_cmd,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -125,6 +128,25 @@ struct zab_nl *zabctl_nl_open(void)
 		return NULL;
 	}
 	return nl;
+}
+
+int zabctl_signalfd(sigset_t *old)
+{
+	sigset_t mask;
+	int fd, err;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &mask, old) < 0)
+		return -1;
+	fd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		sigprocmask(SIG_SETMASK, old, NULL);
+		errno = err;
+	}
+	return fd;
 }
 
 int zabctl_flush(void)

@@ -93,3 +93,99 @@ tsv_col() {
 	done
 	fail "no tsv column $2"
 }
+
+ZABBOOT="$ZAB_TOP/tests/selftests/zabboot"
+ZABLOAD="$ZAB_TOP/tests/selftests/zabload"
+ZAB_PORT=2888
+
+# ens_setup N [TICK_MS]: members 1..N, each in namespace zabI with address
+# 10.77.0.I on a veth whose host end vethI sits on bridge zabbr, and an
+# instance zI (/dev/zab/zI) with a short tick for quick failure detection.
+ens_setup() {
+	local n=$1 tick=${2:-100} i
+	load_zab
+	ip link add zabbr type bridge
+	ip link set zabbr up
+	for i in $(seq 1 "$n"); do
+		ip netns add "zab$i"
+		ip link add "veth$i" type veth peer name eth0 netns "zab$i"
+		ip link set "veth$i" master zabbr up
+		ip -n "zab$i" addr add "10.77.0.$i/24" dev eth0
+		ip -n "zab$i" link set eth0 up
+		ip -n "zab$i" link set lo up
+		nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime "$tick" syncLimit 5
+	done
+}
+
+# ens_boot N LEADER EPOCH [MEMBERS...]: form an ensemble of the given
+# members (default all N) with LEADER leading EPOCH.
+ens_boot() {
+	local n=$1 leader=$2 epoch=$3 i pid
+	shift 3
+	local members=${*:-$(seq 1 "$n")}
+	local count
+	count=$(echo $members | wc -w)
+	nsx "zab$leader" "$ZABBOOT" lead "z$leader" "$epoch" "$n" \
+		"10.77.0.$leader" $ZAB_PORT $((count - 1)) > "$ENS_TMP/boot.$leader" 2>&1 &
+	pid=$!
+	for i in $members; do
+		[ "$i" = "$leader" ] && continue
+		nsx "zab$i" "$ZABBOOT" follow "z$i" "$epoch" "$i" "$leader" \
+			"10.77.0.$leader" $ZAB_PORT || fail "member $i could not follow"
+	done
+	wait $pid || fail "leader $leader: $(cat "$ENS_TMP/boot.$leader")"
+}
+
+# state NAME: LOOKING, FOLLOWING or LEADING (the instance may be in any ns).
+state_of() {
+	"$ZAB_TOP/tests/selftests/devtest" status "/dev/zab/$1" |
+		awk -F= '$1 == "state" { print ($2 == 0 ? "LOOKING" : $2 == 1 ? "FOLLOWING" : "LEADING") }'
+}
+
+commit_of() {
+	"$ZAB_TOP/tests/selftests/devtest" status "/dev/zab/$1" |
+		awk -F= '$1 == "commit_zxid" { print $2 }'
+}
+
+# check_logs DIR MEMBERS...: the ZAB properties over the dumps DIR/dump.I
+# and the writers' logs DIR/w.*: every member delivered a prefix of one
+# sequence (the longest dump), zxids strictly increase, no record appears
+# twice, every acknowledged write appears exactly once, and every record was
+# written by someone.
+check_logs() {
+	local dir=$1 longest="" i
+	shift
+	for i in "$@"; do
+		if [ -z "$longest" ] || [ "$(wc -l < "$dir/dump.$i")" -gt "$(wc -l < "$longest")" ]; then
+			longest="$dir/dump.$i"
+		fi
+	done
+	for i in "$@"; do
+		head -n "$(wc -l < "$dir/dump.$i")" "$longest" | cmp -s - "$dir/dump.$i" ||
+			fail "member $i did not deliver a prefix of $longest: $(diff "$longest" "$dir/dump.$i" | head -5)"
+	done
+	# zxids are fixed-width hex, so string order is numeric order
+	awk '{ if (NR > 1 && $1 <= prev) { print "zxid not increasing at line " NR ": " $0; exit 1 } prev = $1 }' "$longest" ||
+		fail "zxids out of order"
+	[ -z "$(awk '{ print $2 }' "$longest" | sort | uniq -d)" ] ||
+		fail "duplicate records: $(awk '{ print $2 }' "$longest" | sort | uniq -d | head -3)"
+	cat "$dir"/w.* > "$dir/all"
+	awk '$1 == "ok" { print $2, $3 }' "$dir/all" | sort > "$dir/acked"
+	sort "$longest" > "$dir/delivered"
+	[ -z "$(comm -23 "$dir/acked" "$dir/delivered")" ] ||
+		fail "acknowledged writes lost: $(comm -23 "$dir/acked" "$dir/delivered" | head -3)"
+	awk '{ print $3 }' "$dir/all" | sort -u > "$dir/attempted"
+	awk '{ print $2 }' "$longest" | sort > "$dir/records"
+	[ -z "$(comm -13 "$dir/attempted" "$dir/records")" ] ||
+		fail "records nobody wrote: $(comm -13 "$dir/attempted" "$dir/records" | head -3)"
+	echo "  checked: $(wc -l < "$longest") records, $(wc -l < "$dir/acked") acknowledged writes, members $*"
+}
+
+# dump_all DIR MEMBERS...: read every member's device into DIR/dump.I.
+dump_all() {
+	local dir=$1 i
+	shift
+	for i in "$@"; do
+		"$ZABLOAD" dump "/dev/zab/z$i" > "$dir/dump.$i" || fail "dump of z$i failed"
+	done
+}

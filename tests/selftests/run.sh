@@ -28,6 +28,9 @@ for file in "$here"/[0-9]*.sh; do
 		n=$((n + 1))
 		# every test starts without the module and without namespaces
 		ip -all netns delete 2>/dev/null
+		for l in $(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
+			[ "$l" = lo ] || ip link del "$l" 2>/dev/null
+		done
 		lsmod | grep -q '^zab ' && rmmod zab
 		dmesg -C
 		log=$(mktemp)

@@ -52,7 +52,7 @@ static int do_write(const char *dev, const char *prefix, long count, long size)
 		a.data = (unsigned long)buf;
 		a.len = n < size ? size : n;
 		if (ioctl(fd, ZAB_IOC_APPEND, &a) == 0) {
-			printf("ok 0x%llx %.*s\n", (unsigned long long)a.zxid, n, buf);
+			printf("ok 0x%016llx %.*s\n", (unsigned long long)a.zxid, n, buf);
 			idle_since = 0;
 		} else {
 			printf("err %s %.*s\n", strerrorname_np(errno), n, buf);
@@ -93,7 +93,7 @@ static int do_dump(const char *dev, unsigned long long from)
 
 		memcpy(&h, buf, sizeof(h));
 		dot = memchr(data, '.', h.len);
-		printf("0x%llx %.*s\n", (unsigned long long)h.zxid,
+		printf("0x%016llx %.*s\n", (unsigned long long)h.zxid,
 		       (int)(dot ? dot - data : h.len), data);
 	}
 	if (n < 0 && errno != EAGAIN) {

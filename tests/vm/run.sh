@@ -48,6 +48,7 @@ trap 'rm -rf "$out"' EXIT
 		[ "$v" = ZAB_TOP ] || printf 'export %s=%q\n' "$v" "${!v}"
 	done
 } > "$out/env"
+cp "$top/tests/vm/stage2" "$out/stage2"
 printf '%q ' "$@" > "$out/job"
 echo >> "$out/job"
 
