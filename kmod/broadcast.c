@@ -396,15 +396,18 @@ static void tick_worker(struct work_struct *work)
 	struct zab_instance *zi = container_of(to_delayed_work(work),
 					       struct zab_instance, tick_work);
 	u32 tick = READ_ONCE(zi->params.tick_ms);
-	unsigned long limit;
+	unsigned long sync_limit, init_limit;
 	struct zab_peer *peer;
 	bool leading;
 
-	limit = msecs_to_jiffies(tick * READ_ONCE(zi->params.sync_limit));
+	/* initLimit until a peer is first heard from, then syncLimit */
+	sync_limit = msecs_to_jiffies(tick * READ_ONCE(zi->params.sync_limit));
+	init_limit = msecs_to_jiffies(tick * READ_ONCE(zi->params.init_limit));
 	leading = READ_ONCE(zi->state) == ZAB_STATE_LEADING;
 	rcu_read_lock();
 	list_for_each_entry_rcu(peer, &zi->peers, node) {
-		if (time_after(jiffies, READ_ONCE(peer->last_rx) + limit)) {
+		if (time_after(jiffies, READ_ONCE(peer->last_rx) +
+			       (READ_ONCE(peer->heard) ? sync_limit : init_limit))) {
 			zab_peer_down(peer, ZAB_REASON_TIMEOUT);
 		} else if (leading) {
 			atomic64_set(&peer->ping_stamp, ktime_get_ns());

@@ -58,7 +58,8 @@ struct zab_rx_frame {
  * @down: 0 while healthy, else the &enum zab_reason it failed with (the
  *	first one wins)
  * @dead: set once detached; nothing queues work on it afterwards
- * @last_rx: jiffies when a frame last arrived
+ * @last_rx: jiffies when a frame last arrived, or when attached
+ * @heard: a frame has arrived since attached
  * @to_follower: we lead and the peer follows
  * @acked: (leader) highest zxid the follower acknowledged; under log_mutex
  * @tx_zxid: (leader) last proposal sent; tx_work only
@@ -85,6 +86,7 @@ struct zab_peer {
 	atomic_t down;
 	bool dead;
 	unsigned long last_rx;
+	bool heard;
 
 	bool to_follower;
 	u64 acked;

@@ -126,6 +126,12 @@ static int rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 	size_t done = 0, used;
 	int reason;
 
+	/*
+	 * tcp_read_sock() may call again after an error, with the rest of
+	 * the skb: the frame state is not to be trusted any more.
+	 */
+	if (atomic_read(&peer->down))
+		return 0;
 	while (done < len) {
 		used = 0;
 		reason = rx_consume(peer, skb, offset + done, len - done, &used);
@@ -163,8 +169,10 @@ void zab_peer_rx_worker(struct work_struct *work)
 	release_sock(sk);
 	if (atomic_read(&peer->down))
 		return;
-	if (ret > 0)
+	if (ret > 0) {
 		WRITE_ONCE(peer->last_rx, jiffies);
+		WRITE_ONCE(peer->heard, true);
+	}
 	if (ret < 0 || sk->sk_err)
 		zab_peer_down(peer, ZAB_REASON_SOCK_ERROR);
 	else if (ret == 0 && (sk->sk_shutdown & RCV_SHUTDOWN))

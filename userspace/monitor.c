@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fmt.h"
 #include "subcommands.h"
@@ -92,8 +91,7 @@ static int run(int argc, char *argv[], const struct zabctl *ctl)
 	ret = loop(nl, sigfd, &mon);
 out:
 	zab_nl_close(nl);
-	close(sigfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	zabctl_signalfd_close(sigfd, &old);
 	return ret;
 }
 

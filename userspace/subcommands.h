@@ -58,6 +58,12 @@ struct zab_nl *zabctl_nl_open(void);
  */
 int zabctl_signalfd(sigset_t *old);
 
+/*
+ * Closes the signalfd, discarding the signals it holds (else they would be
+ * delivered once unblocked), and restores the signal mask @old.
+ */
+void zabctl_signalfd_close(int fd, const sigset_t *old);
+
 /* Flushes stdout; reports a write error and returns 1, else 0. */
 int zabctl_flush(void);
 

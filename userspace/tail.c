@@ -5,7 +5,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "libzab.h"
 #include "rec.h"
@@ -249,10 +248,8 @@ static int run(int argc, char *argv[], const struct zabctl *ctl)
 out:
 	if (t.h >= 0)
 		zab_close(t.h);
-	if (sigfd >= 0) {
-		close(sigfd);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-	}
+	if (sigfd >= 0)
+		zabctl_signalfd_close(sigfd, &old);
 	free(t.buf);
 	return ret;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <unistd.h>
 
 #include "name.h"
 #include "subcommands.h"
@@ -140,13 +141,24 @@ int zabctl_signalfd(sigset_t *old)
 	sigaddset(&mask, SIGTERM);
 	if (sigprocmask(SIG_BLOCK, &mask, old) < 0)
 		return -1;
-	fd = signalfd(-1, &mask, SFD_CLOEXEC);
+	fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (fd < 0) {
 		err = errno;
 		sigprocmask(SIG_SETMASK, old, NULL);
 		errno = err;
 	}
 	return fd;
+}
+
+void zabctl_signalfd_close(int fd, const sigset_t *old)
+{
+	struct signalfd_siginfo info;
+
+	/* A signal left pending would be delivered, and kill, once unblocked. */
+	while (read(fd, &info, sizeof(info)) == sizeof(info))
+		;
+	close(fd);
+	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
 int zabctl_flush(void)

@@ -189,3 +189,16 @@ dump_all() {
 		"$ZABLOAD" dump "/dev/zab/z$i" > "$dir/dump.$i" || fail "dump of z$i failed"
 	done
 }
+
+# tsv_col_ns NS NAME COLUMN: tsv_col for an instance of namespace NS.
+tsv_col_ns() {
+	local i=1 c
+	for c in $ZAB_TSV_COLUMNS; do
+		if [ "$c" = "$3" ]; then
+			nsx "$1" "$ZABCTL" show "$2" --tsv | cut -f"$i"
+			return
+		fi
+		i=$((i + 1))
+	done
+	fail "no tsv column $3"
+}

@@ -45,7 +45,9 @@ static void test_reason_and_stat_names(void **state)
 	assert_string_equal(zab_reason_name(ZAB_REASON_TIMEOUT), "timeout");
 	assert_string_equal(zab_reason_name(ZAB_REASON_PROTOCOL), "protocol");
 	assert_string_equal(zab_reason_name(ZAB_REASON_NOMEM), "nomem");
-	assert_null(zab_reason_name(ZAB_REASON_NOMEM + 1));
+	assert_string_equal(zab_reason_name(ZAB_REASON_LAGGING), "lagging");
+	assert_string_equal(zab_reason_name(ZAB_REASON_STOPPED), "stopped");
+	assert_null(zab_reason_name(ZAB_REASON_STOPPED + 1));
 
 	assert_null(zab_stat_name(ZAB_STAT_UNSPEC));
 	assert_string_equal(zab_stat_name(ZAB_STAT_WRITES), "writes");
@@ -273,16 +275,9 @@ static void test_human(void **state)
 		"  commits: 60\n"
 		"  peer downs: 70\n"
 		"  bad frames: 80\n"
-		"\n"
-		"peer: 2\n"
-		"  last zxid: 0x100000002 (epoch 1, counter 2)\n"
-		"  queued: 0\n"
-		"  rtt: 120 us\n"
-		"\n"
-		"peer: 3\n"
-		"  last zxid: 0x100000001 (epoch 1, counter 1)\n"
-		"  queued: 4\n"
-		"  rtt: 2500 us\n");
+		"  peers:\n"
+		"    id 2: acked 0x100000002, queued 0, rtt 0.120 ms\n"
+		"    id 3: acked 0x100000001, queued 4, rtt 2.500 ms\n");
 	free(text);
 }
 
@@ -309,7 +304,64 @@ static void test_human_looking(void **state)
 		"  proposals: 0\n"
 		"  commits: 0\n"
 		"  peer downs: 0\n"
-		"  bad frames: 0\n");
+		"  bad frames: 0\n"
+		"  peers: none\n");
+	free(text);
+}
+
+static void check_peer(uint32_t id, uint64_t zxid, uint32_t queued,
+		       uint32_t rtt_us, const char *want)
+{
+	struct zab_peer_info peer = {
+		.id = id, .last_zxid = zxid, .queued = queued, .rtt_us = rtt_us,
+	};
+	char buf[128];
+
+	memset(buf, 'x', sizeof(buf));
+	zab_fmt_peer(buf, sizeof(buf), &peer);
+	assert_string_equal(buf, want);
+}
+
+static void test_peer_line(void **state)
+{
+	(void)state;
+	check_peer(2, ZAB_ZXID(1, 2), 0, 120,
+		   "id 2: acked 0x100000002, queued 0, rtt 0.120 ms");
+	/* rtt in ms, exact to the microsecond: no rounding, zeros kept */
+	check_peer(3, 0, 7, 0, "id 3: acked 0x0, queued 7, rtt 0.000 ms");
+	check_peer(4, 1, 0, 1, "id 4: acked 0x1, queued 0, rtt 0.001 ms");
+	check_peer(5, 1, 0, 999, "id 5: acked 0x1, queued 0, rtt 0.999 ms");
+	check_peer(6, 1, 0, 1000, "id 6: acked 0x1, queued 0, rtt 1.000 ms");
+	check_peer(7, 1, 0, 1234567, "id 7: acked 0x1, queued 0, rtt 1234.567 ms");
+	check_peer(255, UINT64_MAX, UINT32_MAX, UINT32_MAX,
+		   "id 255: acked 0xffffffffffffffff, queued 4294967295, "
+		   "rtt 4294967.295 ms");
+}
+
+/* A follower: its one peer is the leader. */
+static void test_human_following(void **state)
+{
+	struct zab_peer_info leader = {
+		.id = 3, .last_zxid = ZAB_ZXID(2, 6), .queued = 0, .rtt_us = 45,
+	};
+	struct zab_info info = {
+		.name = "f", .myid = 1, .state = ZAB_STATE_FOLLOWING, .epoch = 2,
+		.leader = 3, .last_zxid = ZAB_ZXID(2, 6),
+		.commit_zxid = ZAB_ZXID(2, 5), .peers = &leader, .n_peers = 1,
+	};
+	char *text;
+
+	(void)state;
+	zab_params_init(&info.params);
+	text = capture(zab_print_info, &info);
+	assert_non_null(strstr(text, "\n  state: FOLLOWING\n"));
+	assert_non_null(strstr(text, "\n  leader: 3\n"));
+	/* the peers section closes the instance */
+	assert_non_null(strstr(text, "\n  bad frames: 0\n  peers:\n"
+			       "    id 3: acked 0x200000006, queued 0, rtt 0.045 ms\n"));
+	assert_int_equal(text[strlen(text) - 1], '\n');
+	assert_string_equal(strstr(text, "    id 3:"),
+			    "    id 3: acked 0x200000006, queued 0, rtt 0.045 ms\n");
 	free(text);
 }
 
@@ -328,6 +380,8 @@ int main(void)
 		cmocka_unit_test(test_tsv_matches_columns),
 		cmocka_unit_test(test_human),
 		cmocka_unit_test(test_human_looking),
+		cmocka_unit_test(test_peer_line),
+		cmocka_unit_test(test_human_following),
 	};
 
 	return cmocka_run_group_tests_name("fmt", tests, NULL, NULL);

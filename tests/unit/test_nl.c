@@ -361,6 +361,38 @@ static void test_set(void **state)
 	assert_null(tb[ZAB_A_MAX_RECORD]);
 }
 
+static void serve_stop(struct fake *fake, struct nlmsghdr *req)
+{
+	if (fake->served == 1)
+		fake_ack(fake, req, 0, NULL);
+	else
+		fake_ack(fake, req, -ENODEV, "no such instance");
+}
+
+static void test_stop(void **state)
+{
+	struct ctx *ctx = get_ctx(state);
+	struct nlattr *tb[ZAB_A_MAX + 1];
+	int ret;
+
+	fake_start(&ctx->fake, serve_stop, 2);
+	assert_int_equal(zab_nl_stop(ctx->nl, "ens1"), 0);
+	ret = zab_nl_stop(ctx->nl, "gone");
+	fake_wait(&ctx->fake);
+	assert_int_equal(ret, -ENODEV);
+	assert_string_equal(zab_nl_strerror(ctx->nl, ret),
+			    "No such device (kernel: no such instance)");
+
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(request_attrs(&ctx->fake, i, tb), ZAB_CMD_STOP);
+		assert_string_equal(nla_get_string(tb[ZAB_A_NAME]), i ? "gone" : "ens1");
+		/* a name and nothing else */
+		assert_null(tb[ZAB_A_MYID]);
+		assert_null(tb[ZAB_A_STATE]);
+		assert_null(tb[ZAB_A_EPOCH]);
+	}
+}
+
 static void serve_get(struct fake *fake, struct nlmsghdr *req)
 {
 	fake_info(fake, req, 0, "ens1", 3);
@@ -567,6 +599,7 @@ int main(void)
 		NL_TEST(test_create),
 		NL_TEST(test_errors_and_extack),
 		NL_TEST(test_set),
+		NL_TEST(test_stop),
 		NL_TEST(test_get),
 		NL_TEST(test_dump),
 		NL_TEST(test_dump_retried),

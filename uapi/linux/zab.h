@@ -178,7 +178,8 @@ enum zab_reason {
  *   windowBytes     %ZAB_A_WINDOW_BYTES  bytes     64M    [64K, 4G-1]
  *   maxRecordSize   %ZAB_A_MAX_RECORD    bytes      1M    [1, 16M]
  *
- * A peer not heard from for syncLimit ticks is declared down. windowBytes
+ * A peer not heard from for syncLimit ticks (initLimit ticks until it is
+ * first heard from) is declared down. windowBytes
  * bounds the committed records kept in kernel memory for readers.
  */
 #define ZAB_TICK_MS_DEFAULT		2000

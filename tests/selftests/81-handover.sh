@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+# Bad input to the socket handover and from peers: clean errors, no crash.
+# Attribute numbers: 1 name, 4 epoch, 5 leader, 6 last zxid, 14 peers,
+# 18 fd, 20 members.
+
+DEVTEST="$ZAB_TOP/tests/selftests/devtest"
+
+test_handover_bad_sockets() {
+	ENS_TMP=$(mktemp -d)
+	ens_setup 1
+	for kind in "udp:93" "tcp:107" "file:88"; do
+		expect_fail "FOLLOW with a ${kind%:*} fd" nsx zab1 "$NLTEST" follow 1=str:z1 4=u32:1 5=u32:2 "18=fd:${kind%:*}"
+		expect_match "error ${kind#*:}" "$OUT"
+	done
+	expect_fail "FOLLOW with fd 999" nsx zab1 "$NLTEST" follow 1=str:z1 4=u32:1 5=u32:2 18=s32:999
+	expect_match 'error 9' "$OUT"
+	expect_fail "FOLLOW itself" nsx zab1 "$NLTEST" follow 1=str:z1 4=u32:1 5=u32:1 18=fd:udp
+	expect_match 'follow itself' "$OUT"
+	expect_fail "LEAD without a quorum" nsx zab1 "$NLTEST" lead 1=str:z1 4=u32:1 20=u32:3
+	expect_match 'quorum' "$OUT"
+	expect_fail "LEAD without members" nsx zab1 "$NLTEST" lead 1=str:z1 4=u32:1
+	expect_match 'ensemble size' "$OUT"
+	expect_fail "LEAD with 16 members" nsx zab1 "$NLTEST" lead 1=str:z1 4=u32:1 20=u32:16
+	expect_fail "LEAD epoch 0" nsx zab1 "$NLTEST" lead 1=str:z1 4=u32:0 20=u32:1
+	[ "$(state_of z1)" = LOOKING ] || fail "z1 left LOOKING"
+	# an ensemble of one leads alone, and commits alone
+	nsx zab1 "$NLTEST" lead 1=str:z1 4=u32:1 20=u32:1 > /dev/null || fail "LEAD of one"
+	[ "$(state_of z1)" = LEADING ] || fail "z1 not leading"
+	expect_fail "double LEAD" nsx zab1 "$NLTEST" lead 1=str:z1 4=u32:2 20=u32:1
+	expect_match 'error 16' "$OUT"
+	out=$("$ZABLOAD" write /dev/zab/z1 solo 3)
+	[ "$(grep -c '^ok' <<< "$out")" = 3 ] || fail "solo writes: $out"
+	expect_fail "oversized write" "$DEVTEST" write /dev/zab/z1 $((1024 * 1024 + 1))
+	expect_match EMSGSIZE "$OUT"
+	expect_fail "empty write" "$DEVTEST" write /dev/zab/z1 0
+	expect_match EINVAL "$OUT"
+	nsx zab1 "$ZABBOOT" stop z1 > /dev/null
+	expect_fail "LEAD a stale epoch" nsx zab1 "$NLTEST" lead 1=str:z1 4=u32:1 20=u32:1
+	expect_match 'error 116' "$OUT"
+	nsx zab1 "$NLTEST" lead 1=str:z1 4=u32:2 20=u32:1 > /dev/null || fail "LEAD epoch 2"
+	out=$("$ZABLOAD" dump /dev/zab/z1)
+	[ "$(wc -l <<< "$out")" = 3 ] || fail "records lost across epochs: $out"
+	out=$("$ZABLOAD" write /dev/zab/z1 e2 1)
+	expect_match '^ok 0x0000000200000001 ' "$out"
+}
+
+# rogue_lead HEX: z1 leads a 2-member ensemble whose follower is a shell that
+# says hello, then sends the bytes HEX. The leader must drop it.
+rogue_lead() {
+	local epoch=$1 hex=$2
+	nsx zab1 "$ZABBOOT" lead z1 "$epoch" 2 10.77.0.1 $ZAB_PORT 1 > "$ENS_TMP/lead" &
+	local pid=$!
+	sleep 0.3
+	nsx zab2 bash -c "exec 3<>/dev/tcp/10.77.0.1/$ZAB_PORT
+		printf '\\x5a\\x41\\x42\\x48\\x00\\x00\\x00\\x02\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00' >&3
+		sleep 0.5
+		printf '$hex' >&3
+		sleep 1" &
+	local rogue=$!
+	wait $pid || fail "LEAD with the rogue: $(cat "$ENS_TMP/lead")"
+	wait_for 5 sh -c "[ \"\$('$ZAB_TOP/tests/selftests/devtest' status /dev/zab/z1 | grep state=)\" = state=0 ]" ||
+		fail "leader kept the rogue after $hex"
+	wait $rogue
+}
+
+test_rogue_peer_frames() {
+	ENS_TMP=$(mktemp -d)
+	ens_setup 2
+	monitor_log=$ENS_TMP/events
+	nsx zab1 "$ZABCTL" monitor > "$monitor_log" &
+	mon=$!
+	epoch=1
+	# garbage; a PROPOSAL from a follower; a REQUEST 4 GiB long; an ACK of
+	# a zxid never sent; a PING with unknown flags; a zero-length REQUEST
+	for hex in '\xde\xad\xbe\xef\xde\xad\xbe\xef\xde\xad\xbe\xef' \
+		   '\x01\x00\x00\x00\x00\x00\x00\x19' \
+		   '\x05\x00\x00\x00\xff\xff\xff\xff' \
+		   '\x02\x00\x00\x00\x00\x00\x00\x08\x00\x00\x00\x01\x00\x00\x00\x05' \
+		   '\x04\x80\x00\x00\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00\x00\x01' \
+		   '\x05\x00\x00\x00\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00\x00\x01'; do
+		rogue_lead $epoch "$hex"
+		epoch=$((epoch + 1))
+	done
+	sleep 0.3
+	kill $mon
+	n=$(grep -c 'PEER_DOWN peer=2 reason=protocol' "$monitor_log")
+	[ "$n" = 6 ] || fail "expected 6 protocol errors, saw $n: $(cat "$monitor_log")"
+	[ "$(tsv_col_ns zab1 z1 bad_frames)" = 6 ] || fail "bad_frames: $(tsv_col_ns zab1 z1 bad_frames)"
+}
+
+test_stop_while_writers_wait() {
+	ENS_TMP=$(mktemp -d)
+	ens_setup 3 2000		# slow ticks: only STOP ends the wait
+	ens_boot 3 1 1
+	ip link set veth2 down
+	ip link set veth3 down
+	"$ZABLOAD" write /dev/zab/z1 waiting 1 > "$ENS_TMP/w" &
+	w=$!
+	sleep 1
+	kill -0 $w 2>/dev/null || fail "the write did not wait for a quorum: $(cat "$ENS_TMP/w")"
+	nsx zab1 "$ZABBOOT" stop z1 > /dev/null
+	wait_for 3 sh -c "! kill -0 $w 2>/dev/null" || fail "writer still waits after STOP"
+	grep -q '^err ECONNRESET' "$ENS_TMP/w" || fail "writer got: $(cat "$ENS_TMP/w")"
+	# destroying a leader with blocked writers and live peers is clean too
+	ip link set veth2 up
+	ip link set veth3 up
+	nsx zab1 "$ZABCTL" destroy z1
+}
