@@ -5,6 +5,7 @@
 #   make            zab.ko and the userspace tools
 #   make deps       install the Debian packages needed to build and test
 #   make check      all tests: userspace unit tests and VM selftests
+#   make bench      commit latency and throughput beside raw TCP, in a VM
 #   make install    install zab.ko (modules_install) and the tools
 #
 # KDIR selects the kernel build tree (default: the running kernel's, else the
@@ -21,7 +22,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
 PREFIX ?= /usr/local
 
-.PHONY: all module userspace deps check unit selftests clean install \
+.PHONY: all module userspace deps check unit selftests bench clean install \
 	install-module install-userspace dkms
 
 all: module userspace
@@ -49,6 +50,12 @@ selftests: all
 	$(MAKE) -C tests/selftests
 	tests/vm/run.sh -- tests/selftests/run.sh
 
+# Commit latency and throughput beside raw TCP, in one VM run.
+bench: all
+	$(MAKE) -C tests/selftests
+	$(MAKE) -C tests/bench
+	tests/vm/run.sh -- tests/bench/run.sh
+
 install: install-module install-userspace
 
 install-module: module
@@ -65,5 +72,6 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/selftests clean
+	$(MAKE) -C tests/bench clean
 
 endif

@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The zab benchmark, run inside the test VM (make bench): a 3-member
+# ensemble in network namespaces, memory mode; commit latency and throughput
+# beside raw TCP round trips and streaming measured in the same run.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+export ZAB_TOP=${ZAB_TOP:-$(cd "$here/../.." && pwd)}
+# shellcheck source=../selftests/lib.sh
+source "$ZAB_TOP/tests/selftests/lib.sh"
+B="$here/zabbench"
+N=${ZAB_BENCH_COUNT:-2000}
+SECS=${ZAB_BENCH_SECONDS:-3}
+
+ENS_TMP=$(mktemp -d)
+ens_setup 3 1000
+ens_boot 3 1 1
+for i in 2 3; do
+	nsx "zab$i" "$B" echo 7001 &
+	nsx "zab$i" "$B" sink 7002 &
+done
+sleep 0.5
+
+field() {	# field NAME LINE
+	sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<< "$2"
+}
+
+echo "# zab benchmark: $(uname -r), $(nproc) vCPUs, qemu TCG, 3 members, memory mode"
+echo "# raw TCP between namespaces of the same VM"
+ping64=$(nsx zab1 "$B" ping 10.77.0.2 7001 64 "$N")
+fan64=$(nsx zab1 "$B" fanout 10.77.0.2 10.77.0.3 7001 64 "$N")
+fan1k=$(nsx zab1 "$B" fanout 10.77.0.2 10.77.0.3 7001 1024 "$N")
+stream=$(nsx zab1 "$B" stream 10.77.0.2 10.77.0.3 7002 64 "$SECS")
+printf '%-38s %s\n' "tcp ping-pong 64 B (us)" "$ping64" \
+	"tcp fan-out round trip, 2 peers, 64 B" "$fan64" \
+	"tcp fan-out round trip, 2 peers, 1 KiB" "$fan1k" \
+	"tcp stream 64 B messages to 2 peers" "$stream"
+
+echo "# zab commit latency (us), sequential appends"
+l64=$("$B" lat /dev/zab/z1 64 "$N")
+l1k=$("$B" lat /dev/zab/z1 1024 "$N")
+f64=$("$B" lat /dev/zab/z2 64 "$N")
+f1k=$("$B" lat /dev/zab/z2 1024 "$N")
+printf '%-38s %s\n' "leader writer, 64 B" "$l64" "leader writer, 1 KiB" "$l1k" \
+	"follower writer, 64 B" "$f64" "follower writer, 1 KiB" "$f1k"
+
+echo "# zab throughput, 64 B records, writers on the leader"
+for w in 1 16 64; do
+	t=$("$B" tput /dev/zab/z1 64 $w "$SECS")
+	printf '%-38s %s\n' "$w writers" "$t"
+	eval "tput$w=$(field rate "$t")"
+done
+
+echo "# ratios"
+awk -v a="$(field p50 "$l64")" -v b="$(field p50 "$fan64")" \
+	'BEGIN { printf "%-38s %.2f (target <= 2)\n", "leader p50 64 B / tcp fan-out p50", a / b }'
+awk -v a="$(field p50 "$l1k")" -v b="$(field p50 "$fan1k")" \
+	'BEGIN { printf "%-38s %.2f\n", "leader p50 1 KiB / tcp fan-out p50", a / b }'
+awk -v a="$(field p50 "$f64")" -v b="$(field p50 "$ping64")" \
+	'BEGIN { printf "%-38s %.2f\n", "follower p50 64 B / tcp ping-pong p50", a / b }'
+# shellcheck disable=SC2154
+awk -v a="$tput64" -v b="$(field rate "$stream")" \
+	'BEGIN { printf "%-38s %.2f (target >= 0.50)\n", "64 writers / tcp stream rate", a / b }'
+"$ZABCTL" show --tsv > /dev/null

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zabbench: commit latency and throughput of /dev/zab/NAME, and the raw TCP
+ * figures they are compared with, measured by the same program in the same
+ * VM.
+ *
+ *   zabbench lat DEV SIZE COUNT              sequential appends: latency
+ *   zabbench tput DEV SIZE WRITERS SECONDS   concurrent appends: records/s
+ *   zabbench echo PORT                       TCP echo server (fixed frames)
+ *   zabbench sink PORT                       TCP sink server
+ *   zabbench ping ADDR PORT SIZE COUNT       TCP ping-pong: round trip
+ *   zabbench fanout ADDR1 ADDR2 PORT SIZE COUNT
+ *                                            send to two echo servers, wait
+ *                                            for both replies: round trip
+ *   zabbench stream ADDR1 ADDR2 PORT SIZE SECONDS
+ *                                            one send(2) of SIZE bytes to
+ *                                            each of two sinks per message:
+ *                                            messages/s
+ *
+ * Latencies print as "p50=US p99=US mean=US n=N", rates as "rate=N/s".
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/zab.h>
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void report(double *v, long n)
+{
+	double sum = 0;
+	long i;
+
+	qsort(v, n, sizeof(*v), cmp_double);
+	for (i = 0; i < n; i++)
+		sum += v[i];
+	printf("p50=%.1f p99=%.1f mean=%.1f n=%ld\n", v[n / 2],
+	       v[(long)(n * 0.99)], sum / n, n);
+}
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static int append(int fd, char *buf, int size)
+{
+	struct zab_append a = { .data = (unsigned long)buf, .len = size };
+
+	return ioctl(fd, ZAB_IOC_APPEND, &a);
+}
+
+static int do_lat(const char *dev, int size, long count)
+{
+	double *v = calloc(count, sizeof(*v));
+	char *buf = calloc(1, size);
+	int fd = open(dev, O_RDWR);
+	long i;
+
+	if (fd < 0)
+		die(dev);
+	for (i = 0; i < 20; i++)	/* warm up */
+		if (append(fd, buf, size))
+			die("append");
+	for (i = 0; i < count; i++) {
+		double t = now_us();
+
+		if (append(fd, buf, size))
+			die("append");
+		v[i] = now_us() - t;
+	}
+	report(v, count);
+	return 0;
+}
+
+struct tput_arg {
+	const char *dev;
+	int size;
+	double end;
+	atomic_long *done;
+};
+
+static void *tput_writer(void *p)
+{
+	struct tput_arg *a = p;
+	char *buf = calloc(1, a->size);
+	int fd = open(a->dev, O_RDWR);
+
+	if (fd < 0)
+		die(a->dev);
+	while (now_us() < a->end) {
+		if (append(fd, buf, a->size))
+			die("append");
+		atomic_fetch_add(a->done, 1);
+	}
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+static int do_tput(const char *dev, int size, int writers, double secs)
+{
+	pthread_t *t = calloc(writers, sizeof(*t));
+	atomic_long done = 0;
+	struct tput_arg a = { dev, size, 0, &done };
+	double start = now_us();
+	int i;
+
+	a.end = start + secs * 1e6;
+	for (i = 0; i < writers; i++)
+		pthread_create(&t[i], NULL, tput_writer, &a);
+	for (i = 0; i < writers; i++)
+		pthread_join(t[i], NULL);
+	printf("rate=%.0f/s\n", done / ((now_us() - start) / 1e6));
+	return 0;
+}
+
+static int tcp_connect(const char *addr, int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1, tries;
+
+	inet_pton(AF_INET, addr, &sa.sin_addr);
+	for (tries = 0; connect(fd, (struct sockaddr *)&sa, sizeof(sa)); tries++) {
+		if (tries > 100)
+			die("connect");
+		usleep(50000);
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return fd;
+}
+
+static int readn(int fd, char *buf, int n)
+{
+	int got = 0, r;
+
+	while (got < n) {
+		r = read(fd, buf + got, n - got);
+		if (r <= 0)
+			return -1;
+		got += r;
+	}
+	return 0;
+}
+
+static int do_server(int port, int echo)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	char buf[65536];
+
+	signal(SIGCHLD, SIG_IGN);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 8))
+		die("listen");
+	for (;;) {
+		int fd = accept(lfd, NULL, NULL);
+		ssize_t n;
+
+		if (fd < 0)
+			continue;
+		if (fork() == 0) {
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			while ((n = read(fd, buf, sizeof(buf))) > 0)
+				if (echo && write(fd, buf, n) != n)
+					break;
+			_exit(0);
+		}
+		close(fd);
+	}
+}
+
+static int do_rtt(const char **addrs, int naddr, int port, int size, long count)
+{
+	double *v = calloc(count, sizeof(*v));
+	char *buf = calloc(1, size);
+	int fds[2], i;
+	long k;
+
+	for (i = 0; i < naddr; i++)
+		fds[i] = tcp_connect(addrs[i], port);
+	for (k = -20; k < count; k++) {
+		double t = now_us();
+
+		for (i = 0; i < naddr; i++)
+			if (write(fds[i], buf, size) != size)
+				die("write");
+		for (i = 0; i < naddr; i++)
+			if (readn(fds[i], buf, size))
+				die("read");
+		if (k >= 0)
+			v[k] = now_us() - t;
+	}
+	report(v, count);
+	return 0;
+}
+
+static int do_stream(const char **addrs, int port, int size, double secs)
+{
+	char *buf = calloc(1, size);
+	int fds[2], i;
+	double start = now_us(), end = start + secs * 1e6;
+	long n = 0;
+
+	for (i = 0; i < 2; i++)
+		fds[i] = tcp_connect(addrs[i], port);
+	while (now_us() < end) {
+		for (i = 0; i < 2; i++)
+			if (write(fds[i], buf, size) != size)
+				die("write");
+		n++;
+	}
+	printf("rate=%.0f/s\n", n / ((now_us() - start) / 1e6));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *op = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(op, "lat") && argc == 5)
+		return do_lat(argv[2], atoi(argv[3]), atol(argv[4]));
+	if (!strcmp(op, "tput") && argc == 6)
+		return do_tput(argv[2], atoi(argv[3]), atoi(argv[4]), atof(argv[5]));
+	if (!strcmp(op, "echo") && argc == 3)
+		return do_server(atoi(argv[2]), 1);
+	if (!strcmp(op, "sink") && argc == 3)
+		return do_server(atoi(argv[2]), 0);
+	if (!strcmp(op, "ping") && argc == 6)
+		return do_rtt((const char **)argv + 2, 1, atoi(argv[3]),
+			      atoi(argv[4]), atol(argv[5]));
+	if (!strcmp(op, "fanout") && argc == 7)
+		return do_rtt((const char **)argv + 2, 2, atoi(argv[4]),
+			      atoi(argv[5]), atol(argv[6]));
+	if (!strcmp(op, "stream") && argc == 7)
+		return do_stream((const char **)argv + 2, atoi(argv[4]),
+				 atoi(argv[5]), atof(argv[6]));
+	fprintf(stderr, "usage: see the comment at the top of zabbench.c\n");
+	return 2;
+}
