@@ -137,8 +137,9 @@ static int follower_forward(struct zab_instance *zi, struct zab_txn *txn,
  */
 static bool committed_in(struct zab_instance *zi, u64 zxid, u64 gen)
 {
-	bool done = zxid && smp_load_acquire(&zi->commit_zxid) >= zxid;
+	bool done = zxid && zab_log_committed(zi) >= zxid;
 
+	/* read the generation after the commit point; see the comment above */
 	smp_rmb();
 	return done && READ_ONCE(zi->gen) == gen;
 }
@@ -280,7 +281,7 @@ int zab_bcast_on_commit(struct zab_peer *peer, u64 zxid)
 }
 
 /**
- * zab_bcast_on_ack() - a leader received an acknowledgement
+ * zab_bcast_on_ack() - a leader received an acknowledgment
  * @peer: the follower
  * @zxid: the follower logged everything up to here
  *

@@ -21,7 +21,6 @@
 #include "kmod/log.h"
 #include "kmod/txn.h"
 
-
 static dev_t zab_devt;
 static struct class *zab_class;
 
@@ -33,7 +32,7 @@ static struct class *zab_class;
  */
 struct zab_file {
 	struct zab_instance *zi;
-	struct mutex read_lock;
+	struct mutex read_lock;		/* one read at a time */
 	u64 read_next;
 };
 
@@ -114,7 +113,7 @@ static struct zab_txn *next_committed(struct zab_file *zf, int *err)
 		*err = -ERANGE;
 		return NULL;
 	}
-	if (smp_load_acquire(&zi->commit_zxid) < zf->read_next)
+	if (zab_log_committed(zi) < zf->read_next)
 		return NULL;
 	txn = zab_log_find(zi, zf->read_next);
 	if (txn && txn->zxid > READ_ONCE(zi->commit_zxid)) {
@@ -144,8 +143,8 @@ static ssize_t read_locked(struct zab_file *zf, char __user *buf, size_t len,
 		if (nonblock)
 			return -EAGAIN;
 		err = wait_event_interruptible(zi->wq,
-			smp_load_acquire(&zi->commit_zxid) >= zf->read_next ||
-			READ_ONCE(zi->dead));
+					       zab_log_committed(zi) >= zf->read_next ||
+					       READ_ONCE(zi->dead));
 		if (err)
 			return err;
 	}
@@ -192,7 +191,7 @@ static __poll_t zab_poll(struct file *file, poll_table *wait)
 	poll_wait(file, &zi->wq, wait);
 	if (READ_ONCE(zi->dead))
 		return EPOLLIN | EPOLLRDNORM | EPOLLHUP;
-	if (smp_load_acquire(&zi->commit_zxid) >= zf->read_next ||
+	if (zab_log_committed(zi) >= zf->read_next ||
 	    zf->read_next <= READ_ONCE(zi->trimmed_zxid))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (READ_ONCE(zi->state) != ZAB_STATE_LOOKING)

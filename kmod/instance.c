@@ -19,7 +19,6 @@
 #include "kmod/log.h"
 #include "kmod/netlink.h"
 
-
 static DEFINE_MUTEX(zab_instances_lock);
 static LIST_HEAD(zab_instances);
 static DEFINE_IDR(zab_minors);

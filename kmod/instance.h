@@ -78,7 +78,7 @@ struct zab_instance {
 	struct cdev *cdev;
 	struct device *dev;
 
-	struct mutex lock;
+	struct mutex lock;		/* role and parameter changes */
 	bool dead;
 	enum zab_state state;
 	u32 epoch;
@@ -95,7 +95,7 @@ struct zab_instance {
 	struct work_struct reap_work;
 	struct delayed_work tick_work;
 
-	struct mutex log_mutex;
+	struct mutex log_mutex;		/* the log and what follows */
 	struct xarray log;
 	u64 gen;
 	u64 history_zxid;

@@ -59,7 +59,7 @@ int zab_log_append(struct zab_instance *zi, struct zab_txn *txn)
 	err = xa_err(xa_store(&zi->log, txn->zxid, txn, GFP_KERNEL));
 	if (err)
 		return err;
-	/* Lockless readers may now send or read everything up to here. */
+	/* pairs with zab_log_last(): lockless readers may now send this */
 	smp_store_release(&zi->last_zxid, txn->zxid);
 	return 0;
 }
@@ -101,6 +101,7 @@ void zab_log_commit(struct zab_instance *zi, u64 zxid)
 		n++;
 	}
 	zab_stat_add(zi, ZAB_STAT_COMMITS, n);
+	/* pairs with zab_log_committed(): what it returns is readable */
 	smp_store_release(&zi->commit_zxid, zxid);
 	trim(zi);
 	wake_up_all(&zi->wq);
@@ -123,6 +124,7 @@ void zab_log_truncate(struct zab_instance *zi, u64 zxid)
 		xa_erase(&zi->log, idx);
 		zab_txn_put(txn);
 	}
+	/* pairs with zab_log_last() */
 	smp_store_release(&zi->last_zxid, zxid);
 }
 

@@ -4,8 +4,37 @@
 
 #include <linux/types.h>
 
-struct zab_instance;
+#include "kmod/instance.h"
+
 struct zab_txn;
+
+/**
+ * zab_log_last() - the last zxid logged
+ * @zi: the instance
+ *
+ * Context: any; lockless.
+ * Return: a zxid such that every record up to it is in the log (the acquire
+ * pairs with the release in zab_log_append() and zab_log_truncate()).
+ */
+static inline u64 zab_log_last(struct zab_instance *zi)
+{
+	/* pairs with the release in zab_log_append() and zab_log_truncate() */
+	return smp_load_acquire(&zi->last_zxid);
+}
+
+/**
+ * zab_log_committed() - the commit point
+ * @zi: the instance
+ *
+ * Context: any; lockless.
+ * Return: a zxid such that every record up to it is committed (the acquire
+ * pairs with the release in zab_log_commit()).
+ */
+static inline u64 zab_log_committed(struct zab_instance *zi)
+{
+	/* pairs with the release in zab_log_commit() */
+	return smp_load_acquire(&zi->commit_zxid);
+}
 
 void zab_log_init(struct zab_instance *zi);
 void zab_log_destroy(struct zab_instance *zi);

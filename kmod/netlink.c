@@ -38,12 +38,15 @@ static const struct genl_multicast_group zab_mcgrps[] = {
 static struct netlink_range_validation zab_tick_range = {
 	.min = ZAB_TICK_MS_MIN, .max = ZAB_TICK_MS_MAX,
 };
+
 static struct netlink_range_validation zab_limit_range = {
 	.min = ZAB_LIMIT_MIN, .max = ZAB_LIMIT_MAX,
 };
+
 static struct netlink_range_validation zab_window_range = {
 	.min = ZAB_WINDOW_BYTES_MIN, .max = ZAB_WINDOW_BYTES_MAX,
 };
+
 static struct netlink_range_validation zab_record_range = {
 	.min = 1, .max = ZAB_MAX_RECORD_LIMIT,
 };
@@ -153,6 +156,16 @@ static int fill_stats(struct sk_buff *skb, struct zab_instance *zi)
 	return 0;
 }
 
+/* Proposals logged on the leader and not yet sent to the follower @peer. */
+static u64 queued_to(struct zab_peer *peer, u64 last)
+{
+	u64 sent = READ_ONCE(peer->tx_zxid);
+
+	if (ZAB_ZXID_EPOCH(last) == ZAB_ZXID_EPOCH(sent))
+		return last - sent;
+	return ZAB_ZXID_COUNTER(last);
+}
+
 static int fill_peers(struct sk_buff *skb, struct zab_instance *zi)
 {
 	u64 last = READ_ONCE(zi->last_zxid);
@@ -168,10 +181,8 @@ static int fill_peers(struct sk_buff *skb, struct zab_instance *zi)
 	list_for_each_entry_rcu(peer, &zi->peers, node) {
 		acked = peer->to_follower ? READ_ONCE(peer->acked) : last;
 		queued = 0;
-		if (peer->to_follower && ZAB_ZXID_EPOCH(last) == ZAB_ZXID_EPOCH(READ_ONCE(peer->tx_zxid)))
-			queued = last - READ_ONCE(peer->tx_zxid);
-		else if (peer->to_follower)
-			queued = ZAB_ZXID_COUNTER(last);
+		if (peer->to_follower)
+			queued = queued_to(peer, last);
 		nest = nla_nest_start(skb, ZAB_A_PEER);
 		if (!nest ||
 		    nla_put_u32(skb, ZAB_PEER_A_ID, peer->id) ||
@@ -226,15 +237,16 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* A required attribute, with a message that says which. */
-#define ZAB_REQUIRE(info, type, what) ({				\
-	bool __missing = !(info)->attrs[type];				\
-	if (__missing) {						\
-		NL_SET_ERR_MSG_MOD((info)->extack, "missing " what);	\
-		NL_SET_ERR_ATTR_MISS((info)->extack, NULL, type);	\
-	}								\
-	__missing;							\
-})
+/* Is the required attribute @type missing? Then say so, with @msg. */
+static bool missing(struct genl_info *info, int type, const char *msg)
+{
+	if (info->attrs[type])
+		return false;
+	/* NL_SET_ERR_MSG() takes literals only; @msg is one at every caller */
+	info->extack->_msg = msg;
+	NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
+	return true;
+}
 
 static int zab_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			   struct genl_info *info)
@@ -244,7 +256,7 @@ static int zab_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 	info->user_ptr[0] = NULL;
 	if (!(ops->internal_flags & ZAB_NLF_INSTANCE))
 		return 0;
-	if (ZAB_REQUIRE(info, ZAB_A_NAME, "instance name"))
+	if (missing(info, ZAB_A_NAME, KBUILD_MODNAME ": missing instance name"))
 		return -EINVAL;
 	zi = zab_instance_lookup(genl_info_net(info),
 				 nla_data(info->attrs[ZAB_A_NAME]));
@@ -270,8 +282,8 @@ static int zab_nl_new(struct sk_buff *skb, struct genl_info *info)
 	const char *name;
 	int err;
 
-	if (ZAB_REQUIRE(info, ZAB_A_NAME, "instance name") ||
-	    ZAB_REQUIRE(info, ZAB_A_MYID, "member id"))
+	if (missing(info, ZAB_A_NAME, KBUILD_MODNAME ": missing instance name") ||
+	    missing(info, ZAB_A_MYID, KBUILD_MODNAME ": missing member id"))
 		return -EINVAL;
 	name = nla_data(info->attrs[ZAB_A_NAME]);
 	if (zab_name_check(name)) {
@@ -378,8 +390,8 @@ static int zab_nl_lead(struct sk_buff *skb, struct genl_info *info)
 	unsigned int n;
 	int err;
 
-	if (ZAB_REQUIRE(info, ZAB_A_EPOCH, "epoch") ||
-	    ZAB_REQUIRE(info, ZAB_A_MEMBERS, "ensemble size"))
+	if (missing(info, ZAB_A_EPOCH, KBUILD_MODNAME ": missing epoch") ||
+	    missing(info, ZAB_A_MEMBERS, KBUILD_MODNAME ": missing ensemble size"))
 		return -EINVAL;
 	err = parse_peers(info, zi, specs, &n);
 	if (err)
@@ -394,9 +406,9 @@ static int zab_nl_follow(struct sk_buff *skb, struct genl_info *info)
 	struct zab_instance *zi = info->user_ptr[0];
 	struct zab_peer_spec leader = {};
 
-	if (ZAB_REQUIRE(info, ZAB_A_EPOCH, "epoch") ||
-	    ZAB_REQUIRE(info, ZAB_A_LEADER, "leader id") ||
-	    ZAB_REQUIRE(info, ZAB_A_FD, "socket fd"))
+	if (missing(info, ZAB_A_EPOCH, KBUILD_MODNAME ": missing epoch") ||
+	    missing(info, ZAB_A_LEADER, KBUILD_MODNAME ": missing leader id") ||
+	    missing(info, ZAB_A_FD, KBUILD_MODNAME ": missing socket fd"))
 		return -EINVAL;
 	leader.id = nla_get_u32(info->attrs[ZAB_A_LEADER]);
 	leader.fd = nla_get_s32(info->attrs[ZAB_A_FD]);

@@ -96,7 +96,7 @@ struct zab_peer {
 	atomic64_t ping_stamp;
 	u32 rtt_us;
 
-	spinlock_t req_lock;
+	spinlock_t req_lock;		/* protects @requests */
 	struct list_head requests;
 
 	struct zab_tx_frame tx;

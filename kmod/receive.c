@@ -9,6 +9,7 @@
  * is shut down, never trusted further.
  */
 #include <linux/net.h>
+#include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
 #include <net/tcp.h>
@@ -20,7 +21,7 @@
 #include "kmod/txn.h"
 
 /* Bytes one run consumes before it yields the worker. */
-#define ZAB_RX_BUDGET (1U << 20)
+#define ZAB_RX_BUDGET SZ_1M
 
 static int handle_ping(struct zab_peer *peer, u8 flags, u64 stamp)
 {

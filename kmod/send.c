@@ -72,13 +72,13 @@ static bool next_to_follower(struct zab_peer *peer)
 	u64 commit, last, want;
 	struct zab_txn *txn;
 
-	commit = min(smp_load_acquire(&zi->commit_zxid), peer->tx_zxid);
+	commit = min(zab_log_committed(zi), peer->tx_zxid);
 	if (commit > peer->tx_commit) {
 		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_COMMIT, commit);
 		peer->tx_commit = commit;
 		return true;
 	}
-	last = smp_load_acquire(&zi->last_zxid);
+	last = zab_log_last(zi);
 	if (peer->tx_zxid >= last)
 		return false;
 	want = next_zxid(peer->tx_zxid, READ_ONCE(zi->epoch));
@@ -104,7 +104,7 @@ static bool next_to_leader(struct zab_peer *peer)
 	struct zab_txn *txn;
 	u64 last;
 
-	last = smp_load_acquire(&zi->last_zxid);
+	last = zab_log_last(zi);
 	if (last > peer->ack_sent) {
 		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_ACK, last);
 		peer->ack_sent = last;

@@ -133,3 +133,53 @@ test_slow_follower() {
 	dump_all "$ENS_TMP" 1 2 3
 	check_logs "$ENS_TMP" 1 2 3
 }
+
+test_late_joiner() {
+	setup_tmp
+	ens_setup 3
+	ens_boot 3 1 1 1 2
+	"$ZABLOAD" write /dev/zab/z1 early 100 > "$ENS_TMP/w.early"
+	# writers keep going while member 3 joins: nothing may fall between
+	# what it is sent from the log and the live stream
+	"$ZABLOAD" write /dev/zab/z1 live 400 > "$ENS_TMP/w.live" &
+	w=$!
+	nsx zab1 "$ZABBOOT" add z1 10.77.0.1 2889 > "$ENS_TMP/add" &
+	a=$!
+	nsx zab3 "$ZABBOOT" follow z3 1 3 1 10.77.0.1 2889 > /dev/null || fail "z3 could not follow"
+	wait $a || fail "ADD_FOLLOWER: $(cat "$ENS_TMP/add")"
+	"$ZABLOAD" write /dev/zab/z3 joined 50 > "$ENS_TMP/w.joined"
+	wait $w
+	! grep -q '^err' "$ENS_TMP"/w.* || fail "writes failed"
+	converge 1 2 3
+	dump_all "$ENS_TMP" 1 2 3
+	check_logs "$ENS_TMP" 1 2 3
+	[ "$(wc -l < "$ENS_TMP/dump.3")" = 550 ] || fail "z3 has $(wc -l < "$ENS_TMP/dump.3") of 550"
+	# a second connection for a member already there is refused
+	nsx zab1 "$ZABBOOT" add z1 10.77.0.1 2890 > "$ENS_TMP/add2" &
+	a=$!
+	nsx zab3 bash -c "exec 3<>/dev/tcp/10.77.0.1/2890; printf '\\x5a\\x41\\x42\\x48\\x00\\x00\\x00\\x03\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00' >&3; sleep 1" &
+	wait $a && fail "a member was added twice"
+	expect_match 'already connected' "$(cat "$ENS_TMP/add2")"
+}
+
+test_late_joiner_too_far_behind() {
+	setup_tmp
+	ens_setup 3
+	nsx zab1 "$ZABCTL" set z1 windowBytes 64K maxRecordSize 1K
+	ens_boot 3 1 1 1 2
+	"$ZABLOAD" write /dev/zab/z1 fill 300 1000 > "$ENS_TMP/w.fill"
+	! grep -q '^err' "$ENS_TMP/w.fill" || fail "writes failed"
+	nsx zab1 "$ZABBOOT" add z1 10.77.0.1 2889 > "$ENS_TMP/add" &
+	a=$!
+	nsx zab3 bash -c "exec 3<>/dev/tcp/10.77.0.1/2889; printf '\\x5a\\x41\\x42\\x48\\x00\\x00\\x00\\x03\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00' >&3; sleep 1" &
+	wait $a && fail "a follower missing trimmed records was added"
+	expect_match 'error 34.*sync it first' "$(cat "$ENS_TMP/add")"
+	# readers that fell out of the window get ERANGE, not wrong data
+	expect_fail "read from zxid 1" "$ZAB_TOP/tests/selftests/devtest" read /dev/zab/z1 nonblock
+	expect_match ERANGE "$OUT"
+	first=$("$ZAB_TOP/tests/selftests/devtest" status /dev/zab/z1 | sed -n 's/window_first=//p')
+	"$ZABLOAD" dump /dev/zab/z1 "$first" > "$ENS_TMP/tail"
+	n=$(wc -l < "$ENS_TMP/tail")
+	[ "$n" -gt 10 ] && [ "$n" -lt 300 ] || fail "window holds $n records"
+	echo "  window of 64K holds the last $n of 300 1000-byte records"
+}

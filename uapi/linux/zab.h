@@ -110,6 +110,7 @@ enum zab_cmd {
 	ZAB_CMD_EVENT,
 	__ZAB_CMD_MAX
 };
+
 #define ZAB_CMD_MAX (__ZAB_CMD_MAX - 1)
 
 /**
@@ -189,11 +190,11 @@ enum zab_reason {
 #define ZAB_LIMIT_MAX			1000
 #define ZAB_SYNC_LIMIT_DEFAULT		5
 #define ZAB_INIT_LIMIT_DEFAULT		10
-#define ZAB_WINDOW_BYTES_DEFAULT	(64U << 20)
-#define ZAB_WINDOW_BYTES_MIN		(64U << 10)
+#define ZAB_WINDOW_BYTES_DEFAULT	(64U * 1024 * 1024)
+#define ZAB_WINDOW_BYTES_MIN		(64U * 1024)
 #define ZAB_WINDOW_BYTES_MAX		0xffffffffU
-#define ZAB_MAX_RECORD_DEFAULT		(1U << 20)
-#define ZAB_MAX_RECORD_LIMIT		(16U << 20)
+#define ZAB_MAX_RECORD_DEFAULT		(1024U * 1024)
+#define ZAB_MAX_RECORD_LIMIT		(16U * 1024 * 1024)
 
 /**
  * enum zab_attr - top-level attributes
@@ -242,6 +243,7 @@ enum zab_attr {
 	ZAB_A_MEMBERS,
 	__ZAB_A_MAX
 };
+
 #define ZAB_A_MAX (__ZAB_A_MAX - 1)
 
 /**
@@ -268,6 +270,7 @@ enum zab_stat {
 	ZAB_STAT_PAD,
 	__ZAB_STAT_MAX
 };
+
 #define ZAB_STAT_MAX (__ZAB_STAT_MAX - 1)
 
 /**
@@ -289,6 +292,7 @@ enum zab_peer_attr {
 	ZAB_PEER_A_PAD,
 	__ZAB_PEER_A_MAX
 };
+
 #define ZAB_PEER_A_MAX (__ZAB_PEER_A_MAX - 1)
 
 #define ZAB_A_PEER 1	/* the only attribute type inside %ZAB_A_PEERS */
