@@ -5,6 +5,8 @@
 #   make            zab.ko and the userspace tools
 #   make deps       install the Debian packages needed to build and test
 #   make check      all tests: userspace unit tests and VM selftests
+#   make check-all  make check, then KUnit and the selftests on the debug
+#                   kernel (what CI runs; see docs/testing.md)
 #   make bench      commit latency and throughput beside raw TCP, in a VM
 #   make install    install zab.ko (modules_install) and the tools
 #
@@ -23,7 +25,8 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 PREFIX ?= /usr/local
 
 .PHONY: all module userspace deps check unit selftests bench clean install \
-	install-module install-userspace dkms
+	install-module install-userspace dkms debug-kernel debug-module kunit \
+	check-debug check-all
 
 all: module userspace
 
@@ -55,6 +58,29 @@ bench: all
 	$(MAKE) -C tests/selftests
 	$(MAKE) -C tests/bench
 	tests/vm/run.sh -- tests/bench/run.sh
+
+# The debug kernel (KASAN, UBSAN, lockdep, kmemleak, fault injection, KUnit),
+# built once and cached under /var/cache/zab/debug-kernel; zab.ko and
+# zab_test.ko built against it in /var/cache/zab/debug-build.
+debug-kernel:
+	tests/vm/debug.sh kernel
+
+debug-module:
+	tests/vm/debug.sh module
+
+# The KUnit suites of zab_test.ko on the debug kernel, as TAP.
+kunit:
+	tests/vm/debug.sh kunit
+
+# The selftests on the debug kernel with the debug zab.ko, panic_on_warn=1
+# and a kmemleak scan at the end.
+check-debug: userspace
+	$(MAKE) -C tests/selftests
+	tests/vm/debug.sh selftests $(ZAB_TESTS)
+
+# make check plus kunit and check-debug, with one summary line.
+check-all: export ZAB_DEBUG = 1
+check-all: check
 
 install: install-module install-userspace
 

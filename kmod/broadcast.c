@@ -24,6 +24,7 @@
 #include "kmod/peer.h"
 #include "kmod/quorum.h"
 #include "kmod/txn.h"
+#include "kmod/zxid.h"
 
 /**
  * struct zab_fwd - a write forwarded to the leader, waiting on a follower
@@ -234,15 +235,12 @@ static void match_request(struct zab_instance *zi, const struct zab_txn *txn)
 int zab_bcast_on_proposal(struct zab_peer *peer, struct zab_txn *txn)
 {
 	struct zab_instance *zi = peer->zi;
-	u64 want;
 	int err;
 
 	mutex_lock(&zi->log_mutex);
-	want = ZAB_ZXID_EPOCH(zi->last_zxid) == zi->epoch ?
-		zi->last_zxid + 1 : ZAB_ZXID(zi->epoch, 1);
 	if (zi->state != ZAB_STATE_FOLLOWING) {
 		err = 0;	/* stopped meanwhile: drop it */
-	} else if (txn->zxid != want) {
+	} else if (!zab_zxid_follows(zi->last_zxid, txn->zxid, zi->epoch)) {
 		err = -EPROTO;
 	} else {
 		match_request(zi, txn);
@@ -276,6 +274,29 @@ int zab_bcast_on_commit(struct zab_peer *peer, u64 zxid)
 		err = -EPROTO;
 	else if (zi->state == ZAB_STATE_FOLLOWING)
 		zab_log_commit(zi, zxid);
+	mutex_unlock(&zi->log_mutex);
+	return err;
+}
+
+/**
+ * zab_bcast_on_trunc() - a follower is told to discard its records after @zxid
+ * @peer: the leader
+ * @zxid: the last record to keep
+ *
+ * They are proposals of a failed leader that the new one never had.
+ *
+ * Return: 0, or -EPROTO if it would discard committed records.
+ */
+int zab_bcast_on_trunc(struct zab_peer *peer, u64 zxid)
+{
+	struct zab_instance *zi = peer->zi;
+	int err = 0;
+
+	mutex_lock(&zi->log_mutex);
+	if (zxid < zi->commit_zxid || zxid > zi->last_zxid)
+		err = -EPROTO;
+	else if (zi->state == ZAB_STATE_FOLLOWING)
+		zab_log_truncate(zi, zxid);
 	mutex_unlock(&zi->log_mutex);
 	return err;
 }
@@ -478,15 +499,16 @@ static int check_looking(struct zab_instance *zi, struct netlink_ext_ack *extack
 }
 
 /*
- * With both locks held: make the log end at @history, all of it committed,
- * and enter @epoch. Records past the history are proposals of an earlier
- * epoch that recovery discarded.
+ * With both locks held: make the log end at @history and enter @epoch.
+ * Records past the history are proposals that recovery discarded. Nothing is
+ * committed here: the history beyond the commit point commits once a quorum
+ * acknowledged it.
  */
 static int enter_epoch(struct zab_instance *zi, u32 epoch, u64 history,
 		       struct netlink_ext_ack *extack)
 {
-	if (history == ZAB_HISTORY_COMMITTED)
-		history = zi->commit_zxid;
+	if (history == ZAB_HISTORY_ALL)
+		history = zi->last_zxid;
 	if (history < zi->commit_zxid || history > zi->last_zxid) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "history must end between the committed and the last zxid");
@@ -497,11 +519,32 @@ static int enter_epoch(struct zab_instance *zi, u32 epoch, u64 history,
 		return -ESTALE;
 	}
 	zab_log_truncate(zi, history);
-	zab_log_commit(zi, history);
-	zi->history_zxid = history;
 	zi->epoch = epoch;
 	zi->counter = ZAB_ZXID_EPOCH(history) == epoch ? ZAB_ZXID_COUNTER(history) : 0;
 	zi->gen++;
+	return 0;
+}
+
+/*
+ * With log_mutex held: where the follower @peer starts, given the last zxid
+ * in its log. See zab_log_sync_point().
+ */
+static int sync_peer(struct zab_instance *zi, struct zab_peer *peer, u64 last,
+		     struct netlink_ext_ack *extack)
+{
+	u64 from;
+	bool trunc;
+	int err;
+
+	err = zab_log_sync_point(zi, last, &from, &trunc);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the records a follower lacks are not in memory: it needs a snapshot");
+		return err;
+	}
+	peer->tx_zxid = from;
+	peer->acked = from;
+	peer->trunc = trunc;
 	return 0;
 }
 
@@ -544,7 +587,7 @@ static struct zab_peer *make_peer(struct zab_instance *zi,
  * @zi: the instance
  * @epoch: the new epoch, above the current one
  * @members: ensemble size
- * @history: end of the synchronised history, or %ZAB_HISTORY_COMMITTED
+ * @history: end of the synchronised history, or %ZAB_HISTORY_ALL
  * @specs: the followers; ids checked distinct and not ours by the caller
  * @n: number of followers, at least a quorum less one
  * @extack: for error messages
@@ -582,17 +625,13 @@ int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
 	}
 	mutex_lock(&zi->log_mutex);
 	err = enter_epoch(zi, epoch, history, extack);
-	for (i = 0; !err && i < n; i++) {
-		if (specs[i].last_zxid != zi->last_zxid) {
-			NL_SET_ERR_MSG_MOD(extack,
-					   "a follower's last zxid is not the end of the history");
-			err = -EINVAL;
-		}
-	}
+	for (i = 0; !err && i < n; i++)
+		err = sync_peer(zi, peers[i], specs[i].last_zxid, extack);
 	if (!err) {
 		zi->members = members;
 		zi->state = ZAB_STATE_LEADING;
 		zi->leader = zi->myid;
+		leader_commit(zi);	/* an ensemble of one */
 	}
 	mutex_unlock(&zi->log_mutex);
 	if (!err) {
@@ -612,7 +651,7 @@ out:
  * @zi: the instance
  * @epoch: the leader's epoch, not older than the current one
  * @leader: the leader's id and socket
- * @history: end of the synchronised history, or %ZAB_HISTORY_COMMITTED
+ * @history: end of the synchronised history, or %ZAB_HISTORY_ALL
  * @extack: for error messages
  *
  * Return: 0 or a negative errno, as documented for %ZAB_CMD_FOLLOW.
@@ -660,29 +699,14 @@ out:
 	return err;
 }
 
-/*
- * With log_mutex held: can a follower whose log ends at @last be brought up
- * to date from memory? It must hold the history this epoch started from, and
- * what it lacks of this epoch must not have left the window.
- */
-static bool follower_fits(struct zab_instance *zi, u64 last)
-{
-	if (last > zi->last_zxid)
-		return false;
-	if (ZAB_ZXID_EPOCH(last) != zi->epoch)
-		return last == zi->history_zxid &&
-		       zi->trimmed_zxid < ZAB_ZXID(zi->epoch, 1);
-	return last >= zi->trimmed_zxid;
-}
-
 /**
  * zab_bcast_add_follower() - a leader takes a late follower
  * @zi: the instance
- * @spec: the follower, synchronised up to spec->last_zxid
+ * @spec: the follower and the last zxid in its log
  * @extack: for error messages
  *
- * Its transmit position starts at its last zxid, so it is sent every record
- * after that and then the live stream: nothing falls between.
+ * It is synchronised from the log, which the live stream only extends, so
+ * nothing falls between the two.
  *
  * Return: 0 or a negative errno, as documented for %ZAB_CMD_ADD_FOLLOWER.
  */
@@ -717,11 +741,7 @@ int zab_bcast_add_follower(struct zab_instance *zi,
 		goto out;
 	}
 	mutex_lock(&zi->log_mutex);
-	if (!follower_fits(zi, spec->last_zxid)) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "the records that follower lacks are not in memory: sync it first");
-		err = -ERANGE;
-	}
+	err = sync_peer(zi, peer, spec->last_zxid, extack);
 	mutex_unlock(&zi->log_mutex);
 	if (err) {
 		zab_peer_put(peer);

@@ -21,8 +21,8 @@ struct zab_peer_spec {
 	u64 last_zxid;
 };
 
-/* No history end given: keep what is committed, discard the rest. */
-#define ZAB_HISTORY_COMMITTED U64_MAX
+/* No history end given: the whole log is the history. */
+#define ZAB_HISTORY_ALL U64_MAX
 
 void zab_bcast_init(struct zab_instance *zi);
 int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
@@ -41,6 +41,7 @@ ssize_t zab_bcast_write(struct zab_instance *zi, const void __user *buf,
 
 int zab_bcast_on_proposal(struct zab_peer *peer, struct zab_txn *txn);
 int zab_bcast_on_commit(struct zab_peer *peer, u64 zxid);
+int zab_bcast_on_trunc(struct zab_peer *peer, u64 zxid);
 int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid);
 int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn);
 

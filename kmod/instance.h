@@ -61,7 +61,6 @@ struct zab_params {
  * @log: every record in memory, keyed by zxid (see log.c)
  * @gen: bumped at every change of role; a writer that sees it change knows
  *	its record's fate is unknown to this member
- * @history_zxid: where the log ended when the current epoch began
  * @counter: zxid counter of the epoch, while leading
  * @next_req: last request id used for a write forwarded to the leader
  * @requests: forwarded writes waiting for their zxid and commit
@@ -98,7 +97,6 @@ struct zab_instance {
 	struct mutex log_mutex;		/* the log and what follows */
 	struct xarray log;
 	u64 gen;
-	u64 history_zxid;
 	u32 counter;
 	u64 next_req;
 	struct list_head requests;

@@ -168,3 +168,41 @@ u64 zab_log_first(struct zab_instance *zi)
 	rcu_read_unlock();
 	return entry ? idx : 0;
 }
+
+/**
+ * zab_log_sync_point() - how to bring a follower's log in line with ours
+ * @zi: the instance, log_mutex held
+ * @last: the last zxid in the follower's log
+ * @from: set to the zxid after which the follower is sent our records
+ * @trunc: set if the follower must first discard its records after @from
+ *
+ * Records are identified by zxid: one leader per epoch numbers them. If
+ * @last is in our log, or is the newest record trimmed from it, the follower
+ * holds a prefix of our log and needs only what follows (DIFF). Otherwise it
+ * holds proposals of a failed leader that we never had: it keeps what lies
+ * before them (TRUNC), then takes the rest.
+ *
+ * Return: 0, or -ERANGE if records it lacks already left the window.
+ */
+int zab_log_sync_point(struct zab_instance *zi, u64 last, u64 *from,
+		       bool *trunc)
+{
+	unsigned long idx;
+	struct zab_txn *txn;
+	u64 below;
+
+	lockdep_assert_held(&zi->log_mutex);
+	*trunc = false;
+	*from = last;
+	if (last == zi->trimmed_zxid || xa_load(&zi->log, last))
+		return 0;
+	if (last < zi->trimmed_zxid)
+		return -ERANGE;
+	/* the newest of our records before @last (rare: a walk will do) */
+	below = zi->trimmed_zxid;
+	xa_for_each_range(&zi->log, idx, txn, zi->trimmed_zxid + 1, last - 1)
+		below = idx;
+	*from = below;
+	*trunc = true;
+	return 0;
+}

@@ -42,6 +42,8 @@ int zab_log_append(struct zab_instance *zi, struct zab_txn *txn);
 void zab_log_commit(struct zab_instance *zi, u64 zxid);
 void zab_log_truncate(struct zab_instance *zi, u64 zxid);
 struct zab_txn *zab_log_find(struct zab_instance *zi, u64 from);
+int zab_log_sync_point(struct zab_instance *zi, u64 last, u64 *from,
+		       bool *trunc);
 u64 zab_log_first(struct zab_instance *zi);
 
 #endif /* _ZAB_LOG_H */

@@ -380,7 +380,7 @@ static int parse_peers(struct genl_info *info, struct zab_instance *zi,
 static u64 history_of(struct genl_info *info)
 {
 	return info->attrs[ZAB_A_LAST_ZXID] ?
-		nla_get_u64(info->attrs[ZAB_A_LAST_ZXID]) : ZAB_HISTORY_COMMITTED;
+		nla_get_u64(info->attrs[ZAB_A_LAST_ZXID]) : ZAB_HISTORY_ALL;
 }
 
 static int zab_nl_lead(struct sk_buff *skb, struct genl_info *info)

@@ -64,6 +64,7 @@ struct zab_rx_frame {
  * @acked: (leader) highest zxid the follower acknowledged; under log_mutex
  * @tx_zxid: (leader) last proposal sent; tx_work only
  * @tx_commit: (leader) last commit point sent; tx_work only
+ * @trunc: (leader) send TRUNC(@tx_zxid) first
  * @ack_sent: (follower) last zxid acknowledged; tx_work only
  * @ping_stamp: stamp of a PING (or reply) to send, 0 if none
  * @rtt_us: (leader) smoothed round-trip time of PINGs
@@ -92,6 +93,7 @@ struct zab_peer {
 	u64 acked;
 	u64 tx_zxid;
 	u64 tx_commit;
+	bool trunc;
 	u64 ack_sent;
 	atomic64_t ping_stamp;
 	u32 rtt_us;

@@ -62,6 +62,9 @@ static int dispatch(struct zab_peer *peer)
 	case ZAB_FRAME_COMMIT:
 		err = zab_bcast_on_commit(peer, get_unaligned_be64(body));
 		break;
+	case ZAB_FRAME_TRUNC:
+		err = zab_bcast_on_trunc(peer, get_unaligned_be64(body));
+		break;
 	case ZAB_FRAME_ACK:
 		err = zab_bcast_on_ack(peer, get_unaligned_be64(body));
 		break;

@@ -17,6 +17,7 @@
 #include "kmod/log.h"
 #include "kmod/peer.h"
 #include "kmod/txn.h"
+#include "kmod/zxid.h"
 
 /* Frames one run sends before it yields the worker. */
 #define ZAB_TX_BUDGET 64
@@ -56,22 +57,20 @@ static int send_frame(struct zab_peer *peer, bool *sent)
 	return 0;
 }
 
-/* The zxid that must follow @prev in epoch @epoch. */
-static u64 next_zxid(u64 prev, u32 epoch)
-{
-	if (ZAB_ZXID_EPOCH(prev) == epoch)
-		return prev + 1;
-	return ZAB_ZXID(epoch, 1);
-}
-
-/* As leader: a COMMIT, else the next PROPOSAL. */
+/* As leader: a TRUNC first if due, then a COMMIT, else the next PROPOSAL. */
 static bool next_to_follower(struct zab_peer *peer)
 {
 	struct zab_instance *zi = peer->zi;
 	struct zab_tx_frame *f = &peer->tx;
-	u64 commit, last, want;
 	struct zab_txn *txn;
+	u64 commit, last;
 
+	if (peer->trunc) {
+		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_TRUNC,
+						 peer->tx_zxid);
+		peer->trunc = false;
+		return true;
+	}
 	commit = min(zab_log_committed(zi), peer->tx_zxid);
 	if (commit > peer->tx_commit) {
 		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_COMMIT, commit);
@@ -81,9 +80,9 @@ static bool next_to_follower(struct zab_peer *peer)
 	last = zab_log_last(zi);
 	if (peer->tx_zxid >= last)
 		return false;
-	want = next_zxid(peer->tx_zxid, READ_ONCE(zi->epoch));
-	txn = zab_log_find(zi, want);
-	if (!txn || txn->zxid != want) {
+	txn = zab_log_find(zi, peer->tx_zxid + 1);
+	if (!txn || !zab_zxid_follows(peer->tx_zxid, txn->zxid,
+				      READ_ONCE(zi->epoch))) {
 		/* what it lacks left the window: it must sync again */
 		zab_txn_put(txn);
 		zab_peer_down(peer, ZAB_REASON_LAGGING);
@@ -105,7 +104,7 @@ static bool next_to_leader(struct zab_peer *peer)
 	u64 last;
 
 	last = zab_log_last(zi);
-	if (last > peer->ack_sent) {
+	if (last != peer->ack_sent) {	/* lower after a TRUNC */
 		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_ACK, last);
 		peer->ack_sent = last;
 		return true;

@@ -36,6 +36,7 @@ int zab_frame_parse(const struct zab_frame *f, bool leader,
 		from_leader = true;
 		break;
 	case ZAB_FRAME_COMMIT:
+	case ZAB_FRAME_TRUNC:
 		fi->fixed = sizeof(struct zab_zxid_body);
 		from_leader = true;
 		break;
@@ -84,9 +85,9 @@ static size_t put_hdr(u8 *buf, u8 type, u8 flags, u32 len)
 }
 
 /**
- * zab_frame_put_zxid() - write an ACK or COMMIT frame
+ * zab_frame_put_zxid() - write an ACK, COMMIT or TRUNC frame
  * @buf: at least %ZAB_FRAME_HEAD_MAX bytes
- * @type: %ZAB_FRAME_ACK or %ZAB_FRAME_COMMIT
+ * @type: %ZAB_FRAME_ACK, %ZAB_FRAME_COMMIT or %ZAB_FRAME_TRUNC
  * @zxid: the zxid it carries
  *
  * Return: the frame's length.

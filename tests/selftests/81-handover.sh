@@ -50,12 +50,7 @@ rogue_lead() {
 	local epoch=$1 hex=$2
 	nsx zab1 "$ZABBOOT" lead z1 "$epoch" 2 10.77.0.1 $ZAB_PORT 1 > "$ENS_TMP/lead" &
 	local pid=$!
-	sleep 0.3
-	nsx zab2 bash -c "exec 3<>/dev/tcp/10.77.0.1/$ZAB_PORT
-		printf '\\x5a\\x41\\x42\\x48\\x00\\x00\\x00\\x02\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00' >&3
-		sleep 0.5
-		printf '$hex' >&3
-		sleep 1" &
+	rogue zab2 10.77.0.1 $ZAB_PORT 2 "$hex" &
 	local rogue=$!
 	wait $pid || fail "LEAD with the rogue: $(cat "$ENS_TMP/lead")"
 	wait_for 5 sh -c "[ \"\$('$ZAB_TOP/tests/selftests/devtest' status /dev/zab/z1 | grep state=)\" = state=0 ]" ||

@@ -6,7 +6,7 @@
 : "${ZAB_TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 ZABCTL="$ZAB_TOP/userspace/zabctl"
 NLTEST="$ZAB_TOP/tests/selftests/nltest"
-ZAB_KO="$ZAB_TOP/zab.ko"
+: "${ZAB_KO:=$ZAB_TOP/zab.ko}"
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -113,7 +113,7 @@ ens_setup() {
 		ip -n "zab$i" addr add "10.77.0.$i/24" dev eth0
 		ip -n "zab$i" link set eth0 up
 		ip -n "zab$i" link set lo up
-		nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime "$tick" syncLimit 5
+		nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime "$tick" syncLimit 5 initLimit 50
 	done
 }
 
@@ -201,4 +201,35 @@ tsv_col_ns() {
 		i=$((i + 1))
 	done
 	fail "no tsv column $3"
+}
+
+# rogue NS ADDR PORT ID HEX [SECONDS]: from namespace NS, connect to ADDR:PORT
+# (retrying while nobody listens yet), say the zabboot hello as member ID
+# with last zxid 0, send the bytes HEX, and keep the connection SECONDS.
+rogue() {
+	local ns=$1 addr=$2 port=$3 id=$4 hex=$5 secs=${6:-1}
+	nsx "$ns" bash -c "
+		for i in \$(seq 50); do
+			exec 3<>/dev/tcp/$addr/$port && break
+			sleep 0.1
+		done 2>/dev/null
+		printf '\\x5a\\x41\\x42\\x48\\x00\\x00\\x00\\x$(printf %02x "$id")\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00' >&3
+		sleep 0.5
+		printf '$hex' >&3
+		sleep $secs"
+}
+
+# converge_to LEADER MEMBERS...: every member's commit point reaches LEADER's.
+converge_to() {
+	local target i
+	target=$(commit_of "z$1")
+	shift
+	for i in "$@"; do
+		"$ZABLOAD" wait "/dev/zab/z$i" "$target" 10 || fail "z$i did not reach $target"
+	done
+}
+
+# converge MEMBERS...: converge_to member 1.
+converge() {
+	converge_to 1 "$@"
 }

@@ -35,13 +35,16 @@ for file in "$here"/[0-9]*.sh; do
 		dmesg -C
 		log=$(mktemp)
 		start=$SECONDS
-		(
-			source "$here/lib.sh"
-			source "$file"
-			set -e
-			"$fn"
-		) > "$log" 2>&1
+		timeout -k 5 "${ZAB_TEST_TIMEOUT:-300}" bash -c \
+			'source "$1"; source "$2"; set -e; "$3"' _ \
+			"$here/lib.sh" "$file" "$fn" > "$log" 2>&1
 		rc=$?
+		if [ $rc = 124 ]; then
+			echo "timed out after ${ZAB_TEST_TIMEOUT:-300} s; blocked tasks:" >> "$log"
+			echo w > /proc/sysrq-trigger
+			sleep 1
+			dmesg | grep -A 30 'task:' | head -80 >> "$log"
+		fi
 		secs=$((SECONDS - start))
 		dmesg > "$log.dmesg"
 		cat "$log.dmesg" >> "$out/dmesg"

@@ -10,8 +10,9 @@
  *   zabboot add NAME LISTEN_ADDR PORT
  *   zabboot stop NAME
  *
- * A follower's last zxid is its instance's commit point (its history after
- * a clean stop). Prints "ok" or "error ERRNO: message [kernel message]".
+ * A follower announces the last zxid of its log; the leader's kernel
+ * synchronises it (TRUNC, DIFF). Prints "ok" or "error ERRNO: message
+ * [kernel message]".
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -125,9 +126,11 @@ static int listen_on(const char *addr, int port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
 	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	struct timeval tv = { .tv_sec = TIMEOUT_S };
 
 	inet_pton(AF_INET, addr, &sa.sin_addr);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));	/* accept() */
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 16)) {
 		perror("zabboot: listen");
 		exit(2);
@@ -139,7 +142,11 @@ static int accept_hello(int lfd, struct hello *h)
 {
 	int fd = accept(lfd, NULL, NULL);
 
-	if (fd < 0 || recv(fd, h, sizeof(*h), MSG_WAITALL) != sizeof(*h) ||
+	if (fd < 0) {
+		perror("zabboot: accept");
+		exit(2);
+	}
+	if (recv(fd, h, sizeof(*h), MSG_WAITALL) != sizeof(*h) ||
 	    ntohl(h->magic) != HELLO_MAGIC) {
 		fprintf(stderr, "zabboot: bad hello\n");
 		exit(2);
@@ -194,7 +201,7 @@ static int add(char **a)
 	return finish(m);
 }
 
-static uint64_t commit_point(const char *name)
+static uint64_t last_zxid(const char *name)
 {
 	struct zab_status st = {};
 	char path[128];
@@ -207,7 +214,7 @@ static uint64_t commit_point(const char *name)
 		exit(2);
 	}
 	close(fd);
-	return st.commit_zxid;
+	return st.last_zxid;
 }
 
 static int follow(char **a)
@@ -215,7 +222,7 @@ static int follow(char **a)
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(atoi(a[5])) };
 	struct hello h = { htonl(HELLO_MAGIC), htonl(atoi(a[2])), 0 };
 	time_t end = time(NULL) + TIMEOUT_S;
-	uint64_t last = commit_point(a[0]);
+	uint64_t last = last_zxid(a[0]);
 	struct nl_msg *m;
 	int fd;
 
@@ -238,7 +245,6 @@ static int follow(char **a)
 	nla_put_u32(m, ZAB_A_EPOCH, atoi(a[1]));
 	nla_put_u32(m, ZAB_A_LEADER, atoi(a[3]));
 	nla_put_s32(m, ZAB_A_FD, fd);
-	nla_put_u64(m, ZAB_A_LAST_ZXID, last);
 	return finish(m);
 }
 

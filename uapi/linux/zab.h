@@ -57,24 +57,31 @@
  * %ZAB_CMD_LEAD: start leading epoch %ZAB_A_EPOCH.
  *	in:  %ZAB_A_NAME, %ZAB_A_EPOCH (greater than the current epoch),
  *	     %ZAB_A_MEMBERS (ensemble size, 1..%ZAB_MEMBERS_MAX),
- *	     %ZAB_A_PEERS: one %ZAB_A_PEER nest per synchronised follower
- *	     with %ZAB_PEER_A_ID, %ZAB_PEER_A_FD, %ZAB_PEER_A_LAST_ZXID; there
- *	     must be at least a quorum counting the leader itself.
- *	     %ZAB_A_LAST_ZXID (optional): the end of the synchronised history;
- *	     uncommitted records past it are discarded.
+ *	     %ZAB_A_PEERS: one %ZAB_A_PEER nest per follower with
+ *	     %ZAB_PEER_A_ID, %ZAB_PEER_A_FD, %ZAB_PEER_A_LAST_ZXID (the last
+ *	     zxid in the follower's log); there must be at least a quorum
+ *	     counting the leader itself. The kernel synchronises each
+ *	     follower (TRUNC and DIFF, see the wire format) from its log.
+ *	     %ZAB_A_LAST_ZXID (optional): discard the leader's own records
+ *	     after this zxid (never below its commit point); by default its
+ *	     whole log is the new epoch's history.
  *	err: -EBUSY not LOOKING, -ESTALE epoch not newer, -EINVAL fewer
- *	     followers than a quorum, a duplicate or own id, a socket that is
- *	     not a connected TCP socket; -EBADF bad fd.
+ *	     followers than a quorum, a duplicate or own id; -EBADF bad fd,
+ *	     -ENOTSOCK, -EPROTONOSUPPORT (not TCP), -ENOTCONN (not
+ *	     connected); -ERANGE a follower lacks records that already left
+ *	     memory (it needs a snapshot).
  *
  * %ZAB_CMD_FOLLOW: follow leader %ZAB_A_LEADER in epoch %ZAB_A_EPOCH.
  *	in:  %ZAB_A_NAME, %ZAB_A_EPOCH (not older than the current epoch),
- *	     %ZAB_A_LEADER, %ZAB_A_FD, %ZAB_A_LAST_ZXID (optional, as LEAD).
+ *	     %ZAB_A_LEADER, %ZAB_A_FD, %ZAB_A_LAST_ZXID (optional, as LEAD;
+ *	     by default the log is kept and the leader truncates it if needed).
  *
- * %ZAB_CMD_ADD_FOLLOWER: a leader takes one more synchronised follower.
+ * %ZAB_CMD_ADD_FOLLOWER: a leader takes one more follower (a late joiner).
  *	in:  %ZAB_A_NAME, %ZAB_A_PEERS with one %ZAB_A_PEER. The follower is
- *	     sent every record after its %ZAB_PEER_A_LAST_ZXID, then the live
- *	     stream, with nothing falling between.
- *	err: -ERANGE the records it lacks already left memory: sync it again.
+ *	     synchronised from its %ZAB_PEER_A_LAST_ZXID as by LEAD, then
+ *	     joins the live stream, with nothing falling between.
+ *	err: -ERANGE the records it lacks already left memory; -EEXIST it
+ *	     is connected already.
  *
  * %ZAB_CMD_STOP: back to LOOKING; peer sockets are shut down; writers
  *	waiting for a commit fail with -ECONNRESET.
@@ -383,10 +390,20 @@ struct zab_status {
  *                                     %ZAB_PING_REPLY set
  *   REQUEST        follower->leader   struct zab_request + payload: a write
  *                                     made on the follower
+ *   TRUNC          leader->follower   struct zab_zxid_body: discard every
+ *                                     record after zxid (never below the
+ *                                     follower's commit point); first frame
+ *                                     of a connection, if any
  *
- * Proposals arrive in zxid order, each exactly one more than the last in the
- * same epoch. A PROPOSAL names the member and request id a forwarded write
- * came from, so that member can wake its writer when the record commits.
+ * Synchronisation happens on the same stream. When a follower is attached
+ * with its last zxid L, the leader sends TRUNC if L is not in its log (the
+ * follower holds proposals of a failed leader), then every record the
+ * follower lacks (DIFF), then the live stream. Proposals arrive in zxid
+ * order: each is one more than the last in the same epoch, or the first
+ * (counter 1) of a later epoch. A PROPOSAL names the member and request id a
+ * forwarded write came from, so that member can wake its writer when the
+ * record commits. Acknowledgments are cumulative, so a new leader's history
+ * is committed once a quorum acknowledged it, as ZAB's NEWLEADER requires.
  */
 enum zab_frame_type {
 	ZAB_FRAME_PROPOSAL = 1,
@@ -394,6 +411,7 @@ enum zab_frame_type {
 	ZAB_FRAME_COMMIT,
 	ZAB_FRAME_PING,
 	ZAB_FRAME_REQUEST,
+	ZAB_FRAME_TRUNC,
 };
 
 struct zab_frame {

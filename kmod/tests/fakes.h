@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Fakes of the layers below the instance registry and the netlink family,
+ * so that zab_test.ko can run instance.c and netlink.c without sockets, char
+ * devices or a broadcast: see fakes.c.
+ */
+#ifndef _ZAB_TESTS_FAKES_H
+#define _ZAB_TESTS_FAKES_H
+
+/**
+ * struct zab_fakes - what the fakes were asked to do, and how to answer
+ * @chardev_err: what zab_chardev_add() returns
+ * @chardev_adds: zab_chardev_add() calls
+ * @chardev_dels: zab_chardev_del() calls
+ * @shutdowns: zab_bcast_shutdown() calls
+ * @stops: zab_bcast_stop() calls
+ */
+struct zab_fakes {
+	int chardev_err;
+	int chardev_adds;
+	int chardev_dels;
+	int shutdowns;
+	int stops;
+};
+
+extern struct zab_fakes zab_fakes;
+
+void zab_fakes_reset(void);
+
+#endif /* _ZAB_TESTS_FAKES_H */

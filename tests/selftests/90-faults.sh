@@ -1,0 +1,277 @@
+# SPDX-License-Identifier: GPL-2.0
+# Allocation failures (failslab, fail_page_alloc) during create, handover,
+# broadcast and destroy: no crash, no leak, a clean error to the caller, and
+# once injection stops the instance works or can be destroyed.
+#
+# Needs a kernel with CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS
+# (the debug kernel: make check-debug); skipped elsewhere. Failures are
+# aimed at the task running the zab command (task-filter and
+# /proc/self/make-it-fail), sleeping allocations included; everything else
+# in the VM allocates normally. Attribute numbers: 1 name, 4 epoch,
+# 20 members.
+
+FAILSLAB=/sys/kernel/debug/failslab
+FAILPAGE=/sys/kernel/debug/fail_page_alloc
+DEVTEST="$ZAB_TOP/tests/selftests/devtest"
+
+# fault_on PERCENT [PAGE_PERCENT]: fail that share of the slab allocations
+# (and of the page allocations of order 1 and more) of tasks that asked.
+fault_on() {
+	local f
+	for f in "$FAILSLAB" "$FAILPAGE"; do
+		[ -d "$f" ] || continue
+		echo 0 > "$f/probability"
+		echo Y > "$f/task-filter"
+		echo N > "$f/ignore-gfp-wait"
+		echo 1 > "$f/interval"
+		echo -1 > "$f/times"
+		echo 0 > "$f/space"
+		echo 1 > "$f/verbose"
+	done
+	[ ! -d "$FAILPAGE" ] || echo 1 > "$FAILPAGE/min-order"
+	echo "$1" > "$FAILSLAB/probability"
+	[ ! -d "$FAILPAGE" ] || echo "${2:-0}" > "$FAILPAGE/probability"
+}
+
+need_faults() {
+	[ -d "$FAILSLAB" ] || skip "no $FAILSLAB (a kernel without CONFIG_FAILSLAB; see make check-debug)"
+}
+
+fault_off() {
+	[ ! -d "$FAILSLAB" ] || echo 0 > "$FAILSLAB/probability"
+	[ ! -d "$FAILPAGE" ] || echo 0 > "$FAILPAGE/probability"
+}
+
+# faulty CMD...: run CMD as a task whose allocations may fail; its status
+# and output in $RC and $OUT. A status over 128 (a signal) fails the test.
+faulty() {
+	set +e
+	OUT=$(bash -c 'echo 1 > /proc/self/make-it-fail && exec "$@"' faulty "$@" 2>&1)
+	RC=$?
+	set -e
+	[ $RC -lt 128 ] || fail "\`$*' died with status $RC under injection: $OUT"
+}
+
+# outcome: classify the last faulty command: ok; nomem, a clean ENOMEM or
+# ENOBUFS from the kernel, or its answer lost for want of memory (netlink
+# then reports ENOBUFS on the socket: nltest prints error -1); setup, the
+# command failed before reaching zab (it could not start, or generic
+# netlink could not resolve the family); anything else fails the test.
+outcome() {
+	if [ $RC = 0 ]; then
+		echo ok
+	elif grep -Eqi 'memory|ENOMEM|buffer space|ENOBUFS|^error (12|105|-1):' <<< "$OUT"; then
+		echo nomem
+	elif [ $RC = 126 ] || [ $RC = 127 ] ||
+	     grep -Eq 'error while loading|no zab family|module is not loaded' <<< "$OUT"; then
+		echo setup
+	else
+		fail "unexpected error under injection (status $RC): $OUT"
+	fi
+}
+
+# count OUTCOME: tally it in the associative array $cnt.
+count() {
+	cnt[$1]=$((${cnt[$1]:-0} + 1))
+}
+
+tally() {
+	echo "  $1: ${cnt[ok]:-0} ok, ${cnt[nomem]:-0} ENOMEM, ${cnt[setup]:-0} failed before reaching zab"
+}
+
+# Injection must actually have happened.
+injected() {
+	dmesg | grep -q 'FAULT_INJECTION: forcing a failure' || fail "no failure was injected"
+}
+
+# The registry, /dev/zab and /sys/class/zab agree on the instances $1*.
+consistent() {
+	local listed devs sys
+	listed=$(zabctl show --tsv | cut -f1 | grep "^$1" | sort | tr '\n' ' ')
+	devs=$(cd /dev/zab 2>/dev/null && ls -1 | grep "^$1" | sort | tr '\n' ' ')
+	sys=$(cd /sys/class/zab 2>/dev/null && ls -1 | grep "^$1" | sort | tr '\n' ' ')
+	[ "$listed" = "$devs" ] || fail "instances [$listed] but devices [$devs]"
+	[ "$listed" = "$sys" ] || fail "instances [$listed] but sysfs [$sys]"
+	echo "$listed"
+}
+
+test_faults_create() {
+	need_faults
+	load_zab
+	local i r
+	declare -A cnt
+	for i in $(seq 1 60); do
+		fault_on $(( (i % 4 + 1) * 5 ))	# 10, 15, 20, 5 %
+		faulty "$ZABCTL" create "f$i" --id 1 tickTime 100
+		fault_off
+		r=$(outcome)
+		count "$r"
+		# a create that failed left nothing, or a whole instance (when
+		# only its answer was lost)
+		consistent f > /dev/null
+		[ "$r" != ok ] || [ -c "/dev/zab/f$i" ] || fail "f$i created without its device"
+	done
+	tally create
+	injected
+	[ "${cnt[nomem]:-0}" -gt 0 ] || fail "no create failed with ENOMEM"
+	[ "${cnt[ok]:-0}" -gt 0 ] || fail "no create succeeded"
+	# everything left works, and goes away
+	for i in $(consistent f); do
+		zabctl set "$i" syncLimit 3
+		zabctl destroy "$i"
+	done
+	[ -z "$(consistent f)" ] || fail "instances left"
+	zabctl create f0 --id 1
+	zabctl destroy f0
+	unload_zab
+}
+
+test_faults_handover() {
+	need_faults
+	load_zab
+	local e r st out led=0
+	declare -A cnt
+	zabctl create h --id 1 tickTime 100
+	for e in $(seq 1 40); do
+		fault_on $(( (e % 4 + 1) * 5 ))
+		faulty "$NLTEST" lead 1=str:h "4=u32:$e" 20=u32:1
+		fault_off
+		r=$(outcome)
+		count "$r"
+		st=$(state_of h)
+		# LEADING after an error: it led, only the answer was lost
+		[ "$r" != ok ] || [ "$st" = LEADING ] || fail "LEAD epoch $e succeeded, state $st"
+		[ "$st" = LEADING ] || [ "$st" = LOOKING ] || fail "LEAD epoch $e: state $st"
+		[ "$st" = LEADING ] || continue
+		led=$((led + 1))
+		out=$("$ZABLOAD" write /dev/zab/h "e$e" 1)
+		expect_match "^ok 0x$(printf '%08x' "$e")00000001 " "$out"
+		# stopping may fail too; the instance stays usable
+		fault_on 10
+		faulty "$NLTEST" stop 1=str:h
+		fault_off
+		[ "$(outcome)" != ok ] || [ "$(state_of h)" = LOOKING ] || fail "STOP ok, still leading"
+		[ "$(state_of h)" = LOOKING ] || "$NLTEST" stop 1=str:h > /dev/null
+		[ "$(state_of h)" = LOOKING ] || fail "STOP left h $(state_of h)"
+	done
+	tally lead
+	injected
+	[ "${cnt[nomem]:-0}" -gt 0 ] || fail "no LEAD failed with ENOMEM"
+	[ $led -gt 0 ] || fail "never led"
+	# without injection it leads, and every record written is there
+	"$NLTEST" lead 1=str:h 4=u32:100 20=u32:1 > /dev/null || fail "LEAD after injection"
+	out=$("$ZABLOAD" write /dev/zab/h last 1)
+	expect_match '^ok 0x0000006400000001 ' "$out"
+	out=$("$ZABLOAD" dump /dev/zab/h)
+	[ "$(wc -l <<< "$out")" = $((led + 1)) ] || fail "$led epochs led, records: $out"
+	zabctl destroy h
+	unload_zab
+}
+
+test_faults_broadcast() {
+	need_faults
+	load_zab
+	local tmp round reader z prev=0 out
+	tmp=$(mktemp -d)
+	zabctl create b --id 1 tickTime 100
+	"$NLTEST" lead 1=str:b 4=u32:1 20=u32:1 > /dev/null || fail "LEAD"
+	# a reader follows the log throughout
+	exec 3< /dev/zab/b
+	(while out=$("$DEVTEST" read fd:3 1100000 2>&1) && [ "$out" != "ok eof" ]; do
+		echo "$out"
+	done > "$tmp/reader") &
+	reader=$!
+	exec 3<&-
+	for round in 1 2 3 4 5 6; do
+		# small records come from the slab, large ones (256K) from
+		# pages, or vmalloc when pages of that order fail
+		fault_on $((round * 4)) $((round * 10))
+		faulty "$ZABLOAD" write /dev/zab/b "r$round" 20 $((round % 2 ? 16 : 262144))
+		fault_off
+		echo "$OUT" > "$tmp/w.$round"
+		[ $RC = 0 ] || outcome > /dev/null
+		! grep -E '^err ' "$tmp/w.$round" | grep -Evq '^err ENOMEM ' ||
+			fail "round $round: $(grep -E '^err ' "$tmp/w.$round" | grep -v ENOMEM | head -3)"
+	done
+	injected
+	cat "$tmp"/w.* > "$tmp/all"
+	grep -q '^err ENOMEM' "$tmp/all" || fail "no write failed with ENOMEM"
+	grep -q '^ok ' "$tmp/all" || fail "no write succeeded"
+	echo "  writes: $(grep -c '^ok ' "$tmp/all") ok, $(grep -c '^err ' "$tmp/all") ENOMEM"
+	# the log holds exactly the acknowledged writes, with no gap
+	"$ZABLOAD" dump /dev/zab/b > "$tmp/dump"
+	awk '$1 == "ok" { print $2, $3 }' "$tmp/all" | sort > "$tmp/acked"
+	sort "$tmp/dump" > "$tmp/delivered"
+	cmp -s "$tmp/acked" "$tmp/delivered" ||
+		fail "log and acknowledged writes differ: $(diff "$tmp/acked" "$tmp/delivered" | head -5)"
+	while read -r z _; do
+		[ $((z)) = $((prev + 1)) ] || [ $prev = 0 ] || fail "zxid gap before $z"
+		prev=$((z))
+	done < "$tmp/dump"
+	out=$("$ZABLOAD" write /dev/zab/b after 3)
+	[ "$(grep -c '^ok' <<< "$out")" = 3 ] || fail "writes after injection: $out"
+	zabctl destroy b
+	wait $reader || true
+	[ "$(wc -l < "$tmp/reader")" = $(($(wc -l < "$tmp/dump") + 3)) ] ||
+		fail "the reader saw $(wc -l < "$tmp/reader") records"
+	unload_zab
+}
+
+test_faults_destroy() {
+	need_faults
+	load_zab
+	local i r
+	declare -A cnt
+	for i in $(seq 1 30); do
+		zabctl create "d$i" --id 1 tickTime 100
+	done
+	# some lead and hold records, one is open
+	for i in 1 2 3; do
+		"$NLTEST" lead "1=str:d$i" 4=u32:1 20=u32:1 > /dev/null || fail "LEAD d$i"
+		"$ZABLOAD" write "/dev/zab/d$i" x 3 > /dev/null
+	done
+	exec 3< /dev/zab/d1
+	for i in $(seq 1 30); do
+		fault_on $(( (i % 3 + 1) * 10 ))
+		faulty "$ZABCTL" destroy "d$i"
+		fault_off
+		r=$(outcome)
+		count "$r"
+		consistent d > /dev/null
+	done
+	tally destroy
+	injected
+	[ "${cnt[ok]:-0}" -gt 0 ] || fail "no destroy succeeded"
+	exec 3<&-
+	# what is left still destroys
+	for i in $(consistent d); do
+		zabctl destroy "$i"
+	done
+	[ -z "$(consistent d)" ] || fail "instances left"
+	unload_zab
+}
+
+# Module unload under injection with instances alive: it must not leak or
+# crash even when its own cleanup cannot allocate.
+test_faults_unload() {
+	need_faults
+	load_zab
+	local i
+	for i in 1 2 3 4 5; do
+		zabctl create "u$i" --id 1 tickTime 100
+	done
+	"$NLTEST" lead 1=str:u1 4=u32:1 20=u32:1 > /dev/null || fail "LEAD u1"
+	"$ZABLOAD" write /dev/zab/u1 x 5 > /dev/null
+	fault_on 30
+	faulty rmmod zab
+	fault_off
+	injected
+	if lsmod | grep -q '^zab '; then
+		echo "  rmmod failed under injection: $OUT"
+		rmmod zab
+	fi
+	[ ! -e /sys/class/zab ] || fail "/sys/class/zab left behind"
+	load_zab
+	zabctl create u1 --id 1
+	unload_zab
+}
