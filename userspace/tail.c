@@ -3,27 +3,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "libzab.h"
+#include "reader.h"
 #include "rec.h"
 #include "subcommands.h"
 
 /* Records read before checking for a signal again. */
 #define BATCH 256
-/* Times the start moves to the window before the reader gives up. */
-#define RESTARTS 5
 
 struct tail {
 	const char *name;
-	int h;
 	bool follow;
 	bool has_from;		/* --from given */
 	uint64_t from;
-	char *buf;		/* payload of the record being read */
-	size_t cap;
-	bool started;		/* a record was read */
+	struct zab_reader reader;
 };
 
 enum drain {
@@ -41,7 +36,8 @@ static void help(FILE *f)
 		"backslash, is written \\xNN. Without --from, starts at the oldest record\n"
 		"still in memory; with it, at the first record whose zxid is ZXID or more\n"
 		"(hexadecimal after 0x, or decimal). Stops when no record is ready, or,\n"
-		"with --follow, waits for more until interrupted.\n");
+		"with --follow, waits for more until interrupted. A NAME starting with\n"
+		"`-' goes after `--'.\n");
 }
 
 static int report(const struct tail *t, enum zab_dev_op op, int err)
@@ -58,77 +54,30 @@ static int report_range(const struct tail *t)
 	char msg[256];
 
 	zab_fmt_range_error(msg, sizeof(msg),
-			    zab_status(t->h, &st) < 0 ? NULL : &st);
+			    zab_status(t->reader.h, &st) < 0 ? NULL : &st);
 	return zabctl_error("tail `%s': %s", t->name, msg);
-}
-
-/* Doubles the payload buffer, up to the largest record there can be. */
-static int grow(struct tail *t)
-{
-	size_t cap = t->cap * 2;
-	char *buf;
-
-	if (t->cap >= ZAB_MAX_RECORD_LIMIT)
-		return -EMSGSIZE;
-	if (cap > ZAB_MAX_RECORD_LIMIT)
-		cap = ZAB_MAX_RECORD_LIMIT;
-	buf = realloc(t->buf, cap);
-	if (!buf)
-		return -ENOMEM;
-	t->buf = buf;
-	t->cap = cap;
-	return 0;
-}
-
-/*
- * A reader that asked for no zxid starts at zxid 1: if the records before the
- * window are gone, it moves to the window instead, as long as it printed
- * nothing yet. Returns 0 if it moved.
- */
-static int restart(struct tail *t, int *restarts)
-{
-	struct zab_status st;
-	int r;
-
-	if (t->has_from || t->started || ++*restarts > RESTARTS)
-		return -ERANGE;
-	r = zab_status(t->h, &st);
-	if (!r)
-		r = zab_seek(t->h, zab_window_start(&st));
-	return r < 0 ? -ERANGE : 0;
 }
 
 /* Prints the records that are ready, up to a batch. */
 static enum drain drain(struct tail *t)
 {
 	struct zab_rec_hdr hdr;
-	int restarts = 0;
 	ssize_t n;
 
-	for (int done = 0; done < BATCH;) {
-		n = zab_read(t->h, &hdr, t->buf, t->cap);
+	for (int done = 0; done < BATCH; done++) {
+		n = zab_reader_next(&t->reader, &hdr);
 		if (n > 0) {
-			zab_print_record(stdout, hdr.zxid, t->buf, (size_t)n);
-			t->started = true;
-			done++;
+			zab_print_record(stdout, hdr.zxid, t->reader.buf, (size_t)n);
 			continue;
 		}
 		if (n == 0)
 			return DRAIN_EOF;
 		if (n == -EAGAIN)
 			return DRAIN_NONE;
-		if (n == -EINTR)
-			continue;
-		if (n == -ERANGE) {
-			if (restart(t, &restarts) == 0)
-				continue;
+		if (n == -ERANGE)
 			report_range(t);
-			return DRAIN_ERROR;
-		}
-		/* Larger than the buffer: nothing was consumed, read it again. */
-		if (n == -EMSGSIZE && (n = grow(t)) == 0)
-			continue;
-		report(t, ZAB_DEV_READ, (int)n);
+		else
+			report(t, ZAB_DEV_READ, (int)n);
 		return DRAIN_ERROR;
 	}
 	return DRAIN_MORE;
@@ -138,7 +87,7 @@ static enum drain drain(struct tail *t)
 static int wait_record(const struct tail *t, int sigfd)
 {
 	struct pollfd fds[] = {
-		{ .fd = t->h, .events = POLLIN },
+		{ .fd = t->reader.h, .events = POLLIN },
 		{ .fd = sigfd, .events = POLLIN },
 	};
 
@@ -185,10 +134,18 @@ static int loop(struct tail *t, int sigfd)
 static int parse_args(struct tail *t, int argc, char *argv[],
 		      const struct zabctl *ctl)
 {
+	bool options = true;
 	struct zab_err err;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--follow")) {
+		if (!options || argv[i][0] != '-') {
+			if (t->name)
+				return zabctl_usage_error(&tail_cmd, "unexpected argument `%s'",
+							  argv[i]);
+			t->name = argv[i];
+		} else if (!strcmp(argv[i], "--")) {
+			options = false;	/* a name may start with `-' */
+		} else if (!strcmp(argv[i], "--follow")) {
 			t->follow = true;
 		} else if (!strcmp(argv[i], "--from")) {
 			if (t->has_from)
@@ -198,13 +155,8 @@ static int parse_args(struct tail *t, int argc, char *argv[],
 			if (zab_parse_zxid(argv[++i], &t->from, &err) < 0)
 				return zabctl_error("%s", err.msg);
 			t->has_from = true;
-		} else if (argv[i][0] == '-') {
-			return zabctl_usage_error(&tail_cmd, "unknown option `%s'", argv[i]);
-		} else if (!t->name) {
-			t->name = argv[i];
 		} else {
-			return zabctl_usage_error(&tail_cmd, "unexpected argument `%s'",
-						  argv[i]);
+			return zabctl_usage_error(&tail_cmd, "unknown option `%s'", argv[i]);
 		}
 	}
 	if (!t->name)
@@ -214,43 +166,42 @@ static int parse_args(struct tail *t, int argc, char *argv[],
 
 static int run(int argc, char *argv[], const struct zabctl *ctl)
 {
-	struct tail t = { .h = -1, .cap = 64 << 10 };
-	int sigfd = -1, ret = 1, r;
+	struct tail t = { .name = NULL };
+	int h = -1, sigfd = -1, ret = 1, r;
 	sigset_t old;
 
 	if (parse_args(&t, argc, argv, ctl))
 		return 1;
-	t.buf = malloc(t.cap);
-	if (!t.buf)
-		return zabctl_error("tail `%s': %s", t.name, strerror(ENOMEM));
 	/* Blocked before anything is read: no record is printed half. */
 	if (t.follow) {
 		sigfd = zabctl_signalfd(&old);
-		if (sigfd < 0) {
-			zabctl_error("tail: signalfd: %s", strerror(errno));
-			goto out;
-		}
+		if (sigfd < 0)
+			return zabctl_error("tail: signalfd: %s", strerror(errno));
 	}
 
-	t.h = zab_open(t.name, O_RDONLY | O_NONBLOCK);
-	if (t.h < 0) {
-		report(&t, ZAB_DEV_OPEN, t.h);
+	h = zab_open(t.name, O_RDONLY | O_NONBLOCK);
+	if (h < 0) {
+		report(&t, ZAB_DEV_OPEN, h);
 		goto out;
 	}
 	if (t.has_from) {
-		r = zab_seek(t.h, t.from);
+		r = zab_seek(h, t.from);
 		if (r < 0) {
 			zabctl_error("tail `%s': cannot seek: %s", t.name, strerror(-r));
 			goto out;
 		}
 	}
-	ret = loop(&t, sigfd);
+	r = zab_reader_init(&t.reader, h, t.has_from);
+	if (r < 0)
+		zabctl_error("tail `%s': %s", t.name, strerror(-r));
+	else
+		ret = loop(&t, sigfd);
+	zab_reader_release(&t.reader);
 out:
-	if (t.h >= 0)
-		zab_close(t.h);
+	if (h >= 0)
+		zab_close(h);
 	if (sigfd >= 0)
 		zabctl_signalfd_close(sigfd, &old);
-	free(t.buf);
 	return ret;
 }
 
