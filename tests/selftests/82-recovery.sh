@@ -30,9 +30,9 @@ test_seed_committed_survives_leader_crash() {
 	"$ZABLOAD" write /dev/zab/z1 acked 5 > "$ENS_TMP/w.acked"
 	[ "$(grep -c '^ok' "$ENS_TMP/w.acked")" = 5 ] || fail "not committed by 1+2: $(cat "$ENS_TMP/w.acked")"
 	nsx zab1 "$ZABCTL" destroy z1		# the leader crashes
-	wait_for 5 sh -c "[ \"\$(state_of z2)\" = LOOKING ]" || fail "z2 still $(state_of z2)"
+	wait_state 5 LOOKING z2
 	ip link set veth3 up
-	wait_for 5 sh -c "[ \"\$(state_of z3)\" = LOOKING ]" || fail "z3 still $(state_of z3)"
+	wait_state 5 LOOKING z3
 	# the highest zxid is member 2's: it leads epoch 2
 	lead_again 2 2 3
 	"$ZABLOAD" write /dev/zab/z3 after 5 > "$ENS_TMP/w.after"
@@ -61,10 +61,10 @@ test_seed_local_proposal_discarded() {
 	grep -q '^err ECONNRESET lost-0' "$ENS_TMP/w.lost" || fail "the lost write: $(cat "$ENS_TMP/w.lost")"
 	last=$("$ZAB_TOP/tests/selftests/devtest" status /dev/zab/z1 | sed -n 's/last_zxid=//p')
 	[ "$last" = 0x10000000b ] || fail "old leader's log ends at $last, expected its local proposal 0x10000000b"
-	wait_for 5 sh -c "[ \"\$(state_of z1)\" = LOOKING ]" || fail "z1 still $(state_of z1)"
+	wait_state 5 LOOKING z1
 	ip link set veth2 up
 	ip link set veth3 up
-	wait_for 5 sh -c "[ \"\$(state_of z2)\$(state_of z3)\" = LOOKINGLOOKING ]" || fail "followers did not notice"
+	wait_state 5 LOOKING z2 z3
 	# members 2 and 3 elect 2; the old leader rejoins as a follower
 	lead_again 2 2 3 1
 	"$ZABLOAD" write /dev/zab/z1 after 5 > "$ENS_TMP/w.after"

@@ -233,3 +233,16 @@ converge_to() {
 converge() {
 	converge_to 1 "$@"
 }
+
+# wait_state SECONDS STATE NAMES...: wait until every instance is in STATE.
+wait_state() {
+	local secs=$1 want=$2 n
+	shift 2
+	local end=$((SECONDS + secs))
+	for n in "$@"; do
+		until [ "$(state_of "$n")" = "$want" ]; do
+			[ $SECONDS -lt $end ] || fail "$n is $(state_of "$n"), not $want"
+			sleep 0.1
+		done
+	done
+}
