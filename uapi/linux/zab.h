@@ -87,8 +87,10 @@
  *	waiting for a commit fail with -ECONNRESET.
  *
  * %ZAB_CMD_EVENT: sent by the kernel only, to the %ZAB_MCGRP_EVENTS group of
- *	the instance's namespace. Carries %ZAB_A_NAME, %ZAB_A_EVENT and, where
- *	it applies, %ZAB_A_PEER_ID, %ZAB_A_REASON, %ZAB_A_EPOCH.
+ *	the instance's namespace. Carries %ZAB_A_NAME, %ZAB_A_EVENT,
+ *	%ZAB_A_STATE and %ZAB_A_EPOCH (both as after the event) and, for peer
+ *	events, %ZAB_A_PEER_ID and %ZAB_A_REASON (absent means
+ *	%ZAB_REASON_NONE).
  */
 #ifndef _UAPI_LINUX_ZAB_H
 #define _UAPI_LINUX_ZAB_H
@@ -322,16 +324,19 @@ enum zab_peer_attr {
  *	Errors: -EINVAL zero length, -EMSGSIZE over maxRecordSize,
  *	-ENOTCONN no leader (LOOKING), -ECONNRESET leadership changed before
  *	the record was known committed (it may or may not commit: the writer
- *	must check with a read), -EAGAIN with O_NONBLOCK when it would block,
- *	-ESHUTDOWN the instance was destroyed, -EINTR on a signal (the record
- *	may still commit).
+ *	must check with a read), -ESHUTDOWN the instance was destroyed,
+ *	-EINTR on a signal (the record may still commit). O_NONBLOCK does not
+ *	apply: a write always waits for its commit or an error. On a follower
+ *	the record is forwarded to the leader; members are expected to share
+ *	maxRecordSize (a leader drops a follower that forwards a larger one).
  *
  * read(2): returns the next committed record as a struct zab_rec_hdr followed
- *	by its payload. The buffer must hold the whole record, else -EMSGSIZE
- *	and the position does not move. Blocks until a record is committed;
- *	-EAGAIN with O_NONBLOCK. Returns 0 (end of file) after the instance is
- *	destroyed. A reader whose next record fell out of the window gets
- *	-ERANGE (ZAB_IOC_SEEK forward, or read it from the log on disk).
+ *	by its payload. A new file starts at zxid 1, the beginning of the log.
+ *	The buffer must hold the whole record, else -EMSGSIZE and the position
+ *	does not move. Blocks until a record is committed; -EAGAIN with
+ *	O_NONBLOCK. Returns 0 (end of file) after the instance is destroyed.
+ *	A reader whose next record fell out of the window gets -ERANGE
+ *	(ZAB_IOC_STATUS gives window_first; ZAB_IOC_SEEK there).
  *
  * poll(2): EPOLLIN when a committed record is ready; EPOLLOUT when a
  *	write would be accepted (a leader is known).
