@@ -13,6 +13,7 @@
  * Locks nest: zi->lock, then a peer socket's lock, then zi->log_mutex, then
  * a peer's req_lock. Nothing sends on a socket while holding log_mutex.
  */
+#include <linux/random.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -155,8 +156,9 @@ static int wait_commit(struct zab_instance *zi, u64 *zxid, u64 gen)
 				       READ_ONCE(zi->dead));
 	if (committed_in(zi, READ_ONCE(*zxid), gen))
 		return 0;
+	/* never restart: the record is already proposed */
 	if (err)
-		return err;
+		return -EINTR;
 	return READ_ONCE(zi->dead) ? -ESHUTDOWN : -ECONNRESET;
 }
 
@@ -293,7 +295,9 @@ int zab_bcast_on_trunc(struct zab_peer *peer, u64 zxid)
 	int err = 0;
 
 	mutex_lock(&zi->log_mutex);
-	if (zxid < zi->commit_zxid || zxid > zi->last_zxid)
+	/* only first, and only to a record we have, never below the commit */
+	if (peer->rx_synced || zxid < zi->commit_zxid || zxid > zi->last_zxid ||
+	    (zxid != zi->commit_zxid && !xa_load(&zi->log, zxid)))
 		err = -EPROTO;
 	else if (zi->state == ZAB_STATE_FOLLOWING)
 		zab_log_truncate(zi, zxid);
@@ -330,22 +334,19 @@ int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid)
  * @peer: the follower
  * @txn: the write, origin and request id set; taken over
  *
- * Return: 0, or -EPROTO if it is larger than maxRecordSize allows.
+ * Its length was checked against maxRecordSize before it was received.
+ *
+ * Return: 0, -ENOMEM, or -EOVERFLOW if this epoch has no zxid left.
  */
 int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn)
 {
 	struct zab_instance *zi = peer->zi;
 	u64 gen;
+	int err;
 
-	if (txn->len > READ_ONCE(zi->params.max_record)) {
-		zab_txn_put(txn);
-		return -EPROTO;
-	}
-	zab_stat_add(zi, ZAB_STAT_WRITES, 1);
-	zab_stat_add(zi, ZAB_STAT_WRITE_BYTES, txn->len);
-	/* Not leading any more: the follower's writer learns it by its own. */
-	leader_propose(zi, txn, &gen);
-	return 0;
+	err = leader_propose(zi, txn, &gen);
+	/* not leading any more: the follower's writer learns it by itself */
+	return err == -ENOTCONN ? 0 : err;
 }
 
 /* With zi->lock held: take peers (all, or the failed) off and detach them. */
@@ -452,6 +453,8 @@ void zab_bcast_init(struct zab_instance *zi)
 	INIT_DELAYED_WORK(&zi->tick_work, tick_worker);
 	mutex_init(&zi->log_mutex);
 	zab_log_init(zi);
+	/* unlike an old incarnation's, whose proposals may still be replayed */
+	zi->next_req = get_random_u64() >> 1;
 }
 
 /**
@@ -499,13 +502,12 @@ static int check_looking(struct zab_instance *zi, struct netlink_ext_ack *extack
 }
 
 /*
- * With both locks held: make the log end at @history and enter @epoch.
- * Records past the history are proposals that recovery discarded. Nothing is
- * committed here: the history beyond the commit point commits once a quorum
- * acknowledged it.
+ * With both locks held: make the log end at @history, dropping proposals
+ * that recovery discarded. Nothing is committed here: the history beyond the
+ * commit point commits once a quorum acknowledged it.
  */
-static int enter_epoch(struct zab_instance *zi, u32 epoch, u64 history,
-		       struct netlink_ext_ack *extack)
+static int take_history(struct zab_instance *zi, u32 epoch, u64 history,
+			struct netlink_ext_ack *extack)
 {
 	if (history == ZAB_HISTORY_ALL)
 		history = zi->last_zxid;
@@ -519,10 +521,20 @@ static int enter_epoch(struct zab_instance *zi, u32 epoch, u64 history,
 		return -ESTALE;
 	}
 	zab_log_truncate(zi, history);
-	zi->epoch = epoch;
-	zi->counter = ZAB_ZXID_EPOCH(history) == epoch ? ZAB_ZXID_COUNTER(history) : 0;
-	zi->gen++;
 	return 0;
+}
+
+/* With both locks held: enter @epoch in @state. */
+static void enter_epoch(struct zab_instance *zi, u32 epoch,
+			enum zab_state state, u32 leader)
+{
+	u64 last = zi->last_zxid;
+
+	zi->epoch = epoch;
+	zi->counter = ZAB_ZXID_EPOCH(last) == epoch ? ZAB_ZXID_COUNTER(last) : 0;
+	zi->gen++;
+	zi->state = state;
+	zi->leader = leader;
 }
 
 /*
@@ -624,13 +636,12 @@ int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
 		}
 	}
 	mutex_lock(&zi->log_mutex);
-	err = enter_epoch(zi, epoch, history, extack);
+	err = take_history(zi, epoch, history, extack);
 	for (i = 0; !err && i < n; i++)
 		err = sync_peer(zi, peers[i], specs[i].last_zxid, extack);
 	if (!err) {
 		zi->members = members;
-		zi->state = ZAB_STATE_LEADING;
-		zi->leader = zi->myid;
+		enter_epoch(zi, epoch, ZAB_STATE_LEADING, zi->myid);
 		leader_commit(zi);	/* an ensemble of one */
 	}
 	mutex_unlock(&zi->log_mutex);
@@ -681,11 +692,10 @@ int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
 		goto out;
 	}
 	mutex_lock(&zi->log_mutex);
-	err = enter_epoch(zi, epoch, history, extack);
+	err = take_history(zi, epoch, history, extack);
 	if (!err) {
 		peer->ack_sent = zi->last_zxid;
-		zi->state = ZAB_STATE_FOLLOWING;
-		zi->leader = leader->id;
+		enter_epoch(zi, epoch, ZAB_STATE_FOLLOWING, leader->id);
 	}
 	mutex_unlock(&zi->log_mutex);
 	if (!err) {

@@ -109,20 +109,23 @@ static struct zab_txn *next_committed(struct zab_file *zf, int *err)
 	struct zab_txn *txn;
 
 	*err = 0;
-	if (zf->read_next <= READ_ONCE(zi->trimmed_zxid)) {
-		*err = -ERANGE;
-		return NULL;
-	}
 	if (zab_log_committed(zi) < zf->read_next)
 		return NULL;
 	txn = zab_log_find(zi, zf->read_next);
-	if (txn && txn->zxid > READ_ONCE(zi->commit_zxid)) {
+	/*
+	 * Was the record we want trimmed, so that the lookup skipped it?
+	 * trim() sets trimmed_zxid before it erases.
+	 */
+	smp_rmb();
+	if (zf->read_next <= READ_ONCE(zi->trimmed_zxid)) {
+		zab_txn_put(txn);
+		*err = -ERANGE;
+		return NULL;
+	}
+	if (txn && txn->zxid > zab_log_committed(zi)) {
 		zab_txn_put(txn);
 		return NULL;
 	}
-	/* a record trimmed between the two checks */
-	if (!txn && zf->read_next <= READ_ONCE(zi->trimmed_zxid))
-		*err = -ERANGE;
 	return txn;
 }
 
@@ -135,6 +138,9 @@ static ssize_t read_locked(struct zab_file *zf, char __user *buf, size_t len,
 	int err;
 
 	for (;;) {
+		/* the commit point need not be a record's zxid: wait for a move */
+		u64 seen = zab_log_committed(zi);
+
 		txn = next_committed(zf, &err);
 		if (txn || err)
 			break;
@@ -143,7 +149,7 @@ static ssize_t read_locked(struct zab_file *zf, char __user *buf, size_t len,
 		if (nonblock)
 			return -EAGAIN;
 		err = wait_event_interruptible(zi->wq,
-					       zab_log_committed(zi) >= zf->read_next ||
+					       zab_log_committed(zi) != seen ||
 					       READ_ONCE(zi->dead));
 		if (err)
 			return err;
@@ -186,14 +192,17 @@ static __poll_t zab_poll(struct file *file, poll_table *wait)
 {
 	struct zab_file *zf = file->private_data;
 	struct zab_instance *zi = zf->zi;
+	struct zab_txn *txn;
 	__poll_t mask = 0;
+	int err;
 
 	poll_wait(file, &zi->wq, wait);
 	if (READ_ONCE(zi->dead))
 		return EPOLLIN | EPOLLRDNORM | EPOLLHUP;
-	if (zab_log_committed(zi) >= zf->read_next ||
-	    zf->read_next <= READ_ONCE(zi->trimmed_zxid))
+	txn = next_committed(zf, &err);	/* a read would not block */
+	if (txn || err)
 		mask |= EPOLLIN | EPOLLRDNORM;
+	zab_txn_put(txn);
 	if (READ_ONCE(zi->state) != ZAB_STATE_LOOKING)
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
@@ -246,7 +255,8 @@ static long zab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case ZAB_IOC_SEEK:
 		if (get_user(zxid, (u64 __user *)uarg))
 			return -EFAULT;
-		mutex_lock(&zf->read_lock);
+		if (mutex_lock_interruptible(&zf->read_lock))
+			return -ERESTARTSYS;
 		zf->read_next = zxid ?: 1;
 		mutex_unlock(&zf->read_lock);
 		return 0;

@@ -74,9 +74,10 @@ static void trim(struct zab_instance *zi)
 		txn = xa_find(&zi->log, &zxid, zi->commit_zxid, XA_PRESENT);
 		if (!txn)
 			break;
+		/* readers check trimmed_zxid after they looked up a record */
+		WRITE_ONCE(zi->trimmed_zxid, zxid);
 		xa_erase(&zi->log, zxid);
 		zi->window_used -= zab_txn_size(txn);
-		zi->trimmed_zxid = zxid;
 		zab_txn_put(txn);
 	}
 }
@@ -180,9 +181,13 @@ u64 zab_log_first(struct zab_instance *zi)
  * @last is in our log, or is the newest record trimmed from it, the follower
  * holds a prefix of our log and needs only what follows (DIFF). Otherwise it
  * holds proposals of a failed leader that we never had: it keeps what lies
- * before them (TRUNC), then takes the rest.
+ * before them (TRUNC), then takes the rest. The point it keeps must be a
+ * record it has: our newest record before @last in @last's epoch, which it
+ * has because an epoch's records are contiguous from counter 1. If we have
+ * none in that epoch, we cannot tell where its earlier epochs end.
  *
- * Return: 0, or -ERANGE if records it lacks already left the window.
+ * Return: 0, or -ERANGE if records it lacks already left the window, or if
+ * it must be brought up to date from a snapshot.
  */
 int zab_log_sync_point(struct zab_instance *zi, u64 last, u64 *from,
 		       bool *trunc)
@@ -198,10 +203,13 @@ int zab_log_sync_point(struct zab_instance *zi, u64 last, u64 *from,
 		return 0;
 	if (last < zi->trimmed_zxid)
 		return -ERANGE;
-	/* the newest of our records before @last (rare: a walk will do) */
-	below = zi->trimmed_zxid;
-	xa_for_each_range(&zi->log, idx, txn, zi->trimmed_zxid + 1, last - 1)
+	/* the newest of our records before @last in its epoch */
+	below = 0;
+	xa_for_each_range(&zi->log, idx, txn, ZAB_ZXID(ZAB_ZXID_EPOCH(last), 1),
+			  last - 1)
 		below = idx;
+	if (!below)
+		return -ERANGE;
 	*from = below;
 	*trunc = true;
 	return 0;

@@ -119,9 +119,10 @@ static int params_from_attrs(struct genl_info *info, struct zab_params *p)
 	if (a[ZAB_A_MAX_RECORD])
 		p->max_record = nla_get_u32(a[ZAB_A_MAX_RECORD]);
 
-	if (p->max_record > p->window_bytes) {
+	/* the window must hold a record and its header at least twice */
+	if (p->max_record > p->window_bytes / 2) {
 		NL_SET_ERR_MSG_MOD(info->extack,
-				   "maxRecordSize must not exceed windowBytes");
+				   "maxRecordSize must not exceed half of windowBytes");
 		NL_SET_BAD_ATTR(info->extack, a[ZAB_A_MAX_RECORD] ?:
 				a[ZAB_A_WINDOW_BYTES]);
 		return -EINVAL;
@@ -349,6 +350,10 @@ static int parse_peers(struct genl_info *info, struct zab_instance *zi,
 		if (*n == ZAB_MEMBERS_MAX - 1) {
 			NL_SET_ERR_MSG_ATTR(info->extack, a, "too many peers");
 			return -E2BIG;
+		}
+		if (nla_type(a) != ZAB_A_PEER) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a, "peers must be ZAB_A_PEER nests");
+			return -EINVAL;
 		}
 		err = nla_parse_nested(tb, ZAB_PEER_A_MAX, a, zab_peer_policy,
 				       info->extack);

@@ -11,6 +11,7 @@
 #include <linux/file.h>
 #include <linux/net.h>
 #include <linux/slab.h>
+#include <net/inet_connection_sock.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
@@ -70,9 +71,11 @@ static void zab_sk_state_change(struct sock *sk)
  * @fd: the socket's descriptor in the calling process
  * @last_zxid: the last zxid the peer holds
  * @err: set to -EBADF, -ENOTSOCK (not a socket), -EPROTONOSUPPORT (not
- *	TCP), -ENOTCONN (not established) or -ENOMEM on failure
+ *	TCP), -ENOTCONN (not established), -EBUSY (the socket has another
+ *	owner) or -ENOMEM on failure
  *
- * The peer is not attached yet: see zab_peer_attach().
+ * The socket is claimed (its sk_user_data points to the peer) but its
+ * callbacks are not swapped yet: see zab_peer_attach().
  *
  * Return: the peer with one reference, or NULL.
  */
@@ -81,6 +84,7 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 {
 	struct zab_peer *peer;
 	struct socket *sock;
+	bool busy = false;
 	struct sock *sk;
 
 	sock = sockfd_lookup(fd, err);
@@ -99,6 +103,18 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
 	if (!peer) {
 		*err = -ENOMEM;
+		goto err_put;
+	}
+	/* claim it: no other owner (another instance, a ULP, a sockmap) */
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data || inet_csk(sk)->icsk_ulp_ops)
+		busy = true;
+	else
+		sk->sk_user_data = peer;
+	write_unlock_bh(&sk->sk_callback_lock);
+	if (busy) {
+		kfree(peer);
+		*err = -EBUSY;
 		goto err_put;
 	}
 	kref_init(&peer->ref);
@@ -139,7 +155,6 @@ void zab_peer_attach(struct zab_peer *peer)
 	peer->saved_data_ready = sk->sk_data_ready;
 	peer->saved_write_space = sk->sk_write_space;
 	peer->saved_state_change = sk->sk_state_change;
-	sk->sk_user_data = peer;
 	sk->sk_data_ready = zab_sk_data_ready;
 	sk->sk_write_space = zab_sk_write_space;
 	sk->sk_state_change = zab_sk_state_change;
@@ -165,12 +180,10 @@ void zab_peer_detach(struct zab_peer *peer)
 	struct zab_txn *txn, *tmp;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data == peer) {
-		sk->sk_user_data = NULL;
-		sk->sk_data_ready = peer->saved_data_ready;
-		sk->sk_write_space = peer->saved_write_space;
-		sk->sk_state_change = peer->saved_state_change;
-	}
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = peer->saved_data_ready;
+	sk->sk_write_space = peer->saved_write_space;
+	sk->sk_state_change = peer->saved_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
 
 	kernel_sock_shutdown(peer->sock, SHUT_RDWR);
@@ -190,7 +203,13 @@ void zab_peer_detach(struct zab_peer *peer)
 static void zab_peer_release(struct kref *ref)
 {
 	struct zab_peer *peer = container_of(ref, struct zab_peer, ref);
+	struct sock *sk = peer->sock->sk;
 
+	/* a peer never attached still holds its claim */
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data == peer)
+		sk->sk_user_data = NULL;
+	write_unlock_bh(&sk->sk_callback_lock);
 	sockfd_put(peer->sock);
 	kfree(peer);
 }

@@ -60,6 +60,7 @@ struct zab_rx_frame {
  * @dead: set once detached; nothing queues work on it afterwards
  * @last_rx: jiffies when a frame last arrived, or when attached
  * @heard: a frame has arrived since attached
+ * @rx_synced: (follower) a frame was handled: TRUNC is no longer allowed
  * @to_follower: we lead and the peer follows
  * @acked: (leader) highest zxid the follower acknowledged; under log_mutex
  * @tx_zxid: (leader) last proposal sent; tx_work only
@@ -88,6 +89,7 @@ struct zab_peer {
 	bool dead;
 	unsigned long last_rx;
 	bool heard;
+	bool rx_synced;
 
 	bool to_follower;
 	u64 acked;

@@ -57,6 +57,11 @@ static int dispatch(struct zab_peer *peer)
 		txn->zxid = get_unaligned_be64(&p->zxid);
 		txn->req_id = get_unaligned_be64(&p->req_id);
 		txn->origin = get_unaligned_be32(&p->origin);
+		if (p->reserved) {
+			zab_txn_put(txn);
+			err = -EPROTO;
+			break;
+		}
 		err = zab_bcast_on_proposal(peer, txn);
 		break;
 	case ZAB_FRAME_COMMIT:
@@ -81,6 +86,7 @@ static int dispatch(struct zab_peer *peer)
 	}
 	rx->got = 0;
 	rx->payload_got = 0;
+	peer->rx_synced = true;		/* a TRUNC may only come first */
 	if (!err)
 		return 0;
 	return err == -ENOMEM ? ZAB_REASON_NOMEM : ZAB_REASON_PROTOCOL;
@@ -112,6 +118,9 @@ static int rx_consume(struct zab_peer *peer, struct sk_buff *skb,
 			return 0;
 		if (!rx->info.payload)
 			return dispatch(peer);
+		if (rx->info.type == ZAB_FRAME_REQUEST &&
+		    rx->info.payload > READ_ONCE(peer->zi->params.max_record))
+			return ZAB_REASON_PROTOCOL;	/* before allocating */
 		rx->txn = zab_txn_alloc(rx->info.payload);
 		return rx->txn ? 0 : ZAB_REASON_NOMEM;
 	}
@@ -177,7 +186,9 @@ void zab_peer_rx_worker(struct work_struct *work)
 		WRITE_ONCE(peer->last_rx, jiffies);
 		WRITE_ONCE(peer->heard, true);
 	}
-	if (ret < 0 || sk->sk_err)
+	if (READ_ONCE(tcp_sk(sk)->urg_data))
+		zab_peer_down(peer, ZAB_REASON_PROTOCOL);	/* stalls reads */
+	else if (ret < 0 || sk->sk_err)
 		zab_peer_down(peer, ZAB_REASON_SOCK_ERROR);
 	else if (ret == 0 && (sk->sk_shutdown & RCV_SHUTDOWN))
 		zab_peer_down(peer, ZAB_REASON_CLOSED);

@@ -57,7 +57,7 @@ static int send_frame(struct zab_peer *peer, bool *sent)
 	return 0;
 }
 
-/* As leader: a TRUNC first if due, then a COMMIT, else the next PROPOSAL. */
+/* As leader: a COMMIT, else the next PROPOSAL. */
 static bool next_to_follower(struct zab_peer *peer)
 {
 	struct zab_instance *zi = peer->zi;
@@ -65,12 +65,6 @@ static bool next_to_follower(struct zab_peer *peer)
 	struct zab_txn *txn;
 	u64 commit, last;
 
-	if (peer->trunc) {
-		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_TRUNC,
-						 peer->tx_zxid);
-		peer->trunc = false;
-		return true;
-	}
 	commit = min(zab_log_committed(zi), peer->tx_zxid);
 	if (commit > peer->tx_commit) {
 		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_COMMIT, commit);
@@ -126,6 +120,12 @@ static bool next_frame(struct zab_peer *peer)
 	struct zab_tx_frame *f = &peer->tx;
 	u64 stamp;
 
+	if (peer->trunc) {	/* must be the first frame */
+		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_TRUNC,
+						 peer->tx_zxid);
+		peer->trunc = false;
+		return true;
+	}
 	stamp = atomic64_xchg(&peer->ping_stamp, 0);
 	if (stamp) {
 		f->head_len = zab_frame_put_ping(f->head, peer->to_follower ?

@@ -44,7 +44,7 @@ test_defaults_and_set() {
 	expect_fail "set with one value out of range" "$NLTEST" set 1=str:p 8=u32:500 11=u32:5
 	[ "$(tsv_col p tickTime)" = 100 ] || fail "partial SET applied tickTime"
 	expect_fail "maxRecordSize above windowBytes" "$NLTEST" set 1=str:p 8=u32:500 12=u32:2097152
-	expect_match 'maxRecordSize must not exceed windowBytes' "$OUT"
+	expect_match 'maxRecordSize must not exceed half of windowBytes' "$OUT"
 	[ "$(tsv_col p tickTime)" = 100 ] || fail "partial SET applied tickTime"
 	zabctl create q --id 2 tickTime 50
 	[ "$(tsv_col q tickTime)" = 50 ] || fail "create with a parameter"

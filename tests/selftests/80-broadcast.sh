@@ -98,7 +98,7 @@ test_minority_left() {
 	wait_for 5 grep -q 'QUORUM_LOST' "$ENS_TMP/events.zab1" || fail "no QUORUM_LOST: $(cat "$ENS_TMP/events.zab1")"
 	wait_for 5 grep -q 'LEADER_LOST' "$ENS_TMP/events.zab2" || fail "no LEADER_LOST on z2"
 	grep -q 'PEER_DOWN peer=2 reason=timeout' "$ENS_TMP/events.zab1" || fail "no PEER_DOWN timeout"
-	echo "  quorum loss noticed after $((SECONDS - start)) s (tick 100 ms, syncLimit 5)"
+	echo "  quorum loss noticed after $((SECONDS - start)) s (tick 100 ms, syncLimit 20)"
 	[ "$(state_of z1)" = LOOKING ] || fail "z1 still $(state_of z1)"
 	expect_fail "write while LOOKING" "$ZAB_TOP/tests/selftests/devtest" write /dev/zab/z1 4
 	expect_match ENOTCONN "$OUT"

@@ -113,7 +113,7 @@ ens_setup() {
 		ip -n "zab$i" addr add "10.77.0.$i/24" dev eth0
 		ip -n "zab$i" link set eth0 up
 		ip -n "zab$i" link set lo up
-		nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime "$tick" syncLimit 5 initLimit 50
+		nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime "$tick" syncLimit 20 initLimit 50
 	done
 }
 
@@ -245,4 +245,179 @@ wait_state() {
 			sleep 0.1
 		done
 	done
+}
+
+# --- zabd: ensembles that form by themselves -------------------------------
+
+ZABD="$ZAB_TOP/userspace/zabd"
+DEVTEST="$ZAB_TOP/tests/selftests/devtest"
+# timing of the zabd ensembles: tickTime (ms), initLimit and syncLimit (ticks)
+: "${ZABD_TICK:=200}" "${ZABD_INIT:=10}" "${ZABD_SYNC:=5}"
+
+# ens_net N: what ens_setup does without the instances (zabd creates them):
+# namespaces zab1..zabN at 10.77.0.I, linked by bridge zabbr.
+ens_net() {
+	local i
+	load_zab
+	ip link add zabbr type bridge
+	ip link set zabbr up
+	for i in $(seq 1 "$1"); do
+		ns_add "$i"
+	done
+}
+
+# ns_add I: one more namespace zabI at 10.77.0.I on the bridge.
+ns_add() {
+	ip netns add "zab$1"
+	ip link add "veth$1" type veth peer name eth0 netns "zab$1"
+	ip link set "veth$1" master zabbr up
+	ip -n "zab$1" addr add "10.77.0.$1/24" dev eth0
+	ip -n "zab$1" link set eth0 up
+	ip -n "zab$1" link set lo up
+}
+
+# zabd_conf N I: $ENS_TMP/zI.conf, member I of an ensemble of N
+# (server.J = 10.77.0.J:2888:3888), dataDir $ENS_TMP/dataI.
+zabd_conf() {
+	local n=$1 i=$2 j
+	{
+		echo "# member $i of $n"
+		echo "name = z$i"
+		echo "myid = $i"
+		echo "dataDir = $ENS_TMP/data$i"
+		echo "tickTime = $ZABD_TICK"
+		echo "initLimit = $ZABD_INIT"
+		echo "syncLimit = $ZABD_SYNC"
+		for j in $(seq 1 "$n"); do
+			echo "server.$j = 10.77.0.$j:2888:3888"
+		done
+	} > "$ENS_TMP/z$i.conf"
+}
+
+# zabd_start I...: start zabd for each member in its namespace, logging to
+# $ENS_TMP/zabd.I.log (appended), its pid in $ENS_TMP/zabd.I.pid.
+zabd_start() {
+	local i
+	for i in "$@"; do
+		[ -f "$ENS_TMP/z$i.conf" ] || fail "no config for member $i"
+		echo "--- start" >> "$ENS_TMP/zabd.$i.log"
+		ip netns exec "zab$i" "$ZABD" -v -c "$ENS_TMP/z$i.conf" >> "$ENS_TMP/zabd.$i.log" 2>&1 &
+		echo $! > "$ENS_TMP/zabd.$i.pid"
+	done
+}
+
+# zabd_signal SIG I: send SIG to member I's zabd and wait for it; its exit
+# status is in $ZABD_STATUS.
+zabd_signal() {
+	local pid
+	pid=$(cat "$ENS_TMP/zabd.$2.pid")
+	kill "-$1" "$pid"
+	ZABD_STATUS=0
+	wait "$pid" || ZABD_STATUS=$?
+	rm -f "$ENS_TMP/zabd.$2.pid"
+}
+
+# zabd_alive I: is member I's zabd running (not exited, not a zombie)?
+zabd_alive() {
+	local pid
+	[ -f "$ENS_TMP/zabd.$1.pid" ] || return 1
+	pid=$(cat "$ENS_TMP/zabd.$1.pid")
+	[ -r "/proc/$pid/stat" ] && [ "$(awk '{ print $3 }' "/proc/$pid/stat")" != Z ]
+}
+
+zabd_gone() {
+	! zabd_alive "$1"
+}
+
+# zabd_crash I: the member dies: zabd killed, its instance destroyed.
+zabd_crash() {
+	zabd_signal KILL "$1"
+	nsx "zab$1" "$ZABCTL" destroy "z$1"
+}
+
+# zabd_cleanup: for `trap zabd_cleanup EXIT`: stop every zabd; if the test
+# failed, show the end of their logs (ZAB_ZABD_LOGS=N: N lines, always).
+zabd_cleanup() {
+	local rc=$? f pid
+	for f in "$ENS_TMP"/zabd.*.pid; do
+		[ -f "$f" ] || continue
+		pid=$(cat "$f")
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	if [ "$rc" != 0 ] || [ -n "${ZAB_ZABD_LOGS:-}" ]; then
+		for f in "$ENS_TMP"/zabd.*.log; do
+			[ -f "$f" ] || continue
+			echo "--- $f (end)"
+			tail -n "${ZAB_ZABD_LOGS:-25}" "$f"
+		done
+	fi
+	return "$rc"
+}
+
+# zst I FIELD: FIELD (state, epoch, leader, last_zxid, commit_zxid) of
+# member I's instance, from ZAB_IOC_STATUS.
+zst() {
+	"$DEVTEST" status "/dev/zab/z$1" 2>/dev/null | sed -n "s/^$2=//p"
+}
+
+# peers_of I: how many peer connections member I's kernel has.
+peers_of() {
+	local p
+	p=$(tsv_col_ns "zab$1" "z$1" peers)
+	if [ -z "$p" ] || [ "$p" = - ]; then
+		echo 0
+	else
+		tr ',' '\n' <<< "$p" | grep -c .
+	fi
+}
+
+# formed MEMBERS...: exactly one of MEMBERS leads, the others follow it in
+# its epoch, and the leader is connected to all of them. Sets LEADER, EPOCH.
+formed() {
+	local i leader="" epoch
+	for i in "$@"; do
+		if [ "$(zst "$i" state)" = 2 ]; then
+			[ -z "$leader" ] || return 1
+			leader=$i
+		fi
+	done
+	[ -n "$leader" ] || return 1
+	epoch=$(zst "$leader" epoch)
+	for i in "$@"; do
+		[ "$i" = "$leader" ] && continue
+		[ "$(zst "$i" state)" = 1 ] && [ "$(zst "$i" leader)" = "$leader" ] &&
+			[ "$(zst "$i" epoch)" = "$epoch" ] || return 1
+	done
+	[ "$(peers_of "$leader")" = $(($# - 1)) ] || return 1
+	LEADER=$leader
+	EPOCH=$epoch
+}
+
+# wait_formed SECONDS MEMBERS...: formed, within SECONDS (LEADER, EPOCH set).
+wait_formed() {
+	local secs=$1
+	shift
+	wait_for "$secs" formed "$@" || fail "no ensemble of $* within ${secs}s: $(
+		for i in "$@"; do printf 'z%s state=%s epoch=%s leader=%s; ' "$i" \
+			"$(zst "$i" state)" "$(zst "$i" epoch)" "$(zst "$i" leader)"; done)"
+}
+
+# ms_since NANOSECONDS: milliseconds elapsed since a `date +%s%N`.
+ms_since() {
+	echo $((($(date +%s%N) - $1) / 1000000))
+}
+
+# now_ms: the wall clock in milliseconds (zabd's log stamps use it too).
+now_ms() {
+	date +%s%3N
+}
+
+# log_ms I REGEX: when member I's zabd last logged a line matching REGEX, in
+# milliseconds like now_ms.
+log_ms() {
+	local line
+	line=$(grep -E -- "$2" "$ENS_TMP/zabd.$1.log" | tail -n 1)
+	[ -n "$line" ] || fail "member $1 never logged /$2/"
+	date -d "${line:0:23}" +%s%3N
 }

@@ -188,6 +188,7 @@ enum zab_reason {
  *   windowBytes     %ZAB_A_WINDOW_BYTES  bytes     64M    [64K, 4G-1]
  *   maxRecordSize   %ZAB_A_MAX_RECORD    bytes      1M    [1, 16M]
  *
+ * maxRecordSize may be at most half of windowBytes.
  * A peer not heard from for syncLimit ticks (initLimit ticks until it is
  * first heard from) is declared down. windowBytes
  * bounds the committed records kept in kernel memory for readers.
