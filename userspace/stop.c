@@ -11,29 +11,7 @@ static void help(FILE *f)
 
 static int run(int argc, char *argv[], const struct zabctl *ctl)
 {
-	struct zab_nl *nl = NULL;
-	const char *name;
-	int ret = 1, r;
-
-	if (argc != 2)
-		return zabctl_usage_error(&stop_cmd, argc < 2 ? "missing NAME"
-							    : "too many arguments");
-	name = argv[1];
-	if (!zabctl_name_ok(ctl, name))
-		goto out;
-
-	nl = zabctl_nl_open();
-	if (!nl)
-		goto out;
-	r = zab_nl_stop(nl, name);
-	if (r < 0) {
-		zabctl_error("stop `%s': %s", name, zab_nl_strerror(nl, r));
-		goto out;
-	}
-	ret = 0;
-out:
-	zab_nl_close(nl);
-	return ret;
+	return zabctl_run_named(argc, argv, ctl, &stop_cmd, zab_nl_stop);
 }
 
 const struct zabctl_cmd stop_cmd = {

@@ -53,6 +53,15 @@ bool zabctl_parse_pairs(const struct zabctl *ctl, const struct zabctl_cmd *cmd,
 struct zab_nl *zabctl_nl_open(void);
 
 /*
+ * The whole of a command that takes only NAME and makes one request:
+ * checks the arguments, runs @request, reports its error. Returns the
+ * command's exit status.
+ */
+int zabctl_run_named(int argc, char *argv[], const struct zabctl *ctl,
+		     const struct zabctl_cmd *cmd,
+		     int (*request)(struct zab_nl *nl, const char *name));
+
+/*
  * Blocks SIGINT and SIGTERM and returns a signalfd reporting them, or -1 with
  * errno set and the signal mask unchanged. @old receives the previous mask.
  */

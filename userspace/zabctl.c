@@ -131,6 +131,34 @@ struct zab_nl *zabctl_nl_open(void)
 	return nl;
 }
 
+int zabctl_run_named(int argc, char *argv[], const struct zabctl *ctl,
+		     const struct zabctl_cmd *cmd,
+		     int (*request)(struct zab_nl *nl, const char *name))
+{
+	struct zab_nl *nl = NULL;
+	const char *name;
+	int ret = 1, r;
+
+	if (argc != 2)
+		return zabctl_usage_error(cmd, argc < 2 ? "missing NAME"
+						      : "too many arguments");
+	name = argv[1];
+	if (!zabctl_name_ok(ctl, name))
+		goto out;
+	nl = zabctl_nl_open();
+	if (!nl)
+		goto out;
+	r = request(nl, name);
+	if (r < 0) {
+		zabctl_error("%s `%s': %s", cmd->name, name, zab_nl_strerror(nl, r));
+		goto out;
+	}
+	ret = 0;
+out:
+	zab_nl_close(nl);
+	return ret;
+}
+
 int zabctl_signalfd(sigset_t *old)
 {
 	sigset_t mask;

@@ -26,6 +26,8 @@
 #include <string.h>
 #include <linux/zab.h>
 
+#include "nlreply.h"
+
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
@@ -36,39 +38,6 @@ static const char *const cmds[] = {
 	[ZAB_CMD_FOLLOW] = "follow", [ZAB_CMD_ADD_FOLLOWER] = "add_follower",
 	[ZAB_CMD_STOP] = "stop",
 };
-
-struct reply {
-	int err;
-	char msg[256];
-};
-
-static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
-{
-	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
-	struct reply *r = arg;
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = {};
-	int off = sizeof(*e);
-
-	(void)nla;
-	r->err = e->error;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return NL_STOP;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off),
-		      nlh->nlmsg_len - sizeof(*nlh) - off, NULL) == 0 &&
-	    tb[NLMSGERR_ATTR_MSG])
-		snprintf(r->msg, sizeof(r->msg), "%s",
-			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
-	return NL_STOP;
-}
-
-static int on_ack(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	((struct reply *)arg)->err = 0;
-	return NL_STOP;
-}
 
 static int put_attr(struct nl_msg *m, const char *spec)
 {
@@ -119,10 +88,9 @@ static int put_attr(struct nl_msg *m, const char *spec)
 
 int main(int argc, char **argv)
 {
-	struct reply r = { .err = 1 };
 	struct nl_sock *sk;
 	struct nl_msg *m;
-	int family, cmd = -1, i, one = 1;
+	int family, cmd = -1, i, one = 1, ret;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: nltest CMD [TYPE=KIND:VALUE ...]\n");
@@ -153,20 +121,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "nltest: bad attribute `%s'\n", argv[i]);
 			return 2;
 		}
-	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, on_error, &r);
-	nl_socket_modify_cb(sk, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &r);
-	if (nl_send_auto(sk, m) < 0)
-		return 2;
-	while (r.err > 0)
-		if (nl_recvmsgs_default(sk) < 0 && r.err > 0)
-			break;
+	ret = reply_wait(sk, m);
 	nlmsg_free(m);
 	nl_socket_free(sk);
-	if (r.err == 0) {
-		printf("ok\n");
-		return 0;
-	}
-	printf("error %d: %s%s%s%s\n", -r.err, strerror(-r.err),
-	       r.msg[0] ? " [" : "", r.msg, r.msg[0] ? "]" : "");
-	return 1;
+	return ret;
 }

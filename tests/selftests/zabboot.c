@@ -33,6 +33,8 @@
 #include <netlink/msg.h>
 #include <linux/zab.h>
 
+#include "nlreply.h"
+
 #define TIMEOUT_S 30
 #define HELLO_MAGIC 0x5a414248u	/* "ZABH" */
 
@@ -41,39 +43,6 @@ struct hello {
 	uint32_t id;
 	uint64_t last;
 } __attribute__((packed));
-
-struct reply {
-	int err;
-	char msg[256];
-};
-
-static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
-{
-	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = {};
-	struct reply *r = arg;
-	int off = sizeof(*e);
-
-	(void)nla;
-	r->err = e->error;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return NL_STOP;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	if (!nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off),
-		       nlh->nlmsg_len - sizeof(*nlh) - off, NULL) &&
-	    tb[NLMSGERR_ATTR_MSG])
-		snprintf(r->msg, sizeof(r->msg), "%s",
-			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
-	return NL_STOP;
-}
-
-static int on_ack(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	((struct reply *)arg)->err = 0;
-	return NL_STOP;
-}
 
 static struct nl_sock *sk;
 static int family;
@@ -103,23 +72,10 @@ static struct nl_msg *request(int cmd, const char *name)
 
 static int finish(struct nl_msg *m)
 {
-	struct reply r = { .err = 1 };
+	int ret = reply_wait(sk, m);
 
-	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, on_error, &r);
-	nl_socket_modify_cb(sk, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &r);
-	if (nl_send_auto(sk, m) < 0)
-		return 2;
 	nlmsg_free(m);
-	while (r.err > 0)
-		if (nl_recvmsgs_default(sk) < 0 && r.err > 0)
-			break;
-	if (!r.err) {
-		printf("ok\n");
-		return 0;
-	}
-	printf("error %d: %s%s%s%s\n", -r.err, strerror(-r.err),
-	       r.msg[0] ? " [" : "", r.msg, r.msg[0] ? "]" : "");
-	return 1;
+	return ret;
 }
 
 static int listen_on(const char *addr, int port)
