@@ -8,6 +8,7 @@
 #   make check-all  make check, then KUnit and the selftests on the debug
 #                   kernel (what CI runs; see docs/testing.md)
 #   make bench      commit latency and throughput beside raw TCP, in a VM
+#   make demo       three members with zabd in a VM: writes, reads, failover
 #   make install    install zab.ko (modules_install) and the tools
 #
 # KDIR selects the kernel build tree (default: the running kernel's, else the
@@ -24,7 +25,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
 PREFIX ?= /usr/local
 
-.PHONY: all module userspace deps check unit selftests bench clean install \
+.PHONY: all module userspace deps check unit selftests bench demo clean install \
 	install-module install-userspace dkms debug-kernel debug-module kunit \
 	check-debug check-all
 
@@ -58,6 +59,11 @@ bench: all
 	$(MAKE) -C tests/selftests
 	$(MAKE) -C tests/bench
 	tests/vm/run.sh -- tests/bench/run.sh
+
+# A 3-member ensemble run by zabd in a VM: appends on different members,
+# reads everywhere, the leader killed, a new one elected, nothing lost.
+demo: all
+	tests/vm/run.sh -- tests/demo/demo.sh
 
 # The debug kernel (KASAN, UBSAN, lockdep, kmemleak, fault injection, KUnit),
 # built once and cached under /var/cache/zab/debug-kernel; zab.ko and

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Every zab test: userspace unit tests (cmocka, ASan/UBSan), then the VM
-# selftests against the freshly built zab.ko. Prints each suite's TAP and ends
-# with one line: "N passed, N failed[, N skipped]".
+# selftests against the freshly built zab.ko. With ZAB_DEBUG=1 (make
+# check-all), then the KUnit suites and the selftests again on the debug
+# kernel (tests/vm/debug.sh; it is built first if it is not cached). Prints
+# each suite's TAP and ends with one line: "N passed, N failed[, N skipped]".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -21,10 +23,19 @@ suite() {
 		echo "not ok - $name: exited with status $rc"
 		echo "not ok - $name: exited with status $rc" >> "$log/$name.tap"
 	fi
+	return "$rc"
 }
 
 suite unit make -s -C userspace check
 suite selftests tests/vm/run.sh -- tests/selftests/run.sh "${ZAB_TESTS:-}"
+if [ "${ZAB_DEBUG:-0}" != 0 ]; then
+	# the kernel build and the debug modules: a failure here is one
+	# failure, and the suites that need them do not run
+	if suite debug-build tests/vm/debug.sh module; then
+		suite kunit tests/vm/debug.sh kunit
+		suite selftests-debug tests/vm/debug.sh selftests "${ZAB_TESTS:-}"
+	fi
+fi
 
 cat "$log"/*.tap | awk '
 	/^ok / && /# SKIP/ { skipped++; next }

@@ -20,6 +20,7 @@ enum {
 struct parser {
 	struct zab_conf *conf;
 	unsigned int seen;	/* SEEN_* */
+	unsigned int line;	/* of the pair being parsed */
 };
 
 static char *trim(char *s)
@@ -142,6 +143,7 @@ static int parse_server(struct parser *p, const char *key, const char *value,
 	ret = parse_server_id(key, &server.id, err);
 	if (ret < 0)
 		return ret;
+	server.line = p->line;
 	for (size_t i = 0; i < p->conf->n_servers; i++) {
 		if (p->conf->servers[i].id == server.id)
 			return zab_err(err, -EINVAL, "duplicate key `%s'", key);
@@ -249,6 +251,7 @@ int zab_conf_parse(FILE *f, const char *path, struct zab_conf *conf,
 	zab_params_init(&conf->params);
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;
+		p.line = lineno;
 		ret = parse_line(&p, line, &line_err);
 		if (ret < 0) {
 			zab_err(err, ret, "%s:%u: %s", path, lineno, line_err.msg);
@@ -282,6 +285,53 @@ int zab_conf_load(const char *path, struct zab_conf *conf, struct zab_err *err)
 	ret = zab_conf_parse(f, path, conf, err);
 	fclose(f);
 	return ret;
+}
+
+static bool same_port(const struct zab_server *a, uint16_t port)
+{
+	return a->quorum_port == port || a->election_port == port;
+}
+
+/* Two servers listening on the same host and port cannot both work. */
+static int check_endpoints(const struct zab_conf *conf, const char *path,
+			   struct zab_err *err)
+{
+	for (size_t i = 0; i < conf->n_servers; i++) {
+		const struct zab_server *s = &conf->servers[i];
+
+		for (size_t j = 0; j < i; j++) {
+			const struct zab_server *t = &conf->servers[j];
+
+			if (strcmp(s->host, t->host))
+				continue;
+			if (same_port(t, s->quorum_port) || same_port(t, s->election_port)) {
+				/* name the entry that comes later in the file */
+				const struct zab_server *late = s->line > t->line ? s : t;
+				const struct zab_server *early = late == s ? t : s;
+
+				return zab_err(err, -EINVAL,
+					       "%s:%u: server.%u: a port of host `%s' is already used by server.%u",
+					       path, late->line, late->id, late->host, early->id);
+			}
+		}
+	}
+	return 0;
+}
+
+int zab_conf_check_ensemble(const struct zab_conf *conf, const char *path,
+			    struct zab_err *err)
+{
+	if (!conf->data_dir)
+		return zab_err(err, -EINVAL, "%s: missing key `dataDir'", path);
+	if (!conf->n_servers)
+		return zab_err(err, -EINVAL,
+			       "%s: missing key `server.%u': zabd needs the members of the ensemble",
+			       path, conf->myid);
+	if (conf->n_servers > ZAB_MEMBERS_MAX)
+		return zab_err(err, -EINVAL, "%s:%u: server.%u: at most %d servers are supported",
+			       path, conf->servers[ZAB_MEMBERS_MAX].line,
+			       conf->servers[ZAB_MEMBERS_MAX].id, ZAB_MEMBERS_MAX);
+	return check_endpoints(conf, path, err);
 }
 
 void zab_conf_release(struct zab_conf *conf)

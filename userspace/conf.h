@@ -31,6 +31,7 @@ struct zab_server {
 	char *host;		/* without the brackets of an IPv6 address */
 	uint16_t quorum_port;
 	uint16_t election_port;
+	unsigned int line;	/* where the file gives it, for messages */
 };
 
 struct zab_conf {
@@ -55,6 +56,15 @@ int zab_conf_parse(FILE *f, const char *path, struct zab_conf *conf,
 		   struct zab_err *err);
 
 void zab_conf_release(struct zab_conf *conf);
+
+/*
+ * What zabd needs beyond a well-formed file: dataDir, at least the server
+ * entry of myid, at most ZAB_MEMBERS_MAX servers, and no two servers sharing
+ * a host and port (compared as written). On failure, @err names the file
+ * and, for a server, its line and key.
+ */
+int zab_conf_check_ensemble(const struct zab_conf *conf, const char *path,
+			    struct zab_err *err);
 
 /*
  * Writes @conf in the file format, every parameter with its effective

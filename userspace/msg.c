@@ -86,6 +86,33 @@ int zab_msg_put_params(struct nl_msg *msg, const struct zab_params *params)
 	return 0;
 }
 
+static int put_peer(struct nl_msg *msg, const struct zab_handover_peer *peer)
+{
+	struct nlattr *nest = nla_nest_start(msg, ZAB_A_PEER | NLA_F_NESTED);
+
+	if (!nest || nla_put_u32(msg, ZAB_PEER_A_ID, peer->id) < 0 ||
+	    nla_put_s32(msg, ZAB_PEER_A_FD, peer->fd) < 0 ||
+	    nla_put_u64(msg, ZAB_PEER_A_LAST_ZXID, peer->last_zxid) < 0)
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int zab_msg_put_peers(struct nl_msg *msg, const struct zab_handover_peer *peers,
+		      size_t n)
+{
+	struct nlattr *nest = nla_nest_start(msg, ZAB_A_PEERS | NLA_F_NESTED);
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (size_t i = 0; i < n; i++) {
+		if (put_peer(msg, &peers[i]) < 0)
+			return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int copy_name(char *dst, size_t size, struct nlattr *attr)
 {
 	if (!attr || nla_len(attr) > (int)size)

@@ -29,6 +29,20 @@ int zab_msg_put_name(struct nl_msg *msg, const char *name);
 int zab_msg_put_myid(struct nl_msg *msg, uint32_t myid);
 int zab_msg_put_params(struct nl_msg *msg, const struct zab_params *params);
 
+/* A connected socket handed to the kernel (LEAD, ADD_FOLLOWER). */
+struct zab_handover_peer {
+	uint32_t id;
+	int fd;
+	uint64_t last_zxid;	/* the last zxid in the peer's log */
+};
+
+/*
+ * Append ZAB_A_PEERS with one ZAB_A_PEER nest per entry of @peers. 0 or
+ * -EMSGSIZE.
+ */
+int zab_msg_put_peers(struct nl_msg *msg, const struct zab_handover_peer *peers,
+		      size_t n);
+
 /*
  * Decodes a ZAB_CMD_GET reply into @info (which it zeroes first; release it
  * with zab_info_release() even on failure). -EPROTO if malformed or without

@@ -259,6 +259,63 @@ int zab_nl_set(struct zab_nl *nl, const char *name,
 	return simple_request(nl, ZAB_CMD_SET, name, NULL, params);
 }
 
+/*
+ * Adds the name to @msg unless building it failed already (@ret), sends it
+ * and frees it.
+ */
+static int handover_request(struct zab_nl *nl, struct nl_msg *msg,
+			    const char *name, int ret)
+{
+	if (!ret)
+		ret = zab_msg_put_name(msg, name);
+	if (!ret)
+		ret = request(nl, msg, NULL, NULL, NULL);
+	nlmsg_free(msg);
+	return ret;
+}
+
+int zab_nl_lead(struct zab_nl *nl, const char *name, uint32_t epoch,
+		uint32_t members, const struct zab_handover_peer *peers,
+		size_t n)
+{
+	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_LEAD, 0);
+	int ret = 0;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, ZAB_A_EPOCH, epoch) < 0 ||
+	    nla_put_u32(msg, ZAB_A_MEMBERS, members) < 0)
+		ret = -EMSGSIZE;
+	if (!ret && n)
+		ret = zab_msg_put_peers(msg, peers, n);
+	return handover_request(nl, msg, name, ret);
+}
+
+int zab_nl_follow(struct zab_nl *nl, const char *name, uint32_t epoch,
+		  uint32_t leader, int fd)
+{
+	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_FOLLOW, 0);
+	int ret = 0;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, ZAB_A_EPOCH, epoch) < 0 ||
+	    nla_put_u32(msg, ZAB_A_LEADER, leader) < 0 ||
+	    nla_put_s32(msg, ZAB_A_FD, fd) < 0)
+		ret = -EMSGSIZE;
+	return handover_request(nl, msg, name, ret);
+}
+
+int zab_nl_add_follower(struct zab_nl *nl, const char *name,
+			const struct zab_handover_peer *peer)
+{
+	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_ADD_FOLLOWER, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	return handover_request(nl, msg, name, zab_msg_put_peers(msg, peer, 1));
+}
+
 struct get_ctx {
 	struct zab_info *info;
 	bool found;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "info.h"
+#include "msg.h"
 #include "params.h"
 
 struct zab_nl;
@@ -40,6 +41,23 @@ int zab_nl_destroy(struct zab_nl *nl, const char *name);
 
 /* ZAB_CMD_STOP: back to LOOKING. */
 int zab_nl_stop(struct zab_nl *nl, const char *name);
+
+/*
+ * ZAB_CMD_LEAD: lead @epoch in an ensemble of @members with the
+ * synchronised followers @peers (their sockets and last zxids). The kernel
+ * takes its own reference to each socket.
+ */
+int zab_nl_lead(struct zab_nl *nl, const char *name, uint32_t epoch,
+		uint32_t members, const struct zab_handover_peer *peers,
+		size_t n);
+
+/* ZAB_CMD_FOLLOW: follow @leader in @epoch over the connected socket @fd. */
+int zab_nl_follow(struct zab_nl *nl, const char *name, uint32_t epoch,
+		  uint32_t leader, int fd);
+
+/* ZAB_CMD_ADD_FOLLOWER: a leader takes one more follower. */
+int zab_nl_add_follower(struct zab_nl *nl, const char *name,
+			const struct zab_handover_peer *peer);
 
 /* ZAB_CMD_SET with the parameters marked as given in @params. */
 int zab_nl_set(struct zab_nl *nl, const char *name,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * zabd: runs one zab member. For now it creates the kernel instance described
- * by its configuration file (unless it exists), waits for SIGTERM or SIGINT,
- * and destroys the instance again if it created it.
+ * zabd: runs one member of a zab ensemble (see zabd.h for its parts and
+ * docs/zabd.md for what it does). It stays in the foreground; SIGTERM or
+ * SIGINT stops the instance, destroys it if zabd created it, and exits 0.
  */
 
 #include <errno.h>
@@ -12,9 +12,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
-#include "conf.h"
-#include "nl.h"
+#include "datadir.h"
+#include "epoch.h"
+#include "log.h"
+#include "zabd.h"
 
 #define PROG_NAME "zabd"
 
@@ -25,10 +30,13 @@
 struct options {
 	const char *config;
 	bool check_config;
+	bool syslog;
+	bool verbose;
 };
 
 static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Before logging is set up: "zabd: message" on standard error. */
 static void logmsg(const char *fmt, ...)
 {
 	va_list ap;
@@ -42,10 +50,13 @@ static void logmsg(const char *fmt, ...)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: %s -c FILE [--check-config]\n\n"
-		"Runs one member of a zab ensemble, as configured in FILE.\n\n"
+	fprintf(f, "Usage: %s -c FILE [-s] [-v] [--check-config]\n\n"
+		"Runs one member of a zab ensemble, as configured in FILE: leader\n"
+		"election, discovery and the handover of connections to the kernel.\n\n"
 		"Options:\n"
 		"  -c, --config FILE  the configuration file\n"
+		"  -s, --syslog       log to syslog as well as to standard error\n"
+		"  -v, --verbose      log every notification and handshake step\n"
 		"  --check-config     parse FILE, print the configuration and exit\n"
 		"  -h, --help         show this help\n"
 		"  --version          show the version\n\n"
@@ -68,6 +79,8 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "syslog", no_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ 0 }
@@ -75,13 +88,19 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:svh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			opts->config = optarg;
 			break;
 		case OPT_CHECK:
 			opts->check_config = true;
+			break;
+		case 's':
+			opts->syslog = true;
+			break;
+		case 'v':
+			opts->verbose = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -111,111 +130,166 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 	return -1;
 }
 
-/* The instance exists already: use it if it is ours to use. */
-static int adopt_instance(struct zab_nl *nl, const struct zab_conf *conf)
+void zabd_exit(struct zabd *z, int status)
 {
-	struct zab_info info;
-	int ret;
-
-	ret = zab_nl_get(nl, conf->name, &info);
-	if (ret == -ENODEV) {
-		logmsg("create `%s': the name is in use in another network namespace",
-		       conf->name);
-		return ret;
-	}
-	if (ret < 0) {
-		logmsg("show `%s': %s", conf->name, zab_nl_strerror(nl, ret));
-		return ret;
-	}
-	if (info.myid != conf->myid) {
-		logmsg("instance `%s' exists with myid %u, not %u", conf->name,
-		       info.myid, conf->myid);
-		zab_info_release(&info);
-		return -EEXIST;
-	}
-	zab_info_release(&info);
-	logmsg("using existing instance `%s'", conf->name);
-	if (!conf->params.set)
-		return 0;
-	ret = zab_nl_set(nl, conf->name, &conf->params);
-	if (ret < 0)
-		logmsg("set `%s': %s", conf->name, zab_nl_strerror(nl, ret));
-	return ret;
+	if (z->running || status > z->status)
+		z->status = status;
+	z->running = false;
 }
 
-/* Creates the instance or adopts an existing one; *created says which. */
-static int setup_instance(struct zab_nl *nl, const struct zab_conf *conf,
-			  bool *created)
+static void on_signal(struct watch *w, uint32_t events)
 {
-	int ret;
+	struct zabd *z = w->arg;
+	struct signalfd_siginfo si;
 
-	*created = false;
-	ret = zab_nl_create(nl, conf->name, conf->myid, &conf->params);
-	if (ret == -EEXIST)
-		return adopt_instance(nl, conf);
-	if (ret < 0) {
-		logmsg("create `%s': %s", conf->name, zab_nl_strerror(nl, ret));
-		return ret;
-	}
-	*created = true;
-	logmsg("created instance `%s' with myid %u", conf->name, conf->myid);
-	return 0;
+	(void)events;
+	if (read(z->sigfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	zinfo("received SIG%s, shutting down", sigabbrev_np((int)si.ssi_signo));
+	zabd_exit(z, 0);
 }
 
-/* Destroys the instance zabd created; returns the exit status. */
-static int teardown_instance(struct zab_nl *nl, const struct zab_conf *conf)
+static int setup_signals(struct zabd *z, sigset_t *old)
 {
-	int ret = zab_nl_destroy(nl, conf->name);
+	sigset_t mask;
 
-	if (ret == -ENODEV) {
-		logmsg("instance `%s' was already destroyed", conf->name);
-	} else if (ret < 0) {
-		logmsg("destroy `%s': %s", conf->name, zab_nl_strerror(nl, ret));
-		return 1;
-	} else {
-		logmsg("destroyed instance `%s'", conf->name);
-	}
-	return 0;
-}
-
-static void wait_for_signal(const sigset_t *mask)
-{
-	int sig;
-
-	while ((sig = sigwaitinfo(mask, NULL)) < 0 && errno == EINTR)
-		;
-	if (sig > 0)
-		logmsg("received SIG%s, shutting down", sigabbrev_np(sig));
-}
-
-static int run(const struct zab_conf *conf)
-{
-	struct zab_nl *nl = NULL;
-	sigset_t mask, old;
-	bool created;
-	int status = 1, ret;
-
-	/* Blocked from the start, so a signal during setup is not lost. */
+	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &mask, &old) < 0) {
-		logmsg("sigprocmask: %s", strerror(errno));
+	if (sigprocmask(SIG_BLOCK, &mask, old) < 0) {
+		zerr("sigprocmask: %s", strerror(errno));
+		return -errno;
+	}
+	z->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (z->sigfd < 0) {
+		zerr("signalfd: %s", strerror(errno));
+		return -errno;
+	}
+	watch_init(&z->sig_watch, on_signal, z);
+	return loop_watch(&z->loop, &z->sig_watch, z->sigfd, EPOLLIN);
+}
+
+/* The epoch files; ZooKeeper refuses to start if they contradict. */
+static int load_epochs(struct zabd *z)
+{
+	const char *dir = z->conf->data_dir;
+	struct zab_err err;
+
+	if (zab_epoch_read(dir, ZAB_ACCEPTED_EPOCH_FILE, &z->accepted_epoch, &err) < 0 ||
+	    zab_epoch_read(dir, ZAB_CURRENT_EPOCH_FILE, &z->current_epoch, &err) < 0) {
+		zerr("%s", err.msg);
+		return -EINVAL;
+	}
+	if (z->current_epoch > z->accepted_epoch) {
+		zerr("%s: currentEpoch %u is newer than acceptedEpoch %u", dir,
+		     z->current_epoch, z->accepted_epoch);
+		return -EINVAL;
+	}
+	zinfo("dataDir %s: acceptedEpoch %u, currentEpoch %u", dir, z->accepted_epoch,
+	      z->current_epoch);
+	return 0;
+}
+
+static int open_netlink(struct zabd *z)
+{
+	int ret = zab_nl_open(&z->nl);
+
+	if (!ret)
+		ret = zab_nl_open(&z->events);
+	if (ret < 0) {
+		zerr("%s", zab_nl_open_strerror(ret));
+		return ret;
+	}
+	return instance_subscribe(z);
+}
+
+static int start(struct zabd *z, const char *path)
+{
+	struct zab_err err;
+	int ret;
+
+	ret = ensemble_init(&z->ens, z->conf, path, &err);
+	if (ret < 0) {
+		zerr("%s", err.msg);
+		return ret;
+	}
+	z->lock_fd = zab_datadir_open(z->conf->data_dir, &err);
+	if (z->lock_fd < 0) {
+		zerr("%s", err.msg);
+		return z->lock_fd;
+	}
+	ret = load_epochs(z);
+	if (!ret)
+		ret = open_netlink(z);
+	if (!ret)
+		ret = leader_open(z);
+	if (!ret)
+		ret = follower_open(z);
+	if (!ret)
+		ret = node_open(z);
+	if (ret)
+		return ret;
+	/* Ports are bound: only now touch the kernel. */
+	ret = instance_setup(z);
+	if (ret)
+		return ret;
+	z->running = true;
+	node_look(z);
+	return 0;
+}
+
+static void stop(struct zabd *z, bool setup_done)
+{
+	node_close(z);
+	follower_close(z);
+	leader_close(z);
+	if (setup_done && z->nl)
+		instance_teardown(z);
+	loop_unwatch(&z->loop, &z->events_watch);
+	zab_nl_close(z->events);
+	zab_nl_close(z->nl);
+	loop_unwatch(&z->loop, &z->sig_watch);
+	if (z->sigfd >= 0)
+		close(z->sigfd);
+	if (z->lock_fd >= 0)
+		close(z->lock_fd);
+	ensemble_release(&z->ens);
+	loop_release(&z->loop);
+}
+
+static int run(const struct zab_conf *conf, const char *path)
+{
+	struct zabd z = { .conf = conf, .sigfd = -1, .lock_fd = -1 };
+	sigset_t old;
+	int ret;
+
+	watch_init(&z.events_watch, NULL, NULL);
+	watch_init(&z.sig_watch, NULL, NULL);
+	ret = loop_init(&z.loop);
+	if (ret < 0) {
+		zerr("epoll: %s", strerror(-ret));
 		return 1;
 	}
-	ret = zab_nl_open(&nl);
-	if (ret < 0) {
-		logmsg("%s", zab_nl_open_strerror(ret));
-		goto out;
+	sigprocmask(SIG_SETMASK, NULL, &old);
+	ret = setup_signals(&z, &old);
+	if (!ret)
+		ret = start(&z, path);
+	if (ret) {
+		stop(&z, z.running || z.created);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return 1;
 	}
-	if (setup_instance(nl, conf, &created) < 0)
-		goto out;
-	wait_for_signal(&mask);
-	status = created ? teardown_instance(nl, conf) : 0;
-out:
-	zab_nl_close(nl);
+	while (z.running) {
+		ret = loop_run_once(&z.loop);
+		if (ret < 0) {
+			zerr("epoll: %s", strerror(-ret));
+			zabd_exit(&z, 1);
+		}
+	}
+	stop(&z, true);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	return status;
+	return z.status;
 }
 
 int main(int argc, char *argv[])
@@ -239,8 +313,12 @@ int main(int argc, char *argv[])
 			logmsg("cannot write output: %s", strerror(errno));
 			status = 1;
 		}
+	} else if (zab_conf_check_ensemble(&conf, opts.config, &err) < 0) {
+		logmsg("%s", err.msg);
+		status = 1;
 	} else {
-		status = run(&conf);
+		zlog_init(conf.name, opts.syslog, opts.verbose);
+		status = run(&conf, opts.config);
 	}
 	zab_conf_release(&conf);
 	return status;

@@ -3,7 +3,8 @@
  * zab_test.ko: KUnit suites for the parts of zab that run alone. The code
  * under test is compiled into this module from its own source file (each
  * *_test.c includes the .c it tests), so zab.ko needs no test hooks; what
- * instance.c and netlink.c call below them is faked here.
+ * instance.c and netlink.c call in the char device and the broadcast is
+ * faked here.
  */
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -37,7 +38,7 @@ void zab_bcast_init(struct zab_instance *zi)
 	INIT_LIST_HEAD(&zi->peers);
 	INIT_LIST_HEAD(&zi->requests);
 	mutex_init(&zi->log_mutex);
-	xa_init(&zi->log);
+	zab_log_init(zi);
 }
 
 void zab_bcast_shutdown(struct zab_instance *zi)
@@ -69,11 +70,6 @@ int zab_bcast_add_follower(struct zab_instance *zi,
 			   struct netlink_ext_ack *extack)
 {
 	return -EOPNOTSUPP;
-}
-
-void zab_log_destroy(struct zab_instance *zi)
-{
-	xa_destroy(&zi->log);
 }
 
 MODULE_LICENSE("GPL");

@@ -305,9 +305,9 @@ static void nl_params_cross_check(struct kunit *test)
 	struct zab_params p;
 	struct sk_buff *skb;
 
-	/* a window below the default maxRecordSize (1M) */
+	/* a window that cannot hold the default maxRecordSize (1M) twice */
 	skb = test_skb(test, alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL));
-	KUNIT_ASSERT_EQ(test, nla_put_u32(skb, ZAB_A_WINDOW_BYTES, 1 << 16), 0);
+	KUNIT_ASSERT_EQ(test, nla_put_u32(skb, ZAB_A_WINDOW_BYTES, 1 << 20), 0);
 	KUNIT_ASSERT_EQ(test, parse_as(op, skb, tb, &extack), 0);
 	zab_params_default(&p);
 	KUNIT_EXPECT_EQ(test, params_from_attrs(&info, &p), -EINVAL);
@@ -318,7 +318,7 @@ static void nl_params_cross_check(struct kunit *test)
 	/* both given: the record size is the one at fault */
 	memset(&extack, 0, sizeof(extack));
 	skb = test_skb(test, alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL));
-	KUNIT_ASSERT_EQ(test, nla_put_u32(skb, ZAB_A_WINDOW_BYTES, 1 << 16), 0);
+	KUNIT_ASSERT_EQ(test, nla_put_u32(skb, ZAB_A_WINDOW_BYTES, 1 << 17), 0);
 	KUNIT_ASSERT_EQ(test, nla_put_u32(skb, ZAB_A_MAX_RECORD, (1 << 16) + 1), 0);
 	KUNIT_ASSERT_EQ(test, parse_as(op, skb, tb, &extack), 0);
 	zab_params_default(&p);
@@ -326,10 +326,10 @@ static void nl_params_cross_check(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, (const struct nlattr *)extack.bad_attr,
 			    (const struct nlattr *)tb[ZAB_A_MAX_RECORD]);
 
-	/* equal is fine, and every value given is applied */
+	/* half the window is fine, and every value given is applied */
 	memset(&extack, 0, sizeof(extack));
 	skb = test_skb(test, alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL));
-	KUNIT_ASSERT_EQ(test, nla_put_u32(skb, ZAB_A_WINDOW_BYTES, 1 << 16), 0);
+	KUNIT_ASSERT_EQ(test, nla_put_u32(skb, ZAB_A_WINDOW_BYTES, 1 << 17), 0);
 	KUNIT_ASSERT_EQ(test, nla_put_u32(skb, ZAB_A_MAX_RECORD, 1 << 16), 0);
 	KUNIT_ASSERT_EQ(test, nla_put_u32(skb, ZAB_A_TICK_MS, 50), 0);
 	KUNIT_ASSERT_EQ(test, nla_put_u32(skb, ZAB_A_SYNC_LIMIT, 2), 0);
@@ -337,7 +337,7 @@ static void nl_params_cross_check(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, parse_as(op, skb, tb, &extack), 0);
 	zab_params_default(&p);
 	KUNIT_EXPECT_EQ(test, params_from_attrs(&info, &p), 0);
-	KUNIT_EXPECT_EQ(test, p.window_bytes, 1 << 16);
+	KUNIT_EXPECT_EQ(test, p.window_bytes, 1 << 17);
 	KUNIT_EXPECT_EQ(test, p.max_record, 1 << 16);
 	KUNIT_EXPECT_EQ(test, p.tick_ms, 50);
 	KUNIT_EXPECT_EQ(test, p.sync_limit, 2);
@@ -350,6 +350,93 @@ static void nl_params_cross_check(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, params_from_attrs(&info, &p), 0);
 	KUNIT_EXPECT_EQ(test, p.tick_ms, ZAB_TICK_MS_DEFAULT);
 	KUNIT_EXPECT_EQ(test, p.max_record, ZAB_MAX_RECORD_DEFAULT);
+}
+
+struct peer_def {
+	u16 type;	/* ZAB_A_PEER, unless testing another */
+	u32 id;
+	s32 fd;		/* -1: none given */
+	u64 last;	/* 0: none given */
+};
+
+/* parse_peers() on a LEAD request with these peers, for member 1. */
+static int peers_of(struct kunit *test, const struct peer_def *d, unsigned int nd,
+		    struct zab_peer_spec *specs, unsigned int *n)
+{
+	const struct genl_ops *op = op_of(ZAB_CMD_LEAD);
+	struct nlattr **tb = kunit_kcalloc(test, ZAB_A_MAX + 1, sizeof(*tb), GFP_KERNEL);
+	struct netlink_ext_ack extack = {};
+	struct genl_info info = { .attrs = tb, .extack = &extack };
+	struct zab_instance *zi = kunit_kzalloc(test, sizeof(*zi), GFP_KERNEL);
+	struct sk_buff *skb = test_skb(test, alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL));
+	struct nlattr *peers, *peer;
+	unsigned int i;
+	int err = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, tb);
+	KUNIT_ASSERT_NOT_NULL(test, zi);
+	zi->myid = 1;
+	peers = nd ? nla_nest_start(skb, ZAB_A_PEERS) : NULL;
+	for (i = 0; i < nd; i++) {
+		peer = nla_nest_start(skb, d[i].type);
+		KUNIT_ASSERT_NOT_NULL(test, peer);
+		KUNIT_ASSERT_EQ(test, nla_put_u32(skb, ZAB_PEER_A_ID, d[i].id), 0);
+		if (d[i].fd >= 0)
+			KUNIT_ASSERT_EQ(test, nla_put_s32(skb, ZAB_PEER_A_FD, d[i].fd), 0);
+		if (d[i].last)
+			err = nla_put_u64_64bit(skb, ZAB_PEER_A_LAST_ZXID, d[i].last,
+						ZAB_PEER_A_PAD);
+		KUNIT_ASSERT_EQ(test, err, 0);
+		nla_nest_end(skb, peer);
+	}
+	if (peers)
+		nla_nest_end(skb, peers);
+	KUNIT_ASSERT_EQ(test, parse_as(op, skb, tb, &extack), 0);
+	return parse_peers(&info, zi, specs, n);
+}
+
+static void nl_parse_peers(struct kunit *test)
+{
+	static const struct peer_def two[] = {
+		{ ZAB_A_PEER, 2, 10, 0 }, { ZAB_A_PEER, 3, 11, ZAB_ZXID(1, 4) },
+	};
+	static const struct peer_def own[] = { { ZAB_A_PEER, 1, 10, 0 } };
+	static const struct peer_def same_id[] = {
+		{ ZAB_A_PEER, 2, 10, 0 }, { ZAB_A_PEER, 2, 11, 0 },
+	};
+	static const struct peer_def same_fd[] = {
+		{ ZAB_A_PEER, 2, 10, 0 }, { ZAB_A_PEER, 3, 10, 0 },
+	};
+	static const struct peer_def no_fd[] = { { ZAB_A_PEER, 2, -1, 0 } };
+	static const struct peer_def other_type[] = { { ZAB_A_PEER + 1, 2, 10, 0 } };
+	struct zab_peer_spec specs[ZAB_MEMBERS_MAX - 1];
+	struct peer_def many[ZAB_MEMBERS_MAX];
+	unsigned int i, n;
+
+	KUNIT_EXPECT_EQ(test, peers_of(test, NULL, 0, specs, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 0);
+
+	KUNIT_ASSERT_EQ(test, peers_of(test, two, 2, specs, &n), 0);
+	KUNIT_ASSERT_EQ(test, n, 2);
+	KUNIT_EXPECT_EQ(test, specs[0].id, 2);
+	KUNIT_EXPECT_EQ(test, specs[0].fd, 10);
+	KUNIT_EXPECT_EQ(test, specs[0].last_zxid, 0);
+	KUNIT_EXPECT_EQ(test, specs[1].id, 3);
+	KUNIT_EXPECT_EQ(test, specs[1].fd, 11);
+	KUNIT_EXPECT_EQ(test, specs[1].last_zxid, ZAB_ZXID(1, 4));
+
+	KUNIT_EXPECT_EQ(test, peers_of(test, own, 1, specs, &n), -EINVAL);
+	KUNIT_EXPECT_EQ(test, peers_of(test, same_id, 2, specs, &n), -EINVAL);
+	KUNIT_EXPECT_EQ(test, peers_of(test, same_fd, 2, specs, &n), -EINVAL);
+	KUNIT_EXPECT_EQ(test, peers_of(test, no_fd, 1, specs, &n), -EINVAL);
+	KUNIT_EXPECT_EQ(test, peers_of(test, other_type, 1, specs, &n), -EINVAL);
+
+	/* as many followers as an ensemble has, and not one more */
+	for (i = 0; i < ARRAY_SIZE(many); i++)
+		many[i] = (struct peer_def){ ZAB_A_PEER, i + 2, i + 10, 0 };
+	KUNIT_EXPECT_EQ(test, peers_of(test, many, ZAB_MEMBERS_MAX - 1, specs, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, ZAB_MEMBERS_MAX - 1);
+	KUNIT_EXPECT_EQ(test, peers_of(test, many, ZAB_MEMBERS_MAX, specs, &n), -E2BIG);
 }
 
 static void instance_res_free(struct kunit_resource *res)
@@ -430,6 +517,7 @@ static struct kunit_case nl_test_cases[] = {
 	KUNIT_CASE_PARAM(nl_policy, nl_gen_params),
 	KUNIT_CASE(nl_ops),
 	KUNIT_CASE(nl_params_cross_check),
+	KUNIT_CASE(nl_parse_peers),
 	KUNIT_CASE(nl_fill_instance),
 	{}
 };

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: zxid arithmetic (uapi/linux/zab.h): epoch << 32 | counter.
+ * KUnit: zxid arithmetic: epoch << 32 | counter (uapi/linux/zab.h), and
+ * which zxid may follow which in a log (kmod/zxid.h).
  */
 #include <kunit/test.h>
 
-#include <uapi/linux/zab.h>
+#include "kmod/zxid.h"
 
 static void zxid_compose(struct kunit *test)
 {
@@ -85,12 +86,41 @@ static void zxid_expressions(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, z, ZAB_ZXID(1, 4));
 }
 
+#define Z(e, c)	ZAB_ZXID(e, c)
+
+static void zxid_follows(struct kunit *test)
+{
+	/* the next of the same epoch */
+	KUNIT_EXPECT_TRUE(test, zab_zxid_follows(Z(1, 5), Z(1, 6), 1));
+	KUNIT_EXPECT_FALSE(test, zab_zxid_follows(Z(1, 5), Z(1, 7), 1));
+	KUNIT_EXPECT_FALSE(test, zab_zxid_follows(Z(1, 5), Z(1, 5), 1));
+	KUNIT_EXPECT_FALSE(test, zab_zxid_follows(Z(1, 5), Z(1, 4), 1));
+	/* an empty log starts with the first of an epoch */
+	KUNIT_EXPECT_TRUE(test, zab_zxid_follows(0, Z(1, 1), 1));
+	KUNIT_EXPECT_FALSE(test, zab_zxid_follows(0, Z(1, 2), 1));
+	/* a later epoch starts at counter 1, an epoch may be skipped */
+	KUNIT_EXPECT_TRUE(test, zab_zxid_follows(Z(1, 5), Z(2, 1), 2));
+	KUNIT_EXPECT_TRUE(test, zab_zxid_follows(Z(1, 5), Z(3, 1), 3));
+	KUNIT_EXPECT_FALSE(test, zab_zxid_follows(Z(1, 5), Z(2, 2), 2));
+	KUNIT_EXPECT_FALSE(test, zab_zxid_follows(Z(1, 5), Z(2, 0), 2));
+	/* but never past the current epoch, nor back to an earlier one */
+	KUNIT_EXPECT_FALSE(test, zab_zxid_follows(Z(1, 5), Z(2, 1), 1));
+	KUNIT_EXPECT_FALSE(test, zab_zxid_follows(Z(2, 5), Z(1, 1), 2));
+	KUNIT_EXPECT_FALSE(test, zab_zxid_follows(Z(2, 5), Z(1, 6), 2));
+	/* a full counter does not carry into the next epoch */
+	KUNIT_EXPECT_FALSE(test, zab_zxid_follows(Z(1, U32_MAX), Z(1, U32_MAX) + 1, 2));
+	KUNIT_EXPECT_TRUE(test, zab_zxid_follows(Z(1, U32_MAX), Z(2, 1), 2));
+	KUNIT_EXPECT_FALSE(test, zab_zxid_follows(U64_MAX, 0, U32_MAX));
+	KUNIT_EXPECT_TRUE(test, zab_zxid_follows(Z(U32_MAX - 1, 9), Z(U32_MAX, 1), U32_MAX));
+}
+
 static struct kunit_case zxid_cases[] = {
 	KUNIT_CASE(zxid_compose),
 	KUNIT_CASE(zxid_decompose),
 	KUNIT_CASE(zxid_round_trip),
 	KUNIT_CASE(zxid_order),
 	KUNIT_CASE(zxid_expressions),
+	KUNIT_CASE(zxid_follows),
 	{}
 };
 

@@ -13,8 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "conf.h"
+#include "ensemble.h"
 
 /* Parses @text as the file "a.conf". */
 static int parse(const char *text, struct zab_conf *conf, struct zab_err *err)
@@ -270,6 +273,103 @@ static void test_print_round_trip(void **state)
 	zab_conf_release(&again);
 }
 
+static void test_server_lines(void **state)
+{
+	struct zab_conf conf;
+	struct zab_err err;
+
+	(void)state;
+	assert_int_equal(parse(good, &conf, &err), 0);
+	/* sorted by id, each remembers where the file gives it */
+	assert_int_equal(conf.servers[0].line, 11);
+	assert_int_equal(conf.servers[1].line, 12);
+	assert_int_equal(conf.servers[2].line, 10);
+	zab_conf_release(&conf);
+}
+
+static void expect_ensemble_error(const char *text, const char *msg)
+{
+	struct zab_conf conf;
+	struct zab_err err;
+
+	assert_int_equal(parse(text, &conf, &err), 0);
+	assert_int_equal(zab_conf_check_ensemble(&conf, "a.conf", &err), -EINVAL);
+	assert_string_equal(err.msg, msg);
+	zab_conf_release(&conf);
+}
+
+static void test_check_ensemble(void **state)
+{
+	struct zab_conf conf;
+	struct zab_err err;
+	char text[2048];
+	int len;
+
+	(void)state;
+	assert_int_equal(parse(good, &conf, &err), 0);
+	assert_int_equal(zab_conf_check_ensemble(&conf, "a.conf", &err), 0);
+	zab_conf_release(&conf);
+
+	expect_ensemble_error("name=a\nmyid=1\nserver.1=h:1:2\n",
+			      "a.conf: missing key `dataDir'");
+	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\n",
+			      "a.conf: missing key `server.1': zabd needs the members of the ensemble");
+	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nserver.2=h:3:2\n",
+			      "a.conf:5: server.2: a port of host `h' is already used by server.1");
+	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.2=h:3:4\nserver.1=h:4:5\n",
+			      "a.conf:5: server.1: a port of host `h' is already used by server.2");
+	/* the same ports on different hosts are fine */
+	assert_int_equal(parse("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nserver.2=g:1:2\n",
+			       &conf, &err), 0);
+	assert_int_equal(zab_conf_check_ensemble(&conf, "a.conf", &err), 0);
+	zab_conf_release(&conf);
+
+	len = snprintf(text, sizeof(text), "name=a\nmyid=1\ndataDir=/d\n");
+	for (int i = 1; i <= 16; i++)
+		len += snprintf(text + len, sizeof(text) - (size_t)len,
+				"server.%d=10.0.0.%d:2888:3888\n", i, i);
+	expect_ensemble_error(text, "a.conf:19: server.16: at most 15 servers are supported");
+}
+
+static void test_ensemble_resolve(void **state)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_storage ss;
+	struct ensemble ens;
+	struct zab_conf conf;
+	struct zab_err err;
+
+	(void)state;
+	assert_int_equal(parse("name=a\nmyid=2\ndataDir=/d\n"
+			       "server.1=10.0.0.1:2888:3888\n"
+			       "server.2=10.0.0.2:2888:3888\n"
+			       "server.3=[::1]:2888:3888\n", &conf, &err), 0);
+	assert_int_equal(ensemble_init(&ens, &conf, "a.conf", &err), 0);
+	assert_int_equal(ens.n, 3);
+	assert_int_equal(ens.quorum, 2);
+	assert_int_equal(ens.self->id, 2);
+	assert_ptr_equal(ensemble_find(&ens, 3), &ens.members[2]);
+	assert_null(ensemble_find(&ens, 4));
+	assert_int_equal(member_addr(&ens.members[0], 0, 3888, &ss), sizeof(sin));
+	assert_int_equal(((struct sockaddr_in *)&ss)->sin_port, htons(3888));
+	sin.sin_addr.s_addr = htonl(0x0a000001);
+	sin.sin_port = htons(40000);		/* any port: only the host counts */
+	assert_true(member_has_addr(&ens.members[0], (struct sockaddr *)&sin));
+	assert_false(member_has_addr(&ens.members[1], (struct sockaddr *)&sin));
+	assert_false(member_has_addr(&ens.members[2], (struct sockaddr *)&sin));
+	ensemble_release(&ens);
+	zab_conf_release(&conf);
+
+	assert_int_equal(parse("name=a\nmyid=1\ndataDir=/d\n"
+			       "server.1=10.0.0.1:2888:3888\n"
+			       "server.2=no-such-host.invalid:2888:3888\n", &conf, &err), 0);
+	assert_int_equal(ensemble_init(&ens, &conf, "a.conf", &err), -EINVAL);
+	assert_true(!strncmp(err.msg, "a.conf:5: server.2: cannot resolve `no-such-host.invalid': ",
+			     strlen("a.conf:5: server.2: cannot resolve `no-such-host.invalid': ")));
+	ensemble_release(&ens);
+	zab_conf_release(&conf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +381,9 @@ int main(void)
 		cmocka_unit_test(test_whole_file_errors),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_print_round_trip),
+		cmocka_unit_test(test_server_lines),
+		cmocka_unit_test(test_check_ensemble),
+		cmocka_unit_test(test_ensemble_resolve),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);

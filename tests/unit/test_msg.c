@@ -307,6 +307,38 @@ static void test_build_dump(void **state)
 	nlmsg_free(msg);
 }
 
+/* LEAD's peers: one nest per follower, flagged nested as the kernel wants. */
+static void test_build_peers(void **state)
+{
+	const struct zab_handover_peer peers[] = {
+		{ .id = 2, .fd = 7, .last_zxid = ZAB_ZXID(3, 9) },
+		{ .id = 5, .fd = 0, .last_zxid = 0 },
+	};
+	struct nlattr *tb[ZAB_A_MAX + 1], *ptb[ZAB_PEER_A_MAX + 1], *pos;
+	struct nl_msg *msg;
+	int rem, n = 0;
+
+	(void)state;
+	msg = zab_msg_new(FAMILY, ZAB_CMD_LEAD, 0);
+	assert_non_null(msg);
+	assert_int_equal(zab_msg_put_name(msg, "ens1"), 0);
+	assert_int_equal(zab_msg_put_peers(msg, peers, 2), 0);
+	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, tb, ZAB_A_MAX, NULL), 0);
+	assert_non_null(tb[ZAB_A_PEERS]);
+	assert_true(tb[ZAB_A_PEERS]->nla_type & NLA_F_NESTED);
+	nla_for_each_nested(pos, tb[ZAB_A_PEERS], rem) {
+		assert_int_equal(nla_type(pos), ZAB_A_PEER);
+		assert_true(pos->nla_type & NLA_F_NESTED);
+		assert_int_equal(nla_parse_nested(ptb, ZAB_PEER_A_MAX, pos, NULL), 0);
+		assert_int_equal(nla_get_u32(ptb[ZAB_PEER_A_ID]), peers[n].id);
+		assert_int_equal((int32_t)nla_get_u32(ptb[ZAB_PEER_A_FD]), peers[n].fd);
+		assert_int_equal(nla_get_u64(ptb[ZAB_PEER_A_LAST_ZXID]), peers[n].last_zxid);
+		n++;
+	}
+	assert_int_equal(n, 2);
+	nlmsg_free(msg);
+}
+
 static void test_build_overlong_name(void **state)
 {
 	struct nl_msg *msg;
@@ -480,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_parse_event_malformed),
 		cmocka_unit_test(test_build_create),
 		cmocka_unit_test(test_build_dump),
+		cmocka_unit_test(test_build_peers),
 		cmocka_unit_test(test_build_overlong_name),
 		cmocka_unit_test(test_ack_error_capped),
 		cmocka_unit_test(test_ack_error_with_request),

@@ -393,6 +393,61 @@ static void test_stop(void **state)
 	}
 }
 
+static void serve_handover(struct fake *fake, struct nlmsghdr *req)
+{
+	if (fake->served <= 3)
+		fake_ack(fake, req, 0, NULL);
+	else
+		fake_ack(fake, req, -ERANGE, "the records a follower lacks are not in memory");
+}
+
+/* LEAD, FOLLOW and ADD_FOLLOWER carry what the kernel needs, and its errors come back. */
+static void test_handover(void **state)
+{
+	const struct zab_handover_peer peers[] = {
+		{ .id = 1, .fd = 5, .last_zxid = ZAB_ZXID(2, 7) },
+		{ .id = 3, .fd = 6, .last_zxid = 0 },
+	};
+	struct ctx *ctx = get_ctx(state);
+	struct nlattr *tb[ZAB_A_MAX + 1], *pos, *ptb[ZAB_PEER_A_MAX + 1];
+	int ret, rem, n = 0;
+
+	fake_start(&ctx->fake, serve_handover, 4);
+	assert_int_equal(zab_nl_lead(ctx->nl, "ens1", 3, 3, peers, 2), 0);
+	assert_int_equal(zab_nl_follow(ctx->nl, "ens1", 4, 2, 9), 0);
+	assert_int_equal(zab_nl_add_follower(ctx->nl, "ens1", &peers[1]), 0);
+	ret = zab_nl_add_follower(ctx->nl, "ens1", &peers[0]);
+	fake_wait(&ctx->fake);
+	assert_int_equal(ret, -ERANGE);
+	assert_string_equal(zab_nl_strerror(ctx->nl, ret),
+			    "Numerical result out of range (kernel: the records a follower lacks are not in memory)");
+
+	assert_int_equal(request_attrs(&ctx->fake, 0, tb), ZAB_CMD_LEAD);
+	assert_string_equal(nla_get_string(tb[ZAB_A_NAME]), "ens1");
+	assert_int_equal(nla_get_u32(tb[ZAB_A_EPOCH]), 3);
+	assert_int_equal(nla_get_u32(tb[ZAB_A_MEMBERS]), 3);
+	assert_null(tb[ZAB_A_LAST_ZXID]);	/* the whole log is the history */
+	nla_for_each_nested(pos, tb[ZAB_A_PEERS], rem) {
+		assert_int_equal(nla_parse_nested(ptb, ZAB_PEER_A_MAX, pos, NULL), 0);
+		assert_int_equal(nla_get_u32(ptb[ZAB_PEER_A_ID]), peers[n].id);
+		assert_int_equal(nla_get_u32(ptb[ZAB_PEER_A_FD]), (uint32_t)peers[n].fd);
+		assert_int_equal(nla_get_u64(ptb[ZAB_PEER_A_LAST_ZXID]), peers[n].last_zxid);
+		n++;
+	}
+	assert_int_equal(n, 2);
+
+	assert_int_equal(request_attrs(&ctx->fake, 1, tb), ZAB_CMD_FOLLOW);
+	assert_int_equal(nla_get_u32(tb[ZAB_A_EPOCH]), 4);
+	assert_int_equal(nla_get_u32(tb[ZAB_A_LEADER]), 2);
+	assert_int_equal(nla_get_u32(tb[ZAB_A_FD]), 9);
+	assert_null(tb[ZAB_A_LAST_ZXID]);	/* the leader truncates */
+	assert_null(tb[ZAB_A_PEERS]);
+
+	assert_int_equal(request_attrs(&ctx->fake, 2, tb), ZAB_CMD_ADD_FOLLOWER);
+	assert_non_null(tb[ZAB_A_PEERS]);
+	assert_null(tb[ZAB_A_EPOCH]);
+}
+
 static void serve_get(struct fake *fake, struct nlmsghdr *req)
 {
 	fake_info(fake, req, 0, "ens1", 3);
@@ -600,6 +655,7 @@ int main(void)
 		NL_TEST(test_errors_and_extack),
 		NL_TEST(test_set),
 		NL_TEST(test_stop),
+		NL_TEST(test_handover),
 		NL_TEST(test_get),
 		NL_TEST(test_dump),
 		NL_TEST(test_dump_retried),

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Build the test VM's initramfs: busybox, the /init in this directory, and the
-# modules that mount the host's root over virtio-9p with an overlay.
+# modules that mount the host's root over virtio-9p with an overlay (those
+# built into the kernel are skipped).
 #   mkinitramfs.sh MODULE_DIR OUTPUT.cpio.gz
 set -euo pipefail
 moddir=$1
@@ -22,6 +23,8 @@ base=${moddir%/lib/modules/$kver}
 base=${base:-/}
 : > "$tmp/modules.list"
 for m in virtio_pci 9pnet_virtio 9p overlay; do
+	# built into the kernel (as in the debug kernel): nothing to load
+	grep -q "/$m.ko\$" "$moddir/modules.builtin" 2>/dev/null && continue
 	modprobe -d "$base" -S "$kver" --show-depends "$m"
 done | awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++' | while read -r path; do
 	name=$(basename "$path")

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the in-memory log (kmod/log.c) and its records (kmod/txn.c):
+ * append, lookup, commit, the committed window, truncation, and the point
+ * from which a follower is synchronised (DIFF or TRUNC).
+ */
+#include <kunit/test.h>
+
+#include "kmod/log.c"
+#include "kmod/txn.c"
+
+#define Z(e, c)	ZAB_ZXID(e, c)
+
+static int log_init(struct kunit *test)
+{
+	struct zab_instance *zi = kunit_kzalloc(test, sizeof(*zi), GFP_KERNEL);
+
+	if (!zi)
+		return -ENOMEM;
+	mutex_init(&zi->log_mutex);
+	init_waitqueue_head(&zi->wq);
+	zab_params_default(&zi->params);
+	zab_log_init(zi);
+	test->priv = zi;
+	return 0;
+}
+
+static void log_exit(struct kunit *test)
+{
+	struct zab_instance *zi = test->priv;
+
+	zab_log_destroy(zi);
+	mutex_destroy(&zi->log_mutex);
+}
+
+static void append(struct kunit *test, u64 zxid, u32 len)
+{
+	struct zab_instance *zi = test->priv;
+	struct zab_txn *txn = zab_txn_alloc(len);
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, txn);
+	txn->zxid = zxid;
+	memset(txn->data, 'x', len);
+	mutex_lock(&zi->log_mutex);
+	err = zab_log_append(zi, txn);
+	mutex_unlock(&zi->log_mutex);
+	if (err)
+		zab_txn_put(txn);
+	KUNIT_ASSERT_EQ(test, err, 0);
+}
+
+/* Records @from..@to of @epoch, @len bytes each. */
+static void append_range(struct kunit *test, u32 epoch, u32 from, u32 to, u32 len)
+{
+	u32 c;
+
+	for (c = from; c <= to; c++)
+		append(test, Z(epoch, c), len);
+}
+
+static void commit(struct zab_instance *zi, u64 zxid)
+{
+	mutex_lock(&zi->log_mutex);
+	zab_log_commit(zi, zxid);
+	mutex_unlock(&zi->log_mutex);
+}
+
+/* The zxid of the first record at or after @from, 0 if none. */
+static u64 find(struct zab_instance *zi, u64 from)
+{
+	struct zab_txn *txn = zab_log_find(zi, from);
+	u64 zxid;
+
+	if (!txn)
+		return 0;
+	zxid = txn->zxid;
+	zab_txn_put(txn);
+	return zxid;
+}
+
+static void log_txn_alloc(struct kunit *test)
+{
+	struct zab_txn *txn = zab_txn_alloc(10);
+
+	KUNIT_ASSERT_NOT_NULL(test, txn);
+	KUNIT_EXPECT_EQ(test, txn->len, 10);
+	KUNIT_EXPECT_EQ(test, txn->zxid, 0);
+	KUNIT_EXPECT_EQ(test, txn->req_id, 0);
+	KUNIT_EXPECT_EQ(test, txn->origin, 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&txn->ref), 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&txn->qnode));
+	KUNIT_EXPECT_EQ(test, zab_txn_size(txn), sizeof(*txn) + 10);
+	zab_txn_put(txn);
+	zab_txn_put(NULL);
+
+	/* the largest record: too big for kmalloc alone */
+	txn = zab_txn_alloc(ZAB_MAX_RECORD_LIMIT);
+	KUNIT_ASSERT_NOT_NULL(test, txn);
+	txn->data[ZAB_MAX_RECORD_LIMIT - 1] = 1;
+	zab_txn_put(txn);
+}
+
+static void log_append_find(struct kunit *test)
+{
+	struct zab_instance *zi = test->priv;
+
+	KUNIT_EXPECT_EQ(test, zab_log_first(zi), 0);
+	KUNIT_EXPECT_EQ(test, find(zi, 0), 0);
+	append_range(test, 1, 1, 5, 8);
+	KUNIT_EXPECT_EQ(test, zab_log_last(zi), Z(1, 5));
+	KUNIT_EXPECT_EQ(test, zab_log_first(zi), Z(1, 1));
+	KUNIT_EXPECT_EQ(test, find(zi, 0), Z(1, 1));
+	KUNIT_EXPECT_EQ(test, find(zi, Z(1, 3)), Z(1, 3));
+	KUNIT_EXPECT_EQ(test, find(zi, Z(1, 6)), 0);
+	append(test, Z(2, 1), 8);
+	/* the first record at or after: across epochs */
+	KUNIT_EXPECT_EQ(test, find(zi, Z(1, 6)), Z(2, 1));
+	KUNIT_EXPECT_EQ(test, zab_log_last(zi), Z(2, 1));
+	/* nothing is committed by appending */
+	KUNIT_EXPECT_EQ(test, zab_log_committed(zi), 0);
+	KUNIT_EXPECT_EQ(test, zi->window_used, 0);
+}
+
+static void log_commit(struct kunit *test)
+{
+	struct zab_instance *zi = test->priv;
+	struct zab_txn *txn;
+	size_t one;
+
+	append_range(test, 1, 1, 5, 8);
+	txn = zab_log_find(zi, Z(1, 1));
+	KUNIT_ASSERT_NOT_NULL(test, txn);
+	one = zab_txn_size(txn);
+	zab_txn_put(txn);
+
+	commit(zi, Z(1, 3));
+	KUNIT_EXPECT_EQ(test, zab_log_committed(zi), Z(1, 3));
+	KUNIT_EXPECT_EQ(test, zi->window_used, 3 * one);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zi->stats[ZAB_STAT_COMMITS]), 3);
+	/* never backwards */
+	commit(zi, Z(1, 2));
+	KUNIT_EXPECT_EQ(test, zab_log_committed(zi), Z(1, 3));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zi->stats[ZAB_STAT_COMMITS]), 3);
+	/* never past what is logged */
+	commit(zi, Z(1, 99));
+	KUNIT_EXPECT_EQ(test, zab_log_committed(zi), Z(1, 5));
+	KUNIT_EXPECT_EQ(test, zi->window_used, 5 * one);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zi->stats[ZAB_STAT_COMMITS]), 5);
+	/* a commit point between epochs counts the records up to it */
+	append(test, Z(2, 1), 8);
+	commit(zi, Z(2, 0));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zi->stats[ZAB_STAT_COMMITS]), 5);
+	commit(zi, Z(2, 1));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zi->stats[ZAB_STAT_COMMITS]), 6);
+}
+
+/* Committed records leave oldest first once they exceed windowBytes. */
+static void log_window(struct kunit *test)
+{
+	struct zab_instance *zi = test->priv;
+	size_t one = sizeof(struct zab_txn) + 100;
+	u32 c;
+
+	zi->params.window_bytes = 3 * one;
+	append_range(test, 1, 1, 10, 100);
+	commit(zi, Z(1, 10));
+	KUNIT_EXPECT_LE(test, zi->window_used, 3 * one);
+	KUNIT_EXPECT_EQ(test, zi->window_used, 3 * one);
+	KUNIT_EXPECT_EQ(test, zab_log_first(zi), Z(1, 8));
+	KUNIT_EXPECT_EQ(test, zi->trimmed_zxid, Z(1, 7));
+	KUNIT_EXPECT_EQ(test, find(zi, Z(1, 1)), Z(1, 8));
+
+	/* proposals are never dropped, however many */
+	append_range(test, 1, 11, 20, 100);
+	for (c = 11; c <= 20; c++)
+		KUNIT_EXPECT_EQ(test, find(zi, Z(1, c)), Z(1, c));
+	commit(zi, Z(1, 12));
+	KUNIT_EXPECT_EQ(test, zab_log_first(zi), Z(1, 10));
+	KUNIT_EXPECT_EQ(test, zi->trimmed_zxid, Z(1, 9));
+	KUNIT_EXPECT_EQ(test, find(zi, Z(1, 20)), Z(1, 20));
+}
+
+static void log_truncate(struct kunit *test)
+{
+	struct zab_instance *zi = test->priv;
+
+	append_range(test, 1, 1, 5, 8);
+	append_range(test, 2, 1, 3, 8);
+	commit(zi, Z(1, 2));
+	mutex_lock(&zi->log_mutex);
+	zab_log_truncate(zi, Z(1, 4));
+	mutex_unlock(&zi->log_mutex);
+	KUNIT_EXPECT_EQ(test, zab_log_last(zi), Z(1, 4));
+	KUNIT_EXPECT_EQ(test, find(zi, Z(1, 5)), 0);
+	KUNIT_EXPECT_EQ(test, find(zi, Z(1, 4)), Z(1, 4));
+	/* down to the commit point: every proposal goes */
+	mutex_lock(&zi->log_mutex);
+	zab_log_truncate(zi, Z(1, 2));
+	mutex_unlock(&zi->log_mutex);
+	KUNIT_EXPECT_EQ(test, zab_log_last(zi), Z(1, 2));
+	KUNIT_EXPECT_EQ(test, find(zi, Z(1, 3)), 0);
+	KUNIT_EXPECT_EQ(test, find(zi, Z(1, 1)), Z(1, 1));
+	/* and the log goes on from there */
+	append(test, Z(3, 1), 8);
+	KUNIT_EXPECT_EQ(test, find(zi, Z(1, 3)), Z(3, 1));
+}
+
+/* Where a follower whose log ends at @last is brought in line from. */
+static int sync_point(struct kunit *test, u64 last, u64 *from, bool *trunc)
+{
+	struct zab_instance *zi = test->priv;
+	int err;
+
+	mutex_lock(&zi->log_mutex);
+	err = zab_log_sync_point(zi, last, from, trunc);
+	mutex_unlock(&zi->log_mutex);
+	return err;
+}
+
+static void log_sync_point(struct kunit *test)
+{
+	struct zab_instance *zi = test->priv;
+	bool trunc;
+	u64 from;
+
+	append_range(test, 1, 1, 5, 8);
+	append_range(test, 3, 1, 2, 8);
+	commit(zi, Z(1, 5));
+
+	/* an empty follower takes everything */
+	KUNIT_EXPECT_EQ(test, sync_point(test, 0, &from, &trunc), 0);
+	KUNIT_EXPECT_EQ(test, from, 0);
+	KUNIT_EXPECT_FALSE(test, trunc);
+	/* a prefix of ours: DIFF from its end */
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 3), &from, &trunc), 0);
+	KUNIT_EXPECT_EQ(test, from, Z(1, 3));
+	KUNIT_EXPECT_FALSE(test, trunc);
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(3, 2), &from, &trunc), 0);
+	KUNIT_EXPECT_EQ(test, from, Z(3, 2));
+	KUNIT_EXPECT_FALSE(test, trunc);
+	/* proposals of epoch 1 we never had: back to our last of epoch 1 */
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 7), &from, &trunc), 0);
+	KUNIT_EXPECT_EQ(test, from, Z(1, 5));
+	KUNIT_EXPECT_TRUE(test, trunc);
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(3, 9), &from, &trunc), 0);
+	KUNIT_EXPECT_EQ(test, from, Z(3, 2));
+	KUNIT_EXPECT_TRUE(test, trunc);
+	/* an epoch we hold nothing of: where it began is unknown */
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(2, 4), &from, &trunc), -ERANGE);
+}
+
+static void log_sync_point_trimmed(struct kunit *test)
+{
+	struct zab_instance *zi = test->priv;
+	bool trunc;
+	u64 from;
+
+	zi->params.window_bytes = 3 * (sizeof(struct zab_txn) + 100);
+	append_range(test, 1, 1, 10, 100);
+	commit(zi, Z(1, 10));
+	KUNIT_ASSERT_EQ(test, zi->trimmed_zxid, Z(1, 7));
+
+	/* it ends with the newest record trimmed: DIFF from there */
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 7), &from, &trunc), 0);
+	KUNIT_EXPECT_EQ(test, from, Z(1, 7));
+	KUNIT_EXPECT_FALSE(test, trunc);
+	/* it lacks records that already left memory */
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 6), &from, &trunc), -ERANGE);
+	KUNIT_EXPECT_EQ(test, sync_point(test, 0, &from, &trunc), -ERANGE);
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 9), &from, &trunc), 0);
+	KUNIT_EXPECT_FALSE(test, trunc);
+}
+
+static struct kunit_case log_cases[] = {
+	KUNIT_CASE(log_txn_alloc),
+	KUNIT_CASE(log_append_find),
+	KUNIT_CASE(log_commit),
+	KUNIT_CASE(log_window),
+	KUNIT_CASE(log_truncate),
+	KUNIT_CASE(log_sync_point),
+	KUNIT_CASE(log_sync_point_trimmed),
+	{}
+};
+
+static struct kunit_suite log_suite = {
+	.name = "zab_log",
+	.init = log_init,
+	.exit = log_exit,
+	.test_cases = log_cases,
+};
+
+kunit_test_suite(log_suite);

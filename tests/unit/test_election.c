@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Fast Leader Election as a pure function of the notifications received. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include <linux/zab.h>
+
+#include "election.h"
+
+#define LOOKING ZAB_STATE_LOOKING
+#define FOLLOWING ZAB_STATE_FOLLOWING
+#define LEADING ZAB_STATE_LEADING
+
+static const uint32_t ids3[] = { 1, 2, 3 };
+static const uint32_t ids5[] = { 1, 2, 3, 4, 5 };
+
+static struct zab_notif notif(uint8_t state, uint32_t sender, uint32_t leader,
+			      uint32_t epoch, uint64_t zxid, uint64_t round)
+{
+	return (struct zab_notif){
+		.state = state,
+		.sender = sender,
+		.vote = { .leader = leader, .zxid = zxid, .peer_epoch = epoch },
+		.election_epoch = round,
+	};
+}
+
+/* A self-vote of @id in @round. */
+static struct zab_notif claim(uint32_t id, uint32_t epoch, uint64_t zxid,
+			      uint64_t round)
+{
+	return notif(LOOKING, id, id, epoch, zxid, round);
+}
+
+static unsigned int recv1(struct zab_fle *f, struct zab_notif n)
+{
+	return zab_fle_receive(f, &n);
+}
+
+static void test_start(void **state)
+{
+	struct zab_fle f;
+	struct zab_notif n;
+
+	(void)state;
+	zab_fle_init(&f, 2, ids3, 3);
+	assert_int_equal(f.quorum, 2);
+	assert_int_equal(zab_fle_start(&f, ZAB_ZXID(1, 5), 1), ZAB_FLE_BROADCAST);
+	assert_int_equal(f.clock, 1);
+	zab_fle_notif(&f, &n);
+	assert_int_equal(n.state, LOOKING);
+	assert_int_equal(n.sender, 2);
+	assert_int_equal(n.vote.leader, 2);
+	assert_int_equal(n.vote.zxid, ZAB_ZXID(1, 5));
+	assert_int_equal(n.vote.peer_epoch, 1);
+	assert_int_equal(n.election_epoch, 1);
+	assert_false(zab_fle_ready(&f));	/* alone is not a quorum */
+	assert_int_equal(zab_fle_finalize(&f), 0);
+	zab_fle_start(&f, 0, 0);
+	assert_int_equal(f.clock, 2);
+}
+
+/* Three members with the same history start together: the highest id wins. */
+static void test_fresh_ensemble(void **state)
+{
+	struct zab_fle f1, f3;
+
+	(void)state;
+	zab_fle_init(&f1, 1, ids3, 3);
+	zab_fle_init(&f3, 3, ids3, 3);
+	zab_fle_start(&f1, 0, 0);
+	zab_fle_start(&f3, 0, 0);
+
+	/* 1 hears 2's claim, then 3's: adopts 3 and tells everyone */
+	assert_int_equal(recv1(&f1, claim(2, 0, 0, 1)), ZAB_FLE_BROADCAST);
+	assert_int_equal(f1.proposal.leader, 2);
+	assert_int_equal(recv1(&f1, claim(3, 0, 0, 1)), ZAB_FLE_BROADCAST);
+	assert_int_equal(f1.proposal.leader, 3);
+	/* 1 and 3 are two of three, and 3 votes for itself */
+	assert_true(zab_fle_ready(&f1));
+	assert_int_equal(recv1(&f1, notif(LOOKING, 2, 3, 0, 0, 1)), 0);
+	assert_true(zab_fle_ready(&f1));
+	assert_int_equal(zab_fle_finalize(&f1), ZAB_FLE_DECIDED);
+	assert_int_equal(f1.decided_state, FOLLOWING);
+	assert_int_equal(f1.decision.leader, 3);
+
+	/* 3 keeps its own vote, and answers worse ones with it */
+	assert_int_equal(recv1(&f3, claim(1, 0, 0, 1)), ZAB_FLE_REPLY);
+	assert_int_equal(recv1(&f3, claim(2, 0, 0, 1)), ZAB_FLE_REPLY);
+	assert_false(zab_fle_ready(&f3));
+	assert_int_equal(recv1(&f3, notif(LOOKING, 1, 3, 0, 0, 1)), 0);
+	assert_true(zab_fle_ready(&f3));
+	assert_int_equal(zab_fle_finalize(&f3), ZAB_FLE_DECIDED);
+	assert_int_equal(f3.decided_state, LEADING);
+}
+
+/* The proposed leader's own vote is required, not just a quorum's. */
+static void test_leader_must_confirm(void **state)
+{
+	struct zab_fle f;
+
+	(void)state;
+	zab_fle_init(&f, 1, ids5, 5);
+	zab_fle_start(&f, 0, 0);
+	recv1(&f, claim(3, 0, 0, 1));
+	assert_int_equal(f.proposal.leader, 3);
+	/* 3 itself moved on to 4, whose claim we have not heard */
+	recv1(&f, notif(LOOKING, 3, 4, 0, 0, 1));
+	recv1(&f, notif(LOOKING, 2, 3, 0, 0, 1));
+	recv1(&f, notif(LOOKING, 5, 3, 0, 0, 1));
+	assert_false(zab_fle_ready(&f));
+	assert_int_equal(zab_fle_finalize(&f), 0);
+	/* once 4 speaks for itself, it is the proposal */
+	assert_int_equal(recv1(&f, claim(4, 0, 0, 1)), ZAB_FLE_BROADCAST);
+	assert_int_equal(f.proposal.leader, 4);
+}
+
+/* The most up-to-date history wins: epoch first, then zxid, then id. */
+static void test_history_wins(void **state)
+{
+	struct zab_fle f;
+
+	(void)state;
+	zab_fle_init(&f, 3, ids3, 3);
+	zab_fle_start(&f, ZAB_ZXID(2, 4), 2);
+	assert_int_equal(recv1(&f, claim(1, 2, ZAB_ZXID(2, 9), 1)), ZAB_FLE_BROADCAST);
+	assert_int_equal(f.proposal.leader, 1);
+	assert_int_equal(recv1(&f, claim(2, 2, ZAB_ZXID(2, 8), 1)), ZAB_FLE_REPLY);
+	assert_int_equal(f.proposal.leader, 1);
+	recv1(&f, notif(LOOKING, 2, 1, 2, ZAB_ZXID(2, 9), 1));
+	assert_true(zab_fle_ready(&f));		/* 3 and 2 for 1, and 1 itself */
+	assert_int_equal(zab_fle_finalize(&f), ZAB_FLE_DECIDED);
+	assert_int_equal(f.decided_state, FOLLOWING);
+	assert_int_equal(f.decision.leader, 1);
+	assert_int_equal(f.decision.zxid, ZAB_ZXID(2, 9));
+
+	/* a newer currentEpoch beats a longer log of an older epoch */
+	zab_fle_init(&f, 3, ids3, 3);
+	zab_fle_start(&f, ZAB_ZXID(2, 100), 2);
+	recv1(&f, claim(1, 3, ZAB_ZXID(2, 1), 1));
+	assert_int_equal(f.proposal.leader, 1);
+}
+
+/*
+ * A vote naming a member with a history it never claimed (here a huge epoch)
+ * is not adopted, and cannot make a quorum with anyone.
+ */
+static void test_forged_vote(void **state)
+{
+	struct zab_fle f;
+
+	(void)state;
+	zab_fle_init(&f, 1, ids3, 3);
+	zab_fle_start(&f, ZAB_ZXID(1, 5), 1);
+	assert_int_equal(recv1(&f, notif(LOOKING, 2, 3, 0xfffffffe, ~0ULL, 1)), 0);
+	assert_int_equal(f.proposal.leader, 1);
+	/* nor one for us with someone else's idea of our history */
+	assert_int_equal(recv1(&f, notif(LOOKING, 2, 1, 9, ZAB_ZXID(9, 1), 1)), 0);
+	assert_int_equal(f.proposal.leader, 1);
+	assert_int_equal(f.proposal.peer_epoch, 1);
+	assert_false(zab_fle_ready(&f));
+	/* 3's real claim is lower than ours: we stay, and 2's honest vote counts */
+	assert_int_equal(recv1(&f, claim(3, 1, ZAB_ZXID(1, 4), 1)), ZAB_FLE_REPLY);
+	assert_int_equal(f.proposal.leader, 1);
+	recv1(&f, notif(LOOKING, 2, 1, 1, ZAB_ZXID(1, 5), 1));
+	assert_true(zab_fle_ready(&f));
+	assert_int_equal(zab_fle_finalize(&f), ZAB_FLE_DECIDED);
+	assert_int_equal(f.decided_state, LEADING);
+}
+
+static void test_unknown_members_ignored(void **state)
+{
+	struct zab_fle f;
+
+	(void)state;
+	zab_fle_init(&f, 1, ids3, 3);
+	zab_fle_start(&f, 0, 0);
+	/* an unknown sender with the best possible claim, and votes for it */
+	assert_int_equal(recv1(&f, claim(9, 0xfffffffe, ~0ULL, 1)), 0);
+	assert_int_equal(recv1(&f, notif(LOOKING, 2, 9, 5, 5, 1)), 0);
+	assert_int_equal(recv1(&f, notif(LEADING, 9, 9, 5, 5, 1)), 0);
+	assert_int_equal(recv1(&f, notif(LOOKING, 0, 1, 0, 0, 1)), 0);
+	assert_int_equal(recv1(&f, notif(LOOKING, 300, 1, 0, 0, 1)), 0);
+	/* and our own id from the network */
+	assert_int_equal(recv1(&f, claim(1, 7, 7, 1)), 0);
+	assert_int_equal(f.proposal.leader, 1);
+	assert_int_equal(f.proposal.peer_epoch, 0);
+	assert_int_equal(f.clock, 1);
+	assert_false(f.recv[9].valid);
+}
+
+/* A worse vote is answered with ours; an equal or better one is not. */
+static void test_reply_to_worse(void **state)
+{
+	struct zab_fle f;
+
+	(void)state;
+	zab_fle_init(&f, 2, ids3, 3);
+	zab_fle_start(&f, ZAB_ZXID(1, 5), 1);
+	assert_int_equal(recv1(&f, claim(1, 1, ZAB_ZXID(1, 5), 1)), ZAB_FLE_REPLY);
+	assert_int_equal(recv1(&f, notif(LOOKING, 1, 2, 1, ZAB_ZXID(1, 5), 1)), 0);
+	assert_int_equal(recv1(&f, claim(3, 1, ZAB_ZXID(1, 5), 1)), ZAB_FLE_BROADCAST);
+	assert_int_equal(recv1(&f, notif(LOOKING, 3, 3, 1, ZAB_ZXID(1, 5), 1)), 0);
+	/* 1 has not heard of 3 yet */
+	assert_int_equal(recv1(&f, notif(LOOKING, 1, 2, 1, ZAB_ZXID(1, 5), 1)), ZAB_FLE_REPLY);
+}
+
+static void test_rounds(void **state)
+{
+	struct zab_fle f;
+	struct zab_notif n;
+
+	(void)state;
+	zab_fle_init(&f, 1, ids3, 3);
+	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0);
+	assert_int_equal(f.clock, 3);
+	/* an older round: ignored, answered with ours */
+	assert_int_equal(recv1(&f, claim(3, 0, 0, 2)), ZAB_FLE_REPLY);
+	assert_int_equal(f.proposal.leader, 1);
+	/* a newer round: join it, forget this one, tell everyone */
+	recv1(&f, claim(2, 0, 0, 3));
+	assert_true(f.recv[2].valid);
+	assert_int_equal(recv1(&f, claim(3, 0, 0, 7)), ZAB_FLE_BROADCAST);
+	assert_int_equal(f.clock, 7);
+	assert_false(f.recv[2].valid);
+	assert_int_equal(f.proposal.leader, 3);
+	zab_fle_notif(&f, &n);
+	assert_int_equal(n.election_epoch, 7);
+	assert_int_equal(n.vote.leader, 3);
+	/* a newer round whose vote is worse than ours: we vote for ourselves */
+	zab_fle_init(&f, 3, ids3, 3);
+	zab_fle_start(&f, 0, 0);
+	assert_int_equal(recv1(&f, claim(1, 0, 0, 5)), ZAB_FLE_BROADCAST);
+	assert_int_equal(f.proposal.leader, 3);
+	assert_int_equal(f.clock, 5);
+}
+
+/* A member starting late joins the running leader instead of disturbing it. */
+static void test_join_running_leader(void **state)
+{
+	struct zab_fle f;
+
+	(void)state;
+	/* 3 would win an election (highest id), but 2 leads already */
+	zab_fle_init(&f, 3, ids3, 3);
+	zab_fle_start(&f, 0, 0);
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 2, 0, 0, 4)), 0);
+	assert_false(f.decided);
+	assert_int_equal(recv1(&f, notif(LEADING, 2, 2, 0, 0, 4)), ZAB_FLE_DECIDED);
+	assert_int_equal(f.decided_state, FOLLOWING);
+	assert_int_equal(f.decision.leader, 2);
+	assert_int_equal(f.clock, 4);
+
+	/* in our own round, a quorum's reports decide at once as well */
+	zab_fle_init(&f, 3, ids3, 3);
+	zab_fle_start(&f, 0, 0);
+	assert_int_equal(recv1(&f, notif(LEADING, 2, 2, 0, 0, 1)), 0);
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 2, 0, 0, 1)), ZAB_FLE_DECIDED);
+	assert_int_equal(f.decision.leader, 2);
+}
+
+static void test_join_needs_leader(void **state)
+{
+	struct zab_fle f;
+
+	(void)state;
+	/* a quorum says it follows 2, but 2 never says it leads */
+	zab_fle_init(&f, 5, ids5, 5);
+	zab_fle_start(&f, 0, 0);
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 2, 3, 0, 4)), 0);
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 3, 2, 3, 0, 4)), 0);
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 4, 2, 3, 0, 4)), 0);
+	assert_false(f.decided);
+	/* 2 follows someone else: no */
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 2, 1, 3, 0, 4)), 0);
+	assert_false(f.decided);
+	/* only a quorum counts: 2 leading and 1 following it is not 3 of 5 */
+	zab_fle_init(&f, 5, ids5, 5);
+	zab_fle_start(&f, 0, 0);
+	assert_int_equal(recv1(&f, notif(LEADING, 2, 2, 3, 0, 4)), 0);
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 2, 3, 0, 4)), 0);
+	assert_false(f.decided);
+	/* followers of another leadership (other epoch) do not add up */
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 3, 2, 2, 0, 4)), 0);
+	assert_false(f.decided);
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 4, 2, 3, 0, 4)), ZAB_FLE_DECIDED);
+	assert_int_equal(f.decision.leader, 2);
+	/* a member that went LOOKING no longer counts as a follower */
+	zab_fle_init(&f, 5, ids5, 5);
+	zab_fle_start(&f, 0, 0);
+	recv1(&f, notif(LEADING, 2, 2, 3, 0, 4));
+	recv1(&f, notif(FOLLOWING, 1, 2, 3, 0, 4));
+	recv1(&f, claim(1, 3, 0, 1));
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 3, 2, 3, 0, 4)), 0);
+	assert_false(f.decided);
+}
+
+static void test_stale_followers_of_us(void **state)
+{
+	struct zab_fle f;
+
+	(void)state;
+	/* out of election, others still following us: we do not lead on that */
+	zab_fle_init(&f, 1, ids3, 3);
+	zab_fle_start(&f, 0, 0);
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 2, 1, 0, 0, 6)), 0);
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 3, 1, 0, 0, 6)), 0);
+	assert_false(f.decided);
+	/* in our own round, they did elect us: lead */
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 2, 1, 0, 0, 1)), ZAB_FLE_DECIDED);
+	assert_int_equal(f.decided_state, LEADING);
+}
+
+static void test_finalize_interrupted(void **state)
+{
+	struct zab_fle f;
+
+	(void)state;
+	zab_fle_init(&f, 1, ids5, 5);
+	zab_fle_start(&f, 0, 0);
+	recv1(&f, claim(2, 0, 0, 1));
+	recv1(&f, notif(LOOKING, 3, 2, 0, 0, 1));
+	assert_true(zab_fle_ready(&f));
+	/* during the finalize wait, a better claim arrives */
+	assert_int_equal(recv1(&f, claim(4, 0, 1, 1)), ZAB_FLE_BROADCAST);
+	assert_false(zab_fle_ready(&f));
+	assert_int_equal(zab_fle_finalize(&f), 0);
+	assert_false(f.decided);
+	recv1(&f, notif(LOOKING, 2, 4, 0, 1, 1));
+	assert_true(zab_fle_ready(&f));
+	assert_int_equal(zab_fle_finalize(&f), ZAB_FLE_DECIDED);
+	assert_int_equal(f.decision.leader, 4);
+}
+
+/* A member that restarted with less than it claimed before is believed. */
+static void test_claim_shrinks(void **state)
+{
+	struct zab_fle f;
+
+	(void)state;
+	zab_fle_init(&f, 1, ids3, 3);
+	zab_fle_start(&f, ZAB_ZXID(1, 5), 1);
+	recv1(&f, claim(3, 1, ZAB_ZXID(1, 9), 1));
+	assert_int_equal(f.proposal.leader, 3);
+	assert_int_equal(recv1(&f, claim(3, 1, 0, 1)), ZAB_FLE_BROADCAST);
+	assert_int_equal(f.proposal.leader, 1);
+	assert_int_equal(f.proposal.zxid, ZAB_ZXID(1, 5));
+}
+
+static void test_after_decision(void **state)
+{
+	struct zab_fle f;
+	struct zab_notif n;
+
+	(void)state;
+	zab_fle_init(&f, 2, ids3, 3);
+	zab_fle_start(&f, 0, 0);
+	recv1(&f, notif(LEADING, 3, 3, 0, 0, 1));
+	recv1(&f, notif(FOLLOWING, 1, 3, 0, 0, 1));
+	assert_true(f.decided);
+	/* a LOOKING member is answered with the vote that ended the election */
+	assert_int_equal(recv1(&f, claim(1, 0, 0, 2)), ZAB_FLE_REPLY);
+	assert_int_equal(recv1(&f, claim(1, 0, 0, 9)), ZAB_FLE_REPLY);
+	assert_int_equal(recv1(&f, notif(LEADING, 3, 3, 0, 0, 1)), 0);
+	zab_fle_notif(&f, &n);
+	assert_int_equal(n.state, FOLLOWING);
+	assert_int_equal(n.sender, 2);
+	assert_int_equal(n.vote.leader, 3);
+	assert_int_equal(n.election_epoch, 1);
+	assert_int_equal(f.clock, 1);
+	assert_int_equal(zab_fle_finalize(&f), 0);
+	assert_false(zab_fle_ready(&f));
+}
+
+static void test_alone(void **state)
+{
+	static const uint32_t one[] = { 4 };
+	struct zab_fle f;
+
+	(void)state;
+	zab_fle_init(&f, 4, one, 1);
+	zab_fle_start(&f, ZAB_ZXID(3, 3), 3);
+	assert_true(zab_fle_ready(&f));
+	assert_int_equal(zab_fle_finalize(&f), ZAB_FLE_DECIDED);
+	assert_int_equal(f.decided_state, LEADING);
+}
+
+/* Five members, two of them down: the other three still elect. */
+static void test_five_minus_two(void **state)
+{
+	struct zab_fle f;
+
+	(void)state;
+	zab_fle_init(&f, 2, ids5, 5);
+	zab_fle_start(&f, ZAB_ZXID(1, 3), 1);
+	recv1(&f, claim(3, 1, ZAB_ZXID(1, 3), 1));
+	recv1(&f, claim(1, 1, ZAB_ZXID(1, 2), 1));
+	assert_int_equal(f.proposal.leader, 3);
+	recv1(&f, notif(LOOKING, 1, 3, 1, ZAB_ZXID(1, 3), 1));
+	assert_true(zab_fle_ready(&f));
+	assert_int_equal(zab_fle_finalize(&f), ZAB_FLE_DECIDED);
+	assert_int_equal(f.decision.leader, 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_start),
+		cmocka_unit_test(test_fresh_ensemble),
+		cmocka_unit_test(test_leader_must_confirm),
+		cmocka_unit_test(test_history_wins),
+		cmocka_unit_test(test_forged_vote),
+		cmocka_unit_test(test_unknown_members_ignored),
+		cmocka_unit_test(test_reply_to_worse),
+		cmocka_unit_test(test_rounds),
+		cmocka_unit_test(test_join_running_leader),
+		cmocka_unit_test(test_join_needs_leader),
+		cmocka_unit_test(test_stale_followers_of_us),
+		cmocka_unit_test(test_finalize_interrupted),
+		cmocka_unit_test(test_claim_shrinks),
+		cmocka_unit_test(test_after_decision),
+		cmocka_unit_test(test_alone),
+		cmocka_unit_test(test_five_minus_two),
+	};
+
+	return cmocka_run_group_tests_name("election", tests, NULL, NULL);
+}

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Discovery as follower: connect to the leader's quorum port, send
+ * FOLLOWERINFO, read LEADERINFO (an epoch not older than our acceptedEpoch,
+ * which is persisted), answer ACKEPOCH and hand the socket to the kernel with
+ * FOLLOW. All within initLimit ticks of the election, else elect again.
+ *
+ * currentEpoch is persisted only once the kernel holds the leader's history:
+ * its commit point reached the leader's last zxid of LEADERINFO, or it logged
+ * a proposal of the new epoch (which comes after the history). ZooKeeper
+ * does the same on NEWLEADER: a member must not claim an epoch whose history
+ * it lacks, or an election could pick it over one that has it.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "handshake.h"
+#include "log.h"
+#include "sock.h"
+#include "zabd.h"
+
+#define CONNECT_RETRY_MS	100
+#define CONNECT_TIMEOUT_MS	1000
+
+enum f_state {
+	F_IDLE,
+	F_RETRY,		/* waiting to connect again */
+	F_CONNECTING,
+	F_LEADERINFO,		/* FOLLOWERINFO sent; reading LEADERINFO */
+	F_FOLLOWING,		/* handed over to the kernel */
+};
+
+struct follower {
+	struct zabd *z;
+	enum f_state state;
+	uint32_t leader;
+	const struct member *m;
+	size_t addr_idx;
+	int fd;
+	struct watch w;
+	struct timer t;
+	int64_t deadline;
+	struct frame_buf fb;
+	uint32_t epoch;
+	uint64_t history;	/* the leader's last zxid in LEADERINFO */
+	bool synced;		/* currentEpoch persisted */
+};
+
+static void close_fd(struct follower *f)
+{
+	if (f->fd < 0)
+		return;
+	loop_unwatch(&f->z->loop, &f->w);
+	close(f->fd);
+	f->fd = -1;
+}
+
+void follower_reset(struct zabd *z)
+{
+	struct follower *f = z->follower;
+
+	close_fd(f);
+	timer_disarm(&z->loop, &f->t);
+	f->state = F_IDLE;
+}
+
+static void fail(struct follower *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fail(struct follower *f, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	follower_reset(f->z);
+	node_failed(f->z, "%s", msg);
+}
+
+static void connect_leader(struct follower *f);
+
+/* A connection attempt failed: try again until the deadline. */
+static void retry(struct follower *f, int err)
+{
+	close_fd(f);
+	if (loop_now() + CONNECT_RETRY_MS >= f->deadline) {
+		fail(f, "cannot connect to leader %u within initLimit: %s", f->leader,
+		     strerror(-err));
+		return;
+	}
+	f->addr_idx = (f->addr_idx + 1) % f->m->n_addrs;
+	f->state = F_RETRY;
+	timer_arm(&f->z->loop, &f->t, CONNECT_RETRY_MS);
+}
+
+static int send_frame(struct follower *f, const struct zab_hs *hs)
+{
+	uint8_t buf[ZAB_HS_SIZE];
+	ssize_t n;
+
+	zab_hs_encode(hs, buf);
+	n = sock_send(f->fd, buf, sizeof(buf));
+	return n == (ssize_t)sizeof(buf) ? 0 : n < 0 ? (int)n : -EIO;
+}
+
+static void connected(struct follower *f)
+{
+	struct zabd *z = f->z;
+	struct zab_hs hs = {
+		.type = ZAB_HS_FOLLOWERINFO,
+		.sid = z->conf->myid,
+		.epoch = z->accepted_epoch,
+	};
+	int ret = send_frame(f, &hs);
+
+	if (ret < 0) {
+		retry(f, ret);
+		return;
+	}
+	f->state = F_LEADERINFO;
+	frame_buf_reset(&f->fb, ZAB_HS_SIZE);
+	loop_rewatch(&z->loop, &f->w, EPOLLIN | EPOLLRDHUP);
+	timer_arm_at(&z->loop, &f->t, f->deadline);
+	zdebug("FOLLOWERINFO sent to leader %u (acceptedEpoch %u)", f->leader, hs.epoch);
+}
+
+/* Checks LEADERINFO and persists acceptedEpoch; 0 or -1 (failed). */
+static int accept_epoch(struct follower *f, const struct zab_hs *hs,
+			uint64_t *last)
+{
+	struct zabd *z = f->z;
+	struct zab_info info;
+
+	if (hs->sid != f->leader) {
+		fail(f, "LEADERINFO from member %u, not from leader %u", hs->sid, f->leader);
+		return -1;
+	}
+	if (hs->epoch < z->accepted_epoch) {
+		fail(f, "leader proposes epoch %u, older than our acceptedEpoch %u",
+		     hs->epoch, z->accepted_epoch);
+		return -1;
+	}
+	if (instance_get(z, &info) < 0)
+		return -1;
+	*last = info.last_zxid;
+	zab_info_release(&info);
+	if (hs->epoch < info.epoch) {
+		fail(f, "leader proposes epoch %u, older than the instance's epoch %u",
+		     hs->epoch, info.epoch);
+		return -1;
+	}
+	if (hs->epoch > z->accepted_epoch && zabd_set_accepted_epoch(z, hs->epoch) < 0)
+		return -1;
+	return 0;
+}
+
+static void follow(struct follower *f, const struct zab_hs *leaderinfo)
+{
+	struct zabd *z = f->z;
+	struct zab_hs ack = { .type = ZAB_HS_ACKEPOCH, .sid = z->conf->myid,
+			      .epoch = z->current_epoch };
+	int ret;
+
+	if (accept_epoch(f, leaderinfo, &ack.zxid) < 0)
+		return;
+	ret = send_frame(f, &ack);
+	if (ret < 0) {
+		fail(f, "cannot send ACKEPOCH to leader %u: %s", f->leader, strerror(-ret));
+		return;
+	}
+	sock_set_blocking(f->fd, true);
+	ret = zab_nl_follow(z->nl, z->conf->name, leaderinfo->epoch, f->leader, f->fd);
+	if (ret < 0) {
+		zerr("FOLLOW leader %u in epoch %u: %s", f->leader, leaderinfo->epoch,
+		     zab_nl_strerror(z->nl, ret));
+		fail(f, "cannot follow leader %u in epoch %u", f->leader, leaderinfo->epoch);
+		return;
+	}
+	close_fd(f);		/* the kernel holds its own reference */
+	timer_disarm(&z->loop, &f->t);
+	f->state = F_FOLLOWING;
+	f->epoch = leaderinfo->epoch;
+	f->history = leaderinfo->zxid;
+	f->synced = false;
+	node_established(z);
+	zinfo("FOLLOWING leader %u in epoch %u (our last zxid 0x%" PRIx64
+	      ", the leader's 0x%" PRIx64 ")", f->leader, f->epoch, ack.zxid, f->history);
+}
+
+static void read_leaderinfo(struct follower *f)
+{
+	const char *why;
+	struct zab_hs hs;
+	int ret;
+
+	ret = frame_read(f->fd, &f->fb);
+	if (ret == 0)
+		return;
+	if (ret < 0) {
+		fail(f, "leader %u closed the connection during discovery", f->leader);
+		return;
+	}
+	if (zab_hs_decode(f->fb.buf, f->fb.have, ZAB_HS_LEADERINFO, &hs, &why) < 0) {
+		zwarn("bad LEADERINFO from leader %u: %s", f->leader, why);
+		fail(f, "discovery with leader %u failed", f->leader);
+		return;
+	}
+	follow(f, &hs);
+}
+
+static void fd_event(struct watch *w, uint32_t events)
+{
+	struct follower *f = w->arg;
+	int ret;
+
+	(void)events;
+	if (f->state == F_CONNECTING) {
+		ret = sock_connect_result(f->fd);
+		if (ret < 0)
+			retry(f, ret);
+		else
+			connected(f);
+	} else if (f->state == F_LEADERINFO) {
+		read_leaderinfo(f);
+	}
+}
+
+static void timer_expired(struct timer *t)
+{
+	struct follower *f = t->arg;
+
+	switch (f->state) {
+	case F_RETRY:
+		connect_leader(f);
+		break;
+	case F_CONNECTING:
+		retry(f, -ETIMEDOUT);
+		break;
+	case F_LEADERINFO:
+		fail(f, "no LEADERINFO from leader %u within initLimit", f->leader);
+		break;
+	default:
+		break;
+	}
+}
+
+static void connect_leader(struct follower *f)
+{
+	struct zabd *z = f->z;
+	struct sockaddr_storage dst, src;
+	socklen_t dlen, slen;
+	bool bind_failed;
+	int fd, ret;
+
+	dlen = member_addr(f->m, f->addr_idx, f->m->quorum_port, &dst);
+	slen = member_addr(z->ens.self, 0, 0, &src);
+	fd = sock_connect((struct sockaddr *)&dst, dlen, (struct sockaddr *)&src, slen,
+			  &bind_failed);
+	if (fd < 0) {
+		retry(f, fd);
+		return;
+	}
+	f->fd = fd;
+	ret = loop_watch(&z->loop, &f->w, fd, EPOLLOUT);
+	if (ret < 0) {
+		retry(f, ret);
+		return;
+	}
+	f->state = F_CONNECTING;
+	timer_arm_at(&z->loop, &f->t, loop_now() + CONNECT_TIMEOUT_MS < f->deadline ?
+		     loop_now() + CONNECT_TIMEOUT_MS : f->deadline);
+}
+
+void follower_start(struct zabd *z, uint32_t leader)
+{
+	struct follower *f = z->follower;
+
+	follower_reset(z);
+	f->leader = leader;
+	f->m = ensemble_find(&z->ens, leader);
+	f->addr_idx = 0;
+	f->deadline = loop_now() + zabd_init_limit_ms(z);
+	connect_leader(f);
+}
+
+void follower_check_synced(struct zabd *z, const struct zab_info *info)
+{
+	struct follower *f = z->follower;
+
+	if (f->state != F_FOLLOWING || f->synced)
+		return;
+	if (info->commit_zxid < f->history && ZAB_ZXID_EPOCH(info->last_zxid) < f->epoch)
+		return;
+	if (f->epoch > z->current_epoch && zabd_set_current_epoch(z, f->epoch) < 0)
+		return;
+	f->synced = true;
+	zinfo("synchronised with leader %u: currentEpoch %u", f->leader, f->epoch);
+}
+
+uint32_t follower_epoch(const struct zabd *z)
+{
+	return z->follower->epoch;
+}
+
+int follower_open(struct zabd *z)
+{
+	struct follower *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -ENOMEM;
+	f->z = z;
+	f->fd = -1;
+	watch_init(&f->w, fd_event, f);
+	timer_init(&f->t, timer_expired, f);
+	z->follower = f;
+	return 0;
+}
+
+void follower_close(struct zabd *z)
+{
+	if (!z->follower)
+		return;
+	follower_reset(z);
+	free(z->follower);
+	z->follower = NULL;
+}

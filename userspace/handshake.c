@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+
+#include <errno.h>
+#include <string.h>
+
+#include <linux/zab.h>
+
+#include "handshake.h"
+#include "wire.h"
+
+void zab_hs_encode(const struct zab_hs *hs, uint8_t *buf)
+{
+	memset(buf, 0, ZAB_HS_SIZE);
+	put_be32(buf, ZAB_HS_MAGIC);
+	buf[4] = ZAB_HS_VERSION;
+	buf[5] = hs->type;
+	put_be32(buf + 8, hs->sid);
+	put_be32(buf + 12, hs->epoch);
+	put_be64(buf + 16, hs->zxid);
+}
+
+static int bad(const char **why, const char *what)
+{
+	*why = what;
+	return -EINVAL;
+}
+
+const char *zab_hs_type_name(uint8_t type)
+{
+	switch (type) {
+	case ZAB_HS_FOLLOWERINFO:
+		return "FOLLOWERINFO";
+	case ZAB_HS_LEADERINFO:
+		return "LEADERINFO";
+	case ZAB_HS_ACKEPOCH:
+		return "ACKEPOCH";
+	}
+	return "unknown";
+}
+
+int zab_hs_decode(const uint8_t *buf, size_t len, uint8_t type,
+		  struct zab_hs *hs, const char **why)
+{
+	if (len != ZAB_HS_SIZE)
+		return bad(why, "wrong size");
+	if (get_be32(buf) != ZAB_HS_MAGIC)
+		return bad(why, "bad magic");
+	if (buf[4] != ZAB_HS_VERSION)
+		return bad(why, "unknown version");
+	if (get_be16(buf + 6))
+		return bad(why, "reserved field not zero");
+	if (buf[5] != type)
+		return bad(why, buf[5] >= ZAB_HS_FOLLOWERINFO && buf[5] <= ZAB_HS_ACKEPOCH ?
+			   "unexpected frame type" : "unknown frame type");
+	hs->type = buf[5];
+	hs->sid = get_be32(buf + 8);
+	hs->epoch = get_be32(buf + 12);
+	hs->zxid = get_be64(buf + 16);
+	if (hs->sid < 1 || hs->sid > ZAB_ID_MAX)
+		return bad(why, "member id out of range");
+	if (hs->epoch == UINT32_MAX)
+		return bad(why, "absurd epoch");
+	switch (type) {
+	case ZAB_HS_FOLLOWERINFO:
+		if (hs->zxid)
+			return bad(why, "reserved field not zero");
+		break;
+	case ZAB_HS_LEADERINFO:
+		if (!hs->epoch)
+			return bad(why, "epoch 0");
+		if (ZAB_ZXID_EPOCH(hs->zxid) > hs->epoch)
+			return bad(why, "leader history newer than the epoch");
+		break;
+	case ZAB_HS_ACKEPOCH:
+		break;
+	default:
+		return bad(why, "unknown frame type");
+	}
+	return 0;
+}

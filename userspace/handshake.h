@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Discovery on the quorum port: the frames a follower and its leader
+ * exchange before the socket is handed to the kernel. Each is 24 bytes,
+ * integers big-endian:
+ *
+ *	offset	size	field
+ *	0	4	magic, 0x5a414251 ("ZABQ")
+ *	4	1	version, 1
+ *	5	1	type: 1 FOLLOWERINFO, 2 LEADERINFO, 3 ACKEPOCH
+ *	6	2	zero
+ *	8	4	sid: the sender's member id
+ *	12	4	epoch
+ *	16	8	zxid
+ *
+ *	FOLLOWERINFO  follower -> leader  epoch: its acceptedEpoch; zxid: 0
+ *	LEADERINFO    leader -> follower  epoch: the new epoch (1 or more);
+ *	                                  zxid: the leader's last zxid
+ *	ACKEPOCH      follower -> leader  epoch: its currentEpoch;
+ *	                                  zxid: its last zxid
+ *
+ * Nothing else is sent by zabd on that connection: after ACKEPOCH, the
+ * stream belongs to the kernel (<linux/zab.h>, "The peer wire format").
+ */
+#ifndef ZABD_HANDSHAKE_H
+#define ZABD_HANDSHAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ZAB_HS_MAGIC	0x5a414251u
+#define ZAB_HS_VERSION	1
+#define ZAB_HS_SIZE	24
+
+enum zab_hs_type {
+	ZAB_HS_FOLLOWERINFO = 1,
+	ZAB_HS_LEADERINFO = 2,
+	ZAB_HS_ACKEPOCH = 3,
+};
+
+struct zab_hs {
+	uint8_t type;
+	uint32_t sid;
+	uint32_t epoch;
+	uint64_t zxid;
+};
+
+void zab_hs_encode(const struct zab_hs *hs, uint8_t *buf);
+
+/*
+ * Decodes a frame that must be of type @type, checking every field.
+ * Returns 0, or -EINVAL with the problem in *@why.
+ */
+int zab_hs_decode(const uint8_t *buf, size_t len, uint8_t type,
+		  struct zab_hs *hs, const char **why);
+
+/* "FOLLOWERINFO", ... */
+const char *zab_hs_type_name(uint8_t type);
+
+#endif

@@ -1,0 +1,610 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Discovery as leader, then late joiners, on the quorum port.
+ *
+ * The port is open from start to exit. While LOOKING, connections are
+ * accepted and their FOLLOWERINFO read and kept (for initLimit ticks): a
+ * follower may finish the election first. As leader, once a quorum (the
+ * leader included) has sent FOLLOWERINFO, the new epoch is one more than
+ * every acceptedEpoch heard (and the leader's own); it is persisted as
+ * acceptedEpoch and sent in LEADERINFO. Once a quorum answered ACKEPOCH, none
+ * with a more up-to-date history than the leader's (else the leader gives
+ * up and the ensemble elects again), currentEpoch is persisted and the
+ * sockets go to the kernel with LEAD; the kernel synchronises each follower
+ * from its log. A follower whose ACKEPOCH comes later, or that connects to
+ * a running leader, is added with ADD_FOLLOWER.
+ *
+ * After ACKEPOCH, bytes on a connection belong to the kernel: the
+ * connection is then only watched for hang-up, never read.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "handshake.h"
+#include "log.h"
+#include "sock.h"
+#include "zabd.h"
+
+#define ADD_RETRY_MS 100
+/* A member that needs a snapshot retries its join all the time: say it less. */
+#define SNAPSHOT_LOG_MS 30000
+
+enum lc_state {
+	LC_FOLLOWERINFO,	/* reading FOLLOWERINFO */
+	LC_PENDING,		/* FOLLOWERINFO read; waiting for an epoch */
+	LC_ACKEPOCH,		/* LEADERINFO sent; reading ACKEPOCH */
+	LC_READY,		/* ACKEPOCH read; waiting for LEAD */
+	LC_ADD_RETRY,		/* ADD_FOLLOWER to try again */
+};
+
+struct lconn {
+	struct leader *l;
+	struct lconn *prev, *next;
+	int fd;
+	enum lc_state state;
+	char peer[64];
+	struct sockaddr_storage addr;
+	struct watch w;
+	struct timer t;		/* the state's deadline, or the next ADD_FOLLOWER */
+	int64_t add_deadline;
+	struct frame_buf fb;
+	uint32_t sid;
+	uint32_t accepted_epoch;
+	uint32_t current_epoch;
+	uint64_t last_zxid;
+};
+
+struct leader {
+	struct zabd *z;
+	int lfd;
+	struct watch lw;
+	struct lconn *conns;
+	size_t n_conns;
+	bool active;		/* LEADING: discovery or broadcast */
+	bool decided;		/* the epoch is chosen */
+	bool led;		/* LEAD succeeded */
+	uint32_t epoch;
+	uint64_t history;	/* our last zxid when the epoch was chosen */
+	uint32_t prev_epoch;	/* our currentEpoch then */
+	struct timer phase_timer;
+	int64_t snapshot_logged[ZAB_ID_MAX + 1];	/* when, per member */
+};
+
+static void conn_free(struct lconn *c)
+{
+	struct leader *l = c->l;
+
+	loop_unwatch(&l->z->loop, &c->w);
+	timer_disarm(&l->z->loop, &c->t);
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		l->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	l->n_conns--;
+	free(c);
+}
+
+static const char *conn_who(const struct lconn *c, char *buf, size_t len)
+{
+	if (c->sid)
+		snprintf(buf, len, "member %u (%s)", c->sid, c->peer);
+	else
+		snprintf(buf, len, "%s", c->peer);
+	return buf;
+}
+
+static void conn_drop(struct lconn *c, int level, const char *why)
+{
+	char who[96];
+
+	zlog(level, "quorum port: dropping %s: %s", conn_who(c, who, sizeof(who)), why);
+	conn_free(c);
+}
+
+static size_t count_state(const struct leader *l, enum lc_state state)
+{
+	size_t n = 0;
+
+	for (const struct lconn *c = l->conns; c; c = c->next)
+		n += c->state == state;
+	return n;
+}
+
+/* Only bytes of the kernel's stream may follow ACKEPOCH: stop reading. */
+static void conn_watch_hangup(struct lconn *c)
+{
+	loop_rewatch(&c->l->z->loop, &c->w, EPOLLRDHUP);
+}
+
+static int conn_send(struct lconn *c, const struct zab_hs *hs)
+{
+	uint8_t buf[ZAB_HS_SIZE];
+	ssize_t n;
+
+	zab_hs_encode(hs, buf);
+	n = sock_send(c->fd, buf, sizeof(buf));
+	if (n == (ssize_t)sizeof(buf))
+		return 0;
+	conn_drop(c, LOG_WARNING, n < 0 ? strerror((int)-n) : "short send");
+	return -EIO;
+}
+
+/* The kernel's last zxid now, 0 if it cannot be had (zabd is ending). */
+static uint64_t last_zxid(struct zabd *z, uint32_t *epoch)
+{
+	struct zab_info info;
+	uint64_t zxid;
+
+	if (instance_get(z, &info) < 0)
+		return 0;
+	zxid = info.last_zxid;
+	if (epoch)
+		*epoch = info.epoch;
+	zab_info_release(&info);
+	return zxid;
+}
+
+static void send_leaderinfo(struct lconn *c)
+{
+	struct leader *l = c->l;
+	struct zabd *z = l->z;
+	struct zab_hs hs = {
+		.type = ZAB_HS_LEADERINFO,
+		.sid = z->conf->myid,
+		.epoch = l->epoch,
+		.zxid = l->led ? last_zxid(z, NULL) : l->history,
+	};
+
+	if (!z->running || conn_send(c, &hs) < 0)
+		return;
+	c->state = LC_ACKEPOCH;
+	frame_buf_reset(&c->fb, ZAB_HS_SIZE);
+	timer_arm(&z->loop, &c->t, zabd_init_limit_ms(z));
+}
+
+/* Would this follower lack records that left our memory? */
+static bool beyond_window(uint64_t last, uint64_t first)
+{
+	/* Within an epoch, counters are consecutive: the one before is known. */
+	if (!first || last >= first)
+		return false;
+	return ZAB_ZXID_COUNTER(first) > 1 && last != first - 1;
+}
+
+static void log_snapshot_needed(const struct lconn *c, const char *what)
+{
+	int64_t *last = &c->l->snapshot_logged[c->sid], now = loop_now();
+	int level = LOG_ERR;
+
+	if (*last && now - *last < SNAPSHOT_LOG_MS)
+		level = LOG_DEBUG;
+	else
+		*last = now;
+	zlog(level, "%s member %u: the records after its last zxid 0x%" PRIx64
+	     " have left this leader's memory (windowBytes); it needs a snapshot (SNAP), which zab cannot send yet",
+	     what, c->sid, c->last_zxid);
+}
+
+static void add_follower(struct lconn *c);
+
+static void add_retry(struct timer *t)
+{
+	add_follower(t->arg);
+}
+
+static void add_follower(struct lconn *c)
+{
+	struct zabd *z = c->l->z;
+	struct zab_handover_peer peer = { c->sid, c->fd, c->last_zxid };
+	int ret;
+
+	sock_set_blocking(c->fd, true);
+	ret = zab_nl_add_follower(z->nl, z->conf->name, &peer);
+	if (!ret) {
+		zinfo("member %u joined epoch %u as a follower (its last zxid 0x%" PRIx64 ")",
+		      c->sid, c->l->epoch, c->last_zxid);
+		conn_free(c);
+		return;
+	}
+	if ((ret == -EEXIST || ret == -EINVAL) && loop_now() < c->add_deadline) {
+		/* its previous connection is still being torn down */
+		zdebug("add member %u: %s; trying again", c->sid,
+		       zab_nl_strerror(z->nl, ret));
+		c->state = LC_ADD_RETRY;
+		conn_watch_hangup(c);
+		timer_init(&c->t, add_retry, c);
+		timer_arm(&z->loop, &c->t, ADD_RETRY_MS);
+		return;
+	}
+	if (ret == -ERANGE)
+		log_snapshot_needed(c, "cannot add");
+	else
+		zerr("add member %u as a follower: %s", c->sid, zab_nl_strerror(z->nl, ret));
+	conn_free(c);
+}
+
+static int collect_peers(struct leader *l, struct zab_handover_peer *peers,
+			 size_t *n)
+{
+	uint64_t first = 0;
+	struct lconn *c, *next;
+	int ret;
+
+	ret = instance_window_first(l->z, &first);
+	if (ret < 0)
+		zwarn("cannot read the window of `%s': %s", l->z->conf->name, strerror(-ret));
+	*n = 0;
+	for (c = l->conns; c; c = next) {
+		next = c->next;
+		if (c->state != LC_READY)
+			continue;
+		if (beyond_window(c->last_zxid, first)) {
+			log_snapshot_needed(c, "cannot synchronise");
+			conn_free(c);
+			continue;
+		}
+		sock_set_blocking(c->fd, true);
+		peers[(*n)++] = (struct zab_handover_peer){ c->sid, c->fd, c->last_zxid };
+	}
+	return 0;
+}
+
+static void lead(struct leader *l)
+{
+	struct zab_handover_peer peers[ZAB_MEMBERS_MAX];
+	struct zabd *z = l->z;
+	struct lconn *c, *next;
+	char ids[128] = "";
+	size_t n, len = 0;
+	int ret;
+
+	collect_peers(l, peers, &n);
+	if (n + 1 < z->ens.quorum) {
+		node_failed(z, "too few followers can be synchronised");
+		return;
+	}
+	if (zabd_set_current_epoch(z, l->epoch) < 0)
+		return;
+	ret = zab_nl_lead(z->nl, z->conf->name, l->epoch, (uint32_t)z->ens.n, peers, n);
+	if (ret == -ERANGE) {
+		zerr("LEAD: a follower lacks records that have left this leader's memory (windowBytes); it needs a snapshot, which zab cannot send yet");
+		node_failed(z, "cannot lead epoch %u", l->epoch);
+		return;
+	}
+	if (ret < 0) {
+		zerr("LEAD epoch %u: %s", l->epoch, zab_nl_strerror(z->nl, ret));
+		node_failed(z, "cannot lead epoch %u", l->epoch);
+		return;
+	}
+	for (c = l->conns; c; c = next) {
+		next = c->next;
+		if (c->state != LC_READY)
+			continue;
+		if (len < sizeof(ids))
+			len += (size_t)snprintf(ids + len, sizeof(ids) - len, " %u", c->sid);
+		conn_free(c);
+	}
+	l->led = true;
+	timer_disarm(&z->loop, &l->phase_timer);
+	node_established(z);
+	zinfo("LEADING epoch %u with followers%s (%zu members)", l->epoch, ids, z->ens.n);
+}
+
+/* As leader, does a quorum allow the next step? */
+static void progress(struct leader *l)
+{
+	struct zabd *z = l->z;
+	uint32_t max, kernel_epoch = 0;
+	struct lconn *c, *next;
+
+	if (!l->active || l->led || !z->running)
+		return;
+	if (!l->decided) {
+		if (count_state(l, LC_PENDING) + 1 < z->ens.quorum)
+			return;
+		l->history = last_zxid(z, &kernel_epoch);
+		if (!z->running)
+			return;
+		max = z->accepted_epoch > z->current_epoch ? z->accepted_epoch : z->current_epoch;
+		if (kernel_epoch > max)
+			max = kernel_epoch;
+		for (c = l->conns; c; c = c->next) {
+			if (c->state == LC_PENDING && c->accepted_epoch > max)
+				max = c->accepted_epoch;
+		}
+		if (max >= UINT32_MAX - 1) {
+			zerr("epochs are exhausted (acceptedEpoch %u)", max);
+			zabd_exit(z, 1);
+			return;
+		}
+		l->epoch = max + 1;
+		l->prev_epoch = z->current_epoch;
+		if (zabd_set_accepted_epoch(z, l->epoch) < 0)
+			return;
+		l->decided = true;
+		zinfo("new epoch %u, proposed to %zu followers", l->epoch,
+		      count_state(l, LC_PENDING));
+		timer_arm(&z->loop, &l->phase_timer, zabd_init_limit_ms(z));
+		for (c = l->conns; c; c = next) {
+			next = c->next;
+			if (c->state == LC_PENDING)
+				send_leaderinfo(c);
+		}
+	}
+	if (count_state(l, LC_READY) + 1 >= z->ens.quorum)
+		lead(l);
+}
+
+static void got_followerinfo(struct lconn *c, const struct zab_hs *hs)
+{
+	struct leader *l = c->l;
+	struct zabd *z = l->z;
+	const struct member *m = ensemble_find(&z->ens, hs->sid);
+	struct lconn *o, *next;
+
+	if (!m || m == z->ens.self) {
+		conn_drop(c, LOG_WARNING, "FOLLOWERINFO from an unknown member id");
+		return;
+	}
+	if (!member_has_addr(m, (struct sockaddr *)&c->addr)) {
+		conn_drop(c, LOG_WARNING, "FOLLOWERINFO: member id does not match the address");
+		return;
+	}
+	for (o = l->conns; o; o = next) {
+		next = o->next;
+		if (o != c && o->sid == hs->sid)
+			conn_drop(o, LOG_DEBUG, "replaced by a newer connection");
+	}
+	c->sid = hs->sid;
+	c->accepted_epoch = hs->epoch;
+	c->state = LC_PENDING;
+	zdebug("FOLLOWERINFO from member %u (acceptedEpoch %u)", c->sid, hs->epoch);
+	if (l->active && l->decided)
+		send_leaderinfo(c);
+	else
+		progress(l);
+}
+
+static void got_ackepoch(struct lconn *c, const struct zab_hs *hs)
+{
+	struct leader *l = c->l;
+
+	if (hs->sid != c->sid) {
+		conn_drop(c, LOG_WARNING, "ACKEPOCH from another member id");
+		return;
+	}
+	c->current_epoch = hs->epoch;
+	c->last_zxid = hs->zxid;
+	c->state = LC_READY;
+	timer_disarm(&l->z->loop, &c->t);
+	conn_watch_hangup(c);
+	zdebug("ACKEPOCH from member %u (currentEpoch %u, last zxid 0x%" PRIx64 ")",
+	       c->sid, hs->epoch, hs->zxid);
+	if (l->led) {
+		c->add_deadline = loop_now() + zabd_init_limit_ms(l->z) / 2;
+		add_follower(c);
+		return;
+	}
+	if (c->current_epoch > l->prev_epoch ||
+	    (c->current_epoch == l->prev_epoch && c->last_zxid > l->history)) {
+		node_failed(l->z, "member %u has a newer history (epoch %u, zxid 0x%" PRIx64
+			    ") than this leader (epoch %u, zxid 0x%" PRIx64 ")", c->sid,
+			    c->current_epoch, c->last_zxid, l->prev_epoch, l->history);
+		return;
+	}
+	progress(l);
+}
+
+static void conn_readable(struct lconn *c, uint32_t events)
+{
+	uint8_t type = c->state == LC_FOLLOWERINFO ? ZAB_HS_FOLLOWERINFO : ZAB_HS_ACKEPOCH;
+	const char *why;
+	struct zab_hs hs;
+	char msg[96];
+	int ret;
+
+	if (c->state != LC_FOLLOWERINFO && c->state != LC_ACKEPOCH) {
+		/* PENDING: nothing is expected; READY: only a hang-up is watched */
+		if (c->state == LC_PENDING && !(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
+			conn_drop(c, LOG_WARNING, "unexpected data before LEADERINFO");
+		else
+			conn_drop(c, LOG_INFO, "closed by the follower");
+		return;
+	}
+	ret = frame_read(c->fd, &c->fb);
+	if (ret == 0)
+		return;
+	if (ret < 0) {
+		conn_drop(c, LOG_INFO, ret == -EPIPE ? "closed during the handshake"
+						     : strerror(-ret));
+		return;
+	}
+	if (zab_hs_decode(c->fb.buf, c->fb.have, type, &hs, &why) < 0) {
+		snprintf(msg, sizeof(msg), "bad %s: %s", zab_hs_type_name(type), why);
+		conn_drop(c, LOG_WARNING, msg);
+		return;
+	}
+	if (type == ZAB_HS_FOLLOWERINFO)
+		got_followerinfo(c, &hs);
+	else
+		got_ackepoch(c, &hs);
+}
+
+static void conn_event(struct watch *w, uint32_t events)
+{
+	conn_readable(w->arg, events);
+}
+
+static void conn_timeout(struct timer *t)
+{
+	struct lconn *c = t->arg;
+	const char *why = "no FOLLOWERINFO within initLimit";
+
+	if (c->state == LC_PENDING)
+		why = "not led by this member within initLimit";
+	else if (c->state == LC_ACKEPOCH)
+		why = "no ACKEPOCH within initLimit";
+	conn_drop(c, LOG_INFO, why);
+}
+
+static void accept_conn(struct leader *l, int fd, const struct sockaddr_storage *addr)
+{
+	struct zabd *z = l->z;
+	bool follows = z->phase != ZABD_ELECTION &&
+		       z->fle.decided_state == ZAB_STATE_FOLLOWING;
+	bool known = false;
+	struct lconn *c;
+
+	for (size_t i = 0; i < z->ens.n; i++)
+		known |= &z->ens.members[i] != z->ens.self &&
+			 member_has_addr(&z->ens.members[i], (const struct sockaddr *)addr);
+	if (!known || l->n_conns >= 2 * z->ens.n + 4 || follows) {
+		char peer[64];
+
+		sock_addr_str((const struct sockaddr *)addr, peer, sizeof(peer));
+		zlog(known ? LOG_DEBUG : LOG_WARNING, "quorum port: refusing %s: %s", peer,
+		     !known ? "not the address of a member" :
+		     l->n_conns >= 2 * z->ens.n + 4 ? "too many connections" :
+		     "this member follows");
+		close(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->l = l;
+	c->fd = fd;
+	c->addr = *addr;
+	c->state = LC_FOLLOWERINFO;
+	sock_addr_str((const struct sockaddr *)addr, c->peer, sizeof(c->peer));
+	frame_buf_reset(&c->fb, ZAB_HS_SIZE);
+	watch_init(&c->w, conn_event, c);
+	timer_init(&c->t, conn_timeout, c);
+	if (loop_watch(&z->loop, &c->w, fd, EPOLLIN | EPOLLRDHUP) < 0) {
+		close(fd);
+		free(c);
+		return;
+	}
+	timer_arm(&z->loop, &c->t, zabd_init_limit_ms(z));
+	c->next = l->conns;
+	if (l->conns)
+		l->conns->prev = c;
+	l->conns = c;
+	l->n_conns++;
+}
+
+static void listen_event(struct watch *w, uint32_t events)
+{
+	struct leader *l = w->arg;
+	struct sockaddr_storage addr;
+	int fd;
+
+	(void)events;
+	for (int i = 0; i < 16; i++) {
+		fd = sock_accept(l->lfd, &addr);
+		if (fd < 0) {
+			if (fd != -EAGAIN && fd != -EINTR && fd != -ECONNABORTED)
+				zwarn("quorum port: accept: %s", strerror(-fd));
+			return;
+		}
+		accept_conn(l, fd, &addr);
+	}
+}
+
+static void phase_expired(struct timer *t)
+{
+	struct leader *l = t->arg;
+
+	if (!l->decided)
+		node_failed(l->z, "no quorum of followers within initLimit (%zu of %zu members)",
+			    count_state(l, LC_PENDING) + 1, l->z->ens.n);
+	else
+		node_failed(l->z, "no quorum acknowledged epoch %u within initLimit", l->epoch);
+}
+
+void leader_start(struct zabd *z)
+{
+	struct leader *l = z->leader;
+
+	l->active = true;
+	l->decided = false;
+	l->led = false;
+	timer_arm(&z->loop, &l->phase_timer, zabd_init_limit_ms(z));
+	progress(l);
+}
+
+void leader_reset(struct zabd *z, bool keep_pending)
+{
+	struct leader *l = z->leader;
+	struct lconn *c, *next;
+
+	l->active = false;
+	l->decided = false;
+	l->led = false;
+	timer_disarm(&z->loop, &l->phase_timer);
+	for (c = l->conns; c; c = next) {
+		next = c->next;
+		if (!keep_pending || (c->state != LC_FOLLOWERINFO && c->state != LC_PENDING))
+			conn_free(c);
+	}
+}
+
+int leader_open(struct zabd *z)
+{
+	const struct member *self = z->ens.self;
+	struct sockaddr_storage sa;
+	struct leader *l;
+	char where[64];
+	socklen_t len;
+	int ret;
+
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->z = z;
+	watch_init(&l->lw, listen_event, l);
+	timer_init(&l->phase_timer, phase_expired, l);
+	len = member_addr(self, 0, self->quorum_port, &sa);
+	sock_addr_str((struct sockaddr *)&sa, where, sizeof(where));
+	l->lfd = sock_listen((struct sockaddr *)&sa, len);
+	if (l->lfd < 0) {
+		ret = l->lfd;
+		zerr("quorum port %s: %s", where, strerror(-ret));
+		free(l);
+		return ret;
+	}
+	ret = loop_watch(&z->loop, &l->lw, l->lfd, EPOLLIN);
+	if (ret < 0) {
+		zerr("epoll: %s", strerror(-ret));
+		close(l->lfd);
+		free(l);
+		return ret;
+	}
+	zinfo("quorum: listening on %s", where);
+	z->leader = l;
+	return 0;
+}
+
+void leader_close(struct zabd *z)
+{
+	struct leader *l = z->leader;
+
+	if (!l)
+		return;
+	leader_reset(z, false);
+	loop_unwatch(&z->loop, &l->lw);
+	close(l->lfd);
+	free(l);
+	z->leader = NULL;
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+static struct {
+	char name[40];
+	bool syslog;
+	bool verbose;
+} zlog_state;
+
+void zlog_init(const char *name, bool to_syslog, bool verbose)
+{
+	snprintf(zlog_state.name, sizeof(zlog_state.name), "%s", name ? name : "");
+	zlog_state.verbose = verbose;
+	if (to_syslog && !zlog_state.syslog)
+		openlog("zabd", LOG_PID, LOG_DAEMON);
+	zlog_state.syslog = to_syslog;
+}
+
+static const char *level_prefix(int level)
+{
+	switch (level) {
+	case LOG_ERR:
+		return "error: ";
+	case LOG_WARNING:
+		return "warning: ";
+	default:
+		return "";
+	}
+}
+
+void zlog(int level, const char *fmt, ...)
+{
+	char msg[1024], stamp[32];
+	struct timespec ts;
+	struct tm tm;
+	va_list ap;
+
+	if (level == LOG_DEBUG && !zlog_state.verbose)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+	if (zlog_state.name[0])
+		fprintf(stderr, "%s.%03ld zabd[%s]: %s%s\n", stamp,
+			ts.tv_nsec / 1000000, zlog_state.name, level_prefix(level), msg);
+	else
+		fprintf(stderr, "%s.%03ld zabd: %s%s\n", stamp,
+			ts.tv_nsec / 1000000, level_prefix(level), msg);
+	if (zlog_state.syslog)
+		syslog(level, "%s%s%s%s", zlog_state.name, zlog_state.name[0] ? ": " : "",
+		       level_prefix(level), msg);
+}

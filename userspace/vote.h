@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Votes of Fast Leader Election and the notification that carries one
+ * between members' election ports.
+ *
+ * A vote names a member and the history it would lead with: its peer epoch
+ * (currentEpoch) and the last zxid of its log. Votes are ordered as in
+ * ZooKeeper's FastLeaderElection.totalOrderPredicate: by peer epoch, then
+ * zxid, then member id; the greatest wins.
+ *
+ * A notification is 40 bytes, integers big-endian:
+ *
+ *	offset	size	field
+ *	0	4	magic, 0x5a414245 ("ZABE")
+ *	4	1	version, 1
+ *	5	1	state of the sender: 0 LOOKING, 1 FOLLOWING, 2 LEADING
+ *	6	2	zero
+ *	8	4	sender: the member id of whoever sends it
+ *	12	4	leader: the member voted for (LOOKING) or followed
+ *	16	8	zxid: that member's last zxid
+ *	24	8	election epoch: the sender's logical clock
+ *	32	4	peer epoch: that member's currentEpoch
+ *	36	4	zero
+ */
+#ifndef ZABD_VOTE_H
+#define ZABD_VOTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ZAB_NOTIF_MAGIC		0x5a414245u
+#define ZAB_NOTIF_VERSION	1
+#define ZAB_NOTIF_SIZE		40
+/* A logical clock beyond this is not from a real member: 2^48 elections. */
+#define ZAB_ELECTION_EPOCH_MAX	(1ULL << 48)
+
+struct zab_vote {
+	uint32_t leader;
+	uint64_t zxid;
+	uint32_t peer_epoch;
+};
+
+/* <0, 0, >0 as @a orders before, equal to, after @b. */
+int zab_vote_cmp(const struct zab_vote *a, const struct zab_vote *b);
+
+static inline bool zab_vote_equal(const struct zab_vote *a,
+				  const struct zab_vote *b)
+{
+	return !zab_vote_cmp(a, b);
+}
+
+struct zab_notif {
+	uint8_t state;		/* enum zab_state */
+	uint32_t sender;
+	struct zab_vote vote;
+	uint64_t election_epoch;
+};
+
+void zab_notif_encode(const struct zab_notif *n, uint8_t *buf);
+
+/*
+ * Decodes and checks one notification: magic, version, state, zero fields,
+ * ids in 1..ZAB_ID_MAX, an election epoch up to ZAB_ELECTION_EPOCH_MAX and a
+ * peer epoch below 2^32 - 1 (no epoch could follow it). Returns 0, or
+ * -EINVAL with the problem in *@why. Whether the ids belong to the ensemble
+ * is for the caller to check.
+ */
+int zab_notif_decode(const uint8_t *buf, size_t len, struct zab_notif *n,
+		     const char **why);
+
+/* "3 (epoch 2, zxid 0x200000005)" */
+void zab_vote_str(const struct zab_vote *v, char *buf, size_t len);
+
+#endif

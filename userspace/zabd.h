@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * zabd: one member of a zab ensemble. This is the state every part of the
+ * daemon shares; each part lives in its own file:
+ *
+ *	zabd.c		options, start-up, the main loop, shutdown
+ *	instance.c	the kernel instance: create or adopt, query, events
+ *	node.c		the member's phases: election, discovery, broadcast
+ *	election.c	Fast Leader Election (pure)	mesh.c  its transport
+ *	leader.c	discovery as leader, LEAD, late joiners (ADD_FOLLOWER)
+ *	follower.c	discovery as follower, FOLLOW
+ *	epoch.c		acceptedEpoch and currentEpoch
+ */
+#ifndef ZABD_H
+#define ZABD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "election.h"
+#include "ensemble.h"
+#include "info.h"
+#include "loop.h"
+#include "nl.h"
+
+enum zabd_phase {
+	ZABD_ELECTION,		/* LOOKING: Fast Leader Election */
+	ZABD_DISCOVERY,		/* elected: epoch and handshake, not handed over */
+	ZABD_BROADCAST,		/* the kernel leads or follows */
+};
+
+struct leader;
+struct follower;
+struct mesh;
+
+struct zabd {
+	const struct zab_conf *conf;
+	struct ensemble ens;
+	struct loop loop;
+	bool running;
+	int status;			/* exit status once !running */
+
+	struct zab_nl *nl;		/* requests */
+	struct zab_nl *events;		/* the kernel's events */
+	struct watch events_watch;
+	int sigfd;
+	struct watch sig_watch;
+	bool created;			/* zabd created the instance */
+
+	int lock_fd;			/* dataDir lock */
+	uint32_t accepted_epoch;
+	uint32_t current_epoch;
+
+	struct mesh *mesh;
+	struct zab_fle fle;
+	enum zabd_phase phase;
+	struct timer finalize_timer;
+	struct timer notify_timer;
+	int notify_ms;
+	struct timer tick_timer;
+	int64_t decided_at;		/* when the last discovery began, or 0 */
+	int backoff_ms;			/* delay before the next discovery */
+	struct timer discovery_timer;
+	struct leader *leader;
+	struct follower *follower;
+};
+
+static inline int64_t zabd_tick_ms(const struct zabd *z)
+{
+	return z->conf->params.value[ZAB_P_TICK_TIME];
+}
+
+static inline int64_t zabd_init_limit_ms(const struct zabd *z)
+{
+	return zabd_tick_ms(z) * z->conf->params.value[ZAB_P_INIT_LIMIT];
+}
+
+/* Stops the main loop; zabd exits with @status after cleaning up. */
+void zabd_exit(struct zabd *z, int status);
+
+/* instance.c */
+int instance_setup(struct zabd *z);
+void instance_teardown(struct zabd *z);
+int instance_subscribe(struct zabd *z);
+/* GET of the instance; on failure logs, and ends zabd (the kernel is gone). */
+int instance_get(struct zabd *z, struct zab_info *info);
+/* The oldest zxid still in the kernel's memory (0 if none), or -errno. */
+int instance_window_first(struct zabd *z, uint64_t *first);
+
+/* epoch persistence (node.c); a failure to write ends zabd */
+int zabd_set_accepted_epoch(struct zabd *z, uint32_t epoch);
+int zabd_set_current_epoch(struct zabd *z, uint32_t epoch);
+
+/* node.c */
+int node_open(struct zabd *z);
+void node_close(struct zabd *z);
+void node_look(struct zabd *z);
+void node_established(struct zabd *z);
+void node_failed(struct zabd *z, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void node_kernel_event(struct zabd *z, const struct zab_event_info *ev);
+
+/* leader.c */
+int leader_open(struct zabd *z);
+void leader_close(struct zabd *z);
+void leader_start(struct zabd *z);
+/* Leaves leadership; @keep_pending keeps connections still in FOLLOWERINFO. */
+void leader_reset(struct zabd *z, bool keep_pending);
+
+/* follower.c */
+int follower_open(struct zabd *z);
+void follower_close(struct zabd *z);
+void follower_start(struct zabd *z, uint32_t leader);
+void follower_reset(struct zabd *z);
+/* In broadcast, with the kernel's view: persists currentEpoch once synced. */
+void follower_check_synced(struct zabd *z, const struct zab_info *info);
+/* The epoch this member follows in, once FOLLOW succeeded. */
+uint32_t follower_epoch(const struct zabd *z);
+
+#endif
