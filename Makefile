@@ -27,7 +27,7 @@ PREFIX ?= /usr/local
 
 .PHONY: all module userspace deps check unit selftests bench demo clean install \
 	install-module install-userspace dkms debug-kernel debug-module kunit \
-	check-debug check-all
+	check-debug check-all check-ci
 
 all: module userspace
 
@@ -87,6 +87,10 @@ check-debug: userspace
 # make check plus kunit and check-debug, with one summary line.
 check-all: export ZAB_DEBUG = 1
 check-all: check
+
+# What CI runs: make check plus kunit, with one summary line.
+check-ci: export ZAB_DEBUG = kunit
+check-ci: check
 
 install: install-module install-userspace
 

@@ -51,8 +51,10 @@ int zab_name_check(const char *name)
 	if (len == 0 || len > ZAB_NAME_MAX || name[0] == '.')
 		return -EINVAL;
 	for (i = 0; i < len; i++) {
-		if (!isalnum(name[i]) && name[i] != '_' && name[i] != '.' &&
-		    name[i] != '-')
+		/* ASCII only: the kernel's isalnum() also takes Latin-1 letters */
+		if (!isascii(name[i]) ||
+		    (!isalnum(name[i]) && name[i] != '_' && name[i] != '.' &&
+		     name[i] != '-'))
 			return -EINVAL;
 	}
 	return 0;

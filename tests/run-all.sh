@@ -3,7 +3,7 @@
 # Every zab test: userspace unit tests (cmocka, ASan/UBSan), then the VM
 # selftests against the freshly built zab.ko. With ZAB_DEBUG=1 (make
 # check-all), then the KUnit suites and the selftests again on the debug
-# kernel (tests/vm/debug.sh; it is built first if it is not cached). Prints
+# kernel; with ZAB_DEBUG=kunit (make check-ci), the KUnit suites only (tests/vm/debug.sh; it is built first if it is not cached). Prints
 # each suite's TAP and ends with one line: "N passed, N failed[, N skipped]".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,7 +33,8 @@ if [ "${ZAB_DEBUG:-0}" != 0 ]; then
 	# failure, and the suites that need them do not run
 	if suite debug-build tests/vm/debug.sh module; then
 		suite kunit tests/vm/debug.sh kunit
-		suite selftests-debug tests/vm/debug.sh selftests "${ZAB_TESTS:-}"
+		[ "$ZAB_DEBUG" = kunit ] ||
+			suite selftests-debug tests/vm/debug.sh selftests "${ZAB_TESTS:-}"
 	fi
 fi
 
