@@ -19,17 +19,20 @@ DEVTEST="$ZAB_TOP/tests/selftests/devtest"
 # (and of the page allocations of order 1 and more) of tasks that asked.
 fault_on() {
 	local f
-	for f in "$FAILSLAB" "$FAILPAGE"; do
-		[ -d "$f" ] || continue
-		echo 0 > "$f/probability"
-		echo Y > "$f/task-filter"
-		echo N > "$f/ignore-gfp-wait"
-		echo 1 > "$f/interval"
-		echo -1 > "$f/times"
-		echo 0 > "$f/space"
-		echo 1 > "$f/verbose"
-	done
-	[ ! -d "$FAILPAGE" ] || echo 1 > "$FAILPAGE/min-order"
+	if [ -z "${FAULT_READY:-}" ]; then
+		for f in "$FAILSLAB" "$FAILPAGE"; do
+			[ -d "$f" ] || continue
+			echo 0 > "$f/probability"
+			echo Y > "$f/task-filter"
+			echo N > "$f/ignore-gfp-wait"
+			echo 1 > "$f/interval"
+			echo -1 > "$f/times"
+			echo 0 > "$f/space"
+			echo 1 > "$f/verbose"
+		done
+		[ ! -d "$FAILPAGE" ] || echo 1 > "$FAILPAGE/min-order"
+		FAULT_READY=1
+	fi
 	echo "$1" > "$FAILSLAB/probability"
 	[ ! -d "$FAILPAGE" ] || echo "${2:-0}" > "$FAILPAGE/probability"
 }
@@ -108,7 +111,8 @@ faulty() {
 	[ $RC -lt 128 ] || fail "\`$cmd' died with status $RC under injection: $OUT"
 }
 
-# outcome: classify the last faulty command: ok; nomem, a clean ENOMEM or
+# outcome: classify the last faulty command, in $R, and count it in the
+# associative array $cnt: ok; nomem, a clean ENOMEM or
 # ENOBUFS from the kernel, or its answer lost for want of memory (netlink
 # then reports ENOBUFS on the socket: nltest prints error -1); setup, the
 # command failed before reaching zab (it could not start, or generic
@@ -118,21 +122,19 @@ faulty() {
 # cannot allocate the socket's inode); anything else fails the test.
 outcome() {
 	if [ $RC = 0 ]; then
-		echo ok
-	elif grep -Eq 'error while loading|no zab family|module is not loaded' <<< "$OUT" ||
+		R=ok
+	elif [[ $OUT == *"error while loading"* || $OUT == *"no zab family"* ||
+		$OUT == *"module is not loaded"* ]] ||
 	     { [ "$CMD" = nltest ] && [ $RC = 2 ]; } ||
 	     { [ "$CMD" = zabctl ] && [ "$OUT" = "zabctl: Protocol error" ]; }; then
-		echo setup
-	elif grep -Eqi 'memory|ENOMEM|buffer space|ENOBUFS|^error (12|105|-1):' <<< "$OUT"; then
-		echo nomem
+		R=setup
+	elif [[ ${OUT,,} == *memory* || $OUT == *ENOMEM* || ${OUT,,} == *"buffer space"* ||
+		$OUT == *ENOBUFS* || $OUT =~ ^error\ (12|105|-1): ]]; then
+		R=nomem
 	else
 		fail "unexpected error under injection (status $RC): $OUT"
 	fi
-}
-
-# count OUTCOME: tally it in the associative array $cnt.
-count() {
-	cnt[$1]=$((${cnt[$1]:-0} + 1))
+	cnt[$R]=$((${cnt[$R]:-0} + 1))
 }
 
 tally() {
@@ -148,49 +150,54 @@ injected() {
 # and every instance has its node in /dev/zab. A node may outlive its device:
 # devtmpfs allocates in the caller's context to delete it, and the driver
 # core ignores its failure, so under injection a stale node is the kernel's
-# doing, not zab's; they are counted in $STALE.
+# doing, not zab's; they are counted in $STALE. The instances in $LISTED.
 consistent() {
-	local listed devs sys i
-	listed=$(zabctl show --tsv | cut -f1 | grep "^$1" | sort | tr '\n' ' ')
-	sys=$(ls -1 /sys/class/zab 2>/dev/null | grep "^$1" | sort | tr '\n' ' ')
-	devs=$(ls -1 /dev/zab 2>/dev/null | grep "^$1" | sort | tr '\n' ' ')
-	[ "$listed" = "$sys" ] || fail "instances [$listed] but devices [$sys]"
-	for i in $listed; do
-		[ -c "/dev/zab/$i" ] || fail "instance $i has no /dev/zab/$i"
-	done
+	local name rest i
+	declare -A listed=()
+	LISTED=""
 	STALE=0
-	for i in $devs; do
-		[[ " $listed" == *" $i "* ]] || STALE=$((STALE + 1))
+	while IFS=$'\t' read -r name rest; do
+		[[ $name == "$1"* ]] || continue
+		listed[$name]=1
+		LISTED="$LISTED $name"
+		[ -e "/sys/class/zab/$name" ] || fail "instance $name has no device"
+		[ -c "/dev/zab/$name" ] || fail "instance $name has no /dev/zab/$name"
+	done < <(zabctl show --tsv)
+	for i in /sys/class/zab/"$1"*; do
+		[ ! -e "$i" ] || [ -n "${listed[${i##*/}]:-}" ] || fail "device ${i##*/} without its instance"
 	done
-	echo "$listed"
+	for i in /dev/zab/"$1"*; do
+		[ ! -e "$i" ] || [ -n "${listed[${i##*/}]:-}" ] || STALE=$((STALE + 1))
+	done
 }
 
 test_faults_create() {
 	need_faults
 	load_zab
-	local i r
+	local i
 	declare -A cnt
-	for i in $(seq 1 60); do
+	for i in $(seq 1 32); do
 		fault_on $(( (i % 4 + 1) * 2 ))	# 4, 6, 8, 2 %
 		faulty zabctl create "f$i" --id 1 tickTime 100
 		fault_off
-		r=$(outcome)
-		count "$r"
+		outcome
 		# a create that failed left nothing, or a whole instance (when
 		# only its answer was lost)
-		consistent f > /dev/null
-		[ "$r" != ok ] || [ -c "/dev/zab/f$i" ] || fail "f$i created without its device"
+		consistent f
+		[ $R != ok ] || [ -c "/dev/zab/f$i" ] || fail "f$i created without its device"
 	done
 	tally create
 	injected
 	[ "${cnt[nomem]:-0}" -gt 0 ] || fail "no create failed with ENOMEM"
 	[ "${cnt[ok]:-0}" -gt 0 ] || fail "no create succeeded"
 	# everything left works, and goes away
-	for i in $(consistent f); do
+	consistent f
+	for i in $LISTED; do
 		zabctl set "$i" syncLimit 3
 		zabctl destroy "$i"
 	done
-	[ -z "$(consistent f)" ] || fail "instances left"
+	consistent f
+	[ -z "$LISTED" ] || fail "instances left: $LISTED"
 	zabctl create f0 --id 1
 	zabctl destroy f0
 	unload_zab
@@ -199,18 +206,17 @@ test_faults_create() {
 test_faults_handover() {
 	need_faults
 	load_zab
-	local e r st out led=0
+	local e st out led=0
 	declare -A cnt
 	zabctl create h --id 1 tickTime 100
-	for e in $(seq 1 40); do
+	for e in $(seq 1 24); do
 		fault_on $(( (e % 4 + 1) * 2 ))
 		faulty nltest lead 1=str:h "4=u32:$e" 20=u32:1
 		fault_off
-		r=$(outcome)
-		count "$r"
+		outcome
 		st=$(state_of h)
 		# LEADING after an error: it led, only the answer was lost
-		[ "$r" != ok ] || [ "$st" = LEADING ] || fail "LEAD epoch $e succeeded, state $st"
+		[ $R != ok ] || [ "$st" = LEADING ] || fail "LEAD epoch $e succeeded, state $st"
 		[ "$st" = LEADING ] || [ "$st" = LOOKING ] || fail "LEAD epoch $e: state $st"
 		[ "$st" = LEADING ] || continue
 		led=$((led + 1))
@@ -220,7 +226,8 @@ test_faults_handover() {
 		fault_on 5
 		faulty nltest stop 1=str:h
 		fault_off
-		[ "$(outcome)" != ok ] || [ "$(state_of h)" = LOOKING ] || fail "STOP ok, still leading"
+		outcome
+		[ $R != ok ] || [ "$(state_of h)" = LOOKING ] || fail "STOP ok, still leading"
 		[ "$(state_of h)" = LOOKING ] || "$NLTEST" stop 1=str:h > /dev/null
 		[ "$(state_of h)" = LOOKING ] || fail "STOP left h $(state_of h)"
 	done
@@ -242,6 +249,7 @@ test_faults_broadcast() {
 	need_faults
 	load_zab
 	local tmp round reader z prev=0 out
+	declare -A cnt
 	tmp=$(mktemp -d)
 	zabctl create b --id 1 tickTime 100
 	"$NLTEST" lead 1=str:b 4=u32:1 20=u32:1 > /dev/null || fail "LEAD"
@@ -259,7 +267,7 @@ test_faults_broadcast() {
 		faulty zabload write /dev/zab/b "r$round" 20 $((round % 2 ? 16 : 262144))
 		fault_off
 		echo "$OUT" > "$tmp/w.$round"
-		[ $RC = 0 ] || outcome > /dev/null
+		[ $RC = 0 ] || outcome
 		! grep -E '^err ' "$tmp/w.$round" | grep -Evq '^err ENOMEM ' ||
 			fail "round $round: $(grep -E '^err ' "$tmp/w.$round" | grep -v ENOMEM | head -3)"
 	done
@@ -290,9 +298,9 @@ test_faults_broadcast() {
 test_faults_destroy() {
 	need_faults
 	load_zab
-	local i r
+	local i
 	declare -A cnt
-	for i in $(seq 1 30); do
+	for i in $(seq 1 20); do
 		zabctl create "d$i" --id 1 tickTime 100
 	done
 	# some lead and hold records, one is open
@@ -301,25 +309,25 @@ test_faults_destroy() {
 		"$ZABLOAD" write "/dev/zab/d$i" x 3 > /dev/null
 	done
 	exec 3< /dev/zab/d1
-	for i in $(seq 1 30); do
-		fault_on $(( (i % 3 + 1) * 3 ))
+	for i in $(seq 1 20); do
+		fault_on $(( (i % 3 + 1) * 3 ))	# 6, 9, 3 %
 		faulty zabctl destroy "d$i"
 		fault_off
-		r=$(outcome)
-		count "$r"
-		consistent d > /dev/null
+		outcome
+		consistent d
+		[ $R != ok ] || [ ! -e "/sys/class/zab/d$i" ] || fail "d$i destroyed, its device left"
 	done
 	tally destroy
-	consistent d > /dev/null
 	echo "  $STALE stale /dev/zab nodes"
 	injected
 	[ "${cnt[ok]:-0}" -gt 0 ] || fail "no destroy succeeded"
 	exec 3<&-
 	# what is left still destroys
-	for i in $(consistent d); do
+	for i in $LISTED; do
 		zabctl destroy "$i"
 	done
-	[ -z "$(consistent d)" ] || fail "instances left"
+	consistent d
+	[ -z "$LISTED" ] || fail "instances left: $LISTED"
 	unload_zab
 }
 
