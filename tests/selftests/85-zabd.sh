@@ -2,7 +2,7 @@
 # zabd: ensembles that elect a leader, agree on an epoch and hand their
 # sockets to the kernel by themselves, and recover from failures alone.
 # Members live in namespaces zabI at 10.77.0.I (ens_net); tickTime 200 ms,
-# initLimit 10, syncLimit 5 unless a test says otherwise.
+# initLimit 10, syncLimit 10 (2 s: the VM may stall) unless a test says otherwise.
 
 # zabd_setup N: namespaces and configs for N members; zabd stopped at exit.
 zabd_setup() {

@@ -252,7 +252,7 @@ wait_state() {
 ZABD="$ZAB_TOP/userspace/zabd"
 DEVTEST="$ZAB_TOP/tests/selftests/devtest"
 # timing of the zabd ensembles: tickTime (ms), initLimit and syncLimit (ticks)
-: "${ZABD_TICK:=200}" "${ZABD_INIT:=10}" "${ZABD_SYNC:=5}"
+: "${ZABD_TICK:=200}" "${ZABD_INIT:=10}" "${ZABD_SYNC:=10}"
 
 # ens_net N: what ens_setup does without the instances (zabd creates them):
 # namespaces zab1..zabN at 10.77.0.I, linked by bridge zabbr.
