@@ -306,6 +306,30 @@ int zab_bcast_on_trunc(struct zab_peer *peer, u64 zxid)
 }
 
 /**
+ * zab_bcast_on_snap() - a follower is told to take the leader's window
+ * @peer: the leader
+ * @base: the zxid the leader's window starts after
+ *
+ * The leader cannot complete our history from its window: we discard our
+ * log and take the window. See zab_log_reset().
+ *
+ * Return: 0, or -EPROTO if it is not the first frame or names a later epoch.
+ */
+int zab_bcast_on_snap(struct zab_peer *peer, u64 base)
+{
+	struct zab_instance *zi = peer->zi;
+	int err = 0;
+
+	mutex_lock(&zi->log_mutex);
+	if (peer->rx_synced || ZAB_ZXID_EPOCH(base) > READ_ONCE(zi->epoch))
+		err = -EPROTO;
+	else if (zi->state == ZAB_STATE_FOLLOWING)
+		zab_log_reset(zi, base);
+	mutex_unlock(&zi->log_mutex);
+	return err;
+}
+
+/**
  * zab_bcast_on_ack() - a leader received an acknowledgment
  * @peer: the follower
  * @zxid: the follower logged everything up to here
@@ -541,23 +565,24 @@ static void enter_epoch(struct zab_instance *zi, u32 epoch,
  * With log_mutex held: where the follower @peer starts, given the last zxid
  * in its log. See zab_log_sync_point().
  */
-static int sync_peer(struct zab_instance *zi, struct zab_peer *peer, u64 last,
-		     struct netlink_ext_ack *extack)
+static void sync_peer(struct zab_instance *zi, struct zab_peer *peer, u64 last)
 {
+	static const struct {
+		u8 frame;
+		u8 stat;
+	} how[] = {
+		[ZAB_SYNC_DIFF] = { 0, ZAB_STAT_SYNC_DIFF },
+		[ZAB_SYNC_TRUNC] = { ZAB_FRAME_TRUNC, ZAB_STAT_SYNC_TRUNC },
+		[ZAB_SYNC_SNAP] = { ZAB_FRAME_SNAP, ZAB_STAT_SYNC_SNAP },
+	};
+	enum zab_sync sync;
 	u64 from;
-	bool trunc;
-	int err;
 
-	err = zab_log_sync_point(zi, last, &from, &trunc);
-	if (err) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "the records a follower lacks are not in memory: it needs a snapshot");
-		return err;
-	}
+	sync = zab_log_sync_point(zi, last, &from);
 	peer->tx_zxid = from;
 	peer->acked = from;
-	peer->trunc = trunc;
-	return 0;
+	peer->sync_frame = how[sync].frame;
+	zab_stat_add(zi, how[sync].stat, 1);
 }
 
 /* With zi->lock held: attach the peers and start the heartbeat. */
@@ -638,7 +663,7 @@ int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
 	mutex_lock(&zi->log_mutex);
 	err = take_history(zi, epoch, history, extack);
 	for (i = 0; !err && i < n; i++)
-		err = sync_peer(zi, peers[i], specs[i].last_zxid, extack);
+		sync_peer(zi, peers[i], specs[i].last_zxid);
 	if (!err) {
 		zi->members = members;
 		enter_epoch(zi, epoch, ZAB_STATE_LEADING, zi->myid);
@@ -751,12 +776,8 @@ int zab_bcast_add_follower(struct zab_instance *zi,
 		goto out;
 	}
 	mutex_lock(&zi->log_mutex);
-	err = sync_peer(zi, peer, spec->last_zxid, extack);
+	sync_peer(zi, peer, spec->last_zxid);
 	mutex_unlock(&zi->log_mutex);
-	if (err) {
-		zab_peer_put(peer);
-		goto out;
-	}
 	start(zi, &peer, 1);
 out:
 	mutex_unlock(&zi->lock);

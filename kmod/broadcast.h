@@ -42,6 +42,7 @@ ssize_t zab_bcast_write(struct zab_instance *zi, const void __user *buf,
 int zab_bcast_on_proposal(struct zab_peer *peer, struct zab_txn *txn);
 int zab_bcast_on_commit(struct zab_peer *peer, u64 zxid);
 int zab_bcast_on_trunc(struct zab_peer *peer, u64 zxid);
+int zab_bcast_on_snap(struct zab_peer *peer, u64 base);
 int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid);
 int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn);
 

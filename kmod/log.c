@@ -171,11 +171,45 @@ u64 zab_log_first(struct zab_instance *zi)
 }
 
 /**
+ * zab_log_reset() - discard the whole log and go on after @base
+ * @zi: the instance, log_mutex held
+ * @base: the zxid the log now ends at, as if every record up to it had been
+ *	trimmed from the window
+ *
+ * A follower whose history the leader cannot complete (SNAP) takes the
+ * leader's window instead. Readers positioned at or before @base get
+ * -ERANGE; the others wait for the records to come back, identical, as the
+ * commit point moves past them again.
+ */
+void zab_log_reset(struct zab_instance *zi, u64 base)
+{
+	unsigned long idx;
+	struct zab_txn *txn;
+
+	lockdep_assert_held(&zi->log_mutex);
+	WRITE_ONCE(zi->trimmed_zxid, base);
+	/*
+	 * Readers check trimmed_zxid after they looked up a record (the
+	 * smp_rmb() in the chardev's next_committed()): set it before erasing.
+	 */
+	smp_wmb();
+	xa_for_each(&zi->log, idx, txn) {
+		xa_erase(&zi->log, idx);
+		zab_txn_put(txn);
+	}
+	zi->window_used = 0;
+	/* pairs with zab_log_committed() */
+	smp_store_release(&zi->commit_zxid, base);
+	/* pairs with zab_log_last() */
+	smp_store_release(&zi->last_zxid, base);
+	wake_up_all(&zi->wq);
+}
+
+/**
  * zab_log_sync_point() - how to bring a follower's log in line with ours
  * @zi: the instance, log_mutex held
  * @last: the last zxid in the follower's log
  * @from: set to the zxid after which the follower is sent our records
- * @trunc: set if the follower must first discard its records after @from
  *
  * Records are identified by zxid: one leader per epoch numbers them. If
  * @last is in our log, or is the newest record trimmed from it, the follower
@@ -184,33 +218,34 @@ u64 zab_log_first(struct zab_instance *zi)
  * before them (TRUNC), then takes the rest. The point it keeps must be a
  * record it has: our newest record before @last in @last's epoch, which it
  * has because an epoch's records are contiguous from counter 1. If we have
- * none in that epoch, we cannot tell where its earlier epochs end.
+ * none in that epoch, we cannot tell where its earlier epochs end; and if
+ * records it lacks have left the window, we cannot send them. Then it
+ * starts over from our window (SNAP).
  *
- * Return: 0, or -ERANGE if records it lacks already left the window, or if
- * it must be brought up to date from a snapshot.
+ * Return: how; @from is the zxid it keeps (DIFF, TRUNC) or starts after
+ * (SNAP).
  */
-int zab_log_sync_point(struct zab_instance *zi, u64 last, u64 *from,
-		       bool *trunc)
+enum zab_sync zab_log_sync_point(struct zab_instance *zi, u64 last,
+				 u64 *from)
 {
 	unsigned long idx;
 	struct zab_txn *txn;
 	u64 below;
 
 	lockdep_assert_held(&zi->log_mutex);
-	*trunc = false;
 	*from = last;
 	if (last == zi->trimmed_zxid || xa_load(&zi->log, last))
-		return 0;
+		return ZAB_SYNC_DIFF;
+	*from = zi->trimmed_zxid;
 	if (last < zi->trimmed_zxid)
-		return -ERANGE;
+		return ZAB_SYNC_SNAP;
 	/* the newest of our records before @last in its epoch */
 	below = 0;
 	xa_for_each_range(&zi->log, idx, txn, ZAB_ZXID(ZAB_ZXID_EPOCH(last), 1),
 			  last - 1)
 		below = idx;
 	if (!below)
-		return -ERANGE;
+		return ZAB_SYNC_SNAP;
 	*from = below;
-	*trunc = true;
-	return 0;
+	return ZAB_SYNC_TRUNC;
 }

@@ -36,14 +36,27 @@ static inline u64 zab_log_committed(struct zab_instance *zi)
 	return smp_load_acquire(&zi->commit_zxid);
 }
 
+/**
+ * enum zab_sync - how a follower's log is brought in line with the leader's
+ * @ZAB_SYNC_DIFF: it holds a prefix of the leader's log; it is sent the rest
+ * @ZAB_SYNC_TRUNC: it first discards its records after a point, then DIFF
+ * @ZAB_SYNC_SNAP: it discards its whole log and takes the leader's window
+ */
+enum zab_sync {
+	ZAB_SYNC_DIFF,
+	ZAB_SYNC_TRUNC,
+	ZAB_SYNC_SNAP,
+};
+
 void zab_log_init(struct zab_instance *zi);
 void zab_log_destroy(struct zab_instance *zi);
 int zab_log_append(struct zab_instance *zi, struct zab_txn *txn);
 void zab_log_commit(struct zab_instance *zi, u64 zxid);
 void zab_log_truncate(struct zab_instance *zi, u64 zxid);
 struct zab_txn *zab_log_find(struct zab_instance *zi, u64 from);
-int zab_log_sync_point(struct zab_instance *zi, u64 last, u64 *from,
-		       bool *trunc);
+enum zab_sync zab_log_sync_point(struct zab_instance *zi, u64 last,
+				 u64 *from);
+void zab_log_reset(struct zab_instance *zi, u64 base);
 u64 zab_log_first(struct zab_instance *zi);
 
 #endif /* _ZAB_LOG_H */

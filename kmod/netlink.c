@@ -149,8 +149,9 @@ static int fill_stats(struct sk_buff *skb, struct zab_instance *zi)
 	nest = nla_nest_start(skb, ZAB_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = ZAB_STAT_UNSPEC + 1; i < ZAB_STAT_PAD; i++)
-		if (nla_put_u64_64bit(skb, i, atomic64_read(&zi->stats[i]),
+	for (i = ZAB_STAT_UNSPEC + 1; i <= ZAB_STAT_MAX; i++)
+		if (i != ZAB_STAT_PAD &&
+		    nla_put_u64_64bit(skb, i, atomic64_read(&zi->stats[i]),
 				      ZAB_STAT_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);

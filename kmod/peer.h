@@ -60,12 +60,14 @@ struct zab_rx_frame {
  * @dead: set once detached; nothing queues work on it afterwards
  * @last_rx: jiffies when a frame last arrived, or when attached
  * @heard: a frame has arrived since attached
- * @rx_synced: (follower) a frame was handled: TRUNC is no longer allowed
+ * @rx_synced: (follower) a frame was handled: TRUNC and SNAP are no longer
+ *	allowed
  * @to_follower: we lead and the peer follows
  * @acked: (leader) highest zxid the follower acknowledged; under log_mutex
  * @tx_zxid: (leader) last proposal sent; tx_work only
  * @tx_commit: (leader) last commit point sent; tx_work only
- * @trunc: (leader) send TRUNC(@tx_zxid) first
+ * @sync_frame: (leader) %ZAB_FRAME_TRUNC or %ZAB_FRAME_SNAP to send first,
+ *	with @tx_zxid, or 0
  * @ack_sent: (follower) last zxid acknowledged; tx_work only
  * @ping_stamp: stamp of a PING (or reply) to send, 0 if none
  * @rtt_us: (leader) smoothed round-trip time of PINGs
@@ -95,7 +97,7 @@ struct zab_peer {
 	u64 acked;
 	u64 tx_zxid;
 	u64 tx_commit;
-	bool trunc;
+	u8 sync_frame;
 	u64 ack_sent;
 	atomic64_t ping_stamp;
 	u32 rtt_us;

@@ -70,6 +70,9 @@ static int dispatch(struct zab_peer *peer)
 	case ZAB_FRAME_TRUNC:
 		err = zab_bcast_on_trunc(peer, get_unaligned_be64(body));
 		break;
+	case ZAB_FRAME_SNAP:
+		err = zab_bcast_on_snap(peer, get_unaligned_be64(body));
+		break;
 	case ZAB_FRAME_ACK:
 		err = zab_bcast_on_ack(peer, get_unaligned_be64(body));
 		break;
@@ -86,7 +89,7 @@ static int dispatch(struct zab_peer *peer)
 	}
 	rx->got = 0;
 	rx->payload_got = 0;
-	peer->rx_synced = true;		/* a TRUNC may only come first */
+	peer->rx_synced = true;		/* TRUNC or SNAP may only come first */
 	if (!err)
 		return 0;
 	return err == -ENOMEM ? ZAB_REASON_NOMEM : ZAB_REASON_PROTOCOL;

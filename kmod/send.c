@@ -98,7 +98,7 @@ static bool next_to_leader(struct zab_peer *peer)
 	u64 last;
 
 	last = zab_log_last(zi);
-	if (last != peer->ack_sent) {	/* lower after a TRUNC */
+	if (last != peer->ack_sent) {	/* lower after a TRUNC or SNAP */
 		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_ACK, last);
 		peer->ack_sent = last;
 		return true;
@@ -120,10 +120,10 @@ static bool next_frame(struct zab_peer *peer)
 	struct zab_tx_frame *f = &peer->tx;
 	u64 stamp;
 
-	if (peer->trunc) {	/* must be the first frame */
-		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_TRUNC,
+	if (peer->sync_frame) {	/* must be the first frame */
+		f->head_len = zab_frame_put_zxid(f->head, peer->sync_frame,
 						 peer->tx_zxid);
-		peer->trunc = false;
+		peer->sync_frame = 0;
 		return true;
 	}
 	stamp = atomic64_xchg(&peer->ping_stamp, 0);

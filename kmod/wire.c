@@ -37,6 +37,7 @@ int zab_frame_parse(const struct zab_frame *f, bool leader,
 		break;
 	case ZAB_FRAME_COMMIT:
 	case ZAB_FRAME_TRUNC:
+	case ZAB_FRAME_SNAP:
 		fi->fixed = sizeof(struct zab_zxid_body);
 		from_leader = true;
 		break;
@@ -85,9 +86,10 @@ static size_t put_hdr(u8 *buf, u8 type, u8 flags, u32 len)
 }
 
 /**
- * zab_frame_put_zxid() - write an ACK, COMMIT or TRUNC frame
+ * zab_frame_put_zxid() - write an ACK, COMMIT, TRUNC or SNAP frame
  * @buf: at least %ZAB_FRAME_HEAD_MAX bytes
- * @type: %ZAB_FRAME_ACK, %ZAB_FRAME_COMMIT or %ZAB_FRAME_TRUNC
+ * @type: %ZAB_FRAME_ACK, %ZAB_FRAME_COMMIT, %ZAB_FRAME_TRUNC or
+ *	%ZAB_FRAME_SNAP
  * @zxid: the zxid it carries
  *
  * Return: the frame's length.

@@ -50,13 +50,16 @@ static const struct {
 	[ZAB_STAT_COMMITS]	= { "commits", "commits" },
 	[ZAB_STAT_PEER_DOWNS]	= { "peer_downs", "peer downs" },
 	[ZAB_STAT_BAD_FRAMES]	= { "bad_frames", "bad frames" },
+	[ZAB_STAT_SYNC_DIFF]	= { "sync_diff", "followers synced by DIFF" },
+	[ZAB_STAT_SYNC_TRUNC]	= { "sync_trunc", "followers synced by TRUNC" },
+	[ZAB_STAT_SYNC_SNAP]	= { "sync_snap", "followers synced by SNAP" },
 };
 
 const char zab_tsv_columns[] =
 	"name\tmyid\tstate\tepoch\tleader\tlast_zxid\tcommit_zxid\t"
 	"tickTime\tsyncLimit\tinitLimit\twindowBytes\tmaxRecordSize\t"
 	"writes\twrite_bytes\twrite_errors\treads\tproposals\tcommits\t"
-	"peer_downs\tbad_frames\tpeers";
+	"peer_downs\tbad_frames\tsync_diff\tsync_trunc\tsync_snap\tpeers";
 
 #define LOOKUP(table, value) \
 	((value) < ARRAY_SIZE(table) ? (table)[value] : NULL)

@@ -124,22 +124,6 @@ int instance_get(struct zabd *z, struct zab_info *info)
 	return ret;
 }
 
-int instance_window_first(struct zabd *z, uint64_t *first)
-{
-	struct zab_status st;
-	int h, ret;
-
-	h = zab_open(z->conf->name, O_RDONLY | O_NONBLOCK);
-	if (h < 0)
-		return h;
-	ret = zab_status(h, &st);
-	zab_close(h);
-	if (ret < 0)
-		return ret;
-	*first = st.window_first;
-	return 0;
-}
-
 static void on_event(const struct zab_event_info *ev, void *arg)
 {
 	struct zabd *z = arg;

@@ -31,8 +31,6 @@
 #include "zabd.h"
 
 #define ADD_RETRY_MS 100
-/* A member that needs a snapshot retries its join all the time: say it less. */
-#define SNAPSHOT_LOG_MS 30000
 
 enum lc_state {
 	LC_FOLLOWERINFO,	/* reading FOLLOWERINFO */
@@ -72,7 +70,6 @@ struct leader {
 	uint64_t history;	/* our last zxid when the epoch was chosen */
 	uint32_t prev_epoch;	/* our currentEpoch then */
 	struct timer phase_timer;
-	int64_t snapshot_logged[ZAB_ID_MAX + 1];	/* when, per member */
 };
 
 static void conn_free(struct lconn *c)
@@ -172,28 +169,6 @@ static void send_leaderinfo(struct lconn *c)
 }
 
 /* Would this follower lack records that left our memory? */
-static bool beyond_window(uint64_t last, uint64_t first)
-{
-	/* Within an epoch, counters are consecutive: the one before is known. */
-	if (!first || last >= first)
-		return false;
-	return ZAB_ZXID_COUNTER(first) > 1 && last != first - 1;
-}
-
-static void log_snapshot_needed(const struct lconn *c, const char *what)
-{
-	int64_t *last = &c->l->snapshot_logged[c->sid], now = loop_now();
-	int level = LOG_ERR;
-
-	if (*last && now - *last < SNAPSHOT_LOG_MS)
-		level = LOG_DEBUG;
-	else
-		*last = now;
-	zlog(level, "%s member %u: the records after its last zxid 0x%" PRIx64
-	     " have left this leader's memory (windowBytes); it needs a snapshot (SNAP), which zab cannot send yet",
-	     what, c->sid, c->last_zxid);
-}
-
 static void add_follower(struct lconn *c);
 
 static void add_retry(struct timer *t)
@@ -225,33 +200,20 @@ static void add_follower(struct lconn *c)
 		timer_arm(&z->loop, &c->t, ADD_RETRY_MS);
 		return;
 	}
-	if (ret == -ERANGE)
-		log_snapshot_needed(c, "cannot add");
-	else
-		zerr("add member %u as a follower: %s", c->sid, zab_nl_strerror(z->nl, ret));
+	zerr("add member %u as a follower: %s", c->sid, zab_nl_strerror(z->nl, ret));
 	conn_free(c);
 }
 
 static int collect_peers(struct leader *l, struct zab_handover_peer *peers,
 			 size_t *n)
 {
-	uint64_t first = 0;
 	struct lconn *c, *next;
-	int ret;
 
-	ret = instance_window_first(l->z, &first);
-	if (ret < 0)
-		zwarn("cannot read the window of `%s': %s", l->z->conf->name, strerror(-ret));
 	*n = 0;
 	for (c = l->conns; c; c = next) {
 		next = c->next;
 		if (c->state != LC_READY)
 			continue;
-		if (beyond_window(c->last_zxid, first)) {
-			log_snapshot_needed(c, "cannot synchronise");
-			conn_free(c);
-			continue;
-		}
 		sock_set_blocking(c->fd, true);
 		peers[(*n)++] = (struct zab_handover_peer){ c->sid, c->fd, c->last_zxid };
 	}
@@ -275,11 +237,6 @@ static void lead(struct leader *l)
 	if (zabd_set_current_epoch(z, l->epoch) < 0)
 		return;
 	ret = zab_nl_lead(z->nl, z->conf->name, l->epoch, (uint32_t)z->ens.n, peers, n);
-	if (ret == -ERANGE) {
-		zerr("LEAD: a follower lacks records that have left this leader's memory (windowBytes); it needs a snapshot, which zab cannot send yet");
-		node_failed(z, "cannot lead epoch %u", l->epoch);
-		return;
-	}
 	if (ret < 0) {
 		zerr("LEAD epoch %u: %s", l->epoch, zab_nl_strerror(z->nl, ret));
 		node_failed(z, "cannot lead epoch %u", l->epoch);

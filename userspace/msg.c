@@ -39,6 +39,9 @@ static struct nla_policy stat_policy[ZAB_STAT_MAX + 1] = {
 	[ZAB_STAT_COMMITS]	= { .type = NLA_U64 },
 	[ZAB_STAT_PEER_DOWNS]	= { .type = NLA_U64 },
 	[ZAB_STAT_BAD_FRAMES]	= { .type = NLA_U64 },
+	[ZAB_STAT_SYNC_DIFF]	= { .type = NLA_U64 },
+	[ZAB_STAT_SYNC_TRUNC]	= { .type = NLA_U64 },
+	[ZAB_STAT_SYNC_SNAP]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy peer_policy[ZAB_PEER_A_MAX + 1] = {

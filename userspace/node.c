@@ -25,8 +25,8 @@
 /*
  * A leadership that ends within this many ticks of the start of its
  * discovery failed "quickly": the next discovery waits, from BACKOFF_MIN_MS doubling up to
- * BACKOFF_MAX_MS, so that a member the leader keeps refusing (it needs a
- * snapshot) does not spin.
+ * BACKOFF_MAX_MS, so that a member the leader keeps refusing does not
+ * spin.
  */
 #define QUICK_TICKS	5
 #define BACKOFF_MIN_MS	100

@@ -85,8 +85,6 @@ void instance_teardown(struct zabd *z);
 int instance_subscribe(struct zabd *z);
 /* GET of the instance; on failure logs, and ends zabd (the kernel is gone). */
 int instance_get(struct zabd *z, struct zab_info *info);
-/* The oldest zxid still in the kernel's memory (0 if none), or -errno. */
-int instance_window_first(struct zabd *z, uint64_t *first);
 
 /* epoch persistence (node.c); a failure to write ends zabd */
 int zabd_set_accepted_epoch(struct zabd *z, uint32_t epoch);

@@ -2,7 +2,8 @@
 /*
  * KUnit: the in-memory log (kmod/log.c) and its records (kmod/txn.c):
  * append, lookup, commit, the committed window, truncation, and the point
- * from which a follower is synchronised (DIFF or TRUNC).
+ * from which a follower is synchronised (DIFF, TRUNC or SNAP), and the reset
+ * a SNAP makes.
  */
 #include <kunit/test.h>
 
@@ -206,22 +207,21 @@ static void log_truncate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, find(zi, Z(1, 3)), Z(3, 1));
 }
 
-/* Where a follower whose log ends at @last is brought in line from. */
-static int sync_point(struct kunit *test, u64 last, u64 *from, bool *trunc)
+/* How a follower whose log ends at @last is brought in line, and from where. */
+static enum zab_sync sync_point(struct kunit *test, u64 last, u64 *from)
 {
 	struct zab_instance *zi = test->priv;
-	int err;
+	enum zab_sync sync;
 
 	mutex_lock(&zi->log_mutex);
-	err = zab_log_sync_point(zi, last, from, trunc);
+	sync = zab_log_sync_point(zi, last, from);
 	mutex_unlock(&zi->log_mutex);
-	return err;
+	return sync;
 }
 
 static void log_sync_point(struct kunit *test)
 {
 	struct zab_instance *zi = test->priv;
-	bool trunc;
 	u64 from;
 
 	append_range(test, 1, 1, 5, 8);
@@ -229,31 +229,26 @@ static void log_sync_point(struct kunit *test)
 	commit(zi, Z(1, 5));
 
 	/* an empty follower takes everything */
-	KUNIT_EXPECT_EQ(test, sync_point(test, 0, &from, &trunc), 0);
+	KUNIT_EXPECT_EQ(test, sync_point(test, 0, &from), ZAB_SYNC_DIFF);
 	KUNIT_EXPECT_EQ(test, from, 0);
-	KUNIT_EXPECT_FALSE(test, trunc);
 	/* a prefix of ours: DIFF from its end */
-	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 3), &from, &trunc), 0);
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 3), &from), ZAB_SYNC_DIFF);
 	KUNIT_EXPECT_EQ(test, from, Z(1, 3));
-	KUNIT_EXPECT_FALSE(test, trunc);
-	KUNIT_EXPECT_EQ(test, sync_point(test, Z(3, 2), &from, &trunc), 0);
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(3, 2), &from), ZAB_SYNC_DIFF);
 	KUNIT_EXPECT_EQ(test, from, Z(3, 2));
-	KUNIT_EXPECT_FALSE(test, trunc);
 	/* proposals of epoch 1 we never had: back to our last of epoch 1 */
-	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 7), &from, &trunc), 0);
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 7), &from), ZAB_SYNC_TRUNC);
 	KUNIT_EXPECT_EQ(test, from, Z(1, 5));
-	KUNIT_EXPECT_TRUE(test, trunc);
-	KUNIT_EXPECT_EQ(test, sync_point(test, Z(3, 9), &from, &trunc), 0);
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(3, 9), &from), ZAB_SYNC_TRUNC);
 	KUNIT_EXPECT_EQ(test, from, Z(3, 2));
-	KUNIT_EXPECT_TRUE(test, trunc);
-	/* an epoch we hold nothing of: where it began is unknown */
-	KUNIT_EXPECT_EQ(test, sync_point(test, Z(2, 4), &from, &trunc), -ERANGE);
+	/* an epoch we hold nothing of: where it began is unknown, so SNAP */
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(2, 4), &from), ZAB_SYNC_SNAP);
+	KUNIT_EXPECT_EQ(test, from, 0);
 }
 
 static void log_sync_point_trimmed(struct kunit *test)
 {
 	struct zab_instance *zi = test->priv;
-	bool trunc;
 	u64 from;
 
 	zi->params.window_bytes = 3 * (sizeof(struct zab_txn) + 100);
@@ -262,14 +257,49 @@ static void log_sync_point_trimmed(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, zi->trimmed_zxid, Z(1, 7));
 
 	/* it ends with the newest record trimmed: DIFF from there */
-	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 7), &from, &trunc), 0);
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 7), &from), ZAB_SYNC_DIFF);
 	KUNIT_EXPECT_EQ(test, from, Z(1, 7));
-	KUNIT_EXPECT_FALSE(test, trunc);
-	/* it lacks records that already left memory */
-	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 6), &from, &trunc), -ERANGE);
-	KUNIT_EXPECT_EQ(test, sync_point(test, 0, &from, &trunc), -ERANGE);
-	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 9), &from, &trunc), 0);
-	KUNIT_EXPECT_FALSE(test, trunc);
+	/* it lacks records that already left memory: SNAP from the window */
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 6), &from), ZAB_SYNC_SNAP);
+	KUNIT_EXPECT_EQ(test, from, Z(1, 7));
+	KUNIT_EXPECT_EQ(test, sync_point(test, 0, &from), ZAB_SYNC_SNAP);
+	KUNIT_EXPECT_EQ(test, from, Z(1, 7));
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(1, 9), &from), ZAB_SYNC_DIFF);
+	KUNIT_EXPECT_EQ(test, from, Z(1, 9));
+	/* an unknown epoch after the window: SNAP too */
+	KUNIT_EXPECT_EQ(test, sync_point(test, Z(2, 3), &from), ZAB_SYNC_SNAP);
+	KUNIT_EXPECT_EQ(test, from, Z(1, 7));
+}
+
+static void log_reset(struct kunit *test)
+{
+	struct zab_instance *zi = test->priv;
+
+	append_range(test, 1, 1, 6, 100);
+	commit(zi, Z(1, 4));
+	mutex_lock(&zi->log_mutex);
+	zab_log_reset(zi, Z(2, 3));
+	mutex_unlock(&zi->log_mutex);
+	/* empty, and positioned after the base */
+	KUNIT_EXPECT_EQ(test, zab_log_first(zi), 0);
+	KUNIT_EXPECT_EQ(test, zab_log_last(zi), Z(2, 3));
+	KUNIT_EXPECT_EQ(test, zab_log_committed(zi), Z(2, 3));
+	KUNIT_EXPECT_EQ(test, zi->trimmed_zxid, Z(2, 3));
+	KUNIT_EXPECT_EQ(test, zi->window_used, 0);
+	KUNIT_EXPECT_EQ(test, find(zi, 0), 0);
+	/* the leader's window follows */
+	append(test, Z(2, 4), 100);
+	append(test, Z(3, 1), 100);
+	commit(zi, Z(3, 1));
+	KUNIT_EXPECT_EQ(test, find(zi, 0), Z(2, 4));
+	KUNIT_EXPECT_EQ(test, zi->window_used, 2 * (sizeof(struct zab_txn) + 100));
+	/* from empty to empty */
+	mutex_lock(&zi->log_mutex);
+	zab_log_reset(zi, Z(3, 1));
+	zab_log_reset(zi, Z(3, 1));
+	mutex_unlock(&zi->log_mutex);
+	KUNIT_EXPECT_EQ(test, zab_log_first(zi), 0);
+	KUNIT_EXPECT_EQ(test, zab_log_last(zi), Z(3, 1));
 }
 
 static struct kunit_case log_cases[] = {
@@ -280,6 +310,7 @@ static struct kunit_case log_cases[] = {
 	KUNIT_CASE(log_truncate),
 	KUNIT_CASE(log_sync_point),
 	KUNIT_CASE(log_sync_point_trimmed),
+	KUNIT_CASE(log_reset),
 	{}
 };
 

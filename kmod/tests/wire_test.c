@@ -37,6 +37,7 @@ static const struct parse_case parse_cases[] = {
 	{ "commit", AT_FOLLOWER, ZAB_FRAME_COMMIT, 0, 0, 8, 0, 8, 0 },
 	{ "ping from the leader", AT_FOLLOWER, ZAB_FRAME_PING, 0, 0, 8, 0, 8, 0 },
 	{ "trunc", AT_FOLLOWER, ZAB_FRAME_TRUNC, 0, 0, 8, 0, 8, 0 },
+	{ "snap", AT_FOLLOWER, ZAB_FRAME_SNAP, 0, 0, 8, 0, 8, 0 },
 	{ "ack", AT_LEADER, ZAB_FRAME_ACK, 0, 0, 8, 0, 8, 0 },
 	{ "request 1 byte", AT_LEADER, ZAB_FRAME_REQUEST, 0, 0,
 	  REQ_FIXED + 1, 0, REQ_FIXED, 1 },
@@ -49,6 +50,7 @@ static const struct parse_case parse_cases[] = {
 	  PROP_FIXED + 1, -EPROTO },
 	{ "commit from a follower", AT_LEADER, ZAB_FRAME_COMMIT, 0, 0, 8, -EPROTO },
 	{ "trunc from a follower", AT_LEADER, ZAB_FRAME_TRUNC, 0, 0, 8, -EPROTO },
+	{ "snap from a follower", AT_LEADER, ZAB_FRAME_SNAP, 0, 0, 8, -EPROTO },
 	{ "ping request from a follower", AT_LEADER, ZAB_FRAME_PING, 0, 0, 8, -EPROTO },
 	{ "ack from the leader", AT_FOLLOWER, ZAB_FRAME_ACK, 0, 0, 8, -EPROTO },
 	{ "request from the leader", AT_FOLLOWER, ZAB_FRAME_REQUEST, 0, 0,
@@ -59,8 +61,8 @@ static const struct parse_case parse_cases[] = {
 	/* unknown types */
 	{ "type 0 at the leader", AT_LEADER, 0, 0, 0, 8, -EPROTO },
 	{ "type 0 at a follower", AT_FOLLOWER, 0, 0, 0, 8, -EPROTO },
-	{ "type 7 at the leader", AT_LEADER, ZAB_FRAME_TRUNC + 1, 0, 0, 8, -EPROTO },
-	{ "type 7 at a follower", AT_FOLLOWER, ZAB_FRAME_TRUNC + 1, 0, 0, 8, -EPROTO },
+	{ "type 8 at the leader", AT_LEADER, ZAB_FRAME_SNAP + 1, 0, 0, 8, -EPROTO },
+	{ "type 8 at a follower", AT_FOLLOWER, ZAB_FRAME_SNAP + 1, 0, 0, 8, -EPROTO },
 	{ "type 255", AT_FOLLOWER, 255, 0, 0, 8, -EPROTO },
 
 	/* unknown flags */
@@ -68,6 +70,7 @@ static const struct parse_case parse_cases[] = {
 	  PROP_FIXED + 1, -EPROTO },
 	{ "commit flag 0x80", AT_FOLLOWER, ZAB_FRAME_COMMIT, 0x80, 0, 8, -EPROTO },
 	{ "trunc flag 0x01", AT_FOLLOWER, ZAB_FRAME_TRUNC, 0x01, 0, 8, -EPROTO },
+	{ "snap flag 0x01", AT_FOLLOWER, ZAB_FRAME_SNAP, 0x01, 0, 8, -EPROTO },
 	{ "ack flag 0x01", AT_LEADER, ZAB_FRAME_ACK, 0x01, 0, 8, -EPROTO },
 	{ "request flag 0x40", AT_LEADER, ZAB_FRAME_REQUEST, 0x40, 0,
 	  REQ_FIXED + 1, -EPROTO },
@@ -100,6 +103,7 @@ static const struct parse_case parse_cases[] = {
 	{ "ack of 16 bytes", AT_LEADER, ZAB_FRAME_ACK, 0, 0, 16, -EPROTO },
 	{ "trunc of 7 bytes", AT_FOLLOWER, ZAB_FRAME_TRUNC, 0, 0, 7, -EPROTO },
 	{ "trunc of 9 bytes", AT_FOLLOWER, ZAB_FRAME_TRUNC, 0, 0, 9, -EPROTO },
+	{ "snap of 7 bytes", AT_FOLLOWER, ZAB_FRAME_SNAP, 0, 0, 7, -EPROTO },
 	{ "ack 4 GiB", AT_LEADER, ZAB_FRAME_ACK, 0, 0, U32_MAX, -EPROTO },
 	{ "ping of 7 bytes", AT_FOLLOWER, ZAB_FRAME_PING, 0, 0, 7, -EPROTO },
 	{ "ping reply of 9 bytes", AT_LEADER, ZAB_FRAME_PING, ZAB_PING_REPLY, 0, 9,
@@ -151,6 +155,7 @@ static void wire_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ZAB_FRAME_PING, 4);
 	KUNIT_EXPECT_EQ(test, ZAB_FRAME_REQUEST, 5);
 	KUNIT_EXPECT_EQ(test, ZAB_FRAME_TRUNC, 6);
+	KUNIT_EXPECT_EQ(test, ZAB_FRAME_SNAP, 7);
 }
 
 /* A buffer full of garbage, so that a field left unwritten shows. */

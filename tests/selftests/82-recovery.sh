@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # ZAB's two recovery promises, with recovery done by hand (zabboot) the way
 # zabd does it: the member with the highest zxid leads a new epoch and the
-# kernel synchronises the others (TRUNC, DIFF).
+# kernel synchronises the others (DIFF, TRUNC, SNAP).
 
 # lead_again LEADER EPOCH FOLLOWERS...: LEADER leads EPOCH of 3 members.
 lead_again() {
@@ -75,4 +75,38 @@ test_seed_local_proposal_discarded() {
 	! grep -q ' lost-0$' "$ENS_TMP"/dump.* || fail "the local proposal was delivered: $(grep -l lost-0 "$ENS_TMP"/dump.*)"
 	last=$("$ZAB_TOP/tests/selftests/devtest" status /dev/zab/z1 | sed -n 's/last_zxid=//p')
 	[ "$last" = 0x200000005 ] || fail "old leader's log ends at $last"
+}
+
+# A member holds a proposal of an epoch the new leader has no record of (it
+# led epoch 2 alone for a moment): where its history leaves the leader's is
+# unknown, so the leader sends SNAP and its window; the proposal is gone.
+test_snap_unknown_epoch() {
+	ENS_TMP=$(mktemp -d)
+	ens_setup 3
+	ens_boot 3 1 1
+	"$ZABLOAD" write /dev/zab/z1 before 10 > "$ENS_TMP/w.before"
+	converge 1 2 3
+	for i in 1 2 3; do
+		nsx "zab$i" "$ZABCTL" stop "z$i"
+	done
+	# member 1 leads epoch 2 with member 2, then proposes only locally
+	lead_again 1 2 2
+	ip link set veth1 down
+	"$ZABLOAD" write /dev/zab/z1 lost 1 > "$ENS_TMP/w.lost"
+	grep -q '^err ECONNRESET lost-0' "$ENS_TMP/w.lost" || fail "the lost write: $(cat "$ENS_TMP/w.lost")"
+	[ "$(zst 1 last_zxid)" = 0x200000001 ] || fail "member 1's log ends at $(zst 1 last_zxid)"
+	wait_state 5 LOOKING z1 z2
+	ip link set veth1 up
+	[ "$(zst 2 last_zxid)" = 0x10000000a ] || fail "member 2's log ends at $(zst 2 last_zxid)"
+	# member 2 leads epoch 3: DIFF for member 3, SNAP for member 1
+	lead_again 2 3 3 1
+	[ "$(tsv_col_ns zab2 z2 sync_diff)" = 1 ] && [ "$(tsv_col_ns zab2 z2 sync_snap)" = 1 ] ||
+		fail "expected one DIFF and one SNAP: $(nsx zab2 "$ZABCTL" show z2 | grep synced)"
+	"$ZABLOAD" write /dev/zab/z1 after 5 > "$ENS_TMP/w.after"
+	! grep -q '^err' "$ENS_TMP/w.after" || fail "writes after recovery failed: $(cat "$ENS_TMP/w.after")"
+	converge_to 2 1 3
+	dump_all "$ENS_TMP" 1 2 3
+	check_logs "$ENS_TMP" 1 2 3
+	! grep -q ' lost-0$' "$ENS_TMP"/dump.* || fail "the local proposal was delivered: $(grep -l lost-0 "$ENS_TMP"/dump.*)"
+	[ "$(wc -l < "$ENS_TMP/dump.1")" = 15 ] || fail "member 1 has $(wc -l < "$ENS_TMP/dump.1") records, not 15"
 }

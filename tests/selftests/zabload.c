@@ -4,8 +4,9 @@
  *
  *   zabload write DEV PREFIX COUNT [SIZE]
  *	COUNT writes of "PREFIX-i" (padded with '.' to SIZE bytes); one line
- *	each: "ok ZXID DATA" or "err ERRNO DATA". Stops early on ENOTCONN
- *	repeated for two seconds.
+ *	each: "ok ZXID DATA" or "err ERRNO DATA", then " MS" (when it ended,
+ *	in wall-clock milliseconds) if ZABLOAD_STAMP is set. Stops early on
+ *	ENOTCONN repeated for two seconds.
  *   zabload dump DEV [FROM]
  *	every committed record from zxid FROM on, until none is ready:
  *	"ZXID DATA" lines (DATA up to its first '.').
@@ -32,6 +33,20 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* " MS": the wall clock in milliseconds, if ZABLOAD_STAMP is set. */
+static const char *stamp(void)
+{
+	static char buf[32];
+	struct timespec ts;
+
+	if (!getenv("ZABLOAD_STAMP"))
+		return "";
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(buf, sizeof(buf), " %lld",
+		 (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	return buf;
+}
+
 static int do_write(const char *dev, const char *prefix, long count, long size)
 {
 	char *buf = malloc(size + 64);
@@ -52,10 +67,12 @@ static int do_write(const char *dev, const char *prefix, long count, long size)
 		a.data = (unsigned long)buf;
 		a.len = n < size ? size : n;
 		if (ioctl(fd, ZAB_IOC_APPEND, &a) == 0) {
-			printf("ok 0x%016llx %.*s\n", (unsigned long long)a.zxid, n, buf);
+			printf("ok 0x%016llx %.*s%s\n", (unsigned long long)a.zxid,
+			       n, buf, stamp());
 			idle_since = 0;
 		} else {
-			printf("err %s %.*s\n", strerrorname_np(errno), n, buf);
+			printf("err %s %.*s%s\n", strerrorname_np(errno), n, buf,
+			       stamp());
 			if (errno == ENOTCONN) {
 				if (!idle_since)
 					idle_since = now();

@@ -86,13 +86,13 @@ elif [ "$rc" = 0 ]; then
 fi
 
 # kmemleak (ZAB_KMEMLEAK=1, see stage2): a suspect allocated by zab, or from
-# an unloaded module (its frames have no symbol any more: on the debug kernel
+# an unloaded module or init code (frames without a symbol: on the debug kernel
 # only zab.ko and zab_test.ko are modules), fails the run; others are shown.
 if [ -s "$out/kmemleak" ]; then
 	[ -z "${ZAB_DMESG_SAVE:-}" ] || cp "$out/kmemleak" "$ZAB_DMESG_SAVE.kmemleak"
 	awk 'function flush() { if (ours) printf "%s", block; block = ""; ours = 0 }
 		/^unreferenced object/ { flush() }
-		/\[zab(_test)?\]$/ || /\] 0xffffffffc[0-9a-f]+$/ { ours = 1 }
+		/\[zab(_test)?\]$/ || /\] 0xffffffff[a-f][0-9a-f]+$/ { ours = 1 }
 		{ block = block $0 "\n" }
 		END { flush() }' "$out/kmemleak" > "$out/kmemleak.zab"
 	others=$(grep -c "unreferenced object" "$out/kmemleak" || true)

@@ -61,15 +61,15 @@
  *	     %ZAB_PEER_A_ID, %ZAB_PEER_A_FD, %ZAB_PEER_A_LAST_ZXID (the last
  *	     zxid in the follower's log); there must be at least a quorum
  *	     counting the leader itself. The kernel synchronises each
- *	     follower (TRUNC and DIFF, see the wire format) from its log.
+ *	     follower (DIFF, TRUNC or SNAP, see the wire format) from its
+ *	     log, and counts which in %ZAB_STAT_SYNC_DIFF and the like.
  *	     %ZAB_A_LAST_ZXID (optional): discard the leader's own records
  *	     after this zxid (never below its commit point); by default its
  *	     whole log is the new epoch's history.
  *	err: -EBUSY not LOOKING, -ESTALE epoch not newer, -EINVAL fewer
  *	     followers than a quorum, a duplicate or own id; -EBADF bad fd,
  *	     -ENOTSOCK, -EPROTONOSUPPORT (not TCP), -ENOTCONN (not
- *	     connected); -ERANGE a follower lacks records that already left
- *	     memory (it needs a snapshot).
+ *	     connected).
  *
  * %ZAB_CMD_FOLLOW: follow leader %ZAB_A_LEADER in epoch %ZAB_A_EPOCH.
  *	in:  %ZAB_A_NAME, %ZAB_A_EPOCH (not older than the current epoch),
@@ -80,8 +80,7 @@
  *	in:  %ZAB_A_NAME, %ZAB_A_PEERS with one %ZAB_A_PEER. The follower is
  *	     synchronised from its %ZAB_PEER_A_LAST_ZXID as by LEAD, then
  *	     joins the live stream, with nothing falling between.
- *	err: -ERANGE the records it lacks already left memory; -EEXIST it
- *	     is connected already.
+ *	err: -EEXIST it is connected already.
  *
  * %ZAB_CMD_STOP: back to LOOKING; peer sockets are shut down; writers
  *	waiting for a commit fail with -ECONNRESET.
@@ -266,6 +265,10 @@ enum zab_attr {
  * @ZAB_STAT_COMMITS: records committed and delivered to the window
  * @ZAB_STAT_PEER_DOWNS: peer connections shut down
  * @ZAB_STAT_BAD_FRAMES: frames rejected as malformed
+ * @ZAB_STAT_PAD: padding for the 64-bit values, never a counter
+ * @ZAB_STAT_SYNC_DIFF: followers attached that held a prefix of the log
+ * @ZAB_STAT_SYNC_TRUNC: followers attached that first discarded a tail
+ * @ZAB_STAT_SYNC_SNAP: followers attached that took the whole window
  */
 enum zab_stat {
 	ZAB_STAT_UNSPEC,
@@ -278,6 +281,9 @@ enum zab_stat {
 	ZAB_STAT_PEER_DOWNS,
 	ZAB_STAT_BAD_FRAMES,
 	ZAB_STAT_PAD,
+	ZAB_STAT_SYNC_DIFF,
+	ZAB_STAT_SYNC_TRUNC,
+	ZAB_STAT_SYNC_SNAP,
 	__ZAB_STAT_MAX
 };
 
@@ -400,11 +406,20 @@ struct zab_status {
  *                                     record after zxid (never below the
  *                                     follower's commit point); first frame
  *                                     of a connection, if any
+ *   SNAP           leader->follower   struct zab_zxid_body: discard the whole
+ *                                     log and go on from zxid, as if every
+ *                                     record up to it had left the window;
+ *                                     first frame of a connection, if any
  *
  * Synchronisation happens on the same stream. When a follower is attached
  * with its last zxid L, the leader sends TRUNC if L is not in its log (the
  * follower holds proposals of a failed leader), then every record the
- * follower lacks (DIFF), then the live stream. Proposals arrive in zxid
+ * follower lacks (DIFF), then the live stream. If records the follower
+ * lacks have left the leader's window, or the leader cannot tell where the
+ * follower's history leaves its own (L is in an epoch of which the leader
+ * holds no record), the leader sends SNAP with the zxid its window starts
+ * after instead, then its whole window: the follower's log becomes what the
+ * leader's readers see. Proposals arrive in zxid
  * order: each is one more than the last in the same epoch, or the first
  * (counter 1) of a later epoch. A PROPOSAL names the member and request id a
  * forwarded write came from, so that member can wake its writer when the
@@ -418,6 +433,7 @@ enum zab_frame_type {
 	ZAB_FRAME_PING,
 	ZAB_FRAME_REQUEST,
 	ZAB_FRAME_TRUNC,
+	ZAB_FRAME_SNAP,
 };
 
 struct zab_frame {
