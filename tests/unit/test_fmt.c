@@ -180,6 +180,9 @@ static struct zab_info *sample(void)
 	for (int i = ZAB_STAT_WRITES; i <= ZAB_STAT_BAD_FRAMES; i++)
 		info.stats[i] = 10 * i;
 	info.stats[ZAB_STAT_WRITE_BYTES] = UINT64_MAX;
+	info.stats[ZAB_STAT_SYNC_DIFF] = 2;
+	info.stats[ZAB_STAT_SYNC_TRUNC] = 1;
+	info.stats[ZAB_STAT_SYNC_SNAP] = 3;
 	info.peers = peers;
 	info.n_peers = 2;
 	return &info;
@@ -207,7 +210,7 @@ static void test_tsv(void **state)
 	assert_string_equal(line,
 		"ens1\t1\tLEADING\t1\t1\t0x100000002\t0x100000001\t"
 		"500\t5\t10\t100000\t1048576\t"
-		"10\t18446744073709551615\t30\t40\t50\t60\t70\t80\t"
+		"10\t18446744073709551615\t30\t40\t50\t60\t70\t80\t2\t1\t3\t"
 		"2:0x100000002:0:120,3:0x100000001:4:2500\n");
 	free(line);
 }
@@ -223,7 +226,7 @@ static void test_tsv_sparse(void **state)
 	line = capture(zab_print_tsv, &info);
 	assert_string_equal(line,
 		"n\t7\t5\t0\t0\t0x0\t0x0\t-\t5\t-\t-\t-\t"
-		"0\t0\t0\t0\t0\t0\t0\t0\t-\n");
+		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t-\n");
 	free(line);
 }
 
@@ -243,7 +246,7 @@ static void test_tsv_matches_columns(void **state)
 	(void)state;
 	line = capture(zab_print_tsv, sample());
 	assert_int_equal(count_fields(line), count_fields(zab_tsv_columns));
-	assert_int_equal(count_fields(zab_tsv_columns), 21);
+	assert_int_equal(count_fields(zab_tsv_columns), 24);
 	assert_true(!strncmp(zab_tsv_columns, "name\tmyid\tstate\t", 16));
 	free(line);
 }
@@ -275,6 +278,9 @@ static void test_human(void **state)
 		"  commits: 60\n"
 		"  peer downs: 70\n"
 		"  bad frames: 80\n"
+		"  followers synced by DIFF: 2\n"
+		"  followers synced by TRUNC: 1\n"
+		"  followers synced by SNAP: 3\n"
 		"  peers:\n"
 		"    id 2: acked 0x100000002, queued 0, rtt 0.120 ms\n"
 		"    id 3: acked 0x100000001, queued 4, rtt 2.500 ms\n");
@@ -305,6 +311,9 @@ static void test_human_looking(void **state)
 		"  commits: 0\n"
 		"  peer downs: 0\n"
 		"  bad frames: 0\n"
+		"  followers synced by DIFF: 0\n"
+		"  followers synced by TRUNC: 0\n"
+		"  followers synced by SNAP: 0\n"
 		"  peers: none\n");
 	free(text);
 }
@@ -357,7 +366,7 @@ static void test_human_following(void **state)
 	assert_non_null(strstr(text, "\n  state: FOLLOWING\n"));
 	assert_non_null(strstr(text, "\n  leader: 3\n"));
 	/* the peers section closes the instance */
-	assert_non_null(strstr(text, "\n  bad frames: 0\n  peers:\n"
+	assert_non_null(strstr(text, "\n  followers synced by SNAP: 0\n  peers:\n"
 			       "    id 3: acked 0x200000006, queued 0, rtt 0.045 ms\n"));
 	assert_int_equal(text[strlen(text) - 1], '\n');
 	assert_string_equal(strstr(text, "    id 3:"),
