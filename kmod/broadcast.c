@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 
 #include "kmod/broadcast.h"
+#include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/log.h"
 #include "kmod/netlink.h"
@@ -65,11 +66,82 @@ static void leader_commit(struct zab_instance *zi)
 		if (!atomic_read(&peer->down) && n < ARRAY_SIZE(acked))
 			acked[n++] = peer->acked;
 	rcu_read_unlock();
-	point = zab_quorum_point(zi->last_zxid, acked, n, zi->members);
+	/* our own vote: what we logged, as durable as the mode says */
+	point = zab_quorum_point(zab_disk_ackable(zi), acked, n, zi->members);
 	if (point > zi->commit_zxid) {
 		zab_log_commit(zi, point);
 		kick_all(zi);
 	}
+}
+
+/**
+ * zab_bcast_durable() - more of the log became durable
+ * @zi: the instance, log_mutex held
+ *
+ * A leader counts its own acknowledgment again; a follower acknowledges.
+ */
+void zab_bcast_durable(struct zab_instance *zi)
+{
+	lockdep_assert_held(&zi->log_mutex);
+	if (zi->state == ZAB_STATE_LEADING)
+		leader_commit(zi);
+	else if (zi->state == ZAB_STATE_FOLLOWING)
+		kick_all(zi);
+}
+
+/**
+ * zab_bcast_restore() - load a log read back from disk, one step at a time
+ * @zi: the instance, LOOKING, without a log on disk
+ * @op: &enum zab_restore_op
+ * @zxid: see %ZAB_IOC_RESTORE
+ * @txn: the record (%ZAB_RESTORE_RECORD), taken over on success; else NULL
+ *
+ * Return: 0, -EBUSY if not LOOKING or a log on disk is attached,
+ * -ESHUTDOWN, -EINVAL for a zxid out of order or a bad op, or -ENOMEM.
+ */
+int zab_bcast_restore(struct zab_instance *zi, u32 op, u64 zxid,
+		      struct zab_txn *txn)
+{
+	int err = 0;
+
+	mutex_lock(&zi->lock);
+	mutex_lock(&zi->log_mutex);
+	if (zi->dead) {
+		err = -ESHUTDOWN;
+		goto out;
+	}
+	if (zi->state != ZAB_STATE_LOOKING || zi->disk) {
+		err = -EBUSY;
+		goto out;
+	}
+	switch (op) {
+	case ZAB_RESTORE_BASE:
+		zab_log_reset(zi, zxid);
+		break;
+	case ZAB_RESTORE_RECORD:
+		if (!txn || !zab_zxid_follows(zi->last_zxid, zxid, U32_MAX)) {
+			err = -EINVAL;
+			break;
+		}
+		txn->zxid = zxid;
+		err = zab_log_append(zi, txn);
+		/* as the member was: at least in the epoch of its records */
+		if (!err && ZAB_ZXID_EPOCH(zxid) > zi->epoch)
+			zi->epoch = ZAB_ZXID_EPOCH(zxid);
+		break;
+	case ZAB_RESTORE_COMMIT:
+		if (zxid > zi->last_zxid || zxid < zi->commit_zxid)
+			err = -EINVAL;
+		else
+			zab_log_commit(zi, zxid);
+		break;
+	default:
+		err = -EINVAL;
+	}
+out:
+	mutex_unlock(&zi->log_mutex);
+	mutex_unlock(&zi->lock);
+	return err;
 }
 
 /* As leader: give @txn the next zxid and propose it. Takes over @txn. */

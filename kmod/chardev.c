@@ -241,6 +241,35 @@ static long ioctl_append(struct zab_file *zf, void __user *arg)
 	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
 }
 
+static long ioctl_restore(struct zab_file *zf, void __user *arg)
+{
+	struct zab_txn *txn = NULL;
+	struct zab_restore r;
+	int err;
+
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&r, arg, sizeof(r)))
+		return -EFAULT;
+	if (r.op == ZAB_RESTORE_RECORD) {
+		if (!r.len || r.len > ZAB_MAX_RECORD_LIMIT)
+			return -EINVAL;
+		txn = zab_txn_alloc(r.len);
+		if (!txn)
+			return -ENOMEM;
+		if (copy_from_user(txn->data, u64_to_user_ptr(r.data), r.len)) {
+			zab_txn_put(txn);
+			return -EFAULT;
+		}
+	} else if (r.len || r.data) {
+		return -EINVAL;
+	}
+	err = zab_bcast_restore(zf->zi, r.op, r.zxid, txn);
+	if (err)
+		zab_txn_put(txn);
+	return err;
+}
+
 static long zab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct zab_file *zf = file->private_data;
@@ -252,6 +281,8 @@ static long zab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioctl_status(zf, uarg);
 	case ZAB_IOC_APPEND:
 		return ioctl_append(zf, uarg);
+	case ZAB_IOC_RESTORE:
+		return ioctl_restore(zf, uarg);
 	case ZAB_IOC_SEEK:
 		if (get_user(zxid, (u64 __user *)uarg))
 			return -EFAULT;

@@ -15,6 +15,7 @@
 
 #include "kmod/broadcast.h"
 #include "kmod/chardev.h"
+#include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/log.h"
 #include "kmod/netlink.h"
@@ -136,6 +137,7 @@ static void zab_instance_release(struct kref *ref)
 	struct zab_instance *zi = container_of(ref, struct zab_instance, ref);
 
 	zab_log_destroy(zi);
+	zab_disk_free(zi);
 	mutex_destroy(&zi->log_mutex);
 	mutex_destroy(&zi->lock);
 	kfree(zi);
@@ -176,6 +178,7 @@ void zab_instance_destroy(struct zab_instance *zi)
 	WRITE_ONCE(zi->dead, true);
 	mutex_unlock(&zi->lock);
 	zab_bcast_shutdown(zi);
+	zab_disk_shutdown(zi);
 	wake_up_all(&zi->wq);
 
 	zab_chardev_del(zi);

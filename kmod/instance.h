@@ -13,6 +13,8 @@
 #include <net/net_namespace.h>
 #include <uapi/linux/zab.h>
 
+struct zab_disk;
+
 /**
  * struct zab_params - the tunables of an instance (see uapi/linux/zab.h)
  * @tick_ms: tickTime
@@ -66,6 +68,8 @@ struct zab_params {
  * @requests: forwarded writes waiting for their zxid and commit
  * @window_used: bytes of committed records in @log
  * @trimmed_zxid: highest zxid dropped from the window
+ * @disk: the log on disk, NULL in memory mode; set once under @log_mutex,
+ *	freed with the instance
  */
 struct zab_instance {
 	struct kref ref;
@@ -102,6 +106,7 @@ struct zab_instance {
 	struct list_head requests;
 	u64 window_used;
 	u64 trimmed_zxid;
+	struct zab_disk *disk;
 };
 
 static inline struct net *zab_instance_net(const struct zab_instance *zi)

@@ -11,6 +11,7 @@
 #include <linux/build_bug.h>
 #include <linux/xarray.h>
 
+#include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/log.h"
 #include "kmod/txn.h"
@@ -61,17 +62,20 @@ int zab_log_append(struct zab_instance *zi, struct zab_txn *txn)
 		return err;
 	/* pairs with zab_log_last(): lockless readers may now send this */
 	smp_store_release(&zi->last_zxid, txn->zxid);
+	zab_disk_kick(zi);
 	return 0;
 }
 
 static void trim(struct zab_instance *zi)
 {
 	u64 limit = READ_ONCE(zi->params.window_bytes);
+	u64 last = min(zi->commit_zxid, zab_disk_trim_limit(zi));
 	unsigned long zxid = 0;
 	struct zab_txn *txn;
 
+	/* committed, and on disk if the log is: only then may a record go */
 	while (zi->window_used > limit) {
-		txn = xa_find(&zi->log, &zxid, zi->commit_zxid, XA_PRESENT);
+		txn = xa_find(&zi->log, &zxid, last, XA_PRESENT);
 		if (!txn)
 			break;
 		/* readers check trimmed_zxid after they looked up a record */
@@ -127,6 +131,7 @@ void zab_log_truncate(struct zab_instance *zi, u64 zxid)
 	}
 	/* pairs with zab_log_last() */
 	smp_store_release(&zi->last_zxid, zxid);
+	zab_disk_truncate(zi, zxid);
 }
 
 /**
@@ -202,6 +207,7 @@ void zab_log_reset(struct zab_instance *zi, u64 base)
 	smp_store_release(&zi->commit_zxid, base);
 	/* pairs with zab_log_last() */
 	smp_store_release(&zi->last_zxid, base);
+	zab_disk_reset(zi, base);
 	wake_up_all(&zi->wq);
 }
 

@@ -8,11 +8,13 @@
  * serialise what needs it. Commands that name
  * an instance find and hold it in pre_doit and drop it in post_doit.
  */
+#include <linux/file.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
 #include "kmod/broadcast.h"
+#include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/netlink.h"
 #include "kmod/peer.h"
@@ -83,6 +85,19 @@ static const struct nla_policy zab_follow_policy[ZAB_A_FD + 1] = {
 static const struct nla_policy zab_add_policy[ZAB_A_PEERS + 1] = {
 	ZAB_POLICY_NAME,
 	[ZAB_A_PEERS] = NLA_POLICY_NESTED_ARRAY(zab_peer_policy),
+};
+
+static struct netlink_range_validation zab_segment_range = {
+	.min = ZAB_SEGMENT_BYTES_MIN, .max = ZAB_SEGMENT_BYTES_MAX,
+};
+
+static const struct nla_policy zab_log_policy[ZAB_A_SEGMENT_SEQ + 1] = {
+	ZAB_POLICY_NAME,
+	[ZAB_A_DIR_FD] = NLA_POLICY_MIN(NLA_S32, 0),
+	[ZAB_A_DURABILITY] = NLA_POLICY_RANGE(NLA_U8, ZAB_DURABILITY_WRITE,
+					      ZAB_DURABILITY_FSYNC),
+	[ZAB_A_SEGMENT_BYTES] = NLA_POLICY_FULL_RANGE(NLA_U32, &zab_segment_range),
+	[ZAB_A_SEGMENT_SEQ] = NLA_POLICY_MIN(NLA_U64, 1),
 };
 
 static const struct nla_policy zab_name_policy[ZAB_A_NAME + 1] = {
@@ -203,6 +218,21 @@ static int fill_peers(struct sk_buff *skb, struct zab_instance *zi)
 	return 0;
 }
 
+static int fill_disk(struct sk_buff *skb, struct zab_instance *zi)
+{
+	u8 mode = zab_disk_mode(zi);
+
+	if (nla_put_u8(skb, ZAB_A_DURABILITY, mode) ||
+	    nla_put_u64_64bit(skb, ZAB_A_DURABLE_ZXID, zab_disk_durable(zi),
+			      ZAB_A_PAD))
+		return -EMSGSIZE;
+	if (mode != ZAB_DURABILITY_MEMORY &&
+	    (nla_put_u32(skb, ZAB_A_SEGMENT_BYTES, zab_disk_segment_bytes(zi)) ||
+	     nla_put_u32(skb, ZAB_A_LOG_ERROR, zab_disk_error(zi))))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int fill_instance(struct sk_buff *skb, struct zab_instance *zi,
 			 u32 portid, u32 seq, int flags)
 {
@@ -229,7 +259,7 @@ static int fill_instance(struct sk_buff *skb, struct zab_instance *zi,
 	}
 	mutex_unlock(&zi->lock);
 	if (fill_params(skb, &params) || fill_stats(skb, zi) ||
-	    fill_peers(skb, zi))
+	    fill_peers(skb, zi) || fill_disk(skb, zi))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -444,6 +474,45 @@ static int zab_nl_add_follower(struct sk_buff *skb, struct genl_info *info)
 	return zab_bcast_add_follower(zi, &specs[0], info->extack);
 }
 
+static int zab_nl_log(struct sk_buff *skb, struct genl_info *info)
+{
+	struct zab_instance *zi = info->user_ptr[0];
+	struct nlattr **a = info->attrs;
+	u32 segment_bytes = ZAB_SEGMENT_BYTES_DEFAULT;
+	struct file *dir;
+	u64 seq = 1;
+	int err;
+
+	if (missing(info, ZAB_A_DIR_FD, KBUILD_MODNAME ": missing directory fd") ||
+	    missing(info, ZAB_A_DURABILITY, KBUILD_MODNAME ": missing durability"))
+		return -EINVAL;
+	if (a[ZAB_A_SEGMENT_BYTES])
+		segment_bytes = nla_get_u32(a[ZAB_A_SEGMENT_BYTES]);
+	if (a[ZAB_A_SEGMENT_SEQ])
+		seq = nla_get_u64(a[ZAB_A_SEGMENT_SEQ]);
+	dir = fget(nla_get_s32(a[ZAB_A_DIR_FD]));
+	if (!dir) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[ZAB_A_DIR_FD],
+				    "not an open file descriptor");
+		return -EBADF;
+	}
+	mutex_lock(&zi->lock);
+	if (zi->dead) {
+		err = -ESHUTDOWN;
+	} else if (zi->state != ZAB_STATE_LOOKING) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "the log on disk is attached while LOOKING only");
+		err = -EBUSY;
+	} else {
+		err = zab_disk_attach(zi, dir, nla_get_u8(a[ZAB_A_DURABILITY]),
+				      segment_bytes, seq, info->extack);
+	}
+	mutex_unlock(&zi->lock);
+	if (err)
+		fput(dir);
+	return err;
+}
+
 static int zab_nl_stop(struct sk_buff *skb, struct genl_info *info)
 {
 	zab_bcast_stop(info->user_ptr[0]);
@@ -555,6 +624,14 @@ static const struct genl_ops zab_ops[] = {
 		.internal_flags = ZAB_NLF_INSTANCE,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = ZAB_CMD_LOG,
+		.doit = zab_nl_log,
+		.policy = zab_log_policy,
+		.maxattr = ARRAY_SIZE(zab_log_policy) - 1,
+		.internal_flags = ZAB_NLF_INSTANCE,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static struct genl_family zab_family __ro_after_init = {
@@ -602,7 +679,9 @@ void zab_netlink_notify(struct zab_instance *zi, enum zab_event event,
 	    nla_put_u8(skb, ZAB_A_STATE, READ_ONCE(zi->state)) ||
 	    nla_put_u32(skb, ZAB_A_EPOCH, READ_ONCE(zi->epoch)) ||
 	    (peer_id && nla_put_u32(skb, ZAB_A_PEER_ID, peer_id)) ||
-	    (reason && nla_put_u32(skb, ZAB_A_REASON, reason)))
+	    (reason && nla_put_u32(skb, ZAB_A_REASON, reason)) ||
+	    (event == ZAB_EVENT_LOG_ERROR &&
+	     nla_put_u32(skb, ZAB_A_LOG_ERROR, zab_disk_error(zi))))
 		goto err;
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast_netns(&zab_family, zab_instance_net(zi), skb, 0,

@@ -13,6 +13,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/log.h"
 #include "kmod/peer.h"
@@ -97,7 +98,7 @@ static bool next_to_leader(struct zab_peer *peer)
 	struct zab_txn *txn;
 	u64 last;
 
-	last = zab_log_last(zi);
+	last = zab_disk_ackable(zi);
 	if (last != peer->ack_sent) {	/* lower after a TRUNC or SNAP */
 		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_ACK, last);
 		peer->ack_sent = last;

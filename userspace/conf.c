@@ -7,12 +7,15 @@
 #include <string.h>
 
 #include "conf.h"
+#include "fmt.h"
 #include "name.h"
 
 enum {
 	SEEN_NAME = 1 << 0,
 	SEEN_MYID = 1 << 1,
 	SEEN_DATA_DIR = 1 << 2,
+	SEEN_DURABILITY = 1 << 3,
+	SEEN_SEGMENT_BYTES = 1 << 4,
 };
 
 #define SERVER_PREFIX "server."
@@ -169,6 +172,32 @@ out:
 	return ret;
 }
 
+static int parse_durability(struct parser *p, const char *value,
+			    struct zab_err *err)
+{
+	for (uint8_t i = 0; zab_durability_name(i); i++) {
+		if (!strcmp(value, zab_durability_name(i))) {
+			p->conf->durability = i;
+			return 0;
+		}
+	}
+	return zab_err(err, -EINVAL, "invalid durability `%s': expected fsync, write or memory",
+		       value);
+}
+
+static int parse_segment_bytes(struct parser *p, const char *value,
+			       struct zab_err *err)
+{
+	uint64_t v;
+
+	if (zab_parse_uint(value, true, UINT32_MAX, &v) < 0 ||
+	    v < ZAB_SEGMENT_BYTES_MIN || v > ZAB_SEGMENT_BYTES_MAX)
+		return zab_err(err, -EINVAL, "invalid segmentBytes `%s': expected 64K to 1G",
+			       value);
+	p->conf->segment_bytes = (uint32_t)v;
+	return 0;
+}
+
 static int parse_pair(struct parser *p, const char *key, const char *value,
 		      struct zab_err *err)
 {
@@ -185,6 +214,14 @@ static int parse_pair(struct parser *p, const char *key, const char *value,
 	if (!strcmp(key, "dataDir")) {
 		ret = see(p, SEEN_DATA_DIR, key, err);
 		return ret ? ret : parse_data_dir(p, value, err);
+	}
+	if (!strcmp(key, "durability")) {
+		ret = see(p, SEEN_DURABILITY, key, err);
+		return ret ? ret : parse_durability(p, value, err);
+	}
+	if (!strcmp(key, "segmentBytes")) {
+		ret = see(p, SEEN_SEGMENT_BYTES, key, err);
+		return ret ? ret : parse_segment_bytes(p, value, err);
 	}
 	if (!strncmp(key, SERVER_PREFIX, strlen(SERVER_PREFIX)))
 		return parse_server(p, key, value, err);
@@ -249,6 +286,8 @@ int zab_conf_parse(FILE *f, const char *path, struct zab_conf *conf,
 
 	memset(conf, 0, sizeof(*conf));
 	zab_params_init(&conf->params);
+	conf->durability = ZAB_DURABILITY_FSYNC;
+	conf->segment_bytes = ZAB_SEGMENT_BYTES_DEFAULT;
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;
 		p.line = lineno;
@@ -351,6 +390,9 @@ void zab_conf_print(FILE *f, const struct zab_conf *conf)
 	fprintf(f, "myid=%u\n", conf->myid);
 	if (conf->data_dir)
 		fprintf(f, "dataDir=%s\n", conf->data_dir);
+	fprintf(f, "durability=%s\n", zab_durability_name(conf->durability));
+	zab_fmt_size(value, sizeof(value), conf->segment_bytes);
+	fprintf(f, "segmentBytes=%s\n", value);
 	for (int i = 0; i < ZAB_P_COUNT; i++) {
 		zab_param_format(value, sizeof(value), i, conf->params.value[i]);
 		fprintf(f, "%s=%s\n", zab_param_defs[i].key, value);

@@ -9,6 +9,7 @@
  *	server.2 = [fd00::2]:2888:3888
  *	tickTime = 2000
  *	dataDir = /var/lib/zab/a
+ *	durability = fsync
  *
  * One KEY=VALUE per line, whitespace around both ignored; lines whose first
  * non-blank character is '#' and blank lines are skipped. Keys are
@@ -38,6 +39,8 @@ struct zab_conf {
 	char name[ZAB_NAME_MAX + 1];
 	uint32_t myid;
 	char *data_dir;			/* NULL if not given */
+	uint8_t durability;		/* enum zab_durability; default FSYNC */
+	uint32_t segment_bytes;		/* default ZAB_SEGMENT_BYTES_DEFAULT */
 	struct zab_params params;	/* .set marks those given */
 	struct zab_server *servers;	/* sorted by id */
 	size_t n_servers;

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <linux/zab.h>
 
@@ -24,6 +25,8 @@ static const char *const event_names[] = {
 	[ZAB_EVENT_LEADER_LOST]	= "LEADER_LOST",
 	[ZAB_EVENT_QUORUM_LOST]	= "QUORUM_LOST",
 	[ZAB_EVENT_STATE]	= "STATE",
+	[ZAB_EVENT_LOG_ERROR]	= "LOG_ERROR",
+	[ZAB_EVENT_LOG_OK]	= "LOG_OK",
 };
 
 static const char *const reason_names[] = {
@@ -59,7 +62,8 @@ const char zab_tsv_columns[] =
 	"name\tmyid\tstate\tepoch\tleader\tlast_zxid\tcommit_zxid\t"
 	"tickTime\tsyncLimit\tinitLimit\twindowBytes\tmaxRecordSize\t"
 	"writes\twrite_bytes\twrite_errors\treads\tproposals\tcommits\t"
-	"peer_downs\tbad_frames\tsync_diff\tsync_trunc\tsync_snap\tpeers";
+	"peer_downs\tbad_frames\tsync_diff\tsync_trunc\tsync_snap\t"
+	"durability\tdurable_zxid\tpeers";
 
 #define LOOKUP(table, value) \
 	((value) < ARRAY_SIZE(table) ? (table)[value] : NULL)
@@ -67,6 +71,17 @@ const char zab_tsv_columns[] =
 const char *zab_state_name(uint32_t state)
 {
 	return LOOKUP(state_names, state);
+}
+
+static const char *const durability_names[] = {
+	[ZAB_DURABILITY_MEMORY] = "memory",
+	[ZAB_DURABILITY_WRITE] = "write",
+	[ZAB_DURABILITY_FSYNC] = "fsync",
+};
+
+const char *zab_durability_name(uint32_t durability)
+{
+	return LOOKUP(durability_names, durability);
 }
 
 const char *zab_event_name(uint32_t event)
@@ -209,6 +224,15 @@ void zab_print_info(FILE *f, const struct zab_info *info)
 	fprintf(f, "  last zxid: %s\n", zxid);
 	zab_fmt_zxid_long(zxid, sizeof(zxid), info->commit_zxid);
 	fprintf(f, "  committed zxid: %s\n", zxid);
+	fprintf(f, "  durability: %s\n",
+		enum_str(tmp, sizeof(tmp), zab_durability_name(info->durability),
+			 info->durability));
+	if (info->durability != ZAB_DURABILITY_MEMORY) {
+		zab_fmt_zxid_long(zxid, sizeof(zxid), info->durable_zxid);
+		fprintf(f, "  durable zxid: %s\n", zxid);
+		if (info->log_error)
+			fprintf(f, "  log error: %s\n", strerror((int)info->log_error));
+	}
 	print_params(f, &info->params);
 	for (size_t i = 0; i < ARRAY_SIZE(stat_names); i++) {
 		if (stat_names[i].label)
@@ -237,9 +261,10 @@ static void print_tsv_peers(FILE *f, const struct zab_info *info)
 
 void zab_print_tsv(FILE *f, const struct zab_info *info)
 {
-	char tmp[16], last[32], commit[32];
+	char tmp[16], last[32], commit[32], durable[32];
 
 	zab_fmt_zxid(last, sizeof(last), info->last_zxid);
+	zab_fmt_zxid(durable, sizeof(durable), info->durable_zxid);
 	zab_fmt_zxid(commit, sizeof(commit), info->commit_zxid);
 	fprintf(f, "%s\t%" PRIu32 "\t%s\t%" PRIu32 "\t%" PRIu32 "\t%s\t%s",
 		info->name, info->myid,
@@ -255,7 +280,9 @@ void zab_print_tsv(FILE *f, const struct zab_info *info)
 		if (stat_names[i].column)
 			fprintf(f, "\t%" PRIu64, info->stats[i]);
 	}
-	fputc('\t', f);
+	fprintf(f, "\t%s\t%s\t",
+		enum_str(tmp, sizeof(tmp), zab_durability_name(info->durability),
+			 info->durability), durable);
 	print_tsv_peers(f, info);
 	fputc('\n', f);
 }

@@ -17,6 +17,8 @@ const char *zab_state_name(uint32_t state);
 
 /* "CREATED", "DESTROYED", "PEER_DOWN", ...; NULL if unknown. */
 const char *zab_event_name(uint32_t event);
+/* "memory", "write", "fsync": the name of an enum zab_durability, or NULL. */
+const char *zab_durability_name(uint32_t durability);
 
 /*
  * "none", "closed", "sock_error", "timeout", "protocol", "nomem", "lagging",

@@ -31,6 +31,10 @@ struct zab_info {
 	uint64_t commit_zxid;
 	struct zab_params params;	/* .set marks those the kernel reported */
 	uint64_t stats[ZAB_STAT_MAX + 1];	/* indexed by enum zab_stat */
+	uint8_t durability;	/* enum zab_durability */
+	uint64_t durable_zxid;
+	uint32_t segment_bytes;	/* 0 without a log on disk */
+	uint32_t log_error;	/* errno of the last failed write, 0 if none */
 	struct zab_peer_info *peers;
 	size_t n_peers;
 };
@@ -43,6 +47,7 @@ struct zab_event_info {
 	uint32_t reason;	/* enum zab_reason */
 	uint32_t state;		/* enum zab_state */
 	uint32_t epoch;
+	uint32_t log_error;	/* LOG_ERROR: the errno */
 };
 
 struct zab_info_list {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+#include "conf.h"
 #include "fmt.h"
 #include "libzab.h"
 #include "log.h"
@@ -46,6 +47,14 @@ static int adopt(struct zabd *z)
 	}
 	zinfo("using the existing instance `%s' (%s, epoch %u)", conf->name,
 	      state_str(info.state), info.epoch);
+	if (info.durability != conf->durability) {
+		/* its log in memory may hold what is not on disk, or the reverse */
+		zerr("instance `%s' keeps its log with durability %s, not %s: destroy it first",
+		     conf->name, zab_durability_name(info.durability) ? zab_durability_name(info.durability) : "unknown",
+		     zab_durability_name(conf->durability));
+		zab_info_release(&info);
+		return -EEXIST;
+	}
 	if (info.state != ZAB_STATE_LOOKING) {
 		/* Nobody knows how it got there: elect again. */
 		zinfo("stopping it: zabd starts every member LOOKING");
@@ -80,7 +89,7 @@ int instance_setup(struct zabd *z)
 	}
 	z->created = true;
 	zinfo("created instance `%s' with myid %u", conf->name, conf->myid);
-	return 0;
+	return disk_setup(z);
 }
 
 void instance_teardown(struct zabd *z)

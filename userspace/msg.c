@@ -28,6 +28,10 @@ static struct nla_policy info_policy[ZAB_A_MAX + 1] = {
 	[ZAB_A_EVENT]		= { .type = NLA_U32 },
 	[ZAB_A_PEER_ID]		= { .type = NLA_U32 },
 	[ZAB_A_REASON]		= { .type = NLA_U32 },
+	[ZAB_A_DURABILITY]	= { .type = NLA_U8 },
+	[ZAB_A_SEGMENT_BYTES]	= { .type = NLA_U32 },
+	[ZAB_A_DURABLE_ZXID]	= { .type = NLA_U64 },
+	[ZAB_A_LOG_ERROR]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy stat_policy[ZAB_STAT_MAX + 1] = {
@@ -220,6 +224,10 @@ int zab_msg_parse_info(struct nlmsghdr *nlh, struct zab_info *info)
 	info->last_zxid = get_u64(tb[ZAB_A_LAST_ZXID]);
 	info->commit_zxid = get_u64(tb[ZAB_A_COMMIT_ZXID]);
 	parse_params(tb, &info->params);
+	info->durability = tb[ZAB_A_DURABILITY] ? nla_get_u8(tb[ZAB_A_DURABILITY]) : 0;
+	info->durable_zxid = get_u64(tb[ZAB_A_DURABLE_ZXID]);
+	info->segment_bytes = get_u32(tb[ZAB_A_SEGMENT_BYTES]);
+	info->log_error = get_u32(tb[ZAB_A_LOG_ERROR]);
 	if (tb[ZAB_A_STATS]) {
 		ret = parse_stats(tb[ZAB_A_STATS], info->stats);
 		if (ret < 0)
@@ -254,6 +262,7 @@ int zab_msg_parse_event(struct nlmsghdr *nlh, struct zab_event_info *ev)
 	ev->state = tb[ZAB_A_STATE] ? nla_get_u8(tb[ZAB_A_STATE]) : 0;
 	ev->has_epoch = tb[ZAB_A_EPOCH] != NULL;
 	ev->epoch = get_u32(tb[ZAB_A_EPOCH]);
+	ev->log_error = get_u32(tb[ZAB_A_LOG_ERROR]);
 	return 0;
 }
 

@@ -316,6 +316,22 @@ int zab_nl_add_follower(struct zab_nl *nl, const char *name,
 	return handover_request(nl, msg, name, zab_msg_put_peers(msg, peer, 1));
 }
 
+int zab_nl_log(struct zab_nl *nl, const char *name, int dir_fd,
+	       uint8_t durability, uint32_t segment_bytes, uint64_t seq)
+{
+	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_LOG, 0);
+	int ret = 0;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_s32(msg, ZAB_A_DIR_FD, dir_fd) < 0 ||
+	    nla_put_u8(msg, ZAB_A_DURABILITY, durability) < 0 ||
+	    nla_put_u32(msg, ZAB_A_SEGMENT_BYTES, segment_bytes) < 0 ||
+	    nla_put_u64(msg, ZAB_A_SEGMENT_SEQ, seq) < 0)
+		ret = -EMSGSIZE;
+	return handover_request(nl, msg, name, ret);
+}
+
 struct get_ctx {
 	struct zab_info *info;
 	bool found;

@@ -59,6 +59,13 @@ int zab_nl_follow(struct zab_nl *nl, const char *name, uint32_t epoch,
 int zab_nl_add_follower(struct zab_nl *nl, const char *name,
 			const struct zab_handover_peer *peer);
 
+/*
+ * ZAB_CMD_LOG: keep the log in segments in the directory @dir_fd from now
+ * on, with @durability; the first new segment gets sequence number @seq.
+ */
+int zab_nl_log(struct zab_nl *nl, const char *name, int dir_fd,
+	       uint8_t durability, uint32_t segment_bytes, uint64_t seq);
+
 /* ZAB_CMD_SET with the parameters marked as given in @params. */
 int zab_nl_set(struct zab_nl *nl, const char *name,
 	       const struct zab_params *params);

@@ -300,6 +300,13 @@ void node_kernel_event(struct zabd *z, const struct zab_event_info *ev)
 	case ZAB_EVENT_QUORUM_LOST:
 		zinfo("the kernel lost its quorum");
 		break;
+	case ZAB_EVENT_LOG_ERROR:
+		zerr("cannot write the log on disk in %s: %s; this member acknowledges nothing until it can",
+		     z->conf->data_dir, strerror((int)ev->log_error));
+		return;
+	case ZAB_EVENT_LOG_OK:
+		zinfo("the log on disk in %s is written again", z->conf->data_dir);
+		return;
 	default:
 		break;
 	}

@@ -79,6 +79,9 @@ static inline int64_t zabd_init_limit_ms(const struct zabd *z)
 /* Stops the main loop; zabd exits with @status after cleaning up. */
 void zabd_exit(struct zabd *z, int status);
 
+/* disk.c: read the log on disk back into a new instance, and attach it */
+int disk_setup(struct zabd *z);
+
 /* instance.c */
 int instance_setup(struct zabd *z);
 void instance_teardown(struct zabd *z);

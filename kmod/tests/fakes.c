@@ -11,6 +11,7 @@
 
 #include "kmod/broadcast.h"
 #include "kmod/chardev.h"
+#include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/log.h"
 #include "kmod/tests/fakes.h"
@@ -74,3 +75,60 @@ int zab_bcast_add_follower(struct zab_instance *zi,
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests of zab, ZooKeeper atomic broadcast");
+
+/* The log on disk: memory mode throughout. */
+int zab_disk_attach(struct zab_instance *zi, struct file *dir, u8 mode,
+		    u32 segment_bytes, u64 seq, struct netlink_ext_ack *extack)
+{
+	return -EOPNOTSUPP;
+}
+
+void zab_disk_shutdown(struct zab_instance *zi)
+{
+}
+
+void zab_disk_free(struct zab_instance *zi)
+{
+}
+
+void zab_disk_kick(struct zab_instance *zi)
+{
+}
+
+void zab_disk_truncate(struct zab_instance *zi, u64 zxid)
+{
+}
+
+void zab_disk_reset(struct zab_instance *zi, u64 base)
+{
+}
+
+u64 zab_disk_ackable(struct zab_instance *zi)
+{
+	return zab_log_last(zi);
+}
+
+u64 zab_disk_trim_limit(struct zab_instance *zi)
+{
+	return U64_MAX;
+}
+
+u8 zab_disk_mode(struct zab_instance *zi)
+{
+	return ZAB_DURABILITY_MEMORY;
+}
+
+int zab_disk_error(struct zab_instance *zi)
+{
+	return 0;
+}
+
+u32 zab_disk_segment_bytes(struct zab_instance *zi)
+{
+	return 0;
+}
+
+u64 zab_disk_durable(struct zab_instance *zi)
+{
+	return zab_log_last(zi);
+}

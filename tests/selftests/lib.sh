@@ -79,7 +79,8 @@ wait_for() {
 # Column names of `zabctl show --tsv`, in order (see docs/zabctl.md).
 ZAB_TSV_COLUMNS="name myid state epoch leader last_zxid commit_zxid tickTime
 syncLimit initLimit windowBytes maxRecordSize writes write_bytes write_errors
-reads proposals commits peer_downs bad_frames sync_diff sync_trunc sync_snap peers"
+reads proposals commits peer_downs bad_frames sync_diff sync_trunc sync_snap
+durability durable_zxid peers"
 
 # tsv_col NAME COLUMN: one field of instance NAME's tsv line.
 tsv_col() {

@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 
 #include "conf.h"
+#include "fmt.h"
 #include "ensemble.h"
 
 /* Parses @text as the file "a.conf". */
@@ -130,6 +131,35 @@ static void test_line_errors(void **state)
 		     "a.conf:1: invalid tickTime `2000 # ms': expected a decimal number");
 	expect_error("syncLimit=2\nsyncLimit=3\n", -EINVAL,
 		     "a.conf:2: duplicate key `syncLimit'");
+	expect_error("durability=sync\n", -EINVAL,
+		     "a.conf:1: invalid durability `sync': expected fsync, write or memory");
+	expect_error("durability=write\ndurability=fsync\n", -EINVAL,
+		     "a.conf:2: duplicate key `durability'");
+	expect_error("segmentBytes=32K\n", -EINVAL,
+		     "a.conf:1: invalid segmentBytes `32K': expected 64K to 1G");
+	expect_error("segmentBytes=2G\n", -EINVAL,
+		     "a.conf:1: invalid segmentBytes `2G': expected 64K to 1G");
+}
+
+static void test_durability(void **state)
+{
+	struct zab_conf conf;
+	struct zab_err err;
+
+	(void)state;
+	assert_int_equal(parse("name=a\nmyid=1\n", &conf, &err), 0);
+	assert_int_equal(conf.durability, ZAB_DURABILITY_FSYNC);
+	assert_int_equal(conf.segment_bytes, 64 << 20);
+	zab_conf_release(&conf);
+	assert_int_equal(parse("name=a\nmyid=1\ndurability = memory\nsegmentBytes=1M\n", &conf, &err), 0);
+	assert_int_equal(conf.durability, ZAB_DURABILITY_MEMORY);
+	assert_int_equal(conf.segment_bytes, 1 << 20);
+	zab_conf_release(&conf);
+	assert_int_equal(parse("name=a\nmyid=1\ndurability=write\n", &conf, &err), 0);
+	assert_int_equal(conf.durability, ZAB_DURABILITY_WRITE);
+	assert_string_equal(zab_durability_name(conf.durability), "write");
+	assert_null(zab_durability_name(3));
+	zab_conf_release(&conf);
 }
 
 static void test_identity_errors(void **state)
@@ -253,6 +283,8 @@ static void test_print_round_trip(void **state)
 		"name=ens1\n"
 		"myid=2\n"
 		"dataDir=/var/lib/zab/ens 1\n"
+		"durability=fsync\n"
+		"segmentBytes=64M\n"
 		"tickTime=500\n"
 		"syncLimit=5\n"
 		"initLimit=20\n"
@@ -381,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_whole_file_errors),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_print_round_trip),
+		cmocka_unit_test(test_durability),
 		cmocka_unit_test(test_server_lines),
 		cmocka_unit_test(test_check_ensemble),
 		cmocka_unit_test(test_ensemble_resolve),

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +35,12 @@ static void test_event_names(void **state)
 	assert_string_equal(zab_event_name(ZAB_EVENT_LEADER_LOST), "LEADER_LOST");
 	assert_string_equal(zab_event_name(ZAB_EVENT_QUORUM_LOST), "QUORUM_LOST");
 	assert_string_equal(zab_event_name(ZAB_EVENT_STATE), "STATE");
-	assert_null(zab_event_name(ZAB_EVENT_STATE + 1));
+	assert_string_equal(zab_event_name(ZAB_EVENT_LOG_ERROR), "LOG_ERROR");
+	assert_string_equal(zab_event_name(ZAB_EVENT_LOG_OK), "LOG_OK");
+	assert_null(zab_event_name(ZAB_EVENT_LOG_OK + 1));
+	assert_string_equal(zab_durability_name(ZAB_DURABILITY_MEMORY), "memory");
+	assert_string_equal(zab_durability_name(ZAB_DURABILITY_FSYNC), "fsync");
+	assert_null(zab_durability_name(ZAB_DURABILITY_FSYNC + 1));
 }
 
 static void test_reason_and_stat_names(void **state)
@@ -183,6 +190,10 @@ static struct zab_info *sample(void)
 	info.stats[ZAB_STAT_SYNC_DIFF] = 2;
 	info.stats[ZAB_STAT_SYNC_TRUNC] = 1;
 	info.stats[ZAB_STAT_SYNC_SNAP] = 3;
+	info.durability = ZAB_DURABILITY_FSYNC;
+	info.durable_zxid = ZAB_ZXID(1, 2);
+	info.segment_bytes = 64 << 20;
+	info.log_error = ENOSPC;
 	info.peers = peers;
 	info.n_peers = 2;
 	return &info;
@@ -211,6 +222,7 @@ static void test_tsv(void **state)
 		"ens1\t1\tLEADING\t1\t1\t0x100000002\t0x100000001\t"
 		"500\t5\t10\t100000\t1048576\t"
 		"10\t18446744073709551615\t30\t40\t50\t60\t70\t80\t2\t1\t3\t"
+		"fsync\t0x100000002\t"
 		"2:0x100000002:0:120,3:0x100000001:4:2500\n");
 	free(line);
 }
@@ -226,7 +238,7 @@ static void test_tsv_sparse(void **state)
 	line = capture(zab_print_tsv, &info);
 	assert_string_equal(line,
 		"n\t7\t5\t0\t0\t0x0\t0x0\t-\t5\t-\t-\t-\t"
-		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t-\n");
+		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t-\n");
 	free(line);
 }
 
@@ -246,7 +258,7 @@ static void test_tsv_matches_columns(void **state)
 	(void)state;
 	line = capture(zab_print_tsv, sample());
 	assert_int_equal(count_fields(line), count_fields(zab_tsv_columns));
-	assert_int_equal(count_fields(zab_tsv_columns), 24);
+	assert_int_equal(count_fields(zab_tsv_columns), 26);
 	assert_true(!strncmp(zab_tsv_columns, "name\tmyid\tstate\t", 16));
 	free(line);
 }
@@ -265,6 +277,9 @@ static void test_human(void **state)
 		"  leader: 1\n"
 		"  last zxid: 0x100000002 (epoch 1, counter 2)\n"
 		"  committed zxid: 0x100000001 (epoch 1, counter 1)\n"
+		"  durability: fsync\n"
+		"  durable zxid: 0x100000002 (epoch 1, counter 2)\n"
+		"  log error: No space left on device\n"
 		"  tickTime: 500 ms\n"
 		"  syncLimit: 5 ticks\n"
 		"  initLimit: 10 ticks\n"
@@ -303,6 +318,7 @@ static void test_human_looking(void **state)
 		"  leader: none\n"
 		"  last zxid: 0x0 (none)\n"
 		"  committed zxid: 0x0 (none)\n"
+		"  durability: memory\n"
 		"  writes: 0\n"
 		"  write bytes: 0\n"
 		"  write errors: 0\n"

@@ -41,7 +41,9 @@
  *	with %NLM_F_DUMP, every instance of the namespace (resumable). Each reply
  *	carries %ZAB_A_NAME, %ZAB_A_MYID, %ZAB_A_STATE, %ZAB_A_EPOCH,
  *	%ZAB_A_LEADER, %ZAB_A_LAST_ZXID, %ZAB_A_COMMIT_ZXID, every parameter
- *	attribute, %ZAB_A_STATS and %ZAB_A_PEERS.
+ *	attribute, %ZAB_A_STATS, %ZAB_A_PEERS, %ZAB_A_DURABILITY,
+ *	%ZAB_A_DURABLE_ZXID and, with a log on disk, %ZAB_A_SEGMENT_BYTES and
+ *	%ZAB_A_LOG_ERROR.
  *
  * %ZAB_CMD_SET: change parameters of an instance.
  *	in:  %ZAB_A_NAME, one or more of %ZAB_A_TICK_MS, %ZAB_A_SYNC_LIMIT,
@@ -82,6 +84,19 @@
  *	     joins the live stream, with nothing falling between.
  *	err: -EEXIST it is connected already.
  *
+ * %ZAB_CMD_LOG: keep the log on disk, in segment files the kernel creates in
+ *	a directory (see "The log on disk" below).
+ *	in:  %ZAB_A_NAME, %ZAB_A_DIR_FD (a directory opened for reading),
+ *	     %ZAB_A_DURABILITY (%ZAB_DURABILITY_WRITE or _FSYNC),
+ *	     %ZAB_A_SEGMENT_BYTES (optional, default 64M, [64K, 1G]),
+ *	     %ZAB_A_SEGMENT_SEQ (optional, default 1).
+ *	The instance must be LOOKING and have no log on disk yet. Every record
+ *	it holds is taken to be on disk already (zabd restores them from
+ *	there with %ZAB_IOC_RESTORE first); new ones go to a new segment. Files
+ *	are created with the caller's credentials. The log stays attached until
+ *	the instance is destroyed.
+ *	err: -EBUSY not LOOKING or a log is attached; -EBADF, -ENOTDIR.
+ *
  * %ZAB_CMD_STOP: back to LOOKING; peer sockets are shut down; writers
  *	waiting for a commit fail with -ECONNRESET.
  *
@@ -116,6 +131,7 @@ enum zab_cmd {
 	ZAB_CMD_ADD_FOLLOWER,
 	ZAB_CMD_STOP,
 	ZAB_CMD_EVENT,
+	ZAB_CMD_LOG,
 	__ZAB_CMD_MAX
 };
 
@@ -143,6 +159,9 @@ enum zab_state {
  * @ZAB_EVENT_QUORUM_LOST: a leader lost its quorum and stopped committing;
  *	it is LOOKING again
  * @ZAB_EVENT_STATE: the state changed (%ZAB_A_STATE, %ZAB_A_EPOCH)
+ * @ZAB_EVENT_LOG_ERROR: writing the log on disk failed (%ZAB_A_LOG_ERROR);
+ *	the member acknowledges nothing more until a retry succeeds
+ * @ZAB_EVENT_LOG_OK: writing the log on disk works again
  */
 enum zab_event {
 	ZAB_EVENT_UNSPEC,
@@ -152,6 +171,8 @@ enum zab_event {
 	ZAB_EVENT_LEADER_LOST,
 	ZAB_EVENT_QUORUM_LOST,
 	ZAB_EVENT_STATE,
+	ZAB_EVENT_LOG_ERROR,
+	ZAB_EVENT_LOG_OK,
 };
 
 /**
@@ -204,6 +225,24 @@ enum zab_reason {
 #define ZAB_WINDOW_BYTES_MAX		0xffffffffU
 #define ZAB_MAX_RECORD_DEFAULT		(1024U * 1024)
 #define ZAB_MAX_RECORD_LIMIT		(16U * 1024 * 1024)
+#define ZAB_SEGMENT_BYTES_DEFAULT	(64U * 1024 * 1024)
+#define ZAB_SEGMENT_BYTES_MIN		(64U * 1024)
+#define ZAB_SEGMENT_BYTES_MAX		(1024U * 1024 * 1024)
+
+/**
+ * enum zab_durability - when a member acknowledges a proposal
+ * @ZAB_DURABILITY_MEMORY: once it is in memory (no log on disk)
+ * @ZAB_DURABILITY_WRITE: once it is written to the segment (page cache)
+ * @ZAB_DURABILITY_FSYNC: once it is on stable storage; one fsync covers
+ *	every record written since the last one (group commit)
+ *
+ * A leader counts its own acknowledgment the same way.
+ */
+enum zab_durability {
+	ZAB_DURABILITY_MEMORY,
+	ZAB_DURABILITY_WRITE,
+	ZAB_DURABILITY_FSYNC,
+};
 
 /**
  * enum zab_attr - top-level attributes
@@ -227,6 +266,14 @@ enum zab_reason {
  * @ZAB_A_FD: s32, a connected TCP socket handed to the kernel
  * @ZAB_A_PAD: padding for 64-bit attributes
  * @ZAB_A_MEMBERS: u32, number of members of the ensemble (LEAD)
+ * @ZAB_A_DIR_FD: s32, the directory the log's segments go to (LOG)
+ * @ZAB_A_DURABILITY: u8, &enum zab_durability
+ * @ZAB_A_SEGMENT_BYTES: u32, the size a segment is rolled at
+ * @ZAB_A_DURABLE_ZXID: u64, highest zxid as durable as the mode says
+ * @ZAB_A_LOG_ERROR: u32, the errno of the last failed write of the log on
+ *	disk, 0 once a write succeeds again
+ * @ZAB_A_SEGMENT_SEQ: u64, the sequence number of the first segment the
+ *	kernel creates (LOG); above that of every segment in the directory
  */
 enum zab_attr {
 	ZAB_A_UNSPEC,
@@ -250,6 +297,12 @@ enum zab_attr {
 	ZAB_A_FD,
 	ZAB_A_PAD,
 	ZAB_A_MEMBERS,
+	ZAB_A_DIR_FD,
+	ZAB_A_DURABILITY,
+	ZAB_A_SEGMENT_BYTES,
+	ZAB_A_DURABLE_ZXID,
+	ZAB_A_LOG_ERROR,
+	ZAB_A_SEGMENT_SEQ,
 	__ZAB_A_MAX
 };
 
@@ -381,6 +434,79 @@ struct zab_status {
 #define ZAB_IOC_STATUS	_IOR(ZAB_IOC_MAGIC, 2, struct zab_status)
 /* Position the reader: the next read returns the first record with zxid >= arg. */
 #define ZAB_IOC_SEEK	_IOW(ZAB_IOC_MAGIC, 3, __u64)
+
+/*
+ * ZAB_IOC_RESTORE: load a log read back from disk into an instance, before
+ * %ZAB_CMD_LOG. Needs CAP_NET_ADMIN; the instance must be LOOKING without a
+ * log on disk. @op:
+ *   ZAB_RESTORE_BASE    empty the log; it goes on after @zxid, as if every
+ *                       record up to @zxid had left the window
+ *   ZAB_RESTORE_RECORD  append the record @zxid (@data, @len), which must
+ *                       follow the last one (the next counter of its
+ *                       epoch, or counter 1 of a later epoch)
+ *   ZAB_RESTORE_COMMIT  every record up to @zxid (not after the last one)
+ *                       is committed
+ * Errors: -EPERM, -EBUSY, -EINVAL (bad op, zxid, flags or length), -ENOMEM.
+ */
+enum zab_restore_op {
+	ZAB_RESTORE_BASE = 1,
+	ZAB_RESTORE_RECORD,
+	ZAB_RESTORE_COMMIT,
+};
+
+struct zab_restore {
+	__u32 op;	/* enum zab_restore_op */
+	__u32 len;	/* payload bytes (RECORD), else zero */
+	__u64 zxid;
+	__u64 data;	/* user pointer to the payload (RECORD), else zero */
+};
+
+#define ZAB_IOC_RESTORE	_IOW(ZAB_IOC_MAGIC, 4, struct zab_restore)
+
+/*
+ * The log on disk
+ * ---------------
+ * With %ZAB_CMD_LOG the kernel appends the log to segment files in a
+ * directory: "log.Z" with Z the first zxid it logs there (16 hex digits),
+ * or "log.Z.SEQ" if that name is taken. A segment is a struct zab_seg_hdr,
+ * then entries, each a struct zab_disk_rec and @len payload bytes. The
+ * segments of a directory form one sequence in the order of their @seq.
+ * Entries are records and the changes the log went through, in order:
+ *   RECORD  a record (zxid, payload)
+ *   TRUNC   every record after zxid was discarded (a new leader's TRUNC)
+ *   RESET   every record was discarded; the log goes on after zxid (SNAP)
+ *   COMMIT  every record up to zxid is committed (a lower bound: commit
+ *           points are written with the records, not flushed on their own)
+ * All integers are big-endian; crc is CRC-32C (Castagnoli, as iSCSI and
+ * ext4 use it) of the header with crc zero, then of the payload. A reader
+ * stops at the first entry that is torn (cut short) or does not check.
+ */
+#define ZAB_SEG_MAGIC	0x5a41424c4f473031ULL	/* "ZABLOG01" */
+
+struct zab_seg_hdr {
+	__be64 magic;
+	__be64 seq;	/* 1 for the first segment of a directory, then +1 */
+	__be64 prev;	/* zxid of the last record before this segment */
+	__be32 reserved;	/* zero */
+	__be32 crc;	/* of the 28 bytes before it */
+};
+
+enum zab_disk_type {
+	ZAB_DISK_RECORD = 1,
+	ZAB_DISK_TRUNC,
+	ZAB_DISK_RESET,
+	ZAB_DISK_COMMIT,
+};
+
+struct zab_disk_rec {
+	__u8 type;	/* enum zab_disk_type */
+	__u8 flags;	/* zero */
+	__be16 reserved;	/* zero */
+	__be32 len;	/* payload bytes (RECORD: 1..16M), else zero */
+	__be64 zxid;
+	__be32 reserved2;	/* zero */
+	__be32 crc;
+};
 
 /*
  * The peer wire format

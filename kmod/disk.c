@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The log on disk: segment files in a directory, appended by a work item.
+ *
+ * The log in memory (log.c) stays what the protocol works on; this makes it
+ * durable. One work item per instance writes, in zxid order and in batches,
+ * every record logged since its last batch: into the page cache under
+ * log_mutex, then, in fsync mode, one fsync without the lock for the whole
+ * batch (group commit: records logged meanwhile make the next batch). What
+ * a member acknowledges, and what a leader counts as its own
+ * acknowledgment, stops at the durable point (zab_disk_ackable()).
+ * Truncations and resets of the log are written at once as entries of their
+ * own, so that the segments read in order give the log back. The format is
+ * in uapi/linux/zab.h ("The log on disk").
+ *
+ * A write that fails is cut off the segment again, reported once
+ * (%ZAB_EVENT_LOG_ERROR) and retried every second; meanwhile the durable
+ * point stays where it is, so nothing unwritten is ever acknowledged.
+ */
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/netlink.h>
+
+#include "kmod/broadcast.h"
+#include "kmod/disk.h"
+#include "kmod/instance.h"
+#include "kmod/log.h"
+#include "kmod/netlink.h"
+#include "kmod/peer.h"
+#include "kmod/txn.h"
+
+#define ZAB_DISK_RETRY	HZ
+
+/**
+ * struct zab_disk - an instance's log on disk
+ * @zi: the instance; it owns this and frees it last
+ * @dir: the directory of the segments
+ * @seg: the segment being appended to, NULL until the first write
+ * @cred: who attached the log; files are created and written as them
+ * @mode: %ZAB_DURABILITY_WRITE or %ZAB_DURABILITY_FSYNC
+ * @segment_bytes: a segment is rolled once it holds this many bytes
+ * @seq: sequence number of @seg; the next segment gets @seq + 1
+ * @pos: end of @seg
+ * @written: last zxid whose record is in the segments
+ * @durable: last zxid that may be acknowledged; read locklessly
+ * @commit_written: last commit point written
+ * @need_header: @seg was created but its header is not written yet
+ * @err: the errno of the last failed write, 0 if none
+ * @dead: the instance is being destroyed: nothing is written any more
+ * @work: writes the pending records; see disk_work()
+ *
+ * Everything but @durable (for readers) and @work is under zi->log_mutex.
+ */
+struct zab_disk {
+	struct zab_instance *zi;
+	struct file *dir;
+	struct file *seg;
+	const struct cred *cred;
+	u8 mode;
+	u32 segment_bytes;
+	u64 seq;
+	loff_t pos;
+	u64 written;
+	u64 durable;
+	u64 commit_written;
+	bool need_header;
+	int err;
+	bool dead;
+	struct delayed_work work;
+};
+
+/* The log on disk of @zi, NULL in memory mode; lockless. */
+static struct zab_disk *disk_of(struct zab_instance *zi)
+{
+	/* pairs with the release in zab_disk_attach(): @d is initialised */
+	return smp_load_acquire(&zi->disk);
+}
+
+/* Write @len bytes at the end of the segment; a short write is an error. */
+static int put(struct zab_disk *d, const void *buf, size_t len)
+{
+	loff_t pos = d->pos;
+	ssize_t n;
+
+	n = kernel_write(d->seg, buf, len, &pos);
+	if (n < 0)
+		return n;
+	if (n != len)
+		return -ENOSPC;
+	d->pos = pos;
+	return 0;
+}
+
+/* After a failed write: cut the segment back to its last whole entry. */
+static void cut(struct zab_disk *d, loff_t end)
+{
+	d->pos = end;
+	if (d->seg && vfs_truncate(&d->seg->f_path, end))
+		pr_warn_ratelimited("%s: cannot shorten a segment back to %lld bytes\n",
+				    d->zi->name, end);
+}
+
+/* With log_mutex held: write the header of a segment just created. */
+static int write_header(struct zab_disk *d)
+{
+	struct zab_seg_hdr h = {};
+	int err;
+
+	h.magic = cpu_to_be64(ZAB_SEG_MAGIC);
+	h.seq = cpu_to_be64(d->seq);
+	h.prev = cpu_to_be64(d->written);
+	h.crc = cpu_to_be32(zab_disk_crc(&h, offsetof(struct zab_seg_hdr, crc),
+					 NULL, 0));
+	err = put(d, &h, sizeof(h));
+	/* the new name must survive a crash as much as its records */
+	if (!err && d->mode == ZAB_DURABILITY_FSYNC)
+		err = vfs_fsync(d->dir, 0);
+	if (err) {
+		cut(d, 0);
+		return err;
+	}
+	d->need_header = false;
+	return 0;
+}
+
+/*
+ * With log_mutex held: start a new segment whose first entry is @first, once
+ * the current one, if any, is as durable as the mode says.
+ */
+static int open_segment(struct zab_disk *d, u64 first)
+{
+	struct file *f;
+	char name[48];
+	int err;
+
+	snprintf(name, sizeof(name), "log.%016llx", first);
+	f = file_open_root(&d->dir->f_path, name,
+			   O_WRONLY | O_CREAT | O_EXCL | O_LARGEFILE, 0644);
+	if (IS_ERR(f) && PTR_ERR(f) == -EEXIST) {
+		snprintf(name, sizeof(name), "log.%016llx.%llu", first, d->seq + 1);
+		f = file_open_root(&d->dir->f_path, name,
+				   O_WRONLY | O_CREAT | O_EXCL | O_LARGEFILE,
+				   0644);
+	}
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (d->seg) {
+		err = d->mode == ZAB_DURABILITY_FSYNC ? vfs_fsync(d->seg, 1) : 0;
+		if (err) {
+			/* an empty file is left behind; readers skip it */
+			fput(f);
+			return err;
+		}
+		fput(d->seg);
+	}
+	d->seg = f;
+	d->seq++;
+	d->pos = 0;
+	d->need_header = true;
+	return write_header(d);
+}
+
+/* With log_mutex held: append one entry, in a new segment if need be. */
+static int append(struct zab_disk *d, u8 type, u64 zxid, const void *data,
+		  u32 len)
+{
+	struct zab_disk_rec rec;
+	loff_t start;
+	int err;
+
+	if (!d->seg || d->pos >= d->segment_bytes)
+		err = open_segment(d, zxid);
+	else if (d->need_header)
+		err = write_header(d);
+	else
+		err = 0;
+	if (err)
+		return err;
+	zab_disk_rec_fill(&rec, type, zxid, data, len);
+	start = d->pos;
+	err = put(d, &rec, sizeof(rec));
+	if (!err && len)
+		err = put(d, data, len);
+	if (err)
+		cut(d, start);
+	return err;
+}
+
+/* With log_mutex held: write every record logged since the last batch. */
+static int write_pending(struct zab_disk *d)
+{
+	struct zab_instance *zi = d->zi;
+	unsigned long idx;
+	struct zab_txn *txn;
+	int err = 0;
+
+	xa_for_each_range(&zi->log, idx, txn, d->written + 1, zi->last_zxid) {
+		err = append(d, ZAB_DISK_RECORD, idx, txn->data, txn->len);
+		if (err)
+			return err;
+		d->written = idx;
+	}
+	if (zi->commit_zxid > d->commit_written &&
+	    zi->commit_zxid <= d->written) {
+		err = append(d, ZAB_DISK_COMMIT, zi->commit_zxid, NULL, 0);
+		if (!err)
+			d->commit_written = zi->commit_zxid;
+	}
+	return err;
+}
+
+static void failed(struct zab_disk *d, int err, bool *report)
+{
+	if (!d->err) {
+		pr_warn("%s: cannot write the log on disk (error %d): acknowledging nothing more until it works again\n",
+			d->zi->name, err);
+		*report = true;
+	}
+	d->err = -err;
+	queue_delayed_work(zab_wq, &d->work, ZAB_DISK_RETRY);
+}
+
+static void disk_work(struct work_struct *work)
+{
+	struct zab_disk *d = container_of(to_delayed_work(work),
+					  struct zab_disk, work);
+	struct zab_instance *zi = d->zi;
+	bool report = false, recovered = false;
+	struct file *seg = NULL;
+	const struct cred *old;
+	u64 last;
+	int err;
+
+	old = override_creds(d->cred);
+	mutex_lock(&zi->log_mutex);
+	if (d->dead)
+		goto unlock;
+	err = write_pending(d);
+	last = d->written;
+	if (d->seg)
+		seg = get_file(d->seg);
+	mutex_unlock(&zi->log_mutex);
+
+	/* one fsync for the whole batch, without the lock */
+	if (!err && seg && d->mode == ZAB_DURABILITY_FSYNC)
+		err = vfs_fsync(seg, 1);
+	if (seg)
+		fput(seg);
+
+	mutex_lock(&zi->log_mutex);
+	if (d->dead)
+		goto unlock;
+	if (err) {
+		failed(d, err, &report);
+		goto unlock;
+	}
+	if (d->err) {
+		d->err = 0;
+		recovered = true;
+		pr_info("%s: the log on disk is written again\n", zi->name);
+	}
+	/* a truncation meanwhile lowered what is written */
+	last = min(last, d->written);
+	if (last > d->durable) {
+		WRITE_ONCE(d->durable, last);
+		zab_bcast_durable(zi);
+	}
+	if (d->written < zi->last_zxid)
+		queue_delayed_work(zab_wq, &d->work, 0);
+unlock:
+	mutex_unlock(&zi->log_mutex);
+	revert_creds(old);
+	if (report)
+		zab_netlink_notify(zi, ZAB_EVENT_LOG_ERROR, 0, ZAB_REASON_NONE);
+	if (recovered)
+		zab_netlink_notify(zi, ZAB_EVENT_LOG_OK, 0, ZAB_REASON_NONE);
+}
+
+/**
+ * zab_disk_attach() - keep the log of @zi in segments in @dir from now on
+ * @zi: the instance, LOOKING, with zi->lock held
+ * @dir: a directory; the log takes over the caller's reference on success
+ * @mode: %ZAB_DURABILITY_WRITE or %ZAB_DURABILITY_FSYNC
+ * @segment_bytes: the size a segment is rolled at
+ * @seq: the sequence number of the first segment it creates
+ * @extack: for error messages
+ *
+ * What the log holds now is taken to be on disk already.
+ *
+ * Return: 0, -EBUSY if a log is attached, -ENOTDIR, or -ENOMEM.
+ */
+int zab_disk_attach(struct zab_instance *zi, struct file *dir, u8 mode,
+		    u32 segment_bytes, u64 seq, struct netlink_ext_ack *extack)
+{
+	struct zab_disk *d;
+
+	lockdep_assert_held(&zi->lock);
+	if (!S_ISDIR(file_inode(dir)->i_mode)) {
+		NL_SET_ERR_MSG_MOD(extack, "the log's fd must be a directory");
+		return -ENOTDIR;
+	}
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	d->zi = zi;
+	d->dir = dir;
+	d->cred = get_current_cred();
+	d->mode = mode;
+	d->segment_bytes = segment_bytes;
+	d->seq = seq - 1;
+	INIT_DELAYED_WORK(&d->work, disk_work);
+
+	mutex_lock(&zi->log_mutex);
+	if (zi->disk) {
+		mutex_unlock(&zi->log_mutex);
+		put_cred(d->cred);
+		kfree(d);
+		NL_SET_ERR_MSG_MOD(extack, "the instance already has a log on disk");
+		return -EBUSY;
+	}
+	d->written = zi->last_zxid;
+	d->durable = zi->last_zxid;
+	d->commit_written = zi->commit_zxid;
+	/* readers of zi->disk need not lock: it is set once, freed last */
+	smp_store_release(&zi->disk, d);
+	mutex_unlock(&zi->log_mutex);
+	return 0;
+}
+
+/**
+ * zab_disk_shutdown() - stop writing: the instance is being destroyed
+ * @zi: the instance, dead, its peers gone
+ *
+ * Context: process context; waits for a write in progress.
+ */
+void zab_disk_shutdown(struct zab_instance *zi)
+{
+	struct zab_disk *d = zi->disk;
+
+	if (!d)
+		return;
+	mutex_lock(&zi->log_mutex);
+	d->dead = true;
+	mutex_unlock(&zi->log_mutex);
+	cancel_delayed_work_sync(&d->work);
+	if (d->seg)
+		fput(d->seg);
+	d->seg = NULL;
+	fput(d->dir);
+	d->dir = NULL;
+}
+
+/**
+ * zab_disk_free() - the last of it, when the instance is released
+ * @zi: the instance
+ */
+void zab_disk_free(struct zab_instance *zi)
+{
+	struct zab_disk *d = zi->disk;
+
+	if (!d)
+		return;
+	put_cred(d->cred);
+	kfree(d);
+}
+
+/**
+ * zab_disk_kick() - records were logged: write them soon
+ * @zi: the instance
+ */
+void zab_disk_kick(struct zab_instance *zi)
+{
+	struct zab_disk *d = disk_of(zi);
+
+	/* while writes fail, the retry timer is what tries again */
+	if (d && !READ_ONCE(d->err))
+		queue_delayed_work(zab_wq, &d->work, 0);
+}
+
+/* With log_mutex held: an entry that changes the log, written at once. */
+static void write_change(struct zab_disk *d, u8 type, u64 zxid)
+{
+	const struct cred *old;
+	int err;
+
+	old = override_creds(d->cred);
+	err = append(d, type, zxid, NULL, 0);
+	revert_creds(old);
+	/*
+	 * Lost, the records it discards would come back on restart as a
+	 * tail of proposals, which the next leader truncates again.
+	 */
+	if (err)
+		pr_warn_ratelimited("%s: cannot write a %s of the log on disk (error %d)\n",
+				    d->zi->name, type == ZAB_DISK_TRUNC ?
+				    "truncation" : "reset", err);
+}
+
+/**
+ * zab_disk_truncate() - the log was truncated after @zxid
+ * @zi: the instance, log_mutex held
+ * @zxid: the last record kept
+ */
+void zab_disk_truncate(struct zab_instance *zi, u64 zxid)
+{
+	struct zab_disk *d = zi->disk;
+
+	lockdep_assert_held(&zi->log_mutex);
+	if (!d || d->dead)
+		return;
+	if (d->written > zxid) {
+		write_change(d, ZAB_DISK_TRUNC, zxid);
+		d->written = zxid;
+	}
+	if (d->durable > zxid)
+		WRITE_ONCE(d->durable, zxid);
+}
+
+/**
+ * zab_disk_reset() - the log was emptied and goes on after @base
+ * @zi: the instance, log_mutex held
+ * @base: see zab_log_reset()
+ */
+void zab_disk_reset(struct zab_instance *zi, u64 base)
+{
+	struct zab_disk *d = zi->disk;
+
+	lockdep_assert_held(&zi->log_mutex);
+	if (!d || d->dead)
+		return;
+	write_change(d, ZAB_DISK_RESET, base);
+	d->written = base;
+	d->commit_written = base;
+	WRITE_ONCE(d->durable, base);
+}
+
+/**
+ * zab_disk_ackable() - the last zxid this member may acknowledge
+ * @zi: the instance
+ *
+ * Context: any; lockless.
+ * Return: the last zxid logged, bounded by the durable point if the log is
+ * on disk.
+ */
+u64 zab_disk_ackable(struct zab_instance *zi)
+{
+	struct zab_disk *d = disk_of(zi);
+	u64 last = zab_log_last(zi);
+
+	return d ? min(last, READ_ONCE(d->durable)) : last;
+}
+
+/**
+ * zab_disk_trim_limit() - the last zxid that may leave memory
+ * @zi: the instance, log_mutex held
+ *
+ * Return: the last zxid written to disk, or U64_MAX without a log on disk.
+ */
+u64 zab_disk_trim_limit(struct zab_instance *zi)
+{
+	lockdep_assert_held(&zi->log_mutex);
+	return zi->disk ? zi->disk->written : U64_MAX;
+}
+
+/**
+ * zab_disk_mode() - the instance's durability
+ * @zi: the instance
+ *
+ * Return: an &enum zab_durability.
+ */
+u8 zab_disk_mode(struct zab_instance *zi)
+{
+	struct zab_disk *d = disk_of(zi);
+
+	return d ? d->mode : ZAB_DURABILITY_MEMORY;
+}
+
+/**
+ * zab_disk_error() - the errno of the last failed write, 0 if none
+ * @zi: the instance
+ *
+ * Return: a positive errno or 0.
+ */
+int zab_disk_error(struct zab_instance *zi)
+{
+	struct zab_disk *d = disk_of(zi);
+
+	return d ? READ_ONCE(d->err) : 0;
+}
+
+/**
+ * zab_disk_segment_bytes() - the size segments are rolled at, 0 if none
+ * @zi: the instance
+ *
+ * Return: bytes.
+ */
+u32 zab_disk_segment_bytes(struct zab_instance *zi)
+{
+	struct zab_disk *d = disk_of(zi);
+
+	return d ? d->segment_bytes : 0;
+}
+
+/**
+ * zab_disk_durable() - the durable point
+ * @zi: the instance
+ *
+ * Return: the last zxid that may be acknowledged, or the last logged
+ * without a log on disk.
+ */
+u64 zab_disk_durable(struct zab_instance *zi)
+{
+	return zab_disk_ackable(zi);
+}

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * zabd and the log on disk: at start, the segments in dataDir are read back
+ * and repaired (disklog.c), the records loaded into the new kernel instance
+ * (ZAB_IOC_RESTORE), and the kernel told to go on appending there
+ * (ZAB_CMD_LOG). Only the newest records that fit windowBytes are loaded,
+ * and every record not known committed: what is older stays on disk.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "disklog.h"
+#include "fmt.h"
+#include "libzab.h"
+#include "log.h"
+#include "nl.h"
+#include "zabd.h"
+
+/* Roughly what a record costs the kernel's window beyond its payload. */
+#define RECORD_OVERHEAD 64
+
+static void note(void *arg, const char *msg)
+{
+	(void)arg;
+	zwarn("%s", msg);
+}
+
+static int restore_op(int fd, uint32_t op, uint64_t zxid, const void *data,
+		      uint32_t len)
+{
+	struct zab_restore r = {
+		.op = op, .len = len, .zxid = zxid,
+		.data = (uintptr_t)data,
+	};
+
+	return ioctl(fd, ZAB_IOC_RESTORE, &r) < 0 ? -errno : 0;
+}
+
+/* The first record to load: the newest that fit the window, and more if
+ * records before them are not known committed. */
+static size_t first_to_load(const struct zab_disklog *log, uint64_t window)
+{
+	uint64_t used = 0;
+	size_t i = log->n;
+
+	while (i > 0) {
+		uint64_t cost = log->recs[i - 1].len + RECORD_OVERHEAD;
+
+		if (used + cost > window && log->recs[i - 1].zxid <= log->commit)
+			break;
+		used += cost;
+		i--;
+	}
+	return i;
+}
+
+static int load(struct zabd *z, int dir_fd, const struct zab_disklog *log)
+{
+	const struct zab_conf *conf = z->conf;
+	size_t first = first_to_load(log, conf->params.value[ZAB_P_WINDOW_BYTES]);
+	uint64_t base = first ? log->recs[first - 1].zxid : log->base;
+	char *buf = NULL;
+	int h, ret;
+
+	h = zab_open(conf->name, O_RDWR);
+	if (h < 0) {
+		zerr("open /dev/zab/%s: %s", conf->name, strerror(-h));
+		return h;
+	}
+	ret = restore_op(h, ZAB_RESTORE_BASE, base, NULL, 0);
+	if (!ret)
+		buf = malloc(ZAB_MAX_RECORD_LIMIT);
+	if (!ret && !buf)
+		ret = -ENOMEM;
+	for (size_t i = first; !ret && i < log->n; i++) {
+		ret = zab_disklog_read(dir_fd, log, i, buf);
+		if (ret < 0) {
+			zerr("read record 0x%" PRIx64 " from %s/%s: %s", log->recs[i].zxid,
+			     conf->data_dir, log->segs[log->recs[i].seg], strerror(-ret));
+			break;
+		}
+		ret = restore_op(h, ZAB_RESTORE_RECORD, log->recs[i].zxid, buf,
+				 log->recs[i].len);
+		if (ret < 0)
+			zerr("restore record 0x%" PRIx64 ": %s", log->recs[i].zxid,
+			     strerror(-ret));
+	}
+	if (!ret && log->commit > base) {
+		ret = restore_op(h, ZAB_RESTORE_COMMIT, log->commit, NULL, 0);
+		if (ret < 0)
+			zerr("restore the commit point 0x%" PRIx64 ": %s", log->commit,
+			     strerror(-ret));
+	}
+	if (!ret)
+		zinfo("log on disk: %zu records up to 0x%" PRIx64 " (committed up to 0x%" PRIx64 ") in %zu segments; %zu loaded into memory",
+		      log->n, log->last, log->commit, log->n_segs, log->n - first);
+	free(buf);
+	zab_close(h);
+	return ret;
+}
+
+int disk_setup(struct zabd *z)
+{
+	const struct zab_conf *conf = z->conf;
+	struct zab_disklog log;
+	int dir_fd, ret;
+
+	if (conf->durability == ZAB_DURABILITY_MEMORY)
+		return 0;
+	dir_fd = open(conf->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd < 0) {
+		zerr("open dataDir %s: %s", conf->data_dir, strerror(errno));
+		return -errno;
+	}
+	ret = zab_disklog_recover(dir_fd, conf->data_dir, &log, note, NULL);
+	if (ret < 0)
+		zerr("cannot read the log in %s: %s", conf->data_dir, strerror(-ret));
+	if (!ret && log.repaired)
+		zwarn("the log in %s was repaired; this member gets what it lost from the leader",
+		      conf->data_dir);
+	if (!ret)
+		ret = load(z, dir_fd, &log);
+	if (!ret) {
+		ret = zab_nl_log(z->nl, conf->name, dir_fd, conf->durability,
+				 conf->segment_bytes, log.next_seq);
+		if (ret < 0)
+			zerr("keep the log of `%s' in %s: %s", conf->name,
+			     conf->data_dir, zab_nl_strerror(z->nl, ret));
+		else
+			zinfo("log on disk in %s, durability %s", conf->data_dir,
+			      zab_durability_name(conf->durability));
+	}
+	zab_disklog_release(&log);
+	close(dir_fd);
+	return ret;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The log on disk, as zabd reads it back at start: the segments the kernel
+ * wrote in dataDir (uapi/linux/zab.h, "The log on disk"), replayed in order
+ * into the records the member holds, its commit point, and where the next
+ * segment's sequence starts.
+ *
+ * Reading stops at the first entry that is torn (cut short by a crash) or
+ * corrupt (a checksum, a field or a zxid that does not fit); the log is
+ * repaired so that it ends there: the segment is truncated at that entry,
+ * every later segment is renamed NAME.corrupt, and so is a segment whose
+ * header does not check. The member then holds a prefix of its history and
+ * gets the rest from the leader (DIFF, or SNAP), never serving what it
+ * could not read back.
+ */
+#ifndef ZABD_DISKLOG_H
+#define ZABD_DISKLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct zab_disklog_rec {
+	uint64_t zxid;
+	uint64_t off;		/* of the payload in its segment */
+	uint32_t len;
+	uint32_t seg;		/* index in zab_disklog.segs */
+};
+
+struct zab_disklog {
+	char **segs;		/* names of the segments read, in order */
+	size_t n_segs;
+	struct zab_disklog_rec *recs;	/* the records, in zxid order */
+	size_t n, cap;
+	uint64_t base;		/* zxid the records follow (a RESET), else 0 */
+	uint64_t last;		/* last zxid, or base if none */
+	uint64_t commit;	/* a commit point known from the log, <= last */
+	uint64_t next_seq;	/* for the segments the kernel creates next */
+	unsigned int repaired;	/* entries or segments found bad and cut off */
+};
+
+/* How the reader tells what it found and did: a whole sentence, no newline. */
+typedef void (*zab_disklog_note_fn)(void *arg, const char *msg);
+
+/*
+ * Reads the segments in the directory @dir_fd (named @dir in notes) and
+ * repairs the log as said above. 0, or -errno if the directory or a segment
+ * cannot be read or repaired (notes say which). Release with
+ * zab_disklog_release() in both cases.
+ */
+int zab_disklog_recover(int dir_fd, const char *dir, struct zab_disklog *log,
+			zab_disklog_note_fn note, void *arg);
+
+/* Reads record @i's payload into @buf (its len bytes). 0 or -errno. */
+int zab_disklog_read(int dir_fd, const struct zab_disklog *log, size_t i,
+		     void *buf);
+
+void zab_disklog_release(struct zab_disklog *log);
+
+#endif
