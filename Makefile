@@ -58,7 +58,7 @@ selftests: all
 bench: all
 	$(MAKE) -C tests/selftests
 	$(MAKE) -C tests/bench
-	tests/vm/run.sh -- tests/bench/run.sh
+	ZAB_VM_DISK=1024 tests/vm/run.sh -- tests/bench/run.sh
 
 # A 3-member ensemble run by zabd in a VM: appends on different members,
 # reads everywhere, the leader killed, a new one elected, nothing lost.

@@ -652,7 +652,13 @@ static void sync_peer(struct zab_instance *zi, struct zab_peer *peer, u64 last)
 
 	sync = zab_log_sync_point(zi, last, &from);
 	peer->tx_zxid = from;
-	peer->acked = from;
+	/*
+	 * What it holds may not be durable yet: it counts for what is
+	 * committed already, and for the rest once it acknowledges.
+	 */
+	peer->acked = min(from, zi->commit_zxid);
+	/* a first frame at once, after which it acknowledges */
+	atomic64_set(&peer->ping_stamp, ktime_get_ns() ?: 1);
 	peer->sync_frame = how[sync].frame;
 	zab_stat_add(zi, how[sync].stat, 1);
 }
@@ -791,7 +797,8 @@ int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
 	mutex_lock(&zi->log_mutex);
 	err = take_history(zi, epoch, history, extack);
 	if (!err) {
-		peer->ack_sent = zi->last_zxid;
+		/* an ACK of what is durable once the leader's first frame is in */
+		peer->ack_sent = 0;
 		enter_epoch(zi, epoch, ZAB_STATE_FOLLOWING, leader->id);
 	}
 	mutex_unlock(&zi->log_mutex);

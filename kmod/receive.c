@@ -89,7 +89,11 @@ static int dispatch(struct zab_peer *peer)
 	}
 	rx->got = 0;
 	rx->payload_got = 0;
-	peer->rx_synced = true;		/* TRUNC or SNAP may only come first */
+	if (!peer->rx_synced) {
+		/* TRUNC or SNAP may only come first; ACKs only after it */
+		WRITE_ONCE(peer->rx_synced, true);
+		zab_peer_kick(peer);
+	}
 	if (!err)
 		return 0;
 	return err == -ENOMEM ? ZAB_REASON_NOMEM : ZAB_REASON_PROTOCOL;

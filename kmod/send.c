@@ -99,7 +99,8 @@ static bool next_to_leader(struct zab_peer *peer)
 	u64 last;
 
 	last = zab_disk_ackable(zi);
-	if (last != peer->ack_sent) {	/* lower after a TRUNC or SNAP */
+	/* not before the leader's first frame, which may be a TRUNC or SNAP */
+	if (READ_ONCE(peer->rx_synced) && last != peer->ack_sent) {
 		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_ACK, last);
 		peer->ack_sent = last;
 		return true;

@@ -27,6 +27,7 @@ static int adopt(struct zabd *z)
 {
 	const struct zab_conf *conf = z->conf;
 	struct zab_info info;
+	bool attach;
 	int ret;
 
 	ret = zab_nl_get(z->nl, conf->name, &info);
@@ -47,7 +48,10 @@ static int adopt(struct zabd *z)
 	}
 	zinfo("using the existing instance `%s' (%s, epoch %u)", conf->name,
 	      state_str(info.state), info.epoch);
-	if (info.durability != conf->durability) {
+	/* made beforehand and empty: it takes the log on disk as if new */
+	attach = info.durability == ZAB_DURABILITY_MEMORY &&
+		 conf->durability != ZAB_DURABILITY_MEMORY && !info.last_zxid;
+	if (!attach && info.durability != conf->durability) {
 		/* its log in memory may hold what is not on disk, or the reverse */
 		zerr("instance `%s' keeps its log with durability %s, not %s: destroy it first",
 		     conf->name, zab_durability_name(info.durability) ? zab_durability_name(info.durability) : "unknown",
@@ -66,12 +70,14 @@ static int adopt(struct zabd *z)
 		}
 	}
 	zab_info_release(&info);
-	if (!conf->params.set)
-		return 0;
-	ret = zab_nl_set(z->nl, conf->name, &conf->params);
-	if (ret < 0)
-		zerr("set `%s': %s", conf->name, zab_nl_strerror(z->nl, ret));
-	return ret;
+	if (conf->params.set) {
+		ret = zab_nl_set(z->nl, conf->name, &conf->params);
+		if (ret < 0) {
+			zerr("set `%s': %s", conf->name, zab_nl_strerror(z->nl, ret));
+			return ret;
+		}
+	}
+	return attach ? disk_setup(z) : 0;
 }
 
 int instance_setup(struct zabd *z)

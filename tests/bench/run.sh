@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # The zab benchmark, run inside the test VM (make bench): a 3-member
 # ensemble in network namespaces, memory mode; commit latency and throughput
-# beside raw TCP round trips and streaming measured in the same run.
+# beside raw TCP round trips and streaming measured in the same run. Then,
+# if the VM has a disk (ZAB_VM_DISK), a 3-member ensemble run by zabd with
+# durability fsync and its logs on that disk, beside the latency of a raw
+# write + fdatasync on the same filesystem.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 export ZAB_TOP=${ZAB_TOP:-$(cd "$here/../.." && pwd)}
@@ -62,3 +65,49 @@ awk -v a="$(field p50 "$f64")" -v b="$(field p50 "$ping64")" \
 awk -v a="$tput64" -v b="$(field rate "$stream")" \
 	'BEGIN { printf "%-38s %.2f (target >= 0.50)\n", "64 writers / tcp stream rate", a / b }'
 "$ZABCTL" show --tsv > /dev/null
+
+[ -n "${ZAB_VM_DISK:-}" ] || exit 0
+modprobe virtio_blk 2> /dev/null || true
+for _ in $(seq 50); do [ -b /dev/vda ] && break; sleep 0.1; done
+[ -b /dev/vda ] || { echo "# no /dev/vda: fsync mode not measured"; exit 0; }
+mkfs.ext4 -q -F /dev/vda
+mkdir -p /mnt/zabdisk
+mount /dev/vda /mnt/zabdisk
+echo "# fsync mode: logs on ext4 on virtio-blk, host file with a write-through cache"
+raw64=$("$B" fsync /mnt/zabdisk/raw 64 "$((N / 4))")
+raw1k=$("$B" fsync /mnt/zabdisk/raw 1024 "$((N / 4))")
+printf '%-38s %s\n' "raw write+fdatasync 64 B (us)" "$raw64" \
+	"raw write+fdatasync 1 KiB (us)" "$raw1k"
+for i in 1 2 3; do
+	nsx "zab$i" "$ZABCTL" destroy "z$i"
+done
+ENS_TMP=$(mktemp -d)
+# shellcheck disable=SC2034
+ZABD_TICK=200 ZABD_INIT=10 ZABD_SYNC=10
+for i in 1 2 3; do
+	zabd_conf 3 "$i"
+	sed -i "s|^dataDir = .*|dataDir = /mnt/zabdisk/data$i|" "$ENS_TMP/z$i.conf"
+	echo "durability = fsync" >> "$ENS_TMP/z$i.conf"
+done
+zabd_start 1 2 3
+wait_formed 30 1 2 3
+L=$LEADER
+d64=$("$B" lat "/dev/zab/z$L" 64 "$((N / 4))")
+d1k=$("$B" lat "/dev/zab/z$L" 1024 "$((N / 4))")
+printf '%-38s %s\n' "fsync: leader writer, 64 B (us)" "$d64" \
+	"fsync: leader writer, 1 KiB (us)" "$d1k"
+for w in 1 16 64; do
+	t=$("$B" tput "/dev/zab/z$L" 64 $w "$SECS")
+	printf '%-38s %s\n' "fsync: $w writers" "$t"
+	eval "dput$w=$(field rate "$t")"
+done
+echo "# fsync ratios"
+awk -v a="$(field p50 "$d64")" -v b="$(field p50 "$raw64")" \
+	'BEGIN { printf "%-38s %.2f\n", "fsync leader p50 64 B / raw fsync p50", a / b }'
+# shellcheck disable=SC2154
+awk -v a="$dput64" -v b="$(field p50 "$raw64")" \
+	'BEGIN { printf "%-38s %.1f (group commit when > 1)\n", "64 writers: records per raw fsync time", a * b / 1e6 }'
+for i in 1 2 3; do
+	zabd_signal TERM "$i"
+done
+umount /mnt/zabdisk

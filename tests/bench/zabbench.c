@@ -16,6 +16,9 @@
  *                                            one send(2) of SIZE bytes to
  *                                            each of two sinks per message:
  *                                            messages/s
+ *   zabbench fsync FILE SIZE COUNT           append SIZE bytes to FILE and
+ *                                            fdatasync(2), COUNT times:
+ *                                            latency of the pair
  *
  * Latencies print as "p50=US p99=US mean=US n=N", rates as "rate=N/s".
  */
@@ -241,6 +244,30 @@ static int do_stream(const char **addrs, int port, int size, double secs)
 	return 0;
 }
 
+static int do_fsync(const char *path, int size, long count)
+{
+	double *v = malloc(count * sizeof(*v));
+	char *buf = calloc(1, size);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+	long i;
+
+	if (fd < 0 || !v || !buf)
+		die(path);
+	for (i = 0; i < count; i++) {
+		double t = now_us();
+
+		if (write(fd, buf, size) != size || fdatasync(fd))
+			die("write/fdatasync");
+		v[i] = now_us() - t;
+	}
+	close(fd);
+	unlink(path);
+	report(v, count);
+	free(v);
+	free(buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
@@ -262,6 +289,8 @@ int main(int argc, char **argv)
 	if (!strcmp(op, "stream") && argc == 7)
 		return do_stream((const char **)argv + 2, atoi(argv[4]),
 				 atoi(argv[5]), atof(argv[6]));
+	if (!strcmp(op, "fsync") && argc == 5)
+		return do_fsync(argv[2], atoi(argv[3]), atol(argv[4]));
 	fprintf(stderr, "usage: see the comment at the top of zabbench.c\n");
 	return 2;
 }

@@ -7,6 +7,9 @@
 ZABCTL="$ZAB_TOP/userspace/zabctl"
 NLTEST="$ZAB_TOP/tests/selftests/nltest"
 : "${ZAB_KO:=$ZAB_TOP/zab.ko}"
+# Timeouts and the kernel's failure detection scale with this (the debug
+# kernel, with KASAN and lockdep under TCG, runs several times slower).
+: "${ZAB_TIME_SCALE:=1}"
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -67,7 +70,7 @@ tsv_field() {
 
 # Wait up to $1 seconds for CMD to succeed.
 wait_for() {
-	local t=$1
+	local t=$(($1 * ZAB_TIME_SCALE))
 	shift
 	local end=$((SECONDS + t))
 	until "$@"; do
@@ -114,7 +117,8 @@ ens_setup() {
 		ip -n "zab$i" addr add "10.77.0.$i/24" dev eth0
 		ip -n "zab$i" link set eth0 up
 		ip -n "zab$i" link set lo up
-		nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime "$tick" syncLimit 20 initLimit 50
+		nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime "$tick" \
+			syncLimit $((20 * ZAB_TIME_SCALE)) initLimit $((50 * ZAB_TIME_SCALE))
 	done
 }
 
@@ -226,7 +230,8 @@ converge_to() {
 	target=$(commit_of "z$1")
 	shift
 	for i in "$@"; do
-		"$ZABLOAD" wait "/dev/zab/z$i" "$target" 10 || fail "z$i did not reach $target"
+		"$ZABLOAD" wait "/dev/zab/z$i" "$target" $((10 * ZAB_TIME_SCALE)) ||
+			fail "z$i did not reach $target"
 	done
 }
 
@@ -237,7 +242,7 @@ converge() {
 
 # wait_state SECONDS STATE NAMES...: wait until every instance is in STATE.
 wait_state() {
-	local secs=$1 want=$2 n
+	local secs=$(($1 * ZAB_TIME_SCALE)) want=$2 n
 	shift 2
 	local end=$((SECONDS + secs))
 	for n in "$@"; do
@@ -253,7 +258,7 @@ wait_state() {
 ZABD="$ZAB_TOP/userspace/zabd"
 DEVTEST="$ZAB_TOP/tests/selftests/devtest"
 # timing of the zabd ensembles: tickTime (ms), initLimit and syncLimit (ticks)
-: "${ZABD_TICK:=200}" "${ZABD_INIT:=10}" "${ZABD_SYNC:=10}"
+: "${ZABD_TICK:=200}" "${ZABD_INIT:=$((10 * ZAB_TIME_SCALE))}" "${ZABD_SYNC:=$((10 * ZAB_TIME_SCALE))}"
 
 # ens_net N: what ens_setup does without the instances (zabd creates them):
 # namespaces zab1..zabN at 10.77.0.I, linked by bridge zabbr.
@@ -356,6 +361,50 @@ zabd_cleanup() {
 	return "$rc"
 }
 
+# zabd_setup N: namespaces and configs for N members; zabd stopped at exit.
+zabd_setup() {
+	ENS_TMP=$(mktemp -d)
+	trap zabd_cleanup EXIT
+	ens_net "$1"
+	for i in $(seq 1 "$1"); do
+		zabd_conf "$1" "$i"
+	done
+}
+
+# write_on DIR TAG COUNT MEMBERS...: one writer per member at once; every
+# write must commit.
+write_on() {
+	local dir=$1 tag=$2 count=$3 i pids=""
+	shift 3
+	for i in "$@"; do
+		"$ZABLOAD" write "/dev/zab/z$i" "$tag$i" "$count" > "$dir/w.$tag.$i" &
+		pids="$pids $!"
+	done
+	# shellcheck disable=SC2086
+	wait $pids
+	! grep -q '^err' "$dir"/w."$tag".* ||
+		fail "writes failed: $(grep -h '^err' "$dir"/w."$tag".* | head -3)"
+}
+
+# settle DIR LEADER MEMBERS...: every member reaches the leader's commit
+# point; then the ZAB properties over their logs (check_logs).
+settle() {
+	local dir=$1 leader=$2
+	shift 2
+	converge_to "$leader" "$@"
+	dump_all "$dir" "$@"
+	check_logs "$dir" "$@"
+}
+
+# others EXCLUDED MEMBERS...: MEMBERS without EXCLUDED.
+others() {
+	local x=$1 i
+	shift
+	for i in "$@"; do
+		[ "$i" = "$x" ] || printf '%s ' "$i"
+	done
+}
+
 # zst I FIELD: FIELD (state, epoch, leader, last_zxid, commit_zxid) of
 # member I's instance, from ZAB_IOC_STATUS.
 zst() {
@@ -421,4 +470,40 @@ log_ms() {
 	line=$(grep -E -- "$2" "$ENS_TMP/zabd.$1.log" | tail -n 1)
 	[ -n "$line" ] || fail "member $1 never logged /$2/"
 	date -d "${line:0:23}" +%s%3N
+}
+
+# writers_start MEMBERS...: a writer on each member's device, in batches of
+# 20 records (stamped, see zabload) until writers_stop; a member whose device
+# is gone meanwhile is written again once it is back. Lines in $ENS_TMP/w.I.
+# The writers stop with the test, however it ends.
+writers_start() {
+	local i
+	WRITERS=""
+	rm -f "$ENS_TMP/stop"
+	trap 'rc=$?; touch "$ENS_TMP/stop"; pkill -f "$ZABLOAD write" || true; (exit $rc); zabd_cleanup' EXIT
+	for i in "$@"; do
+		(k=0
+		 while [ ! -e "$ENS_TMP/stop" ]; do
+			if [ -e "/dev/zab/z$i" ]; then
+				# it fails to open a device destroyed meanwhile
+				ZABLOAD_STAMP=1 "$ZABLOAD" write "/dev/zab/z$i" "k${i}x$k" 20 2> /dev/null || true
+			fi
+			sleep 0.02
+			k=$((k + 1))
+		 done >> "$ENS_TMP/w.$i") &
+		WRITERS="$WRITERS $!"
+	done
+	wait_for 10 grep -q '^ok ' "$ENS_TMP/w.$1" || fail "the writers do not write"
+}
+
+# writers_stop: stop the writers of writers_start and wait for them.
+writers_stop() {
+	touch "$ENS_TMP/stop"
+	# shellcheck disable=SC2086
+	wait $WRITERS
+}
+
+# acked_count: how many writes were acknowledged so far.
+acked_count() {
+	cat "$ENS_TMP"/w.* 2> /dev/null | grep -c '^ok '
 }

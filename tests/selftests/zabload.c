@@ -6,7 +6,7 @@
  *	COUNT writes of "PREFIX-i" (padded with '.' to SIZE bytes); one line
  *	each: "ok ZXID DATA" or "err ERRNO DATA", then " MS" (when it ended,
  *	in wall-clock milliseconds) if ZABLOAD_STAMP is set. Stops early on
- *	ENOTCONN repeated for two seconds.
+ *	ENOTCONN repeated for two seconds, and at ESHUTDOWN.
  *   zabload dump DEV [FROM]
  *	every committed record from zxid FROM on, until none is ready:
  *	"ZXID DATA" lines (DATA up to its first '.').
@@ -73,6 +73,8 @@ static int do_write(const char *dev, const char *prefix, long count, long size)
 		} else {
 			printf("err %s %.*s%s\n", strerrorname_np(errno), n, buf,
 			       stamp());
+			if (errno == ESHUTDOWN)
+				break;	/* destroyed: nothing will succeed */
 			if (errno == ENOTCONN) {
 				if (!idle_since)
 					idle_since = now();

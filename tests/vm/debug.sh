@@ -177,6 +177,7 @@ vm() {
 	ZAB_MODDIR=$ZAB_DEBUG_MODDIR ZAB_KVER=$ZAB_DEBUG_KVER \
 	ZAB_VM_TIMEOUT=${ZAB_VM_TIMEOUT:-3600} ZAB_KMEMLEAK=1 \
 	ZAB_TEST_TIMEOUT=${ZAB_TEST_TIMEOUT:-900} \
+	ZAB_TIME_SCALE=${ZAB_TIME_SCALE:-4} \
 		"$top/tests/vm/run.sh" -k "$ZAB_DEBUG_IMAGE" -m "${ZAB_DEBUG_MEM:-4G}" \
 		-a "panic_on_warn=1 loglevel=5 kunit.enable=1 ${ZAB_DEBUG_APPEND:-}" -- "$@"
 }

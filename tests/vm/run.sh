@@ -53,6 +53,15 @@ cp "$top/tests/vm/stage2" "$out/stage2"
 printf '%q ' "$@" > "$out/job"
 echo >> "$out/job"
 
+# ZAB_VM_DISK=MB: an empty virtual disk (/dev/vda in the VM, virtio-blk)
+# backed by a host file with a write-through cache, so that an fsync in the
+# VM reaches the host's disk.
+disk=()
+if [ -n "${ZAB_VM_DISK:-}" ]; then
+	truncate -s "${ZAB_VM_DISK}M" "$out/disk.img"
+	disk=(-drive "file=$out/disk.img,if=virtio,format=raw,cache=writethrough")
+fi
+
 accel=tcg
 [ -w /dev/kvm ] && [ "${ZAB_KVM:-0}" = 1 ] && accel=kvm
 timeout --foreground -k 10 "${ZAB_VM_TIMEOUT:-2400}" \
@@ -62,7 +71,7 @@ timeout --foreground -k 10 "${ZAB_VM_TIMEOUT:-2400}" \
 	-append "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic rdinit=/init $append" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$out",mount_tag=out,security_model=none,multidevs=remap \
-	< /dev/null || true
+	"${disk[@]}" < /dev/null || true
 
 rc=1
 if [ -s "$out/rc" ]; then

@@ -1,0 +1,209 @@
+# SPDX-License-Identifier: GPL-2.0
+# The log on disk: ensembles run by zabd with durability fsync (the
+# default) keep every acknowledged write through restarts of any member and
+# of all of them, repair torn and corrupt segments, and acknowledge nothing
+# they could not write. Members live in namespaces zabI (ens_net); dataDir
+# $ENS_TMP/dataI; segments of 64K so that there are many.
+
+# durable_setup N: zabd_setup with small segments.
+durable_setup() {
+	zabd_setup "$1"
+	for i in $(seq 1 "$1"); do
+		echo "segmentBytes = 64K" >> "$ENS_TMP/z$i.conf"
+	done
+}
+
+# segments I: member I's segment files, oldest first.
+segments() {
+	ls "$ENS_TMP/data$1"/log.* 2> /dev/null | grep -v '\.corrupt$' | sort
+}
+
+# restored I: how many records member I's zabd last read back from disk.
+restored() {
+	grep -o 'log on disk: [0-9]* records' "$ENS_TMP/zabd.$1.log" | tail -n 1 | awk '{ print $4 }'
+}
+
+# crash I: member I dies: zabd killed, its instance (its memory) gone.
+crash() {
+	zabd_signal KILL "$1"
+	nsx "zab$1" "$ZABCTL" destroy "z$1"
+}
+
+test_restart_all_members() {
+	durable_setup 3
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	[ "$(tsv_col_ns "zab$LEADER" "z$LEADER" durability)" = fsync ] ||
+		fail "durability is $(tsv_col_ns "zab$LEADER" "z$LEADER" durability), not fsync"
+	writers_start 1 2 3
+	wait_for 30 test "$(acked_count)" -ge 300 || fail "only $(acked_count) writes in 30 s"
+	# every member dies at once, in the middle of the writes
+	for i in 1 2 3; do
+		zabd_signal KILL "$i"
+	done
+	for i in 1 2 3; do
+		nsx "zab$i" "$ZABCTL" destroy "z$i"
+	done
+	writers_stop
+	n=$(acked_count)
+	echo "  all 3 members crashed after $n acknowledged writes; $(segments 1 | wc -l) segments on member 1"
+	zabd_start 1 2 3
+	wait_formed 30 1 2 3
+	for i in 1 2 3; do
+		[ "$(restored "$i")" -gt 0 ] || fail "member $i read nothing back: $(grep 'log on disk' "$ENS_TMP/zabd.$i.log")"
+	done
+	"$ZABLOAD" write "/dev/zab/z$LEADER" after 10 > "$ENS_TMP/w.after"
+	! grep -q '^err' "$ENS_TMP/w.after" || fail "writes after the restart failed"
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+	for i in 1 2 3; do
+		echo "  member $i read $(restored "$i") records back"
+	done
+}
+
+test_restart_each_in_turn() {
+	durable_setup 3
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	writers_start 1 2 3
+	for i in 1 2 3; do
+		wait_for 30 test "$(acked_count)" -ge $((i * 150)) || fail "only $(acked_count) writes"
+		before=$(tsv_col_ns "zab$LEADER" "z$LEADER" sync_snap)
+		crash "$i"
+		sleep 1
+		zabd_start "$i"
+		wait_formed 30 1 2 3
+		[ "$(restored "$i")" -gt 0 ] || fail "member $i read nothing back"
+		echo "  member $i crashed and came back with $(restored "$i") records from disk; member $LEADER leads epoch $EPOCH"
+	done
+	writers_stop
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+}
+
+# stop_follower [BIG]: a follower F of a formed ensemble stops (SIGTERM),
+# after writes (and BIG records of 1000 bytes); its log stays on disk. Sets
+# F and G (the other follower).
+stop_follower() {
+	local big=${1:-}
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	set -- $(others "$LEADER" 1 2 3)
+	F=$1
+	G=$2
+	write_on "$ENS_TMP" a 100 1 2 3
+	if [ -n "$big" ]; then
+		"$ZABLOAD" write "/dev/zab/z$LEADER" big "$big" 1000 > "$ENS_TMP/w.big"
+		! grep -q '^err' "$ENS_TMP/w.big" || fail "writes failed: $(grep -m3 '^err' "$ENS_TMP/w.big")"
+	fi
+	converge_to "$LEADER" 1 2 3
+	zabd_signal TERM "$F"
+}
+
+test_torn_write() {
+	durable_setup 3
+	stop_follower
+	last=$(segments "$F" | tail -n 1)
+	size=$(stat -c %s "$last")
+	# the crash came in the middle of the last entry
+	truncate -s $((size - 7)) "$last"
+	write_on "$ENS_TMP" b 20 "$LEADER" "$G"
+	zabd_start "$F"
+	wait_formed 30 1 2 3
+	grep -q "$(basename "$last"): the entry at offset [0-9]* is torn" "$ENS_TMP/zabd.$F.log" ||
+		fail "no word of the torn entry: $(grep -i 'log' "$ENS_TMP/zabd.$F.log" | tail -n 5)"
+	echo "  member $F: $(grep -m1 'is torn' "$ENS_TMP/zabd.$F.log" | cut -c25-)"
+	write_on "$ENS_TMP" c 10 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+}
+
+test_flipped_byte() {
+	durable_setup 3
+	stop_follower
+	first=$(segments "$F" | head -n 1)
+	size=$(stat -c %s "$first")
+	# a byte in the middle of the oldest segment goes bad
+	printf 'X' | dd of="$first" bs=1 seek=$((size / 2)) conv=notrunc status=none
+	write_on "$ENS_TMP" b 20 "$LEADER" "$G"
+	zabd_start "$F"
+	wait_formed 30 1 2 3
+	grep -q "$(basename "$first"): the entry at offset [0-9]* is corrupt" "$ENS_TMP/zabd.$F.log" ||
+		fail "no word of the corrupt entry: $(grep -i 'log' "$ENS_TMP/zabd.$F.log" | tail -n 5)"
+	echo "  member $F: $(grep -m1 'is corrupt' "$ENS_TMP/zabd.$F.log" | cut -c25-)"
+	write_on "$ENS_TMP" c 10 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+	# read again, the repaired log checks
+	zabd_signal TERM "$F"
+	zabd_start "$F"
+	wait_formed 30 1 2 3
+	! tail -n 20 "$ENS_TMP/zabd.$F.log" | grep -q 'is corrupt\|is torn' ||
+		fail "the repaired log did not check"
+}
+
+test_missing_segment() {
+	durable_setup 3
+	stop_follower 200
+	[ "$(segments "$F" | wc -l)" -ge 3 ] || fail "only $(segments "$F" | wc -l) segments"
+	gone=$(segments "$F" | sed -n 2p)
+	rm "$gone"
+	write_on "$ENS_TMP" b 20 "$LEADER" "$G"
+	zabd_start "$F"
+	wait_formed 30 1 2 3
+	grep -q "a segment is missing" "$ENS_TMP/zabd.$F.log" || fail "no word of the missing segment"
+	echo "  member $F: $(grep -m1 'a segment is missing' "$ENS_TMP/zabd.$F.log" | cut -c25-)"
+	write_on "$ENS_TMP" c 10 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+}
+
+# A follower whose dataDir fills up stops acknowledging (it never
+# acknowledges what it could not write), says so, and catches up once space
+# is freed; the others go on committing meanwhile.
+test_disk_full() {
+	durable_setup 3
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	set -- $(others "$LEADER" 1 2 3)
+	f=$1
+	zabd_signal TERM "$f"
+	rm -rf "$ENS_TMP/data$f"
+	mkdir "$ENS_TMP/data$f"
+	mount -t tmpfs -o size=1M zabfull "$ENS_TMP/data$f"
+	zabd_start "$f"
+	wait_formed 30 1 2 3
+	# leave about 200K free
+	dd if=/dev/zero of="$ENS_TMP/data$f/filler" bs=1K count=780 status=none 2> /dev/null || true
+	"$ZABLOAD" write "/dev/zab/z$LEADER" big 600 1000 > "$ENS_TMP/w.big"
+	! grep -q '^err' "$ENS_TMP/w.big" || fail "the leader could not commit without member $f"
+	wait_for 10 grep -q "cannot write the log on disk" "$ENS_TMP/zabd.$f.log" ||
+		fail "member $f did not say its disk is full"
+	echo "  member $f: $(grep -m1 'cannot write the log on disk' "$ENS_TMP/zabd.$f.log" | cut -c25-)"
+	durable=$(zst_durable "$f")
+	acked=$(peer_acked "$LEADER" "$f")
+	commit=$(zst "$LEADER" commit_zxid)
+	[ $((acked)) -le $((durable)) ] || fail "member $f acknowledged $acked, beyond its durable $durable"
+	[ $((durable)) -lt $((commit)) ] || fail "member $f has everything durable ($durable) on a full disk"
+	ondisk=$(cat "$ENS_TMP/data$f"/log.* | wc -c)
+	echo "  member $f: durable up to $durable, acknowledged $acked, the leader committed $commit; $ondisk bytes of log"
+	rm "$ENS_TMP/data$f/filler"
+	wait_for 20 grep -q "is written again" "$ENS_TMP/zabd.$f.log" ||
+		fail "member $f did not recover"
+	wait_for 20 test "$(zst_durable "$f")" = "$(zst "$LEADER" last_zxid)" ||
+		fail "member $f is durable up to $(zst_durable "$f") only"
+	write_on "$ENS_TMP" after 10 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+	# and it reads back what it wrote
+	zabd_signal TERM "$f"
+	zabd_start "$f"
+	wait_formed 30 1 2 3
+	[ "$(restored "$f")" -gt 600 ] || fail "member $f read back $(restored "$f") records"
+	zabd_signal TERM "$f"
+	umount "$ENS_TMP/data$f"
+}
+
+# zst_durable I: member I's durable zxid.
+zst_durable() {
+	tsv_col_ns "zab$1" "z$1" durable_zxid
+}
+
+# peer_acked L F: what leader L's kernel last heard member F acknowledge.
+peer_acked() {
+	tsv_col_ns "zab$1" "z$1" peers | tr ',' '\n' | awk -F: -v id="$2" '$1 == id { print $2 }'
+}
