@@ -219,7 +219,7 @@ static void failed(struct zab_disk *d, int err, bool *report)
 			d->zi->name, err);
 		*report = true;
 	}
-	d->err = -err;
+	WRITE_ONCE(d->err, -err);
 	queue_delayed_work(zab_wq, &d->work, ZAB_DISK_RETRY);
 }
 
@@ -258,7 +258,7 @@ static void disk_work(struct work_struct *work)
 		goto unlock;
 	}
 	if (d->err) {
-		d->err = 0;
+		WRITE_ONCE(d->err, 0);
 		recovered = true;
 		pr_info("%s: the log on disk is written again\n", zi->name);
 	}
@@ -369,14 +369,16 @@ void zab_disk_free(struct zab_instance *zi)
 
 /**
  * zab_disk_kick() - records were logged: write them soon
- * @zi: the instance
+ * @zi: the instance, log_mutex held (so that it cannot race with
+ *	zab_disk_shutdown())
  */
 void zab_disk_kick(struct zab_instance *zi)
 {
-	struct zab_disk *d = disk_of(zi);
+	struct zab_disk *d = zi->disk;
 
+	lockdep_assert_held(&zi->log_mutex);
 	/* while writes fail, the retry timer is what tries again */
-	if (d && !READ_ONCE(d->err))
+	if (d && !d->dead && !d->err)
 		queue_delayed_work(zab_wq, &d->work, 0);
 }
 

@@ -61,7 +61,7 @@ static size_t first_to_load(const struct zab_disklog *log, uint64_t window)
 	return i;
 }
 
-static int load(struct zabd *z, int dir_fd, const struct zab_disklog *log)
+static int load(struct zabd *z, int dir_fd, struct zab_disklog *log)
 {
 	const struct zab_conf *conf = z->conf;
 	size_t first = first_to_load(log, conf->params.value[ZAB_P_WINDOW_BYTES]);

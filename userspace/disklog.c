@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -243,15 +244,14 @@ static void truncate_after(struct zab_disklog *log, uint64_t zxid)
  * Check the entry at @off of segment @fd and apply it. 1 if good (*@next is
  * the next entry's offset), 0 if torn or corrupt (*@why says how), -errno.
  */
-static int read_entry(struct reader *r, int fd, const struct seg *s,
-		      uint32_t seg_index, off_t off, off_t *next,
-		      char *why, size_t why_len)
+static int read_entry(struct reader *r, const unsigned char *map,
+		      const struct seg *s, uint32_t seg_index, off_t off,
+		      off_t *next, char *why, size_t why_len)
 {
 	struct zab_disklog *log = r->log;
 	struct zab_disk_rec rec, copy;
 	uint64_t zxid;
 	uint32_t len, crc;
-	char *payload = NULL;
 	int ret;
 
 	if (s->size - off < (off_t)sizeof(rec)) {
@@ -259,9 +259,7 @@ static int read_entry(struct reader *r, int fd, const struct seg *s,
 			 (long long)(s->size - off), sizeof(rec));
 		return 0;
 	}
-	ret = read_exact(fd, &rec, sizeof(rec), off);
-	if (ret < 0)
-		return ret;
+	memcpy(&rec, map + off, sizeof(rec));
 	len = be32toh(rec.len);
 	zxid = be64toh(rec.zxid);
 	if (rec.type < ZAB_DISK_RECORD || rec.type > ZAB_DISK_COMMIT ||
@@ -278,18 +276,7 @@ static int read_entry(struct reader *r, int fd, const struct seg *s,
 	copy = rec;
 	copy.crc = 0;
 	crc = zab_crc32c(0, &copy, sizeof(copy));
-	if (len) {
-		payload = malloc(len);
-		if (!payload)
-			return -ENOMEM;
-		ret = read_exact(fd, payload, len, off + (off_t)sizeof(rec));
-		if (ret < 0) {
-			free(payload);
-			return ret;
-		}
-		crc = zab_crc32c(crc, payload, len);
-		free(payload);
-	}
+	crc = zab_crc32c(crc, map + off + sizeof(rec), len);
 	if (crc != be32toh(rec.crc)) {
 		snprintf(why, why_len, "is corrupt: checksum %08x, expected %08x",
 			 crc, be32toh(rec.crc));
@@ -340,6 +327,7 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 {
 	char why[160];
 	off_t off = sizeof(struct zab_seg_hdr), next;
+	unsigned char *map;
 	int fd, ret = 1;
 
 	fd = openat(r->dir_fd, s->name, O_RDWR | O_CLOEXEC);
@@ -347,12 +335,21 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 		say(r, "cannot open %s/%s: %s", r->dir, s->name, strerror(errno));
 		return -errno;
 	}
+	/* read in place: one mapping a segment, not two reads an entry */
+	map = mmap(NULL, (size_t)s->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		ret = -errno;
+		say(r, "cannot read %s/%s: %s", r->dir, s->name, strerror(errno));
+		close(fd);
+		return ret;
+	}
 	while (off < s->size) {
-		ret = read_entry(r, fd, s, i, off, &next, why, sizeof(why));
+		ret = read_entry(r, map, s, i, off, &next, why, sizeof(why));
 		if (ret <= 0)
 			break;
 		off = next;
 	}
+	munmap(map, (size_t)s->size);
 	if (ret == 0) {
 		say(r, "%s/%s: the entry at offset %lld %s; the log ends before it (last zxid 0x%llx)",
 		    r->dir, s->name, (long long)off, why, (unsigned long long)r->log->last);
@@ -376,6 +373,7 @@ int zab_disklog_recover(int dir_fd, const char *dir, struct zab_disklog *log,
 
 	memset(log, 0, sizeof(*log));
 	log->next_seq = 1;
+	log->read_fd = -1;
 	ret = list_segments(&r, &segs, &n);
 	if (ret < 0)
 		return ret;
@@ -419,22 +417,26 @@ int zab_disklog_recover(int dir_fd, const char *dir, struct zab_disklog *log,
 	return ret;
 }
 
-int zab_disklog_read(int dir_fd, const struct zab_disklog *log, size_t i,
+int zab_disklog_read(int dir_fd, struct zab_disklog *log, size_t i,
 		     void *buf)
 {
 	const struct zab_disklog_rec *rec = &log->recs[i];
-	int fd, ret;
 
-	fd = openat(dir_fd, log->segs[rec->seg], O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = read_exact(fd, buf, rec->len, (off_t)rec->off);
-	close(fd);
-	return ret;
+	if (log->read_fd < 0 || log->read_seg != rec->seg) {
+		if (log->read_fd >= 0)
+			close(log->read_fd);
+		log->read_fd = openat(dir_fd, log->segs[rec->seg], O_RDONLY | O_CLOEXEC);
+		if (log->read_fd < 0)
+			return -errno;
+		log->read_seg = rec->seg;
+	}
+	return read_exact(log->read_fd, buf, rec->len, (off_t)rec->off);
 }
 
 void zab_disklog_release(struct zab_disklog *log)
 {
+	if (log->read_fd >= 0)
+		close(log->read_fd);
 	for (size_t i = 0; i < log->n_segs; i++)
 		free(log->segs[i]);
 	free(log->segs);

@@ -37,6 +37,8 @@ struct zab_disklog {
 	uint64_t commit;	/* a commit point known from the log, <= last */
 	uint64_t next_seq;	/* for the segments the kernel creates next */
 	unsigned int repaired;	/* entries or segments found bad and cut off */
+	int read_fd;		/* zab_disklog_read()'s segment, or -1 */
+	uint32_t read_seg;
 };
 
 /* How the reader tells what it found and did: a whole sentence, no newline. */
@@ -51,8 +53,11 @@ typedef void (*zab_disklog_note_fn)(void *arg, const char *msg);
 int zab_disklog_recover(int dir_fd, const char *dir, struct zab_disklog *log,
 			zab_disklog_note_fn note, void *arg);
 
-/* Reads record @i's payload into @buf (its len bytes). 0 or -errno. */
-int zab_disklog_read(int dir_fd, const struct zab_disklog *log, size_t i,
+/*
+ * Reads record @i's payload into @buf (its len bytes). 0 or -errno. Keeps
+ * the segment open for the next record.
+ */
+int zab_disklog_read(int dir_fd, struct zab_disklog *log, size_t i,
 		     void *buf);
 
 void zab_disklog_release(struct zab_disklog *log);

@@ -36,7 +36,7 @@ test_restart_all_members() {
 	[ "$(tsv_col_ns "zab$LEADER" "z$LEADER" durability)" = fsync ] ||
 		fail "durability is $(tsv_col_ns "zab$LEADER" "z$LEADER" durability), not fsync"
 	writers_start 1 2 3
-	wait_for 30 test "$(acked_count)" -ge 300 || fail "only $(acked_count) writes in 30 s"
+	wait_for 30 acked_at_least 300 || fail "only $(acked_count) writes in 30 s"
 	# every member dies at once, in the middle of the writes
 	for i in 1 2 3; do
 		zabd_signal KILL "$i"
@@ -66,7 +66,7 @@ test_restart_each_in_turn() {
 	wait_formed 20 1 2 3
 	writers_start 1 2 3
 	for i in 1 2 3; do
-		wait_for 30 test "$(acked_count)" -ge $((i * 150)) || fail "only $(acked_count) writes"
+		wait_for 30 acked_at_least $((i * 150)) || fail "only $(acked_count) writes"
 		before=$(tsv_col_ns "zab$LEADER" "z$LEADER" sync_snap)
 		crash "$i"
 		sleep 1
@@ -185,7 +185,7 @@ test_disk_full() {
 	rm "$ENS_TMP/data$f/filler"
 	wait_for 20 grep -q "is written again" "$ENS_TMP/zabd.$f.log" ||
 		fail "member $f did not recover"
-	wait_for 20 test "$(zst_durable "$f")" = "$(zst "$LEADER" last_zxid)" ||
+	wait_for 20 durable_caught_up "$f" "$LEADER" ||
 		fail "member $f is durable up to $(zst_durable "$f") only"
 	write_on "$ENS_TMP" after 10 1 2 3
 	settle "$ENS_TMP" "$LEADER" 1 2 3
@@ -206,4 +206,9 @@ zst_durable() {
 # peer_acked L F: what leader L's kernel last heard member F acknowledge.
 peer_acked() {
 	tsv_col_ns "zab$1" "z$1" peers | tr ',' '\n' | awk -F: -v id="$2" '$1 == id { print $2 }'
+}
+
+# durable_caught_up F L: member F's durable zxid is leader L's last.
+durable_caught_up() {
+	[ "$(zst_durable "$1")" = "$(zst "$2" last_zxid)" ]
 }

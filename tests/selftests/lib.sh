@@ -507,3 +507,8 @@ writers_stop() {
 acked_count() {
 	cat "$ENS_TMP"/w.* 2> /dev/null | grep -c '^ok '
 }
+
+# acked_at_least N: at least N writes were acknowledged (for wait_for).
+acked_at_least() {
+	[ "$(acked_count)" -ge "$1" ]
+}

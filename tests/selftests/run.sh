@@ -35,12 +35,17 @@ for file in "$here"/[0-9]*.sh; do
 		dmesg -C
 		log=$(mktemp)
 		start=$SECONDS
-		timeout -k 5 "${ZAB_TEST_TIMEOUT:-300}" bash -c \
+		# a test may need longer: TIMEOUT_test_NAME=SECONDS in its file
+		limit=${ZAB_TEST_TIMEOUT:-300}
+		own=$(bash -c "source '$here/lib.sh'; source '$file'; echo \${TIMEOUT_$fn:-0}")
+		own=$((own * ${ZAB_TIME_SCALE:-1}))
+		[ "$own" -le "$limit" ] || limit=$own
+		timeout -k 5 "$limit" bash -c \
 			'source "$1"; source "$2"; set -e; "$3"' _ \
 			"$here/lib.sh" "$file" "$fn" > "$log" 2>&1
 		rc=$?
 		if [ $rc = 124 ]; then
-			echo "timed out after ${ZAB_TEST_TIMEOUT:-300} s; blocked tasks:" >> "$log"
+			echo "timed out after $limit s; blocked tasks:" >> "$log"
 			echo w > /proc/sysrq-trigger
 			sleep 1
 			dmesg | grep -A 30 'task:' | head -80 >> "$log"

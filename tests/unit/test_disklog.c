@@ -109,7 +109,7 @@ static void recover(struct zab_disklog *log)
 	assert_int_equal(zab_disklog_recover(dir_fd, dir, log, note, NULL), 0);
 }
 
-static void check_payload(const struct zab_disklog *log, size_t i,
+static void check_payload(struct zab_disklog *log, size_t i,
 			  const char *want)
 {
 	char buf[64] = "";
