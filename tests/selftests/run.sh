@@ -3,6 +3,7 @@
 # Run the zab selftests (inside the test VM) and print TAP.
 #
 #   run.sh [PATTERN]     only tests whose file or function matches PATTERN
+#                        (globs; several separated by `|')
 #
 # Each test_* function of each [0-9]*.sh file here is one TAP test. A test
 # also fails if the kernel log gains a warning, BUG, Oops, or a refcount,
@@ -24,7 +25,13 @@ for file in "$here"/[0-9]*.sh; do
 	for fn in $(bash -c "source '$here/lib.sh'; source '$file'; declare -F" |
 		    awk '$3 ~ /^test_/ { print $3 }'); do
 		name="$(basename "$file" .sh):${fn#test_}"
-		[[ -z "$pattern" || "$name" == *$pattern* ]] || continue
+		# PATTERN: one or more globs, separated by `|'
+		match=${pattern:+no}
+		IFS='|' read -ra globs <<< "$pattern"
+		for g in "${globs[@]}"; do
+			[[ "$name" == *$g* ]] && match=
+		done
+		[ -z "$match" ] || continue
 		n=$((n + 1))
 		# every test starts without the module and without namespaces
 		ip -all netns delete 2>/dev/null
