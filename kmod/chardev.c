@@ -17,6 +17,7 @@
 
 #include "kmod/broadcast.h"
 #include "kmod/chardev.h"
+#include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/log.h"
 #include "kmod/txn.h"
@@ -270,6 +271,37 @@ static long ioctl_restore(struct zab_file *zf, void __user *arg)
 	return err;
 }
 
+static long ioctl_log_path(struct zab_file *zf, void __user *arg)
+{
+	struct zab_log_path lp;
+	char *page, *path;
+	long ret;
+	size_t n;
+
+	if (copy_from_user(&lp, arg, sizeof(lp)))
+		return -EFAULT;
+	if (lp.reserved)
+		return -EINVAL;
+	page = (char *)__get_free_page(GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	path = zab_disk_path(zf->zi, page, PAGE_SIZE);
+	if (IS_ERR(path)) {
+		ret = PTR_ERR(path);
+		goto out;
+	}
+	n = strlen(path);
+	if (n + 1 > lp.len)
+		ret = -ENAMETOOLONG;
+	else if (copy_to_user(u64_to_user_ptr(lp.buf), path, n + 1))
+		ret = -EFAULT;
+	else
+		ret = n;
+out:
+	free_page((unsigned long)page);
+	return ret;
+}
+
 static long zab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct zab_file *zf = file->private_data;
@@ -283,6 +315,8 @@ static long zab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioctl_append(zf, uarg);
 	case ZAB_IOC_RESTORE:
 		return ioctl_restore(zf, uarg);
+	case ZAB_IOC_LOG_PATH:
+		return ioctl_log_path(zf, uarg);
 	case ZAB_IOC_SEEK:
 		if (get_user(zxid, (u64 __user *)uarg))
 			return -EFAULT;

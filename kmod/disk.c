@@ -507,6 +507,29 @@ u32 zab_disk_segment_bytes(struct zab_instance *zi)
 }
 
 /**
+ * zab_disk_path() - the path of the log's directory
+ * @zi: the instance
+ * @buf: where to build it
+ * @len: its size
+ *
+ * Context: process context; takes log_mutex.
+ * Return: the path, somewhere in @buf, or an ERR_PTR: -ENOENT without a log
+ * on disk (or once destroyed), -ENAMETOOLONG.
+ */
+char *zab_disk_path(struct zab_instance *zi, char *buf, int len)
+{
+	struct zab_disk *d;
+	char *p = ERR_PTR(-ENOENT);
+
+	mutex_lock(&zi->log_mutex);
+	d = zi->disk;
+	if (d && !d->dead)
+		p = d_path(&d->dir->f_path, buf, len);
+	mutex_unlock(&zi->log_mutex);
+	return p;
+}
+
+/**
  * zab_disk_durable() - the durable point
  * @zi: the instance
  *

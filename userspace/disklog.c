@@ -37,6 +37,7 @@ struct reader {
 	struct zab_disklog *log;
 	zab_disklog_note_fn note;
 	void *arg;
+	bool readonly;		/* change nothing: the kernel may be writing */
 };
 
 static void say(struct reader *r, const char *fmt, ...)
@@ -121,6 +122,8 @@ static int read_header(struct reader *r, const char *name, struct seg *s)
 	}
 	if (st.st_size < (off_t)sizeof(h)) {
 		close(fd);
+		if (r->readonly)
+			return 0;
 		/* created, then a crash before its header was whole: no records */
 		if (unlinkat(r->dir_fd, name, 0) < 0) {
 			say(r, "cannot remove %s/%s: %s", r->dir, name, strerror(errno));
@@ -138,6 +141,8 @@ static int read_header(struct reader *r, const char *name, struct seg *s)
 	}
 	if (be64toh(h.magic) != ZAB_SEG_MAGIC || h.reserved ||
 	    be32toh(h.crc) != zab_crc32c(0, &h, offsetof(struct zab_seg_hdr, crc))) {
+		if (r->readonly)
+			return 0;
 		ret = set_aside(r, name, "has a header that does not check");
 		return ret < 0 ? ret : 0;
 	}
@@ -330,7 +335,7 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 	unsigned char *map;
 	int fd, ret = 1;
 
-	fd = openat(r->dir_fd, s->name, O_RDWR | O_CLOEXEC);
+	fd = openat(r->dir_fd, s->name, (r->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (fd < 0) {
 		say(r, "cannot open %s/%s: %s", r->dir, s->name, strerror(errno));
 		return -errno;
@@ -350,7 +355,7 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 		off = next;
 	}
 	munmap(map, (size_t)s->size);
-	if (ret == 0) {
+	if (ret == 0 && !r->readonly) {
 		say(r, "%s/%s: the entry at offset %lld %s; the log ends before it (last zxid 0x%llx)",
 		    r->dir, s->name, (long long)off, why, (unsigned long long)r->log->last);
 		if (ftruncate(fd, off) < 0 || fsync(fd) < 0) {
@@ -363,10 +368,27 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 	return ret;
 }
 
+static int scan(struct reader *r);
+
 int zab_disklog_recover(int dir_fd, const char *dir, struct zab_disklog *log,
 			zab_disklog_note_fn note, void *arg)
 {
-	struct reader r = { dir_fd, dir, log, note, arg };
+	struct reader r = { dir_fd, dir, log, note, arg, false };
+
+	return scan(&r);
+}
+
+int zab_disklog_scan(int dir_fd, struct zab_disklog *log)
+{
+	struct reader r = { dir_fd, "", log, NULL, NULL, true };
+
+	return scan(&r);
+}
+
+static int scan(struct reader *r)
+{
+	struct zab_disklog *log = r->log;
+	const char *dir = r->dir;
 	struct seg *segs = NULL;
 	size_t n = 0, i;
 	int ret;
@@ -374,7 +396,7 @@ int zab_disklog_recover(int dir_fd, const char *dir, struct zab_disklog *log,
 	memset(log, 0, sizeof(*log));
 	log->next_seq = 1;
 	log->read_fd = -1;
-	ret = list_segments(&r, &segs, &n);
+	ret = list_segments(r, &segs, &n);
 	if (ret < 0)
 		return ret;
 	log->segs = calloc(n ? n : 1, sizeof(*log->segs));
@@ -382,7 +404,7 @@ int zab_disklog_recover(int dir_fd, const char *dir, struct zab_disklog *log,
 		ret = -ENOMEM;
 	for (i = 0; ret >= 0 && i < n; i++) {
 		if (i && (segs[i].seq != segs[i - 1].seq + 1 || segs[i].prev != log->last)) {
-			say(&r, "%s/%s does not continue %s (sequence %llu after %llu, it follows 0x%llx, the log ends at 0x%llx): a segment is missing",
+			say(r, "%s/%s does not continue %s (sequence %llu after %llu, it follows 0x%llx, the log ends at 0x%llx): a segment is missing",
 			    dir, segs[i].name, segs[i - 1].name,
 			    (unsigned long long)segs[i].seq,
 			    (unsigned long long)segs[i - 1].seq,
@@ -392,7 +414,7 @@ int zab_disklog_recover(int dir_fd, const char *dir, struct zab_disklog *log,
 		}
 		if (segs[i].seq >= log->next_seq)
 			log->next_seq = segs[i].seq + 1;
-		ret = replay(&r, &segs[i], (uint32_t)i);
+		ret = replay(r, &segs[i], (uint32_t)i);
 		log->segs[i] = segs[i].name;
 		segs[i].name = NULL;
 		log->n_segs = i + 1;
@@ -405,14 +427,15 @@ int zab_disklog_recover(int dir_fd, const char *dir, struct zab_disklog *log,
 	for (; ret >= 0 && i < n; i++) {
 		if (segs[i].seq >= log->next_seq)
 			log->next_seq = segs[i].seq + 1;
-		ret = set_aside(&r, segs[i].name, "follows a damaged part of the log");
+		if (!r->readonly)
+			ret = set_aside(r, segs[i].name, "follows a damaged part of the log");
 	}
 	if (ret > 0)
 		ret = 0;
 	for (i = 0; i < n; i++)
 		free(segs[i].name);
 	free(segs);
-	if (!ret && log->repaired && fsync(dir_fd) < 0)
+	if (!ret && log->repaired && fsync(r->dir_fd) < 0)
 		ret = -errno;
 	return ret;
 }

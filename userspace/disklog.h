@@ -60,6 +60,13 @@ int zab_disklog_recover(int dir_fd, const char *dir, struct zab_disklog *log,
 int zab_disklog_read(int dir_fd, struct zab_disklog *log, size_t i,
 		     void *buf);
 
+/*
+ * As zab_disklog_recover(), but changing nothing and saying nothing: for a
+ * reader of the records that left the window, while the kernel appends.
+ * The log it gives ends at the first entry it cannot read whole.
+ */
+int zab_disklog_scan(int dir_fd, struct zab_disklog *log);
+
 void zab_disklog_release(struct zab_disklog *log);
 
 #endif

@@ -63,6 +63,35 @@ int zab_status(int h, struct zab_status *st);
 /* Closes the handle. */
 int zab_close(int h);
 
+/*
+ * Copies the path of the instance's log on disk (ZAB_IOC_LOG_PATH) into
+ * @buf. Returns its length, -ENOENT if the log is in memory only,
+ * -ENAMETOOLONG if @cap is too small.
+ */
+int zab_log_path(int h, char *buf, size_t cap);
+
+/*
+ * The records older than the kernel's window, which only the member's log
+ * on disk still holds: zab_read() returns -ERANGE for them. A history is
+ * the log's segments as they were when it was opened, up to the commit
+ * point of that time. The reader needs read access to the segment files.
+ */
+struct zab_history;
+
+/* 0, -ENOENT (no log on disk), or an error of open(2) or of the segments. */
+int zab_history_open(int h, struct zab_history **hist);
+
+/*
+ * The first committed record with zxid >= @from in the history: its header
+ * into *@hdr, its payload into @buf of @cap bytes. Returns the payload
+ * length (> 0), 0 if the history holds none, -EMSGSIZE if it is larger than
+ * @cap. Records the member dropped from its log (a SNAP) are not there.
+ */
+ssize_t zab_history_read(struct zab_history *hist, uint64_t from,
+			 struct zab_rec_hdr *hdr, void *buf, size_t cap);
+
+void zab_history_close(struct zab_history *hist);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,8 @@ int zab_reader_init(struct zab_reader *r, int h, bool positioned)
 
 void zab_reader_release(struct zab_reader *r)
 {
+	zab_history_close(r->hist);
+	r->hist = NULL;
 	free(r->buf);
 	r->buf = NULL;
 	r->cap = 0;
@@ -43,6 +45,36 @@ static int grow(struct zab_reader *r)
 	r->buf = buf;
 	r->cap = cap;
 	return 0;
+}
+
+/*
+ * The next record from the log on disk, for a reader whose next record left
+ * the window: its length, or -ERANGE if the disk does not have it either.
+ * The handle is then sought past it, so that reading goes on from memory
+ * once the records on disk run out.
+ */
+static ssize_t from_disk(struct zab_reader *r, struct zab_rec_hdr *hdr)
+{
+	struct zab_status st;
+	ssize_t n;
+
+	if (zab_status(r->h, &st) < 0)
+		return -ERANGE;
+	for (int fresh = 0; fresh < 2; fresh++) {
+		if (!r->hist || fresh) {
+			/* a new look at the segments: the window moved on */
+			zab_history_close(r->hist);
+			r->hist = NULL;
+			if (zab_history_open(r->h, &r->hist) < 0)
+				return -ERANGE;
+		}
+		do {
+			n = zab_history_read(r->hist, st.read_next, hdr, r->buf, r->cap);
+		} while (n == -EMSGSIZE && grow(r) == 0);
+		if (n > 0)
+			return zab_seek(r->h, hdr->zxid + 1) < 0 ? -ERANGE : n;
+	}
+	return -ERANGE;
 }
 
 /* Moves an unpositioned reader to the window: 0, or -ERANGE. */
@@ -71,6 +103,8 @@ ssize_t zab_reader_next(struct zab_reader *r, struct zab_rec_hdr *hdr)
 		/* Larger than the buffer: nothing was consumed, read it again. */
 		else if (n == -EMSGSIZE && (n = grow(r)) == 0)
 			continue;
+		else if (n == -ERANGE && (n = from_disk(r, hdr)) > 0)
+			r->started = true;
 		else if (n == -ERANGE && (n = move_to_window(r, &moves)) == 0)
 			continue;
 		return n;

@@ -20,6 +20,7 @@ struct zab_reader {
 	bool started;		/* a record was returned */
 	char *buf;		/* payload of the last record returned */
 	size_t cap;
+	struct zab_history *hist;	/* the log on disk, once needed */
 };
 
 /* The buffer starts at this size and doubles up to ZAB_MAX_RECORD_LIMIT. */
@@ -41,8 +42,10 @@ void zab_reader_release(struct zab_reader *r);
  * -EAGAIN if none is ready (O_NONBLOCK), -ERANGE if the records asked for left
  * the window, or another negative errno. Retries on EINTR.
  *
- * A reader that was not positioned starts at zxid 1: when that, or any record
- * before its first, is gone, it moves to zab_window_start() and reads on.
+ * Records that left the window are read from the member's log on disk
+ * (zab_history_open()) if it has one. A reader that was not positioned
+ * starts at zxid 1: when that, or any record before its first, is gone from
+ * memory and disk alike, it moves to zab_window_start() and reads on.
  */
 ssize_t zab_reader_next(struct zab_reader *r, struct zab_rec_hdr *hdr);
 

@@ -327,6 +327,35 @@ static void test_bad_headers(void **state)
 	zab_disklog_release(&log);
 }
 
+/* A reader's scan changes nothing: a tail being written is not a tear. */
+static void test_scan_changes_nothing(void **state)
+{
+	const char *name = "log.0000000100000001";
+	struct zab_disklog log;
+	char path[128];
+	off_t whole;
+	FILE *f;
+
+	(void)state;
+	f = seg_open(name, 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "one");
+	put(f, ZAB_DISK_RECORD, Z(1, 2), "two");
+	fclose(f);
+	whole = size_of(name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(truncate(path, whole - 2), 0);
+	f = seg_open("log.0000000200000001", 7, Z(1, 2));
+	fclose(f);
+	assert_int_equal(zab_disklog_scan(dir_fd, &log), 0);
+	assert_int_equal(log.n, 1);
+	check_payload(&log, 0, "one");
+	assert_int_equal(log.repaired, 0);
+	assert_int_equal(size_of(name), whole - 2);
+	assert_true(exists("log.0000000200000001"));
+	assert_string_equal(notes, "");
+	zab_disklog_release(&log);
+}
+
 static void test_out_of_order(void **state)
 {
 	struct zab_disklog log;
@@ -355,6 +384,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scan_changes_nothing, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("disklog", tests, NULL, NULL);

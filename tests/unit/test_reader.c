@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * The reader of zabctl tail against a scripted stand-in for the device: the
- * test is linked with --wrap for zab_read(), zab_status() and zab_seek().
+ * test is linked with --wrap for zab_read(), zab_status(), zab_seek() and the
+ * history (the log on disk).
  */
 
 #include <stdarg.h>
@@ -39,11 +40,23 @@ static struct {
 	int statuses;
 	uint64_t sought[MAX_CALLS];
 	int seeks;
+	int hist_err;		/* of zab_history_open(); 0: the disk has ... */
+	const uint64_t *disk;	/* ... these zxids, in order */
+	size_t n_disk;
+	int hist_opens;
+	uint64_t disk_from[MAX_CALLS];
+	int disk_reads;
 } dev;
+
+static int fake_history;
 
 ssize_t __wrap_zab_read(int h, struct zab_rec_hdr *hdr, void *buf, size_t cap);
 int __wrap_zab_status(int h, struct zab_status *st);
 int __wrap_zab_seek(int h, uint64_t zxid);
+int __wrap_zab_history_open(int h, struct zab_history **hist);
+ssize_t __wrap_zab_history_read(struct zab_history *hist, uint64_t from,
+				struct zab_rec_hdr *hdr, void *buf, size_t cap);
+void __wrap_zab_history_close(struct zab_history *hist);
 
 /* The payload byte of a record: from its zxid, so records differ. */
 static unsigned char fill_of(uint64_t zxid)
@@ -94,9 +107,44 @@ int __wrap_zab_seek(int h, uint64_t zxid)
 	return 0;
 }
 
+int __wrap_zab_history_open(int h, struct zab_history **hist)
+{
+	assert_int_equal(h, HANDLE);
+	dev.hist_opens++;
+	if (dev.hist_err)
+		return dev.hist_err;
+	*hist = (struct zab_history *)&fake_history;
+	return 0;
+}
+
+/* As the history: the first zxid >= @from on disk, if committed. */
+ssize_t __wrap_zab_history_read(struct zab_history *hist, uint64_t from,
+				struct zab_rec_hdr *hdr, void *buf, size_t cap)
+{
+	assert_ptr_equal(hist, &fake_history);
+	assert_true(dev.disk_reads < MAX_CALLS);
+	dev.disk_from[dev.disk_reads++] = from;
+	for (size_t i = 0; i < dev.n_disk; i++) {
+		if (dev.disk[i] < from)
+			continue;
+		if (cap < 3)
+			return -EMSGSIZE;
+		*hdr = (struct zab_rec_hdr){ .zxid = dev.disk[i], .len = 3 };
+		memset(buf, fill_of(dev.disk[i]), 3);
+		return 3;
+	}
+	return 0;
+}
+
+void __wrap_zab_history_close(struct zab_history *hist)
+{
+	assert_true(!hist || hist == (struct zab_history *)&fake_history);
+}
+
 static void script(const struct step *steps, size_t n)
 {
 	memset(&dev, 0, sizeof(dev));
+	dev.hist_err = -ENOENT;
 	dev.steps = steps;
 	dev.n_steps = n;
 	dev.status = (struct zab_status){
@@ -273,7 +321,9 @@ static void test_positioned_never_moves(void **state)
 	assert_int_equal(zab_reader_init(&r, HANDLE, true), 0);
 	expect_result(&r, -ERANGE);
 	assert_int_equal(dev.seeks, 0);
-	assert_int_equal(dev.statuses, 0);
+	/* it only looked for a log on disk */
+	assert_int_equal(dev.statuses, 1);
+	assert_int_equal(dev.hist_opens, 1);
 	zab_reader_release(&r);
 }
 
@@ -327,8 +377,44 @@ static void test_status_fails(void **state)
 	dev.status_err = -ENOTTY;
 	assert_int_equal(zab_reader_init(&r, HANDLE, false), 0);
 	expect_result(&r, -ERANGE);
-	assert_int_equal(dev.statuses, 1);
+	assert_int_equal(dev.statuses, 2);
 	assert_int_equal(dev.seeks, 0);
+	zab_reader_release(&r);
+}
+
+/*
+ * Records that left the window come from the disk, each followed by a seek
+ * past it, until the device has the next one again.
+ */
+static void test_reads_from_disk(void **state)
+{
+	static const struct step steps[] = {
+		{ .err = -ERANGE },
+		{ .err = -ERANGE },
+		{ .zxid = ZAB_ZXID(3, 4), .len = 2 },
+	};
+	static const uint64_t disk[] = { ZAB_ZXID(1, 1), ZAB_ZXID(3, 3) };
+	struct zab_rec_hdr hdr;
+	struct zab_reader r;
+
+	(void)state;
+	SCRIPT(steps);
+	dev.hist_err = 0;
+	dev.disk = disk;
+	dev.n_disk = 2;
+	dev.status.read_next = 1;
+	assert_int_equal(zab_reader_init(&r, HANDLE, true), 0);
+	assert_int_equal(zab_reader_next(&r, &hdr), 3);
+	assert_int_equal(hdr.zxid, ZAB_ZXID(1, 1));
+	assert_int_equal(dev.sought[0], ZAB_ZXID(1, 1) + 1);
+	dev.status.read_next = ZAB_ZXID(1, 2);
+	assert_int_equal(zab_reader_next(&r, &hdr), 3);
+	assert_int_equal(hdr.zxid, ZAB_ZXID(3, 3));
+	assert_int_equal(dev.sought[1], ZAB_ZXID(3, 4));
+	assert_int_equal(dev.disk_from[1], ZAB_ZXID(1, 2));
+	expect_record(&r, ZAB_ZXID(3, 4), 2);
+	/* the history was opened once */
+	assert_int_equal(dev.hist_opens, 1);
 	zab_reader_release(&r);
 }
 
@@ -345,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_no_move_once_started),
 		cmocka_unit_test(test_gives_up_moving),
 		cmocka_unit_test(test_status_fails),
+		cmocka_unit_test(test_reads_from_disk),
 	};
 
 	return cmocka_run_group_tests_name("reader", tests, NULL, NULL);

@@ -464,6 +464,21 @@ struct zab_restore {
 #define ZAB_IOC_RESTORE	_IOW(ZAB_IOC_MAGIC, 4, struct zab_restore)
 
 /*
+ * ZAB_IOC_LOG_PATH: where the log on disk is, so that a reader can read the
+ * records that left the window from its segments (libzab does). Copies the
+ * directory's path, as seen from the caller's root, with its NUL, into
+ * @buf. Returns its length (without the NUL); -ENOENT in memory mode or
+ * once the instance is destroyed, -ENAMETOOLONG if @len is too small.
+ */
+struct zab_log_path {
+	__u64 buf;	/* user pointer */
+	__u32 len;	/* its size */
+	__u32 reserved;	/* zero */
+};
+
+#define ZAB_IOC_LOG_PATH _IOW(ZAB_IOC_MAGIC, 5, struct zab_log_path)
+
+/*
  * The log on disk
  * ---------------
  * With %ZAB_CMD_LOG the kernel appends the log to segment files in a
