@@ -117,6 +117,8 @@ int zab_bcast_restore(struct zab_instance *zi, u32 op, u64 zxid,
 	switch (op) {
 	case ZAB_RESTORE_BASE:
 		zab_log_reset(zi, zxid);
+		if (ZAB_ZXID_EPOCH(zxid) > zi->epoch)
+			zi->epoch = ZAB_ZXID_EPOCH(zxid);
 		break;
 	case ZAB_RESTORE_RECORD:
 		if (!txn || !zab_zxid_follows(zi->last_zxid, zxid, U32_MAX)) {

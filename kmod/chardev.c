@@ -115,7 +115,8 @@ static struct zab_txn *next_committed(struct zab_file *zf, int *err)
 	txn = zab_log_find(zi, zf->read_next);
 	/*
 	 * Was the record we want trimmed, so that the lookup skipped it?
-	 * trim() sets trimmed_zxid before it erases.
+	 * zab_log_trim() and zab_log_reset() set trimmed_zxid before they
+	 * erase.
 	 */
 	smp_rmb();
 	if (zf->read_next <= READ_ONCE(zi->trimmed_zxid)) {

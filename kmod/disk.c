@@ -15,7 +15,12 @@
  *
  * A write that fails is cut off the segment again, reported once
  * (%ZAB_EVENT_LOG_ERROR) and retried every second; meanwhile the durable
- * point stays where it is, so nothing unwritten is ever acknowledged.
+ * point stays where it is, so nothing unwritten is ever acknowledged. A
+ * truncation or reset that cannot be written waits for the retry too, ahead
+ * of every record. An fsync that fails is for good: the page cache may have
+ * dropped what it could not write, and a later fsync would not say so
+ * again. The member then acknowledges nothing more until it is restarted
+ * and reads its log back.
  */
 #include <linux/cred.h>
 #include <linux/file.h>
@@ -45,10 +50,17 @@
  * @seq: sequence number of @seg; the next segment gets @seq + 1
  * @pos: end of @seg
  * @written: last zxid whose record is in the segments
+ * @tail: last zxid of the log as the segments read back give it (the
+ *	@prev of the next segment's header)
  * @durable: last zxid that may be acknowledged; read locklessly
  * @commit_written: last commit point written
  * @need_header: @seg was created but its header is not written yet
+ * @change_type: %ZAB_DISK_TRUNC or %ZAB_DISK_RESET that could not be written
+ *	yet and goes before any record, or 0
+ * @change_zxid: its zxid
  * @err: the errno of the last failed write, 0 if none
+ * @unreported: @err is not reported yet (%ZAB_EVENT_LOG_ERROR)
+ * @broken: an fsync failed: nothing more becomes durable
  * @dead: the instance is being destroyed: nothing is written any more
  * @work: writes the pending records; see disk_work()
  *
@@ -64,10 +76,15 @@ struct zab_disk {
 	u64 seq;
 	loff_t pos;
 	u64 written;
+	u64 tail;
 	u64 durable;
 	u64 commit_written;
 	bool need_header;
+	u8 change_type;
+	u64 change_zxid;
 	int err;
+	bool unreported;
+	bool broken;
 	bool dead;
 	struct delayed_work work;
 };
@@ -103,6 +120,19 @@ static void cut(struct zab_disk *d, loff_t end)
 				    d->zi->name, end);
 }
 
+/*
+ * fsync @f. A failure is for good (@broken): the page cache may have dropped
+ * the pages it could not write, and a later fsync would not report it.
+ */
+static int sync_file(struct zab_disk *d, struct file *f, int datasync)
+{
+	int err = vfs_fsync(f, datasync);
+
+	if (err)
+		d->broken = true;
+	return err;
+}
+
 /* With log_mutex held: write the header of a segment just created. */
 static int write_header(struct zab_disk *d)
 {
@@ -111,13 +141,13 @@ static int write_header(struct zab_disk *d)
 
 	h.magic = cpu_to_be64(ZAB_SEG_MAGIC);
 	h.seq = cpu_to_be64(d->seq);
-	h.prev = cpu_to_be64(d->written);
+	h.prev = cpu_to_be64(d->tail);
 	h.crc = cpu_to_be32(zab_disk_crc(&h, offsetof(struct zab_seg_hdr, crc),
 					 NULL, 0));
 	err = put(d, &h, sizeof(h));
 	/* the new name must survive a crash as much as its records */
 	if (!err && d->mode == ZAB_DURABILITY_FSYNC)
-		err = vfs_fsync(d->dir, 0);
+		err = sync_file(d, d->dir, 0);
 	if (err) {
 		cut(d, 0);
 		return err;
@@ -136,19 +166,25 @@ static int open_segment(struct zab_disk *d, u64 first)
 	char name[48];
 	int err;
 
-	snprintf(name, sizeof(name), "log.%016llx", first);
-	f = file_open_root(&d->dir->f_path, name,
-			   O_WRONLY | O_CREAT | O_EXCL | O_LARGEFILE, 0644);
-	if (IS_ERR(f) && PTR_ERR(f) == -EEXIST) {
-		snprintf(name, sizeof(name), "log.%016llx.%llu", first, d->seq + 1);
+	unsigned int i;
+
+	/* a name taken (an empty file of a failed attempt, say): another */
+	for (i = 0; i < 8; i++) {
+		if (i)
+			snprintf(name, sizeof(name), "log.%016llx.%llu", first,
+				 d->seq + i);
+		else
+			snprintf(name, sizeof(name), "log.%016llx", first);
 		f = file_open_root(&d->dir->f_path, name,
 				   O_WRONLY | O_CREAT | O_EXCL | O_LARGEFILE,
 				   0644);
+		if (!IS_ERR(f) || PTR_ERR(f) != -EEXIST)
+			break;
 	}
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	if (d->seg) {
-		err = d->mode == ZAB_DURABILITY_FSYNC ? vfs_fsync(d->seg, 1) : 0;
+		err = d->mode == ZAB_DURABILITY_FSYNC ? sync_file(d, d->seg, 1) : 0;
 		if (err) {
 			/* an empty file is left behind; readers skip it */
 			fput(f);
@@ -186,6 +222,8 @@ static int append(struct zab_disk *d, u8 type, u64 zxid, const void *data,
 		err = put(d, data, len);
 	if (err)
 		cut(d, start);
+	else if (type != ZAB_DISK_COMMIT)
+		d->tail = zxid;
 	return err;
 }
 
@@ -197,6 +235,12 @@ static int write_pending(struct zab_disk *d)
 	struct zab_txn *txn;
 	int err = 0;
 
+	if (d->change_type) {
+		err = append(d, d->change_type, d->change_zxid, NULL, 0);
+		if (err)
+			return err;
+		d->change_type = 0;
+	}
 	xa_for_each_range(&zi->log, idx, txn, d->written + 1, zi->last_zxid) {
 		err = append(d, ZAB_DISK_RECORD, idx, txn->data, txn->len);
 		if (err)
@@ -212,12 +256,17 @@ static int write_pending(struct zab_disk *d)
 	return err;
 }
 
-static void failed(struct zab_disk *d, int err, bool *report)
+/* With log_mutex held: a write failed with @err; try again later. */
+static void failed(struct zab_disk *d, int err)
 {
 	if (!d->err) {
-		pr_warn("%s: cannot write the log on disk (error %d): acknowledging nothing more until it works again\n",
-			d->zi->name, err);
-		*report = true;
+		if (d->broken)
+			pr_err("%s: cannot sync the log on disk (error %d): acknowledging nothing more until restarted\n",
+			       d->zi->name, err);
+		else
+			pr_warn("%s: cannot write the log on disk (error %d): acknowledging nothing more until it works again\n",
+				d->zi->name, err);
+		d->unreported = true;
 	}
 	WRITE_ONCE(d->err, -err);
 	queue_delayed_work(zab_wq, &d->work, ZAB_DISK_RETRY);
@@ -228,7 +277,7 @@ static void disk_work(struct work_struct *work)
 	struct zab_disk *d = container_of(to_delayed_work(work),
 					  struct zab_disk, work);
 	struct zab_instance *zi = d->zi;
-	bool report = false, recovered = false;
+	bool report = false, recovered = false, sync_failed = false;
 	struct file *seg = NULL;
 	const struct cred *old;
 	u64 last;
@@ -236,7 +285,7 @@ static void disk_work(struct work_struct *work)
 
 	old = override_creds(d->cred);
 	mutex_lock(&zi->log_mutex);
-	if (d->dead)
+	if (d->dead || d->broken)
 		goto unlock;
 	err = write_pending(d);
 	last = d->written;
@@ -245,8 +294,10 @@ static void disk_work(struct work_struct *work)
 	mutex_unlock(&zi->log_mutex);
 
 	/* one fsync for the whole batch, without the lock */
-	if (!err && seg && d->mode == ZAB_DURABILITY_FSYNC)
+	if (!err && seg && d->mode == ZAB_DURABILITY_FSYNC) {
 		err = vfs_fsync(seg, 1);
+		sync_failed = err;
+	}
 	if (seg)
 		fput(seg);
 
@@ -254,7 +305,9 @@ static void disk_work(struct work_struct *work)
 	if (d->dead)
 		goto unlock;
 	if (err) {
-		failed(d, err, &report);
+		if (sync_failed)
+			d->broken = true;	/* see sync_file() */
+		failed(d, err);
 		goto unlock;
 	}
 	if (d->err) {
@@ -268,9 +321,12 @@ static void disk_work(struct work_struct *work)
 		WRITE_ONCE(d->durable, last);
 		zab_bcast_durable(zi);
 	}
+	zab_log_trim(zi);	/* what waited to be written may leave memory */
 	if (d->written < zi->last_zxid)
 		queue_delayed_work(zab_wq, &d->work, 0);
 unlock:
+	report = d->unreported;
+	d->unreported = false;
 	mutex_unlock(&zi->log_mutex);
 	revert_creds(old);
 	if (report)
@@ -322,6 +378,7 @@ int zab_disk_attach(struct zab_instance *zi, struct file *dir, u8 mode,
 		return -EBUSY;
 	}
 	d->written = zi->last_zxid;
+	d->tail = zi->last_zxid;
 	d->durable = zi->last_zxid;
 	d->commit_written = zi->commit_zxid;
 	/* readers of zi->disk need not lock: it is set once, freed last */
@@ -382,23 +439,38 @@ void zab_disk_kick(struct zab_instance *zi)
 		queue_delayed_work(zab_wq, &d->work, 0);
 }
 
-/* With log_mutex held: an entry that changes the log, written at once. */
+/*
+ * With log_mutex held: an entry that changes the log, written at once so that
+ * its order against the records is the log's. One that cannot be written yet
+ * waits, ahead of every record, for the retry: a truncation merges into a
+ * waiting one (the lower point wins), a reset replaces it.
+ */
 static void write_change(struct zab_disk *d, u8 type, u64 zxid)
 {
 	const struct cred *old;
 	int err;
 
-	old = override_creds(d->cred);
-	err = append(d, type, zxid, NULL, 0);
-	revert_creds(old);
-	/*
-	 * Lost, the records it discards would come back on restart as a
-	 * tail of proposals, which the next leader truncates again.
-	 */
-	if (err)
-		pr_warn_ratelimited("%s: cannot write a %s of the log on disk (error %d)\n",
-				    d->zi->name, type == ZAB_DISK_TRUNC ?
-				    "truncation" : "reset", err);
+	if (d->change_type) {
+		if (type == ZAB_DISK_RESET) {
+			d->change_type = type;
+			d->change_zxid = zxid;
+		} else if (d->change_type == ZAB_DISK_TRUNC) {
+			d->change_zxid = min(d->change_zxid, zxid);
+		}
+		return;
+	}
+	if (d->broken) {
+		err = -EIO;
+	} else {
+		old = override_creds(d->cred);
+		err = append(d, type, zxid, NULL, 0);
+		revert_creds(old);
+	}
+	if (err) {
+		d->change_type = type;
+		d->change_zxid = zxid;
+		failed(d, err);
+	}
 }
 
 /**

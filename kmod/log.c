@@ -66,7 +66,13 @@ int zab_log_append(struct zab_instance *zi, struct zab_txn *txn)
 	return 0;
 }
 
-static void trim(struct zab_instance *zi)
+/**
+ * zab_log_trim() - drop the oldest committed records beyond windowBytes
+ * @zi: the instance, log_mutex held
+ *
+ * Only records that are committed, and written if the log is on disk, go.
+ */
+void zab_log_trim(struct zab_instance *zi)
 {
 	u64 limit = READ_ONCE(zi->params.window_bytes);
 	u64 last = min(zi->commit_zxid, zab_disk_trim_limit(zi));
@@ -108,7 +114,7 @@ void zab_log_commit(struct zab_instance *zi, u64 zxid)
 	zab_stat_add(zi, ZAB_STAT_COMMITS, n);
 	/* pairs with zab_log_committed(): what it returns is readable */
 	smp_store_release(&zi->commit_zxid, zxid);
-	trim(zi);
+	zab_log_trim(zi);
 	wake_up_all(&zi->wq);
 }
 

@@ -90,8 +90,11 @@ static int dispatch(struct zab_peer *peer)
 	rx->got = 0;
 	rx->payload_got = 0;
 	if (!peer->rx_synced) {
-		/* TRUNC or SNAP may only come first; ACKs only after it */
-		WRITE_ONCE(peer->rx_synced, true);
+		/*
+		 * TRUNC or SNAP may only come first; ACKs only after it, of the
+		 * log as it left: pairs with the acquire in next_to_leader()
+		 */
+		smp_store_release(&peer->rx_synced, true);
 		zab_peer_kick(peer);
 	}
 	if (!err)

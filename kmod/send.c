@@ -96,11 +96,13 @@ static bool next_to_leader(struct zab_peer *peer)
 	struct zab_instance *zi = peer->zi;
 	struct zab_tx_frame *f = &peer->tx;
 	struct zab_txn *txn;
+	bool synced;
 	u64 last;
 
-	last = zab_disk_ackable(zi);
 	/* not before the leader's first frame, which may be a TRUNC or SNAP */
-	if (READ_ONCE(peer->rx_synced) && last != peer->ack_sent) {
+	synced = smp_load_acquire(&peer->rx_synced);
+	last = zab_disk_ackable(zi);
+	if (synced && last != peer->ack_sent) {
 		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_ACK, last);
 		peer->ack_sent = last;
 		return true;

@@ -446,7 +446,8 @@ struct zab_status {
  *                       epoch, or counter 1 of a later epoch)
  *   ZAB_RESTORE_COMMIT  every record up to @zxid (not after the last one)
  *                       is committed
- * Errors: -EPERM, -EBUSY, -EINVAL (bad op, zxid, flags or length), -ENOMEM.
+ * Errors: -EPERM, -EBUSY, -EINVAL (bad op, zxid or length, or @len or @data
+ * set for an op without a payload), -ENOMEM.
  */
 enum zab_restore_op {
 	ZAB_RESTORE_BASE = 1,
