@@ -645,7 +645,7 @@ static struct genl_family zab_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = zab_ops,
 	.n_ops = ARRAY_SIZE(zab_ops),
-	.resv_start_op = ZAB_CMD_EVENT + 1,
+	.resv_start_op = ZAB_CMD_LOG + 1,
 	.mcgrps = zab_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(zab_mcgrps),
 };

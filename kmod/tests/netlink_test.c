@@ -143,6 +143,23 @@ static const struct nl_case nl_cases[] = {
 	{ "get: nothing", ZAB_CMD_GET, true, {} },
 	{ "stop: name", ZAB_CMD_STOP, true, { NAME("a") } },
 	{ "stop: epoch", ZAB_CMD_STOP, false, { NAME("a"), U32(ZAB_A_EPOCH, 1) } },
+	{ "log: fsync", ZAB_CMD_LOG, true,
+	  { NAME("a"), S32(ZAB_A_DIR_FD, 3), U8(ZAB_A_DURABILITY, ZAB_DURABILITY_FSYNC) } },
+	{ "log: write, 64K segments", ZAB_CMD_LOG, true,
+	  { NAME("a"), S32(ZAB_A_DIR_FD, 3), U8(ZAB_A_DURABILITY, ZAB_DURABILITY_WRITE),
+	    U32(ZAB_A_SEGMENT_BYTES, 64 << 10) } },
+	{ "log: memory", ZAB_CMD_LOG, false,
+	  { NAME("a"), S32(ZAB_A_DIR_FD, 3), U8(ZAB_A_DURABILITY, ZAB_DURABILITY_MEMORY) } },
+	{ "log: durability 3", ZAB_CMD_LOG, false,
+	  { NAME("a"), S32(ZAB_A_DIR_FD, 3), U8(ZAB_A_DURABILITY, 3) } },
+	{ "log: fd -1", ZAB_CMD_LOG, false,
+	  { NAME("a"), S32(ZAB_A_DIR_FD, -1), U8(ZAB_A_DURABILITY, ZAB_DURABILITY_FSYNC) } },
+	{ "log: segments of 32K", ZAB_CMD_LOG, false,
+	  { NAME("a"), S32(ZAB_A_DIR_FD, 3), U8(ZAB_A_DURABILITY, ZAB_DURABILITY_FSYNC),
+	    U32(ZAB_A_SEGMENT_BYTES, 32 << 10) } },
+	{ "log: sequence 0", ZAB_CMD_LOG, false,
+	  { NAME("a"), S32(ZAB_A_DIR_FD, 3), U8(ZAB_A_DURABILITY, ZAB_DURABILITY_FSYNC),
+	    U64(ZAB_A_SEGMENT_SEQ, 0) } },
 };
 
 static void nl_case_desc(const struct nl_case *c, char *desc)
@@ -263,9 +280,11 @@ static void nl_ops(struct kunit *test)
 	unsigned int i, j;
 	u8 cmd;
 
-	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(zab_ops), ZAB_CMD_STOP - ZAB_CMD_NEW + 1);
+	/* NEW to STOP, and LOG */
+	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(zab_ops), ZAB_CMD_STOP - ZAB_CMD_NEW + 2);
 	for (cmd = ZAB_CMD_NEW; cmd <= ZAB_CMD_STOP; cmd++)
 		KUNIT_EXPECT_NOT_NULL_MSG(test, op_of(cmd), "command %u", cmd);
+	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_LOG));
 	KUNIT_EXPECT_NULL(test, op_of(ZAB_CMD_UNSPEC));
 	/* events are the kernel's to send */
 	KUNIT_EXPECT_NULL(test, op_of(ZAB_CMD_EVENT));
