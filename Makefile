@@ -82,7 +82,7 @@ kunit:
 # and a kmemleak scan at the end.
 check-debug: userspace
 	$(MAKE) -C tests/selftests
-	tests/vm/debug.sh selftests $(ZAB_TESTS)
+	tests/vm/debug.sh selftests "$(ZAB_TESTS)"
 
 # make check plus kunit and check-debug, with one summary line.
 check-all: export ZAB_DEBUG = 1
