@@ -70,6 +70,8 @@ for file in "$here"/[0-9]*.sh; do
 		4) echo "ok $n - $name # SKIP $(grep -m1 '^SKIP:' "$log" | cut -c7-)" ;;
 		*) echo "not ok $n - $name # ${secs}s"
 		   failed=$((failed + 1))
+		   # why first: the logs a test dumps at exit may be long
+		   grep '^FAIL:' "$log" | sed 's/^/#   /'
 		   sed 's/^/#   /' "$log" | tail -n 40 ;;
 		esac
 		[ -z "${ZAB_VERBOSE:-}" ] || sed 's/^/#   /' "$log"
