@@ -152,17 +152,21 @@ injected() {
 # core ignores its failure, so under injection a stale node is the kernel's
 # doing, not zab's; they are counted in $STALE. The instances in $LISTED.
 consistent() {
-	local name rest i
+	local name rest i show
 	declare -A listed=()
 	LISTED=""
 	STALE=0
+	# a file, not a process substitution: /dev/fd may be missing
+	show=$(mktemp)
+	zabctl show --tsv > "$show"
 	while IFS=$'\t' read -r name rest; do
 		[[ $name == "$1"* ]] || continue
 		listed[$name]=1
 		LISTED="$LISTED $name"
 		[ -e "/sys/class/zab/$name" ] || fail "instance $name has no device"
 		[ -c "/dev/zab/$name" ] || fail "instance $name has no /dev/zab/$name"
-	done < <(zabctl show --tsv)
+	done < "$show"
+	rm -f "$show"
 	for i in /sys/class/zab/"$1"*; do
 		[ ! -e "$i" ] || [ -n "${listed[${i##*/}]:-}" ] || fail "device ${i##*/} without its instance"
 	done
