@@ -600,15 +600,3 @@ char *zab_disk_path(struct zab_instance *zi, char *buf, int len)
 	mutex_unlock(&zi->log_mutex);
 	return p;
 }
-
-/**
- * zab_disk_durable() - the durable point
- * @zi: the instance
- *
- * Return: the last zxid that may be acknowledged, or the last logged
- * without a log on disk.
- */
-u64 zab_disk_durable(struct zab_instance *zi)
-{
-	return zab_disk_ackable(zi);
-}

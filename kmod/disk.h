@@ -21,7 +21,6 @@ u64 zab_disk_trim_limit(struct zab_instance *zi);
 u8 zab_disk_mode(struct zab_instance *zi);
 int zab_disk_error(struct zab_instance *zi);
 u32 zab_disk_segment_bytes(struct zab_instance *zi);
-u64 zab_disk_durable(struct zab_instance *zi);
 char *zab_disk_path(struct zab_instance *zi, char *buf, int len);
 
 void zab_disk_rec_fill(struct zab_disk_rec *rec, u8 type, u64 zxid,

@@ -223,7 +223,7 @@ static int fill_disk(struct sk_buff *skb, struct zab_instance *zi)
 	u8 mode = zab_disk_mode(zi);
 
 	if (nla_put_u8(skb, ZAB_A_DURABILITY, mode) ||
-	    nla_put_u64_64bit(skb, ZAB_A_DURABLE_ZXID, zab_disk_durable(zi),
+	    nla_put_u64_64bit(skb, ZAB_A_DURABLE_ZXID, zab_disk_ackable(zi),
 			      ZAB_A_PAD))
 		return -EMSGSIZE;
 	if (mode != ZAB_DURABILITY_MEMORY &&

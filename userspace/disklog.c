@@ -287,6 +287,13 @@ static int read_entry(struct reader *r, const unsigned char *map,
 			 crc, be32toh(rec.crc));
 		return 0;
 	}
+	/* a truncation point or commit point lies within the log */
+	if ((rec.type == ZAB_DISK_TRUNC || rec.type == ZAB_DISK_COMMIT) && zxid > log->last) {
+		snprintf(why, why_len, "is out of order: %s 0x%llx beyond 0x%llx",
+			 rec.type == ZAB_DISK_TRUNC ? "truncation after" : "commit",
+			 (unsigned long long)zxid, (unsigned long long)log->last);
+		return 0;
+	}
 	switch (rec.type) {
 	case ZAB_DISK_RECORD:
 		if (!follows(log->last, zxid)) {
@@ -299,11 +306,6 @@ static int read_entry(struct reader *r, const unsigned char *map,
 			return ret;
 		break;
 	case ZAB_DISK_TRUNC:
-		if (zxid > log->last) {
-			snprintf(why, why_len, "is out of order: truncation after 0x%llx beyond 0x%llx",
-				 (unsigned long long)zxid, (unsigned long long)log->last);
-			return 0;
-		}
 		truncate_after(log, zxid);
 		break;
 	case ZAB_DISK_RESET:
@@ -311,11 +313,6 @@ static int read_entry(struct reader *r, const unsigned char *map,
 		log->base = log->last = log->commit = zxid;
 		break;
 	case ZAB_DISK_COMMIT:
-		if (zxid > log->last) {
-			snprintf(why, why_len, "is out of order: commit 0x%llx beyond 0x%llx",
-				 (unsigned long long)zxid, (unsigned long long)log->last);
-			return 0;
-		}
 		if (zxid > log->commit)
 			log->commit = zxid;
 		break;

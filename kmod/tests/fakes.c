@@ -128,11 +128,6 @@ u32 zab_disk_segment_bytes(struct zab_instance *zi)
 	return 0;
 }
 
-u64 zab_disk_durable(struct zab_instance *zi)
-{
-	return zab_log_last(zi);
-}
-
 char *zab_disk_path(struct zab_instance *zi, char *buf, int len)
 {
 	return ERR_PTR(-ENOENT);
