@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "fmt.h"
@@ -13,6 +14,7 @@
 struct append {
 	const char *name;
 	int h;
+	bool kv;		/* --kv: DATA is KEY=VALUE */
 };
 
 static void help(FILE *f)
@@ -21,7 +23,11 @@ static void help(FILE *f)
 		"one record per line of standard input (without its newline; empty lines\n"
 		"are skipped). Each record is appended once the previous one is\n"
 		"committed, and its zxid is printed on a line of its own, in hexadecimal.\n"
-		"DATA is taken as it is, even if it starts with `-'.\n");
+		"DATA is taken as it is, even if it starts with `-'. With --kv, each DATA\n"
+		"(or line) is KEY=VALUE and becomes a keyed record: snapshots keep only\n"
+		"the last record of each key, and none if VALUE is empty (a deletion).\n"
+		"KEY is 1 to %d bytes, up to the first `='. A NAME starting with `-'\n"
+		"goes after `--'.\n", ZAB_KEY_MAX);
 }
 
 static int report(const struct append *a, int err)
@@ -39,7 +45,14 @@ static int append_one(const struct append *a, const void *data, size_t len)
 	uint64_t z;
 	int r;
 
-	r = zab_append(a->h, data, len, &z);
+	if (a->kv) {
+		const char *eq = memchr(data, '=', len);
+
+		r = zab_put(a->h, data, (size_t)(eq - (const char *)data), eq + 1,
+			    len - (size_t)(eq - (const char *)data) - 1, &z);
+	} else {
+		r = zab_append(a->h, data, len, &z);
+	}
 	if (r < 0)
 		return report(a, r);
 	zab_fmt_zxid(zxid, sizeof(zxid), z);
@@ -55,6 +68,23 @@ static int append_args(const struct append *a, int argc, char *argv[])
 			return 1;
 	}
 	return 0;
+}
+
+/* Is @data (@len bytes) a KEY=VALUE, if it must be? Reports it if not. */
+static bool kv_ok(const struct append *a, const char *data, size_t len)
+{
+	const char *eq;
+
+	if (!a->kv)
+		return true;
+	eq = memchr(data, '=', len);
+	if (!eq || eq == data || eq - data > ZAB_KEY_MAX) {
+		zabctl_error("append to `%s': invalid KEY=VALUE `%.*s': %s", a->name,
+			     (int)(len > 64 ? 64 : len), data,
+			     !eq ? "no `='" : eq == data ? "empty KEY" : "KEY too long");
+		return false;
+	}
+	return true;
 }
 
 static int append_stdin(const struct append *a)
@@ -74,6 +104,8 @@ static int append_stdin(const struct append *a)
 		else if (n < 0)
 			ret = zabctl_error("append to `%s': cannot read standard input: %s",
 					   a->name, strerror((int)-n));
+		else if (!kv_ok(a, buf, (size_t)n))
+			ret = 1;
 		else
 			ret = append_one(a, buf, (size_t)n);
 	}
@@ -83,20 +115,28 @@ static int append_stdin(const struct append *a)
 
 static int run(int argc, char *argv[], const struct zabctl *ctl)
 {
-	struct append a;
+	struct append a = { 0 };
 	char msg[256];
-	int ret;
+	int i = 1, ret;
 
-	if (argc < 2)
+	if (i < argc && !strcmp(argv[i], "--kv")) {
+		a.kv = true;
+		i++;
+	}
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	if (i >= argc)
 		return zabctl_usage_error(&append_cmd, "missing NAME");
-	a.name = argv[1];
+	a.name = argv[i++];
 	if (!zabctl_name_ok(ctl, a.name))
 		return 1;
 	/* Nothing is appended unless every record can be. */
-	for (int i = 2; i < argc && !ctl->no_check; i++) {
-		if (!argv[i][0])
+	for (int j = i; j < argc && !ctl->no_check; j++) {
+		if (!argv[j][0])
 			return zabctl_usage_error(&append_cmd,
 						  "empty DATA: a record is at least 1 byte");
+		if (!kv_ok(&a, argv[j], strlen(argv[j])))
+			return 1;
 	}
 
 	a.h = zab_open(a.name, O_WRONLY);
@@ -104,8 +144,8 @@ static int run(int argc, char *argv[], const struct zabctl *ctl)
 		zab_fmt_dev_error(msg, sizeof(msg), ZAB_DEV_OPEN, a.h);
 		return zabctl_error("append to `%s': %s", a.name, msg);
 	}
-	if (argc > 2)
-		ret = append_args(&a, argc - 2, argv + 2);
+	if (i < argc)
+		ret = append_args(&a, argc - i, argv + i);
 	else
 		ret = append_stdin(&a);
 	zab_close(a.h);
@@ -115,7 +155,7 @@ static int run(int argc, char *argv[], const struct zabctl *ctl)
 const struct zabctl_cmd append_cmd = {
 	.name = "append",
 	.summary = "append records and print their zxids",
-	.synopsis = "NAME [DATA...]",
+	.synopsis = "[--kv] NAME [DATA...]",
 	.help = help,
 	.run = run,
 };

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,9 @@ enum {
 	SEEN_DATA_DIR = 1 << 2,
 	SEEN_DURABILITY = 1 << 3,
 	SEEN_SEGMENT_BYTES = 1 << 4,
+	SEEN_SNAP_COUNT = 1 << 5,
+	SEEN_SNAP_BYTES = 1 << 6,
+	SEEN_SNAP_RETAIN = 1 << 7,
 };
 
 #define SERVER_PREFIX "server."
@@ -198,6 +202,32 @@ static int parse_segment_bytes(struct parser *p, const char *value,
 	return 0;
 }
 
+/* snapCount, snapBytes (0: never) and snapRetainCount (1 or more). */
+static int parse_snap(struct parser *p, const char *key, const char *value,
+		      struct zab_err *err)
+{
+	struct zab_conf *conf = p->conf;
+	uint64_t v;
+
+	if (!strcmp(key, "snapBytes")) {
+		if (zab_parse_uint(value, true, UINT64_MAX, &v) < 0)
+			return zab_err(err, -EINVAL, "invalid snapBytes `%s': expected a size, 0 for never",
+				       value);
+		conf->snap_bytes = v;
+		return 0;
+	}
+	if (zab_parse_uint(value, false, UINT32_MAX, &v) < 0 ||
+	    (!strcmp(key, "snapRetainCount") && !v))
+		return zab_err(err, -EINVAL, "invalid %s `%s': expected a number%s",
+			       key, value,
+			       !strcmp(key, "snapCount") ? ", 0 for never" : " from 1");
+	if (!strcmp(key, "snapCount"))
+		conf->snap_count = v;
+	else
+		conf->snap_retain = (uint32_t)v;
+	return 0;
+}
+
 static int parse_pair(struct parser *p, const char *key, const char *value,
 		      struct zab_err *err)
 {
@@ -222,6 +252,18 @@ static int parse_pair(struct parser *p, const char *key, const char *value,
 	if (!strcmp(key, "segmentBytes")) {
 		ret = see(p, SEEN_SEGMENT_BYTES, key, err);
 		return ret ? ret : parse_segment_bytes(p, value, err);
+	}
+	if (!strcmp(key, "snapCount")) {
+		ret = see(p, SEEN_SNAP_COUNT, key, err);
+		return ret ? ret : parse_snap(p, key, value, err);
+	}
+	if (!strcmp(key, "snapBytes")) {
+		ret = see(p, SEEN_SNAP_BYTES, key, err);
+		return ret ? ret : parse_snap(p, key, value, err);
+	}
+	if (!strcmp(key, "snapRetainCount")) {
+		ret = see(p, SEEN_SNAP_RETAIN, key, err);
+		return ret ? ret : parse_snap(p, key, value, err);
 	}
 	if (!strncmp(key, SERVER_PREFIX, strlen(SERVER_PREFIX)))
 		return parse_server(p, key, value, err);
@@ -288,6 +330,9 @@ int zab_conf_parse(FILE *f, const char *path, struct zab_conf *conf,
 	zab_params_init(&conf->params);
 	conf->durability = ZAB_DURABILITY_FSYNC;
 	conf->segment_bytes = ZAB_SEGMENT_BYTES_DEFAULT;
+	conf->snap_count = ZAB_SNAP_COUNT_DEFAULT;
+	conf->snap_bytes = ZAB_SNAP_BYTES_DEFAULT;
+	conf->snap_retain = ZAB_SNAP_RETAIN_DEFAULT;
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;
 		p.line = lineno;
@@ -393,6 +438,10 @@ void zab_conf_print(FILE *f, const struct zab_conf *conf)
 	fprintf(f, "durability=%s\n", zab_durability_name(conf->durability));
 	zab_fmt_size(value, sizeof(value), conf->segment_bytes);
 	fprintf(f, "segmentBytes=%s\n", value);
+	fprintf(f, "snapCount=%" PRIu64 "\n", conf->snap_count);
+	zab_fmt_size(value, sizeof(value), conf->snap_bytes);
+	fprintf(f, "snapBytes=%s\n", value);
+	fprintf(f, "snapRetainCount=%u\n", conf->snap_retain);
 	for (int i = 0; i < ZAB_P_COUNT; i++) {
 		zab_param_format(value, sizeof(value), i, conf->params.value[i]);
 		fprintf(f, "%s=%s\n", zab_param_defs[i].key, value);

@@ -10,6 +10,8 @@
  *	tickTime = 2000
  *	dataDir = /var/lib/zab/a
  *	durability = fsync
+ *	snapCount = 100000
+ *	snapRetainCount = 3
  *
  * One KEY=VALUE per line, whitespace around both ignored; lines whose first
  * non-blank character is '#' and blank lines are skipped. Keys are
@@ -27,6 +29,11 @@
 #include "err.h"
 #include "params.h"
 
+/* As in ZooKeeper: a snapshot every 100000 records; and every 256M of log. */
+#define ZAB_SNAP_COUNT_DEFAULT	100000
+#define ZAB_SNAP_BYTES_DEFAULT	(256ULL << 20)
+#define ZAB_SNAP_RETAIN_DEFAULT	3
+
 struct zab_server {
 	uint32_t id;
 	char *host;		/* without the brackets of an IPv6 address */
@@ -41,6 +48,9 @@ struct zab_conf {
 	char *data_dir;			/* NULL if not given */
 	uint8_t durability;		/* enum zab_durability; default FSYNC */
 	uint32_t segment_bytes;		/* default ZAB_SEGMENT_BYTES_DEFAULT */
+	uint64_t snap_count;		/* records between snapshots, 0: never */
+	uint64_t snap_bytes;		/* log bytes between snapshots, 0: never */
+	uint32_t snap_retain;		/* snapshots kept by purge, >= 1 */
 	struct zab_params params;	/* .set marks those given */
 	struct zab_server *servers;	/* sorted by id */
 	size_t n_servers;

@@ -23,6 +23,7 @@
 
 #define SEG_PREFIX	"log."
 #define CORRUPT_SUFFIX	".corrupt"
+#define SNAP_PREFIX	"snap."
 
 struct seg {
 	char *name;
@@ -218,6 +219,232 @@ static int list_segments(struct reader *r, struct seg **segsp, size_t *np)
 	return 0;
 }
 
+/* "snap." and 16 hex digits: the zxid of the name into *@zxid. */
+static bool snap_name(const char *name, uint64_t *zxid)
+{
+	uint64_t z = 0;
+	const char *p;
+
+	if (strncmp(name, SNAP_PREFIX, strlen(SNAP_PREFIX)) ||
+	    strlen(name) != strlen(SNAP_PREFIX) + 16)
+		return false;
+	for (p = name + strlen(SNAP_PREFIX); *p; p++) {
+		int d = *p >= '0' && *p <= '9' ? *p - '0' :
+			*p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+
+		if (d < 0)
+			return false;
+		z = z << 4 | (uint64_t)d;
+	}
+	*zxid = z;
+	return true;
+}
+
+static int snap_cmp(const void *a, const void *b)
+{
+	const struct zab_snap_name *x = a, *y = b;
+
+	return (x->zxid > y->zxid) - (x->zxid < y->zxid);
+}
+
+int zab_snap_list(int dir_fd, struct zab_snap_name **namesp, size_t *np)
+{
+	struct zab_snap_name *names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	uint64_t zxid;
+	int fd, ret = 0;
+	DIR *d;
+
+	fd = dup(dir_fd);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		ret = -errno;
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	rewinddir(d);
+	while ((e = readdir(d))) {
+		if (!snap_name(e->d_name, &zxid))
+			continue;
+		if (n == cap) {
+			size_t more_cap = cap ? cap * 2 : 8;
+			struct zab_snap_name *more = realloc(names, more_cap * sizeof(*more));
+
+			if (!more) {
+				ret = -ENOMEM;
+				break;
+			}
+			names = more;
+			cap = more_cap;
+		}
+		names[n].zxid = zxid;
+		memcpy(names[n].name, e->d_name, strlen(e->d_name) + 1);
+		n++;
+	}
+	closedir(d);
+	if (ret < 0) {
+		free(names);
+		return ret;
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), snap_cmp);
+	*namesp = names;
+	*np = n;
+	return 0;
+}
+
+/* Check the whole snapshot @name (taken at @zxid) and index its records
+ * into @snap. 1 if good, 0 if not (@why says how), -errno. */
+static int read_snapshot(int dir_fd, const char *name, uint64_t zxid,
+			 struct zab_snap *snap, char *why, size_t why_len)
+{
+	struct zab_snap_hdr h;
+	struct zab_disk_entry e;
+	unsigned char *map = NULL;
+	uint64_t off = sizeof(h), records, last = 0, n = 0;
+	struct stat st;
+	int fd, ret = 1;
+
+	memset(snap, 0, sizeof(*snap));
+	fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		ret = -errno;
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	if (st.st_size < (off_t)sizeof(h)) {
+		snprintf(why, why_len, "is torn: %lld of %zu header bytes",
+			 (long long)st.st_size, sizeof(h));
+		close(fd);
+		return 0;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return -errno;
+	memcpy(&h, map, sizeof(h));
+	records = be64toh(h.records);
+	if (be64toh(h.magic) != ZAB_SNAP_MAGIC || h.reserved ||
+	    be32toh(h.crc) != zab_crc32c(0, &h, offsetof(struct zab_snap_hdr, crc))) {
+		snprintf(why, why_len, "has a header that does not check");
+		ret = 0;
+	} else if (be64toh(h.zxid) != zxid || be64toh(h.base) > zxid ||
+		   records > (uint64_t)st.st_size / sizeof(struct zab_disk_rec)) {
+		snprintf(why, why_len, "has a header that does not fit its name (zxid 0x%llx, base 0x%llx, %llu records)",
+			 (unsigned long long)be64toh(h.zxid),
+			 (unsigned long long)be64toh(h.base),
+			 (unsigned long long)records);
+		ret = 0;
+	} else {
+		snap->base = last = be64toh(h.base);
+		snap->zxid = zxid;
+		snap->recs = calloc(records ? records : 1, sizeof(*snap->recs));
+		if (!snap->recs)
+			ret = -ENOMEM;
+	}
+	while (ret > 0) {
+		char what[128];
+
+		ret = zab_disk_entry_parse(map, (uint64_t)st.st_size, off, &e,
+					   what, sizeof(what));
+		if (ret == 0) {
+			snprintf(why, why_len, "has an entry at offset %llu that %s",
+				 (unsigned long long)off, what);
+			break;
+		}
+		if (e.type == ZAB_DISK_COMMIT && e.zxid == zxid && n == records &&
+		    e.next == (uint64_t)st.st_size)
+			break;	/* its end: the whole snapshot checks */
+		if (e.type != ZAB_DISK_RECORD || e.zxid <= last || e.zxid > zxid ||
+		    n == records) {
+			snprintf(why, why_len, "has an entry at offset %llu that does not belong there (type %u, zxid 0x%llx)",
+				 (unsigned long long)off, e.type,
+				 (unsigned long long)e.zxid);
+			ret = 0;
+			break;
+		}
+		snap->recs[n++] = (struct zab_disklog_rec){ e.zxid, e.payload, e.len, 0 };
+		last = e.zxid;
+		off = e.next;
+	}
+	munmap(map, (size_t)st.st_size);
+	if (ret <= 0) {
+		zab_snap_release(snap);
+		return ret;
+	}
+	snap->n = n;
+	snap->name = strdup(name);
+	if (!snap->name) {
+		zab_snap_release(snap);
+		return -ENOMEM;
+	}
+	return 1;
+}
+
+void zab_snap_release(struct zab_snap *snap)
+{
+	free(snap->name);
+	free(snap->recs);
+	memset(snap, 0, sizeof(*snap));
+}
+
+/*
+ * The newest snapshot that checks, into r->log->snap (none: name NULL).
+ * Newer ones that do not check are set aside, unless read-only.
+ */
+static int find_snapshot(struct reader *r)
+{
+	struct zab_snap_name *names;
+	char why[192];
+	size_t n;
+	int ret;
+
+	ret = zab_snap_list(r->dir_fd, &names, &n);
+	if (ret < 0) {
+		say(r, "cannot list %s: %s", r->dir, strerror(-ret));
+		return ret;
+	}
+	while (n) {
+		n--;
+		ret = read_snapshot(r->dir_fd, names[n].name, names[n].zxid,
+				    &r->log->snap, why, sizeof(why));
+		if (ret < 0)
+			say(r, "cannot read %s/%s: %s", r->dir, names[n].name,
+			    strerror(-ret));
+		if (ret != 0)
+			break;
+		if (!r->readonly) {
+			ret = set_aside(r, names[n].name, why);
+			if (ret < 0)
+				break;
+		}
+	}
+	free(names);
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * The first segment follows @prev: the records up to it were purged, which
+ * the newest snapshot must cover. Otherwise a segment is missing.
+ */
+static bool starts_log(struct reader *r, const struct seg *s)
+{
+	const struct zab_snap *snap = &r->log->snap;
+
+	if (!s->prev)
+		return true;
+	if (snap->name && s->prev <= snap->zxid && s->prev >= snap->base) {
+		r->log->base = r->log->last = r->log->commit = s->prev;
+		return true;
+	}
+	say(r, "%s/%s follows 0x%llx, which %s: a segment is missing",
+	    r->dir, s->name, (unsigned long long)s->prev,
+	    snap->name ? "the newest snapshot does not cover" : "no snapshot covers");
+	return false;
+}
+
 static int add_record(struct zab_disklog *log, uint64_t zxid, uint64_t off,
 		      uint32_t len, uint32_t seg)
 {
@@ -245,37 +472,28 @@ static void truncate_after(struct zab_disklog *log, uint64_t zxid)
 		log->commit = log->last;
 }
 
-/*
- * Check the entry at @off of segment @fd and apply it. 1 if good (*@next is
- * the next entry's offset), 0 if torn or corrupt (*@why says how), -errno.
- */
-static int read_entry(struct reader *r, const unsigned char *map,
-		      const struct seg *s, uint32_t seg_index, off_t off,
-		      off_t *next, char *why, size_t why_len)
+int zab_disk_entry_parse(const unsigned char *map, uint64_t size, uint64_t off,
+			 struct zab_disk_entry *e, char *why, size_t why_len)
 {
-	struct zab_disklog *log = r->log;
 	struct zab_disk_rec rec, copy;
-	uint64_t zxid;
 	uint32_t len, crc;
-	int ret;
 
-	if (s->size - off < (off_t)sizeof(rec)) {
-		snprintf(why, why_len, "is torn: %lld of %zu header bytes",
-			 (long long)(s->size - off), sizeof(rec));
+	if (size - off < sizeof(rec)) {
+		snprintf(why, why_len, "is torn: %llu of %zu header bytes",
+			 (unsigned long long)(size - off), sizeof(rec));
 		return 0;
 	}
 	memcpy(&rec, map + off, sizeof(rec));
 	len = be32toh(rec.len);
-	zxid = be64toh(rec.zxid);
 	if (rec.type < ZAB_DISK_RECORD || rec.type > ZAB_DISK_COMMIT ||
 	    rec.flags || rec.reserved || rec.reserved2 ||
 	    (rec.type == ZAB_DISK_RECORD ? !len || len > ZAB_MAX_RECORD_LIMIT : len != 0)) {
 		snprintf(why, why_len, "is corrupt: type %u, length %u", rec.type, len);
 		return 0;
 	}
-	if (s->size - off - (off_t)sizeof(rec) < (off_t)len) {
-		snprintf(why, why_len, "is torn: %lld of %u payload bytes",
-			 (long long)(s->size - off - (off_t)sizeof(rec)), len);
+	if (size - off - sizeof(rec) < len) {
+		snprintf(why, why_len, "is torn: %llu of %u payload bytes",
+			 (unsigned long long)(size - off - sizeof(rec)), len);
 		return 0;
 	}
 	copy = rec;
@@ -287,37 +505,61 @@ static int read_entry(struct reader *r, const unsigned char *map,
 			 crc, be32toh(rec.crc));
 		return 0;
 	}
+	e->type = rec.type;
+	e->len = len;
+	e->zxid = be64toh(rec.zxid);
+	e->payload = off + sizeof(rec);
+	e->next = e->payload + len;
+	return 1;
+}
+
+/*
+ * Check the entry at @off of segment @s and apply it. 1 if good (*@next is
+ * the next entry's offset), 0 if torn or corrupt (*@why says how), -errno.
+ */
+static int read_entry(struct reader *r, const unsigned char *map,
+		      const struct seg *s, uint32_t seg_index, off_t off,
+		      off_t *next, char *why, size_t why_len)
+{
+	struct zab_disklog *log = r->log;
+	struct zab_disk_entry e;
+	int ret;
+
+	ret = zab_disk_entry_parse(map, (uint64_t)s->size, (uint64_t)off, &e,
+				   why, why_len);
+	if (ret <= 0)
+		return ret;
 	/* a truncation point or commit point lies within the log */
-	if ((rec.type == ZAB_DISK_TRUNC || rec.type == ZAB_DISK_COMMIT) && zxid > log->last) {
+	if ((e.type == ZAB_DISK_TRUNC || e.type == ZAB_DISK_COMMIT) && e.zxid > log->last) {
 		snprintf(why, why_len, "is out of order: %s 0x%llx beyond 0x%llx",
-			 rec.type == ZAB_DISK_TRUNC ? "truncation after" : "commit",
-			 (unsigned long long)zxid, (unsigned long long)log->last);
+			 e.type == ZAB_DISK_TRUNC ? "truncation after" : "commit",
+			 (unsigned long long)e.zxid, (unsigned long long)log->last);
 		return 0;
 	}
-	switch (rec.type) {
+	switch (e.type) {
 	case ZAB_DISK_RECORD:
-		if (!follows(log->last, zxid)) {
+		if (!follows(log->last, e.zxid)) {
 			snprintf(why, why_len, "is out of order: record 0x%llx after 0x%llx",
-				 (unsigned long long)zxid, (unsigned long long)log->last);
+				 (unsigned long long)e.zxid, (unsigned long long)log->last);
 			return 0;
 		}
-		ret = add_record(log, zxid, (uint64_t)off + sizeof(rec), len, seg_index);
+		ret = add_record(log, e.zxid, e.payload, e.len, seg_index);
 		if (ret < 0)
 			return ret;
 		break;
 	case ZAB_DISK_TRUNC:
-		truncate_after(log, zxid);
+		truncate_after(log, e.zxid);
 		break;
 	case ZAB_DISK_RESET:
 		log->n = 0;
-		log->base = log->last = log->commit = zxid;
+		log->base = log->last = log->commit = e.zxid;
 		break;
 	case ZAB_DISK_COMMIT:
-		if (zxid > log->commit)
-			log->commit = zxid;
+		if (e.zxid > log->commit)
+			log->commit = e.zxid;
 		break;
 	}
-	*next = off + (off_t)sizeof(rec) + len;
+	*next = (off_t)e.next;
 	return 1;
 }
 
@@ -393,13 +635,19 @@ static int scan(struct reader *r)
 	memset(log, 0, sizeof(*log));
 	log->next_seq = 1;
 	log->read_fd = -1;
+	ret = find_snapshot(r);
+	if (ret < 0)
+		return ret;
 	ret = list_segments(r, &segs, &n);
 	if (ret < 0)
 		return ret;
 	log->segs = calloc(n ? n : 1, sizeof(*log->segs));
-	if (!log->segs)
+	log->seg_prev = calloc(n ? n : 1, sizeof(*log->seg_prev));
+	if (!log->segs || !log->seg_prev)
 		ret = -ENOMEM;
 	for (i = 0; ret >= 0 && i < n; i++) {
+		if (!i && !starts_log(r, &segs[i]))
+			break;
 		if (i && (segs[i].seq != segs[i - 1].seq + 1 || segs[i].prev != log->last)) {
 			say(r, "%s/%s does not continue %s (sequence %llu after %llu, it follows 0x%llx, the log ends at 0x%llx): a segment is missing",
 			    dir, segs[i].name, segs[i - 1].name,
@@ -413,6 +661,7 @@ static int scan(struct reader *r)
 			log->next_seq = segs[i].seq + 1;
 		ret = replay(r, &segs[i], (uint32_t)i);
 		log->segs[i] = segs[i].name;
+		log->seg_prev[i] = segs[i].prev;
 		segs[i].name = NULL;
 		log->n_segs = i + 1;
 		if (ret == 0) {
@@ -437,20 +686,37 @@ static int scan(struct reader *r)
 	return ret;
 }
 
+/* Reads @len bytes at @off of file @name, known as @id, into @buf. */
+static int read_at(int dir_fd, struct zab_disklog *log, uint32_t id,
+		   const char *name, uint64_t off, uint32_t len, void *buf)
+{
+	if (log->read_fd < 0 || log->read_seg != id) {
+		if (log->read_fd >= 0)
+			close(log->read_fd);
+		log->read_fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
+		if (log->read_fd < 0)
+			return -errno;
+		log->read_seg = id;
+	}
+	return read_exact(log->read_fd, buf, len, (off_t)off);
+}
+
 int zab_disklog_read(int dir_fd, struct zab_disklog *log, size_t i,
 		     void *buf)
 {
 	const struct zab_disklog_rec *rec = &log->recs[i];
 
-	if (log->read_fd < 0 || log->read_seg != rec->seg) {
-		if (log->read_fd >= 0)
-			close(log->read_fd);
-		log->read_fd = openat(dir_fd, log->segs[rec->seg], O_RDONLY | O_CLOEXEC);
-		if (log->read_fd < 0)
-			return -errno;
-		log->read_seg = rec->seg;
-	}
-	return read_exact(log->read_fd, buf, rec->len, (off_t)rec->off);
+	return read_at(dir_fd, log, rec->seg, log->segs[rec->seg], rec->off,
+		       rec->len, buf);
+}
+
+int zab_disklog_read_snap(int dir_fd, struct zab_disklog *log, size_t i,
+			  void *buf)
+{
+	const struct zab_disklog_rec *rec = &log->snap.recs[i];
+
+	return read_at(dir_fd, log, UINT32_MAX, log->snap.name, rec->off,
+		       rec->len, buf);
 }
 
 void zab_disklog_release(struct zab_disklog *log)
@@ -460,6 +726,8 @@ void zab_disklog_release(struct zab_disklog *log)
 	for (size_t i = 0; i < log->n_segs; i++)
 		free(log->segs[i]);
 	free(log->segs);
+	free(log->seg_prev);
 	free(log->recs);
+	zab_snap_release(&log->snap);
 	memset(log, 0, sizeof(*log));
 }

@@ -3,7 +3,9 @@
  * The log on disk, as zabd reads it back at start: the segments the kernel
  * wrote in dataDir (uapi/linux/zab.h, "The log on disk"), replayed in order
  * into the records the member holds, its commit point, and where the next
- * segment's sequence starts.
+ * segment's sequence starts; and the newest snapshot that checks. Segments
+ * whose records a snapshot holds may have been purged: the first segment
+ * then follows a zxid the snapshot covers.
  *
  * Reading stops at the first entry that is torn (cut short by a crash) or
  * corrupt (a checksum, a field or a zxid that does not fit); the log is
@@ -27,12 +29,24 @@ struct zab_disklog_rec {
 	uint32_t seg;		/* index in zab_disklog.segs */
 };
 
+/* A snapshot (uapi/linux/zab.h, "Snapshots") that checks, indexed. */
+struct zab_snap {
+	char *name;		/* NULL: there is none */
+	uint64_t zxid;		/* taken at */
+	uint64_t base;		/* the records it stands for follow this */
+	struct zab_disklog_rec *recs;	/* what it holds, in zxid order */
+	size_t n;
+};
+
 struct zab_disklog {
+	struct zab_snap snap;	/* the newest snapshot that checks */
 	char **segs;		/* names of the segments read, in order */
+	uint64_t *seg_prev;	/* the zxid each of them follows */
 	size_t n_segs;
 	struct zab_disklog_rec *recs;	/* the records, in zxid order */
 	size_t n, cap;
-	uint64_t base;		/* zxid the records follow (a RESET), else 0 */
+	uint64_t base;		/* zxid the records follow (a RESET, or the
+				 * first segment's after a purge), else 0 */
 	uint64_t last;		/* last zxid, or base if none */
 	uint64_t commit;	/* a commit point known from the log, <= last */
 	uint64_t next_seq;	/* for the segments the kernel creates next */
@@ -60,6 +74,10 @@ int zab_disklog_recover(int dir_fd, const char *dir, struct zab_disklog *log,
 int zab_disklog_read(int dir_fd, struct zab_disklog *log, size_t i,
 		     void *buf);
 
+/* As zab_disklog_read(), for record @i of the snapshot. */
+int zab_disklog_read_snap(int dir_fd, struct zab_disklog *log, size_t i,
+			  void *buf);
+
 /*
  * As zab_disklog_recover(), but changing nothing and saying nothing: for a
  * reader of the records that left the window, while the kernel appends.
@@ -68,5 +86,32 @@ int zab_disklog_read(int dir_fd, struct zab_disklog *log, size_t i,
 int zab_disklog_scan(int dir_fd, struct zab_disklog *log);
 
 void zab_disklog_release(struct zab_disklog *log);
+
+/* One entry of a segment or snapshot, checked by zab_disk_entry_parse(). */
+struct zab_disk_entry {
+	uint8_t type;		/* enum zab_disk_type */
+	uint32_t len;
+	uint64_t zxid;
+	uint64_t payload;	/* offset of the payload */
+	uint64_t next;		/* offset of the next entry */
+};
+
+/*
+ * Checks the entry at @off of the @size bytes at @map: 1 and *@e if it is
+ * whole and checks, 0 if it is torn or corrupt (@why says how, as in "is
+ * torn: 3 of 24 header bytes").
+ */
+int zab_disk_entry_parse(const unsigned char *map, uint64_t size, uint64_t off,
+			 struct zab_disk_entry *e, char *why, size_t why_len);
+
+struct zab_snap_name {
+	char name[32];		/* "snap." and 16 hex digits */
+	uint64_t zxid;
+};
+
+/* The snapshots of the directory by name, oldest first. 0 or -errno. */
+int zab_snap_list(int dir_fd, struct zab_snap_name **names, size_t *n);
+
+void zab_snap_release(struct zab_snap *snap);
 
 #endif

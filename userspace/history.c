@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -64,32 +65,60 @@ int zab_history_open(int h, struct zab_history **histp)
 	return 0;
 }
 
-ssize_t zab_history_read(struct zab_history *hist, uint64_t from,
-			 struct zab_rec_hdr *hdr, void *buf, size_t cap)
+/* The first of the @n records at @recs with zxid >= @from, or @n. */
+static size_t first_from(const struct zab_disklog_rec *recs, size_t n,
+			 uint64_t from)
 {
-	const struct zab_disklog *log = &hist->log;
-	size_t lo = 0, hi = log->n;
-	int ret;
+	size_t lo = 0, hi = n;
 
-	/* the first record at or after @from */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (log->recs[mid].zxid < from)
+		if (recs[mid].zxid < from)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == log->n || log->recs[lo].zxid > hist->commit)
-		return 0;
-	if (log->recs[lo].len > cap)
+	return lo;
+}
+
+/*
+ * Records the segments still hold come from them. Those before come from
+ * the newest snapshot, which kept the last record of each key: a reader
+ * from zxid 0 gets the snapshot's records, then the segments' after it.
+ */
+ssize_t zab_history_read(struct zab_history *hist, uint64_t from,
+			 struct zab_rec_hdr *hdr, void *buf, size_t cap)
+{
+	struct zab_disklog *log = &hist->log;
+	const struct zab_disklog_rec *rec = NULL;
+	bool from_snap = false;
+	size_t i;
+	int ret;
+
+	if (log->snap.name && from <= log->base) {
+		i = first_from(log->snap.recs, log->snap.n, from);
+		from_snap = i < log->snap.n;
+		if (from_snap)
+			rec = &log->snap.recs[i];
+		else if (from <= log->snap.zxid)
+			from = log->snap.zxid + 1;
+	}
+	if (!from_snap) {
+		i = first_from(log->recs, log->n, from);
+		if (i == log->n || log->recs[i].zxid > hist->commit)
+			return 0;
+		rec = &log->recs[i];
+	}
+	if (rec->len > cap)
 		return -EMSGSIZE;
-	ret = zab_disklog_read(hist->dir_fd, &hist->log, lo, buf);
+	ret = from_snap ? zab_disklog_read_snap(hist->dir_fd, log, i, buf) :
+			  zab_disklog_read(hist->dir_fd, log, i, buf);
 	if (ret < 0)
 		return ret;
 	memset(hdr, 0, sizeof(*hdr));
-	hdr->zxid = log->recs[lo].zxid;
-	hdr->len = log->recs[lo].len;
+	hdr->zxid = rec->zxid;
+	hdr->len = rec->len;
 	return (ssize_t)hdr->len;
 }
 

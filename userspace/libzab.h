@@ -92,6 +92,23 @@ ssize_t zab_history_read(struct zab_history *hist, uint64_t from,
 
 void zab_history_close(struct zab_history *hist);
 
+/*
+ * Keyed records (<linux/zab.h>, "Keyed records"): a snapshot keeps only the
+ * last record of each key, and none if its value is empty (a deletion).
+ *
+ * zab_kv_encode() builds one into @buf of @cap bytes and returns its length,
+ * -EINVAL if the key is empty or longer than ZAB_KEY_MAX, -EMSGSIZE if it
+ * does not fit. zab_kv_decode() returns 1 and points *@key and *@val into
+ * @rec if @rec is keyed, 0 if it is not. zab_put() appends a keyed record
+ * as zab_append() does (an empty value deletes the key).
+ */
+ssize_t zab_kv_encode(void *buf, size_t cap, const void *key, size_t key_len,
+		      const void *val, size_t val_len);
+int zab_kv_decode(const void *rec, size_t len, const void **key,
+		  size_t *key_len, const void **val, size_t *val_len);
+int zab_put(int h, const void *key, size_t key_len, const void *val,
+	    size_t val_len, uint64_t *zxid);
+
 #ifdef __cplusplus
 }
 #endif

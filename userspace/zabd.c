@@ -232,6 +232,8 @@ static int start(struct zabd *z, const char *path)
 		return ret;
 	/* Ports are bound: only now touch the kernel. */
 	ret = instance_setup(z);
+	if (!ret)
+		ret = snapd_open(z);
 	if (ret)
 		return ret;
 	z->running = true;
@@ -241,6 +243,7 @@ static int start(struct zabd *z, const char *path)
 
 static void stop(struct zabd *z, bool setup_done)
 {
+	snapd_close(z);
 	node_close(z);
 	follower_close(z);
 	leader_close(z);

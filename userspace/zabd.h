@@ -10,6 +10,8 @@
  *	leader.c	discovery as leader, LEAD, late joiners (ADD_FOLLOWER)
  *	follower.c	discovery as follower, FOLLOW
  *	epoch.c		acceptedEpoch and currentEpoch
+ *	disk.c		the log on disk read back at start
+ *	snapd.c		snapshots and purge
  */
 #ifndef ZABD_H
 #define ZABD_H
@@ -33,6 +35,7 @@ enum zabd_phase {
 struct leader;
 struct follower;
 struct mesh;
+struct snapd;
 
 struct zabd {
 	const struct zab_conf *conf;
@@ -64,6 +67,7 @@ struct zabd {
 	struct timer discovery_timer;
 	struct leader *leader;
 	struct follower *follower;
+	struct snapd *snapd;
 };
 
 static inline int64_t zabd_tick_ms(const struct zabd *z)
@@ -81,6 +85,10 @@ void zabd_exit(struct zabd *z, int status);
 
 /* disk.c: read the log on disk back into a new instance, and attach it */
 int disk_setup(struct zabd *z);
+
+/* snapd.c: snapshots every snapCount records or snapBytes, and purge */
+int snapd_open(struct zabd *z);
+void snapd_close(struct zabd *z);
 
 /* instance.c */
 int instance_setup(struct zabd *z);

@@ -139,6 +139,14 @@ static void test_line_errors(void **state)
 		     "a.conf:1: invalid segmentBytes `32K': expected 64K to 1G");
 	expect_error("segmentBytes=2G\n", -EINVAL,
 		     "a.conf:1: invalid segmentBytes `2G': expected 64K to 1G");
+	expect_error("snapCount=1K\n", -EINVAL,
+		     "a.conf:1: invalid snapCount `1K': expected a number, 0 for never");
+	expect_error("snapRetainCount=0\n", -EINVAL,
+		     "a.conf:1: invalid snapRetainCount `0': expected a number from 1");
+	expect_error("snapBytes=lots\n", -EINVAL,
+		     "a.conf:1: invalid snapBytes `lots': expected a size, 0 for never");
+	expect_error("snapCount=5\nsnapCount=6\n", -EINVAL,
+		     "a.conf:2: duplicate key `snapCount'");
 }
 
 static void test_durability(void **state)
@@ -159,6 +167,13 @@ static void test_durability(void **state)
 	assert_int_equal(conf.durability, ZAB_DURABILITY_WRITE);
 	assert_string_equal(zab_durability_name(conf.durability), "write");
 	assert_null(zab_durability_name(3));
+	zab_conf_release(&conf);
+	assert_int_equal(conf.snap_retain, 0);
+	assert_int_equal(parse("name=a\nmyid=1\nsnapCount=0\nsnapBytes=1M\nsnapRetainCount=1\n",
+			       &conf, &err), 0);
+	assert_int_equal(conf.snap_count, 0);
+	assert_int_equal(conf.snap_bytes, 1 << 20);
+	assert_int_equal(conf.snap_retain, 1);
 	zab_conf_release(&conf);
 }
 
@@ -285,6 +300,9 @@ static void test_print_round_trip(void **state)
 		"dataDir=/var/lib/zab/ens 1\n"
 		"durability=fsync\n"
 		"segmentBytes=64M\n"
+		"snapCount=100000\n"
+		"snapBytes=256M\n"
+		"snapRetainCount=3\n"
 		"tickTime=500\n"
 		"syncLimit=5\n"
 		"initLimit=20\n"

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * Reading the log on disk back: segments written here in the kernel's
- * format, then replayed, with torn, corrupt and missing parts repaired.
+ * format, then replayed, with torn, corrupt and missing parts repaired; and
+ * snapshots of it, compacted by key, and purge.
  */
 
 #include <stdarg.h>
@@ -23,6 +24,8 @@
 
 #include "crc32c.h"
 #include "disklog.h"
+#include "libzab.h"
+#include "snapshot.h"
 
 #define Z(e, c) ZAB_ZXID(e, c)
 
@@ -372,6 +375,220 @@ static void test_out_of_order(void **state)
 	zab_disklog_release(&log);
 }
 
+/* A keyed record "KEY=VALUE" as zab_put() makes it, written as an entry. */
+static void put_kv(FILE *f, uint64_t zxid, const char *key, const char *val)
+{
+	char rec[256];
+	ssize_t len = zab_kv_encode(rec, sizeof(rec), key, strlen(key), val,
+				    strlen(val));
+	struct zab_disk_rec e = {
+		.type = ZAB_DISK_RECORD, .len = htobe32((uint32_t)len),
+		.zxid = htobe64(zxid),
+	};
+	uint32_t crc;
+
+	assert_true(len > 0);
+	crc = zab_crc32c(0, &e, sizeof(e));
+	e.crc = htobe32(zab_crc32c(crc, rec, (size_t)len));
+	assert_int_equal(fwrite(&e, sizeof(e), 1, f), 1);
+	assert_int_equal(fwrite(rec, (size_t)len, 1, f), 1);
+}
+
+static void test_kv(void **state)
+{
+	const void *key, *val;
+	size_t key_len, val_len;
+	char rec[32];
+
+	(void)state;
+	assert_int_equal(zab_kv_encode(rec, sizeof(rec), "k", 1, "v", 1), 10);
+	assert_int_equal(zab_kv_decode(rec, 10, &key, &key_len, &val, &val_len), 1);
+	assert_int_equal(key_len, 1);
+	assert_memory_equal(key, "k", 1);
+	assert_int_equal(val_len, 1);
+	assert_memory_equal(val, "v", 1);
+	/* a deletion: no value */
+	assert_int_equal(zab_kv_encode(rec, sizeof(rec), "k", 1, "", 0), 9);
+	assert_int_equal(zab_kv_decode(rec, 9, &key, &key_len, &val, &val_len), 1);
+	assert_int_equal(val_len, 0);
+	/* cut inside the key, text, empty key, too long, too small */
+	assert_int_equal(zab_kv_decode(rec, 8, &key, &key_len, &val, &val_len), 0);
+	assert_int_equal(zab_kv_decode("plain text", 10, &key, &key_len, &val, &val_len), 0);
+	assert_int_equal(zab_kv_encode(rec, sizeof(rec), "", 0, "v", 1), -EINVAL);
+	assert_int_equal(zab_kv_encode(rec, sizeof(rec), rec, ZAB_KEY_MAX + 1, "", 0), -EINVAL);
+	assert_int_equal(zab_kv_encode(rec, sizeof(rec), "k", 1, rec, 24), -EMSGSIZE);
+}
+
+/* Records 1..7 of epoch 1: keyed and not, an update and a deletion. */
+static void write_kv_log(void)
+{
+	FILE *f = seg_open("log.0000000100000001", 1, 0);
+
+	put_kv(f, Z(1, 1), "k1", "a");
+	put(f, ZAB_DISK_RECORD, Z(1, 2), "x");
+	put_kv(f, Z(1, 3), "k2", "b");
+	put_kv(f, Z(1, 4), "k1", "c");
+	put_kv(f, Z(1, 5), "k2", "");
+	put(f, ZAB_DISK_RECORD, Z(1, 6), "y");
+	put_kv(f, Z(1, 7), "k3", "d");
+	put(f, ZAB_DISK_COMMIT, Z(1, 7), NULL);
+	fclose(f);
+}
+
+static void take(uint64_t upto, struct zab_snap_stats *st)
+{
+	assert_int_equal(zab_snap_take(dir_fd, dir, upto, st, note, NULL), 0);
+}
+
+static void test_snapshot_compacts(void **state)
+{
+	struct zab_snap_stats st;
+	struct zab_disklog log;
+
+	(void)state;
+	write_kv_log();
+	take(Z(1, 6), &st);
+	assert_string_equal(st.name, "snap.0000000100000006");
+	assert_int_equal(st.read, 6);
+	/* k1's last value, both records without key; k2 was deleted */
+	assert_int_equal(st.kept, 3);
+	assert_true(exists("snap.0000000100000006"));
+	assert_false(exists("snap.0000000100000006.tmp"));
+	assert_int_equal(size_of("snap.0000000100000006"), (off_t)st.bytes);
+	recover(&log);
+	assert_string_equal(log.snap.name, "snap.0000000100000006");
+	assert_int_equal(log.snap.zxid, Z(1, 6));
+	assert_int_equal(log.snap.n, 3);
+	assert_int_equal(log.snap.recs[0].zxid, Z(1, 2));
+	assert_int_equal(log.snap.recs[1].zxid, Z(1, 4));
+	assert_int_equal(log.snap.recs[2].zxid, Z(1, 6));
+	assert_int_equal(log.n, 7);	/* the segments are as they were */
+	zab_disklog_release(&log);
+	/* the next one is made of this one and the segments after it */
+	assert_int_equal(zab_snap_take(dir_fd, dir, Z(1, 6), &st, note, NULL), -EALREADY);
+	assert_int_equal(zab_snap_take(dir_fd, dir, Z(1, 9), &st, note, NULL), -ENODATA);
+	assert_non_null(strstr(notes, "does not hold 0x100000009"));
+	take(Z(1, 7), &st);
+	assert_int_equal(st.read, 4);
+	assert_int_equal(st.kept, 4);
+}
+
+/* Three segments: 1..3, 4..6, 7..8. */
+static void write_three_segments(void)
+{
+	FILE *f = seg_open("log.0000000100000001", 1, 0);
+
+	put_kv(f, Z(1, 1), "k", "1");
+	put_kv(f, Z(1, 2), "k", "2");
+	put_kv(f, Z(1, 3), "k", "3");
+	fclose(f);
+	f = seg_open("log.0000000100000004", 2, Z(1, 3));
+	put_kv(f, Z(1, 4), "k", "4");
+	put_kv(f, Z(1, 5), "k", "5");
+	put_kv(f, Z(1, 6), "j", "6");
+	fclose(f);
+	f = seg_open("log.0000000100000007", 3, Z(1, 6));
+	put_kv(f, Z(1, 7), "k", "7");
+	put_kv(f, Z(1, 8), "k", "8");
+	put(f, ZAB_DISK_COMMIT, Z(1, 8), NULL);
+	fclose(f);
+}
+
+static void test_purge(void **state)
+{
+	struct zab_purge_stats ps;
+	struct zab_snap_stats st;
+	struct zab_disklog log;
+
+	(void)state;
+	write_three_segments();
+	take(Z(1, 5), &st);
+	assert_int_equal(st.kept, 1);
+	/* a snapshot that a crash cut short */
+	assert_int_equal(symlinkat("/dev/null", dir_fd, "snap.0000000100000008.tmp"), 0);
+	assert_int_equal(zab_snap_purge(dir_fd, dir, 1, &ps, note, NULL), 0);
+	/* every record of the first segment is in the snapshot */
+	assert_int_equal(ps.snaps, 0);
+	assert_int_equal(ps.segs, 1);
+	assert_false(exists("log.0000000100000001"));
+	assert_true(exists("log.0000000100000004"));
+	assert_false(exists("snap.0000000100000008.tmp"));
+	recover(&log);
+	assert_int_equal(log.repaired, 0);
+	assert_int_equal(log.base, Z(1, 3));
+	assert_int_equal(log.n, 5);
+	assert_int_equal(log.recs[0].zxid, Z(1, 4));
+	assert_int_equal(log.commit, Z(1, 8));
+	zab_disklog_release(&log);
+	/* the next snapshot: the first is purged, and the second segment */
+	take(Z(1, 8), &st);
+	assert_int_equal(st.read, 4);	/* k=5 from the snapshot, then 6..8 */
+	assert_int_equal(st.kept, 2);	/* j=6, k=8 */
+	assert_int_equal(zab_snap_purge(dir_fd, dir, 1, &ps, note, NULL), 0);
+	assert_int_equal(ps.snaps, 1);
+	assert_int_equal(ps.segs, 1);
+	assert_false(exists("snap.0000000100000005"));
+	assert_false(exists("log.0000000100000004"));
+	/* the newest segment stays: the kernel appends to it */
+	assert_true(exists("log.0000000100000007"));
+	recover(&log);
+	assert_int_equal(log.base, Z(1, 6));
+	assert_int_equal(log.n, 2);
+	assert_int_equal(log.snap.n, 2);
+	zab_disklog_release(&log);
+	assert_int_equal(zab_snap_purge(dir_fd, dir, 0, &ps, note, NULL), -EINVAL);
+}
+
+static void test_snapshot_bad_checksum(void **state)
+{
+	struct zab_purge_stats ps;
+	struct zab_snap_stats st;
+	struct zab_disklog log;
+	char path[128];
+	FILE *f;
+
+	(void)state;
+	write_three_segments();
+	take(Z(1, 3), &st);
+	take(Z(1, 6), &st);
+	assert_int_equal(zab_snap_purge(dir_fd, dir, 2, &ps, note, NULL), 0);
+	assert_int_equal(ps.segs, 1);
+	/* a byte of the newest snapshot's record flips */
+	snprintf(path, sizeof(path), "%s/snap.0000000100000006", dir);
+	f = fopen(path, "r+");
+	assert_int_equal(fseek(f, (long)st.bytes - 30, SEEK_SET), 0);
+	assert_int_equal(fputc('X', f), 'X');
+	fclose(f);
+	recover(&log);
+	assert_non_null(strstr(notes, "snap.0000000100000006 has an entry at offset"));
+	assert_non_null(strstr(notes, "set aside as snap.0000000100000006.corrupt"));
+	/* the older snapshot still covers the purged segment */
+	assert_string_equal(log.snap.name, "snap.0000000100000003");
+	assert_int_equal(log.base, Z(1, 3));
+	assert_int_equal(log.n, 5);
+	assert_int_equal(log.repaired, 1);
+	zab_disklog_release(&log);
+}
+
+/* Without a snapshot, a log that starts after 0 lacks its first segment. */
+static void test_first_segment_missing(void **state)
+{
+	struct zab_disklog log;
+	FILE *f;
+
+	(void)state;
+	f = seg_open("log.0000000100000004", 2, Z(1, 3));
+	put(f, ZAB_DISK_RECORD, Z(1, 4), "d");
+	fclose(f);
+	recover(&log);
+	assert_int_equal(log.n, 0);
+	assert_int_equal(log.base, 0);
+	assert_non_null(strstr(notes, "follows 0x100000003, which no snapshot covers: a segment is missing"));
+	assert_true(exists("log.0000000100000004.corrupt"));
+	assert_int_equal(log.next_seq, 3);
+	zab_disklog_release(&log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +602,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_changes_nothing, setup, teardown),
+		cmocka_unit_test(test_kv),
+		cmocka_unit_test_setup_teardown(test_snapshot_compacts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_bad_checksum, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_segment_missing, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("disklog", tests, NULL, NULL);

@@ -525,6 +525,50 @@ struct zab_disk_rec {
 };
 
 /*
+ * Snapshots
+ * ---------
+ * zabd (and "zabctl snapshot") write beside the segments "snap.Z", with Z
+ * the zxid it is taken at (16 hex digits): the committed records up to Z,
+ * compacted by key (see Keyed records below): of the keyed records only the
+ * last of each key is kept, and not even that one if its value is empty;
+ * every record without a key is kept. The file is a struct zab_snap_hdr,
+ * then the records kept, in zxid order, as RECORD entries of the segments'
+ * format, then one COMMIT entry with zxid Z that ends the file. A snapshot
+ * whose header or any entry does not check, or that does not end with that
+ * COMMIT entry, is not used. @base is nonzero if the member never held the
+ * records up to it (it was synchronised by SNAP): the snapshot then stands
+ * for the records after @base only.
+ */
+#define ZAB_SNAP_MAGIC	0x5a4142534e503031ULL	/* "ZABSNP01" */
+
+struct zab_snap_hdr {
+	__be64 magic;
+	__be64 zxid;	/* Z */
+	__be64 base;
+	__be64 records;	/* RECORD entries that follow */
+	__be32 reserved;	/* zero */
+	__be32 crc;	/* CRC-32C of the 36 bytes before it */
+};
+
+/*
+ * Keyed records
+ * -------------
+ * A record may carry a key: it then starts with a struct zab_kv_hdr, then
+ * @key_len (1..%ZAB_KEY_MAX) bytes of key, then the value, the rest of the
+ * record, which may be empty (the key is deleted). A record that does not
+ * start with %ZAB_KV_MAGIC has no key. The magic begins with a NUL byte, so
+ * no text record is ever taken for a keyed one.
+ */
+#define ZAB_KV_MAGIC	0x005a4b56U	/* "\0ZKV" */
+#define ZAB_KEY_MAX	1024
+
+struct zab_kv_hdr {
+	__be32 magic;
+	__be16 key_len;
+	__be16 reserved;	/* zero */
+};
+
+/*
  * The peer wire format
  * --------------------
  * Over each leader-follower TCP connection flows a stream of frames: a
