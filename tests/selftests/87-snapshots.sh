@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: GPL-2.0
+# Snapshots and purge: zabd snapshots the log every snapCount records,
+# compacted by key, keeps snapRetainCount of them and the segments they
+# need, so disk use stays bounded; readers from zxid 0 get the last value
+# of every key; a snapshot that does not check is set aside at restart and
+# the one before it used. Members live in namespaces zabI (ens_net);
+# dataDir $ENS_TMP/dataI.
+
+KEYS=40
+
+# snap_setup N: zabd_setup with small segments and frequent snapshots.
+snap_setup() {
+	zabd_setup "$1"
+	for i in $(seq 1 "$1"); do
+		printf 'segmentBytes = 64K\nsnapCount = 200\nsnapRetainCount = 2\nwindowBytes = 64K\nmaxRecordSize = 1K\n' \
+			>> "$ENS_TMP/z$i.conf"
+	done
+}
+
+# put_keys FROM TO: keyed records kN=VALUE for record numbers FROM..TO, N
+# the number modulo KEYS, the value 300 bytes ending with the number; every
+# 7th is a deletion of its key instead. Through the leader, one by one.
+put_keys() {
+	local pad
+	pad=$(head -c 290 /dev/zero | tr '\0' v)
+	for m in $(seq "$1" "$2"); do
+		if [ $((m % 7)) = 0 ]; then
+			echo "k$((m % KEYS))="
+		else
+			echo "k$((m % KEYS))=$pad-$m"
+		fi
+	done > "$ENS_TMP/puts"
+	nsx "zab$LEADER" "$ZABCTL" append --kv "z$LEADER" < "$ENS_TMP/puts" > "$ENS_TMP/put.out" ||
+		fail "append --kv failed: $(tail -n 2 "$ENS_TMP/put.out")"
+}
+
+# expected_state FROM TO: the last value of each key after put_keys, as
+# KEY=SUFFIX lines sorted (deleted keys absent).
+expected_state() {
+	for m in $(seq "$1" "$2"); do
+		if [ $((m % 7)) = 0 ]; then
+			echo "k$((m % KEYS))"
+		else
+			echo "k$((m % KEYS)) $m"
+		fi
+	done | awk '{ last[$1] = $2 } END { for (k in last) if (last[k] != "") print k "=" last[k] }' | sort
+}
+
+# state_of_member I: the state member I's readers rebuild from zxid 0.
+state_of_member() {
+	nsx "zab$1" "$ZABCTL" tail "z$1" --from 0 > "$ENS_TMP/tail.$1" ||
+		fail "zabctl tail z$1 --from 0 failed: $(tail -n 2 "$ENS_TMP/tail.$1")"
+	sed -n 's/^0x[0-9a-f]*\t\\x00ZKV\\x00\\x0[0-9a-f]\\x00\\x00\(k[0-9]*\)\(v*-\([0-9]*\)\)\{0,1\}$/\1 \3/p' "$ENS_TMP/tail.$1" |
+		awk '{ last[$1] = $2 } END { for (k in last) if (last[k] != "") print k "=" last[k] }' | sort
+}
+
+snapshots_of() {
+	ls "$ENS_TMP/data$1" | grep -c '^snap\.[0-9a-f]\{16\}$'
+}
+
+segments_of() {
+	ls "$ENS_TMP/data$1" | grep -c '^log\.[0-9a-f.]*$'
+}
+
+log_bytes_of() {
+	cat "$ENS_TMP/data$1"/log.* 2> /dev/null | wc -c
+}
+
+# purged I: member I's zabd purged snapshots and segments at least once.
+purged() {
+	grep -q 'purged .*: [0-9]* snapshots and [1-9][0-9]* segments' "$ENS_TMP/zabd.$1.log"
+}
+
+test_snapshots_bound_disk() {
+	snap_setup 3
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	put_keys 1 1500
+	converge_to "$LEADER" 1 2 3
+	for i in 1 2 3; do
+		wait_for 20 purged "$i" || fail "member $i purged nothing: $(grep -i 'snap\|purge' "$ENS_TMP/zabd.$i.log" | tail -n 3)"
+	done
+	written=$(wc -c < "$ENS_TMP/puts")
+	expected_state 1 1500 > "$ENS_TMP/expect"
+	for i in 1 2 3; do
+		s=$(snapshots_of "$i")
+		[ "$s" -ge 1 ] && [ "$s" -le 2 ] || fail "member $i keeps $s snapshots, not 1 or 2"
+		b=$(log_bytes_of "$i")
+		# snapRetainCount 2 x snapCount 200 records of ~330 bytes, and
+		# the segments around them: far less than the 1500 written
+		[ "$b" -lt $((written / 2)) ] || fail "member $i keeps $b bytes of segments of $written written"
+		state_of_member "$i" > "$ENS_TMP/state.$i"
+		cmp -s "$ENS_TMP/state.$i" "$ENS_TMP/expect" ||
+			fail "member $i's state from zxid 0 differs: $(diff "$ENS_TMP/state.$i" "$ENS_TMP/expect" | head -n 4)"
+		echo "  member $i: $s snapshots, $(segments_of "$i") segments ($b bytes) for $written bytes written; $(wc -l < "$ENS_TMP/tail.$i") records from zxid 0 give the $(wc -l < "$ENS_TMP/expect") live keys"
+	done
+	grep -h 'snapshot .* records kept' "$ENS_TMP"/zabd.*.log | tail -n 1 | sed 's/^/  /'
+	# zabctl snapshot: nothing new to take, then one more after writes
+	nsx "zab$LEADER" "$ZABCTL" snapshot "z$LEADER" > "$ENS_TMP/snap.out" 2>&1 ||
+		fail "zabctl snapshot failed: $(cat "$ENS_TMP/snap.out")"
+	put_keys 1501 1510
+	nsx "zab$LEADER" "$ZABCTL" snapshot "z$LEADER" > "$ENS_TMP/snap.out" 2>&1 ||
+		fail "zabctl snapshot failed: $(cat "$ENS_TMP/snap.out")"
+	grep -q "snap\.[0-9a-f]\{16\}	zxid 0x[0-9a-f]\{16\}	[0-9]* of [0-9]* records	[0-9]* bytes" "$ENS_TMP/snap.out" ||
+		fail "zabctl snapshot printed: $(cat "$ENS_TMP/snap.out")"
+	echo "  zabctl snapshot: $(cat "$ENS_TMP/snap.out")"
+	# zabd purges back to snapRetainCount
+	wait_for 10 snapshots_at_most "$LEADER" 2 ||
+		fail "the leader keeps $(snapshots_of "$LEADER") snapshots after zabctl snapshot"
+	expect_fail "unknown instance" nsx "zab$LEADER" "$ZABCTL" snapshot nosuch
+}
+
+snapshots_at_most() {
+	[ "$(snapshots_of "$1")" -le "$2" ]
+}
+
+test_snapshot_bad_checksum() {
+	snap_setup 3
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	put_keys 1 700
+	converge_to "$LEADER" 1 2 3
+	set -- $(others "$LEADER" 1 2 3)
+	f=$1
+	wait_for 20 snapshots_at_least "$f" 2 || fail "member $f has $(snapshots_of "$f") snapshots"
+	wait_for 20 snapshots_at_most "$f" 2 || fail "member $f keeps $(snapshots_of "$f") snapshots"
+	zabd_signal KILL "$f"
+	nsx "zab$f" "$ZABCTL" destroy "z$f"
+	newest=$(ls "$ENS_TMP/data$f" | grep '^snap\.[0-9a-f]\{16\}$' | sort | tail -n 1)
+	size=$(stat -c %s "$ENS_TMP/data$f/$newest")
+	printf 'X' | dd of="$ENS_TMP/data$f/$newest" bs=1 seek=$((size / 2)) conv=notrunc 2> /dev/null
+	zabd_start "$f"
+	wait_formed 30 1 2 3
+	grep -q "$newest .*set aside as $newest.corrupt" "$ENS_TMP/zabd.$f.log" ||
+		fail "no log line about $newest: $(grep -i snap "$ENS_TMP/zabd.$f.log" | tail -n 3)"
+	grep "$newest" "$ENS_TMP/zabd.$f.log" | head -n 1 | sed 's/^/  /'
+	put_keys 701 720
+	converge_to "$LEADER" 1 2 3
+	expected_state 1 720 > "$ENS_TMP/expect"
+	state_of_member "$f" > "$ENS_TMP/state.$f"
+	cmp -s "$ENS_TMP/state.$f" "$ENS_TMP/expect" ||
+		fail "member $f's state from zxid 0 differs: $(diff "$ENS_TMP/state.$f" "$ENS_TMP/expect" | head -n 4)"
+	echo "  member $f: the state from zxid 0 is the leader's ($(wc -l < "$ENS_TMP/expect") keys) with the older snapshot"
+}
+
+snapshots_at_least() {
+	[ "$(snapshots_of "$1")" -ge "$2" ]
+}
