@@ -75,12 +75,16 @@ test_snapshots_bound_disk() {
 	snap_setup 3
 	zabd_start 1 2 3
 	wait_formed 20 1 2 3
-	put_keys 1 1500
+	# in batches: zabd looks once a second, and a batch may take less
+	for b in 0 1 2 3 4; do
+		put_keys $((b * 300 + 1)) $((b * 300 + 300))
+		sleep 1.5
+	done
 	converge_to "$LEADER" 1 2 3
 	for i in 1 2 3; do
 		wait_for 20 purged "$i" || fail "member $i purged nothing: $(grep -i 'snap\|purge' "$ENS_TMP/zabd.$i.log" | tail -n 3)"
 	done
-	written=$(wc -c < "$ENS_TMP/puts")
+	written=$((5 * $(wc -c < "$ENS_TMP/puts")))
 	expected_state 1 1500 > "$ENS_TMP/expect"
 	for i in 1 2 3; do
 		s=$(snapshots_of "$i")
@@ -92,7 +96,9 @@ test_snapshots_bound_disk() {
 		state_of_member "$i" > "$ENS_TMP/state.$i"
 		cmp -s "$ENS_TMP/state.$i" "$ENS_TMP/expect" ||
 			fail "member $i's state from zxid 0 differs: $(diff "$ENS_TMP/state.$i" "$ENS_TMP/expect" | head -n 4)"
-		echo "  member $i: $s snapshots, $(segments_of "$i") segments ($b bytes) for $written bytes written; $(wc -l < "$ENS_TMP/tail.$i") records from zxid 0 give the $(wc -l < "$ENS_TMP/expect") live keys"
+		echo "  member $i: $(grep -c 'snapshot .* records kept' "$ENS_TMP/zabd.$i.log") snapshots taken, $s kept, $(segments_of "$i") segments ($b bytes) for $written bytes written; $(wc -l < "$ENS_TMP/tail.$i") records from zxid 0 give the $(wc -l < "$ENS_TMP/expect") live keys"
+		[ "$(grep -c 'snapshot .* records kept' "$ENS_TMP/zabd.$i.log")" -ge 3 ] ||
+			fail "member $i took fewer than 3 snapshots"
 	done
 	grep -h 'snapshot .* records kept' "$ENS_TMP"/zabd.*.log | tail -n 1 | sed 's/^/  /'
 	# zabctl snapshot: nothing new to take, then one more after writes
@@ -114,19 +120,32 @@ snapshots_at_most() {
 	[ "$(snapshots_of "$1")" -le "$2" ]
 }
 
+newest_snap() {
+	ls "$ENS_TMP/data$1" | grep '^snap\.[0-9a-f]\{16\}$' | sort | tail -n 1
+}
+
+newer_snap() {
+	[ "$(newest_snap "$1")" != "$2" ]
+}
+
 test_snapshot_bad_checksum() {
 	snap_setup 3
 	zabd_start 1 2 3
 	wait_formed 20 1 2 3
-	put_keys 1 700
-	converge_to "$LEADER" 1 2 3
 	set -- $(others "$LEADER" 1 2 3)
 	f=$1
-	wait_for 20 snapshots_at_least "$f" 2 || fail "member $f has $(snapshots_of "$f") snapshots"
+	# two snapshots on member f, at 350 and 700 records
+	put_keys 1 350
+	wait_for 20 newer_snap "$f" "" || fail "member $f took no snapshot"
+	first=$(newest_snap "$f")
+	put_keys 351 700
+	wait_for 20 newer_snap "$f" "$first" || fail "member $f took no second snapshot"
+	converge_to "$LEADER" 1 2 3
 	wait_for 20 snapshots_at_most "$f" 2 || fail "member $f keeps $(snapshots_of "$f") snapshots"
+	[ "$(snapshots_of "$f")" = 2 ] || fail "member $f has $(snapshots_of "$f") snapshots, not 2"
 	zabd_signal KILL "$f"
 	nsx "zab$f" "$ZABCTL" destroy "z$f"
-	newest=$(ls "$ENS_TMP/data$f" | grep '^snap\.[0-9a-f]\{16\}$' | sort | tail -n 1)
+	newest=$(newest_snap "$f")
 	size=$(stat -c %s "$ENS_TMP/data$f/$newest")
 	printf 'X' | dd of="$ENS_TMP/data$f/$newest" bs=1 seek=$((size / 2)) conv=notrunc 2> /dev/null
 	zabd_start "$f"
@@ -143,6 +162,3 @@ test_snapshot_bad_checksum() {
 	echo "  member $f: the state from zxid 0 is the leader's ($(wc -l < "$ENS_TMP/expect") keys) with the older snapshot"
 }
 
-snapshots_at_least() {
-	[ "$(snapshots_of "$1")" -ge "$2" ]
-}
