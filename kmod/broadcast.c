@@ -400,6 +400,9 @@ int zab_bcast_on_snap(struct zab_peer *peer, u64 base)
 	else if (zi->state == ZAB_STATE_FOLLOWING)
 		zab_log_reset(zi, base);
 	mutex_unlock(&zi->log_mutex);
+	/* zabd fetches the history before @base (a snapshot) when it sees it */
+	if (!err)
+		zab_stat_add(zi, ZAB_STAT_SYNC_SNAP, 1);
 	return err;
 }
 

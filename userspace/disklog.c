@@ -383,6 +383,17 @@ static int read_snapshot(int dir_fd, const char *name, uint64_t zxid,
 	return 1;
 }
 
+int zab_snap_check(int dir_fd, const char *name, uint64_t zxid, char *why,
+		   size_t why_len)
+{
+	struct zab_snap snap;
+	int ret = read_snapshot(dir_fd, name, zxid, &snap, why, why_len);
+
+	if (ret > 0)
+		zab_snap_release(&snap);
+	return ret;
+}
+
 void zab_snap_release(struct zab_snap *snap)
 {
 	free(snap->name);

@@ -114,4 +114,11 @@ int zab_snap_list(int dir_fd, struct zab_snap_name **names, size_t *n);
 
 void zab_snap_release(struct zab_snap *snap);
 
+/*
+ * Checks the whole snapshot file @name as one taken at @zxid: 1 if it
+ * checks, 0 if not (@why says how), -errno if it cannot be read.
+ */
+int zab_snap_check(int dir_fd, const char *name, uint64_t zxid, char *why,
+		   size_t why_len);
+
 #endif

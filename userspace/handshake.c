@@ -34,6 +34,10 @@ const char *zab_hs_type_name(uint8_t type)
 		return "LEADERINFO";
 	case ZAB_HS_ACKEPOCH:
 		return "ACKEPOCH";
+	case ZAB_HS_SNAPREQ:
+		return "SNAPREQ";
+	case ZAB_HS_SNAPFILE:
+		return "SNAPFILE";
 	}
 	return "unknown";
 }
@@ -50,7 +54,7 @@ int zab_hs_decode(const uint8_t *buf, size_t len, uint8_t type,
 	if (get_be16(buf + 6))
 		return bad(why, "reserved field not zero");
 	if (buf[5] != type)
-		return bad(why, buf[5] >= ZAB_HS_FOLLOWERINFO && buf[5] <= ZAB_HS_ACKEPOCH ?
+		return bad(why, buf[5] >= ZAB_HS_FOLLOWERINFO && buf[5] <= ZAB_HS_SNAPFILE ?
 			   "unexpected frame type" : "unknown frame type");
 	hs->type = buf[5];
 	hs->sid = get_be32(buf + 8);
@@ -72,6 +76,11 @@ int zab_hs_decode(const uint8_t *buf, size_t len, uint8_t type,
 			return bad(why, "leader history newer than the epoch");
 		break;
 	case ZAB_HS_ACKEPOCH:
+		break;
+	case ZAB_HS_SNAPREQ:
+	case ZAB_HS_SNAPFILE:
+		if (hs->epoch)
+			return bad(why, "reserved field not zero");
 		break;
 	default:
 		return bad(why, "unknown frame type");

@@ -21,6 +21,15 @@
  *
  * Nothing else is sent by zabd on that connection: after ACKEPOCH, the
  * stream belongs to the kernel (<linux/zab.h>, "The peer wire format").
+ *
+ * A member whose log starts after a SNAP asks the leader, on a connection
+ * of its own, for a snapshot of the records before (snapxfer.h):
+ *
+ *	SNAPREQ       member -> leader    epoch: 0; zxid: the member's log
+ *	                                  starts after it
+ *	SNAPFILE      leader -> member    epoch: 0; zxid: the snapshot's (0:
+ *	                                  none), then the snapshot file's bytes
+ *	                                  until the leader closes
  */
 #ifndef ZABD_HANDSHAKE_H
 #define ZABD_HANDSHAKE_H
@@ -36,6 +45,8 @@ enum zab_hs_type {
 	ZAB_HS_FOLLOWERINFO = 1,
 	ZAB_HS_LEADERINFO = 2,
 	ZAB_HS_ACKEPOCH = 3,
+	ZAB_HS_SNAPREQ = 4,
+	ZAB_HS_SNAPFILE = 5,
 };
 
 struct zab_hs {

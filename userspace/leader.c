@@ -361,6 +361,16 @@ static void got_ackepoch(struct lconn *c, const struct zab_hs *hs)
 	progress(l);
 }
 
+static void got_snapreq(struct lconn *c, const struct zab_hs *hs)
+{
+	struct zabd *z = c->l->z;
+	int fd = dup(c->fd);
+
+	conn_drop(c, LOG_DEBUG, "asks for a snapshot");
+	if (fd >= 0)
+		snapd_serve(z, fd, hs->sid, hs->zxid);
+}
+
 static void conn_readable(struct lconn *c, uint32_t events)
 {
 	uint8_t type = c->state == LC_FOLLOWERINFO ? ZAB_HS_FOLLOWERINFO : ZAB_HS_ACKEPOCH;
@@ -385,12 +395,17 @@ static void conn_readable(struct lconn *c, uint32_t events)
 						     : strerror(-ret));
 		return;
 	}
+	/* not a follower: a member asking for a snapshot (snapxfer.h) */
+	if (type == ZAB_HS_FOLLOWERINFO && c->fb.buf[5] == ZAB_HS_SNAPREQ)
+		type = ZAB_HS_SNAPREQ;
 	if (zab_hs_decode(c->fb.buf, c->fb.have, type, &hs, &why) < 0) {
 		snprintf(msg, sizeof(msg), "bad %s: %s", zab_hs_type_name(type), why);
 		conn_drop(c, LOG_WARNING, msg);
 		return;
 	}
-	if (type == ZAB_HS_FOLLOWERINFO)
+	if (type == ZAB_HS_SNAPREQ)
+		got_snapreq(c, &hs);
+	else if (type == ZAB_HS_FOLLOWERINFO)
 		got_followerinfo(c, &hs);
 	else
 		got_ackepoch(c, &hs);

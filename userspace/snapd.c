@@ -8,6 +8,11 @@
  * with it elections and the hand-over of followers) never waits on it; the
  * broadcast itself runs in the kernel and does not notice. A snapshot that
  * "zabctl snapshot" took is purged to the same count.
+ *
+ * It also moves snapshots between members (snapxfer.h): a follower whose
+ * log starts after a SNAP asks its leader for a snapshot covering it, once
+ * at start and after every SNAP it takes, until it has one; and a leader
+ * serves such requests, each in a child of its own.
  */
 
 #include <dirent.h>
@@ -24,24 +29,39 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "handshake.h"
 #include "log.h"
+#include "sock.h"
 #include "snapshot.h"
+#include "snapxfer.h"
 #include "zabd.h"
 
 #define SNAPD_PERIOD_MS	1000
+#define MAX_SERVING	4
 
 enum { CHILD_DONE, CHILD_FAILED, CHILD_NOTHING };
+
+enum child_kind { KIND_SNAPSHOT, KIND_FETCH, KIND_SERVE };
+
+struct child {
+	struct snapd *s;
+	enum child_kind kind;
+	pid_t pid;		/* 0: free */
+	int pidfd;
+	struct watch watch;
+};
 
 struct snapd {
 	struct zabd *z;
 	int dir_fd;
 	struct timer timer;
-	pid_t pid;		/* the child at work, or 0 */
-	int pidfd;
-	struct watch watch;
+	struct child work;	/* a snapshot or a fetch */
+	struct child serving[MAX_SERVING];
 	uint64_t commits_at;	/* the commits counter at the last snapshot */
 	uint64_t commits_now;	/* ... when the child started */
 	uint64_t bytes_at;	/* segment bytes after the last snapshot */
+	bool check_history;	/* see whether to fetch a snapshot */
+	uint64_t snaps_seen;	/* the SNAPs the kernel took, as last seen */
 };
 
 static void note(void *arg, const char *msg)
@@ -121,19 +141,65 @@ static void child(struct snapd *s, uint64_t upto)
 	_exit(status);
 }
 
+/* The fetch child: a snapshot from the leader if the log needs one. */
+static void fetch_child(struct snapd *s, uint32_t leader)
+{
+	struct zabd *z = s->z;
+	const struct zab_conf *conf = z->conf;
+	const struct member *m = ensemble_find(&z->ens, leader);
+	struct sockaddr_storage dst, src;
+	struct snapxfer_result res;
+	socklen_t dlen, slen;
+	uint64_t base;
+	int ret;
+
+	ret = snapxfer_needed(s->dir_fd, &base);
+	if (ret <= 0) {
+		if (ret < 0)
+			zerr("read the log in %s: %s", conf->data_dir, strerror(-ret));
+		_exit(ret < 0 ? CHILD_FAILED : CHILD_NOTHING);
+	}
+	if (!m)
+		_exit(CHILD_FAILED);
+	zinfo("the log in %s starts after 0x%" PRIx64 " (a SNAP): asking leader %u for a snapshot",
+	      conf->data_dir, base, leader);
+	dlen = member_addr(m, 0, m->quorum_port, &dst);
+	slen = member_addr(z->ens.self, 0, 0, &src);
+	ret = snapxfer_fetch(s->dir_fd, conf->data_dir, (struct sockaddr *)&dst, dlen,
+			     (struct sockaddr *)&src, slen, conf->myid, base,
+			     (int)zabd_init_limit_ms(z), &res, note, NULL);
+	if (ret < 0) {
+		zwarn("no snapshot from leader %u: %s", leader,
+		      ret == -ENOENT ? "it has none" : strerror(-ret));
+		_exit(CHILD_FAILED);
+	}
+	zinfo("installed %s/%s from leader %u (%" PRIu64 " bytes): the history goes back before 0x%" PRIx64 " again",
+	      conf->data_dir, res.name, leader, res.bytes, base);
+	_exit(CHILD_DONE);
+}
+
 static void child_exited(struct watch *w, uint32_t events)
 {
-	struct snapd *s = w->arg;
+	struct child *c = w->arg;
+	struct snapd *s = c->s;
 	size_t snaps;
 	int status;
 
 	(void)events;
-	if (waitpid(s->pid, &status, WNOHANG) == 0)
+	if (waitpid(c->pid, &status, WNOHANG) == 0)
 		return;
-	loop_unwatch(&s->z->loop, &s->watch);
-	close(s->pidfd);
-	s->pidfd = -1;
-	s->pid = 0;
+	loop_unwatch(&s->z->loop, &c->watch);
+	close(c->pidfd);
+	c->pidfd = -1;
+	c->pid = 0;
+	if (c->kind == KIND_SERVE)
+		return;
+	if (c->kind == KIND_FETCH) {
+		/* until it worked, or there was nothing to fetch */
+		if (WIFEXITED(status) && WEXITSTATUS(status) != CHILD_FAILED)
+			s->check_history = false;
+		return;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) == CHILD_FAILED)
 		zwarn("snapshot or purge of %s failed; next try after %" PRIu64 " more records",
 		      s->z->conf->data_dir, s->z->conf->snap_count);
@@ -142,7 +208,9 @@ static void child_exited(struct watch *w, uint32_t events)
 	s->bytes_at = log_bytes(s->dir_fd, &snaps);
 }
 
-static void start_child(struct snapd *s, uint64_t upto)
+/* Forks; the child runs @fn with @arg and exits. The parent watches it. */
+static void start_child(struct snapd *s, struct child *c, enum child_kind kind,
+			void (*fn)(struct snapd *s, uint64_t arg), uint64_t arg)
 {
 	pid_t pid;
 	int pidfd;
@@ -152,10 +220,14 @@ static void start_child(struct snapd *s, uint64_t upto)
 		zerr("snapshot: fork: %s", strerror(errno));
 		return;
 	}
-	if (pid == 0)
-		child(s, upto);
+	if (pid == 0) {
+		fn(s, arg);
+		_exit(CHILD_FAILED);
+	}
+	c->s = s;
+	c->kind = kind;
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0 || loop_watch(&s->z->loop, &s->watch, pidfd, EPOLLIN) < 0) {
+	if (pidfd < 0 || loop_watch(&s->z->loop, &c->watch, pidfd, EPOLLIN) < 0) {
 		/* cannot watch it: wait for it here, as rare as it is */
 		zwarn("snapshot: cannot watch process %d: waiting for it", (int)pid);
 		if (pidfd >= 0)
@@ -164,8 +236,18 @@ static void start_child(struct snapd *s, uint64_t upto)
 		s->commits_at = s->commits_now;
 		return;
 	}
-	s->pid = pid;
-	s->pidfd = pidfd;
+	c->pid = pid;
+	c->pidfd = pidfd;
+}
+
+static void snapshot_child_fn(struct snapd *s, uint64_t upto)
+{
+	child(s, upto);
+}
+
+static void fetch_child_fn(struct snapd *s, uint64_t leader)
+{
+	fetch_child(s, (uint32_t)leader);
 }
 
 static void tick(struct timer *t)
@@ -178,33 +260,93 @@ static void tick(struct timer *t)
 	bool due;
 
 	timer_arm(&s->z->loop, &s->timer, SNAPD_PERIOD_MS);
-	if (s->pid || instance_get(s->z, &info) < 0)
+	if (s->work.pid || instance_get(s->z, &info) < 0)
 		return;
+	if (info.durability == ZAB_DURABILITY_MEMORY || !info.segment_bytes) {
+		zab_info_release(&info);
+		return;
+	}
+	if (info.stats[ZAB_STAT_SYNC_SNAP] != s->snaps_seen) {
+		s->snaps_seen = info.stats[ZAB_STAT_SYNC_SNAP];
+		s->check_history = true;
+	}
+	if (s->check_history && info.state == ZAB_STATE_FOLLOWING && info.leader) {
+		start_child(s, &s->work, KIND_FETCH, fetch_child_fn, info.leader);
+		zab_info_release(&info);
+		return;
+	}
 	bytes = log_bytes(s->dir_fd, &snaps);
 	s->commits_now = info.stats[ZAB_STAT_COMMITS];
 	upto = info.commit_zxid < info.durable_zxid ? info.commit_zxid : info.durable_zxid;
 	due = (conf->snap_count && s->commits_now - s->commits_at >= conf->snap_count) ||
 	      (conf->snap_bytes && bytes > s->bytes_at &&
 	       bytes - s->bytes_at >= conf->snap_bytes);
-	if (info.durability == ZAB_DURABILITY_MEMORY || !info.segment_bytes || !upto)
+	if (!upto)
 		due = false;
 	if (due || snaps > conf->snap_retain)
-		start_child(s, due ? upto : 0);
+		start_child(s, &s->work, KIND_SNAPSHOT, snapshot_child_fn, due ? upto : 0);
 	zab_info_release(&info);
+}
+
+struct serve_req {
+	int fd;
+	uint32_t sid;
+	uint64_t from, upto;
+};
+
+static struct serve_req serve_req;	/* read by the serving child only */
+
+static void serve_child_fn(struct snapd *s, uint64_t arg)
+{
+	const struct zab_conf *conf = s->z->conf;
+	int ret;
+
+	(void)arg;
+	ret = snapxfer_serve(serve_req.fd, s->dir_fd, conf->data_dir, conf->myid,
+			     serve_req.from, serve_req.upto,
+			     (int)zabd_init_limit_ms(s->z), note, NULL);
+	if (ret < 0)
+		zwarn("no snapshot for member %u: %s", serve_req.sid,
+		      ret == -ENOENT ? "none covers its log" : strerror(-ret));
+	_exit(ret < 0 ? CHILD_FAILED : CHILD_DONE);
+}
+
+void snapd_serve(struct zabd *z, int fd, uint32_t sid, uint64_t from)
+{
+	struct snapd *s = z->snapd;
+	struct child *c = NULL;
+	struct zab_info info;
+
+	for (size_t i = 0; s && i < MAX_SERVING && !c; i++)
+		c = s->serving[i].pid ? NULL : &s->serving[i];
+	if (!c || instance_get(z, &info) < 0) {
+		/* no log on disk, or too many at once: none, for now */
+		struct zab_hs hs = { .type = ZAB_HS_SNAPFILE, .sid = z->conf->myid };
+		uint8_t frame[ZAB_HS_SIZE];
+
+		zab_hs_encode(&hs, frame);
+		sock_send(fd, frame, sizeof(frame));
+		close(fd);
+		return;
+	}
+	zinfo("member %u asks for a snapshot of the records up to 0x%" PRIx64, sid, from);
+	serve_req = (struct serve_req){ fd, sid, from,
+		info.commit_zxid < info.durable_zxid ? info.commit_zxid : info.durable_zxid };
+	zab_info_release(&info);
+	start_child(s, c, KIND_SERVE, serve_child_fn, 0);
+	close(fd);
 }
 
 int snapd_open(struct zabd *z)
 {
 	struct snapd *s;
 
-	if (z->conf->durability == ZAB_DURABILITY_MEMORY ||
-	    (!z->conf->snap_count && !z->conf->snap_bytes))
+	if (z->conf->durability == ZAB_DURABILITY_MEMORY)
 		return 0;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->z = z;
-	s->pidfd = -1;
 	s->dir_fd = open(z->conf->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->dir_fd < 0) {
 		int err = errno;
@@ -213,11 +355,29 @@ int snapd_open(struct zabd *z)
 		free(s);
 		return -err;
 	}
-	watch_init(&s->watch, child_exited, s);
+	s->check_history = true;
+	s->work.pidfd = -1;
+	watch_init(&s->work.watch, child_exited, &s->work);
+	for (size_t i = 0; i < MAX_SERVING; i++) {
+		s->serving[i].pidfd = -1;
+		watch_init(&s->serving[i].watch, child_exited, &s->serving[i]);
+	}
 	timer_init(&s->timer, tick, s);
 	timer_arm(&z->loop, &s->timer, SNAPD_PERIOD_MS);
 	z->snapd = s;
 	return 0;
+}
+
+static void stop_child(struct zabd *z, struct child *c)
+{
+	if (!c->pid)
+		return;
+	/* a snapshot half-written is removed by the next purge */
+	kill(c->pid, SIGKILL);
+	waitpid(c->pid, NULL, 0);
+	loop_unwatch(&z->loop, &c->watch);
+	close(c->pidfd);
+	c->pid = 0;
 }
 
 void snapd_close(struct zabd *z)
@@ -227,13 +387,9 @@ void snapd_close(struct zabd *z)
 	if (!s)
 		return;
 	timer_disarm(&z->loop, &s->timer);
-	if (s->pid) {
-		/* a snapshot half-written is removed by the next purge */
-		kill(s->pid, SIGKILL);
-		waitpid(s->pid, NULL, 0);
-		loop_unwatch(&z->loop, &s->watch);
-		close(s->pidfd);
-	}
+	stop_child(z, &s->work);
+	for (size_t i = 0; i < MAX_SERVING; i++)
+		stop_child(z, &s->serving[i]);
 	close(s->dir_fd);
 	free(s);
 	z->snapd = NULL;

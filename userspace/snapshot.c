@@ -49,13 +49,14 @@ static void say(const struct ctx *c, const char *fmt, ...)
 		c->note(c->arg, msg);
 }
 
-/* The directory's snapshot lock, taken without waiting: fd or -errno. */
-static int lock_dir(const struct ctx *c)
+int zab_snap_lock(int dir_fd, const char *dir, zab_disklog_note_fn note,
+		  void *arg)
 {
-	int fd = openat(c->dir_fd, LOCK_NAME, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	struct ctx c = { dir_fd, dir, note, arg };
+	int fd = openat(dir_fd, LOCK_NAME, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 
 	if (fd < 0) {
-		say(c, "cannot open %s/%s: %s", c->dir, LOCK_NAME, strerror(errno));
+		say(&c, "cannot open %s/%s: %s", dir, LOCK_NAME, strerror(errno));
 		return -errno;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -374,7 +375,7 @@ int zab_snap_take(int dir_fd, const char *dir, uint64_t upto,
 	struct ctx c = { dir_fd, dir, note, arg };
 	int lock, ret;
 
-	lock = lock_dir(&c);
+	lock = zab_snap_lock(dir_fd, dir, note, arg);
 	if (lock < 0)
 		return lock;
 	ret = take(&c, upto, st);
@@ -474,7 +475,7 @@ int zab_snap_purge(int dir_fd, const char *dir, unsigned int retain,
 	memset(st, 0, sizeof(*st));
 	if (!retain)
 		return -EINVAL;
-	lock = lock_dir(&c);
+	lock = zab_snap_lock(dir_fd, dir, note, arg);
 	if (lock < 0)
 		return lock;
 	ret = purge(&c, retain, st);

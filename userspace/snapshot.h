@@ -50,4 +50,11 @@ int zab_snap_purge(int dir_fd, const char *dir, unsigned int retain,
 		   struct zab_purge_stats *st, zab_disklog_note_fn note,
 		   void *arg);
 
+/*
+ * Takes the directory's snapshot lock without waiting: a file descriptor
+ * to close to release it, -EBUSY if it is held, or -errno.
+ */
+int zab_snap_lock(int dir_fd, const char *dir, zab_disklog_note_fn note,
+		  void *arg);
+
 #endif

@@ -89,6 +89,9 @@ int disk_setup(struct zabd *z);
 /* snapd.c: snapshots every snapCount records or snapBytes, and purge */
 int snapd_open(struct zabd *z);
 void snapd_close(struct zabd *z);
+/* Answers a SNAPREQ from member @sid on @fd (taken over) for the records up
+ * to @from: in a child process, or at once with "none". */
+void snapd_serve(struct zabd *z, int fd, uint32_t sid, uint64_t from);
 
 /* instance.c */
 int instance_setup(struct zabd *z);

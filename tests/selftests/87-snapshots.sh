@@ -162,3 +162,39 @@ test_snapshot_bad_checksum() {
 	echo "  member $f: the state from zxid 0 is the leader's ($(wc -l < "$ENS_TMP/expect") keys) with the older snapshot"
 }
 
+
+installed_from_leader() {
+	grep -q "installed .*/snap\.[0-9a-f]* from leader" "$ENS_TMP/zabd.$1.log"
+}
+
+# A member that joins late, after the leader's window moved on, takes a
+# SNAP of the window, then fetches the leader's snapshot for what came
+# before: its readers from zxid 0 see what everyone else's see.
+test_late_joiner_gets_snapshot() {
+	snap_setup 3
+	zabd_start 1 2
+	wait_formed 20 1 2
+	for b in 0 1 2; do
+		put_keys $((b * 300 + 1)) $((b * 300 + 300))
+		sleep 1.5
+	done
+	converge_to "$LEADER" 1 2
+	[ "$(zst "$LEADER" window_first)" != 0x100000001 ] ||
+		fail "the leader's window still starts at the first record"
+	zabd_start 3
+	wait_formed 30 1 2 3
+	[ "$(tsv_col_ns "zab$LEADER" "z$LEADER" sync_snap)" -ge 1 ] ||
+		fail "member 3 was not synchronised by SNAP (sync_snap $(tsv_col_ns "zab$LEADER" "z$LEADER" sync_snap))"
+	wait_for 20 installed_from_leader 3 ||
+		fail "member 3 installed no snapshot: $(grep -i 'snap' "$ENS_TMP/zabd.3.log" | tail -n 3)"
+	grep -h 'installed .*from leader\|sent snap\.' "$ENS_TMP"/zabd.*.log | sed 's/^/  /'
+	put_keys 901 950
+	converge_to "$LEADER" 1 2 3
+	expected_state 1 950 > "$ENS_TMP/expect"
+	for i in "$LEADER" 3; do
+		state_of_member "$i" > "$ENS_TMP/state.$i"
+		cmp -s "$ENS_TMP/state.$i" "$ENS_TMP/expect" ||
+			fail "member $i's state from zxid 0 differs: $(diff "$ENS_TMP/state.$i" "$ENS_TMP/expect" | head -n 4)"
+	done
+	echo "  member 3 (window from $(zst 3 window_first)): from zxid 0, $(wc -l < "$ENS_TMP/tail.3") records give the leader's $(wc -l < "$ENS_TMP/expect") live keys"
+}

@@ -17,7 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/zab.h>
@@ -25,7 +29,9 @@
 #include "crc32c.h"
 #include "disklog.h"
 #include "libzab.h"
+#include "handshake.h"
 #include "snapshot.h"
+#include "snapxfer.h"
 
 #define Z(e, c) ZAB_ZXID(e, c)
 
@@ -589,6 +595,107 @@ static void test_first_segment_missing(void **state)
 	zab_disklog_release(&log);
 }
 
+/*
+ * A member serves one SNAPREQ from this directory, as zabd's leader does:
+ * a child that reads the request and answers it, with @upto committed.
+ */
+static pid_t serve_one(int lfd, uint64_t upto)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		uint8_t frame[ZAB_HS_SIZE];
+		struct zab_hs hs;
+		const char *why;
+		int fd = accept(lfd, NULL, NULL);
+
+		if (fd < 0 || recv(fd, frame, sizeof(frame), MSG_WAITALL) != sizeof(frame) ||
+		    zab_hs_decode(frame, sizeof(frame), ZAB_HS_SNAPREQ, &hs, &why) < 0)
+			_exit(2);
+		_exit(snapxfer_serve(fd, dir_fd, dir, 1, hs.zxid, upto, 2000, NULL, NULL) < 0);
+	}
+	return pid;
+}
+
+static void test_snapshot_transfer(void **state)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	struct snapxfer_result res;
+	struct zab_snap_stats st;
+	char other[64], why[128];
+	int lfd, ofd, status;
+	uint64_t base;
+	pid_t pid;
+
+	(void)state;
+	write_three_segments();
+	take(Z(1, 5), &st);
+	snprintf(other, sizeof(other), "/tmp/zab-snapxfer-XXXXXX");
+	assert_non_null(mkdtemp(other));
+	ofd = open(other, O_RDONLY | O_DIRECTORY);
+	assert_true(ofd >= 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
+
+	/* the newest snapshot covers what the asker lacks */
+	pid = serve_one(lfd, Z(1, 8));
+	assert_int_equal(snapxfer_fetch(ofd, other, (struct sockaddr *)&sa, len, NULL, 0,
+					2, Z(1, 4), 2000, &res, note, NULL), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+	assert_string_equal(res.name, "snap.0000000100000005");
+	assert_int_equal(res.zxid, Z(1, 5));
+	assert_int_equal(res.bytes, st.bytes);
+	assert_int_equal(zab_snap_check(ofd, res.name, Z(1, 5), why, sizeof(why)), 1);
+
+	/* it does not: the server takes one at its commit point */
+	pid = serve_one(lfd, Z(1, 8));
+	assert_int_equal(snapxfer_fetch(ofd, other, (struct sockaddr *)&sa, len, NULL, 0,
+					2, Z(1, 7), 2000, &res, note, NULL), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(res.zxid, Z(1, 8));
+	assert_true(exists("snap.0000000100000008"));
+
+	/* nothing to give: committed up to 0x100000008, asked for more */
+	pid = serve_one(lfd, Z(1, 8));
+	assert_int_equal(snapxfer_fetch(ofd, other, (struct sockaddr *)&sa, len, NULL, 0,
+					2, Z(1, 9), 2000, &res, note, NULL), -ENOENT);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+
+	/* the asker's log: it starts after a SNAP that snap.Z covers */
+	assert_int_equal(snapxfer_needed(dir_fd, &base), 0);
+	close(lfd);
+	close(ofd);
+	snprintf(why, sizeof(why), "rm -rf '%s'", other);
+	assert_int_equal(system(why), 0);
+}
+
+/* A log that starts with a RESET (a SNAP) needs a snapshot from before. */
+static void test_snapshot_needed(void **state)
+{
+	struct zab_snap_stats st;
+	uint64_t base;
+	FILE *f;
+
+	(void)state;
+	f = seg_open("log.0000000100000001", 1, 0);
+	put(f, ZAB_DISK_RESET, Z(1, 4), NULL);
+	put_kv(f, Z(1, 5), "k", "5");
+	put(f, ZAB_DISK_COMMIT, Z(1, 5), NULL);
+	fclose(f);
+	assert_int_equal(snapxfer_needed(dir_fd, &base), 1);
+	assert_int_equal(base, Z(1, 4));
+	/* a snapshot of its own does not help: it starts at the base too */
+	take(Z(1, 5), &st);
+	assert_int_equal(st.base, Z(1, 4));
+	assert_int_equal(snapxfer_needed(dir_fd, &base), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -607,6 +714,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_bad_checksum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_segment_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_transfer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_needed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("disklog", tests, NULL, NULL);

@@ -321,7 +321,8 @@ enum zab_attr {
  * @ZAB_STAT_PAD: padding for the 64-bit values, never a counter
  * @ZAB_STAT_SYNC_DIFF: followers attached that held a prefix of the log
  * @ZAB_STAT_SYNC_TRUNC: followers attached that first discarded a tail
- * @ZAB_STAT_SYNC_SNAP: followers attached that took the whole window
+ * @ZAB_STAT_SYNC_SNAP: followers attached that took the whole window; on a
+ *	follower, the SNAPs it took
  */
 enum zab_stat {
 	ZAB_STAT_UNSPEC,

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Snapshots between members. A follower synchronised by SNAP holds the
+ * leader's window and nothing before: its log on disk starts after the
+ * window's base. zabd then asks the leader for a snapshot covering that
+ * base (SNAPREQ, handshake.h) and installs it beside its segments, so that
+ * its readers, and its own later snapshots, go back to zxid 0 as every
+ * other member's do. Both ends run in a child process of zabd.
+ */
+#ifndef ZABD_SNAPXFER_H
+#define ZABD_SNAPXFER_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "disklog.h"
+
+/*
+ * Does the log in @dir_fd start after a SNAP that no snapshot covers? 1 and
+ * its base in *@base, 0 if not, or -errno.
+ */
+int snapxfer_needed(int dir_fd, uint64_t *base);
+
+/*
+ * Serves a SNAPREQ for the records up to @from on the connected socket @fd
+ * (closed on return): the newest snapshot if it covers @from, else one
+ * taken at @upto (committed and on disk); SNAPFILE with zxid 0 if there is
+ * none. 0 or -errno.
+ */
+int snapxfer_serve(int fd, int dir_fd, const char *dir, uint32_t myid,
+		   uint64_t from, uint64_t upto, int timeout_ms,
+		   zab_disklog_note_fn note, void *arg);
+
+struct snapxfer_result {
+	char name[32];
+	uint64_t zxid;
+	uint64_t bytes;
+};
+
+/*
+ * Asks the member at @dst (from @src) for a snapshot covering @base, and
+ * installs it in @dir_fd as snap.Z. 0, -ENOENT if it has none, -EPROTO if
+ * what came does not check, -EBUSY if the directory's snapshot lock is
+ * held, or -errno; notes say what failed.
+ */
+int snapxfer_fetch(int dir_fd, const char *dir, const struct sockaddr *dst,
+		   socklen_t dlen, const struct sockaddr *src, socklen_t slen,
+		   uint32_t myid, uint64_t base, int timeout_ms,
+		   struct snapxfer_result *res, zab_disklog_note_fn note,
+		   void *arg);
+
+#endif
