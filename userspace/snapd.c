@@ -38,6 +38,7 @@
 
 #define SNAPD_PERIOD_MS	1000
 #define MAX_SERVING	4
+#define FETCH_RETRY_MS	10000
 
 enum { CHILD_DONE, CHILD_FAILED, CHILD_NOTHING };
 
@@ -61,6 +62,7 @@ struct snapd {
 	uint64_t commits_now;	/* ... when the child started */
 	uint64_t bytes_at;	/* segment bytes after the last snapshot */
 	bool check_history;	/* see whether to fetch a snapshot */
+	int64_t fetch_after;	/* not before (loop_now()), after a failure */
 	uint64_t snaps_seen;	/* the SNAPs the kernel took, as last seen */
 };
 
@@ -198,6 +200,8 @@ static void child_exited(struct watch *w, uint32_t events)
 		/* until it worked, or there was nothing to fetch */
 		if (WIFEXITED(status) && WEXITSTATUS(status) != CHILD_FAILED)
 			s->check_history = false;
+		else
+			s->fetch_after = loop_now() + FETCH_RETRY_MS;
 		return;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) == CHILD_FAILED)
@@ -270,7 +274,8 @@ static void tick(struct timer *t)
 		s->snaps_seen = info.stats[ZAB_STAT_SYNC_SNAP];
 		s->check_history = true;
 	}
-	if (s->check_history && info.state == ZAB_STATE_FOLLOWING && info.leader) {
+	if (s->check_history && info.state == ZAB_STATE_FOLLOWING && info.leader &&
+	    loop_now() >= s->fetch_after) {
 		start_child(s, &s->work, KIND_FETCH, fetch_child_fn, info.leader);
 		zab_info_release(&info);
 		return;
