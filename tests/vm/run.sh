@@ -39,8 +39,14 @@ if [ ! -s "$initrd" ] || [ "$initrd" -ot "$top/tests/vm/init" ] || [ "$initrd" -
 	"$top/tests/vm/mkinitramfs.sh" "$moddir" "$initrd"
 fi
 
-out=$(mktemp -d "${TMPDIR:-/tmp}/zabvm.XXXXXX")
-trap 'rm -rf "$out"' EXIT
+# ZAB_VM_OUT=DIR: the shared directory, kept afterwards (tests/vm/crash.sh)
+if [ -n "${ZAB_VM_OUT:-}" ]; then
+	out=$ZAB_VM_OUT
+	mkdir -p "$out"
+else
+	out=$(mktemp -d "${TMPDIR:-/tmp}/zabvm.XXXXXX")
+	trap 'rm -rf "$out"' EXIT
+fi
 {
 	printf 'export ZAB_TOP=%q\n' "$top"
 	printf 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n'
@@ -56,11 +62,18 @@ echo >> "$out/job"
 # ZAB_VM_DISK=MB: an empty virtual disk (/dev/vda in the VM, virtio-blk)
 # backed by a host file with a write-through cache, so that an fsync in the
 # VM reaches the host's disk.
+# ZAB_VM_DISK_FILE=FILE: that file instead, kept across boots.
 disk=()
-if [ -n "${ZAB_VM_DISK:-}" ]; then
-	truncate -s "${ZAB_VM_DISK}M" "$out/disk.img"
-	disk=(-drive "file=$out/disk.img,if=virtio,format=raw,cache=writethrough")
+img=${ZAB_VM_DISK_FILE:-$out/disk.img}
+if [ -n "${ZAB_VM_DISK:-}" ] && [ ! -e "$img" ]; then
+	truncate -s "${ZAB_VM_DISK}M" "$img"
 fi
+if [ -n "${ZAB_VM_DISK:-}${ZAB_VM_DISK_FILE:-}" ]; then
+	disk=(-drive "file=$img,if=virtio,format=raw,cache=writethrough")
+fi
+# ZAB_VM_NET="QEMU ARGS": a network card and its backend (no spaces inside
+# an argument).
+read -ra net <<< "${ZAB_VM_NET:-}"
 
 accel=tcg
 [ -w /dev/kvm ] && [ "${ZAB_KVM:-0}" = 1 ] && accel=kvm
@@ -71,7 +84,7 @@ timeout --foreground -k 10 "${ZAB_VM_TIMEOUT:-2400}" \
 	-append "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic rdinit=/init $append" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$out",mount_tag=out,security_model=none,multidevs=remap \
-	"${disk[@]}" < /dev/null || true
+	-pidfile "$out/qemu.pid" "${disk[@]}" "${net[@]}" < /dev/null || true
 
 rc=1
 if [ -s "$out/rc" ]; then

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# One member of tests/vm/crash.sh: the job of VM I (boot B). Its dataDir is
+# on /dev/vda, a host file that outlives the VM; its address 10.77.0.I on
+# the hub's network. It runs zabd and a writer, and every half second puts
+# its instance's status in /zab-out/status, until the host kills the VM or
+# asks it to stop (/zab-out/stop); then it dumps its log (/zab-out/dump)
+# once the host says all members caught up (/zab-out/dump-now).
+#
+#	crash-member.sh I B N
+set -u
+i=$1 boot=$2 n=$3
+out=/zab-out
+. "$ZAB_TOP/tests/selftests/lib.sh"
+
+modprobe virtio_net
+modprobe virtio_blk
+ip link set lo up
+ip addr add "10.77.0.$i/24" dev eth0
+ip link set eth0 up
+load_zab
+mkdir -p /data
+if ! mount /dev/vda /data 2> /dev/null; then
+	mkfs.ext4 -q -F /dev/vda && mount /dev/vda /data || { echo "member $i: no disk"; exit 1; }
+fi
+mkdir -p /data/z
+{
+	echo "name = z"
+	echo "myid = $i"
+	echo "dataDir = /data/z"
+	echo "tickTime = 500"
+	echo "initLimit = 30"
+	echo "syncLimit = 10"
+	for j in $(seq 1 "$n"); do
+		echo "server.$j = 10.77.0.$j:2888:3888"
+	done
+} > /run/z.conf
+echo "--- boot $boot" >> "$out/zabd.log"
+"$ZABD" -v -c /run/z.conf >> "$out/zabd.log" 2>&1 &
+zabd=$!
+
+# the writer: batches of 20 records tagged with the boot and member
+(k=0
+ while [ ! -e /run/stop-writing ]; do
+	if [ -e /dev/zab/z ]; then
+		ZABLOAD_STAMP=1 "$ZABLOAD" write /dev/zab/z "b${boot}m${i}x$k" 20 2> /dev/null || true
+	fi
+	sleep 0.05
+	k=$((k + 1))
+ done >> "$out/w.$boot") &
+writer=$!
+
+# report_until FILE: the instance's status every half second until FILE
+report_until() {
+	while [ ! -e "$1" ]; do
+		"$DEVTEST" status /dev/zab/z > /run/status 2> /dev/null &&
+			cp /run/status "$out/status.new" && mv "$out/status.new" "$out/status"
+		sleep 0.5
+	done
+}
+
+report_until "$out/stop"
+touch /run/stop-writing
+wait "$writer"
+echo stopped > "$out/writer"
+report_until "$out/dump-now"
+"$ZABLOAD" dump /dev/zab/z > "$out/dump"
+kill -TERM "$zabd"
+wait "$zabd"
+umount /data

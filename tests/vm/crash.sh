@@ -1,0 +1,183 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Real crashes. Three members in three qemu VMs (the stock kernel) on one
+# virtual network (hub.c), each with its dataDir on a virtual disk backed by
+# a host file with a write-through cache, durability fsync. A writer on
+# every member writes all along. kill -9 the leader's qemu: a new leader
+# must commit; boot it again: it must rejoin. Then kill -9 all three qemus
+# at once and boot them again. At the end every write any member
+# acknowledged, in any boot, must be in every member's log, once, in one
+# order (check_logs). Prints TAP; the VMs' consoles and logs are shown if
+# it fails.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/selftests/lib.sh"
+N=3
+T0=$(date +%s)
+# Unix socket paths must be short: not under a deep TMPDIR
+work=$(mktemp -d /tmp/zabcrash.XXXXXX)
+declare -a vmpid boot
+
+cleanup() {
+	local f
+	for f in "$work"/vm*/qemu.pid; do
+		[ -s "$f" ] && kill -9 "$(cat "$f")" 2> /dev/null
+	done
+	[ -z "${hubpid:-}" ] || kill "$hubpid" 2> /dev/null
+	wait 2> /dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+	local i
+	echo "not ok 1 - crash:kill9_leader_then_all # $(($(date +%s) - T0))s"
+	echo "#   FAIL: $*"
+	for d in "$work"/vm*; do
+		echo "#   --- $(basename "$d"): console, then zabd"
+		tail -n 15 "$d/console" 2> /dev/null | sed 's/^/#   /'
+		tail -n 25 "$d/zabd.log" 2> /dev/null | sed 's/^/#   /'
+	done
+	exit 1
+}
+
+note() {
+	echo "#   $*"
+}
+
+# vm I B: boot member I (boot number B) in the background.
+vm() {
+	local i=$1 d=$work/vm$1.$2
+	mkdir -p "$d"
+	rm -f "$work/vm-$i" "$d/qemu.pid"
+	boot[$i]=$2
+	ZAB_VM_CPUS=1 ZAB_VM_TIMEOUT=1200 ZAB_VM_OUT=$d ZAB_VM_DISK=256 \
+	ZAB_VM_DISK_FILE=$work/disk$i.img \
+	ZAB_VM_NET="-netdev dgram,id=n0,local.type=unix,local.path=$work/vm-$i,remote.type=unix,remote.path=$work/hub-$i -device virtio-net-pci,netdev=n0,mac=52:54:00:77:00:0$i,romfile=" \
+		"$top/tests/vm/run.sh" -m 768M -- tests/vm/crash-member.sh "$i" "$2" "$N" \
+		> "$d/console" 2>&1 &
+	vmpid[$i]=$!
+}
+
+# kill9 I...: the qemu of each member dies at once, as in a power cut.
+kill9() {
+	local i pids=""
+	for i in "$@"; do
+		wait_for 30 test -s "$work/vm$i.${boot[$i]}/qemu.pid" || fail "no qemu pid for member $i"
+		pids="$pids $(cat "$work/vm$i.${boot[$i]}/qemu.pid")"
+	done
+	# shellcheck disable=SC2086
+	kill -9 $pids
+	for i in "$@"; do
+		wait "${vmpid[$i]}" 2> /dev/null
+		rm -f "$work/vm$i.${boot[$i]}/status"
+	done
+}
+
+# st I FIELD: FIELD of member I's last status (devtest status).
+st() {
+	sed -n "s/^$2=//p" "$work/vm$1.${boot[$1]}/status" 2> /dev/null
+}
+
+# leader: the member that leads with every member of MEMBERS following it
+# in its epoch (and committing: its commit point is in that epoch).
+formed_with() {
+	local i l="" e
+	for i in "$@"; do
+		[ "$(st "$i" state)" = 2 ] && l=$i
+	done
+	[ -n "$l" ] || return 1
+	e=$(st "$l" epoch)
+	for i in "$@"; do
+		[ "$i" = "$l" ] && continue
+		[ "$(st "$i" state)" = 1 ] && [ "$(st "$i" epoch)" = "$e" ] || return 1
+	done
+	[ $(($(st "$l" commit_zxid) >> 32)) = "$e" ] || return 1
+	LEADER=$l EPOCH=$e
+}
+
+acked() {
+	cat "$work"/vm*/w.* 2> /dev/null | grep -c '^ok '
+}
+
+acked_more() {
+	[ "$(acked)" -ge "$1" ]
+}
+
+now() {
+	date +%s%3N
+}
+
+echo "1..1"
+cc -O2 -Wall -Wextra -Werror -o "$work/hub" "$top/tests/vm/hub.c" || fail "cannot build the hub"
+"$work/hub" "$work" "$N" &
+hubpid=$!
+
+for i in 1 2 3; do
+	vm "$i" 1
+done
+wait_for 240 formed_with 1 2 3 || fail "the ensemble did not form"
+note "formed: leader $LEADER, epoch $EPOCH"
+wait_for 120 acked_more 200 || fail "only $(acked) writes acknowledged"
+
+# the leader's VM dies
+old=$LEADER old_epoch=$EPOCH
+a=$(acked)
+t=$(now)
+kill9 "$old"
+set -- $(others "$old" 1 2 3)
+wait_for 120 formed_with "$@" || fail "no new leader after the leader's qemu was killed"
+[ "$EPOCH" -gt "$old_epoch" ] || fail "the new leader's epoch $EPOCH is not above $old_epoch"
+failover=$(($(now) - t))
+note "killed member $old (leader, $a writes acknowledged): member $LEADER leads epoch $EPOCH and commits in it after ${failover} ms"
+wait_for 120 acked_more $((a + 100)) || fail "writes do not go on after the failover"
+
+# it boots again, reads its log back and rejoins
+t=$(now)
+vm "$old" 2
+wait_for 240 formed_with 1 2 3 || fail "member $old did not rejoin"
+note "member $old booted again and rejoined epoch $EPOCH after $(($(now) - t)) ms (boot included)"
+a=$(acked)
+wait_for 120 acked_more $((a + 100)) || fail "writes do not go on after the rejoin"
+
+# all three die at once
+a=$(acked)
+kill9 1 2 3
+note "killed all three qemus with $a writes acknowledged"
+for i in 1 2 3; do
+	vm "$i" 3
+done
+wait_for 240 formed_with 1 2 3 || fail "the ensemble did not form again"
+note "formed again: leader $LEADER, epoch $EPOCH"
+wait_for 120 acked_more $((a + 100)) || fail "writes do not go on after the restart"
+
+# stop the writers, let every member catch up, dump the logs
+for i in 1 2 3; do
+	touch "$work/vm$i.3/stop"
+done
+for i in 1 2 3; do
+	wait_for 60 test -e "$work/vm$i.3/writer" || fail "member $i's writer does not stop"
+done
+same_commit() {
+	local c
+	c=$(st 1 commit_zxid)
+	[ -n "$c" ] && [ "$(st 2 commit_zxid)" = "$c" ] && [ "$(st 3 commit_zxid)" = "$c" ] &&
+		[ "$(st 1 last_zxid)" = "$c" ]
+}
+wait_for 60 same_commit || fail "the members do not reach one commit point"
+for i in 1 2 3; do
+	touch "$work/vm$i.3/dump-now"
+done
+for i in 1 2 3; do
+	wait "${vmpid[$i]}" || fail "member $i's last VM failed (status $?): $(tail -n 5 "$work/vm$i.3/console")"
+done
+mkdir -p "$work/check"
+for i in 1 2 3; do
+	cp "$work/vm$i.3/dump" "$work/check/dump.$i"
+	for w in "$work"/vm$i.*/w.*; do
+		cp "$w" "$work/check/w.$i.$(basename "$(dirname "$w")").$(basename "$w")"
+	done
+done
+out=$( (fail() { echo "$*"; exit 1; }; check_logs "$work/check" 1 2 3) 2>&1) || fail "$out"
+note "${out#  }; $(cat "$work"/check/w.* | grep -c '^err') writes failed during the crashes"
+echo "ok 1 - crash:kill9_leader_then_all # $(($(date +%s) - T0))s"

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * An Ethernet hub for test VMs on one host, for qemu's "-netdev dgram"
+ * over Unix datagram sockets: VM I sends its frames from DIR/vm-I to
+ * DIR/hub-I, and the hub repeats every frame to every other VM. A VM that
+ * is down (killed, rebooting) misses what is sent meanwhile, as on a wire.
+ *
+ *	hub DIR N
+ *
+ * Runs until killed.
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define MAX_PORTS	8
+
+static struct sockaddr_un addr_of(const char *dir, const char *what, int i)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s-%d", dir, what, i) >=
+	    (int)sizeof(sa.sun_path)) {
+		fprintf(stderr, "hub: %s: path too long\n", dir);
+		exit(2);
+	}
+	return sa;
+}
+
+int main(int argc, char *argv[])
+{
+	static char frame[65536];
+	struct pollfd p[MAX_PORTS];
+	struct sockaddr_un to[MAX_PORTS];
+	int n;
+
+	if (argc != 3 || (n = atoi(argv[2])) < 2 || n > MAX_PORTS) {
+		fprintf(stderr, "usage: hub DIR N (2..%d)\n", MAX_PORTS);
+		return 2;
+	}
+	for (int i = 0; i < n; i++) {
+		struct sockaddr_un sa = addr_of(argv[1], "hub", i + 1);
+
+		to[i] = addr_of(argv[1], "vm", i + 1);
+		unlink(sa.sun_path);
+		p[i].fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		p[i].events = POLLIN;
+		if (p[i].fd < 0 || bind(p[i].fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			fprintf(stderr, "hub: %s: %s\n", sa.sun_path, strerror(errno));
+			return 1;
+		}
+	}
+	for (;;) {
+		if (poll(p, (nfds_t)n, -1) < 0 && errno != EINTR)
+			return 1;
+		for (int i = 0; i < n; i++) {
+			ssize_t len;
+
+			if (!(p[i].revents & POLLIN))
+				continue;
+			len = recv(p[i].fd, frame, sizeof(frame), MSG_DONTWAIT);
+			if (len <= 0)
+				continue;
+			for (int j = 0; j < n; j++) {
+				if (j != i)
+					sendto(p[j].fd, frame, (size_t)len, MSG_DONTWAIT,
+					       (struct sockaddr *)&to[j], sizeof(to[j]));
+			}
+		}
+	}
+}
