@@ -304,12 +304,16 @@ static struct serve_req serve_req;	/* read by the serving child only */
 static void serve_child_fn(struct snapd *s, uint64_t arg)
 {
 	const struct zab_conf *conf = s->z->conf;
+	struct snapxfer_result res;
 	int ret;
 
 	(void)arg;
 	ret = snapxfer_serve(serve_req.fd, s->dir_fd, conf->data_dir, conf->myid,
 			     serve_req.from, serve_req.upto,
-			     (int)zabd_init_limit_ms(s->z), note, NULL);
+			     (int)zabd_init_limit_ms(s->z), &res, note, NULL);
+	if (!ret)
+		zinfo("sent %s (%" PRIu64 " bytes) to member %u", res.name, res.bytes,
+		      serve_req.sid);
 	if (ret < 0)
 		zwarn("no snapshot for member %u: %s", serve_req.sid,
 		      ret == -ENOENT ? "none covers its log" : strerror(-ret));

@@ -97,8 +97,8 @@ static int open_newest(int dir_fd, uint64_t from, uint64_t *zxid)
 }
 
 static int serve(int fd, int dir_fd, const char *dir, uint32_t myid,
-		 uint64_t from, uint64_t upto, zab_disklog_note_fn note,
-		 void *arg)
+		 uint64_t from, uint64_t upto, struct snapxfer_result *res,
+		 zab_disklog_note_fn note, void *arg)
 {
 	struct zab_hs hs = { .type = ZAB_HS_SNAPFILE, .sid = myid };
 	struct zab_snap_stats st;
@@ -130,22 +130,22 @@ static int serve(int fd, int dir_fd, const char *dir, uint32_t myid,
 			ret = n < 0 ? (errno == EAGAIN ? -ETIMEDOUT : -errno) : -EIO;
 	}
 	close(file);
-	if (!ret)
-		say(note, arg, "sent snap.%016llx (%lld bytes) for the records up to 0x%llx",
-		    (unsigned long long)hs.zxid, (long long)sb.st_size,
-		    (unsigned long long)from);
+	snprintf(res->name, sizeof(res->name), "snap.%016llx", (unsigned long long)hs.zxid);
+	res->zxid = hs.zxid;
+	res->bytes = (uint64_t)sb.st_size;
 	return ret;
 }
 
 int snapxfer_serve(int fd, int dir_fd, const char *dir, uint32_t myid,
 		   uint64_t from, uint64_t upto, int timeout_ms,
-		   zab_disklog_note_fn note, void *arg)
+		   struct snapxfer_result *res, zab_disklog_note_fn note, void *arg)
 {
 	int ret = sock_set_blocking(fd, true);
 
+	memset(res, 0, sizeof(*res));
 	set_timeouts(fd, timeout_ms);
 	if (!ret)
-		ret = serve(fd, dir_fd, dir, myid, from, upto, note, arg);
+		ret = serve(fd, dir_fd, dir, myid, from, upto, res, note, arg);
 	close(fd);
 	return ret;
 }

@@ -21,21 +21,22 @@
  */
 int snapxfer_needed(int dir_fd, uint64_t *base);
 
-/*
- * Serves a SNAPREQ for the records up to @from on the connected socket @fd
- * (closed on return): the newest snapshot if it covers @from, else one
- * taken at @upto (committed and on disk); SNAPFILE with zxid 0 if there is
- * none. 0 or -errno.
- */
-int snapxfer_serve(int fd, int dir_fd, const char *dir, uint32_t myid,
-		   uint64_t from, uint64_t upto, int timeout_ms,
-		   zab_disklog_note_fn note, void *arg);
-
 struct snapxfer_result {
 	char name[32];
 	uint64_t zxid;
 	uint64_t bytes;
 };
+
+/*
+ * Serves a SNAPREQ for the records up to @from on the connected socket @fd
+ * (closed on return): the newest snapshot if it covers @from, else one
+ * taken at @upto (committed and on disk); SNAPFILE with zxid 0 if there is
+ * none. 0 and what was sent in *@res, or -errno.
+ */
+int snapxfer_serve(int fd, int dir_fd, const char *dir, uint32_t myid,
+		   uint64_t from, uint64_t upto, int timeout_ms,
+		   struct snapxfer_result *res, zab_disklog_note_fn note,
+		   void *arg);
 
 /*
  * Asks the member at @dst (from @src) for a snapshot covering @base, and

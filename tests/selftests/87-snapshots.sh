@@ -187,7 +187,7 @@ test_late_joiner_gets_snapshot() {
 		fail "member 3 was not synchronised by SNAP (sync_snap $(tsv_col_ns "zab$LEADER" "z$LEADER" sync_snap))"
 	wait_for 20 installed_from_leader 3 ||
 		fail "member 3 installed no snapshot: $(grep -i 'snap' "$ENS_TMP/zabd.3.log" | tail -n 3)"
-	grep -h 'installed .*from leader\|sent snap\.' "$ENS_TMP"/zabd.*.log | sed 's/^/  /'
+	grep -h "installed .*from leader\|: sent snap\." "$ENS_TMP"/zabd.*.log | sed "s/^/  /"
 	put_keys 901 950
 	converge_to "$LEADER" 1 2 3
 	expected_state 1 950 > "$ENS_TMP/expect"

@@ -605,6 +605,7 @@ static pid_t serve_one(int lfd, uint64_t upto)
 
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		struct snapxfer_result res;
 		uint8_t frame[ZAB_HS_SIZE];
 		struct zab_hs hs;
 		const char *why;
@@ -613,7 +614,7 @@ static pid_t serve_one(int lfd, uint64_t upto)
 		if (fd < 0 || recv(fd, frame, sizeof(frame), MSG_WAITALL) != sizeof(frame) ||
 		    zab_hs_decode(frame, sizeof(frame), ZAB_HS_SNAPREQ, &hs, &why) < 0)
 			_exit(2);
-		_exit(snapxfer_serve(fd, dir_fd, dir, 1, hs.zxid, upto, 2000, NULL, NULL) < 0);
+		_exit(snapxfer_serve(fd, dir_fd, dir, 1, hs.zxid, upto, 2000, &res, NULL, NULL) < 0);
 	}
 	return pid;
 }
