@@ -6,7 +6,9 @@
  *	COUNT writes of "PREFIX-i" (padded with '.' to SIZE bytes); one line
  *	each: "ok ZXID DATA" or "err ERRNO DATA", then " MS" (when it ended,
  *	in wall-clock milliseconds) if ZABLOAD_STAMP is set. Stops early on
- *	ENOTCONN repeated for two seconds, and at ESHUTDOWN.
+ *	ENOTCONN repeated for two seconds, and at ESHUTDOWN. With ZABLOAD_TRY
+ *	set, "try - DATA" before each write too: a writer whose machine dies
+ *	mid-write leaves a trace of the record it may have written.
  *   zabload dump DEV [FROM]
  *	every committed record from zxid FROM on, until none is ready:
  *	"ZXID DATA" lines (DATA up to its first '.').
@@ -51,6 +53,7 @@ static int do_write(const char *dev, const char *prefix, long count, long size)
 {
 	char *buf = malloc(size + 64);
 	double idle_since = 0;
+	int try = getenv("ZABLOAD_TRY") != NULL;
 	int fd = open(dev, O_RDWR);
 	long i;
 
@@ -66,6 +69,10 @@ static int do_write(const char *dev, const char *prefix, long count, long size)
 			memset(buf + n, '.', size - n);
 		a.data = (unsigned long)buf;
 		a.len = n < size ? size : n;
+		if (try) {
+			printf("try - %.*s\n", n, buf);
+			fflush(stdout);
+		}
 		if (ioctl(fd, ZAB_IOC_APPEND, &a) == 0) {
 			printf("ok 0x%016llx %.*s%s\n", (unsigned long long)a.zxid,
 			       n, buf, stamp());

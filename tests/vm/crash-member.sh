@@ -43,7 +43,7 @@ zabd=$!
 (k=0
  while [ ! -e /run/stop-writing ]; do
 	if [ -e /dev/zab/z ]; then
-		ZABLOAD_STAMP=1 "$ZABLOAD" write /dev/zab/z "b${boot}m${i}x$k" 20 2> /dev/null || true
+		ZABLOAD_TRY=1 "$ZABLOAD" write /dev/zab/z "b${boot}m${i}x$k" 20 2> /dev/null || true
 	fi
 	sleep 0.05
 	k=$((k + 1))

@@ -33,7 +33,7 @@ fail() {
 	local i
 	echo "not ok 1 - crash:kill9_leader_then_all # $(($(date +%s) - T0))s"
 	echo "#   FAIL: $*"
-	for d in "$work"/vm*; do
+	for d in "$work"/vm*.*/; do
 		echo "#   --- $(basename "$d"): console, then zabd"
 		tail -n 15 "$d/console" 2> /dev/null | sed 's/^/#   /'
 		tail -n 25 "$d/zabd.log" 2> /dev/null | sed 's/^/#   /'

@@ -31,6 +31,7 @@ done | awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++' | while read -r pat
 	cp "$path" "$tmp/lib/modules/$name"
 	echo "$name" >> "$tmp/modules.list"
 done
-(cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -1) > "$dst.tmp"
-mv "$dst.tmp" "$dst"
+# a name of its own: VMs booting at once may each build it
+(cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -1) > "$dst.$$.tmp"
+mv "$dst.$$.tmp" "$dst"
 echo "mkinitramfs: $dst ($(wc -l < "$tmp/modules.list") modules)"
