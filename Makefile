@@ -25,7 +25,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
 PREFIX ?= /usr/local
 
-.PHONY: all module userspace deps check unit selftests bench demo clean install \
+.PHONY: all module userspace deps check unit selftests crash bench demo clean install \
 	install-module install-userspace dkms debug-kernel debug-module kunit \
 	check-debug check-all check-ci
 
@@ -53,6 +53,11 @@ unit:
 selftests: all
 	$(MAKE) -C tests/selftests
 	tests/vm/run.sh -- tests/selftests/run.sh
+
+# Three members in three VMs: kill -9 of the leader's qemu, then of all.
+crash: all
+	$(MAKE) -C tests/selftests
+	tests/vm/crash.sh
 
 # Commit latency and throughput beside raw TCP, in one VM run.
 bench: all

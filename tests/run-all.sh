@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Every zab test: userspace unit tests (cmocka, ASan/UBSan), then the VM
-# selftests against the freshly built zab.ko. With ZAB_DEBUG=1 (make
+# selftests against the freshly built zab.ko, then the crash test of three
+# VMs (tests/vm/crash.sh). With ZAB_DEBUG=1 (make
 # check-all), then the KUnit suites and the selftests again on the debug
 # kernel; with ZAB_DEBUG=kunit (make check-ci), the KUnit suites only (tests/vm/debug.sh; it is built first if it is not cached). Prints
 # each suite's TAP and ends with one line: "N passed, N failed[, N skipped]".
@@ -28,6 +29,10 @@ suite() {
 
 suite unit make -s -C userspace check
 suite selftests tests/vm/run.sh -- tests/selftests/run.sh "${ZAB_TESTS:-}"
+# real crashes, three VMs; with ZAB_TESTS, only if it names them
+if [ -z "${ZAB_TESTS:-}" ] || [[ "crash:kill9_leader_then_all" == *${ZAB_TESTS}* ]]; then
+	suite crash tests/vm/crash.sh
+fi
 if [ "${ZAB_DEBUG:-0}" != 0 ]; then
 	# the kernel build and the debug modules: a failure here is one
 	# failure, and the suites that need them do not run
