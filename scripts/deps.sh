@@ -6,7 +6,7 @@ pkgs="build-essential make gcc pkg-config kmod cpio file
 linux-headers-amd64 linux-image-amd64
 qemu-system-x86 busybox-static
 libnl-3-dev libnl-genl-3-dev libcmocka-dev
-iproute2 util-linux libcap2-bin procps psmisc"
+iproute2 util-linux libcap2-bin procps psmisc e2fsprogs"
 
 missing=""
 for p in $pkgs; do
