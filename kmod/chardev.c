@@ -243,6 +243,43 @@ static long ioctl_append(struct zab_file *zf, void __user *arg)
 	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
 }
 
+/* ZAB_RESTORE_RECORDS: the records packed at @data, one at a time. */
+static long restore_records(struct zab_instance *zi, const void __user *data,
+			    u32 len)
+{
+	struct zab_restore_rec rec;
+	struct zab_txn *txn;
+	u32 off = 0, size;
+	int err;
+
+	if (!len || len > ZAB_RESTORE_BATCH_MAX)
+		return -EINVAL;
+	while (off < len) {
+		if (len - off < sizeof(rec) ||
+		    copy_from_user(&rec, data + off, sizeof(rec)))
+			return len - off < sizeof(rec) ? -EINVAL : -EFAULT;
+		size = ALIGN(rec.len, 8);
+		if (!rec.len || rec.len > ZAB_MAX_RECORD_LIMIT || rec.reserved ||
+		    len - off - sizeof(rec) < size)
+			return -EINVAL;
+		txn = zab_txn_alloc(rec.len);
+		if (!txn)
+			return -ENOMEM;
+		if (copy_from_user(txn->data, data + off + sizeof(rec), rec.len)) {
+			zab_txn_put(txn);
+			return -EFAULT;
+		}
+		err = zab_bcast_restore(zi, ZAB_RESTORE_RECORD, rec.zxid, txn);
+		if (err) {
+			zab_txn_put(txn);
+			return err;
+		}
+		off += sizeof(rec) + size;
+		cond_resched();
+	}
+	return 0;
+}
+
 static long ioctl_restore(struct zab_file *zf, void __user *arg)
 {
 	struct zab_txn *txn = NULL;
@@ -253,6 +290,11 @@ static long ioctl_restore(struct zab_file *zf, void __user *arg)
 		return -EPERM;
 	if (copy_from_user(&r, arg, sizeof(r)))
 		return -EFAULT;
+	if (r.op == ZAB_RESTORE_RECORDS) {
+		if (r.zxid)
+			return -EINVAL;
+		return restore_records(zf->zi, u64_to_user_ptr(r.data), r.len);
+	}
 	if (r.op == ZAB_RESTORE_RECORD) {
 		if (!r.len || r.len > ZAB_MAX_RECORD_LIMIT)
 			return -EINVAL;

@@ -4,7 +4,8 @@
  * and repaired (disklog.c), the records loaded into the new kernel instance
  * (ZAB_IOC_RESTORE), and the kernel told to go on appending there
  * (ZAB_CMD_LOG). Only the newest records that fit windowBytes are loaded,
- * and every record not known committed: what is older stays on disk.
+ * and every record not known committed: what is older stays on disk. They
+ * go to the kernel 4 MiB at a time (ZAB_RESTORE_RECORDS).
  */
 
 #include <errno.h>
@@ -25,6 +26,8 @@
 
 /* Roughly what a record costs the kernel's window beyond its payload. */
 #define RECORD_OVERHEAD 64
+/* Records go to the kernel this many bytes at a time (ZAB_RESTORE_RECORDS). */
+#define RESTORE_BATCH	(4U << 20)
 
 static void note(void *arg, const char *msg)
 {
@@ -61,12 +64,62 @@ static size_t first_to_load(const struct zab_disklog *log, uint64_t window)
 	return i;
 }
 
+/* Records packed for one ZAB_RESTORE_RECORDS. */
+struct batch {
+	char *buf;
+	size_t used, cap;
+};
+
+static int batch_flush(int h, struct batch *b)
+{
+	struct zab_restore r = {
+		.op = ZAB_RESTORE_RECORDS, .len = (uint32_t)b->used,
+		.data = (uintptr_t)b->buf,
+	};
+	int ret = 0;
+
+	if (b->used && ioctl(h, ZAB_IOC_RESTORE, &r) < 0)
+		ret = -errno;
+	b->used = 0;
+	return ret;
+}
+
+/* Adds record @i of @log to the batch, sending the batch first if full. */
+static int batch_add(int h, int dir_fd, struct zab_disklog *log, size_t i,
+		     struct batch *b)
+{
+	struct zab_restore_rec rec = { .zxid = log->recs[i].zxid, .len = log->recs[i].len };
+	size_t need = sizeof(rec) + ((rec.len + 7) & ~7UL);
+	int ret;
+
+	if (b->used + need > b->cap) {
+		ret = batch_flush(h, b);
+		if (ret < 0)
+			return ret;
+	}
+	if (need > b->cap) {
+		char *more = realloc(b->buf, need);
+
+		if (!more)
+			return -ENOMEM;
+		b->buf = more;
+		b->cap = need;
+	}
+	memcpy(b->buf + b->used, &rec, sizeof(rec));
+	memset(b->buf + b->used + need - 8, 0, 8);
+	ret = zab_disklog_read(dir_fd, log, i, b->buf + b->used + sizeof(rec));
+	if (ret < 0)
+		return ret;
+	b->used += need;
+	return 0;
+}
+
 static int load(struct zabd *z, int dir_fd, struct zab_disklog *log)
 {
 	const struct zab_conf *conf = z->conf;
 	size_t first = first_to_load(log, conf->params.value[ZAB_P_WINDOW_BYTES]);
 	uint64_t base = first ? log->recs[first - 1].zxid : log->base;
-	char *buf = NULL;
+	struct batch b = { .cap = RESTORE_BATCH };
 	int h, ret;
 
 	h = zab_open(conf->name, O_RDWR);
@@ -76,20 +129,19 @@ static int load(struct zabd *z, int dir_fd, struct zab_disklog *log)
 	}
 	ret = restore_op(h, ZAB_RESTORE_BASE, base, NULL, 0);
 	if (!ret)
-		buf = malloc(ZAB_MAX_RECORD_LIMIT);
-	if (!ret && !buf)
+		b.buf = malloc(b.cap);
+	if (!ret && !b.buf)
 		ret = -ENOMEM;
 	for (size_t i = first; !ret && i < log->n; i++) {
-		ret = zab_disklog_read(dir_fd, log, i, buf);
-		if (ret < 0) {
-			zerr("read record 0x%" PRIx64 " from %s/%s: %s", log->recs[i].zxid,
-			     conf->data_dir, log->segs[log->recs[i].seg], strerror(-ret));
-			break;
-		}
-		ret = restore_op(h, ZAB_RESTORE_RECORD, log->recs[i].zxid, buf,
-				 log->recs[i].len);
+		ret = batch_add(h, dir_fd, log, i, &b);
 		if (ret < 0)
-			zerr("restore record 0x%" PRIx64 ": %s", log->recs[i].zxid,
+			zerr("restore record 0x%" PRIx64 " from %s/%s: %s", log->recs[i].zxid,
+			     conf->data_dir, log->segs[log->recs[i].seg], strerror(-ret));
+	}
+	if (!ret) {
+		ret = batch_flush(h, &b);
+		if (ret < 0)
+			zerr("restore the records up to 0x%" PRIx64 ": %s", log->last,
 			     strerror(-ret));
 	}
 	if (!ret && log->commit > base) {
@@ -101,7 +153,7 @@ static int load(struct zabd *z, int dir_fd, struct zab_disklog *log)
 	if (!ret)
 		zinfo("log on disk: %zu records up to 0x%" PRIx64 " (committed up to 0x%" PRIx64 ") in %zu segments; %zu loaded into memory",
 		      log->n, log->last, log->commit, log->n_segs, log->n - first);
-	free(buf);
+	free(b.buf);
 	zab_close(h);
 	return ret;
 }

@@ -447,6 +447,11 @@ struct zab_status {
  *                       epoch, or counter 1 of a later epoch)
  *   ZAB_RESTORE_COMMIT  every record up to @zxid (not after the last one)
  *                       is committed
+ *   ZAB_RESTORE_RECORDS append the records packed in the @len bytes at
+ *                       @data (1..%ZAB_RESTORE_BATCH_MAX), in order, each a
+ *                       struct zab_restore_rec, its payload, and zero bytes
+ *                       up to a multiple of 8; @zxid is zero. On an error
+ *                       the records before the bad one stay appended.
  * Errors: -EPERM, -EBUSY, -EINVAL (bad op, zxid or length, or @len or @data
  * set for an op without a payload), -ENOMEM.
  */
@@ -454,13 +459,22 @@ enum zab_restore_op {
 	ZAB_RESTORE_BASE = 1,
 	ZAB_RESTORE_RECORD,
 	ZAB_RESTORE_COMMIT,
+	ZAB_RESTORE_RECORDS,
+};
+
+#define ZAB_RESTORE_BATCH_MAX	(64U * 1024 * 1024)
+
+struct zab_restore_rec {
+	__u64 zxid;
+	__u32 len;	/* payload bytes, 1..%ZAB_MAX_RECORD_LIMIT */
+	__u32 reserved;	/* zero */
 };
 
 struct zab_restore {
 	__u32 op;	/* enum zab_restore_op */
-	__u32 len;	/* payload bytes (RECORD), else zero */
+	__u32 len;	/* payload bytes (RECORD, RECORDS), else zero */
 	__u64 zxid;
-	__u64 data;	/* user pointer to the payload (RECORD), else zero */
+	__u64 data;	/* user pointer to them (RECORD, RECORDS), else zero */
 };
 
 #define ZAB_IOC_RESTORE	_IOW(ZAB_IOC_MAGIC, 4, struct zab_restore)
