@@ -53,3 +53,55 @@ test_file_outlives_instance() {
 	exec 3>&-
 	unload_zab
 }
+
+# ZAB_IOC_RESTORE, what zabd loads a log read back from disk with: every
+# malformed request is refused with EINVAL (EFAULT for a bad pointer),
+# records must follow one another, and a batch stops at its first bad record.
+test_restore() {
+	load_zab
+	zabctl create r --id 1
+	dev=/dev/zab/r
+	expect_fail "unknown op" "$DEVTEST" restore $dev bogus 0
+	expect_match 'EINVAL' "$OUT"
+	expect_fail "an empty record" "$DEVTEST" restore $dev record 0x100000001 0
+	expect_match 'EINVAL' "$OUT"
+	expect_fail "a payload for a base" "$DEVTEST" restore $dev base 0x100000005 3
+	expect_match 'EINVAL' "$OUT"
+	"$DEVTEST" restore $dev base 0x100000004 > /dev/null
+	expect_fail "a record that does not follow" "$DEVTEST" restore $dev record 0x100000006 3
+	expect_match 'EINVAL' "$OUT"
+	"$DEVTEST" restore $dev record 0x100000005 3 > /dev/null
+	# batches
+	expect_fail "an empty batch" "$DEVTEST" restore-batch $dev
+	expect_match 'EINVAL' "$OUT"
+	expect_fail "a batch with a zxid" "$DEVTEST" restore-batch $dev zxid=5 0x100000006:3
+	expect_match 'EINVAL' "$OUT"
+	expect_fail "a batch cut inside a header" "$DEVTEST" restore-batch $dev cut=12 0x100000006:3
+	expect_match 'EINVAL' "$OUT"
+	expect_fail "a batch cut inside a payload" "$DEVTEST" restore-batch $dev cut=6 0x100000006:3
+	expect_match 'EINVAL' "$OUT"
+	expect_fail "an empty record in a batch" "$DEVTEST" restore-batch $dev 0x100000006:0
+	expect_match 'EINVAL' "$OUT"
+	expect_fail "reserved bits set" "$DEVTEST" restore-batch $dev 0x100000006:3:1
+	expect_match 'EINVAL' "$OUT"
+	expect_fail "a bad pointer" "$DEVTEST" restore-batch $dev badptr 0x100000006:3
+	expect_match 'EFAULT' "$OUT"
+	[ "$(zst_dev $dev last_zxid)" = 0x100000005 ] || fail "refused batches changed the log: $(zst_dev $dev last_zxid)"
+	# the records before a bad one stay: 6 and 7 (epoch 1), 1 of epoch 2
+	expect_fail "a record out of order" "$DEVTEST" restore-batch $dev 0x100000006:3 \
+		0x100000007:100 0x200000001:8 0x200000003:1
+	expect_match 'EINVAL' "$OUT"
+	[ "$(zst_dev $dev last_zxid)" = 0x200000001 ] || fail "last zxid $(zst_dev $dev last_zxid)"
+	"$DEVTEST" restore-batch $dev 0x200000002:1 0x200000003:4096 > /dev/null
+	"$DEVTEST" restore $dev commit 0x200000003 > /dev/null
+	out=$("$DEVTEST" status $dev)
+	expect_match '^last_zxid=0x200000003$' "$out"
+	expect_match '^commit_zxid=0x200000003$' "$out"
+	[ "$("$DEVTEST" read $dev nonblock | cut -c1-36)" = "ok zxid=0x100000005 len=3 data=rrr" ] ||
+		fail "first record: $("$DEVTEST" read $dev nonblock | cut -c1-40)"
+	unload_zab
+}
+
+zst_dev() {
+	"$DEVTEST" status "$1" | sed -n "s/^$2=//p"
+}

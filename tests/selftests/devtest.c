@@ -11,6 +11,13 @@
  *   devtest lseek PATH                lseek(2), which must be refused
  *   devtest poll PATH MS              poll(2) for MS ms, print the events
  *   devtest badioctl PATH             an unknown ioctl
+ *   devtest restore PATH OP ZXID [LEN] ZAB_IOC_RESTORE: OP base, record (LEN
+ *                                     bytes 'r') or commit
+ *   devtest restore-batch PATH [cut=N] [zxid=Z] [badptr] ZXID:LEN[:RES]...
+ *                                     ZAB_RESTORE_RECORDS of those records
+ *                                     (payload 'r', reserved RES), the
+ *                                     buffer cut short by N bytes, the
+ *                                     request's zxid Z, or a bad pointer
  *
  * PATH may be fd:N for a descriptor inherited from the shell.
  * Prints "ok ..." or "errno NAME"; exits 0 on success, 1 on a failed call.
@@ -116,6 +123,65 @@ static int do_poll(int fd, int ms)
 	return 0;
 }
 
+static int do_restore(int fd, const char *op, unsigned long long zxid, size_t len)
+{
+	char *buf = malloc(len ? len : 1);
+	struct zab_restore r = { .zxid = zxid, .len = len };
+	int ret;
+
+	memset(buf, 'r', len);
+	r.data = len ? (unsigned long)buf : 0;
+	r.op = !strcmp(op, "base") ? ZAB_RESTORE_BASE :
+	       !strcmp(op, "record") ? ZAB_RESTORE_RECORD :
+	       !strcmp(op, "commit") ? ZAB_RESTORE_COMMIT : 99;
+	ret = ioctl(fd, ZAB_IOC_RESTORE, &r);
+	free(buf);
+	return report(ret) ? 1 : (printf("ok\n"), 0);
+}
+
+static int do_restore_batch(int fd, int argc, char **argv)
+{
+	struct zab_restore r = { .op = ZAB_RESTORE_RECORDS };
+	size_t used = 0, cap = 1 << 20, cut = 0;
+	char *buf = calloc(1, cap);
+	int badptr = 0, ret;
+
+	for (int i = 0; i < argc; i++) {
+		struct zab_restore_rec rec = { 0 };
+		unsigned long long z;
+		unsigned int len, res = 0;
+
+		if (!strncmp(argv[i], "cut=", 4)) {
+			cut = strtoul(argv[i] + 4, NULL, 0);
+			continue;
+		}
+		if (!strncmp(argv[i], "zxid=", 5)) {
+			r.zxid = strtoull(argv[i] + 5, NULL, 0);
+			continue;
+		}
+		if (!strcmp(argv[i], "badptr")) {
+			badptr = 1;
+			continue;
+		}
+		if (sscanf(argv[i], "%lli:%u:%u", &z, &len, &res) < 2 ||
+		    used + sizeof(rec) + len + 8 > cap) {
+			fprintf(stderr, "devtest: bad record `%s'\n", argv[i]);
+			return 2;
+		}
+		rec.zxid = z;
+		rec.len = len;
+		rec.reserved = res;
+		memcpy(buf + used, &rec, sizeof(rec));
+		memset(buf + used + sizeof(rec), 'r', len);
+		used += sizeof(rec) + ((len + 7) & ~7U);
+	}
+	r.len = used - (cut < used ? cut : used);
+	r.data = badptr ? 8 : (unsigned long)buf;
+	ret = ioctl(fd, ZAB_IOC_RESTORE, &r);
+	free(buf);
+	return report(ret) ? 1 : (printf("ok\n"), 0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *op, *path;
@@ -156,6 +222,11 @@ int main(int argc, char **argv)
 		return report(lseek(fd, 0, SEEK_SET)) ? 1 : (printf("ok\n"), 0);
 	if (!strcmp(op, "poll") && argc > 3)
 		return do_poll(fd, atoi(argv[3]));
+	if (!strcmp(op, "restore") && argc > 4)
+		return do_restore(fd, argv[3], strtoull(argv[4], NULL, 0),
+				  argc > 5 ? strtoul(argv[5], NULL, 0) : 0);
+	if (!strcmp(op, "restore-batch"))
+		return do_restore_batch(fd, argc - 3, argv + 3);
 	if (!strcmp(op, "badioctl"))
 		return report(ioctl(fd, _IO(ZAB_IOC_MAGIC, 99))) ? 1 : (printf("ok\n"), 0);
 	fprintf(stderr, "devtest: unknown operation `%s'\n", op);
