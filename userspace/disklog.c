@@ -41,20 +41,20 @@ struct reader {
 	bool readonly;		/* change nothing: the kernel may be writing */
 };
 
-static void say(struct reader *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void say(struct reader *r, const char *fmt, ...)
+void zab_disk_say(zab_disklog_note_fn note, void *arg, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
 
+	if (!note)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (r->note)
-		r->note(r->arg, msg);
+	note(arg, msg);
 }
+
+#define say(r, ...) zab_disk_say((r)->note, (r)->arg, __VA_ARGS__)
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -70,6 +70,25 @@ static bool follows(uint64_t prev, uint64_t zxid)
 		return zxid == prev + 1;
 	return ZAB_ZXID_COUNTER(zxid) == 1 &&
 	       ZAB_ZXID_EPOCH(zxid) > ZAB_ZXID_EPOCH(prev);
+}
+
+DIR *zab_disk_opendir(int dir_fd)
+{
+	int fd = dup(dir_fd);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	rewinddir(d);
+	return d;
 }
 
 /* Set the segment @name aside as NAME.corrupt. */
@@ -166,18 +185,15 @@ static int list_segments(struct reader *r, struct seg **segsp, size_t *np)
 	struct seg *segs = NULL, s;
 	size_t n = 0, cap = 0;
 	struct dirent *e;
-	int fd, ret = 0;
+	int ret = 0;
 	DIR *d;
 
-	fd = dup(r->dir_fd);
-	if (fd < 0 || !(d = fdopendir(fd))) {
+	d = zab_disk_opendir(r->dir_fd);
+	if (!d) {
 		ret = -errno;
-		if (fd >= 0)
-			close(fd);
 		say(r, "cannot list %s: %s", r->dir, strerror(-ret));
 		return ret;
 	}
-	rewinddir(d);
 	while ((e = readdir(d))) {
 		if (strncmp(e->d_name, SEG_PREFIX, strlen(SEG_PREFIX)) ||
 		    ends_with(e->d_name, CORRUPT_SUFFIX))
@@ -253,17 +269,12 @@ int zab_snap_list(int dir_fd, struct zab_snap_name **namesp, size_t *np)
 	size_t n = 0, cap = 0;
 	struct dirent *e;
 	uint64_t zxid;
-	int fd, ret = 0;
+	int ret = 0;
 	DIR *d;
 
-	fd = dup(dir_fd);
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		ret = -errno;
-		if (fd >= 0)
-			close(fd);
-		return ret;
-	}
-	rewinddir(d);
+	d = zab_disk_opendir(dir_fd);
+	if (!d)
+		return -errno;
 	while ((e = readdir(d))) {
 		if (!snap_name(e->d_name, &zxid))
 			continue;

@@ -18,6 +18,7 @@
 #ifndef ZABD_DISKLOG_H
 #define ZABD_DISKLOG_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,6 +58,10 @@ struct zab_disklog {
 
 /* How the reader tells what it found and did: a whole sentence, no newline. */
 typedef void (*zab_disklog_note_fn)(void *arg, const char *msg);
+
+/* Formats a note and hands it to @note, if not NULL. */
+void zab_disk_say(zab_disklog_note_fn note, void *arg, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /*
  * Reads the segments in the directory @dir_fd (named @dir in notes) and
@@ -108,6 +113,9 @@ struct zab_snap_name {
 	char name[32];		/* "snap." and 16 hex digits */
 	uint64_t zxid;
 };
+
+/* A listing of the directory @dir_fd, from its start; NULL and errno. */
+DIR *zab_disk_opendir(int dir_fd);
 
 /* The snapshots of the directory by name, oldest first. 0 or -errno. */
 int zab_snap_list(int dir_fd, struct zab_snap_name **names, size_t *n);

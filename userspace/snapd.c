@@ -78,16 +78,11 @@ static uint64_t log_bytes(int dir_fd, size_t *snaps)
 	uint64_t bytes = 0;
 	struct dirent *e;
 	struct stat st;
-	int fd = dup(dir_fd);
-	DIR *d;
+	DIR *d = zab_disk_opendir(dir_fd);
 
 	*snaps = 0;
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
+	if (!d)
 		return 0;
-	}
-	rewinddir(d);
 	while ((e = readdir(d))) {
 		if (!strncmp(e->d_name, "snap.", 5) && strlen(e->d_name) == 21)
 			(*snaps)++;

@@ -7,7 +7,6 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,20 +33,7 @@ struct ctx {
 	void *arg;
 };
 
-static void say(const struct ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void say(const struct ctx *c, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (c->note)
-		c->note(c->arg, msg);
-}
+#define say(c, ...) zab_disk_say((c)->note, (c)->arg, __VA_ARGS__)
 
 int zab_snap_lock(int dir_fd, const char *dir, zab_disklog_note_fn note,
 		  void *arg)
@@ -402,17 +388,12 @@ static int remove_file(const struct ctx *c, const char *name,
 static int remove_leftovers(const struct ctx *c, struct zab_purge_stats *st)
 {
 	struct dirent *e;
-	int fd, ret = 0;
+	int ret = 0;
 	DIR *d;
 
-	fd = dup(c->dir_fd);
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		ret = -errno;
-		if (fd >= 0)
-			close(fd);
-		return ret;
-	}
-	rewinddir(d);
+	d = zab_disk_opendir(c->dir_fd);
+	if (!d)
+		return -errno;
 	while (!ret && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 

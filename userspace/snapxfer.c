@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,21 +21,6 @@
 #include "sock.h"
 
 #define COPY_BUF	(256U * 1024)
-
-static void say(zab_disklog_note_fn note, void *arg, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void say(zab_disklog_note_fn note, void *arg, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (note)
-		note(arg, msg);
-}
 
 int snapxfer_needed(int dir_fd, uint64_t *base)
 {
@@ -247,17 +231,17 @@ static int fetch(int fd, int dir_fd, const char *dir, uint32_t myid,
 	if (!ret)
 		ret = recv_exact(fd, frame, sizeof(frame));
 	if (ret < 0) {
-		say(note, arg, "asking for a snapshot: %s", strerror(-ret));
+		zab_disk_say(note, arg, "asking for a snapshot: %s", strerror(-ret));
 		return ret;
 	}
 	if (zab_hs_decode(frame, sizeof(frame), ZAB_HS_SNAPFILE, &hs, &bad) < 0) {
-		say(note, arg, "asking for a snapshot: bad SNAPFILE: %s", bad);
+		zab_disk_say(note, arg, "asking for a snapshot: bad SNAPFILE: %s", bad);
 		return -EPROTO;
 	}
 	if (!hs.zxid)
 		return -ENOENT;
 	if (hs.zxid < base) {
-		say(note, arg, "asking for a snapshot: it covers up to 0x%llx only, not 0x%llx",
+		zab_disk_say(note, arg, "asking for a snapshot: it covers up to 0x%llx only, not 0x%llx",
 		    (unsigned long long)hs.zxid, (unsigned long long)base);
 		return -EPROTO;
 	}
@@ -266,14 +250,14 @@ static int fetch(int fd, int dir_fd, const char *dir, uint32_t myid,
 	res->zxid = hs.zxid;
 	ret = receive_file(fd, dir_fd, tmp, &res->bytes);
 	if (ret < 0) {
-		say(note, arg, "receiving %s/%s: %s", dir, tmp, strerror(-ret));
+		zab_disk_say(note, arg, "receiving %s/%s: %s", dir, tmp, strerror(-ret));
 	} else {
 		ret = zab_snap_check(dir_fd, tmp, hs.zxid, why, sizeof(why));
 		if (ret == 0) {
-			say(note, arg, "the snapshot received as %s/%s %s", dir, tmp, why);
+			zab_disk_say(note, arg, "the snapshot received as %s/%s %s", dir, tmp, why);
 			ret = -EPROTO;
 		} else if (ret < 0) {
-			say(note, arg, "reading %s/%s: %s", dir, tmp, strerror(-ret));
+			zab_disk_say(note, arg, "reading %s/%s: %s", dir, tmp, strerror(-ret));
 		}
 	}
 	if (ret == 1 && renameat(dir_fd, tmp, dir_fd, res->name) < 0)
@@ -299,7 +283,7 @@ int snapxfer_fetch(int dir_fd, const char *dir, const struct sockaddr *dst,
 		return lock;
 	fd = connect_to(dst, dlen, src, slen, timeout_ms);
 	if (fd < 0) {
-		say(note, arg, "asking for a snapshot: connect: %s", strerror(-fd));
+		zab_disk_say(note, arg, "asking for a snapshot: connect: %s", strerror(-fd));
 		close(lock);
 		return fd;
 	}

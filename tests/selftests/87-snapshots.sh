@@ -17,6 +17,15 @@ snap_setup() {
 	done
 }
 
+# snap_ensemble: three members formed; $FOLLOWER is one of the followers.
+snap_ensemble() {
+	snap_setup 3
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	set -- $(others "$LEADER" 1 2 3)
+	FOLLOWER=$1
+}
+
 # put_keys FROM TO: keyed records kN=VALUE for record numbers FROM..TO, N
 # the number modulo KEYS, the value 300 bytes ending with the number; every
 # 7th is a deletion of its key instead. Through the leader, one by one.
@@ -72,9 +81,7 @@ purged() {
 }
 
 test_snapshots_bound_disk() {
-	snap_setup 3
-	zabd_start 1 2 3
-	wait_formed 20 1 2 3
+	snap_ensemble
 	# in batches: zabd looks once a second, and a batch may take less
 	for b in 0 1 2 3 4; do
 		put_keys $((b * 300 + 1)) $((b * 300 + 300))
@@ -129,11 +136,8 @@ newer_snap() {
 }
 
 test_snapshot_bad_checksum() {
-	snap_setup 3
-	zabd_start 1 2 3
-	wait_formed 20 1 2 3
-	set -- $(others "$LEADER" 1 2 3)
-	f=$1
+	snap_ensemble
+	f=$FOLLOWER
 	# two snapshots on member f, at 350 and 700 records
 	put_keys 1 350
 	wait_for 20 newer_snap "$f" "" || fail "member $f took no snapshot"
@@ -203,11 +207,8 @@ test_late_joiner_gets_snapshot() {
 # a SNAP when it is back, without a restart of its zabd: it sees the SNAP
 # (the kernel counts it) and fetches the leader's snapshot.
 test_partitioned_follower_fetches() {
-	snap_setup 3
-	zabd_start 1 2 3
-	wait_formed 20 1 2 3
-	set -- $(others "$LEADER" 1 2 3)
-	f=$1
+	snap_ensemble
+	f=$FOLLOWER
 	put_keys 1 100
 	converge_to "$LEADER" 1 2 3
 	ip link set "veth$f" down
