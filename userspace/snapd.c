@@ -158,8 +158,8 @@ static void fetch_child(struct snapd *s, uint32_t leader)
 	}
 	if (!m)
 		_exit(CHILD_FAILED);
-	zinfo("the log in %s starts after 0x%" PRIx64 " (a SNAP): asking leader %u for a snapshot",
-	      conf->data_dir, base, leader);
+	zinfo("the history in %s starts after a SNAP, not at zxid 0: asking leader %u for a snapshot at 0x%" PRIx64 " or later",
+	      conf->data_dir, leader, base);
 	dlen = member_addr(m, 0, m->quorum_port, &dst);
 	slen = member_addr(z->ens.self, 0, 0, &src);
 	ret = snapxfer_fetch(s->dir_fd, conf->data_dir, (struct sockaddr *)&dst, dlen,
@@ -170,8 +170,8 @@ static void fetch_child(struct snapd *s, uint32_t leader)
 		      ret == -ENOENT ? "it has none" : strerror(-ret));
 		_exit(CHILD_FAILED);
 	}
-	zinfo("installed %s/%s from leader %u (%" PRIu64 " bytes): the history goes back before 0x%" PRIx64 " again",
-	      conf->data_dir, res.name, leader, res.bytes, base);
+	zinfo("installed %s/%s from leader %u (%" PRIu64 " bytes)", conf->data_dir,
+	      res.name, leader, res.bytes);
 	_exit(CHILD_DONE);
 }
 

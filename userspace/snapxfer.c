@@ -25,12 +25,17 @@
 int snapxfer_needed(int dir_fd, uint64_t *base)
 {
 	struct zab_disklog log;
+	const struct zab_snap *snap = &log.snap;
+	bool chain;
 	int ret = zab_disklog_scan(dir_fd, &log);
 
 	if (ret < 0)
 		return ret;
-	*base = log.base;
-	ret = log.base && !(log.snap.name && log.snap.zxid >= log.base);
+	/* the history goes back to zxid 0 through the newest snapshot, or not */
+	chain = snap->name && snap->zxid >= log.base;
+	ret = chain ? snap->base > 0 : log.base > 0;
+	/* a snapshot from elsewhere must be newer than ours to be the newest */
+	*base = chain ? snap->zxid : log.base;
 	zab_disklog_release(&log);
 	return ret;
 }

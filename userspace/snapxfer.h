@@ -16,8 +16,10 @@
 #include "disklog.h"
 
 /*
- * Does the log in @dir_fd start after a SNAP that no snapshot covers? 1 and
- * its base in *@base, 0 if not, or -errno.
+ * Does the history in @dir_fd, the newest snapshot and the segments after
+ * it, start after a SNAP instead of at zxid 0? 1 if so, with in *@base the
+ * zxid a snapshot from the leader must cover (the log's base, or the newest
+ * snapshot's zxid if later); 0 if not; or -errno.
  */
 int snapxfer_needed(int dir_fd, uint64_t *base);
 

@@ -676,6 +676,26 @@ static void test_snapshot_transfer(void **state)
 	assert_int_equal(system(why), 0);
 }
 
+/* A snapshot at @zxid of the records after @base: one record, "k=6". */
+static void write_snapshot_file(const char *name, uint64_t zxid, uint64_t base)
+{
+	struct zab_snap_hdr h = {
+		.magic = htobe64(ZAB_SNAP_MAGIC), .zxid = htobe64(zxid),
+		.base = htobe64(base), .records = htobe64(1),
+	};
+	char path[128];
+	FILE *f;
+
+	h.crc = htobe32(zab_crc32c(0, &h, offsetof(struct zab_snap_hdr, crc)));
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(&h, sizeof(h), 1, f), 1);
+	put_kv(f, zxid, "k", "6");
+	put(f, ZAB_DISK_COMMIT, zxid, NULL);
+	fclose(f);
+}
+
 /* A log that starts with a RESET (a SNAP) needs a snapshot from before. */
 static void test_snapshot_needed(void **state)
 {
@@ -694,6 +714,10 @@ static void test_snapshot_needed(void **state)
 	/* a snapshot of its own does not help: it starts at the base too */
 	take(Z(1, 5), &st);
 	assert_int_equal(st.base, Z(1, 4));
+	assert_int_equal(snapxfer_needed(dir_fd, &base), 1);
+	assert_int_equal(base, Z(1, 5));
+	/* one from the leader, from zxid 0 on, does */
+	write_snapshot_file("snap.0000000100000006", Z(1, 6), 0);
 	assert_int_equal(snapxfer_needed(dir_fd, &base), 0);
 }
 
