@@ -332,9 +332,11 @@ static int read_snapshot(int dir_fd, const char *name, uint64_t zxid,
 		return 0;
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return -errno;
+	if (map == MAP_FAILED) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
 	memcpy(&h, map, sizeof(h));
 	records = be64toh(h.records);
 	if (be64toh(h.magic) != ZAB_SNAP_MAGIC || h.reserved ||
@@ -381,32 +383,38 @@ static int read_snapshot(int dir_fd, const char *name, uint64_t zxid,
 		off = e.next;
 	}
 	munmap(map, (size_t)st.st_size);
+	if (ret > 0) {
+		snap->n = n;
+		snap->name = strdup(name);
+		ret = snap->name ? 1 : -ENOMEM;
+	}
 	if (ret <= 0) {
+		close(fd);
 		zab_snap_release(snap);
 		return ret;
 	}
-	snap->n = n;
-	snap->name = strdup(name);
-	if (!snap->name) {
-		zab_snap_release(snap);
-		return -ENOMEM;
-	}
+	/* kept open: the file read is the file checked, renamed over or not */
+	snap->fd = fd;
 	return 1;
 }
 
-int zab_snap_check(int dir_fd, const char *name, uint64_t zxid, char *why,
-		   size_t why_len)
+int zab_snap_check(int dir_fd, const char *name, uint64_t zxid,
+		   uint64_t *base, char *why, size_t why_len)
 {
 	struct zab_snap snap;
 	int ret = read_snapshot(dir_fd, name, zxid, &snap, why, why_len);
 
-	if (ret > 0)
+	if (ret > 0) {
+		*base = snap.base;
 		zab_snap_release(&snap);
+	}
 	return ret;
 }
 
 void zab_snap_release(struct zab_snap *snap)
 {
+	if (snap->name)
+		close(snap->fd);
 	free(snap->name);
 	free(snap->recs);
 	memset(snap, 0, sizeof(*snap));
@@ -585,6 +593,25 @@ static int read_entry(struct reader *r, const unsigned char *map,
 	return 1;
 }
 
+/* Reads up to @len bytes from the start of @fd: how many, or -errno. */
+static off_t read_upto(int fd, unsigned char *buf, off_t len)
+{
+	off_t got = 0;
+
+	while (got < len) {
+		ssize_t n = pread(fd, buf + got, (size_t)(len - got), got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		got += n;
+	}
+	return got;
+}
+
 /*
  * Replay segment @i. 1 if it is whole, 0 if it was cut at a bad entry (the
  * log ends there), -errno.
@@ -601,11 +628,27 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 		say(r, "cannot open %s/%s: %s", r->dir, s->name, strerror(errno));
 		return -errno;
 	}
-	/* read in place: one mapping a segment, not two reads an entry */
-	map = mmap(NULL, (size_t)s->size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED) {
-		ret = -errno;
-		say(r, "cannot read %s/%s: %s", r->dir, s->name, strerror(errno));
+	/*
+	 * Read in place: one mapping a segment, not two reads an entry. A
+	 * reader beside the kernel reads a copy instead, as far as the file
+	 * goes: the kernel may cut the segment's tail (a failed write) under a
+	 * mapping, which would kill the reader with SIGBUS.
+	 */
+	if (r->readonly) {
+		map = malloc((size_t)s->size);
+		if (map)
+			s->size = read_upto(fd, map, s->size);
+	} else {
+		map = mmap(NULL, (size_t)s->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED)
+			map = NULL;
+	}
+	if (!map || s->size < 0) {
+		ret = map ? (int)s->size : -errno;
+		if (!map && r->readonly)
+			ret = -ENOMEM;
+		say(r, "cannot read %s/%s: %s", r->dir, s->name, strerror(-ret));
+		free(r->readonly ? map : NULL);
 		close(fd);
 		return ret;
 	}
@@ -615,7 +658,10 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 			break;
 		off = next;
 	}
-	munmap(map, (size_t)s->size);
+	if (r->readonly)
+		free(map);
+	else
+		munmap(map, (size_t)s->size);
 	if (ret == 0 && !r->readonly) {
 		say(r, "%s/%s: the entry at offset %lld %s; the log ends before it (last zxid 0x%llx)",
 		    r->dir, s->name, (long long)off, why, (unsigned long long)r->log->last);
@@ -708,37 +754,27 @@ static int scan(struct reader *r)
 	return ret;
 }
 
-/* Reads @len bytes at @off of file @name, known as @id, into @buf. */
-static int read_at(int dir_fd, struct zab_disklog *log, uint32_t id,
-		   const char *name, uint64_t off, uint32_t len, void *buf)
-{
-	if (log->read_fd < 0 || log->read_seg != id) {
-		if (log->read_fd >= 0)
-			close(log->read_fd);
-		log->read_fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
-		if (log->read_fd < 0)
-			return -errno;
-		log->read_seg = id;
-	}
-	return read_exact(log->read_fd, buf, len, (off_t)off);
-}
-
 int zab_disklog_read(int dir_fd, struct zab_disklog *log, size_t i,
 		     void *buf)
 {
 	const struct zab_disklog_rec *rec = &log->recs[i];
 
-	return read_at(dir_fd, log, rec->seg, log->segs[rec->seg], rec->off,
-		       rec->len, buf);
+	if (log->read_fd < 0 || log->read_seg != rec->seg) {
+		if (log->read_fd >= 0)
+			close(log->read_fd);
+		log->read_fd = openat(dir_fd, log->segs[rec->seg], O_RDONLY | O_CLOEXEC);
+		if (log->read_fd < 0)
+			return -errno;
+		log->read_seg = rec->seg;
+	}
+	return read_exact(log->read_fd, buf, rec->len, (off_t)rec->off);
 }
 
-int zab_disklog_read_snap(int dir_fd, struct zab_disklog *log, size_t i,
-			  void *buf)
+int zab_disklog_read_snap(struct zab_disklog *log, size_t i, void *buf)
 {
 	const struct zab_disklog_rec *rec = &log->snap.recs[i];
 
-	return read_at(dir_fd, log, UINT32_MAX, log->snap.name, rec->off,
-		       rec->len, buf);
+	return read_exact(log->snap.fd, buf, rec->len, (off_t)rec->off);
 }
 
 void zab_disklog_release(struct zab_disklog *log)

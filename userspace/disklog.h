@@ -33,6 +33,7 @@ struct zab_disklog_rec {
 /* A snapshot (uapi/linux/zab.h, "Snapshots") that checks, indexed. */
 struct zab_snap {
 	char *name;		/* NULL: there is none */
+	int fd;			/* the file, open while name is set */
 	uint64_t zxid;		/* taken at */
 	uint64_t base;		/* the records it stands for follow this */
 	struct zab_disklog_rec *recs;	/* what it holds, in zxid order */
@@ -80,8 +81,7 @@ int zab_disklog_read(int dir_fd, struct zab_disklog *log, size_t i,
 		     void *buf);
 
 /* As zab_disklog_read(), for record @i of the snapshot. */
-int zab_disklog_read_snap(int dir_fd, struct zab_disklog *log, size_t i,
-			  void *buf);
+int zab_disklog_read_snap(struct zab_disklog *log, size_t i, void *buf);
 
 /*
  * As zab_disklog_recover(), but changing nothing and saying nothing: for a
@@ -123,10 +123,11 @@ int zab_snap_list(int dir_fd, struct zab_snap_name **names, size_t *n);
 void zab_snap_release(struct zab_snap *snap);
 
 /*
- * Checks the whole snapshot file @name as one taken at @zxid: 1 if it
- * checks, 0 if not (@why says how), -errno if it cannot be read.
+ * Checks the whole snapshot file @name as one taken at @zxid: 1 and its
+ * base in *@base if it checks, 0 if not (@why says how), -errno if it
+ * cannot be read.
  */
-int zab_snap_check(int dir_fd, const char *name, uint64_t zxid, char *why,
-		   size_t why_len);
+int zab_snap_check(int dir_fd, const char *name, uint64_t zxid,
+		   uint64_t *base, char *why, size_t why_len);
 
 #endif

@@ -112,7 +112,7 @@ ssize_t zab_history_read(struct zab_history *hist, uint64_t from,
 	}
 	if (rec->len > cap)
 		return -EMSGSIZE;
-	ret = from_snap ? zab_disklog_read_snap(hist->dir_fd, log, i, buf) :
+	ret = from_snap ? zab_disklog_read_snap(log, i, buf) :
 			  zab_disklog_read(hist->dir_fd, log, i, buf);
 	if (ret < 0)
 		return ret;

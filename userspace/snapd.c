@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -47,6 +49,7 @@ enum child_kind { KIND_SNAPSHOT, KIND_FETCH, KIND_SERVE };
 struct child {
 	struct snapd *s;
 	enum child_kind kind;
+	bool snapshot;		/* KIND_SNAPSHOT: it takes one, not only purges */
 	pid_t pid;		/* 0: free */
 	int pidfd;
 	struct watch watch;
@@ -183,8 +186,13 @@ static void child_exited(struct watch *w, uint32_t events)
 	int status;
 
 	(void)events;
-	if (waitpid(c->pid, &status, WNOHANG) == 0)
+	switch (waitpid(c->pid, &status, WNOHANG)) {
+	case 0:
 		return;
+	case -1:
+		status = CHILD_FAILED << 8;	/* as if it failed */
+		break;
+	}
 	loop_unwatch(&s->z->loop, &c->watch);
 	close(c->pidfd);
 	c->pidfd = -1;
@@ -203,15 +211,58 @@ static void child_exited(struct watch *w, uint32_t events)
 		zwarn("snapshot or purge of %s failed; next try after %" PRIu64 " more records",
 		      s->z->conf->data_dir, s->z->conf->snap_count);
 	/* tried: the next one when as much again was committed or logged */
-	s->commits_at = s->commits_now;
+	if (c->snapshot)
+		s->commits_at = s->commits_now;
 	s->bytes_at = log_bytes(s->dir_fd, &snaps);
+}
+
+/* Is @fd a Unix socket (syslog's, which the child keeps for its logs)? */
+static bool is_unix_socket(int fd)
+{
+	struct stat st;
+	int domain;
+	socklen_t len = sizeof(domain);
+
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	       getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 &&
+	       domain == AF_UNIX;
+}
+
+/*
+ * In a new child: it dies with zabd, takes SIGTERM like any process, and
+ * holds none of zabd's connections, listening sockets, netlink sockets or
+ * its dataDir lock, so that peers see them close when zabd closes them.
+ * It keeps the directory (@s->dir_fd) and @keep.
+ */
+static void child_detach(struct snapd *s, pid_t parent, int keep)
+{
+	struct dirent *e;
+	sigset_t none;
+	DIR *d;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(CHILD_FAILED);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	d = opendir("/proc/self/fd");
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+
+		if (fd > 2 && fd != dirfd(d) && fd != s->dir_fd && fd != keep &&
+		    !is_unix_socket(fd))
+			close(fd);
+	}
+	closedir(d);
 }
 
 /* Forks; the child runs @fn with @arg and exits. The parent watches it. */
 static void start_child(struct snapd *s, struct child *c, enum child_kind kind,
-			void (*fn)(struct snapd *s, uint64_t arg), uint64_t arg)
+			void (*fn)(struct snapd *s, uint64_t arg), uint64_t arg,
+			int keep)
 {
-	pid_t pid;
+	pid_t parent = getpid(), pid;
 	int pidfd;
 
 	pid = fork();
@@ -220,11 +271,13 @@ static void start_child(struct snapd *s, struct child *c, enum child_kind kind,
 		return;
 	}
 	if (pid == 0) {
+		child_detach(s, parent, keep);
 		fn(s, arg);
 		_exit(CHILD_FAILED);
 	}
 	c->s = s;
 	c->kind = kind;
+	c->snapshot = kind == KIND_SNAPSHOT && arg;
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0 || loop_watch(&s->z->loop, &c->watch, pidfd, EPOLLIN) < 0) {
 		/* cannot watch it: wait for it here, as rare as it is */
@@ -271,7 +324,7 @@ static void tick(struct timer *t)
 	}
 	if (s->check_history && info.state == ZAB_STATE_FOLLOWING && info.leader &&
 	    loop_now() >= s->fetch_after) {
-		start_child(s, &s->work, KIND_FETCH, fetch_child_fn, info.leader);
+		start_child(s, &s->work, KIND_FETCH, fetch_child_fn, info.leader, -1);
 		zab_info_release(&info);
 		return;
 	}
@@ -284,7 +337,7 @@ static void tick(struct timer *t)
 	if (!upto)
 		due = false;
 	if (due || snaps > conf->snap_retain)
-		start_child(s, &s->work, KIND_SNAPSHOT, snapshot_child_fn, due ? upto : 0);
+		start_child(s, &s->work, KIND_SNAPSHOT, snapshot_child_fn, due ? upto : 0, -1);
 	zab_info_release(&info);
 }
 
@@ -337,7 +390,7 @@ void snapd_serve(struct zabd *z, int fd, uint32_t sid, uint64_t from)
 	serve_req = (struct serve_req){ fd, sid, from,
 		info.commit_zxid < info.durable_zxid ? info.commit_zxid : info.durable_zxid };
 	zab_info_release(&info);
-	start_child(s, c, KIND_SERVE, serve_child_fn, 0);
+	start_child(s, c, KIND_SERVE, serve_child_fn, 0, fd);
 	close(fd);
 }
 

@@ -293,6 +293,7 @@ static int take(const struct ctx *c, uint64_t upto, struct zab_snap_stats *st)
 	ret = zab_disklog_scan(c->dir_fd, &log);
 	if (ret < 0) {
 		say(c, "cannot read the log in %s: %s", c->dir, strerror(-ret));
+		zab_disklog_release(&log);
 		return ret;
 	}
 	last = find(&log, upto);
@@ -405,43 +406,48 @@ static int remove_leftovers(const struct ctx *c, struct zab_purge_stats *st)
 	return ret;
 }
 
+/*
+ * The snapshots older than the newest that checks, beyond @retain - 1 of
+ * them, go (newer ones that do not check count for nothing and stay, for
+ * recovery to set aside); then the leading segments whose records all come
+ * before the oldest snapshot kept, as long as the segment that then comes
+ * first starts where the newest snapshot can take over (its base).
+ */
 static int purge(const struct ctx *c, unsigned int retain,
 		 struct zab_purge_stats *st)
 {
-	struct zab_snap_name *names;
+	struct zab_snap_name *names = NULL;
 	struct zab_disklog log;
-	size_t n, i;
+	size_t n = 0, i, newest;
 	uint64_t oldest;
 	int ret;
 
 	ret = remove_leftovers(c, st);
-	if (!ret)
-		ret = zab_snap_list(c->dir_fd, &names, &n);
 	if (ret < 0)
 		return ret;
-	for (i = 0; !ret && n > retain && i < n - retain; i++) {
+	ret = zab_disklog_scan(c->dir_fd, &log);
+	if (ret < 0 || !log.snap.name)
+		goto out;
+	ret = zab_snap_list(c->dir_fd, &names, &n);
+	for (newest = n; !ret && newest > 0 && names[newest - 1].zxid != log.snap.zxid; newest--)
+		;
+	if (ret < 0 || !newest)
+		goto out;
+	/* names[newest - 1] is the one that checks: keep it and retain - 1 before */
+	for (i = 0; !ret && newest > retain && i < newest - retain; i++) {
 		ret = remove_file(c, names[i].name, st);
 		if (!ret)
 			st->snaps++;
 	}
-	oldest = n ? names[i].zxid : 0;
-	free(names);
-	if (ret < 0 || !n)
-		return ret;
-	/* the segments whose records all come before the oldest snapshot */
-	ret = zab_disklog_scan(c->dir_fd, &log);
-	if (ret < 0)
-		return ret;
-	if (!log.snap.name || log.snap.zxid < oldest) {
-		/* the newest snapshots do not check: keep every segment */
-		zab_disklog_release(&log);
-		return 0;
-	}
-	for (i = 0; !ret && i + 1 < log.n_segs && log.seg_prev[i + 1] <= oldest; i++) {
+	oldest = names[i].zxid;
+	for (i = 0; !ret && i + 1 < log.n_segs && log.seg_prev[i + 1] <= oldest &&
+	     log.seg_prev[i + 1] >= log.snap.base; i++) {
 		ret = remove_file(c, log.segs[i], st);
 		if (!ret)
 			st->segs++;
 	}
+out:
+	free(names);
 	zab_disklog_release(&log);
 	return ret;
 }

@@ -29,8 +29,10 @@ int snapxfer_needed(int dir_fd, uint64_t *base)
 	bool chain;
 	int ret = zab_disklog_scan(dir_fd, &log);
 
-	if (ret < 0)
+	if (ret < 0) {
+		zab_disklog_release(&log);
 		return ret;
+	}
 	/* the history goes back to zxid 0 through the newest snapshot, or not */
 	chain = snap->name && snap->zxid >= log.base;
 	ret = chain ? snap->base > 0 : log.base > 0;
@@ -65,21 +67,30 @@ static int send_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* The newest snapshot, if it covers @from: open, its zxid in *@zxid. */
+/*
+ * The newest snapshot that covers @from, checks, and goes back to zxid 0
+ * (base 0): open, its zxid in *@zxid; -ENOENT if there is none.
+ */
 static int open_newest(int dir_fd, uint64_t from, uint64_t *zxid)
 {
 	struct zab_snap_name *names;
+	uint64_t base;
+	char why[192];
 	size_t n;
 	int ret, fd = -ENOENT;
 
 	ret = zab_snap_list(dir_fd, &names, &n);
 	if (ret < 0)
 		return ret;
-	if (n && names[n - 1].zxid >= from) {
-		fd = openat(dir_fd, names[n - 1].name, O_RDONLY | O_CLOEXEC);
+	while (n && names[n - 1].zxid >= from && fd == -ENOENT) {
+		n--;
+		if (zab_snap_check(dir_fd, names[n].name, names[n].zxid, &base,
+				   why, sizeof(why)) != 1 || base)
+			continue;
+		fd = openat(dir_fd, names[n].name, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			fd = -errno;
-		*zxid = names[n - 1].zxid;
+		*zxid = names[n].zxid;
 	}
 	free(names);
 	return fd;
@@ -228,6 +239,7 @@ static int fetch(int fd, int dir_fd, const char *dir, uint32_t myid,
 	struct zab_hs hs = { .type = ZAB_HS_SNAPREQ, .sid = myid, .zxid = base };
 	uint8_t frame[ZAB_HS_SIZE];
 	char tmp[48], why[192];
+	uint64_t snap_base;
 	const char *bad;
 	int ret;
 
@@ -257,7 +269,13 @@ static int fetch(int fd, int dir_fd, const char *dir, uint32_t myid,
 	if (ret < 0) {
 		zab_disk_say(note, arg, "receiving %s/%s: %s", dir, tmp, strerror(-ret));
 	} else {
-		ret = zab_snap_check(dir_fd, tmp, hs.zxid, why, sizeof(why));
+		ret = zab_snap_check(dir_fd, tmp, hs.zxid, &snap_base, why, sizeof(why));
+		if (ret == 1 && snap_base) {
+			/* it would not make this member's history reach zxid 0 */
+			snprintf(why, sizeof(why), "starts after 0x%llx, not at zxid 0",
+				 (unsigned long long)snap_base);
+			ret = 0;
+		}
 		if (ret == 0) {
 			zab_disk_say(note, arg, "the snapshot received as %s/%s %s", dir, tmp, why);
 			ret = -EPROTO;

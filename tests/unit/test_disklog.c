@@ -652,7 +652,8 @@ static void test_snapshot_transfer(void **state)
 	assert_string_equal(res.name, "snap.0000000100000005");
 	assert_int_equal(res.zxid, Z(1, 5));
 	assert_int_equal(res.bytes, st.bytes);
-	assert_int_equal(zab_snap_check(ofd, res.name, Z(1, 5), why, sizeof(why)), 1);
+	assert_int_equal(zab_snap_check(ofd, res.name, Z(1, 5), &base, why, sizeof(why)), 1);
+	assert_int_equal(base, 0);
 
 	/* it does not: the server takes one at its commit point */
 	pid = serve_one(lfd, Z(1, 8));
@@ -721,6 +722,82 @@ static void test_snapshot_needed(void **state)
 	assert_int_equal(snapxfer_needed(dir_fd, &base), 0);
 }
 
+/*
+ * After a SNAP the member's own snapshot starts at the SNAP's base; purge
+ * must leave a segment first that recovery takes for the log's start.
+ */
+static void test_purge_after_snap(void **state)
+{
+	struct zab_purge_stats ps;
+	struct zab_snap_stats st;
+	struct zab_disklog log;
+	FILE *f;
+
+	(void)state;
+	f = seg_open("log.0000000100000001", 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "a");
+	put(f, ZAB_DISK_RECORD, Z(1, 2), "b");
+	put(f, ZAB_DISK_RECORD, Z(1, 3), "c");
+	fclose(f);
+	/* the SNAP came in the second segment, which follows 3 */
+	f = seg_open("log.0000000100000004", 2, Z(1, 3));
+	put(f, ZAB_DISK_RESET, Z(1, 8), NULL);
+	put(f, ZAB_DISK_RECORD, Z(1, 9), "i");
+	fclose(f);
+	f = seg_open("log.000000010000000a", 3, Z(1, 9));
+	put(f, ZAB_DISK_RECORD, Z(1, 10), "j");
+	put(f, ZAB_DISK_COMMIT, Z(1, 10), NULL);
+	fclose(f);
+	take(Z(1, 9), &st);
+	assert_int_equal(st.base, Z(1, 8));
+	assert_int_equal(zab_snap_purge(dir_fd, dir, 1, &ps, note, NULL), 0);
+	/* the segment after the first follows 3, which the snapshot lacks */
+	assert_int_equal(ps.segs, 0);
+	recover(&log);
+	assert_int_equal(log.repaired, 0);
+	assert_int_equal(log.base, Z(1, 8));
+	assert_int_equal(log.n, 2);
+	zab_disklog_release(&log);
+	/* later the segments after the SNAP go, up to the snapshot */
+	f = seg_open("log.000000010000000b", 4, Z(1, 10));
+	put(f, ZAB_DISK_RECORD, Z(1, 11), "k");
+	fclose(f);
+	take(Z(1, 10), &st);
+	assert_int_equal(zab_snap_purge(dir_fd, dir, 1, &ps, note, NULL), 0);
+	assert_int_equal(ps.snaps, 1);
+	assert_int_equal(ps.segs, 0);
+	recover(&log);
+	assert_int_equal(log.repaired, 0);
+	assert_int_equal(log.n, 3);
+	zab_disklog_release(&log);
+}
+
+/* Purge counts snapshots from the newest that checks. */
+static void test_purge_keeps_good_snapshot(void **state)
+{
+	struct zab_purge_stats ps;
+	struct zab_snap_stats st;
+	struct zab_disklog log;
+	char path[128];
+	FILE *f;
+
+	(void)state;
+	write_three_segments();
+	take(Z(1, 5), &st);
+	take(Z(1, 8), &st);
+	snprintf(path, sizeof(path), "%s/snap.0000000100000008", dir);
+	f = fopen(path, "r+");
+	assert_int_equal(fputc('X', f), 'X');	/* its header */
+	fclose(f);
+	assert_int_equal(zab_snap_purge(dir_fd, dir, 1, &ps, note, NULL), 0);
+	assert_int_equal(ps.snaps, 0);
+	assert_true(exists("snap.0000000100000005"));
+	recover(&log);
+	assert_string_equal(log.snap.name, "snap.0000000100000005");
+	assert_int_equal(log.n + (log.base == Z(1, 3) ? 3 : 0), 8);
+	zab_disklog_release(&log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -741,6 +818,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_first_segment_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_transfer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_needed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_purge_after_snap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_purge_keeps_good_snapshot, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("disklog", tests, NULL, NULL);
