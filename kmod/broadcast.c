@@ -392,16 +392,19 @@ int zab_bcast_on_trunc(struct zab_peer *peer, u64 zxid)
 int zab_bcast_on_snap(struct zab_peer *peer, u64 base)
 {
 	struct zab_instance *zi = peer->zi;
+	bool reset = false;
 	int err = 0;
 
 	mutex_lock(&zi->log_mutex);
-	if (peer->rx_synced || ZAB_ZXID_EPOCH(base) > READ_ONCE(zi->epoch))
+	if (peer->rx_synced || ZAB_ZXID_EPOCH(base) > READ_ONCE(zi->epoch)) {
 		err = -EPROTO;
-	else if (zi->state == ZAB_STATE_FOLLOWING)
+	} else if (zi->state == ZAB_STATE_FOLLOWING) {
 		zab_log_reset(zi, base);
+		reset = true;
+	}
 	mutex_unlock(&zi->log_mutex);
 	/* zabd fetches the history before @base (a snapshot) when it sees it */
-	if (!err)
+	if (reset)
 		zab_stat_add(zi, ZAB_STAT_SYNC_SNAP, 1);
 	return err;
 }

@@ -48,6 +48,9 @@ static int append_one(const struct append *a, const void *data, size_t len)
 	if (a->kv) {
 		const char *eq = memchr(data, '=', len);
 
+		/* without `=' (--no-check): an empty key, which zab_put refuses */
+		if (!eq)
+			eq = data;
 		r = zab_put(a->h, data, (size_t)(eq - (const char *)data), eq + 1,
 			    len - (size_t)(eq - (const char *)data) - 1, &z);
 	} else {

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -162,7 +163,7 @@ int disk_setup(struct zabd *z)
 {
 	const struct zab_conf *conf = z->conf;
 	struct zab_disklog log;
-	int dir_fd, ret;
+	int dir_fd, lock, ret;
 
 	if (conf->durability == ZAB_DURABILITY_MEMORY)
 		return 0;
@@ -171,7 +172,18 @@ int disk_setup(struct zabd *z)
 		zerr("open dataDir %s: %s", conf->data_dir, strerror(errno));
 		return -errno;
 	}
+	/* no snapshot or purge may change the files while they are repaired */
+	lock = openat(dir_fd, "snap.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
+		ret = -errno;
+		zerr("lock %s/snap.lock: %s", conf->data_dir, strerror(errno));
+		if (lock >= 0)
+			close(lock);
+		close(dir_fd);
+		return ret;
+	}
 	ret = zab_disklog_recover(dir_fd, conf->data_dir, &log, note, NULL);
+	close(lock);
 	if (ret < 0)
 		zerr("cannot read the log in %s: %s", conf->data_dir, strerror(-ret));
 	if (!ret && log.repaired)

@@ -85,10 +85,11 @@ int zab_history_open(int h, struct zab_history **hist);
  * The first committed record with zxid >= @from in the history: its header
  * into *@hdr, its payload into @buf of @cap bytes. Returns the payload
  * length (> 0), 0 if the history holds none, -EMSGSIZE if it is larger than
- * @cap. Records the member dropped from its log (a SNAP) are not there. For
- * a zxid the segments no longer hold (purged), the records come from the
- * newest snapshot: the last record of each key, and every record without
- * key, then the segments' records after the snapshot.
+ * @cap. For a zxid at or before the start of the segments (purged, or
+ * dropped by a SNAP), the records come from the newest snapshot: the last
+ * record of each key, and every record without key, then the segments'
+ * records after the snapshot. A purge while the history is open may make
+ * segments it lists unreadable (-ENOENT): open it again.
  */
 ssize_t zab_history_read(struct zab_history *hist, uint64_t from,
 			 struct zab_rec_hdr *hdr, void *buf, size_t cap);

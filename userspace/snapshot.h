@@ -3,8 +3,9 @@
  * Taking snapshots of the log on disk, and purging what they make
  * redundant (uapi/linux/zab.h, "Snapshots"). zabd takes them every
  * snapCount records or snapBytes of log, in a child process so that it
- * never waits on one; "zabctl snapshot" takes one when asked. Both lock
- * the directory's "snap.lock" while they write or purge.
+ * never waits on one; "zabctl snapshot" takes one when asked. Writing,
+ * purging, installing a snapshot from the leader (snapxfer.h) and zabd's
+ * reading of the log at start all hold the directory's "snap.lock".
  */
 #ifndef ZABD_SNAPSHOT_H
 #define ZABD_SNAPSHOT_H
