@@ -449,11 +449,11 @@ struct zab_status {
  *                       is committed
  *   ZAB_RESTORE_RECORDS append the records packed in the @len bytes at
  *                       @data (1..%ZAB_RESTORE_BATCH_MAX), in order, each a
- *                       struct zab_restore_rec, its payload, and zero bytes
- *                       up to a multiple of 8; @zxid is zero. On an error
- *                       the records before the bad one stay appended.
+ *                       struct zab_restore_rec, its payload, and padding
+ *                       (ignored) up to a multiple of 8; @zxid is zero. On
+ *                       an error the records before the bad one stay.
  * Errors: -EPERM, -EBUSY, -EINVAL (bad op, zxid or length, or @len or @data
- * set for an op without a payload), -ENOMEM.
+ * set for an op without a payload), -EFAULT, -ESHUTDOWN, -ENOMEM.
  */
 enum zab_restore_op {
 	ZAB_RESTORE_BASE = 1,
