@@ -36,13 +36,10 @@ static void note(void *arg, const char *msg)
 	zwarn("%s", msg);
 }
 
-static int restore_op(int fd, uint32_t op, uint64_t zxid, const void *data,
-		      uint32_t len)
+/* ZAB_RESTORE_BASE or ZAB_RESTORE_COMMIT at @zxid. */
+static int restore_op(int fd, uint32_t op, uint64_t zxid)
 {
-	struct zab_restore r = {
-		.op = op, .len = len, .zxid = zxid,
-		.data = (uintptr_t)data,
-	};
+	struct zab_restore r = { .op = op, .zxid = zxid };
 
 	return ioctl(fd, ZAB_IOC_RESTORE, &r) < 0 ? -errno : 0;
 }
@@ -128,7 +125,7 @@ static int load(struct zabd *z, int dir_fd, struct zab_disklog *log)
 		zerr("open /dev/zab/%s: %s", conf->name, strerror(-h));
 		return h;
 	}
-	ret = restore_op(h, ZAB_RESTORE_BASE, base, NULL, 0);
+	ret = restore_op(h, ZAB_RESTORE_BASE, base);
 	if (!ret)
 		b.buf = malloc(b.cap);
 	if (!ret && !b.buf)
@@ -146,7 +143,7 @@ static int load(struct zabd *z, int dir_fd, struct zab_disklog *log)
 			     strerror(-ret));
 	}
 	if (!ret && log->commit > base) {
-		ret = restore_op(h, ZAB_RESTORE_COMMIT, log->commit, NULL, 0);
+		ret = restore_op(h, ZAB_RESTORE_COMMIT, log->commit);
 		if (ret < 0)
 			zerr("restore the commit point 0x%" PRIx64 ": %s", log->commit,
 			     strerror(-ret));

@@ -107,7 +107,7 @@ static double ms_since(const struct timespec *t0)
 }
 
 /* The child: snapshot at @upto (unless 0), then purge. Never returns. */
-static void child(struct snapd *s, uint64_t upto)
+static void snapshot_child_fn(struct snapd *s, uint64_t upto)
 {
 	const struct zab_conf *conf = s->z->conf;
 	struct zab_purge_stats ps;
@@ -292,10 +292,6 @@ static void start_child(struct snapd *s, struct child *c, enum child_kind kind,
 	c->pidfd = pidfd;
 }
 
-static void snapshot_child_fn(struct snapd *s, uint64_t upto)
-{
-	child(s, upto);
-}
 
 static void fetch_child_fn(struct snapd *s, uint64_t leader)
 {
