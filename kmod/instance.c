@@ -22,6 +22,12 @@
 
 static DEFINE_MUTEX(zab_instances_lock);
 static LIST_HEAD(zab_instances);
+/*
+ * Serializes destroy_matching(): a namespace's exit must not return, and its
+ * struct net be freed, while module unload is still destroying an instance of
+ * that namespace that it already took off the list.
+ */
+static DEFINE_MUTEX(zab_destroy_lock);
 static DEFINE_IDR(zab_minors);
 
 /**
@@ -182,6 +188,10 @@ void zab_instance_destroy(struct zab_instance *zi)
 	wake_up_all(&zi->wq);
 
 	zab_chardev_del(zi);
+	/*
+	 * @net is still allocated: a netlink caller's socket holds it, and a
+	 * namespace's exit waits in destroy_matching() for module unload.
+	 */
 	if (check_net(net))
 		zab_netlink_notify(zi, ZAB_EVENT_DESTROYED, 0, ZAB_REASON_NONE);
 	zab_instance_put(zi);
@@ -192,6 +202,7 @@ static void destroy_matching(struct net *net)
 {
 	struct zab_instance *zi;
 
+	mutex_lock(&zab_destroy_lock);
 	for (;;) {
 		mutex_lock(&zab_instances_lock);
 		list_for_each_entry(zi, &zab_instances, node)
@@ -199,13 +210,14 @@ static void destroy_matching(struct net *net)
 				break;
 		if (list_entry_is_head(zi, &zab_instances, node)) {
 			mutex_unlock(&zab_instances_lock);
-			return;
+			break;
 		}
 		zab_instance_get(zi);
 		mutex_unlock(&zab_instances_lock);
 		zab_instance_destroy(zi);
 		zab_instance_put(zi);
 	}
+	mutex_unlock(&zab_destroy_lock);
 }
 
 /**

@@ -38,3 +38,40 @@ test_netns_events() {
 	ip netns del zab-c
 	unload_zab
 }
+
+# Module unload while namespaces with instances die. Some namespaces exit
+# at once (nothing holds them); the ensemble's are held by their peers'
+# sockets and exit only when unload closes those, in the middle of it. A
+# namespace's exit must not free its struct net while unload still uses it
+# (KASAN on the debug kernel reports a use after free).
+test_netns_exit_during_unload() {
+	local round i
+	ENS_TMP=$(mktemp -d)
+	for round in 1 2; do
+		ens_setup 3
+		ens_boot 3 1 1
+		"$ZABLOAD" write /dev/zab/z1 "r$round" 20 > /dev/null ||
+			fail "round $round: writes to the ensemble failed"
+		for i in 1 2 3 4 5 6; do
+			ip netns add "zab-u$i"
+			nsx "zab-u$i" "$ZABCTL" create "u$i" --id 1
+		done
+		for i in 1 2 3; do ip netns del "zab$i"; done
+		[ -c /dev/zab/z1 ] || fail "round $round: z1 went with its namespace's name"
+		for i in 1 2 3 4 5 6; do ip netns del "zab-u$i" & done
+		rmmod zab
+		wait
+		# the sockets closed by unload say goodbye over the bridge
+		sleep 1
+		ip link del zabbr
+		[ ! -e /dev/zab ] || [ -z "$(ls /dev/zab)" ] ||
+			fail "round $round: devices left: $(ls /dev/zab)"
+		# the namespaces exit once unload closed the sockets: their
+		# veths go with them
+		for i in 1 2 3; do
+			wait_for 20 sh -c "! ip link show veth$i > /dev/null 2>&1" ||
+				fail "round $round: namespace zab$i outlived the module"
+		done
+	done
+	echo "  2 rounds: rmmod with 3 peered and 6 unpeered instances in dying namespaces"
+}
