@@ -52,6 +52,30 @@ static void kick_all(struct zab_instance *zi)
 	rcu_read_unlock();
 }
 
+/*
+ * With log_mutex held, after a commit: if the log on disk fails and the
+ * records waiting for it outgrew the window, leave the ensemble rather than
+ * hold ever more in memory. LEAD and FOLLOW are refused until it is written
+ * again (check_looking()).
+ */
+static void leave_if_behind(struct zab_instance *zi)
+{
+	struct zab_peer *peer;
+	bool left = false;
+
+	if (likely(!zab_log_behind(zi)))
+		return;
+	rcu_read_lock();
+	list_for_each_entry_rcu(peer, &zi->peers, node) {
+		left |= !atomic_read(&peer->down);
+		zab_peer_down(peer, ZAB_REASON_LOG_BEHIND);
+	}
+	rcu_read_unlock();
+	if (left)
+		pr_warn("%s: the log on disk fails and %llu bytes of records wait for it: leaving the ensemble until they are written\n",
+			zi->name, zi->window_used);
+}
+
 /* As leader, with log_mutex held: move the commit point to what a quorum has. */
 static void leader_commit(struct zab_instance *zi)
 {
@@ -71,6 +95,7 @@ static void leader_commit(struct zab_instance *zi)
 	if (point > zi->commit_zxid) {
 		zab_log_commit(zi, point);
 		kick_all(zi);
+		leave_if_behind(zi);
 	}
 }
 
@@ -346,10 +371,12 @@ int zab_bcast_on_commit(struct zab_peer *peer, u64 zxid)
 	int err = 0;
 
 	mutex_lock(&zi->log_mutex);
-	if (zxid > zi->last_zxid)
+	if (zxid > zi->last_zxid) {
 		err = -EPROTO;
-	else if (zi->state == ZAB_STATE_FOLLOWING)
+	} else if (zi->state == ZAB_STATE_FOLLOWING) {
 		zab_log_commit(zi, zxid);
+		leave_if_behind(zi);
+	}
 	mutex_unlock(&zi->log_mutex);
 	return err;
 }
@@ -596,11 +623,21 @@ void zab_bcast_shutdown(struct zab_instance *zi)
 /* With zi->lock held: may a LEAD or FOLLOW start? */
 static int check_looking(struct zab_instance *zi, struct netlink_ext_ack *extack)
 {
+	bool behind;
+
 	if (zi->dead)
 		return -ESHUTDOWN;
 	if (zi->state != ZAB_STATE_LOOKING) {
 		NL_SET_ERR_MSG_MOD(extack, "already leading or following: STOP first");
 		return -EBUSY;
+	}
+	mutex_lock(&zi->log_mutex);
+	behind = zab_log_behind(zi);
+	mutex_unlock(&zi->log_mutex);
+	if (behind) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the log on disk fails and records wait for it beyond windowBytes: try again once it is written");
+		return -EAGAIN;
 	}
 	return 0;
 }

@@ -93,6 +93,25 @@ void zab_log_trim(struct zab_instance *zi)
 }
 
 /**
+ * zab_log_behind() - do committed records pile up for a failing disk?
+ * @zi: the instance, log_mutex held
+ *
+ * Committed records leave memory only once they are on disk
+ * (zab_disk_trim_limit()). While writes fail they pile up; once they exceed
+ * the window by windowBytes again, the member must stop taking in records
+ * (see leave_if_behind() in broadcast.c) until the disk takes them.
+ *
+ * Return: true if a write to the log on disk is failing and the committed
+ * records held in memory exceed twice windowBytes.
+ */
+bool zab_log_behind(struct zab_instance *zi)
+{
+	lockdep_assert_held(&zi->log_mutex);
+	return zab_disk_error(zi) &&
+	       zi->window_used > 2ULL * READ_ONCE(zi->params.window_bytes);
+}
+
+/**
  * zab_log_commit() - move the commit point forward and wake readers
  * @zi: the instance, log_mutex held
  * @zxid: the new commit point; nothing happens unless it is higher and logged

@@ -53,6 +53,7 @@ void zab_log_destroy(struct zab_instance *zi);
 int zab_log_append(struct zab_instance *zi, struct zab_txn *txn);
 void zab_log_commit(struct zab_instance *zi, u64 zxid);
 void zab_log_trim(struct zab_instance *zi);
+bool zab_log_behind(struct zab_instance *zi);
 void zab_log_truncate(struct zab_instance *zi, u64 zxid);
 struct zab_txn *zab_log_find(struct zab_instance *zi, u64 from);
 enum zab_sync zab_log_sync_point(struct zab_instance *zi, u64 last,

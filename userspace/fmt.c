@@ -38,6 +38,7 @@ static const char *const reason_names[] = {
 	[ZAB_REASON_NOMEM]	= "nomem",
 	[ZAB_REASON_LAGGING]	= "lagging",
 	[ZAB_REASON_STOPPED]	= "stopped",
+	[ZAB_REASON_LOG_BEHIND]	= "log_behind",
 };
 
 /* Column names (--tsv) and labels (human view) of the counters. */

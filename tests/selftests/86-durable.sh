@@ -200,6 +200,59 @@ test_disk_full() {
 	umount "$ENS_TMP/data$f"
 }
 
+# A member whose disk fails does not hold ever more records in memory: once
+# the committed records waiting for its disk exceed twice windowBytes, it
+# leaves the ensemble (PEER_DOWN log_behind) and its FOLLOW is refused
+# until they are written; the others go on. Then it comes back.
+test_disk_failing_member_leaves() {
+	durable_setup 3
+	for i in 1 2 3; do
+		printf 'windowBytes = 64K\nmaxRecordSize = 1K\n' >> "$ENS_TMP/z$i.conf"
+	done
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	set -- $(others "$LEADER" 1 2 3)
+	f=$1
+	zabd_signal TERM "$f"
+	rm -rf "$ENS_TMP/data$f"
+	mkdir "$ENS_TMP/data$f"
+	mount -t tmpfs -o size=1M zabfull "$ENS_TMP/data$f"
+	zabd_start "$f"
+	wait_formed 30 1 2 3
+	# leave about 200K free: then 600 records of 1000 bytes do not fit
+	dd if=/dev/zero of="$ENS_TMP/data$f/filler" bs=1K count=780 status=none 2> /dev/null || true
+	"$ZABLOAD" write "/dev/zab/z$LEADER" big 600 1000 > "$ENS_TMP/w.big"
+	! grep -q '^err' "$ENS_TMP/w.big" || fail "the leader could not commit without member $f"
+	wait_for 10 dmesg_has "z$f: the log on disk fails and .* bytes of records wait for it: leaving" ||
+		fail "member $f did not leave: it is $(state_of "z$f")"
+	echo "  kernel: $(dmesg | grep -m1 "z$f: the log on disk fails" | sed 's/^\[[^]]*\] //')"
+	wait_for 20 grep -q "FOLLOW leader .*try again once it is written" "$ENS_TMP/zabd.$f.log" ||
+		fail "member $f's FOLLOW was not refused: $(tail -n 3 "$ENS_TMP/zabd.$f.log")"
+	echo "  member $f: $(grep -m1 'FOLLOW leader .*try again' "$ENS_TMP/zabd.$f.log" | cut -c25-)"
+	[ "$(zst "$f" state)" != 1 ] || fail "member $f follows again on a full disk"
+	# it holds at most twice the window, not the 400 records it cannot write
+	held=$(( ($(zst "$f" last_zxid) & 0xffffffff) - ($(zst "$f" window_first) & 0xffffffff) + 1 ))
+	echo "  member $f holds $held records of 1000 bytes in memory (windowBytes 64K); the leader committed $(zst "$LEADER" commit_zxid)"
+	[ "$held" -le 160 ] || fail "member $f holds $held records in memory"
+	# the others go on without it
+	write_on "$ENS_TMP" more 20 $(others "$f" 1 2 3)
+	rm "$ENS_TMP/data$f/filler"
+	wait_for 20 grep -q "is written again" "$ENS_TMP/zabd.$f.log" ||
+		fail "member $f did not recover"
+	wait_formed 30 1 2 3
+	wait_for 20 durable_caught_up "$f" "$LEADER" ||
+		fail "member $f is durable up to $(zst_durable "$f") only"
+	write_on "$ENS_TMP" after 10 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+	zabd_signal TERM "$f"
+	umount "$ENS_TMP/data$f"
+}
+
+# dmesg_has REGEX: the kernel log has a line matching REGEX.
+dmesg_has() {
+	dmesg | grep -q -- "$1"
+}
+
 # zst_durable I: member I's durable zxid.
 zst_durable() {
 	tsv_col_ns "zab$1" "z$1" durable_zxid

@@ -186,6 +186,10 @@ enum zab_event {
  * @ZAB_REASON_LAGGING: a follower fell so far behind that the records it
  *	lacks exceed windowBytes; it must be synchronised again
  * @ZAB_REASON_STOPPED: the instance stopped (STOP, DEL, lost quorum)
+ * @ZAB_REASON_LOG_BEHIND: this member's log on disk fails, and the committed
+ *	records waiting in memory for it exceed twice windowBytes: it leaves
+ *	the ensemble, and LEAD or FOLLOW fail with EAGAIN, until they are
+ *	written
  */
 enum zab_reason {
 	ZAB_REASON_NONE,
@@ -196,6 +200,7 @@ enum zab_reason {
 	ZAB_REASON_NOMEM,
 	ZAB_REASON_LAGGING,
 	ZAB_REASON_STOPPED,
+	ZAB_REASON_LOG_BEHIND,
 };
 
 /*
