@@ -178,6 +178,7 @@ vm() {
 	ZAB_VM_TIMEOUT=${ZAB_VM_TIMEOUT:-7200} ZAB_KMEMLEAK=1 \
 	ZAB_TEST_TIMEOUT=${ZAB_TEST_TIMEOUT:-900} \
 	ZAB_TIME_SCALE=${ZAB_TIME_SCALE:-4} ZAB_KILLS=${ZAB_KILLS:-5} \
+	ZAB_CYCLES=${ZAB_CYCLES:-5} \
 		"$top/tests/vm/run.sh" -k "$ZAB_DEBUG_IMAGE" -m "${ZAB_DEBUG_MEM:-4G}" \
 		-a "panic_on_warn=1 loglevel=5 kunit.enable=1 ${ZAB_DEBUG_APPEND:-}" -- "$@"
 }
