@@ -87,7 +87,7 @@ static size_t first_from(const struct zab_disklog_rec *recs, size_t n,
  * the newest snapshot, which kept the last record of each key: a reader
  * from zxid 0 gets the snapshot's records, then the segments' after it.
  */
-ssize_t zab_history_read(struct zab_history *hist, uint64_t from,
+static ssize_t read_once(struct zab_history *hist, uint64_t from,
 			 struct zab_rec_hdr *hdr, void *buf, size_t cap)
 {
 	struct zab_disklog *log = &hist->log;
@@ -120,6 +120,40 @@ ssize_t zab_history_read(struct zab_history *hist, uint64_t from,
 	hdr->zxid = rec->zxid;
 	hdr->len = rec->len;
 	return (ssize_t)hdr->len;
+}
+
+/* The log as the directory holds it now, in place of the one read before. */
+static int rescan(struct zab_history *hist)
+{
+	struct zab_disklog fresh;
+	int ret = zab_disklog_scan(hist->dir_fd, &fresh);
+
+	if (ret < 0) {
+		zab_disklog_release(&fresh);
+		return ret;
+	}
+	zab_disklog_release(&hist->log);
+	hist->log = fresh;
+	return 0;
+}
+
+ssize_t zab_history_read(struct zab_history *hist, uint64_t from,
+			 struct zab_rec_hdr *hdr, void *buf, size_t cap)
+{
+	ssize_t ret = read_once(hist, from, hdr, buf, cap);
+	int tries = 3;
+
+	/*
+	 * A segment listed at open is gone: a purge removed it, once a newer
+	 * snapshot held its records. Read the directory again (a purge may
+	 * also go on while it is read).
+	 */
+	while (ret == -ENOENT && tries--) {
+		ret = rescan(hist);
+		if (!ret)
+			ret = read_once(hist, from, hdr, buf, cap);
+	}
+	return ret;
 }
 
 void zab_history_close(struct zab_history *hist)

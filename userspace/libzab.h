@@ -88,8 +88,8 @@ int zab_history_open(int h, struct zab_history **hist);
  * @cap. For a zxid at or before the start of the segments (purged, or
  * dropped by a SNAP), the records come from the newest snapshot: the last
  * record of each key, and every record without key, then the segments'
- * records after the snapshot. A purge while the history is open may make
- * segments it lists unreadable (-ENOENT): open it again.
+ * records after the snapshot. If a purge removed segments it listed at open,
+ * it reads the directory again and goes on from the newer snapshot.
  */
 ssize_t zab_history_read(struct zab_history *hist, uint64_t from,
 			 struct zab_rec_hdr *hdr, void *buf, size_t cap);

@@ -545,6 +545,68 @@ static void test_purge(void **state)
 	assert_int_equal(zab_snap_purge(dir_fd, dir, 0, &ps, note, NULL), -EINVAL);
 }
 
+/* The device's ioctls, for zab_history_open(): the log is in dir. */
+int __real_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...);
+
+#define FAKE_DEV	1000
+
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (fd != FAKE_DEV)
+		return __real_ioctl(fd, req, arg);
+	if (req == ZAB_IOC_LOG_PATH) {
+		struct zab_log_path *lp = arg;
+
+		snprintf((char *)(uintptr_t)lp->buf, lp->len, "%s", dir);
+		return (int)strlen(dir);
+	}
+	if (req == ZAB_IOC_STATUS) {
+		struct zab_status *st = arg;
+
+		memset(st, 0, sizeof(*st));
+		st->commit_zxid = Z(1, 8);
+		return 0;
+	}
+	errno = ENOTTY;
+	return -1;
+}
+
+/* A purge while a history is open: it reads on, from the newer snapshot. */
+static void test_history_across_purge(void **state)
+{
+	struct zab_purge_stats ps;
+	struct zab_snap_stats st;
+	struct zab_history *hist;
+	struct zab_rec_hdr hdr;
+	char buf[64];
+	ssize_t n;
+
+	(void)state;
+	write_three_segments();
+	assert_int_equal(zab_history_open(FAKE_DEV, &hist), 0);
+	take(Z(1, 5), &st);
+	assert_int_equal(zab_snap_purge(dir_fd, dir, 1, &ps, note, NULL), 0);
+	assert_false(exists("log.0000000100000001"));
+	/* the first segment it listed is gone: k=5 from the snapshot */
+	n = zab_history_read(hist, Z(1, 1), &hdr, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(hdr.zxid, Z(1, 5));
+	/* then the segments after it */
+	n = zab_history_read(hist, Z(1, 6), &hdr, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(hdr.zxid, Z(1, 6));
+	n = zab_history_read(hist, Z(1, 9), &hdr, buf, sizeof(buf));
+	assert_int_equal(n, 0);
+	zab_history_close(hist);
+}
+
 static void test_snapshot_bad_checksum(void **state)
 {
 	struct zab_purge_stats ps;
@@ -814,6 +876,7 @@ int main(void)
 		cmocka_unit_test(test_kv),
 		cmocka_unit_test_setup_teardown(test_snapshot_compacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_across_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_bad_checksum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_segment_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_transfer, setup, teardown),
