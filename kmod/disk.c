@@ -344,9 +344,12 @@ unlock:
  * @seq: the sequence number of the first segment it creates
  * @extack: for error messages
  *
- * What the log holds now is taken to be on disk already.
+ * What the log holds now is taken to be on disk already: records restored
+ * from there (%ZAB_IOC_RESTORE). An instance that led or followed in memory
+ * and holds records is refused.
  *
- * Return: 0, -EBUSY if a log is attached, -ENOTDIR, or -ENOMEM.
+ * Return: 0, -EBUSY if a log is attached or the instance holds records
+ * that did not come from disk, -ENOTDIR, or -ENOMEM.
  */
 int zab_disk_attach(struct zab_instance *zi, struct file *dir, u8 mode,
 		    u32 segment_bytes, u64 seq, struct netlink_ext_ack *extack)
@@ -375,6 +378,15 @@ int zab_disk_attach(struct zab_instance *zi, struct file *dir, u8 mode,
 		put_cred(d->cred);
 		kfree(d);
 		NL_SET_ERR_MSG_MOD(extack, "the instance already has a log on disk");
+		return -EBUSY;
+	}
+	/* records it took in while leading or following are not on disk */
+	if (zi->gen && zi->last_zxid) {
+		mutex_unlock(&zi->log_mutex);
+		put_cred(d->cred);
+		kfree(d);
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the instance holds records it did not restore from disk: attach the log before it leads or follows");
 		return -EBUSY;
 	}
 	d->written = zi->last_zxid;

@@ -309,3 +309,26 @@ test_tail_from_disk() {
 		fail "records missing or out of order: $(cut -f1 "$ENS_TMP/tail" | diff - "$ENS_TMP/expect" | head -3)"
 	echo "  member $f: the window starts at $(zst "$f" window_first); zabctl tail --from 0x100000001 read $(wc -l < "$ENS_TMP/tail") records, the older ones from disk"
 }
+
+# A log on disk is attached to an instance whose records came from disk, or
+# to an empty one: not to one that led or followed in memory and holds
+# records no segment has (they would be taken as durable).
+test_log_attach_only_before_joining() {
+	ENS_TMP=$(mktemp -d)
+	ens_setup 3
+	ens_boot 3 1 1
+	"$ZABLOAD" write /dev/zab/z1 mem 5 > /dev/null || fail "writes failed"
+	nsx zab1 "$ZABCTL" stop z1
+	mkdir "$ENS_TMP/d1" "$ENS_TMP/d2"
+	# ZAB_A_NAME 1, ZAB_A_DIR_FD 21, ZAB_A_DURABILITY 22 (FSYNC 2)
+	expect_fail "LOG after leading in memory" nsx zab1 "$NLTEST" log \
+		1=str:z1 21=fd:dir="$ENS_TMP/d1" 22=u8:2
+	expect_match 'Device or resource busy.*did not restore from disk' "$OUT"
+	[ -z "$(ls "$ENS_TMP/d1")" ] || fail "files written: $(ls "$ENS_TMP/d1")"
+	# a new instance takes it
+	nsx zab1 "$ZABCTL" create fresh --id 1
+	nsx zab1 "$NLTEST" log 1=str:fresh 21=fd:dir="$ENS_TMP/d2" 22=u8:2 ||
+		fail "a new instance refused its log"
+	[ "$(tsv_col_ns zab1 fresh durability)" = fsync ] ||
+		fail "durability of fresh: $(tsv_col_ns zab1 fresh durability)"
+}

@@ -5,11 +5,12 @@
  *
  *   nltest CMD [TYPE=KIND:VALUE ...]
  *
- * CMD is a command number or new|del|get|set|lead|follow|add_follower|stop.
+ * CMD is a command number or new|del|get|set|lead|follow|add_follower|stop|
+ * log.
  * KIND is str, u8, u16, u32, u64, s32, bin (VALUE in hex), nest (VALUE
  * ignored, empty nest), or fd: an s32 that is a descriptor this process
  * opened, VALUE saying what: udp (a UDP socket), tcp (an unconnected TCP
- * socket), file (/dev/null). Prints "ok" or "error ERRNO: strerror [extack]",
+ * socket), file (/dev/null), dir=PATH (the directory PATH). Prints "ok" or "error ERRNO: strerror [extack]",
  * and exits 0 on ok, 1 on an error reply, 2 on a usage or local error.
  */
 #include <errno.h>
@@ -36,7 +37,7 @@ static const char *const cmds[] = {
 	[ZAB_CMD_NEW] = "new", [ZAB_CMD_DEL] = "del", [ZAB_CMD_GET] = "get",
 	[ZAB_CMD_SET] = "set", [ZAB_CMD_LEAD] = "lead",
 	[ZAB_CMD_FOLLOW] = "follow", [ZAB_CMD_ADD_FOLLOWER] = "add_follower",
-	[ZAB_CMD_STOP] = "stop",
+	[ZAB_CMD_STOP] = "stop", [ZAB_CMD_LOG] = "log",
 };
 
 static int put_attr(struct nl_msg *m, const char *spec)
@@ -60,6 +61,11 @@ static int put_attr(struct nl_msg *m, const char *spec)
 		return nla_put_s32(m, type, strtol(val, NULL, 0));
 	if (!strcmp(kind, "u64"))
 		return nla_put_u64(m, type, strtoull(val, NULL, 0));
+	if (!strcmp(kind, "fd") && !strncmp(val, "dir=", 4)) {
+		int fd = open(val + 4, O_RDONLY | O_DIRECTORY);
+
+		return fd < 0 ? -1 : nla_put_s32(m, type, fd);
+	}
 	if (!strcmp(kind, "fd")) {
 		int fd = !strcmp(val, "udp") ? socket(AF_INET, SOCK_DGRAM, 0) :
 			 !strcmp(val, "tcp") ? socket(AF_INET, SOCK_STREAM, 0) :

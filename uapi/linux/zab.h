@@ -95,7 +95,8 @@
  *	there with %ZAB_IOC_RESTORE first); new ones go to a new segment. Files
  *	are created with the caller's credentials. The log stays attached until
  *	the instance is destroyed.
- *	err: -EBUSY not LOOKING or a log is attached; -EBADF, -ENOTDIR.
+ *	err: -EBUSY not LOOKING, a log is attached, or the instance led or
+ *	followed without a log and holds records; -EBADF, -ENOTDIR.
  *
  * %ZAB_CMD_STOP: back to LOOKING; peer sockets are shut down; writers
  *	waiting for a commit fail with -ECONNRESET.
