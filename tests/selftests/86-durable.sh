@@ -155,6 +155,34 @@ test_missing_segment() {
 	settle "$ENS_TMP" "$LEADER" 1 2 3
 }
 
+# small_window_ensemble: 3 members with windowBytes 64K, formed.
+small_window_ensemble() {
+	durable_setup 3
+	for i in 1 2 3; do
+		printf 'windowBytes = 64K\nmaxRecordSize = 1K\n' >> "$ENS_TMP/z$i.conf"
+	done
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+}
+
+# fill_follower MB: a follower F (set) restarts with its dataDir on a tmpfs
+# of MB megabytes, rejoins, and the tmpfs is filled up to about 200K free.
+# The leader writes 600 records of 1000 bytes (w.big), all committed.
+fill_follower() {
+	set -- $(others "$LEADER" 1 2 3) "$1"
+	f=$1
+	zabd_signal TERM "$f"
+	rm -rf "$ENS_TMP/data$f"
+	mkdir "$ENS_TMP/data$f"
+	mount -t tmpfs -o size="$3"M zabfull "$ENS_TMP/data$f"
+	zabd_start "$f"
+	wait_formed 30 1 2 3
+	dd if=/dev/zero of="$ENS_TMP/data$f/filler" bs=1K count=$(($3 * 1024 - 244)) \
+		status=none 2> /dev/null || true
+	"$ZABLOAD" write "/dev/zab/z$LEADER" big 600 1000 > "$ENS_TMP/w.big"
+	! grep -q '^err' "$ENS_TMP/w.big" || fail "the leader could not commit without member $f"
+}
+
 # A follower whose dataDir fills up stops acknowledging (it never
 # acknowledges what it could not write), says so, and catches up once space
 # is freed; the others go on committing meanwhile.
@@ -162,18 +190,7 @@ test_disk_full() {
 	durable_setup 3
 	zabd_start 1 2 3
 	wait_formed 20 1 2 3
-	set -- $(others "$LEADER" 1 2 3)
-	f=$1
-	zabd_signal TERM "$f"
-	rm -rf "$ENS_TMP/data$f"
-	mkdir "$ENS_TMP/data$f"
-	mount -t tmpfs -o size=1M zabfull "$ENS_TMP/data$f"
-	zabd_start "$f"
-	wait_formed 30 1 2 3
-	# leave about 200K free
-	dd if=/dev/zero of="$ENS_TMP/data$f/filler" bs=1K count=780 status=none 2> /dev/null || true
-	"$ZABLOAD" write "/dev/zab/z$LEADER" big 600 1000 > "$ENS_TMP/w.big"
-	! grep -q '^err' "$ENS_TMP/w.big" || fail "the leader could not commit without member $f"
+	fill_follower 1
 	wait_for 10 grep -q "cannot write the log on disk" "$ENS_TMP/zabd.$f.log" ||
 		fail "member $f did not say its disk is full"
 	echo "  member $f: $(grep -m1 'cannot write the log on disk' "$ENS_TMP/zabd.$f.log" | cut -c25-)"
@@ -205,25 +222,9 @@ test_disk_full() {
 # leaves the ensemble (PEER_DOWN log_behind) and its FOLLOW is refused
 # until they are written; the others go on. Then it comes back.
 test_disk_failing_member_leaves() {
-	durable_setup 3
-	for i in 1 2 3; do
-		printf 'windowBytes = 64K\nmaxRecordSize = 1K\n' >> "$ENS_TMP/z$i.conf"
-	done
-	zabd_start 1 2 3
-	wait_formed 20 1 2 3
-	set -- $(others "$LEADER" 1 2 3)
-	f=$1
-	zabd_signal TERM "$f"
-	rm -rf "$ENS_TMP/data$f"
-	mkdir "$ENS_TMP/data$f"
+	small_window_ensemble
 	# room, once the filler is gone, for the snapshot it will fetch
-	mount -t tmpfs -o size=4M zabfull "$ENS_TMP/data$f"
-	zabd_start "$f"
-	wait_formed 30 1 2 3
-	# leave about 200K free: then 600 records of 1000 bytes do not fit
-	dd if=/dev/zero of="$ENS_TMP/data$f/filler" bs=1K count=3850 status=none 2> /dev/null || true
-	"$ZABLOAD" write "/dev/zab/z$LEADER" big 600 1000 > "$ENS_TMP/w.big"
-	! grep -q '^err' "$ENS_TMP/w.big" || fail "the leader could not commit without member $f"
+	fill_follower 4
 	wait_for 10 dmesg_has "z$f: the log on disk fails and .* bytes of records wait for it: leaving" ||
 		fail "member $f did not leave: it is $(state_of "z$f")"
 	echo "  kernel: $(dmesg | grep -m1 "z$f: the log on disk fails" | sed 's/^\[[^]]*\] //')"
@@ -285,12 +286,7 @@ durable_caught_up() {
 # disk: zabctl tail --from the first zxid gets every record, in order, on a
 # member whose device alone answers ERANGE.
 test_tail_from_disk() {
-	durable_setup 3
-	for i in 1 2 3; do
-		printf 'windowBytes = 64K\nmaxRecordSize = 1K\n' >> "$ENS_TMP/z$i.conf"
-	done
-	zabd_start 1 2 3
-	wait_formed 20 1 2 3
+	small_window_ensemble
 	set -- $(others "$LEADER" 1 2 3)
 	f=$1
 	"$ZABLOAD" write "/dev/zab/z$LEADER" old 300 1000 > "$ENS_TMP/w.old"
