@@ -364,8 +364,14 @@ static void got_ackepoch(struct lconn *c, const struct zab_hs *hs)
 static void got_snapreq(struct lconn *c, const struct zab_hs *hs)
 {
 	struct zabd *z = c->l->z;
-	int fd = dup(c->fd);
+	const struct member *m = ensemble_find(&z->ens, hs->sid);
+	int fd;
 
+	if (!m || m == z->ens.self || !member_has_addr(m, (struct sockaddr *)&c->addr)) {
+		conn_drop(c, LOG_WARNING, "SNAPREQ: member id does not match the address");
+		return;
+	}
+	fd = dup(c->fd);
 	conn_drop(c, LOG_DEBUG, "asks for a snapshot");
 	if (fd >= 0)
 		snapd_serve(z, fd, hs->sid, hs->zxid);

@@ -336,6 +336,11 @@ test_election_port_garbage() {
 		send_each zab9 "$addr" 2888 "$junk"
 		send_each "zab$j" "$addr" 2888 "$junk"
 	done
+	# the leader's quorum port, from member j's address: a SNAPREQ in
+	# member k's name
+	set -- $(others "$leader" 1 2 3)
+	snapreq="$(hexn 0x5a414251 4)\\x01\\x04$(hexn 0 2)$(hexn "$2" 4)$(hexn 0 4)$(hexn 1 8)"
+	send_each "zab$1" "10.77.0.$leader" 2888 "$snapreq"
 	# connections that never say who they are
 	nsx zab9 bash -c "for a in 1 2 3; do exec {fd}<>/dev/tcp/10.77.0.\$a/3888; done; sleep 4"
 	for i in 1 2 3; do
@@ -348,7 +353,8 @@ test_election_port_garbage() {
 	for why in "bad magic" "unknown sender id 9" "does not match its address" \
 		   "unknown version" "unknown state" "vote for unknown member 200" \
 		   "absurd election epoch" "absurd peer epoch" "no notification in time" \
-		   "not the address of a member" "bad FOLLOWERINFO: bad magic"; do
+		   "not the address of a member" "bad FOLLOWERINFO: bad magic" \
+		   "SNAPREQ: member id does not match the address"; do
 		n=$(grep -c "$why" "$ENS_TMP/all.log" || true)
 		echo "  $why: $n connections dropped"
 		[ "$n" -ge 1 ] || fail "no connection dropped for: $why"
