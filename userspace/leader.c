@@ -301,21 +301,32 @@ static void progress(struct leader *l)
 		lead(l);
 }
 
+/*
+ * Is the member id of @hs another member's, with the address @c comes from?
+ * If not, @c is dropped with a warning.
+ */
+static bool sender_checks(struct lconn *c, const struct zab_hs *hs)
+{
+	struct zabd *z = c->l->z;
+	const struct member *m = ensemble_find(&z->ens, hs->sid);
+	char msg[96];
+
+	if (m && m != z->ens.self && member_has_addr(m, (struct sockaddr *)&c->addr))
+		return true;
+	snprintf(msg, sizeof(msg), "%s: %s", zab_hs_type_name(hs->type),
+		 !m || m == z->ens.self ? "unknown member id"
+					: "member id does not match the address");
+	conn_drop(c, LOG_WARNING, msg);
+	return false;
+}
+
 static void got_followerinfo(struct lconn *c, const struct zab_hs *hs)
 {
 	struct leader *l = c->l;
-	struct zabd *z = l->z;
-	const struct member *m = ensemble_find(&z->ens, hs->sid);
 	struct lconn *o, *next;
 
-	if (!m || m == z->ens.self) {
-		conn_drop(c, LOG_WARNING, "FOLLOWERINFO from an unknown member id");
+	if (!sender_checks(c, hs))
 		return;
-	}
-	if (!member_has_addr(m, (struct sockaddr *)&c->addr)) {
-		conn_drop(c, LOG_WARNING, "FOLLOWERINFO: member id does not match the address");
-		return;
-	}
 	for (o = l->conns; o; o = next) {
 		next = o->next;
 		if (o != c && o->sid == hs->sid)
@@ -364,13 +375,10 @@ static void got_ackepoch(struct lconn *c, const struct zab_hs *hs)
 static void got_snapreq(struct lconn *c, const struct zab_hs *hs)
 {
 	struct zabd *z = c->l->z;
-	const struct member *m = ensemble_find(&z->ens, hs->sid);
 	int fd;
 
-	if (!m || m == z->ens.self || !member_has_addr(m, (struct sockaddr *)&c->addr)) {
-		conn_drop(c, LOG_WARNING, "SNAPREQ: member id does not match the address");
+	if (!sender_checks(c, hs))
 		return;
-	}
 	fd = dup(c->fd);
 	conn_drop(c, LOG_DEBUG, "asks for a snapshot");
 	if (fd >= 0)

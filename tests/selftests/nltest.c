@@ -10,8 +10,9 @@
  * KIND is str, u8, u16, u32, u64, s32, bin (VALUE in hex), nest (VALUE
  * ignored, empty nest), or fd: an s32 that is a descriptor this process
  * opened, VALUE saying what: udp (a UDP socket), tcp (an unconnected TCP
- * socket), file (/dev/null), dir=PATH (the directory PATH). Prints "ok" or "error ERRNO: strerror [extack]",
- * and exits 0 on ok, 1 on an error reply, 2 on a usage or local error.
+ * socket), file (/dev/null), dir=PATH (the directory PATH). Prints "ok" or
+ * "error ERRNO: strerror [extack]", and exits 0 on ok, 1 on an error reply,
+ * 2 on a usage or local error.
  */
 #include <errno.h>
 #include <fcntl.h>
