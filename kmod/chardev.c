@@ -17,13 +17,13 @@
 
 #include "kmod/broadcast.h"
 #include "kmod/chardev.h"
+#include "kmod/compat.h"
 #include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/log.h"
 #include "kmod/txn.h"
 
 static dev_t zab_devt;
-static struct class *zab_class;
 
 /**
  * struct zab_file - one open file of /dev/zab/NAME
@@ -382,13 +382,17 @@ static const struct file_operations zab_fops = {
 	.poll		= zab_poll,
 	.unlocked_ioctl	= zab_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.llseek		= no_llseek,
 };
 
-static char *zab_devnode(struct device *dev, umode_t *mode)
+static char *zab_devnode(zab_devnode_dev *dev, umode_t *mode)
 {
 	return kasprintf(GFP_KERNEL, "zab/%s", dev_name(dev));
 }
+
+static struct class zab_class = {
+	.name		= "zab",
+	.devnode	= zab_devnode,
+};
 
 /**
  * zab_chardev_add() - give @zi its char device and /dev/zab/NAME
@@ -409,7 +413,7 @@ int zab_chardev_add(struct zab_instance *zi)
 	err = cdev_add(zi->cdev, devt, 1);
 	if (err)
 		goto err_put;
-	zi->dev = device_create(zab_class, NULL, devt, zi, "%s", zi->name);
+	zi->dev = device_create(&zab_class, NULL, devt, zi, "%s", zi->name);
 	if (IS_ERR(zi->dev)) {
 		err = PTR_ERR(zi->dev);
 		goto err_del;
@@ -433,7 +437,7 @@ out:
  */
 void zab_chardev_del(struct zab_instance *zi)
 {
-	device_destroy(zab_class, zi->dev->devt);
+	device_destroy(&zab_class, zi->dev->devt);
 	cdev_del(zi->cdev);
 	zi->cdev = NULL;
 	zi->dev = NULL;
@@ -451,13 +455,10 @@ int zab_chardev_init(void)
 	err = alloc_chrdev_region(&zab_devt, 0, ZAB_MAX_INSTANCES, "zab");
 	if (err)
 		return err;
-	zab_class = class_create(THIS_MODULE, "zab");
-	if (IS_ERR(zab_class)) {
+	err = class_register(&zab_class);
+	if (err)
 		unregister_chrdev_region(zab_devt, ZAB_MAX_INSTANCES);
-		return PTR_ERR(zab_class);
-	}
-	zab_class->devnode = zab_devnode;
-	return 0;
+	return err;
 }
 
 /**
@@ -465,6 +466,6 @@ int zab_chardev_init(void)
  */
 void zab_chardev_exit(void)
 {
-	class_destroy(zab_class);
+	class_unregister(&zab_class);
 	unregister_chrdev_region(zab_devt, ZAB_MAX_INSTANCES);
 }

@@ -14,6 +14,7 @@
 #include <net/sock.h>
 
 #include "kmod/broadcast.h"
+#include "kmod/compat.h"
 #include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/netlink.h"
@@ -280,7 +281,7 @@ static bool missing(struct genl_info *info, int type, const char *msg)
 	return true;
 }
 
-static int zab_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+static int zab_nl_pre_doit(const zab_genl_doit_ops *ops, struct sk_buff *skb,
 			   struct genl_info *info)
 {
 	struct zab_instance *zi;
@@ -301,7 +302,7 @@ static int zab_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 	return 0;
 }
 
-static void zab_nl_post_doit(const struct genl_ops *ops, struct sk_buff *skb,
+static void zab_nl_post_doit(const zab_genl_doit_ops *ops, struct sk_buff *skb,
 			     struct genl_info *info)
 {
 	zab_instance_put(info->user_ptr[0]);

@@ -13,9 +13,9 @@
 #include <linux/skbuff.h>
 #include <net/sock.h>
 #include <net/tcp.h>
-#include <asm/unaligned.h>
 
 #include "kmod/broadcast.h"
+#include "kmod/compat.h"
 #include "kmod/instance.h"
 #include "kmod/peer.h"
 #include "kmod/txn.h"

@@ -6,8 +6,8 @@
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <asm/byteorder.h>
-#include <asm/unaligned.h>
 
+#include "kmod/compat.h"
 #include "kmod/wire.h"
 
 /**
