@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,13 +59,6 @@ static const struct {
 	[ZAB_STAT_SYNC_TRUNC]	= { "sync_trunc", "followers synced by TRUNC" },
 	[ZAB_STAT_SYNC_SNAP]	= { "sync_snap", "followers synced by SNAP" },
 };
-
-const char zab_tsv_columns[] =
-	"name\tmyid\tstate\tepoch\tleader\tlast_zxid\tcommit_zxid\t"
-	"tickTime\tsyncLimit\tinitLimit\twindowBytes\tmaxRecordSize\t"
-	"writes\twrite_bytes\twrite_errors\treads\tproposals\tcommits\t"
-	"peer_downs\tbad_frames\tsync_diff\tsync_trunc\tsync_snap\t"
-	"durability\tdurable_zxid\tpeers";
 
 #define LOOKUP(table, value) \
 	((value) < ARRAY_SIZE(table) ? (table)[value] : NULL)
@@ -243,47 +237,238 @@ void zab_print_info(FILE *f, const struct zab_info *info)
 	print_peers(f, info);
 }
 
-static void print_tsv_peers(FILE *f, const struct zab_info *info)
+/*
+ * The fields of the machine-readable views (--tsv, -o, --json), in their
+ * documented order. @print writes one field's value: as text for --tsv and
+ * -o, as a JSON value for --json.
+ */
+struct field {
+	const char *name;
+	void (*print)(FILE *f, const struct zab_info *info, int arg, bool json);
+	int arg;
+};
+
+/* A string: as is in text, quoted and escaped in JSON. */
+static void print_str(FILE *f, const char *s, bool json)
+{
+	if (!json) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void print_zxid(FILE *f, uint64_t zxid, bool json)
+{
+	char buf[32];
+
+	zab_fmt_zxid(buf, sizeof(buf), zxid);
+	print_str(f, buf, json);
+}
+
+static void print_enum(FILE *f, const char *name, uint32_t value, bool json)
+{
+	if (name)
+		print_str(f, name, json);
+	else
+		fprintf(f, "%" PRIu32, value);
+}
+
+static void f_name(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	(void)arg;
+	print_str(f, info->name, json);
+}
+
+static void f_myid(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	(void)arg;
+	(void)json;
+	fprintf(f, "%" PRIu32, info->myid);
+}
+
+static void f_state(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	(void)arg;
+	print_enum(f, zab_state_name(info->state), info->state, json);
+}
+
+static void f_epoch(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	(void)arg;
+	(void)json;
+	fprintf(f, "%" PRIu32, info->epoch);
+}
+
+static void f_leader(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	(void)arg;
+	(void)json;
+	fprintf(f, "%" PRIu32, info->leader);
+}
+
+static void f_last(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	(void)arg;
+	print_zxid(f, info->last_zxid, json);
+}
+
+static void f_commit(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	(void)arg;
+	print_zxid(f, info->commit_zxid, json);
+}
+
+/* A parameter the kernel did not report: `-', or null in JSON. */
+static void f_param(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	if (zab_params_has(&info->params, arg))
+		fprintf(f, "%" PRIu32, info->params.value[arg]);
+	else
+		fputs(json ? "null" : "-", f);
+}
+
+static void f_stat(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	(void)json;
+	fprintf(f, "%" PRIu64, info->stats[arg]);
+}
+
+static void f_durability(FILE *f, const struct zab_info *info, int arg,
+			 bool json)
+{
+	(void)arg;
+	print_enum(f, zab_durability_name(info->durability), info->durability,
+		   json);
+}
+
+static void f_durable(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	(void)arg;
+	print_zxid(f, info->durable_zxid, json);
+}
+
+/*
+ * Text: ID:LAST_ZXID:QUEUED:RTT_US,... or `-'. JSON: an array of objects
+ * with those four members.
+ */
+static void f_peers(FILE *f, const struct zab_info *info, int arg, bool json)
 {
 	char zxid[32];
 
-	if (!info->n_peers) {
+	(void)arg;
+	if (!json && !info->n_peers) {
 		fputs("-", f);
 		return;
 	}
+	if (json)
+		fputc('[', f);
 	for (size_t i = 0; i < info->n_peers; i++) {
 		const struct zab_peer_info *peer = &info->peers[i];
 
 		zab_fmt_zxid(zxid, sizeof(zxid), peer->last_zxid);
-		fprintf(f, "%s%" PRIu32 ":%s:%" PRIu32 ":%" PRIu32,
-			i ? "," : "", peer->id, zxid, peer->queued, peer->rtt_us);
+		if (json)
+			fprintf(f, "%s{\"id\":%" PRIu32 ",\"last_zxid\":\"%s\","
+				"\"queued\":%" PRIu32 ",\"rtt_us\":%" PRIu32 "}",
+				i ? "," : "", peer->id, zxid, peer->queued,
+				peer->rtt_us);
+		else
+			fprintf(f, "%s%" PRIu32 ":%s:%" PRIu32 ":%" PRIu32,
+				i ? "," : "", peer->id, zxid, peer->queued,
+				peer->rtt_us);
 	}
+	if (json)
+		fputc(']', f);
+}
+
+static const struct field fields[] = {
+	{ "name", f_name, 0 },
+	{ "myid", f_myid, 0 },
+	{ "state", f_state, 0 },
+	{ "epoch", f_epoch, 0 },
+	{ "leader", f_leader, 0 },
+	{ "last_zxid", f_last, 0 },
+	{ "commit_zxid", f_commit, 0 },
+	{ "tickTime", f_param, ZAB_P_TICK_TIME },
+	{ "syncLimit", f_param, ZAB_P_SYNC_LIMIT },
+	{ "initLimit", f_param, ZAB_P_INIT_LIMIT },
+	{ "windowBytes", f_param, ZAB_P_WINDOW_BYTES },
+	{ "maxRecordSize", f_param, ZAB_P_MAX_RECORD },
+	{ "writes", f_stat, ZAB_STAT_WRITES },
+	{ "write_bytes", f_stat, ZAB_STAT_WRITE_BYTES },
+	{ "write_errors", f_stat, ZAB_STAT_WRITE_ERRORS },
+	{ "reads", f_stat, ZAB_STAT_READS },
+	{ "proposals", f_stat, ZAB_STAT_PROPOSALS },
+	{ "commits", f_stat, ZAB_STAT_COMMITS },
+	{ "peer_downs", f_stat, ZAB_STAT_PEER_DOWNS },
+	{ "bad_frames", f_stat, ZAB_STAT_BAD_FRAMES },
+	{ "sync_diff", f_stat, ZAB_STAT_SYNC_DIFF },
+	{ "sync_trunc", f_stat, ZAB_STAT_SYNC_TRUNC },
+	{ "sync_snap", f_stat, ZAB_STAT_SYNC_SNAP },
+	{ "durability", f_durability, 0 },
+	{ "durable_zxid", f_durable, 0 },
+	{ "peers", f_peers, 0 },
+};
+
+size_t zab_field_count(void)
+{
+	return ARRAY_SIZE(fields);
+}
+
+const char *zab_field_name(size_t i)
+{
+	return i < ARRAY_SIZE(fields) ? fields[i].name : NULL;
+}
+
+int zab_field_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		if (strlen(fields[i].name) == len &&
+		    !strncmp(fields[i].name, name, len))
+			return (int)i;
+	}
+	return -1;
+}
+
+void zab_print_fields(FILE *f, const struct zab_info *info,
+		      const int *which, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct field *fd = &fields[which[i]];
+
+		if (i)
+			fputc('\t', f);
+		fd->print(f, info, fd->arg, false);
+	}
+	fputc('\n', f);
 }
 
 void zab_print_tsv(FILE *f, const struct zab_info *info)
 {
-	char tmp[16], last[32], commit[32], durable[32];
-
-	zab_fmt_zxid(last, sizeof(last), info->last_zxid);
-	zab_fmt_zxid(durable, sizeof(durable), info->durable_zxid);
-	zab_fmt_zxid(commit, sizeof(commit), info->commit_zxid);
-	fprintf(f, "%s\t%" PRIu32 "\t%s\t%" PRIu32 "\t%" PRIu32 "\t%s\t%s",
-		info->name, info->myid,
-		enum_str(tmp, sizeof(tmp), zab_state_name(info->state), info->state),
-		info->epoch, info->leader, last, commit);
-	for (int i = 0; i < ZAB_P_COUNT; i++) {
-		if (zab_params_has(&info->params, i))
-			fprintf(f, "\t%" PRIu32, info->params.value[i]);
-		else
-			fputs("\t-", f);
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		if (i)
+			fputc('\t', f);
+		fields[i].print(f, info, fields[i].arg, false);
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(stat_names); i++) {
-		if (stat_names[i].column)
-			fprintf(f, "\t%" PRIu64, info->stats[i]);
-	}
-	fprintf(f, "\t%s\t%s\t",
-		enum_str(tmp, sizeof(tmp), zab_durability_name(info->durability),
-			 info->durability), durable);
-	print_tsv_peers(f, info);
 	fputc('\n', f);
+}
+
+void zab_print_json(FILE *f, const struct zab_info *info)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		fprintf(f, "%s\"%s\":", i ? "," : "{", fields[i].name);
+		fields[i].print(f, info, fields[i].arg, true);
+	}
+	fputs("}\n", f);
 }

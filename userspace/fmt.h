@@ -56,12 +56,31 @@ void zab_fmt_peer(char *buf, size_t len, const struct zab_peer_info *peer);
 void zab_print_info(FILE *f, const struct zab_info *info);
 
 /*
- * The --tsv view: one line per instance, columns separated by a tab, in the
- * order documented in docs/zabctl.md and by zab_tsv_columns.
+ * The fields of the machine-readable views, in the order of --tsv and
+ * --json (docs/zabctl.md): their number and names.
+ */
+size_t zab_field_count(void);
+const char *zab_field_name(size_t i);
+
+/* The index of the field named by the @len bytes at @name, or -1. */
+int zab_field_find(const char *name, size_t len);
+
+/*
+ * The --tsv view: one line per instance, every field in order, separated by
+ * a tab. zxids in hexadecimal, a parameter the kernel did not report `-',
+ * peers as ID:LAST_ZXID:QUEUED:RTT_US,... or `-'.
  */
 void zab_print_tsv(FILE *f, const struct zab_info *info);
 
-/* Column names of the --tsv view, tab-separated, without newline. */
-extern const char zab_tsv_columns[];
+/* The -o view: the fields @which[0..@n), as in --tsv, then a newline. */
+void zab_print_fields(FILE *f, const struct zab_info *info,
+		      const int *which, size_t n);
+
+/*
+ * The --json view: one object on one line, a member per field; numbers as
+ * numbers, zxids as hexadecimal strings, a parameter not reported as null,
+ * peers as an array of {"id", "last_zxid", "queued", "rtt_us"}.
+ */
+void zab_print_json(FILE *f, const struct zab_info *info);
 
 #endif

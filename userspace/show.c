@@ -1,39 +1,55 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
 #include "subcommands.h"
 
+/* How to print: the human view, or one of the machine-readable ones. */
+enum view { VIEW_HUMAN, VIEW_TSV, VIEW_FIELDS, VIEW_JSON };
+
+struct show {
+	enum view view;
+	int *fields;		/* VIEW_FIELDS: the indexes asked for */
+	size_t n_fields;
+};
+
 static void help(FILE *f)
 {
-	const char *col = zab_tsv_columns;
-	int n = 1;
-
 	fprintf(f, "Shows instance NAME, or every instance of the network namespace.\n\n"
-		"--tsv prints one line per instance with these tab-separated fields:\n");
-	while (*col) {
-		size_t len = strcspn(col, "\t");
-
-		fprintf(f, "  %2d %.*s\n", n++, (int)len, col);
-		col += len + (col[len] == '\t');
-	}
-	fprintf(f, "zxids are hexadecimal. A parameter the kernel did not report is `-'.\n"
-		"peers is a comma-separated list of ID:LAST_ZXID:QUEUED:RTT_US, or `-'.\n");
+		"  --tsv          one line per instance, every field, tab-separated\n"
+		"  -o F1,F2,...   one line per instance, the fields named, in that order\n"
+		"  --json         one JSON object per instance and line\n\n"
+		"Fields, in the order of --tsv and --json:\n ");
+	for (size_t i = 0; i < zab_field_count(); i++)
+		fprintf(f, " %s", zab_field_name(i));
+	fprintf(f, "\nzxids are hexadecimal. A parameter the kernel did not report is `-' (null\n"
+		"in JSON). peers is a comma-separated list of ID:LAST_ZXID:QUEUED:RTT_US, or\n"
+		"`-' (in JSON an array of objects with those members).\n");
 }
 
-static void print(const struct zab_info *info, bool tsv, bool first)
+static void print(const struct zab_info *info, const struct show *s, bool first)
 {
-	if (tsv) {
+	switch (s->view) {
+	case VIEW_TSV:
 		zab_print_tsv(stdout, info);
-		return;
+		break;
+	case VIEW_FIELDS:
+		zab_print_fields(stdout, info, s->fields, s->n_fields);
+		break;
+	case VIEW_JSON:
+		zab_print_json(stdout, info);
+		break;
+	case VIEW_HUMAN:
+		if (!first)
+			putchar('\n');
+		zab_print_info(stdout, info);
+		break;
 	}
-	if (!first)
-		putchar('\n');
-	zab_print_info(stdout, info);
 }
 
-static int show_one(struct zab_nl *nl, const char *name, bool tsv)
+static int show_one(struct zab_nl *nl, const char *name, const struct show *s)
 {
 	struct zab_info info;
 	int r;
@@ -41,12 +57,12 @@ static int show_one(struct zab_nl *nl, const char *name, bool tsv)
 	r = zab_nl_get(nl, name, &info);
 	if (r < 0)
 		return zabctl_error("show `%s': %s", name, zab_nl_strerror(nl, r));
-	print(&info, tsv, true);
+	print(&info, s, true);
 	zab_info_release(&info);
 	return zabctl_flush();
 }
 
-static int show_all(struct zab_nl *nl, bool tsv)
+static int show_all(struct zab_nl *nl, const struct show *s)
 {
 	struct zab_info_list list = { 0 };
 	int r;
@@ -55,42 +71,95 @@ static int show_all(struct zab_nl *nl, bool tsv)
 	if (r < 0)
 		return zabctl_error("show: %s", zab_nl_strerror(nl, r));
 	for (size_t i = 0; i < list.len; i++)
-		print(&list.items[i], tsv, i == 0);
+		print(&list.items[i], s, i == 0);
 	zab_info_list_release(&list);
 	return zabctl_flush();
 }
 
+/* Parses -o's comma-separated field names; reports the first unknown one. */
+static int parse_fields(struct show *s, const char *list)
+{
+	const char *p = list;
+
+	s->n_fields = 0;
+	s->fields = calloc(strlen(list) / 2 + 1, sizeof(*s->fields));
+	if (!s->fields)
+		return zabctl_error("show: out of memory");
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		int i = zab_field_find(p, len);
+
+		if (i < 0)
+			return zabctl_usage_error(&show_cmd,
+						  "unknown field `%.*s' in `-o %s' (see zabctl help show)",
+						  (int)len, p, list);
+		s->fields[s->n_fields++] = i;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
 static int run(int argc, char *argv[], const struct zabctl *ctl)
 {
-	const char *name = NULL;
+	struct show s = { .view = VIEW_HUMAN };
+	const char *name = NULL, *view_opt = NULL;
 	struct zab_nl *nl;
-	bool tsv = false;
 	int ret;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--tsv"))
-			tsv = true;
-		else if (!name)
+		enum view v;
+
+		if (!strcmp(argv[i], "--tsv")) {
+			v = VIEW_TSV;
+		} else if (!strcmp(argv[i], "--json")) {
+			v = VIEW_JSON;
+		} else if (!strcmp(argv[i], "-o")) {
+			if (++i == argc) {
+				ret = zabctl_usage_error(&show_cmd, "-o needs a list of fields");
+				goto out;
+			}
+			v = VIEW_FIELDS;
+			ret = parse_fields(&s, argv[i]);
+			if (ret)
+				goto out;
+		} else if (!name && argv[i][0] != '-') {
 			name = argv[i];
-		else
-			return zabctl_usage_error(&show_cmd, "unexpected argument `%s'",
-						  argv[i]);
+			continue;
+		} else {
+			ret = zabctl_usage_error(&show_cmd, "unexpected argument `%s'",
+						 argv[i]);
+			goto out;
+		}
+		if (view_opt) {
+			ret = zabctl_usage_error(&show_cmd, "`%s' and `%s' do not go together",
+						 view_opt, argv[i - (v == VIEW_FIELDS)]);
+			goto out;
+		}
+		view_opt = argv[i - (v == VIEW_FIELDS)];
+		s.view = v;
 	}
-	if (name && !zabctl_name_ok(ctl, name))
-		return 1;
+	if (name && !zabctl_name_ok(ctl, name)) {
+		ret = 1;
+		goto out;
+	}
 
 	nl = zabctl_nl_open();
-	if (!nl)
-		return 1;
-	ret = name ? show_one(nl, name, tsv) : show_all(nl, tsv);
+	if (!nl) {
+		ret = 1;
+		goto out;
+	}
+	ret = name ? show_one(nl, name, &s) : show_all(nl, &s);
 	zab_nl_close(nl);
+out:
+	free(s.fields);
 	return ret;
 }
 
 const struct zabctl_cmd show_cmd = {
 	.name = "show",
 	.summary = "show instances: state, zxids, parameters, counters, peers",
-	.synopsis = "[NAME] [--tsv]",
+	.synopsis = "[NAME] [--tsv | --json | -o FIELD,...]",
 	.help = help,
 	.run = run,
 };

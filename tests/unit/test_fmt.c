@@ -252,15 +252,88 @@ static size_t count_fields(const char *s)
 	return n;
 }
 
-static void test_tsv_matches_columns(void **state)
+/* The fields are named once, and --tsv prints them all, in their order. */
+static void test_fields_named(void **state)
 {
 	char *line;
 
 	(void)state;
 	line = capture(zab_print_tsv, sample());
-	assert_int_equal(count_fields(line), count_fields(zab_tsv_columns));
-	assert_int_equal(count_fields(zab_tsv_columns), 26);
-	assert_true(!strncmp(zab_tsv_columns, "name\tmyid\tstate\t", 16));
+	assert_int_equal(count_fields(line), zab_field_count());
+	assert_int_equal(zab_field_count(), 26);
+	assert_string_equal(zab_field_name(0), "name");
+	assert_string_equal(zab_field_name(20), "sync_diff");
+	assert_string_equal(zab_field_name(25), "peers");
+	assert_null(zab_field_name(26));
+	for (size_t i = 0; i < zab_field_count(); i++) {
+		const char *n = zab_field_name(i);
+
+		assert_int_equal(zab_field_find(n, strlen(n)), (int)i);
+	}
+	assert_int_equal(zab_field_find("state,leader", 5), 2);
+	assert_int_equal(zab_field_find("stat", 4), -1);
+	assert_int_equal(zab_field_find("states", 6), -1);
+	assert_int_equal(zab_field_find("", 0), -1);
+	free(line);
+}
+
+static void test_fields_selected(void **state)
+{
+	const int which[] = { 2, 4, 25, 0, 2 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(f);
+	zab_print_fields(f, sample(), which, 5);
+	zab_print_fields(f, sample(), which + 3, 1);
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(text,
+		"LEADING\t1\t2:0x100000002:0:120,3:0x100000001:4:2500\tens1\tLEADING\n"
+		"ens1\n");
+	free(text);
+}
+
+static void test_json(void **state)
+{
+	char *line;
+
+	(void)state;
+	line = capture(zab_print_json, sample());
+	assert_string_equal(line,
+		"{\"name\":\"ens1\",\"myid\":1,\"state\":\"LEADING\",\"epoch\":1,"
+		"\"leader\":1,\"last_zxid\":\"0x100000002\",\"commit_zxid\":\"0x100000001\","
+		"\"tickTime\":500,\"syncLimit\":5,\"initLimit\":10,\"windowBytes\":100000,"
+		"\"maxRecordSize\":1048576,\"writes\":10,\"write_bytes\":18446744073709551615,"
+		"\"write_errors\":30,\"reads\":40,\"proposals\":50,\"commits\":60,"
+		"\"peer_downs\":70,\"bad_frames\":80,\"sync_diff\":2,\"sync_trunc\":1,"
+		"\"sync_snap\":3,\"durability\":\"fsync\",\"durable_zxid\":\"0x100000002\","
+		"\"peers\":[{\"id\":2,\"last_zxid\":\"0x100000002\",\"queued\":0,\"rtt_us\":120},"
+		"{\"id\":3,\"last_zxid\":\"0x100000001\",\"queued\":4,\"rtt_us\":2500}]}\n");
+	free(line);
+}
+
+/* Unknown values as numbers, missing parameters as null, no peers as []. */
+static void test_json_sparse(void **state)
+{
+	struct zab_info info = { .name = "a\"b\\c\x01", .myid = 7, .state = 5,
+				 .durability = 9 };
+	char *line;
+
+	(void)state;
+	zab_params_init(&info.params);
+	info.params.set = 1u << ZAB_P_SYNC_LIMIT;
+	line = capture(zab_print_json, &info);
+	assert_string_equal(line,
+		"{\"name\":\"a\\\"b\\\\c\\u0001\",\"myid\":7,\"state\":5,\"epoch\":0,"
+		"\"leader\":0,\"last_zxid\":\"0x0\",\"commit_zxid\":\"0x0\","
+		"\"tickTime\":null,\"syncLimit\":5,\"initLimit\":null,\"windowBytes\":null,"
+		"\"maxRecordSize\":null,\"writes\":0,\"write_bytes\":0,"
+		"\"write_errors\":0,\"reads\":0,\"proposals\":0,\"commits\":0,"
+		"\"peer_downs\":0,\"bad_frames\":0,\"sync_diff\":0,\"sync_trunc\":0,"
+		"\"sync_snap\":0,\"durability\":9,\"durable_zxid\":\"0x0\","
+		"\"peers\":[]}\n");
 	free(line);
 }
 
@@ -403,7 +476,10 @@ int main(void)
 		cmocka_unit_test(test_event_line_truncated),
 		cmocka_unit_test(test_tsv),
 		cmocka_unit_test(test_tsv_sparse),
-		cmocka_unit_test(test_tsv_matches_columns),
+		cmocka_unit_test(test_fields_named),
+		cmocka_unit_test(test_fields_selected),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_sparse),
 		cmocka_unit_test(test_human),
 		cmocka_unit_test(test_human_looking),
 		cmocka_unit_test(test_peer_line),
