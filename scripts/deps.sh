@@ -4,7 +4,9 @@
 set -eu
 pkgs="build-essential make gcc pkg-config kmod cpio file
 linux-headers-amd64 linux-image-amd64
-qemu-system-x86 busybox-static
+linux-headers-6.12-amd64 linux-image-6.12-amd64
+linux-source-6.1 flex bison bc libelf-dev libssl-dev xz-utils
+qemu-system-x86 busybox-static jq
 libnl-3-dev libnl-genl-3-dev libcmocka-dev
 iproute2 util-linux libcap2-bin procps psmisc e2fsprogs"
 

@@ -1,48 +1,220 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Every zab test: userspace unit tests (cmocka, ASan/UBSan), then the VM
-# selftests against the freshly built zab.ko, then the crash test of three
-# VMs (tests/vm/crash.sh). With ZAB_DEBUG=1 (make
-# check-all), then the KUnit suites and the selftests again on the debug
-# kernel; with ZAB_DEBUG=kunit (make check-ci), the KUnit suites only (tests/vm/debug.sh; it is built first if it is not cached). Prints
-# each suite's TAP and ends with one line: "N passed, N failed[, N skipped]".
+# Every zab test (make check, make check-all), several VMs at once.
+#
+# First, on the host: the userspace unit tests (cmocka, ASan/UBSan) and the
+# builds (zab.ko for 6.12 and, with ZAB_DEBUG, the debug kernel and its
+# modules). Then the VM suites, as jobs that run side by side while their
+# weights fit in ZAB_PARALLEL (default 4; a VM that mostly waits weighs 1):
+#   demo            make demo, as the README says
+#   selftests-6.1.K every selftest on the stock 6.1 kernel (ZAB_KVER, 6.1 or
+#                   6.12), in ZAB_SHARDS shards (default 2), balanced by
+#                   tests/selftests/durations
+#   selftests-6.12  on the other kernel, through kselftest's run_tests, the
+#                   selftests that cover the kernel APIs that differ between
+#                   6.1 and 6.12 (ZAB_612_TESTS; ZAB_612_TESTS=all: all)
+#   crash           three VMs killed with kill -9 (tests/vm/crash.sh)
+#   kunit           (ZAB_DEBUG) the KUnit suites on the debug kernel
+#   selftests-debug.K (ZAB_DEBUG=1) every selftest on the debug kernel, in
+#                   ZAB_DEBUG_SHARDS shards (default 4)
+# Each suite prints TAP; a suite's output is shown when it ends, with its
+# time. Ends with the time of each part and one line: "N passed, N failed[,
+# N skipped]".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 log=$(mktemp -d)
-trap 'rm -rf "$log"' EXIT
+T0=$SECONDS
+cleanup() {
+	local p
+	for p in $(jobs -p); do
+		kill -- "-$p" 2> /dev/null || kill "$p" 2> /dev/null
+	done
+	wait 2> /dev/null
+	# the modules' copies of this run (tests/vm/kbuild.sh)
+	cat "$log"/ko-* 2> /dev/null | while read -r _ run; do rm -rf "$run"; done
+	rm -rf "$log"
+}
+trap cleanup EXIT
+set -m	# each job a process group of its own, killed whole on exit
 
-# suite NAME CMD...: run a suite, echo its output, keep it for counting; a
-# suite that fails without saying which test failed counts as one failure.
-suite() {
-	local name=$1
+debug=${ZAB_DEBUG:-0}
+parallel=${ZAB_PARALLEL:-4}
+shards=${ZAB_SHARDS:-2}
+debug_shards=${ZAB_DEBUG_SHARDS:-4}
+# 6.12: the files that reach every kernel API zab uses differently on 6.12
+# (docs/testing.md): the char device and its class, the netlink family's
+# pre/post_doit, the wire's unaligned accessors on both ends of a broadcast
+: "${ZAB_612_TESTS:=10-module|20-instance|30-badinput|40-privs|60-chardev|80-broadcast|81-handover}"
+
+declare -A weight_of start_of
+times=()
+
+# tally NAME RC: keep NAME's TAP for counting; a suite that failed without
+# saying which test failed counts as one failure.
+tally() {
+	local name=$1 rc=$2
+	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$log/$name.tap"; then
+		echo "not ok - $name: exited with status $rc" | tee -a "$log/$name.tap"
+	fi
+}
+
+# host NAME CMD...: run a step on the host now, its output shown as it comes.
+host() {
+	local name=$1 t=$SECONDS rc
 	shift
 	echo "# suite: $name"
 	"$@" 2>&1 | tee "$log/$name.tap"
-	local rc=${PIPESTATUS[0]}
-	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$log/$name.tap"; then
-		echo "not ok - $name: exited with status $rc"
-		echo "not ok - $name: exited with status $rc" >> "$log/$name.tap"
-	fi
+	rc=${PIPESTATUS[0]}
+	tally "$name" "$rc"
+	times+=("$name $((SECONDS - t))")
 	return "$rc"
 }
 
-suite unit make -s -C userspace check
-suite selftests tests/vm/run.sh -- tests/selftests/run.sh "${ZAB_TESTS:-}"
-# real crashes, three VMs; with ZAB_TESTS, only if it names them
-if [ -z "${ZAB_TESTS:-}" ] || [[ "crash:kill9_leader_then_all" == *${ZAB_TESTS}* ]]; then
-	suite crash tests/vm/crash.sh
-fi
-if [ "${ZAB_DEBUG:-0}" != 0 ]; then
-	# the kernel build and the debug modules: a failure here is one
-	# failure, and the suites that need them do not run
-	if suite debug-build tests/vm/debug.sh module; then
-		suite kunit tests/vm/debug.sh kunit
-		[ "$ZAB_DEBUG" = kunit ] ||
-			suite selftests-debug tests/vm/debug.sh selftests "${ZAB_TESTS:-}"
-	fi
+running=0
+# reap: wait for one job to end; print its output, time and TAP.
+reap() {
+	local pid name rc
+	wait -n
+	for name in "${!start_of[@]}"; do
+		[ -e "$log/$name.rc" ] || continue
+		rc=$(cat "$log/$name.rc")
+		echo "# suite: $name ($((SECONDS - start_of[$name])) s)"
+		cat "$log/$name.out"
+		if [ "$name" = "selftests-$other" ]; then
+			# kselftest's form: count the subtests, one level down
+			sed -n 's/^# \(\(not \)\{0,1\}ok \)/\1/p' "$log/$name.out"
+		else
+			grep -E '^(not )?ok ' "$log/$name.out"
+		fi > "$log/$name.tap"
+		tally "$name" "$rc"
+		times+=("$name $((SECONDS - start_of[$name]))")
+		running=$((running - weight_of[$name]))
+		unset "start_of[$name]"
+		rm -f "$log/$name.rc"
+	done
+}
+
+# job NAME WEIGHT CMD...: run a suite in the background once it fits.
+job() {
+	local name=$1 w=$2
+	shift 2
+	while [ $((running + w)) -gt "$parallel" ] && [ "$running" -gt 0 ]; do
+		reap
+	done
+	echo "# started: $name (at $((SECONDS - T0)) s)"
+	weight_of[$name]=$w
+	start_of[$name]=$SECONDS
+	running=$((running + w))
+	( "$@" > "$log/$name.out" 2>&1; echo $? > "$log/$name.rc" ) &
+}
+
+# shard K N KIND: the selftests of shard K of N (KIND stock or debug), by
+# longest-first assignment of their times in tests/selftests/durations
+# (a test not listed there counts as 60 s, four times that on debug).
+shard() {
+	local k=$1 n=$2 col
+	[ "$3" = debug ] && col=3 || col=2
+	for f in tests/selftests/[0-9]*.sh; do
+		sed -n 's/^test_\([A-Za-z0-9_]*\)() {$/\1/p' "$f" |
+			sed "s|^|$(basename "$f" .sh):|"
+	done | awk -v k="$k" -v n="$n" -v col="$col" -v dflt=$([ "$3" = debug ] && echo 240 || echo 60) '
+		FILENAME == "tests/selftests/durations" {
+			if ($1 !~ /^#/) t[$1] = $col
+			next
+		}
+		{ name[++m] = $1; d[m] = ($1 in t) ? t[$1] : dflt }
+		END {
+			# longest first, each to the least loaded shard
+			for (i = 1; i <= m; i++) order[i] = i
+			for (i = 2; i <= m; i++)
+				for (j = i; j > 1 && d[order[j]] > d[order[j - 1]]; j--) {
+					x = order[j]; order[j] = order[j - 1]; order[j - 1] = x
+				}
+			for (i = 1; i <= m; i++) {
+				best = 0
+				for (s = 1; s < n; s++) if (load[s] < load[best]) best = s
+				load[best] += d[order[i]]
+				owner[order[i]] = best
+			}
+			for (i = 1; i <= m; i++) if (owner[i] == k) printf "%s ", name[i]
+		}' tests/selftests/durations -
+}
+
+# the whole ensemble of suites ------------------------------------------------
+
+host unit make -s -C userspace check
+# zab.ko for each stock kernel, with W=1: a warning fails the build
+declare -A ko
+for series in 6.1 6.12; do
+	host "build-$series" build_for "$series" && ko[$series]=$(cat "$log/ko-$series")
+done
+# the kernel all selftests run on (make check KVER=...), and the other
+case ${ZAB_KVER:-6.1} in
+6.12*) full=6.12 other=6.1 ;;
+6.1*) full=6.1 other=6.12 ;;
+*) echo "run-all.sh: ZAB_KVER is of 6.1 or 6.12, not $ZAB_KVER" >&2; exit 2 ;;
+esac
+debug_ok=0
+if [ "$debug" != 0 ]; then
+	# the kernel (built once, cached) and the debug modules: a failure here is
+	# one failure, and the suites that need them do not run
+	host debug-build tests/vm/debug.sh module && debug_ok=1
 fi
 
+# build_for SERIES: zab.ko for the newest installed kernel of SERIES, with
+# W=1, in a copy (tests/vm/kbuild.sh); its directory in $log/ko-SERIES.
+build_for() {
+	local krel run
+	krel=$(scripts/krel.sh "$1") || return 1
+	run=$(tests/vm/kbuild.sh "/lib/modules/$krel/build" \
+		"${ZAB_CACHE:-/var/cache/zab}/build/$krel" W=1 2> "$log/build.err") ||
+		{ cat "$log/build.err"; return 1; }
+	if grep -E 'warning|error' "$log/build.err"; then
+		echo "not ok - zab.ko for $krel: warnings"
+		return 1
+	fi
+	echo "$krel $run" > "$log/ko-$1"
+	echo "ok - zab.ko for $krel (W=1, no warnings)"
+}
+
+# longest first
+if [ "$debug_ok" = 1 ] && [ "$debug" != kunit ]; then
+	for k in $(seq 0 $((debug_shards - 1))); do
+		job "selftests-debug.$k" 1 env ZAB_TEST_LIST="$(shard "$k" "$debug_shards" debug)" \
+			tests/vm/debug.sh selftests "${ZAB_TESTS:-}"
+	done
+fi
+if [ -n "${ko[$full]:-}" ]; then
+	read -r krel run <<< "${ko[$full]}"
+	for k in $(seq 0 $((shards - 1))); do
+		job "selftests-$full.$k" 1 env ZAB_KREL="$krel" ZAB_KO="$run/zab.ko" \
+			ZAB_TEST_LIST="$(shard "$k" "$shards" stock)" \
+			tests/vm/run.sh -- tests/selftests/run.sh "${ZAB_TESTS:-}"
+	done
+fi
+if [ -n "${ko[$other]:-}" ]; then
+	read -r krel run <<< "${ko[$other]}"
+	pattern=${ZAB_TESTS:-$ZAB_612_TESTS}
+	[ "$pattern" != all ] || pattern=""
+	job "selftests-$other" 1 env ZAB_KREL="$krel" ZAB_KO="$run/zab.ko" ZAB_TESTS="$pattern" \
+		tests/vm/run.sh -- make -s -C tests/selftests run_tests
+fi
+# real crashes, three VMs of one CPU each; with ZAB_TESTS, only if it names them
+if [ -z "${ZAB_TESTS:-}" ] || [[ "crash:kill9_leader_then_all" == *${ZAB_TESTS}* ]]; then
+	read -r krel run <<< "${ko[$full]:-}"
+	job crash 2 env ${krel:+ZAB_KREL="$krel" ZAB_KO="$run/zab.ko"} tests/vm/crash.sh
+fi
+[ "$debug_ok" = 1 ] && job kunit 1 tests/vm/debug.sh kunit
+# the main job, exactly as the README runs it
+[ -n "${ZAB_TESTS:-}" ] || job demo 1 bash -c "make -s demo KVER=$full && echo 'ok 1 - demo: make demo'"
+while [ "$running" -gt 0 ]; do
+	reap
+done
+
+echo "# time of each part (s):"
+printf '#   %s\n' "${times[@]}"
+echo "#   all $((SECONDS - T0))"
 cat "$log"/*.tap | awk '
 	/^ok / && /# SKIP/ { skipped++; next }
 	/^ok /             { passed++; next }

@@ -57,9 +57,8 @@ zabctl() {
 	"$ZABCTL" "$@"
 }
 
-field() {	# field I NAME: one line of member I's `zabctl show`
-	ip netns exec "zab$1" "$ZABCTL" show "z$1" 2>/dev/null |
-		sed -n "s/^  $2: //p"
+field() {	# field I F: field F of member I's instance (zabctl show -o)
+	ip netns exec "zab$1" "$ZABCTL" show "z$1" -o "$2" 2>/dev/null
 }
 
 # leader_of MEMBERS...: the member all others follow, once every one of
@@ -73,8 +72,8 @@ leader_of() {
 	for i in "$@"; do
 		[ "$(field "$i" leader)" = "$leader" ] || return 1
 	done
-	[ "$(ip netns exec "zab$leader" "$ZABCTL" show "z$leader" --tsv | cut -f21 |
-	     tr ',' '\n' | grep -c .)" = $(($# - 1)) ] || return 1
+	[ "$(ip netns exec "zab$leader" "$ZABCTL" show "z$leader" --json |
+	     jq '.peers | length')" = $(($# - 1)) ] || return 1
 	echo "$leader"
 }
 
@@ -163,6 +162,8 @@ for i in 1 2 3; do
 done
 new=$(wait_leader "${rest[@]}")
 new_epoch=$(field "$new" epoch)
+[ "$new_epoch" -gt "$epoch" ] ||
+	{ echo "demo: the new leader's epoch $new_epoch is not above $epoch" >&2; exit 1; }
 lead_line=$(grep -E "LEADING epoch $new_epoch" "$tmp/zabd.$new.log" | tail -n 1)
 lead_ms=$(date -d "${lead_line:0:23}" +%s%3N)
 note "member $new leads epoch $new_epoch, $((lead_ms - start)) ms after the crash:"

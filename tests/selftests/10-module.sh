@@ -1,9 +1,11 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Loading and unloading zab.ko.
+. "$(dirname "$0")/lib.sh"
 
 test_load_unload() {
 	unload_zab
-	insmod "$ZAB_KO"
+	insmod_zab
 	lsmod | grep -q '^zab ' || fail "zab not in lsmod after insmod"
 	[ -d /sys/class/zab ] || fail "no /sys/class/zab"
 	grep -qw zab /proc/devices || fail "no zab major in /proc/devices"
@@ -29,3 +31,5 @@ test_no_module() {
 	expect_fail "zabctl without the module" zabctl show
 	expect_match 'module is not loaded' "$OUT"
 }
+
+zab_ksft_main "$@"

@@ -1,18 +1,19 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Creating, listing, changing and destroying instances.
+. "$(dirname "$0")/lib.sh"
 
 test_create_destroy() {
 	load_zab
 	zabctl create alpha --id 3
 	[ -c /dev/zab/alpha ] || fail "/dev/zab/alpha is not a char device"
-	line=$(tsv_of alpha)
-	[ -n "$line" ] || fail "alpha not listed"
-	[ "$(tsv_col alpha myid)" = 3 ] || fail "myid: $line"
-	[ "$(tsv_col alpha state)" = LOOKING ] || fail "state: $line"
+	listed alpha || fail "alpha not listed"
+	[ "$(field alpha myid,state)" = $'3\tLOOKING' ] ||
+		fail "myid, state: $(field alpha myid,state)"
 	zabctl show alpha | grep -q LOOKING || fail "human show lacks the state"
 	zabctl destroy alpha
 	[ ! -e /dev/zab/alpha ] || fail "/dev/zab/alpha still there"
-	[ -z "$(tsv_of alpha)" ] || fail "alpha still listed"
+	! listed alpha || fail "alpha still listed"
 	unload_zab
 }
 
@@ -29,25 +30,25 @@ test_dump_many() {
 test_defaults_and_set() {
 	load_zab
 	zabctl create p --id 1
-	[ "$(tsv_col p tickTime)" = 2000 ] || fail "tickTime default"
-	[ "$(tsv_col p syncLimit)" = 5 ] || fail "syncLimit default"
-	[ "$(tsv_col p initLimit)" = 10 ] || fail "initLimit default"
-	[ "$(tsv_col p windowBytes)" = $((64 << 20)) ] || fail "windowBytes default"
-	[ "$(tsv_col p maxRecordSize)" = $((1 << 20)) ] || fail "maxRecordSize default"
+	[ "$(field p tickTime)" = 2000 ] || fail "tickTime default"
+	[ "$(field p syncLimit)" = 5 ] || fail "syncLimit default"
+	[ "$(field p initLimit)" = 10 ] || fail "initLimit default"
+	[ "$(field p windowBytes)" = $((64 << 20)) ] || fail "windowBytes default"
+	[ "$(field p maxRecordSize)" = $((1 << 20)) ] || fail "maxRecordSize default"
 	zabctl set p tickTime 100 syncLimit 3 initLimit 7 windowBytes 1M maxRecordSize 4096
-	[ "$(tsv_col p tickTime)" = 100 ] || fail "tickTime not set"
-	[ "$(tsv_col p syncLimit)" = 3 ] || fail "syncLimit not set"
-	[ "$(tsv_col p initLimit)" = 7 ] || fail "initLimit not set"
-	[ "$(tsv_col p windowBytes)" = $((1 << 20)) ] || fail "windowBytes not set"
-	[ "$(tsv_col p maxRecordSize)" = 4096 ] || fail "maxRecordSize not set"
+	[ "$(field p tickTime)" = 100 ] || fail "tickTime not set"
+	[ "$(field p syncLimit)" = 3 ] || fail "syncLimit not set"
+	[ "$(field p initLimit)" = 7 ] || fail "initLimit not set"
+	[ "$(field p windowBytes)" = $((1 << 20)) ] || fail "windowBytes not set"
+	[ "$(field p maxRecordSize)" = 4096 ] || fail "maxRecordSize not set"
 	# all or nothing: a bad value leaves the good one unapplied
 	expect_fail "set with one value out of range" "$NLTEST" set 1=str:p 8=u32:500 11=u32:5
-	[ "$(tsv_col p tickTime)" = 100 ] || fail "partial SET applied tickTime"
+	[ "$(field p tickTime)" = 100 ] || fail "partial SET applied tickTime"
 	expect_fail "maxRecordSize above windowBytes" "$NLTEST" set 1=str:p 8=u32:500 12=u32:2097152
 	expect_match 'maxRecordSize must not exceed half of windowBytes' "$OUT"
-	[ "$(tsv_col p tickTime)" = 100 ] || fail "partial SET applied tickTime"
+	[ "$(field p tickTime)" = 100 ] || fail "partial SET applied tickTime"
 	zabctl create q --id 2 tickTime 50
-	[ "$(tsv_col q tickTime)" = 50 ] || fail "create with a parameter"
+	[ "$(field q tickTime)" = 50 ] || fail "create with a parameter"
 	unload_zab
 }
 
@@ -64,3 +65,35 @@ test_events() {
 	grep -q 'ev.*CREATED' "$log" || fail "no CREATED event: $(cat "$log")"
 	unload_zab
 }
+
+# zabctl show's machine-readable views: -o by field name, --json, and clear
+# errors for a field that does not exist.
+test_show_views() {
+	load_zab
+	zabctl create v1 --id 4 tickTime 150
+	zabctl create v2 --id 5
+	[ "$(field v1 tickTime,myid,state,peers)" = $'150\t4\tLOOKING\t-' ] ||
+		fail "-o: $(field v1 tickTime,myid,state,peers)"
+	[ "$(zabctl show -o name,myid | tr '\t\n' ' ')" = "v1 4 v2 5 " ] ||
+		fail "-o over all: $(zabctl show -o name,myid)"
+	expect_fail "unknown field" zabctl show v1 -o state,bogus
+	expect_match "unknown field .bogus." "$OUT"
+	expect_fail "empty field" zabctl show v1 -o state,
+	expect_fail "-o without fields" zabctl show v1 -o
+	expect_fail "two views" zabctl show v1 --json --tsv
+	expect_match "do not go together" "$OUT"
+	# --json: one object per line, every field of --tsv, in its order
+	[ "$(zabctl show --json | jq -s length)" = 2 ] || fail "--json: not 2 objects"
+	zabctl show v1 --json | jq -e '.name == "v1" and .myid == 4 and
+		.state == "LOOKING" and .tickTime == 150 and .peers == [] and
+		.last_zxid == "0x0" and .durability == "memory"' > /dev/null ||
+		fail "--json: $(zabctl show v1 --json)"
+	[ "$(zabctl show v1 --json | jq -r 'keys_unsorted | length')" = \
+	  "$(zabctl show v1 --tsv | awk -F'\t' '{ print NF }')" ] ||
+		fail "--json and --tsv differ in their fields"
+	[ "$(zabctl show v1 --json | jq -r '[.[] | if type == "array" then "-" else tostring end] | join("\t")')" = \
+	  "$(zabctl show v1 --tsv)" ] || fail "--json and --tsv differ in their values"
+	unload_zab
+}
+
+zab_ksft_main "$@"

@@ -1,7 +1,9 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Bad input to the netlink family gets a clean error with a reason, through
 # zabctl (which names the bad input) and raw (the kernel's own checks).
 # Attribute numbers: 1 name, 2 myid, 8 tickTime, 11 windowBytes, 12 maxRecordSize.
+. "$(dirname "$0")/lib.sh"
 
 test_missing_name() {
 	load_zab
@@ -78,7 +80,7 @@ test_bad_params() {
 	expect_match 'abc' "$OUT"
 	expect_fail "zabctl --no-check out of range" zabctl --no-check set p syncLimit 0
 	expect_match 'kernel' "$OUT"
-	[ "$(tsv_col p syncLimit)" = 5 ] || fail "syncLimit changed"
+	[ "$(field p syncLimit)" = 5 ] || fail "syncLimit changed"
 	unload_zab
 }
 
@@ -94,3 +96,5 @@ test_unknown_attr_and_cmd() {
 	[ ! -e /dev/zab/x ] || fail "x was created"
 	unload_zab
 }
+
+zab_ksft_main "$@"

@@ -1,6 +1,8 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Only an administrator of the initial user namespace controls instances:
 # their device names are global.
+. "$(dirname "$0")/lib.sh"
 
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
@@ -16,7 +18,7 @@ test_unprivileged_refused() {
 		expect_match 'Operation not permitted' "$OUT"
 	done
 	[ -c /dev/zab/priv ] || fail "priv destroyed by nobody"
-	expect_fail "nobody opens the device" as_nobody "$ZAB_TOP/tests/selftests/devtest" status /dev/zab/priv
+	expect_fail "nobody opens the device" as_nobody "$DEVTEST" status /dev/zab/priv
 	expect_match 'EACCES' "$OUT"
 	unload_zab
 }
@@ -37,3 +39,5 @@ test_user_namespace_refused() {
 	[ ! -e /dev/zab/x ] || fail "x created from a user namespace"
 	unload_zab
 }
+
+zab_ksft_main "$@"

@@ -1,5 +1,7 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Instances belong to the network namespace that created them.
+. "$(dirname "$0")/lib.sh"
 
 test_netns_isolation() {
 	load_zab
@@ -7,9 +9,9 @@ test_netns_isolation() {
 	ip netns add zab-b
 	nsx zab-a "$ZABCTL" create inA --id 1
 	[ -c /dev/zab/inA ] || fail "no device for inA"
-	[ -n "$(nsx zab-a "$ZABCTL" show --tsv | grep '^inA')" ] || fail "inA not listed in its namespace"
+	nsx zab-a "$ZABCTL" show -o name | grep -qx inA || fail "inA not listed in its namespace"
 	[ -z "$(nsx zab-b "$ZABCTL" show --tsv)" ] || fail "inA visible from another namespace"
-	[ -z "$(tsv_of inA)" ] || fail "inA visible from the initial namespace"
+	! listed inA || fail "inA visible from the initial namespace"
 	expect_fail "destroy from another namespace" nsx zab-b "$ZABCTL" destroy inA
 	expect_match 'no such instance' "$OUT"
 	expect_fail "same name in another namespace" nsx zab-b "$ZABCTL" create inA --id 1
@@ -75,3 +77,5 @@ test_netns_exit_during_unload() {
 	done
 	echo "  2 rounds: rmmod with 3 peered and 6 unpeered instances in dying namespaces"
 }
+
+zab_ksft_main "$@"

@@ -1,6 +1,7 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # /dev/zab/NAME of an instance that has no leader yet.
-DEVTEST="$ZAB_TOP/tests/selftests/devtest"
+. "$(dirname "$0")/lib.sh"
 
 test_looking_device() {
 	load_zab
@@ -28,7 +29,7 @@ test_looking_device() {
 	out=$("$DEVTEST" poll /dev/zab/d 100)
 	[ "$out" = "ok none" ] || fail "poll: $out"
 	"$DEVTEST" seek /dev/zab/d 0x100000005 >/dev/null
-	[ "$(tsv_col d write_errors)" -ge 2 ] || fail "write errors not counted"
+	[ "$(field d write_errors)" -ge 2 ] || fail "write errors not counted"
 	unload_zab
 }
 
@@ -110,3 +111,5 @@ test_restore() {
 zst_dev() {
 	"$DEVTEST" status "$1" | sed -n "s/^$2=//p"
 }
+
+zab_ksft_main "$@"

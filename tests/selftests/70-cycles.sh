@@ -1,12 +1,14 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Repeated load/unload with live instances leaks nothing.
+. "$(dirname "$0")/lib.sh"
 
 slab_kb() {
 	awk '/^Slab:/ { print $2 }' /proc/meminfo
 }
 
 cycle() {
-	insmod "$ZAB_KO"
+	insmod_zab
 	for i in $(seq 1 50); do zabctl create "c$i" --id 1; done
 	ip netns add zab-cyc
 	nsx zab-cyc "$ZABCTL" create cns --id 2
@@ -33,3 +35,5 @@ test_load_unload_cycles() {
 	[ ! -e /dev/zab ] || [ -z "$(ls /dev/zab)" ] || fail "device nodes left behind"
 	! grep -qw zab /proc/devices || fail "major left behind"
 }
+
+zab_ksft_main "$@"

@@ -1,5 +1,7 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The broadcast path: members in network namespaces, a fixed leader.
+. "$(dirname "$0")/lib.sh"
 
 setup_tmp() {
 	ENS_TMP=$(mktemp -d)
@@ -100,7 +102,7 @@ test_minority_left() {
 	grep -q 'PEER_DOWN peer=2 reason=timeout' "$ENS_TMP/events.zab1" || fail "no PEER_DOWN timeout"
 	echo "  quorum loss noticed after $((SECONDS - start)) s (tick 100 ms, syncLimit 20)"
 	[ "$(state_of z1)" = LOOKING ] || fail "z1 still $(state_of z1)"
-	expect_fail "write while LOOKING" "$ZAB_TOP/tests/selftests/devtest" write /dev/zab/z1 4
+	expect_fail "write while LOOKING" "$DEVTEST" write /dev/zab/z1 4
 	expect_match ENOTCONN "$OUT"
 	monitor_stop
 }
@@ -163,9 +165,9 @@ test_late_joiner_too_far_behind() {
 	"$ZABLOAD" write /dev/zab/z1 fill 300 1000 > "$ENS_TMP/w.fill"
 	! grep -q '^err' "$ENS_TMP/w.fill" || fail "writes failed"
 	# readers that fell out of the window get ERANGE, not wrong data
-	expect_fail "read from zxid 1" "$ZAB_TOP/tests/selftests/devtest" read /dev/zab/z1 nonblock
+	expect_fail "read from zxid 1" "$DEVTEST" read /dev/zab/z1 nonblock
 	expect_match ERANGE "$OUT"
-	first=$("$ZAB_TOP/tests/selftests/devtest" status /dev/zab/z1 | sed -n 's/window_first=//p')
+	first=$("$DEVTEST" status /dev/zab/z1 | sed -n 's/window_first=//p')
 	"$ZABLOAD" dump /dev/zab/z1 "$first" > "$ENS_TMP/dump.1"
 	n=$(wc -l < "$ENS_TMP/dump.1")
 	[ "$n" -gt 10 ] && [ "$n" -lt 300 ] || fail "window holds $n records"
@@ -175,7 +177,7 @@ test_late_joiner_too_far_behind() {
 	a=$!
 	nsx zab3 "$ZABBOOT" follow z3 1 3 1 10.77.0.1 2889 > /dev/null || fail "z3 could not follow"
 	wait $a || fail "ADD_FOLLOWER: $(cat "$ENS_TMP/add")"
-	[ "$(tsv_col_ns zab1 z1 sync_snap)" = 1 ] || fail "member 3 was not synchronised by SNAP"
+	[ "$(field_ns zab1 z1 sync_snap)" = 1 ] || fail "member 3 was not synchronised by SNAP"
 	"$ZABLOAD" write /dev/zab/z3 joined 5 > "$ENS_TMP/w.joined"
 	! grep -q '^err' "$ENS_TMP/w.joined" || fail "writes on member 3 failed"
 	converge 1 2 3
@@ -186,3 +188,5 @@ test_late_joiner_too_far_behind() {
 		fail "member 3's window differs: $(diff "$ENS_TMP/dump.1" "$ENS_TMP/dump.3" | head -3)"
 	echo "  window of 64K holds the last $n of 300 1000-byte records; member 3 joined by SNAP with $(wc -l < "$ENS_TMP/dump.3") records"
 }
+
+zab_ksft_main "$@"

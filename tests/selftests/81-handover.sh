@@ -1,9 +1,10 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Bad input to the socket handover and from peers: clean errors, no crash.
 # Attribute numbers: 1 name, 4 epoch, 5 leader, 6 last zxid, 14 peers,
 # 18 fd, 20 members.
+. "$(dirname "$0")/lib.sh"
 
-DEVTEST="$ZAB_TOP/tests/selftests/devtest"
 
 test_handover_bad_sockets() {
 	ENS_TMP=$(mktemp -d)
@@ -53,7 +54,7 @@ rogue_lead() {
 	rogue zab2 10.77.0.1 $ZAB_PORT 2 "$hex" &
 	local rogue=$!
 	wait $pid || fail "LEAD with the rogue: $(cat "$ENS_TMP/lead")"
-	wait_for 5 sh -c "[ \"\$('$ZAB_TOP/tests/selftests/devtest' status /dev/zab/z1 | grep state=)\" = state=0 ]" ||
+	wait_for 5 sh -c "[ \"\$('$DEVTEST' status /dev/zab/z1 | grep state=)\" = state=0 ]" ||
 		fail "leader kept the rogue after $hex"
 	wait $rogue
 }
@@ -80,7 +81,7 @@ test_rogue_peer_frames() {
 	kill $mon
 	n=$(grep -c 'PEER_DOWN peer=2 reason=protocol' "$monitor_log")
 	[ "$n" = 6 ] || fail "expected 6 protocol errors, saw $n: $(cat "$monitor_log")"
-	[ "$(tsv_col_ns zab1 z1 bad_frames)" = 6 ] || fail "bad_frames: $(tsv_col_ns zab1 z1 bad_frames)"
+	[ "$(field_ns zab1 z1 bad_frames)" = 6 ] || fail "bad_frames: $(field_ns zab1 z1 bad_frames)"
 }
 
 test_stop_while_writers_wait() {
@@ -101,3 +102,5 @@ test_stop_while_writers_wait() {
 	ip link set veth3 up
 	nsx zab1 "$ZABCTL" destroy z1
 }
+
+zab_ksft_main "$@"

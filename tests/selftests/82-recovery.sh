@@ -1,7 +1,9 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # ZAB's two recovery promises, with recovery done by hand (zabboot) the way
 # zabd does it: the member with the highest zxid leads a new epoch and the
 # kernel synchronises the others (DIFF, TRUNC, SNAP).
+. "$(dirname "$0")/lib.sh"
 
 # lead_again LEADER EPOCH FOLLOWERS...: LEADER leads EPOCH of 3 members.
 lead_again() {
@@ -59,7 +61,7 @@ test_seed_local_proposal_discarded() {
 	ip link set veth3 down
 	"$ZABLOAD" write /dev/zab/z1 lost 1 > "$ENS_TMP/w.lost"
 	grep -q '^err ECONNRESET lost-0' "$ENS_TMP/w.lost" || fail "the lost write: $(cat "$ENS_TMP/w.lost")"
-	last=$("$ZAB_TOP/tests/selftests/devtest" status /dev/zab/z1 | sed -n 's/last_zxid=//p')
+	last=$("$DEVTEST" status /dev/zab/z1 | sed -n 's/last_zxid=//p')
 	[ "$last" = 0x10000000b ] || fail "old leader's log ends at $last, expected its local proposal 0x10000000b"
 	wait_state 5 LOOKING z1
 	ip link set veth2 up
@@ -73,7 +75,7 @@ test_seed_local_proposal_discarded() {
 	dump_all "$ENS_TMP" 1 2 3
 	check_logs "$ENS_TMP" 1 2 3
 	! grep -q ' lost-0$' "$ENS_TMP"/dump.* || fail "the local proposal was delivered: $(grep -l lost-0 "$ENS_TMP"/dump.*)"
-	last=$("$ZAB_TOP/tests/selftests/devtest" status /dev/zab/z1 | sed -n 's/last_zxid=//p')
+	last=$("$DEVTEST" status /dev/zab/z1 | sed -n 's/last_zxid=//p')
 	[ "$last" = 0x200000005 ] || fail "old leader's log ends at $last"
 }
 
@@ -100,7 +102,7 @@ test_snap_unknown_epoch() {
 	[ "$(zst 2 last_zxid)" = 0x10000000a ] || fail "member 2's log ends at $(zst 2 last_zxid)"
 	# member 2 leads epoch 3: DIFF for member 3, SNAP for member 1
 	lead_again 2 3 3 1
-	[ "$(tsv_col_ns zab2 z2 sync_diff)" = 1 ] && [ "$(tsv_col_ns zab2 z2 sync_snap)" = 1 ] ||
+	[ "$(field_ns zab2 z2 sync_diff)" = 1 ] && [ "$(field_ns zab2 z2 sync_snap)" = 1 ] ||
 		fail "expected one DIFF and one SNAP: $(nsx zab2 "$ZABCTL" show z2 | grep synced)"
 	"$ZABLOAD" write /dev/zab/z1 after 5 > "$ENS_TMP/w.after"
 	! grep -q '^err' "$ENS_TMP/w.after" || fail "writes after recovery failed: $(cat "$ENS_TMP/w.after")"
@@ -110,3 +112,5 @@ test_snap_unknown_epoch() {
 	! grep -q ' lost-0$' "$ENS_TMP"/dump.* || fail "the local proposal was delivered: $(grep -l lost-0 "$ENS_TMP"/dump.*)"
 	[ "$(wc -l < "$ENS_TMP/dump.1")" = 15 ] || fail "member 1 has $(wc -l < "$ENS_TMP/dump.1") records, not 15"
 }
+
+zab_ksft_main "$@"

@@ -1,8 +1,10 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # zabd: ensembles that elect a leader, agree on an epoch and hand their
 # sockets to the kernel by themselves, and recover from failures alone.
 # Members live in namespaces zabI at 10.77.0.I (ens_net); tickTime 200 ms,
 # initLimit 10, syncLimit 10 (2 s: the VM may stall) unless a test says otherwise.
+. "$(dirname "$0")/lib.sh"
 
 # epoch_file I NAME: member I's acceptedEpoch or currentEpoch.
 epoch_file() {
@@ -571,12 +573,12 @@ test_member_beyond_window() {
 	! grep -q '^err' "$ENS_TMP/w.fill" || fail "writes failed: $(grep -m3 '^err' "$ENS_TMP/w.fill")"
 	first=$(zst "$leader" window_first)
 	[ "$((first))" -gt $((0x100000001)) ] || fail "the leader's window starts at $first: nothing left it"
-	snaps=$(tsv_col_ns "zab$leader" "z$leader" sync_snap)
+	snaps=$(field_ns "zab$leader" "z$leader" sync_snap)
 	zabd_start "$f"
 	wait_formed 20 1 2 3
 	[ "$LEADER" = "$leader" ] && [ "$EPOCH" = "$epoch" ] ||
 		fail "the returning member disturbed the leader: $LEADER in epoch $EPOCH"
-	[ "$(tsv_col_ns "zab$leader" "z$leader" sync_snap)" = $((snaps + 1)) ] ||
+	[ "$(field_ns "zab$leader" "z$leader" sync_snap)" = $((snaps + 1)) ] ||
 		fail "member $f was not synchronised by SNAP: $(nsx "zab$leader" "$ZABCTL" show "z$leader" | grep synced)"
 	write_on "$ENS_TMP" more 10 1 2 3
 	converge_to "$leader" 1 2 3
@@ -591,3 +593,5 @@ test_member_beyond_window() {
 	echo "  member $f came back empty, after records up to $first left the leader's window:" \
 		"SNAP, then $(wc -l < "$ENS_TMP/dump.$f") records, as on the leader"
 }
+
+zab_ksft_main "$@"

@@ -1,9 +1,11 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The log on disk: ensembles run by zabd with durability fsync (the
 # default) keep every acknowledged write through restarts of any member and
 # of all of them, repair torn and corrupt segments, and acknowledge nothing
 # they could not write. Members live in namespaces zabI (ens_net); dataDir
 # $ENS_TMP/dataI; segments of 64K so that there are many.
+. "$(dirname "$0")/lib.sh"
 
 # durable_setup N: zabd_setup with small segments.
 durable_setup() {
@@ -33,8 +35,8 @@ test_restart_all_members() {
 	durable_setup 3
 	zabd_start 1 2 3
 	wait_formed 20 1 2 3
-	[ "$(tsv_col_ns "zab$LEADER" "z$LEADER" durability)" = fsync ] ||
-		fail "durability is $(tsv_col_ns "zab$LEADER" "z$LEADER" durability), not fsync"
+	[ "$(field_ns "zab$LEADER" "z$LEADER" durability)" = fsync ] ||
+		fail "durability is $(field_ns "zab$LEADER" "z$LEADER" durability), not fsync"
 	writers_start 1 2 3
 	wait_for 30 acked_at_least 300 || fail "only $(acked_count) writes in 30 s"
 	# every member dies at once, in the middle of the writes
@@ -67,7 +69,7 @@ test_restart_each_in_turn() {
 	writers_start 1 2 3
 	for i in 1 2 3; do
 		wait_for 30 acked_at_least $((i * 150)) || fail "only $(acked_count) writes"
-		before=$(tsv_col_ns "zab$LEADER" "z$LEADER" sync_snap)
+		before=$(field_ns "zab$LEADER" "z$LEADER" sync_snap)
 		crash "$i"
 		sleep 1
 		zabd_start "$i"
@@ -269,12 +271,13 @@ dmesg_has() {
 
 # zst_durable I: member I's durable zxid.
 zst_durable() {
-	tsv_col_ns "zab$1" "z$1" durable_zxid
+	field_ns "zab$1" "z$1" durable_zxid
 }
 
 # peer_acked L F: what leader L's kernel last heard member F acknowledge.
 peer_acked() {
-	tsv_col_ns "zab$1" "z$1" peers | tr ',' '\n' | awk -F: -v id="$2" '$1 == id { print $2 }'
+	nsx "zab$1" "$ZABCTL" show "z$1" --json |
+		jq -r --argjson id "$2" '.peers[] | select(.id == $id) | .last_zxid'
 }
 
 # durable_caught_up F L: member F's durable zxid is leader L's last.
@@ -325,6 +328,8 @@ test_log_attach_only_before_joining() {
 	nsx zab1 "$ZABCTL" create fresh --id 1
 	nsx zab1 "$NLTEST" log 1=str:fresh 21=fd:dir="$ENS_TMP/d2" 22=u8:2 ||
 		fail "a new instance refused its log"
-	[ "$(tsv_col_ns zab1 fresh durability)" = fsync ] ||
-		fail "durability of fresh: $(tsv_col_ns zab1 fresh durability)"
+	[ "$(field_ns zab1 fresh durability)" = fsync ] ||
+		fail "durability of fresh: $(field_ns zab1 fresh durability)"
 }
+
+zab_ksft_main "$@"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Snapshots and purge: zabd snapshots the log every snapCount records,
 # compacted by key, keeps snapRetainCount of them and the segments they
@@ -5,6 +6,7 @@
 # of every key; a snapshot that does not check is set aside at restart and
 # the one before it used. Members live in namespaces zabI (ens_net);
 # dataDir $ENS_TMP/dataI.
+. "$(dirname "$0")/lib.sh"
 
 KEYS=40
 
@@ -187,8 +189,8 @@ test_late_joiner_gets_snapshot() {
 		fail "the leader's window still starts at the first record"
 	zabd_start 3
 	wait_formed 30 1 2 3
-	[ "$(tsv_col_ns "zab$LEADER" "z$LEADER" sync_snap)" -ge 1 ] ||
-		fail "member 3 was not synchronised by SNAP (sync_snap $(tsv_col_ns "zab$LEADER" "z$LEADER" sync_snap))"
+	[ "$(field_ns "zab$LEADER" "z$LEADER" sync_snap)" -ge 1 ] ||
+		fail "member 3 was not synchronised by SNAP (sync_snap $(field_ns "zab$LEADER" "z$LEADER" sync_snap))"
 	wait_for 20 installed_from_leader 3 ||
 		fail "member 3 installed no snapshot: $(grep -i 'snap' "$ENS_TMP/zabd.3.log" | tail -n 3)"
 	grep -h "installed .*from leader\|: sent snap\." "$ENS_TMP"/zabd.*.log | sed "s/^/  /"
@@ -219,8 +221,8 @@ test_partitioned_follower_fetches() {
 	ip link set "veth$f" up
 	wait_for 60 installed_from_leader "$f" ||
 		fail "member $f installed no snapshot: $(grep -i 'snap' "$ENS_TMP/zabd.$f.log" | tail -n 3)"
-	[ "$(tsv_col_ns "zab$f" "z$f" sync_snap)" -ge 1 ] ||
-		fail "member $f counts no SNAP (sync_snap $(tsv_col_ns "zab$f" "z$f" sync_snap))"
+	[ "$(field_ns "zab$f" "z$f" sync_snap)" -ge 1 ] ||
+		fail "member $f counts no SNAP (sync_snap $(field_ns "zab$f" "z$f" sync_snap))"
 	grep -h "installed .*from leader" "$ENS_TMP/zabd.$f.log" | sed "s/^/  /"
 	converge_to "$LEADER" 1 2 3
 	expected_state 1 1000 > "$ENS_TMP/expect"
@@ -228,3 +230,5 @@ test_partitioned_follower_fetches() {
 	cmp -s "$ENS_TMP/state.$f" "$ENS_TMP/expect" ||
 		fail "member $f's state from zxid 0 differs: $(diff "$ENS_TMP/state.$f" "$ENS_TMP/expect" | head -n 4)"
 }
+
+zab_ksft_main "$@"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Allocation failures (failslab, fail_page_alloc) during create, handover,
 # broadcast and destroy: no crash, no leak, a clean error to the caller, and
@@ -10,10 +11,10 @@
 # in the VM allocates normally. (The stacktrace filter, which could aim at
 # zab's own code, does not exist on x86_64.) Attribute numbers: 1 name,
 # 4 epoch, 20 members.
+. "$(dirname "$0")/lib.sh"
 
 FAILSLAB=/sys/kernel/debug/failslab
 FAILPAGE=/sys/kernel/debug/fail_page_alloc
-DEVTEST="$ZAB_TOP/tests/selftests/devtest"
 
 # fault_on PERCENT [PAGE_PERCENT]: fail that share of the slab allocations
 # (and of the page allocations of order 1 and more) of tasks that asked.
@@ -152,14 +153,14 @@ injected() {
 # core ignores its failure, so under injection a stale node is the kernel's
 # doing, not zab's; they are counted in $STALE. The instances in $LISTED.
 consistent() {
-	local name rest i show
+	local name i show
 	declare -A listed=()
 	LISTED=""
 	STALE=0
 	# a file, not a process substitution: /dev/fd may be missing
 	show=$(mktemp)
-	zabctl show --tsv > "$show"
-	while IFS=$'\t' read -r name rest; do
+	zabctl show -o name > "$show"
+	while read -r name; do
 		[[ $name == "$1"* ]] || continue
 		listed[$name]=1
 		LISTED="$LISTED $name"
@@ -364,3 +365,5 @@ test_faults_unload() {
 	zabctl create u1 --id 1
 	unload_zab
 }
+
+zab_ksft_main "$@"

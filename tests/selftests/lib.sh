@@ -1,15 +1,31 @@
 # SPDX-License-Identifier: GPL-2.0
-# Helpers for zab selftests. Sourced by run.sh into each test's shell.
-# A test is a function named test_*; it runs with `set -e` in its own
-# subshell, so the first failing command fails it. Print why with fail.
+# Helpers for zab selftests, sourced by each NN-*.sh. A test is a function
+# named test_*; it runs with `set -e` in a shell of its own, so the first
+# failing command fails it. Print why with fail. Each file ends with
+# `zab_ksft_main "$@"`, which runs its tests as KTAP subtests (below).
 
-: "${ZAB_TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-ZABCTL="$ZAB_TOP/userspace/zabctl"
-NLTEST="$ZAB_TOP/tests/selftests/nltest"
-: "${ZAB_KO:=$ZAB_TOP/zab.ko}"
+ZAB_SELFTESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The tree's tools and module when run from a zab tree, else the installed
+# ones (zabctl and zabd in PATH, zab.ko by modprobe).
+: "${ZAB_TOP:=$(cd "$ZAB_SELFTESTS/../.." && pwd)}"
+if [ -x "$ZAB_TOP/userspace/zabctl" ]; then
+	ZABCTL="$ZAB_TOP/userspace/zabctl"
+	ZABD="$ZAB_TOP/userspace/zabd"
+else
+	ZABCTL=$(command -v zabctl || echo zabctl)
+	ZABD=$(command -v zabd || echo zabd)
+fi
+[ -n "${ZAB_KO:-}" ] || [ ! -e "$ZAB_TOP/zab.ko" ] || ZAB_KO=$ZAB_TOP/zab.ko
+NLTEST="$ZAB_SELFTESTS/nltest"
+DEVTEST="$ZAB_SELFTESTS/devtest"
+ZABBOOT="$ZAB_SELFTESTS/zabboot"
+ZABLOAD="$ZAB_SELFTESTS/zabload"
 # Timeouts and the kernel's failure detection scale with this (the debug
 # kernel, with KASAN and lockdep under TCG, runs several times slower).
 : "${ZAB_TIME_SCALE:=1}"
+# How often waits look again: 0.1 s, times ZAB_TIME_SCALE (each look runs a
+# command, which is what costs most on the debug kernel).
+: "${ZAB_POLL:=$((ZAB_TIME_SCALE / 10)).$((ZAB_TIME_SCALE % 10))}"
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -33,8 +49,17 @@ nsx() {
 	ip netns exec "$ns" "$@"
 }
 
+# insmod_zab: load zab.ko (ZAB_KO), or the installed module.
+insmod_zab() {
+	if [ -n "${ZAB_KO:-}" ]; then
+		insmod "$ZAB_KO"
+	else
+		modprobe zab
+	fi
+}
+
 load_zab() {
-	lsmod | grep -q '^zab ' || insmod "$ZAB_KO"
+	lsmod | grep -q '^zab ' || insmod_zab
 }
 
 unload_zab() {
@@ -58,14 +83,20 @@ expect_match() {
 	grep -Eq -- "$1" <<< "$2" || fail "expected /$1/ in: $2"
 }
 
-# The tsv line of instance $1 (from `zabctl show --tsv`).
-tsv_of() {
-	zabctl show --tsv | awk -F'\t' -v n="$1" '$1 == n'
+# field NAME F1[,F2...]: those fields of instance NAME, tab-separated
+# (zabctl show -o; the field names are in docs/zabctl.md).
+field() {
+	zabctl show "$1" -o "$2"
 }
 
-# Field number $2 (1-based) of instance $1's tsv line.
-tsv_field() {
-	tsv_of "$1" | cut -f"$2"
+# field_ns NS NAME F1[,F2...]: field, for an instance of namespace NS.
+field_ns() {
+	nsx "$1" "$ZABCTL" show "$2" -o "$3"
+}
+
+# listed NAME: instance NAME is listed by zabctl show.
+listed() {
+	zabctl show -o name | grep -qxF -- "$1"
 }
 
 # Wait up to $1 seconds for CMD to succeed.
@@ -75,31 +106,10 @@ wait_for() {
 	local end=$((SECONDS + t))
 	until "$@"; do
 		[ $SECONDS -lt $end ] || return 1
-		sleep 0.1
+		sleep "$ZAB_POLL"
 	done
 }
 
-# Column names of `zabctl show --tsv`, in order (see docs/zabctl.md).
-ZAB_TSV_COLUMNS="name myid state epoch leader last_zxid commit_zxid tickTime
-syncLimit initLimit windowBytes maxRecordSize writes write_bytes write_errors
-reads proposals commits peer_downs bad_frames sync_diff sync_trunc sync_snap
-durability durable_zxid peers"
-
-# tsv_col NAME COLUMN: one field of instance NAME's tsv line.
-tsv_col() {
-	local i=1 c
-	for c in $ZAB_TSV_COLUMNS; do
-		if [ "$c" = "$2" ]; then
-			tsv_field "$1" "$i"
-			return
-		fi
-		i=$((i + 1))
-	done
-	fail "no tsv column $2"
-}
-
-ZABBOOT="$ZAB_TOP/tests/selftests/zabboot"
-ZABLOAD="$ZAB_TOP/tests/selftests/zabload"
 ZAB_PORT=2888
 
 # ens_setup N [TICK_MS]: members 1..N, each in namespace zabI with address
@@ -143,12 +153,12 @@ ens_boot() {
 
 # state NAME: LOOKING, FOLLOWING or LEADING (the instance may be in any ns).
 state_of() {
-	"$ZAB_TOP/tests/selftests/devtest" status "/dev/zab/$1" |
+	"$DEVTEST" status "/dev/zab/$1" |
 		awk -F= '$1 == "state" { print ($2 == 0 ? "LOOKING" : $2 == 1 ? "FOLLOWING" : "LEADING") }'
 }
 
 commit_of() {
-	"$ZAB_TOP/tests/selftests/devtest" status "/dev/zab/$1" |
+	"$DEVTEST" status "/dev/zab/$1" |
 		awk -F= '$1 == "commit_zxid" { print $2 }'
 }
 
@@ -195,19 +205,6 @@ dump_all() {
 	done
 }
 
-# tsv_col_ns NS NAME COLUMN: tsv_col for an instance of namespace NS.
-tsv_col_ns() {
-	local i=1 c
-	for c in $ZAB_TSV_COLUMNS; do
-		if [ "$c" = "$3" ]; then
-			nsx "$1" "$ZABCTL" show "$2" --tsv | cut -f"$i"
-			return
-		fi
-		i=$((i + 1))
-	done
-	fail "no tsv column $3"
-}
-
 # rogue NS ADDR PORT ID HEX [SECONDS]: from namespace NS, connect to ADDR:PORT
 # (retrying while nobody listens yet), say the zabboot hello as member ID
 # with last zxid 0, send the bytes HEX, and keep the connection SECONDS.
@@ -248,15 +245,13 @@ wait_state() {
 	for n in "$@"; do
 		until [ "$(state_of "$n")" = "$want" ]; do
 			[ $SECONDS -lt $end ] || fail "$n is $(state_of "$n"), not $want"
-			sleep 0.1
+			sleep "$ZAB_POLL"
 		done
 	done
 }
 
 # --- zabd: ensembles that form by themselves -------------------------------
 
-ZABD="$ZAB_TOP/userspace/zabd"
-DEVTEST="$ZAB_TOP/tests/selftests/devtest"
 # timing of the zabd ensembles: tickTime (ms), initLimit and syncLimit (ticks)
 : "${ZABD_TICK:=200}" "${ZABD_INIT:=$((10 * ZAB_TIME_SCALE))}" "${ZABD_SYNC:=$((10 * ZAB_TIME_SCALE))}"
 
@@ -414,7 +409,7 @@ zst() {
 # peers_of I: how many peer connections member I's kernel has.
 peers_of() {
 	local p
-	p=$(tsv_col_ns "zab$1" "z$1" peers)
+	p=$(field_ns "zab$1" "z$1" peers)
 	if [ -z "$p" ] || [ "$p" = - ]; then
 		echo 0
 	else
@@ -511,4 +506,111 @@ acked_count() {
 # acked_at_least N: at least N writes were acknowledged (for wait_for).
 acked_at_least() {
 	[ "$(acked_count)" -ge "$1" ]
+}
+
+# The kernel log lines that fail a test.
+ZAB_BAD_KLOG='WARNING:|BUG:|Oops|general protection fault|refcount_t:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|unreferenced object|INFO: task .* blocked'
+
+# zab_selected NAME: NAME (FILE:TEST) is selected by ZAB_TEST_LIST (names,
+# separated by spaces) and ZAB_TESTS (globs separated by `|').
+zab_selected() {
+	local g globs
+	if [ -n "${ZAB_TEST_LIST:-}" ]; then
+		[[ " $ZAB_TEST_LIST " == *" $1 "* ]] || return 1
+	fi
+	[ -n "${ZAB_TESTS:-}" ] || return 0
+	IFS='|' read -ra globs <<< "$ZAB_TESTS"
+	for g in "${globs[@]}"; do
+		# shellcheck disable=SC2053
+		[[ $1 == *$g* ]] && return 0
+	done
+	return 1
+}
+
+# zab_clean_slate: what every test starts from: no zab module, no network
+# namespaces, no links but lo, an empty kernel log.
+zab_clean_slate() {
+	local l
+	ip -all netns delete 2>/dev/null
+	for l in $(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
+		[ "$l" = lo ] || ip link del "$l" 2>/dev/null
+	done
+	lsmod | grep -q '^zab ' && rmmod zab
+	dmesg -C
+}
+
+# zab_ksft_main [--zab-one TEST]: run the test_* functions of the calling
+# file as KTAP subtests: "ok N FILE:TEST # SECONDS s", "ok N FILE:TEST #
+# SKIP WHY" (a test that exits 4) or "not ok N FILE:TEST" with the test's
+# output as diagnostics. A test fails if it exits non-zero, runs past its
+# time (ZAB_TEST_TIMEOUT, default 300 s, or TIMEOUT_test_NAME in its file,
+# times ZAB_TIME_SCALE), or if the kernel log gains a warning, BUG, Oops,
+# or a refcount, lockdep, KASAN, UBSAN or kmemleak report while it runs.
+# Exits 0 if none failed, 1 if one did, 4 (kselftest's skip) if all were
+# skipped or none was selected.
+zab_ksft_main() {
+	local self=${BASH_SOURCE[1]} file fn name n=0 total pass=0 fail=0 skipped=0
+	local log rc start secs limit own out=${ZAB_OUT:-/zab-out}
+	if [ "${1:-}" = --zab-one ]; then
+		set -e
+		"$2"
+		exit 0
+	fi
+	file=$(basename "$self" .sh)
+	local tests=()
+	for fn in $(declare -F | awk '$3 ~ /^test_/ { print $3 }'); do
+		zab_selected "$file:${fn#test_}" && tests+=("$fn")
+	done
+	total=${#tests[@]}
+	echo "TAP version 13"
+	if [ "$total" = 0 ]; then
+		echo "1..0 # SKIP no test selected"
+		exit 4
+	fi
+	echo "1..$total"
+	mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	for fn in "${tests[@]}"; do
+		n=$((n + 1))
+		name="$file:${fn#test_}"
+		zab_clean_slate
+		log=$(mktemp)
+		start=$SECONDS
+		limit=${ZAB_TEST_TIMEOUT:-300}
+		own=TIMEOUT_$fn
+		own=$((${!own:-0} * ZAB_TIME_SCALE))
+		[ "$own" -le "$limit" ] || limit=$own
+		timeout -k 5 "$limit" bash "$self" --zab-one "$fn" > "$log" 2>&1
+		rc=$?
+		if [ $rc = 124 ]; then
+			echo "timed out after $limit s; blocked tasks:" >> "$log"
+			echo w > /proc/sysrq-trigger
+			sleep 1
+			dmesg | grep -A 30 'task:' | head -80 >> "$log"
+		fi
+		secs=$((SECONDS - start))
+		dmesg > "$log.dmesg"
+		[ -z "$out" ] || [ ! -d "$out" ] || cat "$log.dmesg" >> "$out/dmesg"
+		if [ $rc = 0 ] && grep -Eq "$ZAB_BAD_KLOG" "$log.dmesg"; then
+			echo "kernel log:" >> "$log"
+			grep -E -A 15 "$ZAB_BAD_KLOG" "$log.dmesg" | head -40 >> "$log"
+			rc=1
+		fi
+		case $rc in
+		0) echo "ok $n $name # ${secs}s"
+		   pass=$((pass + 1)) ;;
+		4) echo "ok $n $name # SKIP $(grep -m1 '^SKIP:' "$log" | cut -c7-)"
+		   skipped=$((skipped + 1)) ;;
+		*) echo "not ok $n $name # ${secs}s"
+		   fail=$((fail + 1))
+		   # why first: the logs a test dumps at exit may be long
+		   grep '^FAIL:' "$log" | sed 's/^/#   /'
+		   sed 's/^/#   /' "$log" | tail -n 40 ;;
+		esac
+		[ -z "${ZAB_VERBOSE:-}" ] || sed 's/^/#   /' "$log"
+		rm -f "$log" "$log.dmesg"
+	done
+	echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skipped error:0"
+	[ "$fail" = 0 ] || exit 1
+	[ "$pass" != 0 ] || exit 4
+	exit 0
 }

@@ -144,31 +144,12 @@ kernel() {
 	ZAB_DEBUG_BUILD=$cache/debug-build/$(basename "$dir")
 }
 
-# Build zab.ko and zab_test.ko against the debug kernel, in a copy of the
-# module's sources (the copy keeps mtimes, so make rebuilds what changed).
+# Build zab.ko and zab_test.ko against the debug kernel (tests/vm/kbuild.sh).
 module() {
-	local b=$ZAB_DEBUG_BUILD f
-	run=""
-	mkdir -p "$b"
-	exec 8> "$b/.lock"
-	flock 8
-	(cd "$top" && find Kbuild kmod uapi -name '*.[ch]' -o -name Kbuild -o -name '.kunitconfig') |
-		while read -r f; do
-			mkdir -p "$b/$(dirname "$f")"
-			cp -p "$top/$f" "$b/$f"
-		done
-	# sources removed from the tree leave the copy too
-	(cd "$b" && find kmod uapi -name '*.[ch]' ! -name '*.mod.c') | while read -r f; do
-		[ -e "$top/$f" ] || rm -f "$b/$f"
-	done
-	make -s -C "$ZAB_DEBUG_KDIR" ARCH=x86_64 M="$b" ZAB_KUNIT=m \
-		ZAB_VERSION="${ZAB_VERSION:-0.1.0}" -j"$jobs" modules >&2 ||
+	run=$("$top/tests/vm/kbuild.sh" "$ZAB_DEBUG_KDIR" "$ZAB_DEBUG_BUILD" \
+		ARCH=x86_64 ZAB_KUNIT=m) ||
 		die "zab.ko/zab_test.ko build against the debug kernel failed"
-	# the VM loads its own copy: a build for another run may follow
-	run=$(mktemp -d "$b/run.XXXXXX")
 	trap 'rm -rf "$run"' EXIT
-	cp "$b/zab.ko" "$b/zab_test.ko" "$run/"
-	exec 8>&-
 	export ZAB_KO=$run/zab.ko ZAB_TEST_KO=$run/zab_test.ko
 }
 

@@ -24,10 +24,12 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || { echo "usage: run.sh [-k IMAGE] [-a APPEND] [-m MEM] -- COMMAND..." >&2; exit 2; }
 
+# the stock kernel: release ZAB_KREL (make KVER=...), else the newest 6.1
 if [ -z "$kimg" ]; then
-	kimg=$(ls -1v /boot/vmlinuz-*-amd64 2>/dev/null | tail -n 1)
+	krel=${ZAB_KREL:-$("$top/scripts/krel.sh")} || exit 2
+	kimg=/boot/vmlinuz-$krel
 fi
-[ -r "$kimg" ] || { echo "run.sh: no kernel image (apt-get install linux-image-amd64)" >&2; exit 2; }
+[ -r "$kimg" ] || { echo "run.sh: no kernel image $kimg (make deps)" >&2; exit 2; }
 kver=${ZAB_KVER:-$(basename "$kimg" | sed 's/^vmlinuz-//')}
 moddir=${ZAB_MODDIR:-/lib/modules/$kver}
 
