@@ -23,6 +23,9 @@ ZABLOAD="$ZAB_SELFTESTS/zabload"
 # Timeouts and the kernel's failure detection scale with this (the debug
 # kernel, with KASAN and lockdep under TCG, runs several times slower).
 : "${ZAB_TIME_SCALE:=1}"
+# Records per zabload run of writers_start: each run is a process, which is
+# what costs most on the debug kernel.
+: "${ZAB_WRITER_BATCH:=20}"
 # How often waits look again: 0.1 s, times ZAB_TIME_SCALE (each look runs a
 # command, which is what costs most on the debug kernel).
 : "${ZAB_POLL:=$((ZAB_TIME_SCALE / 10)).$((ZAB_TIME_SCALE % 10))}"
@@ -481,7 +484,8 @@ writers_start() {
 		 while [ ! -e "$ENS_TMP/stop" ]; do
 			if [ -e "/dev/zab/z$i" ]; then
 				# it fails to open a device destroyed meanwhile
-				ZABLOAD_STAMP=1 "$ZABLOAD" write "/dev/zab/z$i" "k${i}x$k" 20 2> /dev/null || true
+				ZABLOAD_STAMP=1 "$ZABLOAD" write "/dev/zab/z$i" "k${i}x$k" \
+					"$ZAB_WRITER_BATCH" 2> /dev/null || true
 			fi
 			sleep 0.02
 			k=$((k + 1))
