@@ -145,6 +145,22 @@ shard() {
 		}' tests/selftests/durations -
 }
 
+# build_for SERIES: zab.ko for the newest installed kernel of SERIES, with
+# W=1, in a copy (tests/vm/kbuild.sh); its directory in $log/ko-SERIES.
+build_for() {
+	local krel run
+	krel=$(scripts/krel.sh "$1") || return 1
+	run=$(tests/vm/kbuild.sh "/lib/modules/$krel/build" \
+		"${ZAB_CACHE:-/var/cache/zab}/build/$krel" W=1 2> "$log/build.err") ||
+		{ cat "$log/build.err"; return 1; }
+	if grep -E 'warning|error' "$log/build.err"; then
+		echo "not ok - zab.ko for $krel: warnings"
+		return 1
+	fi
+	echo "$krel $run" > "$log/ko-$1"
+	echo "ok - zab.ko for $krel (W=1, no warnings)"
+}
+
 # the whole ensemble of suites ------------------------------------------------
 
 host unit make -s -C userspace check
@@ -165,22 +181,6 @@ if [ "$debug" != 0 ]; then
 	# one failure, and the suites that need them do not run
 	host debug-build tests/vm/debug.sh module && debug_ok=1
 fi
-
-# build_for SERIES: zab.ko for the newest installed kernel of SERIES, with
-# W=1, in a copy (tests/vm/kbuild.sh); its directory in $log/ko-SERIES.
-build_for() {
-	local krel run
-	krel=$(scripts/krel.sh "$1") || return 1
-	run=$(tests/vm/kbuild.sh "/lib/modules/$krel/build" \
-		"${ZAB_CACHE:-/var/cache/zab}/build/$krel" W=1 2> "$log/build.err") ||
-		{ cat "$log/build.err"; return 1; }
-	if grep -E 'warning|error' "$log/build.err"; then
-		echo "not ok - zab.ko for $krel: warnings"
-		return 1
-	fi
-	echo "$krel $run" > "$log/ko-$1"
-	echo "ok - zab.ko for $krel (W=1, no warnings)"
-}
 
 # longest first
 if [ "$debug_ok" = 1 ] && [ "$debug" != kunit ]; then
