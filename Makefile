@@ -49,7 +49,7 @@ deps:
 # summary line "N passed, N failed[, N skipped]". See docs/testing.md.
 check: all
 	$(MAKE) -C tests/selftests
-	ZAB_KVER=$(KVER) tests/run-all.sh
+	ZAB_KSERIES=$(KVER) tests/run-all.sh
 
 unit:
 	$(MAKE) -C userspace check

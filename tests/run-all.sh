@@ -7,7 +7,7 @@
 # modules). Then the VM suites, as jobs that run side by side while their
 # weights fit in ZAB_PARALLEL (default 4; a VM that mostly waits weighs 1):
 #   demo            make demo, as the README says
-#   selftests-6.1.K every selftest on the stock 6.1 kernel (ZAB_KVER, 6.1 or
+#   selftests-6.1.K every selftest on the stock 6.1 kernel (ZAB_KSERIES, 6.1 or
 #                   6.12), in ZAB_SHARDS shards (default 2), balanced by
 #                   tests/selftests/durations
 #   selftests-6.12  on the other kernel, through kselftest's run_tests, the
@@ -170,10 +170,10 @@ for series in 6.1 6.12; do
 	host "build-$series" build_for "$series" && ko[$series]=$(cat "$log/ko-$series")
 done
 # the kernel all selftests run on (make check KVER=...), and the other
-case ${ZAB_KVER:-6.1} in
+case ${ZAB_KSERIES:-6.1} in
 6.12*) full=6.12 other=6.1 ;;
 6.1*) full=6.1 other=6.12 ;;
-*) echo "run-all.sh: ZAB_KVER is of 6.1 or 6.12, not $ZAB_KVER" >&2; exit 2 ;;
+*) echo "run-all.sh: ZAB_KSERIES is 6.1 or 6.12, not $ZAB_KSERIES" >&2; exit 2 ;;
 esac
 debug_ok=0
 if [ "$debug" != 0 ]; then
