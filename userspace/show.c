@@ -21,9 +21,16 @@ static void help(FILE *f)
 		"  --tsv          one line per instance, every field, tab-separated\n"
 		"  -o F1,F2,...   one line per instance, the fields named, in that order\n"
 		"  --json         one JSON object per instance and line\n\n"
-		"Fields, in the order of --tsv and --json:\n ");
-	for (size_t i = 0; i < zab_field_count(); i++)
-		fprintf(f, " %s", zab_field_name(i));
+		"Fields, in the order of --tsv and --json:\n");
+	for (size_t i = 0, col = 0; i < zab_field_count(); i++) {
+		const char *n = zab_field_name(i);
+
+		if (col + strlen(n) + 1 > 76) {
+			fputc('\n', f);
+			col = 0;
+		}
+		col += (size_t)fprintf(f, " %s", n);
+	}
 	fprintf(f, "\nzxids are hexadecimal. A parameter the kernel did not report is `-' (null\n"
 		"in JSON). peers is a comma-separated list of ID:LAST_ZXID:QUEUED:RTT_US, or\n"
 		"`-' (in JSON an array of objects with those members).\n");
@@ -108,36 +115,41 @@ static int run(int argc, char *argv[], const struct zabctl *ctl)
 	int ret;
 
 	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i];
 		enum view v;
 
-		if (!strcmp(argv[i], "--tsv")) {
+		if (!strcmp(opt, "--tsv")) {
 			v = VIEW_TSV;
-		} else if (!strcmp(argv[i], "--json")) {
+		} else if (!strcmp(opt, "--json")) {
 			v = VIEW_JSON;
-		} else if (!strcmp(argv[i], "-o")) {
-			if (++i == argc) {
-				ret = zabctl_usage_error(&show_cmd, "-o needs a list of fields");
-				goto out;
-			}
+		} else if (!strcmp(opt, "-o")) {
 			v = VIEW_FIELDS;
-			ret = parse_fields(&s, argv[i]);
-			if (ret)
-				goto out;
-		} else if (!name && argv[i][0] != '-') {
+		} else if (!name && (!strcmp(opt, "--") ? ++i < argc : true)) {
+			/* a name may start with `-': after `--', or if no option */
 			name = argv[i];
 			continue;
 		} else {
-			ret = zabctl_usage_error(&show_cmd, "unexpected argument `%s'",
-						 argv[i]);
+			ret = zabctl_usage_error(&show_cmd, "unexpected argument `%s'", opt);
 			goto out;
 		}
 		if (view_opt) {
-			ret = zabctl_usage_error(&show_cmd, "`%s' and `%s' do not go together",
-						 view_opt, argv[i - (v == VIEW_FIELDS)]);
+			ret = strcmp(view_opt, opt) ?
+				zabctl_usage_error(&show_cmd, "`%s' and `%s' do not go together",
+						   view_opt, opt) :
+				zabctl_usage_error(&show_cmd, "`%s' given twice", opt);
 			goto out;
 		}
-		view_opt = argv[i - (v == VIEW_FIELDS)];
+		view_opt = opt;
 		s.view = v;
+		if (v != VIEW_FIELDS)
+			continue;
+		if (++i == argc) {
+			ret = zabctl_usage_error(&show_cmd, "-o needs a list of fields");
+			goto out;
+		}
+		ret = parse_fields(&s, argv[i]);
+		if (ret)
+			goto out;
 	}
 	if (name && !zabctl_name_ok(ctl, name)) {
 		ret = 1;
@@ -159,7 +171,7 @@ out:
 const struct zabctl_cmd show_cmd = {
 	.name = "show",
 	.summary = "show instances: state, zxids, parameters, counters, peers",
-	.synopsis = "[NAME] [--tsv | --json | -o FIELD,...]",
+	.synopsis = "[--tsv | --json | -o FIELD,...] [[--] NAME]",
 	.help = help,
 	.run = run,
 };

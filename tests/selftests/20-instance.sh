@@ -82,6 +82,9 @@ test_show_views() {
 	expect_fail "-o without fields" zabctl show v1 -o
 	expect_fail "two views" zabctl show v1 --json --tsv
 	expect_match "do not go together" "$OUT"
+	expect_fail "-o twice" zabctl show v1 -o state -o name
+	expect_match "given twice" "$OUT"
+	[ "$(zabctl show -o myid -- v2)" = 5 ] || fail "-- NAME"
 	# --json: one object per line, every field of --tsv, in its order
 	[ "$(zabctl show --json | jq -s length)" = 2 ] || fail "--json: not 2 objects"
 	zabctl show v1 --json | jq -e '.name == "v1" and .myid == 4 and

@@ -270,6 +270,13 @@ static void test_fields_named(void **state)
 
 		assert_int_equal(zab_field_find(n, strlen(n)), (int)i);
 	}
+	/* every counter is a field (the human view lists them from stat_names) */
+	for (uint32_t st = 0; st <= ZAB_STAT_MAX; st++) {
+		const char *n = zab_stat_name(st);
+
+		if (n)
+			assert_true(zab_field_find(n, strlen(n)) >= 0);
+	}
 	assert_int_equal(zab_field_find("state,leader", 5), 2);
 	assert_int_equal(zab_field_find("stat", 4), -1);
 	assert_int_equal(zab_field_find("states", 6), -1);
