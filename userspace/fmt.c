@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -285,49 +286,29 @@ static void print_enum(FILE *f, const char *name, uint32_t value, bool json)
 		fprintf(f, "%" PRIu32, value);
 }
 
+/* Fields of plain types: @arg is their offset in struct zab_info. */
+#define FIELD(info, arg, type) (*(const type *)((const char *)(info) + (arg)))
+
 static void f_name(FILE *f, const struct zab_info *info, int arg, bool json)
 {
-	(void)arg;
-	print_str(f, info->name, json);
+	print_str(f, &FIELD(info, arg, char), json);
 }
 
-static void f_myid(FILE *f, const struct zab_info *info, int arg, bool json)
+static void f_u32(FILE *f, const struct zab_info *info, int arg, bool json)
 {
-	(void)arg;
 	(void)json;
-	fprintf(f, "%" PRIu32, info->myid);
+	fprintf(f, "%" PRIu32, FIELD(info, arg, uint32_t));
+}
+
+static void f_zxid(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	print_zxid(f, FIELD(info, arg, uint64_t), json);
 }
 
 static void f_state(FILE *f, const struct zab_info *info, int arg, bool json)
 {
 	(void)arg;
 	print_enum(f, zab_state_name(info->state), info->state, json);
-}
-
-static void f_epoch(FILE *f, const struct zab_info *info, int arg, bool json)
-{
-	(void)arg;
-	(void)json;
-	fprintf(f, "%" PRIu32, info->epoch);
-}
-
-static void f_leader(FILE *f, const struct zab_info *info, int arg, bool json)
-{
-	(void)arg;
-	(void)json;
-	fprintf(f, "%" PRIu32, info->leader);
-}
-
-static void f_last(FILE *f, const struct zab_info *info, int arg, bool json)
-{
-	(void)arg;
-	print_zxid(f, info->last_zxid, json);
-}
-
-static void f_commit(FILE *f, const struct zab_info *info, int arg, bool json)
-{
-	(void)arg;
-	print_zxid(f, info->commit_zxid, json);
 }
 
 /* A parameter the kernel did not report: `-', or null in JSON. */
@@ -351,12 +332,6 @@ static void f_durability(FILE *f, const struct zab_info *info, int arg,
 	(void)arg;
 	print_enum(f, zab_durability_name(info->durability), info->durability,
 		   json);
-}
-
-static void f_durable(FILE *f, const struct zab_info *info, int arg, bool json)
-{
-	(void)arg;
-	print_zxid(f, info->durable_zxid, json);
 }
 
 /*
@@ -393,13 +368,13 @@ static void f_peers(FILE *f, const struct zab_info *info, int arg, bool json)
 }
 
 static const struct field fields[] = {
-	{ "name", f_name, 0 },
-	{ "myid", f_myid, 0 },
+	{ "name", f_name, offsetof(struct zab_info, name) },
+	{ "myid", f_u32, offsetof(struct zab_info, myid) },
 	{ "state", f_state, 0 },
-	{ "epoch", f_epoch, 0 },
-	{ "leader", f_leader, 0 },
-	{ "last_zxid", f_last, 0 },
-	{ "commit_zxid", f_commit, 0 },
+	{ "epoch", f_u32, offsetof(struct zab_info, epoch) },
+	{ "leader", f_u32, offsetof(struct zab_info, leader) },
+	{ "last_zxid", f_zxid, offsetof(struct zab_info, last_zxid) },
+	{ "commit_zxid", f_zxid, offsetof(struct zab_info, commit_zxid) },
 	{ "tickTime", f_param, ZAB_P_TICK_TIME },
 	{ "syncLimit", f_param, ZAB_P_SYNC_LIMIT },
 	{ "initLimit", f_param, ZAB_P_INIT_LIMIT },
@@ -417,7 +392,7 @@ static const struct field fields[] = {
 	{ "sync_trunc", f_stat, ZAB_STAT_SYNC_TRUNC },
 	{ "sync_snap", f_stat, ZAB_STAT_SYNC_SNAP },
 	{ "durability", f_durability, 0 },
-	{ "durable_zxid", f_durable, 0 },
+	{ "durable_zxid", f_zxid, offsetof(struct zab_info, durable_zxid) },
 	{ "peers", f_peers, 0 },
 };
 
