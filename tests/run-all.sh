@@ -118,6 +118,7 @@ job() {
 # as 60 s, four times that on debug).
 shard() {
 	local k=$1 n=$2 col skip=${4:-/dev/null}
+	[ -n "$skip" ] || skip=/dev/null
 	[ "$3" = debug ] && col=3 || col=2
 	for f in tests/selftests/[0-9]*.sh; do
 		sed -n 's/^test_\([A-Za-z0-9_]*\)() {$/\1/p' "$f" |
@@ -185,10 +186,11 @@ fi
 # longest first
 if [ "$debug_ok" = 1 ] && [ "$debug" != kunit ]; then
 	skip=tests/selftests/debug-full-only
-	[ "${ZAB_DEBUG_TESTS:-ci}" != all ] || skip=/dev/null
+	[ "${ZAB_DEBUG_TESTS:-ci}" != all ] || skip=""
 	for k in $(seq 0 $((debug_shards - 1))); do
 		job "selftests-debug.$k" 1 env ZAB_TEST_LIST="$(shard "$k" "$debug_shards" debug "$skip")" \
-			ZAB_DEBUG_MEM=3G tests/vm/debug.sh selftests "${ZAB_TESTS:-}"
+			ZAB_DEBUG_MEM=3G ${skip:+ZAB_KILLS=3 ZAB_CYCLES=3 ZAB_MANY=100} \
+			tests/vm/debug.sh selftests "${ZAB_TESTS:-}"
 	done
 fi
 if [ -n "${ko[$full]:-}" ]; then
