@@ -196,8 +196,9 @@ fi
 if [ -n "${ko[$full]:-}" ]; then
 	read -r krel run <<< "${ko[$full]}"
 	for k in $(seq 0 $((shards - 1))); do
+		# side by side with the others a test may take three times as long
 		job "selftests-$full.$k" 1 env ZAB_KREL="$krel" ZAB_KO="$run/zab.ko" \
-			ZAB_TEST_LIST="$(shard "$k" "$shards" stock)" \
+			ZAB_TEST_LIST="$(shard "$k" "$shards" stock)" ZAB_TEST_TIMEOUT=1200 \
 			tests/vm/run.sh -- tests/selftests/run.sh "${ZAB_TESTS:-}"
 	done
 fi
