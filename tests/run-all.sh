@@ -3,10 +3,14 @@
 # Every zab test (make check, make check-all), several VMs at once.
 #
 # First, on the host: the userspace unit tests (cmocka, ASan/UBSan) and the
-# builds (zab.ko for 6.12 and, with ZAB_DEBUG, the debug kernel and its
-# modules). Then the VM suites, as jobs that run side by side while their
-# weights fit in ZAB_PARALLEL (default 4; a VM that mostly waits weighs 1):
-#   demo            make demo, as the README says
+# builds (zab.ko for 6.1 and 6.12 with W=1 and, with ZAB_DEBUG, the debug
+# kernel and its modules). Then the VM suites, one vCPU each, as jobs that
+# run side by side while their weights fit in ZAB_PARALLEL (default 5; a VM
+# weighs 1, the crash test 2), longest first:
+#   selftests-debug.K (ZAB_DEBUG=1) the selftests on the debug kernel but
+#                   those in tests/selftests/debug-full-only (all of them
+#                   with ZAB_DEBUG_TESTS=all), in ZAB_DEBUG_SHARDS shards
+#                   (default 3)
 #   selftests-6.1.K every selftest on the stock 6.1 kernel (ZAB_KSERIES, 6.1 or
 #                   6.12), in ZAB_SHARDS shards (default 2), balanced by
 #                   tests/selftests/durations
@@ -15,8 +19,7 @@
 #                   6.1 and 6.12 (ZAB_612_TESTS; ZAB_612_TESTS=all: all)
 #   crash           three VMs killed with kill -9 (tests/vm/crash.sh)
 #   kunit           (ZAB_DEBUG) the KUnit suites on the debug kernel
-#   selftests-debug.K (ZAB_DEBUG=1) every selftest on the debug kernel, in
-#                   ZAB_DEBUG_SHARDS shards (default 4)
+#   demo            make demo, as the README says
 # Each suite prints TAP; a suite's output is shown when it ends, with its
 # time. Ends with the time of each part and one line: "N passed, N failed[,
 # N skipped]".
@@ -77,7 +80,7 @@ host() {
 running=0
 # reap: wait for one job to end; print its output, time and TAP.
 reap() {
-	local pid name rc
+	local name rc
 	wait -n
 	for name in "${!start_of[@]}"; do
 		[ -e "$log/$name.rc" ] || continue
