@@ -186,6 +186,13 @@ int disk_setup(struct zabd *z)
 	if (!ret && log.repaired)
 		zwarn("the log in %s was repaired; this member gets what it lost from the leader",
 		      conf->data_dir);
+	if (!ret && ZAB_ZXID_EPOCH(log.last) > z->accepted_epoch) {
+		/* records are logged only in an epoch accepted first */
+		zerr("%s: the log holds zxid 0x%" PRIx64 " of epoch %u, newer than acceptedEpoch %u: the dataDir is inconsistent",
+		     conf->data_dir, log.last, (unsigned int)ZAB_ZXID_EPOCH(log.last),
+		     z->accepted_epoch);
+		ret = -EINVAL;
+	}
 	if (!ret)
 		ret = load(z, dir_fd, &log);
 	if (!ret) {

@@ -5,11 +5,13 @@
  * which is persisted), answer ACKEPOCH and hand the socket to the kernel with
  * FOLLOW. All within initLimit ticks of the election, else elect again.
  *
- * currentEpoch is persisted only once the kernel holds the leader's history:
- * its commit point reached the leader's last zxid of LEADERINFO, or it logged
- * a proposal of the new epoch (which comes after the history). ZooKeeper
- * does the same on NEWLEADER: a member must not claim an epoch whose history
- * it lacks, or an election could pick it over one that has it.
+ * currentEpoch is persisted only once the kernel holds the leader's history
+ * on disk: it logged durably a proposal of the new epoch (which comes after
+ * the history), or its commit point and its durable point reached the
+ * leader's last zxid of LEADERINFO and its log ends there. ZooKeeper does
+ * the same on NEWLEADER: a member must not claim an epoch whose history it
+ * lacks, or an election could pick it over one that has it. Until then it
+ * votes with the epoch of its log's last zxid if newer (zabd_history_epoch()).
  */
 
 #include <errno.h>
@@ -133,9 +135,14 @@ static void connected(struct follower *f)
 	zdebug("FOLLOWERINFO sent to leader %u (acceptedEpoch %u)", f->leader, hs.epoch);
 }
 
-/* Checks LEADERINFO and persists acceptedEpoch; 0 or -1 (failed). */
+/*
+ * Checks LEADERINFO and persists acceptedEpoch; 0 or -1 (failed). @ack gets
+ * our last zxid and the epoch of that history, or ZAB_HS_EPOCH_NONE if the
+ * epoch was accepted before: a member acknowledges each epoch once, so that
+ * no two leaders establish the same epoch (ZooKeeper answers -1 alike).
+ */
 static int accept_epoch(struct follower *f, const struct zab_hs *hs,
-			uint64_t *last)
+			struct zab_hs *ack)
 {
 	struct zabd *z = f->z;
 	struct zab_info info;
@@ -151,14 +158,17 @@ static int accept_epoch(struct follower *f, const struct zab_hs *hs,
 	}
 	if (instance_get(z, &info) < 0)
 		return -1;
-	*last = info.last_zxid;
+	ack->zxid = info.last_zxid;
+	ack->epoch = zabd_history_epoch(z, info.last_zxid);
 	zab_info_release(&info);
 	if (hs->epoch < info.epoch) {
 		fail(f, "leader proposes epoch %u, older than the instance's epoch %u",
 		     hs->epoch, info.epoch);
 		return -1;
 	}
-	if (hs->epoch > z->accepted_epoch && zabd_set_accepted_epoch(z, hs->epoch) < 0)
+	if (hs->epoch == z->accepted_epoch)
+		ack->epoch = ZAB_HS_EPOCH_NONE;
+	else if (zabd_set_accepted_epoch(z, hs->epoch) < 0)
 		return -1;
 	return 0;
 }
@@ -166,11 +176,10 @@ static int accept_epoch(struct follower *f, const struct zab_hs *hs,
 static void follow(struct follower *f, const struct zab_hs *leaderinfo)
 {
 	struct zabd *z = f->z;
-	struct zab_hs ack = { .type = ZAB_HS_ACKEPOCH, .sid = z->conf->myid,
-			      .epoch = z->current_epoch };
+	struct zab_hs ack = { .type = ZAB_HS_ACKEPOCH, .sid = z->conf->myid };
 	int ret;
 
-	if (accept_epoch(f, leaderinfo, &ack.zxid) < 0)
+	if (accept_epoch(f, leaderinfo, &ack) < 0)
 		return;
 	ret = send_frame(f, &ack);
 	if (ret < 0) {
@@ -298,7 +307,15 @@ void follower_check_synced(struct zabd *z, const struct zab_info *info)
 
 	if (f->state != F_FOLLOWING || f->synced)
 		return;
-	if (info->commit_zxid < f->history && ZAB_ZXID_EPOCH(info->last_zxid) < f->epoch)
+	/*
+	 * Synchronised, durably: a proposal of the new epoch is on disk (it
+	 * comes after the leader's whole history), or the leader's history
+	 * is committed here, on disk, and nothing beyond it is left to
+	 * truncate.
+	 */
+	if (ZAB_ZXID_EPOCH(info->durable_zxid) < f->epoch &&
+	    (info->commit_zxid < f->history || info->durable_zxid < f->history ||
+	     info->last_zxid != f->history))
 		return;
 	if (f->epoch > z->current_epoch && zabd_set_current_epoch(z, f->epoch) < 0)
 		return;

@@ -62,7 +62,7 @@ int zab_hs_decode(const uint8_t *buf, size_t len, uint8_t type,
 	hs->zxid = get_be64(buf + 16);
 	if (hs->sid < 1 || hs->sid > ZAB_ID_MAX)
 		return bad(why, "member id out of range");
-	if (hs->epoch == UINT32_MAX)
+	if (hs->epoch == UINT32_MAX && !(type == ZAB_HS_ACKEPOCH && hs->epoch == ZAB_HS_EPOCH_NONE))
 		return bad(why, "absurd epoch");
 	switch (type) {
 	case ZAB_HS_FOLLOWERINFO:
@@ -76,6 +76,9 @@ int zab_hs_decode(const uint8_t *buf, size_t len, uint8_t type,
 			return bad(why, "leader history newer than the epoch");
 		break;
 	case ZAB_HS_ACKEPOCH:
+		/* the epoch is that of the history (zabd_history_epoch()) */
+		if (hs->epoch != ZAB_HS_EPOCH_NONE && ZAB_ZXID_EPOCH(hs->zxid) > hs->epoch)
+			return bad(why, "history newer than its epoch");
 		break;
 	case ZAB_HS_SNAPREQ:
 	case ZAB_HS_SNAPFILE:

@@ -6,7 +6,7 @@
  *
  *	offset	size	field
  *	0	4	magic, 0x5a414251 ("ZABQ")
- *	4	1	version, 1
+ *	4	1	version, 2
  *	5	1	type: 1 FOLLOWERINFO, 2 LEADERINFO, 3 ACKEPOCH
  *	6	2	zero
  *	8	4	sid: the sender's member id
@@ -16,7 +16,10 @@
  *	FOLLOWERINFO  follower -> leader  epoch: its acceptedEpoch; zxid: 0
  *	LEADERINFO    leader -> follower  epoch: the new epoch (1 or more);
  *	                                  zxid: the leader's last zxid
- *	ACKEPOCH      follower -> leader  epoch: its currentEpoch;
+ *	ACKEPOCH      follower -> leader  epoch: the epoch of its history
+ *	                                  (zabd_history_epoch()), or
+ *	                                  0xffffffff if it had accepted
+ *	                                  the epoch before (not counted);
  *	                                  zxid: its last zxid
  *
  * Nothing else is sent by zabd on that connection: after ACKEPOCH, the
@@ -38,7 +41,9 @@
 #include <stdint.h>
 
 #define ZAB_HS_MAGIC	0x5a414251u
-#define ZAB_HS_VERSION	1
+#define ZAB_HS_VERSION	2
+/* ACKEPOCH of a member that had accepted the epoch already */
+#define ZAB_HS_EPOCH_NONE	0xffffffffu
 #define ZAB_HS_SIZE	24
 
 enum zab_hs_type {

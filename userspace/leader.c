@@ -7,10 +7,13 @@
  * follower may finish the election first. As leader, once a quorum (the
  * leader included) has sent FOLLOWERINFO, the new epoch is one more than
  * every acceptedEpoch heard (and the leader's own); it is persisted as
- * acceptedEpoch and sent in LEADERINFO. Once a quorum answered ACKEPOCH, none
- * with a more up-to-date history than the leader's (else the leader gives
- * up and the ensemble elects again), currentEpoch is persisted and the
- * sockets go to the kernel with LEAD; the kernel synchronises each follower
+ * acceptedEpoch and sent in LEADERINFO. Once a quorum answered ACKEPOCH for
+ * an epoch it had not accepted before (ZAB_HS_EPOCH_NONE: the member had,
+ * it follows but does not count, so that one member acknowledges each epoch
+ * once), none with a more up-to-date history than the leader's (else the
+ * leader gives up and the ensemble elects again), and once the leader's
+ * history is on disk, currentEpoch is persisted and the sockets go to the
+ * kernel with LEAD; the kernel synchronises each follower
  * from its log. A follower whose ACKEPOCH comes later, or that connects to
  * a running leader, is added with ADD_FOLLOWER.
  *
@@ -53,8 +56,9 @@ struct lconn {
 	struct frame_buf fb;
 	uint32_t sid;
 	uint32_t accepted_epoch;
-	uint32_t current_epoch;
+	uint32_t current_epoch;	/* of its history, in ACKEPOCH */
 	uint64_t last_zxid;
+	bool counted;		/* ACKEPOCH of an epoch it had not accepted */
 };
 
 struct leader {
@@ -68,9 +72,12 @@ struct leader {
 	bool led;		/* LEAD succeeded */
 	uint32_t epoch;
 	uint64_t history;	/* our last zxid when the epoch was chosen */
-	uint32_t prev_epoch;	/* our currentEpoch then */
+	uint32_t prev_epoch;	/* the epoch of that history */
 	struct timer phase_timer;
+	struct timer lead_timer;	/* LEAD waits for our history on disk */
 };
+
+#define LEAD_RETRY_MS 20
 
 static void conn_free(struct lconn *c)
 {
@@ -114,6 +121,40 @@ static size_t count_state(const struct leader *l, enum lc_state state)
 	for (const struct lconn *c = l->conns; c; c = c->next)
 		n += c->state == state;
 	return n;
+}
+
+/* Followers that acknowledged the new epoch and count towards LEAD. */
+static size_t count_acked(const struct leader *l)
+{
+	size_t n = 0;
+
+	for (const struct lconn *c = l->conns; c; c = c->next)
+		n += c->state == LC_READY && c->counted;
+	return n;
+}
+
+/*
+ * Is our history, up to l->history, on disk? Else LEAD waits: currentEpoch
+ * must not claim a history that a power loss could take back. A disk that
+ * fails ends the attempt: another member may lead meanwhile.
+ */
+static int history_durable(struct leader *l)
+{
+	struct zabd *z = l->z;
+	struct zab_info info;
+	int ret = 0;
+
+	if (instance_get(z, &info) < 0)
+		return -EIO;
+	if (info.log_error) {
+		zerr("cannot lead epoch %u: the log on disk in %s fails: %s", l->epoch,
+		     z->conf->data_dir, strerror((int)info.log_error));
+		ret = -EIO;
+	} else if (info.durable_zxid < l->history) {
+		ret = -EAGAIN;
+	}
+	zab_info_release(&info);
+	return ret;
 }
 
 /* Only bytes of the kernel's stream may follow ACKEPOCH: stop reading. */
@@ -229,11 +270,22 @@ static void lead(struct leader *l)
 	size_t n, len = 0;
 	int ret;
 
-	collect_peers(l, peers, &n);
-	if (n + 1 < z->ens.quorum) {
+	if (count_acked(l) + 1 < z->ens.quorum) {
 		node_failed(z, "too few followers can be synchronised");
 		return;
 	}
+	ret = history_durable(l);
+	if (ret == -EAGAIN) {
+		if (!l->lead_timer.armed)
+			timer_arm(&z->loop, &l->lead_timer, LEAD_RETRY_MS);
+		return;
+	}
+	if (ret < 0) {
+		if (z->running)
+			node_failed(z, "cannot lead epoch %u", l->epoch);
+		return;
+	}
+	collect_peers(l, peers, &n);
 	if (zabd_set_current_epoch(z, l->epoch) < 0)
 		return;
 	ret = zab_nl_lead(z->nl, z->conf->name, l->epoch, (uint32_t)z->ens.n, peers, n);
@@ -252,6 +304,7 @@ static void lead(struct leader *l)
 	}
 	l->led = true;
 	timer_disarm(&z->loop, &l->phase_timer);
+	timer_disarm(&z->loop, &l->lead_timer);
 	node_established(z);
 	zinfo("LEADING epoch %u with followers%s (%zu members)", l->epoch, ids, z->ens.n);
 }
@@ -284,7 +337,7 @@ static void progress(struct leader *l)
 			return;
 		}
 		l->epoch = max + 1;
-		l->prev_epoch = z->current_epoch;
+		l->prev_epoch = zabd_history_epoch(z, l->history);
 		if (zabd_set_accepted_epoch(z, l->epoch) < 0)
 			return;
 		l->decided = true;
@@ -297,7 +350,15 @@ static void progress(struct leader *l)
 				send_leaderinfo(c);
 		}
 	}
-	if (count_state(l, LC_READY) + 1 >= z->ens.quorum)
+	if (count_acked(l) + 1 >= z->ens.quorum)
+		lead(l);
+}
+
+static void lead_retry(struct timer *t)
+{
+	struct leader *l = t->arg;
+
+	if (l->active && !l->led && l->z->running)
 		lead(l);
 }
 
@@ -350,16 +411,25 @@ static void got_ackepoch(struct lconn *c, const struct zab_hs *hs)
 		conn_drop(c, LOG_WARNING, "ACKEPOCH from another member id");
 		return;
 	}
-	c->current_epoch = hs->epoch;
+	c->counted = hs->epoch != ZAB_HS_EPOCH_NONE;
+	c->current_epoch = c->counted ? hs->epoch : 0;
 	c->last_zxid = hs->zxid;
 	c->state = LC_READY;
 	timer_disarm(&l->z->loop, &c->t);
 	conn_watch_hangup(c);
-	zdebug("ACKEPOCH from member %u (currentEpoch %u, last zxid 0x%" PRIx64 ")",
-	       c->sid, hs->epoch, hs->zxid);
+	if (c->counted)
+		zdebug("ACKEPOCH from member %u (epoch of its history %u, last zxid 0x%" PRIx64 ")",
+		       c->sid, hs->epoch, hs->zxid);
+	else
+		zinfo("ACKEPOCH from member %u, which had accepted epoch %u before: it follows, uncounted (last zxid 0x%" PRIx64 ")",
+		      c->sid, l->epoch, hs->zxid);
 	if (l->led) {
 		c->add_deadline = loop_now() + zabd_init_limit_ms(l->z) / 2;
 		add_follower(c);
+		return;
+	}
+	if (!c->counted) {
+		progress(l);
 		return;
 	}
 	if (c->current_epoch > l->prev_epoch ||
@@ -539,6 +609,7 @@ void leader_reset(struct zabd *z, bool keep_pending)
 	l->decided = false;
 	l->led = false;
 	timer_disarm(&z->loop, &l->phase_timer);
+	timer_disarm(&z->loop, &l->lead_timer);
 	for (c = l->conns; c; c = next) {
 		next = c->next;
 		if (!keep_pending || (c->state != LC_FOLLOWERINFO && c->state != LC_PENDING))
@@ -561,6 +632,7 @@ int leader_open(struct zabd *z)
 	l->z = z;
 	watch_init(&l->lw, listen_event, l);
 	timer_init(&l->phase_timer, phase_expired, l);
+	timer_init(&l->lead_timer, lead_retry, l);
 	len = member_addr(self, 0, self->quorum_port, &sa);
 	sock_addr_str((struct sockaddr *)&sa, where, sizeof(where));
 	l->lfd = sock_listen((struct sockaddr *)&sa, len);

@@ -205,6 +205,7 @@ void node_look(struct zabd *z)
 	struct zab_info info;
 	char vote[96];
 	unsigned int act;
+	uint64_t zxid;
 
 	z->phase = ZABD_ELECTION;
 	timer_disarm(&z->loop, &z->discovery_timer);
@@ -219,7 +220,13 @@ void node_look(struct zabd *z)
 		if (ret < 0)
 			zwarn("stop `%s': %s", z->conf->name, zab_nl_strerror(z->nl, ret));
 	}
-	act = zab_fle_start(&z->fle, info.last_zxid, z->current_epoch);
+	/*
+	 * Vote for what this member holds: its log, and the epoch of that
+	 * history (zabd_history_epoch()). A member whose disk fails votes
+	 * with what it has on disk only: it may have to restart with that.
+	 */
+	zxid = info.log_error ? info.durable_zxid : info.last_zxid;
+	act = zab_fle_start(&z->fle, zxid, zabd_history_epoch(z, zxid));
 	zab_info_release(&info);
 	zab_vote_str(&z->fle.self, vote, sizeof(vote));
 	zinfo("LOOKING: election round %" PRIu64 ", voting for %s", z->fle.clock, vote);

@@ -100,6 +100,20 @@ int instance_subscribe(struct zabd *z);
 /* GET of the instance; on failure logs, and ends zabd (the kernel is gone). */
 int instance_get(struct zabd *z, struct zab_info *info);
 
+/*
+ * The epoch of the history this member holds up to @zxid: currentEpoch, or
+ * the epoch of @zxid if newer. A record of epoch e is logged only after the
+ * leader of e synchronised this member, so a log that reaches into e holds
+ * e's history even while currentEpoch (written once that history is
+ * durable) still says less. Votes and ACKEPOCH carry this epoch with @zxid.
+ */
+static inline uint32_t zabd_history_epoch(const struct zabd *z, uint64_t zxid)
+{
+	uint32_t e = (uint32_t)(zxid >> 32);
+
+	return e > z->current_epoch ? e : z->current_epoch;
+}
+
 /* epoch persistence (node.c); a failure to write ends zabd */
 int zabd_set_accepted_epoch(struct zabd *z, uint32_t epoch);
 int zabd_set_current_epoch(struct zabd *z, uint32_t epoch);

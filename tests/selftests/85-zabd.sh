@@ -341,7 +341,7 @@ test_election_port_garbage() {
 	# the leader's quorum port, from member j's address: a SNAPREQ in
 	# member k's name
 	set -- $(others "$leader" 1 2 3)
-	snapreq="$(hexn 0x5a414251 4)\\x01\\x04$(hexn 0 2)$(hexn "$2" 4)$(hexn 0 4)$(hexn 1 8)"
+	snapreq="$(hexn 0x5a414251 4)\\x02\\x04$(hexn 0 2)$(hexn "$2" 4)$(hexn 0 4)$(hexn 1 8)"
 	send_each "zab$1" "10.77.0.$leader" 2888 "$snapreq"
 	# connections that never say who they are
 	nsx zab9 bash -c "for a in 1 2 3; do exec {fd}<>/dev/tcp/10.77.0.\$a/3888; done; sleep 4"

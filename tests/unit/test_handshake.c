@@ -17,7 +17,7 @@
 static void test_round_trip(void **state)
 {
 	static const uint8_t expect[ZAB_HS_SIZE] = {
-		0x5a, 0x41, 0x42, 0x51, 1, 2, 0, 0,
+		0x5a, 0x41, 0x42, 0x51, 2, 2, 0, 0,
 		0, 0, 0, 3,  0, 0, 0, 6,
 		0, 0, 0, 5, 0, 0, 0, 9,
 	};
@@ -44,10 +44,17 @@ static void test_round_trip(void **state)
 	zab_hs_encode(&hs, buf);
 	assert_int_equal(zab_hs_decode(buf, sizeof(buf), ZAB_HS_LEADERINFO, &out, &why), 0);
 
-	hs = (struct zab_hs){ ZAB_HS_ACKEPOCH, 2, 0, ZAB_ZXID(9, 1) };
+	hs = (struct zab_hs){ ZAB_HS_ACKEPOCH, 2, 9, ZAB_ZXID(9, 1) };
 	zab_hs_encode(&hs, buf);
 	assert_int_equal(zab_hs_decode(buf, sizeof(buf), ZAB_HS_ACKEPOCH, &out, &why), 0);
+	assert_int_equal(out.epoch, 9);
 	assert_int_equal(out.zxid, ZAB_ZXID(9, 1));
+
+	/* an epoch accepted before: acknowledged, not counted */
+	hs = (struct zab_hs){ ZAB_HS_ACKEPOCH, 2, ZAB_HS_EPOCH_NONE, ZAB_ZXID(9, 1) };
+	zab_hs_encode(&hs, buf);
+	assert_int_equal(zab_hs_decode(buf, sizeof(buf), ZAB_HS_ACKEPOCH, &out, &why), 0);
+	assert_int_equal(out.epoch, ZAB_HS_EPOCH_NONE);
 
 	assert_string_equal(zab_hs_type_name(ZAB_HS_ACKEPOCH), "ACKEPOCH");
 	assert_string_equal(zab_hs_type_name(9), "unknown");
@@ -70,6 +77,8 @@ static void expect_bad(const struct zab_hs *hs, void (*mutate)(uint8_t *),
 
 static void bad_magic(uint8_t *b) { b[3] = 0; }
 static void bad_version(uint8_t *b) { b[4] = 0; }
+/* version 1 counted an ACKEPOCH of an epoch accepted before */
+static void version_1(uint8_t *b) { b[4] = 1; }
 static void bad_pad(uint8_t *b) { b[6] = 0x80; }
 static void type_9(uint8_t *b) { b[5] = 9; }
 static void type_0(uint8_t *b) { b[5] = 0; }
@@ -85,6 +94,7 @@ static void test_malformed(void **state)
 	expect_bad(&fi, NULL, ZAB_HS_SIZE + 1, ZAB_HS_FOLLOWERINFO, "wrong size");
 	expect_bad(&fi, bad_magic, ZAB_HS_SIZE, ZAB_HS_FOLLOWERINFO, "bad magic");
 	expect_bad(&fi, bad_version, ZAB_HS_SIZE, ZAB_HS_FOLLOWERINFO, "unknown version");
+	expect_bad(&fi, version_1, ZAB_HS_SIZE, ZAB_HS_FOLLOWERINFO, "unknown version");
 	expect_bad(&fi, bad_pad, ZAB_HS_SIZE, ZAB_HS_FOLLOWERINFO, "reserved field not zero");
 	expect_bad(&fi, type_9, ZAB_HS_SIZE, ZAB_HS_FOLLOWERINFO, "unknown frame type");
 	expect_bad(&fi, type_0, ZAB_HS_SIZE, ZAB_HS_FOLLOWERINFO, "unknown frame type");
@@ -110,6 +120,9 @@ static void test_malformed(void **state)
 	h = fi;
 	h.zxid = 1;
 	expect_bad(&h, NULL, ZAB_HS_SIZE, ZAB_HS_FOLLOWERINFO, "reserved field not zero");
+	/* ACKEPOCH: the epoch of a history is never older than its last zxid */
+	h = (struct zab_hs){ ZAB_HS_ACKEPOCH, 2, 4, ZAB_ZXID(5, 1) };
+	expect_bad(&h, NULL, ZAB_HS_SIZE, ZAB_HS_ACKEPOCH, "history newer than its epoch");
 	h = li;
 	h.epoch = 0;
 	h.zxid = 0;

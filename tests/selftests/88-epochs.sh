@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The epoch invariant (docs/zabd.md, "Epochs"): the epoch a member votes
+# with and reports in ACKEPOCH is that of the history it holds, currentEpoch
+# is written only over a history on disk, and a dataDir that contradicts it
+# is refused. zabd ensembles as in 85-zabd (ens_net, members zabI at
+# 10.77.0.I); fsync durability, the default.
+. "$(dirname "$0")/lib.sh"
+
+# epoch_file I NAME: member I's acceptedEpoch or currentEpoch (0 if none).
+epoch_file() {
+	cat "$ENS_TMP/data$1/$2" 2>/dev/null || echo 0
+}
+
+looking() {
+	[ "$(zst "$1" state)" = 0 ]
+}
+
+logged() {
+	grep -q -- "$2" "$ENS_TMP/zabd.$1.log"
+}
+
+# A follower acknowledges a proposal of the new epoch before its zabd has
+# written currentEpoch (here: its zabd is stopped right after FOLLOW, while
+# the sync is still on its way; on a busy host a tick can come late alike).
+# The leader commits the proposal, the first of its epoch, with it and
+# dies; the third member, cut off meanwhile, holds currentEpoch of the new
+# epoch but no record of it. The follower must vote with the epoch of the
+# history it holds, win, and keep the acknowledged record (before: it voted
+# with its old currentEpoch and lost; the winner, holding nothing of that
+# epoch, sent SNAP and erased the record).
+test_unsynced_follower_keeps_acked() {
+	local b=3 c
+	ZABD_INIT=$((50 * ZAB_TIME_SCALE))	# 10 s: discovery over the slow link
+	zabd_setup 3
+	zabd_start 1 2
+	wait_formed 20 1 2
+	write_on "$ENS_TMP" h 10 1 2
+	converge_to "$LEADER" 1 2
+	# a new epoch, without records yet: the record below will be the
+	# first of its epoch, one that the third member holds nothing of
+	l=$LEADER
+	zabd_crash "$l"
+	zabd_start "$l"
+	wait_formed 20 1 2
+	l=$LEADER
+	e=$EPOCH
+	c=$(others "$l" 1 2)
+	c=${c% }
+	converge_to "$l" 1 2
+	# member 3 joins late; what it sends arrives a second late, so its
+	# kernel follows that long before the leader's sync reaches it
+	nsx "zab$b" tc qdisc add dev eth0 root netem delay 1s
+	zabd_start "$b"
+	local end=$((SECONDS + 30 * ZAB_TIME_SCALE))
+	until logged "$b" "FOLLOWING leader $l in epoch $e"; do
+		[ $SECONDS -lt $end ] || fail "member $b never followed leader $l"
+		sleep 0.02
+	done
+	kill -STOP "$(cat "$ENS_TMP/zabd.$b.pid")"
+	[ "$(epoch_file "$b" currentEpoch)" -lt "$e" ] ||
+		fail "member $b wrote currentEpoch $e at once: the scenario was not reached"
+	converge_to "$l" 1 2 "$b"
+	[ "$(epoch_file "$c" currentEpoch)" = "$e" ] ||
+		fail "member $c has currentEpoch $(epoch_file "$c" currentEpoch), not $e"
+	# member c hears nothing more; the leader commits with member 3 alone
+	nsx "zab$c" tc qdisc add dev eth0 root netem loss 100%
+	tc qdisc add dev "veth$c" root netem loss 100%
+	"$ZABLOAD" write "/dev/zab/z$l" seed 1 > "$ENS_TMP/w.seed"
+	grep -q '^ok' "$ENS_TMP/w.seed" || fail "the write did not commit: $(cat "$ENS_TMP/w.seed")"
+	zxid=$(awk '{ print $2 }' "$ENS_TMP/w.seed")
+	[ "$(printf '%d' "$(zst "$b" last_zxid)")" -ge "$(printf '%d' "$zxid")" ] ||
+		fail "member $b lacks $zxid"
+	[ "$(printf '%d' "$(zst "$c" last_zxid)")" -lt "$(printf '%d' "$zxid")" ] ||
+		fail "member $c got $zxid"
+	[ "$(epoch_file "$b" currentEpoch)" -lt "$e" ] ||
+		fail "member $b wrote currentEpoch $e meanwhile"
+	echo "  $zxid acknowledged through member $b (currentEpoch $(epoch_file "$b" currentEpoch))," \
+		"member $c (currentEpoch $e) lacks it; leader $l crashes"
+	zabd_crash "$l"
+	nsx "zab$c" tc qdisc del dev eth0 root
+	tc qdisc del dev "veth$c" root
+	nsx "zab$b" tc qdisc del dev eth0 root
+	# its kernel is LOOKING before its zabd runs again (else a check of the
+	# kernel before the leader is missed could still write currentEpoch)
+	wait_for 10 looking "$b" || fail "member $b still follows the dead leader"
+	kill -CONT "$(cat "$ENS_TMP/zabd.$b.pid")"
+	wait_formed 30 "$b" "$c"
+	write_on "$ENS_TMP" a 5 "$b" "$c"
+	settle "$ENS_TMP" "$LEADER" "$b" "$c"
+	for i in "$b" "$c"; do
+		grep -q "^$zxid seed-0\$" "$ENS_TMP/dump.$i" || fail "member $i lost $zxid"
+	done
+	[ "$LEADER" = "$b" ] || fail "member $LEADER leads, not $b which holds $zxid"
+	zabd_start "$l"
+	wait_formed 20 1 2 3
+	write_on "$ENS_TMP" z 5 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+	grep -q "^$zxid seed-0\$" "$ENS_TMP/dump.$l" || fail "member $l lacks $zxid"
+}
+
+# A dataDir whose log holds a record of an epoch never accepted (the
+# acceptedEpoch file was replaced by an older one) is refused at start, with
+# the reason; so is currentEpoch newer than acceptedEpoch.
+test_inconsistent_datadir_refused() {
+	zabd_setup 3
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	write_on "$ENS_TMP" a 5 1 2 3
+	converge_to "$LEADER" 1 2 3
+	f=$(others "$LEADER" 1 2 3)
+	f=${f%% *}
+	e=$EPOCH
+	zabd_crash "$f"
+	echo $((e - 1)) > "$ENS_TMP/data$f/acceptedEpoch"
+	echo $((e - 1)) > "$ENS_TMP/data$f/currentEpoch"
+	zabd_start "$f"
+	wait_for 10 zabd_gone "$f" || fail "zabd $f started on an inconsistent dataDir"
+	logged "$f" "newer than acceptedEpoch $((e - 1)): the dataDir is inconsistent" ||
+		fail "zabd $f did not say why: $(tail -n 3 "$ENS_TMP/zabd.$f.log")"
+	nsx "zab$f" "$ZABCTL" destroy "z$f" 2>/dev/null || true
+	echo "$e" > "$ENS_TMP/data$f/acceptedEpoch"
+	echo $((e + 1)) > "$ENS_TMP/data$f/currentEpoch"
+	zabd_start "$f"
+	wait_for 10 zabd_gone "$f" || fail "zabd $f started with currentEpoch > acceptedEpoch"
+	logged "$f" "currentEpoch $((e + 1)) is newer than acceptedEpoch $e" ||
+		fail "zabd $f did not say why: $(tail -n 3 "$ENS_TMP/zabd.$f.log")"
+	nsx "zab$f" "$ZABCTL" destroy "z$f" 2>/dev/null || true
+	# repaired, it rejoins with its records
+	echo "$e" > "$ENS_TMP/data$f/currentEpoch"
+	zabd_start "$f"
+	wait_formed 20 1 2 3
+	write_on "$ENS_TMP" b 5 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+}
+
+zab_ksft_main "$@"
