@@ -39,7 +39,7 @@ static bool recompute_proposal(struct zab_fle *f)
 
 	for (uint32_t id = 1; id <= ZAB_ID_MAX; id++) {
 		const struct zab_fle_claim *c = &f->claim[id];
-		struct zab_vote v = { id, c->zxid, c->peer_epoch };
+		struct zab_vote v = { id, c->zxid, c->peer_epoch, c->flags };
 
 		if (c->valid && zab_vote_cmp(&v, &best) > 0)
 			best = v;
@@ -51,12 +51,12 @@ static bool recompute_proposal(struct zab_fle *f)
 }
 
 unsigned int zab_fle_start(struct zab_fle *f, uint64_t zxid,
-			   uint32_t peer_epoch)
+			   uint32_t peer_epoch, uint8_t flags)
 {
 	f->clock++;
 	f->looking = true;
 	f->decided = false;
-	f->self = (struct zab_vote){ f->myid, zxid, peer_epoch };
+	f->self = (struct zab_vote){ f->myid, zxid, peer_epoch, flags };
 	f->proposal = f->self;
 	clear_round(f);
 	memset(f->out, 0, sizeof(f->out));
@@ -148,6 +148,7 @@ static unsigned int receive_looking(struct zab_fle *f, const struct zab_notif *n
 		c->valid = true;
 		c->zxid = n->vote.zxid;
 		c->peer_epoch = n->vote.peer_epoch;
+		c->flags = n->vote.flags;
 	}
 	if (recompute_proposal(f))
 		act |= ZAB_FLE_BROADCAST;

@@ -51,6 +51,7 @@ struct zab_fle_claim {
 	bool valid;
 	uint64_t zxid;
 	uint32_t peer_epoch;
+	uint8_t flags;
 };
 
 struct zab_fle {
@@ -74,11 +75,11 @@ void zab_fle_init(struct zab_fle *f, uint32_t myid, const uint32_t *ids,
 		  size_t n);
 
 /*
- * A new round with this member's history (last zxid, currentEpoch).
- * Returns ZAB_FLE_BROADCAST.
+ * A new round with this member's history (last zxid, the epoch of that
+ * history) and ZAB_VOTE_* @flags. Returns ZAB_FLE_BROADCAST.
  */
 unsigned int zab_fle_start(struct zab_fle *f, uint64_t zxid,
-			   uint32_t peer_epoch);
+			   uint32_t peer_epoch, uint8_t flags);
 
 /* Handles a notification; returns ZAB_FLE_* bits. */
 unsigned int zab_fle_receive(struct zab_fle *f, const struct zab_notif *n);

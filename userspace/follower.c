@@ -168,8 +168,10 @@ static int accept_epoch(struct follower *f, const struct zab_hs *hs,
 	}
 	if (hs->epoch == z->accepted_epoch)
 		ack->epoch = ZAB_HS_EPOCH_NONE;
-	else if (zabd_set_accepted_epoch(z, hs->epoch) < 0)
+	else if (zabd_set_accepted_epoch(z, hs->epoch) < 0) {
+		fail(f, "cannot write acceptedEpoch %u", hs->epoch);
 		return -1;
+	}
 	return 0;
 }
 

@@ -286,8 +286,10 @@ static void lead(struct leader *l)
 		return;
 	}
 	collect_peers(l, peers, &n);
-	if (zabd_set_current_epoch(z, l->epoch) < 0)
+	if (zabd_set_current_epoch(z, l->epoch) < 0) {
+		node_failed(z, "cannot write currentEpoch %u", l->epoch);
 		return;
+	}
 	ret = zab_nl_lead(z->nl, z->conf->name, l->epoch, (uint32_t)z->ens.n, peers, n);
 	if (ret < 0) {
 		zerr("LEAD epoch %u: %s", l->epoch, zab_nl_strerror(z->nl, ret));
@@ -338,8 +340,10 @@ static void progress(struct leader *l)
 		}
 		l->epoch = max + 1;
 		l->prev_epoch = zabd_history_epoch(z, l->history);
-		if (zabd_set_accepted_epoch(z, l->epoch) < 0)
+		if (zabd_set_accepted_epoch(z, l->epoch) < 0) {
+			node_failed(z, "cannot write acceptedEpoch %u", l->epoch);
 			return;
+		}
 		l->decided = true;
 		zinfo("new epoch %u, proposed to %zu followers", l->epoch,
 		      count_state(l, LC_PENDING));

@@ -39,30 +39,44 @@ static const char *state_str(uint32_t state)
 	return name ? name : "unknown";
 }
 
-int zabd_set_accepted_epoch(struct zabd *z, uint32_t epoch)
+/*
+ * Writes an epoch file. A failure (a full or failing disk) is not fatal: the
+ * caller's phase fails and the member elects again, as ZooKeeper's learner
+ * does; the value in memory stays the old one, so nothing is acknowledged on
+ * an epoch that is not on disk. Logged once until a write succeeds again.
+ */
+static int write_epoch(struct zabd *z, const char *file, uint32_t epoch)
 {
 	struct zab_err err;
 
-	if (zab_epoch_write(z->conf->data_dir, ZAB_ACCEPTED_EPOCH_FILE, epoch, &err) < 0) {
-		zerr("%s", err.msg);
-		zabd_exit(z, 1);
+	if (zab_epoch_write(z->conf->data_dir, file, epoch, &err) < 0) {
+		if (!z->epoch_write_failing)
+			zerr("%s: electing again until it can be written", err.msg);
+		z->epoch_write_failing = true;
 		return -EIO;
 	}
-	z->accepted_epoch = epoch;
+	if (z->epoch_write_failing)
+		zinfo("%s/%s is written again", z->conf->data_dir, file);
+	z->epoch_write_failing = false;
 	return 0;
+}
+
+int zabd_set_accepted_epoch(struct zabd *z, uint32_t epoch)
+{
+	int ret = write_epoch(z, ZAB_ACCEPTED_EPOCH_FILE, epoch);
+
+	if (!ret)
+		z->accepted_epoch = epoch;
+	return ret;
 }
 
 int zabd_set_current_epoch(struct zabd *z, uint32_t epoch)
 {
-	struct zab_err err;
+	int ret = write_epoch(z, ZAB_CURRENT_EPOCH_FILE, epoch);
 
-	if (zab_epoch_write(z->conf->data_dir, ZAB_CURRENT_EPOCH_FILE, epoch, &err) < 0) {
-		zerr("%s", err.msg);
-		zabd_exit(z, 1);
-		return -EIO;
-	}
-	z->current_epoch = epoch;
-	return 0;
+	if (!ret)
+		z->current_epoch = epoch;
+	return ret;
 }
 
 static void send_vote(struct zabd *z, uint32_t sid)
@@ -223,10 +237,12 @@ void node_look(struct zabd *z)
 	/*
 	 * Vote for what this member holds: its log, and the epoch of that
 	 * history (zabd_history_epoch()). A member whose disk fails votes
-	 * with what it has on disk only: it may have to restart with that.
+	 * with what it has on disk only (it may have to restart with that),
+	 * and yields to members with the same history: it cannot lead.
 	 */
 	zxid = info.log_error ? info.durable_zxid : info.last_zxid;
-	act = zab_fle_start(&z->fle, zxid, zabd_history_epoch(z, zxid));
+	act = zab_fle_start(&z->fle, zxid, zabd_history_epoch(z, zxid),
+			    info.log_error ? ZAB_VOTE_LOG_FAILING : 0);
 	zab_info_release(&info);
 	zab_vote_str(&z->fle.self, vote, sizeof(vote));
 	zinfo("LOOKING: election round %" PRIu64 ", voting for %s", z->fle.clock, vote);

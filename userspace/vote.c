@@ -18,6 +18,9 @@ int zab_vote_cmp(const struct zab_vote *a, const struct zab_vote *b)
 		return CMP(a->peer_epoch, b->peer_epoch);
 	if (a->zxid != b->zxid)
 		return CMP(a->zxid, b->zxid);
+	/* a healthy disk after a failing one */
+	if ((a->flags ^ b->flags) & ZAB_VOTE_LOG_FAILING)
+		return b->flags & ZAB_VOTE_LOG_FAILING ? 1 : -1;
 	return CMP(a->leader, b->leader);
 }
 
@@ -32,6 +35,7 @@ void zab_notif_encode(const struct zab_notif *n, uint8_t *buf)
 	put_be64(buf + 16, n->vote.zxid);
 	put_be64(buf + 24, n->election_epoch);
 	put_be32(buf + 32, n->vote.peer_epoch);
+	buf[36] = n->vote.flags;
 }
 
 static int bad(const char **why, const char *what)
@@ -56,14 +60,17 @@ int zab_notif_decode(const uint8_t *buf, size_t len, struct zab_notif *n,
 		return bad(why, "unknown version");
 	if (buf[5] > ZAB_STATE_LEADING)
 		return bad(why, "unknown state");
-	if (get_be16(buf + 6) || get_be32(buf + 36))
+	if (get_be16(buf + 6) || buf[37] || get_be16(buf + 38))
 		return bad(why, "reserved field not zero");
+	if (buf[36] & ~ZAB_VOTE_FLAGS)
+		return bad(why, "unknown vote flags");
 	n->state = buf[5];
 	n->sender = get_be32(buf + 8);
 	n->vote.leader = get_be32(buf + 12);
 	n->vote.zxid = get_be64(buf + 16);
 	n->election_epoch = get_be64(buf + 24);
 	n->vote.peer_epoch = get_be32(buf + 32);
+	n->vote.flags = buf[36];
 	if (!valid_id(n->sender))
 		return bad(why, "sender id out of range");
 	if (!valid_id(n->vote.leader))
@@ -77,6 +84,7 @@ int zab_notif_decode(const uint8_t *buf, size_t len, struct zab_notif *n,
 
 void zab_vote_str(const struct zab_vote *v, char *buf, size_t len)
 {
-	snprintf(buf, len, "%" PRIu32 " (epoch %" PRIu32 ", zxid 0x%" PRIx64 ")",
-		 v->leader, v->peer_epoch, v->zxid);
+	snprintf(buf, len, "%" PRIu32 " (epoch %" PRIu32 ", zxid 0x%" PRIx64 "%s)",
+		 v->leader, v->peer_epoch, v->zxid,
+		 v->flags & ZAB_VOTE_LOG_FAILING ? ", its log on disk fails" : "");
 }

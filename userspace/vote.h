@@ -4,9 +4,13 @@
  * between members' election ports.
  *
  * A vote names a member and the history it would lead with: its peer epoch
- * (currentEpoch) and the last zxid of its log. Votes are ordered as in
- * ZooKeeper's FastLeaderElection.totalOrderPredicate: by peer epoch, then
- * zxid, then member id; the greatest wins.
+ * (the epoch of that history, zabd_history_epoch()) and the last zxid of its
+ * log. Votes are ordered as in ZooKeeper's
+ * FastLeaderElection.totalOrderPredicate: by peer epoch, then zxid, then
+ * member id; the greatest wins. Between equal histories a member whose log
+ * on disk fails (ZAB_VOTE_LOG_FAILING) comes before any other: it cannot
+ * lead until its disk recovers, and any member with the greatest history is
+ * a safe leader.
  *
  * A notification is 40 bytes, integers big-endian:
  *
@@ -19,8 +23,9 @@
  *	12	4	leader: the member voted for (LOOKING) or followed
  *	16	8	zxid: that member's last zxid
  *	24	8	election epoch: the sender's logical clock
- *	32	4	peer epoch: that member's currentEpoch
- *	36	4	zero
+ *	32	4	peer epoch: the epoch of that member's history
+ *	36	1	flags: ZAB_VOTE_LOG_FAILING
+ *	37	3	zero
  */
 #ifndef ZABD_VOTE_H
 #define ZABD_VOTE_H
@@ -35,10 +40,15 @@
 /* A logical clock beyond this is not from a real member: 2^48 elections. */
 #define ZAB_ELECTION_EPOCH_MAX	(1ULL << 48)
 
+/* the member voted for cannot write its log on disk */
+#define ZAB_VOTE_LOG_FAILING	0x01
+#define ZAB_VOTE_FLAGS		ZAB_VOTE_LOG_FAILING
+
 struct zab_vote {
 	uint32_t leader;
 	uint64_t zxid;
 	uint32_t peer_epoch;
+	uint8_t flags;		/* ZAB_VOTE_* */
 };
 
 /* <0, 0, >0 as @a orders before, equal to, after @b. */

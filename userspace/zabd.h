@@ -54,6 +54,7 @@ struct zabd {
 	int lock_fd;			/* dataDir lock */
 	uint32_t accepted_epoch;
 	uint32_t current_epoch;
+	bool epoch_write_failing;	/* an epoch file cannot be written */
 
 	struct mesh *mesh;
 	struct zab_fle fle;

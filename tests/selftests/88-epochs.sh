@@ -134,4 +134,70 @@ test_inconsistent_datadir_refused() {
 	settle "$ENS_TMP" "$LEADER" 1 2 3
 }
 
+# A member whose log on disk fails cannot lead: it would neither count its
+# own acknowledgment nor write currentEpoch over a durable history. It votes
+# with its durable history and, on a tie, yields to a member whose disk
+# works. Here member 3 (the highest id) and member o end with the same
+# durable history: o was cut off while the leader proposed records that
+# only member 3 received, in memory. Once the leader dies, o must win
+# (before: 3 won by its id, could not lead, and the ensemble stayed down
+# until its disk came back).
+test_failing_disk_member_yields() {
+	local l o b wpid
+	zabd_setup 3
+	mkdir -p "$ENS_TMP/data3"
+	mount -t tmpfs -o size=2M zabfull "$ENS_TMP/data3"
+	zabd_start 1 2
+	wait_formed 20 1 2
+	zabd_start 3
+	wait_formed 20 1 2 3
+	[ "$LEADER" != 3 ] || fail "member 3 leads from the start"
+	l=$LEADER
+	o=$(others "$l" 1 2)
+	o=${o% }
+	write_on "$ENS_TMP" a 10 1 2 3
+	converge_to "$l" 1 2 3
+	b=$(zst 3 last_zxid)
+	dd if=/dev/zero of="$ENS_TMP/data3/filler" bs=4K status=none 2> /dev/null || true
+	# member o hears nothing more
+	nsx "zab$o" tc qdisc add dev eth0 root netem loss 100%
+	tc qdisc add dev "veth$o" root netem loss 100%
+	# these cannot commit (3 acknowledges nothing): the failed leader's
+	# proposals, discarded by the next one; larger than a page, so that
+	# none fits in the room left in the last page of member 3's log
+	"$ZABLOAD" write "/dev/zab/z$l" lost 5 8000 > "$ENS_TMP/w.lost" 2> /dev/null &
+	wpid=$!
+	wait_for 10 logged 3 "cannot write the log on disk" ||
+		fail "member 3 did not say its disk fails"
+	wait_for 10 same_last 3 "$l" || fail "member 3 lacks the proposals in memory"
+	[ "$(zst 3 last_zxid)" != "$b" ] || fail "no proposal reached member 3"
+	zabd_crash "$l"
+	wait "$wpid" 2> /dev/null
+	nsx "zab$o" tc qdisc del dev eth0 root
+	tc qdisc del dev "veth$o" root
+	wait_for 20 logged "$o" "elected leader in round" ||
+		fail "member $o was not elected; member 3: $(grep 'elected\|LEAD\|voting' "$ENS_TMP/zabd.3.log" | tail -n 2)"
+	logged 3 "voting for 3 (epoch [0-9]*, zxid $b, its log on disk fails)" ||
+		fail "member 3 did not vote with its durable history $b: $(grep 'voting for 3' "$ENS_TMP/zabd.3.log" | tail -n 1)"
+	echo "  member 3: $(grep 'voting for 3 .*its log on disk fails' "$ENS_TMP/zabd.3.log" | tail -n 1 | cut -c25-)"
+	rm "$ENS_TMP/data3/filler"
+	wait_for 20 logged 3 "is written again" || fail "member 3's log was not written again"
+	# either may lead now: 3's proposals are on disk again, and the
+	# longer history wins
+	wait_formed 30 "$o" 3
+	write_on "$ENS_TMP" c 5 "$o" 3
+	settle "$ENS_TMP" "$LEADER" "$o" 3
+	zabd_start "$l"
+	wait_formed 20 1 2 3
+	write_on "$ENS_TMP" d 5 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+	zabd_signal TERM 3
+	umount "$ENS_TMP/data3"
+}
+
+# same_last I J: members I and J have the same last zxid.
+same_last() {
+	[ "$(zst "$1" last_zxid)" = "$(zst "$2" last_zxid)" ]
+}
+
 zab_ksft_main "$@"

@@ -51,7 +51,7 @@ static void test_start(void **state)
 	(void)state;
 	zab_fle_init(&f, 2, ids3, 3);
 	assert_int_equal(f.quorum, 2);
-	assert_int_equal(zab_fle_start(&f, ZAB_ZXID(1, 5), 1), ZAB_FLE_BROADCAST);
+	assert_int_equal(zab_fle_start(&f, ZAB_ZXID(1, 5), 1, 0), ZAB_FLE_BROADCAST);
 	assert_int_equal(f.clock, 1);
 	zab_fle_notif(&f, &n);
 	assert_int_equal(n.state, LOOKING);
@@ -62,7 +62,7 @@ static void test_start(void **state)
 	assert_int_equal(n.election_epoch, 1);
 	assert_false(zab_fle_ready(&f));	/* alone is not a quorum */
 	assert_int_equal(zab_fle_finalize(&f), 0);
-	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
 	assert_int_equal(f.clock, 2);
 }
 
@@ -74,8 +74,8 @@ static void test_fresh_ensemble(void **state)
 	(void)state;
 	zab_fle_init(&f1, 1, ids3, 3);
 	zab_fle_init(&f3, 3, ids3, 3);
-	zab_fle_start(&f1, 0, 0);
-	zab_fle_start(&f3, 0, 0);
+	zab_fle_start(&f1, 0, 0, 0);
+	zab_fle_start(&f3, 0, 0, 0);
 
 	/* 1 hears 2's claim, then 3's: adopts 3 and tells everyone */
 	assert_int_equal(recv1(&f1, claim(2, 0, 0, 1)), ZAB_FLE_BROADCAST);
@@ -107,7 +107,7 @@ static void test_leader_must_confirm(void **state)
 
 	(void)state;
 	zab_fle_init(&f, 1, ids5, 5);
-	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
 	recv1(&f, claim(3, 0, 0, 1));
 	assert_int_equal(f.proposal.leader, 3);
 	/* 3 itself moved on to 4, whose claim we have not heard */
@@ -128,7 +128,7 @@ static void test_history_wins(void **state)
 
 	(void)state;
 	zab_fle_init(&f, 3, ids3, 3);
-	zab_fle_start(&f, ZAB_ZXID(2, 4), 2);
+	zab_fle_start(&f, ZAB_ZXID(2, 4), 2, 0);
 	assert_int_equal(recv1(&f, claim(1, 2, ZAB_ZXID(2, 9), 1)), ZAB_FLE_BROADCAST);
 	assert_int_equal(f.proposal.leader, 1);
 	assert_int_equal(recv1(&f, claim(2, 2, ZAB_ZXID(2, 8), 1)), ZAB_FLE_REPLY);
@@ -140,9 +140,19 @@ static void test_history_wins(void **state)
 	assert_int_equal(f.decision.leader, 1);
 	assert_int_equal(f.decision.zxid, ZAB_ZXID(2, 9));
 
+	/*
+	 * between equal histories, a member whose disk fails yields: it
+	 * cannot lead, and any of them is a safe leader
+	 */
+	zab_fle_init(&f, 3, ids3, 3);
+	zab_fle_start(&f, ZAB_ZXID(2, 9), 2, ZAB_VOTE_LOG_FAILING);
+	assert_int_equal(recv1(&f, claim(1, 2, ZAB_ZXID(2, 9), 1)), ZAB_FLE_BROADCAST);
+	assert_int_equal(f.proposal.leader, 1);
+	assert_int_equal(f.proposal.flags, 0);
+
 	/* a newer currentEpoch beats a longer log of an older epoch */
 	zab_fle_init(&f, 3, ids3, 3);
-	zab_fle_start(&f, ZAB_ZXID(2, 100), 2);
+	zab_fle_start(&f, ZAB_ZXID(2, 100), 2, 0);
 	recv1(&f, claim(1, 3, ZAB_ZXID(2, 1), 1));
 	assert_int_equal(f.proposal.leader, 1);
 }
@@ -157,7 +167,7 @@ static void test_forged_vote(void **state)
 
 	(void)state;
 	zab_fle_init(&f, 1, ids3, 3);
-	zab_fle_start(&f, ZAB_ZXID(1, 5), 1);
+	zab_fle_start(&f, ZAB_ZXID(1, 5), 1, 0);
 	assert_int_equal(recv1(&f, notif(LOOKING, 2, 3, 0xfffffffe, ~0ULL, 1)), 0);
 	assert_int_equal(f.proposal.leader, 1);
 	/* nor one for us with someone else's idea of our history */
@@ -180,7 +190,7 @@ static void test_unknown_members_ignored(void **state)
 
 	(void)state;
 	zab_fle_init(&f, 1, ids3, 3);
-	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
 	/* an unknown sender with the best possible claim, and votes for it */
 	assert_int_equal(recv1(&f, claim(9, 0xfffffffe, ~0ULL, 1)), 0);
 	assert_int_equal(recv1(&f, notif(LOOKING, 2, 9, 5, 5, 1)), 0);
@@ -202,7 +212,7 @@ static void test_reply_to_worse(void **state)
 
 	(void)state;
 	zab_fle_init(&f, 2, ids3, 3);
-	zab_fle_start(&f, ZAB_ZXID(1, 5), 1);
+	zab_fle_start(&f, ZAB_ZXID(1, 5), 1, 0);
 	assert_int_equal(recv1(&f, claim(1, 1, ZAB_ZXID(1, 5), 1)), ZAB_FLE_REPLY);
 	assert_int_equal(recv1(&f, notif(LOOKING, 1, 2, 1, ZAB_ZXID(1, 5), 1)), 0);
 	assert_int_equal(recv1(&f, claim(3, 1, ZAB_ZXID(1, 5), 1)), ZAB_FLE_BROADCAST);
@@ -218,9 +228,9 @@ static void test_rounds(void **state)
 
 	(void)state;
 	zab_fle_init(&f, 1, ids3, 3);
-	zab_fle_start(&f, 0, 0);
-	zab_fle_start(&f, 0, 0);
-	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
 	assert_int_equal(f.clock, 3);
 	/* an older round: ignored, answered with ours */
 	assert_int_equal(recv1(&f, claim(3, 0, 0, 2)), ZAB_FLE_REPLY);
@@ -237,7 +247,7 @@ static void test_rounds(void **state)
 	assert_int_equal(n.vote.leader, 3);
 	/* a newer round whose vote is worse than ours: we vote for ourselves */
 	zab_fle_init(&f, 3, ids3, 3);
-	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
 	assert_int_equal(recv1(&f, claim(1, 0, 0, 5)), ZAB_FLE_BROADCAST);
 	assert_int_equal(f.proposal.leader, 3);
 	assert_int_equal(f.clock, 5);
@@ -251,7 +261,7 @@ static void test_join_running_leader(void **state)
 	(void)state;
 	/* 3 would win an election (highest id), but 2 leads already */
 	zab_fle_init(&f, 3, ids3, 3);
-	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 2, 0, 0, 4)), 0);
 	assert_false(f.decided);
 	assert_int_equal(recv1(&f, notif(LEADING, 2, 2, 0, 0, 4)), ZAB_FLE_DECIDED);
@@ -261,7 +271,7 @@ static void test_join_running_leader(void **state)
 
 	/* in our own round, a quorum's reports decide at once as well */
 	zab_fle_init(&f, 3, ids3, 3);
-	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
 	assert_int_equal(recv1(&f, notif(LEADING, 2, 2, 0, 0, 1)), 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 2, 0, 0, 1)), ZAB_FLE_DECIDED);
 	assert_int_equal(f.decision.leader, 2);
@@ -274,7 +284,7 @@ static void test_join_needs_leader(void **state)
 	(void)state;
 	/* a quorum says it follows 2, but 2 never says it leads */
 	zab_fle_init(&f, 5, ids5, 5);
-	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 2, 3, 0, 4)), 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 3, 2, 3, 0, 4)), 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 4, 2, 3, 0, 4)), 0);
@@ -284,7 +294,7 @@ static void test_join_needs_leader(void **state)
 	assert_false(f.decided);
 	/* only a quorum counts: 2 leading and 1 following it is not 3 of 5 */
 	zab_fle_init(&f, 5, ids5, 5);
-	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
 	assert_int_equal(recv1(&f, notif(LEADING, 2, 2, 3, 0, 4)), 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 2, 3, 0, 4)), 0);
 	assert_false(f.decided);
@@ -295,7 +305,7 @@ static void test_join_needs_leader(void **state)
 	assert_int_equal(f.decision.leader, 2);
 	/* a member that went LOOKING no longer counts as a follower */
 	zab_fle_init(&f, 5, ids5, 5);
-	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
 	recv1(&f, notif(LEADING, 2, 2, 3, 0, 4));
 	recv1(&f, notif(FOLLOWING, 1, 2, 3, 0, 4));
 	recv1(&f, claim(1, 3, 0, 1));
@@ -310,7 +320,7 @@ static void test_stale_followers_of_us(void **state)
 	(void)state;
 	/* out of election, others still following us: we do not lead on that */
 	zab_fle_init(&f, 1, ids3, 3);
-	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 2, 1, 0, 0, 6)), 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 3, 1, 0, 0, 6)), 0);
 	assert_false(f.decided);
@@ -325,7 +335,7 @@ static void test_finalize_interrupted(void **state)
 
 	(void)state;
 	zab_fle_init(&f, 1, ids5, 5);
-	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
 	recv1(&f, claim(2, 0, 0, 1));
 	recv1(&f, notif(LOOKING, 3, 2, 0, 0, 1));
 	assert_true(zab_fle_ready(&f));
@@ -347,7 +357,7 @@ static void test_claim_shrinks(void **state)
 
 	(void)state;
 	zab_fle_init(&f, 1, ids3, 3);
-	zab_fle_start(&f, ZAB_ZXID(1, 5), 1);
+	zab_fle_start(&f, ZAB_ZXID(1, 5), 1, 0);
 	recv1(&f, claim(3, 1, ZAB_ZXID(1, 9), 1));
 	assert_int_equal(f.proposal.leader, 3);
 	assert_int_equal(recv1(&f, claim(3, 1, 0, 1)), ZAB_FLE_BROADCAST);
@@ -362,7 +372,7 @@ static void test_after_decision(void **state)
 
 	(void)state;
 	zab_fle_init(&f, 2, ids3, 3);
-	zab_fle_start(&f, 0, 0);
+	zab_fle_start(&f, 0, 0, 0);
 	recv1(&f, notif(LEADING, 3, 3, 0, 0, 1));
 	recv1(&f, notif(FOLLOWING, 1, 3, 0, 0, 1));
 	assert_true(f.decided);
@@ -387,7 +397,7 @@ static void test_alone(void **state)
 
 	(void)state;
 	zab_fle_init(&f, 4, one, 1);
-	zab_fle_start(&f, ZAB_ZXID(3, 3), 3);
+	zab_fle_start(&f, ZAB_ZXID(3, 3), 3, 0);
 	assert_true(zab_fle_ready(&f));
 	assert_int_equal(zab_fle_finalize(&f), ZAB_FLE_DECIDED);
 	assert_int_equal(f.decided_state, LEADING);
@@ -400,7 +410,7 @@ static void test_five_minus_two(void **state)
 
 	(void)state;
 	zab_fle_init(&f, 2, ids5, 5);
-	zab_fle_start(&f, ZAB_ZXID(1, 3), 1);
+	zab_fle_start(&f, ZAB_ZXID(1, 3), 1, 0);
 	recv1(&f, claim(3, 1, ZAB_ZXID(1, 3), 1));
 	recv1(&f, claim(1, 1, ZAB_ZXID(1, 2), 1));
 	assert_int_equal(f.proposal.leader, 3);

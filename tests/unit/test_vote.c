@@ -44,6 +44,17 @@ static void test_order(void **state)
 	b = a;
 	assert_int_equal(zab_vote_cmp(&a, &b), 0);
 	assert_true(zab_vote_equal(&a, &b));
+	/* between equal histories, one whose disk fails comes first */
+	a = vote(3, 2, ZAB_ZXID(2, 7));
+	a.flags = ZAB_VOTE_LOG_FAILING;
+	b = vote(1, 2, ZAB_ZXID(2, 7));
+	assert_true(zab_vote_cmp(&a, &b) < 0);
+	assert_true(zab_vote_cmp(&b, &a) > 0);
+	b.flags = ZAB_VOTE_LOG_FAILING;
+	assert_true(zab_vote_cmp(&a, &b) > 0);	/* both fail: the id */
+	/* but never before a shorter history */
+	b = vote(1, 2, ZAB_ZXID(2, 6));
+	assert_true(zab_vote_cmp(&a, &b) > 0);
 	/* extremes do not overflow */
 	a = vote(255, UINT32_MAX - 1, UINT64_MAX);
 	b = vote(1, 0, 0);
@@ -101,6 +112,8 @@ static void bad_version(uint8_t *b) { b[4] = 2; }
 static void bad_state(uint8_t *b) { b[5] = 3; }
 static void bad_pad1(uint8_t *b) { b[7] = 1; }
 static void bad_pad2(uint8_t *b) { b[39] = 1; }
+static void bad_pad3(uint8_t *b) { b[37] = 1; }
+static void bad_flags(uint8_t *b) { b[36] = 0x80; }
 static void sender_zero(uint8_t *b) { memset(b + 8, 0, 4); }
 static void sender_256(uint8_t *b) { b[10] = 1; b[11] = 0; }
 static void leader_zero(uint8_t *b) { memset(b + 12, 0, 4); }
@@ -120,6 +133,8 @@ static void test_malformed(void **state)
 	expect_bad(bad_state, ZAB_NOTIF_SIZE, "unknown state");
 	expect_bad(bad_pad1, ZAB_NOTIF_SIZE, "reserved field not zero");
 	expect_bad(bad_pad2, ZAB_NOTIF_SIZE, "reserved field not zero");
+	expect_bad(bad_pad3, ZAB_NOTIF_SIZE, "reserved field not zero");
+	expect_bad(bad_flags, ZAB_NOTIF_SIZE, "unknown vote flags");
 	expect_bad(sender_zero, ZAB_NOTIF_SIZE, "sender id out of range");
 	expect_bad(sender_256, ZAB_NOTIF_SIZE, "sender id out of range");
 	expect_bad(leader_zero, ZAB_NOTIF_SIZE, "leader id out of range");
@@ -147,6 +162,13 @@ static void test_limits_accepted(void **state)
 	assert_int_equal(out.election_epoch, ZAB_ELECTION_EPOCH_MAX);
 	assert_int_equal(out.vote.peer_epoch, UINT32_MAX - 1);
 	assert_int_equal(out.vote.zxid, UINT64_MAX);
+	assert_int_equal(out.vote.flags, 0);
+
+	n.vote.flags = ZAB_VOTE_LOG_FAILING;
+	zab_notif_encode(&n, buf);
+	assert_int_equal(buf[36], ZAB_VOTE_LOG_FAILING);
+	assert_int_equal(zab_notif_decode(buf, sizeof(buf), &out, &why), 0);
+	assert_int_equal(out.vote.flags, ZAB_VOTE_LOG_FAILING);
 }
 
 static void test_vote_str(void **state)
@@ -157,6 +179,9 @@ static void test_vote_str(void **state)
 	(void)state;
 	zab_vote_str(&v, buf, sizeof(buf));
 	assert_string_equal(buf, "3 (epoch 2, zxid 0x200000005)");
+	v.flags = ZAB_VOTE_LOG_FAILING;
+	zab_vote_str(&v, buf, sizeof(buf));
+	assert_string_equal(buf, "3 (epoch 2, zxid 0x200000005, its log on disk fails)");
 }
 
 int main(void)
