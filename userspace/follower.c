@@ -146,6 +146,7 @@ static int accept_epoch(struct follower *f, const struct zab_hs *hs,
 {
 	struct zabd *z = f->z;
 	struct zab_info info;
+	uint64_t commit;
 
 	if (hs->sid != f->leader) {
 		fail(f, "LEADERINFO from member %u, not from leader %u", hs->sid, f->leader);
@@ -160,7 +161,21 @@ static int accept_epoch(struct follower *f, const struct zab_hs *hs,
 		return -1;
 	ack->zxid = info.last_zxid;
 	ack->epoch = zabd_history_epoch(z, info.last_zxid);
+	commit = info.commit_zxid;
 	zab_info_release(&info);
+	/*
+	 * Every leader holds every committed record: one whose history ends
+	 * before our commit point lacks some (a dataDir restored from a
+	 * backup, a disk that lost writes). Following it would erase them
+	 * (SNAP, DIFF) or be refused by the kernel (TRUNC): refuse it here,
+	 * before accepting its epoch, and say why.
+	 */
+	if (hs->zxid < commit) {
+		zerr("leader %u's history ends at 0x%" PRIx64 ", before our commit point 0x%" PRIx64
+		     ": it lacks committed records; not following it", hs->sid, hs->zxid, commit);
+		fail(f, "leader %u lacks records committed here", hs->sid);
+		return -1;
+	}
 	if (hs->epoch < info.epoch) {
 		fail(f, "leader proposes epoch %u, older than the instance's epoch %u",
 		     hs->epoch, info.epoch);
