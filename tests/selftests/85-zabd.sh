@@ -278,15 +278,6 @@ test_five_members_lose_two() {
 	[ "$(wc -l < "$ENS_TMP/dump.$LEADER")" = 110 ] || fail "expected 110 records"
 }
 
-# hexn VALUE BYTES: VALUE big-endian, as printf escapes.
-hexn() {
-	local v=$1 n=$2 i out=""
-	for ((i = n - 1; i >= 0; i--)); do
-		out+=$(printf '\\x%02x' $(((v >> (8 * i)) & 255)))
-	done
-	printf '%s' "$out"
-}
-
 # notif STATE SENDER LEADER ZXID CLOCK EPOCH [VERSION]: a notification.
 notif() {
 	printf '\\x5a\\x41\\x42\\x45%s%s\\x00\\x00' "$(hexn "${7:-1}" 1)" "$(hexn "$1" 1)"

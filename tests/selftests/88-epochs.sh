@@ -242,6 +242,71 @@ test_restored_leader_refused() {
 	"$DEVTEST" status /dev/zab/z3 > /dev/null || fail "member 3's device is gone"
 }
 
+# hs TYPE SID EPOCH ZXID: a discovery frame (docs/zabd.md), as printf
+# escapes: TYPE 1 FOLLOWERINFO, 3 ACKEPOCH.
+hs() {
+	printf '\\x5a\\x41\\x42\\x51\\x02%s\\x00\\x00' "$(hexn "$1" 1)"
+	hexn "$2" 4
+	hexn "$3" 4
+	hexn "$4" 8
+}
+
+# fake_follower LEADER ACCEPTED ACK: from member 3's address, discovery with
+# LEADER's quorum port: FOLLOWERINFO with acceptedEpoch ACCEPTED, then, once
+# LEADERINFO is in, ACKEPOCH with epoch ACK; the connection stays open 20 s.
+# LEADERINFO's 24 bytes, in hex, go to $ENS_TMP/leaderinfo.
+fake_follower() {
+	rm -f "$ENS_TMP/leaderinfo"
+	nsx zab3 bash -c "
+		end=\$((SECONDS + 20))
+		until exec 3<>/dev/tcp/10.77.0.$1/2888; do
+			[ \$SECONDS -lt \$end ] || exit 1
+			sleep 0.1
+		done
+		printf '$(hs 1 3 "$2" 0)' >&3
+		head -c 24 <&3 | od -An -tx1 | tr -d ' \\n' > '$ENS_TMP/leaderinfo.new'
+		mv '$ENS_TMP/leaderinfo.new' '$ENS_TMP/leaderinfo'
+		printf '$(hs 3 3 "$3" 0)' >&3
+		sleep 20" 2> /dev/null &
+	FAKE=$!
+}
+
+leading() {
+	[ "$(zst "$1" state)" = 2 ]
+}
+
+# A member acknowledges each epoch once: an ACKEPOCH saying the epoch was
+# accepted before (0xffffffff) does not count towards the quorum that
+# establishes it, so no two leaders establish one epoch. Member 3 is played
+# by the test; member 1 cannot reach the leader's quorum port (its
+# configuration names another), so leader 2's quorum rests on member 3's
+# ACKEPOCH. Uncounted, the leader gives up at initLimit; counted, it leads.
+test_repeated_ackepoch_uncounted() {
+	local e
+	zabd_setup 3
+	sed -i 's/^server.2 = 10.77.0.2:2888:3888$/server.2 = 10.77.0.2:2999:3888/' "$ENS_TMP/z1.conf"
+	zabd_start 1 2
+	wait_for 20 logged 2 "elected leader in round" || fail "member 2 was not elected"
+	fake_follower 2 0 $((0xffffffff))
+	wait_for 20 test -s "$ENS_TMP/leaderinfo" || fail "no LEADERINFO for member 3"
+	e=$((16#$(cut -c25-32 "$ENS_TMP/leaderinfo")))
+	echo "  leader 2 proposed epoch $e; member 3 says it had accepted it before"
+	wait_for $((ZABD_INIT * ZABD_TICK / 1000 + 10)) logged 2 "no quorum acknowledged epoch $e within initLimit" ||
+		fail "leader 2 did not give up on epoch $e: $(tail -n 2 "$ENS_TMP/zabd.2.log")"
+	logged 2 "ACKEPOCH from member 3, which had accepted epoch $e before: it follows, uncounted" ||
+		fail "leader 2 did not say member 3 was not counted"
+	! logged 2 "LEADING" || fail "leader 2 led epoch $e on a repeated ACKEPOCH"
+	kill "$FAKE" 2> /dev/null || true
+	wait "$FAKE" 2> /dev/null || true
+	# the same, acknowledged as a new epoch: it counts
+	fake_follower 2 "$e" 0
+	wait_for 20 test -s "$ENS_TMP/leaderinfo" || fail "no second LEADERINFO for member 3"
+	wait_for 20 leading 2 || fail "leader 2 did not lead on member 3's ACKEPOCH"
+	echo "  then epoch $((16#$(cut -c25-32 "$ENS_TMP/leaderinfo"))), acknowledged as new: leader 2 leads"
+	kill "$FAKE" 2> /dev/null || true
+	wait "$FAKE" 2> /dev/null || true
+}
+
 # same_last I J: members I and J have the same last zxid.
 same_last() {
 	[ "$(zst "$1" last_zxid)" = "$(zst "$2" last_zxid)" ]

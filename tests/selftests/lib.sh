@@ -298,6 +298,15 @@ zabd_conf() {
 	} > "$ENS_TMP/z$i.conf"
 }
 
+# hexn VALUE BYTES: VALUE big-endian, as printf escapes.
+hexn() {
+	local v=$1 n=$2 i out=""
+	for ((i = n - 1; i >= 0; i--)); do
+		out+=$(printf '\\x%02x' $(((v >> (8 * i)) & 255)))
+	done
+	printf '%s' "$out"
+}
+
 # zabd_start I...: start zabd for each member in its namespace, logging to
 # $ENS_TMP/zabd.I.log (appended), its pid in $ENS_TMP/zabd.I.pid.
 zabd_start() {
