@@ -15,6 +15,7 @@
 #include "kmod/instance.h"
 #include "kmod/log.h"
 #include "kmod/txn.h"
+#include "kmod/zxid.h"
 
 /* A zxid is the xarray index. */
 static_assert(sizeof(unsigned long) >= sizeof(u64));
@@ -84,8 +85,13 @@ void zab_log_trim(struct zab_instance *zi)
 		txn = xa_find(&zi->log, &zxid, last, XA_PRESENT);
 		if (!txn)
 			break;
-		/* readers check trimmed_zxid after they looked up a record */
+		/*
+		 * Readers check trimmed_zxid after they looked up a record (the
+		 * smp_rmb() in zab_log_next() and the chardev's
+		 * next_committed()): set it before erasing.
+		 */
 		WRITE_ONCE(zi->trimmed_zxid, zxid);
+		smp_wmb();	/* pairs with the readers' smp_rmb() */
 		xa_erase(&zi->log, zxid);
 		zi->window_used -= zab_txn_size(txn);
 		zab_txn_put(txn);
@@ -181,6 +187,37 @@ struct zab_txn *zab_log_find(struct zab_instance *zi, u64 from)
 	}
 	rcu_read_unlock();
 	return txn;
+}
+
+/**
+ * zab_log_next() - the record a follower needs after @prev
+ * @zi: the instance
+ * @prev: the follower holds every record up to this zxid
+ * @next: set to that record, with a reference, or to NULL if there is none
+ *	yet
+ *
+ * The lookup alone cannot tell a gap: with (1,6)..(1,9) trimmed, the record
+ * at or after (1,6) is (2,1), which may follow (1,5) as far as zxids go. A
+ * follower behind the trimmed point would skip committed records.
+ *
+ * Context: any; lockless.
+ * Return: 0, or -ERANGE if records after @prev have left the window (the
+ * follower must be synchronised again).
+ */
+int zab_log_next(struct zab_instance *zi, u64 prev, struct zab_txn **next)
+{
+	struct zab_txn *txn = zab_log_find(zi, prev + 1);
+
+	/* pairs with the smp_wmb() in zab_log_trim() and zab_log_reset() */
+	smp_rmb();
+	if (prev < READ_ONCE(zi->trimmed_zxid) ||
+	    (txn && !zab_zxid_follows(prev, txn->zxid, READ_ONCE(zi->epoch)))) {
+		zab_txn_put(txn);
+		*next = NULL;
+		return -ERANGE;
+	}
+	*next = txn;
+	return 0;
 }
 
 /**

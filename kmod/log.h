@@ -56,6 +56,7 @@ void zab_log_trim(struct zab_instance *zi);
 bool zab_log_behind(struct zab_instance *zi);
 void zab_log_truncate(struct zab_instance *zi, u64 zxid);
 struct zab_txn *zab_log_find(struct zab_instance *zi, u64 from);
+int zab_log_next(struct zab_instance *zi, u64 prev, struct zab_txn **next);
 enum zab_sync zab_log_sync_point(struct zab_instance *zi, u64 last,
 				 u64 *from);
 void zab_log_reset(struct zab_instance *zi, u64 base);

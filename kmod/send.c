@@ -18,7 +18,6 @@
 #include "kmod/log.h"
 #include "kmod/peer.h"
 #include "kmod/txn.h"
-#include "kmod/zxid.h"
 
 /* Frames one run sends before it yields the worker. */
 #define ZAB_TX_BUDGET 64
@@ -75,11 +74,8 @@ static bool next_to_follower(struct zab_peer *peer)
 	last = zab_log_last(zi);
 	if (peer->tx_zxid >= last)
 		return false;
-	txn = zab_log_find(zi, peer->tx_zxid + 1);
-	if (!txn || !zab_zxid_follows(peer->tx_zxid, txn->zxid,
-				      READ_ONCE(zi->epoch))) {
+	if (zab_log_next(zi, peer->tx_zxid, &txn) || !txn) {
 		/* what it lacks left the window: it must sync again */
-		zab_txn_put(txn);
 		zab_peer_down(peer, ZAB_REASON_LAGGING);
 		return false;
 	}

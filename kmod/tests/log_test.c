@@ -182,6 +182,46 @@ static void log_window(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, find(zi, Z(1, 20)), Z(1, 20));
 }
 
+/* The next record for a follower at @prev: its zxid, 0 if none, 1 if -ERANGE. */
+static u64 next_for(struct zab_instance *zi, u64 prev)
+{
+	struct zab_txn *txn;
+	u64 zxid;
+
+	if (zab_log_next(zi, prev, &txn))
+		return 1;
+	zxid = txn ? txn->zxid : 0;
+	zab_txn_put(txn);
+	return zxid;
+}
+
+/*
+ * A follower at (1,5) whose next records (1,6)..(1,9) left the window must
+ * sync again, not get (2,1), the next record there is and a valid successor
+ * of (1,5) by zxid alone.
+ */
+static void log_next_after_trim(struct kunit *test)
+{
+	struct zab_instance *zi = test->priv;
+	size_t one = sizeof(struct zab_txn) + 100;
+
+	zi->epoch = 2;
+	append_range(test, 1, 1, 9, 100);
+	append_range(test, 2, 1, 3, 100);
+	KUNIT_EXPECT_EQ(test, next_for(zi, Z(1, 5)), Z(1, 6));
+	KUNIT_EXPECT_EQ(test, next_for(zi, Z(1, 9)), Z(2, 1));
+	KUNIT_EXPECT_EQ(test, next_for(zi, Z(2, 3)), 0);
+	zi->params.window_bytes = 3 * one;
+	commit(zi, Z(2, 3));
+	KUNIT_EXPECT_EQ(test, zab_log_first(zi), Z(2, 1));
+	KUNIT_EXPECT_EQ(test, zi->trimmed_zxid, Z(1, 9));
+	KUNIT_EXPECT_EQ(test, next_for(zi, Z(1, 5)), 1);
+	KUNIT_EXPECT_EQ(test, next_for(zi, Z(1, 8)), 1);
+	/* at the trimmed point, what follows is all there */
+	KUNIT_EXPECT_EQ(test, next_for(zi, Z(1, 9)), Z(2, 1));
+	KUNIT_EXPECT_EQ(test, next_for(zi, Z(2, 1)), Z(2, 2));
+}
+
 static void log_truncate(struct kunit *test)
 {
 	struct zab_instance *zi = test->priv;
@@ -307,6 +347,7 @@ static struct kunit_case log_cases[] = {
 	KUNIT_CASE(log_append_find),
 	KUNIT_CASE(log_commit),
 	KUNIT_CASE(log_window),
+	KUNIT_CASE(log_next_after_trim),
 	KUNIT_CASE(log_truncate),
 	KUNIT_CASE(log_sync_point),
 	KUNIT_CASE(log_sync_point_trimmed),
