@@ -452,7 +452,7 @@ int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid)
 	if (zxid > READ_ONCE(peer->tx_zxid)) {
 		err = -EPROTO;
 	} else if (zxid > peer->acked) {
-		peer->acked = zxid;
+		WRITE_ONCE(peer->acked, zxid);
 		if (zi->state == ZAB_STATE_LEADING)
 			leader_commit(zi);
 	}
@@ -545,6 +545,25 @@ static void reap_worker(struct work_struct *work)
 	mutex_unlock(&zi->lock);
 }
 
+/*
+ * A follower with proposals outstanding that acknowledges none of them
+ * within syncLimit ticks is down, though it answers PINGs: its disk does not
+ * write, and counting it towards the quorum would leave writers hanging
+ * (ZooKeeper's leader closes such a learner for a "transaction timeout").
+ */
+static bool ack_stalled(struct zab_peer *peer, unsigned long limit)
+{
+	u64 acked = READ_ONCE(peer->acked);
+
+	if (acked != peer->progress_acked ||
+	    READ_ONCE(peer->tx_zxid) <= acked) {
+		peer->progress_acked = acked;
+		peer->progress_at = jiffies;
+		return false;
+	}
+	return time_after(jiffies, peer->progress_at + limit);
+}
+
 static void tick_worker(struct work_struct *work)
 {
 	struct zab_instance *zi = container_of(to_delayed_work(work),
@@ -563,6 +582,8 @@ static void tick_worker(struct work_struct *work)
 		if (time_after(jiffies, READ_ONCE(peer->last_rx) +
 			       (READ_ONCE(peer->heard) ? sync_limit : init_limit))) {
 			zab_peer_down(peer, ZAB_REASON_TIMEOUT);
+		} else if (leading && ack_stalled(peer, sync_limit)) {
+			zab_peer_down(peer, ZAB_REASON_ACK_TIMEOUT);
 		} else if (leading) {
 			atomic64_set(&peer->ping_stamp, ktime_get_ns());
 			zab_peer_kick(peer);
@@ -696,12 +717,14 @@ static void sync_peer(struct zab_instance *zi, struct zab_peer *peer, u64 last)
 	u64 from;
 
 	sync = zab_log_sync_point(zi, last, &from);
-	peer->tx_zxid = from;
+	WRITE_ONCE(peer->tx_zxid, from);
 	/*
 	 * What it holds may not be durable yet: it counts for what is
 	 * committed already, and for the rest once it acknowledges.
 	 */
-	peer->acked = min(from, zi->commit_zxid);
+	WRITE_ONCE(peer->acked, min(from, zi->commit_zxid));
+	peer->progress_acked = peer->acked;
+	peer->progress_at = jiffies;
 	/* a first frame at once, after which it acknowledges */
 	atomic64_set(&peer->ping_stamp, ktime_get_ns() ?: 1);
 	peer->sync_frame = how[sync].frame;

@@ -128,6 +128,8 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 	peer->last_rx = jiffies;
 	peer->acked = last_zxid;
 	peer->tx_zxid = last_zxid;
+	peer->progress_acked = last_zxid;
+	peer->progress_at = jiffies;
 	peer->tx_commit = 0;
 	peer->ack_sent = last_zxid;
 	atomic64_set(&peer->ping_stamp, 0);

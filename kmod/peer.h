@@ -71,6 +71,9 @@ struct zab_rx_frame {
  * @ack_sent: (follower) last zxid acknowledged; tx_work only
  * @ping_stamp: stamp of a PING (or reply) to send, 0 if none
  * @rtt_us: (leader) smoothed round-trip time of PINGs
+ * @progress_acked: (leader) @acked when the tick worker last saw it move,
+ *	or saw nothing outstanding; tick worker only
+ * @progress_at: (leader) jiffies of that; tick worker only
  * @req_lock: protects @requests
  * @requests: (follower) writes to forward to the leader, as txns
  * @tx: the frame being sent
@@ -101,6 +104,8 @@ struct zab_peer {
 	u64 ack_sent;
 	atomic64_t ping_stamp;
 	u32 rtt_us;
+	u64 progress_acked;
+	unsigned long progress_at;
 
 	spinlock_t req_lock;		/* protects @requests */
 	struct list_head requests;

@@ -82,7 +82,7 @@ static bool next_to_follower(struct zab_peer *peer)
 	f->head_len = zab_frame_put_proposal(f->head, txn->zxid, txn->req_id,
 					     txn->origin, txn->len);
 	f->txn = txn;
-	peer->tx_zxid = txn->zxid;
+	WRITE_ONCE(peer->tx_zxid, txn->zxid);
 	return true;
 }
 

@@ -41,6 +41,7 @@ static const char *const reason_names[] = {
 	[ZAB_REASON_LAGGING]	= "lagging",
 	[ZAB_REASON_STOPPED]	= "stopped",
 	[ZAB_REASON_LOG_BEHIND]	= "log_behind",
+	[ZAB_REASON_ACK_TIMEOUT] = "ack_timeout",
 };
 
 /* Column names (--tsv) and labels (human view) of the counters. */

@@ -219,6 +219,49 @@ test_disk_full() {
 	umount "$ENS_TMP/data$f"
 }
 
+# A follower whose disk stops writing answers PINGs but acknowledges
+# nothing: the leader drops it once it has acknowledged none of the
+# proposals outstanding for syncLimit ticks (ack_timeout). With the third
+# member down, a write then fails within syncLimit instead of hanging
+# (before: the follower counted towards the quorum for as long as it
+# answered PINGs, and the writer waited until its disk came back).
+test_stalled_follower_dropped() {
+	local l o t0 ms limit
+	durable_setup 3
+	mkdir -p "$ENS_TMP/data3"
+	mount -t tmpfs -o size=2M zabfull "$ENS_TMP/data3"
+	zabd_start 1 2
+	wait_formed 20 1 2
+	zabd_start 3
+	wait_formed 20 1 2 3
+	[ "$LEADER" != 3 ] || fail "member 3 leads from the start"
+	l=$LEADER
+	o=$(others "$l" 1 2)
+	o=${o% }
+	write_on "$ENS_TMP" a 10 1 2 3
+	converge_to "$l" 1 2 3
+	zabd_crash "$o"
+	wait_for 10 grep -q "member $o disconnected" "$ENS_TMP/zabd.$l.log" ||
+		fail "leader $l did not lose member $o"
+	dd if=/dev/zero of="$ENS_TMP/data3/filler" bs=4K status=none 2> /dev/null || true
+	t0=$(date +%s%N)
+	timeout 120 "$ZABLOAD" write "/dev/zab/z$l" stall 1 8000 > "$ENS_TMP/w.stall" || true
+	ms=$(ms_since "$t0")
+	limit=$((ZABD_SYNC * ZABD_TICK))
+	echo "  the write returned after $ms ms (syncLimit $limit ms): $(cut -d' ' -f1,2 "$ENS_TMP/w.stall")"
+	grep -q '^err' "$ENS_TMP/w.stall" || fail "the write did not fail: $(cat "$ENS_TMP/w.stall")"
+	[ "$ms" -le $((limit + 3000 * ZAB_TIME_SCALE)) ] || fail "the write hung for $ms ms"
+	grep -q "member 3 disconnected (ack_timeout)" "$ENS_TMP/zabd.$l.log" ||
+		fail "leader $l did not drop member 3 for ack_timeout: $(grep disconnected "$ENS_TMP/zabd.$l.log" | tail -n 2)"
+	rm "$ENS_TMP/data3/filler"
+	zabd_start "$o"
+	wait_formed 30 1 2 3
+	write_on "$ENS_TMP" b 10 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+	zabd_signal TERM 3
+	umount "$ENS_TMP/data3"
+}
+
 # A member whose disk fails does not hold ever more records in memory: once
 # the committed records waiting for its disk exceed twice windowBytes, it
 # leaves the ensemble (PEER_DOWN log_behind) and its FOLLOW is refused

@@ -55,7 +55,8 @@ static void test_reason_and_stat_names(void **state)
 	assert_string_equal(zab_reason_name(ZAB_REASON_LAGGING), "lagging");
 	assert_string_equal(zab_reason_name(ZAB_REASON_STOPPED), "stopped");
 	assert_string_equal(zab_reason_name(ZAB_REASON_LOG_BEHIND), "log_behind");
-	assert_null(zab_reason_name(ZAB_REASON_LOG_BEHIND + 1));
+	assert_string_equal(zab_reason_name(ZAB_REASON_ACK_TIMEOUT), "ack_timeout");
+	assert_null(zab_reason_name(ZAB_REASON_ACK_TIMEOUT + 1));
 
 	assert_null(zab_stat_name(ZAB_STAT_UNSPEC));
 	assert_string_equal(zab_stat_name(ZAB_STAT_WRITES), "writes");

@@ -191,6 +191,10 @@ enum zab_event {
  *	records waiting in memory for it exceed twice windowBytes: it leaves
  *	the ensemble, and LEAD or FOLLOW fail with EAGAIN, until they are
  *	written
+ * @ZAB_REASON_ACK_TIMEOUT: a follower with proposals outstanding
+ *	acknowledged nothing within syncLimit ticks, though it may still
+ *	answer PINGs (its disk does not write; ZooKeeper's "transaction
+ *	timeout")
  */
 enum zab_reason {
 	ZAB_REASON_NONE,
@@ -202,6 +206,7 @@ enum zab_reason {
 	ZAB_REASON_LAGGING,
 	ZAB_REASON_STOPPED,
 	ZAB_REASON_LOG_BEHIND,
+	ZAB_REASON_ACK_TIMEOUT,
 };
 
 /*
