@@ -437,7 +437,7 @@ out:
  */
 void zab_chardev_del(struct zab_instance *zi)
 {
-	device_destroy(&zab_class, zi->dev->devt);
+	device_unregister(zi->dev);
 	cdev_del(zi->cdev);
 	zi->cdev = NULL;
 	zi->dev = NULL;

@@ -163,9 +163,9 @@ void zab_instance_put(struct zab_instance *zi)
  * zab_instance_destroy() - make an instance dead and remove it
  * @zi: instance; the caller holds a reference, which it still owns after
  *
- * Peers are shut down; waiters are woken and fail or see end of file; the
- * device node goes away; the registry's reference is dropped. Destroying
- * twice is harmless.
+ * The device node goes away, then the name and the minor are free again;
+ * peers are shut down; waiters are woken and fail or see end of file; the
+ * registry's reference is dropped. Destroying twice is harmless.
  */
 void zab_instance_destroy(struct zab_instance *zi)
 {
@@ -177,6 +177,13 @@ void zab_instance_destroy(struct zab_instance *zi)
 		return;
 	}
 	list_del_init(&zi->node);
+	/*
+	 * The name and the minor are free again only once the device is gone:
+	 * a new instance given either meanwhile would collide with the old
+	 * device in sysfs, and the old cdev_del() could unmap the new one.
+	 * Files already open keep working on the instance, dead below.
+	 */
+	zab_chardev_del(zi);
 	idr_remove(&zab_minors, zi->minor);
 	mutex_unlock(&zab_instances_lock);
 
@@ -187,7 +194,6 @@ void zab_instance_destroy(struct zab_instance *zi)
 	zab_disk_shutdown(zi);
 	wake_up_all(&zi->wq);
 
-	zab_chardev_del(zi);
 	/*
 	 * @net is still allocated: a netlink caller's socket holds it, and a
 	 * namespace's exit waits in destroy_matching() for module unload.

@@ -26,12 +26,17 @@ void zab_fakes_reset(void)
 int zab_chardev_add(struct zab_instance *zi)
 {
 	zab_fakes.chardev_adds++;
-	return zab_fakes.chardev_err;
+	if (zab_fakes.chardev_err)
+		return zab_fakes.chardev_err;
+	if (test_and_set_bit(zi->minor, zab_fakes.live_minors))
+		return -EEXIST;
+	return 0;
 }
 
 void zab_chardev_del(struct zab_instance *zi)
 {
 	zab_fakes.chardev_dels++;
+	clear_bit(zi->minor, zab_fakes.live_minors);
 }
 
 void zab_bcast_init(struct zab_instance *zi)
@@ -45,6 +50,8 @@ void zab_bcast_init(struct zab_instance *zi)
 void zab_bcast_shutdown(struct zab_instance *zi)
 {
 	zab_fakes.shutdowns++;
+	if (zab_fakes.on_shutdown)
+		zab_fakes.on_shutdown(zi);
 }
 
 void zab_bcast_stop(struct zab_instance *zi)

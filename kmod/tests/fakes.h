@@ -7,6 +7,10 @@
 #ifndef _ZAB_TESTS_FAKES_H
 #define _ZAB_TESTS_FAKES_H
 
+#include <linux/bitmap.h>
+
+#include "kmod/instance.h"
+
 /**
  * struct zab_fakes - what the fakes were asked to do, and how to answer
  * @chardev_err: what zab_chardev_add() returns
@@ -14,6 +18,9 @@
  * @chardev_dels: zab_chardev_del() calls
  * @shutdowns: zab_bcast_shutdown() calls
  * @stops: zab_bcast_stop() calls
+ * @live_minors: minors with a char device added and not yet deleted; adding
+ *	one of them fails with -EEXIST, as the driver core does
+ * @on_shutdown: called by zab_bcast_shutdown() if set
  */
 struct zab_fakes {
 	int chardev_err;
@@ -21,6 +28,8 @@ struct zab_fakes {
 	int chardev_dels;
 	int shutdowns;
 	int stops;
+	DECLARE_BITMAP(live_minors, ZAB_MAX_INSTANCES);
+	void (*on_shutdown)(struct zab_instance *zi);
 };
 
 extern struct zab_fakes zab_fakes;

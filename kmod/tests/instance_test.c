@@ -197,6 +197,38 @@ static void registry_chardev_error(struct kunit *test)
 	zab_instance_put(zi);
 }
 
+static struct zab_instance *made_meanwhile;
+
+static void create_meanwhile(struct zab_instance *dying)
+{
+	struct zab_params p;
+
+	zab_params_default(&p);
+	made_meanwhile = zab_instance_create(&init_net, dying->name, 2, &p);
+}
+
+/*
+ * An instance being destroyed keeps its name and minor until its char device
+ * is gone: an instance created while it shuts down (its name reused, its
+ * minor the lowest free) does not collide with the old device.
+ */
+static void registry_destroy_frees_minor_last(struct kunit *test)
+{
+	struct zab_instance *a;
+
+	a = create(test, "kt-dying", 1);
+	zab_fakes.on_shutdown = create_meanwhile;
+	zab_instance_destroy(a);
+	zab_fakes.on_shutdown = NULL;
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, made_meanwhile);
+	KUNIT_EXPECT_PTR_EQ(test, zab_instance_get_by_minor(made_meanwhile->minor),
+			    made_meanwhile);
+	zab_instance_put(made_meanwhile);	/* get_by_minor's */
+	zab_instance_destroy(made_meanwhile);
+	zab_instance_put(made_meanwhile);
+	zab_instance_put(a);
+}
+
 /* At most ZAB_MAX_INSTANCES instances; then -ENOSPC, and room again. */
 static void registry_full(struct kunit *test)
 {
@@ -279,6 +311,7 @@ static struct kunit_case registry_cases[] = {
 	KUNIT_CASE(registry_create_destroy),
 	KUNIT_CASE(registry_duplicate),
 	KUNIT_CASE(registry_chardev_error),
+	KUNIT_CASE(registry_destroy_frees_minor_last),
 	KUNIT_CASE(registry_full),
 	KUNIT_CASE(registry_nth),
 	KUNIT_CASE(registry_ref_outlives_destroy),

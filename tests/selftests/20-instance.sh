@@ -101,4 +101,36 @@ test_show_views() {
 	unload_zab
 }
 
+# An instance being destroyed keeps its name and its minor until its device
+# is gone. A create meanwhile (here: while the destroyed instance leads a
+# follower and a writer) gets another minor, never a collision with the old
+# device in sysfs (before: it got the old minor, and device_create() failed
+# on the duplicate /sys/dev/char link, reported as "name already in use"),
+# and its device opens.
+z2_looking() {
+	[ "$("$DEVTEST" status /dev/zab/z2 | sed -n 's/^state=//p')" = 0 ]
+}
+
+test_destroy_frees_minor_last() {
+	local i d
+	ENS_TMP=$(mktemp -d)
+	ens_setup 2
+	for i in $(seq 1 "${ZAB_CYCLES:-8}"); do
+		ens_boot 2 1 "$i"
+		"$ZABLOAD" write /dev/zab/z1 w 100000 > /dev/null 2>&1 &
+		sleep 0.2
+		nsx zab1 "$ZABCTL" destroy z1 &
+		d=$!
+		zabctl create "r$i" --id 1 || fail "create r$i failed while z1 was being destroyed"
+		"$DEVTEST" status "/dev/zab/r$i" > /dev/null || fail "/dev/zab/r$i does not open"
+		wait "$d" || fail "destroy z1 failed"
+		wait
+		zabctl destroy "r$i"
+		[ ! -e /dev/zab/z1 ] || fail "/dev/zab/z1 outlived its instance"
+		nsx zab1 "$ZABCTL" create z1 --id 1 tickTime 100 \
+			syncLimit $((20 * ZAB_TIME_SCALE)) initLimit $((50 * ZAB_TIME_SCALE))
+		wait_for 10 z2_looking || fail "z2 still follows the destroyed z1"
+	done
+}
+
 zab_ksft_main "$@"
