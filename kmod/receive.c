@@ -57,11 +57,6 @@ static int dispatch(struct zab_peer *peer)
 		txn->zxid = get_unaligned_be64(&p->zxid);
 		txn->req_id = get_unaligned_be64(&p->req_id);
 		txn->origin = get_unaligned_be32(&p->origin);
-		if (p->reserved) {
-			zab_txn_put(txn);
-			err = -EPROTO;
-			break;
-		}
 		err = zab_bcast_on_proposal(peer, txn);
 		break;
 	case ZAB_FRAME_COMMIT:
@@ -128,9 +123,17 @@ static int rx_consume(struct zab_peer *peer, struct sk_buff *skb,
 			return 0;
 		if (!rx->info.payload)
 			return dispatch(peer);
-		if (rx->info.type == ZAB_FRAME_REQUEST &&
-		    rx->info.payload > READ_ONCE(peer->zi->params.max_record))
-			return ZAB_REASON_PROTOCOL;	/* before allocating */
+		/*
+		 * The whole head is checked before the payload is allocated,
+		 * and the payload against our own maxRecordSize: a leader
+		 * configured with a larger one is refused, not obeyed.
+		 */
+		if (rx->info.payload > READ_ONCE(peer->zi->params.max_record))
+			return ZAB_REASON_PROTOCOL;
+		if (rx->info.type == ZAB_FRAME_PROPOSAL &&
+		    ((const struct zab_proposal *)(rx->head +
+						   sizeof(struct zab_frame)))->reserved)
+			return ZAB_REASON_PROTOCOL;
 		rx->txn = zab_txn_alloc(rx->info.payload);
 		return rx->txn ? 0 : ZAB_REASON_NOMEM;
 	}

@@ -84,6 +84,40 @@ test_rogue_peer_frames() {
 	[ "$(field_ns zab1 z1 bad_frames)" = 6 ] || fail "bad_frames: $(field_ns zab1 z1 bad_frames)"
 }
 
+# A follower drops a leader whose PROPOSAL it must not take, before it
+# allocates the payload: one larger than its own maxRecordSize (1K here; the
+# wire allows 16M), one whose reserved field is set. It logs nothing.
+test_rogue_leader_frames() {
+	local epoch=1 hex n
+	ENS_TMP=$(mktemp -d)
+	ens_setup 2
+	nsx zab2 "$ZABCTL" set z2 maxRecordSize 1K
+	nsx zab2 "$ZABCTL" monitor > "$ENS_TMP/events" &
+	mon=$!
+	# head (PROPOSAL, length), zxid (1,1), request id, origin, reserved
+	for hex in 0100000000000818000000010000000100000000000000000000000000000000 \
+		   010000000000001900000001000000010000000000000000000000000000000161; do
+		nsx zab1 "$ZABBOOT" rogue-lead 10.77.0.1 $ZAB_PORT "$hex" > "$ENS_TMP/rogue" &
+		rogue=$!
+		nsx zab2 "$ZABBOOT" follow z2 "$epoch" 2 1 10.77.0.1 $ZAB_PORT > /dev/null ||
+			fail "z2 could not follow the rogue"
+		wait "$rogue" || fail "rogue leader: $(cat "$ENS_TMP/rogue")"
+		wait_for 5 sh -c "[ \"\$('$DEVTEST' status /dev/zab/z2 | grep state=)\" = state=0 ]" ||
+			fail "z2 kept the rogue leader after $hex"
+		[ "$(zst2 last_zxid)" = 0x0 ] || fail "z2 logged $(zst2 last_zxid) from the rogue"
+		epoch=$((epoch + 1))
+	done
+	sleep 0.3
+	kill $mon
+	n=$(grep -c 'PEER_DOWN peer=1 reason=protocol' "$ENS_TMP/events")
+	[ "$n" = 2 ] || fail "expected 2 protocol errors, saw $n: $(cat "$ENS_TMP/events")"
+	[ "$(field_ns zab2 z2 bad_frames)" = 2 ] || fail "bad_frames: $(field_ns zab2 z2 bad_frames)"
+}
+
+zst2() {
+	"$DEVTEST" status /dev/zab/z2 | sed -n "s/^$1=//p"
+}
+
 test_stop_while_writers_wait() {
 	ENS_TMP=$(mktemp -d)
 	ens_setup 3 2000		# slow ticks: only STOP ends the wait

@@ -9,10 +9,13 @@
  *   zabboot follow NAME EPOCH MYID LEADER_ID LEADER_ADDR PORT
  *   zabboot add NAME LISTEN_ADDR PORT
  *   zabboot stop NAME
+ *   zabboot rogue-lead LISTEN_ADDR PORT HEX
  *
  * A follower announces the last zxid of its log; the leader's kernel
  * synchronises it (TRUNC, DIFF). Prints "ok" or "error ERRNO: message
- * [kernel message]".
+ * [kernel message]". rogue-lead plays a leader that is not one: it takes one
+ * follower's hello, sends it the bytes HEX (two hex digits a byte), and holds
+ * the connection until the follower closes it (at most TIMEOUT_S).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -204,6 +207,35 @@ static int follow(char **a)
 	return finish(m);
 }
 
+static int rogue_lead(char **a)
+{
+	struct hello h;
+	int lfd = listen_on(a[0], atoi(a[1]));
+	int fd = accept_hello(lfd, &h);
+	size_t len = strlen(a[2]) / 2, i;
+	unsigned char *buf = malloc(len + 1);
+	unsigned int byte;
+	char c;
+
+	if (!buf)
+		return 2;
+	for (i = 0; i < len; i++) {
+		if (sscanf(a[2] + 2 * i, "%2x", &byte) != 1)
+			return 2;
+		buf[i] = byte;
+	}
+	if (send(fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len) {
+		perror("zabboot: send");
+		return 2;
+	}
+	/* the follower's verdict: it closes the connection, or not */
+	while (recv(fd, &c, 1, 0) > 0)
+		;
+	free(buf);
+	printf("closed\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 8 && !strcmp(argv[1], "lead"))
@@ -214,10 +246,13 @@ int main(int argc, char **argv)
 		return add(argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "stop"))
 		return finish(request(ZAB_CMD_STOP, argv[2]));
+	if (argc == 5 && !strcmp(argv[1], "rogue-lead"))
+		return rogue_lead(argv + 2);
 	fprintf(stderr,
 		"usage: zabboot lead NAME EPOCH MEMBERS ADDR PORT NFOLLOWERS\n"
 		"       zabboot follow NAME EPOCH MYID LEADER_ID LEADER_ADDR PORT\n"
 		"       zabboot add NAME ADDR PORT\n"
-		"       zabboot stop NAME\n");
+		"       zabboot stop NAME\n"
+		"       zabboot rogue-lead ADDR PORT HEX\n");
 	return 2;
 }
