@@ -923,6 +923,15 @@ int zab_bcast_add_follower(struct zab_instance *zi,
 		goto out;
 	}
 	mutex_lock(&zi->log_mutex);
+	/* as LEAD and FOLLOW (check_looking()): it is leaving the ensemble */
+	if (zab_log_behind(zi)) {
+		mutex_unlock(&zi->log_mutex);
+		zab_peer_put(peer);
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the log on disk fails and records wait for it beyond windowBytes: try again once it is written");
+		err = -EAGAIN;
+		goto out;
+	}
 	sync_peer(zi, peer, spec->last_zxid);
 	mutex_unlock(&zi->log_mutex);
 	start(zi, &peer, 1);
