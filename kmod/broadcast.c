@@ -719,10 +719,10 @@ static void sync_peer(struct zab_instance *zi, struct zab_peer *peer, u64 last)
 	sync = zab_log_sync_point(zi, last, &from);
 	WRITE_ONCE(peer->tx_zxid, from);
 	/*
-	 * What it holds may not be durable yet: it counts for what is
-	 * committed already, and for the rest once it acknowledges.
+	 * What it holds may not be durable yet: nothing counts until it
+	 * acknowledges, which it does once the first frame is in.
 	 */
-	WRITE_ONCE(peer->acked, min(from, zi->commit_zxid));
+	WRITE_ONCE(peer->acked, 0);
 	peer->progress_acked = peer->acked;
 	peer->progress_at = jiffies;
 	/* a first frame at once, after which it acknowledges */

@@ -37,6 +37,12 @@
 #include "kmod/peer.h"
 #include "kmod/txn.h"
 
+/*
+ * The disk work (writes, fsync, segment files) has a queue of its own,
+ * unbound: a slow fsync must not hold up the peers' work on zab_wq.
+ */
+struct workqueue_struct *zab_disk_wq;
+
 #define ZAB_DISK_RETRY	HZ
 
 /**
@@ -269,7 +275,7 @@ static void failed(struct zab_disk *d, int err)
 		d->unreported = true;
 	}
 	WRITE_ONCE(d->err, -err);
-	queue_delayed_work(zab_wq, &d->work, ZAB_DISK_RETRY);
+	queue_delayed_work(zab_disk_wq, &d->work, ZAB_DISK_RETRY);
 }
 
 static void disk_work(struct work_struct *work)
@@ -323,7 +329,7 @@ static void disk_work(struct work_struct *work)
 	}
 	zab_log_trim(zi);	/* what waited to be written may leave memory */
 	if (d->written < zi->last_zxid)
-		queue_delayed_work(zab_wq, &d->work, 0);
+		queue_delayed_work(zab_disk_wq, &d->work, 0);
 unlock:
 	report = d->unreported;
 	d->unreported = false;
@@ -448,7 +454,7 @@ void zab_disk_kick(struct zab_instance *zi)
 	lockdep_assert_held(&zi->log_mutex);
 	/* while writes fail, the retry timer is what tries again */
 	if (d && !d->dead && !d->err)
-		queue_delayed_work(zab_wq, &d->work, 0);
+		queue_delayed_work(zab_disk_wq, &d->work, 0);
 }
 
 /*

@@ -8,6 +8,9 @@
 struct file;
 struct netlink_ext_ack;
 struct zab_instance;
+struct workqueue_struct;
+
+extern struct workqueue_struct *zab_disk_wq;
 
 int zab_disk_attach(struct zab_instance *zi, struct file *dir, u8 mode,
 		    u32 segment_bytes, u64 seq, struct netlink_ext_ack *extack);

@@ -7,6 +7,7 @@
 #include <net/net_namespace.h>
 
 #include "kmod/chardev.h"
+#include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/netlink.h"
 #include "kmod/peer.h"
@@ -27,9 +28,14 @@ static int __init zab_init(void)
 	zab_wq = alloc_workqueue("zab", WQ_HIGHPRI | WQ_MEM_RECLAIM, 0);
 	if (!zab_wq)
 		return -ENOMEM;
+	zab_disk_wq = alloc_workqueue("zab_disk", WQ_UNBOUND, 0);
+	if (!zab_disk_wq) {
+		err = -ENOMEM;
+		goto err_wq;
+	}
 	err = zab_chardev_init();
 	if (err)
-		goto err_wq;
+		goto err_disk_wq;
 	err = register_pernet_subsys(&zab_net_ops);
 	if (err)
 		goto err_chardev;
@@ -43,6 +49,8 @@ err_pernet:
 	unregister_pernet_subsys(&zab_net_ops);
 err_chardev:
 	zab_chardev_exit();
+err_disk_wq:
+	destroy_workqueue(zab_disk_wq);
 err_wq:
 	destroy_workqueue(zab_wq);
 	return err;
@@ -56,6 +64,7 @@ static void __exit zab_exit(void)
 	zab_instance_destroy_all();
 	unregister_pernet_subsys(&zab_net_ops);
 	zab_chardev_exit();
+	destroy_workqueue(zab_disk_wq);
 	destroy_workqueue(zab_wq);
 }
 
