@@ -143,7 +143,7 @@ int zab_bcast_restore(struct zab_instance *zi, u32 op, u64 zxid,
 	case ZAB_RESTORE_BASE:
 		zab_log_reset(zi, zxid);
 		if (ZAB_ZXID_EPOCH(zxid) > zi->epoch)
-			zi->epoch = ZAB_ZXID_EPOCH(zxid);
+			WRITE_ONCE(zi->epoch, ZAB_ZXID_EPOCH(zxid));
 		break;
 	case ZAB_RESTORE_RECORD:
 		if (!txn || !zab_zxid_follows(zi->last_zxid, zxid, U32_MAX)) {
@@ -154,7 +154,7 @@ int zab_bcast_restore(struct zab_instance *zi, u32 op, u64 zxid,
 		err = zab_log_append(zi, txn);
 		/* as the member was: at least in the epoch of its records */
 		if (!err && ZAB_ZXID_EPOCH(zxid) > zi->epoch)
-			zi->epoch = ZAB_ZXID_EPOCH(zxid);
+			WRITE_ONCE(zi->epoch, ZAB_ZXID_EPOCH(zxid));
 		break;
 	case ZAB_RESTORE_COMMIT:
 		if (zxid > zi->last_zxid || zxid < zi->commit_zxid)
@@ -515,10 +515,10 @@ static void stop_locked(struct zab_instance *zi)
 {
 	lockdep_assert_held(&zi->lock);
 	mutex_lock(&zi->log_mutex);
-	zi->state = ZAB_STATE_LOOKING;
+	WRITE_ONCE(zi->state, ZAB_STATE_LOOKING);
 	zi->leader = 0;
 	zi->members = 0;
-	zi->gen++;
+	WRITE_ONCE(zi->gen, zi->gen + 1);
 	mutex_unlock(&zi->log_mutex);
 	wake_up_all(&zi->wq);
 	detach_peers(zi, false);
@@ -692,10 +692,10 @@ static void enter_epoch(struct zab_instance *zi, u32 epoch,
 {
 	u64 last = zi->last_zxid;
 
-	zi->epoch = epoch;
+	WRITE_ONCE(zi->epoch, epoch);
 	zi->counter = ZAB_ZXID_EPOCH(last) == epoch ? ZAB_ZXID_COUNTER(last) : 0;
-	zi->gen++;
-	zi->state = state;
+	WRITE_ONCE(zi->gen, zi->gen + 1);
+	WRITE_ONCE(zi->state, state);
 	zi->leader = leader;
 }
 
@@ -744,7 +744,7 @@ static void start(struct zab_instance *zi, struct zab_peer **peers,
 	}
 	if (!delayed_work_pending(&zi->tick_work))
 		queue_delayed_work(zab_wq, &zi->tick_work,
-				   msecs_to_jiffies(zi->params.tick_ms));
+				   msecs_to_jiffies(READ_ONCE(zi->params.tick_ms)));
 	wake_up_all(&zi->wq);
 }
 

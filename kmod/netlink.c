@@ -361,8 +361,15 @@ static int zab_nl_set(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&zi->lock);
 	params = zi->params;
 	err = params_from_attrs(info, &params);
-	if (!err)
-		zi->params = params;
+	if (!err) {
+		/* each field is read locklessly with READ_ONCE() */
+		BUILD_BUG_ON(sizeof(params) != 5 * sizeof(u32));
+		WRITE_ONCE(zi->params.tick_ms, params.tick_ms);
+		WRITE_ONCE(zi->params.sync_limit, params.sync_limit);
+		WRITE_ONCE(zi->params.init_limit, params.init_limit);
+		WRITE_ONCE(zi->params.window_bytes, params.window_bytes);
+		WRITE_ONCE(zi->params.max_record, params.max_record);
+	}
 	mutex_unlock(&zi->lock);
 	return err;
 }

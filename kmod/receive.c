@@ -37,7 +37,8 @@ static int handle_ping(struct zab_peer *peer, u8 flags, u64 stamp)
 		return 0;	/* not one of ours: ignore */
 	rtt = min_t(u64, (now - stamp) / NSEC_PER_USEC, U32_MAX);
 	/* smoothed as TCP does, gain 1/8 */
-	peer->rtt_us = peer->rtt_us ? peer->rtt_us - peer->rtt_us / 8 + rtt / 8 : rtt;
+	WRITE_ONCE(peer->rtt_us,
+		   peer->rtt_us ? peer->rtt_us - peer->rtt_us / 8 + rtt / 8 : rtt);
 	return 0;
 }
 
