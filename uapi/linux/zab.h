@@ -441,7 +441,11 @@ struct zab_status {
 	__u64 read_next;	/* zxid after the last one this file read */
 };
 
-#define ZAB_IOC_MAGIC	0xab
+/*
+ * 0xBB: unassigned in Documentation/userspace-api/ioctl/ioctl-number.rst
+ * (0xAB, used before, is nbd's)
+ */
+#define ZAB_IOC_MAGIC	0xBB
 #define ZAB_IOC_APPEND	_IOWR(ZAB_IOC_MAGIC, 1, struct zab_append)
 #define ZAB_IOC_STATUS	_IOR(ZAB_IOC_MAGIC, 2, struct zab_status)
 /* Position the reader: the next read returns the first record with zxid >= arg. */
