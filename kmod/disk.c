@@ -602,19 +602,32 @@ u32 zab_disk_segment_bytes(struct zab_instance *zi)
  * @buf: where to build it
  * @len: its size
  *
+ * The path is the caller's only if it may read and search the directory:
+ * whoever may open the device does not learn where the log lives otherwise.
+ *
  * Context: process context; takes log_mutex.
  * Return: the path, somewhere in @buf, or an ERR_PTR: -ENOENT without a log
- * on disk (or once destroyed), -ENAMETOOLONG.
+ * on disk (or once destroyed), -EACCES (or another error of the permission
+ * check), -ENAMETOOLONG.
  */
 char *zab_disk_path(struct zab_instance *zi, char *buf, int len)
 {
 	struct zab_disk *d;
-	char *p = ERR_PTR(-ENOENT);
+	struct path dir;
+	char *p;
+	int err;
 
 	mutex_lock(&zi->log_mutex);
 	d = zi->disk;
-	if (d && !d->dead)
-		p = d_path(&d->dir->f_path, buf, len);
+	if (!d || d->dead) {
+		mutex_unlock(&zi->log_mutex);
+		return ERR_PTR(-ENOENT);
+	}
+	dir = d->dir->f_path;
+	path_get(&dir);
 	mutex_unlock(&zi->log_mutex);
+	err = path_permission(&dir, MAY_READ | MAY_EXEC);
+	p = err ? ERR_PTR(err) : d_path(&dir, buf, len);
+	path_put(&dir);
 	return p;
 }

@@ -65,8 +65,9 @@ int zab_close(int h);
 
 /*
  * Copies the path of the instance's log on disk (ZAB_IOC_LOG_PATH) into
- * @buf. Returns its length, -ENOENT if the log is in memory only,
- * -ENAMETOOLONG if @cap is too small.
+ * @buf. Returns its length, -ENOENT if the log is in memory only, -EACCES
+ * unless the caller may read and search that directory, -ENAMETOOLONG if
+ * @cap is too small.
  */
 int zab_log_path(int h, char *buf, size_t cap);
 

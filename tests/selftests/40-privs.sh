@@ -23,6 +23,31 @@ test_unprivileged_refused() {
 	unload_zab
 }
 
+# The path of an instance's log on disk (ZAB_IOC_LOG_PATH) is told only to
+# whoever may read and search that directory, not to everyone allowed to
+# open the device (before: anyone who could open it learned the host path).
+test_log_path_needs_the_directory() {
+	local d out
+	load_zab
+	d=$(mktemp -d)
+	chmod 700 "$d"
+	zabctl create lp --id 1
+	# ZAB_A_NAME 1, ZAB_A_DIR_FD 21, ZAB_A_DURABILITY 22 (FSYNC 2)
+	"$NLTEST" log 1=str:lp 21=fd:dir="$d" 22=u8:2 > /dev/null || fail "LOG refused"
+	out=$("$DEVTEST" logpath /dev/zab/lp)
+	[ "$out" = "$d" ] || fail "root was told $out, not $d"
+	chmod 666 /dev/zab/lp
+	as_nobody "$DEVTEST" status /dev/zab/lp > /dev/null || fail "nobody cannot open the device"
+	expect_fail "nobody asks for the log's path" as_nobody "$DEVTEST" logpath /dev/zab/lp
+	expect_match EACCES "$OUT"
+	chmod 755 "$d"
+	out=$(as_nobody "$DEVTEST" logpath /dev/zab/lp)
+	[ "$out" = "$d" ] || fail "nobody, who may read $d, was told $out"
+	zabctl destroy lp
+	rm -rf "$d"
+	unload_zab
+}
+
 test_root_without_net_admin() {
 	load_zab
 	expect_fail "root without CAP_NET_ADMIN" \

@@ -9,6 +9,7 @@
  *   devtest status PATH               ZAB_IOC_STATUS as key=value lines
  *   devtest seek PATH ZXID            ZAB_IOC_SEEK
  *   devtest lseek PATH                lseek(2), which must be refused
+ *   devtest logpath PATH              ZAB_IOC_LOG_PATH, print the path
  *   devtest poll PATH MS              poll(2) for MS ms, print the events
  *   devtest badioctl PATH             an unknown ioctl
  *   devtest restore PATH OP ZXID [LEN] ZAB_IOC_RESTORE: OP base, record (LEN
@@ -182,6 +183,17 @@ static int do_restore_batch(int fd, int argc, char **argv)
 	return report(ret) ? 1 : (printf("ok\n"), 0);
 }
 
+static int do_logpath(int fd)
+{
+	char buf[4096];
+	struct zab_log_path lp = { .buf = (unsigned long)buf, .len = sizeof(buf) };
+
+	if (report(ioctl(fd, ZAB_IOC_LOG_PATH, &lp)))
+		return 1;
+	printf("%s\n", buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *op, *path;
@@ -218,6 +230,8 @@ int main(int argc, char **argv)
 		printf("ok\n");
 		return 0;
 	}
+	if (!strcmp(op, "logpath"))
+		return do_logpath(fd);
 	if (!strcmp(op, "lseek"))
 		return report(lseek(fd, 0, SEEK_SET)) ? 1 : (printf("ok\n"), 0);
 	if (!strcmp(op, "poll") && argc > 3)

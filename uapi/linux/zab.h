@@ -499,7 +499,8 @@ struct zab_restore {
  * records that left the window from its segments (libzab does). Copies the
  * directory's path, as seen from the caller's root, with its NUL, into
  * @buf. Returns its length (without the NUL); -ENOENT in memory mode or
- * once the instance is destroyed, -ENAMETOOLONG if @len is too small.
+ * once the instance is destroyed, -EACCES unless the caller may read and
+ * search the directory, -ENAMETOOLONG if @len is too small.
  */
 struct zab_log_path {
 	__u64 buf;	/* user pointer */
