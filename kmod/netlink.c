@@ -31,7 +31,9 @@ enum zab_mcgrp {
 };
 
 static const struct genl_multicast_group zab_mcgrps[] = {
-	[ZAB_MCGRP_EVENTS_ID] = { .name = ZAB_MCGRP_EVENTS },
+	/* events name instances, epochs and peers: administrators only */
+	[ZAB_MCGRP_EVENTS_ID] = { .name = ZAB_MCGRP_EVENTS,
+				  .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 #define ZAB_POLICY_NAME \

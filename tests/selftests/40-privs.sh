@@ -17,6 +17,10 @@ test_unprivileged_refused() {
 		expect_fail "nobody: zabctl $cmd" as_nobody "$ZABCTL" $cmd
 		expect_match 'Operation not permitted' "$OUT"
 	done
+	# the events name instances, epochs and peers (before: anyone listened)
+	expect_fail "nobody: zabctl monitor" timeout 5 setpriv --reuid=65534 --regid=65534 \
+		--clear-groups --inh-caps=-all --bounding-set=-all "$ZABCTL" monitor
+	expect_match 'Operation not permitted' "$OUT"
 	[ -c /dev/zab/priv ] || fail "priv destroyed by nobody"
 	expect_fail "nobody opens the device" as_nobody "$DEVTEST" status /dev/zab/priv
 	expect_match 'EACCES' "$OUT"
