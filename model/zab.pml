@@ -1,0 +1,745 @@
+/*
+ * zab.pml: a Promela model of zab's variant of ZooKeeper's atomic broadcast,
+ * as built: Fast Leader Election (abstracted), discovery with the epoch
+ * files, synchronisation by DIFF/TRUNC/SNAP, broadcast with durability, and
+ * crashes. model/README.md says what is checked, how, and what was found.
+ *
+ *   spin -a zab.pml            the new behaviour (default)
+ *   spin -a -DOLD zab.pml      the old one: votes and ACKEPOCH carry
+ *                              currentEpoch, currentEpoch written early or
+ *                              late, a repeated ACKEPOCH counted
+ *
+ * Bounds (cpp): N members (3), MAXE the highest epoch (3), MAXP the number
+ * of proposals in the whole run (3; a log holds at most MAXP records).
+ * Crashes and lost connections are not counted: the state space is finite
+ * without a bound on them (a crash only ever shortens state).
+ *
+ * One process, `world', takes one d_step per event; each is what one piece
+ * of the C code does atomically (under zi->lock/log_mutex, or one turn of
+ * zabd's event loop):
+ *
+ *   step            mirrors
+ *   elect(c)        userspace/election.c zab_fle_ready()/zab_fle_finalize(),
+ *                   votes ordered by userspace/vote.c zab_vote_cmp(), the
+ *                   vote made by userspace/node.c node_look() with
+ *                   userspace/zabd.h zabd_history_epoch()
+ *   join(j,c)       userspace/node.c discover() -> follower.c follower_start()
+ *                   and connected() (FOLLOWERINFO); a LOOKING member follows
+ *                   any leader that says it leads (election.c's checkLeader,
+ *                   leader_confirms()), over-approximated: no quorum asked
+ *   decide(c)       userspace/leader.c progress(): new epoch, acceptedEpoch
+ *                   persisted (node.c zabd_set_accepted_epoch()), LEADERINFO
+ *   ackepoch(f)     userspace/follower.c accept_epoch() and follow() (ACKEPOCH,
+ *                   then ZAB_CMD_FOLLOW: kmod/broadcast.c zab_bcast_follow()),
+ *                   delivered at once to userspace/leader.c got_ackepoch();
+ *                   if the leader already led, leader.c add_follower() ->
+ *                   kmod/broadcast.c zab_bcast_add_follower() -> sync_peer()
+ *   lead(c)         userspace/leader.c lead(): history_durable(),
+ *                   zabd_set_current_epoch(), ZAB_CMD_LEAD ->
+ *                   kmod/broadcast.c zab_bcast_lead(): take_history(),
+ *                   sync_peer() -> kmod/log.c zab_log_sync_point()
+ *   sync_frame(f)   the follower's first frame: nothing (DIFF),
+ *                   kmod/broadcast.c zab_bcast_on_trunc() -> kmod/log.c
+ *                   zab_log_truncate(), or zab_bcast_on_snap() ->
+ *                   kmod/log.c zab_log_reset() (SNAP: the leader's window is
+ *                   its whole log, so the follower starts from zxid 0)
+ *   recv(f)         kmod/broadcast.c zab_bcast_on_proposal() with
+ *                   kmod/zxid.h zab_zxid_follows()
+ *   durable(i)      kmod/disk.c disk_work(): write_pending() and one fsync of
+ *                   the batch (records and a COMMIT entry), then
+ *                   zab_bcast_durable() (a leader counts itself again)
+ *   ack(f)          the follower's ACK of zab_disk_ackable() delivered to
+ *                   kmod/broadcast.c zab_bcast_on_ack() -> leader_commit()
+ *                   -> kmod/quorum.c zab_quorum_point()
+ *   commit(f)       kmod/broadcast.c zab_bcast_on_commit()
+ *   propose(c)      kmod/broadcast.c leader_propose() (a client's write)
+ *   ce_write(f)     userspace/follower.c follower_check_synced() (NEW), or
+ *                   any tick of node.c check_kernel() while following (OLD)
+ *   link_loss(f)    the follower's connection breaks (kmod peer down,
+ *                   LEADER_LOST; discovery's connection closed): the follower
+ *                   goes LOOKING (node.c node_failed()/node_look()); a
+ *                   leader left without a quorum stops (QUORUM_LOST)
+ *   quit(c)         userspace/leader.c phase_expired() (initLimit) or
+ *                   node_failed(): a leader in discovery gives up
+ *   crash(i)        power loss and restart: epoch files, the durable prefix
+ *                   of the log and the commit point written with it (COMMIT
+ *                   entry) survive (userspace/disklog.c replay,
+ *                   zab_bcast_restore()); the in-memory tail and the role are
+ *                   lost; back to LOOKING
+ *
+ * Abstractions: FLE is one step (a quorum of LOOKING members whose own
+ * votes are not better than the candidate's); messages of a connection are
+ * delivered in order and a step reads the sender's state, which is sound
+ * here because a connection's sender only ever extends what it sends
+ * (a leader's log, a follower's durable point, a commit point); a dead
+ * leader's followers notice at once (what they could still do alone
+ * commutes with the crash); TRUNC and RESET entries are durable at once
+ * (they are written under the lock, before any later record); the leader's
+ * window is its whole log (a SNAP sends everything); disks do not fail.
+ */
+
+#ifndef N
+#define N 3
+#endif
+#define Q (N / 2 + 1)
+#ifndef MAXE
+#define MAXE 3
+#endif
+#ifndef LMAX
+#define LMAX 3
+#endif
+
+/* a zxid is epoch * 8 + counter; 0 is "no record" */
+#define EPOCH(z)	((z) / 8)
+#define CTR(z)		((z) % 8)
+
+/* roles */
+#define LOOKING	0
+#define FDISC	1	/* follower: FOLLOWERINFO sent, LEADERINFO awaited */
+#define FSYNC	2	/* follower: ACKEPOCH sent, FOLLOW issued, no frame in */
+#define FOLL	3	/* follower: synchronised, in the live stream */
+#define LELECT	4	/* leader-elect: collecting FOLLOWERINFO */
+#define LDISC	5	/* leader: epoch chosen, collecting ACKEPOCH */
+#define LEAD	6	/* leader: LEAD issued, broadcasting */
+
+/* how a follower is synchronised */
+#define DIFF	1
+#define TRUNC	2
+#define SNAP	3
+
+typedef Member {
+	/* files: survive a crash */
+	byte ae;		/* acceptedEpoch */
+	byte ce;		/* currentEpoch */
+	/* the log: lz[k] zxid, lp[k] payload id, for k < len */
+	byte lz[LMAX];
+	byte lp[LMAX];
+	byte nr;		/* records in memory */
+	byte dlen;		/* durable prefix: survives a crash */
+	byte cz;		/* commit point (zxid) */
+	byte dcz;		/* the commit point on disk: what a crash leaves */
+	/* role: lost in a crash */
+	byte st;
+	byte ldr;		/* follower: its leader */
+	byte ep;		/* the epoch led or followed */
+	byte hz;		/* leader: last zxid of its history; follower: LEADERINFO's */
+	byte hl;		/* leader: length of its history */
+	byte pe;		/* leader: the epoch of its history (for give-up) */
+	/* follower's connection, the leader's side of it */
+	byte ack;		/* ACKEPOCH in: 1 counted, 2 not counted */
+	byte sk;		/* sync chosen (DIFF, TRUNC, SNAP); 0: not attached yet */
+	byte sp;		/* TRUNC's zxid */
+	byte tx;		/* where the stream starts in the leader's log (until
+				 * the first frame is in; then the follower's log end) */
+	byte az;		/* the leader's acked zxid of this follower */
+};
+
+Member m[N];
+
+/* ghosts */
+byte clen;			/* acknowledged (committed) records, in order */
+byte Cz[LMAX];
+byte Cp[LMAX];
+bit est[MAXE + 1];		/* epoch established (LEAD) */
+byte Hl[MAXE + 1];		/* each established epoch's initial history: */
+byte Hz[MAXE + 1];		/* its length, last zxid and payload */
+byte Hp[MAXE + 1];
+
+/*
+ * Assertion names (the trail prints them) and temporaries of one d_step.
+ * They are no part of the state; breadth-first search (-DBFS) does not
+ * allow hidden variables: compile with -DNOHIDDEN, and each step clears
+ * them, so that they add nothing to the state space.
+ */
+#ifdef ONLY_LOSS
+#define CHECK(x)	skip	/* only committed_record_kept is asserted */
+#else
+#define CHECK(x)	assert(x)
+#endif
+#ifdef NOHIDDEN
+#define HIDDEN
+#else
+#define HIDDEN hidden
+#endif
+HIDDEN byte committed_record_kept;	/* no loss of an acknowledged record */
+HIDDEN byte agreement;		/* committed prefixes agree, zxid and payload */
+HIDDEN byte one_leader_per_epoch;
+HIDDEN byte history_durable;	/* NEW: currentEpoch e => e's history durable */
+HIDDEN byte log_matching;	/* a follower's log lines up with its leader's */
+
+HIDDEN byte t_c, t_e, t_z, t_L, t_k, t_b, t_bi, t_from, t_he, t_cnt, t_i,
+	t_s, t_j, t_m, t_n, t_q, t_d, t_lc, t_v, t_pt, t_w, t_ok;
+
+#define LASTZ(i)	(m[i].nr > 0 -> m[i].lz[m[i].nr - 1] : 0)
+#define DZ(i)		(m[i].dlen > 0 -> m[i].lz[m[i].dlen - 1] : 0)
+#define MIN(a, b)	((a) < (b) -> (a) : (b))
+
+/* The epoch of the history: what votes and ACKEPOCH carry. */
+#ifdef OLD
+#define HE(i)		(m[i].ce)
+#else
+#define HE(i)		(m[i].ce > EPOCH(LASTZ(i)) -> m[i].ce : EPOCH(LASTZ(i)))
+#endif
+
+/* zab_vote_cmp(): a's vote (history epoch, last zxid, id) >= b's */
+#define CLAIM_GE(a, b)	(HE(a) > HE(b) || (HE(a) == HE(b) && \
+			 (LASTZ(a) > LASTZ(b) || (LASTZ(a) == LASTZ(b) && (a) >= (b)))))
+
+#define FOLLOWS(c, k)	((k) != (c) && m[k].st >= FDISC && m[k].st <= FOLL && m[k].ldr == (c))
+#define ISF(k)		(m[k].st >= FDISC && m[k].st <= FOLL)
+#define ATT(k, c)	((k) != (c) && (m[k].st == FSYNC || m[k].st == FOLL) && \
+			 m[k].ldr == (c) && m[k].sk != 0)
+/* voters for c, FOLLOWERINFO pending at c, counted ACKEPOCH at c */
+#define VOTE(c, v)	(m[v].st == LOOKING && CLAIM_GE(c, v))
+#define FI(c, k)	((k) != (c) && m[k].st == FDISC && m[k].ldr == (c))
+#define CA(c, k)	((k) != (c) && m[k].st == FSYNC && m[k].ldr == (c) && m[k].ack == 1)
+
+#if N == 3
+#define SUM(X, c)	(X(c, 0) + X(c, 1) + X(c, 2))
+#else
+#error "the steps are written out for N = 3"
+#endif
+
+#ifdef OLD
+#define LEAD_READY(c)	1
+#define SYNCED(f)	1
+#else
+/* leader.c history_durable(): our history is on disk */
+#define LEAD_READY(c)	(m[c].dlen >= m[c].hl)
+/* follower.c follower_check_synced() */
+#define SYNCED(f)	(EPOCH(DZ(f)) >= m[f].ep || \
+			 (m[f].cz >= m[f].hz && DZ(f) >= m[f].hz && LASTZ(f) == m[f].hz))
+#endif
+
+inline reset_role(i)
+{
+	m[i].st = LOOKING;
+	m[i].ldr = 0;
+	m[i].ep = 0;
+	m[i].hz = 0;
+	m[i].hl = 0;
+	m[i].pe = 0;
+	m[i].ack = 0;
+	m[i].sk = 0;
+	m[i].sp = 0;
+	m[i].tx = 0;
+	m[i].az = 0
+}
+
+/* a leader's connections close: its followers elect again */
+inline drop_followers(c)
+{
+	for (t_d : 0 .. N - 1) {
+		if
+		:: t_d != c && ISF(t_d) && m[t_d].ldr == c -> reset_role(t_d)
+		:: else -> skip
+		fi
+	}
+}
+
+/* a leading kernel left without a quorum stops (QUORUM_LOST) */
+inline quorum_check(c)
+{
+	t_n = 0;
+	for (t_q : 0 .. N - 1) {
+		if
+		:: ATT(t_q, c) -> t_n++
+		:: else -> skip
+		fi
+	}
+	if
+	:: t_n + 1 < Q ->
+		printf("MSC: m%d loses its quorum, stops leading\n", c + 1);
+		drop_followers(c);
+		reset_role(c)
+	:: else -> skip
+	fi
+}
+
+/* i stops its role and goes LOOKING; the others notice */
+inline leave(i)
+{
+	if
+	:: m[i].st >= LELECT ->
+		drop_followers(i);
+		reset_role(i)
+	:: ISF(i) ->
+		t_lc = m[i].ldr;
+		reset_role(i);
+		if
+		:: m[t_lc].st == LEAD -> quorum_check(t_lc)
+		:: else -> skip
+		fi
+	:: else -> skip
+	fi
+}
+
+/* member i's committed prefix is the acknowledged sequence's */
+inline check_agree(i)
+{
+	for (t_j : 0 .. LMAX - 1) {
+		if
+		:: t_j < m[i].nr && m[i].lz[t_j] <= m[i].cz ->
+			agreement = (t_j < clen && Cz[t_j] == m[i].lz[t_j] &&
+				     Cp[t_j] == m[i].lp[t_j]);
+			CHECK(agreement)
+		:: else -> skip
+		fi
+	}
+}
+
+/* a leader's commit point moved: its committed records are acknowledged */
+inline extend_acked(c)
+{
+	for (t_j : 0 .. LMAX - 1) {
+		if
+		:: t_j < m[c].nr && m[c].lz[t_j] <= m[c].cz && t_j < clen ->
+			agreement = (Cz[t_j] == m[c].lz[t_j] && Cp[t_j] == m[c].lp[t_j]);
+			CHECK(agreement)
+		:: t_j < m[c].nr && m[c].lz[t_j] <= m[c].cz && t_j >= clen ->
+			agreement = (t_j == clen);
+			CHECK(agreement);
+			Cz[clen] = m[c].lz[t_j];
+			Cp[clen] = m[c].lp[t_j];
+			clen++;
+			printf("MSC: (%d,%d) #%d acknowledged to its client\n",
+			       EPOCH(m[c].lz[t_j]), CTR(m[c].lz[t_j]), m[c].lp[t_j])
+		:: else -> skip
+		fi
+	}
+}
+
+/* broadcast.c leader_commit(): the quorum-th highest of our durable point
+ * and the followers' acknowledgments */
+inline leader_commit(c)
+{
+	t_pt = 0;
+	for (t_k : 0 .. N - 1) {
+		if
+		:: t_k == c || ATT(t_k, c) ->
+			t_v = (t_k == c -> DZ(c) : m[t_k].az);
+			t_n = 0;
+			for (t_q : 0 .. N - 1) {
+				if
+				:: t_q == c && DZ(c) >= t_v -> t_n++
+				:: t_q != c && ATT(t_q, c) && m[t_q].az >= t_v -> t_n++
+				:: else -> skip
+				fi
+			}
+			if
+			:: t_n >= Q && t_v > t_pt -> t_pt = t_v
+			:: else -> skip
+			fi
+		:: else -> skip
+		fi
+	}
+	if
+	:: t_pt > m[c].cz ->
+		m[c].cz = MIN(t_pt, LASTZ(c));
+		extend_acked(c)
+	:: else -> skip
+	fi
+}
+
+/* log.c zab_log_sync_point(), broadcast.c sync_peer(): leader c, follower f */
+inline sync(c, f)
+{
+	t_L = LASTZ(f);
+	t_k = 255;
+	t_b = 0;
+	t_bi = 0;
+	for (t_s : 0 .. LMAX - 1) {
+		if
+		:: t_s < m[c].nr && m[c].lz[t_s] == t_L -> t_k = t_s
+		:: t_s < m[c].nr && m[c].lz[t_s] < t_L &&
+		   EPOCH(m[c].lz[t_s]) == EPOCH(t_L) ->
+			t_b = m[c].lz[t_s];
+			t_bi = t_s + 1
+		:: else -> skip
+		fi
+	}
+	if
+	:: t_L == 0 || t_k != 255 ->
+		m[f].sk = DIFF; m[f].tx = (t_L == 0 -> 0 : t_k + 1); t_from = t_L;
+		printf("MSC: m%d syncs m%d by DIFF after (%d,%d)\n", c + 1, f + 1,
+		       EPOCH(t_L), CTR(t_L))
+	:: t_L != 0 && t_k == 255 && t_b != 0 ->
+		m[f].sk = TRUNC; m[f].sp = t_b; m[f].tx = t_bi; t_from = t_b;
+		printf("MSC: m%d syncs m%d (last (%d,%d)) by TRUNC to (%d,%d)\n",
+		       c + 1, f + 1, EPOCH(t_L), CTR(t_L), EPOCH(t_b), CTR(t_b))
+	:: t_L != 0 && t_k == 255 && t_b == 0 ->
+		m[f].sk = SNAP; m[f].tx = 0; t_from = 0;
+		printf("MSC: m%d syncs m%d (last (%d,%d)) by SNAP: it has no record of epoch %d\n",
+		       c + 1, f + 1, EPOCH(t_L), CTR(t_L), EPOCH(t_L))
+	fi;
+	m[f].az = MIN(t_from, m[c].cz)
+}
+
+/* NEW only: currentEpoch e (and acceptedEpoch e) => e's history durable */
+inline inv()
+{
+#ifndef OLD
+	for (t_m : 0 .. N - 1) {
+		t_e = m[t_m].ce;
+		if
+		:: t_e > 0 && t_e == m[t_m].ae && est[t_e] ->
+			history_durable = (m[t_m].dlen >= Hl[t_e] &&
+				(Hl[t_e] == 0 ||
+				 (m[t_m].lz[Hl[t_e] - 1] == Hz[t_e] &&
+				  m[t_m].lp[Hl[t_e] - 1] == Hp[t_e])));
+			CHECK(history_durable)
+		:: else -> skip
+		fi
+	}
+#endif
+#ifdef NOHIDDEN
+	t_c = 0; t_e = 0; t_z = 0; t_L = 0; t_k = 0; t_b = 0; t_bi = 0; t_from = 0;
+	t_he = 0; t_cnt = 0; t_i = 0; t_s = 0; t_j = 0; t_m = 0; t_n = 0; t_q = 0;
+	t_d = 0; t_lc = 0; t_v = 0; t_pt = 0; t_w = 0; t_ok = 0;
+	committed_record_kept = 0; agreement = 0; one_leader_per_epoch = 0;
+	history_durable = 0; log_matching = 0;
+#endif
+	skip
+}
+
+/* ---------------------------------------------------------------- steps */
+
+inline s_elect(c)
+{
+	m[c].st = LELECT;
+	m[c].hz = LASTZ(c);	/* the winning vote, which it reports while leading */
+	m[c].pe = HE(c);
+	printf("MSC: m%d elected (vote: epoch %d, zxid (%d,%d))\n", c + 1,
+	       HE(c), EPOCH(LASTZ(c)), CTR(LASTZ(c)))
+}
+
+inline s_join(j, c)
+{
+	m[j].st = FDISC;
+	m[j].ldr = c;
+	printf("MSC: m%d follows m%d: FOLLOWERINFO (acceptedEpoch %d)\n",
+	       j + 1, c + 1, m[j].ae)
+}
+
+inline s_decide(c)
+{
+	t_e = (m[c].ae > m[c].ce -> m[c].ae : m[c].ce);
+	for (t_k : 0 .. N - 1) {
+		if
+		:: FI(c, t_k) && m[t_k].ae > t_e -> t_e = m[t_k].ae
+		:: else -> skip
+		fi
+	}
+	t_e++;
+	if
+	:: t_e > MAXE ->
+		/* the model's bound: this leadership gives up */
+		leave(c)
+	:: else ->
+		m[c].ae = t_e;
+		m[c].ep = t_e;
+		m[c].hl = m[c].nr;	/* its history: hz, pe unchanged since elect */
+		m[c].st = LDISC;
+		printf("MSC: m%d proposes epoch %d (acceptedEpoch), history (%d,%d)\n",
+		       c + 1, t_e, EPOCH(m[c].hz), CTR(m[c].hz))
+	fi
+}
+
+inline s_ackepoch(f)
+{
+	t_c = m[f].ldr;
+	t_e = m[t_c].ep;
+	t_z = (m[t_c].st == LEAD -> LASTZ(t_c) : m[t_c].hz);
+	if
+	:: t_e < m[f].ae ->
+		printf("MSC: m%d refuses epoch %d < acceptedEpoch %d\n", f + 1, t_e, m[f].ae);
+		leave(f)
+	:: t_e >= m[f].ae && t_z < m[f].cz ->
+		printf("MSC: m%d refuses m%d: its history ends before our commit point\n",
+		       f + 1, t_c + 1);
+		leave(f)
+	:: else ->
+		t_he = HE(f);
+		t_L = LASTZ(f);
+#ifdef OLD
+		t_cnt = 1;
+#else
+		t_cnt = (t_e != m[f].ae);
+#endif
+		m[f].ae = t_e;
+		m[f].st = FSYNC;
+		m[f].ep = t_e;
+#ifdef OLD
+		m[f].hz = 0;	/* not used */
+#else
+		m[f].hz = t_z;
+#endif
+		m[f].ack = (t_cnt -> 1 : 2);
+		printf("MSC: m%d ACKEPOCH %d to m%d (history epoch %d, last (%d,%d), counted %d), FOLLOW\n",
+		       f + 1, t_e, t_c + 1, t_he, EPOCH(t_L), CTR(t_L), t_cnt);
+		if
+		:: m[t_c].st == LEAD ->
+			sync(t_c, f)
+		:: m[t_c].st != LEAD && t_cnt &&
+		   (t_he > m[t_c].pe || (t_he == m[t_c].pe && t_L > m[t_c].hz)) ->
+			printf("MSC: m%d gives up: m%d has a newer history\n",
+			       t_c + 1, f + 1);
+			leave(t_c)
+		:: else -> skip
+		fi
+	fi
+}
+
+inline s_lead(c)
+{
+	m[c].ce = m[c].ep;
+	printf("MSC: m%d LEADs epoch %d (currentEpoch %d), log ends (%d,%d)\n",
+	       c + 1, m[c].ep, m[c].ce, EPOCH(LASTZ(c)), CTR(LASTZ(c)));
+	one_leader_per_epoch = !est[m[c].ep];
+	CHECK(one_leader_per_epoch);
+	est[m[c].ep] = 1;
+	Hl[m[c].ep] = m[c].hl;
+	Hz[m[c].ep] = (m[c].hl > 0 -> m[c].lz[m[c].hl - 1] : 0);
+	Hp[m[c].ep] = (m[c].hl > 0 -> m[c].lp[m[c].hl - 1] : 0);
+	/* every acknowledged record is in the new leader's log */
+	committed_record_kept = (m[c].nr >= clen);
+	for (t_j : 0 .. LMAX - 1) {
+		if
+		:: t_j < clen && t_j < m[c].nr ->
+			committed_record_kept = committed_record_kept &&
+				m[c].lz[t_j] == Cz[t_j] && m[c].lp[t_j] == Cp[t_j]
+		:: else -> skip
+		fi
+	}
+	assert(committed_record_kept);
+	for (t_i : 0 .. N - 1) {
+		if
+		:: t_i != c && m[t_i].st == FSYNC && m[t_i].ldr == c && m[t_i].ack != 0 ->
+			sync(c, t_i)
+		:: else -> skip
+		fi
+	}
+	m[c].st = LEAD;
+	leader_commit(c)
+}
+
+inline s_sync_frame(f)
+{
+	t_ok = 1;
+	if
+	:: m[f].sk == DIFF -> skip
+	:: m[f].sk == TRUNC ->
+		t_z = m[f].sp;
+		t_i = 255;
+		t_n = 0;
+		for (t_s : 0 .. LMAX - 1) {
+			if
+			:: t_s < m[f].nr && m[f].lz[t_s] == t_z -> t_i = t_s
+			:: else -> skip
+			fi;
+			if
+			:: t_s < m[f].nr && m[f].lz[t_s] <= t_z -> t_n++
+			:: else -> skip
+			fi
+		}
+		if
+		:: t_z < m[f].cz || t_z > LASTZ(f) || (t_z != m[f].cz && t_i == 255) ->
+			/* zab_bcast_on_trunc(): -EPROTO, the peer is dropped */
+			printf("MSC: m%d refuses TRUNC to (%d,%d) below its commit point\n",
+			       f + 1, EPOCH(t_z), CTR(t_z));
+			t_ok = 0;
+			leave(f)
+		:: else ->
+			for (t_s : 0 .. LMAX - 1) {
+				if
+				:: t_s >= t_n -> m[f].lz[t_s] = 0; m[f].lp[t_s] = 0
+				:: else -> skip
+				fi
+			}
+			m[f].nr = t_n;
+			m[f].dlen = MIN(m[f].dlen, t_n);
+			printf("MSC: m%d truncates after (%d,%d)\n", f + 1,
+			       EPOCH(t_z), CTR(t_z))
+		fi
+	:: m[f].sk == SNAP ->
+		for (t_s : 0 .. LMAX - 1) {
+			m[f].lz[t_s] = 0;
+			m[f].lp[t_s] = 0
+		}
+		m[f].nr = 0;
+		m[f].dlen = 0;
+		m[f].cz = 0;
+		m[f].dcz = 0;
+		printf("MSC: m%d takes SNAP: its log is reset\n", f + 1)
+	fi;
+	if
+	:: t_ok ->
+		/* its log is now the leader's up to where the stream starts */
+		log_matching = (m[f].nr == m[f].tx);
+		CHECK(log_matching);
+		m[f].st = FOLL;
+		/* from here on the stream's position is the follower's log end */
+		m[f].sk = DIFF;
+		m[f].sp = 0;
+		m[f].tx = 0
+	:: else -> skip
+	fi
+}
+
+inline s_recv(f)
+{
+	t_c = m[f].ldr;
+	t_z = m[t_c].lz[m[f].nr];
+	t_L = LASTZ(f);
+	if
+	:: (EPOCH(t_z) == EPOCH(t_L) && t_z == t_L + 1) ||
+	   (EPOCH(t_z) != EPOCH(t_L) && CTR(t_z) == 1 && EPOCH(t_z) > EPOCH(t_L) &&
+	    EPOCH(t_z) <= m[f].ep) ->
+		m[f].lz[m[f].nr] = t_z;
+		m[f].lp[m[f].nr] = m[t_c].lp[m[f].nr];
+		m[f].nr++;
+		printf("MSC: m%d logs (%d,%d) #%d\n", f + 1, EPOCH(t_z), CTR(t_z),
+		       m[f].lp[m[f].nr - 1])
+	:: else ->
+		printf("MSC: m%d: (%d,%d) cannot follow (%d,%d): EPROTO\n", f + 1,
+		       EPOCH(t_z), CTR(t_z), EPOCH(t_L), CTR(t_L));
+		leave(f)
+	fi
+}
+
+inline s_durable(i)
+{
+	m[i].dlen = m[i].nr;
+	m[i].dcz = m[i].cz;
+	printf("MSC: m%d: durable to (%d,%d)\n", i + 1, EPOCH(DZ(i)), CTR(DZ(i)));
+	if
+	:: m[i].st == LEAD -> leader_commit(i)
+	:: else -> skip
+	fi
+}
+
+inline s_ack(f)
+{
+	t_c = m[f].ldr;
+	m[f].az = DZ(f);
+	printf("MSC: m%d ACKs (%d,%d) to m%d\n", f + 1, EPOCH(m[f].az), CTR(m[f].az),
+	       t_c + 1);
+	leader_commit(t_c)
+}
+
+inline s_commit(f)
+{
+	t_c = m[f].ldr;
+	m[f].cz = MIN(m[t_c].cz, LASTZ(f));
+	printf("MSC: m%d commits to (%d,%d)\n", f + 1, EPOCH(m[f].cz), CTR(m[f].cz));
+	check_agree(f)
+}
+
+inline s_propose(c)
+{
+	t_L = LASTZ(c);
+	t_z = (EPOCH(t_L) == m[c].ep -> t_L + 1 : m[c].ep * 8 + 1);
+	m[c].lz[m[c].nr] = t_z;
+	m[c].lp[m[c].nr] = c + 1;	/* a member leads an epoch once at most */
+	m[c].nr++;
+	printf("MSC: m%d proposes (%d,%d) #%d\n", c + 1, EPOCH(t_z), CTR(t_z), c + 1)
+}
+
+inline s_ce_write(f)
+{
+	m[f].ce = m[f].ep;
+	m[f].hz = 0;		/* needed no more: fewer states */
+	printf("MSC: m%d writes currentEpoch %d (durable to (%d,%d), log ends (%d,%d))\n",
+	       f + 1, m[f].ce, EPOCH(DZ(f)), CTR(DZ(f)), EPOCH(LASTZ(f)), CTR(LASTZ(f)));
+#ifndef OLD
+	/* its durable log holds the leader's history */
+	t_c = m[f].ldr;
+	history_durable = (m[f].dlen >= m[t_c].hl);
+	for (t_j : 0 .. LMAX - 1) {
+		if
+		:: t_j < m[t_c].hl && t_j < m[f].dlen ->
+			history_durable = history_durable &&
+				m[f].lz[t_j] == m[t_c].lz[t_j] && m[f].lp[t_j] == m[t_c].lp[t_j]
+		:: else -> skip
+		fi
+	}
+	CHECK(history_durable)
+#endif
+}
+
+inline s_crash(i)
+{
+	printf("MSC: m%d crashes and restarts (durable to (%d,%d))\n", i + 1,
+	       EPOCH(DZ(i)), CTR(DZ(i)));
+	leave(i);
+	for (t_s : 0 .. LMAX - 1) {
+		if
+		:: t_s >= m[i].dlen -> m[i].lz[t_s] = 0; m[i].lp[t_s] = 0
+		:: else -> skip
+		fi
+	}
+	m[i].nr = m[i].dlen;
+	m[i].cz = m[i].dcz;
+	check_agree(i)
+}
+
+/* ---------------------------------------------------------------- world */
+
+#define MEMBER(i) \
+	:: d_step { m[i].st == LELECT && SUM(FI, i) + 1 >= Q -> s_decide(i); inv() } \
+	:: d_step { m[i].st == LDISC && SUM(CA, i) + 1 >= Q && LEAD_READY(i) -> \
+		    s_lead(i); inv() } \
+	:: d_step { m[i].st == LELECT || m[i].st == LDISC -> \
+		    printf("MSC: m%d gives up leading (initLimit)\n", i + 1); \
+		    leave(i); inv() } \
+	:: d_step { m[i].st == FDISC && m[m[i].ldr].st >= LDISC -> s_ackepoch(i); inv() } \
+	:: d_step { m[i].st == FSYNC && m[i].sk != 0 -> s_sync_frame(i); inv() } \
+	:: d_step { m[i].st == FOLL && m[i].nr < m[m[i].ldr].nr -> s_recv(i); inv() } \
+	:: d_step { m[i].st == FOLL && DZ(i) > m[i].az -> s_ack(i); inv() } \
+	:: d_step { m[i].st == FOLL && MIN(m[m[i].ldr].cz, LASTZ(i)) > m[i].cz -> \
+		    s_commit(i); inv() } \
+	:: d_step { (m[i].st == FSYNC || m[i].st == FOLL) && m[i].ce < m[i].ep && \
+		    SYNCED(i) -> s_ce_write(i); inv() } \
+	:: d_step { ISF(i) -> printf("MSC: m%d loses its leader m%d\n", i + 1, \
+		    m[i].ldr + 1); leave(i); inv() } \
+	:: d_step { m[i].dlen < m[i].nr || m[i].dcz < m[i].cz -> s_durable(i); inv() } \
+	:: d_step { m[i].st == LEAD && m[i].nr < LMAX -> s_propose(i); inv() } \
+	:: d_step { m[i].st != LOOKING || m[i].nr != m[i].dlen || m[i].cz != m[i].dcz -> \
+		    s_crash(i); inv() }
+
+/*
+ * elect(c) with the voters that decide for c in its round (election.c
+ * zab_fle_ready(): a quorum, c's own vote included, holds c's vote, which
+ * is the best each of them knows, so not worse than its own). A voter may
+ * also decide later, or never: it is then left LOOKING and may join.
+ */
+#define ELECT1(c, a) \
+	:: d_step { m[c].st == LOOKING && VOTE(c, a) -> \
+		    s_elect(c); s_join(a, c); inv() }
+#define ELECT2(c, a, b) \
+	:: d_step { m[c].st == LOOKING && VOTE(c, a) && VOTE(c, b) -> \
+		    s_elect(c); s_join(a, c); s_join(b, c); inv() }
+
+/*
+ * A LOOKING member follows a leader that a quorum reports out of election:
+ * the leader says it leads and enough others say they follow it
+ * (election.c receive_decided(), count_same_leader(), leader_confirms()).
+ */
+#define JOIN(j, c) \
+	:: d_step { m[j].st == LOOKING && m[c].st >= LELECT && \
+		    SUM(FOLLOWS, c) + 1 >= Q -> s_join(j, c); inv() }
+
+active proctype world()
+{
+	do
+	MEMBER(0)
+	MEMBER(1)
+	MEMBER(2)
+	ELECT1(0, 1) ELECT1(0, 2) ELECT2(0, 1, 2)
+	ELECT1(1, 0) ELECT1(1, 2) ELECT2(1, 0, 2)
+	ELECT1(2, 0) ELECT1(2, 1) ELECT2(2, 0, 1)
+	JOIN(0, 1) JOIN(0, 2)
+	JOIN(1, 0) JOIN(1, 2)
+	JOIN(2, 0) JOIN(2, 1)
+	od
+}
