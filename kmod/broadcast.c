@@ -28,6 +28,9 @@
 #include "kmod/txn.h"
 #include "kmod/zxid.h"
 
+#define ZAB_MSG_LOG_BEHIND \
+	"the log on disk fails and records wait for it beyond windowBytes: try again once it is written"
+
 /**
  * struct zab_fwd - a write forwarded to the leader, waiting on a follower
  * @node: entry in zi->requests, under log_mutex
@@ -656,8 +659,7 @@ static int check_looking(struct zab_instance *zi, struct netlink_ext_ack *extack
 	behind = zab_log_behind(zi);
 	mutex_unlock(&zi->log_mutex);
 	if (behind) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "the log on disk fails and records wait for it beyond windowBytes: try again once it is written");
+		NL_SET_ERR_MSG_MOD(extack, ZAB_MSG_LOG_BEHIND);
 		return -EAGAIN;
 	}
 	return 0;
@@ -927,8 +929,7 @@ int zab_bcast_add_follower(struct zab_instance *zi,
 	if (zab_log_behind(zi)) {
 		mutex_unlock(&zi->log_mutex);
 		zab_peer_put(peer);
-		NL_SET_ERR_MSG_MOD(extack,
-				   "the log on disk fails and records wait for it beyond windowBytes: try again once it is written");
+		NL_SET_ERR_MSG_MOD(extack, ZAB_MSG_LOG_BEHIND);
 		err = -EAGAIN;
 		goto out;
 	}

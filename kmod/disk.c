@@ -482,6 +482,15 @@ static void write_change(struct zab_disk *d, u8 type, u64 zxid)
 	} else {
 		old = override_creds(d->cred);
 		err = append(d, type, zxid, NULL, 0);
+		/*
+		 * On disk at once, as the records it removes were: the durable
+		 * point drops to @zxid now, and zabd takes a durable point at
+		 * the end of the log for a log that ends there after a crash
+		 * (currentEpoch is written over it). A rare event: the sync
+		 * of a member.
+		 */
+		if (!err && d->mode == ZAB_DURABILITY_FSYNC)
+			err = sync_file(d, d->seg, 1);
 		revert_creds(old);
 	}
 	if (err) {

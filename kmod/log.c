@@ -208,6 +208,12 @@ int zab_log_next(struct zab_instance *zi, u64 prev, struct zab_txn **next)
 {
 	struct zab_txn *txn = zab_log_find(zi, prev + 1);
 
+	/* the very next record of the epoch: nothing was skipped */
+	if (txn && txn->zxid == prev + 1 &&
+	    ZAB_ZXID_EPOCH(txn->zxid) == ZAB_ZXID_EPOCH(prev)) {
+		*next = txn;
+		return 0;
+	}
 	/* pairs with the smp_wmb() in zab_log_trim() and zab_log_reset() */
 	smp_rmb();
 	if (prev < READ_ONCE(zi->trimmed_zxid) ||

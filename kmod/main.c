@@ -28,7 +28,8 @@ static int __init zab_init(void)
 	zab_wq = alloc_workqueue("zab", WQ_HIGHPRI | WQ_MEM_RECLAIM, 0);
 	if (!zab_wq)
 		return -ENOMEM;
-	zab_disk_wq = alloc_workqueue("zab_disk", WQ_UNBOUND, 0);
+	/* acknowledgments wait on it: it must progress under memory pressure */
+	zab_disk_wq = alloc_workqueue("zab_disk", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!zab_disk_wq) {
 		err = -ENOMEM;
 		goto err_wq;

@@ -125,11 +125,14 @@ static int rx_consume(struct zab_peer *peer, struct sk_buff *skb,
 		if (!rx->info.payload)
 			return dispatch(peer);
 		/*
-		 * The whole head is checked before the payload is allocated,
-		 * and the payload against our own maxRecordSize: a leader
-		 * configured with a larger one is refused, not obeyed.
+		 * The whole head is checked before the payload is allocated. A
+		 * REQUEST is a write made here and then: it obeys our
+		 * maxRecordSize. A PROPOSAL may be older than the limit (set
+		 * lower since, restored, or configured otherwise before a
+		 * restart): the wire's limit bounds it.
 		 */
-		if (rx->info.payload > READ_ONCE(peer->zi->params.max_record))
+		if (rx->info.type == ZAB_FRAME_REQUEST &&
+		    rx->info.payload > READ_ONCE(peer->zi->params.max_record))
 			return ZAB_REASON_PROTOCOL;
 		if (rx->info.type == ZAB_FRAME_PROPOSAL &&
 		    ((const struct zab_proposal *)(rx->head +

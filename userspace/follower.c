@@ -52,6 +52,7 @@ struct follower {
 	struct frame_buf fb;
 	uint32_t epoch;
 	uint64_t history;	/* the leader's last zxid in LEADERINFO */
+	bool cut;		/* our log fails: FOLLOW cuts it after ACKEPOCH's zxid */
 	bool synced;		/* currentEpoch persisted */
 };
 
@@ -159,8 +160,10 @@ static int accept_epoch(struct follower *f, const struct zab_hs *hs,
 	}
 	if (instance_get(z, &info) < 0)
 		return -1;
-	ack->zxid = info.last_zxid;
-	ack->epoch = zabd_history_epoch(z, info.last_zxid);
+	/* the history we vote with (node_look()), and the kernel follows with */
+	ack->zxid = zabd_vote_zxid(&info);
+	ack->epoch = zabd_history_epoch(z, ack->zxid);
+	f->cut = info.log_error != 0;
 	commit = info.commit_zxid;
 	zab_info_release(&info);
 	/*
@@ -204,7 +207,12 @@ static void follow(struct follower *f, const struct zab_hs *leaderinfo)
 		return;
 	}
 	sock_set_blocking(f->fd, true);
-	ret = zab_nl_follow(z->nl, z->conf->name, leaderinfo->epoch, f->leader, f->fd);
+	/*
+	 * A member whose log fails acknowledged only what it would restart
+	 * with: the kernel drops the rest, and the leader sends it again.
+	 */
+	ret = zab_nl_follow(z->nl, z->conf->name, leaderinfo->epoch, f->leader, f->fd,
+			    f->cut ? &ack.zxid : NULL);
 	if (ret < 0) {
 		zerr("FOLLOW leader %u in epoch %u: %s", f->leader, leaderinfo->epoch,
 		     zab_nl_strerror(z->nl, ret));
@@ -330,9 +338,10 @@ void follower_check_synced(struct zabd *z, const struct zab_info *info)
 	 * is committed here, on disk, and nothing beyond it is left to
 	 * truncate.
 	 */
-	if (ZAB_ZXID_EPOCH(info->durable_zxid) < f->epoch &&
-	    (info->commit_zxid < f->history || info->durable_zxid < f->history ||
-	     info->last_zxid != f->history))
+	if (info->log_error ||
+	    (ZAB_ZXID_EPOCH(info->durable_zxid) < f->epoch &&
+	     (info->commit_zxid < f->history || info->durable_zxid < f->history ||
+	      info->last_zxid != f->history)))
 		return;
 	if (f->epoch > z->current_epoch && zabd_set_current_epoch(z, f->epoch) < 0)
 		return;

@@ -62,7 +62,8 @@ int zab_hs_decode(const uint8_t *buf, size_t len, uint8_t type,
 	hs->zxid = get_be64(buf + 16);
 	if (hs->sid < 1 || hs->sid > ZAB_ID_MAX)
 		return bad(why, "member id out of range");
-	if (hs->epoch == UINT32_MAX && !(type == ZAB_HS_ACKEPOCH && hs->epoch == ZAB_HS_EPOCH_NONE))
+	/* UINT32_MAX is ZAB_HS_EPOCH_NONE, which only ACKEPOCH may carry */
+	if (hs->epoch == UINT32_MAX && type != ZAB_HS_ACKEPOCH)
 		return bad(why, "absurd epoch");
 	switch (type) {
 	case ZAB_HS_FOLLOWERINFO:

@@ -362,8 +362,15 @@ static void lead_retry(struct timer *t)
 {
 	struct leader *l = t->arg;
 
-	if (l->active && !l->led && l->z->running)
-		lead(l);
+	if (!l->active || l->led || !l->z->running)
+		return;
+	/*
+	 * A counted follower may have hung up meanwhile: wait for another
+	 * ACKEPOCH (progress() leads then) until the phase times out.
+	 */
+	if (count_acked(l) + 1 < l->z->ens.quorum)
+		return;
+	lead(l);
 }
 
 /*

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +38,7 @@ static const char *level_prefix(int level)
 void zlog(int level, const char *fmt, ...)
 {
 	char msg[1024], stamp[32];
+	int saved_errno = errno;	/* callers log, then return -errno */
 	struct timespec ts;
 	struct tm tm;
 	va_list ap;
@@ -59,4 +61,5 @@ void zlog(int level, const char *fmt, ...)
 	if (zlog_state.syslog)
 		syslog(level, "%s%s%s%s", zlog_state.name, zlog_state.name[0] ? ": " : "",
 		       level_prefix(level), msg);
+	errno = saved_errno;
 }

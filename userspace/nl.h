@@ -51,9 +51,12 @@ int zab_nl_lead(struct zab_nl *nl, const char *name, uint32_t epoch,
 		uint32_t members, const struct zab_handover_peer *peers,
 		size_t n);
 
-/* ZAB_CMD_FOLLOW: follow @leader in @epoch over the connected socket @fd. */
+/*
+ * ZAB_CMD_FOLLOW: follow @leader in @epoch over the connected socket @fd,
+ * with the log cut after *@history first (NULL: the whole log).
+ */
 int zab_nl_follow(struct zab_nl *nl, const char *name, uint32_t epoch,
-		  uint32_t leader, int fd);
+		  uint32_t leader, int fd, const uint64_t *history);
 
 /* ZAB_CMD_ADD_FOLLOWER: a leader takes one more follower. */
 int zab_nl_add_follower(struct zab_nl *nl, const char *name,

@@ -56,7 +56,7 @@ static int write_epoch(struct zabd *z, const char *file, uint32_t epoch)
 		return -EIO;
 	}
 	if (z->epoch_write_failing)
-		zinfo("%s/%s is written again", z->conf->data_dir, file);
+		zinfo("%s/%s can be written again", z->conf->data_dir, file);
 	z->epoch_write_failing = false;
 	return 0;
 }
@@ -233,16 +233,29 @@ void node_look(struct zabd *z)
 
 		if (ret < 0)
 			zwarn("stop `%s': %s", z->conf->name, zab_nl_strerror(z->nl, ret));
+		/*
+		 * The vote is of the log as it stays: records may have come
+		 * in since the GET above, and a vote that understates the
+		 * history lets a member without them win.
+		 */
+		zab_info_release(&info);
+		if (instance_get(z, &info) < 0)
+			return;
 	}
 	/*
 	 * Vote for what this member holds: its log, and the epoch of that
 	 * history (zabd_history_epoch()). A member whose disk fails votes
 	 * with what it has on disk only (it may have to restart with that),
-	 * and yields to members with the same history: it cannot lead.
+	 * and yields to members with the same history: it cannot lead. So
+	 * does one that could not write an epoch file (tried again here, with
+	 * the value it holds): it could not accept an epoch, let alone lead.
 	 */
-	zxid = info.log_error ? info.durable_zxid : info.last_zxid;
+	if (z->epoch_write_failing)
+		write_epoch(z, ZAB_ACCEPTED_EPOCH_FILE, z->accepted_epoch);
+	zxid = zabd_vote_zxid(&info);
 	act = zab_fle_start(&z->fle, zxid, zabd_history_epoch(z, zxid),
-			    info.log_error ? ZAB_VOTE_LOG_FAILING : 0);
+			    info.log_error || z->epoch_write_failing ?
+			    ZAB_VOTE_LOG_FAILING : 0);
 	zab_info_release(&info);
 	zab_vote_str(&z->fle.self, vote, sizeof(vote));
 	zinfo("LOOKING: election round %" PRIu64 ", voting for %s", z->fle.clock, vote);

@@ -16,7 +16,7 @@
  *
  *	offset	size	field
  *	0	4	magic, 0x5a414245 ("ZABE")
- *	4	1	version, 1
+ *	4	1	version, 2
  *	5	1	state of the sender: 0 LOOKING, 1 FOLLOWING, 2 LEADING
  *	6	2	zero
  *	8	4	sender: the member id of whoever sends it
@@ -35,7 +35,13 @@
 #include <stdint.h>
 
 #define ZAB_NOTIF_MAGIC		0x5a414245u
-#define ZAB_NOTIF_VERSION	1
+/*
+ * 2: the peer epoch is the history's (zabd_history_epoch()) and byte 36
+ * carries flags. Version 1 members are refused, as in discovery (handshake
+ * version 2): an ensemble never elects across versions, so it upgrades once
+ * a quorum runs the new one. Upgrade members one at a time.
+ */
+#define ZAB_NOTIF_VERSION	2
 #define ZAB_NOTIF_SIZE		40
 /* A logical clock beyond this is not from a real member: 2^48 elections. */
 #define ZAB_ELECTION_EPOCH_MAX	(1ULL << 48)

@@ -102,6 +102,21 @@ int instance_subscribe(struct zabd *z);
 int instance_get(struct zabd *z, struct zab_info *info);
 
 /*
+ * The last zxid of the history this member votes and acknowledges an epoch
+ * with: its log's, or, while its log on disk fails, what it would restart
+ * with (the durable point), or its commit point if higher: committed records
+ * are held by a quorum, and the kernel cannot drop them (FOLLOW cuts the log
+ * there).
+ */
+static inline uint64_t zabd_vote_zxid(const struct zab_info *info)
+{
+	if (!info->log_error)
+		return info->last_zxid;
+	return info->durable_zxid > info->commit_zxid ? info->durable_zxid :
+						       info->commit_zxid;
+}
+
+/*
  * The epoch of the history this member holds up to @zxid: currentEpoch, or
  * the epoch of @zxid if newer. A record of epoch e is logged only after the
  * leader of e synchronised this member, so a log that reaches into e holds
@@ -115,7 +130,10 @@ static inline uint32_t zabd_history_epoch(const struct zabd *z, uint64_t zxid)
 	return e > z->current_epoch ? e : z->current_epoch;
 }
 
-/* epoch persistence (node.c); a failure to write ends zabd */
+/*
+ * epoch persistence (node.c): 0, or -EIO if the file cannot be written
+ * (logged once; the value in memory stays the old one)
+ */
 int zabd_set_accepted_epoch(struct zabd *z, uint32_t epoch);
 int zabd_set_current_epoch(struct zabd *z, uint32_t epoch);
 

@@ -214,19 +214,20 @@ static void create_meanwhile(struct zab_instance *dying)
  */
 static void registry_destroy_frees_minor_last(struct kunit *test)
 {
-	struct zab_instance *a;
+	struct zab_instance *a, *found;
 
+	made_meanwhile = NULL;
 	a = create(test, "kt-dying", 1);
 	zab_fakes.on_shutdown = create_meanwhile;
 	zab_instance_destroy(a);
 	zab_fakes.on_shutdown = NULL;
+	zab_instance_put(a);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, made_meanwhile);
-	KUNIT_EXPECT_PTR_EQ(test, zab_instance_get_by_minor(made_meanwhile->minor),
-			    made_meanwhile);
-	zab_instance_put(made_meanwhile);	/* get_by_minor's */
+	found = zab_instance_get_by_minor(made_meanwhile->minor);
+	KUNIT_EXPECT_PTR_EQ(test, found, made_meanwhile);
+	zab_instance_put(found);
 	zab_instance_destroy(made_meanwhile);
 	zab_instance_put(made_meanwhile);
-	zab_instance_put(a);
 }
 
 /* At most ZAB_MAX_INSTANCES instances; then -ENOSPC, and room again. */

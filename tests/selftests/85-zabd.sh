@@ -280,7 +280,7 @@ test_five_members_lose_two() {
 
 # notif STATE SENDER LEADER ZXID CLOCK EPOCH [VERSION]: a notification.
 notif() {
-	printf '\\x5a\\x41\\x42\\x45%s%s\\x00\\x00' "$(hexn "${7:-1}" 1)" "$(hexn "$1" 1)"
+	printf '\\x5a\\x41\\x42\\x45%s%s\\x00\\x00' "$(hexn "${7:-2}" 1)" "$(hexn "$1" 1)"
 	hexn "$2" 4
 	hexn "$3" 4
 	hexn "$4" 8
@@ -319,7 +319,7 @@ test_election_port_garbage() {
 		send_each zab9 "$addr" 3888 "$junk$(hexn 0 16)" \
 			"$(notif 0 9 9 $huge 1 0xfffffffe)" \
 			"$(notif 0 "$j" "$i" $huge 1 0xfffffffe)" \
-			"$(notif 0 9 9 0 1 0 2)" "$(notif 3 9 9 0 1 0)"
+			"$(notif 0 9 9 0 1 0 1)" "$(notif 3 9 9 0 1 0)"
 		# from member j's address: member k's id, a vote for an unknown
 		# member, absurd numbers, half a frame
 		send_each "zab$j" "$addr" 3888 "$(notif 2 "$k" "$k" $huge 1 0xfffffffe)" \

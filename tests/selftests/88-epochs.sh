@@ -177,6 +177,8 @@ test_failing_disk_member_yields() {
 	tc qdisc del dev "veth$o" root
 	wait_for 20 logged "$o" "elected leader in round" ||
 		fail "member $o was not elected; member 3: $(grep 'elected\|LEAD\|voting' "$ENS_TMP/zabd.3.log" | tail -n 2)"
+	# it cannot lead yet: member 3, on a full disk, cannot write the
+	# acceptedEpoch of a new epoch, and the leader needs it for a quorum
 	logged 3 "voting for 3 (epoch [0-9]*, zxid $b, its log on disk fails)" ||
 		fail "member 3 did not vote with its durable history $b: $(grep 'voting for 3' "$ENS_TMP/zabd.3.log" | tail -n 1)"
 	echo "  member 3: $(grep 'voting for 3 .*its log on disk fails' "$ENS_TMP/zabd.3.log" | tail -n 1 | cut -c25-)"
@@ -267,7 +269,7 @@ fake_follower() {
 		head -c 24 <&3 | od -An -tx1 | tr -d ' \\n' > '$ENS_TMP/leaderinfo.new'
 		mv '$ENS_TMP/leaderinfo.new' '$ENS_TMP/leaderinfo'
 		printf '$(hs 3 3 "$3" 0)' >&3
-		sleep 20" 2> /dev/null &
+		exec sleep 20" 2> /dev/null &
 	FAKE=$!
 }
 

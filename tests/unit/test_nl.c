@@ -414,7 +414,7 @@ static void test_handover(void **state)
 
 	fake_start(&ctx->fake, serve_handover, 4);
 	assert_int_equal(zab_nl_lead(ctx->nl, "ens1", 3, 3, peers, 2), 0);
-	assert_int_equal(zab_nl_follow(ctx->nl, "ens1", 4, 2, 9), 0);
+	assert_int_equal(zab_nl_follow(ctx->nl, "ens1", 4, 2, 9, NULL), 0);
 	assert_int_equal(zab_nl_add_follower(ctx->nl, "ens1", &peers[1]), 0);
 	ret = zab_nl_add_follower(ctx->nl, "ens1", &peers[0]);
 	fake_wait(&ctx->fake);

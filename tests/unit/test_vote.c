@@ -72,7 +72,7 @@ static const struct zab_notif sample = {
 static void test_round_trip(void **state)
 {
 	static const uint8_t expect[ZAB_NOTIF_SIZE] = {
-		0x5a, 0x41, 0x42, 0x45, 1, 1, 0, 0,
+		0x5a, 0x41, 0x42, 0x45, 2, 1, 0, 0,
 		0, 0, 0, 2,  0, 0, 0, 3,
 		0, 0, 0, 5, 0, 0, 0, 7,
 		0, 0, 0, 0, 0, 0, 0, 9,
@@ -108,7 +108,7 @@ static void expect_bad(void (*mutate)(uint8_t *buf), size_t len, const char *msg
 
 static void nothing(uint8_t *b) { (void)b; }
 static void bad_magic(uint8_t *b) { b[0] = 'X'; }
-static void bad_version(uint8_t *b) { b[4] = 2; }
+static void bad_version(uint8_t *b) { b[4] = 1; }
 static void bad_state(uint8_t *b) { b[5] = 3; }
 static void bad_pad1(uint8_t *b) { b[7] = 1; }
 static void bad_pad2(uint8_t *b) { b[39] = 1; }

@@ -82,7 +82,9 @@
  *	in:  %ZAB_A_NAME, %ZAB_A_PEERS with one %ZAB_A_PEER. The follower is
  *	     synchronised from its %ZAB_PEER_A_LAST_ZXID as by LEAD, then
  *	     joins the live stream, with nothing falling between.
- *	err: -EEXIST it is connected already.
+ *	err: -EEXIST it is connected already; -EINVAL not leading, or every
+ *	     member is connected; -EAGAIN the log on disk fails and records
+ *	     wait for it beyond windowBytes (as LEAD and FOLLOW).
  *
  * %ZAB_CMD_LOG: keep the log on disk, in segment files the kernel creates in
  *	a directory (see "The log on disk" below).
