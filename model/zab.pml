@@ -78,6 +78,20 @@
  * window is its whole log (a SNAP sends everything); disks do not fail.
  */
 
+/*
+ * -DOLD is the four old behaviours at once; each can be had alone:
+ * OLD_VOTE	votes and ACKEPOCH carry currentEpoch, not zabd_history_epoch()
+ * OLD_ACK	an ACKEPOCH of an epoch accepted before is counted
+ * OLD_LCE	the leader writes currentEpoch at once, its history durable or not
+ * OLD_FCE	a follower writes currentEpoch at any time while it follows
+ */
+#ifdef OLD
+#define OLD_VOTE
+#define OLD_ACK
+#define OLD_LCE
+#define OLD_FCE
+#endif
+
 #ifndef N
 #define N 3
 #endif
@@ -175,7 +189,7 @@ HIDDEN byte t_c, t_e, t_z, t_L, t_k, t_b, t_bi, t_from, t_he, t_cnt, t_i,
 #define MIN(a, b)	((a) < (b) -> (a) : (b))
 
 /* The epoch of the history: what votes and ACKEPOCH carry. */
-#ifdef OLD
+#ifdef OLD_VOTE
 #define HE(i)		(m[i].ce)
 #else
 #define HE(i)		(m[i].ce > EPOCH(LASTZ(i)) -> m[i].ce : EPOCH(LASTZ(i)))
@@ -196,19 +210,34 @@ HIDDEN byte t_c, t_e, t_z, t_L, t_k, t_b, t_bi, t_from, t_he, t_cnt, t_i,
 
 #if N == 3
 #define SUM(X, c)	(X(c, 0) + X(c, 1) + X(c, 2))
+#elif N == 5
+#define SUM(X, c)	(X(c, 0) + X(c, 1) + X(c, 2) + X(c, 3) + X(c, 4))
 #else
-#error "the steps are written out for N = 3"
+#error "N is 3 (or 5 for scenario5.pml)"
 #endif
 
-#ifdef OLD
+#ifdef OLD_LCE
 #define LEAD_READY(c)	1
-#define SYNCED(f)	1
 #else
 /* leader.c history_durable(): our history is on disk */
 #define LEAD_READY(c)	(m[c].dlen >= m[c].hl)
+#endif
+#ifdef OLD_FCE
+#define SYNCED(f)	1
+#else
 /* follower.c follower_check_synced() */
-#define SYNCED(f)	(EPOCH(DZ(f)) >= m[f].ep || \
-			 (m[f].cz >= m[f].hz && DZ(f) >= m[f].hz && LASTZ(f) == m[f].hz))
+#define SYNCED(f)	(SYNC_SEEN(f) && (EPOCH(DZ(f)) >= m[f].ep || \
+			 (m[f].cz >= m[f].hz && DZ(f) >= m[f].hz && LASTZ(f) == m[f].hz)))
+#endif
+/*
+ * -DFIX_SYNCED: a proposed fix (not built): the follower writes currentEpoch
+ * only once the leader's first frame is in, which the leader sends only
+ * after LEAD, that is once a quorum established the epoch.
+ */
+#ifdef FIX_SYNCED
+#define SYNC_SEEN(f)	(m[f].st == FOLL)
+#else
+#define SYNC_SEEN(f)	1
 #endif
 
 inline reset_role(i)
@@ -378,7 +407,7 @@ inline sync(c, f)
 /* NEW only: currentEpoch e (and acceptedEpoch e) => e's history durable */
 inline inv()
 {
-#ifndef OLD
+#if !defined(OLD_FCE) && !defined(OLD_LCE)
 	for (t_m : 0 .. N - 1) {
 		t_e = m[t_m].ce;
 		if
@@ -461,7 +490,7 @@ inline s_ackepoch(f)
 	:: else ->
 		t_he = HE(f);
 		t_L = LASTZ(f);
-#ifdef OLD
+#ifdef OLD_ACK
 		t_cnt = 1;
 #else
 		t_cnt = (t_e != m[f].ae);
@@ -469,7 +498,7 @@ inline s_ackepoch(f)
 		m[f].ae = t_e;
 		m[f].st = FSYNC;
 		m[f].ep = t_e;
-#ifdef OLD
+#ifdef OLD_FCE
 		m[f].hz = 0;	/* not used */
 #else
 		m[f].hz = t_z;
@@ -651,7 +680,7 @@ inline s_ce_write(f)
 	m[f].hz = 0;		/* needed no more: fewer states */
 	printf("MSC: m%d writes currentEpoch %d (durable to (%d,%d), log ends (%d,%d))\n",
 	       f + 1, m[f].ce, EPOCH(DZ(f)), CTR(DZ(f)), EPOCH(LASTZ(f)), CTR(LASTZ(f)));
-#ifndef OLD
+#ifndef OLD_FCE
 	/* its durable log holds the leader's history */
 	t_c = m[f].ldr;
 	history_durable = (m[f].dlen >= m[t_c].hl);
@@ -685,27 +714,56 @@ inline s_crash(i)
 
 /* ---------------------------------------------------------------- world */
 
+/* when each step may happen */
+#define G_DECIDE(i)	(m[i].st == LELECT && SUM(FI, i) + 1 >= Q)
+#define G_LEAD(i)	(m[i].st == LDISC && SUM(CA, i) + 1 >= Q && LEAD_READY(i))
+#define G_QUIT(i)	(m[i].st == LELECT || m[i].st == LDISC)
+#define G_ACKEPOCH(i)	(m[i].st == FDISC && m[m[i].ldr].st >= LDISC)
+#define G_SYNC(i)	(m[i].st == FSYNC && m[i].sk != 0)
+#define G_RECV(i)	(m[i].st == FOLL && m[i].nr < m[m[i].ldr].nr)
+#define G_ACK(i)	(m[i].st == FOLL && DZ(i) > m[i].az)
+#define G_COMMIT(i)	(m[i].st == FOLL && MIN(m[m[i].ldr].cz, LASTZ(i)) > m[i].cz)
+#define G_CE(i)		((m[i].st == FSYNC || m[i].st == FOLL) && m[i].ce < m[i].ep && \
+			 SYNCED(i))
+#define G_LOSS(i)	ISF(i)
+#define G_DURABLE(i)	(m[i].dlen < m[i].nr || m[i].dcz < m[i].cz)
+#define G_PROPOSE(i)	(m[i].st == LEAD && m[i].nr < LMAX)
+#define G_CRASH(i)	(m[i].st != LOOKING || m[i].nr != m[i].dlen || m[i].cz != m[i].dcz)
+/*
+ * A LOOKING member follows a leader that a quorum reports out of election:
+ * the leader says it leads and enough others say they follow it
+ * (election.c receive_decided(), count_same_leader(), leader_confirms()).
+ */
+#define G_JOIN(j, c)	(m[j].st == LOOKING && m[c].st >= LELECT && SUM(FOLLOWS, c) + 1 >= Q)
+
+inline s_quit(i)
+{
+	printf("MSC: m%d gives up leading (initLimit)\n", i + 1);
+	leave(i)
+}
+
+inline s_loss(i)
+{
+	printf("MSC: m%d loses its leader m%d\n", i + 1, m[i].ldr + 1);
+	leave(i)
+}
+
+#define STEP(g, a)	d_step { g -> a; inv() }
+
 #define MEMBER(i) \
-	:: d_step { m[i].st == LELECT && SUM(FI, i) + 1 >= Q -> s_decide(i); inv() } \
-	:: d_step { m[i].st == LDISC && SUM(CA, i) + 1 >= Q && LEAD_READY(i) -> \
-		    s_lead(i); inv() } \
-	:: d_step { m[i].st == LELECT || m[i].st == LDISC -> \
-		    printf("MSC: m%d gives up leading (initLimit)\n", i + 1); \
-		    leave(i); inv() } \
-	:: d_step { m[i].st == FDISC && m[m[i].ldr].st >= LDISC -> s_ackepoch(i); inv() } \
-	:: d_step { m[i].st == FSYNC && m[i].sk != 0 -> s_sync_frame(i); inv() } \
-	:: d_step { m[i].st == FOLL && m[i].nr < m[m[i].ldr].nr -> s_recv(i); inv() } \
-	:: d_step { m[i].st == FOLL && DZ(i) > m[i].az -> s_ack(i); inv() } \
-	:: d_step { m[i].st == FOLL && MIN(m[m[i].ldr].cz, LASTZ(i)) > m[i].cz -> \
-		    s_commit(i); inv() } \
-	:: d_step { (m[i].st == FSYNC || m[i].st == FOLL) && m[i].ce < m[i].ep && \
-		    SYNCED(i) -> s_ce_write(i); inv() } \
-	:: d_step { ISF(i) -> printf("MSC: m%d loses its leader m%d\n", i + 1, \
-		    m[i].ldr + 1); leave(i); inv() } \
-	:: d_step { m[i].dlen < m[i].nr || m[i].dcz < m[i].cz -> s_durable(i); inv() } \
-	:: d_step { m[i].st == LEAD && m[i].nr < LMAX -> s_propose(i); inv() } \
-	:: d_step { m[i].st != LOOKING || m[i].nr != m[i].dlen || m[i].cz != m[i].dcz -> \
-		    s_crash(i); inv() }
+	:: STEP(G_DECIDE(i), s_decide(i)) \
+	:: STEP(G_LEAD(i), s_lead(i)) \
+	:: STEP(G_QUIT(i), s_quit(i)) \
+	:: STEP(G_ACKEPOCH(i), s_ackepoch(i)) \
+	:: STEP(G_SYNC(i), s_sync_frame(i)) \
+	:: STEP(G_RECV(i), s_recv(i)) \
+	:: STEP(G_ACK(i), s_ack(i)) \
+	:: STEP(G_COMMIT(i), s_commit(i)) \
+	:: STEP(G_CE(i), s_ce_write(i)) \
+	:: STEP(G_LOSS(i), s_loss(i)) \
+	:: STEP(G_DURABLE(i), s_durable(i)) \
+	:: STEP(G_PROPOSE(i), s_propose(i)) \
+	:: STEP(G_CRASH(i), s_crash(i))
 
 /*
  * elect(c) with the voters that decide for c in its round (election.c
@@ -714,21 +772,16 @@ inline s_crash(i)
  * also decide later, or never: it is then left LOOKING and may join.
  */
 #define ELECT1(c, a) \
-	:: d_step { m[c].st == LOOKING && VOTE(c, a) -> \
-		    s_elect(c); s_join(a, c); inv() }
+	:: STEP(m[c].st == LOOKING && VOTE(c, a), s_elect(c); s_join(a, c))
 #define ELECT2(c, a, b) \
-	:: d_step { m[c].st == LOOKING && VOTE(c, a) && VOTE(c, b) -> \
-		    s_elect(c); s_join(a, c); s_join(b, c); inv() }
-
-/*
- * A LOOKING member follows a leader that a quorum reports out of election:
- * the leader says it leads and enough others say they follow it
- * (election.c receive_decided(), count_same_leader(), leader_confirms()).
- */
+	:: STEP(m[c].st == LOOKING && VOTE(c, a) && VOTE(c, b), \
+		s_elect(c); s_join(a, c); s_join(b, c))
 #define JOIN(j, c) \
-	:: d_step { m[j].st == LOOKING && m[c].st >= LELECT && \
-		    SUM(FOLLOWS, c) + 1 >= Q -> s_join(j, c); inv() }
+	:: STEP(G_JOIN(j, c), s_join(j, c))
 
+#ifdef SCENARIO5
+#include "scenario5.pml"
+#else
 active proctype world()
 {
 	do
@@ -743,3 +796,4 @@ active proctype world()
 	JOIN(2, 0) JOIN(2, 1)
 	od
 }
+#endif

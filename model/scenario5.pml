@@ -1,0 +1,105 @@
+/*
+ * scenario5.pml: one path through zab.pml with 5 members (included by
+ * zab.pml with -DSCENARIO5 -DN=5 -DMAXE=3 -DLMAX=2). Each step is the
+ * model's own step, taken only if the model's guard allows it (a guard that
+ * does not hold leaves the process blocked: spin reports an invalid end
+ * state). It shows that the new behaviour is not safe with 5 members:
+ * a follower writes currentEpoch e while its leader has not established e
+ * (follower.c follower_check_synced(), second condition), another leader
+ * establishes e with a longer history and commits it, and the first
+ * follower's vote then wins over the members that hold the record.
+ *
+ *   spin -a -DSCENARIO5 -DN=5 -DMAXE=3 -DLMAX=2 zab.pml
+ *	history_durable fails (at m5's LEAD of epoch 2)
+ *   ... -DONLY_LOSS
+ *	committed_record_kept fails (at m1's LEAD of epoch 3)
+ */
+
+#define ELECT_2(c, a, b) \
+	STEP(m[c].st == LOOKING && VOTE(c, a) && VOTE(c, b), \
+	     s_elect(c); s_join(a, c); s_join(b, c))
+
+active proctype world()
+{
+	/* epoch 1: m5 leads everyone; (1,1) committed, (1,2) only on m5 */
+	ELECT_2(4, 0, 1);
+	STEP(G_JOIN(2, 4), s_join(2, 4));
+	STEP(G_JOIN(3, 4), s_join(3, 4));
+	STEP(G_DECIDE(4), s_decide(4));
+	STEP(G_ACKEPOCH(0), s_ackepoch(0));
+	STEP(G_ACKEPOCH(1), s_ackepoch(1));
+	STEP(G_ACKEPOCH(2), s_ackepoch(2));
+	STEP(G_ACKEPOCH(3), s_ackepoch(3));
+	STEP(G_LEAD(4), s_lead(4));
+	STEP(G_SYNC(0), s_sync_frame(0));
+	STEP(G_SYNC(1), s_sync_frame(1));
+	STEP(G_SYNC(2), s_sync_frame(2));
+	STEP(G_SYNC(3), s_sync_frame(3));
+	STEP(G_PROPOSE(4), s_propose(4));
+	STEP(G_PROPOSE(4), s_propose(4));
+	STEP(G_DURABLE(4), s_durable(4));
+	STEP(G_RECV(0), s_recv(0));
+	STEP(G_RECV(1), s_recv(1));
+	STEP(G_RECV(2), s_recv(2));
+	STEP(G_RECV(3), s_recv(3));
+	STEP(G_DURABLE(0), s_durable(0));
+	STEP(G_DURABLE(1), s_durable(1));
+	STEP(G_DURABLE(2), s_durable(2));
+	STEP(G_DURABLE(3), s_durable(3));
+	STEP(G_ACK(0), s_ack(0));
+	STEP(G_ACK(1), s_ack(1));
+	STEP(G_ACK(2), s_ack(2));
+	STEP(G_ACK(3), s_ack(3));
+	STEP(G_COMMIT(0), s_commit(0));
+	STEP(G_COMMIT(1), s_commit(1));
+	STEP(G_COMMIT(2), s_commit(2));
+	STEP(G_COMMIT(3), s_commit(3));
+	STEP(G_DURABLE(0), s_durable(0));
+	STEP(G_DURABLE(1), s_durable(1));
+	STEP(G_DURABLE(2), s_durable(2));
+	STEP(G_DURABLE(3), s_durable(3));
+	STEP(G_CE(0), s_ce_write(0));
+	STEP(G_CE(1), s_ce_write(1));
+	STEP(G_CE(2), s_ce_write(2));
+	STEP(G_CE(3), s_ce_write(3));
+	/* m5 loses its quorum */
+	STEP(G_LOSS(0), s_loss(0));
+	STEP(G_LOSS(1), s_loss(1));
+	STEP(G_LOSS(2), s_loss(2));
+	/* m4 is elected by m1 and m2 and proposes epoch 2 with history (1,1) */
+	ELECT_2(3, 0, 1);
+	STEP(G_DECIDE(3), s_decide(3));
+	/* m2 leaves before it answers; m1 accepts epoch 2 */
+	STEP(G_LOSS(1), s_loss(1));
+	STEP(G_ACKEPOCH(0), s_ackepoch(0));
+	/* m1 holds m4's history, committed and durable: currentEpoch 2 */
+	STEP(G_CE(0), s_ce_write(0));
+	/* m5, elected by m2 and m3, proposes epoch 2 too, history (1,2) */
+	ELECT_2(4, 1, 2);
+	STEP(G_DECIDE(4), s_decide(4));
+	STEP(G_ACKEPOCH(1), s_ackepoch(1));
+	STEP(G_ACKEPOCH(2), s_ackepoch(2));
+	/* and establishes it: m1's currentEpoch 2 now claims a history it lacks */
+	STEP(G_LEAD(4), s_lead(4));
+	STEP(G_SYNC(1), s_sync_frame(1));
+	STEP(G_SYNC(2), s_sync_frame(2));
+	STEP(G_RECV(1), s_recv(1));
+	STEP(G_RECV(2), s_recv(2));
+	STEP(G_DURABLE(1), s_durable(1));
+	STEP(G_DURABLE(2), s_durable(2));
+	STEP(G_ACK(1), s_ack(1));
+	/* (1,2) commits: m5, m2, m3 have it on disk */
+	STEP(G_ACK(2), s_ack(2));
+	/* m5 crashes before its COMMIT reaches m2 and m3 */
+	STEP(G_CRASH(4), s_crash(4));
+	STEP(G_QUIT(3), s_quit(3));
+	/* m1's vote (2, (1,1)) beats m4's (1, (1,1)) and m2's (1, (1,2)) */
+	ELECT_2(0, 3, 1);
+	STEP(G_DECIDE(0), s_decide(0));
+	STEP(G_ACKEPOCH(3), s_ackepoch(3));
+	STEP(G_ACKEPOCH(1), s_ackepoch(1));
+	/* m1 leads epoch 3 without (1,2) */
+	STEP(G_LEAD(0), s_lead(0));
+	STEP(G_SYNC(1), s_sync_frame(1));
+	printf("MSC: the scenario ran to its end\n")
+}
