@@ -550,9 +550,11 @@ static void reap_worker(struct work_struct *work)
 
 /*
  * A follower with proposals outstanding that acknowledges none of them
- * within syncLimit ticks is down, though it answers PINGs: its disk does not
- * write, and counting it towards the quorum would leave writers hanging
- * (ZooKeeper's leader closes such a learner for a "transaction timeout").
+ * within twice syncLimit ticks is down, though it answers PINGs: its disk
+ * does not write, and counting it towards the quorum would leave writers
+ * hanging (ZooKeeper's leader closes such a learner for a "transaction
+ * timeout" after syncLimit; an fsync on a busy host may take longer than a
+ * heartbeat, hence twice).
  */
 static bool ack_stalled(struct zab_peer *peer, unsigned long limit)
 {
@@ -585,7 +587,7 @@ static void tick_worker(struct work_struct *work)
 		if (time_after(jiffies, READ_ONCE(peer->last_rx) +
 			       (READ_ONCE(peer->heard) ? sync_limit : init_limit))) {
 			zab_peer_down(peer, ZAB_REASON_TIMEOUT);
-		} else if (leading && ack_stalled(peer, sync_limit)) {
+		} else if (leading && ack_stalled(peer, 2 * sync_limit)) {
 			zab_peer_down(peer, ZAB_REASON_ACK_TIMEOUT);
 		} else if (leading) {
 			atomic64_set(&peer->ping_stamp, ktime_get_ns());

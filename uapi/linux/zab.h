@@ -194,7 +194,7 @@ enum zab_event {
  *	the ensemble, and LEAD or FOLLOW fail with EAGAIN, until they are
  *	written
  * @ZAB_REASON_ACK_TIMEOUT: a follower with proposals outstanding
- *	acknowledged nothing within syncLimit ticks, though it may still
+ *	acknowledged nothing within twice syncLimit ticks, though it may still
  *	answer PINGs (its disk does not write; ZooKeeper's "transaction
  *	timeout")
  */
