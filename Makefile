@@ -30,7 +30,7 @@ PREFIX ?= /usr/local
 
 .PHONY: all module userspace deps check unit selftests crash bench demo clean install \
 	install-module install-userspace dkms debug-kernel debug-module kunit \
-	check-debug check-all check-ci
+	check-debug check-all check-ci model model-old
 
 all: module userspace
 
@@ -73,6 +73,17 @@ bench: all
 # reads everywhere, the leader killed, a new one elected, nothing lost.
 demo: all
 	ZAB_KREL=$(KREL) tests/vm/run.sh -- tests/demo/demo.sh
+
+# The Promela model of the protocol (model/README.md), checked with spin on
+# the host: the behaviour as built must show no error within MODEL_BOUNDS;
+# model-old succeeds only if spin finds the old behaviour losing an
+# acknowledged record.
+MODEL_BOUNDS ?= -DMAXE=2 -DLMAX=2
+model:
+	model/check.sh new $(MODEL_BOUNDS)
+
+model-old:
+	model/check.sh old
 
 # The debug kernel (KASAN, UBSAN, lockdep, kmemleak, fault injection, KUnit),
 # built once and cached under /var/cache/zab/debug-kernel; zab.ko and

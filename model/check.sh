@@ -10,9 +10,10 @@
 #              (more memory)
 #   bitstate   the same with bitstate hashing (-DBITSTATE): for bounds too
 #              large to store; partial coverage
-#   old        -DOLD -DONLY_LOSS, breadth-first: exits 0 if spin finds an
-#              acknowledged record lost (and prints the shortest trail),
-#              1 otherwise
+#   old        -DOLD -DONLY_LOSS (or one old behaviour: -DOLD_VOTE, ...),
+#              default bounds -DMAXE=2 -DLMAX=1, breadth-first: exits 0 if
+#              spin finds an acknowledged record lost (and prints the
+#              shortest trail), 1 otherwise
 #   scenario5  the 5-member path of scenario5.pml: exits 0 if the record
 #              is lost there (the new behaviour fails with 5 members)
 #
@@ -74,9 +75,17 @@ new|full|bitstate)
 	;;
 old|scenario5)
 	if [ "$mode" = old ]; then
-		flags="-DOLD -DONLY_LOSS -DMAXE=2 -DLMAX=1 $*"
+		# -DOLD unless one old behaviour is named; bounds unless given
+		old=-DOLD
+		bounds="-DMAXE=2 -DLMAX=1"
+		for a in "$@"; do
+			case $a in
+			-DOLD_*) old= ;;
+			-DMAXE=*|-DLMAX=*) bounds= ;;
+			esac
+		done
+		flags="$old -DONLY_LOSS $bounds $* -DNOHIDDEN"
 		opts="-DBFS -DNOHIDDEN"
-		flags="$flags -DNOHIDDEN"
 	else
 		flags="-DSCENARIO5 -DN=5 -DMAXE=3 -DLMAX=2 -DONLY_LOSS $*"
 		opts=
@@ -86,7 +95,7 @@ old|scenario5)
 	spin -a $flags zab.pml >/dev/null
 	# shellcheck disable=SC2086
 	$cc -O2 -DSAFETY -DNOREDUCE -DMEMLIM="$mem" $opts -o pan pan.c
-	./pan -w24 >pan.out 2>&1 || true
+	./pan -w"$w" >pan.out 2>&1 || true
 	grep -E "states, stored|elapsed|assertion violated|invalid end state" pan.out || true
 	if grep -q "assertion violated committed_record_kept" pan.out && [ -f zab.pml.trail ]; then
 		echo "model: an acknowledged record is lost:"
