@@ -95,6 +95,14 @@ test_rogue_leader_frames() {
 	ens_setup 2
 	nsx zab2 "$ZABCTL" monitor > "$ENS_TMP/events" &
 	mon=$!
+	# listening once it reports an instance made after it started
+	for n in $(seq 1 50); do
+		nsx zab2 "$ZABCTL" create "probe$n" --id 1
+		nsx zab2 "$ZABCTL" destroy "probe$n"
+		! grep -q "^probe$n event=CREATED" "$ENS_TMP/events" || break
+		sleep 0.1
+	done
+	grep -q "event=CREATED" "$ENS_TMP/events" || fail "the monitor reports nothing"
 	# head (PROPOSAL, length), zxid (1,1), request id, origin, reserved
 	for hex in 0100000000000818000000010000000100000000000000000000000000000001 \
 		   0100000001000019000000010000000100000000000000000000000000000000; do
