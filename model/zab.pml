@@ -9,24 +9,30 @@
  *                              currentEpoch, currentEpoch written early or
  *                              late, a repeated ACKEPOCH counted
  *
- * Bounds (cpp): N members (3), MAXE the highest epoch (3), MAXP the number
- * of proposals in the whole run (3; a log holds at most MAXP records).
- * Crashes and lost connections are not counted: the state space is finite
- * without a bound on them (a crash only ever shortens state).
+ * Bounds (cpp): N members (3; 5 only for scenario5.pml), MAXE the highest
+ * epoch (default 3; make model uses 2), LMAX the records a log holds
+ * (default 3; make model uses 2). Crashes and lost connections are not
+ * counted: the state space is finite without a bound on them.
+ * Other switches: -DOLD_VOTE, -DOLD_ACK, -DOLD_LCE, -DOLD_FCE (each old
+ * behaviour alone, see below), -DONLY_LOSS (assert committed_record_kept
+ * only), -DFIX_SYNCED (a proposed fix, model/README.md), -DNOHIDDEN (for
+ * -DBFS), -DSCENARIO5 (the path of scenario5.pml instead of every path).
  *
  * One process, `world', takes one d_step per event; each is what one piece
  * of the C code does atomically (under zi->lock/log_mutex, or one turn of
- * zabd's event loop):
+ * zabd's event loop). Step NAME is inline s_NAME, its guard a G_ macro:
  *
  *   step            mirrors
- *   elect(c)        userspace/election.c zab_fle_ready()/zab_fle_finalize(),
- *                   votes ordered by userspace/vote.c zab_vote_cmp(), the
- *                   vote made by userspace/node.c node_look() with
- *                   userspace/zabd.h zabd_history_epoch()
- *   join(j,c)       userspace/node.c discover() -> follower.c follower_start()
- *                   and connected() (FOLLOWERINFO); a LOOKING member follows
- *                   any leader that says it leads (election.c's checkLeader,
- *                   leader_confirms()), over-approximated: no quorum asked
+ *   ELECT1/ELECT2   userspace/election.c zab_fle_ready()/zab_fle_finalize()
+ *   (elect(c) and   and receive_looking(): c and the voters that decide for
+ *   join(v,c))      it in its round; votes ordered by userspace/vote.c
+ *                   zab_vote_cmp(), made by userspace/node.c node_look()
+ *                   with userspace/zabd.h zabd_history_epoch()
+ *   join(j,c)       a LOOKING member follows a leader that a quorum reports
+ *                   out of election (election.c receive_decided(),
+ *                   count_same_leader(), leader_confirms()); both then go
+ *                   through node.c discover() -> follower.c follower_start()
+ *                   and connected() (FOLLOWERINFO)
  *   decide(c)       userspace/leader.c progress(): new epoch, acceptedEpoch
  *                   persisted (node.c zabd_set_accepted_epoch()), LEADERINFO
  *   ackepoch(f)     userspace/follower.c accept_epoch() and follow() (ACKEPOCH,
@@ -55,7 +61,7 @@
  *   propose(c)      kmod/broadcast.c leader_propose() (a client's write)
  *   ce_write(f)     userspace/follower.c follower_check_synced() (NEW), or
  *                   any tick of node.c check_kernel() while following (OLD)
- *   link_loss(f)    the follower's connection breaks (kmod peer down,
+ *   loss(f)         the follower's connection breaks (kmod peer down,
  *                   LEADER_LOST; discovery's connection closed): the follower
  *                   goes LOOKING (node.c node_failed()/node_look()); a
  *                   leader left without a quorum stops (QUORUM_LOST)
