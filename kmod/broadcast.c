@@ -118,6 +118,36 @@ void zab_bcast_durable(struct zab_instance *zi)
 }
 
 /**
+ * zab_bcast_leader_synced() - has this follower heard from an established leader?
+ * @zi: the instance, zi->lock held
+ *
+ * A leader's kernel gets a follower's connection only with LEAD or
+ * ADD_FOLLOWER, which zabd issues once a quorum acknowledged the epoch, and
+ * its first frame to the follower goes out at once (a PING, or the TRUNC or
+ * SNAP it starts with). A follower that handled a frame on its connection
+ * therefore follows a leader that established the epoch: only then may zabd
+ * write currentEpoch over a history that holds nothing of the new epoch
+ * (ZooKeeper waits for NEWLEADER alike).
+ *
+ * Return: true if following and a frame from the leader was handled.
+ */
+bool zab_bcast_leader_synced(struct zab_instance *zi)
+{
+	struct zab_peer *peer;
+	bool synced = false;
+
+	lockdep_assert_held(&zi->lock);
+	if (zi->state != ZAB_STATE_FOLLOWING)
+		return false;
+	rcu_read_lock();
+	peer = list_first_or_null_rcu(&zi->peers, struct zab_peer, node);
+	if (peer && !peer->to_follower)
+		synced = READ_ONCE(peer->rx_synced);
+	rcu_read_unlock();
+	return synced;
+}
+
+/**
  * zab_bcast_restore() - load a log read back from disk, one step at a time
  * @zi: the instance, LOOKING, without a log on disk
  * @op: &enum zab_restore_op

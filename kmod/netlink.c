@@ -256,7 +256,8 @@ static int fill_instance(struct sk_buff *skb, struct zab_instance *zi,
 	    nla_put_u64_64bit(skb, ZAB_A_LAST_ZXID, READ_ONCE(zi->last_zxid),
 			      ZAB_A_PAD) ||
 	    nla_put_u64_64bit(skb, ZAB_A_COMMIT_ZXID, READ_ONCE(zi->commit_zxid),
-			      ZAB_A_PAD)) {
+			      ZAB_A_PAD) ||
+	    nla_put_u8(skb, ZAB_A_LEADER_SYNCED, zab_bcast_leader_synced(zi))) {
 		mutex_unlock(&zi->lock);
 		goto cancel;
 	}

@@ -13,10 +13,10 @@
  * epoch (default 3; make model uses 2), LMAX the records a log holds
  * (default 3; make model uses 2). Crashes and lost connections are not
  * counted: the state space is finite without a bound on them.
- * Other switches: -DOLD_VOTE, -DOLD_ACK, -DOLD_LCE, -DOLD_FCE (each old
- * behaviour alone, see below), -DONLY_LOSS (assert committed_record_kept
- * only), -DFIX_SYNCED (a proposed fix, model/README.md), -DNOHIDDEN (for
- * -DBFS), -DSCENARIO5 (the path of scenario5.pml instead of every path).
+ * Other switches: -DOLD_VOTE, -DOLD_ACK, -DOLD_LCE, -DOLD_FCE,
+ * -DOLD_SYNCED (each old behaviour alone, see below), -DONLY_LOSS (assert
+ * committed_record_kept only), -DNOHIDDEN (for -DBFS), -DSCENARIO5 (the
+ * path of scenario5.pml instead of every path).
  *
  * One process, `world', takes one d_step per event; each is what one piece
  * of the C code does atomically (under zi->lock/log_mutex, or one turn of
@@ -90,6 +90,10 @@
  * OLD_ACK	an ACKEPOCH of an epoch accepted before is counted
  * OLD_LCE	the leader writes currentEpoch at once, its history durable or not
  * OLD_FCE	a follower writes currentEpoch at any time while it follows
+ * OLD_SYNCED	not part of -DOLD (OLD_FCE covers it): a follower writes
+ *		currentEpoch over a history committed and durable here before
+ *		its leader established the epoch (lost a record with 5
+ *		members, scenario5.pml)
  */
 #ifdef OLD
 #define OLD_VOTE
@@ -236,14 +240,14 @@ HIDDEN byte t_c, t_e, t_z, t_L, t_k, t_b, t_bi, t_from, t_he, t_cnt, t_i,
 			 (m[f].cz >= m[f].hz && DZ(f) >= m[f].hz && LASTZ(f) == m[f].hz)))
 #endif
 /*
- * -DFIX_SYNCED: a proposed fix (not built): the follower writes currentEpoch
- * only once the leader's first frame is in, which the leader sends only
- * after LEAD, that is once a quorum established the epoch.
+ * follower.c follower_check_synced() writes currentEpoch only once the
+ * leader's first frame is in (the kernel's ZAB_A_LEADER_SYNCED), which the
+ * leader sends only after LEAD, that is once a quorum established the epoch.
  */
-#ifdef FIX_SYNCED
-#define SYNC_SEEN(f)	(m[f].st == FOLL)
-#else
+#ifdef OLD_SYNCED
 #define SYNC_SEEN(f)	1
+#else
+#define SYNC_SEEN(f)	(m[f].st == FOLL)
 #endif
 
 inline reset_role(i)

@@ -333,12 +333,17 @@ void follower_check_synced(struct zabd *z, const struct zab_info *info)
 	if (f->state != F_FOLLOWING || f->synced)
 		return;
 	/*
-	 * Synchronised, durably: a proposal of the new epoch is on disk (it
-	 * comes after the leader's whole history), or the leader's history
-	 * is committed here, on disk, and nothing beyond it is left to
-	 * truncate.
+	 * Only under a leader that established the epoch: its kernel sends
+	 * its first frame after LEAD, once a quorum acknowledged the epoch.
+	 * Before that another leader-elect may still establish the same
+	 * epoch with a longer history, and a currentEpoch written here would
+	 * let this member's shorter history win an election over it.
+	 * Then synchronised, durably: a proposal of the new epoch is on disk
+	 * (it comes after the leader's whole history), or the leader's
+	 * history is committed here, on disk, and nothing beyond it is left
+	 * to truncate.
 	 */
-	if (info->log_error ||
+	if (!info->leader_synced || info->log_error ||
 	    (ZAB_ZXID_EPOCH(info->durable_zxid) < f->epoch &&
 	     (info->commit_zxid < f->history || info->durable_zxid < f->history ||
 	      info->last_zxid != f->history)))

@@ -32,6 +32,7 @@ static struct nla_policy info_policy[ZAB_A_MAX + 1] = {
 	[ZAB_A_SEGMENT_BYTES]	= { .type = NLA_U32 },
 	[ZAB_A_DURABLE_ZXID]	= { .type = NLA_U64 },
 	[ZAB_A_LOG_ERROR]	= { .type = NLA_U32 },
+	[ZAB_A_LEADER_SYNCED]	= { .type = NLA_U8 },
 };
 
 static struct nla_policy stat_policy[ZAB_STAT_MAX + 1] = {
@@ -228,6 +229,8 @@ int zab_msg_parse_info(struct nlmsghdr *nlh, struct zab_info *info)
 	info->durable_zxid = get_u64(tb[ZAB_A_DURABLE_ZXID]);
 	info->segment_bytes = get_u32(tb[ZAB_A_SEGMENT_BYTES]);
 	info->log_error = get_u32(tb[ZAB_A_LOG_ERROR]);
+	info->leader_synced = tb[ZAB_A_LEADER_SYNCED] &&
+			      nla_get_u8(tb[ZAB_A_LEADER_SYNCED]);
 	if (tb[ZAB_A_STATS]) {
 		ret = parse_stats(tb[ZAB_A_STATS], info->stats);
 		if (ret < 0)

@@ -12,6 +12,11 @@ epoch_file() {
 	cat "$ENS_TMP/data$1/$2" 2>/dev/null || echo 0
 }
 
+# epoch_is I NAME E: member I's epoch file NAME holds E.
+epoch_is() {
+	[ "$(epoch_file "$1" "$2")" = "$3" ]
+}
+
 looking() {
 	[ "$(zst "$1" state)" = 0 ]
 }
@@ -61,7 +66,7 @@ test_unsynced_follower_keeps_acked() {
 	[ "$(epoch_file "$b" currentEpoch)" -lt "$e" ] ||
 		fail "member $b wrote currentEpoch $e at once: the scenario was not reached"
 	converge_to "$l" 1 2 "$b"
-	[ "$(epoch_file "$c" currentEpoch)" = "$e" ] ||
+	wait_for 5 epoch_is "$c" currentEpoch "$e" ||
 		fail "member $c has currentEpoch $(epoch_file "$c" currentEpoch), not $e"
 	# member c hears nothing more; the leader commits with member 3 alone
 	nsx "zab$c" tc qdisc add dev eth0 root netem loss 100%
@@ -253,22 +258,24 @@ hs() {
 	hexn "$4" 8
 }
 
-# fake_follower LEADER ACCEPTED ACK: from member 3's address, discovery with
-# LEADER's quorum port: FOLLOWERINFO with acceptedEpoch ACCEPTED, then, once
-# LEADERINFO is in, ACKEPOCH with epoch ACK; the connection stays open 20 s.
-# LEADERINFO's 24 bytes, in hex, go to $ENS_TMP/leaderinfo.
+# fake_follower LEADER ACCEPTED ACK [SID]: from member SID's address (default
+# 3), discovery with LEADER's quorum port: FOLLOWERINFO with acceptedEpoch
+# ACCEPTED, then, once LEADERINFO is in, ACKEPOCH with epoch ACK; the
+# connection stays open 20 s. LEADERINFO's 24 bytes, in hex, go to
+# $ENS_TMP/leaderinfo.
 fake_follower() {
+	local sid=${4:-3}
 	rm -f "$ENS_TMP/leaderinfo"
-	nsx zab3 bash -c "
+	nsx "zab$sid" bash -c "
 		end=\$((SECONDS + 20))
 		until exec 3<>/dev/tcp/10.77.0.$1/2888; do
 			[ \$SECONDS -lt \$end ] || exit 1
 			sleep 0.1
 		done
-		printf '$(hs 1 3 "$2" 0)' >&3
+		printf '$(hs 1 "$sid" "$2" 0)' >&3
 		head -c 24 <&3 | od -An -tx1 | tr -d ' \\n' > '$ENS_TMP/leaderinfo.new'
 		mv '$ENS_TMP/leaderinfo.new' '$ENS_TMP/leaderinfo'
-		printf '$(hs 3 3 "$3" 0)' >&3
+		printf '$(hs 3 "$sid" "$3" 0)' >&3
 		exec sleep 20" 2> /dev/null &
 	FAKE=$!
 }
@@ -309,6 +316,47 @@ test_repeated_ackepoch_uncounted() {
 	echo "  then epoch $((16#$(cut -c25-32 "$ENS_TMP/leaderinfo"))), acknowledged as new: leader 2 leads"
 	kill "$FAKE" 2> /dev/null || true
 	wait "$FAKE" 2> /dev/null || true
+}
+
+# A follower writes currentEpoch only under a leader that established the
+# epoch (a quorum of counted ACKEPOCH, then LEAD): before that another
+# leader-elect may establish the same epoch with a longer history, and the
+# follower's claim would let its shorter history win the next election
+# (model/scenario5.pml loses a committed record that way with 5 members).
+# Five members; 1, 2 and 3 run, 3 is elected (the highest id, all logs
+# empty). Member 2's configuration names another quorum port for 3, and the
+# test plays member 4, whose ACKEPOCH says it accepted the epoch before:
+# leader 3 has FOLLOWERINFO from a quorum, so it proposes an epoch, but only
+# member 1's ACKEPOCH counts, and it never leads. Member 1 follows it all
+# the while with its (empty) history committed and on disk; it must not
+# write currentEpoch (before: it did at its next tick). Once member 4 runs
+# and an ensemble forms, member 1 writes it.
+test_follower_waits_for_established_leader() {
+	local e
+	ZABD_INIT=$((50 * ZAB_TIME_SCALE))	# 10 s, as above
+	zabd_setup 5
+	sed -i 's/^server.3 = 10.77.0.3:2888:3888$/server.3 = 10.77.0.3:2999:3888/' "$ENS_TMP/z2.conf"
+	zabd_start 1 2 3
+	wait_for 20 logged 3 "elected leader in round" || fail "member 3 was not elected"
+	fake_follower 3 0 $((0xffffffff)) 4
+	wait_for 20 test -s "$ENS_TMP/leaderinfo" || fail "no LEADERINFO for member 4"
+	e=$((16#$(cut -c25-32 "$ENS_TMP/leaderinfo")))
+	wait_for 20 logged 1 "FOLLOWING leader 3 in epoch $e" ||
+		fail "member 1 did not follow leader 3 in epoch $e"
+	echo "  leader 3 proposed epoch $e; member 1 follows it, member 4's ACKEPOCH is not counted"
+	wait_for $((ZABD_INIT * ZABD_TICK / 1000 + 10)) logged 3 "no quorum acknowledged epoch $e within initLimit" ||
+		fail "leader 3 did not give up on epoch $e: $(tail -n 2 "$ENS_TMP/zabd.3.log")"
+	! logged 3 "LEADING" || fail "leader 3 led epoch $e: the scenario was not reached"
+	[ "$(epoch_file 1 currentEpoch)" = 0 ] ||
+		fail "member 1 wrote currentEpoch $(epoch_file 1 currentEpoch), but no leader established an epoch"
+	echo "  leader 3 gave up; member 1's currentEpoch is $(epoch_file 1 currentEpoch)"
+	kill "$FAKE" 2> /dev/null || true
+	wait "$FAKE" 2> /dev/null || true
+	zabd_start 4
+	wait_formed 30 1 3 4	# member 2 cannot reach 3 as leader
+	wait_for 10 epoch_is 1 currentEpoch "$EPOCH" ||
+		fail "member 1 did not write currentEpoch $EPOCH under leader $LEADER: $(epoch_file 1 currentEpoch)"
+	echo "  leader $LEADER established epoch $EPOCH; member 1 wrote currentEpoch $EPOCH"
 }
 
 # same_last I J: members I and J have the same last zxid.

@@ -42,8 +42,8 @@
  *	carries %ZAB_A_NAME, %ZAB_A_MYID, %ZAB_A_STATE, %ZAB_A_EPOCH,
  *	%ZAB_A_LEADER, %ZAB_A_LAST_ZXID, %ZAB_A_COMMIT_ZXID, every parameter
  *	attribute, %ZAB_A_STATS, %ZAB_A_PEERS, %ZAB_A_DURABILITY,
- *	%ZAB_A_DURABLE_ZXID and, with a log on disk, %ZAB_A_SEGMENT_BYTES and
- *	%ZAB_A_LOG_ERROR.
+ *	%ZAB_A_DURABLE_ZXID, %ZAB_A_LEADER_SYNCED and, with a log on disk,
+ *	%ZAB_A_SEGMENT_BYTES and %ZAB_A_LOG_ERROR.
  *
  * %ZAB_CMD_SET: change parameters of an instance.
  *	in:  %ZAB_A_NAME, one or more of %ZAB_A_TICK_MS, %ZAB_A_SYNC_LIMIT,
@@ -287,6 +287,9 @@ enum zab_durability {
  *	disk, 0 once a write succeeds again
  * @ZAB_A_SEGMENT_SEQ: u64, the sequence number of the first segment the
  *	kernel creates (LOG); above that of every segment in the directory
+ * @ZAB_A_LEADER_SYNCED: u8, 1 while following once a frame from the leader
+ *	was handled on the current connection: the leader established the
+ *	epoch (its kernel sends only after LEAD or ADD_FOLLOWER)
  */
 enum zab_attr {
 	ZAB_A_UNSPEC,
@@ -316,6 +319,7 @@ enum zab_attr {
 	ZAB_A_DURABLE_ZXID,
 	ZAB_A_LOG_ERROR,
 	ZAB_A_SEGMENT_SEQ,
+	ZAB_A_LEADER_SYNCED,
 	__ZAB_A_MAX
 };
 
