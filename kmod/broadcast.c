@@ -56,6 +56,71 @@ static void kick_all(struct zab_instance *zi)
 }
 
 /*
+ * The uncommitted budget: the records after the commit point (pending_bytes)
+ * may take windowBytes on a leader. A local writer waits for room; a
+ * follower's REQUEST that does not fit stops the leader reading that
+ * follower (its socket fills and TCP pushes back on the sender) until
+ * commits make room. A follower holds what its leader proposes, and after a
+ * sync also the previous leader's proposals it had: twice the leader's
+ * budget, each part with one record over it. A record always fits an empty
+ * budget. A peer that is not read sends nothing we see: one that stays so
+ * for syncLimit ticks is dropped, as a silent one is.
+ */
+static bool over_budget(struct zab_instance *zi, size_t size, bool follower)
+{
+	u64 pending = READ_ONCE(zi->pending_bytes);
+	u64 budget = READ_ONCE(zi->params.window_bytes);
+
+	if (follower)
+		budget = 2 * (budget + sizeof(struct zab_txn) +
+			      READ_ONCE(zi->params.max_record));
+	return pending && pending + size > budget;
+}
+
+/* May a local writer try to propose @txn again? */
+static bool may_propose(struct zab_instance *zi, const struct zab_txn *txn)
+{
+	return !over_budget(zi, zab_txn_size(txn), false) ||
+	       READ_ONCE(zi->state) != ZAB_STATE_LEADING || READ_ONCE(zi->dead);
+}
+
+/**
+ * zab_bcast_rx_full() - must the receive of @peer wait for room?
+ * @peer: the peer, whose next frame carries a record of @len bytes
+ * @len: the record's payload length
+ *
+ * Context: the peer's receive work.
+ * Return: true if the record would take the records after the commit point
+ * past the uncommitted budget; the caller then stops reading the peer, and
+ * zab_bcast_rx_resume() wakes it.
+ */
+bool zab_bcast_rx_full(struct zab_peer *peer, size_t len)
+{
+	return over_budget(peer->zi, sizeof(struct zab_txn) + len,
+			   !peer->to_follower);
+}
+
+/**
+ * zab_bcast_rx_resume() - wake the receive of peers that waited for room
+ * @zi: the instance, log_mutex held, after pending_bytes went down
+ *
+ * Pairs with the smp_mb() in the receive path between setting rx_paused and
+ * looking at the budget again: one of the two sees the other.
+ */
+void zab_bcast_rx_resume(struct zab_instance *zi)
+{
+	struct zab_peer *peer;
+
+	smp_mb();	/* pending_bytes before rx_paused; see above */
+	rcu_read_lock();
+	list_for_each_entry_rcu(peer, &zi->peers, node) {
+		if (READ_ONCE(peer->rx_paused))
+			queue_work(zab_wq, &peer->rx_work);
+	}
+	rcu_read_unlock();
+}
+
+/*
  * With log_mutex held, after a commit: if the log on disk fails and the
  * records waiting for it outgrew the window, leave the ensemble rather than
  * hold ever more in memory. LEAD and FOLLOW are refused until it is written
@@ -204,15 +269,22 @@ out:
 	return err;
 }
 
-/* As leader: give @txn the next zxid and propose it. Takes over @txn. */
+/*
+ * As leader: give @txn the next zxid and propose it. Takes over @txn, except
+ * that a @local write that does not fit the uncommitted budget gets -ENOSPC
+ * and keeps it.
+ */
 static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
-			  u64 *gen)
+			  u64 *gen, bool local)
 {
 	int err;
 
 	mutex_lock(&zi->log_mutex);
 	if (zi->state != ZAB_STATE_LEADING) {
 		err = -ENOTCONN;
+	} else if (local && over_budget(zi, zab_txn_size(txn), false)) {
+		mutex_unlock(&zi->log_mutex);
+		return -ENOSPC;
 	} else if (zi->counter == U32_MAX) {
 		err = -EOVERFLOW;	/* epoch exhausted: a new election */
 	} else {
@@ -327,7 +399,15 @@ ssize_t zab_bcast_write(struct zab_instance *zi, const void __user *buf,
 
 	if (READ_ONCE(zi->state) == ZAB_STATE_LEADING) {
 		zab_txn_get(txn);	/* to learn its zxid */
-		err = leader_propose(zi, txn, &gen);
+		while ((err = leader_propose(zi, txn, &gen, true)) == -ENOSPC) {
+			/* wait for room: commits, or the end of leading */
+			err = wait_event_interruptible(zi->wq,
+						       may_propose(zi, txn));
+			if (err) {
+				zab_txn_put(txn);
+				break;
+			}
+		}
 		*zxid = txn->zxid;
 		zab_txn_put(txn);
 		return err ?: wait_commit(zi, zxid, gen);
@@ -508,7 +588,7 @@ int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn)
 	u64 gen;
 	int err;
 
-	err = leader_propose(zi, txn, &gen);
+	err = leader_propose(zi, txn, &gen, false);
 	/* not leading any more: the follower's writer learns it by itself */
 	return err == -ENOTCONN ? 0 : err;
 }

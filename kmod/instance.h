@@ -67,6 +67,7 @@ struct zab_params {
  * @next_req: last request id used for a write forwarded to the leader
  * @requests: forwarded writes waiting for their zxid and commit
  * @window_used: bytes of committed records in @log
+ * @pending_bytes: bytes of the records after the commit point in @log
  * @trimmed_zxid: highest zxid dropped from the window
  * @disk: the log on disk, NULL in memory mode; set once under @log_mutex,
  *	freed with the instance
@@ -105,6 +106,7 @@ struct zab_instance {
 	u64 next_req;
 	struct list_head requests;
 	u64 window_used;
+	u64 pending_bytes;
 	u64 trimmed_zxid;
 	struct zab_disk *disk;
 };

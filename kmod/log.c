@@ -4,13 +4,15 @@
  *
  * Records up to commit_zxid are committed and readable; those after it are
  * proposals. Committed records stay in memory, oldest dropped first, while
- * their total size fits windowBytes; proposals are never dropped (writers
- * wait on them, which bounds them). Changes happen under zi->log_mutex;
- * lookups are lockless, under RCU, and take a reference.
+ * their total size fits windowBytes; proposals are never dropped, and their
+ * total size (pending_bytes) is what the uncommitted budget bounds (see
+ * zab_bcast_rx_full()). Changes happen under zi->log_mutex; lookups are
+ * lockless, under RCU, and take a reference.
  */
 #include <linux/build_bug.h>
 #include <linux/xarray.h>
 
+#include "kmod/broadcast.h"
 #include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/log.h"
@@ -28,6 +30,7 @@ void zab_log_init(struct zab_instance *zi)
 {
 	xa_init(&zi->log);
 	zi->window_used = 0;
+	zi->pending_bytes = 0;
 	zi->trimmed_zxid = 0;
 }
 
@@ -61,6 +64,7 @@ int zab_log_append(struct zab_instance *zi, struct zab_txn *txn)
 	err = xa_err(xa_store(&zi->log, txn->zxid, txn, GFP_KERNEL));
 	if (err)
 		return err;
+	WRITE_ONCE(zi->pending_bytes, zi->pending_bytes + zab_txn_size(txn));
 	/* pairs with zab_log_last(): lockless readers may now send this */
 	smp_store_release(&zi->last_zxid, txn->zxid);
 	zab_disk_kick(zi);
@@ -126,21 +130,24 @@ void zab_log_commit(struct zab_instance *zi, u64 zxid)
 {
 	unsigned long idx;
 	struct zab_txn *txn;
-	u64 n = 0;
+	u64 n = 0, bytes = 0;
 
 	lockdep_assert_held(&zi->log_mutex);
 	zxid = min(zxid, zi->last_zxid);
 	if (zxid <= zi->commit_zxid)
 		return;
 	xa_for_each_range(&zi->log, idx, txn, zi->commit_zxid + 1, zxid) {
-		zi->window_used += zab_txn_size(txn);
+		bytes += zab_txn_size(txn);
 		n++;
 	}
+	zi->window_used += bytes;
+	WRITE_ONCE(zi->pending_bytes, zi->pending_bytes - bytes);
 	zab_stat_add(zi, ZAB_STAT_COMMITS, n);
 	/* pairs with zab_log_committed(): what it returns is readable */
 	smp_store_release(&zi->commit_zxid, zxid);
 	zab_log_trim(zi);
 	wake_up_all(&zi->wq);
+	zab_bcast_rx_resume(zi);
 }
 
 /**
@@ -158,11 +165,14 @@ void zab_log_truncate(struct zab_instance *zi, u64 zxid)
 		return;
 	xa_for_each_start(&zi->log, idx, txn, zxid + 1) {
 		xa_erase(&zi->log, idx);
+		WRITE_ONCE(zi->pending_bytes,
+			   zi->pending_bytes - zab_txn_size(txn));
 		zab_txn_put(txn);
 	}
 	/* pairs with zab_log_last() */
 	smp_store_release(&zi->last_zxid, zxid);
 	zab_disk_truncate(zi, zxid);
+	zab_bcast_rx_resume(zi);
 }
 
 /**
@@ -271,12 +281,14 @@ void zab_log_reset(struct zab_instance *zi, u64 base)
 		zab_txn_put(txn);
 	}
 	zi->window_used = 0;
+	WRITE_ONCE(zi->pending_bytes, 0);
 	/* pairs with zab_log_committed() */
 	smp_store_release(&zi->commit_zxid, base);
 	/* pairs with zab_log_last() */
 	smp_store_release(&zi->last_zxid, base);
 	zab_disk_reset(zi, base);
 	wake_up_all(&zi->wq);
+	zab_bcast_rx_resume(zi);
 }
 
 /**

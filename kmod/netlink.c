@@ -257,7 +257,9 @@ static int fill_instance(struct sk_buff *skb, struct zab_instance *zi,
 			      ZAB_A_PAD) ||
 	    nla_put_u64_64bit(skb, ZAB_A_COMMIT_ZXID, READ_ONCE(zi->commit_zxid),
 			      ZAB_A_PAD) ||
-	    nla_put_u8(skb, ZAB_A_LEADER_SYNCED, zab_bcast_leader_synced(zi))) {
+	    nla_put_u8(skb, ZAB_A_LEADER_SYNCED, zab_bcast_leader_synced(zi)) ||
+	    nla_put_u64_64bit(skb, ZAB_A_PENDING_BYTES,
+			      READ_ONCE(zi->pending_bytes), ZAB_A_PAD)) {
 		mutex_unlock(&zi->lock);
 		goto cancel;
 	}

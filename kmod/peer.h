@@ -62,6 +62,8 @@ struct zab_rx_frame {
  * @heard: a frame has arrived since attached
  * @rx_synced: (follower) a frame was handled: TRUNC and SNAP are no longer
  *	allowed
+ * @rx_paused: the next record does not fit the uncommitted budget: the
+ *	socket is not read until zab_bcast_rx_resume()
  * @to_follower: we lead and the peer follows
  * @acked: (leader) highest zxid the follower acknowledged; under log_mutex
  * @tx_zxid: (leader) last proposal sent; tx_work only
@@ -95,6 +97,7 @@ struct zab_peer {
 	unsigned long last_rx;
 	bool heard;
 	bool rx_synced;
+	bool rx_paused;
 
 	bool to_follower;
 	u64 acked;

@@ -60,6 +60,7 @@ static const struct {
 	[ZAB_STAT_SYNC_DIFF]	= { "sync_diff", "followers synced by DIFF" },
 	[ZAB_STAT_SYNC_TRUNC]	= { "sync_trunc", "followers synced by TRUNC" },
 	[ZAB_STAT_SYNC_SNAP]	= { "sync_snap", "followers synced by SNAP" },
+	[ZAB_STAT_RX_PAUSED]	= { "rx_paused", "peers paused for the budget" },
 };
 
 #define LOOKUP(table, value) \
@@ -221,6 +222,7 @@ void zab_print_info(FILE *f, const struct zab_info *info)
 	fprintf(f, "  last zxid: %s\n", zxid);
 	zab_fmt_zxid_long(zxid, sizeof(zxid), info->commit_zxid);
 	fprintf(f, "  committed zxid: %s\n", zxid);
+	fprintf(f, "  pending bytes: %" PRIu64 "\n", info->pending_bytes);
 	fprintf(f, "  durability: %s\n",
 		enum_str(tmp, sizeof(tmp), zab_durability_name(info->durability),
 			 info->durability));
@@ -299,6 +301,12 @@ static void f_u32(FILE *f, const struct zab_info *info, int arg, bool json)
 {
 	(void)json;
 	fprintf(f, "%" PRIu32, FIELD(info, arg, uint32_t));
+}
+
+static void f_u64(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	(void)json;
+	fprintf(f, "%" PRIu64, FIELD(info, arg, uint64_t));
 }
 
 static void f_zxid(FILE *f, const struct zab_info *info, int arg, bool json)
@@ -394,6 +402,8 @@ static const struct field fields[] = {
 	{ "sync_snap", f_stat, ZAB_STAT_SYNC_SNAP },
 	{ "durability", f_durability, 0 },
 	{ "durable_zxid", f_zxid, offsetof(struct zab_info, durable_zxid) },
+	{ "pending_bytes", f_u64, offsetof(struct zab_info, pending_bytes) },
+	{ "rx_paused", f_stat, ZAB_STAT_RX_PAUSED },
 	{ "peers", f_peers, 0 },
 };
 

@@ -35,6 +35,7 @@ struct zab_info {
 	uint64_t durable_zxid;
 	uint32_t segment_bytes;	/* 0 without a log on disk */
 	uint32_t log_error;	/* errno of the last failed write, 0 if none */
+	uint64_t pending_bytes;	/* held for records after the commit point */
 	bool leader_synced;	/* following a leader that established its epoch */
 	struct zab_peer_info *peers;
 	size_t n_peers;

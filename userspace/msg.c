@@ -33,6 +33,7 @@ static struct nla_policy info_policy[ZAB_A_MAX + 1] = {
 	[ZAB_A_DURABLE_ZXID]	= { .type = NLA_U64 },
 	[ZAB_A_LOG_ERROR]	= { .type = NLA_U32 },
 	[ZAB_A_LEADER_SYNCED]	= { .type = NLA_U8 },
+	[ZAB_A_PENDING_BYTES]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy stat_policy[ZAB_STAT_MAX + 1] = {
@@ -47,6 +48,7 @@ static struct nla_policy stat_policy[ZAB_STAT_MAX + 1] = {
 	[ZAB_STAT_SYNC_DIFF]	= { .type = NLA_U64 },
 	[ZAB_STAT_SYNC_TRUNC]	= { .type = NLA_U64 },
 	[ZAB_STAT_SYNC_SNAP]	= { .type = NLA_U64 },
+	[ZAB_STAT_RX_PAUSED]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy peer_policy[ZAB_PEER_A_MAX + 1] = {
@@ -229,6 +231,7 @@ int zab_msg_parse_info(struct nlmsghdr *nlh, struct zab_info *info)
 	info->durable_zxid = get_u64(tb[ZAB_A_DURABLE_ZXID]);
 	info->segment_bytes = get_u32(tb[ZAB_A_SEGMENT_BYTES]);
 	info->log_error = get_u32(tb[ZAB_A_LOG_ERROR]);
+	info->pending_bytes = get_u64(tb[ZAB_A_PENDING_BYTES]);
 	info->leader_synced = tb[ZAB_A_LEADER_SYNCED] &&
 			      nla_get_u8(tb[ZAB_A_LEADER_SYNCED]);
 	if (tb[ZAB_A_STATS]) {

@@ -142,4 +142,83 @@ test_stop_while_writers_wait() {
 	nsx zab1 "$ZABCTL" destroy z1
 }
 
+# mem_available: the kernel's MemAvailable, in bytes.
+mem_available() {
+	awk '$1 == "MemAvailable:" { print $2 * 1024 }' /proc/meminfo
+}
+
+# watch_flood PID NS NAME: while PID runs, the peak of NAME's pending_bytes
+# (PEAK) and the lowest MemAvailable (LOW).
+watch_flood() {
+	local p m
+	PEAK=0
+	LOW=$(mem_available)
+	while kill -0 "$1" 2> /dev/null; do
+		p=$(field_ns "$2" "$3" pending_bytes)
+		[ "$p" -le "$PEAK" ] || PEAK=$p
+		m=$(mem_available)
+		[ "$m" -ge "$LOW" ] || LOW=$m
+		sleep 0.05
+	done
+}
+
+# A hostile member floods its leader with 1 MiB REQUESTs and never
+# acknowledges, with the third member down: nothing commits, and before
+# the uncommitted budget the leader logged every REQUEST until the
+# follower's ACK timeout (hundreds of MiB, or the OOM killer). Now it
+# stops reading the member once windowBytes are pending, drops it for its
+# silence, and an honest ensemble commits again afterwards.
+test_request_flood_bounded() {
+	local win=$((4 << 20)) rec=$((1 << 20)) base fl pid
+	ENS_TMP=$(mktemp -d)
+	ens_setup 3
+	nsx zab1 "$ZABCTL" set z1 windowBytes $win
+	base=$(mem_available)
+	nsx zab1 "$ZABBOOT" lead z1 1 3 10.77.0.1 $ZAB_PORT 1 > "$ENS_TMP/boot" 2>&1 &
+	pid=$!
+	nsx zab2 "$ZABBOOT" flood-requests 2 10.77.0.1 $ZAB_PORT 8 $rec > "$ENS_TMP/flood" &
+	fl=$!
+	wait $pid || fail "leader: $(cat "$ENS_TMP/boot")"
+	watch_flood $fl zab1 z1
+	wait $fl || fail "flood: $(cat "$ENS_TMP/flood")"
+	echo "  $(head -n 1 "$ENS_TMP/flood"); leader's pending peak $PEAK bytes," \
+		"MemAvailable fell by $(((base - LOW) >> 10)) KiB," \
+		"rx_paused $(field_ns zab1 z1 rx_paused)"
+	[ "$PEAK" -le $((win + rec + 4096)) ] ||
+		fail "the leader held $PEAK uncommitted bytes, over windowBytes $win and one record"
+	[ $((base - LOW)) -le $((win + rec + (32 << 20))) ] ||
+		fail "MemAvailable fell by $((base - LOW)) bytes during the flood"
+	[ "$(field_ns zab1 z1 rx_paused)" -ge 1 ] || fail "rx_paused not counted"
+	wait_for 10 sh -c "[ \"\$('$DEVTEST' status /dev/zab/z1 | grep state=)\" = state=0 ]" ||
+		fail "the leader kept the flooding member"
+	# the flood is over: an honest member joins, and writes commit
+	ens_boot 3 1 2 1 2
+	"$ZABLOAD" write /dev/zab/z1 after 1 > "$ENS_TMP/w"
+	grep -q '^ok' "$ENS_TMP/w" || fail "no commit after the flood: $(cat "$ENS_TMP/w")"
+}
+
+# A hostile leader floods a follower with PROPOSALs and never commits: the
+# follower stops reading it at its budget (twice windowBytes and a record,
+# for a previous leader's proposals beside the new ones), and drops it for
+# its silence (before: it logged all of them).
+test_proposal_flood_bounded() {
+	local win=$((4 << 20)) rec=$((1 << 20)) fl
+	ENS_TMP=$(mktemp -d)
+	ens_setup 2
+	nsx zab2 "$ZABCTL" set z2 windowBytes $win
+	nsx zab1 "$ZABBOOT" flood-proposals 10.77.0.1 2999 8 $rec 1 > "$ENS_TMP/flood" &
+	fl=$!
+	nsx zab2 "$ZABBOOT" follow z2 1 2 1 10.77.0.1 2999 > /dev/null ||
+		fail "z2 could not follow the flooding leader"
+	watch_flood $fl zab2 z2
+	wait $fl || fail "flood: $(cat "$ENS_TMP/flood")"
+	echo "  $(head -n 1 "$ENS_TMP/flood"); follower's pending peak $PEAK bytes," \
+		"rx_paused $(field_ns zab2 z2 rx_paused)"
+	[ "$PEAK" -le $((2 * (win + rec + 4096))) ] ||
+		fail "the follower held $PEAK uncommitted bytes"
+	[ "$(field_ns zab2 z2 rx_paused)" -ge 1 ] || fail "rx_paused not counted"
+	wait_for 10 sh -c "[ \"\$('$DEVTEST' status /dev/zab/z2 | grep state=)\" = state=0 ]" ||
+		fail "the follower kept the flooding leader"
+}
+
 zab_ksft_main "$@"

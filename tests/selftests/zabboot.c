@@ -10,12 +10,21 @@
  *   zabboot add NAME LISTEN_ADDR PORT
  *   zabboot stop NAME
  *   zabboot rogue-lead LISTEN_ADDR PORT HEX
+ *   zabboot flood-requests MYID LEADER_ADDR PORT SECONDS SIZE
+ *   zabboot flood-proposals LISTEN_ADDR PORT SECONDS SIZE EPOCH
  *
  * A follower announces the last zxid of its log; the leader's kernel
  * synchronises it (TRUNC, DIFF). Prints "ok" or "error ERRNO: message
  * [kernel message]". rogue-lead plays a leader that is not one: it takes one
  * follower's hello, sends it the bytes HEX (two hex digits a byte), and holds
  * the connection until the follower closes it (at most TIMEOUT_S).
+ *
+ * The floods play a hostile member that never acknowledges nor reads:
+ * flood-requests says hello to a leader as member MYID, then sends REQUESTs
+ * of SIZE bytes back to back for SECONDS; flood-proposals takes one
+ * follower's hello and sends it PROPOSALs of EPOCH (counters 1, 2, ...)
+ * without a COMMIT. Each prints "sent BYTES records N" and "closed" if the
+ * other side closed the connection.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -23,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +246,114 @@ static int rogue_lead(char **a)
 	return 0;
 }
 
+/* Sends frames made by @fill for @secs, at most @size payload bytes each. */
+static int flood(int fd, int secs, size_t size,
+		 size_t (*fill)(unsigned char *head, uint64_t n, size_t size))
+{
+	struct timeval tv = { .tv_sec = 1 };
+	time_t end = time(NULL) + secs;
+	unsigned char *buf = calloc(1, 64 + size);
+	unsigned long long sent = 0, n = 0;
+	bool closed = false;
+	size_t len, off;
+	ssize_t r;
+
+	if (!buf)
+		return 2;
+	/* a peer that stops reading blocks send(): look at the clock */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	while (!closed && time(NULL) < end) {
+		len = fill(buf, n + 1, size);
+		for (off = 0; off < len && time(NULL) < end; off += r) {
+			r = send(fd, buf + off, len - off, MSG_NOSIGNAL);
+			if (r < 0 && (errno == EAGAIN || errno == EINTR)) {
+				r = 0;
+				continue;
+			}
+			if (r <= 0) {
+				closed = true;
+				break;
+			}
+			sent += r;
+		}
+		if (off == len)
+			n++;
+	}
+	printf("sent %llu records %llu\n", sent, n);
+	if (closed)
+		printf("closed\n");
+	free(buf);
+	return 0;
+}
+
+static size_t put_frame(unsigned char *b, uint8_t type, uint32_t len)
+{
+	b[0] = type;
+	b[1] = 0;
+	b[2] = 0;
+	b[3] = 0;
+	*(uint32_t *)(b + 4) = htonl(len);
+	return 8;
+}
+
+static size_t fill_request(unsigned char *b, uint64_t n, size_t size)
+{
+	size_t h = put_frame(b, ZAB_FRAME_REQUEST, 8 + size);
+	uint64_t id = htobe64(n);
+
+	memcpy(b + h, &id, 8);
+	return h + 8 + size;
+}
+
+static uint32_t flood_epoch;
+
+static size_t fill_proposal(unsigned char *b, uint64_t n, size_t size)
+{
+	size_t h = put_frame(b, ZAB_FRAME_PROPOSAL, 24 + size);
+	uint64_t zxid = htobe64((uint64_t)flood_epoch << 32 | (uint32_t)n);
+
+	memset(b + h, 0, 24);
+	memcpy(b + h, &zxid, 8);
+	return h + 24 + size;
+}
+
+static int flood_requests(char **a)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(atoi(a[2])) };
+	struct hello h = { htonl(HELLO_MAGIC), htonl(atoi(a[0])), 0 };
+	time_t end = time(NULL) + TIMEOUT_S;
+	int fd;
+
+	inet_pton(AF_INET, a[1], &sa.sin_addr);
+	for (;;) {	/* the leader may not listen yet */
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			break;
+		close(fd);
+		if (time(NULL) > end) {
+			perror("zabboot: connect");
+			return 2;
+		}
+		usleep(50000);
+	}
+	if (send(fd, &h, sizeof(h), 0) != sizeof(h)) {
+		perror("zabboot: send");
+		return 2;
+	}
+	return flood(fd, atoi(a[3]), strtoul(a[4], NULL, 0), fill_request);
+}
+
+static int flood_proposals(char **a)
+{
+	struct hello h;
+	int lfd = listen_on(a[0], atoi(a[1]));
+	int fd = accept_hello(lfd, &h);
+
+	close(lfd);
+	flood_epoch = strtoul(a[4], NULL, 0);
+	return flood(fd, atoi(a[2]), strtoul(a[3], NULL, 0), fill_proposal);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 8 && !strcmp(argv[1], "lead"))
@@ -248,11 +366,17 @@ int main(int argc, char **argv)
 		return finish(request(ZAB_CMD_STOP, argv[2]));
 	if (argc == 5 && !strcmp(argv[1], "rogue-lead"))
 		return rogue_lead(argv + 2);
+	if (argc == 7 && !strcmp(argv[1], "flood-requests"))
+		return flood_requests(argv + 2);
+	if (argc == 7 && !strcmp(argv[1], "flood-proposals"))
+		return flood_proposals(argv + 2);
 	fprintf(stderr,
 		"usage: zabboot lead NAME EPOCH MEMBERS ADDR PORT NFOLLOWERS\n"
 		"       zabboot follow NAME EPOCH MYID LEADER_ID LEADER_ADDR PORT\n"
 		"       zabboot add NAME ADDR PORT\n"
 		"       zabboot stop NAME\n"
-		"       zabboot rogue-lead ADDR PORT HEX\n");
+		"       zabboot rogue-lead ADDR PORT HEX\n"
+		"       zabboot flood-requests MYID LEADER_ADDR PORT SECONDS SIZE\n"
+		"       zabboot flood-proposals ADDR PORT SECONDS SIZE EPOCH\n");
 	return 2;
 }

@@ -42,8 +42,8 @@
  *	carries %ZAB_A_NAME, %ZAB_A_MYID, %ZAB_A_STATE, %ZAB_A_EPOCH,
  *	%ZAB_A_LEADER, %ZAB_A_LAST_ZXID, %ZAB_A_COMMIT_ZXID, every parameter
  *	attribute, %ZAB_A_STATS, %ZAB_A_PEERS, %ZAB_A_DURABILITY,
- *	%ZAB_A_DURABLE_ZXID, %ZAB_A_LEADER_SYNCED and, with a log on disk,
- *	%ZAB_A_SEGMENT_BYTES and %ZAB_A_LOG_ERROR.
+ *	%ZAB_A_DURABLE_ZXID, %ZAB_A_LEADER_SYNCED, %ZAB_A_PENDING_BYTES and,
+ *	with a log on disk, %ZAB_A_SEGMENT_BYTES and %ZAB_A_LOG_ERROR.
  *
  * %ZAB_CMD_SET: change parameters of an instance.
  *	in:  %ZAB_A_NAME, one or more of %ZAB_A_TICK_MS, %ZAB_A_SYNC_LIMIT,
@@ -290,6 +290,9 @@ enum zab_durability {
  * @ZAB_A_LEADER_SYNCED: u8, 1 while following once a frame from the leader
  *	was handled on the current connection: the leader established the
  *	epoch (its kernel sends only after LEAD or ADD_FOLLOWER)
+ * @ZAB_A_PENDING_BYTES: u64, bytes held for the records after the commit
+ *	point (the uncommitted budget: windowBytes on a leader, see
+ *	docs/design.md)
  */
 enum zab_attr {
 	ZAB_A_UNSPEC,
@@ -320,6 +323,7 @@ enum zab_attr {
 	ZAB_A_LOG_ERROR,
 	ZAB_A_SEGMENT_SEQ,
 	ZAB_A_LEADER_SYNCED,
+	ZAB_A_PENDING_BYTES,
 	__ZAB_A_MAX
 };
 
@@ -340,6 +344,8 @@ enum zab_attr {
  * @ZAB_STAT_SYNC_TRUNC: followers attached that first discarded a tail
  * @ZAB_STAT_SYNC_SNAP: followers attached that took the whole window; on a
  *	follower, the SNAPs it took
+ * @ZAB_STAT_RX_PAUSED: times a peer was no longer read because its next
+ *	record did not fit the uncommitted budget
  */
 enum zab_stat {
 	ZAB_STAT_UNSPEC,
@@ -355,6 +361,7 @@ enum zab_stat {
 	ZAB_STAT_SYNC_DIFF,
 	ZAB_STAT_SYNC_TRUNC,
 	ZAB_STAT_SYNC_SNAP,
+	ZAB_STAT_RX_PAUSED,
 	__ZAB_STAT_MAX
 };
 
