@@ -183,18 +183,18 @@ void zab_bcast_durable(struct zab_instance *zi)
 }
 
 /**
- * zab_bcast_leader_synced() - has this follower heard from an established leader?
+ * zab_bcast_leader_synced() - has this follower received a frame from its leader?
  * @zi: the instance, zi->lock held
  *
- * A leader's kernel gets a follower's connection only with LEAD or
- * ADD_FOLLOWER, which zabd issues once a quorum acknowledged the epoch, and
- * its first frame to the follower goes out at once (a PING, or the TRUNC or
- * SNAP it starts with). A follower that handled a frame on its connection
- * therefore follows a leader that established the epoch: only then may zabd
- * write currentEpoch over a history that holds nothing of the new epoch
- * (ZooKeeper waits for NEWLEADER alike).
+ * A leader's kernel sends its first frame at once when it gets a
+ * follower's connection (a PING, or the TRUNC or SNAP it starts with), and
+ * that frame is handled before any other, so once it is in, the log is in
+ * line with the leader's. zabd hands the connection to its kernel only with
+ * LEAD or ADD_FOLLOWER, once a quorum acknowledged the epoch (see
+ * docs/zabd.md, "Epochs"). Read before the log points, with acquire
+ * ordering: those read after it show what the first frame did.
  *
- * Return: true if following and a frame from the leader was handled.
+ * Return: true if following and a frame from the leader was received.
  */
 bool zab_bcast_leader_synced(struct zab_instance *zi)
 {
@@ -207,9 +207,45 @@ bool zab_bcast_leader_synced(struct zab_instance *zi)
 	rcu_read_lock();
 	peer = list_first_or_null_rcu(&zi->peers, struct zab_peer, node);
 	if (peer && !peer->to_follower)
-		synced = READ_ONCE(peer->rx_synced);
+		synced = smp_load_acquire(&peer->rx_synced);	/* see above */
 	rcu_read_unlock();
 	return synced;
+}
+
+/**
+ * zab_bcast_synced() - a follower may acknowledge: zabd wrote the epoch
+ * @zi: the instance
+ * @epoch: the epoch zabd wrote as currentEpoch
+ * @extack: for error messages
+ *
+ * A follower started with hold_acks acknowledges nothing until its zabd
+ * holds the leader's history durably and wrote currentEpoch: every
+ * acknowledgment that commits the leader's history then comes from a member
+ * that votes with the new epoch, as ZooKeeper's follower writes
+ * currentEpoch before it acknowledges NEWLEADER.
+ *
+ * Return: 0, -ENOTCONN if not following, -ESTALE for another epoch.
+ */
+int zab_bcast_synced(struct zab_instance *zi, u32 epoch,
+		     struct netlink_ext_ack *extack)
+{
+	struct zab_peer *peer;
+	int err = 0;
+
+	mutex_lock(&zi->lock);
+	peer = list_first_entry_or_null(&zi->peers, struct zab_peer, node);
+	if (zi->state != ZAB_STATE_FOLLOWING || !peer) {
+		NL_SET_ERR_MSG_MOD(extack, "not following");
+		err = -ENOTCONN;
+	} else if (epoch != zi->epoch) {
+		NL_SET_ERR_MSG_MOD(extack, "the instance follows another epoch");
+		err = -ESTALE;
+	} else if (READ_ONCE(peer->hold_acks)) {
+		WRITE_ONCE(peer->hold_acks, false);
+		zab_peer_kick(peer);
+	}
+	mutex_unlock(&zi->lock);
+	return err;
 }
 
 /**
@@ -948,13 +984,14 @@ out:
  * @epoch: the leader's epoch, not older than the current one
  * @leader: the leader's id and socket
  * @history: end of the synchronised history, or %ZAB_HISTORY_ALL
+ * @hold_acks: acknowledge nothing until zab_bcast_synced()
  * @extack: for error messages
  *
  * Return: 0 or a negative errno, as documented for %ZAB_CMD_FOLLOW.
  */
 int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
 		     const struct zab_peer_spec *leader, u64 history,
-		     struct netlink_ext_ack *extack)
+		     bool hold_acks, struct netlink_ext_ack *extack)
 {
 	struct zab_peer_spec spec = *leader;
 	struct zab_peer *peer = NULL;
@@ -981,6 +1018,7 @@ int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
 	if (!err) {
 		/* an ACK of what is durable once the leader's first frame is in */
 		peer->ack_sent = 0;
+		peer->hold_acks = hold_acks;
 		enter_epoch(zi, epoch, ZAB_STATE_FOLLOWING, leader->id);
 	}
 	mutex_unlock(&zi->log_mutex);

@@ -30,6 +30,8 @@ int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
 		   unsigned int n, struct netlink_ext_ack *extack);
 int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
 		     const struct zab_peer_spec *leader, u64 history,
+		     bool hold_acks, struct netlink_ext_ack *extack);
+int zab_bcast_synced(struct zab_instance *zi, u32 epoch,
 		     struct netlink_ext_ack *extack);
 int zab_bcast_add_follower(struct zab_instance *zi,
 			   const struct zab_peer_spec *spec,

@@ -77,12 +77,18 @@ static const struct nla_policy zab_lead_policy[ZAB_A_MAX + 1] = {
 	[ZAB_A_MEMBERS] = NLA_POLICY_RANGE(NLA_U32, 1, ZAB_MEMBERS_MAX),
 };
 
-static const struct nla_policy zab_follow_policy[ZAB_A_FD + 1] = {
+static const struct nla_policy zab_follow_policy[ZAB_A_HOLD_ACKS + 1] = {
 	ZAB_POLICY_NAME,
 	[ZAB_A_EPOCH] = NLA_POLICY_MIN(NLA_U32, 1),
 	[ZAB_A_LEADER] = NLA_POLICY_RANGE(NLA_U32, 1, ZAB_ID_MAX),
 	[ZAB_A_LAST_ZXID] = { .type = NLA_U64 },
 	[ZAB_A_FD] = NLA_POLICY_MIN(NLA_S32, 0),
+	[ZAB_A_HOLD_ACKS] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy zab_synced_policy[ZAB_A_EPOCH + 1] = {
+	ZAB_POLICY_NAME,
+	[ZAB_A_EPOCH] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 static const struct nla_policy zab_add_policy[ZAB_A_PEERS + 1] = {
@@ -240,6 +246,7 @@ static int fill_instance(struct sk_buff *skb, struct zab_instance *zi,
 			 u32 portid, u32 seq, int flags)
 {
 	struct zab_params params;
+	bool synced;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &zab_family, flags, ZAB_CMD_GET);
@@ -248,6 +255,8 @@ static int fill_instance(struct sk_buff *skb, struct zab_instance *zi,
 
 	mutex_lock(&zi->lock);
 	params = zi->params;
+	/* first: the log points after it show what the first frame did */
+	synced = zab_bcast_leader_synced(zi);
 	if (nla_put_string(skb, ZAB_A_NAME, zi->name) ||
 	    nla_put_u32(skb, ZAB_A_MYID, zi->myid) ||
 	    nla_put_u8(skb, ZAB_A_STATE, zi->state) ||
@@ -257,7 +266,7 @@ static int fill_instance(struct sk_buff *skb, struct zab_instance *zi,
 			      ZAB_A_PAD) ||
 	    nla_put_u64_64bit(skb, ZAB_A_COMMIT_ZXID, READ_ONCE(zi->commit_zxid),
 			      ZAB_A_PAD) ||
-	    nla_put_u8(skb, ZAB_A_LEADER_SYNCED, zab_bcast_leader_synced(zi)) ||
+	    nla_put_u8(skb, ZAB_A_LEADER_SYNCED, synced) ||
 	    nla_put_u64_64bit(skb, ZAB_A_PENDING_BYTES,
 			      READ_ONCE(zi->pending_bytes), ZAB_A_PAD)) {
 		mutex_unlock(&zi->lock);
@@ -467,7 +476,19 @@ static int zab_nl_follow(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	return zab_bcast_follow(zi, nla_get_u32(info->attrs[ZAB_A_EPOCH]),
-				&leader, history_of(info), info->extack);
+				&leader, history_of(info),
+				nla_get_flag(info->attrs[ZAB_A_HOLD_ACKS]),
+				info->extack);
+}
+
+static int zab_nl_synced(struct sk_buff *skb, struct genl_info *info)
+{
+	struct zab_instance *zi = info->user_ptr[0];
+
+	if (missing(info, ZAB_A_EPOCH, KBUILD_MODNAME ": missing epoch"))
+		return -EINVAL;
+	return zab_bcast_synced(zi, nla_get_u32(info->attrs[ZAB_A_EPOCH]),
+				info->extack);
 }
 
 static int zab_nl_add_follower(struct sk_buff *skb, struct genl_info *info)
@@ -642,6 +663,14 @@ static const struct genl_ops zab_ops[] = {
 		.doit = zab_nl_log,
 		.policy = zab_log_policy,
 		.maxattr = ARRAY_SIZE(zab_log_policy) - 1,
+		.internal_flags = ZAB_NLF_INSTANCE,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = ZAB_CMD_SYNCED,
+		.doit = zab_nl_synced,
+		.policy = zab_synced_policy,
+		.maxattr = ARRAY_SIZE(zab_synced_policy) - 1,
 		.internal_flags = ZAB_NLF_INSTANCE,
 		.flags = GENL_ADMIN_PERM,
 	},

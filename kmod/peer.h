@@ -60,8 +60,10 @@ struct zab_rx_frame {
  * @dead: set once detached; nothing queues work on it afterwards
  * @last_rx: jiffies when a frame last arrived, or when attached
  * @heard: a frame has arrived since attached
- * @rx_synced: (follower) a frame was handled: TRUNC and SNAP are no longer
- *	allowed
+ * @rx_synced: (follower) a frame was received: TRUNC and SNAP are no longer
+ *	allowed; GET reports it (zab_bcast_leader_synced())
+ * @hold_acks: (follower) acknowledge nothing until zabd wrote the epoch
+ *	(zab_bcast_synced())
  * @rx_paused: the next record does not fit the uncommitted budget: the
  *	socket is not read until zab_bcast_rx_resume()
  * @to_follower: we lead and the peer follows
@@ -98,6 +100,7 @@ struct zab_peer {
 	bool heard;
 	bool rx_synced;
 	bool rx_paused;
+	bool hold_acks;
 
 	bool to_follower;
 	u64 acked;

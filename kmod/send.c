@@ -95,8 +95,12 @@ static bool next_to_leader(struct zab_peer *peer)
 	bool synced;
 	u64 last;
 
-	/* not before the leader's first frame, which may be a TRUNC or SNAP */
-	synced = smp_load_acquire(&peer->rx_synced);
+	/*
+	 * Not before the leader's first frame, which may be a TRUNC or SNAP,
+	 * nor before zabd wrote the epoch if it asked us to wait for that.
+	 */
+	synced = smp_load_acquire(&peer->rx_synced) &&
+		 !READ_ONCE(peer->hold_acks);
 	last = zab_disk_ackable(zi);
 	if (synced && last != peer->ack_sent) {
 		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_ACK, last);

@@ -30,6 +30,7 @@
 
 #define CONNECT_RETRY_MS	100
 #define CONNECT_TIMEOUT_MS	1000
+#define SYNC_POLL_MS		10
 
 enum f_state {
 	F_IDLE,
@@ -225,6 +226,7 @@ static void follow(struct follower *f, const struct zab_hs *leaderinfo)
 	f->epoch = leaderinfo->epoch;
 	f->history = leaderinfo->zxid;
 	f->synced = false;
+	timer_arm(&z->loop, &f->t, SYNC_POLL_MS);
 	node_established(z);
 	zinfo("FOLLOWING leader %u in epoch %u (our last zxid 0x%" PRIx64
 	      ", the leader's 0x%" PRIx64 ")", f->leader, f->epoch, ack.zxid, f->history);
@@ -268,6 +270,25 @@ static void fd_event(struct watch *w, uint32_t events)
 	}
 }
 
+/*
+ * Until synchronised, the kernel holds back its acknowledgments: look at it
+ * often rather than at every tick, so that a new leader's history commits
+ * soon after it is on disk here.
+ */
+static void poll_synced(struct follower *f)
+{
+	struct zabd *z = f->z;
+	struct zab_info info;
+
+	if (f->synced || instance_get(z, &info) < 0)
+		return;
+	if (info.state == ZAB_STATE_FOLLOWING && info.epoch == f->epoch)
+		follower_check_synced(z, &info);
+	zab_info_release(&info);
+	if (!f->synced && f->state == F_FOLLOWING)
+		timer_arm(&z->loop, &f->t, SYNC_POLL_MS);
+}
+
 static void timer_expired(struct timer *t)
 {
 	struct follower *f = t->arg;
@@ -281,6 +302,9 @@ static void timer_expired(struct timer *t)
 		break;
 	case F_LEADERINFO:
 		fail(f, "no LEADERINFO from leader %u within initLimit", f->leader);
+		break;
+	case F_FOLLOWING:
+		poll_synced(f);
 		break;
 	default:
 		break;
@@ -329,6 +353,7 @@ void follower_start(struct zabd *z, uint32_t leader)
 void follower_check_synced(struct zabd *z, const struct zab_info *info)
 {
 	struct follower *f = z->follower;
+	int ret;
 
 	if (f->state != F_FOLLOWING || f->synced)
 		return;
@@ -337,20 +362,27 @@ void follower_check_synced(struct zabd *z, const struct zab_info *info)
 	 * its first frame after LEAD, once a quorum acknowledged the epoch.
 	 * Before that another leader-elect may still establish the same
 	 * epoch with a longer history, and a currentEpoch written here would
-	 * let this member's shorter history win an election over it.
-	 * Then synchronised, durably: a proposal of the new epoch is on disk
-	 * (it comes after the leader's whole history), or the leader's
-	 * history is committed here, on disk, and nothing beyond it is left
-	 * to truncate.
+	 * let this member's shorter history win an election over it. After
+	 * that frame the log is in line with the leader's (a TRUNC or SNAP
+	 * comes first), so once the durable point reached the leader's
+	 * history, this member holds it on disk. Then currentEpoch, and only
+	 * then the kernel acknowledges (ZAB_A_HOLD_ACKS): every
+	 * acknowledgment that commits the leader's history comes from a
+	 * member that votes with the new epoch, as ZooKeeper's followers
+	 * write currentEpoch before they acknowledge NEWLEADER.
 	 */
 	if (!info->leader_synced || info->log_error ||
-	    (ZAB_ZXID_EPOCH(info->durable_zxid) < f->epoch &&
-	     (info->commit_zxid < f->history || info->durable_zxid < f->history ||
-	      info->last_zxid != f->history)))
+	    info->durable_zxid < f->history)
 		return;
 	if (f->epoch > z->current_epoch && zabd_set_current_epoch(z, f->epoch) < 0)
 		return;
+	ret = zab_nl_synced(z->nl, z->conf->name, f->epoch);
+	if (ret < 0) {
+		zwarn("SYNCED in epoch %u: %s", f->epoch, zab_nl_strerror(z->nl, ret));
+		return;
+	}
 	f->synced = true;
+	timer_disarm(&z->loop, &f->t);
 	zinfo("synchronised with leader %u: currentEpoch %u", f->leader, f->epoch);
 }
 

@@ -302,7 +302,20 @@ int zab_nl_follow(struct zab_nl *nl, const char *name, uint32_t epoch,
 	if (nla_put_u32(msg, ZAB_A_EPOCH, epoch) < 0 ||
 	    nla_put_u32(msg, ZAB_A_LEADER, leader) < 0 ||
 	    nla_put_s32(msg, ZAB_A_FD, fd) < 0 ||
+	    nla_put_flag(msg, ZAB_A_HOLD_ACKS) < 0 ||
 	    (history && nla_put_u64(msg, ZAB_A_LAST_ZXID, *history) < 0))
+		ret = -EMSGSIZE;
+	return handover_request(nl, msg, name, ret);
+}
+
+int zab_nl_synced(struct zab_nl *nl, const char *name, uint32_t epoch)
+{
+	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_SYNCED, 0);
+	int ret = 0;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, ZAB_A_EPOCH, epoch) < 0)
 		ret = -EMSGSIZE;
 	return handover_request(nl, msg, name, ret);
 }

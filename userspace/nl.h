@@ -53,10 +53,14 @@ int zab_nl_lead(struct zab_nl *nl, const char *name, uint32_t epoch,
 
 /*
  * ZAB_CMD_FOLLOW: follow @leader in @epoch over the connected socket @fd,
- * with the log cut after *@history first (NULL: the whole log).
+ * with the log cut after *@history first (NULL: the whole log). The kernel
+ * acknowledges nothing until zab_nl_synced() (ZAB_A_HOLD_ACKS).
  */
 int zab_nl_follow(struct zab_nl *nl, const char *name, uint32_t epoch,
 		  uint32_t leader, int fd, const uint64_t *history);
+
+/* ZAB_CMD_SYNCED: currentEpoch @epoch is written; the follower may ACK. */
+int zab_nl_synced(struct zab_nl *nl, const char *name, uint32_t epoch);
 
 /* ZAB_CMD_ADD_FOLLOWER: a leader takes one more follower. */
 int zab_nl_add_follower(struct zab_nl *nl, const char *name,

@@ -441,6 +441,7 @@ static void test_handover(void **state)
 	assert_int_equal(nla_get_u32(tb[ZAB_A_LEADER]), 2);
 	assert_int_equal(nla_get_u32(tb[ZAB_A_FD]), 9);
 	assert_null(tb[ZAB_A_LAST_ZXID]);	/* the leader truncates */
+	assert_non_null(tb[ZAB_A_HOLD_ACKS]);	/* until currentEpoch is written */
 	assert_null(tb[ZAB_A_PEERS]);
 
 	assert_int_equal(request_attrs(&ctx->fake, 2, tb), ZAB_CMD_ADD_FOLLOWER);

@@ -76,7 +76,16 @@
  * %ZAB_CMD_FOLLOW: follow leader %ZAB_A_LEADER in epoch %ZAB_A_EPOCH.
  *	in:  %ZAB_A_NAME, %ZAB_A_EPOCH (not older than the current epoch),
  *	     %ZAB_A_LEADER, %ZAB_A_FD, %ZAB_A_LAST_ZXID (optional, as LEAD;
- *	     by default the log is kept and the leader truncates it if needed).
+ *	     by default the log is kept and the leader truncates it if needed),
+ *	     %ZAB_A_HOLD_ACKS (optional flag: acknowledge nothing until
+ *	     %ZAB_CMD_SYNCED).
+ *
+ * %ZAB_CMD_SYNCED: the follower's control plane holds the leader's history
+ *	durably and wrote the epoch as its own (ZooKeeper's currentEpoch,
+ *	before NEWLEADER's acknowledgment): a follower started with
+ *	%ZAB_A_HOLD_ACKS acknowledges from now on.
+ *	in:  %ZAB_A_NAME, %ZAB_A_EPOCH (the epoch followed).
+ *	err: -ENOTCONN not following; -ESTALE another epoch.
  *
  * %ZAB_CMD_ADD_FOLLOWER: a leader takes one more follower (a late joiner).
  *	in:  %ZAB_A_NAME, %ZAB_A_PEERS with one %ZAB_A_PEER. The follower is
@@ -135,6 +144,7 @@ enum zab_cmd {
 	ZAB_CMD_STOP,
 	ZAB_CMD_EVENT,
 	ZAB_CMD_LOG,
+	ZAB_CMD_SYNCED,
 	__ZAB_CMD_MAX
 };
 
@@ -290,6 +300,7 @@ enum zab_durability {
  * @ZAB_A_LEADER_SYNCED: u8, 1 while following once a frame from the leader
  *	was handled on the current connection: the leader established the
  *	epoch (its kernel sends only after LEAD or ADD_FOLLOWER)
+ * @ZAB_A_HOLD_ACKS: flag, FOLLOW: acknowledge nothing until %ZAB_CMD_SYNCED
  * @ZAB_A_PENDING_BYTES: u64, bytes held for the records after the commit
  *	point (the uncommitted budget: windowBytes on a leader, see
  *	docs/design.md)
@@ -324,6 +335,7 @@ enum zab_attr {
 	ZAB_A_SEGMENT_SEQ,
 	ZAB_A_LEADER_SYNCED,
 	ZAB_A_PENDING_BYTES,
+	ZAB_A_HOLD_ACKS,
 	__ZAB_A_MAX
 };
 
