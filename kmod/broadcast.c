@@ -56,68 +56,77 @@ static void kick_all(struct zab_instance *zi)
 }
 
 /*
- * The uncommitted budget: the records after the commit point (pending_bytes)
- * may take windowBytes on a leader. A local writer waits for room; a
- * follower's REQUEST that does not fit stops the leader reading that
- * follower (its socket fills and TCP pushes back on the sender) until
- * commits make room. A follower holds what its leader proposes, and after a
- * sync also the previous leader's proposals it had: twice the leader's
- * budget, each part with one record over it. A record always fits an empty
- * budget. A peer that is not read sends nothing we see: one that stays so
- * for syncLimit ticks is dropped, as a silent one is.
+ * The uncommitted budget. Proposals stay in memory until they commit
+ * (pending_bytes); what honest members put there is bounded at the source:
+ * each member's local writers hold at most windowBytes / members in flight
+ * (a record always fits when none is), so all of them together at most
+ * windowBytes plus a record each. A leader may also carry an older
+ * leader's proposals, bounded alike. A peer whose next record would take
+ * pending_bytes past what honest members can reach floods: it is dropped
+ * (%ZAB_REASON_OVER_BUDGET) before the record is allocated. Stopping to
+ * read it instead would also stop the ACKs and COMMITs behind the record,
+ * the only frames that make room.
  */
-static bool over_budget(struct zab_instance *zi, size_t size, bool follower)
+static u64 members_of(struct zab_instance *zi)
 {
-	u64 pending = READ_ONCE(zi->pending_bytes);
-	u64 budget = READ_ONCE(zi->params.window_bytes);
+	u32 members = READ_ONCE(zi->members);
 
-	if (follower)
-		budget = 2 * (budget + sizeof(struct zab_txn) +
-			      READ_ONCE(zi->params.max_record));
-	return pending && pending + size > budget;
+	return members ?: ZAB_MEMBERS_MAX;
 }
 
-/* May a local writer try to propose @txn again? */
-static bool may_propose(struct zab_instance *zi, const struct zab_txn *txn)
+/* What honest members may have pending: twice the window, two records each. */
+static u64 honest_bound(struct zab_instance *zi)
 {
-	return !over_budget(zi, zab_txn_size(txn), false) ||
-	       READ_ONCE(zi->state) != ZAB_STATE_LEADING || READ_ONCE(zi->dead);
+	u64 record = sizeof(struct zab_txn) + READ_ONCE(zi->params.max_record);
+
+	return 2 * (READ_ONCE(zi->params.window_bytes) + members_of(zi) * record);
 }
 
 /**
- * zab_bcast_rx_full() - must the receive of @peer wait for room?
+ * zab_bcast_rx_over_budget() - does the next record of @peer flood us?
  * @peer: the peer, whose next frame carries a record of @len bytes
  * @len: the record's payload length
  *
+ * A leader drops a follower whose REQUEST would take the records after the
+ * commit point past what honest members reach; a follower allows its
+ * leader's PROPOSALs that and a record per member more (the leader checks
+ * its followers' REQUESTs side by side, without a lock).
+ *
  * Context: the peer's receive work.
- * Return: true if the record would take the records after the commit point
- * past the uncommitted budget; the caller then stops reading the peer, and
- * zab_bcast_rx_resume() wakes it.
+ * Return: true if the peer must be dropped.
  */
-bool zab_bcast_rx_full(struct zab_peer *peer, size_t len)
+bool zab_bcast_rx_over_budget(struct zab_peer *peer, size_t len)
 {
-	return over_budget(peer->zi, sizeof(struct zab_txn) + len,
-			   !peer->to_follower);
+	struct zab_instance *zi = peer->zi;
+	u64 pending = READ_ONCE(zi->pending_bytes);
+	u64 bound = honest_bound(zi);
+
+	if (!peer->to_follower)
+		bound += members_of(zi) *
+			 (sizeof(struct zab_txn) + READ_ONCE(zi->params.max_record));
+	return pending && pending + sizeof(struct zab_txn) + len > bound;
 }
 
-/**
- * zab_bcast_rx_resume() - wake the receive of peers that waited for room
- * @zi: the instance, log_mutex held, after pending_bytes went down
- *
- * Pairs with the smp_mb() in the receive path between setting rx_paused and
- * looking at the budget again: one of the two sees the other.
+/*
+ * Reserve room for a local write of @size bytes: windowBytes / members in
+ * flight on this member, one record always.
  */
-void zab_bcast_rx_resume(struct zab_instance *zi)
+static bool local_reserve(struct zab_instance *zi, u64 size)
 {
-	struct zab_peer *peer;
+	u64 share = div64_u64(READ_ONCE(zi->params.window_bytes), members_of(zi));
+	s64 cur = atomic64_read(&zi->local_bytes);
 
-	smp_mb();	/* pending_bytes before rx_paused; see above */
-	rcu_read_lock();
-	list_for_each_entry_rcu(peer, &zi->peers, node) {
-		if (READ_ONCE(peer->rx_paused))
-			queue_work(zab_wq, &peer->rx_work);
-	}
-	rcu_read_unlock();
+	do {
+		if (cur && cur + size > share)
+			return false;
+	} while (!atomic64_try_cmpxchg(&zi->local_bytes, &cur, cur + size));
+	return true;
+}
+
+static void local_release(struct zab_instance *zi, u64 size)
+{
+	atomic64_sub(size, &zi->local_bytes);
+	wake_up_all(&zi->wq);
 }
 
 /*
@@ -305,24 +314,22 @@ out:
 	return err;
 }
 
-/*
- * As leader: give @txn the next zxid and propose it. Takes over @txn, except
- * that a @local write that does not fit the uncommitted budget gets -ENOSPC
- * and keeps it.
- */
+/* As leader: give @txn the next zxid and propose it. Takes over @txn. */
 static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
-			  u64 *gen, bool local)
+			  u64 *gen)
 {
 	int err;
 
 	mutex_lock(&zi->log_mutex);
 	if (zi->state != ZAB_STATE_LEADING) {
 		err = -ENOTCONN;
-	} else if (local && over_budget(zi, zab_txn_size(txn), false)) {
-		mutex_unlock(&zi->log_mutex);
-		return -ENOSPC;
 	} else if (zi->counter == U32_MAX) {
-		err = -EOVERFLOW;	/* epoch exhausted: a new election */
+		/* epoch exhausted: stop leading, a new election (reap_worker) */
+		err = -EOVERFLOW;
+		if (!zi->exhausted) {
+			WRITE_ONCE(zi->exhausted, true);
+			queue_work(zab_wq, &zi->reap_work);
+		}
 	} else {
 		txn->zxid = ZAB_ZXID(zi->epoch, zi->counter + 1);
 		err = zab_log_append(zi, txn);
@@ -402,22 +409,8 @@ static int wait_commit(struct zab_instance *zi, u64 *zxid, u64 gen)
 	return READ_ONCE(zi->dead) ? -ESHUTDOWN : -ECONNRESET;
 }
 
-/**
- * zab_bcast_write() - append a record and wait until a quorum committed it
- * @zi: the instance
- * @buf: the payload, in user memory
- * @len: its length, already checked against maxRecordSize
- * @zxid: set to the record's zxid on success
- *
- * The payload is copied once, into a txn that the log and every follower's
- * transmit work then share.
- *
- * Return: 0; -ENOTCONN with no leader; -ECONNRESET if the role changed
- * before the commit was known; -ESHUTDOWN if the instance was destroyed;
- * -EINTR (or -ERESTARTSYS) on a signal; -EFAULT, -ENOMEM, -EOVERFLOW.
- */
-ssize_t zab_bcast_write(struct zab_instance *zi, const void __user *buf,
-			size_t len, u64 *zxid)
+static ssize_t write_reserved(struct zab_instance *zi, const void __user *buf,
+			      size_t len, u64 *zxid)
 {
 	struct zab_fwd req;
 	struct zab_txn *txn;
@@ -435,15 +428,7 @@ ssize_t zab_bcast_write(struct zab_instance *zi, const void __user *buf,
 
 	if (READ_ONCE(zi->state) == ZAB_STATE_LEADING) {
 		zab_txn_get(txn);	/* to learn its zxid */
-		while ((err = leader_propose(zi, txn, &gen, true)) == -ENOSPC) {
-			/* wait for room: commits, or the end of leading */
-			err = wait_event_interruptible(zi->wq,
-						       may_propose(zi, txn));
-			if (err) {
-				zab_txn_put(txn);
-				break;
-			}
-		}
+		err = leader_propose(zi, txn, &gen);
 		*zxid = txn->zxid;
 		zab_txn_put(txn);
 		return err ?: wait_commit(zi, zxid, gen);
@@ -457,6 +442,45 @@ ssize_t zab_bcast_write(struct zab_instance *zi, const void __user *buf,
 	list_del(&req.node);
 	*zxid = req.zxid;
 	mutex_unlock(&zi->log_mutex);
+	return err;
+}
+
+/* The wait of a writer for room: reserved it, or the instance is gone. */
+static bool reserve_or_dead(struct zab_instance *zi, u64 size, bool *reserved)
+{
+	*reserved = local_reserve(zi, size);
+	return *reserved || READ_ONCE(zi->dead);
+}
+
+/**
+ * zab_bcast_write() - append a record and wait until a quorum committed it
+ * @zi: the instance
+ * @buf: the payload, in user memory
+ * @len: its length, already checked against maxRecordSize
+ * @zxid: set to the record's zxid on success
+ *
+ * The payload is copied once, into a txn that the log and every follower's
+ * transmit work then share. The writer first waits for room among this
+ * member's writes in flight (the uncommitted budget, see
+ * zab_bcast_rx_over_budget()).
+ *
+ * Return: 0; -ENOTCONN with no leader; -ECONNRESET if the role changed
+ * before the commit was known; -ESHUTDOWN if the instance was destroyed;
+ * -EINTR (or -ERESTARTSYS) on a signal; -EFAULT, -ENOMEM, -EOVERFLOW.
+ */
+ssize_t zab_bcast_write(struct zab_instance *zi, const void __user *buf,
+			size_t len, u64 *zxid)
+{
+	u64 size = sizeof(struct zab_txn) + len;
+	bool reserved = false;
+	ssize_t err;
+
+	err = wait_event_interruptible(zi->wq,
+				       reserve_or_dead(zi, size, &reserved));
+	if (!reserved)
+		return err ?: -ESHUTDOWN;
+	err = write_reserved(zi, buf, len, zxid);
+	local_release(zi, size);
 	return err;
 }
 
@@ -601,6 +625,7 @@ int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid)
 	if (zxid > READ_ONCE(peer->tx_zxid)) {
 		err = -EPROTO;
 	} else if (zxid > peer->acked) {
+		WRITE_ONCE(peer->ack_heard, true);
 		WRITE_ONCE(peer->acked, zxid);
 		if (zi->state == ZAB_STATE_LEADING)
 			leader_commit(zi);
@@ -624,9 +649,13 @@ int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn)
 	u64 gen;
 	int err;
 
-	err = leader_propose(zi, txn, &gen, false);
-	/* not leading any more: the follower's writer learns it by itself */
-	return err == -ENOTCONN ? 0 : err;
+	err = leader_propose(zi, txn, &gen);
+	/*
+	 * Not leading any more, or no zxid left in the epoch (we stop
+	 * leading): not the follower's fault, and its writer learns it by
+	 * itself.
+	 */
+	return err == -ENOTCONN || err == -EOVERFLOW ? 0 : err;
 }
 
 /* With zi->lock held: take peers (all, or the failed) off and detach them. */
@@ -684,6 +713,8 @@ static void reap_worker(struct work_struct *work)
 	detach_peers(zi, true);
 	if (zi->state == ZAB_STATE_FOLLOWING && !zi->npeers)
 		lost = ZAB_EVENT_LEADER_LOST;
+	else if (zi->state == ZAB_STATE_LEADING && READ_ONCE(zi->exhausted))
+		lost = ZAB_EVENT_EPOCH_EXHAUSTED;
 	else if (zi->state == ZAB_STATE_LEADING &&
 		 zi->npeers + 1 < zab_quorum_size(zi->members))
 		lost = ZAB_EVENT_QUORUM_LOST;
@@ -700,7 +731,9 @@ static void reap_worker(struct work_struct *work)
  * does not write, and counting it towards the quorum would leave writers
  * hanging (ZooKeeper's leader closes such a learner for a "transaction
  * timeout" after syncLimit; an fsync on a busy host may take longer than a
- * heartbeat, hence twice).
+ * heartbeat, hence twice). Its first acknowledgment waits for the whole
+ * sync on disk and its zabd's currentEpoch (hold_acks): initLimit ticks,
+ * as ZooKeeper gives a learner until NEWLEADER.
  */
 static bool ack_stalled(struct zab_peer *peer, unsigned long limit)
 {
@@ -733,7 +766,9 @@ static void tick_worker(struct work_struct *work)
 		if (time_after(jiffies, READ_ONCE(peer->last_rx) +
 			       (READ_ONCE(peer->heard) ? sync_limit : init_limit))) {
 			zab_peer_down(peer, ZAB_REASON_TIMEOUT);
-		} else if (leading && ack_stalled(peer, 2 * sync_limit)) {
+		} else if (leading &&
+			   ack_stalled(peer, READ_ONCE(peer->ack_heard) ?
+				       2 * sync_limit : init_limit)) {
 			zab_peer_down(peer, ZAB_REASON_ACK_TIMEOUT);
 		} else if (leading) {
 			atomic64_set(&peer->ping_stamp, ktime_get_ns());
@@ -844,6 +879,7 @@ static void enter_epoch(struct zab_instance *zi, u32 epoch,
 
 	WRITE_ONCE(zi->epoch, epoch);
 	zi->counter = ZAB_ZXID_EPOCH(last) == epoch ? ZAB_ZXID_COUNTER(last) : 0;
+	WRITE_ONCE(zi->exhausted, false);
 	WRITE_ONCE(zi->gen, zi->gen + 1);
 	WRITE_ONCE(zi->state, state);
 	zi->leader = leader;
@@ -984,6 +1020,7 @@ out:
  * @epoch: the leader's epoch, not older than the current one
  * @leader: the leader's id and socket
  * @history: end of the synchronised history, or %ZAB_HISTORY_ALL
+ * @members: the ensemble's size, 0 if unknown (the uncommitted budget)
  * @hold_acks: acknowledge nothing until zab_bcast_synced()
  * @extack: for error messages
  *
@@ -991,7 +1028,7 @@ out:
  */
 int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
 		     const struct zab_peer_spec *leader, u64 history,
-		     bool hold_acks, struct netlink_ext_ack *extack)
+		     u32 members, bool hold_acks, struct netlink_ext_ack *extack)
 {
 	struct zab_peer_spec spec = *leader;
 	struct zab_peer *peer = NULL;
@@ -1020,6 +1057,7 @@ int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
 		peer->ack_sent = 0;
 		peer->hold_acks = hold_acks;
 		enter_epoch(zi, epoch, ZAB_STATE_FOLLOWING, leader->id);
+		WRITE_ONCE(zi->members, members);
 	}
 	mutex_unlock(&zi->log_mutex);
 	if (!err) {

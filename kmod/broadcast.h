@@ -30,7 +30,7 @@ int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
 		   unsigned int n, struct netlink_ext_ack *extack);
 int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
 		     const struct zab_peer_spec *leader, u64 history,
-		     bool hold_acks, struct netlink_ext_ack *extack);
+		     u32 members, bool hold_acks, struct netlink_ext_ack *extack);
 int zab_bcast_synced(struct zab_instance *zi, u32 epoch,
 		     struct netlink_ext_ack *extack);
 int zab_bcast_add_follower(struct zab_instance *zi,
@@ -47,8 +47,7 @@ int zab_bcast_on_trunc(struct zab_peer *peer, u64 zxid);
 int zab_bcast_on_snap(struct zab_peer *peer, u64 base);
 void zab_bcast_durable(struct zab_instance *zi);
 bool zab_bcast_leader_synced(struct zab_instance *zi);
-bool zab_bcast_rx_full(struct zab_peer *peer, size_t len);
-void zab_bcast_rx_resume(struct zab_instance *zi);
+bool zab_bcast_rx_over_budget(struct zab_peer *peer, size_t len);
 int zab_bcast_restore(struct zab_instance *zi, u32 op, u64 zxid,
 		      struct zab_txn *txn);
 int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid);

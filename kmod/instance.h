@@ -64,10 +64,13 @@ struct zab_params {
  * @gen: bumped at every change of role; a writer that sees it change knows
  *	its record's fate is unknown to this member
  * @counter: zxid counter of the epoch, while leading
+ * @exhausted: the counter reached its end; the reap work stops leading
  * @next_req: last request id used for a write forwarded to the leader
  * @requests: forwarded writes waiting for their zxid and commit
  * @window_used: bytes of committed records in @log
  * @pending_bytes: bytes of the records after the commit point in @log
+ * @local_bytes: bytes of this member's local writes in flight (see
+ *	zab_bcast_rx_over_budget())
  * @trimmed_zxid: highest zxid dropped from the window
  * @disk: the log on disk, NULL in memory mode; set once under @log_mutex,
  *	freed with the instance
@@ -103,10 +106,12 @@ struct zab_instance {
 	struct xarray log;
 	u64 gen;
 	u32 counter;
+	bool exhausted;
 	u64 next_req;
 	struct list_head requests;
 	u64 window_used;
 	u64 pending_bytes;
+	atomic64_t local_bytes;
 	u64 trimmed_zxid;
 	struct zab_disk *disk;
 };

@@ -6,13 +6,12 @@
  * proposals. Committed records stay in memory, oldest dropped first, while
  * their total size fits windowBytes; proposals are never dropped, and their
  * total size (pending_bytes) is what the uncommitted budget bounds (see
- * zab_bcast_rx_full()). Changes happen under zi->log_mutex; lookups are
+ * zab_bcast_rx_over_budget()). Changes happen under zi->log_mutex; lookups are
  * lockless, under RCU, and take a reference.
  */
 #include <linux/build_bug.h>
 #include <linux/xarray.h>
 
-#include "kmod/broadcast.h"
 #include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/log.h"
@@ -147,7 +146,6 @@ void zab_log_commit(struct zab_instance *zi, u64 zxid)
 	smp_store_release(&zi->commit_zxid, zxid);
 	zab_log_trim(zi);
 	wake_up_all(&zi->wq);
-	zab_bcast_rx_resume(zi);
 }
 
 /**
@@ -172,7 +170,6 @@ void zab_log_truncate(struct zab_instance *zi, u64 zxid)
 	/* pairs with zab_log_last() */
 	smp_store_release(&zi->last_zxid, zxid);
 	zab_disk_truncate(zi, zxid);
-	zab_bcast_rx_resume(zi);
 }
 
 /**
@@ -288,7 +285,6 @@ void zab_log_reset(struct zab_instance *zi, u64 base)
 	smp_store_release(&zi->last_zxid, base);
 	zab_disk_reset(zi, base);
 	wake_up_all(&zi->wq);
-	zab_bcast_rx_resume(zi);
 }
 
 /**

@@ -83,6 +83,7 @@ static const struct nla_policy zab_follow_policy[ZAB_A_HOLD_ACKS + 1] = {
 	[ZAB_A_LEADER] = NLA_POLICY_RANGE(NLA_U32, 1, ZAB_ID_MAX),
 	[ZAB_A_LAST_ZXID] = { .type = NLA_U64 },
 	[ZAB_A_FD] = NLA_POLICY_MIN(NLA_S32, 0),
+	[ZAB_A_MEMBERS] = NLA_POLICY_RANGE(NLA_U32, 2, ZAB_MEMBERS_MAX),
 	[ZAB_A_HOLD_ACKS] = { .type = NLA_FLAG },
 };
 
@@ -385,6 +386,8 @@ static int zab_nl_set(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(zi->params.max_record, params.max_record);
 	}
 	mutex_unlock(&zi->lock);
+	if (!err)
+		wake_up_all(&zi->wq);	/* writers waiting for room */
 	return err;
 }
 
@@ -477,6 +480,8 @@ static int zab_nl_follow(struct sk_buff *skb, struct genl_info *info)
 	}
 	return zab_bcast_follow(zi, nla_get_u32(info->attrs[ZAB_A_EPOCH]),
 				&leader, history_of(info),
+				info->attrs[ZAB_A_MEMBERS] ?
+				nla_get_u32(info->attrs[ZAB_A_MEMBERS]) : 0,
 				nla_get_flag(info->attrs[ZAB_A_HOLD_ACKS]),
 				info->extack);
 }
@@ -687,7 +692,7 @@ static struct genl_family zab_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = zab_ops,
 	.n_ops = ARRAY_SIZE(zab_ops),
-	.resv_start_op = ZAB_CMD_LOG + 1,
+	.resv_start_op = ZAB_CMD_SYNCED + 1,
 	.mcgrps = zab_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(zab_mcgrps),
 };

@@ -64,8 +64,7 @@ struct zab_rx_frame {
  *	allowed; GET reports it (zab_bcast_leader_synced())
  * @hold_acks: (follower) acknowledge nothing until zabd wrote the epoch
  *	(zab_bcast_synced())
- * @rx_paused: the next record does not fit the uncommitted budget: the
- *	socket is not read until zab_bcast_rx_resume()
+ * @ack_heard: (leader) the follower acknowledged since attached
  * @to_follower: we lead and the peer follows
  * @acked: (leader) highest zxid the follower acknowledged; under log_mutex
  * @tx_zxid: (leader) last proposal sent; tx_work only
@@ -99,7 +98,7 @@ struct zab_peer {
 	unsigned long last_rx;
 	bool heard;
 	bool rx_synced;
-	bool rx_paused;
+	bool ack_heard;
 	bool hold_acks;
 
 	bool to_follower;

@@ -85,7 +85,7 @@ static int dispatch(struct zab_peer *peer)
 	}
 	rx->got = 0;
 	rx->payload_got = 0;
-	if (!peer->rx_synced) {
+	if (!err && !peer->rx_synced) {
 		/*
 		 * TRUNC or SNAP may only come first; ACKs only after it, of the
 		 * log as it left: pairs with the acquire in next_to_leader()
@@ -96,29 +96,6 @@ static int dispatch(struct zab_peer *peer)
 	if (!err)
 		return 0;
 	return err == -ENOMEM ? ZAB_REASON_NOMEM : ZAB_REASON_PROTOCOL;
-}
-
-/*
- * Before the payload of a record is allocated: does it fit the uncommitted
- * budget? If not, the peer is not read until commits make room (its socket
- * fills, and TCP pushes back on the sender). rx_paused is set before the
- * budget is looked at again, and zab_bcast_rx_resume() lowers the budget
- * before it looks at rx_paused: one of the two sees the other.
- */
-static bool rx_wait_for_room(struct zab_peer *peer)
-{
-	size_t len = peer->rx.info.payload;
-
-	if (!zab_bcast_rx_full(peer, len))
-		return false;
-	WRITE_ONCE(peer->rx_paused, true);
-	smp_mb();	/* rx_paused before pending_bytes; see above */
-	if (zab_bcast_rx_full(peer, len)) {
-		zab_stat_add(peer->zi, ZAB_STAT_RX_PAUSED, 1);
-		return true;
-	}
-	WRITE_ONCE(peer->rx_paused, false);
-	return false;
 }
 
 /* Bytes @skb still has for the part of the frame being filled. */
@@ -161,14 +138,12 @@ static int rx_consume(struct zab_peer *peer, struct sk_buff *skb,
 		    ((const struct zab_proposal *)(rx->head +
 						   sizeof(struct zab_frame)))->reserved)
 			return ZAB_REASON_PROTOCOL;
-		return 0;
-	}
-	if (!rx->txn) {
-		if (rx_wait_for_room(peer))
-			return 0;
+		if (zab_bcast_rx_over_budget(peer, rx->info.payload)) {
+			zab_stat_add(peer->zi, ZAB_STAT_OVER_BUDGET, 1);
+			return ZAB_REASON_OVER_BUDGET;
+		}
 		rx->txn = zab_txn_alloc(rx->info.payload);
-		if (!rx->txn)
-			return ZAB_REASON_NOMEM;
+		return rx->txn ? 0 : ZAB_REASON_NOMEM;
 	}
 	n = min_t(size_t, rx->info.payload - rx->payload_got, len);
 	if (skb_copy_bits(skb, offset, rx->txn->data + rx->payload_got, n))
@@ -187,19 +162,14 @@ static int rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 
 	/*
 	 * tcp_read_sock() may call again after an error, with the rest of
-	 * the skb: the frame state is not to be trusted any more. Nor is
-	 * anything read while the peer waits for room.
+	 * the skb: the frame state is not to be trusted any more.
 	 */
-	if (atomic_read(&peer->down) || READ_ONCE(peer->rx_paused))
+	if (atomic_read(&peer->down))
 		return 0;
 	while (done < len) {
 		used = 0;
 		reason = rx_consume(peer, skb, offset + done, len - done, &used);
 		done += used;
-		if (READ_ONCE(peer->rx_paused)) {
-			desc->count = 0;
-			return done;
-		}
 		if (reason) {
 			zab_stat_add(peer->zi, ZAB_STAT_BAD_FRAMES,
 				     reason == ZAB_REASON_PROTOCOL);
@@ -228,12 +198,6 @@ void zab_peer_rx_worker(struct work_struct *work)
 
 	if (atomic_read(&peer->down))
 		return;
-	if (READ_ONCE(peer->rx_paused)) {
-		/* woken by zab_bcast_rx_resume(), or by more data: room yet? */
-		if (zab_bcast_rx_full(peer, peer->rx.info.payload))
-			return;
-		WRITE_ONCE(peer->rx_paused, false);
-	}
 	lock_sock(sk);
 	ret = tcp_read_sock(sk, &desc, rx_actor);
 	release_sock(sk);
@@ -249,6 +213,6 @@ void zab_peer_rx_worker(struct work_struct *work)
 		zab_peer_down(peer, ZAB_REASON_SOCK_ERROR);
 	else if (ret == 0 && (sk->sk_shutdown & RCV_SHUTDOWN))
 		zab_peer_down(peer, ZAB_REASON_CLOSED);
-	else if (!desc.count && !READ_ONCE(peer->rx_paused))
+	else if (!desc.count)
 		queue_work(zab_wq, work);	/* more to read: yield first */
 }

@@ -29,6 +29,7 @@ static const char *const event_names[] = {
 	[ZAB_EVENT_STATE]	= "STATE",
 	[ZAB_EVENT_LOG_ERROR]	= "LOG_ERROR",
 	[ZAB_EVENT_LOG_OK]	= "LOG_OK",
+	[ZAB_EVENT_EPOCH_EXHAUSTED] = "EPOCH_EXHAUSTED",
 };
 
 static const char *const reason_names[] = {
@@ -42,6 +43,7 @@ static const char *const reason_names[] = {
 	[ZAB_REASON_STOPPED]	= "stopped",
 	[ZAB_REASON_LOG_BEHIND]	= "log_behind",
 	[ZAB_REASON_ACK_TIMEOUT] = "ack_timeout",
+	[ZAB_REASON_OVER_BUDGET] = "over_budget",
 };
 
 /* Column names (--tsv) and labels (human view) of the counters. */
@@ -60,7 +62,7 @@ static const struct {
 	[ZAB_STAT_SYNC_DIFF]	= { "sync_diff", "followers synced by DIFF" },
 	[ZAB_STAT_SYNC_TRUNC]	= { "sync_trunc", "followers synced by TRUNC" },
 	[ZAB_STAT_SYNC_SNAP]	= { "sync_snap", "followers synced by SNAP" },
-	[ZAB_STAT_RX_PAUSED]	= { "rx_paused", "peers paused for the budget" },
+	[ZAB_STAT_OVER_BUDGET]	= { "over_budget", "peers dropped over the budget" },
 };
 
 #define LOOKUP(table, value) \
@@ -403,7 +405,7 @@ static const struct field fields[] = {
 	{ "durability", f_durability, 0 },
 	{ "durable_zxid", f_zxid, offsetof(struct zab_info, durable_zxid) },
 	{ "pending_bytes", f_u64, offsetof(struct zab_info, pending_bytes) },
-	{ "rx_paused", f_stat, ZAB_STAT_RX_PAUSED },
+	{ "over_budget", f_stat, ZAB_STAT_OVER_BUDGET },
 	{ "peers", f_peers, 0 },
 };
 

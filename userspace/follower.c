@@ -212,7 +212,8 @@ static void follow(struct follower *f, const struct zab_hs *leaderinfo)
 	 * A member whose log fails acknowledged only what it would restart
 	 * with: the kernel drops the rest, and the leader sends it again.
 	 */
-	ret = zab_nl_follow(z->nl, z->conf->name, leaderinfo->epoch, f->leader, f->fd,
+	ret = zab_nl_follow(z->nl, z->conf->name, leaderinfo->epoch, f->leader,
+			    (uint32_t)z->ens.n, f->fd,
 			    f->cut ? &ack.zxid : NULL);
 	if (ret < 0) {
 		zerr("FOLLOW leader %u in epoch %u: %s", f->leader, leaderinfo->epoch,

@@ -292,7 +292,8 @@ int zab_nl_lead(struct zab_nl *nl, const char *name, uint32_t epoch,
 }
 
 int zab_nl_follow(struct zab_nl *nl, const char *name, uint32_t epoch,
-		  uint32_t leader, int fd, const uint64_t *history)
+		  uint32_t leader, uint32_t members, int fd,
+		  const uint64_t *history)
 {
 	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_FOLLOW, 0);
 	int ret = 0;
@@ -303,6 +304,7 @@ int zab_nl_follow(struct zab_nl *nl, const char *name, uint32_t epoch,
 	    nla_put_u32(msg, ZAB_A_LEADER, leader) < 0 ||
 	    nla_put_s32(msg, ZAB_A_FD, fd) < 0 ||
 	    nla_put_flag(msg, ZAB_A_HOLD_ACKS) < 0 ||
+	    (members > 1 && nla_put_u32(msg, ZAB_A_MEMBERS, members) < 0) ||
 	    (history && nla_put_u64(msg, ZAB_A_LAST_ZXID, *history) < 0))
 		ret = -EMSGSIZE;
 	return handover_request(nl, msg, name, ret);

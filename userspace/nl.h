@@ -53,11 +53,13 @@ int zab_nl_lead(struct zab_nl *nl, const char *name, uint32_t epoch,
 
 /*
  * ZAB_CMD_FOLLOW: follow @leader in @epoch over the connected socket @fd,
- * with the log cut after *@history first (NULL: the whole log). The kernel
+ * with the log cut after *@history first (NULL: the whole log), in an
+ * ensemble of @members (for the uncommitted budget). The kernel
  * acknowledges nothing until zab_nl_synced() (ZAB_A_HOLD_ACKS).
  */
 int zab_nl_follow(struct zab_nl *nl, const char *name, uint32_t epoch,
-		  uint32_t leader, int fd, const uint64_t *history);
+		  uint32_t leader, uint32_t members, int fd,
+		  const uint64_t *history);
 
 /* ZAB_CMD_SYNCED: currentEpoch @epoch is written; the follower may ACK. */
 int zab_nl_synced(struct zab_nl *nl, const char *name, uint32_t epoch);

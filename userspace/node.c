@@ -336,6 +336,10 @@ void node_kernel_event(struct zabd *z, const struct zab_event_info *ev)
 	case ZAB_EVENT_QUORUM_LOST:
 		zinfo("the kernel lost its quorum");
 		break;
+	case ZAB_EVENT_EPOCH_EXHAUSTED:
+		zinfo("the kernel used every zxid of epoch %u: electing a new epoch",
+		      ev->has_epoch ? ev->epoch : 0);
+		break;
 	case ZAB_EVENT_LOG_ERROR:
 		zerr("cannot write the log on disk in %s: %s; this member acknowledges nothing until it can",
 		     z->conf->data_dir, strerror((int)ev->log_error));

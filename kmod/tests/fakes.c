@@ -68,9 +68,14 @@ int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
 
 int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
 		     const struct zab_peer_spec *leader, u64 history,
-		     bool hold_acks, struct netlink_ext_ack *extack)
+		     u32 members, bool hold_acks, struct netlink_ext_ack *extack)
 {
 	return -EOPNOTSUPP;
+}
+
+bool zab_bcast_leader_synced(struct zab_instance *zi)
+{
+	return false;
 }
 
 int zab_bcast_synced(struct zab_instance *zi, u32 epoch,

@@ -130,8 +130,21 @@ static const struct nl_case nl_cases[] = {
 	  { NAME("a"), U32(ZAB_A_EPOCH, 1), U32(ZAB_A_LEADER, 2), S32(ZAB_A_FD, -1) } },
 	{ "follow: epoch 0", ZAB_CMD_FOLLOW, false,
 	  { NAME("a"), U32(ZAB_A_EPOCH, 0), U32(ZAB_A_LEADER, 2), S32(ZAB_A_FD, 3) } },
-	{ "follow: members", ZAB_CMD_FOLLOW, false,
+	{ "follow: members 3", ZAB_CMD_FOLLOW, true,
 	  { NAME("a"), U32(ZAB_A_EPOCH, 1), U32(ZAB_A_MEMBERS, 3) } },
+	{ "follow: members 1", ZAB_CMD_FOLLOW, false,
+	  { NAME("a"), U32(ZAB_A_EPOCH, 1), U32(ZAB_A_MEMBERS, 1) } },
+	{ "follow: hold acks", ZAB_CMD_FOLLOW, true,
+	  { NAME("a"), U32(ZAB_A_EPOCH, 1), RAW(ZAB_A_HOLD_ACKS, "", 0) } },
+	{ "follow: hold acks with a value", ZAB_CMD_FOLLOW, false,
+	  { NAME("a"), U32(ZAB_A_EPOCH, 1), U32(ZAB_A_HOLD_ACKS, 1) } },
+	{ "follow: a pad", ZAB_CMD_FOLLOW, false,
+	  { NAME("a"), U32(ZAB_A_EPOCH, 1), U32(ZAB_A_PAD, 1) } },
+
+	{ "synced: epoch", ZAB_CMD_SYNCED, true, { NAME("a"), U32(ZAB_A_EPOCH, 2) } },
+	{ "synced: epoch 0", ZAB_CMD_SYNCED, false, { NAME("a"), U32(ZAB_A_EPOCH, 0) } },
+	{ "synced: a leader", ZAB_CMD_SYNCED, false,
+	  { NAME("a"), U32(ZAB_A_EPOCH, 2), U32(ZAB_A_LEADER, 1) } },
 
 	{ "add follower: a peer", ZAB_CMD_ADD_FOLLOWER, true, { NAME("a"), PEER(4, 7) } },
 	{ "add follower: an epoch", ZAB_CMD_ADD_FOLLOWER, false,
@@ -280,11 +293,12 @@ static void nl_ops(struct kunit *test)
 	unsigned int i, j;
 	u8 cmd;
 
-	/* NEW to STOP, and LOG */
-	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(zab_ops), ZAB_CMD_STOP - ZAB_CMD_NEW + 2);
+	/* NEW to STOP, LOG and SYNCED */
+	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(zab_ops), ZAB_CMD_STOP - ZAB_CMD_NEW + 3);
 	for (cmd = ZAB_CMD_NEW; cmd <= ZAB_CMD_STOP; cmd++)
 		KUNIT_EXPECT_NOT_NULL_MSG(test, op_of(cmd), "command %u", cmd);
 	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_LOG));
+	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_SYNCED));
 	KUNIT_EXPECT_NULL(test, op_of(ZAB_CMD_UNSPEC));
 	/* events are the kernel's to send */
 	KUNIT_EXPECT_NULL(test, op_of(ZAB_CMD_EVENT));

@@ -37,7 +37,8 @@ static void test_event_names(void **state)
 	assert_string_equal(zab_event_name(ZAB_EVENT_STATE), "STATE");
 	assert_string_equal(zab_event_name(ZAB_EVENT_LOG_ERROR), "LOG_ERROR");
 	assert_string_equal(zab_event_name(ZAB_EVENT_LOG_OK), "LOG_OK");
-	assert_null(zab_event_name(ZAB_EVENT_LOG_OK + 1));
+	assert_string_equal(zab_event_name(ZAB_EVENT_EPOCH_EXHAUSTED), "EPOCH_EXHAUSTED");
+	assert_null(zab_event_name(ZAB_EVENT_EPOCH_EXHAUSTED + 1));
 	assert_string_equal(zab_durability_name(ZAB_DURABILITY_MEMORY), "memory");
 	assert_string_equal(zab_durability_name(ZAB_DURABILITY_FSYNC), "fsync");
 	assert_null(zab_durability_name(ZAB_DURABILITY_FSYNC + 1));
@@ -56,7 +57,8 @@ static void test_reason_and_stat_names(void **state)
 	assert_string_equal(zab_reason_name(ZAB_REASON_STOPPED), "stopped");
 	assert_string_equal(zab_reason_name(ZAB_REASON_LOG_BEHIND), "log_behind");
 	assert_string_equal(zab_reason_name(ZAB_REASON_ACK_TIMEOUT), "ack_timeout");
-	assert_null(zab_reason_name(ZAB_REASON_ACK_TIMEOUT + 1));
+	assert_string_equal(zab_reason_name(ZAB_REASON_OVER_BUDGET), "over_budget");
+	assert_null(zab_reason_name(ZAB_REASON_OVER_BUDGET + 1));
 
 	assert_null(zab_stat_name(ZAB_STAT_UNSPEC));
 	assert_string_equal(zab_stat_name(ZAB_STAT_WRITES), "writes");
@@ -192,7 +194,7 @@ static struct zab_info *sample(void)
 	info.stats[ZAB_STAT_SYNC_DIFF] = 2;
 	info.stats[ZAB_STAT_SYNC_TRUNC] = 1;
 	info.stats[ZAB_STAT_SYNC_SNAP] = 3;
-	info.stats[ZAB_STAT_RX_PAUSED] = 6;
+	info.stats[ZAB_STAT_OVER_BUDGET] = 6;
 	info.pending_bytes = 4096;
 	info.durability = ZAB_DURABILITY_FSYNC;
 	info.durable_zxid = ZAB_ZXID(1, 2);
@@ -319,7 +321,7 @@ static void test_json(void **state)
 		"\"write_errors\":30,\"reads\":40,\"proposals\":50,\"commits\":60,"
 		"\"peer_downs\":70,\"bad_frames\":80,\"sync_diff\":2,\"sync_trunc\":1,"
 		"\"sync_snap\":3,\"durability\":\"fsync\",\"durable_zxid\":\"0x100000002\","
-		"\"pending_bytes\":4096,\"rx_paused\":6,"
+		"\"pending_bytes\":4096,\"over_budget\":6,"
 		"\"peers\":[{\"id\":2,\"last_zxid\":\"0x100000002\",\"queued\":0,\"rtt_us\":120},"
 		"{\"id\":3,\"last_zxid\":\"0x100000001\",\"queued\":4,\"rtt_us\":2500}]}\n");
 	free(line);
@@ -344,7 +346,7 @@ static void test_json_sparse(void **state)
 		"\"write_errors\":0,\"reads\":0,\"proposals\":0,\"commits\":0,"
 		"\"peer_downs\":0,\"bad_frames\":0,\"sync_diff\":0,\"sync_trunc\":0,"
 		"\"sync_snap\":0,\"durability\":9,\"durable_zxid\":\"0x0\","
-		"\"pending_bytes\":0,\"rx_paused\":0,"
+		"\"pending_bytes\":0,\"over_budget\":0,"
 		"\"peers\":[]}\n");
 	free(line);
 }
@@ -383,7 +385,7 @@ static void test_human(void **state)
 		"  followers synced by DIFF: 2\n"
 		"  followers synced by TRUNC: 1\n"
 		"  followers synced by SNAP: 3\n"
-		"  peers paused for the budget: 6\n"
+		"  peers dropped over the budget: 6\n"
 		"  peers:\n"
 		"    id 2: acked 0x100000002, queued 0, rtt 0.120 ms\n"
 		"    id 3: acked 0x100000001, queued 4, rtt 2.500 ms\n");
@@ -419,7 +421,7 @@ static void test_human_looking(void **state)
 		"  followers synced by DIFF: 0\n"
 		"  followers synced by TRUNC: 0\n"
 		"  followers synced by SNAP: 0\n"
-		"  peers paused for the budget: 0\n"
+		"  peers dropped over the budget: 0\n"
 		"  peers: none\n");
 	free(text);
 }
@@ -472,7 +474,7 @@ static void test_human_following(void **state)
 	assert_non_null(strstr(text, "\n  state: FOLLOWING\n"));
 	assert_non_null(strstr(text, "\n  leader: 3\n"));
 	/* the peers section closes the instance */
-	assert_non_null(strstr(text, "\n  peers paused for the budget: 0\n  peers:\n"
+	assert_non_null(strstr(text, "\n  peers dropped over the budget: 0\n  peers:\n"
 			       "    id 3: acked 0x200000006, queued 0, rtt 0.045 ms\n"));
 	assert_int_equal(text[strlen(text) - 1], '\n');
 	assert_string_equal(strstr(text, "    id 3:"),

@@ -414,7 +414,7 @@ static void test_handover(void **state)
 
 	fake_start(&ctx->fake, serve_handover, 4);
 	assert_int_equal(zab_nl_lead(ctx->nl, "ens1", 3, 3, peers, 2), 0);
-	assert_int_equal(zab_nl_follow(ctx->nl, "ens1", 4, 2, 9, NULL), 0);
+	assert_int_equal(zab_nl_follow(ctx->nl, "ens1", 4, 2, 3, 9, NULL), 0);
 	assert_int_equal(zab_nl_add_follower(ctx->nl, "ens1", &peers[1]), 0);
 	ret = zab_nl_add_follower(ctx->nl, "ens1", &peers[0]);
 	fake_wait(&ctx->fake);
@@ -442,6 +442,7 @@ static void test_handover(void **state)
 	assert_int_equal(nla_get_u32(tb[ZAB_A_FD]), 9);
 	assert_null(tb[ZAB_A_LAST_ZXID]);	/* the leader truncates */
 	assert_non_null(tb[ZAB_A_HOLD_ACKS]);	/* until currentEpoch is written */
+	assert_int_equal(nla_get_u32(tb[ZAB_A_MEMBERS]), 3);
 	assert_null(tb[ZAB_A_PEERS]);
 
 	assert_int_equal(request_attrs(&ctx->fake, 2, tb), ZAB_CMD_ADD_FOLLOWER);

@@ -78,7 +78,8 @@
  *	     %ZAB_A_LEADER, %ZAB_A_FD, %ZAB_A_LAST_ZXID (optional, as LEAD;
  *	     by default the log is kept and the leader truncates it if needed),
  *	     %ZAB_A_HOLD_ACKS (optional flag: acknowledge nothing until
- *	     %ZAB_CMD_SYNCED).
+ *	     %ZAB_CMD_SYNCED), %ZAB_A_MEMBERS (optional: the ensemble's size,
+ *	     for the uncommitted budget; %ZAB_MEMBERS_MAX if absent).
  *
  * %ZAB_CMD_SYNCED: the follower's control plane holds the leader's history
  *	durably and wrote the epoch as its own (ZooKeeper's currentEpoch,
@@ -175,6 +176,9 @@ enum zab_state {
  * @ZAB_EVENT_LOG_ERROR: writing the log on disk failed (%ZAB_A_LOG_ERROR);
  *	the member acknowledges nothing more until a retry succeeds
  * @ZAB_EVENT_LOG_OK: writing the log on disk works again
+ * @ZAB_EVENT_EPOCH_EXHAUSTED: a leader used every zxid of its epoch (the
+ *	counter reached 2^32 - 1) and stopped; it is LOOKING again, and a new
+ *	election gives the ensemble a new epoch
  */
 enum zab_event {
 	ZAB_EVENT_UNSPEC,
@@ -186,6 +190,7 @@ enum zab_event {
 	ZAB_EVENT_STATE,
 	ZAB_EVENT_LOG_ERROR,
 	ZAB_EVENT_LOG_OK,
+	ZAB_EVENT_EPOCH_EXHAUSTED,
 };
 
 /**
@@ -204,9 +209,13 @@ enum zab_event {
  *	the ensemble, and LEAD or FOLLOW fail with EAGAIN, until they are
  *	written
  * @ZAB_REASON_ACK_TIMEOUT: a follower with proposals outstanding
- *	acknowledged nothing within twice syncLimit ticks, though it may still
- *	answer PINGs (its disk does not write; ZooKeeper's "transaction
- *	timeout")
+ *	acknowledged nothing within twice syncLimit ticks (initLimit ticks
+ *	before its first acknowledgment), though it may still answer PINGs
+ *	(its disk does not write; ZooKeeper's "transaction timeout")
+ * @ZAB_REASON_OVER_BUDGET: the peer sent a record that would take the
+ *	records after the commit point past what honest members can reach:
+ *	twice windowBytes plus two records per member (a follower allows its
+ *	leader a record per member more); it floods
  */
 enum zab_reason {
 	ZAB_REASON_NONE,
@@ -219,6 +228,7 @@ enum zab_reason {
 	ZAB_REASON_STOPPED,
 	ZAB_REASON_LOG_BEHIND,
 	ZAB_REASON_ACK_TIMEOUT,
+	ZAB_REASON_OVER_BUDGET,
 };
 
 /*
@@ -298,12 +308,11 @@ enum zab_durability {
  * @ZAB_A_SEGMENT_SEQ: u64, the sequence number of the first segment the
  *	kernel creates (LOG); above that of every segment in the directory
  * @ZAB_A_LEADER_SYNCED: u8, 1 while following once a frame from the leader
- *	was handled on the current connection: the leader established the
- *	epoch (its kernel sends only after LEAD or ADD_FOLLOWER)
- * @ZAB_A_HOLD_ACKS: flag, FOLLOW: acknowledge nothing until %ZAB_CMD_SYNCED
+ *	was received and handled on the current connection (the first is the
+ *	TRUNC or SNAP, if any)
  * @ZAB_A_PENDING_BYTES: u64, bytes held for the records after the commit
- *	point (the uncommitted budget: windowBytes on a leader, see
- *	docs/design.md)
+ *	point (see %ZAB_REASON_OVER_BUDGET and docs/design.md)
+ * @ZAB_A_HOLD_ACKS: flag, FOLLOW: acknowledge nothing until %ZAB_CMD_SYNCED
  */
 enum zab_attr {
 	ZAB_A_UNSPEC,
@@ -356,8 +365,8 @@ enum zab_attr {
  * @ZAB_STAT_SYNC_TRUNC: followers attached that first discarded a tail
  * @ZAB_STAT_SYNC_SNAP: followers attached that took the whole window; on a
  *	follower, the SNAPs it took
- * @ZAB_STAT_RX_PAUSED: times a peer was no longer read because its next
- *	record did not fit the uncommitted budget
+ * @ZAB_STAT_OVER_BUDGET: peers dropped for a record past the uncommitted
+ *	budget (%ZAB_REASON_OVER_BUDGET)
  */
 enum zab_stat {
 	ZAB_STAT_UNSPEC,
@@ -373,7 +382,7 @@ enum zab_stat {
 	ZAB_STAT_SYNC_DIFF,
 	ZAB_STAT_SYNC_TRUNC,
 	ZAB_STAT_SYNC_SNAP,
-	ZAB_STAT_RX_PAUSED,
+	ZAB_STAT_OVER_BUDGET,
 	__ZAB_STAT_MAX
 };
 
