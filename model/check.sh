@@ -19,6 +19,11 @@
 #              the epoch): exits 0 if the record is lost there
 #   scenario5-new  the same path with the behaviour as built: exits 0 if
 #              the record is not lost (the path is cut short)
+#   scenario5b the 5-member path of scenario5b.pml (commit 0c8c8a5) with
+#              -DOLD_ACKS (a follower acknowledged before its zabd wrote
+#              currentEpoch): exits 0 if the record is lost there
+#   scenario5b-new  the same path with the behaviour as built: exits 0 if
+#              the record is not lost (the path is cut short)
 #
 # Extra arguments go to spin (-DMAXE=3, -DLMAX=3, -DOLD_VOTE, ...).
 # ZAB_MODEL_OUT: where to build (default model/out); ZAB_MODEL_MEM: memory
@@ -26,7 +31,7 @@
 
 set -eu
 
-mode=${1:?usage: check.sh new|full|bitstate|old|scenario5|scenario5-new [spin flags]}
+mode=${1:?usage: check.sh new|full|bitstate|old|scenario5[b]|scenario5[b]-new [spin flags]}
 shift
 here=$(cd "$(dirname "$0")" && pwd)
 mem=${ZAB_MODEL_MEM:-4096}
@@ -40,7 +45,7 @@ fi
 out=${ZAB_MODEL_OUT:-$here/out}/$mode
 rm -rf "$out"
 mkdir -p "$out"
-cp "$here"/zab.pml "$here"/scenario5.pml "$out"/
+cp "$here"/zab.pml "$here"/scenario5.pml "$here"/scenario5b.pml "$out"/
 cd "$out"
 
 cc=${CC:-cc}
@@ -76,8 +81,12 @@ new|full|bitstate)
 	echo "model: FAILED ($flags)" >&2
 	exit 1
 	;;
-scenario5-new)
-	flags="-DSCENARIO5 -DN=5 -DMAXE=3 -DLMAX=2 -DONLY_LOSS $*"
+scenario5-new|scenario5b-new)
+	if [ "$mode" = scenario5-new ]; then
+		flags="-DSCENARIO5 -DN=5 -DMAXE=3 -DLMAX=2 -DONLY_LOSS $*"
+	else
+		flags="-DSCENARIO5B -DN=5 -DMAXE=4 -DLMAX=2 -DONLY_LOSS $*"
+	fi
 	echo "model: spin -a $flags zab.pml ($mode)"
 	# shellcheck disable=SC2086
 	spin -a $flags zab.pml >/dev/null
@@ -90,10 +99,15 @@ scenario5-new)
 		echo "model: FAILED: the record is lost on the path ($mode)" >&2
 		exit 1
 	fi
+	if grep -q "invalid end state" pan.out && [ -f zab.pml.trail ]; then
+		echo "model: the path stops after:"
+		# shellcheck disable=SC2086
+		spin -t $flags zab.pml | grep -E "MSC:" | sed 's/^ *MSC: /  /' | tail -n 3
+	fi
 	echo "model: the path is cut short, no record lost ($mode)"
 	exit 0
 	;;
-old|scenario5)
+old|scenario5|scenario5b)
 	if [ "$mode" = old ]; then
 		# -DOLD unless one old behaviour is named; bounds unless given
 		old=-DOLD
@@ -106,8 +120,11 @@ old|scenario5)
 		done
 		flags="$old -DONLY_LOSS $bounds $* -DNOHIDDEN"
 		opts="-DBFS -DNOHIDDEN"
-	else
+	elif [ "$mode" = scenario5 ]; then
 		flags="-DSCENARIO5 -DN=5 -DMAXE=3 -DLMAX=2 -DONLY_LOSS -DOLD_SYNCED $*"
+		opts=
+	else
+		flags="-DSCENARIO5B -DN=5 -DMAXE=4 -DLMAX=2 -DONLY_LOSS -DOLD_ACKS $*"
 		opts=
 	fi
 	echo "model: spin -a $flags zab.pml ($mode)"

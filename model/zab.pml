@@ -7,16 +7,18 @@
  *   spin -a zab.pml            the new behaviour (default)
  *   spin -a -DOLD zab.pml      the old one: votes and ACKEPOCH carry
  *                              currentEpoch, currentEpoch written early or
- *                              late, a repeated ACKEPOCH counted
+ *                              late, a repeated ACKEPOCH counted, ACKs
+ *                              before currentEpoch
  *
- * Bounds (cpp): N members (3; 5 only for scenario5.pml), MAXE the highest
+ * Bounds (cpp): N members (3; 5 only for scenario5*.pml), MAXE the highest
  * epoch (default 3; make model uses 2), LMAX the records a log holds
  * (default 3; make model uses 2). Crashes and lost connections are not
  * counted: the state space is finite without a bound on them.
  * Other switches: -DOLD_VOTE, -DOLD_ACK, -DOLD_LCE, -DOLD_FCE,
- * -DOLD_SYNCED (each old behaviour alone, see below), -DONLY_LOSS (assert
- * committed_record_kept only), -DNOHIDDEN (for -DBFS), -DSCENARIO5 (the
- * path of scenario5.pml instead of every path).
+ * -DOLD_SYNCED, -DOLD_ACKS (each old behaviour alone, see below),
+ * -DONLY_LOSS (assert committed_record_kept only), -DNOHIDDEN (for -DBFS),
+ * -DSCENARIO5, -DSCENARIO5B (the path of scenario5.pml, scenario5b.pml
+ * instead of every path).
  *
  * One process, `world', takes one d_step per event; each is what one piece
  * of the C code does atomically (under zi->lock/log_mutex, or one turn of
@@ -54,13 +56,22 @@
  *   durable(i)      kmod/disk.c disk_work(): write_pending() and one fsync of
  *                   the batch (records and a COMMIT entry), then
  *                   zab_bcast_durable() (a leader counts itself again)
- *   ack(f)          the follower's ACK of zab_disk_ackable() delivered to
- *                   kmod/broadcast.c zab_bcast_on_ack() -> leader_commit()
- *                   -> kmod/quorum.c zab_quorum_point()
+ *   ack(f)          the follower's ACK of zab_disk_ackable() (kmod/send.c
+ *                   next_to_leader(): after the first frame, and not while
+ *                   peer->hold_acks, that is before zabd's ZAB_CMD_SYNCED,
+ *                   kmod/broadcast.c zab_bcast_synced(); OLD_ACKS: no such
+ *                   wait) delivered to kmod/broadcast.c zab_bcast_on_ack()
+ *                   -> leader_commit() -> kmod/quorum.c zab_quorum_point()
  *   commit(f)       kmod/broadcast.c zab_bcast_on_commit()
  *   propose(c)      kmod/broadcast.c leader_propose() (a client's write)
- *   ce_write(f)     userspace/follower.c follower_check_synced() (NEW), or
- *                   any tick of node.c check_kernel() while following (OLD)
+ *   ce_write(f)     userspace/follower.c follower_check_synced(): the
+ *                   leader's first frame is in (ZAB_A_LEADER_SYNCED) and the
+ *                   durable point reached LEADERINFO's last zxid; writes
+ *                   currentEpoch, then ZAB_CMD_SYNCED releases the ACKs
+ *                   (OLD_ACKS: also waits for the history's commit, or a
+ *                   durable proposal of the new epoch; OLD_SYNCED: and not
+ *                   for the first frame; OLD_FCE: any tick of node.c
+ *                   check_kernel() while following)
  *   loss(f)         the follower's connection breaks (kmod peer down,
  *                   LEADER_LOST; discovery's connection closed): the follower
  *                   goes LOOKING (node.c node_failed()/node_look()); a
@@ -90,16 +101,28 @@
  * OLD_ACK	an ACKEPOCH of an epoch accepted before is counted
  * OLD_LCE	the leader writes currentEpoch at once, its history durable or not
  * OLD_FCE	a follower writes currentEpoch at any time while it follows
+ *		(and acknowledges at any time: implies OLD_ACKS)
  * OLD_SYNCED	not part of -DOLD (OLD_FCE covers it): a follower writes
  *		currentEpoch over a history committed and durable here before
  *		its leader established the epoch (lost a record with 5
- *		members, scenario5.pml)
+ *		members, scenario5.pml); implies OLD_ACKS, as it was then
+ * OLD_ACKS	the behaviour before ZAB_A_HOLD_ACKS: a follower acknowledges
+ *		as soon as the leader's first frame is in, before its zabd
+ *		wrote currentEpoch, and currentEpoch waits for the history's
+ *		commit (or a durable proposal of the new epoch) and the log
+ *		ending at the history (lost a record with 5 members,
+ *		scenario5b.pml)
  */
 #ifdef OLD
 #define OLD_VOTE
 #define OLD_ACK
 #define OLD_LCE
 #define OLD_FCE
+#endif
+#if defined(OLD_FCE) || defined(OLD_SYNCED)
+#ifndef OLD_ACKS
+#define OLD_ACKS
+#endif
 #endif
 
 #ifndef N
@@ -223,7 +246,7 @@ HIDDEN byte t_c, t_e, t_z, t_L, t_k, t_b, t_bi, t_from, t_he, t_cnt, t_i,
 #elif N == 5
 #define SUM(X, c)	(X(c, 0) + X(c, 1) + X(c, 2) + X(c, 3) + X(c, 4))
 #else
-#error "N is 3 (or 5 for scenario5.pml)"
+#error "N is 3 (or 5 for scenario5.pml, scenario5b.pml)"
 #endif
 
 #ifdef OLD_LCE
@@ -234,10 +257,29 @@ HIDDEN byte t_c, t_e, t_z, t_L, t_k, t_b, t_bi, t_from, t_he, t_cnt, t_i,
 #endif
 #ifdef OLD_FCE
 #define SYNCED(f)	1
-#else
-/* follower.c follower_check_synced() */
+#elif defined(OLD_ACKS)
+/* follower.c follower_check_synced() before ZAB_A_HOLD_ACKS */
 #define SYNCED(f)	(SYNC_SEEN(f) && (EPOCH(DZ(f)) >= m[f].ep || \
 			 (m[f].cz >= m[f].hz && DZ(f) >= m[f].hz && LASTZ(f) == m[f].hz)))
+#else
+/*
+ * follower.c follower_check_synced(): the first frame is in (so the log
+ * lines up with the leader's) and the durable point reached LEADERINFO's
+ * last zxid. Its history's commit needs this member's ACK, held until then.
+ */
+#define SYNCED(f)	(SYNC_SEEN(f) && DZ(f) >= m[f].hz)
+#endif
+/*
+ * kmod/send.c next_to_leader(): with ZAB_A_HOLD_ACKS no ACK before zabd's
+ * ZAB_CMD_SYNCED, which follower_check_synced() issues once currentEpoch is
+ * the followed epoch and SYNCED(f) held (hz is cleared when the model
+ * writes currentEpoch; a member that held the epoch already, as one that
+ * follows the same leader again, waits for SYNCED(f) all the same).
+ */
+#ifdef OLD_ACKS
+#define ACK_OK(f)	1
+#else
+#define ACK_OK(f)	(m[f].ce >= m[f].ep && DZ(f) >= m[f].hz)
 #endif
 /*
  * follower.c follower_check_synced() writes currentEpoch only once the
@@ -687,7 +729,7 @@ inline s_propose(c)
 inline s_ce_write(f)
 {
 	m[f].ce = m[f].ep;
-	m[f].hz = 0;		/* needed no more: fewer states */
+	m[f].hz = 0;		/* needed no more (ACK_OK holds from here): fewer states */
 	printf("MSC: m%d writes currentEpoch %d (durable to (%d,%d), log ends (%d,%d))\n",
 	       f + 1, m[f].ce, EPOCH(DZ(f)), CTR(DZ(f)), EPOCH(LASTZ(f)), CTR(LASTZ(f)));
 #ifndef OLD_FCE
@@ -731,8 +773,9 @@ inline s_crash(i)
 #define G_ACKEPOCH(i)	(m[i].st == FDISC && m[m[i].ldr].st >= LDISC)
 #define G_SYNC(i)	(m[i].st == FSYNC && m[i].sk != 0)
 #define G_RECV(i)	(m[i].st == FOLL && m[i].nr < m[m[i].ldr].nr)
-#define G_ACK(i)	(m[i].st == FOLL && DZ(i) > m[i].az)
+#define G_ACK(i)	(m[i].st == FOLL && DZ(i) > m[i].az && ACK_OK(i))
 #define G_COMMIT(i)	(m[i].st == FOLL && MIN(m[m[i].ldr].cz, LASTZ(i)) > m[i].cz)
+/* as built: st == FOLL && ce < ep && DZ >= hz (SYNCED, SYNC_SEEN) */
 #define G_CE(i)		((m[i].st == FSYNC || m[i].st == FOLL) && m[i].ce < m[i].ep && \
 			 SYNCED(i))
 #define G_LOSS(i)	ISF(i)
@@ -791,6 +834,8 @@ inline s_loss(i)
 
 #ifdef SCENARIO5
 #include "scenario5.pml"
+#elif defined(SCENARIO5B)
+#include "scenario5b.pml"
 #else
 active proctype world()
 {
