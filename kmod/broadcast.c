@@ -56,16 +56,16 @@ static void kick_all(struct zab_instance *zi)
 }
 
 /*
- * The uncommitted budget. Proposals stay in memory until they commit
- * (pending_bytes); what honest members put there is bounded at the source:
+ * The uncommitted budget. Proposals stay in memory until they commit; those
+ * of the current epoch (epoch_pending; an older epoch's are the history a
+ * leader carries) are bounded. Honest members bound them at the source: a
+ * leader's local writers wait while epoch_pending is at windowBytes, and
  * each member's local writers hold at most windowBytes / members in flight
- * (a record always fits when none is), so all of them together at most
- * windowBytes plus a record each. A leader may also carry an older
- * leader's proposals, bounded alike. A peer whose next record would take
- * pending_bytes past what honest members can reach floods: it is dropped
- * (%ZAB_REASON_OVER_BUDGET) before the record is allocated. Stopping to
- * read it instead would also stop the ACKs and COMMITs behind the record,
- * the only frames that make room.
+ * (a record always fits when none is). A peer whose next record of the
+ * epoch would take epoch_pending past what honest members can reach,
+ * honest_bound(), floods: it is dropped (%ZAB_REASON_OVER_BUDGET) before
+ * the record is allocated. Stopping to read it instead would also stop the
+ * ACKs and COMMITs behind the record, the only frames that make room.
  */
 static u64 members_of(struct zab_instance *zi)
 {
@@ -98,13 +98,28 @@ static u64 honest_bound(struct zab_instance *zi)
 bool zab_bcast_rx_over_budget(struct zab_peer *peer, size_t len)
 {
 	struct zab_instance *zi = peer->zi;
-	u64 pending = READ_ONCE(zi->pending_bytes);
+	u64 pending = READ_ONCE(zi->epoch_pending);
 	u64 bound = honest_bound(zi);
 
 	if (!peer->to_follower)
 		bound += members_of(zi) *
 			 (sizeof(struct zab_txn) + READ_ONCE(zi->params.max_record));
 	return pending && pending + sizeof(struct zab_txn) + len > bound;
+}
+
+/* May a leader propose a local write of @size bytes? */
+static bool leader_room(struct zab_instance *zi, u64 size)
+{
+	u64 pending = READ_ONCE(zi->epoch_pending);
+
+	return !pending || pending + size <= READ_ONCE(zi->params.window_bytes);
+}
+
+/* May a local writer waiting for room try again? */
+static bool may_propose(struct zab_instance *zi, u64 size)
+{
+	return leader_room(zi, size) ||
+	       READ_ONCE(zi->state) != ZAB_STATE_LEADING || READ_ONCE(zi->dead);
 }
 
 /*
@@ -314,15 +329,24 @@ out:
 	return err;
 }
 
-/* As leader: give @txn the next zxid and propose it. Takes over @txn. */
+/*
+ * As leader: give @txn the next zxid and propose it. Takes over @txn, except
+ * that a @local write without room (leader_room()) gets -ENOSPC and keeps
+ * it.
+ */
 static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
-			  u64 *gen)
+			  u64 *gen, bool local)
 {
 	int err;
 
 	mutex_lock(&zi->log_mutex);
-	if (zi->state != ZAB_STATE_LEADING) {
+	if (READ_ONCE(zi->dead)) {
+		err = -ESHUTDOWN;
+	} else if (zi->state != ZAB_STATE_LEADING) {
 		err = -ENOTCONN;
+	} else if (local && !leader_room(zi, zab_txn_size(txn))) {
+		mutex_unlock(&zi->log_mutex);
+		return -ENOSPC;
 	} else if (zi->counter == U32_MAX) {
 		/* epoch exhausted: stop leading, a new election (reap_worker) */
 		err = -EOVERFLOW;
@@ -428,7 +452,15 @@ static ssize_t write_reserved(struct zab_instance *zi, const void __user *buf,
 
 	if (READ_ONCE(zi->state) == ZAB_STATE_LEADING) {
 		zab_txn_get(txn);	/* to learn its zxid */
-		err = leader_propose(zi, txn, &gen);
+		while ((err = leader_propose(zi, txn, &gen, true)) == -ENOSPC) {
+			/* wait for commits, or the end of leading */
+			err = wait_event_interruptible(zi->wq,
+						       may_propose(zi, zab_txn_size(txn)));
+			if (err) {
+				zab_txn_put(txn);
+				break;
+			}
+		}
 		*zxid = txn->zxid;
 		zab_txn_put(txn);
 		return err ?: wait_commit(zi, zxid, gen);
@@ -649,7 +681,7 @@ int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn)
 	u64 gen;
 	int err;
 
-	err = leader_propose(zi, txn, &gen);
+	err = leader_propose(zi, txn, &gen, false);
 	/*
 	 * Not leading any more, or no zxid left in the epoch (we stop
 	 * leading): not the follower's fault, and its writer learns it by
@@ -695,7 +727,7 @@ static void stop_locked(struct zab_instance *zi)
 	mutex_lock(&zi->log_mutex);
 	WRITE_ONCE(zi->state, ZAB_STATE_LOOKING);
 	zi->leader = 0;
-	zi->members = 0;
+	WRITE_ONCE(zi->members, 0);
 	WRITE_ONCE(zi->gen, zi->gen + 1);
 	mutex_unlock(&zi->log_mutex);
 	wake_up_all(&zi->wq);
@@ -732,8 +764,8 @@ static void reap_worker(struct work_struct *work)
  * hanging (ZooKeeper's leader closes such a learner for a "transaction
  * timeout" after syncLimit; an fsync on a busy host may take longer than a
  * heartbeat, hence twice). Its first acknowledgment waits for the whole
- * sync on disk and its zabd's currentEpoch (hold_acks): initLimit ticks,
- * as ZooKeeper gives a learner until NEWLEADER.
+ * sync on disk and its zabd's currentEpoch (hold_acks): initLimit ticks
+ * (if longer), as ZooKeeper gives a learner until NEWLEADER.
  */
 static bool ack_stalled(struct zab_peer *peer, unsigned long limit)
 {
@@ -768,7 +800,8 @@ static void tick_worker(struct work_struct *work)
 			zab_peer_down(peer, ZAB_REASON_TIMEOUT);
 		} else if (leading &&
 			   ack_stalled(peer, READ_ONCE(peer->ack_heard) ?
-				       2 * sync_limit : init_limit)) {
+				       2 * sync_limit :
+				       max(init_limit, 2 * sync_limit))) {
 			zab_peer_down(peer, ZAB_REASON_ACK_TIMEOUT);
 		} else if (leading) {
 			atomic64_set(&peer->ping_stamp, ktime_get_ns());
@@ -880,6 +913,7 @@ static void enter_epoch(struct zab_instance *zi, u32 epoch,
 	WRITE_ONCE(zi->epoch, epoch);
 	zi->counter = ZAB_ZXID_EPOCH(last) == epoch ? ZAB_ZXID_COUNTER(last) : 0;
 	WRITE_ONCE(zi->exhausted, false);
+	zab_log_rebudget(zi);
 	WRITE_ONCE(zi->gen, zi->gen + 1);
 	WRITE_ONCE(zi->state, state);
 	zi->leader = leader;
@@ -997,7 +1031,7 @@ int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
 	for (i = 0; !err && i < n; i++)
 		sync_peer(zi, peers[i], specs[i].last_zxid);
 	if (!err) {
-		zi->members = members;
+		WRITE_ONCE(zi->members, members);
 		enter_epoch(zi, epoch, ZAB_STATE_LEADING, zi->myid);
 		leader_commit(zi);	/* an ensemble of one */
 	}

@@ -69,6 +69,8 @@ struct zab_params {
  * @requests: forwarded writes waiting for their zxid and commit
  * @window_used: bytes of committed records in @log
  * @pending_bytes: bytes of the records after the commit point in @log
+ * @epoch_pending: the part of @pending_bytes of the current epoch, which
+ *	the uncommitted budget bounds (an older epoch's are the history)
  * @local_bytes: bytes of this member's local writes in flight (see
  *	zab_bcast_rx_over_budget())
  * @trimmed_zxid: highest zxid dropped from the window
@@ -111,6 +113,7 @@ struct zab_instance {
 	struct list_head requests;
 	u64 window_used;
 	u64 pending_bytes;
+	u64 epoch_pending;
 	atomic64_t local_bytes;
 	u64 trimmed_zxid;
 	struct zab_disk *disk;

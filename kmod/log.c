@@ -4,9 +4,11 @@
  *
  * Records up to commit_zxid are committed and readable; those after it are
  * proposals. Committed records stay in memory, oldest dropped first, while
- * their total size fits windowBytes; proposals are never dropped, and their
- * total size (pending_bytes) is what the uncommitted budget bounds (see
- * zab_bcast_rx_over_budget()). Changes happen under zi->log_mutex; lookups are
+ * their total size fits windowBytes; proposals are never dropped. Their
+ * total size is pending_bytes, and that of the current epoch's is
+ * epoch_pending, which the uncommitted budget bounds (see
+ * zab_bcast_rx_over_budget()): an older epoch's proposals are the history a
+ * leader carries, whatever its size. Changes happen under zi->log_mutex; lookups are
  * lockless, under RCU, and take a reference.
  */
 #include <linux/build_bug.h>
@@ -21,6 +23,42 @@
 /* A zxid is the xarray index. */
 static_assert(sizeof(unsigned long) >= sizeof(u64));
 
+/* Count @txn in epoch_pending if it is a proposal of the current epoch. */
+static void budget_add(struct zab_instance *zi, struct zab_txn *txn)
+{
+	if (txn->budgeted || ZAB_ZXID_EPOCH(txn->zxid) != zi->epoch)
+		return;
+	txn->budgeted = true;
+	WRITE_ONCE(zi->epoch_pending, zi->epoch_pending + zab_txn_size(txn));
+}
+
+static void budget_drop(struct zab_instance *zi, struct zab_txn *txn)
+{
+	if (!txn->budgeted)
+		return;
+	txn->budgeted = false;
+	WRITE_ONCE(zi->epoch_pending, zi->epoch_pending - zab_txn_size(txn));
+}
+
+/**
+ * zab_log_rebudget() - count the proposals of a new current epoch
+ * @zi: the instance, log_mutex held, zi->epoch just set
+ *
+ * Proposals of older epochs leave the budget (they are the history now);
+ * those of this epoch already held (a follower back with its leader) enter.
+ */
+void zab_log_rebudget(struct zab_instance *zi)
+{
+	unsigned long idx;
+	struct zab_txn *txn;
+
+	lockdep_assert_held(&zi->log_mutex);
+	xa_for_each_start(&zi->log, idx, txn, zi->commit_zxid + 1) {
+		budget_drop(zi, txn);
+		budget_add(zi, txn);
+	}
+}
+
 /**
  * zab_log_init() - start an empty log
  * @zi: the instance
@@ -30,6 +68,7 @@ void zab_log_init(struct zab_instance *zi)
 	xa_init(&zi->log);
 	zi->window_used = 0;
 	zi->pending_bytes = 0;
+	zi->epoch_pending = 0;
 	zi->trimmed_zxid = 0;
 }
 
@@ -64,6 +103,7 @@ int zab_log_append(struct zab_instance *zi, struct zab_txn *txn)
 	if (err)
 		return err;
 	WRITE_ONCE(zi->pending_bytes, zi->pending_bytes + zab_txn_size(txn));
+	budget_add(zi, txn);
 	/* pairs with zab_log_last(): lockless readers may now send this */
 	smp_store_release(&zi->last_zxid, txn->zxid);
 	zab_disk_kick(zi);
@@ -137,6 +177,7 @@ void zab_log_commit(struct zab_instance *zi, u64 zxid)
 		return;
 	xa_for_each_range(&zi->log, idx, txn, zi->commit_zxid + 1, zxid) {
 		bytes += zab_txn_size(txn);
+		budget_drop(zi, txn);
 		n++;
 	}
 	zi->window_used += bytes;
@@ -165,6 +206,7 @@ void zab_log_truncate(struct zab_instance *zi, u64 zxid)
 		xa_erase(&zi->log, idx);
 		WRITE_ONCE(zi->pending_bytes,
 			   zi->pending_bytes - zab_txn_size(txn));
+		budget_drop(zi, txn);
 		zab_txn_put(txn);
 	}
 	/* pairs with zab_log_last() */
@@ -279,6 +321,7 @@ void zab_log_reset(struct zab_instance *zi, u64 base)
 	}
 	zi->window_used = 0;
 	WRITE_ONCE(zi->pending_bytes, 0);
+	WRITE_ONCE(zi->epoch_pending, 0);
 	/* pairs with zab_log_committed() */
 	smp_store_release(&zi->commit_zxid, base);
 	/* pairs with zab_log_last() */

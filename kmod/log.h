@@ -60,6 +60,7 @@ int zab_log_next(struct zab_instance *zi, u64 prev, struct zab_txn **next);
 enum zab_sync zab_log_sync_point(struct zab_instance *zi, u64 last,
 				 u64 *from);
 void zab_log_reset(struct zab_instance *zi, u64 base);
+void zab_log_rebudget(struct zab_instance *zi);
 u64 zab_log_first(struct zab_instance *zi);
 
 #endif /* _ZAB_LOG_H */

@@ -28,6 +28,7 @@ struct zab_txn *zab_txn_alloc(u32 len)
 	txn->req_id = 0;
 	txn->origin = 0;
 	txn->len = len;
+	txn->budgeted = false;
 	return txn;
 }
 

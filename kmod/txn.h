@@ -18,6 +18,8 @@
  * @req_id: the origin member's request id (0: none)
  * @origin: member id the write came from
  * @len: payload length
+ * @budgeted: counted in the instance's epoch_pending (a proposal of the
+ *	current epoch); under log_mutex
  * @data: payload
  */
 struct zab_txn {
@@ -28,6 +30,7 @@ struct zab_txn {
 	u64 req_id;
 	u32 origin;
 	u32 len;
+	bool budgeted;
 	u8 data[];
 };
 

@@ -298,7 +298,8 @@ enum zab_durability {
  * @ZAB_A_REASON: u32, &enum zab_reason
  * @ZAB_A_FD: s32, a connected TCP socket handed to the kernel
  * @ZAB_A_PAD: padding for 64-bit attributes
- * @ZAB_A_MEMBERS: u32, number of members of the ensemble (LEAD)
+ * @ZAB_A_MEMBERS: u32, number of members of the ensemble (LEAD; FOLLOW,
+ *	optional, 2..%ZAB_MEMBERS_MAX)
  * @ZAB_A_DIR_FD: s32, the directory the log's segments go to (LOG)
  * @ZAB_A_DURABILITY: u8, &enum zab_durability
  * @ZAB_A_SEGMENT_BYTES: u32, the size a segment is rolled at
