@@ -165,7 +165,7 @@ test_handed_over_socket_refused() {
 
 # mem_available: the kernel's MemAvailable, in bytes.
 mem_available() {
-	awk '$1 == "MemAvailable:" { print $2 * 1024 }' /proc/meminfo
+	echo $(($(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo) * 1024))
 }
 
 # watch_flood PID NS NAME: while PID runs, the peak of NAME's pending_bytes
@@ -201,7 +201,7 @@ test_request_flood_bounded() {
 	base=$(mem_available)
 	nsx zab1 "$ZABBOOT" lead z1 1 3 10.77.0.1 $ZAB_PORT 1 > "$ENS_TMP/boot" 2>&1 &
 	pid=$!
-	nsx zab2 "$ZABBOOT" flood-requests 2 10.77.0.1 $ZAB_PORT 8 $rec > "$ENS_TMP/flood" &
+	nsx zab2 "$ZABBOOT" flood-requests 2 10.77.0.1 $ZAB_PORT 60 $rec > "$ENS_TMP/flood" &
 	fl=$!
 	wait $pid || fail "leader: $(cat "$ENS_TMP/boot")"
 	watch_flood $fl zab1 z1
@@ -235,7 +235,7 @@ test_proposal_flood_bounded() {
 	ENS_TMP=$(mktemp -d)
 	ens_setup 2
 	nsx zab2 "$ZABCTL" set z2 windowBytes $win
-	nsx zab1 "$ZABBOOT" flood-proposals 10.77.0.1 2999 8 $rec 1 > "$ENS_TMP/flood" &
+	nsx zab1 "$ZABBOOT" flood-proposals 10.77.0.1 2999 60 $rec 1 > "$ENS_TMP/flood" &
 	fl=$!
 	nsx zab2 "$ZABBOOT" follow z2 1 2 1 10.77.0.1 2999 > /dev/null ||
 		fail "z2 could not follow the flooding leader"

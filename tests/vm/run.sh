@@ -7,6 +7,9 @@
 # The run fails if the command fails, if the VM does not finish within
 # ZAB_VM_TIMEOUT seconds (default 2400), or if the kernel log shows a warning,
 # a BUG, an Oops, or a refcount, lockdep, KASAN, UBSAN or kmemleak report.
+# A VM that has not started the command within ZAB_VM_BOOT_TIMEOUT seconds
+# (default 600; under TCG with every core busy an early boot can hang) is
+# killed and booted again, up to twice.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -79,14 +82,33 @@ read -ra net <<< "${ZAB_VM_NET:-}"
 
 accel=tcg
 [ -w /dev/kvm ] && [ "${ZAB_KVM:-0}" = 1 ] && accel=kvm
-timeout --foreground -k 10 "${ZAB_VM_TIMEOUT:-2400}" \
-	qemu-system-x86_64 -machine q35,accel=$accel -cpu max -smp "${ZAB_VM_CPUS:-2}" -m "$mem" \
-	-nographic -no-reboot -nodefaults -serial stdio \
-	-kernel "$kimg" -initrd "$initrd" \
-	-append "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic rdinit=/init $append" \
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	-virtfs local,path="$out",mount_tag=out,security_model=none,multidevs=remap \
-	-pidfile "$out/qemu.pid" "${disk[@]}" "${net[@]}" < /dev/null || true
+boot() {
+	timeout -k 10 "${ZAB_VM_TIMEOUT:-2400}" \
+		qemu-system-x86_64 -machine q35,accel=$accel -cpu max -smp "${ZAB_VM_CPUS:-2}" -m "$mem" \
+		-nographic -no-reboot -nodefaults -serial stdio \
+		-kernel "$kimg" -initrd "$initrd" \
+		-append "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic rdinit=/init $append" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs local,path="$out",mount_tag=out,security_model=none,multidevs=remap \
+		-pidfile "$out/qemu.pid" "${disk[@]}" "${net[@]}" < /dev/null
+}
+for attempt in 1 2 3; do
+	rm -f "$out/booted"
+	boot &
+	vm=$!
+	end=$((SECONDS + ${ZAB_VM_BOOT_TIMEOUT:-600}))
+	while kill -0 $vm 2> /dev/null && [ ! -e "$out/booted" ] && [ $SECONDS -lt $end ]; do
+		sleep 1
+	done
+	if [ -e "$out/booted" ] || ! kill -0 $vm 2> /dev/null; then
+		wait $vm || true
+		break
+	fi
+	echo "run.sh: the VM did not start the job within ${ZAB_VM_BOOT_TIMEOUT:-600} s" \
+		"(boot $attempt); killing it" >&2
+	kill "$(cat "$out/qemu.pid" 2> /dev/null)" 2> /dev/null || true
+	wait $vm || true
+done
 
 rc=1
 if [ -s "$out/rc" ]; then
