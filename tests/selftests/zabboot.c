@@ -220,17 +220,18 @@ static uint64_t last_zxid(const char *name)
 	return st.last_zxid;
 }
 
-static int follow(char **a)
+/*
+ * Connect to ADDR:PORT as member @id (the leader may not listen yet: retry
+ * for TIMEOUT_S) and say hello with @last. Returns the fd; exits on failure.
+ */
+static int connect_hello(const char *addr, int port, uint32_t id, uint64_t last)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(atoi(a[5])) };
-	struct hello h = { htonl(HELLO_MAGIC), htonl(atoi(a[2])), 0 };
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct hello h = { htonl(HELLO_MAGIC), htonl(id), htobe64(last) };
 	time_t end = time(NULL) + TIMEOUT_S;
-	uint64_t last = last_zxid(a[0]);
-	struct nl_msg *m;
 	int fd;
 
-	h.last = htobe64(last);
-	inet_pton(AF_INET, a[4], &sa.sin_addr);
+	inet_pton(AF_INET, addr, &sa.sin_addr);
 	for (;;) {
 		fd = socket(AF_INET, SOCK_STREAM, 0);
 		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
@@ -238,12 +239,22 @@ static int follow(char **a)
 		close(fd);
 		if (time(NULL) > end) {
 			perror("zabboot: connect");
-			return 2;
+			exit(2);
 		}
 		usleep(50000);
 	}
-	if (send(fd, &h, sizeof(h), 0) != sizeof(h))
-		return 2;
+	if (send(fd, &h, sizeof(h), 0) != sizeof(h)) {
+		perror("zabboot: send");
+		exit(2);
+	}
+	return fd;
+}
+
+static int follow(char **a)
+{
+	int fd = connect_hello(a[4], atoi(a[5]), atoi(a[2]), last_zxid(a[0]));
+	struct nl_msg *m;
+
 	m = request(ZAB_CMD_FOLLOW, a[0]);
 	nla_put_u32(m, ZAB_A_EPOCH, atoi(a[1]));
 	nla_put_u32(m, ZAB_A_LEADER, atoi(a[3]));
@@ -353,27 +364,8 @@ static size_t fill_proposal(unsigned char *b, uint64_t n, size_t size)
 
 static int flood_requests(char **a)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(atoi(a[2])) };
-	struct hello h = { htonl(HELLO_MAGIC), htonl(atoi(a[0])), 0 };
-	time_t end = time(NULL) + TIMEOUT_S;
-	int fd;
+	int fd = connect_hello(a[1], atoi(a[2]), atoi(a[0]), 0);
 
-	inet_pton(AF_INET, a[1], &sa.sin_addr);
-	for (;;) {	/* the leader may not listen yet */
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
-			break;
-		close(fd);
-		if (time(NULL) > end) {
-			perror("zabboot: connect");
-			return 2;
-		}
-		usleep(50000);
-	}
-	if (send(fd, &h, sizeof(h), 0) != sizeof(h)) {
-		perror("zabboot: send");
-		return 2;
-	}
 	return flood(fd, atoi(a[3]), strtoul(a[4], NULL, 0), fill_request);
 }
 
