@@ -124,8 +124,7 @@ shard() {
 	[ -n "$skip" ] || skip=/dev/null
 	[ "$3" = debug ] && col=3 || col=2
 	for f in tests/selftests/[0-9]*.sh; do
-		sed -n 's/^test_\([A-Za-z0-9_]*\)() {$/\1/p' "$f" |
-			sed "s|^|$(basename "$f" .sh):|"
+		zab_tests_of "$f"
 	done | grep -vxF -f <(sed 's/[[:space:]]*#.*//; /^$/d' "$skip") | awk -v k="$k" -v n="$n" -v col="$col" -v dflt=$([ "$3" = debug ] && echo 240 || echo 60) '
 		FILENAME == "tests/selftests/durations" {
 			if ($1 !~ /^#/) t[$1] = $col
@@ -147,22 +146,12 @@ shard() {
 			}
 			for (i = 1; i <= m; i++) if (owner[i] == k) printf "%s\n", name[i]
 		}' tests/selftests/durations - | while read -r t; do
-		selected "$t" && printf '%s ' "$t"
+		zab_selected "$t" && printf '%s ' "$t"
 	done
 }
 
-# selected NAME: ZAB_TESTS selects NAME (FILE:TEST), as zab_selected() in
-# tests/selftests/lib.sh does.
-selected() {
-	local g globs
-	[ -n "${ZAB_TESTS:-}" ] || return 0
-	IFS='|' read -ra globs <<< "$ZAB_TESTS"
-	for g in "${globs[@]}"; do
-		# shellcheck disable=SC2053
-		[[ $1 == *$g* ]] && return 0
-	done
-	return 1
-}
+# zab_selected NAME, zab_tests_of FILE: the selection, as in each selftest
+. tests/selftests/select.sh
 
 # build_for SERIES: zab.ko for the newest installed kernel of SERIES, with
 # W=1, in a copy (tests/vm/kbuild.sh); its directory in $log/ko-SERIES.

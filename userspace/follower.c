@@ -30,7 +30,8 @@
 
 #define CONNECT_RETRY_MS	100
 #define CONNECT_TIMEOUT_MS	1000
-#define SYNC_POLL_MS		10
+#define SYNC_POLL_MS		10	/* the first look at the kernel's sync */
+#define SYNC_POLL_MAX_MS	100	/* and the longest wait between looks */
 
 enum f_state {
 	F_IDLE,
@@ -55,6 +56,7 @@ struct follower {
 	uint64_t history;	/* the leader's last zxid in LEADERINFO */
 	bool cut;		/* our log fails: FOLLOW cuts it after ACKEPOCH's zxid */
 	bool synced;		/* currentEpoch persisted */
+	int64_t poll_ms;	/* until then, the wait between looks */
 };
 
 static void close_fd(struct follower *f)
@@ -227,7 +229,8 @@ static void follow(struct follower *f, const struct zab_hs *leaderinfo)
 	f->epoch = leaderinfo->epoch;
 	f->history = leaderinfo->zxid;
 	f->synced = false;
-	timer_arm(&z->loop, &f->t, SYNC_POLL_MS);
+	f->poll_ms = SYNC_POLL_MS;
+	timer_arm(&z->loop, &f->t, f->poll_ms);
 	node_established(z);
 	zinfo("FOLLOWING leader %u in epoch %u (our last zxid 0x%" PRIx64
 	      ", the leader's 0x%" PRIx64 ")", f->leader, f->epoch, ack.zxid, f->history);
@@ -274,7 +277,9 @@ static void fd_event(struct watch *w, uint32_t events)
 /*
  * Until synchronised, the kernel holds back its acknowledgments: look at it
  * often rather than at every tick, so that a new leader's history commits
- * soon after it is on disk here.
+ * soon after it is on disk here. The looks space out (10, 20, 40 ms, ... up
+ * to 100 ms): a sync is most often done at once, and a leader that never
+ * establishes its epoch must not cost a netlink round trip every 10 ms.
  */
 static void poll_synced(struct follower *f)
 {
@@ -286,8 +291,11 @@ static void poll_synced(struct follower *f)
 	if (info.state == ZAB_STATE_FOLLOWING && info.epoch == f->epoch)
 		follower_check_synced(z, &info);
 	zab_info_release(&info);
-	if (!f->synced && f->state == F_FOLLOWING)
-		timer_arm(&z->loop, &f->t, SYNC_POLL_MS);
+	if (!f->synced && f->state == F_FOLLOWING) {
+		f->poll_ms = f->poll_ms * 2 < SYNC_POLL_MAX_MS ?
+			     f->poll_ms * 2 : SYNC_POLL_MAX_MS;
+		timer_arm(&z->loop, &f->t, f->poll_ms);
+	}
 }
 
 static void timer_expired(struct timer *t)

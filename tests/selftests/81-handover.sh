@@ -169,9 +169,11 @@ mem_available() {
 }
 
 # watch_flood PID NS NAME: while PID runs, the peak of NAME's pending_bytes
-# (PEAK) and the lowest MemAvailable (LOW).
+# (PEAK) and the lowest MemAvailable (LOW), every 50 ms (ZAB_POLL on a
+# slower kernel: a look there costs the flood the CPU it needs).
 watch_flood() {
-	local p m
+	local p m every=0.05
+	[ "$ZAB_TIME_SCALE" = 1 ] || every=$ZAB_POLL
 	PEAK=0
 	LOW=$(mem_available)
 	while kill -0 "$1" 2> /dev/null; do
@@ -179,7 +181,7 @@ watch_flood() {
 		[ "$p" -le "$PEAK" ] || PEAK=$p
 		m=$(mem_available)
 		[ "$m" -ge "$LOW" ] || LOW=$m
-		sleep 0.05
+		sleep "$every"
 	done
 }
 
@@ -192,16 +194,20 @@ watch_flood() {
 # record is allocated; an honest ensemble then commits again.
 test_request_flood_bounded() {
 	local win=$((4 << 20)) rec=$((1 << 20)) base fl pid bound mon
+	local secs=$((60 * ZAB_TIME_SCALE))
 	bound=$((2 * (win + 3 * (rec + 4096))))
 	ENS_TMP=$(mktemp -d)
 	ens_setup 3
-	nsx zab1 "$ZABCTL" set z1 windowBytes $win
+	# only the budget may drop the flooder: its silence (no ACK) is
+	# tolerated for longer than the flood lasts
+	nsx zab1 "$ZABCTL" set z1 windowBytes $win tickTime 1000 \
+		syncLimit $((2 * secs)) initLimit $((2 * secs))
 	nsx zab1 "$ZABCTL" monitor z1 > "$ENS_TMP/events" &
 	mon=$!
 	base=$(mem_available)
 	nsx zab1 "$ZABBOOT" lead z1 1 3 10.77.0.1 $ZAB_PORT 1 > "$ENS_TMP/boot" 2>&1 &
 	pid=$!
-	nsx zab2 "$ZABBOOT" flood-requests 2 10.77.0.1 $ZAB_PORT 60 $rec > "$ENS_TMP/flood" &
+	nsx zab2 "$ZABBOOT" flood-requests 2 10.77.0.1 $ZAB_PORT $secs $rec > "$ENS_TMP/flood" &
 	fl=$!
 	wait $pid || fail "leader: $(cat "$ENS_TMP/boot")"
 	watch_flood $fl zab1 z1
@@ -231,11 +237,14 @@ test_request_flood_bounded() {
 # before that record is allocated (before: it logged all of them).
 test_proposal_flood_bounded() {
 	local win=$((4 << 20)) rec=$((1 << 20)) fl bound
+	local secs=$((60 * ZAB_TIME_SCALE))
 	bound=$((2 * (win + 15 * (rec + 4096)) + 15 * (rec + 4096)))
 	ENS_TMP=$(mktemp -d)
 	ens_setup 2
-	nsx zab2 "$ZABCTL" set z2 windowBytes $win
-	nsx zab1 "$ZABBOOT" flood-proposals 10.77.0.1 2999 60 $rec 1 > "$ENS_TMP/flood" &
+	# only the budget may drop the flooding leader, not a timeout
+	nsx zab2 "$ZABCTL" set z2 windowBytes $win tickTime 1000 \
+		syncLimit $((2 * secs)) initLimit $((2 * secs))
+	nsx zab1 "$ZABBOOT" flood-proposals 10.77.0.1 2999 $secs $rec 1 > "$ENS_TMP/flood" &
 	fl=$!
 	nsx zab2 "$ZABBOOT" follow z2 1 2 1 10.77.0.1 2999 > /dev/null ||
 		fail "z2 could not follow the flooding leader"

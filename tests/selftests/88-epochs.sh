@@ -261,13 +261,14 @@ hs() {
 # fake_follower LEADER ACCEPTED ACK [SID]: from member SID's address (default
 # 3), discovery with LEADER's quorum port: FOLLOWERINFO with acceptedEpoch
 # ACCEPTED, then, once LEADERINFO is in, ACKEPOCH with epoch ACK; the
-# connection stays open 20 s. LEADERINFO's 24 bytes, in hex, go to
+# connection stays open a minute (times ZAB_TIME_SCALE), until the test
+# kills $FAKE. LEADERINFO's 24 bytes, in hex, go to
 # $ENS_TMP/leaderinfo.
 fake_follower() {
 	local sid=${4:-3}
 	rm -f "$ENS_TMP/leaderinfo"
 	nsx "zab$sid" bash -c "
-		end=\$((SECONDS + 20))
+		end=\$((SECONDS + 20 * $ZAB_TIME_SCALE))
 		until exec 3<>/dev/tcp/10.77.0.$1/2888; do
 			[ \$SECONDS -lt \$end ] || exit 1
 			sleep 0.1
@@ -276,7 +277,7 @@ fake_follower() {
 		head -c 24 <&3 | od -An -tx1 | tr -d ' \\n' > '$ENS_TMP/leaderinfo.new'
 		mv '$ENS_TMP/leaderinfo.new' '$ENS_TMP/leaderinfo'
 		printf '$(hs 3 "$sid" "$3" 0)' >&3
-		exec sleep 20" 2> /dev/null &
+		exec sleep $((60 * ZAB_TIME_SCALE))" 2> /dev/null &
 	FAKE=$!
 }
 
