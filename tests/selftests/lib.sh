@@ -320,7 +320,7 @@ zabd_start() {
 	for i in "$@"; do
 		[ -f "$ENS_TMP/z$i.conf" ] || fail "no config for member $i"
 		echo "--- start" >> "$ENS_TMP/zabd.$i.log"
-		nsx "zab$i" "$ZABD" -v -c "$ENS_TMP/z$i.conf" >> "$ENS_TMP/zabd.$i.log" 2>&1 &
+		ip netns exec "zab$i" "$ZABD" -v -c "$ENS_TMP/z$i.conf" >> "$ENS_TMP/zabd.$i.log" 2>&1 &
 		echo $! > "$ENS_TMP/zabd.$i.pid"
 	done
 }
