@@ -8,6 +8,7 @@
 #   make check-all  make check, then KUnit and the selftests on the debug
 #                   kernel (what CI runs; see docs/testing.md)
 #   make bench      commit latency and throughput beside raw TCP, in a VM
+#   make fuzz       the libFuzzer targets of the userspace parsers
 #   make demo       three members with zabd in a VM: writes, reads, failover
 #   make install    install zab.ko (modules_install) and the tools
 #
@@ -30,7 +31,7 @@ PREFIX ?= /usr/local
 
 .PHONY: all module userspace deps check unit selftests crash bench demo clean install \
 	install-module install-userspace dkms debug-kernel debug-module kunit \
-	check-debug check-all check-ci model model-old
+	check-debug check-all check-ci model model-old fuzz
 
 all: module userspace
 
@@ -85,6 +86,12 @@ model:
 model-old:
 	model/check.sh old
 
+# The libFuzzer targets of the userspace parsers (tests/fuzz/Makefile), each
+# for FUZZ_SECONDS; make check runs a 10 s slice of each.
+FUZZ_SECONDS ?= 600
+fuzz:
+	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
 # The debug kernel (KASAN, UBSAN, lockdep, kmemleak, fault injection, KUnit),
 # built once and cached under /var/cache/zab/debug-kernel; zab.ko and
 # zab_test.ko built against it in /var/cache/zab/debug-build.
@@ -129,5 +136,6 @@ clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/selftests clean
 	$(MAKE) -C tests/bench clean
+	$(MAKE) -C tests/fuzz clean
 
 endif

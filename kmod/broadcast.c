@@ -672,8 +672,10 @@ int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid)
  * @txn: the write, origin and request id set; taken over
  *
  * Its length was checked against maxRecordSize before it was received.
+ * If this epoch has no zxid left, the write is dropped and the leader stops
+ * leading (leader_propose()): that is not the follower's fault.
  *
- * Return: 0, -ENOMEM, or -EOVERFLOW if this epoch has no zxid left.
+ * Return: 0, -ENOMEM, or -ESHUTDOWN once the instance is being destroyed.
  */
 int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn)
 {

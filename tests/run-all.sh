@@ -19,6 +19,8 @@
 #                   6.1 and 6.12 (ZAB_612_TESTS; ZAB_612_TESTS=all: all)
 #   crash           three VMs killed with kill -9 (tests/vm/crash.sh)
 #   kunit           (ZAB_DEBUG) the KUnit suites on the debug kernel
+#   fuzz            each libFuzzer target of tests/fuzz for ZAB_FUZZ_SLICE
+#                   seconds (default 10)
 #   demo            make demo, as the README says
 # Each suite prints TAP; a suite's output is shown when it ends, with its
 # time. Ends with the time of each part and one line: "N passed, N failed[,
@@ -190,6 +192,12 @@ if [ "$debug" != 0 ]; then
 	host debug-build tests/vm/debug.sh module && debug_ok=1
 fi
 
+# beside the debug kernel's shards (make check-all, CI) the stock shards
+# run CI's slice of the repeated tests: 10 leader kills (not 20), 10 load
+# cycles (not 20); make check runs them whole
+stock_slice=""
+[ "$debug" = 0 ] || stock_slice="ZAB_KILLS=${ZAB_KILLS:-10} ZAB_CYCLES=${ZAB_CYCLES:-10}"
+
 # longest first
 if [ "$debug_ok" = 1 ] && [ "$debug" != kunit ]; then
 	skip=tests/selftests/debug-full-only
@@ -199,7 +207,8 @@ if [ "$debug_ok" = 1 ] && [ "$debug" != kunit ]; then
 		# a selection (ZAB_TESTS) may leave a shard nothing to run
 		[ -n "$list" ] || continue
 		job "selftests-debug.$k" 1 env ZAB_TEST_LIST="$list" \
-			ZAB_DEBUG_MEM=3G ${skip:+ZAB_KILLS=3 ZAB_CYCLES=3 ZAB_MANY=100} \
+			ZAB_DEBUG_MEM=3G ${skip:+ZAB_KILLS=3 ZAB_CYCLES=3 ZAB_CYCLE_INSTANCES=10 \
+			ZAB_MANY=100 ZAB_FUZZ_ROUNDS=10 ZAB_NL_FUZZ=1000 ZAB_DEV_FUZZ=500} \
 			tests/vm/debug.sh selftests "${ZAB_TESTS:-}"
 	done
 fi
@@ -210,7 +219,7 @@ if [ -n "${ko[$full]:-}" ]; then
 		[ -n "$list" ] || continue
 		# side by side with the others a test may take three times as long
 		job "selftests-$full.$k" 1 env ZAB_KREL="$krel" ZAB_KO="$run/zab.ko" \
-			ZAB_TEST_LIST="$list" ZAB_TEST_TIMEOUT=1200 \
+			ZAB_TEST_LIST="$list" ZAB_TEST_TIMEOUT=1200 $stock_slice \
 			tests/vm/run.sh -- tests/selftests/run.sh "${ZAB_TESTS:-}"
 	done
 fi
@@ -222,11 +231,15 @@ if [ -n "${ko[$other]:-}" ]; then
 		tests/vm/run.sh -- make -s -C tests/selftests run_tests
 fi
 # real crashes, three VMs of one CPU each; with ZAB_TESTS, only if it names them
-if [ -z "${ZAB_TESTS:-}" ] || [[ "crash:kill9_leader_then_all" == *${ZAB_TESTS}* ]]; then
+if [ -z "${ZAB_TESTS:-}" ] || zab_selected crash:kill9_leader_then_all; then
 	read -r krel run <<< "${ko[$full]:-}"
 	job crash 2 env ${krel:+ZAB_KREL="$krel" ZAB_KO="$run/zab.ko"} tests/vm/crash.sh
 fi
 [ "$debug_ok" = 1 ] && job kunit 1 tests/vm/debug.sh kunit
+# a slice of each libFuzzer target (make fuzz is the long run)
+if [ -z "${ZAB_TESTS:-}" ] || zab_selected fuzz; then
+	job fuzz 1 make -s -C tests/fuzz check FUZZ_SLICE="${ZAB_FUZZ_SLICE:-10}"
+fi
 # the main job, exactly as the README runs it
 [ -n "${ZAB_TESTS:-}" ] || job demo 1 bash -c "make -s demo KVER=$full && echo 'ok 1 - demo: make demo'"
 while [ "$running" -gt 0 ]; do

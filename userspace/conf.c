@@ -104,7 +104,8 @@ static int split_server(char *s, char **host, char **quorum, char **election)
 	}
 	*quorum = rest;
 	rest = strchr(rest, ':');
-	if (!rest || strchr(rest + 1, ':') || !**host)
+	/* no blank or bracket in a host: none resolves, and none prints back */
+	if (!rest || strchr(rest + 1, ':') || !**host || strpbrk(*host, " \t[]"))
 		return -EINVAL;
 	*rest++ = '\0';
 	*election = rest;

@@ -28,8 +28,8 @@ test_netns_events() {
 	log=$(mktemp)
 	"$ZABCTL" monitor > "$log" &
 	pid=$!
-	nsx zab-c "$ZABCTL" monitor > "$log.c" &
-	pidc=$!
+	nsx_bg zab-c "$ZABCTL" monitor > "$log.c"
+	pidc=$NSX_PID
 	sleep 0.5
 	nsx zab-c "$ZABCTL" create inC --id 1
 	nsx zab-c "$ZABCTL" destroy inC

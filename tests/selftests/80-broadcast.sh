@@ -48,8 +48,8 @@ test_five_members() {
 
 # monitor_start NS: log zab events of namespace NS to $ENS_TMP/events.NS.
 monitor_start() {
-	nsx "$1" "$ZABCTL" monitor > "$ENS_TMP/events.$1" 2>&1 &
-	MONITORS="${MONITORS:-} $!"
+	nsx_bg "$1" "$ZABCTL" monitor > "$ENS_TMP/events.$1" 2>&1
+	MONITORS="${MONITORS:-} $NSX_PID"
 	sleep 0.3
 }
 

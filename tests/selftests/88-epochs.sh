@@ -267,7 +267,7 @@ hs() {
 fake_follower() {
 	local sid=${4:-3}
 	rm -f "$ENS_TMP/leaderinfo"
-	nsx "zab$sid" bash -c "
+	nsx_bg "zab$sid" bash -c "
 		end=\$((SECONDS + 20 * $ZAB_TIME_SCALE))
 		until exec 3<>/dev/tcp/10.77.0.$1/2888; do
 			[ \$SECONDS -lt \$end ] || exit 1
@@ -277,8 +277,8 @@ fake_follower() {
 		head -c 24 <&3 | od -An -tx1 | tr -d ' \\n' > '$ENS_TMP/leaderinfo.new'
 		mv '$ENS_TMP/leaderinfo.new' '$ENS_TMP/leaderinfo'
 		printf '$(hs 3 "$sid" "$3" 0)' >&3
-		exec sleep $((60 * ZAB_TIME_SCALE))" 2> /dev/null &
-	FAKE=$!
+		exec sleep $((60 * ZAB_TIME_SCALE))" 2> /dev/null
+	FAKE=$NSX_PID
 }
 
 leading() {

@@ -20,6 +20,13 @@
  *                                     buffer cut short by N bytes, the
  *                                     request's zxid Z, or a bad pointer
  *
+ *   devtest fuzz PATH SEED COUNT      COUNT calls made from SEED: write(2),
+ *                                     read(2), poll(2), lseek(2) and every
+ *                                     ioctl (and unknown ones) with random
+ *                                     sizes, bytes and bad pointers, the
+ *                                     file reopened at times; prints how
+ *                                     often each errno came back
+ *
  * PATH may be fd:N for a descriptor inherited from the shell.
  * Prints "ok ..." or "errno NAME"; exits 0 on success, 1 on a failed call.
  */
@@ -27,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +202,126 @@ static int do_logpath(int fd)
 	return 0;
 }
 
+static uint64_t rng = 1;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 0x2545f4914f6cdd1dULL;
+}
+
+static size_t below(size_t n)
+{
+	return n ? (size_t)(rnd() % n) : 0;
+}
+
+#define FUZZ_BUF (128 << 10)
+
+/* A pointer for the kernel to use: into @buf, NULL, or one never mapped. */
+static void *fuzz_ptr(unsigned char *buf)
+{
+	switch (below(8)) {
+	case 0:
+		return NULL;
+	case 1:
+		return (void *)(uintptr_t)0x1000;
+	default:
+		return buf + below(64);
+	}
+}
+
+static int do_fuzz(const char *path, uint64_t seed, unsigned long count)
+{
+	static const unsigned long cmds[] = {
+		ZAB_IOC_APPEND, ZAB_IOC_STATUS, ZAB_IOC_SEEK, ZAB_IOC_RESTORE,
+		ZAB_IOC_LOG_PATH,
+	};
+	static int errs[200];
+	unsigned char *buf = malloc(FUZZ_BUF + 64);
+	int fd = -1, e, oks = 0;
+	unsigned long n;
+	struct pollfd p;
+	long ret = 0;
+	size_t i, len;
+
+	if (!buf)
+		return 2;
+	rng = seed * 0x9e3779b97f4a7c15ULL + 1;
+	for (n = 0; n < count; n++) {
+		if (fd < 0 || !below(64)) {
+			if (fd >= 0)
+				close(fd);
+			/* never a blocking read: O_NONBLOCK always */
+			fd = open(path, (below(4) ? O_RDWR : O_RDONLY) | O_NONBLOCK);
+			if (fd < 0) {
+				/* destroyed: the calls below go to a closed fd */
+				fd = -1;
+			}
+		}
+		len = below(4) ? below(256) : below(FUZZ_BUF);
+		for (i = 0; i < 64 && i < len; i++)
+			buf[i] = (unsigned char)rnd();
+		switch (below(7)) {
+		case 0:
+			ret = write(fd, below(16) ? buf : fuzz_ptr(buf), len);
+			break;
+		case 1:
+			ret = read(fd, below(16) ? buf : fuzz_ptr(buf), len);
+			break;
+		case 2:
+			p = (struct pollfd){ .fd = fd, .events = (short)rnd() };
+			ret = poll(&p, 1, (int)below(5));
+			break;
+		case 3:
+			ret = lseek(fd, (off_t)rnd(), (int)below(5));
+			break;
+		case 4: {
+			/* a known command, its size field changed at times */
+			unsigned long cmd = cmds[below(sizeof(cmds) / sizeof(cmds[0]))];
+
+			if (!below(8))
+				cmd = (cmd & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT)) |
+				      (below(64) << _IOC_SIZESHIFT);
+			if (cmd == ZAB_IOC_RESTORE || cmd == ZAB_IOC_APPEND ||
+			    cmd == ZAB_IOC_LOG_PATH) {
+				/* small ops and lengths, pointers into buf */
+				uint32_t *w = (uint32_t *)buf;
+				uint64_t *q = (uint64_t *)buf;
+
+				w[0] = (uint32_t)below(6);
+				w[1] = (uint32_t)(below(2) ? below(300) : rnd());
+				q[1] = below(2) ? (1ULL << 32 | below(8)) : rnd();
+				q[2] = below(4) ? (uint64_t)(uintptr_t)(buf + 64) : rnd();
+			}
+			ret = ioctl(fd, cmd, fuzz_ptr(buf));
+			break;
+		}
+		case 5:
+			ret = ioctl(fd, _IOC(below(4), ZAB_IOC_MAGIC, below(16), below(128)),
+				    fuzz_ptr(buf));
+			break;
+		default:
+			ret = ioctl(fd, (unsigned long)rnd(), fuzz_ptr(buf));
+			break;
+		}
+		if (ret >= 0)
+			oks++;
+		else
+			errs[errno < 199 ? errno : 199]++;
+	}
+	if (fd >= 0)
+		close(fd);
+	printf("ok %d", oks);
+	for (e = 1; e < 200; e++)
+		if (errs[e])
+			printf(" %s %d", strerrorname_np(e) ?: "E?", errs[e]);
+	printf("\n");
+	free(buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *op, *path;
@@ -205,6 +333,8 @@ int main(int argc, char **argv)
 	}
 	op = argv[1];
 	path = argv[2];
+	if (!strcmp(op, "fuzz") && argc == 5)
+		return do_fuzz(path, strtoull(argv[3], NULL, 0), strtoul(argv[4], NULL, 0));
 	if (!strcmp(op, "read") && argc > 3 && !strcmp(argv[3], "nonblock"))
 		flags |= O_NONBLOCK;
 	if (!strncmp(path, "fd:", 3))

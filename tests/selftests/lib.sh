@@ -58,6 +58,16 @@ nsx() {
 	nsenter --net="/run/netns/$ns" -- "$@"
 }
 
+# nsx_bg NS CMD...: as nsx, in the background, with NSX_PID the command's
+# own pid (nsenter execs it) for kill; "nsx ... &" would give the pid of
+# a subshell, whose kill leaves the command running.
+nsx_bg() {
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" -- "$@" &
+	NSX_PID=$!
+}
+
 # insmod_zab: load zab.ko (ZAB_KO), or the installed module.
 insmod_zab() {
 	if [ -n "${ZAB_KO:-}" ]; then

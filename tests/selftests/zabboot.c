@@ -6,18 +6,26 @@
  * ADD_FOLLOWER.
  *
  *   zabboot lead NAME EPOCH MEMBERS LISTEN_ADDR PORT NFOLLOWERS
- *   zabboot follow NAME EPOCH MYID LEADER_ID LEADER_ADDR PORT
+ *   zabboot follow NAME EPOCH MYID LEADER_ID LEADER_ADDR PORT [MEMBERS]
  *   zabboot add NAME LISTEN_ADDR PORT
  *   zabboot stop NAME
  *   zabboot rogue-lead LISTEN_ADDR PORT HEX
  *   zabboot flood-requests MYID LEADER_ADDR PORT SECONDS SIZE
  *   zabboot flood-proposals LISTEN_ADDR PORT SECONDS SIZE EPOCH
+ *   zabboot fuzz-leader MYID LEADER_ADDR PORT SEED FRAMES
+ *   zabboot fuzz-follower LISTEN_ADDR PORT SEED FRAMES EPOCH
  *
  * A follower announces the last zxid of its log; the leader's kernel
  * synchronises it (TRUNC, DIFF). Prints "ok" or "error ERRNO: message
  * [kernel message]". rogue-lead plays a leader that is not one: it takes one
  * follower's hello, sends it the bytes HEX (two hex digits a byte), and holds
  * the connection until the follower closes it (at most TIMEOUT_S).
+ *
+ * The fuzzers play a hostile member too: fuzz-leader says hello to a
+ * leader as member MYID and sends it FRAMES frames made from SEED, mostly
+ * plausible ones with a field mutated (see fuzz_frame()); fuzz-follower
+ * takes one follower's hello and does the same as its leader of EPOCH.
+ * Each prints "sent N frames" and "closed" if the other side closed.
  *
  * The floods play a hostile member that never acknowledges nor reads:
  * flood-requests says hello to a leader as member MYID, then sends REQUESTs
@@ -33,6 +41,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,7 +259,7 @@ static int connect_hello(const char *addr, int port, uint32_t id, uint64_t last)
 	return fd;
 }
 
-static int follow(char **a)
+static int follow(char **a, const char *members)
 {
 	int fd = connect_hello(a[4], atoi(a[5]), atoi(a[2]), last_zxid(a[0]));
 	struct nl_msg *m;
@@ -259,6 +268,8 @@ static int follow(char **a)
 	nla_put_u32(m, ZAB_A_EPOCH, atoi(a[1]));
 	nla_put_u32(m, ZAB_A_LEADER, atoi(a[3]));
 	nla_put_s32(m, ZAB_A_FD, fd);
+	if (members)
+		nla_put_u32(m, ZAB_A_MEMBERS, atoi(members));
 	return finish(m);
 }
 
@@ -380,12 +391,222 @@ static int flood_proposals(char **a)
 	return flood(fd, atoi(a[2]), strtoul(a[3], NULL, 0), fill_proposal);
 }
 
+/*
+ * The wire fuzzer: frames made from a seed, most of them plausible (a type
+ * of the direction, mostly, a length that fits the body, zxids near the
+ * stream's, so that a connection lives a while), one in 16 with a field
+ * mutated, one in 32 wild (any type, flags, reserved bits, lengths up to
+ * 4 GiB), the last one cut short at times. What the other side
+ * sends is read and dropped, so that its sends never block.
+ */
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	/* xorshift64*, from the seed: the same seed, the same frames */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+static uint64_t below(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+static void put_be32(unsigned char *b, uint32_t v)
+{
+	v = htonl(v);
+	memcpy(b, &v, 4);
+}
+
+static void put_be64(unsigned char *b, uint64_t v)
+{
+	v = htobe64(v);
+	memcpy(b, &v, 8);
+}
+
+/* A zxid near @cur: the next, the same, an older, the next epoch's, any. */
+static uint64_t near_zxid(uint64_t cur)
+{
+	switch (below(6)) {
+	case 0:
+	case 1:
+		return cur + 1;
+	case 2:
+		return cur;
+	case 3:
+		return cur - below(4);
+	case 4:
+		return ((cur >> 32) + 1) << 32 | 1;
+	default:
+		return rnd();
+	}
+}
+
+#define FUZZ_MAX_BODY 4096
+
+/*
+ * One frame into @b for a sender that leads (@as_leader) or follows; its
+ * length. *@cur is the zxid the stream is at.
+ */
+static size_t fuzz_frame(unsigned char *b, bool as_leader, uint64_t *cur)
+{
+	static const uint8_t leader_types[] = {
+		ZAB_FRAME_PROPOSAL, ZAB_FRAME_PROPOSAL, ZAB_FRAME_PROPOSAL,
+		ZAB_FRAME_COMMIT, ZAB_FRAME_COMMIT, ZAB_FRAME_PING,
+		ZAB_FRAME_TRUNC, ZAB_FRAME_SNAP, ZAB_FRAME_ACK, ZAB_FRAME_REQUEST,
+	};
+	static const uint8_t follower_types[] = {
+		ZAB_FRAME_REQUEST, ZAB_FRAME_REQUEST, ZAB_FRAME_ACK, ZAB_FRAME_ACK,
+		ZAB_FRAME_PING, ZAB_FRAME_PING, ZAB_FRAME_PROPOSAL, ZAB_FRAME_COMMIT,
+	};
+	uint8_t type = as_leader ? leader_types[below(sizeof(leader_types))] :
+				   follower_types[below(sizeof(follower_types))];
+	size_t body = 0, payload = below(4) ? below(64) : below(FUZZ_MAX_BODY - 32);
+	uint64_t zxid = near_zxid(*cur);
+	size_t i, len;
+
+	if (!below(32)) {
+		/* wild: anything in the header, random body bytes */
+		len = below(FUZZ_MAX_BODY);
+		b[0] = (uint8_t)rnd();
+		b[1] = (uint8_t)rnd();
+		b[2] = (uint8_t)rnd();
+		b[3] = (uint8_t)rnd();
+		put_be32(b + 4, below(2) ? (uint32_t)len : (uint32_t)rnd());
+		for (i = 0; i < len; i++)
+			b[8 + i] = (uint8_t)rnd();
+		return 8 + len;
+	}
+	memset(b, 0, 8 + FUZZ_MAX_BODY + 32);
+	switch (type) {
+	case ZAB_FRAME_PROPOSAL:
+		put_be64(b + 8, zxid);
+		put_be64(b + 16, below(2) ? 0 : rnd());		/* request id */
+		put_be32(b + 24, (uint32_t)below(20));		/* origin */
+		body = 24 + payload;
+		if (zxid == *cur + 1 || zxid == (((*cur >> 32) + 1) << 32 | 1))
+			*cur = zxid;
+		break;
+	case ZAB_FRAME_REQUEST:
+		put_be64(b + 8, rnd());
+		body = 8 + payload;
+		break;
+	case ZAB_FRAME_PING:
+		put_be64(b + 8, rnd());
+		b[1] = below(2) ? ZAB_PING_REPLY : 0;
+		body = 8;
+		break;
+	default:	/* ACK, COMMIT, TRUNC, SNAP */
+		put_be64(b + 8, below(2) ? *cur : zxid);
+		body = 8;
+		break;
+	}
+	for (i = 0; i < payload && body > payload; i++)
+		b[8 + body - payload + i] = (uint8_t)rnd();
+	b[0] = type;
+	/* a mutation in one frame of 16: a flag, a reserved bit, the length */
+	switch (below(64)) {
+	case 0:
+		b[1] |= (uint8_t)(1 << below(8));
+		break;
+	case 1:
+		b[2 + below(2)] = (uint8_t)(1 + below(255));
+		break;
+	case 2:
+		body = below(body + 1);		/* the body cut short */
+		break;
+	case 3:
+		body += 1 + below(16);		/* trailing bytes */
+		break;
+	}
+	put_be32(b + 4, (uint32_t)body);
+	return 8 + body;
+}
+
+/*
+ * Sends @frames fuzzed frames on @fd (seeded by @seed) as a leader or a
+ * follower; stops when the other side closes. Prints "sent N frames" and
+ * "closed" if it was closed on.
+ */
+static int fuzz(int fd, uint64_t seed, unsigned long frames, bool as_leader,
+		uint64_t cur)
+{
+	struct timeval tv = { .tv_sec = 1 };
+	unsigned char *b = malloc(8 + FUZZ_MAX_BODY + 32), sink[4096];
+	unsigned long n;
+	bool closed = false;
+	size_t len;
+
+	if (!b)
+		return 2;
+	rng_state = seed * 0x9e3779b97f4a7c15ULL + 1;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	for (n = 0; n < frames && !closed; n++) {
+		len = fuzz_frame(b, as_leader, &cur);
+		/* the last frame, sometimes, cut short: the stream ends mid-frame */
+		if (n + 1 == frames && below(2))
+			len = below(len);
+		if (send(fd, b, len, MSG_NOSIGNAL) < 0 && errno != EAGAIN)
+			closed = true;
+		while (recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0)
+			;
+		if (!closed && recv(fd, sink, 1, MSG_DONTWAIT | MSG_PEEK) == 0)
+			closed = true;
+	}
+	/* the other side's verdict: it closes, or we do after a while */
+	tv.tv_sec = 3;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (!closed) {
+		ssize_t r = recv(fd, sink, sizeof(sink), 0);
+
+		if (r == 0 || (r < 0 && errno != EINTR))
+			closed = r == 0;
+		if (r <= 0)
+			break;
+	}
+	printf("sent %lu frames\n", n);
+	if (closed)
+		printf("closed\n");
+	free(b);
+	close(fd);
+	return 0;
+}
+
+static int fuzz_leader(char **a)
+{
+	int fd = connect_hello(a[1], atoi(a[2]), atoi(a[0]), 0);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	/* handed over once the leader's first frame comes (sync or PING) */
+	if (poll(&p, 1, TIMEOUT_S * 1000) != 1) {
+		fprintf(stderr, "zabboot: the leader sent nothing\n");
+		return 2;
+	}
+
+	return fuzz(fd, strtoull(a[3], NULL, 0), strtoul(a[4], NULL, 0), false, 0);
+}
+
+static int fuzz_follower(char **a)
+{
+	uint64_t epoch = strtoull(a[4], NULL, 0);
+	struct hello h;
+	int lfd = listen_on(a[0], atoi(a[1]));
+	int fd = accept_hello(lfd, &h);
+
+	close(lfd);
+	return fuzz(fd, strtoull(a[2], NULL, 0), strtoul(a[3], NULL, 0), true,
+		    ZAB_ZXID_EPOCH(h.last) == epoch ? h.last : epoch << 32);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 8 && !strcmp(argv[1], "lead"))
 		return lead(argv + 2);
-	if (argc == 8 && !strcmp(argv[1], "follow"))
-		return follow(argv + 2);
+	if ((argc == 8 || argc == 9) && !strcmp(argv[1], "follow"))
+		return follow(argv + 2, argc == 9 ? argv[8] : NULL);
 	if (argc == 5 && !strcmp(argv[1], "add"))
 		return add(argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "stop"))
@@ -396,13 +617,19 @@ int main(int argc, char **argv)
 		return flood_requests(argv + 2);
 	if (argc == 7 && !strcmp(argv[1], "flood-proposals"))
 		return flood_proposals(argv + 2);
+	if (argc == 7 && !strcmp(argv[1], "fuzz-leader"))
+		return fuzz_leader(argv + 2);
+	if (argc == 7 && !strcmp(argv[1], "fuzz-follower"))
+		return fuzz_follower(argv + 2);
 	fprintf(stderr,
 		"usage: zabboot lead NAME EPOCH MEMBERS ADDR PORT NFOLLOWERS\n"
-		"       zabboot follow NAME EPOCH MYID LEADER_ID LEADER_ADDR PORT\n"
+		"       zabboot follow NAME EPOCH MYID LEADER_ID LEADER_ADDR PORT [MEMBERS]\n"
 		"       zabboot add NAME ADDR PORT\n"
 		"       zabboot stop NAME\n"
 		"       zabboot rogue-lead ADDR PORT HEX\n"
 		"       zabboot flood-requests MYID LEADER_ADDR PORT SECONDS SIZE\n"
-		"       zabboot flood-proposals ADDR PORT SECONDS SIZE EPOCH\n");
+		"       zabboot flood-proposals ADDR PORT SECONDS SIZE EPOCH\n"
+		"       zabboot fuzz-leader MYID LEADER_ADDR PORT SEED FRAMES\n"
+		"       zabboot fuzz-follower ADDR PORT SEED FRAMES EPOCH\n");
 	return 2;
 }

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The reader and repairer of the log on disk (userspace/disklog.c) on
+ * segments built from the input: any bytes would almost never get past the
+ * checksums, so the input describes entries (type, length, zxid, payload)
+ * and this harness writes them with their CRC-32C, as the kernel does, but
+ * where the input asks for a torn or flipped one. The input:
+ *
+ *   per segment: 1 byte  flags (bit 0: bad header checksum, bit 1: a
+ *                        sequence gap), 8 bytes prev zxid (the low 40 bits
+ *                        of them), 1 byte entry count
+ *   per entry:   1 byte  type (low 3 bits; values past COMMIT are bad),
+ *                        bit 3 a wrong checksum, bit 4 torn at the end
+ *                2 bytes zxid epoch, 2 bytes zxid counter
+ *                1 byte  payload length (0..255; the bytes follow)
+ *
+ * Segments are numbered 1, 2, ... (4 at most), with a gap where asked.
+ * Properties: zab_disklog_recover() does not crash and ends with records
+ * in strictly increasing zxid order, the commit point at or below the last
+ * zxid; a second recovery of the directory it repaired finds the same log
+ * and nothing to repair; zab_disklog_scan() agrees; every record reads.
+ */
+#include <dirent.h>
+#include <endian.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/zab.h>
+
+#include "crc32c.h"
+#include "disklog.h"
+
+struct input {
+	const uint8_t *p;
+	size_t left;
+};
+
+static uint64_t take(struct input *in, size_t n)
+{
+	uint64_t v = 0;
+
+	while (n--) {
+		v = v << 8 | (in->left ? *in->p : 0);
+		if (in->left) {
+			in->p++;
+			in->left--;
+		}
+	}
+	return v;
+}
+
+static char dir[64];
+static int dir_fd = -1;
+
+static void clean_dir(void)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		abort();
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && unlinkat(dir_fd, e->d_name, 0))
+			abort();
+	closedir(d);
+}
+
+static void remove_dir(void)
+{
+	clean_dir();
+	rmdir(dir);
+}
+
+static void put(FILE *f, const void *p, size_t n)
+{
+	if (n && fwrite(p, n, 1, f) != 1)
+		abort();
+}
+
+/* Segment *@seqp from the input (a gap moves it on); 0 once the input is used up. */
+static int write_segment(struct input *in, uint64_t *seqp)
+{
+	struct zab_seg_hdr h = { .magic = htobe64(ZAB_SEG_MAGIC) };
+	unsigned int flags, count, i;
+	uint64_t prev;
+	char name[64];
+	uint64_t seq;
+	FILE *f;
+
+	if (!in->left)
+		return 0;
+	flags = (unsigned int)take(in, 1);
+	prev = take(in, 8) & 0xffffffffffULL;
+	count = (unsigned int)take(in, 1);
+	if (flags & 2)
+		++*seqp;	/* a gap in the sequence */
+	seq = *seqp;
+	h.seq = htobe64(seq);
+	h.prev = htobe64(prev);
+	h.crc = htobe32(zab_crc32c(0, &h, offsetof(struct zab_seg_hdr, crc)) ^
+			(flags & 1));
+	/* the reader orders segments by the sequence number of their header */
+	snprintf(name, sizeof(name), "%s/log.%016llx", dir, (unsigned long long)seq);
+	f = fopen(name, "w");
+	if (!f)
+		abort();
+	put(f, &h, sizeof(h));
+	for (i = 0; i < count && in->left; i++) {
+		unsigned int t = (unsigned int)take(in, 1);
+		uint64_t epoch = take(in, 2), counter = take(in, 2);
+		unsigned int len = (unsigned int)take(in, 1);
+		struct zab_disk_rec rec = {
+			.type = t & 7,
+			.zxid = htobe64(epoch << 32 | counter),
+		};
+		uint8_t payload[255];
+		uint32_t crc;
+		size_t j;
+
+		for (j = 0; j < len; j++)
+			payload[j] = (uint8_t)take(in, 1);
+		if (rec.type != ZAB_DISK_RECORD)
+			len = 0;
+		rec.len = htobe32(len);
+		crc = zab_crc32c(0, &rec, sizeof(rec));
+		crc = zab_crc32c(crc, payload, len);
+		rec.crc = htobe32(crc ^ !!(t & 8));
+		put(f, &rec, sizeof(rec));
+		if (t & 16) {
+			put(f, payload, len / 2);
+			break;
+		}
+		put(f, payload, len);
+	}
+	if (fclose(f))
+		abort();
+	return 1;
+}
+
+static void check_log(const struct zab_disklog *log)
+{
+	size_t i;
+
+	for (i = 1; i < log->n; i++)
+		if (log->recs[i].zxid <= log->recs[i - 1].zxid)
+			abort();
+	if (log->n && log->last != log->recs[log->n - 1].zxid)
+		abort();
+	if (log->commit > log->last)
+		abort();
+}
+
+static int same_log(const struct zab_disklog *a, const struct zab_disklog *b)
+{
+	size_t i;
+
+	if (a->n != b->n || a->last != b->last || a->base != b->base ||
+	    a->commit != b->commit)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (a->recs[i].zxid != b->recs[i].zxid || a->recs[i].len != b->recs[i].len)
+			return 0;
+	return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct input in = { data, size };
+	struct zab_disklog log, again, scan;
+	uint8_t buf[256];
+	uint64_t seq = 1;
+	size_t i;
+	int ret;
+
+	if (dir_fd < 0) {
+		snprintf(dir, sizeof(dir), "%s/zab-fuzz-XXXXXX",
+			 getenv("ZAB_FUZZ_DIR") ?: "/dev/shm");
+		if (!mkdtemp(dir))
+			abort();
+		dir_fd = open(dir, O_RDONLY | O_DIRECTORY);
+		if (dir_fd < 0)
+			abort();
+		atexit(remove_dir);
+	}
+	clean_dir();
+	while (seq <= 4 && write_segment(&in, &seq))
+		seq++;
+
+	memset(&log, 0, sizeof(log));
+	ret = zab_disklog_recover(dir_fd, dir, &log, NULL, NULL);
+	if (ret == 0) {
+		check_log(&log);
+		for (i = 0; i < log.n; i++)
+			if (zab_disklog_read(dir_fd, &log, i, buf))
+				abort();	/* a record it kept does not read */
+		/* repaired once, nothing is left to repair */
+		memset(&again, 0, sizeof(again));
+		if (zab_disklog_recover(dir_fd, dir, &again, NULL, NULL) ||
+		    again.repaired || !same_log(&log, &again))
+			abort();
+		zab_disklog_release(&again);
+		memset(&scan, 0, sizeof(scan));
+		if (zab_disklog_scan(dir_fd, &scan) == 0 && !same_log(&log, &scan))
+			abort();
+		zab_disklog_release(&scan);
+	}
+	zab_disklog_release(&log);
+	return 0;
+}
