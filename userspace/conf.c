@@ -104,9 +104,12 @@ static int split_server(char *s, char **host, char **quorum, char **election)
 	}
 	*quorum = rest;
 	rest = strchr(rest, ':');
-	/* no blank or bracket in a host: none resolves, and none prints back */
-	if (!rest || strchr(rest + 1, ':') || !**host || strpbrk(*host, " \t[]"))
+	if (!rest || strchr(rest + 1, ':') || !**host)
 		return -EINVAL;
+	/* only visible characters, no bracket: others neither resolve nor print back */
+	for (const char *c = *host; *c; c++)
+		if (!isgraph((unsigned char)*c) || *c == '[' || *c == ']')
+			return -EINVAL;
 	*rest++ = '\0';
 	*election = rest;
 	return 0;

@@ -206,6 +206,24 @@ static uint32_t small(void)
 	return below(2) ? edges[below(sizeof(edges) / sizeof(edges[0]))] : below(16);
 }
 
+/* A value the kernel takes for u32 attribute @type, most of the time. */
+static uint32_t sane_u32(int type)
+{
+	switch (type) {
+	case ZAB_A_TICK_MS:
+		return 100 + below(2000);
+	case ZAB_A_WINDOW_BYTES:
+	case ZAB_A_SEGMENT_BYTES:
+		return (1u << 16) << below(8);
+	case ZAB_A_MAX_RECORD:
+		return 1 + below(1 << 20);
+	case ZAB_A_MEMBERS:
+		return 1 + below(3);
+	default:		/* ids, epochs, limits */
+		return 1 + below(5);
+	}
+}
+
 /* Attribute @type with the kind the kernel expects (a well-formed request). */
 static int typed_attr(struct nl_msg *m, int type)
 {
@@ -220,7 +238,7 @@ static int typed_attr(struct nl_msg *m, int type)
 	case '1':
 		return nla_put_u8(m, type, (uint8_t)below(4));
 	case '4':
-		return nla_put_u32(m, type, small());
+		return nla_put_u32(m, type, below(4) ? sane_u32(type) : small());
 	case '8':
 		return nla_put_u64(m, type, (uint64_t)below(4) << 32 | below(8));
 	case 'F':

@@ -226,6 +226,8 @@ static void test_server_errors(void **state)
 		     "a.conf:1: invalid server.1 `[ x]:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
 	expect_error("server.1=a]b:1:2\n", -EINVAL,
 		     "a.conf:1: invalid server.1 `a]b:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
+	expect_error("server.1=[\r]:1:2\n", -EINVAL,
+		     "a.conf:1: invalid server.1 `[\r]:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
 	expect_error("server.1=h:0:2\n", -EINVAL,
 		     "a.conf:1: invalid server.1 `h:0:2': port `0' must be 1..65535");
 	expect_error("server.1=h:1:65536\n", -EINVAL,
