@@ -42,6 +42,8 @@
 #include <unistd.h>
 #include <linux/zab.h>
 
+#include "fuzzrng.h"
+
 static int report(long ret)
 {
 	if (ret < 0) {
@@ -202,21 +204,6 @@ static int do_logpath(int fd)
 	return 0;
 }
 
-static uint64_t rng = 1;
-
-static uint64_t rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dULL;
-}
-
-static size_t below(size_t n)
-{
-	return n ? (size_t)(rnd() % n) : 0;
-}
-
 #define FUZZ_BUF (128 << 10)
 
 /* A pointer for the kernel to use: into @buf, NULL, or one never mapped. */
@@ -248,7 +235,7 @@ static int do_fuzz(const char *path, uint64_t seed, unsigned long count)
 
 	if (!buf)
 		return 2;
-	rng = seed * 0x9e3779b97f4a7c15ULL + 1;
+	fuzz_seed(seed);
 	for (n = 0; n < count; n++) {
 		if (fd < 0 || !below(64)) {
 			if (fd >= 0)

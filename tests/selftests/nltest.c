@@ -42,6 +42,7 @@
 #include <string.h>
 #include <linux/zab.h>
 
+#include "fuzzrng.h"
 #include "nlreply.h"
 
 #ifndef SOL_NETLINK
@@ -107,21 +108,6 @@ static int put_attr(struct nl_msg *m, const char *spec)
 	return -1;
 }
 
-static uint64_t rng = 1;
-
-static uint64_t rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dULL;
-}
-
-static uint32_t below(uint32_t n)
-{
-	return n ? (uint32_t)(rnd() % n) : 0;
-}
-
 /* One attribute of type @type, of a random kind; 0 or -1 (no room). */
 static int fuzz_attr(struct nl_msg *m, int type, int depth)
 {
@@ -142,7 +128,7 @@ static int fuzz_attr(struct nl_msg *m, int type, int depth)
 	case 4:
 		return nla_put_u64(m, type, below(2) ? rnd() % 0x300000005ULL : rnd());
 	case 5:
-		snprintf(name, sizeof(name), "fz%u", below(8));
+		snprintf(name, sizeof(name), "fz%u", (unsigned int)below(8));
 		if (!below(4))
 			name[below(4)] = (char)rnd();	/* a bad byte, maybe NUL */
 		return nla_put_string(m, type, name);
@@ -233,7 +219,7 @@ static int typed_attr(struct nl_msg *m, int type)
 
 	switch (type <= ZAB_A_MAX ? attr_kind[type] : 0) {
 	case 's':
-		snprintf(name, sizeof(name), "fz%u", below(8));
+		snprintf(name, sizeof(name), "fz%u", (unsigned int)below(8));
 		return nla_put_string(m, type, name);
 	case '1':
 		return nla_put_u8(m, type, (uint8_t)below(4));
@@ -306,7 +292,7 @@ static int fuzz(int family, struct nl_sock *sk, unsigned long count)
 		if (!well && below(4)) {
 			char name[8];
 
-			snprintf(name, sizeof(name), "fz%u", below(8));
+			snprintf(name, sizeof(name), "fz%u", (unsigned int)below(8));
 			nla_put_string(m, ZAB_A_NAME, name);
 		}
 		for (j = 0; well && j < 8 && templates[t].attrs[j]; j++) {
@@ -382,7 +368,7 @@ int main(int argc, char **argv)
 	if (cmd == 0 && !strcmp(argv[1], "fuzz")) {
 		if (argc != 4)
 			return 2;
-		rng = strtoull(argv[2], NULL, 0) * 0x9e3779b97f4a7c15ULL + 1;
+		fuzz_seed(strtoull(argv[2], NULL, 0));
 		nl_socket_set_buffer_size(sk, 1 << 20, 1 << 20);
 		return fuzz(family, sk, strtoul(argv[3], NULL, 0));
 	}

@@ -56,6 +56,7 @@
 #include <netlink/msg.h>
 #include <linux/zab.h>
 
+#include "fuzzrng.h"
 #include "nlreply.h"
 
 #define TIMEOUT_S 30
@@ -399,22 +400,6 @@ static int flood_proposals(char **a)
  * 4 GiB), the last one cut short at times. What the other side
  * sends is read and dropped, so that its sends never block.
  */
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	/* xorshift64*, from the seed: the same seed, the same frames */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static uint64_t below(uint64_t n)
-{
-	return n ? rnd() % n : 0;
-}
-
 static void put_be32(unsigned char *b, uint32_t v)
 {
 	v = htonl(v);
@@ -542,7 +527,7 @@ static int fuzz(int fd, uint64_t seed, unsigned long frames, bool as_leader,
 
 	if (!b)
 		return 2;
-	rng_state = seed * 0x9e3779b97f4a7c15ULL + 1;
+	fuzz_seed(seed);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	for (n = 0; n < frames && !closed; n++) {
 		len = fuzz_frame(b, as_leader, &cur);
