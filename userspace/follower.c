@@ -29,6 +29,13 @@
 #include "zabd.h"
 
 #define CONNECT_RETRY_MS	100
+/*
+ * The shortest wait for one connection to the leader. An attempt may take
+ * what is left of initLimit, shared among the leader's addresses: a link
+ * whose round trip is a second or more (or a SYN lost once: the kernel sends
+ * it again after a second) still connects, as ZooKeeper's learners connect
+ * with a timeout of initLimit.
+ */
 #define CONNECT_TIMEOUT_MS	1000
 #define SYNC_POLL_MS		10	/* the first look at the kernel's sync */
 #define SYNC_POLL_MAX_MS	100	/* and the longest wait between looks */
@@ -320,6 +327,19 @@ static void timer_expired(struct timer *t)
 	}
 }
 
+/* When the attempt to connect that starts now gives up. */
+static int64_t connect_deadline(const struct follower *f)
+{
+	int64_t now = loop_now(), wait;
+
+	if (f->deadline <= now)
+		return f->deadline;
+	wait = (f->deadline - now) / (f->m->n_addrs ? (int64_t)f->m->n_addrs : 1);
+	if (wait < CONNECT_TIMEOUT_MS)
+		wait = CONNECT_TIMEOUT_MS;
+	return now + wait < f->deadline ? now + wait : f->deadline;
+}
+
 static void connect_leader(struct follower *f)
 {
 	struct zabd *z = f->z;
@@ -343,8 +363,7 @@ static void connect_leader(struct follower *f)
 		return;
 	}
 	f->state = F_CONNECTING;
-	timer_arm_at(&z->loop, &f->t, loop_now() + CONNECT_TIMEOUT_MS < f->deadline ?
-		     loop_now() + CONNECT_TIMEOUT_MS : f->deadline);
+	timer_arm_at(&z->loop, &f->t, connect_deadline(f));
 }
 
 void follower_start(struct zabd *z, uint32_t leader)

@@ -16,7 +16,8 @@
 
 #define BACKOFF_MIN_MS		100
 #define BACKOFF_MAX_MS		1000
-#define CONNECT_TIMEOUT_MS	1000
+/* As long as a round trip may take: a SYN lost once is sent again after 1 s. */
+#define CONNECT_TIMEOUT_MS	3000
 /* Unacknowledged data for this long (a partition) drops the connection. */
 #define USER_TIMEOUT_MS		3000
 /* An accepted connection must send its first notification within this. */

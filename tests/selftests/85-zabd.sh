@@ -585,4 +585,28 @@ test_member_beyond_window() {
 		"SNAP, then $(wc -l < "$ENS_TMP/dump.$f") records, as on the leader"
 }
 
+# A member whose every packet leaves 1.5 s late (a round trip longer than a
+# second: a far site, or a SYN sent again after a loss) joins all the same:
+# its connections, election and quorum alike, wait as long as a round trip
+# may take, the one to the leader up to initLimit. Before, every connection
+# gave up after a second, and the member never followed.
+test_slow_link_member_joins() {
+	local l
+	ZABD_INIT=$((50 * ZAB_TIME_SCALE))	# 10 s: discovery over the slow link
+	ZABD_SYNC=$((50 * ZAB_TIME_SCALE))	# 10 s: PINGs of 1.5 s round trips
+	zabd_setup 3
+	zabd_start 1 2
+	wait_formed 20 1 2
+	l=$LEADER
+	write_on "$ENS_TMP" fast 5 1 2
+	nsx zab3 tc qdisc add dev eth0 root netem delay 1500ms
+	zabd_start 3
+	wait_formed $((60 * ZAB_TIME_SCALE)) 1 2 3
+	[ "$LEADER" = "$l" ] || fail "leader $LEADER, not $l: the slow member disturbed the ensemble"
+	write_on "$ENS_TMP" slow 5 1 2 3
+	settle "$ENS_TMP" "$l" 1 2 3
+	grep -q ' slow3-4$' "$ENS_TMP/dump.3" || fail "member 3 lacks the records written through it"
+	echo "  member 3, 1.5 s away, followed leader $l and wrote through it"
+}
+
 zab_ksft_main "$@"
