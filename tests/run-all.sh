@@ -193,10 +193,10 @@ if [ "$debug" != 0 ]; then
 fi
 
 # beside the debug kernel's shards (make check-all, CI) the stock shards
-# run CI's slice of the repeated tests: 10 leader kills (not 20), 10 load
+# run CI's slice of the repeated tests: 6 leader kills (not 20), 10 load
 # cycles (not 20); make check runs them whole
 stock_slice=""
-[ "$debug" = 0 ] || stock_slice="ZAB_KILLS=${ZAB_KILLS:-10} ZAB_CYCLES=${ZAB_CYCLES:-10}"
+[ "$debug" = 0 ] || stock_slice="ZAB_KILLS=${ZAB_KILLS:-6} ZAB_CYCLES=${ZAB_CYCLES:-10}"
 
 # longest first
 if [ "$debug_ok" = 1 ] && [ "$debug" != kunit ]; then
@@ -208,7 +208,7 @@ if [ "$debug_ok" = 1 ] && [ "$debug" != kunit ]; then
 		[ -n "$list" ] || continue
 		job "selftests-debug.$k" 1 env ZAB_TEST_LIST="$list" \
 			ZAB_DEBUG_MEM=3G ${skip:+ZAB_KILLS=3 ZAB_CYCLES=3 ZAB_CYCLE_INSTANCES=10 \
-			ZAB_MANY=100 ZAB_FUZZ_ROUNDS=10 ZAB_NL_FUZZ=1000 ZAB_DEV_FUZZ=500} \
+			ZAB_MANY=100 ZAB_UNLOAD_ROUNDS=1 ZAB_FUZZ_ROUNDS=6 ZAB_NL_FUZZ=1000 ZAB_DEV_FUZZ=500} \
 			tests/vm/debug.sh selftests "${ZAB_TESTS:-}"
 	done
 fi

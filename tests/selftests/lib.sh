@@ -26,12 +26,12 @@ ZABLOAD="$ZAB_SELFTESTS/zabload"
 # Records per zabload run of writers_start: each run is a process, which is
 # what costs most on the debug kernel.
 : "${ZAB_WRITER_BATCH:=20}"
-# How often waits look again: 0.1 s; on a slower kernel (ZAB_TIME_SCALE
+# How often waits look again: 0.2 s; on a slower kernel (ZAB_TIME_SCALE
 # above 1) a quarter of the scale in seconds, once a second on the debug
 # kernel. Each look runs commands, which is what costs most there: under
 # TCG with KASAN and lockdep, zabctl in a namespace takes about a second of
 # CPU, which the VMs side by side need for the tests' own work.
-: "${ZAB_POLL:=$(awk -v s="$ZAB_TIME_SCALE" 'BEGIN { print (s > 1 ? s / 4 : 0.1) }')}"
+: "${ZAB_POLL:=$(awk -v s="$ZAB_TIME_SCALE" 'BEGIN { print (s > 1 ? s / 4 : 0.2) }')}"
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -509,10 +509,13 @@ writers_start() {
 		 while [ ! -e "$ENS_TMP/stop" ]; do
 			if [ -e "/dev/zab/z$i" ]; then
 				# it fails to open a device destroyed meanwhile
+				# a batch that failed (no leader yet) waits longer:
+				# a process started costs milliseconds of CPU under TCG
 				ZABLOAD_STAMP=1 "$ZABLOAD" write "/dev/zab/z$i" "k${i}x$k" \
-					"$ZAB_WRITER_BATCH" 2> /dev/null || true
+					"$ZAB_WRITER_BATCH" 2> /dev/null && sleep 0.02 || sleep 0.2
+			else
+				sleep 0.2
 			fi
-			sleep 0.02
 			k=$((k + 1))
 		 done >> "$ENS_TMP/w.$i") &
 		WRITERS="$WRITERS $!"

@@ -133,15 +133,22 @@ fi
 
 # kmemleak (ZAB_KMEMLEAK=1, see stage2): a suspect allocated by zab, or from
 # an unloaded module or init code (frames without a symbol: on the debug kernel
-# only zab.ko and zab_test.ko are modules), fails the run; others are shown.
+# only zab.ko and zab_test.ko are modules), while the job ran, fails the run;
+# others are shown.
 if [ -s "$out/kmemleak" ]; then
 	[ -z "${ZAB_DMESG_SAVE:-}" ] || cp "$out/kmemleak" "$ZAB_DMESG_SAVE.kmemleak"
-	awk 'function flush() { if (ours) printf "%s", block; block = ""; ours = 0 }
-		/^unreferenced object/ { flush() }
-		/\[zab(_test)?\]$/ || /\] 0xffffffff[a-f][0-9a-f]+$/ { ours = 1 }
+	awk -v window="$(cat "$out/kmemleak-window" 2> /dev/null || echo 1e9)" '
+		function flush() { if (ours) printf "%s", block; block = ""; ours = 0 }
+		/^unreferenced object/ { flush(); old = 0 }
+		/\(age [0-9.]+s\)$/ {
+			age = $NF; gsub(/[^0-9.]/, "", age)
+			if (age + 0 > window + 0) old = 1
+		}
+		!old && (/\[zab(_test)?\]$/ || /\] 0xffffffff[a-f][0-9a-f]+$/) { ours = 1 }
 		{ block = block $0 "\n" }
 		END { flush() }' "$out/kmemleak" > "$out/kmemleak.zab"
 	others=$(grep -c "unreferenced object" "$out/kmemleak" || true)
+	others=$((others - $(grep -c "unreferenced object" "$out/kmemleak.zab" || true)))
 	if [ -s "$out/kmemleak.zab" ]; then
 		echo "run.sh: kmemleak: zab leaked memory:" >&2
 		head -n 80 "$out/kmemleak.zab" >&2
