@@ -127,6 +127,7 @@ install-module: module
 
 install-userspace: userspace
 	$(MAKE) -C userspace install PREFIX=$(PREFIX)
+	if [ -z "$(DESTDIR)" ]; then ldconfig; fi
 
 dkms:
 	scripts/dkms-install.sh $(ZAB_VERSION)

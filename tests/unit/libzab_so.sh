@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# libzab.so as an application sees it once installed: its soname is
+# libzab.so.0; it exports exactly the functions libzab.h declares; and a
+# program built with `pkg-config --cflags --libs libzab` against a staged
+# install links to it and runs. TAP.
+set -u
+us=$(cd "$(dirname "$0")/../../userspace" && pwd)
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+n=0
+failed=0
+t() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/#   /'
+	fi
+}
+
+so=$(readlink -f "$us/libzab.so")
+soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[ "$soname" = libzab.so.0 ]
+t $? "libzab.so's soname is libzab.so.0" "soname: $soname"
+
+# the header's functions: an identifier followed by ( on a declaration line
+declared=$(sed -n 's/^[a-z_ ]*[ *]\(zab_[a-z_]*\)(.*/\1/p' "$us/libzab.h" | sort -u)
+exported=$(nm -D --defined-only "$so" | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort -u)
+diff=$(diff <(echo "$declared") <(echo "$exported"))
+[ -z "$diff" ] && [ -n "$declared" ]
+t $? "libzab.so exports the $(wc -w <<< "$declared") functions of libzab.h, nothing else" \
+	"declared (<) against exported (>): $diff"
+
+make -s -C "$us" install DESTDIR="$stage" PREFIX=/usr > "$stage/install.log" 2>&1
+t $? "make install stages libzab.so, libzab.pc and the headers" "$(tail -n 5 "$stage/install.log")"
+
+cat > "$stage/app.c" <<'APP'
+#include <stdio.h>
+#include <string.h>
+#include <libzab.h>
+
+int main(void)
+{
+	char rec[64];
+	const void *key, *val;
+	size_t key_len, val_len;
+	ssize_t len = zab_kv_encode(rec, sizeof(rec), "k", 1, "v1", 2);
+
+	if (len < 0 || zab_kv_decode(rec, (size_t)len, &key, &key_len, &val, &val_len) != 1 ||
+	    key_len != 1 || val_len != 2 || memcmp(val, "v1", 2))
+		return 1;
+	/* no such instance: a clean error, not a crash */
+	return zab_open("no-such-instance", 0) < 0 ? 0 : 1;
+}
+APP
+pc=$stage/usr/lib/pkgconfig
+flags=$(PKG_CONFIG_PATH=$pc PKG_CONFIG_SYSROOT_DIR=$stage pkg-config --cflags --libs libzab 2>&1)
+t $? "pkg-config --cflags --libs libzab: $flags"
+out=$(${CC:-cc} -std=c11 -Wall -Werror -o "$stage/app" "$stage/app.c" $flags 2>&1 &&
+	LD_LIBRARY_PATH=$stage/usr/lib "$stage/app" 2>&1)
+t $? "a program built with pkg-config's flags links to libzab.so.0 and runs" "$out"
+ldd "$stage/app" 2> /dev/null | grep -q "libzab.so.0 => $stage/usr/lib" ||
+	LD_LIBRARY_PATH=$stage/usr/lib ldd "$stage/app" | grep -q "libzab.so.0 => $stage/usr/lib/libzab.so.0"
+t $? "it loads libzab.so.0 from the install" "$(LD_LIBRARY_PATH=$stage/usr/lib ldd "$stage/app" 2>&1 | grep zab)"
+echo "1..$n"
+[ "$failed" = 0 ]
