@@ -167,6 +167,60 @@ void zab_fmt_event(char *buf, size_t len, const struct zab_event_info *ev)
 		append(buf, len, &pos, " epoch=%" PRIu32, ev->epoch);
 }
 
+/* @s as a JSON string. */
+static void append_json_str(char *buf, size_t len, size_t *pos, const char *s)
+{
+	append(buf, len, pos, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			append(buf, len, pos, "\\%c", c);
+		else if (c < 0x20)
+			append(buf, len, pos, "\\u%04x", c);
+		else
+			append(buf, len, pos, "%c", c);
+	}
+	append(buf, len, pos, "\"");
+}
+
+/* ,"KEY":"NAME", or ,"KEY":VALUE for a value without a name. */
+static void append_json_enum(char *buf, size_t len, size_t *pos, const char *key,
+			     const char *name, uint32_t value)
+{
+	append(buf, len, pos, ",\"%s\":", key);
+	if (name)
+		append_json_str(buf, len, pos, name);
+	else
+		append(buf, len, pos, "%" PRIu32, value);
+}
+
+void zab_fmt_event_json(char *buf, size_t len, const struct zab_event_info *ev)
+{
+	size_t pos = 0;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	append(buf, len, &pos, "{\"name\":");
+	append_json_str(buf, len, &pos, ev->name);
+	append_json_enum(buf, len, &pos, "event", zab_event_name(ev->event), ev->event);
+	if (ev->has_peer)
+		append(buf, len, &pos, ",\"peer\":%" PRIu32, ev->peer);
+	if (ev->has_reason || ev->event == ZAB_EVENT_PEER_DOWN)
+		append_json_enum(buf, len, &pos, "reason", zab_reason_name(ev->reason),
+				 ev->reason);
+	if (ev->has_state)
+		append_json_enum(buf, len, &pos, "state", zab_state_name(ev->state),
+				 ev->state);
+	if (ev->has_epoch)
+		append(buf, len, &pos, ",\"epoch\":%" PRIu32, ev->epoch);
+	append(buf, len, &pos, "}");
+	/* a line cut short is no JSON: nothing rather than half an object */
+	if (pos >= len)
+		buf[0] = '\0';
+}
+
 static void print_params(FILE *f, const struct zab_params *params)
 {
 	char value[32];

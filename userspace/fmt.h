@@ -44,6 +44,13 @@ void zab_fmt_zxid_long(char *buf, size_t len, uint64_t zxid);
 void zab_fmt_event(char *buf, size_t len, const struct zab_event_info *ev);
 
 /*
+ * The same event as one JSON object, without newline: {"name":"ens1",
+ * "event":"PEER_DOWN","peer":2,"reason":"timeout"}, the same fields left
+ * out, unknown enum values as numbers. Empty if it does not fit in @len.
+ */
+void zab_fmt_event_json(char *buf, size_t len, const struct zab_event_info *ev);
+
+/*
  * One peer in the human view, without newline or indent:
  * "id 2: acked 0x100000002, queued 0, rtt 0.120 ms" (rtt to the microsecond).
  */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "fmt.h"
@@ -10,6 +11,7 @@
 
 struct monitor {
 	const char *name;	/* only this instance, or NULL for all */
+	bool json;		/* one JSON object per event */
 	int write_errno;	/* set when stdout failed */
 };
 
@@ -17,17 +19,24 @@ static void help(FILE *f)
 {
 	fprintf(f, "Prints one line per event of instance NAME, or of every instance of the\n"
 		"network namespace, until interrupted:\n"
-		"  NAME event=EVENT [peer=ID] [reason=REASON] [state=STATE] [epoch=N]\n");
+		"  NAME event=EVENT [peer=ID] [reason=REASON] [state=STATE] [epoch=N]\n"
+		"\n"
+		"  --json  one JSON object per event and line, with the same fields:\n"
+		"          {\"name\":NAME,\"event\":EVENT[,\"peer\":ID][,\"reason\":REASON]\n"
+		"          [,\"state\":STATE][,\"epoch\":N]}\n");
 }
 
 static void print_event(const struct zab_event_info *ev, void *arg)
 {
 	struct monitor *mon = arg;
-	char line[256];
+	char line[512];
 
 	if (mon->write_errno || (mon->name && strcmp(mon->name, ev->name)))
 		return;
-	zab_fmt_event(line, sizeof(line), ev);
+	if (mon->json)
+		zab_fmt_event_json(line, sizeof(line), ev);
+	else
+		zab_fmt_event(line, sizeof(line), ev);
 	if (puts(line) == EOF || fflush(stdout) == EOF)
 		mon->write_errno = errno;
 }
@@ -65,13 +74,27 @@ static int loop(struct zab_nl *nl, int sigfd, struct monitor *mon)
 
 static int run(int argc, char *argv[], const struct zabctl *ctl)
 {
-	struct monitor mon = { .name = argc > 1 ? argv[1] : NULL };
+	struct monitor mon = { 0 };
 	struct zab_nl *nl = NULL;
+	bool dashdash = false;
 	sigset_t old;
 	int sigfd, ret = 1, r;
 
-	if (argc > 2)
-		return zabctl_usage_error(&monitor_cmd, "too many arguments");
+	for (int i = 1; i < argc; i++) {
+		if (!dashdash && !strcmp(argv[i], "--json")) {
+			if (mon.json)
+				return zabctl_usage_error(&monitor_cmd, "--json given twice");
+			mon.json = true;
+		} else if (!dashdash && !strcmp(argv[i], "--")) {
+			dashdash = true;
+		} else if (!dashdash && argv[i][0] == '-' && argv[i][1]) {
+			return zabctl_usage_error(&monitor_cmd, "unknown option `%s'", argv[i]);
+		} else if (mon.name) {
+			return zabctl_usage_error(&monitor_cmd, "too many arguments");
+		} else {
+			mon.name = argv[i];
+		}
+	}
 	if (mon.name && !zabctl_name_ok(ctl, mon.name))
 		return 1;
 
@@ -98,7 +121,7 @@ out:
 const struct zabctl_cmd monitor_cmd = {
 	.name = "monitor",
 	.summary = "print events as they happen",
-	.synopsis = "[NAME]",
+	.synopsis = "[--json] [[--] NAME]",
 	.help = help,
 	.run = run,
 };

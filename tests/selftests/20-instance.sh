@@ -59,12 +59,22 @@ test_events() {
 	log=$(mktemp)
 	zabctl monitor > "$log" &
 	pid=$!
+	zabctl monitor --json ev > "$log.json" &
+	jpid=$!
 	sleep 0.5
+	zabctl create other --id 2
 	zabctl create ev --id 1
 	zabctl destroy ev
-	wait_for 5 grep -q 'DESTROYED' "$log" || { kill $pid; fail "no DESTROYED event: $(cat "$log")"; }
-	kill $pid
+	wait_for 5 grep -q 'DESTROYED' "$log" || { kill $pid $jpid; fail "no DESTROYED event: $(cat "$log")"; }
+	wait_for 5 grep -q 'DESTROYED' "$log.json" || { kill $pid $jpid; fail "no DESTROYED event in JSON: $(cat "$log.json")"; }
+	kill $pid $jpid
 	grep -q 'ev.*CREATED' "$log" || fail "no CREATED event: $(cat "$log")"
+	# --json: one object per line, of instance ev only
+	jq -e -s 'length >= 2 and all(.name == "ev") and
+		(map(.event) | index("CREATED") < index("DESTROYED"))' "$log.json" > /dev/null ||
+		fail "monitor --json: $(cat "$log.json")"
+	expect_fail "unknown option" zabctl monitor --jsn
+	expect_match "unknown option .--jsn." "$OUT"
 	unload_zab
 }
 

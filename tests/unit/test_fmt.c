@@ -167,6 +167,52 @@ static void test_event_line_truncated(void **state)
 	assert_string_equal(buf, "");
 }
 
+static void test_event_json(void **state)
+{
+	struct zab_event_info ev = {
+		.name = "ens1",
+		.event = ZAB_EVENT_PEER_DOWN,
+		.has_peer = true, .peer = 2,
+		.has_reason = true, .reason = ZAB_REASON_TIMEOUT,
+	};
+	char buf[256];
+
+	(void)state;
+	zab_fmt_event_json(buf, sizeof(buf), &ev);
+	assert_string_equal(buf, "{\"name\":\"ens1\",\"event\":\"PEER_DOWN\",\"peer\":2,\"reason\":\"timeout\"}");
+
+	ev = (struct zab_event_info){
+		.name = "b", .event = ZAB_EVENT_STATE,
+		.has_state = true, .state = ZAB_STATE_LEADING,
+		.has_epoch = true, .epoch = 3,
+	};
+	zab_fmt_event_json(buf, sizeof(buf), &ev);
+	assert_string_equal(buf, "{\"name\":\"b\",\"event\":\"STATE\",\"state\":\"LEADING\",\"epoch\":3}");
+
+	/* PEER_DOWN without a reason reads as none, as on the line */
+	ev = (struct zab_event_info){
+		.name = "a", .event = ZAB_EVENT_PEER_DOWN, .has_peer = true, .peer = 3,
+	};
+	zab_fmt_event_json(buf, sizeof(buf), &ev);
+	assert_string_equal(buf, "{\"name\":\"a\",\"event\":\"PEER_DOWN\",\"peer\":3,\"reason\":\"none\"}");
+
+	/* unknown values are numbers; a name is escaped */
+	ev = (struct zab_event_info){
+		.name = "q\"\\\x01", .event = 42,
+		.has_reason = true, .reason = 17,
+		.has_state = true, .state = 9,
+		.has_epoch = true, .epoch = UINT32_MAX,
+	};
+	zab_fmt_event_json(buf, sizeof(buf), &ev);
+	assert_string_equal(buf, "{\"name\":\"q\\\"\\\\\\u0001\",\"event\":42,\"reason\":17,\"state\":9,\"epoch\":4294967295}");
+
+	/* cut short: nothing, not half an object */
+	zab_fmt_event_json(buf, 20, &ev);
+	assert_string_equal(buf, "");
+	zab_fmt_event_json(buf, 1, &ev);
+	assert_string_equal(buf, "");
+}
+
 /* An instance as the kernel might report it, with two peers. */
 static struct zab_info *sample(void)
 {
@@ -492,6 +538,7 @@ int main(void)
 		cmocka_unit_test(test_event_lines),
 		cmocka_unit_test(test_event_line_unknown_values),
 		cmocka_unit_test(test_event_line_truncated),
+		cmocka_unit_test(test_event_json),
 		cmocka_unit_test(test_tsv),
 		cmocka_unit_test(test_tsv_sparse),
 		cmocka_unit_test(test_fields_named),
