@@ -309,6 +309,8 @@ static void lead(struct leader *l)
 	timer_disarm(&z->loop, &l->lead_timer);
 	node_established(z);
 	zinfo("LEADING epoch %u with followers%s (%zu members)", l->epoch, ids, z->ens.n);
+	zabd_report(z, true, "LEADING epoch %u with followers%s (%zu members)", l->epoch, ids,
+		    z->ens.n);
 }
 
 /* As leader, does a quorum allow the next step? */

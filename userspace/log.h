@@ -16,6 +16,12 @@
  */
 void zlog_init(const char *name, bool to_syslog, bool verbose);
 
+/*
+ * Is standard error systemd's journal (the stream $JOURNAL_STREAM, "DEV:INODE",
+ * names)? zlog() then prefixes lines with "<LEVEL>" instead of a time stamp.
+ */
+bool zlog_stderr_is_journal(void);
+
 /* @level is a syslog level: LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG. */
 void zlog(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

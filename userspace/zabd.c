@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -36,12 +37,12 @@ struct options {
 
 static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Before logging is set up: "zabd: message" on standard error. */
+/* Before logging is set up: "zabd: message" on standard error (an error). */
 static void logmsg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", PROG_NAME);
+	fprintf(stderr, "%s%s: ", zlog_stderr_is_journal() ? "<3>" : "", PROG_NAME);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -204,6 +205,35 @@ static int open_netlink(struct zabd *z)
 	return instance_subscribe(z);
 }
 
+void zabd_report(struct zabd *z, bool joined, const char *fmt, ...)
+{
+	char status[256];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(status, sizeof(status), fmt, ap);
+	va_end(ap);
+	ret = sdnotify_send(&z->sd, "%sSTATUS=%s", joined && !z->ready ? "READY=1\n" : "",
+			    status);
+	if (ret < 0)
+		zwarn("cannot notify the service manager: %s", strerror(-ret));
+	else if (joined)
+		z->ready = true;
+}
+
+/* WATCHDOG=1 at half of $WATCHDOG_USEC, from the main loop: a zabd stuck
+ * anywhere stops sending it, and systemd restarts it. */
+static void watchdog_kick(struct timer *t)
+{
+	struct zabd *z = t->arg;
+	int ret = sdnotify_send(&z->sd, "WATCHDOG=1");
+
+	if (ret < 0)
+		zwarn("cannot notify the service manager: %s", strerror(-ret));
+	timer_arm(&z->loop, &z->watchdog_timer, (int64_t)(z->sd.watchdog_ms / 2));
+}
+
 static int start(struct zabd *z, const char *path)
 {
 	struct zab_err err;
@@ -237,12 +267,17 @@ static int start(struct zabd *z, const char *path)
 	if (ret)
 		return ret;
 	z->running = true;
+	if (z->sd.watchdog_ms) {
+		timer_init(&z->watchdog_timer, watchdog_kick, z);
+		watchdog_kick(&z->watchdog_timer);
+	}
 	node_look(z);
 	return 0;
 }
 
 static void stop(struct zabd *z, bool setup_done)
 {
+	sdnotify_send(&z->sd, "STOPPING=1\nSTATUS=stopping");
 	snapd_close(z);
 	node_close(z);
 	follower_close(z);
@@ -259,16 +294,21 @@ static void stop(struct zabd *z, bool setup_done)
 		close(z->lock_fd);
 	ensemble_release(&z->ens);
 	loop_release(&z->loop);
+	sdnotify_close(&z->sd);
 }
 
 static int run(const struct zab_conf *conf, const char *path)
 {
-	struct zabd z = { .conf = conf, .sigfd = -1, .lock_fd = -1 };
+	struct zabd z = { .conf = conf, .sigfd = -1, .lock_fd = -1, .sd.fd = -1 };
 	sigset_t old;
 	int ret;
 
 	watch_init(&z.events_watch, NULL, NULL);
 	watch_init(&z.sig_watch, NULL, NULL);
+	ret = sdnotify_open(&z.sd);
+	if (ret < 0)
+		zwarn("NOTIFY_SOCKET `%s': %s; not notifying the service manager",
+		      getenv("NOTIFY_SOCKET"), strerror(-ret));
 	ret = loop_init(&z.loop);
 	if (ret < 0) {
 		zerr("epoll: %s", strerror(-ret));

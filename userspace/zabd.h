@@ -25,6 +25,7 @@
 #include "info.h"
 #include "loop.h"
 #include "nl.h"
+#include "sdnotify.h"
 
 enum zabd_phase {
 	ZABD_ELECTION,		/* LOOKING: Fast Leader Election */
@@ -69,6 +70,10 @@ struct zabd {
 	struct leader *leader;
 	struct follower *follower;
 	struct snapd *snapd;
+
+	struct sdnotify sd;		/* systemd's notification socket */
+	bool ready;			/* READY=1 sent */
+	struct timer watchdog_timer;
 };
 
 static inline int64_t zabd_tick_ms(const struct zabd *z)
@@ -80,6 +85,14 @@ static inline int64_t zabd_init_limit_ms(const struct zabd *z)
 {
 	return zabd_tick_ms(z) * z->conf->params.value[ZAB_P_INIT_LIMIT];
 }
+
+/*
+ * Tells the service manager (systemd, Type=notify) what the member does:
+ * STATUS= the text, and READY=1 the first time @joined (it leads or
+ * follows an established epoch). Nothing without $NOTIFY_SOCKET.
+ */
+void zabd_report(struct zabd *z, bool joined, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Stops the main loop; zabd exits with @status after cleaning up. */
 void zabd_exit(struct zabd *z, int status);

@@ -609,4 +609,56 @@ test_slow_link_member_joins() {
 	echo "  member 3, 1.5 s away, followed leader $l and wrote through it"
 }
 
+# Under systemd (Type=notify, WatchdogSec=): zabd tells its service manager
+# what it does over $NOTIFY_SOCKET: STATUS=LOOKING while it elects, READY=1
+# once, when it leads or follows an established epoch, STATUS= each role,
+# WATCHDOG=1 at half of $WATCHDOG_USEC all along, STOPPING=1 at the end.
+# A datagram socket read by a small listener stands for systemd here.
+test_systemd_notify() {
+	local i n lpid
+	zabd_setup 3
+	for i in 1 2 3; do
+		python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as f:
+    while True:
+        d = s.recv(4096).decode()
+        f.write("%.3f %s\n" % (time.time(), d.replace("\n", "|")))
+' "$ENS_TMP/notify.$i" "$ENS_TMP/sd.$i" &
+		lpid="${lpid:-} $!"
+	done
+	# shellcheck disable=SC2064
+	trap "rc=\$?; kill $lpid 2> /dev/null; (exit \$rc); zabd_cleanup" EXIT
+	wait_for 5 test -S "$ENS_TMP/notify.3" || fail "the listeners did not start"
+	for i in 1 2 3; do
+		NOTIFY_SOCKET=$ENS_TMP/notify.$i WATCHDOG_USEC=1000000 zabd_start "$i"
+	done
+	wait_formed 20 1 2 3
+	for i in 1 2 3; do
+		wait_for 5 grep -q 'READY=1' "$ENS_TMP/sd.$i" ||
+			fail "member $i: no READY=1: $(cat "$ENS_TMP/sd.$i")"
+	done
+	sleep 2
+	for i in 1 2 3; do
+		grep -q '^[0-9.]* STATUS=LOOKING: election round' "$ENS_TMP/sd.$i" ||
+			fail "member $i: no STATUS=LOOKING before it joined: $(head -n 3 "$ENS_TMP/sd.$i")"
+		[ "$(grep -c 'READY=1' "$ENS_TMP/sd.$i")" = 1 ] ||
+			fail "member $i: READY=1 more than once: $(grep READY "$ENS_TMP/sd.$i")"
+		if [ "$i" = "$LEADER" ]; then
+			grep -q "READY=1|STATUS=LEADING epoch $EPOCH with followers" "$ENS_TMP/sd.$i" ||
+				fail "leader $i: $(grep READY "$ENS_TMP/sd.$i")"
+		else
+			grep -q "READY=1|STATUS=FOLLOWING leader $LEADER in epoch $EPOCH" "$ENS_TMP/sd.$i" ||
+				fail "member $i: $(grep READY "$ENS_TMP/sd.$i")"
+		fi
+		n=$(grep -c ' WATCHDOG=1$' "$ENS_TMP/sd.$i")
+		[ "$n" -ge 4 ] || fail "member $i: $n WATCHDOG=1 in 2 s and more, at 1 s WATCHDOG_USEC"
+	done
+	zabd_signal TERM "$LEADER"
+	wait_for 5 grep -q 'STOPPING=1' "$ENS_TMP/sd.$LEADER" || fail "no STOPPING=1 at the end"
+	echo "  READY=1 once each, $(grep -c ' WATCHDOG=1$' "$ENS_TMP/sd.1") watchdog kicks of member 1, STOPPING=1 at SIGTERM"
+}
+
 zab_ksft_main "$@"

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR MIT
-# libzab.so as an application sees it once installed: its soname is
-# libzab.so.0; it exports exactly the functions libzab.h declares; and a
-# program built with `pkg-config --cflags --libs libzab` against a staged
-# install links to it and runs. TAP.
+# What make install puts in place, staged in a directory: libzab.so as an
+# application sees it (its soname is libzab.so.0; it exports exactly the
+# functions libzab.h declares; a program built with `pkg-config --cflags
+# --libs libzab` links to it and runs), the man pages, and zabd@.service,
+# which systemd-analyze verifies. TAP.
 set -u
 us=$(cd "$(dirname "$0")/../../userspace" && pwd)
 stage=$(mktemp -d)
@@ -65,5 +66,23 @@ t $? "a program built with pkg-config's flags links to libzab.so.0 and runs" "$o
 ldd "$stage/app" 2> /dev/null | grep -q "libzab.so.0 => $stage/usr/lib" ||
 	LD_LIBRARY_PATH=$stage/usr/lib ldd "$stage/app" | grep -q "libzab.so.0 => $stage/usr/lib/libzab.so.0"
 t $? "it loads libzab.so.0 from the install" "$(LD_LIBRARY_PATH=$stage/usr/lib ldd "$stage/app" 2>&1 | grep zab)"
+for p in man8/zabctl.8 man8/zabd.8 man5/zab.conf.5 man4/zab.4 man3/libzab.3; do
+	[ -f "$stage/usr/share/man/$p" ] || missing_man="${missing_man:-} $p"
+done
+[ -z "${missing_man:-}" ]
+t $? "the man pages are installed in share/man" "missing:${missing_man:-}"
+unit=$stage/usr/lib/systemd/system/zabd@.service
+grep -q '^ExecStart=/usr/bin/zabd -c /etc/zab/%i.conf$' "$unit" && grep -q '^Type=notify$' "$unit"
+t $? "zabd@.service is installed: Type=notify, zabd of BINDIR, /etc/zab/NAME.conf" "$(cat "$unit" 2>&1)"
+if command -v systemd-analyze > /dev/null; then
+	# with the staged zabd, so that its ExecStart= is there to check
+	sed "s|/usr/bin/zabd|$stage/usr/bin/zabd|g" "$unit" > "$stage/zabd@.service"
+	out=$(systemd-analyze verify --man=no "$stage/zabd@.service" 2>&1)
+	[ -z "$out" ]
+	t $? "systemd-analyze verify zabd@.service: no complaint" "$out"
+else
+	n=$((n + 1))
+	echo "ok $n - systemd-analyze verify zabd@.service # SKIP no systemd-analyze"
+fi
 echo "1..$n"
 [ "$failed" = 0 ]
