@@ -20,6 +20,7 @@ enum {
 	SEEN_SNAP_COUNT = 1 << 5,
 	SEEN_SNAP_BYTES = 1 << 6,
 	SEEN_SNAP_RETAIN = 1 << 7,
+	SEEN_METRICS_ADDR = 1 << 8,
 };
 
 #define SERVER_PREFIX "server."
@@ -232,6 +233,46 @@ static int parse_snap(struct parser *p, const char *key, const char *value,
 	return 0;
 }
 
+/* metricsAddr: HOST:PORT or [HOST]:PORT, port 1..65535. */
+static int parse_metrics_addr(struct parser *p, const char *value, struct zab_err *err)
+{
+	char *copy = strdup(value), *host, *port = NULL, *end;
+	uint64_t v;
+	int ret = 0;
+
+	if (!copy)
+		return zab_err(err, -ENOMEM, "out of memory");
+	host = copy;
+	if (*copy == '[') {
+		end = strchr(copy, ']');
+		if (end && end[1] == ':') {
+			*end = '\0';
+			host = copy + 1;
+			port = end + 2;
+		}
+	} else {
+		end = strrchr(copy, ':');
+		if (end && end == strchr(copy, ':')) {
+			*end = '\0';
+			port = end + 1;
+		}
+	}
+	for (const char *c = host; port && *c; c++)
+		if (!isgraph((unsigned char)*c) || *c == '[' || *c == ']')
+			port = NULL;
+	if (!port || !*host || zab_parse_uint(port, false, 65535, &v) < 0 || !v)
+		ret = zab_err(err, -EINVAL,
+			      "invalid metricsAddr `%s': expected HOST:PORT or [IPV6]:PORT", value);
+	if (!ret) {
+		p->conf->metrics_host = strdup(host);
+		p->conf->metrics_port = (uint16_t)v;
+		if (!p->conf->metrics_host)
+			ret = zab_err(err, -ENOMEM, "out of memory");
+	}
+	free(copy);
+	return ret;
+}
+
 static int parse_pair(struct parser *p, const char *key, const char *value,
 		      struct zab_err *err)
 {
@@ -268,6 +309,10 @@ static int parse_pair(struct parser *p, const char *key, const char *value,
 	if (!strcmp(key, "snapRetainCount")) {
 		ret = see(p, SEEN_SNAP_RETAIN, key, err);
 		return ret ? ret : parse_snap(p, key, value, err);
+	}
+	if (!strcmp(key, "metricsAddr")) {
+		ret = see(p, SEEN_METRICS_ADDR, key, err);
+		return ret ? ret : parse_metrics_addr(p, value, err);
 	}
 	if (!strncmp(key, SERVER_PREFIX, strlen(SERVER_PREFIX)))
 		return parse_server(p, key, value, err);
@@ -428,6 +473,7 @@ void zab_conf_release(struct zab_conf *conf)
 		free(conf->servers[i].host);
 	free(conf->servers);
 	free(conf->data_dir);
+	free(conf->metrics_host);
 	memset(conf, 0, sizeof(*conf));
 }
 
@@ -446,6 +492,10 @@ void zab_conf_print(FILE *f, const struct zab_conf *conf)
 	zab_fmt_size(value, sizeof(value), conf->snap_bytes);
 	fprintf(f, "snapBytes=%s\n", value);
 	fprintf(f, "snapRetainCount=%u\n", conf->snap_retain);
+	if (conf->metrics_host)
+		fprintf(f, "metricsAddr=%s%s%s:%u\n", strchr(conf->metrics_host, ':') ? "[" : "",
+			conf->metrics_host, strchr(conf->metrics_host, ':') ? "]" : "",
+			conf->metrics_port);
 	for (int i = 0; i < ZAB_P_COUNT; i++) {
 		zab_param_format(value, sizeof(value), i, conf->params.value[i]);
 		fprintf(f, "%s=%s\n", zab_param_defs[i].key, value);

@@ -51,6 +51,8 @@ struct zab_conf {
 	uint64_t snap_count;		/* records between snapshots, 0: never */
 	uint64_t snap_bytes;		/* log bytes between snapshots, 0: never */
 	uint32_t snap_retain;		/* snapshots kept by purge, >= 1 */
+	char *metrics_host;		/* metricsAddr's host, NULL: no metrics */
+	uint16_t metrics_port;
 	struct zab_params params;	/* .set marks those given */
 	struct zab_server *servers;	/* sorted by id */
 	size_t n_servers;

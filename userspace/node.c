@@ -258,6 +258,7 @@ void node_look(struct zabd *z)
 			    ZAB_VOTE_LOG_FAILING : 0);
 	zab_info_release(&info);
 	zab_vote_str(&z->fle.self, vote, sizeof(vote));
+	z->elections++;
 	zinfo("LOOKING: election round %" PRIu64 ", voting for %s", z->fle.clock, vote);
 	zabd_report(z, false, "LOOKING: election round %" PRIu64 ", voting for %s", z->fle.clock,
 		    vote);

@@ -264,6 +264,8 @@ static int start(struct zabd *z, const char *path)
 	ret = instance_setup(z);
 	if (!ret)
 		ret = snapd_open(z);
+	if (!ret)
+		ret = metrics_open(z);
 	if (ret)
 		return ret;
 	z->running = true;
@@ -278,6 +280,7 @@ static int start(struct zabd *z, const char *path)
 static void stop(struct zabd *z, bool setup_done)
 {
 	sdnotify_send(&z->sd, "STOPPING=1\nSTATUS=stopping");
+	metrics_close(z);
 	snapd_close(z);
 	node_close(z);
 	follower_close(z);

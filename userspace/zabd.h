@@ -38,6 +38,8 @@ struct follower;
 struct mesh;
 struct snapd;
 
+struct metrics;
+
 struct zabd {
 	const struct zab_conf *conf;
 	struct ensemble ens;
@@ -71,6 +73,9 @@ struct zabd {
 	struct follower *follower;
 	struct snapd *snapd;
 
+	struct metrics *metrics;	/* metricsAddr's endpoint, or NULL */
+	uint64_t elections;		/* begun, for the metrics */
+
 	struct sdnotify sd;		/* systemd's notification socket */
 	bool ready;			/* READY=1 sent */
 	struct timer watchdog_timer;
@@ -96,6 +101,10 @@ void zabd_report(struct zabd *z, bool joined, const char *fmt, ...)
 
 /* Stops the main loop; zabd exits with @status after cleaning up. */
 void zabd_exit(struct zabd *z, int status);
+
+/* metrics.c: the Prometheus endpoint at metricsAddr, if configured */
+int metrics_open(struct zabd *z);
+void metrics_close(struct zabd *z);
 
 /* disk.c: read the log on disk back into a new instance, and attach it */
 int disk_setup(struct zabd *z);

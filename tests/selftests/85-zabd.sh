@@ -661,4 +661,45 @@ with open(sys.argv[2], "a", buffering=1) as f:
 	echo "  READY=1 once each, $(grep -c ' WATCHDOG=1$' "$ENS_TMP/sd.1") watchdog kicks of member 1, STOPPING=1 at SIGTERM"
 }
 
+# metricsAddr: zabd serves Prometheus' text format at /metrics; the values
+# are the instance's (role, epoch, zxids, counters, peers); other paths get
+# 404; a client that sends nothing neither blocks the others nor stays.
+test_metrics_scrape() {
+	local i out l
+	zabd_setup 3
+	for i in 1 2 3; do
+		echo "metricsAddr = 10.77.0.$i:9141" >> "$ENS_TMP/z$i.conf"
+	done
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	write_on "$ENS_TMP" m 10 1 2 3
+	converge_to "$LEADER" 1 2 3
+	l=$LEADER
+	scrape() {	# scrape I PATH
+		nsx "zab$1" timeout 10 bash -c "exec 3<>/dev/tcp/10.77.0.$1/9141 &&
+			printf 'GET $2 HTTP/1.0\r\nHost: x\r\n\r\n' >&3 && cat <&3"
+	}
+	# a silent client first: the scrapes below go through all the same
+	nsx_bg "zab$l" bash -c "exec 3<>/dev/tcp/10.77.0.$l/9141; sleep 30"
+	out=$(scrape "$l" /metrics) || fail "no answer from member $l's metrics"
+	head -n 1 <<< "$out" | grep -q '^HTTP/1.0 200 OK' || fail "scrape: $(head -n 1 <<< "$out")"
+	grep -q '^Content-Type: text/plain; version=0.0.4' <<< "$out" || fail "no Content-Type"
+	grep -qx 'zab_role{role="leading"} 1' <<< "$out" || fail "leader $l: $(grep zab_role <<< "$out")"
+	grep -qx "zab_epoch $EPOCH" <<< "$out" || fail "epoch: $(grep '^zab_epoch' <<< "$out")"
+	grep -qx "zab_commit_zxid $(printf '%d' "$(zst "$l" commit_zxid)")" <<< "$out" ||
+		fail "commit_zxid: $(grep '^zab_commit_zxid' <<< "$out"), device $(zst "$l" commit_zxid)"
+	[ "$(grep -c '^zab_peer_rtt_seconds{peer="[0-9]"} [0-9.]*$' <<< "$out")" = 2 ] ||
+		fail "peers: $(grep zab_peer_rtt <<< "$out")"
+	[ "$(sed -n 's/^zab_commits_total //p' <<< "$out")" -ge 30 ] ||
+		fail "commits: $(grep zab_commits_total <<< "$out")"
+	grep -qx "zab_member_info{name=\"z$l\",myid=\"$l\"} 1" <<< "$out" || fail "member info"
+	for i in $(others "$l" 1 2 3); do
+		scrape "$i" /metrics | grep -qx 'zab_role{role="following"} 1' ||
+			fail "member $i is no follower in its metrics"
+	done
+	scrape "$l" / | head -n 1 | grep -q '^HTTP/1.0 404' || fail "GET / was not 404"
+	kill "$NSX_PID" 2> /dev/null || true
+	echo "  $(grep -c '^zab_' <<< "$out") samples from leader $l; 404 elsewhere; a silent client did not hold it up"
+}
+
 zab_ksft_main "$@"

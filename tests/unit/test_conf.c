@@ -332,6 +332,46 @@ static void test_print_round_trip(void **state)
 	zab_conf_release(&again);
 }
 
+static void test_metrics_addr(void **state)
+{
+	struct zab_conf conf;
+	struct zab_err err;
+	char *text;
+
+	(void)state;
+	assert_int_equal(parse("name=a\nmyid=1\n", &conf, &err), 0);
+	assert_null(conf.metrics_host);		/* off by default */
+	zab_conf_release(&conf);
+	assert_int_equal(parse("name=a\nmyid=1\nmetricsAddr = 127.0.0.1:9141\n", &conf, &err), 0);
+	assert_string_equal(conf.metrics_host, "127.0.0.1");
+	assert_int_equal(conf.metrics_port, 9141);
+	text = print_conf(&conf);
+	assert_non_null(strstr(text, "\nmetricsAddr=127.0.0.1:9141\n"));
+	free(text);
+	zab_conf_release(&conf);
+	assert_int_equal(parse("name=a\nmyid=1\nmetricsAddr=[::1]:80\n", &conf, &err), 0);
+	assert_string_equal(conf.metrics_host, "::1");
+	assert_int_equal(conf.metrics_port, 80);
+	text = print_conf(&conf);
+	assert_non_null(strstr(text, "\nmetricsAddr=[::1]:80\n"));
+	free(text);
+	zab_conf_release(&conf);
+	expect_error("metricsAddr=localhost\n", -EINVAL,
+		     "a.conf:1: invalid metricsAddr `localhost': expected HOST:PORT or [IPV6]:PORT");
+	expect_error("metricsAddr=h:0\n", -EINVAL,
+		     "a.conf:1: invalid metricsAddr `h:0': expected HOST:PORT or [IPV6]:PORT");
+	expect_error("metricsAddr=h:65536\n", -EINVAL,
+		     "a.conf:1: invalid metricsAddr `h:65536': expected HOST:PORT or [IPV6]:PORT");
+	expect_error("metricsAddr=::1:80\n", -EINVAL,
+		     "a.conf:1: invalid metricsAddr `::1:80': expected HOST:PORT or [IPV6]:PORT");
+	expect_error("metricsAddr=[::1]80\n", -EINVAL,
+		     "a.conf:1: invalid metricsAddr `[::1]80': expected HOST:PORT or [IPV6]:PORT");
+	expect_error("metricsAddr=:80\n", -EINVAL,
+		     "a.conf:1: invalid metricsAddr `:80': expected HOST:PORT or [IPV6]:PORT");
+	expect_error("metricsAddr=a:1\nmetricsAddr=a:2\n", -EINVAL,
+		     "a.conf:2: duplicate key `metricsAddr'");
+}
+
 static void test_server_lines(void **state)
 {
 	struct zab_conf conf;
@@ -441,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_print_round_trip),
 		cmocka_unit_test(test_durability),
+		cmocka_unit_test(test_metrics_addr),
 		cmocka_unit_test(test_server_lines),
 		cmocka_unit_test(test_check_ensemble),
 		cmocka_unit_test(test_ensemble_resolve),

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* zabd's metrics in Prometheus' text format (promfmt.c). */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "promfmt.h"
+
+static char *render(const struct zab_info *info, const struct zab_metrics_own *own)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	zab_metrics_write(f, info, own);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+static void test_values(void **state)
+{
+	struct zab_peer_info peers[] = {
+		{ .id = 2, .last_zxid = 0x300000007ULL, .queued = 4, .rtt_us = 1250 },
+		{ .id = 3, .last_zxid = 0x300000009ULL, .queued = 0, .rtt_us = 80 },
+	};
+	struct zab_info info = {
+		.name = "orders", .myid = 1, .state = 2, .epoch = 3, .leader = 1,
+		.last_zxid = 0x300000009ULL, .commit_zxid = 0x300000008ULL,
+		.durable_zxid = 0x300000009ULL, .pending_bytes = 120,
+		.peers = peers, .n_peers = 2,
+	};
+	struct zab_metrics_own own = {
+		.accepted_epoch = 3, .current_epoch = 3, .elections = 2,
+		.log_bytes = 65536, .snapshot_bytes = 100, .snapshots = 1,
+	};
+	static const char *const want[] = {
+		"zab_member_info{name=\"orders\",myid=\"1\"} 1\n",
+		"zab_role{role=\"looking\"} 0\n",
+		"zab_role{role=\"following\"} 0\n",
+		"zab_role{role=\"leading\"} 1\n",
+		"zab_epoch 3\n",
+		"zab_current_epoch 3\n",
+		"zab_last_zxid 12884901897\n",
+		"zab_commit_zxid 12884901896\n",
+		"zab_commits_total 77\n",
+		"zab_syncs_total{method=\"snap\"} 5\n",
+		"zab_elections_total 2\n",
+		"zab_log_bytes 65536\n",
+		"zab_peer_rtt_seconds{peer=\"2\"} 0.001250\n",
+		"zab_peer_queued_records{peer=\"2\"} 4\n",
+		"zab_peer_last_zxid{peer=\"3\"} 12884901897\n",
+		"# TYPE zab_commits_total counter\n",
+		"# TYPE zab_epoch gauge\n",
+	};
+	char *out;
+
+	(void)state;
+	info.stats[ZAB_STAT_COMMITS] = 77;
+	info.stats[ZAB_STAT_SYNC_SNAP] = 5;
+	out = render(&info, &own);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(out, want[i]))
+			fail_msg("missing: %s in:\n%s", want[i], out);
+	free(out);
+}
+
+/*
+ * Every sample line belongs to a metric with HELP and TYPE lines before it;
+ * names follow Prometheus' rules; counters, and only they, end in _total.
+ */
+static void test_format_rules(void **state)
+{
+	struct zab_info info = { .name = "a\"b", .myid = 7 };
+	struct zab_metrics_own own = { 0 };
+	char *out, *line, *save = NULL, type[64] = "", name[64];
+	regex_t sample;
+
+	(void)state;
+	assert_int_equal(regcomp(&sample, "^(zab_[a-z_]+)(\\{[a-z]+=\"[^\"]*\"(,[a-z]+=\"[^\"]*\")*\\})? [0-9.]+$",
+				 REG_EXTENDED), 0);
+	out = render(&info, &own);
+	assert_non_null(strstr(out, "name=\"a\\\"b\""));
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		regmatch_t m[2];
+
+		if (!strncmp(line, "# HELP ", 7))
+			continue;
+		if (sscanf(line, "# TYPE %63s %63s", name, type) == 2) {
+			assert_true(!strcmp(type, "counter") || !strcmp(type, "gauge"));
+			assert_int_equal(!strcmp(type, "counter"),
+					 strlen(name) > 6 && !strcmp(name + strlen(name) - 6, "_total"));
+			continue;
+		}
+		if (strstr(line, "name=\"a\\\"b\""))
+			continue;	/* the escaped label: checked above */
+		if (regexec(&sample, line, 2, m, 0))
+			fail_msg("not a sample line: %s", line);
+		assert_int_equal((int)(m[1].rm_eo - m[1].rm_so), (int)strlen(name));
+		assert_memory_equal(line, name, strlen(name));
+	}
+	regfree(&sample);
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_format_rules),
+	};
+
+	return cmocka_run_group_tests_name("promfmt", tests, NULL, NULL);
+}
