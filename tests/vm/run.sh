@@ -137,12 +137,11 @@ fi
 # others are shown.
 if [ -s "$out/kmemleak" ]; then
 	[ -z "${ZAB_DMESG_SAVE:-}" ] || cp "$out/kmemleak" "$ZAB_DMESG_SAVE.kmemleak"
-	awk -v window="$(cat "$out/kmemleak-window" 2> /dev/null || echo 1e9)" '
+	awk -v j0="$(cat "$out/kmemleak-jiffies" 2> /dev/null || echo 0)" '
 		function flush() { if (ours) printf "%s", block; block = ""; ours = 0 }
 		/^unreferenced object/ { flush(); old = 0 }
-		/\(age [0-9.]+s\)$/ {
-			age = $NF; gsub(/[^0-9.]/, "", age)
-			if (age + 0 > window + 0) old = 1
+		match($0, /jiffies [0-9]+/) {
+			if (substr($0, RSTART + 8, RLENGTH - 8) + 0 < j0 + 0) old = 1
 		}
 		!old && (/\[zab(_test)?\]$/ || /\] 0xffffffff[a-f][0-9a-f]+$/) { ours = 1 }
 		{ block = block $0 "\n" }
