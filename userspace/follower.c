@@ -30,13 +30,15 @@
 
 #define CONNECT_RETRY_MS	100
 /*
- * The shortest wait for one connection to the leader. An attempt may take
- * what is left of initLimit, shared among the leader's addresses: a link
- * whose round trip is a second or more (or a SYN lost once: the kernel sends
- * it again after a second) still connects, as ZooKeeper's learners connect
- * with a timeout of initLimit.
+ * The shortest and longest wait for one connection to the leader. An
+ * attempt may take what is left of initLimit, shared among the leader's
+ * addresses, within these: a link whose round trip is a second or more (or a
+ * SYN lost once or twice: the kernel sends it again after 1 and 3 s) still
+ * connects, as ZooKeeper's learners connect with a timeout of initLimit; and
+ * a fresh socket tries again rather than wait in SYN backoff (7 s, 15 s).
  */
 #define CONNECT_TIMEOUT_MS	1000
+#define CONNECT_TIMEOUT_MAX_MS	4000
 #define SYNC_POLL_MS		10	/* the first look at the kernel's sync */
 #define SYNC_POLL_MAX_MS	100	/* and the longest wait between looks */
 
@@ -335,9 +337,11 @@ static int64_t connect_deadline(const struct follower *f)
 
 	if (f->deadline <= now)
 		return f->deadline;
-	wait = (f->deadline - now) / (f->m->n_addrs ? (int64_t)f->m->n_addrs : 1);
+	wait = (f->deadline - now) / (int64_t)f->m->n_addrs;	/* n_addrs >= 1 */
 	if (wait < CONNECT_TIMEOUT_MS)
 		wait = CONNECT_TIMEOUT_MS;
+	if (wait > CONNECT_TIMEOUT_MAX_MS)
+		wait = CONNECT_TIMEOUT_MAX_MS;
 	return now + wait < f->deadline ? now + wait : f->deadline;
 }
 

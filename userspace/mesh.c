@@ -16,8 +16,11 @@
 
 #define BACKOFF_MIN_MS		100
 #define BACKOFF_MAX_MS		1000
-/* As long as a round trip may take: a SYN lost once is sent again after 1 s. */
-#define CONNECT_TIMEOUT_MS	3000
+/*
+ * As long as a round trip may take, and past the kernel's SYNs at 0, 1 and
+ * 3 s (a SYN lost once or twice), without waiting for its next at 7 s.
+ */
+#define CONNECT_TIMEOUT_MS	4000
 /* Unacknowledged data for this long (a partition) drops the connection. */
 #define USER_TIMEOUT_MS		3000
 /* An accepted connection must send its first notification within this. */
@@ -223,8 +226,18 @@ static void out_kick(struct mesh *mesh, uint32_t sid)
 {
 	struct mesh_out *o = out_of(mesh, sid);
 
-	if (!o || o->fd >= 0)
+	if (!o || o->connected)
 		return;
+	if (o->fd >= 0) {
+		/*
+		 * A connection still in progress may sit in SYN backoff (a
+		 * partition that just healed): the peer has reached us, so
+		 * start afresh rather than wait for the kernel's next SYN.
+		 */
+		loop_unwatch(mesh->loop, &o->w);
+		close(o->fd);
+		o->fd = -1;
+	}
 	timer_disarm(mesh->loop, &o->t);
 	o->backoff_ms = BACKOFF_MIN_MS;
 	out_connect(o);
