@@ -243,7 +243,7 @@ static void follow(struct follower *f, const struct zab_hs *leaderinfo)
 	node_established(z);
 	zinfo("FOLLOWING leader %u in epoch %u (our last zxid 0x%" PRIx64
 	      ", the leader's 0x%" PRIx64 ")", f->leader, f->epoch, ack.zxid, f->history);
-	zabd_report(z, true, "FOLLOWING leader %u in epoch %u", f->leader, f->epoch);
+	zabd_report(z, "FOLLOWING leader %u in epoch %u", f->leader, f->epoch);
 }
 
 static void read_leaderinfo(struct follower *f)

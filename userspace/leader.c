@@ -309,7 +309,7 @@ static void lead(struct leader *l)
 	timer_disarm(&z->loop, &l->lead_timer);
 	node_established(z);
 	zinfo("LEADING epoch %u with followers%s (%zu members)", l->epoch, ids, z->ens.n);
-	zabd_report(z, true, "LEADING epoch %u with followers%s (%zu members)", l->epoch, ids,
+	zabd_report(z, "LEADING epoch %u with followers%s (%zu members)", l->epoch, ids,
 		    z->ens.n);
 }
 

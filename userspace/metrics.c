@@ -3,12 +3,15 @@
  * The metrics endpoint (metricsAddr): a minimal HTTP/1.0 server in zabd's
  * event loop that answers GET /metrics with Prometheus' text format
  * (promfmt.c) and anything else with 404. Bounded: at most MAX_CONNS
- * connections (the oldest goes for a new one), a request of at most
- * REQ_MAX bytes, and CONN_TIMEOUT_MS for the whole exchange; a client that
- * reads slowly never blocks the loop (non-blocking writes, EPOLLOUT).
+ * connections (for a new one, the oldest still sending its request goes;
+ * one being answered never does), a request of at most REQ_MAX bytes, and
+ * CONN_TIMEOUT_MS for the whole exchange; a client that reads slowly never
+ * blocks the loop (non-blocking writes, EPOLLOUT). The dataDir is scanned
+ * at most every DISK_CACHE_MS, whatever the rate of scrapes.
  */
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -27,6 +30,8 @@
 #define MAX_CONNS		8
 #define REQ_MAX			2048
 #define CONN_TIMEOUT_MS		2000
+#define DISK_CACHE_MS		5000	/* the dataDir scanned at most this often */
+#define RELISTEN_MS		100	/* after EMFILE: accept again later */
 
 struct mconn {
 	struct metrics *m;
@@ -38,13 +43,17 @@ struct mconn {
 	size_t have;
 	char *out;		/* the response, once the request is read */
 	size_t out_len, sent;
+	bool draining;		/* sent; reading to EOF before close (no RST) */
 };
 
 struct metrics {
 	struct zabd *z;
 	int lfd;
 	struct watch lw;
+	struct timer relisten;
 	struct mconn conns[MAX_CONNS];
+	int64_t disk_at;	/* when the dataDir was last scanned, or 0 */
+	uint64_t log_bytes, snapshot_bytes, snapshots;
 };
 
 static void conn_close(struct mconn *c)
@@ -59,33 +68,39 @@ static void conn_close(struct mconn *c)
 	c->fd = -1;
 	free(c->out);
 	c->out = NULL;
+	c->draining = false;
 }
 
-/* Bytes of the files of @dir_fd whose names start with @prefix; their count. */
-static uint64_t dir_bytes(int dir_fd, const char *prefix, uint64_t *count)
+/* The log's and the snapshots' bytes on disk, scanned at most every DISK_CACHE_MS. */
+static void disk_usage(struct metrics *m)
 {
-	uint64_t bytes = 0;
+	const char *dir = m->z->conf->data_dir;
 	struct dirent *e;
 	struct stat st;
 	DIR *d;
-	int fd = dup(dir_fd);
 
-	*count = 0;
-	if (fd < 0)
-		return 0;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return 0;
-	}
-	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, prefix, strlen(prefix)) &&
-		    fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISREG(st.st_mode)) {
-			bytes += (uint64_t)st.st_size;
-			(*count)++;
+	if (m->disk_at && loop_now() - m->disk_at < DISK_CACHE_MS)
+		return;
+	m->disk_at = loop_now();
+	m->log_bytes = m->snapshot_bytes = m->snapshots = 0;
+	d = dir ? opendir(dir) : NULL;
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		bool seg = !strncmp(e->d_name, "log.", 4);
+		/* snap. and 16 hex digits: not snap.lock, not a .tmp */
+		bool snap = !strncmp(e->d_name, "snap.", 5) && strlen(e->d_name) == 21;
+
+		if ((!seg && !snap) || fstatat(dirfd(d), e->d_name, &st, 0) || !S_ISREG(st.st_mode))
+			continue;
+		if (seg) {
+			m->log_bytes += (uint64_t)st.st_size;
+		} else {
+			m->snapshot_bytes += (uint64_t)st.st_size;
+			m->snapshots++;
 		}
+	}
 	closedir(d);
-	return bytes;
 }
 
 /* The response to the request in c->req. */
@@ -100,10 +115,9 @@ static void respond(struct mconn *c)
 	struct zab_info info;
 	char *body = NULL;
 	size_t body_len = 0;
-	const char *status = "200 OK";
-	uint64_t segs;
+	const char *status = "200 OK", *type = "text/plain; charset=utf-8";
 	FILE *f;
-	int ret, dir_fd;
+	int ret, len;
 
 	memset(&info, 0, sizeof(info));
 	if (strncmp(c->req, "GET /metrics ", 13) && strncmp(c->req, "GET /metrics\r", 13)) {
@@ -116,13 +130,11 @@ static void respond(struct mconn *c)
 			body = NULL;
 		body_len = body ? strlen(body) : 0;
 	} else {
-		dir_fd = z->conf->data_dir ?
-			 open(z->conf->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-		if (dir_fd >= 0) {
-			own.log_bytes = dir_bytes(dir_fd, "log.", &segs);
-			own.snapshot_bytes = dir_bytes(dir_fd, "snap.", &own.snapshots);
-			close(dir_fd);
-		}
+		disk_usage(c->m);
+		own.log_bytes = c->m->log_bytes;
+		own.snapshot_bytes = c->m->snapshot_bytes;
+		own.snapshots = c->m->snapshots;
+		type = "text/plain; version=0.0.4; charset=utf-8";
 		f = open_memstream(&body, &body_len);
 		if (f) {
 			zab_metrics_write(f, &info, &own);
@@ -137,16 +149,16 @@ static void respond(struct mconn *c)
 		conn_close(c);
 		return;
 	}
-	if (asprintf(&c->out, "HTTP/1.0 %s\r\nContent-Type: text/plain; version=0.0.4\r\n"
-		     "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-		     status, body_len, body) < 0) {
+	len = asprintf(&c->out, "HTTP/1.0 %s\r\nContent-Type: %s\r\n"
+		       "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+		       status, type, body_len, body);
+	free(body);
+	if (len < 0) {
 		c->out = NULL;
-		free(body);
 		conn_close(c);
 		return;
 	}
-	free(body);
-	c->out_len = strlen(c->out);
+	c->out_len = (size_t)len;
 	c->sent = 0;
 	if (loop_rewatch(&z->loop, &c->w, EPOLLOUT) < 0)
 		conn_close(c);
@@ -157,6 +169,13 @@ static void conn_event(struct watch *w, uint32_t events)
 	struct mconn *c = w->arg;
 	ssize_t n;
 
+	if (c->draining) {
+		/* the response is out: read what the client still sends, to EOF */
+		n = recv(c->fd, c->req, sizeof(c->req), 0);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			conn_close(c);
+		return;
+	}
 	if (c->out) {
 		n = send(c->fd, c->out + c->sent, c->out_len - c->sent, MSG_NOSIGNAL);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -166,7 +185,18 @@ static void conn_event(struct watch *w, uint32_t events)
 			return;
 		}
 		c->sent += (size_t)n;
-		if (c->sent == c->out_len)
+		if (c->sent < c->out_len)
+			return;
+		/*
+		 * Closing with unread bytes would send a RST, which may discard
+		 * the response before the client read it: shut our side, and
+		 * close at the client's EOF (or the exchange's timeout).
+		 */
+		free(c->out);
+		c->out = NULL;
+		c->draining = true;
+		if (shutdown(c->fd, SHUT_WR) < 0 ||
+		    loop_rewatch(&c->m->z->loop, &c->w, EPOLLIN | EPOLLRDHUP) < 0)
 			conn_close(c);
 		return;
 	}
@@ -201,6 +231,12 @@ static void accept_event(struct watch *w, uint32_t events)
 
 	(void)events;
 	fd = sock_accept(m->lfd, &peer);
+	if (fd == -EMFILE || fd == -ENFILE) {
+		/* the listener stays ready: stop watching it for a while */
+		loop_unwatch(&z->loop, &m->lw);
+		timer_arm(&z->loop, &m->relisten, RELISTEN_MS);
+		return;
+	}
 	if (fd < 0)
 		return;
 	for (size_t i = 0; i < MAX_CONNS; i++) {
@@ -210,8 +246,13 @@ static void accept_event(struct watch *w, uint32_t events)
 			c = x;
 			break;
 		}
-		if (!c || x->since < c->since)
-			c = x;	/* the oldest, if all are taken */
+		/* the oldest still reading its request; never one answered */
+		if (!x->out && !x->draining && (!c || x->since < c->since))
+			c = x;
+	}
+	if (!c) {
+		close(fd);
+		return;
 	}
 	conn_close(c);
 	c->fd = fd;
@@ -223,6 +264,14 @@ static void accept_event(struct watch *w, uint32_t events)
 		return;
 	}
 	timer_arm(&z->loop, &c->t, CONN_TIMEOUT_MS);
+}
+
+static void relisten(struct timer *t)
+{
+	struct metrics *m = t->arg;
+
+	if (loop_watch(&m->z->loop, &m->lw, m->lfd, EPOLLIN) < 0)
+		timer_arm(&m->z->loop, &m->relisten, RELISTEN_MS);
 }
 
 int metrics_open(struct zabd *z)
@@ -242,6 +291,7 @@ int metrics_open(struct zabd *z)
 	m->z = z;
 	m->lfd = -1;
 	watch_init(&m->lw, accept_event, m);
+	timer_init(&m->relisten, relisten, m);
 	for (size_t i = 0; i < MAX_CONNS; i++) {
 		m->conns[i].m = m;
 		m->conns[i].fd = -1;
@@ -278,6 +328,7 @@ void metrics_close(struct zabd *z)
 		return;
 	for (size_t i = 0; i < MAX_CONNS; i++)
 		conn_close(&m->conns[i]);
+	timer_disarm(&z->loop, &m->relisten);
 	if (m->lfd >= 0) {
 		loop_unwatch(&z->loop, &m->lw);
 		close(m->lfd);

@@ -260,7 +260,7 @@ void node_look(struct zabd *z)
 	zab_vote_str(&z->fle.self, vote, sizeof(vote));
 	z->elections++;
 	zinfo("LOOKING: election round %" PRIu64 ", voting for %s", z->fle.clock, vote);
-	zabd_report(z, false, "LOOKING: election round %" PRIu64 ", voting for %s", z->fle.clock,
+	zabd_report(z, "LOOKING: election round %" PRIu64 ", voting for %s", z->fle.clock,
 		    vote);
 	z->notify_ms = NOTIFY_MIN_MS;
 	timer_arm(&z->loop, &z->notify_timer, z->notify_ms);

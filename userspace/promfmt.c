@@ -48,9 +48,11 @@ void zab_metrics_write(FILE *f, const struct zab_info *info,
 
 	/* names are of [A-Za-z0-9_.-]; escaped all the same */
 	for (i = 0; info->name[i] && j + 2 < sizeof(name); i++) {
-		if (info->name[i] == '"' || info->name[i] == '\\')
+		char ch = info->name[i];
+
+		if (ch == '"' || ch == '\\' || ch == '\n')
 			name[j++] = '\\';
-		name[j++] = info->name[i];
+		name[j++] = ch == '\n' ? 'n' : ch;
 	}
 	name[j] = '\0';
 	head(f, "zab_member_info", "gauge", "This member: instance name and id.");
@@ -81,8 +83,9 @@ void zab_metrics_write(FILE *f, const struct zab_info *info,
 	one(f, "zab_snapshots", "gauge", "Snapshots on disk.", own->snapshots);
 	head(f, "zab_peer_rtt_seconds", "gauge", "Round trip time to each peer.");
 	for (i = 0; i < info->n_peers; i++)
-		fprintf(f, "zab_peer_rtt_seconds{peer=\"%" PRIu32 "\"} %.6f\n", info->peers[i].id,
-			info->peers[i].rtt_us / 1e6);
+		if (info->peers[i].rtt_us)	/* 0: not measured yet */
+			fprintf(f, "zab_peer_rtt_seconds{peer=\"%" PRIu32 "\"} %.6f\n",
+				info->peers[i].id, info->peers[i].rtt_us / 1e6);
 	head(f, "zab_peer_queued_records", "gauge", "Records queued for each peer.");
 	for (i = 0; i < info->n_peers; i++)
 		fprintf(f, "zab_peer_queued_records{peer=\"%" PRIu32 "\"} %" PRIu32 "\n",

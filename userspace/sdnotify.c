@@ -20,37 +20,37 @@ int sdnotify_open(struct sdnotify *n)
 	const char *path = getenv("NOTIFY_SOCKET");
 	const char *usec = getenv("WATCHDOG_USEC");
 	const char *pid = getenv("WATCHDOG_PID");
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	size_t len;
 	int fd;
 
+	memset(n, 0, sizeof(*n));
 	n->fd = -1;
-	n->watchdog_ms = 0;
-	if (usec && (!pid || strtol(pid, NULL, 10) == (long)getpid())) {
-		unsigned long long v = strtoull(usec, NULL, 10);
-
-		n->watchdog_ms = v / 1000;
-	}
+	if (usec && (!pid || strtol(pid, NULL, 10) == (long)getpid()))
+		n->watchdog_usec = strtoull(usec, NULL, 10);
 	if (!path || !*path)
 		return 0;
 	len = strlen(path);
-	if ((path[0] != '/' && path[0] != '@') || len >= sizeof(sa.sun_path))
+	/* a path has its NUL in sun_path; an abstract name may fill it */
+	if ((path[0] != '/' && path[0] != '@') ||
+	    len > sizeof(n->sa.sun_path) - (path[0] == '/'))
 		return -EINVAL;
-	memcpy(sa.sun_path, path, len);
+	n->sa.sun_family = AF_UNIX;
+	memcpy(n->sa.sun_path, path, len);
 	if (path[0] == '@')
-		sa.sun_path[0] = '\0';	/* an abstract name */
+		n->sa.sun_path[0] = '\0';	/* an abstract name */
+	n->sa_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa,
-		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0) {
-		int ret = -errno;
-
-		close(fd);
-		return ret;
-	}
 	n->fd = fd;
 	return 0;
+}
+
+uint64_t sdnotify_kick_ms(const struct sdnotify *n)
+{
+	uint64_t ms = n->watchdog_usec / 2000;
+
+	return n->watchdog_usec ? (ms ? ms : 1) : 0;
 }
 
 int sdnotify_send(const struct sdnotify *n, const char *fmt, ...)
@@ -66,7 +66,8 @@ int sdnotify_send(const struct sdnotify *n, const char *fmt, ...)
 	va_end(ap);
 	if (len < 0 || (size_t)len >= sizeof(msg))
 		return -EMSGSIZE;
-	if (send(n->fd, msg, (size_t)len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+	if (sendto(n->fd, msg, (size_t)len, MSG_NOSIGNAL | MSG_DONTWAIT,
+		   (const struct sockaddr *)&n->sa, n->sa_len) < 0)
 		return -errno;
 	return 0;
 }

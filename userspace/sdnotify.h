@@ -11,10 +11,18 @@
 
 #include <stdint.h>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 struct sdnotify {
 	int fd;			/* -1: not under a service manager */
-	uint64_t watchdog_ms;	/* 0: no watchdog */
+	struct sockaddr_un sa;	/* sent to each time: the socket may be made anew */
+	socklen_t sa_len;
+	uint64_t watchdog_usec;	/* 0: no watchdog */
 };
+
+/* How often to send WATCHDOG=1: half the interval, at least 1 ms; 0: never. */
+uint64_t sdnotify_kick_ms(const struct sdnotify *n);
 
 /*
  * Reads the environment and opens the socket; 0 or -errno (a bad

@@ -205,7 +205,7 @@ static int open_netlink(struct zabd *z)
 	return instance_subscribe(z);
 }
 
-void zabd_report(struct zabd *z, bool joined, const char *fmt, ...)
+void zabd_report(struct zabd *z, const char *fmt, ...)
 {
 	char status[256];
 	va_list ap;
@@ -214,12 +214,9 @@ void zabd_report(struct zabd *z, bool joined, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(status, sizeof(status), fmt, ap);
 	va_end(ap);
-	ret = sdnotify_send(&z->sd, "%sSTATUS=%s", joined && !z->ready ? "READY=1\n" : "",
-			    status);
+	ret = sdnotify_send(&z->sd, "STATUS=%s", status);
 	if (ret < 0)
 		zwarn("cannot notify the service manager: %s", strerror(-ret));
-	else if (joined)
-		z->ready = true;
 }
 
 /* WATCHDOG=1 at half of $WATCHDOG_USEC, from the main loop: a zabd stuck
@@ -231,7 +228,7 @@ static void watchdog_kick(struct timer *t)
 
 	if (ret < 0)
 		zwarn("cannot notify the service manager: %s", strerror(-ret));
-	timer_arm(&z->loop, &z->watchdog_timer, (int64_t)(z->sd.watchdog_ms / 2));
+	timer_arm(&z->loop, &z->watchdog_timer, (int64_t)sdnotify_kick_ms(&z->sd));
 }
 
 static int start(struct zabd *z, const char *path)
@@ -269,10 +266,18 @@ static int start(struct zabd *z, const char *path)
 	if (ret)
 		return ret;
 	z->running = true;
-	if (z->sd.watchdog_ms) {
+	if (sdnotify_kick_ms(&z->sd)) {
 		timer_init(&z->watchdog_timer, watchdog_kick, z);
 		watchdog_kick(&z->watchdog_timer);
 	}
+	/*
+	 * Ready once running: the service manager's watchdog only starts then,
+	 * and a member waiting for its peers must neither hold up boot nor be
+	 * killed for it. Its role goes in STATUS=.
+	 */
+	ret = sdnotify_send(&z->sd, "READY=1\nSTATUS=started");
+	if (ret < 0)
+		zwarn("cannot notify the service manager: %s", strerror(-ret));
 	node_look(z);
 	return 0;
 }

@@ -77,7 +77,6 @@ struct zabd {
 	uint64_t elections;		/* begun, for the metrics */
 
 	struct sdnotify sd;		/* systemd's notification socket */
-	bool ready;			/* READY=1 sent */
 	struct timer watchdog_timer;
 };
 
@@ -92,12 +91,11 @@ static inline int64_t zabd_init_limit_ms(const struct zabd *z)
 }
 
 /*
- * Tells the service manager (systemd, Type=notify) what the member does:
- * STATUS= the text, and READY=1 the first time @joined (it leads or
- * follows an established epoch). Nothing without $NOTIFY_SOCKET.
+ * Tells the service manager (systemd, Type=notify) what the member does, as
+ * STATUS=. Nothing without $NOTIFY_SOCKET. (READY=1 goes once zabd runs.)
  */
-void zabd_report(struct zabd *z, bool joined, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void zabd_report(struct zabd *z, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Stops the main loop; zabd exits with @status after cleaning up. */
 void zabd_exit(struct zabd *z, int status);

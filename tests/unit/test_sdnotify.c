@@ -55,7 +55,7 @@ static void test_not_under_systemd(void **state)
 	unsetenv("WATCHDOG_USEC");
 	assert_int_equal(sdnotify_open(&n), 0);
 	assert_int_equal(n.fd, -1);
-	assert_int_equal(n.watchdog_ms, 0);
+	assert_int_equal(sdnotify_kick_ms(&n), 0);
 	assert_int_equal(sdnotify_send(&n, "READY=1"), 0);
 	sdnotify_close(&n);
 }
@@ -111,9 +111,21 @@ static void test_bad_socket(void **state)
 	longname[sizeof(longname) - 1] = '\0';
 	setenv("NOTIFY_SOCKET", longname, 1);
 	assert_int_equal(sdnotify_open(&n), -EINVAL);
+	/* sent to each time: a socket not there (yet, or any more) fails a send */
 	setenv("NOTIFY_SOCKET", "/nonexistent/zab-notify", 1);
-	assert_int_equal(sdnotify_open(&n), -ENOENT);
-	assert_int_equal(n.fd, -1);
+	assert_int_equal(sdnotify_open(&n), 0);
+	assert_int_equal(sdnotify_send(&n, "READY=1"), -ENOENT);
+	sdnotify_close(&n);
+	/* an abstract name may fill sun_path; a path needs its NUL */
+	memset(longname, 'x', sizeof(longname));
+	longname[0] = '@';
+	longname[sizeof(((struct sockaddr_un *)0)->sun_path)] = '\0';
+	setenv("NOTIFY_SOCKET", longname, 1);
+	assert_int_equal(sdnotify_open(&n), 0);
+	sdnotify_close(&n);
+	longname[0] = '/';
+	setenv("NOTIFY_SOCKET", longname, 1);
+	assert_int_equal(sdnotify_open(&n), -EINVAL);
 	unsetenv("NOTIFY_SOCKET");
 }
 
@@ -127,16 +139,21 @@ static void test_watchdog(void **state)
 	setenv("WATCHDOG_USEC", "30000000", 1);
 	unsetenv("WATCHDOG_PID");
 	assert_int_equal(sdnotify_open(&n), 0);
-	assert_int_equal(n.watchdog_ms, 30000);
+	assert_int_equal(sdnotify_kick_ms(&n), 15000);	/* half of it */
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	setenv("WATCHDOG_PID", pid, 1);
 	assert_int_equal(sdnotify_open(&n), 0);
-	assert_int_equal(n.watchdog_ms, 30000);
+	assert_int_equal(sdnotify_kick_ms(&n), 15000);
+	/* a tiny interval: 1 ms, never 0 (a timer of 0 would spin) */
+	setenv("WATCHDOG_USEC", "1500", 1);
+	assert_int_equal(sdnotify_open(&n), 0);
+	assert_int_equal(sdnotify_kick_ms(&n), 1);
 	/* for another process: not ours to send */
+	setenv("WATCHDOG_USEC", "30000000", 1);
 	snprintf(pid, sizeof(pid), "%d", (int)getpid() + 1);
 	setenv("WATCHDOG_PID", pid, 1);
 	assert_int_equal(sdnotify_open(&n), 0);
-	assert_int_equal(n.watchdog_ms, 0);
+	assert_int_equal(sdnotify_kick_ms(&n), 0);
 	unsetenv("WATCHDOG_USEC");
 	unsetenv("WATCHDOG_PID");
 }
