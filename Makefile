@@ -9,6 +9,7 @@
 #                   kernel (what CI runs; see docs/testing.md)
 #   make bench      commit latency and throughput beside raw TCP, in a VM
 #   make fuzz       the libFuzzer targets of the userspace parsers
+#   make torture    randomised fault schedules in a VM (SEED=, N=)
 #   make demo       three members with zabd in a VM: writes, reads, failover
 #   make install    install zab.ko (modules_install) and the tools
 #
@@ -31,7 +32,7 @@ PREFIX ?= /usr/local
 
 .PHONY: all module userspace deps check unit selftests crash bench demo clean install \
 	install-module install-userspace dkms debug-kernel debug-module kunit \
-	check-debug check-all check-ci model model-old fuzz
+	check-debug check-all check-ci model model-old fuzz torture
 
 all: module userspace
 
@@ -91,6 +92,13 @@ model-old:
 FUZZ_SECONDS ?= 600
 fuzz:
 	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+# Randomised fault schedules (tests/torture): N schedules from SEED (default
+# the time) in TORTURE_VMS VMs side by side; TORTURE_DEBUG=1 on the debug
+# kernel. make check runs a slice of fresh seeds (ZAB_TORTURE_SLICE).
+torture: all
+	$(MAKE) -C tests/selftests
+	ZAB_KREL=$(KREL) tests/torture/run.sh
 
 # The debug kernel (KASAN, UBSAN, lockdep, kmemleak, fault injection, KUnit),
 # built once and cached under /var/cache/zab/debug-kernel; zab.ko and

@@ -19,6 +19,8 @@
 #                   6.1 and 6.12 (ZAB_612_TESTS; ZAB_612_TESTS=all: all)
 #   crash           three VMs killed with kill -9 (tests/vm/crash.sh)
 #   kunit           (ZAB_DEBUG) the KUnit suites on the debug kernel
+#   torture         ZAB_TORTURE_SLICE (default 2) randomised fault schedules
+#                   (tests/torture) from a fresh seed (ZAB_TORTURE_SEED)
 #   fuzz            each libFuzzer target of tests/fuzz for ZAB_FUZZ_SLICE
 #                   seconds (default 10)
 #   demo            make demo, as the README says
@@ -53,7 +55,7 @@ export ZAB_VM_CPUS=${ZAB_VM_CPUS:-1}
 # 6.12: the files that reach every kernel API zab uses differently on 6.12
 # (docs/testing.md): the char device and its class, the netlink family's
 # pre/post_doit, the wire's unaligned accessors on both ends of a broadcast
-: "${ZAB_612_TESTS:=10-module|20-instance|30-badinput|40-privs|60-chardev|80-broadcast|81-handover}"
+: "${ZAB_612_TESTS:=10-module|20-instance|30-badinput|40-privs|60-chardev|80-broadcast:three_members|80-broadcast:late_joiner|81-handover:handover_bad_sockets|81-handover:handed_over_socket_refused|81-handover:rogue_peer_frames|81-handover:rogue_leader_frames}"
 
 declare -A weight_of start_of
 times=()
@@ -194,9 +196,9 @@ fi
 
 # beside the debug kernel's shards (make check-all, CI) the stock shards
 # run CI's slice of the repeated tests: 6 leader kills (not 20), 10 load
-# cycles (not 20); make check runs them whole
+# cycles (not 20), 15 fuzzed connections (not 30); make check runs them whole
 stock_slice=""
-[ "$debug" = 0 ] || stock_slice="ZAB_KILLS=${ZAB_KILLS:-6} ZAB_CYCLES=${ZAB_CYCLES:-10}"
+[ "$debug" = 0 ] || stock_slice="ZAB_KILLS=${ZAB_KILLS:-6} ZAB_CYCLES=${ZAB_CYCLES:-10} ZAB_FUZZ_ROUNDS=${ZAB_FUZZ_ROUNDS:-15}"
 
 # longest first
 if [ "$debug_ok" = 1 ] && [ "$debug" != kunit ]; then
@@ -236,6 +238,13 @@ if [ -z "${ZAB_TESTS:-}" ] || zab_selected crash:kill9_leader_then_all; then
 	job crash 2 env ${krel:+ZAB_KREL="$krel" ZAB_KO="$run/zab.ko"} tests/vm/crash.sh
 fi
 [ "$debug_ok" = 1 ] && job kunit 1 tests/vm/debug.sh kunit
+# a slice of fresh fault schedules (make torture is the long run)
+if [ -n "${ko[$full]:-}" ] && { [ -z "${ZAB_TESTS:-}" ] || zab_selected torture; }; then
+	read -r krel run <<< "${ko[$full]}"
+	job torture 1 env ZAB_KREL="$krel" ZAB_KO="$run/zab.ko" \
+		tests/vm/run.sh -- tests/torture/torture.sh "${ZAB_TORTURE_SEED:-$(date +%s)}" \
+		"${ZAB_TORTURE_SLICE:-2}"
+fi
 # a slice of each libFuzzer target (make fuzz is the long run)
 if [ -z "${ZAB_TESTS:-}" ] || zab_selected fuzz; then
 	job fuzz 1 make -s -C tests/fuzz check FUZZ_SLICE="${ZAB_FUZZ_SLICE:-10}"

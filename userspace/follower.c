@@ -32,9 +32,9 @@
 /*
  * The shortest and longest wait for one connection to the leader. An
  * attempt may take what is left of initLimit, shared among the leader's
- * addresses, within these: a link whose round trip is a second or more (or a
- * SYN lost once or twice: the kernel sends it again after 1 and 3 s) still
- * connects, as ZooKeeper's learners connect with a timeout of initLimit; and
+ * addresses, within these: a link whose round trip is a second or more, up
+ * to about 4 s (or a SYN lost once or twice: the kernel sends it again after
+ * 1 and 3 s), still connects, as ZooKeeper's learners connect with a timeout of initLimit; and
  * a fresh socket tries again rather than wait in SYN backoff (7 s, 15 s).
  */
 #define CONNECT_TIMEOUT_MS	1000

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,6 +230,11 @@ static void out_kick(struct mesh *mesh, uint32_t sid)
 	if (!o || o->connected)
 		return;
 	if (o->fd >= 0) {
+		struct pollfd p = { .fd = o->fd, .events = POLLOUT };
+
+		/* connected already, its EPOLLOUT not yet handled: keep it */
+		if (poll(&p, 1, 0) == 1 && !(p.revents & (POLLERR | POLLHUP)))
+			return;
 		/*
 		 * A connection still in progress may sit in SYN backoff (a
 		 * partition that just healed): the peer has reached us, so

@@ -266,10 +266,6 @@ static int start(struct zabd *z, const char *path)
 	if (ret)
 		return ret;
 	z->running = true;
-	if (sdnotify_kick_ms(&z->sd)) {
-		timer_init(&z->watchdog_timer, watchdog_kick, z);
-		watchdog_kick(&z->watchdog_timer);
-	}
 	/*
 	 * Ready once running: the service manager's watchdog only starts then,
 	 * and a member waiting for its peers must neither hold up boot nor be
@@ -278,6 +274,10 @@ static int start(struct zabd *z, const char *path)
 	ret = sdnotify_send(&z->sd, "READY=1\nSTATUS=started");
 	if (ret < 0)
 		zwarn("cannot notify the service manager: %s", strerror(-ret));
+	if (sdnotify_kick_ms(&z->sd)) {
+		timer_init(&z->watchdog_timer, watchdog_kick, z);
+		watchdog_kick(&z->watchdog_timer);
+	}
 	node_look(z);
 	return 0;
 }

@@ -1,0 +1,360 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Randomised fault schedules (make torture), inside a test VM with zab.ko not
+# loaded:
+#
+#   torture.sh SEED COUNT     schedules SEED, SEED+1, ... SEED+COUNT-1
+#
+# Each schedule is drawn from its seed alone (bash's RANDOM), so
+# `make torture SEED=S N=1` replays schedule S. It sets up an ensemble of 3
+# (or 5) members run by zabd in network namespaces, with a random
+# durability (fsync or write), a small window at times (members cut off
+# for long come back by SNAP), and snapshots and purges at times during the
+# load; a writer writes on every member all along, and a watcher notes
+# every record each device delivers as committed. Then 4 to 10 faults, a
+# random pause after each:
+#   crash       kill -9 of a member's zabd, its instance destroyed (the
+#               leader half of the time)
+#   crash-sync  the leader crashes, then another member as it leads or
+#               follows the next epoch, within 100 ms (discovery, sync)
+#   restart     a crashed member starts again from its dataDir
+#   crash-all   every member crashes, then all start again (a process
+#               crash: the page cache survives, so durability=write is
+#               as safe here as fsync; power loss is make crash's)
+#   cut         a silent partition of a member: every IPv4 packet dropped
+#               both ways (ARP passes), no error on the sockets
+#   cut-out     the member's packets dropped, it still hears the others
+#               (TCP makes that two-way for connections soon enough)
+#   cut-pair    two members stop hearing each other, both hear the rest
+#   stall       every packet of a member 3 s late, past syncLimit: alive,
+#               but gone to the others (a zombie leader, when it led)
+#   flaky       delay with jitter, loss, duplication and reordering on a
+#               member's link
+#   heal        a member's link made whole
+#   pause       a member's zabd stopped (SIGSTOP) for a while, then resumed
+#               (its kernel goes on)
+# At the end every link is healed, every member started; the ensemble must
+# form again within a minute (liveness), commit a few more writes, and
+# every member's history (zabctl tail, from disk where it left the window)
+# must pass the selftests' checker: one order, each member a prefix of it,
+# every acknowledged write exactly once, nothing nobody wrote; every record
+# a device delivered as committed along the way is in it; every member's
+# acceptedEpoch and currentEpoch are the epoch it follows. The kernel log
+# must show no warning, BUG, KASAN, lockdep or refcount report.
+#
+# Prints TAP, one line a schedule ("ok N - torture:SEED # SECONDS s, the
+# faults"); a violation prints the seed, the schedule and the failure. Ends
+# with a line of totals.
+set -u
+seed0=${1:?usage: torture.sh SEED COUNT}
+count=${2:?usage: torture.sh SEED COUNT}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../selftests/lib.sh"
+
+# hist_dump DIR I: member I's committed history from the start, as
+# zabload dump prints it (fixed-width zxid, record), into DIR/dump.I.
+hist_dump() {
+	nsx "zab$2" "$ZABCTL" tail "z$2" --from 1 > "$1/tail.$2" ||
+		fail "zabctl tail z$2 failed: $(tail -n 2 "$1/tail.$2")"
+	awk -F'\t' '{ z = substr($1, 3); while (length(z) < 16) z = "0" z
+		print "0x" z, $2 }' "$1/tail.$2" > "$1/dump.$2"
+}
+
+# first_is I ZXID: member I's history starts at ZXID (zabctl tail's form).
+first_is() {
+	[ "$(nsx "zab$1" "$ZABCTL" tail "z$1" --from 1 | head -n 1 | cut -f1)" = "$2" ]
+}
+
+# epochs_are I E: member I's acceptedEpoch and currentEpoch are E.
+epochs_are() {
+	[ "$(cat "$ENS_TMP/data$1/acceptedEpoch")" = "$2" ] &&
+		[ "$(cat "$ENS_TMP/data$1/currentEpoch")" = "$2" ]
+}
+
+# pick WORDS...: one of the words, at random, in PICK. Not $(pick ...):
+# bash reseeds RANDOM in a subshell, and the schedule would not replay.
+pick() {
+	local a=("$@")
+	PICK=${a[RANDOM % $#]}
+}
+
+# link_clear I: member I's link without netem or drops.
+link_clear() {
+	nsx "zab$1" tc qdisc del dev eth0 root 2> /dev/null || true
+	tc qdisc del dev "veth$1" root 2> /dev/null || true
+}
+
+# drop_ip [NS] DEV: drop every IPv4 packet DEV sends, silently (no error to
+# the sender); ARP still passes, so neighbours stay resolved and a long cut
+# stays silent instead of turning into EHOSTUNREACH, and a one-way cut stays
+# one-way.
+drop_ip() {
+	local dev=${*: -1} pre=()
+	[ $# = 1 ] || pre=(nsx "$1")
+	"${pre[@]}" tc qdisc replace dev "$dev" root handle 1: prio
+	"${pre[@]}" tc filter add dev "$dev" parent 1: protocol ip prio 1 matchall action drop
+}
+
+# watch_commits I: until $ENS_TMP/stop, every second, append the records
+# member I's device newly delivered as committed to $ENS_TMP/seen.I: a record
+# once committed must be in the final history, whatever happened after
+# (the final state alone would not show one committed, then truncated and
+# replaced).
+watch_commits() {
+	local i=$1 from=1 out last
+	while [ ! -e "$ENS_TMP/stop" ]; do
+		if [ -e "/dev/zab/z$i" ]; then
+			# zabctl tail reads from disk what left the window
+			out=$(nsx "zab$i" "$ZABCTL" tail "z$i" --from "$from" 2> /dev/null |
+				awk -F'\t' '$1 ~ /^0x/ { z = substr($1, 3)
+					while (length(z) < 16) z = "0" z; print "0x" z, $2 }') || true
+			if [ -n "$out" ]; then
+				echo "$out" >> "$ENS_TMP/seen.$i"
+				last=$(tail -n 1 <<< "$out" | cut -d' ' -f1)
+				from=$((last + 1))
+			fi
+		fi
+		sleep 1
+	done
+}
+
+# up_members: the members whose zabd runs, in UPS.
+up_members() {
+	local i
+	UPS=()
+	for i in $members; do [ "${up[$i]}" = 1 ] && UPS+=("$i"); done
+	return 0
+}
+
+# leader_of: the member that leads, among those up, in LEADER_NOW ("" if none).
+leader_of() {
+	local i
+	LEADER_NOW=""
+	for i in $members; do
+		[ "${up[$i]}" = 1 ] && [ "$(zst "$i" state)" = 2 ] && LEADER_NOW=$i
+	done
+	return 0
+}
+
+# one SEED: one schedule; exits non-zero (fail) on a violation.
+one() {
+	local seed=$1 n i k f g e what t t0 conf q ups f0 r1 r2 r3 r4 r5 r6 rest
+	RANDOM=$seed
+	pick 3 3 3 5
+	n=$PICK
+	zabd_setup "$n"
+	members=$(seq 1 "$n")
+	pick fsync write
+	conf="durability = $PICK"
+	[ $((RANDOM % 2)) = 0 ] || conf+=$'\nwindowBytes = 64K\nmaxRecordSize = 1K'
+	pick 200 500 1000
+	[ $((RANDOM % 2)) = 0 ] ||
+		conf+=$'\nsegmentBytes = 64K\nsnapCount = '$PICK$'\nsnapRetainCount = 3'
+	for i in $members; do
+		echo "$conf" >> "$ENS_TMP/z$i.conf"
+	done
+	echo "  seed $seed: $n members, $(tr '\n' ' ' <<< "$conf")"
+	declare -A up
+	for i in $members; do up[$i]=1; done
+	# shellcheck disable=SC2086
+	zabd_start $members
+	# shellcheck disable=SC2086
+	wait_formed 30 $members
+	# shellcheck disable=SC2086
+	writers_start $members
+	for i in $members; do
+		watch_commits "$i" &
+		WRITERS="$WRITERS $!"
+	done
+	k=$((4 + RANDOM % 7))
+	for t in $(seq 1 "$k"); do
+		pick crash crash crash-sync restart restart cut cut-out cut-pair flaky stall heal \
+			pause crash-all
+		what=$PICK
+		# the same draws whatever the branch: what happens in a schedule
+		# (is there a leader?) must not shift the draws after it
+		r1=$RANDOM r2=$RANDOM r3=$RANDOM r4=$RANDOM r5=$RANDOM r6=$RANDOM
+		rest="$((RANDOM % 3)).$((RANDOM % 10))"
+		case $what in
+		crash)
+			leader_of
+			up_members
+			[ ${#UPS[@]} -gt 0 ] || continue
+			f=${UPS[r1 % ${#UPS[@]}]}
+			[ -z "$LEADER_NOW" ] || [ $((r2 % 2)) = 1 ] || f=$LEADER_NOW
+			zabd_crash "$f"
+			up[$f]=0
+			what="crash $f${LEADER_NOW:+ (leader $LEADER_NOW)}" ;;
+		crash-sync)
+			# the leader dies; then a member dies as it follows the next
+			# one, within 100 ms: in discovery or synchronisation
+			leader_of
+			[ -n "$LEADER_NOW" ] || continue
+			zabd_crash "$LEADER_NOW"
+			up[$LEADER_NOW]=0
+			up_members
+			what="crash $LEADER_NOW (leader)"
+			if [ ${#UPS[@]} -gt 1 ]; then
+				f=${UPS[r1 % ${#UPS[@]}]}
+				t0=$(wc -l < "$ENS_TMP/zabd.$f.log")
+				# at the line itself, not at the next poll
+				timeout $((20 * ZAB_TIME_SCALE)) sh -c "tail -n +$((t0 + 1)) -f '$ENS_TMP/zabd.$f.log' |
+					grep -m1 -q 'FOLLOWING leader\|LEADING epoch'" || true
+				sleep "0.0$((r2 % 10))"
+				zabd_crash "$f"
+				up[$f]=0
+				what="crash-sync: leader $LEADER_NOW, then member $f as the next epoch formed"
+			fi ;;
+		restart)
+			ups=()
+			for i in $members; do [ "${up[$i]}" = 0 ] && ups+=("$i"); done
+			[ ${#ups[@]} -gt 0 ] || continue
+			f=${ups[r1 % ${#ups[@]}]}
+			zabd_start "$f"
+			up[$f]=1
+			what="restart $f" ;;
+		crash-all)
+			for i in $members; do
+				[ "${up[$i]}" = 0 ] || zabd_crash "$i"
+			done
+			# shellcheck disable=SC2086
+			zabd_start $members
+			for i in $members; do up[$i]=1; done ;;
+		cut | cut-out)
+			f=$((1 + r1 % n))
+			link_clear "$f"
+			drop_ip "zab$f" eth0
+			[ "$what" = cut-out ] || drop_ip "veth$f"
+			what="$what $f" ;;
+		cut-pair)
+			# two members stop hearing each other; both still hear the rest
+			f=$((1 + r1 % n))
+			g=$((1 + (f + r2 % (n - 1)) % n))
+			for i in "$f:$g" "$g:$f"; do
+				# beside a cut's matchall at prio 1, a filter of another kind
+				nsx "zab${i%:*}" tc qdisc replace dev eth0 root handle 1: prio
+				nsx "zab${i%:*}" tc filter add dev eth0 parent 1: protocol ip prio 2 \
+					u32 match ip dst "10.77.0.${i#*:}/32" action drop
+			done
+			what="cut-pair $f $g" ;;
+		stall)
+			# every packet of a member 3 s late, past syncLimit: its zabd
+			# and kernel alive, the others see it gone (a zombie leader)
+			f=$((1 + r1 % n))
+			link_clear "$f"
+			nsx "zab$f" tc qdisc replace dev eth0 root netem delay 3000ms
+			tc qdisc replace dev "veth$f" root netem delay 3000ms
+			what="stall $f" ;;
+		flaky)
+			f=$((1 + r1 % n))
+			link_clear "$f"
+			q="delay $((1 + r2 % 60))ms $((r3 % 20))ms loss $((r4 % 10))% duplicate $((r5 % 5))% reorder $((r6 % 25))%"
+			# shellcheck disable=SC2086
+			nsx "zab$f" tc qdisc replace dev eth0 root netem $q
+			# shellcheck disable=SC2086
+			tc qdisc replace dev "veth$f" root netem $q
+			what="flaky $f ($q)" ;;
+		heal)
+			f=$((1 + r1 % n))
+			link_clear "$f"
+			what="heal $f" ;;
+		pause)
+			f=$((1 + r1 % n))
+			[ "${up[$f]}" = 1 ] || continue
+			kill -STOP "$(cat "$ENS_TMP/zabd.$f.pid")"
+			sleep "$((r2 % 4)).$((r3 % 10))"
+			kill -CONT "$(cat "$ENS_TMP/zabd.$f.pid")"
+			what="pause $f" ;;
+		esac
+		sleep "$rest"
+		echo "  $t: $what; $(acked_count) writes acknowledged"
+	done
+	# heal, start everyone: the ensemble must form and commit again
+	for i in $members; do
+		link_clear "$i"
+		[ "${up[$i]}" = 1 ] || zabd_start "$i"
+	done
+	# shellcheck disable=SC2086
+	wait_formed 60 $members
+	writers_stop
+	# shellcheck disable=SC2086
+	write_on "$ENS_TMP" end 3 $members
+	# shellcheck disable=SC2086
+	converge_to "$LEADER" $members
+	# a member synchronised by SNAP holds its history from zxid 0 once it
+	# fetched the leader's snapshot (retried every 10 s)
+	f0=$(nsx "zab$LEADER" "$ZABCTL" tail "z$LEADER" --from 1 | head -n 1 | cut -f1)
+	for i in $members; do
+		wait_for 30 first_is "$i" "$f0" ||
+			fail "member $i's history starts at $(nsx "zab$i" "$ZABCTL" tail "z$i" --from 1 | head -n 1 | cut -f1), the leader's at $f0"
+		hist_dump "$ENS_TMP" "$i"
+	done
+	# shellcheck disable=SC2086
+	check_logs "$ENS_TMP" $members
+	# every record a device delivered as committed along the way
+	sort -u "$ENS_TMP"/seen.* 2> /dev/null | comm -23 - "$ENS_TMP/delivered" > "$ENS_TMP/lost"
+	[ ! -s "$ENS_TMP/lost" ] ||
+		fail "committed, then lost: $(head -n 3 "$ENS_TMP/lost")"
+	# each member's epoch files: the epoch it follows, established (in the
+	# same epoch still: a new election meanwhile is a failure of its own)
+	e=$EPOCH
+	# shellcheck disable=SC2086
+	wait_formed 10 $members
+	[ "$EPOCH" = "$e" ] || fail "a new election after the ensemble settled: epoch $e, then $EPOCH"
+	for i in $members; do
+		wait_for 10 epochs_are "$i" "$EPOCH" ||
+			fail "member $i: acceptedEpoch $(cat "$ENS_TMP/data$i/acceptedEpoch"), currentEpoch $(cat "$ENS_TMP/data$i/currentEpoch"), epoch $EPOCH"
+	done
+	echo "  formed again: leader $LEADER, epoch $EPOCH; $(sort -u "$ENS_TMP"/seen.* | wc -l) commits seen along the way;" \
+		"syncs by DIFF $(field_ns "zab$LEADER" "z$LEADER" sync_diff), TRUNC $(field_ns "zab$LEADER" "z$LEADER" sync_trunc), SNAP $(field_ns "zab$LEADER" "z$LEADER" sync_snap) on the last leader"
+}
+
+if [ "${1:-}" = --one ]; then
+	shift
+	set -eE
+	# a command that fails the schedule says which
+	trap 'echo "FAIL: line $LINENO: $BASH_COMMAND (status $?)"' ERR
+	one "$1"
+	exit 0
+fi
+
+pass=0
+failed=0
+echo "TAP version 13"
+echo "1..$count"
+mount -t debugfs none /sys/kernel/debug 2> /dev/null
+for s in $(seq 0 $((count - 1))); do
+	seed=$((seed0 + s))
+	zab_clean_slate
+	log=$(mktemp)
+	start=$SECONDS
+	timeout -k 5 $((600 * ZAB_TIME_SCALE)) bash "$0" --one "$seed" > "$log" 2>&1
+	rc=$?
+	if [ $rc = 124 ]; then
+		echo "FAIL: timed out after $((600 * ZAB_TIME_SCALE)) s; blocked tasks:" >> "$log"
+		echo w > /proc/sysrq-trigger
+		sleep 1
+		dmesg | grep -A 30 'task:' | head -80 >> "$log"
+	fi
+	secs=$((SECONDS - start))
+	dmesg > "$log.dmesg"
+	if [ $rc = 0 ] && grep -Eq "$ZAB_BAD_KLOG" "$log.dmesg"; then
+		echo "kernel log:" >> "$log"
+		grep -E -A 15 "$ZAB_BAD_KLOG" "$log.dmesg" | head -40 >> "$log"
+		rc=1
+	fi
+	faults=$(grep -E '^  [0-9]+: ' "$log" | sed 's/^  [0-9]*: //; s/;.*//' | paste -sd, -)
+	if [ $rc = 0 ]; then
+		echo "ok $((s + 1)) - torture:$seed # ${secs}s: $faults"
+		pass=$((pass + 1))
+		[ -z "${ZAB_VERBOSE:-}" ] || sed 's/^/#   /' "$log"
+	else
+		echo "not ok $((s + 1)) - torture:$seed # ${secs}s (replay: make torture SEED=$seed N=1)"
+		grep '^FAIL:' "$log" | sed 's/^/#   /'
+		sed 's/^/#   /' "$log" | tail -n 60
+		failed=$((failed + 1))
+	fi
+	rm -f "$log" "$log.dmesg"
+done
+echo "# torture: $count schedules from seed $seed0: $pass passed, $failed violations"
+[ "$failed" = 0 ]
