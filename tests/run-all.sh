@@ -19,7 +19,7 @@
 #                   6.1 and 6.12 (ZAB_612_TESTS; ZAB_612_TESTS=all: all)
 #   crash           three VMs killed with kill -9 (tests/vm/crash.sh)
 #   kunit           (ZAB_DEBUG) the KUnit suites on the debug kernel
-#   torture         ZAB_TORTURE_SLICE (default 2) randomised fault schedules
+#   torture         ZAB_TORTURE_SLICE (default 1) randomised fault schedules
 #                   (tests/torture) from a fresh seed (ZAB_TORTURE_SEED)
 #   fuzz            each libFuzzer target of tests/fuzz for ZAB_FUZZ_SLICE
 #                   seconds (default 10)
@@ -210,7 +210,7 @@ if [ "$debug_ok" = 1 ] && [ "$debug" != kunit ]; then
 		[ -n "$list" ] || continue
 		job "selftests-debug.$k" 1 env ZAB_TEST_LIST="$list" \
 			ZAB_DEBUG_MEM=3G ${skip:+ZAB_KILLS=3 ZAB_CYCLES=3 ZAB_CYCLE_INSTANCES=10 \
-			ZAB_MANY=100 ZAB_UNLOAD_ROUNDS=1 ZAB_FUZZ_ROUNDS=6 ZAB_NL_FUZZ=1000 ZAB_DEV_FUZZ=500} \
+			ZAB_MANY=100 ZAB_UNLOAD_ROUNDS=1 ZAB_FILL_RECORDS=300 ZAB_FUZZ_ROUNDS=6 ZAB_NL_FUZZ=1000 ZAB_DEV_FUZZ=500} \
 			tests/vm/debug.sh selftests "${ZAB_TESTS:-}"
 	done
 fi
@@ -243,7 +243,7 @@ if [ -n "${ko[$full]:-}" ] && { [ -z "${ZAB_TESTS:-}" ] || zab_selected torture;
 	read -r krel run <<< "${ko[$full]}"
 	job torture 1 env ZAB_KREL="$krel" ZAB_KO="$run/zab.ko" \
 		tests/vm/run.sh -- tests/torture/torture.sh "${ZAB_TORTURE_SEED:-$(date +%s)}" \
-		"${ZAB_TORTURE_SLICE:-2}"
+		"${ZAB_TORTURE_SLICE:-1}"
 fi
 # a slice of each libFuzzer target (make fuzz is the long run)
 if [ -z "${ZAB_TESTS:-}" ] || zab_selected fuzz; then

@@ -167,6 +167,10 @@ small_window_ensemble() {
 	wait_formed 20 1 2 3
 }
 
+# Records of 1000 bytes written while a follower's disk fills
+# (ZAB_FILL_RECORDS, default 600; at least 300, past the 244 KiB left).
+FILL_RECORDS=${ZAB_FILL_RECORDS:-600}
+
 # fill_follower MB: a follower F (set) restarts with its dataDir on a tmpfs
 # of MB megabytes, rejoins, and the tmpfs is filled up to about 200K free.
 # The leader writes 600 records of 1000 bytes (w.big), all committed.
@@ -181,7 +185,7 @@ fill_follower() {
 	wait_formed 30 1 2 3
 	dd if=/dev/zero of="$ENS_TMP/data$f/filler" bs=1K count=$(($3 * 1024 - 244)) \
 		status=none 2> /dev/null || true
-	"$ZABLOAD" write "/dev/zab/z$LEADER" big 600 1000 > "$ENS_TMP/w.big"
+	"$ZABLOAD" write "/dev/zab/z$LEADER" big "$FILL_RECORDS" 1000 > "$ENS_TMP/w.big"
 	! grep -q '^err' "$ENS_TMP/w.big" || fail "the leader could not commit without member $f"
 }
 
@@ -214,7 +218,7 @@ test_disk_full() {
 	zabd_signal TERM "$f"
 	zabd_start "$f"
 	wait_formed 30 1 2 3
-	[ "$(restored "$f")" -gt 600 ] || fail "member $f read back $(restored "$f") records"
+	[ "$(restored "$f")" -gt "$FILL_RECORDS" ] || fail "member $f read back $(restored "$f") records"
 	zabd_signal TERM "$f"
 	umount "$ENS_TMP/data$f"
 }
