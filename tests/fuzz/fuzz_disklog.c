@@ -34,53 +34,7 @@
 
 #include "crc32c.h"
 #include "disklog.h"
-
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint64_t take(struct input *in, size_t n)
-{
-	uint64_t v = 0;
-
-	while (n--) {
-		v = v << 8 | (in->left ? *in->p : 0);
-		if (in->left) {
-			in->p++;
-			in->left--;
-		}
-	}
-	return v;
-}
-
-static char dir[64];
-static int dir_fd = -1;
-
-static void clean_dir(void)
-{
-	struct dirent *e;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		abort();
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && unlinkat(dir_fd, e->d_name, 0))
-			abort();
-	closedir(d);
-}
-
-static void remove_dir(void)
-{
-	clean_dir();
-	rmdir(dir);
-}
-
-static void put(FILE *f, const void *p, size_t n)
-{
-	if (n && fwrite(p, n, 1, f) != 1)
-		abort();
-}
+#include "fuzzdisk.h"
 
 /* Segment *@seqp from the input (a gap moves it on); 0 once the input is used up. */
 static int write_segment(struct input *in, uint64_t *seqp)
@@ -177,17 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 	int ret;
 
-	if (dir_fd < 0) {
-		snprintf(dir, sizeof(dir), "%s/zab-fuzz-XXXXXX",
-			 getenv("ZAB_FUZZ_DIR") ?: "/dev/shm");
-		if (!mkdtemp(dir))
-			abort();
-		dir_fd = open(dir, O_RDONLY | O_DIRECTORY);
-		if (dir_fd < 0)
-			abort();
-		atexit(remove_dir);
-	}
-	clean_dir();
+	fresh_dir();
 	while (seq <= 4 && write_segment(&in, &seq))
 		seq++;
 

@@ -43,27 +43,7 @@
 
 #include "crc32c.h"
 #include "disklog.h"
-
-#define MAX_ENTRIES	64
-
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint64_t take(struct input *in, size_t n)
-{
-	uint64_t v = 0;
-
-	while (n--) {
-		v = v << 8 | (in->left ? *in->p : 0);
-		if (in->left) {
-			in->p++;
-			in->left--;
-		}
-	}
-	return v;
-}
+#include "fuzzdisk.h"
 
 /* What was written: the records a snapshot that checks must hold. */
 struct written {
@@ -72,33 +52,8 @@ struct written {
 	uint8_t payload[255];
 };
 
-static char dir[64];
-static int dir_fd = -1;
+#define MAX_ENTRIES	64
 
-static void clean_dir(void)
-{
-	struct dirent *e;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		abort();
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && unlinkat(dir_fd, e->d_name, 0))
-			abort();
-	closedir(d);
-}
-
-static void remove_dir(void)
-{
-	clean_dir();
-	rmdir(dir);
-}
-
-static void put(FILE *f, const void *p, size_t n)
-{
-	if (n && fwrite(p, n, 1, f) != 1)
-		abort();
-}
 
 static void put_entry(FILE *f, uint8_t type, uint64_t zxid, const uint8_t *payload,
 		      uint32_t len, bool bad_crc)
@@ -148,17 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *f;
 	int ret;
 
-	if (dir_fd < 0) {
-		snprintf(dir, sizeof(dir), "%s/zab-fuzz-XXXXXX",
-			 getenv("ZAB_FUZZ_DIR") ?: "/dev/shm");
-		if (!mkdtemp(dir))
-			abort();
-		dir_fd = open(dir, O_RDONLY | O_DIRECTORY);
-		if (dir_fd < 0)
-			abort();
-		atexit(remove_dir);
-	}
-	clean_dir();
+	fresh_dir();
 
 	flags = (unsigned int)take(&in, 1);
 	zxid = take(&in, 2) << 32 | take(&in, 2);
