@@ -25,24 +25,24 @@
  * zabd's event loop). Step NAME is inline s_NAME, its guard a G_ macro:
  *
  *   step            mirrors
- *   ELECT1/ELECT2   userspace/election.c zab_fle_ready()/zab_fle_finalize()
+ *   ELECT1/ELECT2   userspace/zabd/election.c zab_fle_ready()/zab_fle_finalize()
  *   (elect(c) and   and receive_looking(): c and the voters that decide for
- *   join(v,c))      it in its round; votes ordered by userspace/vote.c
- *                   zab_vote_cmp(), made by userspace/node.c node_look()
- *                   with userspace/zabd.h zabd_history_epoch()
+ *   join(v,c))      it in its round; votes ordered by userspace/zabd/vote.c
+ *                   zab_vote_cmp(), made by userspace/zabd/node.c node_look()
+ *                   with userspace/zabd/zabd.h zabd_history_epoch()
  *   join(j,c)       a LOOKING member follows a leader that a quorum reports
  *                   out of election (election.c receive_decided(),
  *                   count_same_leader(), leader_confirms()); both then go
  *                   through node.c discover() -> follower.c follower_start()
  *                   and connected() (FOLLOWERINFO)
- *   decide(c)       userspace/leader.c progress(): new epoch, acceptedEpoch
+ *   decide(c)       userspace/zabd/leader.c progress(): new epoch, acceptedEpoch
  *                   persisted (node.c zabd_set_accepted_epoch()), LEADERINFO
- *   ackepoch(f)     userspace/follower.c accept_epoch() and follow() (ACKEPOCH,
+ *   ackepoch(f)     userspace/zabd/follower.c accept_epoch() and follow() (ACKEPOCH,
  *                   then ZAB_CMD_FOLLOW: kmod/broadcast.c zab_bcast_follow()),
- *                   delivered at once to userspace/leader.c got_ackepoch();
+ *                   delivered at once to userspace/zabd/leader.c got_ackepoch();
  *                   if the leader already led, leader.c add_follower() ->
  *                   kmod/broadcast.c zab_bcast_add_follower() -> sync_peer()
- *   lead(c)         userspace/leader.c lead(): history_durable(),
+ *   lead(c)         userspace/zabd/leader.c lead(): history_durable(),
  *                   zabd_set_current_epoch(), ZAB_CMD_LEAD ->
  *                   kmod/broadcast.c zab_bcast_lead(): take_history(),
  *                   sync_peer() -> kmod/log.c zab_log_sync_point()
@@ -64,7 +64,7 @@
  *                   -> leader_commit() -> kmod/quorum.c zab_quorum_point()
  *   commit(f)       kmod/broadcast.c zab_bcast_on_commit()
  *   propose(c)      kmod/broadcast.c leader_propose() (a client's write)
- *   ce_write(f)     userspace/follower.c follower_check_synced(): the
+ *   ce_write(f)     userspace/zabd/follower.c follower_check_synced(): the
  *                   leader's first frame is in (ZAB_A_LEADER_SYNCED) and the
  *                   durable point reached LEADERINFO's last zxid; writes
  *                   currentEpoch, then ZAB_CMD_SYNCED releases the ACKs
@@ -76,11 +76,11 @@
  *                   LEADER_LOST; discovery's connection closed): the follower
  *                   goes LOOKING (node.c node_failed()/node_look()); a
  *                   leader left without a quorum stops (QUORUM_LOST)
- *   quit(c)         userspace/leader.c phase_expired() (initLimit) or
+ *   quit(c)         userspace/zabd/leader.c phase_expired() (initLimit) or
  *                   node_failed(): a leader in discovery gives up
  *   crash(i)        power loss and restart: epoch files, the durable prefix
  *                   of the log and the commit point written with it (COMMIT
- *                   entry) survive (userspace/disklog.c replay,
+ *                   entry) survive (userspace/lib/disklog.c replay,
  *                   zab_bcast_restore()); the in-memory tail and the role are
  *                   lost; back to LOOKING
  *

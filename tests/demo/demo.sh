@@ -6,7 +6,7 @@
 set -euo pipefail
 
 top=${ZAB_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-export PATH=$top/userspace:$PATH	# zabctl and zabd, as installed
+export PATH=$top/userspace/build:$PATH	# zabctl and zabd, as installed
 ZABCTL=zabctl
 ZABD=zabd
 tmp=$(mktemp -d)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The configuration file parser (userspace/conf.c) on any bytes: no crash,
+ * The configuration file parser (userspace/zabd/conf.c) on any bytes: no crash,
  * no sanitizer report, a message for every refusal, and what it accepts
  * prints back (zab_conf_print()) as a file that parses to the same
  * configuration.
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "zabd/conf.h"
 
 /* @conf printed, in a buffer of its own (free it); NULL on ENOMEM. */
 static char *print(const struct zab_conf *conf, size_t *len)

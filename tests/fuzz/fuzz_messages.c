@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * The decoders of what members send each other before the kernel takes
- * over: election notifications (userspace/vote.c) and the discovery
- * handshake (userspace/handshake.c). On any bytes: no crash, no sanitizer
+ * over: election notifications (userspace/zabd/vote.c) and the discovery
+ * handshake (userspace/zabd/handshake.c). On any bytes: no crash, no sanitizer
  * report, a reason for every refusal, and what they accept encodes back to
  * the same bytes (nothing is accepted that zabd would not itself send).
  */
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "handshake.h"
-#include "vote.h"
+#include "zabd/handshake.h"
+#include "zabd/vote.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

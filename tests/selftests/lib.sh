@@ -8,9 +8,9 @@ ZAB_SELFTESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # The tree's tools and module when run from a zab tree, else the installed
 # ones (zabctl and zabd in PATH, zab.ko by modprobe).
 : "${ZAB_TOP:=$(cd "$ZAB_SELFTESTS/../.." && pwd)}"
-if [ -x "$ZAB_TOP/userspace/zabctl" ]; then
-	ZABCTL="$ZAB_TOP/userspace/zabctl"
-	ZABD="$ZAB_TOP/userspace/zabd"
+if [ -x "$ZAB_TOP/userspace/build/zabctl" ]; then
+	ZABCTL="$ZAB_TOP/userspace/build/zabctl"
+	ZABD="$ZAB_TOP/userspace/build/zabd"
 else
 	ZABCTL=$(command -v zabctl || echo zabctl)
 	ZABD=$(command -v zabd || echo zabd)

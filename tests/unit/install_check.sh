@@ -22,13 +22,13 @@ t() {
 	fi
 }
 
-so=$(readlink -f "$us/libzab.so")
+so=$(readlink -f "$us/build/libzab.so")
 soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 [ "$soname" = libzab.so.0 ]
 t $? "libzab.so's soname is libzab.so.0" "soname: $soname"
 
 # the header's functions: an identifier followed by ( on a declaration line
-declared=$(sed -n 's/^[a-z_ ]*[ *]\(zab_[a-z_]*\)(.*/\1/p' "$us/libzab.h" | sort -u)
+declared=$(sed -n 's/^[a-z_ ]*[ *]\(zab_[a-z_]*\)(.*/\1/p' "$us/lib/libzab.h" | sort -u)
 exported=$(nm -D --defined-only "$so" | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort -u)
 diff=$(diff <(echo "$declared") <(echo "$exported"))
 [ -z "$diff" ] && [ -n "$declared" ]

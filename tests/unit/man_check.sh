@@ -33,18 +33,18 @@ missing() {
 	done
 }
 
-cmds=$("$us/zabctl" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 && $1 != "Commands:" { print $1 }')
+cmds=$("$us/build/zabctl" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 && $1 != "Commands:" { print $1 }')
 t "the $(wc -w <<< "$cmds") zabctl commands in zabctl(8) and docs/zabctl.md" \
 	"$(missing "$man/zabctl.8" '^\.B[IR]? "?@( |"|$)' $cmds; for c in $cmds; do
 		[ "$c" = help ] || grep -q "^### zabctl $c\$" "$top/docs/zabctl.md" ||
 			echo "no section \"### zabctl $c\" in docs/zabctl.md"; done)"
 
-opts=$("$us/zabd" --help | grep -o -- '--[a-z-]*' | sort -u)
+opts=$("$us/build/zabd" --help | grep -o -- '--[a-z-]*' | sort -u)
 t "the $(wc -w <<< "$opts") long options of zabd in zabd(8)" "$(missing "$man/zabd.8" '^\.B[IR]? .*@( |"|$)' $opts)"
 
 # the keys zabd's parser knows: its own, the parameters, server.N
-keys=$( { sed -n 's/.*strcmp(key, "\([A-Za-z]*\)").*/\1/p' "$us/conf.c"
-	  sed -n 's/^[[:space:]]*"\([a-zA-Z]*\)", ZAB_A_.*/\1/p' "$us/params.c"; } | sort -u)
+keys=$( { sed -n 's/.*strcmp(key, "\([A-Za-z]*\)").*/\1/p' "$us/zabd/conf.c"
+	  sed -n 's/^[[:space:]]*"\([a-zA-Z]*\)", ZAB_A_.*/\1/p' "$us/common/params.c"; } | sort -u)
 t "the $(wc -w <<< "$keys") configuration keys and server.N in zab.conf(5) and docs/zabd.md" \
 	"$(missing "$man/zab.conf.5" '^\.BI? @( |$)' $keys server.
 	   missing "$top/docs/zabd.md" '^\| `@` \|' $keys server.N)"
@@ -52,7 +52,7 @@ t "the $(wc -w <<< "$keys") configuration keys and server.N in zab.conf(5) and d
 iocs=$(grep -o 'define ZAB_IOC_[A-Z_]*' "$top/uapi/linux/zab.h" | awk '{ print $2 }')
 t "the $(wc -w <<< "$iocs") ioctls of <linux/zab.h> in zab(4)" "$(missing "$man/zab.4" '^\.B @$' $iocs)"
 
-fns=$(sed -n 's/^[a-z_ ]*[ *]\(zab_[a-z_]*\)(.*/\1/p' "$us/libzab.h" | sort -u)
+fns=$(sed -n 's/^[a-z_ ]*[ *]\(zab_[a-z_]*\)(.*/\1/p' "$us/lib/libzab.h" | sort -u)
 t "the $(wc -w <<< "$fns") functions of libzab.h in libzab(3)" "$(missing "$man/libzab.3" '^\.BI "[a-z_ ]*[ *]@\(' $fns)"
 
 for p in "$man"/*.[0-9]; do

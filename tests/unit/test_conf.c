@@ -16,9 +16,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "conf.h"
-#include "fmt.h"
-#include "ensemble.h"
+#include "zabd/conf.h"
+#include "common/fmt.h"
+#include "zabd/ensemble.h"
 
 /* Parses @text as the file "a.conf". */
 static int parse(const char *text, struct zab_conf *conf, struct zab_err *err)

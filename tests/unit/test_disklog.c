@@ -26,12 +26,12 @@
 
 #include <linux/zab.h>
 
-#include "crc32c.h"
-#include "disklog.h"
-#include "libzab.h"
-#include "handshake.h"
-#include "snapshot.h"
-#include "snapxfer.h"
+#include "lib/crc32c.h"
+#include "lib/disklog.h"
+#include "lib/libzab.h"
+#include "zabd/handshake.h"
+#include "common/snapshot.h"
+#include "zabd/snapxfer.h"
 
 #define Z(e, c) ZAB_ZXID(e, c)
 

@@ -11,7 +11,7 @@
 
 #include <linux/zab.h>
 
-#include "election.h"
+#include "zabd/election.h"
 
 #define LOOKING ZAB_STATE_LOOKING
 #define FOLLOWING ZAB_STATE_FOLLOWING

@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "datadir.h"
-#include "epoch.h"
+#include "zabd/datadir.h"
+#include "zabd/epoch.h"
 
 static char dir[64];
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "common/fmt.h"
 
 static void test_state_names(void **state)
 {

@@ -12,7 +12,7 @@
 
 #include <linux/zab.h>
 
-#include "handshake.h"
+#include "zabd/handshake.h"
 
 static void test_round_trip(void **state)
 {

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "libzab.h"
+#include "lib/libzab.h"
 
 /* What the last ioctl() call was given. */
 static struct {

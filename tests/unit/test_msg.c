@@ -17,7 +17,7 @@
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
-#include "msg.h"
+#include "common/msg.h"
 
 #define FAMILY 0x1d
 

@@ -27,7 +27,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
-#include "nl.h"
+#include "common/nl.h"
 
 #define FAMILY 0x2a
 #define EVENTS_GROUP 7

@@ -14,8 +14,8 @@
 
 #include <linux/zab.h>
 
-#include "name.h"
-#include "params.h"
+#include "lib/name.h"
+#include "common/params.h"
 
 static void test_name_valid(void **state)
 {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "promfmt.h"
+#include "zabd/promfmt.h"
 
 static char *render(const struct zab_info *info, const struct zab_metrics_own *own)
 {

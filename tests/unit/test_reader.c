@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libzab.h"
-#include "reader.h"
+#include "lib/libzab.h"
+#include "zabctl/reader.h"
 
 #define HANDLE 9
 #define MAX_CALLS 32

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rec.h"
+#include "zabctl/rec.h"
 
 #define NOT_SET 0x5a5a5a5a5a5a5a5aULL
 

@@ -16,8 +16,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "sdnotify.h"
+#include "zabd/log.h"
+#include "zabd/sdnotify.h"
 
 /* A datagram socket bound to @name (a path, or @abstract); its fd. */
 static int listener(const char *name)

@@ -12,7 +12,7 @@
 
 #include <linux/zab.h>
 
-#include "vote.h"
+#include "zabd/vote.h"
 
 static struct zab_vote vote(uint32_t leader, uint32_t epoch, uint64_t zxid)
 {

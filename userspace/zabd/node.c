@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "epoch.h"
-#include "fmt.h"
+#include "common/fmt.h"
 #include "log.h"
 #include "mesh.h"
 #include "zabd.h"

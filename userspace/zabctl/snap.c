@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "libzab.h"
-#include "snapshot.h"
+#include "lib/libzab.h"
+#include "common/snapshot.h"
 #include "subcommands.h"
 
 static void help(FILE *f)

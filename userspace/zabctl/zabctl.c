@@ -8,7 +8,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "name.h"
+#include "lib/name.h"
 #include "subcommands.h"
 
 #ifndef ZAB_VERSION

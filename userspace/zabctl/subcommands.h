@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "nl.h"
+#include "common/nl.h"
 
 #define PROG_NAME "zabctl"
 

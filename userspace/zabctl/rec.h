@@ -14,7 +14,7 @@
 
 #include <linux/zab.h>
 
-#include "err.h"
+#include "common/err.h"
 
 /*
  * Parses a zxid: hexadecimal after "0x" or "0X", or decimal; no sign, no

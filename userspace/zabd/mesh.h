@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "ensemble.h"
-#include "err.h"
+#include "common/err.h"
 #include "loop.h"
 #include "vote.h"
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "common/fmt.h"
 #include "subcommands.h"
 
 /* How to print: the human view, or one of the machine-readable ones. */

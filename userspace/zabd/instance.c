@@ -11,8 +11,8 @@
 #include <sys/epoll.h>
 
 #include "conf.h"
-#include "fmt.h"
-#include "libzab.h"
+#include "common/fmt.h"
+#include "lib/libzab.h"
 #include "log.h"
 #include "zabd.h"
 

@@ -22,9 +22,9 @@
 #include "conf.h"
 #include "election.h"
 #include "ensemble.h"
-#include "info.h"
+#include "common/info.h"
 #include "loop.h"
-#include "nl.h"
+#include "common/nl.h"
 #include "sdnotify.h"
 
 enum zabd_phase {

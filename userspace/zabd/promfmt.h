@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "info.h"
+#include "common/info.h"
 
 /* What zabd knows beside the kernel. */
 struct zab_metrics_own {

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "handshake.h"
-#include "snapshot.h"
+#include "common/snapshot.h"
 #include "snapxfer.h"
 #include "sock.h"
 

@@ -18,11 +18,11 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "disklog.h"
-#include "fmt.h"
-#include "libzab.h"
+#include "lib/disklog.h"
+#include "common/fmt.h"
+#include "lib/libzab.h"
 #include "log.h"
-#include "nl.h"
+#include "common/nl.h"
 #include "zabd.h"
 
 /* Roughly what a record costs the kernel's window beyond its payload. */

@@ -3,7 +3,7 @@
 #ifndef ZABD_DATADIR_H
 #define ZABD_DATADIR_H
 
-#include "err.h"
+#include "common/err.h"
 
 /*
  * Creates @dir if it does not exist (its parent must), and takes an

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "err.h"
+#include "common/err.h"
 
 #define ZAB_ACCEPTED_EPOCH_FILE	"acceptedEpoch"
 #define ZAB_CURRENT_EPOCH_FILE	"currentEpoch"

@@ -5,7 +5,7 @@
 #include <poll.h>
 #include <string.h>
 
-#include "libzab.h"
+#include "lib/libzab.h"
 #include "reader.h"
 #include "rec.h"
 #include "subcommands.h"

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "conf.h"
-#include "fmt.h"
-#include "name.h"
+#include "common/fmt.h"
+#include "lib/name.h"
 
 enum {
 	SEEN_NAME = 1 << 0,

@@ -26,8 +26,8 @@
 
 #include <linux/zab.h>
 
-#include "err.h"
-#include "params.h"
+#include "common/err.h"
+#include "common/params.h"
 
 /* As in ZooKeeper: a snapshot every 100000 records; and every 256M of log. */
 #define ZAB_SNAP_COUNT_DEFAULT	100000

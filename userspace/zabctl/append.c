@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "fmt.h"
-#include "libzab.h"
+#include "common/fmt.h"
+#include "lib/libzab.h"
 #include "rec.h"
 #include "subcommands.h"
 

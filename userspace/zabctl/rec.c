@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "params.h"
+#include "common/params.h"
 #include "rec.h"
 
 static int hex_digit(char c)

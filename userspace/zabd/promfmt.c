@@ -8,7 +8,7 @@
 
 #include <inttypes.h>
 
-#include "fmt.h"
+#include "common/fmt.h"
 #include "promfmt.h"
 
 static void head(FILE *f, const char *name, const char *type, const char *help)

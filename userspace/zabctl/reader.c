@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libzab.h"
+#include "lib/libzab.h"
 #include "reader.h"
 #include "rec.h"
 

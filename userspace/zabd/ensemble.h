@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 
 #include "conf.h"
-#include "err.h"
+#include "common/err.h"
 
 struct member {
 	uint32_t id;

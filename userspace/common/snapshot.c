@@ -18,8 +18,8 @@
 
 #include <linux/zab.h>
 
-#include "crc32c.h"
-#include "libzab.h"
+#include "lib/crc32c.h"
+#include "lib/libzab.h"
 #include "snapshot.h"
 
 #define LOCK_NAME	"snap.lock"

@@ -34,7 +34,7 @@
 #include "handshake.h"
 #include "log.h"
 #include "sock.h"
-#include "snapshot.h"
+#include "common/snapshot.h"
 #include "snapxfer.h"
 #include "zabd.h"
 

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "common/fmt.h"
 #include "subcommands.h"
 
 struct monitor {

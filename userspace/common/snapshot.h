@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "disklog.h"
+#include "lib/disklog.h"
 
 struct zab_snap_stats {
 	char name[32];		/* of the snapshot written */
