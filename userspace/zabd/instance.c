@@ -144,7 +144,7 @@ static void on_event(const struct zab_event_info *ev, void *arg)
 	struct zabd *z = arg;
 
 	if (!strcmp(ev->name, z->conf->name))
-		node_kernel_event(z, ev);
+		z->kernel_event(z, ev);
 }
 
 static void events_ready(struct watch *w, uint32_t events)
@@ -157,14 +157,15 @@ static void events_ready(struct watch *w, uint32_t events)
 	if (ret == -ENOBUFS) {
 		/* The tick looks at the kernel anyway; look now. */
 		zwarn("kernel events were lost; checking the instance");
-		node_kernel_event(z, NULL);
+		z->kernel_event(z, NULL);
 	} else if (ret < 0) {
 		zerr("kernel events: %s", strerror(-ret));
 		zabd_exit(z, 1);
 	}
 }
 
-int instance_subscribe(struct zabd *z)
+int instance_subscribe(struct zabd *z,
+		       void (*handler)(struct zabd *z, const struct zab_event_info *ev))
 {
 	int ret = zab_nl_subscribe(z->events);
 
@@ -172,6 +173,7 @@ int instance_subscribe(struct zabd *z)
 		zerr("cannot subscribe to the kernel's events: %s", strerror(-ret));
 		return ret;
 	}
+	z->kernel_event = handler;
 	watch_init(&z->events_watch, events_ready, z);
 	ret = loop_watch(&z->loop, &z->events_watch, zab_nl_fd(z->events), EPOLLIN);
 	if (ret < 0)

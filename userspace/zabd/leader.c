@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -75,9 +76,25 @@ struct leader {
 	uint32_t prev_epoch;	/* the epoch of that history */
 	struct timer phase_timer;
 	struct timer lead_timer;	/* LEAD waits for our history on disk */
+	const struct phase_report *report;	/* leader_start()'s caller */
 };
 
 #define LEAD_RETRY_MS 20
+
+/* Discovery as leader failed: the report's caller elects again. */
+static void failed(struct leader *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void failed(struct leader *l, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	l->report->failed(l->z, why);
+}
 
 static void conn_free(struct lconn *c)
 {
@@ -271,7 +288,7 @@ static void lead(struct leader *l)
 	int ret;
 
 	if (count_acked(l) + 1 < z->ens.quorum) {
-		node_failed(z, "too few followers can be synchronised");
+		failed(l, "too few followers can be synchronised");
 		return;
 	}
 	ret = history_durable(l);
@@ -282,18 +299,18 @@ static void lead(struct leader *l)
 	}
 	if (ret < 0) {
 		if (z->running)
-			node_failed(z, "cannot lead epoch %u", l->epoch);
+			failed(l, "cannot lead epoch %u", l->epoch);
 		return;
 	}
 	collect_peers(l, peers, &n);
 	if (zabd_set_current_epoch(z, l->epoch) < 0) {
-		node_failed(z, "cannot write currentEpoch %u", l->epoch);
+		failed(l, "cannot write currentEpoch %u", l->epoch);
 		return;
 	}
 	ret = zab_nl_lead(z->nl, z->conf->name, l->epoch, (uint32_t)z->ens.n, peers, n);
 	if (ret < 0) {
 		zerr("LEAD epoch %u: %s", l->epoch, zab_nl_strerror(z->nl, ret));
-		node_failed(z, "cannot lead epoch %u", l->epoch);
+		failed(l, "cannot lead epoch %u", l->epoch);
 		return;
 	}
 	for (c = l->conns; c; c = next) {
@@ -307,7 +324,7 @@ static void lead(struct leader *l)
 	l->led = true;
 	timer_disarm(&z->loop, &l->phase_timer);
 	timer_disarm(&z->loop, &l->lead_timer);
-	node_established(z);
+	l->report->established(z);
 	zinfo("LEADING epoch %u with followers%s (%zu members)", l->epoch, ids, z->ens.n);
 	zabd_report(z, "LEADING epoch %u with followers%s (%zu members)", l->epoch, ids,
 		    z->ens.n);
@@ -343,7 +360,7 @@ static void progress(struct leader *l)
 		l->epoch = max + 1;
 		l->prev_epoch = zabd_history_epoch(z, l->history);
 		if (zabd_set_accepted_epoch(z, l->epoch) < 0) {
-			node_failed(z, "cannot write acceptedEpoch %u", l->epoch);
+			failed(l, "cannot write acceptedEpoch %u", l->epoch);
 			return;
 		}
 		l->decided = true;
@@ -447,7 +464,7 @@ static void got_ackepoch(struct lconn *c, const struct zab_hs *hs)
 	}
 	if (c->current_epoch > l->prev_epoch ||
 	    (c->current_epoch == l->prev_epoch && c->last_zxid > l->history)) {
-		node_failed(l->z, "member %u has a newer history (epoch %u, zxid 0x%" PRIx64
+		failed(l, "member %u has a newer history (epoch %u, zxid 0x%" PRIx64
 			    ") than this leader (epoch %u, zxid 0x%" PRIx64 ")", c->sid,
 			    c->current_epoch, c->last_zxid, l->prev_epoch, l->history);
 		return;
@@ -596,16 +613,17 @@ static void phase_expired(struct timer *t)
 	struct leader *l = t->arg;
 
 	if (!l->decided)
-		node_failed(l->z, "no quorum of followers within initLimit (%zu of %zu members)",
+		failed(l, "no quorum of followers within initLimit (%zu of %zu members)",
 			    count_state(l, LC_PENDING) + 1, l->z->ens.n);
 	else
-		node_failed(l->z, "no quorum acknowledged epoch %u within initLimit", l->epoch);
+		failed(l, "no quorum acknowledged epoch %u within initLimit", l->epoch);
 }
 
-void leader_start(struct zabd *z)
+void leader_start(struct zabd *z, const struct phase_report *report)
 {
 	struct leader *l = z->leader;
 
+	l->report = report;
 	l->active = true;
 	l->decided = false;
 	l->led = false;

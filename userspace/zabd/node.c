@@ -102,15 +102,33 @@ static int64_t finalize_ms(const struct zabd *z)
 	return two_ticks < FINALIZE_MS ? two_ticks : FINALIZE_MS;
 }
 
+static void discovery_established(struct zabd *z)
+{
+	z->phase = ZABD_BROADCAST;
+}
+
+static void discovery_failed(struct zabd *z, const char *why)
+{
+	zinfo("%s: electing again", why);
+	if (z->running)
+		node_look(z);
+}
+
+/* discovery (leader.c, follower.c) reports back here */
+static const struct phase_report discovery_report = {
+	.established = discovery_established,
+	.failed = discovery_failed,
+};
+
 static void discover(struct zabd *z)
 {
 	z->decided_at = loop_now();	/* the leadership's attempt starts now */
 	if (z->fle.decided_state == ZAB_STATE_LEADING) {
 		follower_reset(z);
-		leader_start(z);
+		leader_start(z, &discovery_report);
 	} else {
 		leader_reset(z, false);
-		follower_start(z, z->fle.decision.leader);
+		follower_start(z, z->fle.decision.leader, &discovery_report);
 	}
 }
 
@@ -267,12 +285,10 @@ void node_look(struct zabd *z)
 	apply(z, act, 0);
 }
 
-void node_established(struct zabd *z)
-{
-	z->phase = ZABD_BROADCAST;
-}
+static void node_failed(struct zabd *z, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
-void node_failed(struct zabd *z, const char *fmt, ...)
+static void node_failed(struct zabd *z, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -280,9 +296,7 @@ void node_failed(struct zabd *z, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	zinfo("%s: electing again", msg);
-	if (z->running)
-		node_look(z);
+	discovery_failed(z, msg);
 }
 
 /* In broadcast: is the kernel still doing what we handed it? */

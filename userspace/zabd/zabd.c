@@ -202,7 +202,7 @@ static int open_netlink(struct zabd *z)
 		zerr("%s", zab_nl_open_strerror(ret));
 		return ret;
 	}
-	return instance_subscribe(z);
+	return instance_subscribe(z, node_kernel_event);
 }
 
 void zabd_report(struct zabd *z, const char *fmt, ...)

@@ -5,7 +5,9 @@
  *
  *	zabd.c		options, start-up, the main loop, shutdown
  *	instance.c	the kernel instance: create or adopt, query, events
- *	node.c		the member's phases: election, discovery, broadcast
+ *	node.c		the member's phases: election, discovery, broadcast;
+ *			it starts discovery, which reports back through
+ *			struct phase_report (docs/architecture.md)
  *	election.c	Fast Leader Election (pure)	mesh.c  its transport
  *	leader.c	discovery as leader, LEAD, late joiners (ADD_FOLLOWER)
  *	follower.c	discovery as follower, FOLLOW
@@ -50,6 +52,8 @@ struct zabd {
 	struct zab_nl *nl;		/* requests */
 	struct zab_nl *events;		/* the kernel's events */
 	struct watch events_watch;
+	/* instance_subscribe()'s handler of the kernel's events */
+	void (*kernel_event)(struct zabd *z, const struct zab_event_info *ev);
 	int sigfd;
 	struct watch sig_watch;
 	bool created;			/* zabd created the instance */
@@ -117,7 +121,9 @@ void snapd_serve(struct zabd *z, int fd, uint32_t sid, uint64_t from);
 /* instance.c */
 int instance_setup(struct zabd *z);
 void instance_teardown(struct zabd *z);
-int instance_subscribe(struct zabd *z);
+/* The kernel's events for this instance go to @handler (NULL: some were lost). */
+int instance_subscribe(struct zabd *z,
+		       void (*handler)(struct zabd *z, const struct zab_event_info *ev));
 /* GET of the instance; on failure logs, and ends zabd (the kernel is gone). */
 int instance_get(struct zabd *z, struct zab_info *info);
 
@@ -157,26 +163,34 @@ static inline uint32_t zabd_history_epoch(const struct zabd *z, uint64_t zxid)
 int zabd_set_accepted_epoch(struct zabd *z, uint32_t epoch);
 int zabd_set_current_epoch(struct zabd *z, uint32_t epoch);
 
-/* node.c */
+/* node.c: the member's phases; it starts discovery as leader or follower */
 int node_open(struct zabd *z);
 void node_close(struct zabd *z);
 void node_look(struct zabd *z);
-void node_established(struct zabd *z);
-void node_failed(struct zabd *z, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 void node_kernel_event(struct zabd *z, const struct zab_event_info *ev);
+
+/*
+ * How discovery, as leader or as follower, reports back to whoever started
+ * it (node.c): the epoch is established and the kernel leads or follows, or
+ * discovery failed (@why) and the member elects again. Discovery knows
+ * nothing of the phases beyond these two calls.
+ */
+struct phase_report {
+	void (*established)(struct zabd *z);
+	void (*failed)(struct zabd *z, const char *why);
+};
 
 /* leader.c */
 int leader_open(struct zabd *z);
 void leader_close(struct zabd *z);
-void leader_start(struct zabd *z);
+void leader_start(struct zabd *z, const struct phase_report *report);
 /* Leaves leadership; @keep_pending keeps connections still in FOLLOWERINFO. */
 void leader_reset(struct zabd *z, bool keep_pending);
 
 /* follower.c */
 int follower_open(struct zabd *z);
 void follower_close(struct zabd *z);
-void follower_start(struct zabd *z, uint32_t leader);
+void follower_start(struct zabd *z, uint32_t leader, const struct phase_report *report);
 void follower_reset(struct zabd *z);
 /* In broadcast, with the kernel's view: persists currentEpoch once synced. */
 void follower_check_synced(struct zabd *z, const struct zab_info *info);
