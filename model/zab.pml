@@ -74,13 +74,14 @@
  *                   check_kernel() while following)
  *   loss(f)         the follower's connection breaks (kmod peer down,
  *                   LEADER_LOST; discovery's connection closed): the follower
- *                   goes LOOKING (node.c node_failed()/node_look()); a
+ *                   goes LOOKING (node.c elect_again()/node_look()); a
  *                   leader left without a quorum stops (QUORUM_LOST)
  *   quit(c)         userspace/zabd/leader.c phase_expired() (initLimit) or
- *                   node_failed(): a leader in discovery gives up
+ *                   discovery_ops.failed (node.c elect_again()): a leader
+ *                   in discovery gives up
  *   crash(i)        power loss and restart: epoch files, the durable prefix
  *                   of the log and the commit point written with it (COMMIT
- *                   entry) survive (userspace/lib/disklog.c replay,
+ *                   entry) survive (userspace/disk/disklog.c replay,
  *                   zab_bcast_restore()); the in-memory tail and the role are
  *                   lost; back to LOOKING
  *

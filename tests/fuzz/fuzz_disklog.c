@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The reader and repairer of the log on disk (userspace/lib/disklog.c) on
+ * The reader and repairer of the log on disk (userspace/disk/disklog.c) on
  * segments built from the input: any bytes would almost never get past the
  * checksums, so the input describes entries (type, length, zxid, payload)
  * and this harness writes them with their CRC-32C, as the kernel does, but
@@ -32,8 +32,8 @@
 
 #include <linux/zab.h>
 
-#include "lib/crc32c.h"
-#include "lib/disklog.h"
+#include "disk/crc32c.h"
+#include "disk/disklog.h"
 #include "fuzzdisk.h"
 
 /* Segment *@seqp from the input (a gap moves it on); 0 once the input is used up. */

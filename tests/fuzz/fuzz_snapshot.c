@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The snapshot reader (userspace/lib/disklog.c): zab_snap_check(), which a
+ * The snapshot reader (userspace/disk/disklog.c): zab_snap_check(), which a
  * snapshot received from a leader (snapxfer.c) must pass before it is
  * renamed into place, and the log's own reading of the newest snapshot of a
  * dataDir (zab_disklog_scan(), zab_disklog_recover(),
@@ -41,8 +41,8 @@
 
 #include <linux/zab.h>
 
-#include "lib/crc32c.h"
-#include "lib/disklog.h"
+#include "disk/crc32c.h"
+#include "disk/disklog.h"
 #include "fuzzdisk.h"
 
 /* What was written: the records a snapshot that checks must hold. */

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 # The folders of userspace/ are the architecture (docs/architecture.md):
 # each README's "May include:" line names the folders whose headers its
-# files may include. A file's "#include "DIR/x.h"" must name a folder so
-# allowed, an "#include "x.h"" a header of its own folder; every .c and .h
-# sits in one of the folders. TAP.
+# files may include. Every include of a header of the tree, in any
+# spelling ("x.h", "DIR/x.h", <DIR/x.h>, "../DIR/x.h", spaces after # or
+# include), is resolved as the compiler would (the file's folder, then
+# userspace/ itself, -I) and must land in the file's own folder or one its
+# README allows. Every file sits directly in a folder with a README. TAP.
 set -u
 us=$(cd "$(dirname "$0")/../../userspace" && pwd)
 n=0
@@ -20,10 +22,30 @@ t() {
 	fi
 }
 
-stray=$(cd "$us" && ls -- *.c *.h 2> /dev/null)
+# every file but the Makefile and the build's outputs is in a folder with
+# a README, not in a folder of a folder
+stray=$(cd "$us" && find . -path ./build -prune -o -type f -print |
+	sed 's|^\./||' | grep -v -x -e Makefile -e .gitignore |
+	awk -F/ 'NF != 2' )
 [ -z "$stray" ]
-t $? "every source file of userspace/ is in a folder" "outside the folders: $stray"
+t $? "every file of userspace/ sits directly in one folder" "elsewhere: $stray"
 
+# resolve FILE INCLUDE QUOTED: the tree's header the compiler would take,
+# relative to userspace/, or nothing (a system header)
+resolve() {
+	local dir p
+	dir=$(dirname "$1")
+	if [ "$3" = 1 ] && [ -f "$dir/$2" ]; then
+		p=$(realpath -m "$dir/$2")
+	elif [ -f "$us/$2" ]; then
+		p=$(realpath -m "$us/$2")
+	else
+		return 0
+	fi
+	echo "${p#"$us"/}"
+}
+
+re='^[[:space:]]*#[[:space:]]*include[[:space:]]*([<"])([^>"]*)[>"]'
 for dir in "$us"/*/; do
 	d=$(basename "$dir")
 	[ "$d" = build ] && continue
@@ -33,18 +55,30 @@ for dir in "$us"/*/; do
 		continue
 	fi
 	bad=""
-	for f in "$dir"*.[ch]; do
-		[ -e "$f" ] || continue
-		while read -r inc; do
-			case $inc in
-			*/*) [[ " $allowed " == *" ${inc%%/*} "* ]] && [ -f "$us/$inc" ] ||
-				bad="$bad$d/$(basename "$f"): $inc"$'\n' ;;
-			*) [ -f "$dir$inc" ] || bad="$bad$d/$(basename "$f"): $inc (not in $d/)"$'\n' ;;
+	for f in "$dir"*; do
+		[ -f "$f" ] && [ "$(basename "$f")" != README ] || continue
+		while IFS= read -r line; do
+			[[ $line =~ $re ]] || continue
+			inc=${BASH_REMATCH[2]}
+			q=0
+			[ "${BASH_REMATCH[1]}" = '"' ] && q=1
+			p=$(resolve "$f" "$inc" "$q")
+			if [ -z "$p" ]; then
+				# quoted and not in the tree: a typo, or a header outside it
+				[ "$q" = 0 ] || bad="$bad$d/$(basename "$f"): \"$inc\" is no header of the tree"$'\n'
+				continue
+			fi
+			case $p in
+			*/*/*|../*|/*) bad="$bad$d/$(basename "$f"): $inc ($p is outside the folders)"$'\n' ;;
+			"$d"/*) ;;
+			*/*) [[ " $allowed " == *" ${p%%/*} "* ]] ||
+				bad="$bad$d/$(basename "$f"): $inc (${p%%/*}/ is not allowed)"$'\n' ;;
+			*) bad="$bad$d/$(basename "$f"): $inc ($p is outside the folders)"$'\n' ;;
 			esac
-		done < <(sed -n 's/^#include "\(.*\)".*/\1/p' "$f")
+		done < "$f"
 	done
 	[ -z "$bad" ]
-	t $? "$d/ includes only from: $allowed" "${bad%$'\n'}"
+	t $? "$d/ includes only from itself and: $allowed" "${bad%$'\n'}"
 done
 
 echo "1..$n"

@@ -26,8 +26,8 @@
 
 #include <linux/zab.h>
 
-#include "lib/crc32c.h"
-#include "lib/disklog.h"
+#include "disk/crc32c.h"
+#include "disk/disklog.h"
 #include "lib/libzab.h"
 #include "zabd/handshake.h"
 #include "common/snapshot.h"

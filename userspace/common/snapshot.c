@@ -18,7 +18,7 @@
 
 #include <linux/zab.h>
 
-#include "lib/crc32c.h"
+#include "disk/crc32c.h"
 #include "lib/libzab.h"
 #include "snapshot.h"
 

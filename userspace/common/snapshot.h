@@ -7,12 +7,12 @@
  * purging, installing a snapshot from the leader (snapxfer.h) and zabd's
  * reading of the log at start all hold the directory's "snap.lock".
  */
-#ifndef ZABD_SNAPSHOT_H
-#define ZABD_SNAPSHOT_H
+#ifndef ZAB_SNAPSHOT_H
+#define ZAB_SNAPSHOT_H
 
 #include <stdint.h>
 
-#include "lib/disklog.h"
+#include "disk/disklog.h"
 
 struct zab_snap_stats {
 	char name[32];		/* of the snapshot written */

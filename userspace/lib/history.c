@@ -13,7 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "disklog.h"
+#include "disk/disklog.h"
 #include "libzab.h"
 
 struct zab_history {

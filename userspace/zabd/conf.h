@@ -17,8 +17,8 @@
  * non-blank character is '#' and blank lines are skipped. Keys are
  * case-sensitive. The parameter keys are those of zabctl set (params.h).
  */
-#ifndef ZAB_CONF_H
-#define ZAB_CONF_H
+#ifndef ZABD_CONF_H
+#define ZABD_CONF_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "lib/disklog.h"
+#include "disk/disklog.h"
 #include "common/fmt.h"
 #include "lib/libzab.h"
 #include "log.h"

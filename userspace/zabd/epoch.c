@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "epoch.h"
+#include "log.h"
+#include "zabd.h"
 
 /* Longer than any valid content: "4294967295\n". */
 #define EPOCH_FILE_MAX 32
@@ -157,4 +159,46 @@ fail_unlink:
 	unlink(tmp);
 fail:
 	return zab_err(err, ret, "%s: %s: %s", tmp, step, strerror(-ret));
+}
+
+/* The member's epoch files, for the phases (zabd.h) */
+
+/*
+ * Writes an epoch file. A failure (a full or failing disk) is not fatal: the
+ * caller's phase fails and the member elects again, as ZooKeeper's learner
+ * does; the value in memory stays the old one, so nothing is acknowledged on
+ * an epoch that is not on disk. Logged once until a write succeeds again.
+ */
+static int write_epoch(struct zabd *z, const char *file, uint32_t epoch)
+{
+	struct zab_err err;
+
+	if (zab_epoch_write(z->conf->data_dir, file, epoch, &err) < 0) {
+		if (!z->epoch_write_failing)
+			zerr("%s: electing again until it can be written", err.msg);
+		z->epoch_write_failing = true;
+		return -EIO;
+	}
+	if (z->epoch_write_failing)
+		zinfo("%s/%s can be written again", z->conf->data_dir, file);
+	z->epoch_write_failing = false;
+	return 0;
+}
+
+int zabd_set_accepted_epoch(struct zabd *z, uint32_t epoch)
+{
+	int ret = write_epoch(z, ZAB_ACCEPTED_EPOCH_FILE, epoch);
+
+	if (!ret)
+		z->accepted_epoch = epoch;
+	return ret;
+}
+
+int zabd_set_current_epoch(struct zabd *z, uint32_t epoch)
+{
+	int ret = write_epoch(z, ZAB_CURRENT_EPOCH_FILE, epoch);
+
+	if (!ret)
+		z->current_epoch = epoch;
+	return ret;
 }

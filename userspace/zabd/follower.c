@@ -65,7 +65,7 @@ struct follower {
 	uint64_t history;	/* the leader's last zxid in LEADERINFO */
 	bool cut;		/* our log fails: FOLLOW cuts it after ACKEPOCH's zxid */
 	bool synced;		/* currentEpoch persisted */
-	const struct phase_report *report;	/* follower_start()'s caller */
+	const struct discovery_ops *ops;	/* follower_start()'s caller */
 	int64_t poll_ms;	/* until then, the wait between looks */
 };
 
@@ -99,7 +99,7 @@ static void fail(struct follower *f, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	follower_reset(f->z);
-	f->report->failed(f->z, msg);
+	f->ops->failed(f->z, "%s", msg);
 }
 
 static void connect_leader(struct follower *f);
@@ -241,7 +241,7 @@ static void follow(struct follower *f, const struct zab_hs *leaderinfo)
 	f->synced = false;
 	f->poll_ms = SYNC_POLL_MS;
 	timer_arm(&z->loop, &f->t, f->poll_ms);
-	f->report->established(z);
+	f->ops->established(z);
 	zinfo("FOLLOWING leader %u in epoch %u (our last zxid 0x%" PRIx64
 	      ", the leader's 0x%" PRIx64 ")", f->leader, f->epoch, ack.zxid, f->history);
 	zabd_report(z, "FOLLOWING leader %u in epoch %u", f->leader, f->epoch);
@@ -372,12 +372,12 @@ static void connect_leader(struct follower *f)
 	timer_arm_at(&z->loop, &f->t, connect_deadline(f));
 }
 
-void follower_start(struct zabd *z, uint32_t leader, const struct phase_report *report)
+void follower_start(struct zabd *z, uint32_t leader, const struct discovery_ops *ops)
 {
 	struct follower *f = z->follower;
 
 	follower_reset(z);
-	f->report = report;
+	f->ops = ops;
 	f->leader = leader;
 	f->m = ensemble_find(&z->ens, leader);
 	f->addr_idx = 0;

@@ -164,8 +164,7 @@ static void events_ready(struct watch *w, uint32_t events)
 	}
 }
 
-int instance_subscribe(struct zabd *z,
-		       void (*handler)(struct zabd *z, const struct zab_event_info *ev))
+int instance_subscribe(struct zabd *z, zabd_event_fn *handler)
 {
 	int ret = zab_nl_subscribe(z->events);
 

@@ -76,25 +76,10 @@ struct leader {
 	uint32_t prev_epoch;	/* the epoch of that history */
 	struct timer phase_timer;
 	struct timer lead_timer;	/* LEAD waits for our history on disk */
-	const struct phase_report *report;	/* leader_start()'s caller */
+	const struct discovery_ops *ops;	/* leader_start()'s caller */
 };
 
 #define LEAD_RETRY_MS 20
-
-/* Discovery as leader failed: the report's caller elects again. */
-static void failed(struct leader *l, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void failed(struct leader *l, const char *fmt, ...)
-{
-	char why[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	l->report->failed(l->z, why);
-}
 
 static void conn_free(struct lconn *c)
 {
@@ -288,7 +273,7 @@ static void lead(struct leader *l)
 	int ret;
 
 	if (count_acked(l) + 1 < z->ens.quorum) {
-		failed(l, "too few followers can be synchronised");
+		l->ops->failed(l->z, "too few followers can be synchronised");
 		return;
 	}
 	ret = history_durable(l);
@@ -299,18 +284,18 @@ static void lead(struct leader *l)
 	}
 	if (ret < 0) {
 		if (z->running)
-			failed(l, "cannot lead epoch %u", l->epoch);
+			l->ops->failed(l->z, "cannot lead epoch %u", l->epoch);
 		return;
 	}
 	collect_peers(l, peers, &n);
 	if (zabd_set_current_epoch(z, l->epoch) < 0) {
-		failed(l, "cannot write currentEpoch %u", l->epoch);
+		l->ops->failed(l->z, "cannot write currentEpoch %u", l->epoch);
 		return;
 	}
 	ret = zab_nl_lead(z->nl, z->conf->name, l->epoch, (uint32_t)z->ens.n, peers, n);
 	if (ret < 0) {
 		zerr("LEAD epoch %u: %s", l->epoch, zab_nl_strerror(z->nl, ret));
-		failed(l, "cannot lead epoch %u", l->epoch);
+		l->ops->failed(l->z, "cannot lead epoch %u", l->epoch);
 		return;
 	}
 	for (c = l->conns; c; c = next) {
@@ -324,7 +309,7 @@ static void lead(struct leader *l)
 	l->led = true;
 	timer_disarm(&z->loop, &l->phase_timer);
 	timer_disarm(&z->loop, &l->lead_timer);
-	l->report->established(z);
+	l->ops->established(z);
 	zinfo("LEADING epoch %u with followers%s (%zu members)", l->epoch, ids, z->ens.n);
 	zabd_report(z, "LEADING epoch %u with followers%s (%zu members)", l->epoch, ids,
 		    z->ens.n);
@@ -360,7 +345,7 @@ static void progress(struct leader *l)
 		l->epoch = max + 1;
 		l->prev_epoch = zabd_history_epoch(z, l->history);
 		if (zabd_set_accepted_epoch(z, l->epoch) < 0) {
-			failed(l, "cannot write acceptedEpoch %u", l->epoch);
+			l->ops->failed(l->z, "cannot write acceptedEpoch %u", l->epoch);
 			return;
 		}
 		l->decided = true;
@@ -464,9 +449,10 @@ static void got_ackepoch(struct lconn *c, const struct zab_hs *hs)
 	}
 	if (c->current_epoch > l->prev_epoch ||
 	    (c->current_epoch == l->prev_epoch && c->last_zxid > l->history)) {
-		failed(l, "member %u has a newer history (epoch %u, zxid 0x%" PRIx64
-			    ") than this leader (epoch %u, zxid 0x%" PRIx64 ")", c->sid,
-			    c->current_epoch, c->last_zxid, l->prev_epoch, l->history);
+		l->ops->failed(l->z, "member %u has a newer history (epoch %u, zxid 0x%"
+			       PRIx64 ") than this leader (epoch %u, zxid 0x%" PRIx64 ")",
+			       c->sid, c->current_epoch, c->last_zxid, l->prev_epoch,
+			       l->history);
 		return;
 	}
 	progress(l);
@@ -613,17 +599,18 @@ static void phase_expired(struct timer *t)
 	struct leader *l = t->arg;
 
 	if (!l->decided)
-		failed(l, "no quorum of followers within initLimit (%zu of %zu members)",
-			    count_state(l, LC_PENDING) + 1, l->z->ens.n);
+		l->ops->failed(l->z,
+			       "no quorum of followers within initLimit (%zu of %zu members)",
+			       count_state(l, LC_PENDING) + 1, l->z->ens.n);
 	else
-		failed(l, "no quorum acknowledged epoch %u within initLimit", l->epoch);
+		l->ops->failed(l->z, "no quorum acknowledged epoch %u within initLimit", l->epoch);
 }
 
-void leader_start(struct zabd *z, const struct phase_report *report)
+void leader_start(struct zabd *z, const struct discovery_ops *ops)
 {
 	struct leader *l = z->leader;
 
-	l->report = report;
+	l->ops = ops;
 	l->active = true;
 	l->decided = false;
 	l->led = false;

@@ -39,46 +39,6 @@ static const char *state_str(uint32_t state)
 	return name ? name : "unknown";
 }
 
-/*
- * Writes an epoch file. A failure (a full or failing disk) is not fatal: the
- * caller's phase fails and the member elects again, as ZooKeeper's learner
- * does; the value in memory stays the old one, so nothing is acknowledged on
- * an epoch that is not on disk. Logged once until a write succeeds again.
- */
-static int write_epoch(struct zabd *z, const char *file, uint32_t epoch)
-{
-	struct zab_err err;
-
-	if (zab_epoch_write(z->conf->data_dir, file, epoch, &err) < 0) {
-		if (!z->epoch_write_failing)
-			zerr("%s: electing again until it can be written", err.msg);
-		z->epoch_write_failing = true;
-		return -EIO;
-	}
-	if (z->epoch_write_failing)
-		zinfo("%s/%s can be written again", z->conf->data_dir, file);
-	z->epoch_write_failing = false;
-	return 0;
-}
-
-int zabd_set_accepted_epoch(struct zabd *z, uint32_t epoch)
-{
-	int ret = write_epoch(z, ZAB_ACCEPTED_EPOCH_FILE, epoch);
-
-	if (!ret)
-		z->accepted_epoch = epoch;
-	return ret;
-}
-
-int zabd_set_current_epoch(struct zabd *z, uint32_t epoch)
-{
-	int ret = write_epoch(z, ZAB_CURRENT_EPOCH_FILE, epoch);
-
-	if (!ret)
-		z->current_epoch = epoch;
-	return ret;
-}
-
 static void send_vote(struct zabd *z, uint32_t sid)
 {
 	struct zab_notif n;
@@ -107,17 +67,27 @@ static void discovery_established(struct zabd *z)
 	z->phase = ZABD_BROADCAST;
 }
 
-static void discovery_failed(struct zabd *z, const char *why)
+/* Discovery failed, or the kernel no longer does what it was handed. */
+static void elect_again(struct zabd *z, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void elect_again(struct zabd *z, const char *fmt, ...)
 {
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
 	zinfo("%s: electing again", why);
 	if (z->running)
 		node_look(z);
 }
 
 /* discovery (leader.c, follower.c) reports back here */
-static const struct phase_report discovery_report = {
+static const struct discovery_ops discovery_ops = {
 	.established = discovery_established,
-	.failed = discovery_failed,
+	.failed = elect_again,
 };
 
 static void discover(struct zabd *z)
@@ -125,10 +95,10 @@ static void discover(struct zabd *z)
 	z->decided_at = loop_now();	/* the leadership's attempt starts now */
 	if (z->fle.decided_state == ZAB_STATE_LEADING) {
 		follower_reset(z);
-		leader_start(z, &discovery_report);
+		leader_start(z, &discovery_ops);
 	} else {
 		leader_reset(z, false);
-		follower_start(z, z->fle.decision.leader, &discovery_report);
+		follower_start(z, z->fle.decision.leader, &discovery_ops);
 	}
 }
 
@@ -269,7 +239,7 @@ void node_look(struct zabd *z)
 	 * the value it holds): it could not accept an epoch, let alone lead.
 	 */
 	if (z->epoch_write_failing)
-		write_epoch(z, ZAB_ACCEPTED_EPOCH_FILE, z->accepted_epoch);
+		zabd_set_accepted_epoch(z, z->accepted_epoch);
 	zxid = zabd_vote_zxid(&info);
 	act = zab_fle_start(&z->fle, zxid, zabd_history_epoch(z, zxid),
 			    info.log_error || z->epoch_write_failing ?
@@ -285,20 +255,6 @@ void node_look(struct zabd *z)
 	apply(z, act, 0);
 }
 
-static void node_failed(struct zabd *z, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void node_failed(struct zabd *z, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	discovery_failed(z, msg);
-}
-
 /* In broadcast: is the kernel still doing what we handed it? */
 static void check_kernel(struct zabd *z)
 {
@@ -308,12 +264,12 @@ static void check_kernel(struct zabd *z)
 	if (z->phase != ZABD_BROADCAST || instance_get(z, &info) < 0)
 		return;
 	if (info.state != want) {
-		node_failed(z, "the instance is %s now, no longer %s",
+		elect_again(z, "the instance is %s now, no longer %s",
 			    state_str(info.state), state_str(want));
 	} else if (want == ZAB_STATE_FOLLOWING &&
 		   (info.leader != z->fle.decision.leader ||
 		    info.epoch != follower_epoch(z))) {
-		node_failed(z, "the instance follows %u in epoch %u now", info.leader,
+		elect_again(z, "the instance follows %u in epoch %u now", info.leader,
 			    info.epoch);
 	} else if (want == ZAB_STATE_FOLLOWING) {
 		follower_check_synced(z, &info);

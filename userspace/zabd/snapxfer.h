@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "lib/disklog.h"
+#include "disk/disklog.h"
 
 /*
  * Does the history in @dir_fd, the newest snapshot and the segments after

@@ -7,11 +7,12 @@
  *	instance.c	the kernel instance: create or adopt, query, events
  *	node.c		the member's phases: election, discovery, broadcast;
  *			it starts discovery, which reports back through
- *			struct phase_report (docs/architecture.md)
+ *			struct discovery_ops (docs/architecture.md)
  *	election.c	Fast Leader Election (pure)	mesh.c  its transport
  *	leader.c	discovery as leader, LEAD, late joiners (ADD_FOLLOWER)
  *	follower.c	discovery as follower, FOLLOW
- *	epoch.c		acceptedEpoch and currentEpoch
+ *	epoch.c		acceptedEpoch and currentEpoch: the files, and the
+ *			member's epochs written through them
  *	disk.c		the log on disk read back at start
  *	snapd.c		snapshots and purge
  */
@@ -41,6 +42,10 @@ struct mesh;
 struct snapd;
 
 struct metrics;
+struct zabd;
+
+/* A handler of the kernel's events (instance_subscribe()) */
+typedef void zabd_event_fn(struct zabd *z, const struct zab_event_info *ev);
 
 struct zabd {
 	const struct zab_conf *conf;
@@ -52,8 +57,7 @@ struct zabd {
 	struct zab_nl *nl;		/* requests */
 	struct zab_nl *events;		/* the kernel's events */
 	struct watch events_watch;
-	/* instance_subscribe()'s handler of the kernel's events */
-	void (*kernel_event)(struct zabd *z, const struct zab_event_info *ev);
+	zabd_event_fn *kernel_event;	/* instance_subscribe()'s handler */
 	int sigfd;
 	struct watch sig_watch;
 	bool created;			/* zabd created the instance */
@@ -121,9 +125,9 @@ void snapd_serve(struct zabd *z, int fd, uint32_t sid, uint64_t from);
 /* instance.c */
 int instance_setup(struct zabd *z);
 void instance_teardown(struct zabd *z);
-/* The kernel's events for this instance go to @handler (NULL: some were lost). */
-int instance_subscribe(struct zabd *z,
-		       void (*handler)(struct zabd *z, const struct zab_event_info *ev));
+/* The kernel's events for this instance go to @handler; @ev is NULL when
+ * some were lost. */
+int instance_subscribe(struct zabd *z, zabd_event_fn *handler);
 /* GET of the instance; on failure logs, and ends zabd (the kernel is gone). */
 int instance_get(struct zabd *z, struct zab_info *info);
 
@@ -170,27 +174,29 @@ void node_look(struct zabd *z);
 void node_kernel_event(struct zabd *z, const struct zab_event_info *ev);
 
 /*
- * How discovery, as leader or as follower, reports back to whoever started
- * it (node.c): the epoch is established and the kernel leads or follows, or
- * discovery failed (@why) and the member elects again. Discovery knows
- * nothing of the phases beyond these two calls.
+ * How discovery, as leader (leader.c) or as follower (follower.c), reports
+ * to the member's phases (node.c), which start it: established() once the
+ * kernel leads or follows; failed() when discovery cannot go on. The phases
+ * then elect again, which resets both sides (leader_reset(),
+ * follower_reset()): discovery need not reset itself first.
  */
-struct phase_report {
+struct discovery_ops {
 	void (*established)(struct zabd *z);
-	void (*failed)(struct zabd *z, const char *why);
+	void (*failed)(struct zabd *z, const char *fmt, ...)
+		__attribute__((format(printf, 2, 3)));
 };
 
 /* leader.c */
 int leader_open(struct zabd *z);
 void leader_close(struct zabd *z);
-void leader_start(struct zabd *z, const struct phase_report *report);
+void leader_start(struct zabd *z, const struct discovery_ops *ops);
 /* Leaves leadership; @keep_pending keeps connections still in FOLLOWERINFO. */
 void leader_reset(struct zabd *z, bool keep_pending);
 
 /* follower.c */
 int follower_open(struct zabd *z);
 void follower_close(struct zabd *z);
-void follower_start(struct zabd *z, uint32_t leader, const struct phase_report *report);
+void follower_start(struct zabd *z, uint32_t leader, const struct discovery_ops *ops);
 void follower_reset(struct zabd *z);
 /* In broadcast, with the kernel's view: persists currentEpoch once synced. */
 void follower_check_synced(struct zabd *z, const struct zab_info *info);

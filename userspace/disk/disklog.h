@@ -15,8 +15,8 @@
  * gets the rest from the leader (DIFF, or SNAP), never serving what it
  * could not read back.
  */
-#ifndef ZABD_DISKLOG_H
-#define ZABD_DISKLOG_H
+#ifndef ZAB_DISKLOG_H
+#define ZAB_DISKLOG_H
 
 #include <dirent.h>
 #include <stdbool.h>
