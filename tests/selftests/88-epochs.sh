@@ -365,4 +365,87 @@ same_last() {
 	[ "$(zst "$1" last_zxid)" = "$(zst "$2" last_zxid)" ]
 }
 
+# cut I / uncut I: member I hears nothing and is heard by no one / again.
+cut() {
+	nsx "zab$1" tc qdisc add dev eth0 root netem loss 100%
+	tc qdisc add dev "veth$1" root netem loss 100%
+}
+
+uncut() {
+	nsx "zab$1" tc qdisc del dev eth0 root
+	tc qdisc del dev "veth$1" root
+}
+
+# currentEpoch is written only over a history held on disk: a follower
+# whose log cannot be written follows the leader of a new epoch, holds the
+# leader's history in memory, and must not claim the epoch until the
+# history is on its disk (before: it wrote currentEpoch from its in-memory
+# last zxid, and after a power loss it would come back as (new epoch,
+# shorter log) and beat members that hold the committed records; the
+# leader's TRUNC would then erase them). Member 3's dataDir is a full ext4
+# whose inodes keep small files inline: its log cannot grow, its epoch files
+# can still be written (acceptedEpoch shows it), so only the rule keeps
+# currentEpoch back.
+test_follower_epoch_needs_durable_history() {
+	local l e0 e1 d
+	zabd_setup 3
+	d=$ENS_TMP/data3
+	modprobe -q loop 2> /dev/null || true
+	modprobe -q ext4 2> /dev/null || true
+	mkdir -p "$ENS_TMP/img" "$d"
+	mount -t tmpfs -o size=24M zabimg "$ENS_TMP/img"
+	truncate -s 16M "$ENS_TMP/img/data3"
+	mkfs.ext4 -q -F -O inline_data -m 0 -b 1024 "$ENS_TMP/img/data3" ||
+		skip "no mkfs.ext4 with inline_data"
+	mount -o loop "$ENS_TMP/img/data3" "$d" 2> /dev/null ||
+		skip "an ext4 image cannot be mounted (loop or ext4 missing)"
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	write_on "$ENS_TMP" a 10 1 2 3
+	converge_to "$LEADER" 1 2 3
+	wait_for 10 epoch_is 3 currentEpoch "$EPOCH" ||
+		fail "member 3 has currentEpoch $(epoch_file 3 currentEpoch), not $EPOCH"
+	e0=$EPOCH
+	l=$LEADER
+	# a new epoch between members 1 and 2 while member 3 hears nothing
+	cut 3
+	if [ "$l" != 3 ]; then
+		zabd_crash "$l"
+		zabd_start "$l"
+	fi
+	wait_formed 30 1 2
+	e1=$EPOCH
+	[ "$e1" -gt "$e0" ] || fail "no new epoch: $e1 after $e0"
+	# records member 3 lacks, each larger than the rest of a disk block
+	"$ZABLOAD" write "/dev/zab/z$LEADER" b 5 4000 > "$ENS_TMP/w.b"
+	! grep -q '^err' "$ENS_TMP/w.b" || fail "writes failed: $(grep -m1 '^err' "$ENS_TMP/w.b")"
+	dd if=/dev/zero of="$d/filler" bs=1K status=none 2> /dev/null || true
+	echo 1 > "$d/probe" && rm "$d/probe" ||
+		fail "a small file cannot be written on the full disk: the scenario is not reached"
+	uncut 3
+	wait_for 30 logged 3 "FOLLOWING leader $LEADER in epoch $e1" ||
+		fail "member 3 did not follow leader $LEADER in epoch $e1"
+	wait_for 20 logged 3 "cannot write the log on disk" ||
+		fail "member 3 did not say its disk is full"
+	wait_for 20 same_last 3 "$LEADER" ||
+		fail "member 3 did not get the leader's history: $(zst 3 last_zxid), leader $(zst "$LEADER" last_zxid)"
+	wait_for 10 epoch_is 3 acceptedEpoch "$e1" ||
+		fail "member 3's acceptedEpoch is $(epoch_file 3 acceptedEpoch), not $e1"
+	echo "  member 3 holds $(zst 3 last_zxid) in memory, durable up to $(field_ns zab3 z3 durable_zxid), acceptedEpoch $e1"
+	sleep $((2 * ZAB_TIME_SCALE))
+	[ "$(epoch_file 3 currentEpoch)" = "$e0" ] ||
+		fail "member 3 wrote currentEpoch $(epoch_file 3 currentEpoch) over a history not on its disk"
+	echo "  its currentEpoch stays $e0 while the history is not on disk"
+	rm "$d/filler"
+	wait_for 20 logged 3 "is written again" || fail "member 3's log was not written again"
+	wait_formed 30 1 2 3
+	wait_for 20 epoch_is 3 currentEpoch "$EPOCH" ||
+		fail "member 3 did not write currentEpoch $EPOCH once its log was on disk: $(epoch_file 3 currentEpoch)"
+	echo "  once it is written: currentEpoch $(epoch_file 3 currentEpoch)"
+	write_on "$ENS_TMP" c 5 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+	zabd_signal TERM 3
+	umount "$d"
+}
+
 zab_ksft_main "$@"
