@@ -12,6 +12,7 @@
 #   make torture    randomised fault schedules in a VM (SEED=, N=)
 #   make demo       three members with zabd in a VM: writes, reads, failover
 #   make install    install zab.ko (modules_install) and the tools
+#   make deb        Debian packages zab-dkms and zab-tools in build/deb/
 #
 # KVER selects the kernel to build for and test on: a series (6.1, the
 # default, or 6.12) or a release (6.12.117+deb12-amd64); scripts/krel.sh
@@ -31,7 +32,7 @@ KDIR ?= /lib/modules/$(KREL)/build
 PREFIX ?= /usr/local
 
 .PHONY: all module userspace deps check unit selftests crash bench demo clean install \
-	install-module install-userspace dkms debug-kernel debug-module kunit \
+	install-module install-userspace dkms deb debug-kernel debug-module kunit \
 	check-debug check-all check-ci model model-old fuzz torture
 
 all: module userspace
@@ -139,6 +140,11 @@ install-userspace: userspace
 
 dkms:
 	scripts/dkms-install.sh $(ZAB_VERSION)
+
+# zab-dkms and zab-tools (debian/), with Debian's tools, into build/deb/;
+# tests/pkg/install.sh installs them in a VM (make check-all runs it)
+deb:
+	scripts/mkdeb.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

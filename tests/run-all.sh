@@ -23,6 +23,7 @@
 #                   (tests/torture) from a fresh seed (ZAB_TORTURE_SEED)
 #   fuzz            each libFuzzer target of tests/fuzz for ZAB_FUZZ_SLICE
 #                   seconds (default 10)
+#   package         make deb's packages installed in a VM (tests/pkg)
 #   demo            make demo, as the README says
 # Each suite prints TAP; a suite's output is shown when it ends, with its
 # time. Ends with the time of each part and one line: "N passed, N failed[,
@@ -248,6 +249,13 @@ fi
 # a slice of each libFuzzer target (make fuzz is the long run)
 if [ -z "${ZAB_TESTS:-}" ] || zab_selected fuzz; then
 	job fuzz 1 make -s -C tests/fuzz check FUZZ_SLICE="${ZAB_FUZZ_SLICE:-10}"
+fi
+# the Debian packages, built here and installed in a VM: DKMS builds zab.ko
+# for every installed kernel, an ensemble runs from the installed files
+if [ -z "${ZAB_TESTS:-}" ] || zab_selected package:install; then
+	host deb bash -c 'scripts/mkdeb.sh > /dev/null && echo "ok - make deb: zab-dkms, zab-tools"' &&
+		job package 1 env ${ko[$full]:+ZAB_KREL="${ko[$full]%% *}"} \
+			tests/vm/run.sh -- tests/pkg/install.sh "$top/build/deb"
 fi
 # the main job, exactly as the README runs it
 [ -n "${ZAB_TESTS:-}" ] || job demo 1 bash -c "make -s demo KVER=$full && echo 'ok 1 - demo: make demo'"
