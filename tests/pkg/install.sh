@@ -62,6 +62,9 @@ for p in zabctl.8 zabd.8 zab.conf.5 zab.4 libzab.3; do
 done
 [ -z "$m" ]
 t $? "man pages zabctl(8) zabd(8) zab.conf(5) zab(4) libzab(3)" "missing:$m"
+[ -f /usr/share/bash-completion/completions/zabctl ] &&
+	[ -e /usr/share/bash-completion/completions/zabd ]
+t $? "bash completion of zabctl and zabd" "$(ls -l /usr/share/bash-completion/completions/zab* 2>&1)"
 [ -f /lib/systemd/system/zabd@.service ] &&
 	grep -q '^ExecStart=/usr/bin/zabd ' /lib/systemd/system/zabd@.service
 t $? "zabd@.service runs /usr/bin/zabd" "$(grep ExecStart /lib/systemd/system/zabd@.service 2>&1)"

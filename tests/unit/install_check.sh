@@ -71,6 +71,9 @@ for p in man8/zabctl.8 man8/zabd.8 man5/zab.conf.5 man4/zab.4 man3/libzab.3; do
 done
 [ -z "${missing_man:-}" ]
 t $? "the man pages are installed in share/man" "missing:${missing_man:-}"
+c=$stage/usr/share/bash-completion/completions
+[ -f "$c/zabctl" ] && [ "$(readlink "$c/zabd")" = zabctl ]
+t $? "bash completion of zabctl and zabd is installed" "$(ls -l "$c" 2>&1)"
 unit=$stage/usr/lib/systemd/system/zabd@.service
 grep -q '^ExecStart=/usr/bin/zabd -c /etc/zab/%i.conf$' "$unit" && grep -q '^Type=notify$' "$unit"
 t $? "zabd@.service is installed: Type=notify, zabd of BINDIR, /etc/zab/NAME.conf" "$(cat "$unit" 2>&1)"
