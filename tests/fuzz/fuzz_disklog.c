@@ -32,69 +32,8 @@
 
 #include <linux/zab.h>
 
-#include "disk/crc32c.h"
 #include "disk/disklog.h"
 #include "fuzzdisk.h"
-
-/* Segment *@seqp from the input (a gap moves it on); 0 once the input is used up. */
-static int write_segment(struct input *in, uint64_t *seqp)
-{
-	struct zab_seg_hdr h = { .magic = htobe64(ZAB_SEG_MAGIC) };
-	unsigned int flags, count, i;
-	uint64_t prev;
-	char name[64];
-	uint64_t seq;
-	FILE *f;
-
-	if (!in->left)
-		return 0;
-	flags = (unsigned int)take(in, 1);
-	prev = take(in, 8) & 0xffffffffffULL;
-	count = (unsigned int)take(in, 1);
-	if (flags & 2)
-		++*seqp;	/* a gap in the sequence */
-	seq = *seqp;
-	h.seq = htobe64(seq);
-	h.prev = htobe64(prev);
-	h.crc = htobe32(zab_crc32c(0, &h, offsetof(struct zab_seg_hdr, crc)) ^
-			(flags & 1));
-	/* the reader orders segments by the sequence number of their header */
-	snprintf(name, sizeof(name), "%s/log.%016llx", dir, (unsigned long long)seq);
-	f = fopen(name, "w");
-	if (!f)
-		abort();
-	put(f, &h, sizeof(h));
-	for (i = 0; i < count && in->left; i++) {
-		unsigned int t = (unsigned int)take(in, 1);
-		uint64_t epoch = take(in, 2), counter = take(in, 2);
-		unsigned int len = (unsigned int)take(in, 1);
-		struct zab_disk_rec rec = {
-			.type = t & 7,
-			.zxid = htobe64(epoch << 32 | counter),
-		};
-		uint8_t payload[255];
-		uint32_t crc;
-		size_t j;
-
-		for (j = 0; j < len; j++)
-			payload[j] = (uint8_t)take(in, 1);
-		if (rec.type != ZAB_DISK_RECORD)
-			len = 0;
-		rec.len = htobe32(len);
-		crc = zab_crc32c(0, &rec, sizeof(rec));
-		crc = zab_crc32c(crc, payload, len);
-		rec.crc = htobe32(crc ^ !!(t & 8));
-		put(f, &rec, sizeof(rec));
-		if (t & 16) {
-			put(f, payload, len / 2);
-			break;
-		}
-		put(f, payload, len);
-	}
-	if (fclose(f))
-		abort();
-	return 1;
-}
 
 static void check_log(const struct zab_disklog *log)
 {
