@@ -142,7 +142,7 @@ dkms:
 	scripts/dkms-install.sh $(ZAB_VERSION)
 
 # zab-dkms and zab-tools (debian/), with Debian's tools, into build/deb/;
-# tests/pkg/install.sh installs them in a VM (make check-all runs it)
+# tests/pkg/install.sh installs them in a VM (make check runs it)
 deb:
 	scripts/mkdeb.sh
 

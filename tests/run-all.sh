@@ -226,6 +226,13 @@ if [ -n "${ko[$full]:-}" ]; then
 			tests/vm/run.sh -- tests/selftests/run.sh "${ZAB_TESTS:-}"
 	done
 fi
+# the Debian packages, built here and installed in a VM: DKMS builds zab.ko
+# for every installed kernel, an ensemble runs from the installed files
+if [ -z "${ZAB_TESTS:-}" ] || zab_selected package:install; then
+	host deb bash -c 'scripts/mkdeb.sh > /dev/null && echo "ok - make deb: zab-dkms, zab-tools"' &&
+		job package 1 env ${ko[$full]:+ZAB_KREL="${ko[$full]%% *}"} \
+			tests/vm/run.sh -- tests/pkg/install.sh "$top/build/deb"
+fi
 if [ -n "${ko[$other]:-}" ]; then
 	read -r krel run <<< "${ko[$other]}"
 	pattern=${ZAB_TESTS:-$ZAB_612_TESTS}
@@ -249,13 +256,6 @@ fi
 # a slice of each libFuzzer target (make fuzz is the long run)
 if [ -z "${ZAB_TESTS:-}" ] || zab_selected fuzz; then
 	job fuzz 1 make -s -C tests/fuzz check FUZZ_SLICE="${ZAB_FUZZ_SLICE:-10}"
-fi
-# the Debian packages, built here and installed in a VM: DKMS builds zab.ko
-# for every installed kernel, an ensemble runs from the installed files
-if [ -z "${ZAB_TESTS:-}" ] || zab_selected package:install; then
-	host deb bash -c 'scripts/mkdeb.sh > /dev/null && echo "ok - make deb: zab-dkms, zab-tools"' &&
-		job package 1 env ${ko[$full]:+ZAB_KREL="${ko[$full]%% *}"} \
-			tests/vm/run.sh -- tests/pkg/install.sh "$top/build/deb"
 fi
 # the main job, exactly as the README runs it
 [ -n "${ZAB_TESTS:-}" ] || job demo 1 bash -c "make -s demo KVER=$full && echo 'ok 1 - demo: make demo'"

@@ -69,13 +69,34 @@ t $? "bash completion of zabctl and zabd" "$(ls -l /usr/share/bash-completion/co
 	grep -q '^ExecStart=/usr/bin/zabd ' /lib/systemd/system/zabd@.service
 t $? "zabd@.service runs /usr/bin/zabd" "$(grep ExecStart /lib/systemd/system/zabd@.service 2>&1)"
 
-# the ensemble, from the installed files only
+# the ensemble, from the installed files only: no module or tools of the
+# tree (ZAB_KO, ZAB_TOP), nothing of /usr/local in PATH
 rmmod zab 2> /dev/null
-ZAB_TOP=/nonexistent ZAB_TEST_LIST=85-zabd:leader_failover ZAB_TESTS=85-zabd:leader_failover \
+env -u ZAB_KO -u ZAB_TEST_KO PATH=/usr/sbin:/usr/bin:/sbin:/bin ZAB_TOP=/nonexistent \
+	ZAB_TEST_LIST=85-zabd:leader_failover ZAB_TESTS=85-zabd:leader_failover \
 	bash "$here/../selftests/85-zabd.sh" > "$out/ensemble" 2>&1
-grep -q '^ok 1 85-zabd:leader_failover' "$out/ensemble"
+rc=$?
+loaded=$(cat /sys/module/zab/srcversion 2> /dev/null)
+[ "$rc" = 0 ] && grep -q '^ok 1 85-zabd:leader_failover' "$out/ensemble" &&
+	! grep -q '^ok 1 .*# SKIP' "$out/ensemble" &&
+	[ -n "$loaded" ] && [ "$loaded" = "$(modinfo -F srcversion zab)" ]
 t $? "a 3-member ensemble fails over with the installed zabctl, zabd and zab.ko" \
-	"$(tail -n 30 "$out/ensemble")"
+	"exit $rc, module srcversion ${loaded:-none} (DKMS's $(modinfo -F srcversion zab)); $(tail -n 30 "$out/ensemble")"
+# an application builds against the installed libzab and runs
+cat > "$out/app.c" <<'APP'
+#include <stdio.h>
+#include <libzab.h>
+int main(void)
+{
+	int h = zab_open("nosuch", 0);
+	printf("%d\n", h < 0);
+	return h < 0 ? 0 : 1;
+}
+APP
+cc -o "$out/app" "$out/app.c" $(pkg-config --cflags --libs libzab) > "$out/cc" 2>&1 &&
+	"$out/app" > /dev/null
+t $? "a program built with pkg-config's flags links to the installed libzab and runs" \
+	"$(cat "$out/cc")"
 
 dpkg -r zab-tools zab-dkms > "$out/remove" 2>&1 &&
 	[ ! -e /usr/bin/zabd ] && [ ! -e "/lib/modules/$kver/updates/dkms/zab.ko" ]

@@ -178,7 +178,7 @@ void node_kernel_event(struct zabd *z, const struct zab_event_info *ev);
  * to the member's phases (node.c), which start it: established() once the
  * kernel leads or follows; failed() when discovery cannot go on. The phases
  * then elect again, which resets both sides (leader_reset(),
- * follower_reset()): discovery need not reset itself first.
+ * follower_reset()).
  */
 struct discovery_ops {
 	void (*established)(struct zabd *z);
