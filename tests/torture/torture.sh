@@ -33,6 +33,9 @@
 #   heal        a member's link made whole
 #   pause       a member's zabd stopped (SIGSTOP) for a while, then resumed
 #               (its kernel goes on)
+#   disk-full   a member's dataDir (a 64 MiB tmpfs of its own) filled up:
+#               its log and epoch files cannot be written until a heal of
+#               that member frees it
 # At the end every link is healed, every member started; the ensemble must
 # form again within a minute (liveness), commit a few more writes, and
 # every member's history (zabctl tail, from disk where it left the window)
@@ -136,6 +139,36 @@ leader_of() {
 	return 0
 }
 
+# at the exit of a schedule: zabd stopped (zabd_cleanup), then the
+# members' dataDirs unmounted
+torture_cleanup() {
+	local rc=$? i
+	(exit "$rc")
+	zabd_cleanup
+	rc=$?
+	for i in $members; do
+		umount "$ENS_TMP/data$i" 2> /dev/null || true
+	done
+	return "$rc"
+}
+
+# down I: member I crashes (zabd_crash); a zabd that had exited by itself
+# (a full disk at start) is reaped and its instance, if any, destroyed.
+down() {
+	if zabd_alive "$1"; then
+		zabd_crash "$1"
+	else
+		wait "$(cat "$ENS_TMP/zabd.$1.pid")" 2> /dev/null || true
+		nsx "zab$1" "$ZABCTL" destroy "z$1" 2> /dev/null || true
+	fi
+	up[$1]=0
+}
+
+# disk_free I: member I's dataDir has room again.
+disk_free() {
+	rm -f "$ENS_TMP/data$1/filler"
+}
+
 # one SEED: one schedule; exits non-zero (fail) on a violation.
 one() {
 	local seed=$1 n i k f g e what t t0 conf q ups f0 r1 r2 r3 r4 r5 r6 rest
@@ -144,6 +177,12 @@ one() {
 	n=$PICK
 	zabd_setup "$n"
 	members=$(seq 1 "$n")
+	trap torture_cleanup EXIT
+	# each dataDir a disk of its own, which disk-full fills
+	for i in $members; do
+		mkdir -p "$ENS_TMP/data$i"
+		mount -t tmpfs -o size=64M "zabdisk$i" "$ENS_TMP/data$i"
+	done
 	pick fsync write
 	conf="durability = $PICK"
 	[ $((RANDOM % 2)) = 0 ] || conf+=$'\nwindowBytes = 64K\nmaxRecordSize = 1K'
@@ -169,7 +208,7 @@ one() {
 	k=$((4 + RANDOM % 7))
 	for t in $(seq 1 "$k"); do
 		pick crash crash crash-sync restart restart cut cut-out cut-pair flaky stall heal \
-			pause crash-all
+			pause crash-all disk-full
 		what=$PICK
 		# the same draws whatever the branch: what happens in a schedule
 		# (is there a leader?) must not shift the draws after it
@@ -182,16 +221,14 @@ one() {
 			[ ${#UPS[@]} -gt 0 ] || continue
 			f=${UPS[r1 % ${#UPS[@]}]}
 			[ -z "$LEADER_NOW" ] || [ $((r2 % 2)) = 1 ] || f=$LEADER_NOW
-			zabd_crash "$f"
-			up[$f]=0
+			down "$f"
 			what="crash $f${LEADER_NOW:+ (leader $LEADER_NOW)}" ;;
 		crash-sync)
 			# the leader dies; then a member dies as it follows the next
 			# one, within 100 ms: in discovery or synchronisation
 			leader_of
 			[ -n "$LEADER_NOW" ] || continue
-			zabd_crash "$LEADER_NOW"
-			up[$LEADER_NOW]=0
+			down "$LEADER_NOW"
 			up_members
 			what="crash $LEADER_NOW (leader)"
 			if [ ${#UPS[@]} -gt 1 ]; then
@@ -201,8 +238,7 @@ one() {
 				timeout $((20 * ZAB_TIME_SCALE)) sh -c "tail -n +$((t0 + 1)) -f '$ENS_TMP/zabd.$f.log' |
 					grep -m1 -q 'FOLLOWING leader\|LEADING epoch'" || true
 				sleep "0.0$((r2 % 10))"
-				zabd_crash "$f"
-				up[$f]=0
+				down "$f"
 				what="crash-sync: leader $LEADER_NOW, then member $f as the next epoch formed"
 			fi ;;
 		restart)
@@ -215,7 +251,7 @@ one() {
 			what="restart $f" ;;
 		crash-all)
 			for i in $members; do
-				[ "${up[$i]}" = 0 ] || zabd_crash "$i"
+				[ "${up[$i]}" = 0 ] || down "$i"
 			done
 			# shellcheck disable=SC2086
 			zabd_start $members
@@ -257,7 +293,12 @@ one() {
 		heal)
 			f=$((1 + r1 % n))
 			link_clear "$f"
+			disk_free "$f"
 			what="heal $f" ;;
+		disk-full)
+			f=$((1 + r1 % n))
+			dd if=/dev/zero of="$ENS_TMP/data$f/filler" bs=64K status=none 2> /dev/null || true
+			what="disk-full $f" ;;
 		pause)
 			f=$((1 + r1 % n))
 			[ "${up[$f]}" = 1 ] || continue
@@ -272,6 +313,14 @@ one() {
 	# heal, start everyone: the ensemble must form and commit again
 	for i in $members; do
 		link_clear "$i"
+		disk_free "$i"
+	done
+	for i in $members; do
+		# a zabd that found its disk full at start said so and exited
+		if [ "${up[$i]}" = 1 ] && ! zabd_alive "$i"; then
+			echo "  member $i's zabd had exited: $(tail -n 1 "$ENS_TMP/zabd.$i.log" | cut -c25-)"
+			down "$i"
+		fi
 		[ "${up[$i]}" = 1 ] || zabd_start "$i"
 	done
 	# shellcheck disable=SC2086
