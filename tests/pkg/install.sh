@@ -11,18 +11,8 @@ set -u
 debs=$(cd "${1:?usage: install.sh DEB_DIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp -d)
-n=0
-failed=0
-t() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/#   /'
-	fi
-}
+# shellcheck disable=SC1091
+. "$here/../unit/tap.sh"
 
 echo "TAP version 13"
 kver=$(uname -r)

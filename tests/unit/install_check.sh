@@ -9,18 +9,8 @@ set -u
 us=$(cd "$(dirname "$0")/../../userspace" && pwd)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-n=0
-failed=0
-t() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/#   /'
-	fi
-}
+# shellcheck disable=SC1091
+. "$(dirname "$0")/tap.sh"
 
 so=$(readlink -f "$us/build/libzab.so")
 soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')

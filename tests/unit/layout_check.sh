@@ -9,18 +9,8 @@
 # README allows. Every file sits directly in a folder with a README. TAP.
 set -u
 us=$(cd "$(dirname "$0")/../../userspace" && pwd)
-n=0
-failed=0
-t() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/#   /'
-	fi
-}
+# shellcheck disable=SC1091
+. "$(dirname "$0")/tap.sh"
 
 # every file but the Makefile and the build's outputs is in a folder with
 # a README, not in a folder of a folder
