@@ -5,18 +5,17 @@
  * which is persisted), answer ACKEPOCH and hand the socket to the kernel with
  * FOLLOW. All within initLimit ticks of the election, else elect again.
  *
- * currentEpoch is persisted only once the kernel holds the leader's history
- * on disk: it logged durably a proposal of the new epoch (which comes after
- * the history), or its commit point and its durable point reached the
- * leader's last zxid of LEADERINFO and its log ends there. ZooKeeper does
- * the same on NEWLEADER: a member must not claim an epoch whose history it
- * lacks, or an election could pick it over one that has it. Until then it
- * votes with the epoch of its log's last zxid if newer (zabd_history_epoch()).
+ * currentEpoch is persisted only once the leader established the epoch (its
+ * first frame is in, ZAB_A_LEADER_SYNCED) and this member's durable point
+ * covers the leader's last zxid of LEADERINFO; then ZAB_CMD_SYNCED lets the
+ * kernel acknowledge (follower_check_synced()). ZooKeeper does the same on
+ * NEWLEADER: a member must not claim an epoch whose history it lacks, or an
+ * election could pick it over one that has it. Until then it votes with the
+ * epoch of its log's last zxid if newer (zabd_history_epoch()).
  */
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,20 +86,11 @@ void follower_reset(struct zabd *z)
 	f->state = F_IDLE;
 }
 
-static void fail(struct follower *f, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void fail(struct follower *f, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	follower_reset(f->z);
-	f->ops->failed(f->z, "%s", msg);
-}
+/* Discovery failed: reset, and report the reason (a format) to the phases. */
+#define fail(f, ...) do {					\
+		follower_reset((f)->z);				\
+		(f)->ops->failed((f)->z, __VA_ARGS__);		\
+	} while (0)
 
 static void connect_leader(struct follower *f);
 
