@@ -356,6 +356,7 @@ static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
 		}
 	} else {
 		txn->zxid = ZAB_ZXID(zi->epoch, zi->counter + 1);
+		txn->logged_ns = ktime_get_ns();
 		err = zab_log_append(zi, txn);
 		if (!err) {
 			zi->counter++;
@@ -550,6 +551,7 @@ int zab_bcast_on_proposal(struct zab_peer *peer, struct zab_txn *txn)
 		err = -EPROTO;
 	} else {
 		match_request(zi, txn);
+		txn->logged_ns = ktime_get_ns();
 		err = zab_log_append(zi, txn);
 		if (!err) {
 			txn = NULL;

@@ -126,13 +126,23 @@ static void cut(struct zab_disk *d, loff_t end)
 				    d->zi->name, end);
 }
 
+/* vfs_fsync(), timed in the instance's fsync_latency. */
+static int timed_fsync(struct zab_disk *d, struct file *f, int datasync)
+{
+	u64 start = ktime_get_ns();
+	int err = vfs_fsync(f, datasync);
+
+	zab_hist_add(&d->zi->fsync_latency, ktime_get_ns() - start);
+	return err;
+}
+
 /*
  * fsync @f. A failure is for good (@broken): the page cache may have dropped
  * the pages it could not write, and a later fsync would not report it.
  */
 static int sync_file(struct zab_disk *d, struct file *f, int datasync)
 {
-	int err = vfs_fsync(f, datasync);
+	int err = timed_fsync(d, f, datasync);
 
 	if (err)
 		d->broken = true;
@@ -301,7 +311,7 @@ static void disk_work(struct work_struct *work)
 
 	/* one fsync for the whole batch, without the lock */
 	if (!err && seg && d->mode == ZAB_DURABILITY_FSYNC) {
-		err = vfs_fsync(seg, 1);
+		err = timed_fsync(d, seg, 1);
 		sync_failed = err;
 	}
 	if (seg)

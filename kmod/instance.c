@@ -111,6 +111,8 @@ struct zab_instance *zab_instance_create(struct net *net, const char *name,
 	init_waitqueue_head(&zi->wq);
 	for (i = 0; i < ARRAY_SIZE(zi->stats); i++)
 		atomic64_set(&zi->stats[i], 0);
+	zab_hist_init(&zi->commit_latency);
+	zab_hist_init(&zi->fsync_latency);
 
 	mutex_lock(&zab_instances_lock);
 	if (find_locked(name)) {

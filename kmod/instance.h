@@ -13,6 +13,8 @@
 #include <net/net_namespace.h>
 #include <uapi/linux/zab.h>
 
+#include "kmod/hist.h"
+
 struct zab_disk;
 
 /**
@@ -53,6 +55,8 @@ struct zab_params {
  * @params: tunables, changed under @lock
  * @wq: readers and writers wait here
  * @stats: counters indexed by &enum zab_stat
+ * @commit_latency: from a proposal's entry in the log to its commit
+ * @fsync_latency: each fsync of the log on disk
  * @members: ensemble size while leading
  * @peers: connected peers (RCU list; changed under @lock): the followers of
  *	a leader, or a follower's leader
@@ -97,6 +101,8 @@ struct zab_instance {
 	struct zab_params params;
 	wait_queue_head_t wq;
 	atomic64_t stats[__ZAB_STAT_MAX];
+	struct zab_hist commit_latency;
+	struct zab_hist fsync_latency;
 
 	u32 members;
 	struct list_head peers;

@@ -169,13 +169,17 @@ void zab_log_commit(struct zab_instance *zi, u64 zxid)
 {
 	unsigned long idx;
 	struct zab_txn *txn;
-	u64 n = 0, bytes = 0;
+	u64 n = 0, bytes = 0, now = 0;
 
 	lockdep_assert_held(&zi->log_mutex);
 	zxid = min(zxid, zi->last_zxid);
 	if (zxid <= zi->commit_zxid)
 		return;
 	xa_for_each_range(&zi->log, idx, txn, zi->commit_zxid + 1, zxid) {
+		if (txn->logged_ns) {
+			now = now ?: ktime_get_ns();
+			zab_hist_add(&zi->commit_latency, now - txn->logged_ns);
+		}
 		bytes += zab_txn_size(txn);
 		budget_drop(zi, txn);
 		n++;

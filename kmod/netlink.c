@@ -183,6 +183,24 @@ static int fill_stats(struct sk_buff *skb, struct zab_instance *zi)
 	return 0;
 }
 
+static int fill_hist(struct sk_buff *skb, int type, struct zab_hist *h)
+{
+	u64 buckets[ZAB_HIST_BUCKETS];
+	struct nlattr *nest;
+	int i;
+
+	for (i = 0; i < ZAB_HIST_BUCKETS; i++)
+		buckets[i] = atomic64_read(&h->buckets[i]);
+	nest = nla_nest_start(skb, type);
+	if (!nest ||
+	    nla_put(skb, ZAB_HIST_A_BUCKETS, sizeof(buckets), buckets) ||
+	    nla_put_u64_64bit(skb, ZAB_HIST_A_SUM_NS, atomic64_read(&h->sum_ns),
+			      ZAB_HIST_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /* Proposals logged on the leader and not yet sent to the follower @peer. */
 static u64 queued_to(struct zab_peer *peer, u64 last)
 {
@@ -238,7 +256,8 @@ static int fill_disk(struct sk_buff *skb, struct zab_instance *zi)
 		return -EMSGSIZE;
 	if (mode != ZAB_DURABILITY_MEMORY &&
 	    (nla_put_u32(skb, ZAB_A_SEGMENT_BYTES, zab_disk_segment_bytes(zi)) ||
-	     nla_put_u32(skb, ZAB_A_LOG_ERROR, zab_disk_error(zi))))
+	     nla_put_u32(skb, ZAB_A_LOG_ERROR, zab_disk_error(zi)) ||
+	     fill_hist(skb, ZAB_A_FSYNC_LATENCY, &zi->fsync_latency)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -275,6 +294,7 @@ static int fill_instance(struct sk_buff *skb, struct zab_instance *zi,
 	}
 	mutex_unlock(&zi->lock);
 	if (fill_params(skb, &params) || fill_stats(skb, zi) ||
+	    fill_hist(skb, ZAB_A_COMMIT_LATENCY, &zi->commit_latency) ||
 	    fill_peers(skb, zi) || fill_disk(skb, zi))
 		goto cancel;
 	genlmsg_end(skb, hdr);

@@ -26,6 +26,7 @@ struct zab_txn *zab_txn_alloc(u32 len)
 	INIT_LIST_HEAD(&txn->qnode);
 	txn->zxid = 0;
 	txn->req_id = 0;
+	txn->logged_ns = 0;
 	txn->origin = 0;
 	txn->len = len;
 	txn->budgeted = false;

@@ -16,6 +16,9 @@
  * @qnode: on a follower, entry in the leader peer's request queue
  * @zxid: its zxid, 0 until the leader assigns one
  * @req_id: the origin member's request id (0: none)
+ * @logged_ns: when it entered the log as a proposal while broadcasting
+ *	(ktime_get_ns()), for the commit latency; 0 for records of a
+ *	synchronisation
  * @origin: member id the write came from
  * @len: payload length
  * @budgeted: counted in the instance's epoch_pending (a proposal of the
@@ -28,6 +31,7 @@ struct zab_txn {
 	struct list_head qnode;
 	u64 zxid;
 	u64 req_id;
+	u64 logged_ns;
 	u32 origin;
 	u32 len;
 	bool budgeted;

@@ -667,11 +667,33 @@ with open(sys.argv[2], "a", buffering=1) as f:
 	echo "  READY=1 once each, $(grep -c ' WATCHDOG=1$' "$ENS_TMP/sd.1") watchdog kicks of member 1, STOPPING=1 at SIGTERM"
 }
 
+# hist_check TEXT NAME MIN: histogram NAME in the scrape TEXT has buckets
+# that never decrease, +Inf equal to _count, at least MIN samples and a
+# positive sum.
+hist_check() {
+	local out=$1 name=$2 min=$3
+	awk -v n="$name" -v min="$min" '
+		index($0, n "_bucket{le=\"") == 1 {
+			if ($2 < last) { print "bucket " $1 " below the one before"; bad = 1 }
+			last = $2
+			if ($1 ~ /"\+Inf"/) inf = $2
+		}
+		$1 == n "_count" { count = $2 }
+		$1 == n "_sum" { sum = $2 }
+		END {
+			if (inf == "" || inf != count) { print "+Inf " inf ", count " count; bad = 1 }
+			if (count < min) { print "count " count " below " min; bad = 1 }
+			if (!(sum > 0)) { print "sum " sum; bad = 1 }
+			exit bad
+		}' <<< "$out" > "$ENS_TMP/hist" ||
+		fail "$name: $(cat "$ENS_TMP/hist"); $(grep "^$name" <<< "$out" | tr '\n' ' ')"
+}
+
 # metricsAddr: zabd serves Prometheus' text format at /metrics; the values
 # are the instance's (role, epoch, zxids, counters, peers); other paths get
 # 404; a client that sends nothing neither blocks the others nor stays.
 test_metrics_scrape() {
-	local i out l
+	local i out l p50 p99
 	zabd_setup 3
 	for i in 1 2 3; do
 		echo "metricsAddr = 10.77.0.$i:9141" >> "$ENS_TMP/z$i.conf"
@@ -699,13 +721,25 @@ test_metrics_scrape() {
 	[ "$(sed -n 's/^zab_commits_total //p' <<< "$out")" -ge 30 ] ||
 		fail "commits: $(grep zab_commits_total <<< "$out")"
 	grep -qx "zab_member_info{name=\"z$l\",myid=\"$l\"} 1" <<< "$out" || fail "member info"
+	# the latency histograms: cumulative, +Inf is the count; every record
+	# the leader proposed was committed and timed; fsync mode timed fsyncs
+	hist_check "$out" zab_commit_latency_seconds 30
+	hist_check "$out" zab_fsync_latency_seconds 2
+	p50=$(field_ns "zab$l" "z$l" commit_p50_us)
+	p99=$(field_ns "zab$l" "z$l" commit_p99_us)
+	[[ $p50 =~ ^[0-9]+$ && $p99 =~ ^[0-9]+$ ]] && [ "$p50" -gt 0 ] && [ "$p50" -le "$p99" ] ||
+		fail "zabctl show: commit_p50_us \`$p50', commit_p99_us \`$p99'"
+	[[ $(field_ns "zab$l" "z$l" fsync_p50_us) =~ ^[0-9]+$ ]] ||
+		fail "zabctl show: fsync_p50_us \`$(field_ns "zab$l" "z$l" fsync_p50_us)'"
 	for i in $(others "$l" 1 2 3); do
 		scrape "$i" /metrics | grep -qx 'zab_role{role="following"} 1' ||
 			fail "member $i is no follower in its metrics"
 	done
 	scrape "$l" / | head -n 1 | grep -q '^HTTP/1.0 404' || fail "GET / was not 404"
 	kill "$NSX_PID" 2> /dev/null || true
-	echo "  $(grep -c '^zab_' <<< "$out") samples from leader $l; 404 elsewhere; a silent client did not hold it up"
+	echo "  $(grep -c '^zab_' <<< "$out") samples from leader $l; commit p50 $p50 us, p99 $p99 us;" \
+		"$(sed -n 's/^zab_fsync_latency_seconds_count //p' <<< "$out") fsyncs; 404 elsewhere;" \
+		"a silent client did not hold it up"
 }
 
 zab_ksft_main "$@"

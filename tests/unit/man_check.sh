@@ -49,6 +49,15 @@ t "the $(wc -w <<< "$keys") configuration keys and server.N in zab.conf(5) and d
 	"$(missing "$man/zab.conf.5" '^\.BI? @( |$)' $keys server.
 	   missing "$top/docs/zabd.md" '^\| `@` \|' $keys server.N)"
 
+# every metric zabd serves, in docs/zabd.md's table of them
+metrics=$(grep -o '"zab_[a-z_]*' "$us/zabd/promfmt.c" | tr -d '"' | sort -u)
+t "the $(wc -w <<< "$metrics") metrics of zabd in docs/zabd.md" \
+	"$(missing "$top/docs/zabd.md" '^\| .*`@[`{]' $metrics)"
+# and every field of zabctl show in docs/zabctl.md's table of them
+fields=$("$us/build/zabctl" help show 2>&1 | sed -n '/^Fields/,/^[^ ]/{/^ /p}')
+t "the $(wc -w <<< "$fields") fields of zabctl show in docs/zabctl.md" \
+	"$(missing "$top/docs/zabctl.md" '^\| `@` +\|' $fields)"
+
 iocs=$(grep -o 'define ZAB_IOC_[A-Z_]*' "$top/uapi/linux/zab.h" | awk '{ print $2 }')
 t "the $(wc -w <<< "$iocs") ioctls of <linux/zab.h> in zab(4)" "$(missing "$man/zab.4" '^\.B @$' $iocs)"
 

@@ -248,6 +248,10 @@ static struct zab_info *sample(void)
 	info.log_error = ENOSPC;
 	info.peers = peers;
 	info.n_peers = 2;
+	/* 4 records of 512 us to 1.024 ms: p50 at 768 us, p99 at 1019 us (linear within the bucket) */
+	info.commit_latency.set = true;
+	info.commit_latency.buckets[10] = 4;
+	/* the kernel reported no fsync histogram (memory mode) */
 	return &info;
 }
 
@@ -275,7 +279,8 @@ static void test_tsv(void **state)
 		"500\t5\t10\t100000\t1048576\t"
 		"10\t18446744073709551615\t30\t40\t50\t60\t70\t80\t2\t1\t3\t"
 		"fsync\t0x100000002\t4096\t6\t"
-		"2:0x100000002:0:120,3:0x100000001:4:2500\n");
+		"2:0x100000002:0:120,3:0x100000001:4:2500\t"
+		"768\t1019\t-\t-\n");
 	free(line);
 }
 
@@ -290,7 +295,7 @@ static void test_tsv_sparse(void **state)
 	line = capture(zab_print_tsv, &info);
 	assert_string_equal(line,
 		"n\t7\t5\t0\t0\t0x0\t0x0\t-\t5\t-\t-\t-\t"
-		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t-\n");
+		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t-\t-\t-\t-\t-\n");
 	free(line);
 }
 
@@ -311,11 +316,12 @@ static void test_fields_named(void **state)
 	(void)state;
 	line = capture(zab_print_tsv, sample());
 	assert_int_equal(count_fields(line), zab_field_count());
-	assert_int_equal(zab_field_count(), 28);
+	assert_int_equal(zab_field_count(), 32);
 	assert_string_equal(zab_field_name(0), "name");
 	assert_string_equal(zab_field_name(20), "sync_diff");
 	assert_string_equal(zab_field_name(27), "peers");
-	assert_null(zab_field_name(28));
+	assert_string_equal(zab_field_name(31), "fsync_p99_us");
+	assert_null(zab_field_name(32));
 	for (size_t i = 0; i < zab_field_count(); i++) {
 		const char *n = zab_field_name(i);
 
@@ -369,7 +375,9 @@ static void test_json(void **state)
 		"\"sync_snap\":3,\"durability\":\"fsync\",\"durable_zxid\":\"0x100000002\","
 		"\"pending_bytes\":4096,\"over_budget\":6,"
 		"\"peers\":[{\"id\":2,\"last_zxid\":\"0x100000002\",\"queued\":0,\"rtt_us\":120},"
-		"{\"id\":3,\"last_zxid\":\"0x100000001\",\"queued\":4,\"rtt_us\":2500}]}\n");
+		"{\"id\":3,\"last_zxid\":\"0x100000001\",\"queued\":4,\"rtt_us\":2500}],"
+		"\"commit_p50_us\":768,\"commit_p99_us\":1019,\"fsync_p50_us\":null,"
+		"\"fsync_p99_us\":null}\n");
 	free(line);
 }
 
@@ -393,7 +401,8 @@ static void test_json_sparse(void **state)
 		"\"peer_downs\":0,\"bad_frames\":0,\"sync_diff\":0,\"sync_trunc\":0,"
 		"\"sync_snap\":0,\"durability\":9,\"durable_zxid\":\"0x0\","
 		"\"pending_bytes\":0,\"over_budget\":0,"
-		"\"peers\":[]}\n");
+		"\"peers\":[],\"commit_p50_us\":null,\"commit_p99_us\":null,"
+		"\"fsync_p50_us\":null,\"fsync_p99_us\":null}\n");
 	free(line);
 }
 
@@ -415,6 +424,7 @@ static void test_human(void **state)
 		"  durability: fsync\n"
 		"  durable zxid: 0x100000002 (epoch 1, counter 2)\n"
 		"  log error: No space left on device\n"
+		"  commit latency: p50 0.768 ms, p99 1.019 ms, 4 records\n"
 		"  tickTime: 500 ms\n"
 		"  syncLimit: 5 ticks\n"
 		"  initLimit: 10 ticks\n"

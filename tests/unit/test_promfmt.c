@@ -95,7 +95,8 @@ static void test_format_rules(void **state)
 		if (!strncmp(line, "# HELP ", 7))
 			continue;
 		if (sscanf(line, "# TYPE %63s %63s", name, type) == 2) {
-			assert_true(!strcmp(type, "counter") || !strcmp(type, "gauge"));
+			assert_true(!strcmp(type, "counter") || !strcmp(type, "gauge") ||
+				    !strcmp(type, "histogram"));
 			assert_int_equal(!strcmp(type, "counter"),
 					 strlen(name) > 6 && !strcmp(name + strlen(name) - 6, "_total"));
 			continue;
@@ -104,6 +105,17 @@ static void test_format_rules(void **state)
 			continue;	/* the escaped label: checked above */
 		if (regexec(&sample, line, 2, m, 0))
 			fail_msg("not a sample line: %s", line);
+		if (!strcmp(type, "histogram")) {
+			/* NAME_bucket{le=...}, NAME_sum, NAME_count */
+			const char *suffix = line + strlen(name);
+			size_t len = (size_t)(m[1].rm_eo - m[1].rm_so) - strlen(name);
+
+			assert_memory_equal(line, name, strlen(name));
+			assert_true((len == 7 && !strncmp(suffix, "_bucket{le=", 11)) ||
+				    (len == 4 && !strncmp(suffix, "_sum ", 5)) ||
+				    (len == 6 && !strncmp(suffix, "_count ", 7)));
+			continue;
+		}
 		assert_int_equal((int)(m[1].rm_eo - m[1].rm_so), (int)strlen(name));
 		assert_memory_equal(line, name, strlen(name));
 	}
@@ -111,10 +123,52 @@ static void test_format_rules(void **state)
 	free(out);
 }
 
+/*
+ * The kernel's buckets (powers of two of microseconds) as a cumulative
+ * histogram in seconds, bounds written exactly; the fsync histogram only
+ * when the kernel reports one (a log on disk).
+ */
+static void test_histograms(void **state)
+{
+	struct zab_info info = { .name = "h", .myid = 1 };
+	struct zab_metrics_own own = { 0 };
+	static const char *const want[] = {
+		"# TYPE zab_commit_latency_seconds histogram\n",
+		"zab_commit_latency_seconds_bucket{le=\"0.000001\"} 1\n",
+		"zab_commit_latency_seconds_bucket{le=\"0.000002\"} 1\n",
+		"zab_commit_latency_seconds_bucket{le=\"0.001024\"} 4\n",
+		"zab_commit_latency_seconds_bucket{le=\"16.777216\"} 4\n",
+		"zab_commit_latency_seconds_bucket{le=\"+Inf\"} 6\n",
+		"zab_commit_latency_seconds_sum 61.000001500\n",
+		"zab_commit_latency_seconds_count 6\n",
+	};
+	char *out;
+
+	(void)state;
+	info.commit_latency.set = true;
+	info.commit_latency.buckets[0] = 1;	/* under 1 us */
+	info.commit_latency.buckets[10] = 3;	/* 512 us to 1.024 ms */
+	info.commit_latency.buckets[ZAB_HIST_BUCKETS - 1] = 2;
+	info.commit_latency.sum_ns = 61000001500ULL;
+	out = render(&info, &own);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(out, want[i]))
+			fail_msg("missing: %s in:\n%s", want[i], out);
+	assert_null(strstr(out, "zab_fsync_latency_seconds"));
+	free(out);
+	info.fsync_latency.set = true;
+	info.fsync_latency.buckets[3] = 2;
+	out = render(&info, &own);
+	assert_non_null(strstr(out, "zab_fsync_latency_seconds_bucket{le=\"0.000008\"} 2\n"));
+	assert_non_null(strstr(out, "zab_fsync_latency_seconds_count 2\n"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_histograms),
 		cmocka_unit_test(test_format_rules),
 	};
 

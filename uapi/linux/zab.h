@@ -42,8 +42,9 @@
  *	carries %ZAB_A_NAME, %ZAB_A_MYID, %ZAB_A_STATE, %ZAB_A_EPOCH,
  *	%ZAB_A_LEADER, %ZAB_A_LAST_ZXID, %ZAB_A_COMMIT_ZXID, every parameter
  *	attribute, %ZAB_A_STATS, %ZAB_A_PEERS, %ZAB_A_DURABILITY,
- *	%ZAB_A_DURABLE_ZXID, %ZAB_A_LEADER_SYNCED, %ZAB_A_PENDING_BYTES and,
- *	with a log on disk, %ZAB_A_SEGMENT_BYTES and %ZAB_A_LOG_ERROR.
+ *	%ZAB_A_DURABLE_ZXID, %ZAB_A_LEADER_SYNCED, %ZAB_A_PENDING_BYTES,
+ *	%ZAB_A_COMMIT_LATENCY and, with a log on disk, %ZAB_A_SEGMENT_BYTES,
+ *	%ZAB_A_LOG_ERROR and %ZAB_A_FSYNC_LATENCY.
  *
  * %ZAB_CMD_SET: change parameters of an instance.
  *	in:  %ZAB_A_NAME, one or more of %ZAB_A_TICK_MS, %ZAB_A_SYNC_LIMIT,
@@ -314,6 +315,12 @@ enum zab_durability {
  * @ZAB_A_PENDING_BYTES: u64, bytes held for the records after the commit
  *	point (see %ZAB_REASON_OVER_BUDGET and docs/design.md)
  * @ZAB_A_HOLD_ACKS: flag, FOLLOW: acknowledge nothing until %ZAB_CMD_SYNCED
+ * @ZAB_A_COMMIT_LATENCY: nest of &enum zab_hist_attr: for each record
+ *	proposed (leader) or received as a proposal (follower) while
+ *	broadcasting, the time from its entry in this member's log to its
+ *	commit on this member
+ * @ZAB_A_FSYNC_LATENCY: nest of &enum zab_hist_attr: the time of each fsync
+ *	of the log on disk (segments and their directory)
  */
 enum zab_attr {
 	ZAB_A_UNSPEC,
@@ -346,6 +353,8 @@ enum zab_attr {
 	ZAB_A_LEADER_SYNCED,
 	ZAB_A_PENDING_BYTES,
 	ZAB_A_HOLD_ACKS,
+	ZAB_A_COMMIT_LATENCY,
+	ZAB_A_FSYNC_LATENCY,
 	__ZAB_A_MAX
 };
 
@@ -388,6 +397,31 @@ enum zab_stat {
 };
 
 #define ZAB_STAT_MAX (__ZAB_STAT_MAX - 1)
+
+/*
+ * A latency histogram has ZAB_HIST_BUCKETS buckets of powers of two of
+ * microseconds: bucket 0 counts the samples under 1 us, bucket i (1 to
+ * ZAB_HIST_BUCKETS - 2) those of at least 2^(i-1) and under 2^i us, the last
+ * one those of 2^(ZAB_HIST_BUCKETS - 2) us (about 16.8 s) or more.
+ */
+#define ZAB_HIST_BUCKETS	26
+
+/**
+ * enum zab_hist_attr - attributes of a latency histogram's nest
+ * @ZAB_HIST_A_BUCKETS: binary, %ZAB_HIST_BUCKETS __u64 counts in host byte
+ *	order, bucket 0 first
+ * @ZAB_HIST_A_SUM_NS: u64, the sum of the samples, nanoseconds
+ * @ZAB_HIST_A_PAD: padding
+ */
+enum zab_hist_attr {
+	ZAB_HIST_A_UNSPEC,
+	ZAB_HIST_A_BUCKETS,
+	ZAB_HIST_A_SUM_NS,
+	ZAB_HIST_A_PAD,
+	__ZAB_HIST_A_MAX
+};
+
+#define ZAB_HIST_A_MAX (__ZAB_HIST_A_MAX - 1)
 
 /**
  * enum zab_peer_attr - attributes of one %ZAB_A_PEER nest

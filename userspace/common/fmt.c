@@ -261,6 +261,51 @@ static void print_peers(FILE *f, const struct zab_info *info)
 	}
 }
 
+double zab_hist_quantile(const struct zab_hist_info *h, double q)
+{
+	uint64_t count = 0, seen = 0;
+	double rank;
+
+	if (!h->set)
+		return -1;
+	for (int i = 0; i < ZAB_HIST_BUCKETS; i++)
+		count += h->buckets[i];
+	if (!count)
+		return -1;
+	rank = q * (double)count;
+	for (int i = 0; i < ZAB_HIST_BUCKETS; i++) {
+		double low = i ? (double)((uint64_t)1 << (i - 1)) : 0;
+
+		if (!h->buckets[i] || (double)(seen + h->buckets[i]) < rank) {
+			seen += h->buckets[i];
+			continue;
+		}
+		if (i == ZAB_HIST_BUCKETS - 1)
+			return low;	/* no upper bound to go by */
+		/* spread evenly over the bucket, as Prometheus' histogram_quantile() */
+		return low + (low ? low : 1) * ((rank - (double)seen) / (double)h->buckets[i]);
+	}
+	return -1;
+}
+
+/* "p50 1.234 ms, p99 5.678 ms, N samples", or "none" */
+static void print_hist(FILE *f, const char *label, const struct zab_hist_info *h,
+		       const char *what)
+{
+	double p50 = zab_hist_quantile(h, 0.5), p99 = zab_hist_quantile(h, 0.99);
+	uint64_t count = 0;
+
+	if (!h->set)
+		return;
+	for (int i = 0; i < ZAB_HIST_BUCKETS; i++)
+		count += h->buckets[i];
+	if (!count)
+		fprintf(f, "  %s: none yet\n", label);
+	else
+		fprintf(f, "  %s: p50 %.3f ms, p99 %.3f ms, %" PRIu64 " %s\n", label,
+			p50 / 1000, p99 / 1000, count, what);
+}
+
 void zab_print_info(FILE *f, const struct zab_info *info)
 {
 	char tmp[16], zxid[64];
@@ -288,6 +333,8 @@ void zab_print_info(FILE *f, const struct zab_info *info)
 		if (info->log_error)
 			fprintf(f, "  log error: %s\n", strerror((int)info->log_error));
 	}
+	print_hist(f, "commit latency", &info->commit_latency, "records");
+	print_hist(f, "fsync latency", &info->fsync_latency, "fsyncs");
 	print_params(f, &info->params);
 	for (size_t i = 0; i < ARRAY_SIZE(stat_names); i++) {
 		if (stat_names[i].label)
@@ -399,6 +446,29 @@ static void f_durability(FILE *f, const struct zab_info *info, int arg,
 		   json);
 }
 
+/* The quantiles shown as fields: which histogram, which quantile. */
+static const struct {
+	size_t off;		/* of the histogram in struct zab_info */
+	double q;
+} quantiles[] = {
+	{ offsetof(struct zab_info, commit_latency), 0.5 },
+	{ offsetof(struct zab_info, commit_latency), 0.99 },
+	{ offsetof(struct zab_info, fsync_latency), 0.5 },
+	{ offsetof(struct zab_info, fsync_latency), 0.99 },
+};
+
+/* quantiles[@arg] in whole microseconds; `-' (JSON null) without samples. */
+static void f_quantile(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	const struct zab_hist_info *h = (const void *)((const char *)info + quantiles[arg].off);
+	double us = zab_hist_quantile(h, quantiles[arg].q);
+
+	if (us < 0)
+		fputs(json ? "null" : "-", f);
+	else
+		fprintf(f, "%.0f", us);
+}
+
 /*
  * Text: ID:LAST_ZXID:QUEUED:RTT_US,... or `-'. JSON: an array of objects
  * with those four members.
@@ -461,6 +531,10 @@ static const struct field fields[] = {
 	{ "pending_bytes", f_u64, offsetof(struct zab_info, pending_bytes) },
 	{ "over_budget", f_stat, ZAB_STAT_OVER_BUDGET },
 	{ "peers", f_peers, 0 },
+	{ "commit_p50_us", f_quantile, 0 },
+	{ "commit_p99_us", f_quantile, 1 },
+	{ "fsync_p50_us", f_quantile, 2 },
+	{ "fsync_p99_us", f_quantile, 3 },
 };
 
 size_t zab_field_count(void)

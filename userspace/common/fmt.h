@@ -63,6 +63,12 @@ void zab_fmt_peer(char *buf, size_t len, const struct zab_peer_info *peer);
 void zab_print_info(FILE *f, const struct zab_info *info);
 
 /*
+ * The @q quantile (0..1) of a histogram, in microseconds, interpolated
+ * linearly within its bucket; -1 if it has no samples or was not reported.
+ */
+double zab_hist_quantile(const struct zab_hist_info *h, double q);
+
+/*
  * The fields of the machine-readable views, in the order of --tsv and
  * --json (docs/zabctl.md): their number and names.
  */

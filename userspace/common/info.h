@@ -21,6 +21,13 @@ struct zab_peer_info {
 	uint32_t rtt_us;
 };
 
+/* A latency histogram: buckets as ZAB_HIST_BUCKETS describes them. */
+struct zab_hist_info {
+	bool set;		/* reported by the kernel */
+	uint64_t buckets[ZAB_HIST_BUCKETS];
+	uint64_t sum_ns;
+};
+
 struct zab_info {
 	char name[ZAB_NAME_MAX + 1];
 	uint32_t myid;
@@ -37,6 +44,8 @@ struct zab_info {
 	uint32_t log_error;	/* errno of the last failed write, 0 if none */
 	uint64_t pending_bytes;	/* held for records after the commit point */
 	bool leader_synced;	/* following a leader that established its epoch */
+	struct zab_hist_info commit_latency;	/* proposal logged to commit */
+	struct zab_hist_info fsync_latency;	/* each fsync of the log */
 	struct zab_peer_info *peers;
 	size_t n_peers;
 };

@@ -34,6 +34,14 @@ static struct nla_policy info_policy[ZAB_A_MAX + 1] = {
 	[ZAB_A_LOG_ERROR]	= { .type = NLA_U32 },
 	[ZAB_A_LEADER_SYNCED]	= { .type = NLA_U8 },
 	[ZAB_A_PENDING_BYTES]	= { .type = NLA_U64 },
+	[ZAB_A_COMMIT_LATENCY]	= { .type = NLA_NESTED },
+	[ZAB_A_FSYNC_LATENCY]	= { .type = NLA_NESTED },
+};
+
+static struct nla_policy hist_policy[ZAB_HIST_A_MAX + 1] = {
+	[ZAB_HIST_A_BUCKETS]	= { .type = NLA_UNSPEC,
+				    .minlen = ZAB_HIST_BUCKETS * sizeof(uint64_t) },
+	[ZAB_HIST_A_SUM_NS]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy stat_policy[ZAB_STAT_MAX + 1] = {
@@ -155,6 +163,21 @@ static int parse_stats(struct nlattr *nest, uint64_t *stats)
 	return 0;
 }
 
+/* A histogram of exactly ZAB_HIST_BUCKETS buckets, else none. */
+static int parse_hist(struct nlattr *nest, struct zab_hist_info *h)
+{
+	struct nlattr *tb[ZAB_HIST_A_MAX + 1];
+
+	if (nla_parse_nested(tb, ZAB_HIST_A_MAX, nest, hist_policy) < 0 ||
+	    !tb[ZAB_HIST_A_BUCKETS] ||
+	    nla_len(tb[ZAB_HIST_A_BUCKETS]) != (int)sizeof(h->buckets))
+		return -EPROTO;
+	memcpy(h->buckets, nla_data(tb[ZAB_HIST_A_BUCKETS]), sizeof(h->buckets));
+	h->sum_ns = get_u64(tb[ZAB_HIST_A_SUM_NS]);
+	h->set = true;
+	return 0;
+}
+
 static int parse_peer(struct nlattr *nest, struct zab_peer_info *peer)
 {
 	struct nlattr *tb[ZAB_PEER_A_MAX + 1];
@@ -236,6 +259,16 @@ int zab_msg_parse_info(struct nlmsghdr *nlh, struct zab_info *info)
 			      nla_get_u8(tb[ZAB_A_LEADER_SYNCED]);
 	if (tb[ZAB_A_STATS]) {
 		ret = parse_stats(tb[ZAB_A_STATS], info->stats);
+		if (ret < 0)
+			return ret;
+	}
+	if (tb[ZAB_A_COMMIT_LATENCY]) {
+		ret = parse_hist(tb[ZAB_A_COMMIT_LATENCY], &info->commit_latency);
+		if (ret < 0)
+			return ret;
+	}
+	if (tb[ZAB_A_FSYNC_LATENCY]) {
+		ret = parse_hist(tb[ZAB_A_FSYNC_LATENCY], &info->fsync_latency);
 		if (ret < 0)
 			return ret;
 	}

@@ -23,6 +23,29 @@ static void one(FILE *f, const char *name, const char *type, const char *help,
 	fprintf(f, "%s %" PRIu64 "\n", name, value);
 }
 
+/*
+ * A histogram in seconds: the kernel's buckets of powers of two of
+ * microseconds (ZAB_HIST_BUCKETS), cumulative, each bound written exactly.
+ */
+static void hist(FILE *f, const char *name, const char *help, const struct zab_hist_info *h)
+{
+	uint64_t count = 0;
+
+	head(f, name, "histogram", help);
+	for (int i = 0; i < ZAB_HIST_BUCKETS - 1; i++) {
+		uint64_t us = (uint64_t)1 << i;	/* the bound of bucket i */
+
+		count += h->buckets[i];
+		fprintf(f, "%s_bucket{le=\"%" PRIu64 ".%06" PRIu64 "\"} %" PRIu64 "\n",
+			name, us / 1000000, us % 1000000, count);
+	}
+	count += h->buckets[ZAB_HIST_BUCKETS - 1];
+	fprintf(f, "%s_bucket{le=\"+Inf\"} %" PRIu64 "\n", name, count);
+	fprintf(f, "%s_sum %" PRIu64 ".%09" PRIu64 "\n", name, h->sum_ns / 1000000000,
+		h->sum_ns % 1000000000);
+	fprintf(f, "%s_count %" PRIu64 "\n", name, count);
+}
+
 static const struct {
 	enum zab_stat stat;
 	const char *name;
@@ -77,6 +100,12 @@ void zab_metrics_write(FILE *f, const struct zab_info *info,
 	fprintf(f, "zab_syncs_total{method=\"diff\"} %" PRIu64 "\n", info->stats[ZAB_STAT_SYNC_DIFF]);
 	fprintf(f, "zab_syncs_total{method=\"trunc\"} %" PRIu64 "\n", info->stats[ZAB_STAT_SYNC_TRUNC]);
 	fprintf(f, "zab_syncs_total{method=\"snap\"} %" PRIu64 "\n", info->stats[ZAB_STAT_SYNC_SNAP]);
+	hist(f, "zab_commit_latency_seconds",
+	     "Time from a proposal's entry in this member's log to its commit here.",
+	     &info->commit_latency);
+	if (info->fsync_latency.set)
+		hist(f, "zab_fsync_latency_seconds", "Time of each fsync of the log on disk.",
+		     &info->fsync_latency);
 	one(f, "zab_elections_total", "counter", "Elections this zabd began.", own->elections);
 	one(f, "zab_log_bytes", "gauge", "Bytes of the log's segments on disk.", own->log_bytes);
 	one(f, "zab_snapshot_bytes", "gauge", "Bytes of the snapshots on disk.", own->snapshot_bytes);
