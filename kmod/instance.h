@@ -34,6 +34,25 @@ struct zab_params {
 };
 
 /**
+ * struct zab_progress - long work on an instance as its daemon last reported
+ *	it (%ZAB_A_PROGRESS); under the instance's @lock
+ * @records: records done
+ * @bytes: bytes done
+ * @total_bytes: bytes in all, 0 if not known
+ * @rate: bytes per second
+ * @seconds_left: estimate, U32_MAX if none
+ * @work: &enum zab_work; %ZAB_WORK_NONE: nothing to report
+ */
+struct zab_progress {
+	u64 records;
+	u64 bytes;
+	u64 total_bytes;
+	u64 rate;
+	u32 seconds_left;
+	u8 work;
+};
+
+/**
  * struct zab_instance - one member of one ensemble
  * @ref: lifetime; the registry holds one reference until destroy, every open
  *	file and every in-flight netlink request holds one more
@@ -53,6 +72,7 @@ struct zab_params {
  * @last_zxid: highest zxid logged
  * @commit_zxid: highest zxid known committed
  * @params: tunables, changed under @lock
+ * @progress: the daemon's report of long work, under @lock
  * @wq: readers and writers wait here
  * @stats: counters indexed by &enum zab_stat
  * @commit_latency: from a proposal's entry in the log to its commit
@@ -99,6 +119,7 @@ struct zab_instance {
 	u64 last_zxid;
 	u64 commit_zxid;
 	struct zab_params params;
+	struct zab_progress progress;
 	wait_queue_head_t wq;
 	atomic64_t stats[__ZAB_STAT_MAX];
 	struct zab_hist commit_latency;

@@ -120,10 +120,58 @@ static const struct nla_policy zab_new_policy[ZAB_A_MAX_RECORD + 1] = {
 	ZAB_POLICY_PARAMS,
 };
 
-static const struct nla_policy zab_set_policy[ZAB_A_MAX_RECORD + 1] = {
+static const struct nla_policy zab_progress_policy[ZAB_PROGRESS_A_MAX + 1] = {
+	[ZAB_PROGRESS_A_WORK] = NLA_POLICY_MAX(NLA_U8, ZAB_WORK_MAX),
+	[ZAB_PROGRESS_A_RECORDS] = { .type = NLA_U64 },
+	[ZAB_PROGRESS_A_BYTES] = { .type = NLA_U64 },
+	[ZAB_PROGRESS_A_TOTAL_BYTES] = { .type = NLA_U64 },
+	[ZAB_PROGRESS_A_RATE] = { .type = NLA_U64 },
+	[ZAB_PROGRESS_A_SECONDS_LEFT] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy zab_set_policy[ZAB_A_PROGRESS + 1] = {
 	ZAB_POLICY_NAME,
 	ZAB_POLICY_PARAMS,
+	[ZAB_A_PROGRESS] = NLA_POLICY_NESTED(zab_progress_policy),
 };
+
+static u64 nla_get_u64_or0(const struct nlattr *a)
+{
+	return a ? nla_get_u64(a) : 0;
+}
+
+/* The %ZAB_A_PROGRESS of @info, if any, into @p; the policy checked types. */
+static int progress_from_attrs(struct genl_info *info, struct zab_progress *p)
+{
+	struct nlattr *tb[ZAB_PROGRESS_A_MAX + 1];
+	struct nlattr *a = info->attrs[ZAB_A_PROGRESS];
+	int err;
+
+	if (!a)
+		return 0;
+	err = nla_parse_nested(tb, ZAB_PROGRESS_A_MAX, a, zab_progress_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (!tb[ZAB_PROGRESS_A_WORK]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "progress without its work");
+		NL_SET_BAD_ATTR(info->extack, a);
+		return -EINVAL;
+	}
+	p->work = nla_get_u8(tb[ZAB_PROGRESS_A_WORK]);
+	p->records = nla_get_u64_or0(tb[ZAB_PROGRESS_A_RECORDS]);
+	p->bytes = nla_get_u64_or0(tb[ZAB_PROGRESS_A_BYTES]);
+	p->total_bytes = nla_get_u64_or0(tb[ZAB_PROGRESS_A_TOTAL_BYTES]);
+	p->rate = nla_get_u64_or0(tb[ZAB_PROGRESS_A_RATE]);
+	p->seconds_left = tb[ZAB_PROGRESS_A_SECONDS_LEFT] ?
+			  nla_get_u32(tb[ZAB_PROGRESS_A_SECONDS_LEFT]) : U32_MAX;
+	if (p->total_bytes && p->bytes > p->total_bytes) {
+		NL_SET_ERR_MSG_MOD(info->extack, "progress past its total");
+		NL_SET_BAD_ATTR(info->extack, tb[ZAB_PROGRESS_A_BYTES]);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 /*
  * Apply the parameter attributes of @info to @p. The policy checked each
@@ -179,6 +227,27 @@ static int fill_stats(struct sk_buff *skb, struct zab_instance *zi)
 		    nla_put_u64_64bit(skb, i, atomic64_read(&zi->stats[i]),
 				      ZAB_STAT_PAD))
 			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* With zi->lock held: the daemon's report of long work, if any. */
+static int fill_progress(struct sk_buff *skb, const struct zab_progress *p)
+{
+	struct nlattr *nest;
+
+	if (p->work == ZAB_WORK_NONE)
+		return 0;
+	nest = nla_nest_start(skb, ZAB_A_PROGRESS);
+	if (!nest ||
+	    nla_put_u8(skb, ZAB_PROGRESS_A_WORK, p->work) ||
+	    nla_put_u64_64bit(skb, ZAB_PROGRESS_A_RECORDS, p->records, ZAB_PROGRESS_A_PAD) ||
+	    nla_put_u64_64bit(skb, ZAB_PROGRESS_A_BYTES, p->bytes, ZAB_PROGRESS_A_PAD) ||
+	    nla_put_u64_64bit(skb, ZAB_PROGRESS_A_TOTAL_BYTES, p->total_bytes,
+			      ZAB_PROGRESS_A_PAD) ||
+	    nla_put_u64_64bit(skb, ZAB_PROGRESS_A_RATE, p->rate, ZAB_PROGRESS_A_PAD) ||
+	    nla_put_u32(skb, ZAB_PROGRESS_A_SECONDS_LEFT, p->seconds_left))
+		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -288,7 +357,8 @@ static int fill_instance(struct sk_buff *skb, struct zab_instance *zi,
 			      ZAB_A_PAD) ||
 	    nla_put_u8(skb, ZAB_A_LEADER_SYNCED, synced) ||
 	    nla_put_u64_64bit(skb, ZAB_A_PENDING_BYTES,
-			      READ_ONCE(zi->pending_bytes), ZAB_A_PAD)) {
+			      READ_ONCE(zi->pending_bytes), ZAB_A_PAD) ||
+	    fill_progress(skb, &zi->progress)) {
 		mutex_unlock(&zi->lock);
 		goto cancel;
 	}
@@ -390,13 +460,18 @@ static int zab_nl_del(struct sk_buff *skb, struct genl_info *info)
 static int zab_nl_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zab_instance *zi = info->user_ptr[0];
+	struct zab_progress progress;
 	struct zab_params params;
 	int err;
 
 	mutex_lock(&zi->lock);
 	params = zi->params;
+	progress = zi->progress;
 	err = params_from_attrs(info, &params);
+	if (!err)
+		err = progress_from_attrs(info, &progress);
 	if (!err) {
+		zi->progress = progress;
 		/* each field is read locklessly with READ_ONCE() */
 		BUILD_BUG_ON(sizeof(params) != 5 * sizeof(u32));
 		WRITE_ONCE(zi->params.tick_ms, params.tick_ms);

@@ -74,6 +74,16 @@ test_bad_params() {
 	expect_fail "windowBytes 1K" "$NLTEST" set 1=str:p 11=u32:1024
 	expect_fail "maxRecordSize 0" "$NLTEST" set 1=str:p 12=u32:0
 	expect_fail "maxRecordSize 32M" "$NLTEST" set 1=str:p 12=u32:33554432
+	# zabd's progress report (ZAB_A_PROGRESS, 32; 32800 with NLA_F_NESTED):
+	# a nest that says what work, bytes done within the total
+	expect_fail "progress without its work" "$NLTEST" set 1=str:p 32800=bin:0c0002000000000000000000
+	expect_match 'progress without its work' "$OUT"
+	expect_fail "progress past its total" "$NLTEST" set 1=str:p \
+		32800=bin:05000100010000000c000300ffff0000000000000c000400ff00000000000000
+	expect_match 'progress past its total' "$OUT"
+	expect_fail "progress of an unknown work" "$NLTEST" set 1=str:p 32800=bin:0500010009000000
+	expect_fail "progress as a u32" "$NLTEST" set 1=str:p 32=u32:1
+	[ "$(field p progress)" = - ] || fail "progress reported: $(field p progress)"
 	expect_fail "zabctl unknown key" zabctl set p tickTme 100
 	expect_match 'tickTme' "$OUT"
 	expect_fail "zabctl bad value" zabctl set p tickTime abc

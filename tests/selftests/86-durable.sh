@@ -53,7 +53,14 @@ test_restart_all_members() {
 	wait_formed 30 1 2 3
 	for i in 1 2 3; do
 		[ "$(restored "$i")" -gt 0 ] || fail "member $i read nothing back: $(grep 'log on disk' "$ENS_TMP/zabd.$i.log")"
+		# the restore's progress: its last line, all read; withdrawn after
+		grep -Eq 'restoring the log: [1-9][0-9]* records, .* of .* \(100%\), .*/s: done in [0-9.]+ s$' \
+			"$ENS_TMP/zabd.$i.log" ||
+			fail "member $i: no progress of the restore: $(grep 'restoring' "$ENS_TMP/zabd.$i.log")"
+		[ "$(field_ns "zab$i" "z$i" progress)" = - ] ||
+			fail "member $i: progress still reported: $(field_ns "zab$i" "z$i" progress)"
 	done
+	grep -h 'restoring the log' "$ENS_TMP/zabd.1.log" | sed 's/^/  /'
 	"$ZABLOAD" write "/dev/zab/z$LEADER" after 10 > "$ENS_TMP/w.after"
 	! grep -q '^err' "$ENS_TMP/w.after" || fail "writes after the restart failed"
 	settle "$ENS_TMP" "$LEADER" 1 2 3

@@ -280,7 +280,7 @@ static void test_tsv(void **state)
 		"10\t18446744073709551615\t30\t40\t50\t60\t70\t80\t2\t1\t3\t"
 		"fsync\t0x100000002\t4096\t6\t"
 		"2:0x100000002:0:120,3:0x100000001:4:2500\t"
-		"768\t1019\t-\t-\n");
+		"768\t1019\t-\t-\t-\n");
 	free(line);
 }
 
@@ -295,7 +295,7 @@ static void test_tsv_sparse(void **state)
 	line = capture(zab_print_tsv, &info);
 	assert_string_equal(line,
 		"n\t7\t5\t0\t0\t0x0\t0x0\t-\t5\t-\t-\t-\t"
-		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t-\t-\t-\t-\t-\n");
+		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t-\t-\t-\t-\t-\t-\n");
 	free(line);
 }
 
@@ -316,12 +316,13 @@ static void test_fields_named(void **state)
 	(void)state;
 	line = capture(zab_print_tsv, sample());
 	assert_int_equal(count_fields(line), zab_field_count());
-	assert_int_equal(zab_field_count(), 32);
+	assert_int_equal(zab_field_count(), 33);
 	assert_string_equal(zab_field_name(0), "name");
 	assert_string_equal(zab_field_name(20), "sync_diff");
 	assert_string_equal(zab_field_name(27), "peers");
 	assert_string_equal(zab_field_name(31), "fsync_p99_us");
-	assert_null(zab_field_name(32));
+	assert_string_equal(zab_field_name(32), "progress");
+	assert_null(zab_field_name(33));
 	for (size_t i = 0; i < zab_field_count(); i++) {
 		const char *n = zab_field_name(i);
 
@@ -377,7 +378,7 @@ static void test_json(void **state)
 		"\"peers\":[{\"id\":2,\"last_zxid\":\"0x100000002\",\"queued\":0,\"rtt_us\":120},"
 		"{\"id\":3,\"last_zxid\":\"0x100000001\",\"queued\":4,\"rtt_us\":2500}],"
 		"\"commit_p50_us\":768,\"commit_p99_us\":1019,\"fsync_p50_us\":null,"
-		"\"fsync_p99_us\":null}\n");
+		"\"fsync_p99_us\":null,\"progress\":null}\n");
 	free(line);
 }
 
@@ -402,8 +403,41 @@ static void test_json_sparse(void **state)
 		"\"sync_snap\":0,\"durability\":9,\"durable_zxid\":\"0x0\","
 		"\"pending_bytes\":0,\"over_budget\":0,"
 		"\"peers\":[],\"commit_p50_us\":null,\"commit_p99_us\":null,"
-		"\"fsync_p50_us\":null,\"fsync_p99_us\":null}\n");
+		"\"fsync_p50_us\":null,\"fsync_p99_us\":null,\"progress\":null}\n");
 	free(line);
+}
+
+/* Long work: its own field, in text and JSON, and a line for people. */
+static void test_progress_field(void **state)
+{
+	struct zab_info info = { .name = "p", .myid = 1 };
+	int which = zab_field_find("progress", 8);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	zab_params_init(&info.params);
+	info.progress = (struct zab_progress_info){
+		.work = ZAB_WORK_RESTORE, .records = 10, .bytes = 2048,
+		.total_bytes = 4096, .rate = 1024, .seconds_left = 2,
+	};
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	zab_print_fields(f, &info, &which, 1);
+	zab_print_json(f, &info);
+	info.progress.seconds_left = UINT32_MAX;
+	info.progress.work = ZAB_WORK_SNAPSHOT_FETCH;
+	zab_print_fields(f, &info, &which, 1);
+	zab_print_info(f, &info);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(strstr(text, "restore:10:2048:4096:1024:2\n"));
+	assert_non_null(strstr(text, "\"progress\":{\"work\":\"restore\",\"records\":10,"
+			       "\"bytes\":2048,\"total_bytes\":4096,\"rate\":1024,"
+			       "\"seconds_left\":2}}\n"));
+	assert_non_null(strstr(text, "snapshot_fetch:10:2048:4096:1024:-\n"));
+	assert_non_null(strstr(text, "  progress: fetching a snapshot: 2.0 KiB of 4.0 KiB (50%), 1.0 KiB/s\n"));
+	free(text);
 }
 
 static void test_human(void **state)
@@ -555,6 +589,7 @@ int main(void)
 		cmocka_unit_test(test_fields_selected),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_sparse),
+		cmocka_unit_test(test_progress_field),
 		cmocka_unit_test(test_human),
 		cmocka_unit_test(test_human_looking),
 		cmocka_unit_test(test_peer_line),

@@ -43,12 +43,14 @@
  *	%ZAB_A_LEADER, %ZAB_A_LAST_ZXID, %ZAB_A_COMMIT_ZXID, every parameter
  *	attribute, %ZAB_A_STATS, %ZAB_A_PEERS, %ZAB_A_DURABILITY,
  *	%ZAB_A_DURABLE_ZXID, %ZAB_A_LEADER_SYNCED, %ZAB_A_PENDING_BYTES,
- *	%ZAB_A_COMMIT_LATENCY and, with a log on disk, %ZAB_A_SEGMENT_BYTES,
- *	%ZAB_A_LOG_ERROR and %ZAB_A_FSYNC_LATENCY.
+ *	%ZAB_A_COMMIT_LATENCY, %ZAB_A_PROGRESS while there is long work and,
+ *	with a log on disk, %ZAB_A_SEGMENT_BYTES, %ZAB_A_LOG_ERROR and
+ *	%ZAB_A_FSYNC_LATENCY.
  *
  * %ZAB_CMD_SET: change parameters of an instance.
  *	in:  %ZAB_A_NAME, one or more of %ZAB_A_TICK_MS, %ZAB_A_SYNC_LIMIT,
- *	     %ZAB_A_INIT_LIMIT, %ZAB_A_WINDOW_BYTES, %ZAB_A_MAX_RECORD.
+ *	     %ZAB_A_INIT_LIMIT, %ZAB_A_WINDOW_BYTES, %ZAB_A_MAX_RECORD,
+ *	     %ZAB_A_PROGRESS.
  *	The change is all or nothing: if one value is refused, none is applied.
  *
  * Socket handover. Once a member has been elected and synchronised (by zabd,
@@ -321,6 +323,10 @@ enum zab_durability {
  *	commit on this member
  * @ZAB_A_FSYNC_LATENCY: nest of &enum zab_hist_attr: the time of each fsync
  *	of the log on disk (segments and their directory)
+ * @ZAB_A_PROGRESS: nest of &enum zab_progress_attr: long work the
+ *	instance's daemon does for it (restoring the log, fetching a snapshot),
+ *	as the daemon reports it (SET) for readers (GET, until it reports
+ *	%ZAB_WORK_NONE)
  */
 enum zab_attr {
 	ZAB_A_UNSPEC,
@@ -355,6 +361,7 @@ enum zab_attr {
 	ZAB_A_HOLD_ACKS,
 	ZAB_A_COMMIT_LATENCY,
 	ZAB_A_FSYNC_LATENCY,
+	ZAB_A_PROGRESS,
 	__ZAB_A_MAX
 };
 
@@ -422,6 +429,46 @@ enum zab_hist_attr {
 };
 
 #define ZAB_HIST_A_MAX (__ZAB_HIST_A_MAX - 1)
+
+/**
+ * enum zab_work - long work on an instance (%ZAB_PROGRESS_A_WORK)
+ * @ZAB_WORK_NONE: none: forget the last report
+ * @ZAB_WORK_RESTORE: reading the log on disk back at start
+ * @ZAB_WORK_SNAPSHOT_FETCH: receiving a snapshot from the leader
+ */
+enum zab_work {
+	ZAB_WORK_NONE,
+	ZAB_WORK_RESTORE,
+	ZAB_WORK_SNAPSHOT_FETCH,
+	__ZAB_WORK_MAX
+};
+
+#define ZAB_WORK_MAX (__ZAB_WORK_MAX - 1)
+
+/**
+ * enum zab_progress_attr - attributes of the %ZAB_A_PROGRESS nest
+ * @ZAB_PROGRESS_A_WORK: u8, &enum zab_work (required)
+ * @ZAB_PROGRESS_A_RECORDS: u64, records done
+ * @ZAB_PROGRESS_A_BYTES: u64, bytes done
+ * @ZAB_PROGRESS_A_TOTAL_BYTES: u64, bytes in all, 0 if not known; never
+ *	below %ZAB_PROGRESS_A_BYTES
+ * @ZAB_PROGRESS_A_RATE: u64, bytes per second, over the work so far
+ * @ZAB_PROGRESS_A_SECONDS_LEFT: u32, an estimate; %U32_MAX if none
+ * @ZAB_PROGRESS_A_PAD: padding
+ */
+enum zab_progress_attr {
+	ZAB_PROGRESS_A_UNSPEC,
+	ZAB_PROGRESS_A_WORK,
+	ZAB_PROGRESS_A_RECORDS,
+	ZAB_PROGRESS_A_BYTES,
+	ZAB_PROGRESS_A_TOTAL_BYTES,
+	ZAB_PROGRESS_A_RATE,
+	ZAB_PROGRESS_A_SECONDS_LEFT,
+	ZAB_PROGRESS_A_PAD,
+	__ZAB_PROGRESS_A_MAX
+};
+
+#define ZAB_PROGRESS_A_MAX (__ZAB_PROGRESS_A_MAX - 1)
 
 /**
  * enum zab_peer_attr - attributes of one %ZAB_A_PEER nest

@@ -288,6 +288,60 @@ double zab_hist_quantile(const struct zab_hist_info *h, double q)
 	return -1;
 }
 
+static const struct {
+	const char *name;	/* machine-readable */
+	const char *doing;	/* for people */
+} works[] = {
+	[ZAB_WORK_RESTORE] = { "restore", "restoring the log" },
+	[ZAB_WORK_SNAPSHOT_FETCH] = { "snapshot_fetch", "fetching a snapshot" },
+};
+
+const char *zab_work_name(uint32_t work)
+{
+	return work < ARRAY_SIZE(works) ? works[work].name : NULL;
+}
+
+/* @bytes as "123 B", "1.5 KiB", "2.0 MiB", "3.1 GiB" */
+static void fmt_size(char *buf, size_t len, uint64_t bytes)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	int u = -1;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%" PRIu64 " B", bytes);
+		return;
+	}
+	while (v >= 1024 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.1f %s", v, units[u]);
+}
+
+void zab_fmt_progress(char *buf, size_t len, const struct zab_progress_info *p)
+{
+	const char *doing = p->work < ARRAY_SIZE(works) && works[p->work].doing ?
+			    works[p->work].doing : "working";
+	char done[32], total[32], rate[32];
+	size_t pos = 0;
+
+	fmt_size(done, sizeof(done), p->bytes);
+	fmt_size(total, sizeof(total), p->total_bytes);
+	fmt_size(rate, sizeof(rate), p->rate);
+	append(buf, len, &pos, "%s: ", doing);
+	/* a snapshot's records are not counted as it comes */
+	if (p->work != ZAB_WORK_SNAPSHOT_FETCH)
+		append(buf, len, &pos, "%" PRIu64 " records, ", p->records);
+	append(buf, len, &pos, "%s", done);
+	if (p->total_bytes)
+		append(buf, len, &pos, " of %s (%.0f%%)", total,
+		       100.0 * (double)p->bytes / (double)p->total_bytes);
+	append(buf, len, &pos, ", %s/s", rate);
+	if (p->seconds_left != UINT32_MAX)
+		append(buf, len, &pos, ", %" PRIu32 " s left", p->seconds_left);
+}
+
 /* "p50 1.234 ms, p99 5.678 ms, N samples", or "none" */
 static void print_hist(FILE *f, const char *label, const struct zab_hist_info *h,
 		       const char *what)
@@ -332,6 +386,12 @@ void zab_print_info(FILE *f, const struct zab_info *info)
 		fprintf(f, "  durable zxid: %s\n", zxid);
 		if (info->log_error)
 			fprintf(f, "  log error: %s\n", strerror((int)info->log_error));
+	}
+	if (info->progress.work != ZAB_WORK_NONE) {
+		char line[160];
+
+		zab_fmt_progress(line, sizeof(line), &info->progress);
+		fprintf(f, "  progress: %s\n", line);
 	}
 	print_hist(f, "commit latency", &info->commit_latency, "records");
 	print_hist(f, "fsync latency", &info->fsync_latency, "fsyncs");
@@ -470,6 +530,39 @@ static void f_quantile(FILE *f, const struct zab_info *info, int arg, bool json)
 }
 
 /*
+ * Text: WORK:RECORDS:BYTES:TOTAL_BYTES:RATE:SECONDS_LEFT (`-' for no
+ * estimate), or `-' without long work. JSON: an object with those members
+ * (seconds_left null for no estimate), or null.
+ */
+static void f_progress(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	const struct zab_progress_info *p = &info->progress;
+	const char *name = zab_work_name(p->work);
+	char work[16], left[16];
+
+	(void)arg;
+	if (p->work == ZAB_WORK_NONE) {
+		fputs(json ? "null" : "-", f);
+		return;
+	}
+	if (name)
+		snprintf(work, sizeof(work), json ? "\"%s\"" : "%s", name);
+	else
+		snprintf(work, sizeof(work), "%u", p->work);
+	if (p->seconds_left == UINT32_MAX)
+		snprintf(left, sizeof(left), json ? "null" : "-");
+	else
+		snprintf(left, sizeof(left), "%" PRIu32, p->seconds_left);
+	if (json)
+		fprintf(f, "{\"work\":%s,\"records\":%" PRIu64 ",\"bytes\":%" PRIu64
+			",\"total_bytes\":%" PRIu64 ",\"rate\":%" PRIu64 ",\"seconds_left\":%s}",
+			work, p->records, p->bytes, p->total_bytes, p->rate, left);
+	else
+		fprintf(f, "%s:%" PRIu64 ":%" PRIu64 ":%" PRIu64 ":%" PRIu64 ":%s", work,
+			p->records, p->bytes, p->total_bytes, p->rate, left);
+}
+
+/*
  * Text: ID:LAST_ZXID:QUEUED:RTT_US,... or `-'. JSON: an array of objects
  * with those four members.
  */
@@ -535,6 +628,7 @@ static const struct field fields[] = {
 	{ "commit_p99_us", f_quantile, 1 },
 	{ "fsync_p50_us", f_quantile, 2 },
 	{ "fsync_p99_us", f_quantile, 3 },
+	{ "progress", f_progress, 0 },
 };
 
 size_t zab_field_count(void)

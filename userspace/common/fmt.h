@@ -63,6 +63,15 @@ void zab_fmt_peer(char *buf, size_t len, const struct zab_peer_info *peer);
 void zab_print_info(FILE *f, const struct zab_info *info);
 
 /*
+ * Long work for people: "restoring the log: 1200 records, 1.5 MiB of 6.0 MiB
+ * (25%), 3.0 MiB/s, 2 s left"; without a total, "..., 1.5 MiB, 3.0 MiB/s".
+ */
+void zab_fmt_progress(char *buf, size_t len, const struct zab_progress_info *p);
+
+/* The name of an enum zab_work in the machine-readable views, or NULL. */
+const char *zab_work_name(uint32_t work);
+
+/*
  * The @q quantile (0..1) of a histogram, in microseconds, interpolated
  * linearly within its bucket; -1 if it has no samples or was not reported.
  */

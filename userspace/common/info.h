@@ -28,6 +28,16 @@ struct zab_hist_info {
 	uint64_t sum_ns;
 };
 
+/* Long work zabd reports on the instance (ZAB_A_PROGRESS). */
+struct zab_progress_info {
+	uint8_t work;		/* enum zab_work; ZAB_WORK_NONE: none */
+	uint64_t records;
+	uint64_t bytes;
+	uint64_t total_bytes;	/* 0: not known */
+	uint64_t rate;		/* bytes per second */
+	uint32_t seconds_left;	/* UINT32_MAX: no estimate */
+};
+
 struct zab_info {
 	char name[ZAB_NAME_MAX + 1];
 	uint32_t myid;
@@ -46,6 +56,7 @@ struct zab_info {
 	bool leader_synced;	/* following a leader that established its epoch */
 	struct zab_hist_info commit_latency;	/* proposal logged to commit */
 	struct zab_hist_info fsync_latency;	/* each fsync of the log */
+	struct zab_progress_info progress;
 	struct zab_peer_info *peers;
 	size_t n_peers;
 };

@@ -36,6 +36,16 @@ static struct nla_policy info_policy[ZAB_A_MAX + 1] = {
 	[ZAB_A_PENDING_BYTES]	= { .type = NLA_U64 },
 	[ZAB_A_COMMIT_LATENCY]	= { .type = NLA_NESTED },
 	[ZAB_A_FSYNC_LATENCY]	= { .type = NLA_NESTED },
+	[ZAB_A_PROGRESS]	= { .type = NLA_NESTED },
+};
+
+static struct nla_policy progress_policy[ZAB_PROGRESS_A_MAX + 1] = {
+	[ZAB_PROGRESS_A_WORK]		= { .type = NLA_U8 },
+	[ZAB_PROGRESS_A_RECORDS]	= { .type = NLA_U64 },
+	[ZAB_PROGRESS_A_BYTES]		= { .type = NLA_U64 },
+	[ZAB_PROGRESS_A_TOTAL_BYTES]	= { .type = NLA_U64 },
+	[ZAB_PROGRESS_A_RATE]		= { .type = NLA_U64 },
+	[ZAB_PROGRESS_A_SECONDS_LEFT]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy hist_policy[ZAB_HIST_A_MAX + 1] = {
@@ -178,6 +188,38 @@ static int parse_hist(struct nlattr *nest, struct zab_hist_info *h)
 	return 0;
 }
 
+static int parse_progress(struct nlattr *nest, struct zab_progress_info *p)
+{
+	struct nlattr *tb[ZAB_PROGRESS_A_MAX + 1];
+
+	if (nla_parse_nested(tb, ZAB_PROGRESS_A_MAX, nest, progress_policy) < 0 ||
+	    !tb[ZAB_PROGRESS_A_WORK])
+		return -EPROTO;
+	p->work = nla_get_u8(tb[ZAB_PROGRESS_A_WORK]);
+	p->records = get_u64(tb[ZAB_PROGRESS_A_RECORDS]);
+	p->bytes = get_u64(tb[ZAB_PROGRESS_A_BYTES]);
+	p->total_bytes = get_u64(tb[ZAB_PROGRESS_A_TOTAL_BYTES]);
+	p->rate = get_u64(tb[ZAB_PROGRESS_A_RATE]);
+	p->seconds_left = tb[ZAB_PROGRESS_A_SECONDS_LEFT] ?
+			  nla_get_u32(tb[ZAB_PROGRESS_A_SECONDS_LEFT]) : UINT32_MAX;
+	return 0;
+}
+
+int zab_msg_put_progress(struct nl_msg *msg, const struct zab_progress_info *p)
+{
+	struct nlattr *nest = nla_nest_start(msg, ZAB_A_PROGRESS | NLA_F_NESTED);
+
+	if (!nest || nla_put_u8(msg, ZAB_PROGRESS_A_WORK, p->work) < 0 ||
+	    nla_put_u64(msg, ZAB_PROGRESS_A_RECORDS, p->records) < 0 ||
+	    nla_put_u64(msg, ZAB_PROGRESS_A_BYTES, p->bytes) < 0 ||
+	    nla_put_u64(msg, ZAB_PROGRESS_A_TOTAL_BYTES, p->total_bytes) < 0 ||
+	    nla_put_u64(msg, ZAB_PROGRESS_A_RATE, p->rate) < 0 ||
+	    nla_put_u32(msg, ZAB_PROGRESS_A_SECONDS_LEFT, p->seconds_left) < 0)
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int parse_peer(struct nlattr *nest, struct zab_peer_info *peer)
 {
 	struct nlattr *tb[ZAB_PEER_A_MAX + 1];
@@ -269,6 +311,11 @@ int zab_msg_parse_info(struct nlmsghdr *nlh, struct zab_info *info)
 	}
 	if (tb[ZAB_A_FSYNC_LATENCY]) {
 		ret = parse_hist(tb[ZAB_A_FSYNC_LATENCY], &info->fsync_latency);
+		if (ret < 0)
+			return ret;
+	}
+	if (tb[ZAB_A_PROGRESS]) {
+		ret = parse_progress(tb[ZAB_A_PROGRESS], &info->progress);
 		if (ret < 0)
 			return ret;
 	}

@@ -29,6 +29,9 @@ int zab_msg_put_name(struct nl_msg *msg, const char *name);
 int zab_msg_put_myid(struct nl_msg *msg, uint32_t myid);
 int zab_msg_put_params(struct nl_msg *msg, const struct zab_params *params);
 
+/* ZAB_A_PROGRESS, every member of @progress. */
+int zab_msg_put_progress(struct nl_msg *msg, const struct zab_progress_info *progress);
+
 /* A connected socket handed to the kernel (LEAD, ADD_FOLLOWER). */
 struct zab_handover_peer {
 	uint32_t id;

@@ -259,6 +259,23 @@ int zab_nl_set(struct zab_nl *nl, const char *name,
 	return simple_request(nl, ZAB_CMD_SET, name, NULL, params);
 }
 
+int zab_nl_progress(struct zab_nl *nl, const char *name,
+		    const struct zab_progress_info *progress)
+{
+	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_SET, 0);
+	int ret;
+
+	if (!msg)
+		return -ENOMEM;
+	ret = zab_msg_put_name(msg, name);
+	if (!ret)
+		ret = zab_msg_put_progress(msg, progress);
+	if (!ret)
+		ret = request(nl, msg, NULL, NULL, NULL);
+	nlmsg_free(msg);
+	return ret;
+}
+
 /*
  * Adds the name to @msg unless building it failed already (@ret), sends it
  * and frees it.

@@ -79,6 +79,10 @@ int zab_nl_log(struct zab_nl *nl, const char *name, int dir_fd,
 int zab_nl_set(struct zab_nl *nl, const char *name,
 	       const struct zab_params *params);
 
+/* ZAB_CMD_SET with ZAB_A_PROGRESS: zabd's report of long work. */
+int zab_nl_progress(struct zab_nl *nl, const char *name,
+		    const struct zab_progress_info *progress);
+
 /* ZAB_CMD_GET of one instance. Release @info with zab_info_release(). */
 int zab_nl_get(struct zab_nl *nl, const char *name, struct zab_info *info);
 

@@ -39,7 +39,12 @@ struct reader {
 	zab_disklog_note_fn note;
 	void *arg;
 	bool readonly;		/* change nothing: the kernel may be writing */
+	zab_disklog_progress_fn progress;	/* or NULL */
+	uint64_t entries, bytes, total;		/* for @progress */
 };
+
+/* Entries between two calls of the progress function within a segment. */
+#define PROGRESS_EVERY	4096
 
 void zab_disk_say(zab_disklog_note_fn note, void *arg, const char *fmt, ...)
 {
@@ -656,8 +661,14 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 		ret = read_entry(r, map, s, i, off, &next, why, sizeof(why));
 		if (ret <= 0)
 			break;
+		r->entries++;
+		if (r->progress && !(r->entries % PROGRESS_EVERY))
+			r->progress(r->arg, r->entries, r->bytes + (uint64_t)next, r->total);
 		off = next;
 	}
+	r->bytes += (uint64_t)s->size;
+	if (r->progress)
+		r->progress(r->arg, r->entries, r->bytes, r->total);
 	if (r->readonly)
 		free(map);
 	else
@@ -680,14 +691,24 @@ static int scan(struct reader *r);
 int zab_disklog_recover(int dir_fd, const char *dir, struct zab_disklog *log,
 			zab_disklog_note_fn note, void *arg)
 {
-	struct reader r = { dir_fd, dir, log, note, arg, false };
+	return zab_disklog_recover_progress(dir_fd, dir, log, note, NULL, arg);
+}
+
+int zab_disklog_recover_progress(int dir_fd, const char *dir, struct zab_disklog *log,
+				 zab_disklog_note_fn note, zab_disklog_progress_fn progress,
+				 void *arg)
+{
+	struct reader r = {
+		.dir_fd = dir_fd, .dir = dir, .log = log, .note = note, .arg = arg,
+		.progress = progress,
+	};
 
 	return scan(&r);
 }
 
 int zab_disklog_scan(int dir_fd, struct zab_disklog *log)
 {
-	struct reader r = { dir_fd, "", log, NULL, NULL, true };
+	struct reader r = { .dir_fd = dir_fd, .dir = "", .log = log, .readonly = true };
 
 	return scan(&r);
 }
@@ -709,6 +730,8 @@ static int scan(struct reader *r)
 	ret = list_segments(r, &segs, &n);
 	if (ret < 0)
 		return ret;
+	for (i = 0; i < n; i++)
+		r->total += (uint64_t)segs[i].size;
 	log->segs = calloc(n ? n : 1, sizeof(*log->segs));
 	log->seg_prev = calloc(n ? n : 1, sizeof(*log->seg_prev));
 	if (!log->segs || !log->seg_prev)

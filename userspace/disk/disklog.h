@@ -74,6 +74,19 @@ int zab_disklog_recover(int dir_fd, const char *dir, struct zab_disklog *log,
 			zab_disklog_note_fn note, void *arg);
 
 /*
+ * How far zab_disklog_recover_progress() got: entries and bytes of the
+ * segments read so far, of @total bytes in all. Called every few thousand
+ * entries and at the end of each segment.
+ */
+typedef void (*zab_disklog_progress_fn)(void *arg, uint64_t entries, uint64_t bytes,
+					uint64_t total);
+
+/* zab_disklog_recover(), telling @progress (if not NULL) how far it got. */
+int zab_disklog_recover_progress(int dir_fd, const char *dir, struct zab_disklog *log,
+				 zab_disklog_note_fn note, zab_disklog_progress_fn progress,
+				 void *arg);
+
+/*
  * Reads record @i's payload into @buf (its len bytes). 0 or -errno. Keeps
  * the segment open for the next record.
  */

@@ -23,6 +23,7 @@
 #include "lib/libzab.h"
 #include "log.h"
 #include "common/nl.h"
+#include "progress.h"
 #include "zabd.h"
 
 /* Roughly what a record costs the kernel's window beyond its payload. */
@@ -34,6 +35,15 @@ static void note(void *arg, const char *msg)
 {
 	(void)arg;
 	zwarn("%s", msg);
+}
+
+/* The segments read back: the first part of the restore's progress. */
+static void scanned(void *arg, uint64_t entries, uint64_t bytes, uint64_t total)
+{
+	struct progress *p = arg;
+
+	progress_total(p, total);
+	progress_update(p, entries, bytes);
 }
 
 /* ZAB_RESTORE_BASE or ZAB_RESTORE_COMMIT at @zxid. */
@@ -112,13 +122,24 @@ static int batch_add(int h, int dir_fd, struct zab_disklog *log, size_t i,
 	return 0;
 }
 
-static int load(struct zabd *z, int dir_fd, struct zab_disklog *log)
+/*
+ * Loads the records from @first on into the kernel. The restore's progress
+ * @p goes on from what reading the segments did (the entries read, the
+ * segments' bytes): the bytes of the records loaded, read once more, are
+ * added to its total.
+ */
+static int load(struct zabd *z, int dir_fd, struct zab_disklog *log, struct progress *p)
 {
 	const struct zab_conf *conf = z->conf;
 	size_t first = first_to_load(log, conf->params.value[ZAB_P_WINDOW_BYTES]);
 	uint64_t base = first ? log->recs[first - 1].zxid : log->base;
+	uint64_t read = p->info.bytes, records = p->info.records, bytes = 0;
 	struct batch b = { .cap = RESTORE_BATCH };
 	int h, ret;
+
+	for (size_t i = first; i < log->n; i++)
+		bytes += log->recs[i].len;
+	progress_total(p, read + bytes);
 
 	h = zab_open(conf->name, O_RDWR);
 	if (h < 0) {
@@ -135,7 +156,11 @@ static int load(struct zabd *z, int dir_fd, struct zab_disklog *log)
 		if (ret < 0)
 			zerr("restore record 0x%" PRIx64 " from %s/%s: %s", log->recs[i].zxid,
 			     conf->data_dir, log->segs[log->recs[i].seg], strerror(-ret));
+		read += log->recs[i].len;
+		if (!((i - first + 1) % 1024))
+			progress_update(p, records, read);
 	}
+	progress_update(p, records, read);
 	if (!ret) {
 		ret = batch_flush(h, &b);
 		if (ret < 0)
@@ -160,6 +185,7 @@ int disk_setup(struct zabd *z)
 {
 	const struct zab_conf *conf = z->conf;
 	struct zab_disklog log;
+	struct progress p;
 	int dir_fd, lock, ret;
 
 	if (conf->durability == ZAB_DURABILITY_MEMORY)
@@ -179,7 +205,8 @@ int disk_setup(struct zabd *z)
 		close(dir_fd);
 		return ret;
 	}
-	ret = zab_disklog_recover(dir_fd, conf->data_dir, &log, note, NULL);
+	progress_begin(&p, z->nl, conf->name, ZAB_WORK_RESTORE, 0);
+	ret = zab_disklog_recover_progress(dir_fd, conf->data_dir, &log, note, scanned, &p);
 	close(lock);
 	if (ret < 0)
 		zerr("cannot read the log in %s: %s", conf->data_dir, strerror(-ret));
@@ -194,7 +221,8 @@ int disk_setup(struct zabd *z)
 		ret = -EINVAL;
 	}
 	if (!ret)
-		ret = load(z, dir_fd, &log);
+		ret = load(z, dir_fd, &log, &p);
+	progress_end(&p, !ret);
 	if (!ret) {
 		ret = zab_nl_log(z->nl, conf->name, dir_fd, conf->durability,
 				 conf->segment_bytes, log.next_seq);

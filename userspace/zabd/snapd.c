@@ -33,6 +33,7 @@
 
 #include "handshake.h"
 #include "log.h"
+#include "progress.h"
 #include "sock.h"
 #include "common/snapshot.h"
 #include "snapxfer.h"
@@ -141,6 +142,16 @@ static void snapshot_child_fn(struct snapd *s, uint64_t upto)
 	_exit(status);
 }
 
+/* The bytes of the snapshot received so far, of the size the leader gave. */
+static void fetched(void *arg, uint64_t records, uint64_t bytes, uint64_t total)
+{
+	struct progress *p = arg;
+
+	if (total > p->info.total_bytes)
+		progress_total(p, total);
+	progress_update(p, records, bytes);
+}
+
 /* The fetch child: a snapshot from the leader if the log needs one. */
 static void fetch_child(struct snapd *s, uint32_t leader)
 {
@@ -149,6 +160,8 @@ static void fetch_child(struct snapd *s, uint32_t leader)
 	const struct member *m = ensemble_find(&z->ens, leader);
 	struct sockaddr_storage dst, src;
 	struct snapxfer_result res;
+	struct zab_nl *nl = NULL;
+	struct progress p;
 	socklen_t dlen, slen;
 	uint64_t base;
 	int ret;
@@ -165,9 +178,15 @@ static void fetch_child(struct snapd *s, uint32_t leader)
 	      conf->data_dir, leader, base);
 	dlen = member_addr(m, 0, m->quorum_port, &dst);
 	slen = member_addr(z->ens.self, 0, 0, &src);
-	ret = snapxfer_fetch(s->dir_fd, conf->data_dir, (struct sockaddr *)&dst, dlen,
-			     (struct sockaddr *)&src, slen, conf->myid, base,
-			     (int)zabd_init_limit_ms(z), &res, note, NULL);
+	/* its own netlink socket: the parent's is the parent's */
+	if (zab_nl_open(&nl) < 0)
+		nl = NULL;
+	progress_begin(&p, nl, conf->name, ZAB_WORK_SNAPSHOT_FETCH, 0);
+	ret = snapxfer_fetch_progress(s->dir_fd, conf->data_dir, (struct sockaddr *)&dst, dlen,
+				      (struct sockaddr *)&src, slen, conf->myid, base,
+				      (int)zabd_init_limit_ms(z), &res, note, fetched, &p);
+	progress_end(&p, !ret);
+	zab_nl_close(nl);
 	if (ret < 0) {
 		zwarn("no snapshot from leader %u: %s", leader,
 		      ret == -ENOENT ? "it has none" : strerror(-ret));

@@ -119,8 +119,14 @@ static int serve(int fd, int dir_fd, const char *dir, uint32_t myid,
 		send_all(fd, frame, sizeof(frame));
 		return file;
 	}
+	ret = fstat(file, &sb) < 0 ? -errno : 0;
+	/* the size, in KiB, for the receiver's progress */
+	if (!ret)
+		hs.epoch = (uint32_t)(((uint64_t)sb.st_size + 1023) / 1024 < UINT32_MAX - 1 ?
+				      ((uint64_t)sb.st_size + 1023) / 1024 : UINT32_MAX - 1);
 	zab_hs_encode(&hs, frame);
-	ret = fstat(file, &sb) < 0 ? -errno : send_all(fd, frame, sizeof(frame));
+	if (!ret)
+		ret = send_all(fd, frame, sizeof(frame));
 	while (!ret && off < sb.st_size) {
 		ssize_t n = sendfile(fd, file, &off, (size_t)(sb.st_size - off));
 
@@ -189,8 +195,12 @@ static int connect_to(const struct sockaddr *dst, socklen_t dlen,
 	return p.fd;
 }
 
-/* Receives the rest of the stream into @tmp, synced. Its size in *@bytes. */
-static int receive_file(int fd, int dir_fd, const char *tmp, uint64_t *bytes)
+/*
+ * Receives the rest of the stream into @tmp, synced. Its size in *@bytes.
+ * @progress, if not NULL, hears of the bytes received, of @total.
+ */
+static int receive_file(int fd, int dir_fd, const char *tmp, uint64_t *bytes,
+			uint64_t total, zab_disklog_progress_fn progress, void *arg)
 {
 	char *buf = malloc(COPY_BUF);
 	int out, ret = 0;
@@ -222,6 +232,8 @@ static int receive_file(int fd, int dir_fd, const char *tmp, uint64_t *bytes)
 		if (ret)
 			break;
 		*bytes += (uint64_t)n;
+		if (progress)
+			progress(arg, 0, *bytes, total);
 	}
 	if (!ret && fsync(out) < 0)
 		ret = -errno;
@@ -234,7 +246,7 @@ done:
 
 static int fetch(int fd, int dir_fd, const char *dir, uint32_t myid,
 		 uint64_t base, struct snapxfer_result *res,
-		 zab_disklog_note_fn note, void *arg)
+		 zab_disklog_note_fn note, zab_disklog_progress_fn progress, void *arg)
 {
 	struct zab_hs hs = { .type = ZAB_HS_SNAPREQ, .sid = myid, .zxid = base };
 	uint8_t frame[ZAB_HS_SIZE];
@@ -265,7 +277,7 @@ static int fetch(int fd, int dir_fd, const char *dir, uint32_t myid,
 	snprintf(res->name, sizeof(res->name), "snap.%016llx", (unsigned long long)hs.zxid);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", res->name);
 	res->zxid = hs.zxid;
-	ret = receive_file(fd, dir_fd, tmp, &res->bytes);
+	ret = receive_file(fd, dir_fd, tmp, &res->bytes, (uint64_t)hs.epoch * 1024, progress, arg);
 	if (ret < 0) {
 		zab_disk_say(note, arg, "receiving %s/%s: %s", dir, tmp, strerror(-ret));
 	} else {
@@ -298,6 +310,16 @@ int snapxfer_fetch(int dir_fd, const char *dir, const struct sockaddr *dst,
 		   struct snapxfer_result *res, zab_disklog_note_fn note,
 		   void *arg)
 {
+	return snapxfer_fetch_progress(dir_fd, dir, dst, dlen, src, slen, myid, base,
+				       timeout_ms, res, note, NULL, arg);
+}
+
+int snapxfer_fetch_progress(int dir_fd, const char *dir, const struct sockaddr *dst,
+			    socklen_t dlen, const struct sockaddr *src, socklen_t slen,
+			    uint32_t myid, uint64_t base, int timeout_ms,
+			    struct snapxfer_result *res, zab_disklog_note_fn note,
+			    zab_disklog_progress_fn progress, void *arg)
+{
 	int fd, lock, ret;
 
 	memset(res, 0, sizeof(*res));
@@ -310,7 +332,7 @@ int snapxfer_fetch(int dir_fd, const char *dir, const struct sockaddr *dst,
 		close(lock);
 		return fd;
 	}
-	ret = fetch(fd, dir_fd, dir, myid, base, res, note, arg);
+	ret = fetch(fd, dir_fd, dir, myid, base, res, note, progress, arg);
 	close(fd);
 	close(lock);
 	return ret;
