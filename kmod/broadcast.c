@@ -551,7 +551,6 @@ int zab_bcast_on_proposal(struct zab_peer *peer, struct zab_txn *txn)
 		err = -EPROTO;
 	} else {
 		match_request(zi, txn);
-		txn->logged_ns = ktime_get_ns();
 		err = zab_log_append(zi, txn);
 		if (!err) {
 			txn = NULL;

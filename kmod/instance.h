@@ -35,7 +35,8 @@ struct zab_params {
 
 /**
  * struct zab_progress - long work on an instance as its daemon last reported
- *	it (%ZAB_A_PROGRESS); under the instance's @lock
+ *	it (%ZAB_CMD_PROGRESS); under the instance's lock
+ * @expires: jiffies after which the report is no longer current
  * @records: records done
  * @bytes: bytes done
  * @total_bytes: bytes in all, 0 if not known
@@ -44,6 +45,7 @@ struct zab_params {
  * @work: &enum zab_work; %ZAB_WORK_NONE: nothing to report
  */
 struct zab_progress {
+	unsigned long expires;
 	u64 records;
 	u64 bytes;
 	u64 total_bytes;

@@ -46,6 +46,7 @@ static void budget_drop(struct zab_instance *zi, struct zab_txn *txn)
  *
  * Proposals of older epochs leave the budget (they are the history now);
  * those of this epoch already held (a follower back with its leader) enter.
+ * None of them is timed for the commit latency any more.
  */
 void zab_log_rebudget(struct zab_instance *zi)
 {
@@ -56,6 +57,8 @@ void zab_log_rebudget(struct zab_instance *zi)
 	xa_for_each_start(&zi->log, idx, txn, zi->commit_zxid + 1) {
 		budget_drop(zi, txn);
 		budget_add(zi, txn);
+		/* committed by a later epoch: not a broadcast's latency */
+		txn->logged_ns = 0;
 	}
 }
 

@@ -69,7 +69,7 @@ static const struct nla_policy zab_peer_policy[ZAB_PEER_A_MAX + 1] = {
 	[ZAB_PEER_A_LAST_ZXID] = { .type = NLA_U64 },
 };
 
-static const struct nla_policy zab_lead_policy[ZAB_A_MAX + 1] = {
+static const struct nla_policy zab_lead_policy[ZAB_A_MEMBERS + 1] = {
 	ZAB_POLICY_NAME,
 	[ZAB_A_EPOCH] = NLA_POLICY_MIN(NLA_U32, 1),
 	[ZAB_A_LAST_ZXID] = { .type = NLA_U64 },
@@ -129,48 +129,19 @@ static const struct nla_policy zab_progress_policy[ZAB_PROGRESS_A_MAX + 1] = {
 	[ZAB_PROGRESS_A_SECONDS_LEFT] = { .type = NLA_U32 },
 };
 
-static const struct nla_policy zab_set_policy[ZAB_A_PROGRESS + 1] = {
+static const struct nla_policy zab_set_policy[ZAB_A_MAX_RECORD + 1] = {
 	ZAB_POLICY_NAME,
 	ZAB_POLICY_PARAMS,
+};
+
+static const struct nla_policy zab_progress_cmd_policy[ZAB_A_PROGRESS + 1] = {
+	ZAB_POLICY_NAME,
 	[ZAB_A_PROGRESS] = NLA_POLICY_NESTED(zab_progress_policy),
 };
 
-static u64 nla_get_u64_or0(const struct nlattr *a)
+static u64 zab_get_u64(const struct nlattr *a)
 {
 	return a ? nla_get_u64(a) : 0;
-}
-
-/* The %ZAB_A_PROGRESS of @info, if any, into @p; the policy checked types. */
-static int progress_from_attrs(struct genl_info *info, struct zab_progress *p)
-{
-	struct nlattr *tb[ZAB_PROGRESS_A_MAX + 1];
-	struct nlattr *a = info->attrs[ZAB_A_PROGRESS];
-	int err;
-
-	if (!a)
-		return 0;
-	err = nla_parse_nested(tb, ZAB_PROGRESS_A_MAX, a, zab_progress_policy,
-			       info->extack);
-	if (err)
-		return err;
-	if (!tb[ZAB_PROGRESS_A_WORK]) {
-		NL_SET_ERR_MSG_MOD(info->extack, "progress without its work");
-		NL_SET_BAD_ATTR(info->extack, a);
-		return -EINVAL;
-	}
-	p->work = nla_get_u8(tb[ZAB_PROGRESS_A_WORK]);
-	p->records = nla_get_u64_or0(tb[ZAB_PROGRESS_A_RECORDS]);
-	p->bytes = nla_get_u64_or0(tb[ZAB_PROGRESS_A_BYTES]);
-	p->total_bytes = nla_get_u64_or0(tb[ZAB_PROGRESS_A_TOTAL_BYTES]);
-	p->rate = nla_get_u64_or0(tb[ZAB_PROGRESS_A_RATE]);
-	p->seconds_left = tb[ZAB_PROGRESS_A_SECONDS_LEFT] ?
-			  nla_get_u32(tb[ZAB_PROGRESS_A_SECONDS_LEFT]) : U32_MAX;
-	if (p->total_bytes && p->bytes > p->total_bytes) {
-		NL_SET_ERR_MSG_MOD(info->extack, "progress past its total");
-		NL_SET_BAD_ATTR(info->extack, tb[ZAB_PROGRESS_A_BYTES]);
-		return -EINVAL;
-	}
-	return 0;
 }
 
 /*
@@ -231,12 +202,12 @@ static int fill_stats(struct sk_buff *skb, struct zab_instance *zi)
 	return 0;
 }
 
-/* With zi->lock held: the daemon's report of long work, if any. */
+/* With zi->lock held: the daemon's report of long work, if current. */
 static int fill_progress(struct sk_buff *skb, const struct zab_progress *p)
 {
 	struct nlattr *nest;
 
-	if (p->work == ZAB_WORK_NONE)
+	if (p->work == ZAB_WORK_NONE || time_after(jiffies, p->expires))
 		return 0;
 	nest = nla_nest_start(skb, ZAB_A_PROGRESS);
 	if (!nest ||
@@ -252,18 +223,24 @@ static int fill_progress(struct sk_buff *skb, const struct zab_progress *p)
 	return 0;
 }
 
-static int fill_hist(struct sk_buff *skb, int type, struct zab_hist *h)
+/* A latency histogram as %ZAB_A_COMMIT_LATENCY and the like describe it. */
+static int fill_hist(struct sk_buff *skb, int type, const struct zab_hist *h)
 {
-	u64 buckets[ZAB_HIST_BUCKETS];
-	struct nlattr *nest;
+	struct nlattr *nest, *buckets;
 	int i;
 
-	for (i = 0; i < ZAB_HIST_BUCKETS; i++)
-		buckets[i] = atomic64_read(&h->buckets[i]);
 	nest = nla_nest_start(skb, type);
-	if (!nest ||
-	    nla_put(skb, ZAB_HIST_A_BUCKETS, sizeof(buckets), buckets) ||
-	    nla_put_u64_64bit(skb, ZAB_HIST_A_SUM_NS, atomic64_read(&h->sum_ns),
+	if (!nest)
+		return -EMSGSIZE;
+	buckets = nla_nest_start(skb, ZAB_HIST_A_BUCKETS);
+	if (!buckets)
+		return -EMSGSIZE;
+	for (i = 0; i < ZAB_HIST_BUCKETS; i++)
+		if (nla_put_u64_64bit(skb, i + 1, atomic64_read(&h->buckets[i]),
+				      ZAB_HIST_BUCKETS + 1))
+			return -EMSGSIZE;
+	nla_nest_end(skb, buckets);
+	if (nla_put_u64_64bit(skb, ZAB_HIST_A_SUM_NS, atomic64_read(&h->sum_ns),
 			      ZAB_HIST_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -325,8 +302,10 @@ static int fill_disk(struct sk_buff *skb, struct zab_instance *zi)
 		return -EMSGSIZE;
 	if (mode != ZAB_DURABILITY_MEMORY &&
 	    (nla_put_u32(skb, ZAB_A_SEGMENT_BYTES, zab_disk_segment_bytes(zi)) ||
-	     nla_put_u32(skb, ZAB_A_LOG_ERROR, zab_disk_error(zi)) ||
-	     fill_hist(skb, ZAB_A_FSYNC_LATENCY, &zi->fsync_latency)))
+	     nla_put_u32(skb, ZAB_A_LOG_ERROR, zab_disk_error(zi))))
+		return -EMSGSIZE;
+	if (mode == ZAB_DURABILITY_FSYNC &&
+	    fill_hist(skb, ZAB_A_FSYNC_LATENCY, &zi->fsync_latency))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -460,18 +439,13 @@ static int zab_nl_del(struct sk_buff *skb, struct genl_info *info)
 static int zab_nl_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zab_instance *zi = info->user_ptr[0];
-	struct zab_progress progress;
 	struct zab_params params;
 	int err;
 
 	mutex_lock(&zi->lock);
 	params = zi->params;
-	progress = zi->progress;
 	err = params_from_attrs(info, &params);
-	if (!err)
-		err = progress_from_attrs(info, &progress);
 	if (!err) {
-		zi->progress = progress;
 		/* each field is read locklessly with READ_ONCE() */
 		BUILD_BUG_ON(sizeof(params) != 5 * sizeof(u32));
 		WRITE_ONCE(zi->params.tick_ms, params.tick_ms);
@@ -484,6 +458,44 @@ static int zab_nl_set(struct sk_buff *skb, struct genl_info *info)
 	if (!err)
 		wake_up_all(&zi->wq);	/* writers waiting for room */
 	return err;
+}
+
+static int zab_nl_progress(struct sk_buff *skb, struct genl_info *info)
+{
+	struct zab_instance *zi = info->user_ptr[0];
+	struct nlattr *tb[ZAB_PROGRESS_A_MAX + 1];
+	struct zab_progress p = {};
+	int err;
+
+	if (missing(info, ZAB_A_PROGRESS, "the report is missing"))
+		return -EINVAL;
+	err = nla_parse_nested(tb, ZAB_PROGRESS_A_MAX, info->attrs[ZAB_A_PROGRESS],
+			       zab_progress_policy, info->extack);
+	if (err)
+		return err;
+	if (!tb[ZAB_PROGRESS_A_WORK]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "progress without its work");
+		NL_SET_ERR_ATTR_MISS(info->extack, info->attrs[ZAB_A_PROGRESS],
+				     ZAB_PROGRESS_A_WORK);
+		return -EINVAL;
+	}
+	p.work = nla_get_u8(tb[ZAB_PROGRESS_A_WORK]);
+	p.records = zab_get_u64(tb[ZAB_PROGRESS_A_RECORDS]);
+	p.bytes = zab_get_u64(tb[ZAB_PROGRESS_A_BYTES]);
+	p.total_bytes = zab_get_u64(tb[ZAB_PROGRESS_A_TOTAL_BYTES]);
+	p.rate = zab_get_u64(tb[ZAB_PROGRESS_A_RATE]);
+	p.seconds_left = tb[ZAB_PROGRESS_A_SECONDS_LEFT] ?
+			 nla_get_u32(tb[ZAB_PROGRESS_A_SECONDS_LEFT]) : U32_MAX;
+	if (p.total_bytes && p.bytes > p.total_bytes) {
+		NL_SET_ERR_MSG_MOD(info->extack, "progress past its total");
+		NL_SET_BAD_ATTR(info->extack, tb[ZAB_PROGRESS_A_TOTAL_BYTES]);
+		return -EINVAL;
+	}
+	p.expires = jiffies + msecs_to_jiffies(ZAB_PROGRESS_TTL_MS);
+	mutex_lock(&zi->lock);
+	zi->progress = p;
+	mutex_unlock(&zi->lock);
+	return 0;
 }
 
 /* Parse the %ZAB_A_PEERS of @info into @specs; ids distinct and not ours. */
@@ -771,6 +783,14 @@ static const struct genl_ops zab_ops[] = {
 		.doit = zab_nl_synced,
 		.policy = zab_synced_policy,
 		.maxattr = ARRAY_SIZE(zab_synced_policy) - 1,
+		.internal_flags = ZAB_NLF_INSTANCE,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = ZAB_CMD_PROGRESS,
+		.doit = zab_nl_progress,
+		.policy = zab_progress_cmd_policy,
+		.maxattr = ARRAY_SIZE(zab_progress_cmd_policy) - 1,
 		.internal_flags = ZAB_NLF_INSTANCE,
 		.flags = GENL_ADMIN_PERM,
 	},

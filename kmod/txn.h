@@ -16,9 +16,9 @@
  * @qnode: on a follower, entry in the leader peer's request queue
  * @zxid: its zxid, 0 until the leader assigns one
  * @req_id: the origin member's request id (0: none)
- * @logged_ns: when it entered the log as a proposal while broadcasting
- *	(ktime_get_ns()), for the commit latency; 0 for records of a
- *	synchronisation
+ * @logged_ns: on a leader, when it assigned the zxid (ktime_get_ns()), for
+ *	the commit latency; 0 for every other record, and once a new epoch
+ *	begins before its commit
  * @origin: member id the write came from
  * @len: payload length
  * @budgeted: counted in the instance's epoch_pending (a proposal of the

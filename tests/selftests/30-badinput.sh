@@ -74,16 +74,24 @@ test_bad_params() {
 	expect_fail "windowBytes 1K" "$NLTEST" set 1=str:p 11=u32:1024
 	expect_fail "maxRecordSize 0" "$NLTEST" set 1=str:p 12=u32:0
 	expect_fail "maxRecordSize 32M" "$NLTEST" set 1=str:p 12=u32:33554432
-	# zabd's progress report (ZAB_A_PROGRESS, 32; 32800 with NLA_F_NESTED):
-	# a nest that says what work, bytes done within the total
-	expect_fail "progress without its work" "$NLTEST" set 1=str:p 32800=bin:0c0002000000000000000000
+	# zabd's progress report (ZAB_CMD_PROGRESS; ZAB_A_PROGRESS is 32, 32800
+	# with NLA_F_NESTED): a nest that says what work, bytes within the total
+	expect_fail "progress without its work" "$NLTEST" progress 1=str:p 32800=bin:0c0002000000000000000000
 	expect_match 'progress without its work' "$OUT"
-	expect_fail "progress past its total" "$NLTEST" set 1=str:p \
+	expect_fail "progress past its total" "$NLTEST" progress 1=str:p \
 		32800=bin:05000100010000000c000300ffff0000000000000c000400ff00000000000000
 	expect_match 'progress past its total' "$OUT"
-	expect_fail "progress of an unknown work" "$NLTEST" set 1=str:p 32800=bin:0500010009000000
-	expect_fail "progress as a u32" "$NLTEST" set 1=str:p 32=u32:1
+	expect_fail "progress of an unknown work" "$NLTEST" progress 1=str:p 32800=bin:0500010009000000
+	expect_fail "progress as a u32" "$NLTEST" progress 1=str:p 32=u32:1
+	expect_fail "no report" "$NLTEST" progress 1=str:p
+	expect_fail "a report through set" "$NLTEST" set 1=str:p 32800=bin:0500010001000000
 	[ "$(field p progress)" = - ] || fail "progress reported: $(field p progress)"
+	# a good one is shown, then dropped once it is not renewed
+	"$NLTEST" progress 1=str:p 32800=bin:05000100010000000c000300ff000000000000000c000400ffff000000000000 > /dev/null ||
+		fail "a good report was refused"
+	[ "$(field p progress)" = "restore:0:255:65535:0:-" ] || fail "progress: $(field p progress)"
+	no_progress() { [ "$(field p progress)" = - ]; }
+	wait_for 10 no_progress || fail "the report outlived its 5 s: $(field p progress)"
 	expect_fail "zabctl unknown key" zabctl set p tickTme 100
 	expect_match 'tickTme' "$OUT"
 	expect_fail "zabctl bad value" zabctl set p tickTime abc

@@ -6,7 +6,7 @@
  *   nltest CMD [TYPE=KIND:VALUE ...]
  *
  * CMD is a command number or new|del|get|set|lead|follow|add_follower|stop|
- * log.
+ * log|synced|progress.
  * KIND is str, u8, u16, u32, u64, s32, bin (VALUE in hex), nest (VALUE
  * ignored, empty nest), or fd: an s32 that is a descriptor this process
  * opened, VALUE saying what: udp (a UDP socket), tcp (an unconnected TCP
@@ -53,7 +53,8 @@ static const char *const cmds[] = {
 	[ZAB_CMD_NEW] = "new", [ZAB_CMD_DEL] = "del", [ZAB_CMD_GET] = "get",
 	[ZAB_CMD_SET] = "set", [ZAB_CMD_LEAD] = "lead",
 	[ZAB_CMD_FOLLOW] = "follow", [ZAB_CMD_ADD_FOLLOWER] = "add_follower",
-	[ZAB_CMD_STOP] = "stop", [ZAB_CMD_LOG] = "log",
+	[ZAB_CMD_STOP] = "stop", [ZAB_CMD_LOG] = "log", [ZAB_CMD_SYNCED] = "synced",
+	[ZAB_CMD_PROGRESS] = "progress",
 };
 
 static int put_attr(struct nl_msg *m, const char *spec)
@@ -265,6 +266,7 @@ static const struct {
 	{ ZAB_CMD_LOG, { ZAB_A_NAME, ZAB_A_DIR_FD, ZAB_A_DURABILITY,
 			 ZAB_A_SEGMENT_BYTES, ZAB_A_SEGMENT_SEQ } },
 	{ ZAB_CMD_SYNCED, { ZAB_A_NAME, ZAB_A_EPOCH } },
+	{ ZAB_CMD_PROGRESS, { ZAB_A_NAME, ZAB_A_PROGRESS } },
 };
 
 static int errno_count[256], ok_count;

@@ -681,8 +681,25 @@ static pid_t serve_one(int lfd, uint64_t upto)
 	return pid;
 }
 
+struct fetched {
+	uint64_t records, bytes, total;
+	int calls;
+};
+
+static void fetch_progress(void *arg, uint64_t records, uint64_t bytes, uint64_t total)
+{
+	struct fetched *f = arg;
+
+	assert_true(bytes >= f->bytes && records >= f->records);
+	f->records = records;
+	f->bytes = bytes;
+	f->total = total;
+	f->calls++;
+}
+
 static void test_snapshot_transfer(void **state)
 {
+	struct fetched fp;
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sa);
 	struct snapxfer_result res;
@@ -717,12 +734,31 @@ static void test_snapshot_transfer(void **state)
 	assert_int_equal(zab_snap_check(ofd, res.name, Z(1, 5), &base, why, sizeof(why)), 1);
 	assert_int_equal(base, 0);
 
-	/* it does not: the server takes one at its commit point */
+	/*
+	 * it does not: the server takes one at its commit point; the
+	 * receiver counts its records as they come, and the bytes
+	 */
 	pid = serve_one(lfd, Z(1, 8));
-	assert_int_equal(snapxfer_fetch(ofd, other, (struct sockaddr *)&sa, len, NULL, 0,
-					2, Z(1, 7), 2000, &res, note, NULL), 0);
+	memset(&fp, 0, sizeof(fp));
+	assert_int_equal(snapxfer_fetch_progress(ofd, other, (struct sockaddr *)&sa, len, NULL, 0,
+						 2, Z(1, 7), 2000, &res, note, fetch_progress,
+						 &fp), 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(res.zxid, Z(1, 8));
+	assert_true(fp.calls > 0);
+	{
+		/* as many as the snapshot's header says it holds */
+		struct zab_snap_hdr h;
+		int f = openat(ofd, res.name, O_RDONLY);
+
+		assert_true(f >= 0);
+		assert_int_equal(read(f, &h, sizeof(h)), sizeof(h));
+		close(f);
+		assert_int_equal(fp.records, be64toh(h.records));
+		assert_true(fp.records > 0);
+	}
+	assert_int_equal(fp.bytes, res.bytes);
+	assert_true(fp.total == 0 || fp.total >= fp.bytes);
 	assert_true(exists("snap.0000000100000008"));
 
 	/* nothing to give: committed up to 0x100000008, asked for more */

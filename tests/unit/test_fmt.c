@@ -436,7 +436,7 @@ static void test_progress_field(void **state)
 			       "\"bytes\":2048,\"total_bytes\":4096,\"rate\":1024,"
 			       "\"seconds_left\":2}}\n"));
 	assert_non_null(strstr(text, "snapshot_fetch:10:2048:4096:1024:-\n"));
-	assert_non_null(strstr(text, "  progress: fetching a snapshot: 2.0 KiB of 4.0 KiB (50%), 1.0 KiB/s\n"));
+	assert_non_null(strstr(text, "  progress: fetching a snapshot: 10 records, 2.0 KiB of 4.0 KiB (50%), 1.0 KiB/s\n"));
 	free(text);
 }
 

@@ -69,7 +69,7 @@ static void test_line(void **state)
 					.total_bytes = 10ULL << 30, .rate = 100 << 20,
 					.seconds_left = 51 };
 	zab_fmt_progress(line, sizeof(line), &p);
-	assert_string_equal(line, "fetching a snapshot: 5.0 GiB of 10.0 GiB (50%), 100.0 MiB/s, 51 s left");
+	assert_string_equal(line, "fetching a snapshot: 0 records, 5.0 GiB of 10.0 GiB (50%), 100.0 MiB/s, 51 s left");
 	assert_string_equal(zab_work_name(ZAB_WORK_RESTORE), "restore");
 	assert_string_equal(zab_work_name(ZAB_WORK_SNAPSHOT_FETCH), "snapshot_fetch");
 	assert_null(zab_work_name(ZAB_WORK_MAX + 1));

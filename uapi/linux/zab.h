@@ -43,14 +43,14 @@
  *	%ZAB_A_LEADER, %ZAB_A_LAST_ZXID, %ZAB_A_COMMIT_ZXID, every parameter
  *	attribute, %ZAB_A_STATS, %ZAB_A_PEERS, %ZAB_A_DURABILITY,
  *	%ZAB_A_DURABLE_ZXID, %ZAB_A_LEADER_SYNCED, %ZAB_A_PENDING_BYTES,
- *	%ZAB_A_COMMIT_LATENCY, %ZAB_A_PROGRESS while there is long work and,
- *	with a log on disk, %ZAB_A_SEGMENT_BYTES, %ZAB_A_LOG_ERROR and
+ *	%ZAB_A_COMMIT_LATENCY, %ZAB_A_PROGRESS while a report of long work
+ *	is current (%ZAB_CMD_PROGRESS) and, with a log on disk,
+ *	%ZAB_A_SEGMENT_BYTES, %ZAB_A_LOG_ERROR and (durability fsync)
  *	%ZAB_A_FSYNC_LATENCY.
  *
  * %ZAB_CMD_SET: change parameters of an instance.
  *	in:  %ZAB_A_NAME, one or more of %ZAB_A_TICK_MS, %ZAB_A_SYNC_LIMIT,
- *	     %ZAB_A_INIT_LIMIT, %ZAB_A_WINDOW_BYTES, %ZAB_A_MAX_RECORD,
- *	     %ZAB_A_PROGRESS.
+ *	     %ZAB_A_INIT_LIMIT, %ZAB_A_WINDOW_BYTES, %ZAB_A_MAX_RECORD.
  *	The change is all or nothing: if one value is refused, none is applied.
  *
  * Socket handover. Once a member has been elected and synchronised (by zabd,
@@ -90,6 +90,15 @@
  *	%ZAB_A_HOLD_ACKS acknowledges from now on.
  *	in:  %ZAB_A_NAME, %ZAB_A_EPOCH (the epoch followed).
  *	err: -ENOTCONN not following; -ESTALE another epoch.
+ *
+ * %ZAB_CMD_PROGRESS: the daemon's report of long work on an instance
+ *	(restoring its log, fetching a snapshot), kept for readers (GET) for
+ *	%ZAB_PROGRESS_TTL_MS: a daemon renews it while the work goes on, and a
+ *	report not renewed (the daemon died) is dropped; %ZAB_WORK_NONE
+ *	withdraws it at once.
+ *	in:  %ZAB_A_NAME, %ZAB_A_PROGRESS.
+ *	err: -EINVAL a report without its work, or with more bytes done than
+ *	its total.
  *
  * %ZAB_CMD_ADD_FOLLOWER: a leader takes one more follower (a late joiner).
  *	in:  %ZAB_A_NAME, %ZAB_A_PEERS with one %ZAB_A_PEER. The follower is
@@ -149,6 +158,7 @@ enum zab_cmd {
 	ZAB_CMD_EVENT,
 	ZAB_CMD_LOG,
 	ZAB_CMD_SYNCED,
+	ZAB_CMD_PROGRESS,
 	__ZAB_CMD_MAX
 };
 
@@ -317,16 +327,15 @@ enum zab_durability {
  * @ZAB_A_PENDING_BYTES: u64, bytes held for the records after the commit
  *	point (see %ZAB_REASON_OVER_BUDGET and docs/design.md)
  * @ZAB_A_HOLD_ACKS: flag, FOLLOW: acknowledge nothing until %ZAB_CMD_SYNCED
- * @ZAB_A_COMMIT_LATENCY: nest of &enum zab_hist_attr: for each record
- *	proposed (leader) or received as a proposal (follower) while
- *	broadcasting, the time from its entry in this member's log to its
- *	commit on this member
- * @ZAB_A_FSYNC_LATENCY: nest of &enum zab_hist_attr: the time of each fsync
- *	of the log on disk (segments and their directory)
+ * @ZAB_A_COMMIT_LATENCY: nest of &enum zab_hist_attr: on a leader, for each
+ *	record it proposed in its epoch, the time from the zxid's assignment
+ *	to the commit (the quorum's acknowledgments, their fsyncs included);
+ *	counted since the instance was made
+ * @ZAB_A_FSYNC_LATENCY: nest of &enum zab_hist_attr: with durability
+ *	fsync, the time of each fsync of the log on disk (segments and their
+ *	directory)
  * @ZAB_A_PROGRESS: nest of &enum zab_progress_attr: long work the
- *	instance's daemon does for it (restoring the log, fetching a snapshot),
- *	as the daemon reports it (SET) for readers (GET, until it reports
- *	%ZAB_WORK_NONE)
+ *	instance's daemon does for it, as it reports it (%ZAB_CMD_PROGRESS)
  */
 enum zab_attr {
 	ZAB_A_UNSPEC,
@@ -406,17 +415,19 @@ enum zab_stat {
 #define ZAB_STAT_MAX (__ZAB_STAT_MAX - 1)
 
 /*
- * A latency histogram has ZAB_HIST_BUCKETS buckets of powers of two of
- * microseconds: bucket 0 counts the samples under 1 us, bucket i (1 to
+ * A latency histogram counts its samples in buckets of powers of two of
+ * microseconds: bucket 0 the samples under 1 us, bucket i (1 to
  * ZAB_HIST_BUCKETS - 2) those of at least 2^(i-1) and under 2^i us, the last
- * one those of 2^(ZAB_HIST_BUCKETS - 2) us (about 16.8 s) or more.
+ * one those of 2^(ZAB_HIST_BUCKETS - 2) us (about 16.8 s) or more. A bucket's
+ * index fixes its bounds: a later kernel may add buckets above, never move
+ * one, and a reader skips the indexes it does not know.
  */
 #define ZAB_HIST_BUCKETS	26
 
 /**
  * enum zab_hist_attr - attributes of a latency histogram's nest
- * @ZAB_HIST_A_BUCKETS: binary, %ZAB_HIST_BUCKETS __u64 counts in host byte
- *	order, bucket 0 first
+ * @ZAB_HIST_A_BUCKETS: nest of the buckets' counts, each a u64 whose
+ *	attribute type is its bucket's index plus one
  * @ZAB_HIST_A_SUM_NS: u64, the sum of the samples, nanoseconds
  * @ZAB_HIST_A_PAD: padding
  */
@@ -445,6 +456,9 @@ enum zab_work {
 
 #define ZAB_WORK_MAX (__ZAB_WORK_MAX - 1)
 
+/* How long a report of long work (%ZAB_CMD_PROGRESS) is kept unrenewed. */
+#define ZAB_PROGRESS_TTL_MS	5000
+
 /**
  * enum zab_progress_attr - attributes of the %ZAB_A_PROGRESS nest
  * @ZAB_PROGRESS_A_WORK: u8, &enum zab_work (required)
@@ -453,7 +467,7 @@ enum zab_work {
  * @ZAB_PROGRESS_A_TOTAL_BYTES: u64, bytes in all, 0 if not known; never
  *	below %ZAB_PROGRESS_A_BYTES
  * @ZAB_PROGRESS_A_RATE: u64, bytes per second, over the work so far
- * @ZAB_PROGRESS_A_SECONDS_LEFT: u32, an estimate; %U32_MAX if none
+ * @ZAB_PROGRESS_A_SECONDS_LEFT: u32, an estimate; 0xffffffff if none
  * @ZAB_PROGRESS_A_PAD: padding
  */
 enum zab_progress_attr {

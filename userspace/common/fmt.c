@@ -329,11 +329,7 @@ void zab_fmt_progress(char *buf, size_t len, const struct zab_progress_info *p)
 	fmt_size(done, sizeof(done), p->bytes);
 	fmt_size(total, sizeof(total), p->total_bytes);
 	fmt_size(rate, sizeof(rate), p->rate);
-	append(buf, len, &pos, "%s: ", doing);
-	/* a snapshot's records are not counted as it comes */
-	if (p->work != ZAB_WORK_SNAPSHOT_FETCH)
-		append(buf, len, &pos, "%" PRIu64 " records, ", p->records);
-	append(buf, len, &pos, "%s", done);
+	append(buf, len, &pos, "%s: %" PRIu64 " records, %s", doing, p->records, done);
 	if (p->total_bytes)
 		append(buf, len, &pos, " of %s (%.0f%%)", total,
 		       100.0 * (double)p->bytes / (double)p->total_bytes);

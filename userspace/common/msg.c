@@ -49,8 +49,7 @@ static struct nla_policy progress_policy[ZAB_PROGRESS_A_MAX + 1] = {
 };
 
 static struct nla_policy hist_policy[ZAB_HIST_A_MAX + 1] = {
-	[ZAB_HIST_A_BUCKETS]	= { .type = NLA_UNSPEC,
-				    .minlen = ZAB_HIST_BUCKETS * sizeof(uint64_t) },
+	[ZAB_HIST_A_BUCKETS]	= { .type = NLA_NESTED },
 	[ZAB_HIST_A_SUM_NS]	= { .type = NLA_U64 },
 };
 
@@ -173,28 +172,39 @@ static int parse_stats(struct nlattr *nest, uint64_t *stats)
 	return 0;
 }
 
-/* A histogram of exactly ZAB_HIST_BUCKETS buckets, else none. */
-static int parse_hist(struct nlattr *nest, struct zab_hist_info *h)
+/*
+ * A histogram: the buckets this build knows (ZAB_HIST_BUCKETS), by index;
+ * later ones are skipped. One that does not parse is left out (->set
+ * false), not an error: the rest of the reply still counts.
+ */
+static void parse_hist(struct nlattr *nest, struct zab_hist_info *h)
 {
-	struct nlattr *tb[ZAB_HIST_A_MAX + 1];
+	struct nlattr *tb[ZAB_HIST_A_MAX + 1], *pos;
+	int rem;
 
+	memset(h, 0, sizeof(*h));
 	if (nla_parse_nested(tb, ZAB_HIST_A_MAX, nest, hist_policy) < 0 ||
-	    !tb[ZAB_HIST_A_BUCKETS] ||
-	    nla_len(tb[ZAB_HIST_A_BUCKETS]) != (int)sizeof(h->buckets))
-		return -EPROTO;
-	memcpy(h->buckets, nla_data(tb[ZAB_HIST_A_BUCKETS]), sizeof(h->buckets));
+	    !tb[ZAB_HIST_A_BUCKETS])
+		return;
+	nla_for_each_nested(pos, tb[ZAB_HIST_A_BUCKETS], rem) {
+		int i = nla_type(pos) - 1;
+
+		if (i < 0 || i >= ZAB_HIST_BUCKETS || nla_len(pos) != sizeof(uint64_t))
+			continue;
+		h->buckets[i] = nla_get_u64(pos);
+	}
 	h->sum_ns = get_u64(tb[ZAB_HIST_A_SUM_NS]);
 	h->set = true;
-	return 0;
 }
 
-static int parse_progress(struct nlattr *nest, struct zab_progress_info *p)
+/* A report of long work; one that does not parse is left out. */
+static void parse_progress(struct nlattr *nest, struct zab_progress_info *p)
 {
 	struct nlattr *tb[ZAB_PROGRESS_A_MAX + 1];
 
 	if (nla_parse_nested(tb, ZAB_PROGRESS_A_MAX, nest, progress_policy) < 0 ||
 	    !tb[ZAB_PROGRESS_A_WORK])
-		return -EPROTO;
+		return;
 	p->work = nla_get_u8(tb[ZAB_PROGRESS_A_WORK]);
 	p->records = get_u64(tb[ZAB_PROGRESS_A_RECORDS]);
 	p->bytes = get_u64(tb[ZAB_PROGRESS_A_BYTES]);
@@ -202,7 +212,6 @@ static int parse_progress(struct nlattr *nest, struct zab_progress_info *p)
 	p->rate = get_u64(tb[ZAB_PROGRESS_A_RATE]);
 	p->seconds_left = tb[ZAB_PROGRESS_A_SECONDS_LEFT] ?
 			  nla_get_u32(tb[ZAB_PROGRESS_A_SECONDS_LEFT]) : UINT32_MAX;
-	return 0;
 }
 
 int zab_msg_put_progress(struct nl_msg *msg, const struct zab_progress_info *p)
@@ -304,21 +313,12 @@ int zab_msg_parse_info(struct nlmsghdr *nlh, struct zab_info *info)
 		if (ret < 0)
 			return ret;
 	}
-	if (tb[ZAB_A_COMMIT_LATENCY]) {
-		ret = parse_hist(tb[ZAB_A_COMMIT_LATENCY], &info->commit_latency);
-		if (ret < 0)
-			return ret;
-	}
-	if (tb[ZAB_A_FSYNC_LATENCY]) {
-		ret = parse_hist(tb[ZAB_A_FSYNC_LATENCY], &info->fsync_latency);
-		if (ret < 0)
-			return ret;
-	}
-	if (tb[ZAB_A_PROGRESS]) {
-		ret = parse_progress(tb[ZAB_A_PROGRESS], &info->progress);
-		if (ret < 0)
-			return ret;
-	}
+	if (tb[ZAB_A_COMMIT_LATENCY])
+		parse_hist(tb[ZAB_A_COMMIT_LATENCY], &info->commit_latency);
+	if (tb[ZAB_A_FSYNC_LATENCY])
+		parse_hist(tb[ZAB_A_FSYNC_LATENCY], &info->fsync_latency);
+	if (tb[ZAB_A_PROGRESS])
+		parse_progress(tb[ZAB_A_PROGRESS], &info->progress);
 	if (tb[ZAB_A_PEERS])
 		return parse_peers(tb[ZAB_A_PEERS], info);
 	return 0;

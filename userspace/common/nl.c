@@ -262,7 +262,7 @@ int zab_nl_set(struct zab_nl *nl, const char *name,
 int zab_nl_progress(struct zab_nl *nl, const char *name,
 		    const struct zab_progress_info *progress)
 {
-	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_SET, 0);
+	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_PROGRESS, 0);
 	int ret;
 
 	if (!msg)

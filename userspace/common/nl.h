@@ -79,7 +79,7 @@ int zab_nl_log(struct zab_nl *nl, const char *name, int dir_fd,
 int zab_nl_set(struct zab_nl *nl, const char *name,
 	       const struct zab_params *params);
 
-/* ZAB_CMD_SET with ZAB_A_PROGRESS: zabd's report of long work. */
+/* ZAB_CMD_PROGRESS: zabd's report of long work (kept ZAB_PROGRESS_TTL_MS). */
 int zab_nl_progress(struct zab_nl *nl, const char *name,
 		    const struct zab_progress_info *progress);
 

@@ -26,8 +26,8 @@
 #include "progress.h"
 #include "zabd.h"
 
-/* Roughly what a record costs the kernel's window beyond its payload. */
-#define RECORD_OVERHEAD 64
+/* What a record costs the kernel's window beyond its payload (struct zab_txn). */
+#define RECORD_OVERHEAD 80
 /* Records go to the kernel this many bytes at a time (ZAB_RESTORE_RECORDS). */
 #define RESTORE_BATCH	(4U << 20)
 

@@ -82,11 +82,9 @@ int zab_hs_decode(const uint8_t *buf, size_t len, uint8_t type,
 			return bad(why, "history newer than its epoch");
 		break;
 	case ZAB_HS_SNAPREQ:
+	case ZAB_HS_SNAPFILE:
 		if (hs->epoch)
 			return bad(why, "reserved field not zero");
-		break;
-	case ZAB_HS_SNAPFILE:
-		/* the epoch field is the file's size in KiB (0: not said) */
 		break;
 	default:
 		return bad(why, "unknown frame type");

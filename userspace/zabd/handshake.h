@@ -30,12 +30,9 @@
  *
  *	SNAPREQ       member -> leader    epoch: 0; zxid: the member's log
  *	                                  starts after it
- *	SNAPFILE      leader -> member    epoch: the file's size in KiB,
- *	                                  rounded up (0: not said; for the
- *	                                  receiver's progress only); zxid: the
- *	                                  snapshot's (0: none), then the
- *	                                  snapshot file's bytes until the leader
- *	                                  closes
+ *	SNAPFILE      leader -> member    epoch: 0; zxid: the snapshot's (0:
+ *	                                  none), then the snapshot file's bytes
+ *	                                  until the leader closes
  */
 #ifndef ZABD_HANDSHAKE_H
 #define ZABD_HANDSHAKE_H

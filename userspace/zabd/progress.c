@@ -77,6 +77,9 @@ void progress_end(struct progress *p, bool ok)
 	char line[192];
 
 	if (p->info.bytes || now - p->start_ms >= PROGRESS_EVERY_MS) {
+		/* done: what was done is the total, whatever was foreseen */
+		if (ok)
+			p->info.total_bytes = p->info.bytes;
 		progress_estimate(&p->info, now - p->start_ms);
 		p->info.seconds_left = UINT32_MAX;
 		zab_fmt_progress(line, sizeof(line), &p->info);

@@ -100,9 +100,10 @@ void zab_metrics_write(FILE *f, const struct zab_info *info,
 	fprintf(f, "zab_syncs_total{method=\"diff\"} %" PRIu64 "\n", info->stats[ZAB_STAT_SYNC_DIFF]);
 	fprintf(f, "zab_syncs_total{method=\"trunc\"} %" PRIu64 "\n", info->stats[ZAB_STAT_SYNC_TRUNC]);
 	fprintf(f, "zab_syncs_total{method=\"snap\"} %" PRIu64 "\n", info->stats[ZAB_STAT_SYNC_SNAP]);
-	hist(f, "zab_commit_latency_seconds",
-	     "Time from a proposal's entry in this member's log to its commit here.",
-	     &info->commit_latency);
+	if (info->commit_latency.set)
+		hist(f, "zab_commit_latency_seconds",
+		     "On a leader: time from a zxid's assignment to its commit.",
+		     &info->commit_latency);
 	if (info->fsync_latency.set)
 		hist(f, "zab_fsync_latency_seconds", "Time of each fsync of the log on disk.",
 		     &info->fsync_latency);

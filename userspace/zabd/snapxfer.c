@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
+
+#include <linux/zab.h>
 
 #include "handshake.h"
 #include "common/snapshot.h"
@@ -119,14 +122,8 @@ static int serve(int fd, int dir_fd, const char *dir, uint32_t myid,
 		send_all(fd, frame, sizeof(frame));
 		return file;
 	}
-	ret = fstat(file, &sb) < 0 ? -errno : 0;
-	/* the size, in KiB, for the receiver's progress */
-	if (!ret)
-		hs.epoch = (uint32_t)(((uint64_t)sb.st_size + 1023) / 1024 < UINT32_MAX - 1 ?
-				      ((uint64_t)sb.st_size + 1023) / 1024 : UINT32_MAX - 1);
 	zab_hs_encode(&hs, frame);
-	if (!ret)
-		ret = send_all(fd, frame, sizeof(frame));
+	ret = fstat(file, &sb) < 0 ? -errno : send_all(fd, frame, sizeof(frame));
 	while (!ret && off < sb.st_size) {
 		ssize_t n = sendfile(fd, file, &off, (size_t)(sb.st_size - off));
 
@@ -196,12 +193,69 @@ static int connect_to(const struct sockaddr *dst, socklen_t dlen,
 }
 
 /*
+ * The RECORD entries of a snapshot counted as its bytes stream in: its
+ * header says how many follow, each entry's header how long it is.
+ */
+struct snap_counter {
+	uint64_t off;		/* bytes seen */
+	uint64_t next;		/* where the next header starts */
+	uint8_t hdr[sizeof(struct zab_snap_hdr)];	/* the header being read */
+	size_t have;		/* its bytes so far */
+	uint64_t records;	/* RECORD entries begun */
+	uint64_t total;		/* RECORD entries the snapshot's header gives */
+};
+
+static uint64_t get_be(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | *p++;
+	return v;
+}
+
+static void snap_count(struct snap_counter *c, const uint8_t *buf, size_t n)
+{
+	while (n) {
+		size_t want, take;
+
+		if (c->off < c->next) {	/* a payload */
+			take = c->next - c->off < n ? (size_t)(c->next - c->off) : n;
+			c->off += take;
+			buf += take;
+			n -= take;
+			continue;
+		}
+		want = c->next ? sizeof(struct zab_disk_rec) : sizeof(struct zab_snap_hdr);
+		take = want - c->have < n ? want - c->have : n;
+		memcpy(c->hdr + c->have, buf, take);
+		c->have += take;
+		c->off += take;
+		buf += take;
+		n -= take;
+		if (c->have < want)
+			continue;
+		c->have = 0;
+		if (!c->next) {
+			/* the snapshot's header; the first entry follows */
+			c->total = get_be(c->hdr + offsetof(struct zab_snap_hdr, records), 8);
+			c->next = c->off;
+		} else {
+			c->records += c->hdr[0] == ZAB_DISK_RECORD;
+			c->next = c->off + get_be(c->hdr + offsetof(struct zab_disk_rec, len), 4);
+		}
+	}
+}
+
+/*
  * Receives the rest of the stream into @tmp, synced. Its size in *@bytes.
- * @progress, if not NULL, hears of the bytes received, of @total.
+ * @progress, if not NULL, hears of the records and bytes received, and of
+ * the bytes in all as the records counted so far foretell them.
  */
 static int receive_file(int fd, int dir_fd, const char *tmp, uint64_t *bytes,
-			uint64_t total, zab_disklog_progress_fn progress, void *arg)
+			zab_disklog_progress_fn progress, void *arg)
 {
+	struct snap_counter count = { 0 };
 	char *buf = malloc(COPY_BUF);
 	int out, ret = 0;
 
@@ -232,8 +286,13 @@ static int receive_file(int fd, int dir_fd, const char *tmp, uint64_t *bytes,
 		if (ret)
 			break;
 		*bytes += (uint64_t)n;
-		if (progress)
-			progress(arg, 0, *bytes, total);
+		if (!progress)
+			continue;
+		snap_count(&count, (const uint8_t *)buf, (size_t)n);
+		/* bytes per record so far, for the records still to come */
+		progress(arg, count.records, *bytes, count.records && count.total > count.records ?
+			 *bytes + (uint64_t)((double)*bytes / (double)count.records *
+					     (double)(count.total - count.records)) : 0);
 	}
 	if (!ret && fsync(out) < 0)
 		ret = -errno;
@@ -277,7 +336,7 @@ static int fetch(int fd, int dir_fd, const char *dir, uint32_t myid,
 	snprintf(res->name, sizeof(res->name), "snap.%016llx", (unsigned long long)hs.zxid);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", res->name);
 	res->zxid = hs.zxid;
-	ret = receive_file(fd, dir_fd, tmp, &res->bytes, (uint64_t)hs.epoch * 1024, progress, arg);
+	ret = receive_file(fd, dir_fd, tmp, &res->bytes, progress, arg);
 	if (ret < 0) {
 		zab_disk_say(note, arg, "receiving %s/%s: %s", dir, tmp, strerror(-ret));
 	} else {
