@@ -10,6 +10,7 @@
 #   make bench      commit latency and throughput beside raw TCP, in a VM
 #   make fuzz       the libFuzzer targets of the userspace parsers
 #   make torture    randomised fault schedules in a VM (SEED=, N=)
+#   make torture-vms  power losses of random subsets of three VMs (SEED=, ROUNDS=)
 #   make demo       three members with zabd in a VM: writes, reads, failover
 #   make install    install zab.ko (modules_install) and the tools
 #   make deb        Debian packages zab-dkms and zab-tools in build/deb/
@@ -31,7 +32,7 @@ KREL = $(shell scripts/krel.sh $(KVER))
 KDIR ?= /lib/modules/$(KREL)/build
 PREFIX ?= /usr/local
 
-.PHONY: all module userspace deps check unit selftests crash bench demo clean install \
+.PHONY: all module userspace deps check unit selftests crash torture-vms bench demo clean install \
 	install-module install-userspace dkms deb debug-kernel debug-module kunit \
 	check-debug check-all check-ci model model-old fuzz torture
 
@@ -67,10 +68,17 @@ crash: all
 	ZAB_KREL=$(KREL) tests/vm/crash.sh
 
 # Commit latency and throughput beside raw TCP, in one VM run.
+# The report and the latency distributions' plot go to build/bench/.
 bench: all
 	$(MAKE) -C tests/selftests
 	$(MAKE) -C tests/bench
-	ZAB_KREL=$(KREL) ZAB_VM_DISK=1024 tests/vm/run.sh -- tests/bench/run.sh
+	rm -rf build/bench && mkdir -p build/bench
+	ZAB_KREL=$(KREL) ZAB_VM_DISK=1024 ZAB_VM_OUT=$(CURDIR)/build/bench/vm \
+		ZAB_BENCH_SAMPLES=/zab-out/samples tests/vm/run.sh -- tests/bench/run.sh \
+		> build/bench/report.txt; rc=$$?; cat build/bench/report.txt; \
+		rm -f build/bench/vm/disk.img; [ $$rc = 0 ]
+	tests/bench/plot.sh build/bench/vm/samples build/bench/latency.png \
+		"zab commit latency, $(KREL), qemu TCG"
 
 # A 3-member ensemble run by zabd in a VM: appends on different members,
 # reads everywhere, the leader killed, a new one elected, nothing lost.
@@ -100,6 +108,12 @@ fuzz:
 torture: all
 	$(MAKE) -C tests/selftests
 	ZAB_KREL=$(KREL) tests/torture/run.sh
+
+# Power losses of random subsets of three VMs (tests/vm/crash.sh SEED
+# ROUNDS): SEED (default: the time) replays a schedule, ROUNDS (default 5).
+torture-vms: all
+	$(MAKE) -C tests/selftests
+	ZAB_KREL=$(KREL) tests/vm/crash.sh $(or $(SEED),$$(date +%s)) $(or $(ROUNDS),5)
 
 # The debug kernel (KASAN, UBSAN, lockdep, kmemleak, fault injection, KUnit),
 # built once and cached under /var/cache/zab/debug-kernel; zab.ko and

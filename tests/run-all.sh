@@ -24,6 +24,7 @@
 #   fuzz            each libFuzzer target of tests/fuzz for ZAB_FUZZ_SLICE
 #                   seconds (default 10)
 #   package         make deb's packages installed in a VM (tests/pkg)
+#   bench           make bench with few samples, and its plot (tests/bench)
 #   demo            make demo, as the README says
 # Each suite prints TAP; a suite's output is shown when it ends, with its
 # time. Ends with the time of each part and one line: "N passed, N failed[,
@@ -252,6 +253,11 @@ if [ -n "${ko[$full]:-}" ] && { [ -z "${ZAB_TESTS:-}" ] || zab_selected torture;
 	job torture 1 env ZAB_KREL="$krel" ZAB_KO="$run/zab.ko" \
 		tests/vm/run.sh -- tests/torture/torture.sh "${ZAB_TORTURE_SEED:-$(date +%s)}" \
 		"${ZAB_TORTURE_SLICE:-1}"
+fi
+# a slice of make bench, with its plot (make bench is the long run)
+if [ -n "${ko[$full]:-}" ] && { [ -z "${ZAB_TESTS:-}" ] || zab_selected bench; }; then
+	read -r krel run <<< "${ko[$full]}"
+	job bench 1 env ZAB_KREL="$krel" ZAB_KO="$run/zab.ko" tests/bench/slice.sh
 fi
 # a slice of each libFuzzer target (make fuzz is the long run)
 if [ -z "${ZAB_TESTS:-}" ] || zab_selected fuzz; then

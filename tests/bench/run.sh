@@ -5,7 +5,8 @@
 # beside raw TCP round trips and streaming measured in the same run. Then,
 # if the VM has a disk (ZAB_VM_DISK), a 3-member ensemble run by zabd with
 # durability fsync and its logs on that disk, beside the latency of a raw
-# write + fdatasync on the same filesystem.
+# write + fdatasync on the same filesystem. With ZAB_BENCH_SAMPLES=DIR, every
+# latency of the 64 B measurements goes to DIR/NAME (tests/bench/plot.sh).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 export ZAB_TOP=${ZAB_TOP:-$(cd "$here/../.." && pwd)}
@@ -28,10 +29,16 @@ field() {	# field NAME LINE
 	sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<< "$2"
 }
 
+# samples NAME: where the latencies of the next measurement go, if kept
+samples() {
+	[ -z "${ZAB_BENCH_SAMPLES:-}" ] || echo "$ZAB_BENCH_SAMPLES/$1"
+}
+[ -z "${ZAB_BENCH_SAMPLES:-}" ] || mkdir -p "$ZAB_BENCH_SAMPLES"
+
 echo "# zab benchmark: $(uname -r), $(nproc) vCPUs, qemu TCG, 3 members, memory mode"
 echo "# raw TCP between namespaces of the same VM"
-ping64=$(nsx zab1 "$B" ping 10.77.0.2 7001 64 "$N")
-fan64=$(nsx zab1 "$B" fanout 10.77.0.2 10.77.0.3 7001 64 "$N")
+ping64=$(ZABBENCH_SAMPLES=$(samples tcp-ping-pong) nsx zab1 "$B" ping 10.77.0.2 7001 64 "$N")
+fan64=$(ZABBENCH_SAMPLES=$(samples tcp-fan-out) nsx zab1 "$B" fanout 10.77.0.2 10.77.0.3 7001 64 "$N")
 fan1k=$(nsx zab1 "$B" fanout 10.77.0.2 10.77.0.3 7001 1024 "$N")
 stream=$(nsx zab1 "$B" stream 10.77.0.2 10.77.0.3 7002 64 "$SECS")
 printf '%-38s %s\n' "tcp ping-pong 64 B (us)" "$ping64" \
@@ -40,9 +47,9 @@ printf '%-38s %s\n' "tcp ping-pong 64 B (us)" "$ping64" \
 	"tcp stream 64 B messages to 2 peers" "$stream"
 
 echo "# zab commit latency (us), sequential appends"
-l64=$("$B" lat /dev/zab/z1 64 "$N")
+l64=$(ZABBENCH_SAMPLES=$(samples zab-leader) "$B" lat /dev/zab/z1 64 "$N")
 l1k=$("$B" lat /dev/zab/z1 1024 "$N")
-f64=$("$B" lat /dev/zab/z2 64 "$N")
+f64=$(ZABBENCH_SAMPLES=$(samples zab-follower) "$B" lat /dev/zab/z2 64 "$N")
 f1k=$("$B" lat /dev/zab/z2 1024 "$N")
 printf '%-38s %s\n' "leader writer, 64 B" "$l64" "leader writer, 1 KiB" "$l1k" \
 	"follower writer, 64 B" "$f64" "follower writer, 1 KiB" "$f1k"
@@ -74,7 +81,7 @@ mkfs.ext4 -q -F /dev/vda
 mkdir -p /mnt/zabdisk
 mount /dev/vda /mnt/zabdisk
 echo "# fsync mode: logs on ext4 on virtio-blk, host file with a write-through cache"
-raw64=$("$B" fsync /mnt/zabdisk/raw 64 "$((N / 4))")
+raw64=$(ZABBENCH_SAMPLES=$(samples raw-fdatasync) "$B" fsync /mnt/zabdisk/raw 64 "$((N / 4))")
 raw1k=$("$B" fsync /mnt/zabdisk/raw 1024 "$((N / 4))")
 printf '%-38s %s\n' "raw write+fdatasync 64 B (us)" "$raw64" \
 	"raw write+fdatasync 1 KiB (us)" "$raw1k"
@@ -92,7 +99,7 @@ done
 zabd_start 1 2 3
 wait_formed 30 1 2 3
 L=$LEADER
-d64=$("$B" lat "/dev/zab/z$L" 64 "$((N / 4))")
+d64=$(ZABBENCH_SAMPLES=$(samples zab-leader-fsync) "$B" lat "/dev/zab/z$L" 64 "$((N / 4))")
 d1k=$("$B" lat "/dev/zab/z$L" 1024 "$((N / 4))")
 printf '%-38s %s\n' "fsync: leader writer, 64 B (us)" "$d64" \
 	"fsync: leader writer, 1 KiB (us)" "$d1k"

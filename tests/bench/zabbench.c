@@ -20,7 +20,9 @@
  *                                            fdatasync(2), COUNT times:
  *                                            latency of the pair
  *
- * Latencies print as "p50=US p99=US mean=US n=N", rates as "rate=N/s".
+ * Latencies print as "p50=US p99=US mean=US n=N", rates as "rate=N/s"; with
+ * ZABBENCH_SAMPLES=FILE in the environment, the latencies go to FILE too,
+ * sorted, one per line, in microseconds.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -48,6 +50,12 @@ static double now_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -55,22 +63,31 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Prints the percentiles of the @n latencies @v; with $ZABBENCH_SAMPLES set,
+ * also writes them, sorted, one per line, to that file (for the plots).
+ */
 static void report(double *v, long n)
 {
+	const char *path = getenv("ZABBENCH_SAMPLES");
 	double sum = 0;
+	FILE *f;
 	long i;
 
 	qsort(v, n, sizeof(*v), cmp_double);
 	for (i = 0; i < n; i++)
 		sum += v[i];
+	if (path && *path) {
+		f = fopen(path, "w");
+		if (!f)
+			die(path);
+		for (i = 0; i < n; i++)
+			fprintf(f, "%.1f\n", v[i]);
+		if (fclose(f))
+			die(path);
+	}
 	printf("p50=%.1f p99=%.1f mean=%.1f n=%ld\n", v[n / 2],
 	       v[(long)(n * 0.99)], sum / n, n);
-}
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
 }
 
 static int append(int fd, char *buf, int size)

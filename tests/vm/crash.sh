@@ -9,6 +9,15 @@
 # acknowledged, in any boot, must be in every member's log, once, in one
 # order (check_logs). Prints TAP; the VMs' consoles and logs are shown if
 # it fails.
+#
+# With a seed, power losses of random subsets at random moments instead
+# (make torture-vms): ROUNDS rounds (default 5), each kills -9 the qemus
+# of one, two or all three members (the leader among them half the time)
+# after a random 0-3 s of writes, waits for a quorum left to commit, boots
+# them again and waits for all to rejoin; the same check at the end. A
+# failure prints the seed that replays it.
+#
+#	tests/vm/crash.sh [SEED [ROUNDS]]
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/selftests/lib.sh"
@@ -29,10 +38,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+seed=${1:-}
+rounds=${2:-5}
+name=crash:kill9_leader_then_all
+[ -z "$seed" ] || name="crash:power_loss_schedule seed $seed, $rounds rounds"
+
 fail() {
 	local i
-	echo "not ok 1 - crash:kill9_leader_then_all # $(($(date +%s) - T0))s"
+	echo "not ok 1 - $name # $(($(date +%s) - T0))s"
 	echo "#   FAIL: $*"
+	[ -z "$seed" ] || echo "#   replay: make torture-vms SEED=$seed ROUNDS=$rounds"
 	for d in "$work"/vm*.*/; do
 		echo "#   --- $(basename "$d"): console, then zabd"
 		tail -n 15 "$d/console" 2> /dev/null | sed 's/^/#   /'
@@ -120,43 +135,92 @@ wait_for 240 formed_with 1 2 3 || fail "the ensemble did not form"
 note "formed: leader $LEADER, epoch $EPOCH"
 wait_for 120 acked_more 200 || fail "only $(acked) writes acknowledged"
 
-# the leader's VM dies
-old=$LEADER old_epoch=$EPOCH
-a=$(acked)
-t=$(now)
-kill9 "$old"
-set -- $(others "$old" 1 2 3)
-wait_for 120 formed_with "$@" || fail "no new leader after the leader's qemu was killed"
-[ "$EPOCH" -gt "$old_epoch" ] || fail "the new leader's epoch $EPOCH is not above $old_epoch"
-failover=$(($(now) - t))
-note "killed member $old (leader, $a writes acknowledged): member $LEADER leads epoch $EPOCH and commits in it after ${failover} ms"
-wait_for 120 acked_more $((a + 100)) || fail "writes do not go on after the failover"
+fixed_schedule() {
+	# the leader's VM dies
+	old=$LEADER old_epoch=$EPOCH
+	a=$(acked)
+	t=$(now)
+	kill9 "$old"
+	set -- $(others "$old" 1 2 3)
+	wait_for 120 formed_with "$@" || fail "no new leader after the leader's qemu was killed"
+	[ "$EPOCH" -gt "$old_epoch" ] || fail "the new leader's epoch $EPOCH is not above $old_epoch"
+	failover=$(($(now) - t))
+	note "killed member $old (leader, $a writes acknowledged): member $LEADER leads epoch $EPOCH and commits in it after ${failover} ms"
+	wait_for 120 acked_more $((a + 100)) || fail "writes do not go on after the failover"
 
-# it boots again, reads its log back and rejoins
-t=$(now)
-vm "$old" 2
-wait_for 240 formed_with 1 2 3 || fail "member $old did not rejoin"
-note "member $old booted again and rejoined epoch $EPOCH after $(($(now) - t)) ms (boot included)"
-a=$(acked)
-wait_for 120 acked_more $((a + 100)) || fail "writes do not go on after the rejoin"
+	# it boots again, reads its log back and rejoins
+	t=$(now)
+	vm "$old" 2
+	wait_for 240 formed_with 1 2 3 || fail "member $old did not rejoin"
+	note "member $old booted again and rejoined epoch $EPOCH after $(($(now) - t)) ms (boot included)"
+	a=$(acked)
+	wait_for 120 acked_more $((a + 100)) || fail "writes do not go on after the rejoin"
 
-# all three die at once
-a=$(acked)
-kill9 1 2 3
-note "killed all three qemus with $a writes acknowledged"
-for i in 1 2 3; do
-	vm "$i" 3
-done
-wait_for 240 formed_with 1 2 3 || fail "the ensemble did not form again"
-note "formed again: leader $LEADER, epoch $EPOCH"
-wait_for 120 acked_more $((a + 100)) || fail "writes do not go on after the restart"
+	# all three die at once
+	a=$(acked)
+	kill9 1 2 3
+	note "killed all three qemus with $a writes acknowledged"
+	for i in 1 2 3; do
+		vm "$i" 3
+	done
+	wait_for 240 formed_with 1 2 3 || fail "the ensemble did not form again"
+	note "formed again: leader $LEADER, epoch $EPOCH"
+	wait_for 120 acked_more $((a + 100)) || fail "writes do not go on after the restart"
+}
+
+# random_schedule: ROUNDS power losses of random subsets, from SEED.
+random_schedule() {
+	local r k victims a t i delay
+	RANDOM=$seed
+	for r in $(seq 1 "$rounds"); do
+		k=$((RANDOM % 3 + 1))
+		if [ "$k" = 3 ]; then
+			victims="1 2 3"
+		elif [ $((RANDOM % 2)) = 0 ]; then
+			# the leader, and another member if two go
+			victims="$LEADER"
+			[ "$k" = 1 ] || victims="$victims $(others "$LEADER" 1 2 3 | awk -v r=$((RANDOM % 2 + 1)) '{ print $r }')"
+		else
+			victims=$(others "$LEADER" 1 2 3 | awk -v r=$((RANDOM % 2 + 1)) '{ print $r }')
+			[ "$k" = 1 ] || victims="$victims $LEADER"
+		fi
+		delay=$((RANDOM % 3000))
+		a=$(acked)
+		note "round $r: after $delay ms, power loss of member(s) $victims (leader $LEADER, epoch $EPOCH, $a writes acknowledged)"
+		sleep "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))"
+		# shellcheck disable=SC2086
+		kill9 $victims
+		if [ "$k" = 1 ]; then
+			# a quorum is left: it must commit without them
+			# shellcheck disable=SC2046
+			set -- $(others "$victims" 1 2 3)
+			wait_for 120 formed_with "$@" || fail "round $r: members $* do not commit after the loss of $victims"
+			a=$(acked)
+			wait_for 120 acked_more $((a + 20)) || fail "round $r: writes do not go on without $victims"
+		fi
+		t=$(now)
+		for i in $victims; do
+			vm "$i" $((boot[i] + 1))
+		done
+		wait_for 240 formed_with 1 2 3 || fail "round $r: members $victims did not rejoin"
+		a=$(acked)
+		wait_for 120 acked_more $((a + 50)) || fail "round $r: writes do not go on after the rejoin"
+		note "round $r: all three lead/follow epoch $EPOCH (leader $LEADER) $(($(now) - t)) ms after the boots"
+	done
+}
+
+if [ -n "$seed" ]; then
+	random_schedule
+else
+	fixed_schedule
+fi
 
 # stop the writers, let every member catch up, dump the logs
 for i in 1 2 3; do
-	touch "$work/vm$i.3/stop"
+	touch "$work/vm$i.${boot[i]}/stop"
 done
 for i in 1 2 3; do
-	wait_for 60 test -e "$work/vm$i.3/writer" || fail "member $i's writer does not stop"
+	wait_for 60 test -e "$work/vm$i.${boot[i]}/writer" || fail "member $i's writer does not stop"
 done
 same_commit() {
 	local c
@@ -166,18 +230,18 @@ same_commit() {
 }
 wait_for 60 same_commit || fail "the members do not reach one commit point"
 for i in 1 2 3; do
-	touch "$work/vm$i.3/dump-now"
+	touch "$work/vm$i.${boot[i]}/dump-now"
 done
 for i in 1 2 3; do
-	wait "${vmpid[$i]}" || fail "member $i's last VM failed (status $?): $(tail -n 5 "$work/vm$i.3/console")"
+	wait "${vmpid[$i]}" || fail "member $i's last VM failed (status $?): $(tail -n 5 "$work/vm$i.${boot[i]}/console")"
 done
 mkdir -p "$work/check"
 for i in 1 2 3; do
-	cp "$work/vm$i.3/dump" "$work/check/dump.$i"
+	cp "$work/vm$i.${boot[i]}/dump" "$work/check/dump.$i"
 	for w in "$work"/vm$i.*/w.*; do
 		cp "$w" "$work/check/w.$i.$(basename "$(dirname "$w")").$(basename "$w")"
 	done
 done
 out=$( (fail() { echo "$*"; exit 1; }; check_logs "$work/check" 1 2 3) 2>&1) || fail "$out"
 note "${out#  }; $(cat "$work"/check/w.* | grep -c '^err') writes failed during the crashes"
-echo "ok 1 - crash:kill9_leader_then_all # $(($(date +%s) - T0))s"
+echo "ok 1 - $name # $(($(date +%s) - T0))s"

@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check's slice of make bench: the whole benchmark with few samples
+# (ZAB_BENCH_COUNT=200, 1 s per throughput figure), in a VM with a disk,
+# and its plot. It checks that every figure and ratio came out and that the
+# plot was drawn, not what they are (a timed test would be a flaky one).
+# TAP.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck disable=SC1091
+. "$top/tests/unit/tap.sh"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+echo "TAP version 13"
+start=$SECONDS
+ZAB_BENCH_COUNT=${ZAB_BENCH_COUNT:-200} ZAB_BENCH_SECONDS=${ZAB_BENCH_SECONDS:-1} \
+	ZAB_VM_DISK=256 ZAB_VM_OUT=$out/vm ZAB_BENCH_SAMPLES=/zab-out/samples \
+	"$top/tests/vm/run.sh" -- tests/bench/run.sh > "$out/report" 2>&1
+rc=$?
+missing=""
+for w in "tcp ping-pong 64 B" "leader writer, 64 B" "follower writer, 1 KiB" "64 writers" \
+	"leader p50 64 B / tcp fan-out p50" "64 writers / tcp stream rate" \
+	"fsync: leader writer, 64 B" "fsync leader p50 64 B / raw fsync p50"; do
+	grep -qF -- "$w" "$out/report" || missing="$missing; $w"
+done
+[ "$rc" = 0 ] && [ -z "$missing" ]
+t $? "make bench, 200 samples each: every figure and ratio ($((SECONDS - start)) s)" \
+	"exit $rc; missing${missing:- nothing}; $(tail -n 15 "$out/report")"
+grep -E '^(leader p50|64 writers /|fsync leader p50)' "$out/report" | sed 's/^/#   /'
+"$top/tests/bench/plot.sh" "$out/vm/samples" "$out/latency.png" > "$out/plot" 2>&1 &&
+	[ "$(head -c 8 "$out/latency.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
+t $? "the latency distributions drawn as a PNG (tests/bench/plot.sh)" "$(cat "$out/plot")"
+echo "1..$n"
+[ "$failed" = 0 ]
