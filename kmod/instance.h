@@ -77,8 +77,6 @@ struct zab_progress {
  * @progress: the daemon's report of long work, under @lock
  * @wq: readers and writers wait here
  * @stats: counters indexed by &enum zab_stat
- * @commit_latency: from a proposal's entry in the log to its commit
- * @fsync_latency: each fsync of the log on disk
  * @members: ensemble size while leading
  * @peers: connected peers (RCU list; changed under @lock): the followers of
  *	a leader, or a follower's leader
@@ -102,6 +100,8 @@ struct zab_progress {
  * @trimmed_zxid: highest zxid dropped from the window
  * @disk: the log on disk, NULL in memory mode; set once under @log_mutex,
  *	freed with the instance
+ * @commit_latency: on a leader, from a zxid's assignment to its commit
+ * @fsync_latency: each fsync of the log on disk
  */
 struct zab_instance {
 	struct kref ref;
@@ -124,8 +124,6 @@ struct zab_instance {
 	struct zab_progress progress;
 	wait_queue_head_t wq;
 	atomic64_t stats[__ZAB_STAT_MAX];
-	struct zab_hist commit_latency;
-	struct zab_hist fsync_latency;
 
 	u32 members;
 	struct list_head peers;
@@ -146,6 +144,10 @@ struct zab_instance {
 	atomic64_t local_bytes;
 	u64 trimmed_zxid;
 	struct zab_disk *disk;
+
+	/* last: 432 bytes the hot fields above need not share lines with */
+	struct zab_hist commit_latency;
+	struct zab_hist fsync_latency;
 };
 
 static inline struct net *zab_instance_net(const struct zab_instance *zi)
