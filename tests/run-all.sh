@@ -231,7 +231,7 @@ fi
 # for every installed kernel, an ensemble runs from the installed files
 if [ -z "${ZAB_TESTS:-}" ] || zab_selected package:install; then
 	host deb bash -c 'scripts/mkdeb.sh > /dev/null && echo "ok - make deb: zab-dkms, zab-tools"' &&
-		job package 1 env ${ko[$full]:+ZAB_KREL="${ko[$full]%% *}"} \
+		job package 1 env ${ko[$full]:+ZAB_KREL="${ko[$full]%% *}"} ZAB_VM_INIT=systemd \
 			tests/vm/run.sh -- tests/pkg/install.sh "$top/build/deb"
 fi
 if [ -n "${ko[$other]:-}" ]; then

@@ -10,6 +10,8 @@
 # A VM that has not started the command within ZAB_VM_BOOT_TIMEOUT seconds
 # (default 600; under TCG with every core busy an early boot can hang) is
 # killed and booted again, up to twice.
+# ZAB_VM_INIT=systemd: the job runs as a unit of systemd, booted as PID 1
+# (journald, no udev or network; tests/vm/init), instead of as PID 1.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,7 +40,10 @@ moddir=${ZAB_MODDIR:-/lib/modules/$kver}
 
 cache=${ZAB_CACHE:-/var/cache/zab}
 mkdir -p "$cache"
-initrd=$cache/initramfs-$kver.cpio.gz
+# named after its /init's content too: a checkout of another commit (a clean
+# clone's CI) with another /init neither uses nor replaces this one's
+initrd=$cache/initramfs-$kver-$(cat "$top/tests/vm/init" "$top/tests/vm/mkinitramfs.sh" |
+	sha1sum | cut -c1-12).cpio.gz
 if [ ! -s "$initrd" ] || [ "$initrd" -ot "$top/tests/vm/init" ] || [ "$initrd" -ot "$0" ] ||
    [ "$initrd" -ot "$moddir/modules.dep" ]; then
 	"$top/tests/vm/mkinitramfs.sh" "$moddir" "$initrd"

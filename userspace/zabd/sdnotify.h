@@ -9,6 +9,7 @@
 #ifndef ZABD_SDNOTIFY_H
 #define ZABD_SDNOTIFY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <sys/socket.h>
@@ -19,6 +20,7 @@ struct sdnotify {
 	struct sockaddr_un sa;	/* sent to each time: the socket may be made anew */
 	socklen_t sa_len;
 	uint64_t watchdog_usec;	/* 0: no watchdog */
+	bool ready;		/* READY=1 was sent (once per process) */
 };
 
 /* How often to send WATCHDOG=1: half the interval, at least 1 ms; 0: never. */

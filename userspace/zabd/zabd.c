@@ -214,7 +214,22 @@ void zabd_report(struct zabd *z, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(status, sizeof(status), fmt, ap);
 	va_end(ap);
-	ret = sdnotify_send(&z->sd, "STATUS=%s", status);
+	/*
+	 * READY=1 the first time the member has joined an ensemble: it leads
+	 * or follows an established epoch (the phases enter broadcast just
+	 * before they report it). Until then `systemctl start` waits, and
+	 * units ordered after this one wait for a usable log.
+	 */
+	if (z->phase == ZABD_BROADCAST && !z->sd.ready) {
+		ret = sdnotify_send(&z->sd, "READY=1\nSTATUS=%s", status);
+		if (!ret) {
+			z->sd.ready = true;
+			if (z->sd.fd >= 0)
+				zinfo("joined the ensemble: READY=1 to the service manager");
+		}
+	} else {
+		ret = sdnotify_send(&z->sd, "STATUS=%s", status);
+	}
 	if (ret < 0)
 		zwarn("cannot notify the service manager: %s", strerror(-ret));
 }
@@ -267,11 +282,10 @@ static int start(struct zabd *z, const char *path)
 		return ret;
 	z->running = true;
 	/*
-	 * Ready once running: the service manager's watchdog only starts then,
-	 * and a member waiting for its peers must neither hold up boot nor be
-	 * killed for it. Its role goes in STATUS=.
+	 * Not ready yet: READY=1 goes once the member has joined an ensemble
+	 * (zabd_report()). WATCHDOG=1 goes from now on, from the main loop.
 	 */
-	ret = sdnotify_send(&z->sd, "READY=1\nSTATUS=started");
+	ret = sdnotify_send(&z->sd, "STATUS=started, looking for its peers");
 	if (ret < 0)
 		zwarn("cannot notify the service manager: %s", strerror(-ret));
 	if (sdnotify_kick_ms(&z->sd)) {
