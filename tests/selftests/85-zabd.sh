@@ -610,10 +610,10 @@ test_slow_link_member_joins() {
 }
 
 # Under systemd (Type=notify, WatchdogSec=): zabd tells its service manager
-# what it does over $NOTIFY_SOCKET: READY=1 once, as soon as it runs (a
-# member waiting for its peers holds up nothing), STATUS=LOOKING while it
-# elects and STATUS= each role, WATCHDOG=1 at half of $WATCHDOG_USEC all
-# along, STOPPING=1 at the end.
+# what it does over $NOTIFY_SOCKET: STATUS=started, READY=1 once, when it
+# has joined an ensemble (a member alone is not ready), STATUS=LOOKING while
+# it elects and STATUS= each role, WATCHDOG=1 at half of $WATCHDOG_USEC all
+# along, from the start, STOPPING=1 at the end.
 # A datagram socket read by a small listener stands for systemd here.
 test_systemd_notify() {
 	local i n lpid
@@ -636,7 +636,13 @@ with open(sys.argv[2], "a", buffering=1) as f:
 	for i in 1 2 3; do
 		wait_for 30 test -S "$ENS_TMP/notify.$i" || fail "listener $i did not start"
 	done
-	for i in 1 2 3; do
+	# a member alone: running, kicking the watchdog, but not ready
+	NOTIFY_SOCKET=$ENS_TMP/notify.1 WATCHDOG_USEC=1000000 zabd_start 1
+	wait_for 10 grep -q ' WATCHDOG=1$' "$ENS_TMP/sd.1" || fail "member 1 alone: no WATCHDOG=1"
+	sleep 1
+	! grep -q 'READY=1' "$ENS_TMP/sd.1" ||
+		fail "member 1 said READY=1 alone, before joining an ensemble: $(head -n 3 "$ENS_TMP/sd.1")"
+	for i in 2 3; do
 		NOTIFY_SOCKET=$ENS_TMP/notify.$i WATCHDOG_USEC=1000000 zabd_start "$i"
 	done
 	wait_formed 20 1 2 3
@@ -646,17 +652,20 @@ with open(sys.argv[2], "a", buffering=1) as f:
 	done
 	sleep 2
 	for i in 1 2 3; do
-		head -n 1 "$ENS_TMP/sd.$i" | grep -q ' READY=1|STATUS=started$' ||
-			fail "member $i: not READY=1 first: $(head -n 3 "$ENS_TMP/sd.$i")"
+		head -n 1 "$ENS_TMP/sd.$i" | grep -q ' STATUS=started, looking for its peers$' ||
+			fail "member $i: not STATUS=started first: $(head -n 3 "$ENS_TMP/sd.$i")"
+		# ready once it has joined: with the status that says how
+		grep 'READY=1' "$ENS_TMP/sd.$i" | grep -Eq ' READY=1\|STATUS=(LEADING epoch|FOLLOWING leader) ' ||
+			fail "member $i: READY=1 not with its role: $(grep READY "$ENS_TMP/sd.$i")"
 		[ "$(grep -c 'READY=1' "$ENS_TMP/sd.$i")" = 1 ] ||
 			fail "member $i: READY=1 more than once: $(grep READY "$ENS_TMP/sd.$i")"
 		grep -q '^[0-9.]* STATUS=LOOKING: election round' "$ENS_TMP/sd.$i" ||
 			fail "member $i: no STATUS=LOOKING: $(head -n 3 "$ENS_TMP/sd.$i")"
 		if [ "$i" = "$LEADER" ]; then
-			grep -q " STATUS=LEADING epoch $EPOCH with followers" "$ENS_TMP/sd.$i" ||
+			grep -q "[ |]STATUS=LEADING epoch $EPOCH with followers" "$ENS_TMP/sd.$i" ||
 				fail "leader $i: $(grep STATUS "$ENS_TMP/sd.$i")"
 		else
-			grep -q " STATUS=FOLLOWING leader $LEADER in epoch $EPOCH\$" "$ENS_TMP/sd.$i" ||
+			grep -q "[ |]STATUS=FOLLOWING leader $LEADER in epoch $EPOCH\$" "$ENS_TMP/sd.$i" ||
 				fail "member $i: $(grep STATUS "$ENS_TMP/sd.$i")"
 		fi
 		n=$(grep -c ' WATCHDOG=1$' "$ENS_TMP/sd.$i")
