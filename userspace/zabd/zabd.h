@@ -100,7 +100,8 @@ static inline int64_t zabd_init_limit_ms(const struct zabd *z)
 
 /*
  * Tells the service manager (systemd, Type=notify) what the member does, as
- * STATUS=. Nothing without $NOTIFY_SOCKET. (READY=1 goes once zabd runs.)
+ * STATUS=. Nothing without $NOTIFY_SOCKET. The first report once the member has joined
+ * an ensemble (leads or follows an established epoch) carries READY=1.
  */
 void zabd_report(struct zabd *z, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
