@@ -12,7 +12,7 @@ command -v gnuplot > /dev/null || { echo "plot.sh: no gnuplot (make deps)" >&2; 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# series NAME LABEL...: "file title" lines for those measurements present
+# cdf NAME LABEL: gnuplot's plot clause for measurement NAME, if it was kept
 cdf() {
 	local f=$dir/$1
 	[ -s "$f" ] || return 0

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make check's slice of make bench: the whole benchmark with few samples
-# (ZAB_BENCH_COUNT=200, 1 s per throughput figure), in a VM with a disk,
+# (ZAB_BENCH_COUNT=200, 50 in fsync mode, 1 s per throughput figure), in a
+# VM with a disk,
 # and its plot. It checks that every figure and ratio came out and that the
 # plot was drawn, not what they are (a timed test would be a flaky one).
 # TAP.
@@ -12,6 +13,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "TAP version 13"
+# zabbench and the selftests' helpers, as make bench builds them
+make -s -C "$top/tests/bench" > "$out/build" 2>&1 && make -s -C "$top/tests/selftests" >> "$out/build" 2>&1
+t $? "zabbench built" "$(tail -n 10 "$out/build")"
 start=$SECONDS
 ZAB_BENCH_COUNT=${ZAB_BENCH_COUNT:-200} ZAB_BENCH_SECONDS=${ZAB_BENCH_SECONDS:-1} \
 	ZAB_VM_DISK=256 ZAB_VM_OUT=$out/vm ZAB_BENCH_SAMPLES=/zab-out/samples \

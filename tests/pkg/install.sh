@@ -329,6 +329,8 @@ sd_checks() {
 }
 if [ "$(cat /proc/1/comm)" = systemd ]; then
 	sd_checks
+elif [ "${ZAB_VM_INIT:-}" = systemd ]; then
+	t 1 "PID 1 is systemd (ZAB_VM_INIT=systemd)" "PID 1 is $(cat /proc/1/comm)"
 fi
 
 dpkg -r zab-tools zab-dkms > "$out/remove" 2>&1 &&

@@ -616,7 +616,7 @@ test_slow_link_member_joins() {
 # along, from the start, STOPPING=1 at the end.
 # A datagram socket read by a small listener stands for systemd here.
 test_systemd_notify() {
-	local i n lpid
+	local i n lpid r s ts
 	zabd_setup 3
 	for i in 1 2 3; do
 		python3 -c '
@@ -654,9 +654,17 @@ with open(sys.argv[2], "a", buffering=1) as f:
 	for i in 1 2 3; do
 		head -n 1 "$ENS_TMP/sd.$i" | grep -q ' STATUS=started, looking for its peers$' ||
 			fail "member $i: not STATUS=started first: $(head -n 3 "$ENS_TMP/sd.$i")"
-		# ready once it has joined: with the status that says how
-		grep 'READY=1' "$ENS_TMP/sd.$i" | grep -Eq ' READY=1\|STATUS=(LEADING epoch|FOLLOWING leader) ' ||
-			fail "member $i: READY=1 not with its role: $(grep READY "$ENS_TMP/sd.$i")"
+		# ready once it has joined: after its role, and a follower once
+		# it is synchronised (its zabd's log says when)
+		r=$(grep -n 'READY=1' "$ENS_TMP/sd.$i" | head -n 1 | cut -d: -f1)
+		s=$(grep -nE 'STATUS=(LEADING epoch|FOLLOWING leader) ' "$ENS_TMP/sd.$i" | head -n 1 | cut -d: -f1)
+		[ -n "$r" ] && [ -n "$s" ] && [ "$r" -gt "$s" ] ||
+			fail "member $i: READY=1 (line ${r:-none}) not after its role (line ${s:-none})"
+		if [ "$i" != "$LEADER" ]; then
+			ts=$(grep -m1 ' READY=1$' "$ENS_TMP/sd.$i" | cut -d' ' -f1)
+			grep -q 'synchronised with leader' "$ENS_TMP/zabd.$i.log" ||
+				fail "member $i: READY=1 at $ts, never synchronised"
+		fi
 		[ "$(grep -c 'READY=1' "$ENS_TMP/sd.$i")" = 1 ] ||
 			fail "member $i: READY=1 more than once: $(grep READY "$ENS_TMP/sd.$i")"
 		grep -q '^[0-9.]* STATUS=LOOKING: election round' "$ENS_TMP/sd.$i" ||

@@ -12,10 +12,12 @@
 #
 # With a seed, power losses of random subsets at random moments instead
 # (make torture-vms): ROUNDS rounds (default 5), each kills -9 the qemus
-# of one, two or all three members (the leader among them half the time)
-# after a random 0-3 s of writes, waits for a quorum left to commit, boots
-# them again and waits for all to rejoin; the same check at the end. A
-# failure prints the seed that replays it.
+# of one, two or all three members (the leader among them half the time
+# when one or two go) after a random 0-3 s of writes, waits for a quorum
+# left to commit, boots them again and waits for all to rejoin; the same
+# check at the end. A failure prints the seed that replays it: the same
+# draws, with the same bash, though elections may pick other leaders and
+# so other victims.
 #
 #	tests/vm/crash.sh [SEED [ROUNDS]]
 set -u
@@ -40,6 +42,9 @@ trap cleanup EXIT
 
 seed=${1:-}
 rounds=${2:-5}
+# a boot may outlive several rounds of a random schedule
+vm_timeout=1200
+[ -z "$seed" ] || vm_timeout=$((1200 + 600 * rounds))
 name=crash:kill9_leader_then_all
 [ -z "$seed" ] || name="crash:power_loss_schedule seed $seed, $rounds rounds"
 
@@ -66,7 +71,7 @@ vm() {
 	mkdir -p "$d"
 	rm -f "$work/vm-$i" "$d/qemu.pid"
 	boot[$i]=$2
-	ZAB_VM_CPUS=1 ZAB_VM_TIMEOUT=1200 ZAB_VM_OUT=$d ZAB_VM_DISK=256 \
+	ZAB_VM_CPUS=1 ZAB_VM_TIMEOUT=$vm_timeout ZAB_VM_OUT=$d ZAB_VM_DISK=256 \
 	ZAB_VM_DISK_FILE=$work/disk$i.img \
 	ZAB_VM_NET="-netdev dgram,id=n0,local.type=unix,local.path=$work/vm-$i,remote.type=unix,remote.path=$work/hub-$i -device virtio-net-pci,netdev=n0,mac=52:54:00:77:00:0$i,romfile=" \
 		"$top/tests/vm/run.sh" -m 768M -- tests/vm/crash-member.sh "$i" "$2" "$N" \
@@ -170,21 +175,26 @@ fixed_schedule() {
 
 # random_schedule: ROUNDS power losses of random subsets, from SEED.
 random_schedule() {
-	local r k victims a t i delay
+	local r k victims a t i delay lead j f
 	RANDOM=$seed
 	for r in $(seq 1 "$rounds"); do
-		k=$((RANDOM % 3 + 1))
+		# every draw in this shell: a subshell reseeds RANDOM
+		k=$((RANDOM % 3 + 1)) lead=$((RANDOM % 2)) j=$((RANDOM % 2 + 1))
+		delay=$((RANDOM % 3000))
+		# shellcheck disable=SC2046
+		set -- $(others "$LEADER" 1 2 3)
+		f=${!j}
 		if [ "$k" = 3 ]; then
 			victims="1 2 3"
-		elif [ $((RANDOM % 2)) = 0 ]; then
-			# the leader, and another member if two go
+		elif [ "$lead" = 0 ]; then
+			# the leader, and a follower if two go
 			victims="$LEADER"
-			[ "$k" = 1 ] || victims="$victims $(others "$LEADER" 1 2 3 | awk -v r=$((RANDOM % 2 + 1)) '{ print $r }')"
+			[ "$k" = 1 ] || victims="$victims $f"
 		else
-			victims=$(others "$LEADER" 1 2 3 | awk -v r=$((RANDOM % 2 + 1)) '{ print $r }')
-			[ "$k" = 1 ] || victims="$victims $LEADER"
+			# a follower, or both: the leader alone is left
+			victims=$f
+			[ "$k" = 1 ] || victims="$*"
 		fi
-		delay=$((RANDOM % 3000))
 		a=$(acked)
 		note "round $r: after $delay ms, power loss of member(s) $victims (leader $LEADER, epoch $EPOCH, $a writes acknowledged)"
 		sleep "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))"

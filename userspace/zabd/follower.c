@@ -409,6 +409,7 @@ void follower_check_synced(struct zabd *z, const struct zab_info *info)
 	f->synced = true;
 	timer_disarm(&z->loop, &f->t);
 	zinfo("synchronised with leader %u: currentEpoch %u", f->leader, f->epoch);
+	zabd_ready(z);
 }
 
 uint32_t follower_epoch(const struct zabd *z)

@@ -313,6 +313,7 @@ static void lead(struct leader *l)
 	zinfo("LEADING epoch %u with followers%s (%zu members)", l->epoch, ids, z->ens.n);
 	zabd_report(z, "LEADING epoch %u with followers%s (%zu members)", l->epoch, ids,
 		    z->ens.n);
+	zabd_ready(z);
 }
 
 /* As leader, does a quorum allow the next step? */

@@ -214,24 +214,19 @@ void zabd_report(struct zabd *z, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(status, sizeof(status), fmt, ap);
 	va_end(ap);
-	/*
-	 * READY=1 the first time the member has joined an ensemble: it leads
-	 * or follows an established epoch (the phases enter broadcast just
-	 * before they report it). Until then `systemctl start` waits, and
-	 * units ordered after this one wait for a usable log.
-	 */
-	if (z->phase == ZABD_BROADCAST && !z->sd.ready) {
-		ret = sdnotify_send(&z->sd, "READY=1\nSTATUS=%s", status);
-		if (!ret) {
-			z->sd.ready = true;
-			if (z->sd.fd >= 0)
-				zinfo("joined the ensemble: READY=1 to the service manager");
-		}
-	} else {
-		ret = sdnotify_send(&z->sd, "STATUS=%s", status);
-	}
+	ret = sdnotify_send(&z->sd, "STATUS=%s", status);
 	if (ret < 0)
 		zwarn("cannot notify the service manager: %s", strerror(-ret));
+}
+
+void zabd_ready(struct zabd *z)
+{
+	z->joined = true;
+	if (z->sd.ready || sdnotify_send(&z->sd, "READY=1") < 0)
+		return;	/* a failed one is sent again with the watchdog's kicks */
+	z->sd.ready = true;
+	if (z->sd.fd >= 0)
+		zinfo("joined the ensemble: READY=1 to the service manager");
 }
 
 /* WATCHDOG=1 at half of $WATCHDOG_USEC, from the main loop: a zabd stuck
@@ -240,6 +235,9 @@ static void watchdog_kick(struct timer *t)
 {
 	struct zabd *z = t->arg;
 	int ret = sdnotify_send(&z->sd, "WATCHDOG=1");
+
+	if (z->joined && !z->sd.ready)
+		zabd_ready(z);
 
 	if (ret < 0)
 		zwarn("cannot notify the service manager: %s", strerror(-ret));
@@ -283,7 +281,7 @@ static int start(struct zabd *z, const char *path)
 	z->running = true;
 	/*
 	 * Not ready yet: READY=1 goes once the member has joined an ensemble
-	 * (zabd_report()). WATCHDOG=1 goes from now on, from the main loop.
+	 * (zabd_ready()). WATCHDOG=1 goes from now on, from the main loop.
 	 */
 	ret = sdnotify_send(&z->sd, "STATUS=started, looking for its peers");
 	if (ret < 0)

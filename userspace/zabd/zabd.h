@@ -52,6 +52,7 @@ struct zabd {
 	struct ensemble ens;
 	struct loop loop;
 	bool running;
+	bool joined;		/* zabd_ready() was called */
 	int status;			/* exit status once !running */
 
 	struct zab_nl *nl;		/* requests */
@@ -99,9 +100,17 @@ static inline int64_t zabd_init_limit_ms(const struct zabd *z)
 }
 
 /*
+ * The member has joined an ensemble: a leader leads an epoch a quorum
+ * established, with its history on disk; a follower is synchronised with
+ * its leader (currentEpoch written, acknowledgments released). READY=1 to
+ * the service manager, once; one that could not be sent goes again with the
+ * watchdog's next kick.
+ */
+void zabd_ready(struct zabd *z);
+
+/*
  * Tells the service manager (systemd, Type=notify) what the member does, as
- * STATUS=. Nothing without $NOTIFY_SOCKET. The first report once the member has joined
- * an ensemble (leads or follows an established epoch) carries READY=1.
+ * STATUS=. Nothing without $NOTIFY_SOCKET.
  */
 void zabd_report(struct zabd *z, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
