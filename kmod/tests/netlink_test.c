@@ -293,12 +293,13 @@ static void nl_ops(struct kunit *test)
 	unsigned int i, j;
 	u8 cmd;
 
-	/* NEW to STOP, LOG and SYNCED */
-	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(zab_ops), ZAB_CMD_STOP - ZAB_CMD_NEW + 3);
+	/* NEW to STOP, LOG, SYNCED and PROGRESS */
+	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(zab_ops), ZAB_CMD_STOP - ZAB_CMD_NEW + 4);
 	for (cmd = ZAB_CMD_NEW; cmd <= ZAB_CMD_STOP; cmd++)
 		KUNIT_EXPECT_NOT_NULL_MSG(test, op_of(cmd), "command %u", cmd);
 	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_LOG));
 	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_SYNCED));
+	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_PROGRESS));
 	KUNIT_EXPECT_NULL(test, op_of(ZAB_CMD_UNSPEC));
 	/* events are the kernel's to send */
 	KUNIT_EXPECT_NULL(test, op_of(ZAB_CMD_EVENT));
@@ -311,7 +312,9 @@ static void nl_ops(struct kunit *test)
 		KUNIT_EXPECT_NOT_NULL(test, op->policy);
 		KUNIT_EXPECT_GE(test, op->maxattr, ZAB_A_NAME);
 		KUNIT_EXPECT_LE(test, op->maxattr, zab_family.maxattr);
-		KUNIT_EXPECT_LT(test, op->cmd, zab_family.resv_start_op);
+		/* the commands since resv_start_op get genetlink's strictest checks */
+		KUNIT_EXPECT_TRUE_MSG(test, op->cmd < zab_family.resv_start_op ||
+				      op->cmd >= ZAB_CMD_PROGRESS, "command %u", op->cmd);
 		KUNIT_EXPECT_NOT_NULL(test, op->doit);
 		/* every command but NEW names an existing instance */
 		KUNIT_EXPECT_EQ(test, !!(op->internal_flags & ZAB_NLF_INSTANCE),
