@@ -259,23 +259,6 @@ int zab_nl_set(struct zab_nl *nl, const char *name,
 	return simple_request(nl, ZAB_CMD_SET, name, NULL, params);
 }
 
-int zab_nl_progress(struct zab_nl *nl, const char *name,
-		    const struct zab_progress_info *progress)
-{
-	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_PROGRESS, 0);
-	int ret;
-
-	if (!msg)
-		return -ENOMEM;
-	ret = zab_msg_put_name(msg, name);
-	if (!ret)
-		ret = zab_msg_put_progress(msg, progress);
-	if (!ret)
-		ret = request(nl, msg, NULL, NULL, NULL);
-	nlmsg_free(msg);
-	return ret;
-}
-
 /*
  * Adds the name to @msg unless building it failed already (@ret), sends it
  * and frees it.
@@ -289,6 +272,16 @@ static int handover_request(struct zab_nl *nl, struct nl_msg *msg,
 		ret = request(nl, msg, NULL, NULL, NULL);
 	nlmsg_free(msg);
 	return ret;
+}
+
+int zab_nl_progress(struct zab_nl *nl, const char *name,
+		    const struct zab_progress_info *progress)
+{
+	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_PROGRESS, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	return handover_request(nl, msg, name, zab_msg_put_progress(msg, progress));
 }
 
 int zab_nl_lead(struct zab_nl *nl, const char *name, uint32_t epoch,

@@ -22,6 +22,7 @@
 #include "common/snapshot.h"
 #include "snapxfer.h"
 #include "sock.h"
+#include "wire.h"
 
 #define COPY_BUF	(256U * 1024)
 
@@ -205,15 +206,6 @@ struct snap_counter {
 	uint64_t total;		/* RECORD entries the snapshot's header gives */
 };
 
-static uint64_t get_be(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = v << 8 | *p++;
-	return v;
-}
-
 static void snap_count(struct snap_counter *c, const uint8_t *buf, size_t n)
 {
 	while (n) {
@@ -238,11 +230,11 @@ static void snap_count(struct snap_counter *c, const uint8_t *buf, size_t n)
 		c->have = 0;
 		if (!c->next) {
 			/* the snapshot's header; the first entry follows */
-			c->total = get_be(c->hdr + offsetof(struct zab_snap_hdr, records), 8);
+			c->total = get_be64(c->hdr + offsetof(struct zab_snap_hdr, records));
 			c->next = c->off;
 		} else {
 			c->records += c->hdr[0] == ZAB_DISK_RECORD;
-			c->next = c->off + get_be(c->hdr + offsetof(struct zab_disk_rec, len), 4);
+			c->next = c->off + get_be32(c->hdr + offsetof(struct zab_disk_rec, len));
 		}
 	}
 }
