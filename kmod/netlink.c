@@ -139,6 +139,16 @@ static const struct nla_policy zab_progress_cmd_policy[ZAB_A_PROGRESS + 1] = {
 	[ZAB_A_PROGRESS] = NLA_POLICY_NESTED(zab_progress_policy),
 };
 
+/* The counters a daemon may add to: those the kernel does not see. */
+static const struct nla_policy zab_daemon_stats_policy[ZAB_STAT_MAX + 1] = {
+	[ZAB_STAT_AUTH_FAILURES] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy zab_count_policy[ZAB_A_STATS + 1] = {
+	ZAB_POLICY_NAME,
+	[ZAB_A_STATS] = NLA_POLICY_NESTED(zab_daemon_stats_policy),
+};
+
 static u64 zab_get_u64(const struct nlattr *a)
 {
 	return a ? nla_get_u64(a) : 0;
@@ -498,6 +508,25 @@ static int zab_nl_progress(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+static int zab_nl_count(struct sk_buff *skb, struct genl_info *info)
+{
+	struct zab_instance *zi = info->user_ptr[0];
+	struct nlattr *tb[ZAB_STAT_MAX + 1];
+	int err;
+
+	if (missing(info, ZAB_A_STATS, "no counters"))
+		return -EINVAL;
+	/* strict: a counter the kernel keeps is not the daemon's to add to */
+	err = nla_parse_nested(tb, ZAB_STAT_MAX, info->attrs[ZAB_A_STATS],
+			       zab_daemon_stats_policy, info->extack);
+	if (err)
+		return err;
+	if (tb[ZAB_STAT_AUTH_FAILURES])
+		zab_stat_add(zi, ZAB_STAT_AUTH_FAILURES,
+			     nla_get_u64(tb[ZAB_STAT_AUTH_FAILURES]));
+	return 0;
+}
+
 /* Parse the %ZAB_A_PEERS of @info into @specs; ids distinct and not ours. */
 static int parse_peers(struct genl_info *info, struct zab_instance *zi,
 		       struct zab_peer_spec *specs, unsigned int *n)
@@ -791,6 +820,14 @@ static const struct genl_ops zab_ops[] = {
 		.doit = zab_nl_progress,
 		.policy = zab_progress_cmd_policy,
 		.maxattr = ARRAY_SIZE(zab_progress_cmd_policy) - 1,
+		.internal_flags = ZAB_NLF_INSTANCE,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = ZAB_CMD_COUNT,
+		.doit = zab_nl_count,
+		.policy = zab_count_policy,
+		.maxattr = ARRAY_SIZE(zab_count_policy) - 1,
 		.internal_flags = ZAB_NLF_INSTANCE,
 		.flags = GENL_ADMIN_PERM,
 	},

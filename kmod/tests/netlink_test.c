@@ -293,13 +293,19 @@ static void nl_ops(struct kunit *test)
 	unsigned int i, j;
 	u8 cmd;
 
-	/* NEW to STOP, LOG, SYNCED and PROGRESS */
-	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(zab_ops), ZAB_CMD_STOP - ZAB_CMD_NEW + 4);
+	/* NEW to STOP, LOG, SYNCED, PROGRESS and COUNT */
+	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(zab_ops), ZAB_CMD_STOP - ZAB_CMD_NEW + 5);
 	for (cmd = ZAB_CMD_NEW; cmd <= ZAB_CMD_STOP; cmd++)
 		KUNIT_EXPECT_NOT_NULL_MSG(test, op_of(cmd), "command %u", cmd);
 	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_LOG));
 	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_SYNCED));
 	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_PROGRESS));
+	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_COUNT));
+	/* a daemon adds to the counters only it sees, and to no other */
+	for (i = ZAB_STAT_UNSPEC; i <= ZAB_STAT_MAX; i++)
+		KUNIT_EXPECT_EQ_MSG(test, zab_daemon_stats_policy[i].type,
+				    i == ZAB_STAT_AUTH_FAILURES ? NLA_U64 : NLA_UNSPEC,
+				    "counter %u", i);
 	KUNIT_EXPECT_NULL(test, op_of(ZAB_CMD_UNSPEC));
 	/* events are the kernel's to send */
 	KUNIT_EXPECT_NULL(test, op_of(ZAB_CMD_EVENT));

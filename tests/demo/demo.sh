@@ -111,11 +111,14 @@ done
 note "(a bridge zabbr links veth pairs into each namespace)"
 
 heading "One configuration file per member, in ZooKeeper's style"
+run "$ZABCTL" genkey "$tmp/ensemble.key"
+note "(the ensemble's key: every member holds the same file, mode 0600)"
 for i in 1 2 3; do
 	cat > "$tmp/z$i.conf" <<CONF
 name = z$i
 myid = $i
 dataDir = $tmp/data$i
+authKeyFile = $tmp/ensemble.key
 tickTime = 200
 initLimit = 10
 syncLimit = 5

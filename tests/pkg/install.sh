@@ -202,12 +202,15 @@ sd_checks() {
 	}
 
 	mkdir -p /etc/zab
+	zabctl genkey /etc/zab/ensemble.key && [ "$(stat -c %a /etc/zab/ensemble.key)" = 600 ]
+	t $? "zabctl genkey /etc/zab/ensemble.key: a key, mode 0600" "$(ls -l /etc/zab/ensemble.key 2>&1)"
 	for x in a b c; do
 		i=$(($(printf '%d' "'$x") - 96))
 		{
 			echo "name = $x"
 			echo "myid = $i"
 			echo "dataDir = /var/lib/zab/$x"
+			echo "authKeyFile = /etc/zab/ensemble.key"
 			echo "tickTime = 500"
 			echo "initLimit = 10"
 			echo "syncLimit = 10"
@@ -303,6 +306,7 @@ sd_checks() {
 	name = bad
 	myid = 1
 	dataDir = /var/lib/zab/bad
+	auth = none
 	tickTme = 200
 	server.1 = 127.0.0.1:2891:3891
 	EOF

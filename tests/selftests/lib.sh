@@ -296,15 +296,38 @@ ns_add() {
 	ip -n "zab$1" link set lo up
 }
 
+# The tests' ensemble key (zabctl genkey makes real ones), and the key of
+# another ensemble.
+ZAB_TEST_KEY=7a61623a207468652074657374206b65792c206e6f742061207365637265742e
+ZAB_OTHER_KEY=0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0
+
+# zab_keyfile FILE [KEY...]: an authKeyFile holding KEY (the test key by
+# default), mode 0600.
+zab_keyfile() {
+	local f=$1
+	shift
+	[ $# -gt 0 ] || set -- "$ZAB_TEST_KEY"
+	# whole, as an operator's editor or mv would leave it
+	(umask 077; printf '%s\n' "$@" > "$f.new") && mv "$f.new" "$f"
+}
+
 # zabd_conf N I: $ENS_TMP/zI.conf, member I of an ensemble of N
-# (server.J = 10.77.0.J:2888:3888), dataDir $ENS_TMP/dataI.
+# (server.J = 10.77.0.J:2888:3888), dataDir $ENS_TMP/dataI, and
+# authKeyFile $ENS_TMP/ensemble.key (the test key), or auth = none if
+# ZABD_AUTH=none.
 zabd_conf() {
 	local n=$1 i=$2 j
+	[ -e "$ENS_TMP/ensemble.key" ] || zab_keyfile "$ENS_TMP/ensemble.key"
 	{
 		echo "# member $i of $n"
 		echo "name = z$i"
 		echo "myid = $i"
 		echo "dataDir = $ENS_TMP/data$i"
+		if [ "${ZABD_AUTH:-psk}" = none ]; then
+			echo "auth = none"
+		else
+			echo "authKeyFile = $ENS_TMP/ensemble.key"
+		fi
 		echo "tickTime = $ZABD_TICK"
 		echo "initLimit = $ZABD_INIT"
 		echo "syncLimit = $ZABD_SYNC"

@@ -43,6 +43,7 @@ static const char good[] =
 	"   # indented comment\n"
 	"windowBytes =128M\n"
 	"dataDir = /var/lib/zab/ens 1\n"
+	"authKeyFile = /etc/zab/ens.key\n"
 	"server.3 = [fd00::3]:2888:3888\n"
 	"server.1=10.0.0.1:2888:3888\n"
 	"server.2 = node-2.example:12888:13888\n";
@@ -312,6 +313,7 @@ static void test_print_round_trip(void **state)
 		"snapCount=100000\n"
 		"snapBytes=256M\n"
 		"snapRetainCount=3\n"
+		"authKeyFile=/etc/zab/ens.key\n"
 		"tickTime=500\n"
 		"syncLimit=5\n"
 		"initLimit=20\n"
@@ -380,9 +382,9 @@ static void test_server_lines(void **state)
 	(void)state;
 	assert_int_equal(parse(good, &conf, &err), 0);
 	/* sorted by id, each remembers where the file gives it */
-	assert_int_equal(conf.servers[0].line, 11);
-	assert_int_equal(conf.servers[1].line, 12);
-	assert_int_equal(conf.servers[2].line, 10);
+	assert_int_equal(conf.servers[0].line, 12);
+	assert_int_equal(conf.servers[1].line, 13);
+	assert_int_equal(conf.servers[2].line, 11);
 	zab_conf_release(&conf);
 }
 
@@ -417,8 +419,22 @@ static void test_check_ensemble(void **state)
 			      "a.conf:5: server.2: a port of host `h' is already used by server.1");
 	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.2=h:3:4\nserver.1=h:4:5\n",
 			      "a.conf:5: server.1: a port of host `h' is already used by server.2");
+	/* authentication: a key, or none asked for in so many words */
+	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\n",
+			      "a.conf: missing key `authKeyFile' (the ensemble's key, made with `zabctl genkey'); `auth = none' runs without authentication");
+	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauth=none\nauthKeyFile=/k\n",
+			      "a.conf: `auth = none' and `authKeyFile' are both given");
+	expect_error("name=a\nmyid=1\nauth=tls\n", -EINVAL,
+		     "a.conf:3: invalid auth `tls': expected psk or none");
+	expect_error("name=a\nmyid=1\nauthKeyFile=k\n", -EINVAL,
+		     "a.conf:3: authKeyFile `k' is not an absolute path");
+	assert_int_equal(parse("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauth=none\n",
+			       &conf, &err), 0);
+	assert_int_equal(zab_conf_check_ensemble(&conf, "a.conf", &err), 0);
+	assert_true(conf.auth_none);
+	zab_conf_release(&conf);
 	/* the same ports on different hosts are fine */
-	assert_int_equal(parse("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nserver.2=g:1:2\n",
+	assert_int_equal(parse("name=a\nmyid=1\ndataDir=/d\nauth=none\nserver.1=h:1:2\nserver.2=g:1:2\n",
 			       &conf, &err), 0);
 	assert_int_equal(zab_conf_check_ensemble(&conf, "a.conf", &err), 0);
 	zab_conf_release(&conf);

@@ -740,7 +740,7 @@ static void test_snapshot_transfer(void **state)
 	 */
 	pid = serve_one(lfd, Z(1, 8));
 	memset(&fp, 0, sizeof(fp));
-	assert_int_equal(snapxfer_fetch_progress(ofd, other, (struct sockaddr *)&sa, len, NULL, 0,
+	assert_int_equal(snapxfer_fetch_progress(ofd, other, (struct sockaddr *)&sa, len, NULL, 0, NULL, 0,
 						 2, Z(1, 7), 2000, &res, note, fetch_progress,
 						 &fp), 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);

@@ -241,6 +241,7 @@ static struct zab_info *sample(void)
 	info.stats[ZAB_STAT_SYNC_TRUNC] = 1;
 	info.stats[ZAB_STAT_SYNC_SNAP] = 3;
 	info.stats[ZAB_STAT_OVER_BUDGET] = 6;
+	info.stats[ZAB_STAT_AUTH_FAILURES] = 5;
 	info.pending_bytes = 4096;
 	info.durability = ZAB_DURABILITY_FSYNC;
 	info.durable_zxid = ZAB_ZXID(1, 2);
@@ -278,7 +279,7 @@ static void test_tsv(void **state)
 		"ens1\t1\tLEADING\t1\t1\t0x100000002\t0x100000001\t"
 		"500\t5\t10\t100000\t1048576\t"
 		"10\t18446744073709551615\t30\t40\t50\t60\t70\t80\t2\t1\t3\t"
-		"fsync\t0x100000002\t4096\t6\t"
+		"fsync\t0x100000002\t4096\t6\t5\t"
 		"2:0x100000002:0:120,3:0x100000001:4:2500\t"
 		"768\t1019\t-\t-\t-\n");
 	free(line);
@@ -295,7 +296,7 @@ static void test_tsv_sparse(void **state)
 	line = capture(zab_print_tsv, &info);
 	assert_string_equal(line,
 		"n\t7\t5\t0\t0\t0x0\t0x0\t-\t5\t-\t-\t-\t"
-		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t-\t-\t-\t-\t-\t-\n");
+		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t0\t-\t-\t-\t-\t-\t-\n");
 	free(line);
 }
 
@@ -316,13 +317,14 @@ static void test_fields_named(void **state)
 	(void)state;
 	line = capture(zab_print_tsv, sample());
 	assert_int_equal(count_fields(line), zab_field_count());
-	assert_int_equal(zab_field_count(), 33);
+	assert_int_equal(zab_field_count(), 34);
 	assert_string_equal(zab_field_name(0), "name");
 	assert_string_equal(zab_field_name(20), "sync_diff");
-	assert_string_equal(zab_field_name(27), "peers");
-	assert_string_equal(zab_field_name(31), "fsync_p99_us");
-	assert_string_equal(zab_field_name(32), "progress");
-	assert_null(zab_field_name(33));
+	assert_string_equal(zab_field_name(27), "auth_failures");
+	assert_string_equal(zab_field_name(28), "peers");
+	assert_string_equal(zab_field_name(32), "fsync_p99_us");
+	assert_string_equal(zab_field_name(33), "progress");
+	assert_null(zab_field_name(34));
 	for (size_t i = 0; i < zab_field_count(); i++) {
 		const char *n = zab_field_name(i);
 
@@ -344,7 +346,7 @@ static void test_fields_named(void **state)
 
 static void test_fields_selected(void **state)
 {
-	const int which[] = { 2, 4, 27, 0, 2 };
+	const int which[] = { 2, 4, 28, 0, 2 };
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -374,7 +376,7 @@ static void test_json(void **state)
 		"\"write_errors\":30,\"reads\":40,\"proposals\":50,\"commits\":60,"
 		"\"peer_downs\":70,\"bad_frames\":80,\"sync_diff\":2,\"sync_trunc\":1,"
 		"\"sync_snap\":3,\"durability\":\"fsync\",\"durable_zxid\":\"0x100000002\","
-		"\"pending_bytes\":4096,\"over_budget\":6,"
+		"\"pending_bytes\":4096,\"over_budget\":6,\"auth_failures\":5,"
 		"\"peers\":[{\"id\":2,\"last_zxid\":\"0x100000002\",\"queued\":0,\"rtt_us\":120},"
 		"{\"id\":3,\"last_zxid\":\"0x100000001\",\"queued\":4,\"rtt_us\":2500}],"
 		"\"commit_p50_us\":768,\"commit_p99_us\":1019,\"fsync_p50_us\":null,"
@@ -401,7 +403,7 @@ static void test_json_sparse(void **state)
 		"\"write_errors\":0,\"reads\":0,\"proposals\":0,\"commits\":0,"
 		"\"peer_downs\":0,\"bad_frames\":0,\"sync_diff\":0,\"sync_trunc\":0,"
 		"\"sync_snap\":0,\"durability\":9,\"durable_zxid\":\"0x0\","
-		"\"pending_bytes\":0,\"over_budget\":0,"
+		"\"pending_bytes\":0,\"over_budget\":0,\"auth_failures\":0,"
 		"\"peers\":[],\"commit_p50_us\":null,\"commit_p99_us\":null,"
 		"\"fsync_p50_us\":null,\"fsync_p99_us\":null,\"progress\":null}\n");
 	free(line);
@@ -476,6 +478,7 @@ static void test_human(void **state)
 		"  followers synced by TRUNC: 1\n"
 		"  followers synced by SNAP: 3\n"
 		"  peers dropped over the budget: 6\n"
+		"  member connections that failed authentication: 5\n"
 		"  peers:\n"
 		"    id 2: acked 0x100000002, queued 0, rtt 0.120 ms\n"
 		"    id 3: acked 0x100000001, queued 4, rtt 2.500 ms\n");
@@ -512,6 +515,7 @@ static void test_human_looking(void **state)
 		"  followers synced by TRUNC: 0\n"
 		"  followers synced by SNAP: 0\n"
 		"  peers dropped over the budget: 0\n"
+		"  member connections that failed authentication: 0\n"
 		"  peers: none\n");
 	free(text);
 }
@@ -564,7 +568,7 @@ static void test_human_following(void **state)
 	assert_non_null(strstr(text, "\n  state: FOLLOWING\n"));
 	assert_non_null(strstr(text, "\n  leader: 3\n"));
 	/* the peers section closes the instance */
-	assert_non_null(strstr(text, "\n  peers dropped over the budget: 0\n  peers:\n"
+	assert_non_null(strstr(text, "\n  member connections that failed authentication: 0\n  peers:\n"
 			       "    id 3: acked 0x200000006, queued 0, rtt 0.045 ms\n"));
 	assert_int_equal(text[strlen(text) - 1], '\n');
 	assert_string_equal(strstr(text, "    id 3:"),

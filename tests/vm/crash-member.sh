@@ -24,10 +24,12 @@ if ! mount /dev/vda /data 2> /dev/null; then
 	mkfs.ext4 -q -F /dev/vda && mount /dev/vda /data || { echo "member $i: no disk"; exit 1; }
 fi
 mkdir -p /data/z
+zab_keyfile /run/ensemble.key
 {
 	echo "name = z"
 	echo "myid = $i"
 	echo "dataDir = /data/z"
+	echo "authKeyFile = /run/ensemble.key"
 	echo "tickTime = 500"
 	echo "initLimit = 30"
 	echo "syncLimit = 10"

@@ -100,6 +100,12 @@
  *	err: -EINVAL a report without its work, or with more bytes done than
  *	its total.
  *
+ * %ZAB_CMD_COUNT: the daemon counts in the instance's %ZAB_A_STATS what only
+ *	it sees: each counter of the nest is added to the instance's.
+ *	in:  %ZAB_A_NAME, %ZAB_A_STATS holding only daemon-kept counters
+ *	     (%ZAB_STAT_AUTH_FAILURES).
+ *	err: -EINVAL no nest, or a counter the kernel keeps itself.
+ *
  * %ZAB_CMD_ADD_FOLLOWER: a leader takes one more follower (a late joiner).
  *	in:  %ZAB_A_NAME, %ZAB_A_PEERS with one %ZAB_A_PEER. The follower is
  *	     synchronised from its %ZAB_PEER_A_LAST_ZXID as by LEAD, then
@@ -159,6 +165,7 @@ enum zab_cmd {
 	ZAB_CMD_LOG,
 	ZAB_CMD_SYNCED,
 	ZAB_CMD_PROGRESS,
+	ZAB_CMD_COUNT,
 	__ZAB_CMD_MAX
 };
 
@@ -393,6 +400,8 @@ enum zab_attr {
  *	follower, the SNAPs it took
  * @ZAB_STAT_OVER_BUDGET: peers dropped for a record past the uncommitted
  *	budget (%ZAB_REASON_OVER_BUDGET)
+ * @ZAB_STAT_AUTH_FAILURES: member connections whose authentication failed,
+ *	as the daemon counts them (%ZAB_CMD_COUNT)
  */
 enum zab_stat {
 	ZAB_STAT_UNSPEC,
@@ -409,6 +418,7 @@ enum zab_stat {
 	ZAB_STAT_SYNC_TRUNC,
 	ZAB_STAT_SYNC_SNAP,
 	ZAB_STAT_OVER_BUDGET,
+	ZAB_STAT_AUTH_FAILURES,
 	__ZAB_STAT_MAX
 };
 

@@ -63,6 +63,7 @@ static const struct {
 	[ZAB_STAT_SYNC_TRUNC]	= { "sync_trunc", "followers synced by TRUNC" },
 	[ZAB_STAT_SYNC_SNAP]	= { "sync_snap", "followers synced by SNAP" },
 	[ZAB_STAT_OVER_BUDGET]	= { "over_budget", "peers dropped over the budget" },
+	[ZAB_STAT_AUTH_FAILURES]	= { "auth_failures", "member connections that failed authentication" },
 };
 
 #define LOOKUP(table, value) \
@@ -619,6 +620,7 @@ static const struct field fields[] = {
 	{ "durable_zxid", f_zxid, offsetof(struct zab_info, durable_zxid) },
 	{ "pending_bytes", f_u64, offsetof(struct zab_info, pending_bytes) },
 	{ "over_budget", f_stat, ZAB_STAT_OVER_BUDGET },
+	{ "auth_failures", f_stat, ZAB_STAT_AUTH_FAILURES },
 	{ "peers", f_peers, 0 },
 	{ "commit_p50_us", f_quantile, 0 },
 	{ "commit_p99_us", f_quantile, 1 },

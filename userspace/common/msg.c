@@ -66,6 +66,7 @@ static struct nla_policy stat_policy[ZAB_STAT_MAX + 1] = {
 	[ZAB_STAT_SYNC_TRUNC]	= { .type = NLA_U64 },
 	[ZAB_STAT_SYNC_SNAP]	= { .type = NLA_U64 },
 	[ZAB_STAT_OVER_BUDGET]	= { .type = NLA_U64 },
+	[ZAB_STAT_AUTH_FAILURES]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy peer_policy[ZAB_PEER_A_MAX + 1] = {

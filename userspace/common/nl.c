@@ -284,6 +284,22 @@ int zab_nl_progress(struct zab_nl *nl, const char *name,
 	return handover_request(nl, msg, name, zab_msg_put_progress(msg, progress));
 }
 
+int zab_nl_count(struct zab_nl *nl, const char *name, uint16_t stat, uint64_t n)
+{
+	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_COUNT, 0);
+	struct nlattr *nest;
+	int ret = 0;
+
+	if (!msg)
+		return -ENOMEM;
+	nest = nla_nest_start(msg, ZAB_A_STATS);
+	if (!nest || nla_put_u64(msg, stat, n) < 0)
+		ret = -EMSGSIZE;
+	else
+		nla_nest_end(msg, nest);
+	return handover_request(nl, msg, name, ret);
+}
+
 int zab_nl_lead(struct zab_nl *nl, const char *name, uint32_t epoch,
 		uint32_t members, const struct zab_handover_peer *peers,
 		size_t n)

@@ -83,6 +83,9 @@ int zab_nl_set(struct zab_nl *nl, const char *name,
 int zab_nl_progress(struct zab_nl *nl, const char *name,
 		    const struct zab_progress_info *progress);
 
+/* ZAB_CMD_COUNT: adds @n to the daemon-kept counter @stat (enum zab_stat). */
+int zab_nl_count(struct zab_nl *nl, const char *name, uint16_t stat, uint64_t n);
+
 /* ZAB_CMD_GET of one instance. Release @info with zab_info_release(). */
 int zab_nl_get(struct zab_nl *nl, const char *name, struct zab_info *info);
 

@@ -25,7 +25,7 @@ struct zabctl_cmd {
 };
 
 extern const struct zabctl_cmd create_cmd, destroy_cmd, show_cmd, set_cmd,
-	stop_cmd, monitor_cmd, append_cmd, tail_cmd, snapshot_cmd;
+	stop_cmd, monitor_cmd, append_cmd, tail_cmd, snapshot_cmd, genkey_cmd;
 
 /* "Usage: zabctl NAME SYNOPSIS" and the help text of @cmd. */
 void zabctl_cmd_usage(FILE *f, const struct zabctl_cmd *cmd);

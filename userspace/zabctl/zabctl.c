@@ -17,7 +17,7 @@
 
 static const struct zabctl_cmd *const commands[] = {
 	&create_cmd, &destroy_cmd, &show_cmd, &set_cmd, &stop_cmd, &monitor_cmd,
-	&append_cmd, &tail_cmd, &snapshot_cmd,
+	&append_cmd, &tail_cmd, &snapshot_cmd, &genkey_cmd,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

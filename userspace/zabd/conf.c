@@ -21,6 +21,8 @@ enum {
 	SEEN_SNAP_BYTES = 1 << 6,
 	SEEN_SNAP_RETAIN = 1 << 7,
 	SEEN_METRICS_ADDR = 1 << 8,
+	SEEN_AUTH_KEY_FILE = 1 << 9,
+	SEEN_AUTH = 1 << 10,
 };
 
 #define SERVER_PREFIX "server."
@@ -314,6 +316,25 @@ static int parse_pair(struct parser *p, const char *key, const char *value,
 		ret = see(p, SEEN_METRICS_ADDR, key, err);
 		return ret ? ret : parse_metrics_addr(p, value, err);
 	}
+	if (!strcmp(key, "authKeyFile")) {
+		ret = see(p, SEEN_AUTH_KEY_FILE, key, err);
+		if (ret)
+			return ret;
+		if (*value != '/')
+			return zab_err(err, -EINVAL, "authKeyFile `%s' is not an absolute path", value);
+		p->conf->auth_key_file = strdup(value);
+		return p->conf->auth_key_file ? 0 : zab_err(err, -ENOMEM, "out of memory");
+	}
+	if (!strcmp(key, "auth")) {
+		ret = see(p, SEEN_AUTH, key, err);
+		if (ret)
+			return ret;
+		if (!strcmp(value, "none"))
+			p->conf->auth_none = true;
+		else if (strcmp(value, "psk"))
+			return zab_err(err, -EINVAL, "invalid auth `%s': expected psk or none", value);
+		return 0;
+	}
 	if (!strncmp(key, SERVER_PREFIX, strlen(SERVER_PREFIX)))
 		return parse_server(p, key, value, err);
 	return zab_params_parse(&p->conf->params, key, value, true, err);
@@ -454,8 +475,11 @@ static int check_endpoints(const struct zab_conf *conf, const char *path,
 int zab_conf_check_ensemble(const struct zab_conf *conf, const char *path,
 			    struct zab_err *err)
 {
+	int ret;
+
 	if (!conf->data_dir)
 		return zab_err(err, -EINVAL, "%s: missing key `dataDir'", path);
+
 	if (!conf->n_servers)
 		return zab_err(err, -EINVAL,
 			       "%s: missing key `server.%u': zabd needs the members of the ensemble",
@@ -464,7 +488,17 @@ int zab_conf_check_ensemble(const struct zab_conf *conf, const char *path,
 		return zab_err(err, -EINVAL, "%s:%u: server.%u: at most %d servers are supported",
 			       path, conf->servers[ZAB_MEMBERS_MAX].line,
 			       conf->servers[ZAB_MEMBERS_MAX].id, ZAB_MEMBERS_MAX);
-	return check_endpoints(conf, path, err);
+	ret = check_endpoints(conf, path, err);
+	if (ret)
+		return ret;
+	if (conf->auth_none && conf->auth_key_file)
+		return zab_err(err, -EINVAL, "%s: `auth = none' and `authKeyFile' are both given",
+			       path);
+	if (!conf->auth_none && !conf->auth_key_file)
+		return zab_err(err, -EINVAL,
+			       "%s: missing key `authKeyFile' (the ensemble's key, made with `zabctl genkey'); `auth = none' runs without authentication",
+			       path);
+	return 0;
 }
 
 void zab_conf_release(struct zab_conf *conf)
@@ -474,6 +508,7 @@ void zab_conf_release(struct zab_conf *conf)
 	free(conf->servers);
 	free(conf->data_dir);
 	free(conf->metrics_host);
+	free(conf->auth_key_file);
 	memset(conf, 0, sizeof(*conf));
 }
 
@@ -496,6 +531,10 @@ void zab_conf_print(FILE *f, const struct zab_conf *conf)
 		fprintf(f, "metricsAddr=%s%s%s:%u\n", strchr(conf->metrics_host, ':') ? "[" : "",
 			conf->metrics_host, strchr(conf->metrics_host, ':') ? "]" : "",
 			conf->metrics_port);
+	if (conf->auth_none)
+		fprintf(f, "auth=none\n");
+	if (conf->auth_key_file)
+		fprintf(f, "authKeyFile=%s\n", conf->auth_key_file);
 	for (int i = 0; i < ZAB_P_COUNT; i++) {
 		zab_param_format(value, sizeof(value), i, conf->params.value[i]);
 		fprintf(f, "%s=%s\n", zab_param_defs[i].key, value);

@@ -12,6 +12,7 @@
  *	durability = fsync
  *	snapCount = 100000
  *	snapRetainCount = 3
+ *	authKeyFile = /etc/zab/a.key
  *
  * One KEY=VALUE per line, whitespace around both ignored; lines whose first
  * non-blank character is '#' and blank lines are skipped. Keys are
@@ -20,6 +21,7 @@
 #ifndef ZABD_CONF_H
 #define ZABD_CONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -53,6 +55,8 @@ struct zab_conf {
 	uint32_t snap_retain;		/* snapshots kept by purge, >= 1 */
 	char *metrics_host;		/* metricsAddr's host, NULL: no metrics */
 	uint16_t metrics_port;
+	char *auth_key_file;		/* authKeyFile, NULL if not given */
+	bool auth_none;			/* auth = none */
 	struct zab_params params;	/* .set marks those given */
 	struct zab_server *servers;	/* sorted by id */
 	size_t n_servers;
@@ -73,7 +77,8 @@ int zab_conf_parse(FILE *f, const char *path, struct zab_conf *conf,
 void zab_conf_release(struct zab_conf *conf);
 
 /*
- * What zabd needs beyond a well-formed file: dataDir, at least the server
+ * What zabd needs beyond a well-formed file: dataDir, authKeyFile or
+ * auth = none (not both), at least the server
  * entry of myid, at most ZAB_MEMBERS_MAX servers, and no two servers sharing
  * a host and port (compared as written). On failure, @err names the file
  * and, for a server, its line and key.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Discovery as follower: connect to the leader's quorum port, send
- * FOLLOWERINFO, read LEADERINFO (an epoch not older than our acceptedEpoch,
+ * Discovery as follower: connect to the leader's quorum port,
+ * authenticate (auth.h, unless auth = none), send FOLLOWERINFO, read LEADERINFO (an epoch not older than our acceptedEpoch,
  * which is persisted), answer ACKEPOCH and hand the socket to the kernel with
  * FOLLOW. All within initLimit ticks of the election, else elect again.
  *
@@ -22,6 +22,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "handshake.h"
 #include "log.h"
 #include "sock.h"
@@ -45,6 +46,7 @@ enum f_state {
 	F_IDLE,
 	F_RETRY,		/* waiting to connect again */
 	F_CONNECTING,
+	F_AUTH,			/* authenticating (auth.h) */
 	F_LEADERINFO,		/* FOLLOWERINFO sent; reading LEADERINFO */
 	F_FOLLOWING,		/* handed over to the kernel */
 };
@@ -60,6 +62,7 @@ struct follower {
 	struct timer t;
 	int64_t deadline;
 	struct frame_buf fb;
+	struct zab_auth_conn ac;
 	uint32_t epoch;
 	uint64_t history;	/* the leader's last zxid in LEADERINFO */
 	bool cut;		/* our log fails: FOLLOW cuts it after ACKEPOCH's zxid */
@@ -137,6 +140,48 @@ static void connected(struct follower *f)
 	loop_rewatch(&z->loop, &f->w, EPOLLIN | EPOLLRDHUP);
 	timer_arm_at(&z->loop, &f->t, f->deadline);
 	zdebug("FOLLOWERINFO sent to leader %u (acceptedEpoch %u)", f->leader, hs.epoch);
+}
+
+/* Connected: authenticate first, if the ensemble does. */
+static void start_auth(struct follower *f)
+{
+	struct zabd *z = f->z;
+	int ret;
+
+	if (!zab_auth_enabled(&z->auth)) {
+		connected(f);
+		return;
+	}
+	ret = zab_auth_start(&f->ac, &z->auth, f->fd, ZAB_AUTH_QUORUM, true, z->conf->myid,
+			     f->leader);
+	if (ret < 0) {
+		retry(f, ret);
+		return;
+	}
+	f->state = F_AUTH;
+	loop_rewatch(&z->loop, &f->w, EPOLLIN | EPOLLRDHUP);
+	timer_arm_at(&z->loop, &f->t, f->deadline);
+}
+
+static void auth_step(struct follower *f)
+{
+	struct sockaddr_storage addr;
+	const char *why;
+	int ret = zab_auth_step(&f->ac, f->fd, &why);
+
+	if (!ret)
+		return;
+	if (ret == 1) {
+		connected(f);
+		return;
+	}
+	if (ret == -EPIPE && !f->ac.hello_read) {
+		fail(f, "leader %u closed the connection during discovery", f->leader);
+		return;
+	}
+	member_addr(f->m, f->addr_idx, f->m->quorum_port, &addr);
+	zab_auth_fail(&f->z->auth, (struct sockaddr *)&addr, "quorum", why);
+	fail(f, "authentication with leader %u failed", f->leader);
 }
 
 /*
@@ -269,7 +314,9 @@ static void fd_event(struct watch *w, uint32_t events)
 		if (ret < 0)
 			retry(f, ret);
 		else
-			connected(f);
+			start_auth(f);
+	} else if (f->state == F_AUTH) {
+		auth_step(f);
 	} else if (f->state == F_LEADERINFO) {
 		read_leaderinfo(f);
 	}
@@ -310,6 +357,15 @@ static void timer_expired(struct timer *t)
 	case F_CONNECTING:
 		retry(f, -ETIMEDOUT);
 		break;
+	case F_AUTH: {
+		struct sockaddr_storage addr;
+
+		member_addr(f->m, f->addr_idx, f->m->quorum_port, &addr);
+		zab_auth_fail(&f->z->auth, (struct sockaddr *)&addr, "quorum",
+			      "no handshake within initLimit");
+		fail(f, "no handshake with leader %u within initLimit", f->leader);
+		break;
+	}
 	case F_LEADERINFO:
 		fail(f, "no LEADERINFO from leader %u within initLimit", f->leader);
 		break;

@@ -98,6 +98,20 @@ int instance_setup(struct zabd *z)
 	return disk_setup(z);
 }
 
+void instance_count_auth(struct zabd *z)
+{
+	uint64_t n = z->auth.failures - z->auth.reported;
+	int ret;
+
+	if (!n || !z->instance_up || !z->nl)
+		return;
+	ret = zab_nl_count(z->nl, z->conf->name, ZAB_STAT_AUTH_FAILURES, n);
+	if (!ret)
+		z->auth.reported += n;
+	else
+		zdebug("count authentication failures: %s", zab_nl_strerror(z->nl, ret));
+}
+
 void instance_teardown(struct zabd *z)
 {
 	const char *name = z->conf->name;

@@ -29,6 +29,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "handshake.h"
 #include "log.h"
 #include "sock.h"
@@ -37,6 +38,7 @@
 #define ADD_RETRY_MS 100
 
 enum lc_state {
+	LC_AUTH,		/* authenticating (auth.h) */
 	LC_FOLLOWERINFO,	/* reading FOLLOWERINFO */
 	LC_PENDING,		/* FOLLOWERINFO read; waiting for an epoch */
 	LC_ACKEPOCH,		/* LEADERINFO sent; reading ACKEPOCH */
@@ -55,6 +57,7 @@ struct lconn {
 	struct timer t;		/* the state's deadline, or the next ADD_FOLLOWER */
 	int64_t add_deadline;
 	struct frame_buf fb;
+	struct zab_auth_conn ac;
 	uint32_t sid;
 	uint32_t accepted_epoch;
 	uint32_t current_epoch;	/* of its history, in ACKEPOCH */
@@ -388,11 +391,14 @@ static bool sender_checks(struct lconn *c, const struct zab_hs *hs)
 	const struct member *m = ensemble_find(&z->ens, hs->sid);
 	char msg[96];
 
-	if (m && m != z->ens.self && member_has_addr(m, (struct sockaddr *)&c->addr))
+	if (m && m != z->ens.self && member_has_addr(m, (struct sockaddr *)&c->addr) &&
+	    (!zab_auth_enabled(&z->auth) || hs->sid == c->ac.peer))
 		return true;
 	snprintf(msg, sizeof(msg), "%s: %s", zab_hs_type_name(hs->type),
-		 !m || m == z->ens.self ? "unknown member id"
-					: "member id does not match the address");
+		 !m || m == z->ens.self ? "unknown member id" :
+		 !member_has_addr(m, (struct sockaddr *)&c->addr) ?
+		 "member id does not match the address" :
+		 "member id is not the one it authenticated as");
 	conn_drop(c, LOG_WARNING, msg);
 	return false;
 }
@@ -472,6 +478,30 @@ static void got_snapreq(struct lconn *c, const struct zab_hs *hs)
 		snapd_serve(z, fd, hs->sid, hs->zxid);
 }
 
+/* The handshake of auth.h, before FOLLOWERINFO or SNAPREQ. */
+static void conn_auth(struct lconn *c)
+{
+	struct zabd *z = c->l->z;
+	const struct member *m;
+	const char *why;
+	int ret = zab_auth_step(&c->ac, c->fd, &why);
+
+	if (!ret)
+		return;
+	if (ret == 1) {
+		m = ensemble_find(&z->ens, c->ac.peer);
+		if (m && member_has_addr(m, (struct sockaddr *)&c->addr)) {
+			c->state = LC_FOLLOWERINFO;
+			return;
+		}
+		why = m ? "authenticated with the id of a member at another address"
+			: "authenticated with an id that is not a member's";
+	}
+	if (ret != -EPIPE || c->ac.hello_read)
+		zab_auth_fail(&z->auth, (struct sockaddr *)&c->addr, "quorum", why);
+	conn_drop(c, LOG_DEBUG, why);
+}
+
 static void conn_readable(struct lconn *c, uint32_t events)
 {
 	uint8_t type = c->state == LC_FOLLOWERINFO ? ZAB_HS_FOLLOWERINFO : ZAB_HS_ACKEPOCH;
@@ -480,6 +510,10 @@ static void conn_readable(struct lconn *c, uint32_t events)
 	char msg[96];
 	int ret;
 
+	if (c->state == LC_AUTH) {
+		conn_auth(c);
+		return;
+	}
 	if (c->state != LC_FOLLOWERINFO && c->state != LC_ACKEPOCH) {
 		/* PENDING: nothing is expected; READY: only a hang-up is watched */
 		if (c->state == LC_PENDING && !(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
@@ -522,8 +556,12 @@ static void conn_timeout(struct timer *t)
 	struct lconn *c = t->arg;
 	const char *why = "no FOLLOWERINFO within initLimit";
 
-	if (c->state == LC_PENDING)
+	if (c->state == LC_AUTH) {
+		why = "no handshake within initLimit";
+		zab_auth_fail(&c->l->z->auth, (struct sockaddr *)&c->addr, "quorum", why);
+	} else if (c->state == LC_PENDING) {
 		why = "not led by this member within initLimit";
+	}
 	else if (c->state == LC_ACKEPOCH)
 		why = "no ACKEPOCH within initLimit";
 	conn_drop(c, LOG_INFO, why);
@@ -559,9 +597,15 @@ static void accept_conn(struct leader *l, int fd, const struct sockaddr_storage 
 	c->l = l;
 	c->fd = fd;
 	c->addr = *addr;
-	c->state = LC_FOLLOWERINFO;
+	c->state = zab_auth_enabled(&z->auth) ? LC_AUTH : LC_FOLLOWERINFO;
 	sock_addr_str((const struct sockaddr *)addr, c->peer, sizeof(c->peer));
 	frame_buf_reset(&c->fb, ZAB_HS_SIZE);
+	if (c->state == LC_AUTH &&
+	    zab_auth_start(&c->ac, &z->auth, fd, ZAB_AUTH_QUORUM, false, z->conf->myid, 0) < 0) {
+		close(fd);
+		free(c);
+		return;
+	}
 	watch_init(&c->w, conn_event, c);
 	timer_init(&c->t, conn_timeout, c);
 	if (loop_watch(&z->loop, &c->w, fd, EPOLLIN | EPOLLRDHUP) < 0) {
@@ -631,7 +675,8 @@ void leader_reset(struct zabd *z, bool keep_pending)
 	timer_disarm(&z->loop, &l->lead_timer);
 	for (c = l->conns; c; c = next) {
 		next = c->next;
-		if (!keep_pending || (c->state != LC_FOLLOWERINFO && c->state != LC_PENDING))
+		if (!keep_pending || (c->state != LC_AUTH && c->state != LC_FOLLOWERINFO &&
+				      c->state != LC_PENDING))
 			conn_free(c);
 	}
 }

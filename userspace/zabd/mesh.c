@@ -11,6 +11,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "log.h"
 #include "mesh.h"
 #include "sock.h"
@@ -33,11 +34,13 @@ struct mesh_out {
 	const struct member *m;
 	int fd;
 	bool connected;
+	bool authing;		/* connected, authenticating */
 	bool warned;		/* a failure was logged since the last success */
 	int backoff_ms;
 	size_t addr_idx;
 	struct watch w;
 	struct timer t;		/* connect timeout, or the next attempt */
+	struct zab_auth_conn ac;
 	uint8_t buf[OUTBUF_SIZE];
 	size_t len;
 };
@@ -47,6 +50,8 @@ struct mesh_in {
 	struct mesh_in *prev, *next;
 	int fd;
 	uint32_t sid;		/* 0 until the first notification */
+	bool authed;		/* its handshake is done (or there is none) */
+	struct zab_auth_conn ac;
 	char peer[64];		/* its address, for messages */
 	struct sockaddr_storage addr;
 	struct watch w;
@@ -59,6 +64,7 @@ struct mesh {
 	const struct ensemble *ens;
 	struct mesh_ops ops;
 	void *arg;
+	struct zab_auth *auth;
 	int lfd;
 	struct watch lw;
 	struct mesh_out *out;	/* one per member; ours unused */
@@ -100,6 +106,7 @@ static void out_drop(struct mesh_out *o, const char *why, int err)
 		o->warned = true;
 	}
 	o->connected = false;
+	o->authing = false;
 	o->len = 0;
 	o->addr_idx = (o->addr_idx + 1) % o->m->n_addrs;
 	out_schedule(o);
@@ -149,17 +156,63 @@ static void out_readable(struct mesh_out *o)
 		out_drop(o, "receive", -errno);
 }
 
+/* Connected: authenticate first, if the ensemble does. */
+static void out_auth_start(struct mesh_out *o)
+{
+	struct mesh *mesh = o->mesh;
+	int ret;
+
+	if (!zab_auth_enabled(mesh->auth)) {
+		out_established(o);
+		return;
+	}
+	ret = zab_auth_start(&o->ac, mesh->auth, o->fd, ZAB_AUTH_ELECTION, true,
+			     mesh->ens->self->id, o->m->id);
+	if (ret < 0) {
+		out_drop(o, "sending HELLO", ret);
+		return;
+	}
+	o->authing = true;
+	loop_rewatch(mesh->loop, &o->w, EPOLLIN | EPOLLRDHUP);
+	timer_arm(mesh->loop, &o->t, IDENT_TIMEOUT_MS);
+}
+
+static void out_auth_step(struct mesh_out *o)
+{
+	struct sockaddr_storage addr;
+	const char *why;
+	int ret = zab_auth_step(&o->ac, o->fd, &why);
+
+	if (!ret)
+		return;
+	if (ret == 1) {
+		o->authing = false;
+		out_established(o);
+		return;
+	}
+	/* a peer that hangs up before its HELLO is not (yet) a failure */
+	if (ret != -EPIPE || o->ac.hello_read) {
+		member_addr(o->m, o->addr_idx, o->m->election_port, &addr);
+		zab_auth_fail(o->mesh->auth, (struct sockaddr *)&addr, "election", why);
+	}
+	out_drop(o, why, 0);
+}
+
 static void out_event(struct watch *w, uint32_t events)
 {
 	struct mesh_out *o = w->arg;
 	int ret;
 
+	if (o->authing) {
+		out_auth_step(o);
+		return;
+	}
 	if (!o->connected) {
 		ret = sock_connect_result(o->fd);
 		if (ret < 0)
 			out_drop(o, "connect", ret);
 		else
-			out_established(o);
+			out_auth_start(o);
 		return;
 	}
 	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)) {
@@ -179,8 +232,16 @@ static void out_timer(struct timer *t)
 {
 	struct mesh_out *o = t->arg;
 
-	if (o->fd >= 0 && !o->connected)
+	if (o->fd >= 0 && o->authing) {
+		struct sockaddr_storage addr;
+
+		member_addr(o->m, o->addr_idx, o->m->election_port, &addr);
+		zab_auth_fail(o->mesh->auth, (struct sockaddr *)&addr, "election",
+			      "no handshake in time");
+		out_drop(o, "no handshake in time", 0);
+	} else if (o->fd >= 0 && !o->connected) {
 		out_drop(o, "connect", -ETIMEDOUT);	/* schedules a retry */
+	}
 	else if (o->fd < 0)
 		out_connect(o);
 }
@@ -307,7 +368,10 @@ static int in_check_sender(struct mesh_in *c, const struct zab_notif *n,
 {
 	const struct member *m = ensemble_find(c->mesh->ens, n->sender);
 
-	if (c->sid && c->sid != n->sender)
+	if (c->mesh->auth && zab_auth_enabled(c->mesh->auth) && n->sender != c->ac.peer)
+		snprintf(why, len, "sender id %u is not the id %u it authenticated as",
+			 n->sender, c->ac.peer);
+	else if (c->sid && c->sid != n->sender)
 		snprintf(why, len, "the sender id changed from %u to %u", c->sid, n->sender);
 	else if (!m)
 		snprintf(why, len, "unknown sender id %u", n->sender);
@@ -347,12 +411,46 @@ static int in_frame(struct mesh_in *c)
 	return 0;
 }
 
+/* The incoming handshake; 1 once done, 0 for more, -1 if @c was freed. */
+static int in_auth(struct mesh_in *c)
+{
+	struct mesh *mesh = c->mesh;
+	const struct member *m;
+	const char *why;
+	int ret = zab_auth_step(&c->ac, c->fd, &why);
+
+	if (!ret)
+		return 0;
+	if (ret == 1) {
+		m = ensemble_find(mesh->ens, c->ac.peer);
+		if (!m)
+			why = "authenticated with an id that is not a member's";
+		else if (!member_has_addr(m, (struct sockaddr *)&c->addr))
+			why = "authenticated with the id of a member at another address";
+		else {
+			c->authed = true;
+			return 1;
+		}
+	}
+	if (ret != -EPIPE || c->ac.hello_read)
+		zab_auth_fail(mesh->auth, (struct sockaddr *)&c->addr, "election", why);
+	else
+		zdebug("election: %s closed its connection before its HELLO", c->peer);
+	in_free(c);
+	return -1;
+}
+
 static void in_event(struct watch *w, uint32_t events)
 {
 	struct mesh_in *c = w->arg;
 	int ret;
 
 	(void)events;
+	if (!c->authed) {
+		ret = in_auth(c);
+		if (ret <= 0)
+			return;
+	}
 	/* A bounded burst per wakeup; epoll reports the rest. */
 	for (int i = 0; i < 64; i++) {
 		ret = frame_read(c->fd, &c->fb);
@@ -371,7 +469,15 @@ static void in_event(struct watch *w, uint32_t events)
 
 static void in_ident_timeout(struct timer *t)
 {
-	in_drop(t->arg, "no notification in time");
+	struct mesh_in *c = t->arg;
+
+	if (!c->authed) {
+		zab_auth_fail(c->mesh->auth, (struct sockaddr *)&c->addr, "election",
+			      "no handshake in time");
+		in_free(c);
+		return;
+	}
+	in_drop(c, "no notification in time");
 }
 
 static void accept_one(struct mesh *mesh, int fd,
@@ -399,6 +505,13 @@ static void accept_one(struct mesh *mesh, int fd,
 	watch_init(&c->w, in_event, c);
 	timer_init(&c->ident, in_ident_timeout, c);
 	frame_buf_reset(&c->fb, ZAB_NOTIF_SIZE);
+	c->authed = !zab_auth_enabled(mesh->auth);
+	if (!c->authed && zab_auth_start(&c->ac, mesh->auth, fd, ZAB_AUTH_ELECTION, false,
+					 mesh->ens->self->id, 0) < 0) {
+		close(fd);
+		free(c);
+		return;
+	}
 	if (loop_watch(mesh->loop, &c->w, fd, EPOLLIN | EPOLLRDHUP) < 0) {
 		close(fd);
 		free(c);
@@ -431,8 +544,8 @@ static void listen_event(struct watch *w, uint32_t events)
 }
 
 int mesh_open(struct mesh **meshp, struct loop *loop,
-	      const struct ensemble *ens, const struct mesh_ops *ops,
-	      void *arg, struct zab_err *err)
+	      const struct ensemble *ens, struct zab_auth *auth,
+	      const struct mesh_ops *ops, void *arg, struct zab_err *err)
 {
 	const struct member *self = ens->self;
 	struct sockaddr_storage sa;
@@ -454,6 +567,7 @@ int mesh_open(struct mesh **meshp, struct loop *loop,
 	mesh->ens = ens;
 	mesh->ops = *ops;
 	mesh->arg = arg;
+	mesh->auth = auth;
 	mesh->max_in = 4 * ens->n + 4;
 	mesh->src_len = member_addr(self, 0, 0, &mesh->src);
 	watch_init(&mesh->lw, listen_event, mesh);

@@ -5,6 +5,10 @@
  * reconnecting with backoff, and sends its notifications there; it reads the
  * notifications of the others from the connections it accepts.
  *
+ * With authKeyFile, every connection first runs auth.h's handshake and
+ * counts in auth.h's failures if it fails; the notifications on it must
+ * then carry the id it authenticated as.
+ *
  * Everything read is checked: a frame that does not decode, a sender that is
  * not a configured member (or this one), a sender that connects from an
  * address that is not its own, or that changes its id on a connection, and a
@@ -22,6 +26,7 @@
 #include "vote.h"
 
 struct mesh;
+struct zab_auth;
 
 struct mesh_ops {
 	/* A checked notification from another member. */
@@ -32,11 +37,12 @@ struct mesh_ops {
 
 /*
  * Listens on this member's election port and starts connecting to the
- * others. -errno with @err set if the port cannot be bound.
+ * others, authenticating every connection with @auth's keys (none if
+ * auth = none). -errno with @err set if the port cannot be bound.
  */
 int mesh_open(struct mesh **meshp, struct loop *loop,
-	      const struct ensemble *ens, const struct mesh_ops *ops,
-	      void *arg, struct zab_err *err);
+	      const struct ensemble *ens, struct zab_auth *auth,
+	      const struct mesh_ops *ops, void *arg, struct zab_err *err);
 void mesh_close(struct mesh *mesh);
 
 /* Queues @n for member @sid; dropped if that connection is not up. */

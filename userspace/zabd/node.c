@@ -342,7 +342,7 @@ int node_open(struct zabd *z)
 	timer_init(&z->notify_timer, notify_expired, z);
 	timer_init(&z->tick_timer, tick, z);
 	timer_init(&z->discovery_timer, discovery_delayed, z);
-	ret = mesh_open(&z->mesh, &z->loop, ens, &ops, z, &err);
+	ret = mesh_open(&z->mesh, &z->loop, ens, &z->auth, &ops, z, &err);
 	if (ret < 0) {
 		zerr("%s", err.msg);
 		return ret;

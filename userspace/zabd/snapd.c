@@ -43,7 +43,7 @@
 #define MAX_SERVING	4
 #define FETCH_RETRY_MS	10000
 
-enum { CHILD_DONE, CHILD_FAILED, CHILD_NOTHING };
+enum { CHILD_DONE, CHILD_FAILED, CHILD_NOTHING, CHILD_AUTH_FAILED };
 
 enum child_kind { KIND_SNAPSHOT, KIND_FETCH, KIND_SERVE };
 
@@ -161,6 +161,7 @@ static void fetch_child(struct snapd *s, uint32_t leader)
 	struct sockaddr_storage dst, src;
 	struct snapxfer_result res;
 	struct zab_nl *nl = NULL;
+	struct zab_auth auth;
 	struct progress p;
 	socklen_t dlen, slen;
 	uint64_t base;
@@ -182,15 +183,18 @@ static void fetch_child(struct snapd *s, uint32_t leader)
 	if (zab_nl_open(&nl) < 0)
 		nl = NULL;
 	progress_begin(&p, nl, conf->name, ZAB_WORK_SNAPSHOT_FETCH, 0);
+	/* failures are counted by the parent (CHILD_AUTH_FAILED), not here */
+	auth = z->auth;
+	auth.failed = NULL;
 	ret = snapxfer_fetch_progress(s->dir_fd, conf->data_dir, (struct sockaddr *)&dst, dlen,
-				      (struct sockaddr *)&src, slen, conf->myid, base,
+				      (struct sockaddr *)&src, slen, &auth, leader, conf->myid, base,
 				      (int)zabd_init_limit_ms(z), &res, note, fetched, &p);
 	progress_end(&p, !ret);
 	zab_nl_close(nl);
 	if (ret < 0) {
 		zwarn("no snapshot from leader %u: %s", leader,
 		      ret == -ENOENT ? "it has none" : strerror(-ret));
-		_exit(CHILD_FAILED);
+		_exit(ret == -EACCES ? CHILD_AUTH_FAILED : CHILD_FAILED);
 	}
 	zinfo("installed %s/%s from leader %u (%" PRIu64 " bytes)", conf->data_dir,
 	      res.name, leader, res.bytes);
@@ -220,7 +224,11 @@ static void child_exited(struct watch *w, uint32_t events)
 		return;
 	if (c->kind == KIND_FETCH) {
 		/* until it worked, or there was nothing to fetch */
-		if (WIFEXITED(status) && WEXITSTATUS(status) != CHILD_FAILED)
+		/* counted here too: the child's count ends with it */
+		if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_AUTH_FAILED)
+			zab_auth_count(&s->z->auth);
+		if (WIFEXITED(status) && WEXITSTATUS(status) != CHILD_FAILED &&
+		    WEXITSTATUS(status) != CHILD_AUTH_FAILED)
 			s->check_history = false;
 		else
 			s->fetch_after = loop_now() + FETCH_RETRY_MS;

@@ -20,6 +20,7 @@
 
 #include "handshake.h"
 #include "common/snapshot.h"
+#include "auth.h"
 #include "snapxfer.h"
 #include "sock.h"
 #include "wire.h"
@@ -361,12 +362,13 @@ int snapxfer_fetch(int dir_fd, const char *dir, const struct sockaddr *dst,
 		   struct snapxfer_result *res, zab_disklog_note_fn note,
 		   void *arg)
 {
-	return snapxfer_fetch_progress(dir_fd, dir, dst, dlen, src, slen, myid, base,
-				       timeout_ms, res, note, NULL, arg);
+	return snapxfer_fetch_progress(dir_fd, dir, dst, dlen, src, slen, NULL, 0, myid,
+				       base, timeout_ms, res, note, NULL, arg);
 }
 
 int snapxfer_fetch_progress(int dir_fd, const char *dir, const struct sockaddr *dst,
 			    socklen_t dlen, const struct sockaddr *src, socklen_t slen,
+			    struct zab_auth *auth, uint32_t peer,
 			    uint32_t myid, uint64_t base, int timeout_ms,
 			    struct snapxfer_result *res, zab_disklog_note_fn note,
 			    zab_disklog_progress_fn progress, void *arg)
@@ -382,6 +384,20 @@ int snapxfer_fetch_progress(int dir_fd, const char *dir, const struct sockaddr *
 		zab_disk_say(note, arg, "asking for a snapshot: connect: %s", strerror(-fd));
 		close(lock);
 		return fd;
+	}
+	if (zab_auth_enabled(auth)) {
+		const char *why;
+
+		ret = zab_auth_blocking(auth, fd, ZAB_AUTH_QUORUM, myid, peer, timeout_ms, &why);
+		if (ret < 0) {
+			zab_disk_say(note, arg, "asking for a snapshot: authentication failed: %s",
+				     why);
+			if (ret != -EPIPE)
+				zab_auth_fail(auth, dst, "quorum", why);
+			close(fd);
+			close(lock);
+			return -EACCES;
+		}
 	}
 	ret = fetch(fd, dir_fd, dir, myid, base, res, note, progress, arg);
 	close(fd);

@@ -52,12 +52,17 @@ int snapxfer_fetch(int dir_fd, const char *dir, const struct sockaddr *dst,
 		   struct snapxfer_result *res, zab_disklog_note_fn note,
 		   void *arg);
 
+struct zab_auth;
+
 /*
  * snapxfer_fetch(), telling @progress (if not NULL) of the bytes received
- * and the file's size as the leader gave it (0: not given), with @arg.
+ * and the file's size as the leader gave it (0: not given), with @arg; and
+ * authenticating with @auth's keys (auth.h) as member @myid to member
+ * @peer first, unless @auth is NULL or holds none: -EACCES if that fails.
  */
 int snapxfer_fetch_progress(int dir_fd, const char *dir, const struct sockaddr *dst,
 			    socklen_t dlen, const struct sockaddr *src, socklen_t slen,
+			    struct zab_auth *auth, uint32_t peer,
 			    uint32_t myid, uint64_t base, int timeout_ms,
 			    struct snapxfer_result *res, zab_disklog_note_fn note,
 			    zab_disklog_progress_fn progress, void *arg);

@@ -37,7 +37,7 @@ ssize_t sock_send(int fd, const void *buf, size_t len);
 
 /* A fixed-size frame being read. */
 struct frame_buf {
-	uint8_t buf[64];
+	uint8_t buf[128];
 	size_t have;
 	size_t need;	/* frame size, at most sizeof(buf) */
 };

@@ -244,6 +244,11 @@ static void watchdog_kick(struct timer *t)
 	timer_arm(&z->loop, &z->watchdog_timer, (int64_t)sdnotify_kick_ms(&z->sd));
 }
 
+static void auth_failed(void *arg)
+{
+	instance_count_auth(arg);
+}
+
 static int start(struct zabd *z, const char *path)
 {
 	struct zab_err err;
@@ -259,6 +264,19 @@ static int start(struct zabd *z, const char *path)
 		zerr("%s", err.msg);
 		return z->lock_fd;
 	}
+	if (z->conf->auth_key_file) {
+		ret = zab_auth_load(&z->auth, z->conf->auth_key_file, &err);
+		if (ret < 0) {
+			zerr("%s", err.msg);
+			return ret;
+		}
+		zinfo("authentication: %zu key%s from %s", z->auth.n_keys,
+		      z->auth.n_keys == 1 ? "" : "s", z->conf->auth_key_file);
+	} else {
+		zwarn("auth = none: connections between members are not authenticated; anyone who reaches the ports from a member's address is taken for that member");
+	}
+	z->auth.failed = auth_failed;
+	z->auth.arg = z;
 	ret = load_epochs(z);
 	if (!ret)
 		ret = open_netlink(z);
@@ -272,6 +290,10 @@ static int start(struct zabd *z, const char *path)
 		return ret;
 	/* Ports are bound: only now touch the kernel. */
 	ret = instance_setup(z);
+	if (!ret) {
+		z->instance_up = true;
+		instance_count_auth(z);
+	}
 	if (!ret)
 		ret = snapd_open(z);
 	if (!ret)
@@ -313,6 +335,7 @@ static void stop(struct zabd *z, bool setup_done)
 	if (z->lock_fd >= 0)
 		close(z->lock_fd);
 	ensemble_release(&z->ens);
+	zab_auth_release(&z->auth);
 	loop_release(&z->loop);
 	sdnotify_close(&z->sd);
 }

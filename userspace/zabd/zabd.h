@@ -26,6 +26,7 @@
 #include "election.h"
 #include "ensemble.h"
 #include "common/info.h"
+#include "auth.h"
 #include "loop.h"
 #include "common/nl.h"
 #include "sdnotify.h"
@@ -82,6 +83,9 @@ struct zabd {
 	struct follower *follower;
 	struct snapd *snapd;
 
+	struct zab_auth auth;		/* authKeyFile's keys, failures */
+	bool instance_up;		/* instance_setup() succeeded */
+
 	struct metrics *metrics;	/* metricsAddr's endpoint, or NULL */
 	uint64_t elections;		/* begun, for the metrics */
 
@@ -134,6 +138,9 @@ void snapd_serve(struct zabd *z, int fd, uint32_t sid, uint64_t from);
 
 /* instance.c */
 int instance_setup(struct zabd *z);
+
+/* Adds the authentication failures not yet counted to the instance's. */
+void instance_count_auth(struct zabd *z);
 void instance_teardown(struct zabd *z);
 /* The kernel's events for this instance go to @handler; @ev is NULL when
  * some were lost. */

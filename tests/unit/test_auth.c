@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* The members' authentication handshake and the key file. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "zabd/auth.h"
+
+#define KEY1 "7a61623a207468652074657374206b65792c206e6f742061207365637265742e"
+#define KEY2 "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+
+static void keys(struct zab_auth *a, const char *text)
+{
+	struct zab_err err;
+
+	memset(a, 0, sizeof(*a));
+	assert_int_equal(zab_auth_parse(a, text, strlen(text), "k", &err), 0);
+	a->path = (char *)"k";	/* enabled; never freed here */
+}
+
+static void hex(const char *s, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sscanf(s + 2 * i, "%2hhx", &out[i]);
+}
+
+/* Against HMAC-SHA256 as Python's hmac module and openssl dgst compute it. */
+static void test_known_answers(void **state)
+{
+	uint8_t nonce_i[32], nonce_r[32], mac[32], expect[32], id[8];
+	struct zab_auth a;
+
+	(void)state;
+	keys(&a, KEY1 "\n");
+	hex("becc824a497c456a", id, sizeof(id));
+	assert_int_equal(a.n_keys, 1);
+	assert_memory_equal(a.keys[0].id, id, sizeof(id));
+	for (int i = 0; i < 32; i++) {
+		nonce_i[i] = (uint8_t)i;
+		nonce_r[i] = (uint8_t)(100 + i);
+	}
+	assert_int_equal(zab_auth_mac(&a.keys[0], ZAB_AUTH_QUORUM, true, 3, 7, nonce_i, nonce_r,
+				      mac), 0);
+	hex("395945006aadb3d8caafbd7479905aea6b55cf768cf9683ea7582f56d8f14e9f", expect, 32);
+	assert_memory_equal(mac, expect, sizeof(mac));
+}
+
+static void test_parse(void **state)
+{
+	static const char *const bad[] = {
+		"", "# only a comment\n\n", "abc\n", KEY1 "0\n", KEY1 KEY1 "\n",
+		"zz61623a207468652074657374206b65792c206e6f742061207365637265742e", KEY1 "\n" KEY2 "\n" KEY1 "\n", KEY1 "\n" KEY1 "\n",
+	};
+	struct zab_auth a;
+	struct zab_err err;
+
+	(void)state;
+	keys(&a, "# the ensemble's key\n\n  " KEY1 "  \n" KEY2);
+	assert_int_equal(a.n_keys, 2);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&a, 0, sizeof(a));
+		assert_int_equal(zab_auth_parse(&a, bad[i], strlen(bad[i]), "k", &err), -EINVAL);
+		assert_int_equal(a.n_keys, 0);
+	}
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(zab_auth_parse(&a, "abc\n", 4, "/etc/zab/k", &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "/etc/zab/k:1: a key is 64 hexadecimal digits, not 3"));
+}
+
+static void test_file(void **state)
+{
+	char dir[] = "/tmp/zab-auth-XXXXXX", path[64], link[64];
+	struct zab_auth a = { 0 };
+	struct zab_err err;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/key", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, KEY1 "\n", 65), 65);
+	close(fd);
+	chmod(path, 0644);
+	assert_int_equal(zab_auth_load(&a, path, &err), -EPERM);
+	assert_non_null(strstr(err.msg, "mode is 0644"));
+	assert_false(zab_auth_enabled(&a));
+	chmod(path, 0600);
+	assert_int_equal(symlink(path, link), 0);
+	assert_true(zab_auth_load(&a, link, &err) < 0);
+	assert_int_equal(zab_auth_load(&a, path, &err), 0);
+	assert_true(zab_auth_enabled(&a));
+	assert_int_equal(a.n_keys, 1);
+
+	/* a second key appears: read again before the next handshake */
+	fd = open(path, O_WRONLY | O_APPEND);
+	assert_int_equal(write(fd, KEY2 "\n", 65), 65);
+	close(fd);
+	zab_auth_refresh(&a);
+	assert_int_equal(a.n_keys, 2);
+	/* a file that breaks keeps the keys held */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_int_equal(write(fd, "nonsense\n", 9), 9);
+	close(fd);
+	zab_auth_refresh(&a);
+	assert_int_equal(a.n_keys, 2);
+	zab_auth_release(&a);
+	unlink(link);
+	unlink(path);
+	rmdir(dir);
+}
+
+struct end {
+	struct zab_auth_conn c;
+	int fd;
+	int ret;
+	const char *why;
+};
+
+/* Runs both ends over a socket pair until each is done. */
+static void handshake(struct zab_auth *ai, struct zab_auth *ar, uint8_t ci, uint8_t cr,
+		      uint32_t expect, struct end *i, struct end *r)
+{
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+	i->fd = sv[0];
+	r->fd = sv[1];
+	assert_int_equal(zab_auth_start(&i->c, ai, i->fd, ci, true, 1, expect), 0);
+	assert_int_equal(zab_auth_start(&r->c, ar, r->fd, cr, false, 2, 0), 0);
+	i->ret = r->ret = 0;
+	for (int k = 0; k < 8 && (!i->ret || !r->ret); k++) {
+		if (!i->ret)
+			i->ret = zab_auth_step(&i->c, i->fd, &i->why);
+		if (!r->ret)
+			r->ret = zab_auth_step(&r->c, r->fd, &r->why);
+		/* an end that failed hangs up, as zabd does */
+		if (i->ret < 0)
+			shutdown(i->fd, SHUT_RDWR);
+		if (r->ret < 0)
+			shutdown(r->fd, SHUT_RDWR);
+	}
+}
+
+static void done(struct end *i, struct end *r)
+{
+	close(i->fd);
+	close(r->fd);
+}
+
+static void test_handshake(void **state)
+{
+	struct zab_auth one, other, both, two;
+	struct end i, r;
+
+	(void)state;
+	keys(&one, KEY1);
+	keys(&other, KEY2);
+	keys(&both, KEY2 "\n" KEY1);
+	keys(&two, KEY1 "\n" KEY2);
+
+	handshake(&one, &one, ZAB_AUTH_ELECTION, ZAB_AUTH_ELECTION, 2, &i, &r);
+	assert_int_equal(i.ret, 1);
+	assert_int_equal(r.ret, 1);
+	assert_int_equal(i.c.peer, 2);
+	assert_int_equal(r.c.peer, 1);
+	done(&i, &r);
+
+	/* rotation: one key in common is enough, whatever the order */
+	handshake(&both, &one, ZAB_AUTH_QUORUM, ZAB_AUTH_QUORUM, 0, &i, &r);
+	assert_int_equal(i.ret, 1);
+	assert_int_equal(r.ret, 1);
+	done(&i, &r);
+	handshake(&other, &two, ZAB_AUTH_QUORUM, ZAB_AUTH_QUORUM, 0, &i, &r);
+	assert_int_equal(i.ret, 1);
+	assert_int_equal(r.ret, 1);
+	done(&i, &r);
+
+	/* another ensemble's key: both refuse */
+	handshake(&other, &one, ZAB_AUTH_QUORUM, ZAB_AUTH_QUORUM, 0, &i, &r);
+	assert_int_equal(r.ret, -EACCES);
+	assert_non_null(strstr(r.why, "no key in common"));
+	assert_true(i.ret < 0);
+	done(&i, &r);
+
+	/* the initiator expected member 3, and member 2 answered */
+	handshake(&one, &one, ZAB_AUTH_QUORUM, ZAB_AUTH_QUORUM, 3, &i, &r);
+	assert_int_equal(i.ret, -EACCES);
+	assert_non_null(strstr(i.why, "another member"));
+	done(&i, &r);
+
+	/* an election HELLO on the quorum port */
+	handshake(&one, &one, ZAB_AUTH_ELECTION, ZAB_AUTH_QUORUM, 0, &i, &r);
+	assert_int_equal(r.ret, -EACCES);
+	assert_non_null(strstr(r.why, "other port"));
+	done(&i, &r);
+}
+
+/* A recorded HELLO and PROOF, played again, do not authenticate. */
+static void test_replay(void **state)
+{
+	uint8_t rec[ZAB_AUTH_HELLO_SIZE + ZAB_AUTH_PROOF_SIZE], junk[256];
+	struct zab_auth one;
+	struct zab_auth_conn c;
+	const char *why;
+	struct end i, r;
+	int sv[2], ret;
+
+	(void)state;
+	keys(&one, KEY1);
+	handshake(&one, &one, ZAB_AUTH_QUORUM, ZAB_AUTH_QUORUM, 0, &i, &r);
+	assert_int_equal(r.ret, 1);
+	/* what the initiator sent, as a wire tap saw it */
+	zab_auth_hello_encode(rec, ZAB_AUTH_QUORUM, 1, i.c.nonce);
+	assert_int_equal(zab_auth_proof_encode(&one, rec + ZAB_AUTH_HELLO_SIZE, ZAB_AUTH_QUORUM,
+					       true, 1, 2, i.c.nonce, r.c.nonce), 0);
+	done(&i, &r);
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+	assert_int_equal(zab_auth_start(&c, &one, sv[1], ZAB_AUTH_QUORUM, false, 2, 0), 0);
+	assert_int_equal(write(sv[0], rec, sizeof(rec)), (ssize_t)sizeof(rec));
+	ret = zab_auth_step(&c, sv[1], &why);
+	assert_int_equal(ret, -EACCES);
+	assert_non_null(strstr(why, "does not check"));
+	while (read(sv[0], junk, sizeof(junk)) > 0)
+		;
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* Garbage, its own HELLO reflected, and a peer that hangs up. */
+static void test_bad_peers(void **state)
+{
+	uint8_t buf[ZAB_AUTH_HELLO_SIZE] = { 0 };
+	struct zab_auth one;
+	struct zab_auth_conn c;
+	const char *why;
+	int sv[2];
+
+	(void)state;
+	keys(&one, KEY1);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+	assert_int_equal(zab_auth_start(&c, &one, sv[1], ZAB_AUTH_ELECTION, false, 2, 0), 0);
+	memset(buf, 'G', sizeof(buf));
+	assert_int_equal(write(sv[0], buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	assert_int_equal(zab_auth_step(&c, sv[1], &why), -EACCES);
+	assert_non_null(strstr(why, "bad magic"));
+	close(sv[0]);
+	close(sv[1]);
+
+	/* its own HELLO comes back: refused, not answered */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+	assert_int_equal(zab_auth_start(&c, &one, sv[1], ZAB_AUTH_ELECTION, true, 1, 0), 0);
+	assert_int_equal(read(sv[0], buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	buf[11] = 4;	/* even under another id */
+	assert_int_equal(write(sv[0], buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	assert_int_equal(zab_auth_step(&c, sv[1], &why), -EACCES);
+	assert_non_null(strstr(why, "echoes"));
+	close(sv[0]);
+	close(sv[1]);
+
+	/* nothing yet, then a hang-up before HELLO */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+	assert_int_equal(zab_auth_start(&c, &one, sv[1], ZAB_AUTH_ELECTION, false, 2, 0), 0);
+	assert_int_equal(zab_auth_step(&c, sv[1], &why), 0);
+	close(sv[0]);
+	assert_int_equal(zab_auth_step(&c, sv[1], &why), -EPIPE);
+	assert_false(c.hello_read);
+	close(sv[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_known_answers),
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_handshake),
+		cmocka_unit_test(test_replay),
+		cmocka_unit_test(test_bad_peers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
