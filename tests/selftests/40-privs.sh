@@ -69,4 +69,62 @@ test_user_namespace_refused() {
 	unload_zab
 }
 
+# as_user UID GID CMD...: CMD as UID with GID only, no capabilities.
+as_user() {
+	local uid=$1 gid=$2
+	shift 2
+	setpriv --reuid="$uid" --regid="$gid" --clear-groups --inh-caps=-all \
+		--bounding-set=-all "$@"
+}
+
+# /dev/zab/NAME is root's, mode 0600, until zabctl set gives it an owner,
+# a group and a mode; bad values are refused with the value named.
+test_device_owner_and_mode() {
+	load_zab
+	zabctl create da --id 1
+	[ "$(stat -c '%u:%g %a' /dev/zab/da)" = "0:0 600" ] ||
+		fail "a new device is $(stat -c '%u:%g %a' /dev/zab/da), not root's with mode 600"
+	expect_fail "nobody opens a new device" as_nobody "$DEVTEST" status /dev/zab/da
+	zabctl set da deviceOwner nobody || fail "deviceOwner nobody refused"
+	as_nobody "$DEVTEST" status /dev/zab/da > /dev/null || fail "its owner cannot open it"
+	zabctl set da deviceOwner 0 deviceGroup 4242 deviceMode 0660 tickTime 300 ||
+		fail "deviceOwner, deviceGroup, deviceMode with a parameter refused"
+	[ "$(stat -c '%u:%g %a' /dev/zab/da)" = "0:4242 660" ] ||
+		fail "the device is $(stat -c '%u:%g %a' /dev/zab/da), not 0:4242 660"
+	[ "$(field da tickTime)" = 300 ] || fail "tickTime not set with the device's access"
+	as_user 4243 4242 "$DEVTEST" status /dev/zab/da > /dev/null ||
+		fail "a member of the group cannot open it"
+	expect_fail "a user outside the group opens it" as_user 4243 4243 "$DEVTEST" status /dev/zab/da
+	expect_fail "deviceMode 0777" zabctl set da deviceMode 0777
+	expect_match "invalid deviceMode \`0777': octal read and write bits, at most 0666" "$OUT"
+	expect_fail "deviceMode 9" zabctl set da deviceMode 9
+	expect_fail "deviceOwner of no one" zabctl set da deviceOwner no-such-user
+	expect_match "invalid deviceOwner \`no-such-user': no such user" "$OUT"
+	expect_fail "deviceGroup of nothing" zabctl set da deviceGroup no-such-group
+	expect_match "no such group" "$OUT"
+	expect_fail "no such instance" zabctl set nosuch deviceMode 0600
+	expect_match "set \`nosuch'" "$OUT"
+	[ "$(stat -c '%u:%g %a' /dev/zab/da)" = "0:4242 660" ] || fail "a refused set changed the device"
+	zabctl destroy da
+}
+
+# zabd gives its instance's device the configuration's owner, group and
+# mode: an application in the group writes records without root.
+test_device_access_from_config() {
+	zabd_setup 3
+	printf 'deviceGroup = 4242\ndeviceMode = 0660\n' >> "$ENS_TMP/z1.conf"
+	zabd_start 1 2 3
+	wait_formed 30 1 2 3
+	[ "$(stat -c '%u:%g %a' /dev/zab/z1)" = "0:4242 660" ] ||
+		fail "z1's device is $(stat -c '%u:%g %a' /dev/zab/z1)"
+	[ "$(stat -c '%u:%g %a' /dev/zab/z2)" = "0:0 600" ] ||
+		fail "z2's device (no such keys) is $(stat -c '%u:%g %a' /dev/zab/z2)"
+	out=$(as_user 4243 4242 "$ZABLOAD" write /dev/zab/z1 app 10) ||
+		fail "an application of the group cannot write: $out"
+	[ "$(grep -c '^ok ' <<< "$out")" = 10 ] || fail "not every write committed: $out"
+	expect_fail "an application outside the group writes" as_user 4243 4243 "$ZABLOAD" write /dev/zab/z1 app 1
+	expect_fail "a bad deviceMode in the file" "$ZABD" -c <(sed 's/^deviceMode = .*/deviceMode = 1777/' "$ENS_TMP/z1.conf")
+	expect_match "invalid deviceMode \`1777'" "$OUT"
+}
+
 zab_ksft_main "$@"

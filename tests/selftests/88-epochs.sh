@@ -293,6 +293,7 @@ leading() {
 # ACKEPOCH. Uncounted, the leader gives up at initLimit; counted, it leads.
 test_repeated_ackepoch_uncounted() {
 	local e
+	ZABD_AUTH=none	# the test's follower speaks the plain protocol
 	# 10 s: the test's follower is a shell, slow on a busy host
 	ZABD_INIT=$((50 * ZAB_TIME_SCALE))
 	zabd_setup 3
@@ -334,6 +335,7 @@ test_repeated_ackepoch_uncounted() {
 # and an ensemble forms, member 1 writes it.
 test_follower_waits_for_established_leader() {
 	local e
+	ZABD_AUTH=none	# the test's follower speaks the plain protocol
 	ZABD_INIT=$((50 * ZAB_TIME_SCALE))	# 10 s, as above
 	zabd_setup 5
 	sed -i 's/^server.3 = 10.77.0.3:2888:3888$/server.3 = 10.77.0.3:2999:3888/' "$ENS_TMP/z2.conf"

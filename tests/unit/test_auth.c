@@ -282,6 +282,68 @@ static void test_bad_peers(void **state)
 	close(sv[1]);
 }
 
+/* A PROOF is good for one role, one port, two ids and two nonces only. */
+static void test_proof_bound(void **state)
+{
+	uint8_t ni[ZAB_AUTH_NONCE] = { 1 }, nr[ZAB_AUTH_NONCE] = { 2 };
+	uint8_t buf[ZAB_AUTH_PROOF_SIZE], id[ZAB_AUTH_KEY_ID];
+	struct zab_auth one, other;
+	const char *why;
+
+	(void)state;
+	keys(&one, KEY1);
+	keys(&other, KEY2);
+	assert_int_equal(zab_auth_proof_encode(&one, buf, ZAB_AUTH_QUORUM, false, 1, 2, ni, nr), 0);
+	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, false, 1, 2, ni, nr,
+					      id, &why), 0);
+	assert_memory_equal(id, one.keys[0].id, sizeof(id));
+	/* reflected to its maker as if the other end's */
+	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, true, 1, 2, ni, nr,
+					      NULL, &why), -EACCES);
+	/* on the other port */
+	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_ELECTION, false, 1, 2, ni, nr,
+					      NULL, &why), -EACCES);
+	/* for other ids, or ids swapped */
+	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, false, 1, 3, ni, nr,
+					      NULL, &why), -EACCES);
+	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, false, 2, 1, ni, nr,
+					      NULL, &why), -EACCES);
+	/* with other nonces, or nonces swapped */
+	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, false, 1, 2, nr, ni,
+					      NULL, &why), -EACCES);
+	assert_non_null(strstr(why, "does not check"));
+	/* under a key not held */
+	assert_int_equal(zab_auth_proof_check(&other, buf, ZAB_AUTH_QUORUM, false, 1, 2, ni, nr,
+					      NULL, &why), -EACCES);
+	assert_non_null(strstr(why, "no key in common"));
+	/* the key id's slot altered */
+	buf[8] ^= 1;
+	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, false, 1, 2, ni, nr,
+					      NULL, &why), -EACCES);
+	assert_true(zab_auth_holds(&one, one.keys[0].id));
+	assert_false(zab_auth_holds(&one, other.keys[0].id));
+}
+
+/* A member without authentication is told apart by its first 4 bytes. */
+static void test_plaintext_peer(void **state)
+{
+	static const uint8_t followerinfo[4] = { 0x5a, 0x41, 0x42, 0x51 };
+	struct zab_auth one;
+	struct zab_auth_conn c;
+	const char *why;
+	int sv[2];
+
+	(void)state;
+	keys(&one, KEY1);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+	assert_int_equal(zab_auth_start(&c, &one, sv[1], ZAB_AUTH_QUORUM, false, 2, 0), 0);
+	assert_int_equal(write(sv[0], followerinfo, 4), 4);
+	assert_int_equal(zab_auth_step(&c, sv[1], &why), -EACCES);
+	assert_non_null(strstr(why, "without authentication"));
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +353,8 @@ int main(void)
 		cmocka_unit_test(test_handshake),
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_bad_peers),
+		cmocka_unit_test(test_proof_bound),
+		cmocka_unit_test(test_plaintext_peer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

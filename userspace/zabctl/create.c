@@ -24,7 +24,7 @@ static int run(int argc, char *argv[], const struct zabctl *ctl)
 	name = argv[1];
 	zab_params_init(&params);
 	if (!zabctl_name_ok(ctl, name) ||
-	    !zabctl_parse_pairs(ctl, &create_cmd, argc - 2, argv + 2, &params, &id_arg))
+	    !zabctl_parse_pairs(ctl, &create_cmd, argc - 2, argv + 2, &params, &id_arg, NULL))
 		goto out;
 	if (!id_arg) {
 		zabctl_usage_error(&create_cmd, "missing `--id N'");

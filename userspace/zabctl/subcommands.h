@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "common/devaccess.h"
 #include "common/nl.h"
 
 #define PROG_NAME "zabctl"
@@ -43,11 +44,12 @@ bool zabctl_name_ok(const struct zabctl *ctl, const char *name);
 /*
  * Parses the KEY VALUE pairs of @argv into @params, checking values unless
  * --no-check. If @id is not NULL, "--id N" may appear among the pairs and N
- * is stored, unparsed, in *id. Reports errors and returns false.
+ * is stored, unparsed, in *id; if @dev is not NULL, deviceOwner, deviceGroup
+ * and deviceMode go there. Reports errors and returns false.
  */
 bool zabctl_parse_pairs(const struct zabctl *ctl, const struct zabctl_cmd *cmd,
 			int argc, char *argv[], struct zab_params *params,
-			const char **id);
+			const char **id, struct zab_dev_access *dev);
 
 /* Opens the netlink handle, or reports why not and returns NULL. */
 struct zab_nl *zabctl_nl_open(void);

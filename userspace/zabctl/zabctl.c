@@ -92,9 +92,10 @@ bool zabctl_name_ok(const struct zabctl *ctl, const char *name)
 
 bool zabctl_parse_pairs(const struct zabctl *ctl, const struct zabctl_cmd *cmd,
 			int argc, char *argv[], struct zab_params *params,
-			const char **id)
+			const char **id, struct zab_dev_access *dev)
 {
 	struct zab_err err;
+	int ret;
 
 	for (int i = 0; i < argc; i += 2) {
 		if (i + 1 == argc) {
@@ -108,6 +109,15 @@ bool zabctl_parse_pairs(const struct zabctl *ctl, const struct zabctl_cmd *cmd,
 			}
 			*id = argv[i + 1];
 			continue;
+		}
+		if (dev) {
+			ret = zab_dev_access_parse(dev, argv[i], argv[i + 1], &err);
+			if (ret < 0) {
+				zabctl_error("%s", err.msg);
+				return false;
+			}
+			if (ret)
+				continue;
 		}
 		if (zab_params_parse(params, argv[i], argv[i + 1], !ctl->no_check,
 				     &err) < 0) {

@@ -18,8 +18,10 @@
 #include <linux/zab.h>
 
 #include "auth.h"
+#include "handshake.h"
 #include "log.h"
 #include "loop.h"
+#include "vote.h"
 #include "wire.h"
 
 #define KEY_FILE_MAX	4096
@@ -145,7 +147,7 @@ int zab_auth_proof_encode(const struct zab_auth *a, uint8_t *buf,
 int zab_auth_proof_check(const struct zab_auth *a, const uint8_t *buf,
 			 uint8_t channel, bool initiator, uint32_t isid,
 			 uint32_t rsid, const uint8_t *inonce,
-			 const uint8_t *rnonce, const char **why)
+			 const uint8_t *rnonce, uint8_t *key_id, const char **why)
 {
 	uint8_t mac[ZAB_AUTH_MAC];
 	bool known = false;
@@ -171,8 +173,11 @@ int zab_auth_proof_check(const struct zab_auth *a, const uint8_t *buf,
 			if (zab_auth_mac(&a->keys[k], channel, initiator, isid, rsid, inonce,
 					 rnonce, mac) < 0)
 				return bad(why, "cannot compute the MAC");
-			if (same_mac(mac, slot + ZAB_AUTH_KEY_ID))
+			if (same_mac(mac, slot + ZAB_AUTH_KEY_ID)) {
+				if (key_id)
+					memcpy(key_id, a->keys[k].id, ZAB_AUTH_KEY_ID);
 				return 0;
+			}
 		}
 	}
 	return bad(why, known ? "the PROOF does not check (a wrong key, or a replay)"
@@ -237,6 +242,7 @@ int zab_auth_parse(struct zab_auth *a, const char *text, size_t len,
 			       path);
 	memcpy(a->keys, keys, sizeof(keys));
 	a->n_keys = n;
+	a->generation++;
 	memset(keys, 0, sizeof(keys));
 	return 0;
 }
@@ -309,6 +315,7 @@ int zab_auth_load(struct zab_auth *a, const char *path, struct zab_err *err)
 
 void zab_auth_refresh(struct zab_auth *a)
 {
+	char ids[64];
 	struct zab_err err;
 	struct stat st;
 	size_t before = a->n_keys;
@@ -329,7 +336,29 @@ void zab_auth_refresh(struct zab_auth *a)
 		a->file.size = st.st_size;
 		return;
 	}
-	zinfo("%s: read again: %zu key%s", a->path, a->n_keys, a->n_keys == 1 ? "" : "s");
+	zab_auth_describe(a, ids, sizeof(ids));
+	zinfo("%s: read again: %zu key%s (%s)", a->path, a->n_keys, a->n_keys == 1 ? "" : "s",
+	      ids);
+}
+
+bool zab_auth_holds(const struct zab_auth *a, const uint8_t *key_id)
+{
+	for (size_t k = 0; k < a->n_keys; k++)
+		if (!memcmp(a->keys[k].id, key_id, ZAB_AUTH_KEY_ID))
+			return true;
+	return false;
+}
+
+void zab_auth_describe(const struct zab_auth *a, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < a->n_keys && off < len; k++) {
+		off += (size_t)snprintf(buf + off, len - off, "%sid ", k ? ", " : "");
+		for (size_t b = 0; b < ZAB_AUTH_KEY_ID && off < len; b++)
+			off += (size_t)snprintf(buf + off, len - off, "%02x", a->keys[k].id[b]);
+	}
 }
 
 void zab_auth_release(struct zab_auth *a)
@@ -414,7 +443,8 @@ int zab_auth_start(struct zab_auth_conn *c, struct zab_auth *a, int fd,
 		return -EIO;
 	zab_auth_hello_encode(hello, channel, self, c->nonce);
 	n = sock_send(fd, hello, sizeof(hello));
-	frame_buf_reset(&c->fb, ZAB_AUTH_HELLO_SIZE);
+	/* the magic alone first: a peer without authentication shows at once */
+	frame_buf_reset(&c->fb, 4);
 	return n == (ssize_t)sizeof(hello) ? 0 : n < 0 ? (int)n : -EIO;
 }
 
@@ -468,6 +498,16 @@ int zab_auth_step(struct zab_auth_conn *c, int fd, const char **why)
 		}
 		if (c->hello_read)
 			break;
+		if (c->fb.need == 4) {
+			uint32_t magic = get_be32(c->fb.buf);
+
+			if (magic == ZAB_NOTIF_MAGIC || magic == ZAB_HS_MAGIC)
+				return bad(why, "the peer runs without authentication (auth = none)");
+			if (magic != ZAB_AUTH_MAGIC)
+				return bad(why, "not an authentication handshake (bad magic)");
+			c->fb.need = ZAB_AUTH_HELLO_SIZE;
+			continue;
+		}
 		ret = got_hello(c, fd, why);
 		if (ret)
 			return ret;
@@ -475,9 +515,9 @@ int zab_auth_step(struct zab_auth_conn *c, int fd, const char **why)
 	/* the peer's PROOF: it proves in the other role */
 	ret = c->initiator ?
 	      zab_auth_proof_check(c->auth, c->fb.buf, c->channel, false, c->self, c->peer,
-				   c->nonce, c->peer_nonce, why) :
+				   c->nonce, c->peer_nonce, c->key_id, why) :
 	      zab_auth_proof_check(c->auth, c->fb.buf, c->channel, true, c->peer, c->self,
-				   c->peer_nonce, c->nonce, why);
+				   c->peer_nonce, c->nonce, c->key_id, why);
 	return ret ? ret : 1;
 }
 

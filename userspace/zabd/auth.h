@@ -8,7 +8,7 @@
  * reads or sends anything else. Integers big-endian:
  *
  *	HELLO (48 bytes)		PROOF (88 bytes)
- *	0   4  magic 0x5a414248 "ZABH"	0   4  magic
+ *	0   4  magic 0x5a414241 "ZABA"	0   4  magic
  *	4   1  version, 1		4   1  version
  *	5   1  type 1			5   1  type 2
  *	6   1  channel: 1 election,	6   1  n: MACs that follow, 1 or 2
@@ -47,7 +47,7 @@
 #include "common/err.h"
 #include "sock.h"
 
-#define ZAB_AUTH_MAGIC		0x5a414248u
+#define ZAB_AUTH_MAGIC		0x5a414241u
 #define ZAB_AUTH_VERSION	1
 #define ZAB_AUTH_HELLO_SIZE	48
 #define ZAB_AUTH_PROOF_SIZE	88
@@ -81,6 +81,7 @@ struct zab_auth {
 		int64_t mtime_ns;
 		off_t size;
 	} file;
+	uint64_t generation;		/* keys read so far (a change: one more) */
 	uint64_t failures;		/* handshakes that failed */
 	uint64_t reported;		/* of those, told to the kernel */
 	/* logging once per address and minute */
@@ -115,6 +116,12 @@ static inline bool zab_auth_enabled(const struct zab_auth *a)
 	return a && a->path;
 }
 
+/* "id 0123456789abcdef, id ..." of the keys held, in @buf. */
+void zab_auth_describe(const struct zab_auth *a, char *buf, size_t len);
+
+/* Does @a still hold the key of id @key_id? */
+bool zab_auth_holds(const struct zab_auth *a, const uint8_t *key_id);
+
 /* Counts a failed handshake (logged elsewhere). */
 void zab_auth_count(struct zab_auth *a);
 
@@ -128,6 +135,7 @@ struct zab_auth_conn {
 	uint8_t channel;
 	bool initiator;		/* it connected */
 	bool hello_read;
+	uint8_t key_id[ZAB_AUTH_KEY_ID];	/* the key the peer proved with */
 	uint32_t self;
 	uint32_t peer;		/* expected if set before, else from HELLO */
 	uint8_t nonce[ZAB_AUTH_NONCE];
@@ -145,9 +153,11 @@ int zab_auth_start(struct zab_auth_conn *c, struct zab_auth *a, int fd,
 
 /*
  * Reads what the peer sent, answers its HELLO with PROOF and checks its
- * PROOF. Returns 1 when the peer is authenticated (its id in c->peer), 0
- * when more is to come, or -errno with the reason in *@why (-EPIPE: the
- * peer closed; -EACCES: it failed). Reads nothing past PROOF.
+ * PROOF. Returns 1 when the peer is authenticated (its id in c->peer, the
+ * key it proved with in c->key_id), 0 when more is to come, or -errno with
+ * the reason in *@why: -EACCES if the peer failed (what zab_auth_fail()
+ * counts), -EPIPE if it hung up, another if the socket failed. Reads
+ * nothing past PROOF.
  */
 int zab_auth_step(struct zab_auth_conn *c, int fd, const char **why);
 
@@ -166,11 +176,14 @@ int zab_auth_mac(const struct zab_auth_key *k, uint8_t channel, bool initiator,
 		 uint32_t isid, uint32_t rsid, const uint8_t *inonce,
 		 const uint8_t *rnonce, uint8_t *mac);
 int zab_auth_key_id(const uint8_t *key, uint8_t *id);
-/* 0 if @buf is a PROOF by a holder of one of @a's keys; else why. */
+/*
+ * 0 if @buf is a PROOF by a holder of one of @a's keys (its id copied to
+ * @key_id if not NULL); else -EACCES and why.
+ */
 int zab_auth_proof_check(const struct zab_auth *a, const uint8_t *buf,
 			 uint8_t channel, bool initiator, uint32_t isid,
 			 uint32_t rsid, const uint8_t *inonce,
-			 const uint8_t *rnonce, const char **why);
+			 const uint8_t *rnonce, uint8_t *key_id, const char **why);
 int zab_auth_proof_encode(const struct zab_auth *a, uint8_t *buf,
 			  uint8_t channel, bool initiator, uint32_t isid,
 			  uint32_t rsid, const uint8_t *inonce,

@@ -23,6 +23,9 @@ enum {
 	SEEN_METRICS_ADDR = 1 << 8,
 	SEEN_AUTH_KEY_FILE = 1 << 9,
 	SEEN_AUTH = 1 << 10,
+	SEEN_DEVICE_OWNER = 1 << 11,
+	SEEN_DEVICE_GROUP = 1 << 12,
+	SEEN_DEVICE_MODE = 1 << 13,
 };
 
 #define SERVER_PREFIX "server."
@@ -335,6 +338,18 @@ static int parse_pair(struct parser *p, const char *key, const char *value,
 			return zab_err(err, -EINVAL, "invalid auth `%s': expected psk or none", value);
 		return 0;
 	}
+	if (!strncmp(key, "device", 6)) {
+		unsigned int bit = !strcmp(key, "deviceOwner") ? SEEN_DEVICE_OWNER :
+				   !strcmp(key, "deviceGroup") ? SEEN_DEVICE_GROUP :
+				   !strcmp(key, "deviceMode") ? SEEN_DEVICE_MODE : 0;
+
+		if (bit) {
+			ret = see(p, bit, key, err);
+			if (!ret)
+				ret = zab_dev_access_parse(&p->conf->dev, key, value, err);
+			return ret < 0 ? ret : 0;
+		}
+	}
 	if (!strncmp(key, SERVER_PREFIX, strlen(SERVER_PREFIX)))
 		return parse_server(p, key, value, err);
 	return zab_params_parse(&p->conf->params, key, value, true, err);
@@ -531,6 +546,7 @@ void zab_conf_print(FILE *f, const struct zab_conf *conf)
 		fprintf(f, "metricsAddr=%s%s%s:%u\n", strchr(conf->metrics_host, ':') ? "[" : "",
 			conf->metrics_host, strchr(conf->metrics_host, ':') ? "]" : "",
 			conf->metrics_port);
+	zab_dev_access_print(f, &conf->dev);
 	if (conf->auth_none)
 		fprintf(f, "auth=none\n");
 	if (conf->auth_key_file)

@@ -13,6 +13,8 @@
  *	snapCount = 100000
  *	snapRetainCount = 3
  *	authKeyFile = /etc/zab/a.key
+ *	deviceGroup = app
+ *	deviceMode = 0660
  *
  * One KEY=VALUE per line, whitespace around both ignored; lines whose first
  * non-blank character is '#' and blank lines are skipped. Keys are
@@ -28,6 +30,7 @@
 
 #include <linux/zab.h>
 
+#include "common/devaccess.h"
 #include "common/err.h"
 #include "common/params.h"
 
@@ -57,6 +60,7 @@ struct zab_conf {
 	uint16_t metrics_port;
 	char *auth_key_file;		/* authKeyFile, NULL if not given */
 	bool auth_none;			/* auth = none */
+	struct zab_dev_access dev;	/* deviceOwner, deviceGroup, deviceMode */
 	struct zab_params params;	/* .set marks those given */
 	struct zab_server *servers;	/* sorted by id */
 	size_t n_servers;

@@ -175,8 +175,8 @@ static void auth_step(struct follower *f)
 		connected(f);
 		return;
 	}
-	if (ret == -EPIPE && !f->ac.hello_read) {
-		fail(f, "leader %u closed the connection during discovery", f->leader);
+	if (ret != -EACCES) {
+		fail(f, "leader %u: %s", f->leader, why);
 		return;
 	}
 	member_addr(f->m, f->addr_idx, f->m->quorum_port, &addr);
@@ -357,15 +357,9 @@ static void timer_expired(struct timer *t)
 	case F_CONNECTING:
 		retry(f, -ETIMEDOUT);
 		break;
-	case F_AUTH: {
-		struct sockaddr_storage addr;
-
-		member_addr(f->m, f->addr_idx, f->m->quorum_port, &addr);
-		zab_auth_fail(&f->z->auth, (struct sockaddr *)&addr, "quorum",
-			      "no handshake within initLimit");
+	case F_AUTH:
 		fail(f, "no handshake with leader %u within initLimit", f->leader);
 		break;
-	}
 	case F_LEADERINFO:
 		fail(f, "no LEADERINFO from leader %u within initLimit", f->leader);
 		break;

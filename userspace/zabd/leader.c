@@ -496,8 +496,10 @@ static void conn_auth(struct lconn *c)
 		}
 		why = m ? "authenticated with the id of a member at another address"
 			: "authenticated with an id that is not a member's";
+		ret = -EACCES;
 	}
-	if (ret != -EPIPE || c->ac.hello_read)
+	/* only a peer that failed counts; one that hung up may restart */
+	if (ret == -EACCES)
 		zab_auth_fail(&z->auth, (struct sockaddr *)&c->addr, "quorum", why);
 	conn_drop(c, LOG_DEBUG, why);
 }
@@ -557,8 +559,7 @@ static void conn_timeout(struct timer *t)
 	const char *why = "no FOLLOWERINFO within initLimit";
 
 	if (c->state == LC_AUTH) {
-		why = "no handshake within initLimit";
-		zab_auth_fail(&c->l->z->auth, (struct sockaddr *)&c->addr, "quorum", why);
+		why = "no handshake within initLimit";	/* not counted */
 	} else if (c->state == LC_PENDING) {
 		why = "not led by this member within initLimit";
 	}

@@ -27,6 +27,11 @@
 #define USER_TIMEOUT_MS		3000
 /* An accepted connection must send its first notification within this. */
 #define IDENT_TIMEOUT_MS	3000
+/*
+ * The handshake (auth.h) takes two round trips after the connection: as
+ * long as discovery allows one (a 1.5 s link; initLimit's 10 s there).
+ */
+#define AUTH_TIMEOUT_MS		10000
 #define OUTBUF_SIZE		(64 * ZAB_NOTIF_SIZE)
 
 struct mesh_out {
@@ -174,7 +179,7 @@ static void out_auth_start(struct mesh_out *o)
 	}
 	o->authing = true;
 	loop_rewatch(mesh->loop, &o->w, EPOLLIN | EPOLLRDHUP);
-	timer_arm(mesh->loop, &o->t, IDENT_TIMEOUT_MS);
+	timer_arm(mesh->loop, &o->t, AUTH_TIMEOUT_MS);
 }
 
 static void out_auth_step(struct mesh_out *o)
@@ -190,8 +195,8 @@ static void out_auth_step(struct mesh_out *o)
 		out_established(o);
 		return;
 	}
-	/* a peer that hangs up before its HELLO is not (yet) a failure */
-	if (ret != -EPIPE || o->ac.hello_read) {
+	/* only a peer that failed counts; one that hung up may restart */
+	if (ret == -EACCES) {
 		member_addr(o->m, o->addr_idx, o->m->election_port, &addr);
 		zab_auth_fail(o->mesh->auth, (struct sockaddr *)&addr, "election", why);
 	}
@@ -233,11 +238,7 @@ static void out_timer(struct timer *t)
 	struct mesh_out *o = t->arg;
 
 	if (o->fd >= 0 && o->authing) {
-		struct sockaddr_storage addr;
-
-		member_addr(o->m, o->addr_idx, o->m->election_port, &addr);
-		zab_auth_fail(o->mesh->auth, (struct sockaddr *)&addr, "election",
-			      "no handshake in time");
+		/* a stalled peer or a partition: not counted */
 		out_drop(o, "no handshake in time", 0);
 	} else if (o->fd >= 0 && !o->connected) {
 		out_drop(o, "connect", -ETIMEDOUT);	/* schedules a retry */
@@ -288,7 +289,7 @@ static void out_kick(struct mesh *mesh, uint32_t sid)
 {
 	struct mesh_out *o = out_of(mesh, sid);
 
-	if (!o || o->connected)
+	if (!o || o->connected || o->authing)
 		return;
 	if (o->fd >= 0) {
 		struct pollfd p = { .fd = o->fd, .events = POLLOUT };
@@ -429,13 +430,16 @@ static int in_auth(struct mesh_in *c)
 			why = "authenticated with the id of a member at another address";
 		else {
 			c->authed = true;
+			/* and now its first notification */
+			timer_arm(mesh->loop, &c->ident, IDENT_TIMEOUT_MS);
 			return 1;
 		}
+		ret = -EACCES;
 	}
-	if (ret != -EPIPE || c->ac.hello_read)
+	if (ret == -EACCES)
 		zab_auth_fail(mesh->auth, (struct sockaddr *)&c->addr, "election", why);
 	else
-		zdebug("election: %s closed its connection before its HELLO", c->peer);
+		zdebug("election: %s: %s", c->peer, why);
 	in_free(c);
 	return -1;
 }
@@ -472,8 +476,7 @@ static void in_ident_timeout(struct timer *t)
 	struct mesh_in *c = t->arg;
 
 	if (!c->authed) {
-		zab_auth_fail(c->mesh->auth, (struct sockaddr *)&c->addr, "election",
-			      "no handshake in time");
+		zdebug("election: %s: no handshake in time", c->peer);
 		in_free(c);
 		return;
 	}
@@ -484,7 +487,20 @@ static void accept_one(struct mesh *mesh, int fd,
 		       const struct sockaddr_storage *addr)
 {
 	struct mesh_in *c;
+	bool known = false;
 
+	/* before anything is read: only a member's address may take a slot */
+	for (size_t i = 0; i < mesh->ens->n; i++)
+		known |= &mesh->ens->members[i] != mesh->ens->self &&
+			 member_has_addr(&mesh->ens->members[i], (const struct sockaddr *)addr);
+	if (!known) {
+		char peer[64];
+
+		sock_addr_str((const struct sockaddr *)addr, peer, sizeof(peer));
+		zdebug("election: refusing %s: not the address of a member", peer);
+		close(fd);
+		return;
+	}
 	if (mesh->n_in >= mesh->max_in) {
 		char peer[64];
 
@@ -517,7 +533,7 @@ static void accept_one(struct mesh *mesh, int fd,
 		free(c);
 		return;
 	}
-	timer_arm(mesh->loop, &c->ident, IDENT_TIMEOUT_MS);
+	timer_arm(mesh->loop, &c->ident, c->authed ? IDENT_TIMEOUT_MS : AUTH_TIMEOUT_MS);
 	c->next = mesh->in;
 	if (mesh->in)
 		mesh->in->prev = c;
@@ -602,6 +618,29 @@ int mesh_open(struct mesh **meshp, struct loop *loop,
 	}
 	*meshp = mesh;
 	return 0;
+}
+
+void mesh_rekey(struct mesh *mesh)
+{
+	struct mesh_in *c, *next;
+
+	if (!zab_auth_enabled(mesh->auth))
+		return;
+	for (size_t i = 0; i < mesh->ens->n; i++) {
+		struct mesh_out *o = &mesh->out[i];
+
+		if (o->m != mesh->ens->self && o->connected &&
+		    !zab_auth_holds(mesh->auth, o->ac.key_id))
+			out_drop(o, "its key was removed", 0);
+	}
+	for (c = mesh->in; c; c = next) {
+		next = c->next;
+		if (c->authed && !zab_auth_holds(mesh->auth, c->ac.key_id)) {
+			zinfo("election: dropping the connection from %s: its key was removed",
+			      c->peer);
+			in_free(c);
+		}
+	}
 }
 
 void mesh_close(struct mesh *mesh)

@@ -45,6 +45,12 @@ int mesh_open(struct mesh **meshp, struct loop *loop,
 	      const struct mesh_ops *ops, void *arg, struct zab_err *err);
 void mesh_close(struct mesh *mesh);
 
+/*
+ * The keys changed (zab_auth_refresh()): drops the connections
+ * authenticated with a key no longer held; they connect again with another.
+ */
+void mesh_rekey(struct mesh *mesh);
+
 /* Queues @n for member @sid; dropped if that connection is not up. */
 void mesh_send(struct mesh *mesh, uint32_t sid, const struct zab_notif *n);
 

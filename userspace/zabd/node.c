@@ -282,6 +282,12 @@ static void tick(struct timer *t)
 	struct zabd *z = t->arg;
 
 	check_kernel(z);
+	/* a key added or removed: connections follow without waiting for one */
+	zab_auth_refresh(&z->auth);
+	if (z->auth.generation != z->auth_generation) {
+		z->auth_generation = z->auth.generation;
+		mesh_rekey(z->mesh);
+	}
 	timer_arm(&z->loop, &z->tick_timer, zabd_tick_ms(z));
 }
 

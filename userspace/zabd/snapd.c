@@ -194,7 +194,7 @@ static void fetch_child(struct snapd *s, uint32_t leader)
 	if (ret < 0) {
 		zwarn("no snapshot from leader %u: %s", leader,
 		      ret == -ENOENT ? "it has none" : strerror(-ret));
-		_exit(ret == -EACCES ? CHILD_AUTH_FAILED : CHILD_FAILED);
+		_exit(ret == -EKEYREJECTED ? CHILD_AUTH_FAILED : CHILD_FAILED);
 	}
 	zinfo("installed %s/%s from leader %u (%" PRIu64 " bytes)", conf->data_dir,
 	      res.name, leader, res.bytes);

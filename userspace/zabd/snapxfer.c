@@ -392,11 +392,11 @@ int snapxfer_fetch_progress(int dir_fd, const char *dir, const struct sockaddr *
 		if (ret < 0) {
 			zab_disk_say(note, arg, "asking for a snapshot: authentication failed: %s",
 				     why);
-			if (ret != -EPIPE)
+			if (ret == -EACCES)
 				zab_auth_fail(auth, dst, "quorum", why);
 			close(fd);
 			close(lock);
-			return -EACCES;
+			return ret == -EACCES ? -EKEYREJECTED : ret;
 		}
 	}
 	ret = fetch(fd, dir_fd, dir, myid, base, res, note, progress, arg);

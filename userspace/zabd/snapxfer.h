@@ -58,7 +58,8 @@ struct zab_auth;
  * snapxfer_fetch(), telling @progress (if not NULL) of the bytes received
  * and the file's size as the leader gave it (0: not given), with @arg; and
  * authenticating with @auth's keys (auth.h) as member @myid to member
- * @peer first, unless @auth is NULL or holds none: -EACCES if that fails.
+ * @peer first, unless @auth is NULL or holds none: -EKEYREJECTED if the
+ * peer failed it.
  */
 int snapxfer_fetch_progress(int dir_fd, const char *dir, const struct sockaddr *dst,
 			    socklen_t dlen, const struct sockaddr *src, socklen_t slen,

@@ -270,13 +270,17 @@ static int start(struct zabd *z, const char *path)
 			zerr("%s", err.msg);
 			return ret;
 		}
-		zinfo("authentication: %zu key%s from %s", z->auth.n_keys,
-		      z->auth.n_keys == 1 ? "" : "s", z->conf->auth_key_file);
+		char ids[64];
+
+		zab_auth_describe(&z->auth, ids, sizeof(ids));
+		zinfo("authentication: %zu key%s from %s (%s)", z->auth.n_keys,
+		      z->auth.n_keys == 1 ? "" : "s", z->conf->auth_key_file, ids);
 	} else {
 		zwarn("auth = none: connections between members are not authenticated; anyone who reaches the ports from a member's address is taken for that member");
 	}
 	z->auth.failed = auth_failed;
 	z->auth.arg = z;
+	z->auth_generation = z->auth.generation;
 	ret = load_epochs(z);
 	if (!ret)
 		ret = open_netlink(z);
@@ -290,6 +294,11 @@ static int start(struct zabd *z, const char *path)
 		return ret;
 	/* Ports are bound: only now touch the kernel. */
 	ret = instance_setup(z);
+	if (!ret && zab_dev_access_any(&z->conf->dev)) {
+		ret = zab_dev_access_apply(z->conf->name, &z->conf->dev, &err);
+		if (ret < 0)
+			zerr("%s", err.msg);
+	}
 	if (!ret) {
 		z->instance_up = true;
 		instance_count_auth(z);

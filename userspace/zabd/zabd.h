@@ -85,6 +85,7 @@ struct zabd {
 
 	struct zab_auth auth;		/* authKeyFile's keys, failures */
 	bool instance_up;		/* instance_setup() succeeded */
+	uint64_t auth_generation;	/* the keys the mesh was checked against */
 
 	struct metrics *metrics;	/* metricsAddr's endpoint, or NULL */
 	uint64_t elections;		/* begun, for the metrics */
