@@ -54,7 +54,7 @@ on() {
 }
 
 zabctl() {
-	"$ZABCTL" "$@"
+	command "$ZABCTL" "$@"
 }
 
 field() {	# field I F: field F of member I's instance (zabctl show -o)
@@ -111,7 +111,7 @@ done
 note "(a bridge zabbr links veth pairs into each namespace)"
 
 heading "One configuration file per member, in ZooKeeper's style"
-run "$ZABCTL" genkey "$tmp/ensemble.key"
+run zabctl genkey "$tmp/ensemble.key"
 note "(the ensemble's key: every member holds the same file, mode 0600)"
 for i in 1 2 3; do
 	cat > "$tmp/z$i.conf" <<CONF
