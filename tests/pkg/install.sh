@@ -306,8 +306,8 @@ sd_checks() {
 	name = bad
 	myid = 1
 	dataDir = /var/lib/zab/bad
-	auth = none
 	tickTme = 200
+	auth = none
 	server.1 = 127.0.0.1:2891:3891
 	EOF
 	started=$SECONDS
