@@ -333,6 +333,10 @@ test_election_port_garbage() {
 		send_each zab9 "$addr" 2888 "$junk"
 		send_each "zab$j" "$addr" 2888 "$junk"
 	done
+	# a stranger's flood at one quorum port: one warning a minute
+	send_each zab9 10.77.0.1 2888 "$junk" "$junk" "$junk" "$junk" "$junk"
+	n=$(grep -c "warning: quorum port: refusing 10.77.0.9" "$ENS_TMP/zabd.1.log")
+	[ "$n" = 1 ] || fail "$n warnings for 6 connections of a stranger, not 1"
 	# the leader's quorum port, from member j's address: a SNAPREQ in
 	# member k's name
 	set -- $(others "$leader" 1 2 3)

@@ -80,6 +80,8 @@ struct leader {
 	struct timer phase_timer;
 	struct timer lead_timer;	/* LEAD waits for our history on disk */
 	const struct discovery_ops *ops;	/* leader_start()'s caller */
+	int64_t strangers_at;	/* when a stranger's refusal was last logged */
+	uint64_t strangers_quiet;	/* refusals not logged since */
 };
 
 #define LEAD_RETRY_MS 20
@@ -581,12 +583,27 @@ static void accept_conn(struct leader *l, int fd, const struct sockaddr_storage 
 			 member_has_addr(&z->ens.members[i], (const struct sockaddr *)addr);
 	if (!known || l->n_conns >= 2 * z->ens.n + 4 || follows) {
 		char peer[64];
+		int level = known ? LOG_DEBUG : LOG_WARNING;
 
+		/* a stranger's flood: one warning a minute, with the count */
+		if (!known && l->strangers_at && loop_now() - l->strangers_at < 60000) {
+			l->strangers_quiet++;
+			level = LOG_DEBUG;
+		}
 		sock_addr_str((const struct sockaddr *)addr, peer, sizeof(peer));
-		zlog(known ? LOG_DEBUG : LOG_WARNING, "quorum port: refusing %s: %s", peer,
-		     !known ? "not the address of a member" :
-		     l->n_conns >= 2 * z->ens.n + 4 ? "too many connections" :
-		     "this member follows");
+		if (level == LOG_WARNING && l->strangers_quiet)
+			zwarn("quorum port: refusing %s: not the address of a member (and %" PRIu64
+			      " more connections of strangers in the last minute)", peer,
+			      l->strangers_quiet);
+		else
+			zlog(level, "quorum port: refusing %s: %s", peer,
+			     !known ? "not the address of a member" :
+			     l->n_conns >= 2 * z->ens.n + 4 ? "too many connections" :
+			     "this member follows");
+		if (level == LOG_WARNING) {
+			l->strangers_at = loop_now();
+			l->strangers_quiet = 0;
+		}
 		close(fd);
 		return;
 	}
