@@ -67,6 +67,7 @@ static const struct nla_policy zab_peer_policy[ZAB_PEER_A_MAX + 1] = {
 	[ZAB_PEER_A_ID] = NLA_POLICY_RANGE(NLA_U32, 1, ZAB_ID_MAX),
 	[ZAB_PEER_A_FD] = NLA_POLICY_MIN(NLA_S32, 0),
 	[ZAB_PEER_A_LAST_ZXID] = { .type = NLA_U64 },
+	[ZAB_PEER_A_TLS] = { .type = NLA_REJECT },	/* reported, never taken */
 };
 
 static const struct nla_policy zab_lead_policy[ZAB_A_MEMBERS + 1] = {
@@ -289,7 +290,8 @@ static int fill_peers(struct sk_buff *skb, struct zab_instance *zi)
 		    nla_put_u32(skb, ZAB_PEER_A_ID, peer->id) ||
 		    nla_put_u64_64bit(skb, ZAB_PEER_A_LAST_ZXID, acked, ZAB_PEER_A_PAD) ||
 		    nla_put_u32(skb, ZAB_PEER_A_QUEUED, min_t(u64, queued, U32_MAX)) ||
-		    nla_put_u32(skb, ZAB_PEER_A_RTT_US, READ_ONCE(peer->rtt_us))) {
+		    nla_put_u32(skb, ZAB_PEER_A_RTT_US, READ_ONCE(peer->rtt_us)) ||
+		    (peer->tls && nla_put_flag(skb, ZAB_PEER_A_TLS))) {
 			err = -EMSGSIZE;
 			break;
 		}

@@ -8,7 +8,10 @@
  * the calls that would read or write the stream, or change the socket
  * under us (recvmsg, sendmsg, splice, mmap, setsockopt, getsockopt), fail
  * with EBUSY, as ovpn does with the sockets it is given; the kernel sends
- * and receives through TCP itself. Detaching restores them, shuts the
+ * and receives through TCP itself. A socket zabd encrypted with kernel TLS
+ * (both directions) is taken the same way: our callbacks then call TLS's
+ * first, and frames go through TLS's sendmsg and receive (see receive.c,
+ * send.c). Detaching restores them, shuts the
  * socket down and waits for the work to finish. A peer that
  * fails records why and leaves the rest to the instance's reap work, in
  * process context, so a failure can be reported from any context.
@@ -19,6 +22,7 @@
 #include <net/inet_connection_sock.h>
 #include <net/sock.h>
 #include <net/tcp.h>
+#include <net/tls.h>
 
 #include "kmod/instance.h"
 #include "kmod/peer.h"
@@ -27,17 +31,20 @@
 struct workqueue_struct *zab_wq;
 
 /*
- * The socket operations of an attached peer: a copy of its family's TCP
- * operations with the ones that touch the stream refused. Built once per
- * family from the first socket attached, and never freed: a caller may
- * still be inside one after detach restored the socket's own.
+ * The socket operations of an attached peer: a copy of its own operations
+ * (its family's TCP operations, or kernel TLS's for that family and
+ * configuration) with the ones that touch the stream refused. Built once per
+ * set of operations, from the first socket attached that has them, and never
+ * freed: a caller may still be inside one after detach restored the
+ * socket's own.
  */
 struct zab_sock_ops {
 	const struct proto_ops *base;
 	struct proto_ops ops;
 };
 
-static struct zab_sock_ops zab_sock_ops[2];	/* AF_INET, AF_INET6 */
+/* AF_INET and AF_INET6: plain, and TLS each way in software or a device */
+static struct zab_sock_ops zab_sock_ops[12];
 static DEFINE_MUTEX(zab_sock_ops_lock);
 
 static int busy_sendmsg(struct socket *sock, struct msghdr *m, size_t len)
@@ -84,15 +91,22 @@ static int busy_getsockopt(struct socket *sock, int level, int optname,
 	return -EBUSY;
 }
 
-/* The operations to give @sock while attached, or NULL if unknown. */
+/* The operations to give @sock while attached, or NULL if out of room. */
 static const struct proto_ops *claimed_ops(const struct socket *sock)
 {
-	const struct proto_ops *base = sock->ops;
+	const struct proto_ops *base = sock->ops, *ret = NULL;
 	struct zab_sock_ops *so;
+	int i;
 
-	so = &zab_sock_ops[sock->sk->sk_family == AF_INET6];
 	mutex_lock(&zab_sock_ops_lock);
-	if (!so->base) {
+	for (i = 0; i < ARRAY_SIZE(zab_sock_ops); i++) {
+		so = &zab_sock_ops[i];
+		if (so->base == base) {
+			ret = &so->ops;
+			break;
+		}
+		if (so->base)
+			continue;
 		so->ops = *base;
 		so->ops.sendmsg = busy_sendmsg;
 		so->ops.recvmsg = busy_recvmsg;
@@ -104,9 +118,35 @@ static const struct proto_ops *claimed_ops(const struct socket *sock)
 		so->ops.setsockopt = busy_setsockopt;
 		so->ops.getsockopt = busy_getsockopt;
 		so->base = base;
+		ret = &so->ops;
+		break;
 	}
 	mutex_unlock(&zab_sock_ops_lock);
-	return so->base == base ? &so->ops : NULL;
+	return ret;
+}
+
+/*
+ * The upper layer protocol on @sk, if any: none (0), kernel TLS in both
+ * directions (1), or something else (-1): another ULP, or TLS with a
+ * direction left in clear.
+ */
+static int sock_ulp(struct sock *sk)
+{
+	const struct tcp_ulp_ops *ulp;
+	struct tls_context *ctx;
+	int ret = 0;
+
+	lock_sock(sk);
+	ulp = inet_csk(sk)->icsk_ulp_ops;
+	if (ulp) {
+		ctx = tls_get_ctx(sk);
+		ret = strcmp(ulp->name, "tls") || !ctx ||
+		      (ctx->tx_conf != TLS_SW && ctx->tx_conf != TLS_HW) ||
+		      (ctx->rx_conf != TLS_SW && ctx->rx_conf != TLS_HW) ?
+		      -1 : 1;
+	}
+	release_sock(sk);
+	return ret;
 }
 
 static struct zab_peer *peer_of(struct sock *sk)
@@ -122,8 +162,11 @@ static void zab_sk_data_ready(struct sock *sk)
 
 	read_lock_bh(&sk->sk_callback_lock);
 	peer = peer_of(sk);
-	if (peer)
+	if (peer) {
+		if (peer->tls)	/* TLS gathers its records */
+			peer->saved_data_ready(sk);
 		queue_work(zab_wq, &peer->rx_work);
+	}
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -133,6 +176,8 @@ static void zab_sk_write_space(struct sock *sk)
 
 	read_lock_bh(&sk->sk_callback_lock);
 	peer = peer_of(sk);
+	if (peer && peer->tls)	/* TLS sends the records it holds */
+		peer->saved_write_space(sk);
 	if (peer && sk_stream_is_writeable(sk)) {
 		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 		queue_work(zab_wq, &peer->tx_work);
@@ -160,7 +205,8 @@ static void zab_sk_state_change(struct sock *sk)
  * @last_zxid: the last zxid the peer holds
  * @err: set to -EBADF, -ENOTSOCK (not a socket), -EPROTONOSUPPORT (not
  *	TCP), -ENOTCONN (not established), -EBUSY (the socket has another
- *	owner) or -ENOMEM on failure
+ *	owner, or an upper layer protocol other than kernel TLS set up both
+ *	ways) or -ENOMEM on failure
  *
  * The socket is claimed (its sk_user_data points to the peer) but its
  * callbacks are not swapped yet: see zab_peer_attach().
@@ -174,6 +220,7 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 	struct socket *sock;
 	bool busy = false;
 	struct sock *sk;
+	int ulp;
 
 	sock = sockfd_lookup(fd, err);
 	if (!sock)
@@ -188,8 +235,13 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 		*err = -ENOTCONN;
 		goto err_put;
 	}
-	if (!claimed_ops(sock)) {	/* not the family's TCP operations */
-		*err = -EPROTONOSUPPORT;
+	ulp = sock_ulp(sk);
+	if (ulp < 0) {
+		*err = -EBUSY;
+		goto err_put;
+	}
+	if (!claimed_ops(sock)) {
+		*err = -ENOMEM;
 		goto err_put;
 	}
 	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
@@ -199,7 +251,7 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 	}
 	/* claim it: no other owner (another instance, a ULP, a sockmap) */
 	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data || inet_csk(sk)->icsk_ulp_ops)
+	if (sk->sk_user_data || (inet_csk(sk)->icsk_ulp_ops && ulp != 1))
 		busy = true;
 	else
 		sk->sk_user_data = peer;
@@ -214,6 +266,7 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 	peer->zi = zi;
 	peer->id = id;
 	peer->sock = sock;
+	peer->tls = ulp == 1;
 	INIT_WORK(&peer->rx_work, zab_peer_rx_worker);
 	INIT_WORK(&peer->tx_work, zab_peer_tx_worker);
 	atomic_set(&peer->down, 0);

@@ -54,6 +54,7 @@ struct zab_rx_frame {
  * @saved_write_space: see @saved_data_ready
  * @saved_state_change: see @saved_data_ready
  * @saved_ops: the socket's operations before it was attached
+ * @tls: the socket is encrypted with kernel TLS, both ways
  * @rx_work: receives and handles frames
  * @tx_work: sends frames
  * @down: 0 while healthy, else the &enum zab_reason it failed with (the
@@ -93,6 +94,7 @@ struct zab_peer {
 	void (*saved_write_space)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);
 	const struct proto_ops *saved_ops;
+	bool tls;
 	struct work_struct rx_work;
 	struct work_struct tx_work;
 	atomic_t down;

@@ -4,7 +4,9 @@
  *
  * tcp_read_sock() hands us the socket's skbs in place; frames are cut out of
  * them as they come, however TCP split them, and a record's payload is copied
- * once, from the skb into its txn. Every header is checked before anything
+ * once, from the skb into its txn. On a connection encrypted with kernel TLS
+ * the same happens to the decrypted records (TLS's read_sock(), 6.12), or
+ * TLS's recvmsg() decrypts into the frame directly (6.1). Every header is checked before anything
  * is allocated for it (see zab_frame_parse()); a peer that breaks the protocol
  * is shut down, never trusted further.
  */
@@ -98,88 +100,168 @@ static int dispatch(struct zab_peer *peer)
 	return err == -ENOMEM ? ZAB_REASON_NOMEM : ZAB_REASON_PROTOCOL;
 }
 
-/* Bytes @skb still has for the part of the frame being filled. */
-static int rx_consume(struct zab_peer *peer, struct sk_buff *skb,
-		      unsigned int offset, size_t len, size_t *used)
+/*
+ * Where the next bytes of the frame being received go, and how many it still
+ * needs there: the rest of its head (the frame header, then the fixed part
+ * its type has), then the rest of its payload.
+ */
+static u32 rx_want(struct zab_peer *peer, u8 **dst)
 {
 	struct zab_rx_frame *rx = &peer->rx;
 	u32 head_len = sizeof(struct zab_frame);
-	u32 n;
 
 	if (rx->got >= head_len)
 		head_len += rx->info.fixed;
 	if (rx->got < head_len) {
-		n = min_t(size_t, head_len - rx->got, len);
-		if (skb_copy_bits(skb, offset, rx->head + rx->got, n))
-			return ZAB_REASON_PROTOCOL;
-		rx->got += n;
-		*used = n;
-		if (rx->got == sizeof(struct zab_frame)) {
-			if (zab_frame_parse((struct zab_frame *)rx->head,
-					    peer->to_follower, &rx->info))
-				return ZAB_REASON_PROTOCOL;
-		}
-		if (rx->got < sizeof(struct zab_frame) ||
-		    rx->got < sizeof(struct zab_frame) + rx->info.fixed)
-			return 0;
-		if (!rx->info.payload)
-			return dispatch(peer);
-		/*
-		 * The whole head is checked before the payload is allocated. A
-		 * REQUEST is a write made here and then: it obeys our
-		 * maxRecordSize. A PROPOSAL may be older than the limit (set
-		 * lower since, restored, or configured otherwise before a
-		 * restart): the wire's limit bounds it.
-		 */
-		if (rx->info.type == ZAB_FRAME_REQUEST &&
-		    rx->info.payload > READ_ONCE(peer->zi->params.max_record))
-			return ZAB_REASON_PROTOCOL;
-		if (rx->info.type == ZAB_FRAME_PROPOSAL &&
-		    ((const struct zab_proposal *)(rx->head +
-						   sizeof(struct zab_frame)))->reserved)
-			return ZAB_REASON_PROTOCOL;
-		if (zab_bcast_rx_over_budget(peer, rx->info.payload)) {
-			zab_stat_add(peer->zi, ZAB_STAT_OVER_BUDGET, 1);
-			return ZAB_REASON_OVER_BUDGET;
-		}
-		rx->txn = zab_txn_alloc(rx->info.payload);
-		return rx->txn ? 0 : ZAB_REASON_NOMEM;
+		*dst = rx->head + rx->got;
+		return head_len - rx->got;
 	}
-	n = min_t(size_t, rx->info.payload - rx->payload_got, len);
-	if (skb_copy_bits(skb, offset, rx->txn->data + rx->payload_got, n))
+	*dst = rx->txn->data + rx->payload_got;
+	return rx->info.payload - rx->payload_got;
+}
+
+/*
+ * @n bytes (at most what rx_want() asked for) were put where it said: act on
+ * what they complete. Return 0 or a &enum zab_reason.
+ */
+static int rx_advance(struct zab_peer *peer, u32 n)
+{
+	struct zab_rx_frame *rx = &peer->rx;
+
+	if (rx->txn && rx->got >= sizeof(struct zab_frame) + rx->info.fixed) {
+		rx->payload_got += n;
+		return rx->payload_got == rx->info.payload ? dispatch(peer) : 0;
+	}
+	rx->got += n;
+	if (rx->got == sizeof(struct zab_frame)) {
+		if (zab_frame_parse((struct zab_frame *)rx->head,
+				    peer->to_follower, &rx->info))
+			return ZAB_REASON_PROTOCOL;
+	}
+	if (rx->got < sizeof(struct zab_frame) ||
+	    rx->got < sizeof(struct zab_frame) + rx->info.fixed)
+		return 0;
+	if (!rx->info.payload)
+		return dispatch(peer);
+	/*
+	 * The whole head is checked before the payload is allocated. A
+	 * REQUEST is a write made here and then: it obeys our maxRecordSize.
+	 * A PROPOSAL may be older than the limit (set lower since, restored,
+	 * or configured otherwise before a restart): the wire's limit bounds
+	 * it.
+	 */
+	if (rx->info.type == ZAB_FRAME_REQUEST &&
+	    rx->info.payload > READ_ONCE(peer->zi->params.max_record))
 		return ZAB_REASON_PROTOCOL;
-	rx->payload_got += n;
-	*used = n;
-	return rx->payload_got == rx->info.payload ? dispatch(peer) : 0;
+	if (rx->info.type == ZAB_FRAME_PROPOSAL &&
+	    ((const struct zab_proposal *)(rx->head +
+					   sizeof(struct zab_frame)))->reserved)
+		return ZAB_REASON_PROTOCOL;
+	if (zab_bcast_rx_over_budget(peer, rx->info.payload)) {
+		zab_stat_add(peer->zi, ZAB_STAT_OVER_BUDGET, 1);
+		return ZAB_REASON_OVER_BUDGET;
+	}
+	rx->txn = zab_txn_alloc(rx->info.payload);
+	return rx->txn ? 0 : ZAB_REASON_NOMEM;
+}
+
+static void rx_fail(struct zab_peer *peer, int reason)
+{
+	zab_stat_add(peer->zi, ZAB_STAT_BAD_FRAMES,
+		     reason == ZAB_REASON_PROTOCOL);
+	zab_peer_down(peer, reason);
 }
 
 static int rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 		    unsigned int offset, size_t len)
 {
 	struct zab_peer *peer = desc->arg.data;
-	size_t done = 0, used;
+	size_t done = 0;
 	int reason;
+	u8 *dst;
+	u32 n;
 
 	/*
-	 * tcp_read_sock() may call again after an error, with the rest of
-	 * the skb: the frame state is not to be trusted any more.
+	 * read_sock() may call again after an error, with the rest of the
+	 * skb: the frame state is not to be trusted any more.
 	 */
 	if (atomic_read(&peer->down))
 		return 0;
 	while (done < len) {
-		used = 0;
-		reason = rx_consume(peer, skb, offset + done, len - done, &used);
-		done += used;
+		n = min_t(size_t, rx_want(peer, &dst), len - done);
+		if (skb_copy_bits(skb, offset + done, dst, n)) {
+			reason = ZAB_REASON_PROTOCOL;
+		} else {
+			done += n;
+			reason = rx_advance(peer, n);
+		}
 		if (reason) {
-			zab_stat_add(peer->zi, ZAB_STAT_BAD_FRAMES,
-				     reason == ZAB_REASON_PROTOCOL);
-			zab_peer_down(peer, reason);
+			rx_fail(peer, reason);
 			desc->count = 0;
 			return done;
 		}
 	}
 	desc->count -= min_t(size_t, desc->count, done);
 	return done;
+}
+
+/*
+ * Kernel TLS without read_sock() (6.1): recvmsg() decrypts straight into
+ * the frame's head or its txn, as much as the frame needs next. Return
+ * bytes received, 0 at end of stream, or -errno (-EAGAIN: nothing yet).
+ */
+static int rx_recvmsg(struct zab_peer *peer, read_descriptor_t *desc)
+{
+	struct socket *sock = peer->sock;
+	struct msghdr msg = {};
+	struct kvec vec;
+	int ret, total = 0, reason;
+	u8 *dst;
+
+	while (desc->count && !atomic_read(&peer->down)) {
+		vec.iov_len = rx_want(peer, &dst);
+		vec.iov_base = dst;
+		iov_iter_kvec(&msg.msg_iter, ITER_DEST, &vec, 1, vec.iov_len);
+		ret = peer->saved_ops->recvmsg(sock, &msg, vec.iov_len,
+					       MSG_DONTWAIT);
+		if (ret <= 0)
+			return total ?: ret;
+		total += ret;
+		desc->count -= min_t(size_t, desc->count, ret);
+		reason = rx_advance(peer, ret);
+		if (reason) {
+			rx_fail(peer, reason);
+			break;
+		}
+	}
+	return total;
+}
+
+/*
+ * Read what is there: through TCP's own read_sock() on a plain socket, or
+ * kernel TLS's where it has one (6.12), both under the socket's lock as
+ * they expect; else through TLS's recvmsg(), which takes it itself.
+ */
+static int rx_read(struct zab_peer *peer, read_descriptor_t *desc)
+{
+	const struct proto_ops *ops = peer->saved_ops;
+	struct sock *sk = peer->sock->sk;
+	int ret;
+
+	if (peer->tls && (!ops->read_sock || ops->read_sock == tcp_read_sock))
+		return rx_recvmsg(peer, desc);
+	lock_sock(sk);
+	ret = peer->tls ? ops->read_sock(sk, desc, rx_actor) :
+			  tcp_read_sock(sk, desc, rx_actor);
+	release_sock(sk);
+	return ret;
+}
+
+/* Is @err (a read's, or the socket's) kernel TLS refusing what came? */
+static bool rx_tls_error(int err)
+{
+	return err == EBADMSG || err == EMSGSIZE || err == EINVAL ||
+	       err == EIO || err == ENOMSG;
 }
 
 /**
@@ -198,17 +280,20 @@ void zab_peer_rx_worker(struct work_struct *work)
 
 	if (atomic_read(&peer->down))
 		return;
-	lock_sock(sk);
-	ret = tcp_read_sock(sk, &desc, rx_actor);
-	release_sock(sk);
+	ret = rx_read(peer, &desc);
 	if (atomic_read(&peer->down))
 		return;
 	if (ret > 0) {
 		WRITE_ONCE(peer->last_rx, jiffies);
 		WRITE_ONCE(peer->heard, true);
 	}
+	if (ret == -EAGAIN)
+		ret = 0;
 	if (READ_ONCE(tcp_sk(sk)->urg_data))
 		zab_peer_down(peer, ZAB_REASON_PROTOCOL);	/* stalls reads */
+	else if (peer->tls && ((ret < 0 && rx_tls_error(-ret)) ||
+			       rx_tls_error(READ_ONCE(sk->sk_err))))
+		zab_peer_down(peer, ZAB_REASON_TLS);
 	else if (ret < 0 || sk->sk_err)
 		zab_peer_down(peer, ZAB_REASON_SOCK_ERROR);
 	else if (ret == 0 && (sk->sk_shutdown & RCV_SHUTDOWN))

@@ -8,6 +8,11 @@
  * out with MSG_MORE and are pushed once per run, so a burst of proposals and
  * commits shares segments. A socket that is full stops the run; write_space
  * starts the next one.
+ *
+ * On a connection encrypted with kernel TLS, frames go through TLS's
+ * sendmsg() the same way: MSG_MORE keeps its record open, so a burst shares
+ * records as it shares segments, and the push closes the record (TLS's
+ * splice_eof(); without it, every frame closes its own record).
  */
 #include <linux/net.h>
 #include <net/sock.h>
@@ -22,8 +27,19 @@
 /* Frames one run sends before it yields the worker. */
 #define ZAB_TX_BUDGET 64
 
+/*
+ * TLS closes a record when a send comes without MSG_MORE; it needs that to
+ * be told the burst ended where it cannot be pushed afterwards.
+ */
+#ifdef ZAB_HAVE_SPLICE_EOF
+#define ZAB_TLS_MORE MSG_MORE
+#else
+#define ZAB_TLS_MORE 0
+#endif
+
 static int send_frame(struct zab_peer *peer, bool *sent)
 {
+	struct sock *sk = peer->sock->sk;
 	struct zab_tx_frame *f = &peer->tx;
 	u32 plen = f->txn ? f->txn->len : 0;
 	u32 total = f->head_len + plen;
@@ -43,10 +59,14 @@ static int send_frame(struct zab_peer *peer, bool *sent)
 			vec[n].iov_base = f->txn->data + off;
 			vec[n++].iov_len = plen - off;
 		}
-		msg.msg_flags = MSG_DONTWAIT | MSG_MORE | MSG_NOSIGNAL;
+		msg.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL |
+				(peer->tls ? ZAB_TLS_MORE : MSG_MORE);
 		/* not through the socket's operations: they refuse userspace */
 		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, vec, n, total - f->sent);
-		ret = tcp_sendmsg(peer->sock->sk, &msg, total - f->sent);
+		if (peer->tls)
+			ret = sk->sk_prot->sendmsg(sk, &msg, total - f->sent);
+		else
+			ret = tcp_sendmsg(sk, &msg, total - f->sent);
 		if (ret <= 0)
 			return ret ? ret : -EPIPE;
 		f->sent += ret;
@@ -141,6 +161,19 @@ static bool next_frame(struct zab_peer *peer)
 	return peer->to_follower ? next_to_follower(peer) : next_to_leader(peer);
 }
 
+/* End the burst: TCP sends what it held back, TLS closes its record. */
+static void zab_peer_push(struct zab_peer *peer)
+{
+	struct sock *sk = peer->sock->sk;
+
+	if (!peer->tls)
+		tcp_sock_set_cork(sk, false);
+#ifdef ZAB_HAVE_SPLICE_EOF
+	else if (sk->sk_prot->splice_eof)
+		sk->sk_prot->splice_eof(peer->sock);
+#endif
+}
+
 /**
  * zab_peer_tx_worker() - send what the peer is owed
  * @work: the peer's tx_work
@@ -159,7 +192,7 @@ void zab_peer_tx_worker(struct work_struct *work)
 			break;
 	}
 	if (sent)
-		tcp_sock_set_cork(peer->sock->sk, false);	/* push */
+		zab_peer_push(peer);
 	if (err && err != -EAGAIN)
 		zab_peer_down(peer, err == -ENOMEM ? ZAB_REASON_NOMEM :
 				    ZAB_REASON_SOCK_ERROR);

@@ -54,12 +54,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* PROOF */
 	if (size >= ZAB_AUTH_PROOF_SIZE) {
 		why = NULL;
-		ret = zab_auth_proof_check(&held, data, ZAB_AUTH_QUORUM, true, 1, 2, ni, nr, id, &why);
+		ret = zab_auth_proof_check(&held, data, ZAB_AUTH_QUORUM, true, 1, 2, ni, nr, NULL, id, &why);
 		if (ret == 0) {
 			size_t slot = ZAB_AUTH_KEY_ID + ZAB_AUTH_MAC;
 
 			/* the MAC the key makes, in one of the slots given */
-			zab_auth_proof_encode(&held, buf, ZAB_AUTH_QUORUM, true, 1, 2, ni, nr);
+			zab_auth_proof_encode(&held, buf, ZAB_AUTH_QUORUM, true, 1, 2, ni, nr, NULL);
 			if (memcmp(buf + 8, data + 8, slot) &&
 			    (data[6] < 2 || memcmp(buf + 8, data + 8 + slot, slot)))
 				abort();

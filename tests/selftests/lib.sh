@@ -314,7 +314,8 @@ zab_keyfile() {
 # zabd_conf N I: $ENS_TMP/zI.conf, member I of an ensemble of N
 # (server.J = 10.77.0.J:2888:3888), dataDir $ENS_TMP/dataI, and
 # authKeyFile $ENS_TMP/ensemble.key (the test key), or auth = none if
-# ZABD_AUTH=none.
+# ZABD_AUTH=none; encryption = tls with ZAB_ENCRYPTION=tls (a whole run's
+# choice: zabboot follows it too) or ZABD_ENCRYPTION=tls (one test's).
 zabd_conf() {
 	local n=$1 i=$2 j
 	[ -e "$ENS_TMP/ensemble.key" ] || zab_keyfile "$ENS_TMP/ensemble.key"
@@ -327,6 +328,7 @@ zabd_conf() {
 			echo "auth = none"
 		else
 			echo "authKeyFile = $ENS_TMP/ensemble.key"
+			echo "encryption = ${ZABD_ENCRYPTION:-${ZAB_ENCRYPTION:-none}}"
 		fi
 		echo "tickTime = $ZABD_TICK"
 		echo "initLimit = $ZABD_INIT"

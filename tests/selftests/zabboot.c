@@ -51,6 +51,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/netlink.h>
+#include <linux/tls.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
@@ -67,6 +68,36 @@ struct hello {
 	uint32_t id;
 	uint64_t last;
 } __attribute__((packed));
+
+#ifndef SOL_TLS
+#define SOL_TLS 282
+#endif
+
+static bool tls_on(void)
+{
+	const char *e = getenv("ZAB_ENCRYPTION");
+
+	return e && !strcmp(e, "tls");
+}
+
+/* Kernel TLS on @fd with the test key, both ways (see the top). */
+static void tls_setup(int fd, bool rx)
+{
+	struct tls12_crypto_info_aes_gcm_128 ci = {
+		.info.version = TLS_1_3_VERSION,
+		.info.cipher_type = TLS_CIPHER_AES_GCM_128,
+	};
+
+	memset(ci.key, 0x5a, sizeof(ci.key));
+	memset(ci.salt, 0x42, sizeof(ci.salt));
+	memset(ci.iv, 0x17, sizeof(ci.iv));
+	if (setsockopt(fd, SOL_TCP, TCP_ULP, "tls", sizeof("tls")) ||
+	    setsockopt(fd, SOL_TLS, TLS_TX, &ci, sizeof(ci)) ||
+	    (rx && setsockopt(fd, SOL_TLS, TLS_RX, &ci, sizeof(ci)))) {
+		perror("zabboot: kernel TLS");
+		exit(2);
+	}
+}
 
 static struct nl_sock *sk;
 static int family;
@@ -133,6 +164,8 @@ static int accept_hello(int lfd, struct hello *h)
 	}
 	h->id = ntohl(h->id);
 	h->last = be64toh(h->last);
+	if (tls_on())
+		tls_setup(fd, true);
 	return fd;
 }
 
@@ -257,6 +290,8 @@ static int connect_hello(const char *addr, int port, uint32_t id, uint64_t last)
 		perror("zabboot: send");
 		exit(2);
 	}
+	if (tls_on())
+		tls_setup(fd, true);
 	return fd;
 }
 
@@ -274,15 +309,43 @@ static int follow(char **a, const char *members)
 	return finish(m);
 }
 
+/* Sends @len bytes as one TLS record of @type (21: alert). */
+static ssize_t send_record(int fd, const void *buf, size_t len, unsigned char type)
+{
+	char ctl[CMSG_SPACE(sizeof(type))] = {};
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl, .msg_controllen = sizeof(ctl),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_TLS;
+	cm->cmsg_type = TLS_SET_RECORD_TYPE;
+	cm->cmsg_len = CMSG_LEN(sizeof(type));
+	memcpy(CMSG_DATA(cm), &type, sizeof(type));
+	return sendmsg(fd, &msg, MSG_NOSIGNAL);
+}
+
 static int rogue_lead(char **a)
 {
+	const char *how = getenv("ZABBOOT_ROGUE");
+	bool raw = how && !strcmp(how, "raw");
+	bool alert = how && !strcmp(how, "alert");
 	struct hello h;
 	int lfd = listen_on(a[0], atoi(a[1]));
-	int fd = accept_hello(lfd, &h);
+	int fd;
 	size_t len = strlen(a[2]) / 2, i;
 	unsigned char *buf = malloc(len + 1);
 	unsigned int byte;
+	ssize_t n;
 	char c;
+
+	if (raw || alert)	/* alert: TLS one way, below */
+		unsetenv("ZAB_ENCRYPTION");
+	fd = accept_hello(lfd, &h);
+	if (alert)
+		tls_setup(fd, false);
 
 	if (!buf)
 		return 2;
@@ -291,7 +354,8 @@ static int rogue_lead(char **a)
 			return 2;
 		buf[i] = byte;
 	}
-	if (send(fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len) {
+	n = alert ? send_record(fd, buf, len, 21) : send(fd, buf, len, MSG_NOSIGNAL);
+	if (n != (ssize_t)len) {
 		perror("zabboot: send");
 		return 2;
 	}

@@ -52,7 +52,7 @@ static void test_known_answers(void **state)
 		nonce_r[i] = (uint8_t)(100 + i);
 	}
 	assert_int_equal(zab_auth_mac(&a.keys[0], ZAB_AUTH_QUORUM, true, 3, 7, nonce_i, nonce_r,
-				      mac), 0);
+				      NULL, mac), 0);
 	hex("395945006aadb3d8caafbd7479905aea6b55cf768cf9683ea7582f56d8f14e9f", expect, 32);
 	assert_memory_equal(mac, expect, sizeof(mac));
 }
@@ -226,7 +226,7 @@ static void test_replay(void **state)
 	/* what the initiator sent, as a wire tap saw it */
 	zab_auth_hello_encode(rec, ZAB_AUTH_QUORUM, 1, i.c.nonce);
 	assert_int_equal(zab_auth_proof_encode(&one, rec + ZAB_AUTH_HELLO_SIZE, ZAB_AUTH_QUORUM,
-					       true, 1, 2, i.c.nonce, r.c.nonce), 0);
+					       true, 1, 2, i.c.nonce, r.c.nonce, NULL), 0);
 	done(&i, &r);
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
@@ -293,33 +293,33 @@ static void test_proof_bound(void **state)
 	(void)state;
 	keys(&one, KEY1);
 	keys(&other, KEY2);
-	assert_int_equal(zab_auth_proof_encode(&one, buf, ZAB_AUTH_QUORUM, false, 1, 2, ni, nr), 0);
+	assert_int_equal(zab_auth_proof_encode(&one, buf, ZAB_AUTH_QUORUM, false, 1, 2, ni, nr, NULL), 0);
 	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, false, 1, 2, ni, nr,
-					      id, &why), 0);
+					      NULL, id, &why), 0);
 	assert_memory_equal(id, one.keys[0].id, sizeof(id));
 	/* reflected to its maker as if the other end's */
 	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, true, 1, 2, ni, nr,
-					      NULL, &why), -EACCES);
+					      NULL, NULL, &why), -EACCES);
 	/* on the other port */
 	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_ELECTION, false, 1, 2, ni, nr,
-					      NULL, &why), -EACCES);
+					      NULL, NULL, &why), -EACCES);
 	/* for other ids, or ids swapped */
 	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, false, 1, 3, ni, nr,
-					      NULL, &why), -EACCES);
+					      NULL, NULL, &why), -EACCES);
 	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, false, 2, 1, ni, nr,
-					      NULL, &why), -EACCES);
+					      NULL, NULL, &why), -EACCES);
 	/* with other nonces, or nonces swapped */
 	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, false, 1, 2, nr, ni,
-					      NULL, &why), -EACCES);
+					      NULL, NULL, &why), -EACCES);
 	assert_non_null(strstr(why, "does not check"));
 	/* under a key not held */
 	assert_int_equal(zab_auth_proof_check(&other, buf, ZAB_AUTH_QUORUM, false, 1, 2, ni, nr,
-					      NULL, &why), -EACCES);
+					      NULL, NULL, &why), -EACCES);
 	assert_non_null(strstr(why, "no key in common"));
 	/* the key id's slot altered */
 	buf[8] ^= 1;
 	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, false, 1, 2, ni, nr,
-					      NULL, &why), -EACCES);
+					      NULL, NULL, &why), -EACCES);
 	assert_true(zab_auth_holds(&one, one.keys[0].id));
 	assert_false(zab_auth_holds(&one, other.keys[0].id));
 }

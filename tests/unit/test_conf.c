@@ -314,6 +314,7 @@ static void test_print_round_trip(void **state)
 		"snapBytes=256M\n"
 		"snapRetainCount=3\n"
 		"authKeyFile=/etc/zab/ens.key\n"
+		"encryption=none\n"
 		"tickTime=500\n"
 		"syncLimit=5\n"
 		"initLimit=20\n"
@@ -432,7 +433,20 @@ static void test_check_ensemble(void **state)
 			       &conf, &err), 0);
 	assert_int_equal(zab_conf_check_ensemble(&conf, "a.conf", &err), 0);
 	assert_true(conf.auth_none);
+	assert_false(conf.encryption_tls);
 	zab_conf_release(&conf);
+	/* encryption: TLS or none; TLS needs the key, which tells members apart */
+	assert_int_equal(parse("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauthKeyFile=/k\n"
+			       "encryption=tls\n", &conf, &err), 0);
+	assert_int_equal(zab_conf_check_ensemble(&conf, "a.conf", &err), 0);
+	assert_true(conf.encryption_tls);
+	zab_conf_release(&conf);
+	expect_error("name=a\nmyid=1\nencryption=yes\n", -EINVAL,
+		     "a.conf:3: invalid encryption `yes': expected tls or none");
+	expect_error("name=a\nmyid=1\nencryption=tls\nencryption=none\n", -EINVAL,
+		     "a.conf:4: duplicate key `encryption'");
+	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauth=none\nencryption=tls\n",
+			      "a.conf: `encryption = tls' needs `authKeyFile': the ensemble's key tells members apart, TLS only encrypts");
 	/* the same ports on different hosts are fine */
 	assert_int_equal(parse("name=a\nmyid=1\ndataDir=/d\nauth=none\nserver.1=h:1:2\nserver.2=g:1:2\n",
 			       &conf, &err), 0);

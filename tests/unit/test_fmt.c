@@ -58,7 +58,8 @@ static void test_reason_and_stat_names(void **state)
 	assert_string_equal(zab_reason_name(ZAB_REASON_LOG_BEHIND), "log_behind");
 	assert_string_equal(zab_reason_name(ZAB_REASON_ACK_TIMEOUT), "ack_timeout");
 	assert_string_equal(zab_reason_name(ZAB_REASON_OVER_BUDGET), "over_budget");
-	assert_null(zab_reason_name(ZAB_REASON_OVER_BUDGET + 1));
+	assert_string_equal(zab_reason_name(ZAB_REASON_TLS), "tls");
+	assert_null(zab_reason_name(ZAB_REASON_TLS + 1));
 
 	assert_null(zab_stat_name(ZAB_STAT_UNSPEC));
 	assert_string_equal(zab_stat_name(ZAB_STAT_WRITES), "writes");
@@ -218,7 +219,8 @@ static struct zab_info *sample(void)
 {
 	static struct zab_peer_info peers[] = {
 		{ .id = 2, .last_zxid = ZAB_ZXID(1, 2), .queued = 0, .rtt_us = 120 },
-		{ .id = 3, .last_zxid = ZAB_ZXID(1, 1), .queued = 4, .rtt_us = 2500 },
+		{ .id = 3, .last_zxid = ZAB_ZXID(1, 1), .queued = 4, .rtt_us = 2500,
+		  .tls = true },
 	};
 	static struct zab_info info;
 
@@ -280,7 +282,7 @@ static void test_tsv(void **state)
 		"500\t5\t10\t100000\t1048576\t"
 		"10\t18446744073709551615\t30\t40\t50\t60\t70\t80\t2\t1\t3\t"
 		"fsync\t0x100000002\t4096\t6\t5\t"
-		"2:0x100000002:0:120,3:0x100000001:4:2500\t"
+		"2:0x100000002:0:120,3:0x100000001:4:2500\t1\t"
 		"768\t1019\t-\t-\t-\n");
 	free(line);
 }
@@ -296,7 +298,7 @@ static void test_tsv_sparse(void **state)
 	line = capture(zab_print_tsv, &info);
 	assert_string_equal(line,
 		"n\t7\t5\t0\t0\t0x0\t0x0\t-\t5\t-\t-\t-\t"
-		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t0\t-\t-\t-\t-\t-\t-\n");
+		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t0\t-\t0\t-\t-\t-\t-\t-\n");
 	free(line);
 }
 
@@ -317,14 +319,15 @@ static void test_fields_named(void **state)
 	(void)state;
 	line = capture(zab_print_tsv, sample());
 	assert_int_equal(count_fields(line), zab_field_count());
-	assert_int_equal(zab_field_count(), 34);
+	assert_int_equal(zab_field_count(), 35);
 	assert_string_equal(zab_field_name(0), "name");
 	assert_string_equal(zab_field_name(20), "sync_diff");
 	assert_string_equal(zab_field_name(27), "auth_failures");
 	assert_string_equal(zab_field_name(28), "peers");
-	assert_string_equal(zab_field_name(32), "fsync_p99_us");
-	assert_string_equal(zab_field_name(33), "progress");
-	assert_null(zab_field_name(34));
+	assert_string_equal(zab_field_name(29), "tls_peers");
+	assert_string_equal(zab_field_name(33), "fsync_p99_us");
+	assert_string_equal(zab_field_name(34), "progress");
+	assert_null(zab_field_name(35));
 	for (size_t i = 0; i < zab_field_count(); i++) {
 		const char *n = zab_field_name(i);
 
@@ -377,8 +380,9 @@ static void test_json(void **state)
 		"\"peer_downs\":70,\"bad_frames\":80,\"sync_diff\":2,\"sync_trunc\":1,"
 		"\"sync_snap\":3,\"durability\":\"fsync\",\"durable_zxid\":\"0x100000002\","
 		"\"pending_bytes\":4096,\"over_budget\":6,\"auth_failures\":5,"
-		"\"peers\":[{\"id\":2,\"last_zxid\":\"0x100000002\",\"queued\":0,\"rtt_us\":120},"
-		"{\"id\":3,\"last_zxid\":\"0x100000001\",\"queued\":4,\"rtt_us\":2500}],"
+		"\"peers\":[{\"id\":2,\"last_zxid\":\"0x100000002\",\"queued\":0,\"rtt_us\":120,\"tls\":false},"
+		"{\"id\":3,\"last_zxid\":\"0x100000001\",\"queued\":4,\"rtt_us\":2500,\"tls\":true}],"
+		"\"tls_peers\":1,"
 		"\"commit_p50_us\":768,\"commit_p99_us\":1019,\"fsync_p50_us\":null,"
 		"\"fsync_p99_us\":null,\"progress\":null}\n");
 	free(line);
@@ -404,7 +408,7 @@ static void test_json_sparse(void **state)
 		"\"peer_downs\":0,\"bad_frames\":0,\"sync_diff\":0,\"sync_trunc\":0,"
 		"\"sync_snap\":0,\"durability\":9,\"durable_zxid\":\"0x0\","
 		"\"pending_bytes\":0,\"over_budget\":0,\"auth_failures\":0,"
-		"\"peers\":[],\"commit_p50_us\":null,\"commit_p99_us\":null,"
+		"\"peers\":[],\"tls_peers\":0,\"commit_p50_us\":null,\"commit_p99_us\":null,"
 		"\"fsync_p50_us\":null,\"fsync_p99_us\":null,\"progress\":null}\n");
 	free(line);
 }
@@ -481,7 +485,7 @@ static void test_human(void **state)
 		"  member connections that failed authentication: 5\n"
 		"  peers:\n"
 		"    id 2: acked 0x100000002, queued 0, rtt 0.120 ms\n"
-		"    id 3: acked 0x100000001, queued 4, rtt 2.500 ms\n");
+		"    id 3: acked 0x100000001, queued 4, rtt 2.500 ms, tls\n");
 	free(text);
 }
 

@@ -236,6 +236,8 @@ enum zab_event {
  *	records after the commit point past what honest members can reach:
  *	twice windowBytes plus two records per member (a follower allows its
  *	leader a record per member more); it floods
+ * @ZAB_REASON_TLS: on an encrypted connection (kernel TLS), a record failed
+ *	authentication, was malformed, or was not application data
  */
 enum zab_reason {
 	ZAB_REASON_NONE,
@@ -249,6 +251,7 @@ enum zab_reason {
 	ZAB_REASON_LOG_BEHIND,
 	ZAB_REASON_ACK_TIMEOUT,
 	ZAB_REASON_OVER_BUDGET,
+	ZAB_REASON_TLS,
 };
 
 /*
@@ -502,6 +505,7 @@ enum zab_progress_attr {
  * @ZAB_PEER_A_QUEUED: u32, proposals queued and not yet sent
  * @ZAB_PEER_A_RTT_US: u32, smoothed round-trip time of PING, microseconds
  * @ZAB_PEER_A_PAD: padding
+ * @ZAB_PEER_A_TLS: flag, the connection is encrypted with kernel TLS (GET)
  */
 enum zab_peer_attr {
 	ZAB_PEER_A_UNSPEC,
@@ -511,6 +515,7 @@ enum zab_peer_attr {
 	ZAB_PEER_A_QUEUED,
 	ZAB_PEER_A_RTT_US,
 	ZAB_PEER_A_PAD,
+	ZAB_PEER_A_TLS,
 	__ZAB_PEER_A_MAX
 };
 

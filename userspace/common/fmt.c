@@ -44,6 +44,7 @@ static const char *const reason_names[] = {
 	[ZAB_REASON_LOG_BEHIND]	= "log_behind",
 	[ZAB_REASON_ACK_TIMEOUT] = "ack_timeout",
 	[ZAB_REASON_OVER_BUDGET] = "over_budget",
+	[ZAB_REASON_TLS]	= "tls",
 };
 
 /* Column names (--tsv) and labels (human view) of the counters. */
@@ -243,8 +244,9 @@ static void print_params(FILE *f, const struct zab_params *params)
 void zab_fmt_peer(char *buf, size_t len, const struct zab_peer_info *peer)
 {
 	snprintf(buf, len, "id %" PRIu32 ": acked 0x%" PRIx64 ", queued %" PRIu32
-		 ", rtt %" PRIu32 ".%03" PRIu32 " ms", peer->id, peer->last_zxid,
-		 peer->queued, peer->rtt_us / 1000, peer->rtt_us % 1000);
+		 ", rtt %" PRIu32 ".%03" PRIu32 " ms%s", peer->id, peer->last_zxid,
+		 peer->queued, peer->rtt_us / 1000, peer->rtt_us % 1000,
+		 peer->tls ? ", tls" : "");
 }
 
 static void print_peers(FILE *f, const struct zab_info *info)
@@ -563,6 +565,17 @@ static void f_progress(FILE *f, const struct zab_info *info, int arg, bool json)
  * Text: ID:LAST_ZXID:QUEUED:RTT_US,... or `-'. JSON: an array of objects
  * with those four members.
  */
+static void f_tls_peers(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	size_t n = 0;
+
+	(void)arg;
+	(void)json;
+	for (size_t i = 0; i < info->n_peers; i++)
+		n += info->peers[i].tls;
+	fprintf(f, "%zu", n);
+}
+
 static void f_peers(FILE *f, const struct zab_info *info, int arg, bool json)
 {
 	char zxid[32];
@@ -580,9 +593,10 @@ static void f_peers(FILE *f, const struct zab_info *info, int arg, bool json)
 		zab_fmt_zxid(zxid, sizeof(zxid), peer->last_zxid);
 		if (json)
 			fprintf(f, "%s{\"id\":%" PRIu32 ",\"last_zxid\":\"%s\","
-				"\"queued\":%" PRIu32 ",\"rtt_us\":%" PRIu32 "}",
+				"\"queued\":%" PRIu32 ",\"rtt_us\":%" PRIu32
+				",\"tls\":%s}",
 				i ? "," : "", peer->id, zxid, peer->queued,
-				peer->rtt_us);
+				peer->rtt_us, peer->tls ? "true" : "false");
 		else
 			fprintf(f, "%s%" PRIu32 ":%s:%" PRIu32 ":%" PRIu32,
 				i ? "," : "", peer->id, zxid, peer->queued,
@@ -622,6 +636,7 @@ static const struct field fields[] = {
 	{ "over_budget", f_stat, ZAB_STAT_OVER_BUDGET },
 	{ "auth_failures", f_stat, ZAB_STAT_AUTH_FAILURES },
 	{ "peers", f_peers, 0 },
+	{ "tls_peers", f_tls_peers, 0 },
 	{ "commit_p50_us", f_quantile, 0 },
 	{ "commit_p99_us", f_quantile, 1 },
 	{ "fsync_p50_us", f_quantile, 2 },

@@ -19,6 +19,7 @@ struct zab_peer_info {
 	uint64_t last_zxid;
 	uint32_t queued;
 	uint32_t rtt_us;
+	bool tls;		/* encrypted with kernel TLS */
 };
 
 /* A latency histogram: buckets as ZAB_HIST_BUCKETS describes them. */

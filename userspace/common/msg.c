@@ -74,6 +74,7 @@ static struct nla_policy peer_policy[ZAB_PEER_A_MAX + 1] = {
 	[ZAB_PEER_A_LAST_ZXID]	= { .type = NLA_U64 },
 	[ZAB_PEER_A_QUEUED]	= { .type = NLA_U32 },
 	[ZAB_PEER_A_RTT_US]	= { .type = NLA_U32 },
+	[ZAB_PEER_A_TLS]	= { .type = NLA_FLAG },
 };
 
 static struct nla_policy extack_policy[NLMSGERR_ATTR_MAX + 1] = {
@@ -242,6 +243,7 @@ static int parse_peer(struct nlattr *nest, struct zab_peer_info *peer)
 	peer->last_zxid = get_u64(tb[ZAB_PEER_A_LAST_ZXID]);
 	peer->queued = get_u32(tb[ZAB_PEER_A_QUEUED]);
 	peer->rtt_us = get_u32(tb[ZAB_PEER_A_RTT_US]);
+	peer->tls = tb[ZAB_PEER_A_TLS] != NULL;
 	return 0;
 }
 

@@ -51,9 +51,10 @@ int zab_auth_key_id(const uint8_t *key, uint8_t *id)
 
 int zab_auth_mac(const struct zab_auth_key *k, uint8_t channel, bool initiator,
 		 uint32_t isid, uint32_t rsid, const uint8_t *inonce,
-		 const uint8_t *rnonce, uint8_t *mac)
+		 const uint8_t *rnonce, const uint8_t *binding, uint8_t *mac)
 {
-	uint8_t msg[sizeof(mac_label) - 1 + 2 + 8 + 2 * ZAB_AUTH_NONCE];
+	uint8_t msg[sizeof(mac_label) - 1 + 2 + 8 + 2 * ZAB_AUTH_NONCE + ZAB_TLS_EXPORTER];
+	size_t len = sizeof(msg) - (binding ? 0 : ZAB_TLS_EXPORTER);
 	uint8_t *p = msg;
 
 	memcpy(p, mac_label, sizeof(mac_label) - 1);
@@ -65,8 +66,9 @@ int zab_auth_mac(const struct zab_auth_key *k, uint8_t channel, bool initiator,
 	p += 8;
 	memcpy(p, inonce, ZAB_AUTH_NONCE);
 	memcpy(p + ZAB_AUTH_NONCE, rnonce, ZAB_AUTH_NONCE);
-	if (gnutls_hmac_fast(GNUTLS_MAC_SHA256, k->key, sizeof(k->key), msg, sizeof(msg),
-			     mac) < 0)
+	if (binding)
+		memcpy(p + 2 * ZAB_AUTH_NONCE, binding, ZAB_TLS_EXPORTER);
+	if (gnutls_hmac_fast(GNUTLS_MAC_SHA256, k->key, sizeof(k->key), msg, len, mac) < 0)
 		return -EIO;
 	return 0;
 }
@@ -126,7 +128,7 @@ int zab_auth_hello_decode(const uint8_t *buf, uint8_t channel, uint32_t *sid,
 int zab_auth_proof_encode(const struct zab_auth *a, uint8_t *buf,
 			  uint8_t channel, bool initiator, uint32_t isid,
 			  uint32_t rsid, const uint8_t *inonce,
-			  const uint8_t *rnonce)
+			  const uint8_t *rnonce, const uint8_t *binding)
 {
 	memset(buf, 0, ZAB_AUTH_PROOF_SIZE);
 	put_be32(buf, ZAB_AUTH_MAGIC);
@@ -138,7 +140,7 @@ int zab_auth_proof_encode(const struct zab_auth *a, uint8_t *buf,
 
 		memcpy(slot, a->keys[i].id, ZAB_AUTH_KEY_ID);
 		if (zab_auth_mac(&a->keys[i], channel, initiator, isid, rsid, inonce,
-				 rnonce, slot + ZAB_AUTH_KEY_ID) < 0)
+				 rnonce, binding, slot + ZAB_AUTH_KEY_ID) < 0)
 			return -EIO;
 	}
 	return 0;
@@ -147,7 +149,8 @@ int zab_auth_proof_encode(const struct zab_auth *a, uint8_t *buf,
 int zab_auth_proof_check(const struct zab_auth *a, const uint8_t *buf,
 			 uint8_t channel, bool initiator, uint32_t isid,
 			 uint32_t rsid, const uint8_t *inonce,
-			 const uint8_t *rnonce, uint8_t *key_id, const char **why)
+			 const uint8_t *rnonce, const uint8_t *binding, uint8_t *key_id,
+			 const char **why)
 {
 	uint8_t mac[ZAB_AUTH_MAC];
 	bool known = false;
@@ -171,7 +174,7 @@ int zab_auth_proof_check(const struct zab_auth *a, const uint8_t *buf,
 				continue;
 			known = true;
 			if (zab_auth_mac(&a->keys[k], channel, initiator, isid, rsid, inonce,
-					 rnonce, mac) < 0)
+					 rnonce, binding, mac) < 0)
 				return bad(why, "cannot compute the MAC");
 			if (same_mac(mac, slot + ZAB_AUTH_KEY_ID)) {
 				if (key_id)
@@ -363,6 +366,7 @@ void zab_auth_describe(const struct zab_auth *a, char *buf, size_t len)
 
 void zab_auth_release(struct zab_auth *a)
 {
+	zab_tls_release(a->tls);
 	free(a->path);
 	memset(a, 0, sizeof(*a));
 }
@@ -426,11 +430,23 @@ void zab_auth_count(struct zab_auth *a)
 		a->failed(a->arg);
 }
 
-int zab_auth_start(struct zab_auth_conn *c, struct zab_auth *a, int fd,
-		   uint8_t channel, bool initiator, uint32_t self, uint32_t peer)
+/* Sends HELLO: the first frame, in clear or once the kernel encrypts. */
+static int send_hello(struct zab_auth_conn *c, int fd)
 {
 	uint8_t hello[ZAB_AUTH_HELLO_SIZE];
 	ssize_t n;
+
+	zab_auth_hello_encode(hello, c->channel, c->self, c->nonce);
+	n = sock_send(fd, hello, sizeof(hello));
+	/* the magic alone first: a peer without authentication shows at once */
+	frame_buf_reset(&c->fb, 4);
+	return n == (ssize_t)sizeof(hello) ? 0 : n < 0 ? (int)n : -EIO;
+}
+
+int zab_auth_start(struct zab_auth_conn *c, struct zab_auth *a, int fd,
+		   uint8_t channel, bool initiator, uint32_t self, uint32_t peer)
+{
+	int ret;
 
 	memset(c, 0, sizeof(*c));
 	c->auth = a;
@@ -441,11 +457,31 @@ int zab_auth_start(struct zab_auth_conn *c, struct zab_auth *a, int fd,
 	zab_auth_refresh(a);
 	if (getrandom(c->nonce, sizeof(c->nonce), 0) != (ssize_t)sizeof(c->nonce))
 		return -EIO;
-	zab_auth_hello_encode(hello, channel, self, c->nonce);
-	n = sock_send(fd, hello, sizeof(hello));
-	/* the magic alone first: a peer without authentication shows at once */
-	frame_buf_reset(&c->fb, 4);
-	return n == (ssize_t)sizeof(hello) ? 0 : n < 0 ? (int)n : -EIO;
+	if (!a->tls)
+		return send_hello(c, fd);
+	/* TLS first; HELLO once the kernel holds the keys */
+	c->tls_on = true;
+	ret = zab_tls_start(&c->tls, a->tls, fd, initiator);
+	if (ret)
+		return ret;
+	if (initiator) {	/* the ClientHello */
+		const char *why;
+
+		ret = zab_tls_step(&c->tls, c->binding, &why);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+void zab_auth_end(struct zab_auth_conn *c)
+{
+	zab_tls_end(&c->tls);
+}
+
+static const uint8_t *binding(const struct zab_auth_conn *c)
+{
+	return c->tls_on ? c->binding : NULL;
 }
 
 static int got_hello(struct zab_auth_conn *c, int fd, const char **why)
@@ -468,9 +504,9 @@ static int got_hello(struct zab_auth_conn *c, int fd, const char **why)
 	c->hello_read = true;
 	ret = c->initiator ?
 	      zab_auth_proof_encode(c->auth, proof, c->channel, true, c->self, c->peer,
-				    c->nonce, c->peer_nonce) :
+				    c->nonce, c->peer_nonce, binding(c)) :
 	      zab_auth_proof_encode(c->auth, proof, c->channel, false, c->peer, c->self,
-				    c->peer_nonce, c->nonce);
+				    c->peer_nonce, c->nonce, binding(c));
 	if (ret)
 		return bad(why, "cannot compute the MAC");
 	n = sock_send(fd, proof, sizeof(proof));
@@ -486,6 +522,17 @@ int zab_auth_step(struct zab_auth_conn *c, int fd, const char **why)
 {
 	int ret;
 
+	if (c->tls_on && !c->tls_done) {
+		ret = zab_tls_step(&c->tls, c->binding, why);
+		if (ret <= 0)
+			return ret;
+		c->tls_done = true;
+		ret = send_hello(c, fd);
+		if (ret) {
+			*why = "cannot send HELLO";
+			return ret;
+		}
+	}
 	for (;;) {
 		ret = frame_read(fd, &c->fb);
 		if (ret == -ECONNRESET)
@@ -503,6 +550,8 @@ int zab_auth_step(struct zab_auth_conn *c, int fd, const char **why)
 
 			if (magic == ZAB_NOTIF_MAGIC || magic == ZAB_HS_MAGIC)
 				return bad(why, "the peer runs without authentication (auth = none)");
+			if (zab_tls_looks_like(c->fb.buf))
+				return bad(why, "the peer encrypts (encryption = tls)");
 			if (magic != ZAB_AUTH_MAGIC)
 				return bad(why, "not an authentication handshake (bad magic)");
 			c->fb.need = ZAB_AUTH_HELLO_SIZE;
@@ -515,9 +564,9 @@ int zab_auth_step(struct zab_auth_conn *c, int fd, const char **why)
 	/* the peer's PROOF: it proves in the other role */
 	ret = c->initiator ?
 	      zab_auth_proof_check(c->auth, c->fb.buf, c->channel, false, c->self, c->peer,
-				   c->nonce, c->peer_nonce, c->key_id, why) :
+				   c->nonce, c->peer_nonce, binding(c), c->key_id, why) :
 	      zab_auth_proof_check(c->auth, c->fb.buf, c->channel, true, c->peer, c->self,
-				   c->peer_nonce, c->nonce, c->key_id, why);
+				   c->peer_nonce, c->nonce, binding(c), c->key_id, why);
 	return ret ? ret : 1;
 }
 
@@ -531,7 +580,8 @@ int zab_auth_blocking(struct zab_auth *a, int fd, uint8_t channel,
 
 	ret = zab_auth_start(&c, a, fd, channel, true, self, peer);
 	if (ret) {
-		*why = "cannot send HELLO";
+		*why = "cannot start the handshake";
+		zab_auth_end(&c);
 		return ret;
 	}
 	while (!(ret = zab_auth_step(&c, fd, why))) {
@@ -539,8 +589,10 @@ int zab_auth_blocking(struct zab_auth *a, int fd, uint8_t channel,
 
 		if (left <= 0 || poll(&p, 1, (int)left) == 0) {
 			*why = "no answer in time";
-			return -ETIMEDOUT;
+			ret = -ETIMEDOUT;
+			break;
 		}
 	}
+	zab_auth_end(&c);
 	return ret < 0 ? ret : 0;
 }

@@ -20,7 +20,9 @@
  *
  * MAC = HMAC-SHA256(key, "zab auth v1" | channel | prover's role (1: it
  * connected, 2: it accepted) | connecting sid | accepting sid | connecting
- * nonce | accepting nonce), with both sids as 4 bytes big-endian. A key's
+ * nonce | accepting nonce [| TLS exporter]), with both sids as 4 bytes
+ * big-endian; with encryption = tls the handshake runs inside TLS and the
+ * MAC covers the session's exporter (tls.h). A key's
  * id is the first 8 bytes of HMAC-SHA256(key, "zab key id"). A member
  * proves with every key it holds (two while keys are rotated) and accepts
  * a PROOF whose MAC under one of its own keys checks.
@@ -32,8 +34,8 @@
  * carry the id that was proven (and come from that member's address, as
  * before). With one key for the whole ensemble, a holder can claim any
  * member's id: the key is the ensemble's, as DRBD's shared-secret is a
- * resource's. Frames are not encrypted or integrity-protected after the
- * handshake.
+ * resource's. Without encryption = tls, frames are not encrypted or
+ * integrity-protected after the handshake.
  */
 #ifndef ZABD_AUTH_H
 #define ZABD_AUTH_H
@@ -46,6 +48,7 @@
 
 #include "common/err.h"
 #include "sock.h"
+#include "tls.h"
 
 #define ZAB_AUTH_MAGIC		0x5a414241u
 #define ZAB_AUTH_VERSION	1
@@ -73,6 +76,7 @@ struct zab_auth_key {
  */
 struct zab_auth {
 	char *path;			/* NULL: auth = none */
+	struct zab_tls *tls;		/* encryption = tls, else NULL */
 	struct zab_auth_key keys[ZAB_AUTH_KEYS_MAX];
 	size_t n_keys;
 	struct stat_id {		/* the file as last read */
@@ -141,10 +145,16 @@ struct zab_auth_conn {
 	uint8_t nonce[ZAB_AUTH_NONCE];
 	uint8_t peer_nonce[ZAB_AUTH_NONCE];
 	struct frame_buf fb;
+	bool tls_on;		/* encryption = tls: TLS comes first */
+	bool tls_done;		/* and the kernel now holds the keys */
+	struct zab_tls_conn tls;
+	uint8_t binding[ZAB_TLS_EXPORTER];	/* the session's exporter */
 };
 
 /*
- * Starts the handshake on the connected, non-blocking @fd: sends HELLO.
+ * Starts the handshake on the connected, non-blocking @fd: sends HELLO, or
+ * with encryption the TLS handshake's first flight (HELLO follows once the
+ * kernel encrypts). zab_auth_end() must follow, whatever happens.
  * @peer: the member an initiator connected to (its HELLO must say so), 0
  * for an accepting end (any member but @self). 0 or -errno.
  */
@@ -161,6 +171,9 @@ int zab_auth_start(struct zab_auth_conn *c, struct zab_auth *a, int fd,
  */
 int zab_auth_step(struct zab_auth_conn *c, int fd, const char **why);
 
+/* Frees what a handshake holds (a TLS session under way); idempotent. */
+void zab_auth_end(struct zab_auth_conn *c);
+
 /* The whole handshake as the connecting end, within @timeout_ms. */
 int zab_auth_blocking(struct zab_auth *a, int fd, uint8_t channel,
 		      uint32_t self, uint32_t peer, int timeout_ms,
@@ -174,7 +187,7 @@ int zab_auth_hello_decode(const uint8_t *buf, uint8_t channel, uint32_t *sid,
 /* The MAC of the member in role @initiator, as above. */
 int zab_auth_mac(const struct zab_auth_key *k, uint8_t channel, bool initiator,
 		 uint32_t isid, uint32_t rsid, const uint8_t *inonce,
-		 const uint8_t *rnonce, uint8_t *mac);
+		 const uint8_t *rnonce, const uint8_t *binding, uint8_t *mac);
 int zab_auth_key_id(const uint8_t *key, uint8_t *id);
 /*
  * 0 if @buf is a PROOF by a holder of one of @a's keys (its id copied to
@@ -183,11 +196,12 @@ int zab_auth_key_id(const uint8_t *key, uint8_t *id);
 int zab_auth_proof_check(const struct zab_auth *a, const uint8_t *buf,
 			 uint8_t channel, bool initiator, uint32_t isid,
 			 uint32_t rsid, const uint8_t *inonce,
-			 const uint8_t *rnonce, uint8_t *key_id, const char **why);
+			 const uint8_t *rnonce, const uint8_t *binding,
+			 uint8_t *key_id, const char **why);
 int zab_auth_proof_encode(const struct zab_auth *a, uint8_t *buf,
 			  uint8_t channel, bool initiator, uint32_t isid,
 			  uint32_t rsid, const uint8_t *inonce,
-			  const uint8_t *rnonce);
+			  const uint8_t *rnonce, const uint8_t *binding);
 /* Parses the text of a key file; for zab_auth_load() and the tests. */
 int zab_auth_parse(struct zab_auth *a, const char *text, size_t len,
 		   const char *path, struct zab_err *err);

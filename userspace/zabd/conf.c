@@ -26,6 +26,7 @@ enum {
 	SEEN_DEVICE_OWNER = 1 << 11,
 	SEEN_DEVICE_GROUP = 1 << 12,
 	SEEN_DEVICE_MODE = 1 << 13,
+	SEEN_ENCRYPTION = 1 << 14,
 };
 
 #define SERVER_PREFIX "server."
@@ -338,6 +339,17 @@ static int parse_pair(struct parser *p, const char *key, const char *value,
 			return zab_err(err, -EINVAL, "invalid auth `%s': expected psk or none", value);
 		return 0;
 	}
+	if (!strcmp(key, "encryption")) {
+		ret = see(p, SEEN_ENCRYPTION, key, err);
+		if (ret)
+			return ret;
+		if (!strcmp(value, "tls"))
+			p->conf->encryption_tls = true;
+		else if (strcmp(value, "none"))
+			return zab_err(err, -EINVAL, "invalid encryption `%s': expected tls or none",
+				       value);
+		return 0;
+	}
 	if (!strncmp(key, "device", 6)) {
 		unsigned int bit = !strcmp(key, "deviceOwner") ? SEEN_DEVICE_OWNER :
 				   !strcmp(key, "deviceGroup") ? SEEN_DEVICE_GROUP :
@@ -513,6 +525,10 @@ int zab_conf_check_ensemble(const struct zab_conf *conf, const char *path,
 		return zab_err(err, -EINVAL,
 			       "%s: missing key `authKeyFile' (the ensemble's key, made with `zabctl genkey'); `auth = none' runs without authentication",
 			       path);
+	if (conf->encryption_tls && conf->auth_none)
+		return zab_err(err, -EINVAL,
+			       "%s: `encryption = tls' needs `authKeyFile': the ensemble's key tells members apart, TLS only encrypts",
+			       path);
 	return 0;
 }
 
@@ -551,6 +567,7 @@ void zab_conf_print(FILE *f, const struct zab_conf *conf)
 		fprintf(f, "auth=none\n");
 	if (conf->auth_key_file)
 		fprintf(f, "authKeyFile=%s\n", conf->auth_key_file);
+	fprintf(f, "encryption=%s\n", conf->encryption_tls ? "tls" : "none");
 	for (int i = 0; i < ZAB_P_COUNT; i++) {
 		zab_param_format(value, sizeof(value), i, conf->params.value[i]);
 		fprintf(f, "%s=%s\n", zab_param_defs[i].key, value);

@@ -13,6 +13,7 @@
  *	snapCount = 100000
  *	snapRetainCount = 3
  *	authKeyFile = /etc/zab/a.key
+ *	encryption = tls
  *	deviceGroup = app
  *	deviceMode = 0660
  *
@@ -60,6 +61,7 @@ struct zab_conf {
 	uint16_t metrics_port;
 	char *auth_key_file;		/* authKeyFile, NULL if not given */
 	bool auth_none;			/* auth = none */
+	bool encryption_tls;		/* encryption = tls */
 	struct zab_dev_access dev;	/* deviceOwner, deviceGroup, deviceMode */
 	struct zab_params params;	/* .set marks those given */
 	struct zab_server *servers;	/* sorted by id */

@@ -78,6 +78,7 @@ static void close_fd(struct follower *f)
 	loop_unwatch(&f->z->loop, &f->w);
 	close(f->fd);
 	f->fd = -1;
+	zab_auth_end(&f->ac);
 }
 
 void follower_reset(struct zabd *z)

@@ -94,6 +94,7 @@ static void conn_free(struct lconn *c)
 	timer_disarm(&l->z->loop, &c->t);
 	if (c->fd >= 0)
 		close(c->fd);
+	zab_auth_end(&c->ac);
 	if (c->prev)
 		c->prev->next = c->next;
 	else

@@ -101,6 +101,7 @@ static void out_drop(struct mesh_out *o, const char *why, int err)
 		close(o->fd);
 		o->fd = -1;
 	}
+	zab_auth_end(&o->ac);
 	if (o->connected) {
 		zinfo("election: connection to member %u lost: %s%s%s", o->m->id, why,
 		      err ? ": " : "", err ? strerror(-err) : "");
@@ -305,6 +306,7 @@ static void out_kick(struct mesh *mesh, uint32_t sid)
 		loop_unwatch(mesh->loop, &o->w);
 		close(o->fd);
 		o->fd = -1;
+		zab_auth_end(&o->ac);
 	}
 	timer_disarm(mesh->loop, &o->t);
 	o->backoff_ms = BACKOFF_MIN_MS;
@@ -343,6 +345,7 @@ static void in_free(struct mesh_in *c)
 	loop_unwatch(mesh->loop, &c->w);
 	timer_disarm(mesh->loop, &c->ident);
 	close(c->fd);
+	zab_auth_end(&c->ac);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -658,6 +661,7 @@ void mesh_close(struct mesh *mesh)
 		loop_unwatch(mesh->loop, &o->w);
 		if (o->fd >= 0)
 			close(o->fd);
+		zab_auth_end(&o->ac);
 	}
 	if (mesh->lfd >= 0) {
 		loop_unwatch(mesh->loop, &mesh->lw);

@@ -278,6 +278,16 @@ static int start(struct zabd *z, const char *path)
 	} else {
 		zwarn("auth = none: connections between members are not authenticated; anyone who reaches the ports from a member's address is taken for that member");
 	}
+	if (z->conf->encryption_tls) {
+		ret = zab_tls_init(&z->auth.tls, &err);
+		if (ret < 0) {
+			zerr("%s", err.msg);
+			return ret;
+		}
+		zinfo("encryption: TLS 1.3 on every member connection, in the kernel after the handshake");
+	} else if (z->conf->auth_key_file) {
+		zinfo("encryption = none: records cross the network in clear");
+	}
 	z->auth.failed = auth_failed;
 	z->auth.arg = z;
 	z->auth_generation = z->auth.generation;

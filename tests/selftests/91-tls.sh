@@ -1,0 +1,195 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Encryption (encryption = tls, zabd/tls.h): the kernel's send and receive
+# paths through kernel TLS (records of any size, split across TLS records;
+# a bad record, an alert or a frame that breaks the protocol inside TLS
+# drops the peer with its own reason), and zabd's TLS 1.3 handshake before
+# authentication: an encrypted ensemble forms, commits and fails over with
+# every connection in kernel TLS; a member without encryption is refused
+# on both sides and counted, and joins once it encrypts too.
+. "$(dirname "$0")/lib.sh"
+
+AUTHPEER=$(dirname "$0")/authpeer
+
+# tls_peers NS NAME: the peer connections of NAME in kernel TLS.
+tls_peers() {
+	field_ns "$1" "$2" tls_peers
+}
+
+# The kernel's path: an ensemble formed by zabboot over sockets in kernel
+# TLS (a fixed key); records from 1 byte to 200 KiB, each split over many
+# TLS records and TCP segments, from every member, commit everywhere in one
+# order; a member that joins late is sent what it lacks over TLS.
+test_kernel_path() {
+	local i size a
+	export ZAB_ENCRYPTION=tls
+	ENS_TMP=$(mktemp -d)
+	ens_setup 3
+	ens_boot 3 1 1 1 2
+	[ "$(tls_peers zab1 z1)" = 1 ] || fail "z1 has $(tls_peers zab1 z1) peers in TLS, not 1"
+	[ "$(tls_peers zab2 z2)" = 1 ] || fail "z2's leader connection is not in TLS"
+	nsx zab1 "$ZABCTL" show z1 | grep -q ", tls$" || fail "show does not say tls"
+	write_on "$ENS_TMP" a 100 1 2
+	# a member joins late, while writes go on: the rest of the log, then
+	# the live stream, over TLS
+	"$ZABLOAD" write /dev/zab/z1 live 200 > "$ENS_TMP/w.live.1" &
+	w=$!
+	nsx zab1 "$ZABBOOT" add z1 10.77.0.1 2889 > "$ENS_TMP/add" &
+	a=$!
+	nsx zab3 "$ZABBOOT" follow z3 1 3 1 10.77.0.1 2889 > /dev/null || fail "z3 could not follow"
+	wait $a || fail "ADD_FOLLOWER: $(cat "$ENS_TMP/add")"
+	wait $w
+	[ "$(tls_peers zab1 z1)" = 2 ] || fail "z1 has $(tls_peers zab1 z1) peers in TLS, not 2"
+	for size in 1 4000 70000 200000; do
+		for i in 1 2 3; do
+			"$ZABLOAD" write "/dev/zab/z$i" "s$size-$i" 5 "$size" > "$ENS_TMP/w.s$size.$i" ||
+				fail "writes of $size bytes on z$i: $(grep -v '^ok' "$ENS_TMP/w.s$size.$i" | head -2)"
+		done
+	done
+	write_on "$ENS_TMP" c 50 1 2 3
+	! grep -q '^err' "$ENS_TMP"/w.* || fail "writes failed"
+	settle "$ENS_TMP" 1 1 2 3
+	[ "$(wc -l < "$ENS_TMP/dump.3")" = 610 ] || fail "z3 has $(wc -l < "$ENS_TMP/dump.3") of 610"
+	[ "$(field_ns zab1 z1 bad_frames)" = 0 ] || fail "bad frames at the leader"
+}
+
+# A follower drops a leader whose bytes kernel TLS refuses: a record that
+# fails authentication (written in clear), an alert record; a frame that
+# breaks the protocol inside TLS is still the protocol's error. It logs
+# nothing of them.
+test_bad_record_at_follower() {
+	local epoch=1 how n
+	export ZAB_ENCRYPTION=tls
+	ENS_TMP=$(mktemp -d)
+	ens_setup 2
+	nsx_bg zab2 "$ZABCTL" monitor > "$ENS_TMP/events"
+	sleep 0.5
+	for how in raw alert tls; do
+		case $how in
+		raw) hex=1703030020$(printf 'de%.0s' $(seq 32)) ;;	# application data, a bad tag
+		alert) hex=0100 ;;					# a warning alert, close_notify
+		tls) hex=deadbeefdeadbeefdeadbeef ;;			# garbage, inside TLS
+		esac
+		ZABBOOT_ROGUE=$how nsx zab1 "$ZABBOOT" rogue-lead 10.77.0.1 $ZAB_PORT "$hex" \
+			> "$ENS_TMP/rogue" &
+		nsx zab2 "$ZABBOOT" follow z2 "$epoch" 2 1 10.77.0.1 $ZAB_PORT > /dev/null ||
+			fail "z2 could not follow the rogue"
+		wait $! || fail "rogue leader ($how): $(cat "$ENS_TMP/rogue")"
+		wait_for 5 sh -c "[ \"\$('$DEVTEST' status /dev/zab/z2 | grep state=)\" = state=0 ]" ||
+			fail "z2 kept the rogue leader ($how)"
+		[ "$(zst 2 last_zxid)" = 0x0 ] || fail "z2 logged $(zst 2 last_zxid) from the rogue"
+		epoch=$((epoch + 1))
+	done
+	sleep 0.3
+	kill "$NSX_PID"
+	n=$(grep -c 'PEER_DOWN peer=1 reason=tls' "$ENS_TMP/events" || true)
+	[ "$n" = 2 ] || fail "expected 2 TLS errors, saw $n: $(cat "$ENS_TMP/events")"
+	grep -q 'PEER_DOWN peer=1 reason=protocol' "$ENS_TMP/events" ||
+		fail "garbage inside TLS was not a protocol error: $(cat "$ENS_TMP/events")"
+}
+
+# A leader drops a follower that writes in clear into its TLS connection.
+test_bad_record_at_leader() {
+	export ZAB_ENCRYPTION=tls
+	ENS_TMP=$(mktemp -d)
+	ens_setup 2
+	nsx_bg zab1 "$ZABCTL" monitor > "$ENS_TMP/events"
+	sleep 0.5
+	# after the hello (in clear, as zabboot's), a TLS record header and
+	# garbage: TLS cannot authenticate it
+	nsx zab1 "$ZABBOOT" lead z1 1 2 10.77.0.1 $ZAB_PORT 1 > "$ENS_TMP/lead" &
+	rogue zab2 10.77.0.1 $ZAB_PORT 2 \
+		"\\x17\\x03\\x03\\x00\\x20$(printf '\\xde%.0s' $(seq 32))"
+	wait $! || fail "LEAD with the rogue: $(cat "$ENS_TMP/lead")"
+	wait_for 5 sh -c "[ \"\$('$DEVTEST' status /dev/zab/z1 | grep state=)\" = state=0 ]" ||
+		fail "the leader kept the rogue"
+	sleep 0.3
+	kill "$NSX_PID"
+	grep -q 'PEER_DOWN peer=2 reason=tls' "$ENS_TMP/events" ||
+		fail "no TLS error: $(cat "$ENS_TMP/events")"
+}
+
+# zabd with encryption = tls: the ensemble forms, every connection between
+# members (election and quorum) is in kernel TLS, writes commit, the
+# leader fails over, and the new ensemble is encrypted too.
+test_zabd_ensemble() {
+	local i l n
+	ZABD_ENCRYPTION=tls zabd_setup 3
+	zabd_start 1 2 3
+	wait_formed 30 1 2 3
+	l=$LEADER
+	grep -q "encryption: TLS 1.3" "$ENS_TMP/zabd.1.log" || fail "zabd does not say it encrypts"
+	[ "$(tls_peers "zab$l" "z$l")" = 2 ] || fail "the leader has $(tls_peers "zab$l" "z$l") TLS peers"
+	for i in 1 2 3; do
+		# election connections too: ss shows the ULP of each
+		n=$(nsx "zab$i" ss -Htni state established '( sport = :3888 or dport = :3888 )' |
+			grep -c "tcp-ulp-tls" || true)
+		[ "$n" -ge 2 ] || fail "member $i has $n election connections in TLS: $(nsx "zab$i" ss -Htni)"
+	done
+	write_on "$ENS_TMP" a 50 1 2 3
+	zabd_crash "$l"
+	set -- $(others "$l" 1 2 3)
+	wait_formed 30 "$@"
+	[ "$(tls_peers "zab$LEADER" "z$LEADER")" = 1 ] || fail "the new leader's follower is not in TLS"
+	write_on "$ENS_TMP" b 50 "$@"
+	zabd_start "$l"
+	wait_formed 30 1 2 3
+	[ "$(tls_peers "zab$LEADER" "z$LEADER")" = 2 ] || fail "the old leader did not come back in TLS"
+	write_on "$ENS_TMP" c 20 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+	! grep -qi "error\|failed" "$ENS_TMP/zabd.$LEADER.log" ||
+		fail "the leader logged errors: $(grep -i "error\|failed" "$ENS_TMP/zabd.$LEADER.log" | head -3)"
+}
+
+# A member without encryption and an encrypted ensemble refuse each other,
+# say why and count it; a stranger's plain handshake is refused too. Once
+# the member encrypts, it joins.
+test_zabd_plain_member_refused() {
+	local n l
+	ZABD_ENCRYPTION=tls zabd_setup 3
+	sed -i "s/^encryption = .*/encryption = none/" "$ENS_TMP/z3.conf"
+	zabd_start 1 2 3
+	wait_formed 30 1 2
+	l=$LEADER
+	sleep 3
+	[ "$(zst 3 state)" = 0 ] || fail "the plain member got in: state $(zst 3 state)"
+	[ "$(auth_failures_of 3)" -gt 0 ] || fail "member 3 counts no failure"
+	[ "$(auth_failures_of "$l")" -gt 0 ] || fail "the leader counts no failure"
+	grep -q "the peer encrypts (encryption = tls)" "$ENS_TMP/zabd.3.log" ||
+		fail "member 3 does not say why: $(grep authentication "$ENS_TMP/zabd.3.log" | head -3)"
+	grep -q "the peer runs without encryption" "$ENS_TMP/zabd.$l.log" ||
+		fail "the leader does not say why: $(grep authentication "$ENS_TMP/zabd.$l.log" | head -3)"
+	# a stranger's handshake in clear, with the key, on the quorum port
+	n=$(auth_failures_of "$l")
+	out=$(nsx zab3 "$AUTHPEER" "10.77.0.$l" 2888 quorum 3 "$ZAB_TEST_KEY" 2>&1) &&
+		fail "a plain handshake was let in: $out"
+	wait_for 5 sh -c "[ \$(ip netns exec zab$l '$ZABCTL' show z$l -o auth_failures) -gt $n ]" ||
+		fail "the plain handshake was not counted"
+	write_on "$ENS_TMP" a 20 1 2
+	# it encrypts now
+	zabd_crash 3
+	sed -i "s/^encryption = .*/encryption = tls/" "$ENS_TMP/z3.conf"
+	zabd_start 3
+	wait_formed 30 1 2 3
+	write_on "$ENS_TMP" b 20 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+}
+
+# auth_failures_of I: member I's count.
+auth_failures_of() {
+	field_ns "zab$1" "z$1" auth_failures
+}
+
+# encryption = tls needs the ensemble's key; a bad value is named.
+test_zabd_conf() {
+	zabd_setup 1
+	sed -i "s/^encryption = .*/encryption = yes/" "$ENS_TMP/z1.conf"
+	expect_fail "encryption = yes" nsx zab1 "$ZABD" -c "$ENS_TMP/z1.conf"
+	expect_match "invalid encryption \`yes': expected tls or none" "$OUT"
+	sed -i "s/^encryption = .*/encryption = tls/; /^authKeyFile/d" "$ENS_TMP/z1.conf"
+	echo "auth = none" >> "$ENS_TMP/z1.conf"
+	expect_fail "encryption without a key" nsx zab1 "$ZABD" -c "$ENS_TMP/z1.conf"
+	expect_match "\`encryption = tls' needs \`authKeyFile'" "$OUT"
+}
+
+zab_ksft_main "$@"

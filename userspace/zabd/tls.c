@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* TLS 1.3 handshakes handed to kernel TLS: see tls.h. */
+#include <errno.h>
+#include <linux/tls.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "auth.h"
+#include "handshake.h"
+#include "tls.h"
+#include "vote.h"
+#include "wire.h"
+
+#ifndef SOL_TLS
+#define SOL_TLS 282
+#endif
+
+#define ZAB_TLS_PRIORITY "NONE:+VERS-TLS1.3:+AES-128-GCM:+AES-256-GCM:+AEAD:" \
+	"+GROUP-X25519:+GROUP-SECP256R1:+SIGN-ECDSA-SECP256R1-SHA256:" \
+	"+CTYPE-X509:+COMP-NULL"
+#define ZAB_TLS_LABEL "EXPORTER-zab-member-auth"
+#define RECORD_MAX (16384 + 256)	/* TLS 1.3's limit on a record's body */
+
+struct zab_tls {
+	gnutls_certificate_credentials_t cred;
+	gnutls_priority_t prio;
+};
+
+/* Does the kernel have TLS? An unconnected socket tells without using it. */
+static int kernel_tls_check(struct zab_err *err)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), ret = 0;
+
+	if (fd < 0)
+		return zab_err(err, -errno, "encryption = tls: cannot make a socket: %s",
+			       strerror(errno));
+	/* the module is loaded on demand; it then refuses a socket not connected */
+	if (setsockopt(fd, SOL_TCP, TCP_ULP, "tls", sizeof("tls")) && errno == ENOENT)
+		ret = zab_err(err, -ENOENT,
+			      "encryption = tls: the kernel has no TLS (CONFIG_TLS; modprobe tls)");
+	close(fd);
+	return ret;
+}
+
+int zab_tls_init(struct zab_tls **out, struct zab_err *err)
+{
+	gnutls_x509_privkey_t key = NULL;
+	gnutls_x509_crt_t crt = NULL;
+	struct zab_tls *t;
+	uint8_t serial[16];
+	time_t now = time(NULL);
+	int ret;
+
+	ret = kernel_tls_check(err);
+	if (ret)
+		return ret;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return zab_err(err, -ENOMEM, "out of memory");
+	if (getrandom(serial, sizeof(serial), 0) != (ssize_t)sizeof(serial)) {
+		ret = zab_err(err, -EIO, "encryption = tls: getrandom failed");
+		goto out;
+	}
+	serial[0] &= 0x7f;	/* a positive serial */
+	ret = gnutls_x509_privkey_init(&key);
+	if (!ret)
+		ret = gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA,
+						   GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0);
+	if (!ret)
+		ret = gnutls_x509_crt_init(&crt);
+	if (!ret)
+		ret = gnutls_x509_crt_set_version(crt, 3);
+	if (!ret)
+		ret = gnutls_x509_crt_set_serial(crt, serial, sizeof(serial));
+	if (!ret)
+		ret = gnutls_x509_crt_set_activation_time(crt, now - 86400);
+	if (!ret)
+		ret = gnutls_x509_crt_set_expiration_time(crt, now + 100L * 365 * 86400);
+	if (!ret)
+		ret = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0,
+						    "zab member", sizeof("zab member") - 1);
+	if (!ret)
+		ret = gnutls_x509_crt_set_key(crt, key);
+	if (!ret)
+		ret = gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0);
+	if (!ret)
+		ret = gnutls_certificate_allocate_credentials(&t->cred);
+	if (!ret)
+		ret = gnutls_certificate_set_x509_key(t->cred, &crt, 1, key);
+	if (!ret)
+		ret = gnutls_priority_init(&t->prio, ZAB_TLS_PRIORITY, NULL);
+	if (ret) {
+		ret = zab_err(err, -EIO, "encryption = tls: cannot make the TLS credentials: %s",
+			      gnutls_strerror(ret));
+		goto out;
+	}
+out:
+	if (crt)
+		gnutls_x509_crt_deinit(crt);
+	if (key)
+		gnutls_x509_privkey_deinit(key);
+	if (ret) {
+		zab_tls_release(t);
+		return ret;
+	}
+	*out = t;
+	return 0;
+}
+
+void zab_tls_release(struct zab_tls *t)
+{
+	if (!t)
+		return;
+	if (t->prio)
+		gnutls_priority_deinit(t->prio);
+	if (t->cred)
+		gnutls_certificate_free_credentials(t->cred);
+	free(t);
+}
+
+/*
+ * GnuTLS reads through here, never past the end of the record it reads: the
+ * header, then as much of the body as it says, then the next header.
+ */
+static ssize_t pull(gnutls_transport_ptr_t ptr, void *buf, size_t size)
+{
+	struct zab_tls_conn *c = ptr;
+	size_t want;
+	ssize_t n;
+
+	want = c->head_got < sizeof(c->head) ? sizeof(c->head) - c->head_got : c->body_left;
+	if (size > want)
+		size = want;
+	do
+		n = recv(c->fd, buf, size, MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		gnutls_transport_set_errno(c->session, errno);
+		return -1;
+	}
+	if (c->first_got < sizeof(c->first)) {
+		size_t k = sizeof(c->first) - c->first_got < (size_t)n ?
+			   sizeof(c->first) - c->first_got : (size_t)n;
+
+		memcpy(c->first + c->first_got, buf, k);
+		c->first_got += k;
+	}
+	if (c->head_got < sizeof(c->head)) {
+		memcpy(c->head + c->head_got, buf, (size_t)n);
+		c->head_got += (size_t)n;
+		if (c->head_got == sizeof(c->head)) {
+			c->body_left = get_be16(c->head + 3);
+			if (c->body_left > RECORD_MAX)
+				c->body_left = RECORD_MAX;	/* GnuTLS refuses it */
+			if (!c->body_left)
+				c->head_got = 0;
+		}
+	} else {
+		c->body_left -= (size_t)n;
+		if (!c->body_left)
+			c->head_got = 0;
+	}
+	return n;
+}
+
+static ssize_t push(gnutls_transport_ptr_t ptr, const void *buf, size_t size)
+{
+	struct zab_tls_conn *c = ptr;
+	ssize_t n;
+
+	do
+		n = send(c->fd, buf, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		gnutls_transport_set_errno(c->session, errno);
+	return n;
+}
+
+static int pull_timeout(gnutls_transport_ptr_t ptr, unsigned int ms)
+{
+	struct zab_tls_conn *c = ptr;
+	struct pollfd p = { .fd = c->fd, .events = POLLIN };
+
+	(void)ms;	/* non-blocking: only look */
+	return poll(&p, 1, 0);
+}
+
+int zab_tls_start(struct zab_tls_conn *c, struct zab_tls *t, int fd, bool initiator)
+{
+	gnutls_session_t s;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	ret = gnutls_init(&s, (initiator ? GNUTLS_CLIENT : GNUTLS_SERVER) |
+			  GNUTLS_NONBLOCK | GNUTLS_NO_TICKETS);
+	if (ret)
+		return -ENOMEM;
+	c->session = s;
+	if (gnutls_priority_set(s, t->prio) ||
+	    gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, t->cred)) {
+		zab_tls_end(c);
+		return -EIO;
+	}
+	gnutls_transport_set_ptr(s, c);
+	gnutls_transport_set_pull_function(s, pull);
+	gnutls_transport_set_push_function(s, push);
+	gnutls_transport_set_pull_timeout_function(s, pull_timeout);
+	gnutls_handshake_set_timeout(s, 0);
+	return 0;
+}
+
+void zab_tls_end(struct zab_tls_conn *c)
+{
+	if (c->session)
+		gnutls_deinit(c->session);
+	c->session = NULL;
+}
+
+/* Installs one direction's keys (read: TLS_RX) in the kernel. */
+static int kernel_keys(struct zab_tls_conn *c, bool read)
+{
+	gnutls_session_t s = c->session;
+	gnutls_datum_t iv, key;
+	uint8_t seq[8];
+	union {
+		struct tls12_crypto_info_aes_gcm_128 g128;
+		struct tls12_crypto_info_aes_gcm_256 g256;
+	} info;
+	socklen_t len;
+	int ret;
+
+	if (gnutls_record_get_state(s, read ? 1 : 0, NULL, &iv, &key, seq))
+		return -EIO;
+	memset(&info, 0, sizeof(info));
+	switch (gnutls_cipher_get(s)) {
+	case GNUTLS_CIPHER_AES_128_GCM:
+		if (iv.size != 12 || key.size != sizeof(info.g128.key))
+			return -EIO;
+		info.g128.info.version = TLS_1_3_VERSION;
+		info.g128.info.cipher_type = TLS_CIPHER_AES_GCM_128;
+		memcpy(info.g128.salt, iv.data, 4);
+		memcpy(info.g128.iv, iv.data + 4, 8);
+		memcpy(info.g128.key, key.data, key.size);
+		memcpy(info.g128.rec_seq, seq, 8);
+		len = sizeof(info.g128);
+		break;
+	case GNUTLS_CIPHER_AES_256_GCM:
+		if (iv.size != 12 || key.size != sizeof(info.g256.key))
+			return -EIO;
+		info.g256.info.version = TLS_1_3_VERSION;
+		info.g256.info.cipher_type = TLS_CIPHER_AES_GCM_256;
+		memcpy(info.g256.salt, iv.data, 4);
+		memcpy(info.g256.iv, iv.data + 4, 8);
+		memcpy(info.g256.key, key.data, key.size);
+		memcpy(info.g256.rec_seq, seq, 8);
+		len = sizeof(info.g256);
+		break;
+	default:
+		return -EPROTO;
+	}
+	ret = setsockopt(c->fd, SOL_TLS, read ? TLS_RX : TLS_TX, &info, len) ? -errno : 0;
+	explicit_bzero(&info, sizeof(info));
+	return ret;
+}
+
+static int refused(struct zab_tls_conn *c, const char **why, const char *fmt, const char *arg)
+{
+	snprintf(c->why, sizeof(c->why), fmt, arg);
+	*why = c->why;
+	zab_tls_end(c);
+	return -EACCES;
+}
+
+int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
+{
+	gnutls_session_t s = c->session;
+	int ret;
+
+	if (!s) {
+		*why = "no TLS handshake under way";
+		return -EINVAL;
+	}
+	ret = gnutls_handshake(s);
+	if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED)
+		return 0;
+	if (ret < 0) {
+		uint32_t magic = c->first_got == 4 ? get_be32(c->first) : 0;
+
+		if (c->first_got && !zab_tls_looks_like(c->first) &&
+		    (magic == ZAB_AUTH_MAGIC || magic == ZAB_NOTIF_MAGIC ||
+		     magic == ZAB_HS_MAGIC))
+			return refused(c, why, "%s", "the peer runs without encryption (encryption = none)");
+		if (ret == GNUTLS_E_PREMATURE_TERMINATION || ret == GNUTLS_E_PULL_ERROR ||
+		    ret == GNUTLS_E_PUSH_ERROR) {
+			*why = "closed during the TLS handshake";
+			zab_tls_end(c);
+			return -EPIPE;
+		}
+		return refused(c, why, "TLS handshake failed: %s", gnutls_strerror(ret));
+	}
+	if (gnutls_protocol_get_version(s) != GNUTLS_TLS1_3)
+		return refused(c, why, "%s", "TLS handshake failed: not TLS 1.3");
+	if (c->head_got || gnutls_record_check_pending(s))
+		return refused(c, why, "%s", "data after the TLS handshake, before the kernel has the keys");
+	if (gnutls_prf_rfc5705(s, sizeof(ZAB_TLS_LABEL) - 1, ZAB_TLS_LABEL, 0, NULL,
+			       ZAB_TLS_EXPORTER, (char *)exporter)) {
+		*why = "cannot derive the TLS exporter";
+		zab_tls_end(c);
+		return -EIO;
+	}
+	/* from here on the kernel encrypts and checks every byte */
+	if (setsockopt(c->fd, SOL_TCP, TCP_ULP, "tls", sizeof("tls")))
+		ret = -errno;
+	else if (!(ret = kernel_keys(c, false)))
+		ret = kernel_keys(c, true);
+	zab_tls_end(c);
+	if (ret) {
+		snprintf(c->why, sizeof(c->why), "cannot give the keys to kernel TLS: %s",
+			 strerror(-ret));
+		*why = c->why;
+		return ret == -EACCES ? -EIO : ret;
+	}
+	return 1;
+}

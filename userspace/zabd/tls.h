@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Encryption of member-to-member connections (encryption = tls): a TLS 1.3
+ * handshake in zabd with GnuTLS, then the session's keys installed in the
+ * kernel's TLS (TCP_ULP "tls", TLS_TX and TLS_RX), so that every byte after
+ * the handshake, zabd's and the kernel's alike, is encrypted and checked by
+ * the kernel. The socket is then read and written as before: by zabd
+ * (election, discovery, snapshot transfer) and by zab.ko once handed over.
+ *
+ * The handshake authenticates nothing by itself: the accepting end shows a
+ * certificate made at start (ECDSA P-256, self-signed, never written to
+ * disk) that the connecting end does not check. Who the peer is comes from
+ * the ensemble's key in auth.c, whose PROOF then runs inside the encrypted
+ * connection and covers the session's exporter (RFC 8446, 7.5): a man in the
+ * middle has two sessions with two exporters, and cannot make the PROOF
+ * of either end check on the other.
+ *
+ * TLS 1.3 only, AES-128-GCM or AES-256-GCM, no session tickets (nothing may
+ * follow the handshake that the kernel would have to handle), and the
+ * handshake's records are read one at a time, so that nothing past the last
+ * of them is read by GnuTLS before the kernel takes the stream.
+ */
+#ifndef ZABD_TLS_H
+#define ZABD_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+
+#define ZAB_TLS_EXPORTER	32	/* bytes of the exporter PROOF covers */
+
+struct zab_tls;
+
+/*
+ * Makes this process's credentials (the key and certificate above) and
+ * checks that the kernel has TLS. 0 or -errno with @err saying what.
+ */
+int zab_tls_init(struct zab_tls **tls, struct zab_err *err);
+void zab_tls_release(struct zab_tls *tls);
+
+/* The handshake of one connection, non-blocking. */
+struct zab_tls_conn {
+	void *session;		/* gnutls_session_t while the handshake runs */
+	int fd;
+	uint8_t head[5];	/* the header of the record being read */
+	size_t head_got;
+	size_t body_left;	/* bytes of its body not read yet */
+	uint8_t first[4];	/* the first bytes the peer sent */
+	size_t first_got;
+	char why[128];
+};
+
+/*
+ * Starts the handshake on the connected, non-blocking @fd, as the client if
+ * @initiator. 0 or -errno.
+ */
+int zab_tls_start(struct zab_tls_conn *c, struct zab_tls *tls, int fd,
+		  bool initiator);
+
+/*
+ * Goes on with the handshake when @fd is readable. Returns 1 when it is done
+ * and the kernel holds the keys (@exporter filled), 0 when more is to come,
+ * or -errno with the reason in *@why: -EACCES if the peer failed (not TLS,
+ * a refused handshake), -EPIPE if it hung up, another if the socket or the
+ * kernel failed.
+ */
+int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why);
+
+/* Frees what a handshake not finished holds; safe on a zeroed one. */
+void zab_tls_end(struct zab_tls_conn *c);
+
+/* The bytes of @buf start a TLS handshake record (a ClientHello)? */
+static inline bool zab_tls_looks_like(const uint8_t *buf)
+{
+	return buf[0] == 0x16 && buf[1] == 0x03 && buf[2] <= 0x04;
+}
+
+#endif
