@@ -18,6 +18,10 @@
 #                   selftests that cover the kernel APIs that differ between
 #                   6.1 and 6.12 (ZAB_612_TESTS; ZAB_612_TESTS=all: all)
 #   crash           three VMs killed with kill -9 (tests/vm/crash.sh)
+#   crash-tls       the same with encryption = tls
+#   selftests-tls   with ZAB_ENCRYPTION=tls (every member connection in
+#                   kernel TLS), the selftests of ZAB_TLS_TESTS on the full
+#                   kernel (with ZAB_TESTS, only if ZAB_TLS is set: those)
 #   kunit           (ZAB_DEBUG) the KUnit suites on the debug kernel
 #   torture         ZAB_TORTURE_SLICE (default 1) randomised fault schedules
 #                   (tests/torture) from a fresh seed (ZAB_TORTURE_SEED)
@@ -57,7 +61,14 @@ export ZAB_VM_CPUS=${ZAB_VM_CPUS:-1}
 # 6.12: the files that reach every kernel API zab uses differently on 6.12
 # (docs/testing.md): the char device and its class, the netlink family's
 # pre/post_doit, the wire's unaligned accessors on both ends of a broadcast
-: "${ZAB_612_TESTS:=10-module|20-instance|30-badinput|40-privs|60-chardev|80-broadcast:three_members|80-broadcast:late_joiner|81-handover:handover_bad_sockets|81-handover:handed_over_socket_refused|81-handover:rogue_peer_frames|81-handover:rogue_leader_frames}"
+: "${ZAB_TLS_TESTS:=80-broadcast|82-recovery|85-zabd:five_members_lose_two|85-zabd:leader_failover|85-zabd:member_beyond_window|85-zabd:members_restart|85-zabd:seed_|85-zabd:slow_link_member_joins|86-durable:restart_|86-durable:disk_full|86-durable:stalled_follower_dropped|86-durable:torn_write|87-snapshots|89-auth:key_rotation_under_load}"
+# with ZAB_TESTS, only the TLS tests it selects (none: no TLS shard)
+tls_tests=$ZAB_TLS_TESTS
+if [ -n "${ZAB_TESTS:-}" ]; then
+	tls_tests=""
+	[ -z "${ZAB_TLS:-}" ] || tls_tests=$ZAB_TESTS
+fi
+: "${ZAB_612_TESTS:=10-module|20-instance|30-badinput|40-privs|60-chardev|80-broadcast:three_members|80-broadcast:late_joiner|81-handover:handover_bad_sockets|81-handover:handed_over_socket_refused|81-handover:rogue_peer_frames|81-handover:rogue_leader_frames|91-tls}"
 
 declare -A weight_of start_of
 times=()
@@ -227,6 +238,14 @@ if [ -n "${ko[$full]:-}" ]; then
 			tests/vm/run.sh -- tests/selftests/run.sh "${ZAB_TESTS:-}"
 	done
 fi
+# encryption = tls: the broadcast, recovery, election, durability and
+# snapshot selftests again with every member connection in kernel TLS
+# (zabd's handshake, or zabboot's fixed keys), on the full kernel
+if [ -n "${ko[$full]:-}" ] && [ -n "$tls_tests" ]; then
+	read -r krel run <<< "${ko[$full]}"
+	job selftests-tls 1 env ZAB_KREL="$krel" ZAB_KO="$run/zab.ko" ZAB_ENCRYPTION=tls \
+		ZAB_TEST_TIMEOUT=1200 $stock_slice tests/vm/run.sh -- tests/selftests/run.sh "$tls_tests"
+fi
 # the Debian packages, built here and installed in a VM: DKMS builds zab.ko
 # for every installed kernel, an ensemble runs from the installed files
 if [ -z "${ZAB_TESTS:-}" ] || zab_selected package:install; then
@@ -245,6 +264,12 @@ fi
 if [ -z "${ZAB_TESTS:-}" ] || zab_selected crash:kill9_leader_then_all; then
 	read -r krel run <<< "${ko[$full]:-}"
 	job crash 2 env ${krel:+ZAB_KREL="$krel" ZAB_KO="$run/zab.ko"} tests/vm/crash.sh
+fi
+# the same, every member connection in kernel TLS (encryption = tls)
+if [ -z "${ZAB_TESTS:-}" ] || { [ -n "${ZAB_TLS:-}" ] && zab_selected crash:kill9_leader_then_all; }; then
+	read -r krel run <<< "${ko[$full]:-}"
+	job crash-tls 2 env ${krel:+ZAB_KREL="$krel" ZAB_KO="$run/zab.ko"} ZAB_ENCRYPTION=tls \
+		tests/vm/crash.sh
 fi
 [ "$debug_ok" = 1 ] && job kunit 1 tests/vm/debug.sh kunit
 # a slice of fresh fault schedules (make torture is the long run)

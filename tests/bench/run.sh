@@ -73,6 +73,31 @@ awk -v a="$tput64" -v b="$(field rate "$stream")" \
 	'BEGIN { printf "%-38s %.2f (target >= 0.50)\n", "64 writers / tcp stream rate", a / b }'
 "$ZABCTL" show --tsv > /dev/null
 
+# The same ensemble again, its connections in kernel TLS (AES-128-GCM, the
+# keys zabboot installs: zab.ko's path through TLS, without a handshake),
+# and the cost of zabd's handshake per connection.
+echo "# encrypted: the same ensemble in kernel TLS (encryption = tls)"
+for i in 1 2 3; do
+	nsx "zab$i" "$ZABCTL" destroy "z$i"
+	nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime 1000 \
+		syncLimit $((20 * ZAB_TIME_SCALE)) initLimit $((50 * ZAB_TIME_SCALE))
+done
+ZAB_ENCRYPTION=tls ens_boot 3 1 1
+[ "$(nsx zab1 "$ZABCTL" show z1 -o tls_peers)" = 2 ] || { echo "bench: the ensemble is not in TLS" >&2; exit 1; }
+tl64=$("$B" lat /dev/zab/z1 64 "$N")
+tf64=$("$B" lat /dev/zab/z2 64 "$N")
+tt64=$("$B" tput /dev/zab/z1 64 64 "$SECS")
+hs=$(nsx zab1 "$here/tlshs" 10.77.0.1 $((N / 10 > 20 ? N / 10 : 20)))
+printf '%-38s %s\n' "tls: leader writer, 64 B" "$tl64" "tls: follower writer, 64 B" "$tf64" \
+	"tls: 64 writers" "$tt64" "tls: handshake + keys to the kernel" "$hs"
+echo "# tls ratios (to the plain ensemble of this run)"
+awk -v a="$(field p50 "$tl64")" -v b="$(field p50 "$l64")" \
+	'BEGIN { printf "%-38s %.2f (target <= 1.3)\n", "tls leader p50 64 B / plain", a / b }'
+awk -v a="$(field p50 "$tf64")" -v b="$(field p50 "$f64")" \
+	'BEGIN { printf "%-38s %.2f\n", "tls follower p50 64 B / plain", a / b }'
+awk -v a="$(field rate "$tt64")" -v b="$tput64" \
+	'BEGIN { printf "%-38s %.2f (target >= 0.7)\n", "tls 64 writers / plain", a / b }'
+
 [ -n "${ZAB_VM_DISK:-}" ] || exit 0
 modprobe virtio_blk 2> /dev/null || true
 for _ in $(seq 50); do [ -b /dev/vda ] && break; sleep 0.1; done

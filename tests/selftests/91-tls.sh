@@ -120,12 +120,17 @@ test_zabd_ensemble() {
 	l=$LEADER
 	grep -q "encryption: TLS 1.3" "$ENS_TMP/zabd.1.log" || fail "zabd does not say it encrypts"
 	[ "$(tls_peers "zab$l" "z$l")" = 2 ] || fail "the leader has $(tls_peers "zab$l" "z$l") TLS peers"
-	for i in 1 2 3; do
-		# election connections too: ss shows the ULP of each
-		n=$(nsx "zab$i" ss -Htni state established '( sport = :3888 or dport = :3888 )' |
-			grep -c "tcp-ulp-tls" || true)
-		[ "$n" -ge 2 ] || fail "member $i has $n election connections in TLS: $(nsx "zab$i" ss -Htni)"
-	done
+	# election connections too: ss shows the ULP of each, where the kernel
+	# has sock_diag (the quorum connections, in TLS, show whether it does)
+	if nsx "zab$l" ss -Htni state established '( sport = :2888 )' | grep -q "tcp-ulp-tls"; then
+		for i in 1 2 3; do
+			n=$(nsx "zab$i" ss -Htni state established '( sport = :3888 or dport = :3888 )' |
+				grep -c "tcp-ulp-tls" || true)
+			[ "$n" -ge 2 ] || fail "member $i has $n election connections in TLS: $(nsx "zab$i" ss -Htni)"
+		done
+	else
+		echo "  ss shows no ULP on this kernel (no sock_diag): election connections not checked"
+	fi
 	write_on "$ENS_TMP" a 50 1 2 3
 	zabd_crash "$l"
 	set -- $(others "$l" 1 2 3)

@@ -30,6 +30,7 @@ zab_keyfile /run/ensemble.key
 	echo "myid = $i"
 	echo "dataDir = /data/z"
 	echo "authKeyFile = /run/ensemble.key"
+	echo "encryption = ${ZAB_ENCRYPTION:-none}"
 	echo "tickTime = 500"
 	echo "initLimit = 30"
 	echo "syncLimit = 10"
