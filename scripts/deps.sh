@@ -7,7 +7,7 @@ linux-headers-amd64 linux-image-amd64
 linux-headers-6.12-amd64 linux-image-6.12-amd64
 linux-source-6.1 flex bison bc libelf-dev libssl-dev xz-utils
 qemu-system-x86 busybox-static jq
-libnl-3-dev libnl-genl-3-dev libgnutls28-dev python3 libcmocka-dev groff-base man-db clang libclang-rt-14-dev
+libnl-3-dev libnl-genl-3-dev libgnutls28-dev python3 openssl libcmocka-dev groff-base man-db clang libclang-rt-14-dev
 iproute2 util-linux libcap2-bin procps psmisc e2fsprogs
 debhelper dh-dkms dkms dpkg-dev bash-completion gnuplot-nox systemd"
 

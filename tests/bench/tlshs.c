@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: tlshs ADDR COUNT\n");
 		return 2;
 	}
-	if (zab_tls_init(&tls, &err)) {
+	if (zab_tls_init(&tls, NULL, 0, &err)) {
 		fprintf(stderr, "tlshs: %s\n", err.msg);
 		return 1;
 	}

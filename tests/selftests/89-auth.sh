@@ -28,13 +28,6 @@ attack() {
 	echo "  $*: $out"
 }
 
-# formed_still MEMBERS...: the ensemble of $LEADER in $EPOCH, every
-# follower still connected.
-formed_still() {
-	formed "$@" || fail "the ensemble changed: $(for i in "$@"; do
-		printf 'z%s state=%s epoch=%s; ' "$i" "$(zst "$i" state)" "$(zst "$i" epoch)"; done)"
-}
-
 # mesh_up MEMBERS...: each has its election connections to the others
 # established (after a drop, they came back).
 mesh_up() {

@@ -185,6 +185,126 @@ auth_failures_of() {
 	field_ns "zab$1" "z$1" auth_failures
 }
 
+# mkca NAME: a CA, $ENS_TMP/NAME.pem and .key.
+mkca() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$ENS_TMP/$1.key" -out "$ENS_TMP/$1.pem" -days 3650 \
+		-subj "/CN=zab test $1" 2> /dev/null || fail "openssl: no CA"
+}
+
+# mkcert FILE CA CN [DAYS]: FILE.pem and FILE.key (mode 0600), subject CN,
+# signed by CA, valid DAYS days from now (negative: expired).
+mkcert() {
+	local f=$1 ca=$2 cn=$3 days=${4:-365}
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$f.key" \
+		-out "$f.csr" -subj "/CN=$cn" 2> /dev/null &&
+	openssl x509 -req -in "$f.csr" -CA "$ENS_TMP/$ca.pem" -CAkey "$ENS_TMP/$ca.key" \
+		-CAcreateserial -out "$f.pem" -days "$days" 2> /dev/null || fail "openssl: no certificate"
+	chmod 600 "$f.key"
+}
+
+# cert_conf I: member I authenticates with $ENS_TMP/mI.pem of CA ca.
+cert_conf() {
+	sed -i "/^authKeyFile/d; s/^encryption = .*/encryption = tls/" "$ENS_TMP/z$1.conf"
+	printf 'auth = cert\ntlsCertFile = %s\ntlsKeyFile = %s\ntlsCaFile = %s\n' \
+		"$ENS_TMP/m$1.pem" "$ENS_TMP/m$1.key" "$ENS_TMP/ca.pem" >> "$ENS_TMP/z$1.conf"
+}
+
+# cert_setup: three members with certificates of one CA.
+cert_setup() {
+	local i
+	ZABD_ENCRYPTION=tls zabd_setup 3
+	mkca ca
+	for i in 1 2 3; do
+		mkcert "$ENS_TMP/m$i" ca "zab member $i"
+		cert_conf "$i"
+	done
+}
+
+# tls_client NS ADDR CERT|- HEX: a TLS 1.3 client (openssl) at ADDR:2888,
+# with the certificate CERT.pem/.key (or none), that sends the bytes HEX
+# once the handshake is done.
+tls_client() {
+	local ns=$1 addr=$2 cert=$3 hex=$4
+	printf '%b' "$hex" > "$ENS_TMP/client.in"
+	nsx "$ns" timeout 5 openssl s_client -quiet -tls1_3 -connect "$addr:2888" \
+		${cert:+$([ "$cert" = - ] || echo "-cert $cert.pem -key $cert.key")} \
+		< "$ENS_TMP/client.in" > /dev/null 2>&1 || true
+}
+
+# auth = cert: the members' certificates of the ensemble's CA authenticate
+# them; the ensemble forms, commits and fails over, encrypted.
+test_cert_ensemble() {
+	local l
+	cert_setup
+	zabd_start 1 2 3
+	wait_formed 30 1 2 3
+	l=$LEADER
+	grep -q "authentication: certificates of the CAs in $ENS_TMP/ca.pem" "$ENS_TMP/zabd.1.log" ||
+		fail "zabd does not say how it authenticates"
+	! grep -q "auth = none" "$ENS_TMP/zabd.1.log" || fail "zabd warns of auth = none"
+	[ "$(tls_peers "zab$l" "z$l")" = 2 ] || fail "the leader has $(tls_peers "zab$l" "z$l") TLS peers"
+	write_on "$ENS_TMP" a 30 1 2 3
+	zabd_crash "$l"
+	set -- $(others "$l" 1 2 3)
+	wait_formed 30 "$@"
+	write_on "$ENS_TMP" b 30 "$@"
+	zabd_start "$l"
+	wait_formed 30 1 2 3
+	write_on "$ENS_TMP" c 10 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+}
+
+# A certificate that expired, one of another CA, none at all, and a good
+# one whose holder claims another member's id: each refused at the
+# leader's quorum port, said why and counted; nothing joins, the ensemble
+# keeps committing. At start, a member refuses its own certificate if it
+# expired or names another member, and a key file others may read.
+test_cert_refused() {
+	local l f n0 n hello
+	cert_setup
+	mkca other
+	mkcert "$ENS_TMP/expired" ca "zab member 3" -1
+	mkcert "$ENS_TMP/foreign" other "zab member 3"
+	zabd_start 1 2 3
+	wait_formed 30 1 2 3
+	l=$LEADER
+	f=$(others "$l" 1 2 3 | cut -d' ' -f1)
+	writers_start 1 2 3
+	n0=$(auth_failures_of "$l")
+	# HELLO of the quorum port claiming member $f (48 bytes)
+	hello="\x5a\x41\x42\x41\x01\x01\x02\x00\x00\x00\x00\x0$f$(printf '\\x00%.0s' $(seq 36))"
+	tls_client "zab$f" "10.77.0.$l" "$ENS_TMP/expired" "$hello"
+	tls_client "zab$f" "10.77.0.$l" "$ENS_TMP/foreign" "$hello"
+	tls_client "zab$f" "10.77.0.$l" - "$hello"
+	# the certificate of another member than the HELLO's
+	tls_client "zab$f" "10.77.0.$l" "$ENS_TMP/m$l" "$hello"
+	wait_for 10 sh -c "[ \$(ip netns exec zab$l '$ZABCTL' show z$l -o auth_failures) -ge $((n0 + 4)) ]" ||
+		fail "the leader counted $(( $(auth_failures_of "$l") - n0 )) failures, not 4"
+	n=$(( $(auth_failures_of "$l") - n0 ))
+	[ "$n" = 4 ] || fail "the leader counted $n failures, not 4"
+	grep -h "authentication of 10.77.0.$f failed" "$ENS_TMP/zabd.$l.log" | sed 's/^/  /'
+	grep -q "its certificate is refused: .*expired" "$ENS_TMP/zabd.$l.log" ||
+		fail "the expired certificate's refusal does not say so"
+	formed_still 1 2 3
+	writers_stop
+	! grep -q '^err' "$ENS_TMP"/w.* || fail "writes failed: $(grep -h '^err' "$ENS_TMP"/w.* | head -3)"
+	settle "$ENS_TMP" "$l" 1 2 3
+	zabd_cleanup
+	# a member's own certificate, at start
+	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/expired.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/expired.key|" \
+		"$ENS_TMP/z3.conf"
+	expect_fail "an expired certificate" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
+	expect_match "expired.pem: the certificate has expired" "$OUT"
+	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/m2.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/m2.key|" \
+		"$ENS_TMP/z3.conf"
+	expect_fail "another member's certificate" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
+	expect_match "its subject names member 2, not this member" "$OUT"
+	chmod 644 "$ENS_TMP/m2.key"
+	expect_fail "a key file others may read" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
+	expect_match "m2.key: the key file's mode is 0644" "$OUT"
+}
+
 # encryption = tls needs the ensemble's key; a bad value is named.
 test_zabd_conf() {
 	zabd_setup 1

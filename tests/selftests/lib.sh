@@ -492,6 +492,13 @@ formed() {
 	EPOCH=$epoch
 }
 
+# formed_still MEMBERS...: the ensemble of $LEADER in $EPOCH, every
+# follower still connected.
+formed_still() {
+	formed "$@" || fail "the ensemble changed: $(for i in "$@"; do
+		printf 'z%s state=%s epoch=%s; ' "$i" "$(zst "$i" state)" "$(zst "$i" epoch)"; done)"
+}
+
 # wait_formed SECONDS MEMBERS...: formed, within SECONDS (LEADER, EPOCH set).
 wait_formed() {
 	local secs=$1

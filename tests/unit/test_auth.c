@@ -344,10 +344,26 @@ static void test_plaintext_peer(void **state)
 	close(sv[1]);
 }
 
+/* auth = cert: the member a certificate's common name names. */
+static void test_cert_id(void **state)
+{
+	(void)state;
+	assert_int_equal(zab_tls_cert_id("zab member 3"), 3);
+	assert_int_equal(zab_tls_cert_id("zab member 255"), 255);
+	assert_int_equal(zab_tls_cert_id("zab member 0"), 0);
+	assert_int_equal(zab_tls_cert_id("zab member 03"), 0);
+	assert_int_equal(zab_tls_cert_id("zab member 3x"), 0);
+	assert_int_equal(zab_tls_cert_id("zab member "), 0);
+	assert_int_equal(zab_tls_cert_id("zab member 99999999999999999999"), 0);
+	assert_int_equal(zab_tls_cert_id("member 3"), 0);
+	assert_int_equal(zab_tls_cert_id("zab member -3"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_known_answers),
+		cmocka_unit_test(test_cert_id),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_handshake),

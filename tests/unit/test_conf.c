@@ -426,7 +426,7 @@ static void test_check_ensemble(void **state)
 	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauth=none\nauthKeyFile=/k\n",
 			      "a.conf: `auth = none' and `authKeyFile' are both given");
 	expect_error("name=a\nmyid=1\nauth=tls\n", -EINVAL,
-		     "a.conf:3: invalid auth `tls': expected psk or none");
+		     "a.conf:3: invalid auth `tls': expected psk, cert or none");
 	expect_error("name=a\nmyid=1\nauthKeyFile=k\n", -EINVAL,
 		     "a.conf:3: authKeyFile `k' is not an absolute path");
 	assert_int_equal(parse("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauth=none\n",
@@ -447,6 +447,28 @@ static void test_check_ensemble(void **state)
 		     "a.conf:4: duplicate key `encryption'");
 	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauth=none\nencryption=tls\n",
 			      "a.conf: `encryption = tls' needs `authKeyFile': the ensemble's key tells members apart, TLS only encrypts");
+	/* certificates: all three files, encryption, and no key besides */
+	assert_int_equal(parse("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauth=cert\n"
+			       "encryption=tls\ntlsCertFile=/c\ntlsKeyFile=/k\ntlsCaFile=/ca\n",
+			       &conf, &err), 0);
+	assert_int_equal(zab_conf_check_ensemble(&conf, "a.conf", &err), 0);
+	assert_true(conf.auth_cert);
+	assert_string_equal(conf.tls_key_file, "/k");
+	zab_conf_release(&conf);
+	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauth=cert\n"
+			      "encryption=tls\ntlsCertFile=/c\ntlsCaFile=/ca\n",
+			      "a.conf: `auth = cert' needs `tlsCertFile', `tlsKeyFile' and `tlsCaFile'");
+	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauth=cert\n"
+			      "tlsCertFile=/c\ntlsKeyFile=/k\ntlsCaFile=/ca\n",
+			      "a.conf: `auth = cert' needs `encryption = tls'");
+	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauthKeyFile=/k\n"
+			      "tlsCaFile=/ca\n",
+			      "a.conf: `tlsCertFile', `tlsKeyFile' and `tlsCaFile' are for `auth = cert'");
+	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauth=cert\n"
+			      "authKeyFile=/k\n",
+			      "a.conf: `auth = cert' and `authKeyFile' are both given");
+	expect_error("name=a\nmyid=1\ntlsCaFile=ca.pem\n", -EINVAL,
+		     "a.conf:3: tlsCaFile `ca.pem' is not an absolute path");
 	/* the same ports on different hosts are fine */
 	assert_int_equal(parse("name=a\nmyid=1\ndataDir=/d\nauth=none\nserver.1=h:1:2\nserver.2=g:1:2\n",
 			       &conf, &err), 0);

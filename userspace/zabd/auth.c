@@ -323,7 +323,7 @@ void zab_auth_refresh(struct zab_auth *a)
 	struct stat st;
 	size_t before = a->n_keys;
 
-	if (!zab_auth_enabled(a) || stat(a->path, &st) < 0)
+	if (!zab_auth_psk(a) || stat(a->path, &st) < 0)
 		return;
 	if (st.st_dev == a->file.dev && st.st_ino == a->file.ino &&
 	    (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec == a->file.mtime_ns &&
@@ -502,6 +502,12 @@ static int got_hello(struct zab_auth_conn *c, int fd, const char **why)
 		return bad(why, "HELLO echoes this member's own");
 	c->peer = sid;
 	c->hello_read = true;
+	if (c->auth->cert) {
+		/* the certificate proved who it is: it must say so in HELLO */
+		if (sid != c->tls.peer_id)
+			return bad(why, "HELLO from another member than its certificate names");
+		return 1;
+	}
 	ret = c->initiator ?
 	      zab_auth_proof_encode(c->auth, proof, c->channel, true, c->self, c->peer,
 				    c->nonce, c->peer_nonce, binding(c)) :
@@ -559,7 +565,7 @@ int zab_auth_step(struct zab_auth_conn *c, int fd, const char **why)
 		}
 		ret = got_hello(c, fd, why);
 		if (ret)
-			return ret;
+			return ret;	/* 1: authenticated by its certificate */
 	}
 	/* the peer's PROOF: it proves in the other role */
 	ret = c->initiator ?

@@ -75,7 +75,8 @@ struct zab_auth_key {
  * file (auth = none) the handshake is skipped on every connection.
  */
 struct zab_auth {
-	char *path;			/* NULL: auth = none */
+	char *path;			/* authKeyFile, NULL: auth = none or cert */
+	bool cert;			/* auth = cert: TLS certificates prove ids */
 	struct zab_tls *tls;		/* encryption = tls, else NULL */
 	struct zab_auth_key keys[ZAB_AUTH_KEYS_MAX];
 	size_t n_keys;
@@ -116,6 +117,12 @@ void zab_auth_refresh(struct zab_auth *a);
 void zab_auth_release(struct zab_auth *a);
 
 static inline bool zab_auth_enabled(const struct zab_auth *a)
+{
+	return a && (a->path || a->cert);
+}
+
+/* Authentication by the ensemble's key (not by certificates)? */
+static inline bool zab_auth_psk(const struct zab_auth *a)
 {
 	return a && a->path;
 }

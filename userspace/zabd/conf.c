@@ -27,6 +27,9 @@ enum {
 	SEEN_DEVICE_GROUP = 1 << 12,
 	SEEN_DEVICE_MODE = 1 << 13,
 	SEEN_ENCRYPTION = 1 << 14,
+	SEEN_TLS_CERT = 1 << 15,
+	SEEN_TLS_KEY = 1 << 16,
+	SEEN_TLS_CA = 1 << 17,
 };
 
 #define SERVER_PREFIX "server."
@@ -335,9 +338,25 @@ static int parse_pair(struct parser *p, const char *key, const char *value,
 			return ret;
 		if (!strcmp(value, "none"))
 			p->conf->auth_none = true;
+		else if (!strcmp(value, "cert"))
+			p->conf->auth_cert = true;
 		else if (strcmp(value, "psk"))
-			return zab_err(err, -EINVAL, "invalid auth `%s': expected psk or none", value);
+			return zab_err(err, -EINVAL, "invalid auth `%s': expected psk, cert or none",
+				       value);
 		return 0;
+	}
+	if (!strcmp(key, "tlsCertFile") || !strcmp(key, "tlsKeyFile") || !strcmp(key, "tlsCaFile")) {
+		char **slot = key[3] == 'C' && key[4] == 'e' ? &p->conf->tls_cert_file :
+			      key[3] == 'K' ? &p->conf->tls_key_file : &p->conf->tls_ca_file;
+
+		ret = see(p, slot == &p->conf->tls_cert_file ? SEEN_TLS_CERT :
+			     slot == &p->conf->tls_key_file ? SEEN_TLS_KEY : SEEN_TLS_CA, key, err);
+		if (ret)
+			return ret;
+		if (*value != '/')
+			return zab_err(err, -EINVAL, "%s `%s' is not an absolute path", key, value);
+		*slot = strdup(value);
+		return *slot ? 0 : zab_err(err, -ENOMEM, "out of memory");
 	}
 	if (!strcmp(key, "encryption")) {
 		ret = see(p, SEEN_ENCRYPTION, key, err);
@@ -521,6 +540,23 @@ int zab_conf_check_ensemble(const struct zab_conf *conf, const char *path,
 	if (conf->auth_none && conf->auth_key_file)
 		return zab_err(err, -EINVAL, "%s: `auth = none' and `authKeyFile' are both given",
 			       path);
+	if (conf->auth_cert) {
+		if (conf->auth_key_file)
+			return zab_err(err, -EINVAL,
+				       "%s: `auth = cert' and `authKeyFile' are both given", path);
+		if (!conf->tls_cert_file || !conf->tls_key_file || !conf->tls_ca_file)
+			return zab_err(err, -EINVAL,
+				       "%s: `auth = cert' needs `tlsCertFile', `tlsKeyFile' and `tlsCaFile'",
+				       path);
+		if (!conf->encryption_tls)
+			return zab_err(err, -EINVAL,
+				       "%s: `auth = cert' needs `encryption = tls'", path);
+		return 0;
+	}
+	if (conf->tls_cert_file || conf->tls_key_file || conf->tls_ca_file)
+		return zab_err(err, -EINVAL,
+			       "%s: `tlsCertFile', `tlsKeyFile' and `tlsCaFile' are for `auth = cert'",
+			       path);
 	if (!conf->auth_none && !conf->auth_key_file)
 		return zab_err(err, -EINVAL,
 			       "%s: missing key `authKeyFile' (the ensemble's key, made with `zabctl genkey'); `auth = none' runs without authentication",
@@ -540,6 +576,9 @@ void zab_conf_release(struct zab_conf *conf)
 	free(conf->data_dir);
 	free(conf->metrics_host);
 	free(conf->auth_key_file);
+	free(conf->tls_cert_file);
+	free(conf->tls_key_file);
+	free(conf->tls_ca_file);
 	memset(conf, 0, sizeof(*conf));
 }
 
@@ -565,6 +604,9 @@ void zab_conf_print(FILE *f, const struct zab_conf *conf)
 	zab_dev_access_print(f, &conf->dev);
 	if (conf->auth_none)
 		fprintf(f, "auth=none\n");
+	if (conf->auth_cert)
+		fprintf(f, "auth=cert\ntlsCertFile=%s\ntlsKeyFile=%s\ntlsCaFile=%s\n",
+			conf->tls_cert_file, conf->tls_key_file, conf->tls_ca_file);
 	if (conf->auth_key_file)
 		fprintf(f, "authKeyFile=%s\n", conf->auth_key_file);
 	fprintf(f, "encryption=%s\n", conf->encryption_tls ? "tls" : "none");

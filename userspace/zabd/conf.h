@@ -62,6 +62,10 @@ struct zab_conf {
 	char *auth_key_file;		/* authKeyFile, NULL if not given */
 	bool auth_none;			/* auth = none */
 	bool encryption_tls;		/* encryption = tls */
+	bool auth_cert;			/* auth = cert */
+	char *tls_cert_file;		/* tlsCertFile, tlsKeyFile, tlsCaFile */
+	char *tls_key_file;
+	char *tls_ca_file;
 	struct zab_dev_access dev;	/* deviceOwner, deviceGroup, deviceMode */
 	struct zab_params params;	/* .set marks those given */
 	struct zab_server *servers;	/* sorted by id */

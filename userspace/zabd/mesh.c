@@ -627,7 +627,7 @@ void mesh_rekey(struct mesh *mesh)
 {
 	struct mesh_in *c, *next;
 
-	if (!zab_auth_enabled(mesh->auth))
+	if (!zab_auth_psk(mesh->auth))	/* keys rotate; certificates do not */
 		return;
 	for (size_t i = 0; i < mesh->ens->n; i++) {
 		struct mesh_out *o = &mesh->out[i];

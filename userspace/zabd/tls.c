@@ -10,11 +10,14 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+
+#include <linux/zab.h>
 
 #include "auth.h"
 #include "handshake.h"
@@ -35,7 +38,103 @@
 struct zab_tls {
 	gnutls_certificate_credentials_t cred;
 	gnutls_priority_t prio;
+	bool verify;		/* auth = cert */
 };
+
+#define CN_PREFIX "zab member "
+
+uint32_t zab_tls_cert_id(const char *cn)
+{
+	unsigned long id;
+	char *end;
+
+	if (strncmp(cn, CN_PREFIX, sizeof(CN_PREFIX) - 1))
+		return 0;
+	cn += sizeof(CN_PREFIX) - 1;
+	if (*cn < '1' || *cn > '9')
+		return 0;
+	errno = 0;
+	id = strtoul(cn, &end, 10);
+	return *end || errno || id > ZAB_ID_MAX ? 0 : (uint32_t)id;
+}
+
+/* The member id @crt's subject names, or 0. */
+static uint32_t crt_id(gnutls_x509_crt_t crt)
+{
+	char cn[64];
+	size_t len = sizeof(cn);
+
+	if (gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &len))
+		return 0;
+	return zab_tls_cert_id(cn);
+}
+
+/* A private key file only its owner (zabd's user) may read, not a link. */
+static int key_file_check(const char *path, struct zab_err *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return zab_err(err, -errno, "tlsKeyFile %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return zab_err(err, -EINVAL, "tlsKeyFile %s: not a regular file", path);
+	if (st.st_uid != geteuid())
+		return zab_err(err, -EPERM, "tlsKeyFile %s: owned by uid %u, not zabd's (%u)",
+			       path, (unsigned int)st.st_uid, (unsigned int)geteuid());
+	if (st.st_mode & 077)
+		return zab_err(err, -EPERM,
+			       "tlsKeyFile %s: the key file's mode is %04o: others may read it (chmod 600)",
+			       path, (unsigned int)(st.st_mode & 07777));
+	return 0;
+}
+
+/* Loads @f into @t; the certificate must name @myid and be valid now. */
+static int load_files(struct zab_tls *t, const struct zab_tls_files *f, uint32_t myid,
+		      struct zab_err *err)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t pem = { NULL, 0 };
+	uint32_t id;
+	time_t now = time(NULL);
+	int ret;
+
+	ret = key_file_check(f->key, err);
+	if (ret)
+		return ret;
+	ret = gnutls_certificate_set_x509_key_file2(t->cred, f->cert, f->key,
+						    GNUTLS_X509_FMT_PEM, NULL, 0);
+	if (ret < 0)
+		return zab_err(err, -EINVAL, "tlsCertFile %s, tlsKeyFile %s: %s", f->cert, f->key,
+			       gnutls_strerror(ret));
+	ret = gnutls_certificate_set_x509_trust_file(t->cred, f->ca, GNUTLS_X509_FMT_PEM);
+	if (ret <= 0)
+		return zab_err(err, -EINVAL, "tlsCaFile %s: %s", f->ca,
+			       ret ? gnutls_strerror(ret) : "no certificate in it");
+	ret = gnutls_load_file(f->cert, &pem);
+	if (!ret)
+		ret = gnutls_x509_crt_init(&crt);
+	if (!ret)
+		ret = gnutls_x509_crt_import(crt, &pem, GNUTLS_X509_FMT_PEM);
+	gnutls_free(pem.data);
+	if (ret) {
+		if (crt)
+			gnutls_x509_crt_deinit(crt);
+		return zab_err(err, -EINVAL, "tlsCertFile %s: %s", f->cert, gnutls_strerror(ret));
+	}
+	id = crt_id(crt);
+	if (id != myid)
+		ret = zab_err(err, -EINVAL,
+			      "tlsCertFile %s: its subject names %s%u, not this member (CN=\"" CN_PREFIX "%u\")",
+			      f->cert, id ? "member " : "no member", id ? id : 0, myid);
+	else if (gnutls_x509_crt_get_expiration_time(crt) < now)
+		ret = zab_err(err, -EINVAL, "tlsCertFile %s: the certificate has expired", f->cert);
+	else if (gnutls_x509_crt_get_activation_time(crt) > now)
+		ret = zab_err(err, -EINVAL, "tlsCertFile %s: the certificate is not valid yet",
+			      f->cert);
+	gnutls_x509_crt_deinit(crt);
+	t->verify = true;
+	return ret;
+}
 
 /* Does the kernel have TLS? An unconnected socket tells without using it. */
 static int kernel_tls_check(struct zab_err *err)
@@ -53,7 +152,8 @@ static int kernel_tls_check(struct zab_err *err)
 	return ret;
 }
 
-int zab_tls_init(struct zab_tls **out, struct zab_err *err)
+int zab_tls_init(struct zab_tls **out, const struct zab_tls_files *files, uint32_t myid,
+		 struct zab_err *err)
 {
 	gnutls_x509_privkey_t key = NULL;
 	gnutls_x509_crt_t crt = NULL;
@@ -68,6 +168,17 @@ int zab_tls_init(struct zab_tls **out, struct zab_err *err)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return zab_err(err, -ENOMEM, "out of memory");
+	if (files) {
+		ret = gnutls_certificate_allocate_credentials(&t->cred);
+		if (ret) {
+			ret = zab_err(err, -ENOMEM, "out of memory");
+		} else {
+			ret = load_files(t, files, myid, err);
+			if (!ret && gnutls_priority_init(&t->prio, ZAB_TLS_PRIORITY, NULL))
+				ret = zab_err(err, -EIO, "encryption = tls: bad priorities");
+		}
+		goto out;
+	}
 	if (getrandom(serial, sizeof(serial), 0) != (ssize_t)sizeof(serial)) {
 		ret = zab_err(err, -EIO, "encryption = tls: getrandom failed");
 		goto out;
@@ -213,6 +324,12 @@ int zab_tls_start(struct zab_tls_conn *c, struct zab_tls *t, int fd, bool initia
 		zab_tls_end(c);
 		return -EIO;
 	}
+	c->verify = t->verify;
+	if (t->verify) {	/* both ends show a certificate of the ensemble's CA */
+		if (!initiator)
+			gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+		gnutls_session_set_verify_cert(s, NULL, 0);
+	}
 	gnutls_transport_set_ptr(s, c);
 	gnutls_transport_set_pull_function(s, pull);
 	gnutls_transport_set_push_function(s, push);
@@ -302,6 +419,23 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 		    (magic == ZAB_AUTH_MAGIC || magic == ZAB_NOTIF_MAGIC ||
 		     magic == ZAB_HS_MAGIC))
 			return refused(c, why, "%s", "the peer runs without encryption (encryption = none)");
+		if (ret == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR) {
+			gnutls_datum_t out = { NULL, 0 };
+
+			gnutls_certificate_verification_status_print(
+				gnutls_session_get_verify_cert_status(s), GNUTLS_CRT_X509, &out, 0);
+			snprintf(c->why, sizeof(c->why), "its certificate is refused: %s",
+				 out.data ? (char *)out.data : "not verified");
+			gnutls_free(out.data);
+			*why = c->why;
+			zab_tls_end(c);
+			return -EACCES;
+		}
+		if (ret == GNUTLS_E_NO_CERTIFICATE_FOUND)
+			return refused(c, why, "%s", "it shows no certificate");
+		if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
+			return refused(c, why, "it refused the TLS handshake: %s",
+				       gnutls_alert_get_name(gnutls_alert_get(s)));
 		if (ret == GNUTLS_E_PREMATURE_TERMINATION || ret == GNUTLS_E_PULL_ERROR ||
 		    ret == GNUTLS_E_PUSH_ERROR) {
 			*why = "closed during the TLS handshake";
@@ -312,6 +446,22 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 	}
 	if (gnutls_protocol_get_version(s) != GNUTLS_TLS1_3)
 		return refused(c, why, "%s", "TLS handshake failed: not TLS 1.3");
+	if (c->verify) {
+		const gnutls_datum_t *chain;
+		unsigned int n = 0;
+		gnutls_x509_crt_t crt;
+
+		chain = gnutls_certificate_get_peers(s, &n);
+		c->peer_id = 0;
+		if (chain && n && !gnutls_x509_crt_init(&crt)) {
+			if (!gnutls_x509_crt_import(crt, &chain[0], GNUTLS_X509_FMT_DER))
+				c->peer_id = crt_id(crt);
+			gnutls_x509_crt_deinit(crt);
+		}
+		if (!c->peer_id)
+			return refused(c, why, "%s",
+				       "its certificate names no member (CN=\"" CN_PREFIX "N\")");
+	}
 	if (c->head_got || gnutls_record_check_pending(s))
 		return refused(c, why, "%s", "data after the TLS handshake, before the kernel has the keys");
 	if (gnutls_prf_rfc5705(s, sizeof(ZAB_TLS_LABEL) - 1, ZAB_TLS_LABEL, 0, NULL,

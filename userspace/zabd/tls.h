@@ -7,13 +7,19 @@
  * the kernel. The socket is then read and written as before: by zabd
  * (election, discovery, snapshot transfer) and by zab.ko once handed over.
  *
- * The handshake authenticates nothing by itself: the accepting end shows a
- * certificate made at start (ECDSA P-256, self-signed, never written to
- * disk) that the connecting end does not check. Who the peer is comes from
- * the ensemble's key in auth.c, whose PROOF then runs inside the encrypted
- * connection and covers the session's exporter (RFC 8446, 7.5): a man in the
- * middle has two sessions with two exporters, and cannot make the PROOF
- * of either end check on the other.
+ * With the ensemble's key (auth = psk) the handshake authenticates nothing by
+ * itself: the accepting end shows a certificate made at start (ECDSA P-256,
+ * self-signed, never written to disk) that the connecting end does not
+ * check. Who the peer is comes from the key in auth.c, whose PROOF then runs
+ * inside the encrypted connection and covers the session's exporter (RFC
+ * 8446, 7.5): a man in the middle has two sessions with two exporters, and
+ * cannot make the PROOF of either end check on the other.
+ *
+ * With certificates (auth = cert: tlsCertFile, tlsKeyFile, tlsCaFile) both
+ * ends show their member's certificate and check the other's against the
+ * ensemble's CA file (one CA, or two while they rotate): signature, chain,
+ * validity. A member's certificate names it in its subject's common name,
+ * "zab member N"; the peer's HELLO must then claim that id.
  *
  * TLS 1.3 only, AES-128-GCM or AES-256-GCM, no session tickets (nothing may
  * follow the handshake that the kernel would have to handle), and the
@@ -33,11 +39,23 @@
 
 struct zab_tls;
 
+/* auth = cert: the member's certificate and key, the ensemble's CAs. */
+struct zab_tls_files {
+	const char *cert;
+	const char *key;	/* a file only its owner may read */
+	const char *ca;
+};
+
 /*
- * Makes this process's credentials (the key and certificate above) and
+ * Makes this process's credentials (an ephemeral certificate if @files is
+ * NULL, else those files', whose certificate must name member @myid) and
  * checks that the kernel has TLS. 0 or -errno with @err saying what.
  */
-int zab_tls_init(struct zab_tls **tls, struct zab_err *err);
+int zab_tls_init(struct zab_tls **tls, const struct zab_tls_files *files, uint32_t myid,
+		 struct zab_err *err);
+
+/* The member id a certificate's subject names ("zab member N"), or 0. */
+uint32_t zab_tls_cert_id(const char *cn);
 void zab_tls_release(struct zab_tls *tls);
 
 /* The handshake of one connection, non-blocking. */
@@ -49,6 +67,8 @@ struct zab_tls_conn {
 	size_t body_left;	/* bytes of its body not read yet */
 	uint8_t first[4];	/* the first bytes the peer sent */
 	size_t first_got;
+	bool verify;		/* check the peer's certificate (auth = cert) */
+	uint32_t peer_id;	/* the member its certificate names */
 	char why[128];
 };
 

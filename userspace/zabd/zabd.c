@@ -275,16 +275,27 @@ static int start(struct zabd *z, const char *path)
 		zab_auth_describe(&z->auth, ids, sizeof(ids));
 		zinfo("authentication: %zu key%s from %s (%s)", z->auth.n_keys,
 		      z->auth.n_keys == 1 ? "" : "s", z->conf->auth_key_file, ids);
-	} else {
+	} else if (z->conf->auth_none) {
 		zwarn("auth = none: connections between members are not authenticated; anyone who reaches the ports from a member's address is taken for that member");
 	}
 	if (z->conf->encryption_tls) {
-		ret = zab_tls_init(&z->auth.tls, &err);
+		struct zab_tls_files files = {
+			.cert = z->conf->tls_cert_file,
+			.key = z->conf->tls_key_file,
+			.ca = z->conf->tls_ca_file,
+		};
+
+		ret = zab_tls_init(&z->auth.tls, z->conf->auth_cert ? &files : NULL,
+				   z->conf->myid, &err);
 		if (ret < 0) {
 			zerr("%s", err.msg);
 			return ret;
 		}
+		z->auth.cert = z->conf->auth_cert;
 		zinfo("encryption: TLS 1.3 on every member connection, in the kernel after the handshake");
+		if (z->auth.cert)
+			zinfo("authentication: certificates of the CAs in %s (%s)",
+			      z->conf->tls_ca_file, z->conf->tls_cert_file);
 	} else if (z->conf->auth_key_file) {
 		zinfo("encryption = none: records cross the network in clear");
 	}
