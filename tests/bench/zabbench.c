@@ -20,6 +20,10 @@
  *                                            fdatasync(2), COUNT times:
  *                                            latency of the pair
  *
+ * With ZABBENCH_TLS=1, every TCP socket (both ends) is in kernel TLS (TLS
+ * 1.3, AES-128-GCM, a fixed test key), as zab's are with encryption = tls:
+ * what the kernel's TLS costs by itself in this VM.
+ *
  * Latencies print as "p50=US p99=US mean=US n=N", rates as "rate=N/s"; with
  * ZABBENCH_SAMPLES=FILE in the environment, the latencies go to FILE too,
  * sorted, one per line, in microseconds.
@@ -27,6 +31,8 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/tls.h>
+#include <netinet/tcp.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -162,6 +168,30 @@ static int do_tput(const char *dev, int size, int writers, double secs)
 	return 0;
 }
 
+#ifndef SOL_TLS
+#define SOL_TLS 282
+#endif
+
+/* ZABBENCH_TLS=1: kernel TLS on @fd, both ways, with the test key. */
+static void maybe_tls(int fd)
+{
+	struct tls12_crypto_info_aes_gcm_128 ci = {
+		.info.version = TLS_1_3_VERSION,
+		.info.cipher_type = TLS_CIPHER_AES_GCM_128,
+	};
+	const char *e = getenv("ZABBENCH_TLS");
+
+	if (!e || strcmp(e, "1"))
+		return;
+	memset(ci.key, 0x5a, sizeof(ci.key));
+	memset(ci.salt, 0x42, sizeof(ci.salt));
+	memset(ci.iv, 0x17, sizeof(ci.iv));
+	if (setsockopt(fd, SOL_TCP, TCP_ULP, "tls", sizeof("tls")) ||
+	    setsockopt(fd, SOL_TLS, TLS_TX, &ci, sizeof(ci)) ||
+	    setsockopt(fd, SOL_TLS, TLS_RX, &ci, sizeof(ci)))
+		die("kernel TLS");
+}
+
 static int tcp_connect(const char *addr, int port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
@@ -174,6 +204,7 @@ static int tcp_connect(const char *addr, int port)
 		usleep(50000);
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	maybe_tls(fd);
 	return fd;
 }
 
@@ -208,6 +239,7 @@ static int do_server(int port, int echo)
 			continue;
 		if (fork() == 0) {
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			maybe_tls(fd);
 			while ((n = read(fd, buf, sizeof(buf))) > 0)
 				if (echo && write(fd, buf, n) != n)
 					break;
