@@ -161,16 +161,29 @@ static bool next_frame(struct zab_peer *peer)
 	return peer->to_follower ? next_to_follower(peer) : next_to_leader(peer);
 }
 
-/* End the burst: TCP sends what it held back, TLS closes its record. */
-static void zab_peer_push(struct zab_peer *peer)
+/*
+ * End the burst: TCP sends what it held back, TLS closes its record. TLS
+ * closes it with a blocking send, so only while the socket has room: else
+ * the record stays open until write_space runs the worker again.
+ */
+static void zab_peer_push(struct zab_peer *peer, bool full)
 {
 	struct sock *sk = peer->sock->sk;
 
-	if (!peer->tls)
+	if (!peer->tls) {
 		tcp_sock_set_cork(sk, false);
+		return;
+	}
 #ifdef ZAB_HAVE_SPLICE_EOF
-	else if (sk->sk_prot->splice_eof)
+	if (full || !sk_stream_is_writeable(sk)) {
+		peer->tx_open = true;
+		return;
+	}
+	peer->tx_open = false;
+	if (sk->sk_prot->splice_eof)
 		sk->sk_prot->splice_eof(peer->sock);
+	/* a record TLS closed itself, full, under our MSG_MORE */
+	tcp_sock_set_cork(sk, false);
 #endif
 }
 
@@ -191,8 +204,8 @@ void zab_peer_tx_worker(struct work_struct *work)
 		if (err)
 			break;
 	}
-	if (sent)
-		zab_peer_push(peer);
+	if (sent || peer->tx_open)
+		zab_peer_push(peer, err == -EAGAIN);
 	if (err && err != -EAGAIN)
 		zab_peer_down(peer, err == -ENOMEM ? ZAB_REASON_NOMEM :
 				    ZAB_REASON_SOCK_ERROR);
