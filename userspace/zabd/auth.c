@@ -467,9 +467,15 @@ int zab_auth_start(struct zab_auth_conn *c, struct zab_auth *a, int fd,
 	if (initiator) {	/* the ClientHello */
 		const char *why;
 
+		/*
+		 * A refusal already (a peer in clear spoke first) is the
+		 * handshake's failure: zab_auth_step() reports it, counted
+		 */
 		ret = zab_tls_step(&c->tls, c->binding, &why);
-		if (ret < 0)
-			return ret;
+		if (ret < 0) {
+			c->tls_failed = ret;
+			c->tls_why = why;
+		}
 	}
 	return 0;
 }
@@ -528,6 +534,10 @@ int zab_auth_step(struct zab_auth_conn *c, int fd, const char **why)
 {
 	int ret;
 
+	if (c->tls_failed) {
+		*why = c->tls_why;
+		return c->tls_failed;
+	}
 	if (c->tls_on && !c->tls_done) {
 		ret = zab_tls_step(&c->tls, c->binding, why);
 		if (ret <= 0)

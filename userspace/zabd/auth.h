@@ -154,6 +154,8 @@ struct zab_auth_conn {
 	struct frame_buf fb;
 	bool tls_on;		/* encryption = tls: TLS comes first */
 	bool tls_done;		/* and the kernel now holds the keys */
+	int tls_failed;		/* -errno of a handshake refused at start */
+	const char *tls_why;	/* and why */
 	struct zab_tls_conn tls;
 	uint8_t binding[ZAB_TLS_EXPORTER];	/* the session's exporter */
 };

@@ -622,6 +622,7 @@ static void accept_conn(struct leader *l, int fd, const struct sockaddr_storage 
 	if (c->state == LC_AUTH &&
 	    zab_auth_start(&c->ac, &z->auth, fd, ZAB_AUTH_QUORUM, false, z->conf->myid, 0) < 0) {
 		close(fd);
+		zab_auth_end(&c->ac);
 		free(c);
 		return;
 	}
@@ -629,6 +630,7 @@ static void accept_conn(struct leader *l, int fd, const struct sockaddr_storage 
 	timer_init(&c->t, conn_timeout, c);
 	if (loop_watch(&z->loop, &c->w, fd, EPOLLIN | EPOLLRDHUP) < 0) {
 		close(fd);
+		zab_auth_end(&c->ac);
 		free(c);
 		return;
 	}

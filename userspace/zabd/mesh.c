@@ -528,11 +528,13 @@ static void accept_one(struct mesh *mesh, int fd,
 	if (!c->authed && zab_auth_start(&c->ac, mesh->auth, fd, ZAB_AUTH_ELECTION, false,
 					 mesh->ens->self->id, 0) < 0) {
 		close(fd);
+		zab_auth_end(&c->ac);
 		free(c);
 		return;
 	}
 	if (loop_watch(mesh->loop, &c->w, fd, EPOLLIN | EPOLLRDHUP) < 0) {
 		close(fd);
+		zab_auth_end(&c->ac);
 		free(c);
 		return;
 	}

@@ -260,6 +260,8 @@ static ssize_t pull(gnutls_transport_ptr_t ptr, void *buf, size_t size)
 		gnutls_transport_set_errno(c->session, errno);
 		return -1;
 	}
+	if (!n)
+		c->eof = true;
 	if (c->first_got < sizeof(c->first)) {
 		size_t k = sizeof(c->first) - c->first_got < (size_t)n ?
 			   sizeof(c->first) - c->first_got : (size_t)n;
@@ -436,8 +438,8 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 		if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
 			return refused(c, why, "it refused the TLS handshake: %s",
 				       gnutls_alert_get_name(gnutls_alert_get(s)));
-		if (ret == GNUTLS_E_PREMATURE_TERMINATION || ret == GNUTLS_E_PULL_ERROR ||
-		    ret == GNUTLS_E_PUSH_ERROR) {
+		if (c->eof || ret == GNUTLS_E_PREMATURE_TERMINATION ||
+		    ret == GNUTLS_E_PULL_ERROR || ret == GNUTLS_E_PUSH_ERROR) {
 			*why = "closed during the TLS handshake";
 			zab_tls_end(c);
 			return -EPIPE;

@@ -68,6 +68,7 @@ struct zab_tls_conn {
 	uint8_t first[4];	/* the first bytes the peer sent */
 	size_t first_got;
 	bool verify;		/* check the peer's certificate (auth = cert) */
+	bool eof;		/* the peer hung up */
 	uint32_t peer_id;	/* the member its certificate names */
 	char why[128];
 };
