@@ -261,7 +261,7 @@ static int rx_read(struct zab_peer *peer, read_descriptor_t *desc)
 static bool rx_tls_error(int err)
 {
 	return err == EBADMSG || err == EMSGSIZE || err == EINVAL ||
-	       err == EIO || err == ENOMSG;
+	       err == EIO;
 }
 
 /**

@@ -363,32 +363,29 @@ static int kernel_keys(struct zab_tls_conn *c, bool read)
 	if (gnutls_record_get_state(s, read ? 1 : 0, NULL, &iv, &key, seq))
 		return -EIO;
 	memset(&info, 0, sizeof(info));
+	/* TLS 1.3's 12-byte IV: the kernel's salt (4), then its iv (8) */
+#define FILL(f, type) do {						\
+		if (iv.size != 12 || key.size != sizeof(f.key))		\
+			return -EIO;					\
+		f.info.version = TLS_1_3_VERSION;			\
+		f.info.cipher_type = type;				\
+		memcpy(f.salt, iv.data, sizeof(f.salt));		\
+		memcpy(f.iv, iv.data + sizeof(f.salt), sizeof(f.iv));	\
+		memcpy(f.key, key.data, key.size);			\
+		memcpy(f.rec_seq, seq, sizeof(f.rec_seq));		\
+		len = sizeof(f);					\
+	} while (0)
 	switch (gnutls_cipher_get(s)) {
 	case GNUTLS_CIPHER_AES_128_GCM:
-		if (iv.size != 12 || key.size != sizeof(info.g128.key))
-			return -EIO;
-		info.g128.info.version = TLS_1_3_VERSION;
-		info.g128.info.cipher_type = TLS_CIPHER_AES_GCM_128;
-		memcpy(info.g128.salt, iv.data, 4);
-		memcpy(info.g128.iv, iv.data + 4, 8);
-		memcpy(info.g128.key, key.data, key.size);
-		memcpy(info.g128.rec_seq, seq, 8);
-		len = sizeof(info.g128);
+		FILL(info.g128, TLS_CIPHER_AES_GCM_128);
 		break;
 	case GNUTLS_CIPHER_AES_256_GCM:
-		if (iv.size != 12 || key.size != sizeof(info.g256.key))
-			return -EIO;
-		info.g256.info.version = TLS_1_3_VERSION;
-		info.g256.info.cipher_type = TLS_CIPHER_AES_GCM_256;
-		memcpy(info.g256.salt, iv.data, 4);
-		memcpy(info.g256.iv, iv.data + 4, 8);
-		memcpy(info.g256.key, key.data, key.size);
-		memcpy(info.g256.rec_seq, seq, 8);
-		len = sizeof(info.g256);
+		FILL(info.g256, TLS_CIPHER_AES_GCM_256);
 		break;
 	default:
 		return -EPROTO;
 	}
+#undef FILL
 	ret = setsockopt(c->fd, SOL_TLS, read ? TLS_RX : TLS_TX, &info, len) ? -errno : 0;
 	explicit_bzero(&info, sizeof(info));
 	return ret;
