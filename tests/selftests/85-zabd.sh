@@ -498,11 +498,13 @@ test_daemon_lifecycle() {
 	# configuration errors name the file, the line and the key
 	cp "$conf" "$ENS_TMP/bad.conf"
 	echo "tickTme = 100" >> "$ENS_TMP/bad.conf"
+	line=$(wc -l < "$ENS_TMP/bad.conf")
 	expect_fail "unknown key" "$ZABD" -c "$ENS_TMP/bad.conf"
-	expect_match "bad.conf:12: unknown key \`tickTme'" "$OUT"
+	expect_match "bad.conf:$line: unknown key \`tickTme'" "$OUT"
 	sed 's/^server.2 = .*/server.2 = 10.77.0.2:2888/' "$conf" > "$ENS_TMP/bad.conf"
+	line=$(grep -n '^server.2 = ' "$ENS_TMP/bad.conf" | cut -d: -f1)
 	expect_fail "bad server line" "$ZABD" -c "$ENS_TMP/bad.conf"
-	expect_match "bad.conf:10: invalid server.2" "$OUT"
+	expect_match "bad.conf:$line: invalid server.2" "$OUT"
 	grep -v dataDir "$conf" > "$ENS_TMP/bad.conf"
 	expect_fail "no dataDir" "$ZABD" -c "$ENS_TMP/bad.conf"
 	expect_match "missing key \`dataDir'" "$OUT"
