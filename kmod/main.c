@@ -67,6 +67,7 @@ static void __exit zab_exit(void)
 	zab_chardev_exit();
 	destroy_workqueue(zab_disk_wq);
 	destroy_workqueue(zab_wq);
+	zab_peer_ops_release();
 }
 
 module_init(zab_init);

@@ -36,10 +36,13 @@ struct workqueue_struct *zab_wq;
  * configuration) with the ones that touch the stream refused. Built once per
  * set of operations, from the first socket attached that has them, and never
  * freed: a caller may still be inside one after detach restored the
- * socket's own.
+ * socket's own. A copy of TLS's holds the tls module until zab's unloads
+ * (zab_peer_ops_release()), so that the operations it copied and the
+ * address it is keyed by stay TLS's own.
  */
 struct zab_sock_ops {
 	const struct proto_ops *base;
+	struct module *owner;
 	struct proto_ops ops;
 };
 
@@ -91,8 +94,13 @@ static int busy_getsockopt(struct socket *sock, int level, int optname,
 	return -EBUSY;
 }
 
-/* The operations to give @sock while attached, or NULL if out of room. */
-static const struct proto_ops *claimed_ops(const struct socket *sock)
+/*
+ * The operations to give @sock while attached, or NULL if out of room. A
+ * new copy takes a reference on @owner, the module of @sock's ULP (NULL:
+ * none), which the socket holds meanwhile.
+ */
+static const struct proto_ops *claimed_ops(const struct socket *sock,
+					   struct module *owner)
 {
 	const struct proto_ops *base = sock->ops, *ret = NULL;
 	struct zab_sock_ops *so;
@@ -117,6 +125,9 @@ static const struct proto_ops *claimed_ops(const struct socket *sock)
 #endif
 		so->ops.setsockopt = busy_setsockopt;
 		so->ops.getsockopt = busy_getsockopt;
+		if (owner)
+			__module_get(owner);
+		so->owner = owner;
 		so->base = base;
 		ret = &so->ops;
 		break;
@@ -125,12 +136,27 @@ static const struct proto_ops *claimed_ops(const struct socket *sock)
 	return ret;
 }
 
+/**
+ * zab_peer_ops_release() - drop the modules the socket operations' copies hold
+ *
+ * At module unload, once no peer is left.
+ */
+void zab_peer_ops_release(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(zab_sock_ops); i++) {
+		module_put(zab_sock_ops[i].owner);
+		zab_sock_ops[i].owner = NULL;
+	}
+}
+
 /*
  * The upper layer protocol on @sk, if any: none (0), kernel TLS in both
- * directions (1), or something else (-1): another ULP, or TLS with a
- * direction left in clear.
+ * directions (1, its module in *@owner), or something else (-1): another
+ * ULP, or TLS with a direction left in clear.
  */
-static int sock_ulp(struct sock *sk)
+static int sock_ulp(struct sock *sk, struct module **owner)
 {
 	const struct tcp_ulp_ops *ulp;
 	struct tls_context *ctx;
@@ -144,6 +170,7 @@ static int sock_ulp(struct sock *sk)
 		      (ctx->tx_conf != TLS_SW && ctx->tx_conf != TLS_HW) ||
 		      (ctx->rx_conf != TLS_SW && ctx->rx_conf != TLS_HW) ?
 		      -1 : 1;
+		*owner = ulp->owner;
 	}
 	release_sock(sk);
 	return ret;
@@ -216,6 +243,7 @@ static void zab_sk_state_change(struct sock *sk)
 struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 				 u64 last_zxid, int *err)
 {
+	struct module *owner = NULL;
 	struct zab_peer *peer;
 	struct socket *sock;
 	bool busy = false;
@@ -235,12 +263,12 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 		*err = -ENOTCONN;
 		goto err_put;
 	}
-	ulp = sock_ulp(sk);
+	ulp = sock_ulp(sk, &owner);
 	if (ulp < 0) {
 		*err = -EBUSY;
 		goto err_put;
 	}
-	if (!claimed_ops(sock)) {
+	if (!claimed_ops(sock, ulp == 1 ? owner : NULL)) {
 		*err = -ENOMEM;
 		goto err_put;
 	}
@@ -308,7 +336,7 @@ void zab_peer_attach(struct zab_peer *peer)
 	write_unlock_bh(&sk->sk_callback_lock);
 	/* from now on only we read and write the stream */
 	peer->saved_ops = peer->sock->ops;
-	WRITE_ONCE(peer->sock->ops, claimed_ops(peer->sock));
+	WRITE_ONCE(peer->sock->ops, claimed_ops(peer->sock, NULL));
 
 	queue_work(zab_wq, &peer->rx_work);
 	queue_work(zab_wq, &peer->tx_work);

@@ -136,5 +136,6 @@ void zab_peer_down(struct zab_peer *peer, enum zab_reason reason);
 void zab_peer_kick(struct zab_peer *peer);
 void zab_peer_rx_worker(struct work_struct *work);
 void zab_peer_tx_worker(struct work_struct *work);
+void zab_peer_ops_release(void);
 
 #endif /* _ZAB_PEER_H */

@@ -51,6 +51,15 @@ test_kernel_path() {
 	settle "$ENS_TMP" 1 1 2 3
 	[ "$(wc -l < "$ENS_TMP/dump.3")" = 610 ] || fail "z3 has $(wc -l < "$ENS_TMP/dump.3") of 610"
 	[ "$(field_ns zab1 z1 bad_frames)" = 0 ] || fail "bad frames at the leader"
+	# zab.ko holds tls.ko from its first peer in TLS until it unloads: the
+	# socket operations it copied from TLS's stay TLS's
+	grep -q '^tls ' /proc/modules || return 0	# built in
+	for i in 1 2 3; do
+		nsx "zab$i" "$ZABCTL" destroy "z$i" || fail "destroy z$i"
+	done
+	! rmmod tls 2> /dev/null || fail "tls.ko unloaded under zab.ko"
+	rmmod zab || fail "zab.ko does not unload"
+	rmmod tls || fail "tls.ko still held once zab.ko is gone"
 }
 
 # A follower drops a leader whose bytes kernel TLS refuses: a record that
@@ -144,6 +153,21 @@ test_zabd_ensemble() {
 	settle "$ENS_TMP" "$LEADER" 1 2 3
 	! grep -qi "error\|failed" "$ENS_TMP/zabd.$LEADER.log" ||
 		fail "the leader logged errors: $(grep -i "error\|failed" "$ENS_TMP/zabd.$LEADER.log" | head -3)"
+	# from a member's address, a TLS peer that sends an alert (openssl's
+	# close_notify) where HELLO belongs: refused as TLS's refusal, counted
+	l=$LEADER
+	set -- $(others "$l" 1 2 3)
+	n=$(auth_failures_of "$l")
+	(sleep 2) | nsx "zab$1" timeout 10 openssl s_client -tls1_3 -connect "10.77.0.$l:2888" \
+		> /dev/null 2>&1
+	wait_for 5 sh -c "[ \$(ip netns exec zab$l '$ZABCTL' show z$l -o auth_failures) -gt $n ]" ||
+		fail "the alert was not counted"
+	grep -q "authentication of 10.77.0.$1 failed: a TLS alert or a record that is not data (tls)" \
+		"$ENS_TMP/zabd.$l.log" ||
+		fail "the leader does not name TLS's refusal: $(grep authentication "$ENS_TMP/zabd.$l.log" | head -3)"
+	[ "$(tls_peers "zab$l" "z$l")" = 2 ] || fail "a member left"
+	write_on "$ENS_TMP" d 20 1 2 3
+	settle "$ENS_TMP" "$l" 1 2 3
 }
 
 # A member without encryption and an encrypted ensemble refuse each other,

@@ -324,6 +324,41 @@ static void test_proof_bound(void **state)
 	assert_false(zab_auth_holds(&one, other.keys[0].id));
 }
 
+/*
+ * Inside TLS, a PROOF is good for one session only: a host in the middle
+ * holds two sessions with two exporters, so a PROOF made in one fails in
+ * the other, and one made without TLS fails in any.
+ */
+static void test_proof_bound_to_session(void **state)
+{
+	uint8_t ni[ZAB_AUTH_NONCE] = { 1 }, nr[ZAB_AUTH_NONCE] = { 2 };
+	uint8_t e1[ZAB_TLS_EXPORTER], e2[ZAB_TLS_EXPORTER];
+	uint8_t buf[ZAB_AUTH_PROOF_SIZE];
+	struct zab_auth one;
+	const char *why;
+
+	(void)state;
+	keys(&one, KEY1);
+	memset(e1, 0x11, sizeof(e1));
+	memcpy(e2, e1, sizeof(e2));
+	e2[ZAB_TLS_EXPORTER - 1] ^= 1;
+	assert_int_equal(zab_auth_proof_encode(&one, buf, ZAB_AUTH_QUORUM, true, 1, 2, ni, nr, e1), 0);
+	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, true, 1, 2, ni, nr,
+					      e1, NULL, &why), 0);
+	/* relayed into another session: one bit of its exporter differs */
+	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, true, 1, 2, ni, nr,
+					      e2, NULL, &why), -EACCES);
+	assert_non_null(strstr(why, "does not check"));
+	/* relayed out of TLS */
+	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, true, 1, 2, ni, nr,
+					      NULL, NULL, &why), -EACCES);
+	/* made without TLS, relayed into a session */
+	assert_int_equal(zab_auth_proof_encode(&one, buf, ZAB_AUTH_QUORUM, true, 1, 2, ni, nr,
+					       NULL), 0);
+	assert_int_equal(zab_auth_proof_check(&one, buf, ZAB_AUTH_QUORUM, true, 1, 2, ni, nr,
+					      e1, NULL, &why), -EACCES);
+}
+
 /* A member without authentication is told apart by its first 4 bytes. */
 static void test_plaintext_peer(void **state)
 {
@@ -370,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_bad_peers),
 		cmocka_unit_test(test_proof_bound),
+		cmocka_unit_test(test_proof_bound_to_session),
 		cmocka_unit_test(test_plaintext_peer),
 	};
 

@@ -554,9 +554,10 @@ int zab_auth_step(struct zab_auth_conn *c, int fd, const char **why)
 		if (ret == -ECONNRESET)
 			ret = -EPIPE;	/* it hung up without reading ours */
 		if (ret <= 0) {
-			*why = ret == -EPIPE ? (c->hello_read ? "closed before PROOF"
-							      : "closed before HELLO")
-					     : "receive failed";
+			if (ret == -EPIPE)
+				*why = c->hello_read ? "closed before PROOF" : "closed before HELLO";
+			else
+				*why = ret ? sock_recv_error(fd, ret) : "receive failed";
 			return ret;
 		}
 		if (c->hello_read)

@@ -292,6 +292,10 @@ static void read_leaderinfo(struct follower *f)
 	ret = frame_read(f->fd, &f->fb);
 	if (ret == 0)
 		return;
+	if (ret < 0 && ret != -EPIPE && ret != -ECONNRESET) {
+		fail(f, "discovery with leader %u: %s", f->leader, sock_recv_error(f->fd, ret));
+		return;
+	}
 	if (ret < 0) {
 		fail(f, "leader %u closed the connection during discovery", f->leader);
 		return;

@@ -531,8 +531,9 @@ static void conn_readable(struct lconn *c, uint32_t events)
 	if (ret == 0)
 		return;
 	if (ret < 0) {
-		conn_drop(c, LOG_INFO, ret == -EPIPE ? "closed during the handshake"
-						     : strerror(-ret));
+		conn_drop(c, sock_tls_refused(c->fd, ret) ? LOG_WARNING : LOG_INFO,
+			  ret == -EPIPE ? "closed during the handshake"
+					: sock_recv_error(c->fd, ret));
 		return;
 	}
 	/* not a follower: a member asking for a snapshot (snapxfer.h) */

@@ -464,6 +464,10 @@ static void in_event(struct watch *w, uint32_t events)
 		if (ret == 0)
 			return;
 		if (ret < 0) {
+			if (sock_tls_refused(c->fd, ret)) {
+				in_drop(c, sock_recv_error(c->fd, ret));
+				return;
+			}
 			if (c->sid)
 				zdebug("election: member %u closed its connection", c->sid);
 			in_free(c);

@@ -120,6 +120,34 @@ int frame_read(int fd, struct frame_buf *fb)
 	return 1;
 }
 
+static bool sock_in_tls(int fd)
+{
+	char ulp[16] = "";
+	socklen_t len = sizeof(ulp);
+
+	return !getsockopt(fd, SOL_TCP, TCP_ULP, ulp, &len) && !strcmp(ulp, "tls");
+}
+
+bool sock_tls_refused(int fd, int err)
+{
+	return (err == -EBADMSG || err == -EMSGSIZE || err == -EINVAL || err == -EIO) &&
+	       sock_in_tls(fd);
+}
+
+const char *sock_recv_error(int fd, int err)
+{
+	if (!sock_tls_refused(fd, err))
+		return strerror(-err);
+	switch (err) {
+	case -EBADMSG:
+		return "a record failed TLS authentication (tls)";
+	case -EIO:
+		return "a TLS alert or a record that is not data (tls)";
+	default:
+		return "a malformed TLS record (tls)";
+	}
+}
+
 void sock_addr_str(const struct sockaddr *sa, char *buf, size_t len)
 {
 	char ip[INET6_ADDRSTRLEN] = "?";

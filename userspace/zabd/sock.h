@@ -51,6 +51,18 @@ void frame_buf_reset(struct frame_buf *fb, size_t need);
  */
 int frame_read(int fd, struct frame_buf *fb);
 
+/*
+ * What receive error @err (negative) on @fd means. On a socket in kernel
+ * TLS, the errors its receive path gives for a record it refuses are named
+ * as such, ending in "(tls)": a record that fails authentication
+ * (EBADMSG), a malformed one (EMSGSIZE, EINVAL), an alert or another
+ * record that is not application data (EIO). Else strerror().
+ */
+const char *sock_recv_error(int fd, int err);
+
+/* @err (negative) is one of those kernel TLS gives for a refused record. */
+bool sock_tls_refused(int fd, int err);
+
 /* "10.0.0.1:2888" or "[fd00::1]:2888" */
 void sock_addr_str(const struct sockaddr *sa, char *buf, size_t len);
 

@@ -32,7 +32,7 @@
 #define ZAB_TLS_PRIORITY "NONE:+VERS-TLS1.3:+AES-128-GCM:+AES-256-GCM:+AEAD:" \
 	"+GROUP-X25519:+GROUP-SECP256R1:+SIGN-ECDSA-SECP256R1-SHA256:" \
 	"+CTYPE-X509:+COMP-NULL"
-#define ZAB_TLS_LABEL "EXPORTER-zab-member-auth"
+#define ZAB_TLS_LABEL "EXPERIMENTAL-zab-member-auth"
 #define RECORD_MAX (16384 + 256)	/* TLS 1.3's limit on a record's body */
 
 struct zab_tls {

@@ -1,0 +1,3 @@
+build2/obj/lib/name.o: lib/name.c ../uapi/linux/zab.h lib/name.h
+../uapi/linux/zab.h:
+lib/name.h:

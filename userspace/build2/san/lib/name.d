@@ -1,0 +1,3 @@
+build2/san/lib/name.o: lib/name.c ../uapi/linux/zab.h lib/name.h
+../uapi/linux/zab.h:
+lib/name.h:

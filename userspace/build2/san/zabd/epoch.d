@@ -1,0 +1,57 @@
+build2/san/zabd/epoch.o: zabd/epoch.c zabd/epoch.h \
+ /work/main/userspace/common/err.h zabd/log.h zabd/zabd.h zabd/conf.h \
+ ../uapi/linux/zab.h /work/main/userspace/common/devaccess.h \
+ /work/main/userspace/common/params.h /work/main/userspace/common/err.h \
+ zabd/election.h zabd/vote.h zabd/ensemble.h \
+ /work/main/userspace/common/info.h /work/main/userspace/common/params.h \
+ zabd/auth.h zabd/sock.h zabd/tls.h zabd/loop.h \
+ /work/main/userspace/common/nl.h /work/main/userspace/common/info.h \
+ /work/main/userspace/common/msg.h /usr/include/libnl3/netlink/msg.h \
+ /usr/include/libnl3/netlink/netlink.h \
+ /usr/include/libnl3/netlink/netlink-compat.h \
+ /usr/include/libnl3/netlink/version.h \
+ /usr/include/libnl3/netlink/errno.h /usr/include/libnl3/netlink/types.h \
+ /usr/include/libnl3/netlink/handlers.h \
+ /usr/include/libnl3/netlink/netlink-kernel.h \
+ /usr/include/libnl3/netlink/socket.h \
+ /usr/include/libnl3/netlink/object.h /usr/include/libnl3/netlink/utils.h \
+ /usr/include/libnl3/netlink/list.h /usr/include/libnl3/netlink/attr.h \
+ /usr/include/libnl3/netlink/addr.h /usr/include/libnl3/netlink/data.h \
+ zabd/sdnotify.h
+zabd/epoch.h:
+/work/main/userspace/common/err.h:
+zabd/log.h:
+zabd/zabd.h:
+zabd/conf.h:
+../uapi/linux/zab.h:
+/work/main/userspace/common/devaccess.h:
+/work/main/userspace/common/params.h:
+/work/main/userspace/common/err.h:
+zabd/election.h:
+zabd/vote.h:
+zabd/ensemble.h:
+/work/main/userspace/common/info.h:
+/work/main/userspace/common/params.h:
+zabd/auth.h:
+zabd/sock.h:
+zabd/tls.h:
+zabd/loop.h:
+/work/main/userspace/common/nl.h:
+/work/main/userspace/common/info.h:
+/work/main/userspace/common/msg.h:
+/usr/include/libnl3/netlink/msg.h:
+/usr/include/libnl3/netlink/netlink.h:
+/usr/include/libnl3/netlink/netlink-compat.h:
+/usr/include/libnl3/netlink/version.h:
+/usr/include/libnl3/netlink/errno.h:
+/usr/include/libnl3/netlink/types.h:
+/usr/include/libnl3/netlink/handlers.h:
+/usr/include/libnl3/netlink/netlink-kernel.h:
+/usr/include/libnl3/netlink/socket.h:
+/usr/include/libnl3/netlink/object.h:
+/usr/include/libnl3/netlink/utils.h:
+/usr/include/libnl3/netlink/list.h:
+/usr/include/libnl3/netlink/attr.h:
+/usr/include/libnl3/netlink/addr.h:
+/usr/include/libnl3/netlink/data.h:
+zabd/sdnotify.h:
