@@ -371,6 +371,8 @@ void zab_peer_detach(struct zab_peer *peer)
 
 	zab_txn_put(peer->tx.txn);
 	peer->tx.txn = NULL;
+	zab_txn_put(peer->tx_next.txn);
+	peer->tx_next.txn = NULL;
 	zab_txn_put(peer->rx.txn);
 	peer->rx.txn = NULL;
 	list_for_each_entry_safe(txn, tmp, &peer->requests, qnode) {

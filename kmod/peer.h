@@ -55,7 +55,6 @@ struct zab_rx_frame {
  * @saved_state_change: see @saved_data_ready
  * @saved_ops: the socket's operations before it was attached
  * @tls: the socket is encrypted with kernel TLS, both ways
- * @tx_open: (TLS) a record is left open for want of room; tx_work only
  * @rx_work: receives and handles frames
  * @tx_work: sends frames
  * @down: 0 while healthy, else the &enum zab_reason it failed with (the
@@ -83,6 +82,8 @@ struct zab_rx_frame {
  * @req_lock: protects @requests
  * @requests: (follower) writes to forward to the leader, as txns
  * @tx: the frame being sent
+ * @tx_next: (TLS) the frame after @tx, drawn before @tx is sent so that a
+ *	burst's last frame is known: it closes the record; tx_work only
  * @rx: the frame being received
  */
 struct zab_peer {
@@ -96,7 +97,6 @@ struct zab_peer {
 	void (*saved_state_change)(struct sock *sk);
 	const struct proto_ops *saved_ops;
 	bool tls;
-	bool tx_open;
 	struct work_struct rx_work;
 	struct work_struct tx_work;
 	atomic_t down;
@@ -122,6 +122,7 @@ struct zab_peer {
 	struct list_head requests;
 
 	struct zab_tx_frame tx;
+	struct zab_tx_frame tx_next;
 	struct zab_rx_frame rx;
 };
 

@@ -10,9 +10,12 @@
  * starts the next one.
  *
  * On a connection encrypted with kernel TLS, frames go through TLS's
- * sendmsg() the same way: MSG_MORE keeps its record open, so a burst shares
- * records as it shares segments, and the push closes the record (TLS's
- * splice_eof(); without it, every frame closes its own record).
+ * sendmsg(): MSG_MORE keeps its record open, so a burst shares records as
+ * it shares segments, and the burst's last frame goes without it, which
+ * closes the record and pushes it. To know which frame is the last, the
+ * one after it is drawn before it is sent (tx_next). A record is never
+ * closed apart from a send, so nothing here blocks when the socket is full:
+ * the rest of the frame, and its MSG_MORE or not, wait for write_space.
  */
 #include <linux/net.h>
 #include <net/sock.h>
@@ -28,16 +31,10 @@
 #define ZAB_TX_BUDGET 64
 
 /*
- * TLS closes a record when a send comes without MSG_MORE; it needs that to
- * be told the burst ended where it cannot be pushed afterwards.
+ * Sends what is left of the frame in tx; @more: (TLS) another frame follows
+ * it at once, so its record stays open.
  */
-#ifdef ZAB_HAVE_SPLICE_EOF
-#define ZAB_TLS_MORE MSG_MORE
-#else
-#define ZAB_TLS_MORE 0
-#endif
-
-static int send_frame(struct zab_peer *peer, bool *sent)
+static int send_frame(struct zab_peer *peer, bool more, bool *sent)
 {
 	struct sock *sk = peer->sock->sk;
 	struct zab_tx_frame *f = &peer->tx;
@@ -60,7 +57,7 @@ static int send_frame(struct zab_peer *peer, bool *sent)
 			vec[n++].iov_len = plen - off;
 		}
 		msg.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL |
-				(peer->tls ? ZAB_TLS_MORE : MSG_MORE);
+				(!peer->tls || more ? MSG_MORE : 0);
 		/* not through the socket's operations: they refuse userspace */
 		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, vec, n, total - f->sent);
 		if (peer->tls)
@@ -80,10 +77,9 @@ static int send_frame(struct zab_peer *peer, bool *sent)
 }
 
 /* As leader: a COMMIT, else the next PROPOSAL. */
-static bool next_to_follower(struct zab_peer *peer)
+static bool next_to_follower(struct zab_peer *peer, struct zab_tx_frame *f)
 {
 	struct zab_instance *zi = peer->zi;
-	struct zab_tx_frame *f = &peer->tx;
 	struct zab_txn *txn;
 	u64 commit, last;
 
@@ -109,10 +105,9 @@ static bool next_to_follower(struct zab_peer *peer)
 }
 
 /* As follower: an ACK, else the next forwarded write. */
-static bool next_to_leader(struct zab_peer *peer)
+static bool next_to_leader(struct zab_peer *peer, struct zab_tx_frame *f)
 {
 	struct zab_instance *zi = peer->zi;
-	struct zab_tx_frame *f = &peer->tx;
 	struct zab_txn *txn;
 	bool synced;
 	u64 last;
@@ -141,9 +136,9 @@ static bool next_to_leader(struct zab_peer *peer)
 	return true;
 }
 
-static bool next_frame(struct zab_peer *peer)
+/* Draws the next frame to send into @f, if there is one. */
+static bool next_frame(struct zab_peer *peer, struct zab_tx_frame *f)
 {
-	struct zab_tx_frame *f = &peer->tx;
 	u64 stamp;
 
 	if (peer->sync_frame) {	/* must be the first frame */
@@ -158,33 +153,7 @@ static bool next_frame(struct zab_peer *peer)
 						 0 : ZAB_PING_REPLY, stamp);
 		return true;
 	}
-	return peer->to_follower ? next_to_follower(peer) : next_to_leader(peer);
-}
-
-/*
- * End the burst: TCP sends what it held back, TLS closes its record. TLS
- * closes it with a blocking send, so only while the socket has room: else
- * the record stays open until write_space runs the worker again.
- */
-static void zab_peer_push(struct zab_peer *peer, bool full)
-{
-	struct sock *sk = peer->sock->sk;
-
-	if (!peer->tls) {
-		tcp_sock_set_cork(sk, false);
-		return;
-	}
-#ifdef ZAB_HAVE_SPLICE_EOF
-	if (full || !sk_stream_is_writeable(sk)) {
-		peer->tx_open = true;
-		return;
-	}
-	peer->tx_open = false;
-	if (sk->sk_prot->splice_eof)
-		sk->sk_prot->splice_eof(peer->sock);
-	/* a record TLS closed itself, full, under our MSG_MORE */
-	tcp_sock_set_cork(sk, false);
-#endif
+	return peer->to_follower ? next_to_follower(peer, f) : next_to_leader(peer, f);
 }
 
 /**
@@ -195,17 +164,28 @@ void zab_peer_tx_worker(struct work_struct *work)
 {
 	struct zab_peer *peer = container_of(work, struct zab_peer, tx_work);
 	int budget = ZAB_TX_BUDGET, err = 0;
-	bool sent = false;
+	bool sent = false, more;
 
 	while (!atomic_read(&peer->down)) {
-		if (!peer->tx.head_len && (!budget-- || !next_frame(peer)))
-			break;
-		err = send_frame(peer, &sent);
+		if (!peer->tx.head_len) {
+			if (peer->tx_next.head_len) {
+				peer->tx = peer->tx_next;
+				peer->tx_next.head_len = 0;
+				peer->tx_next.txn = NULL;
+			} else if (!budget-- || !next_frame(peer, &peer->tx)) {
+				break;
+			}
+		}
+		more = peer->tx_next.head_len ||
+		       (peer->tls && budget > 0 && next_frame(peer, &peer->tx_next) &&
+			budget--);
+		err = send_frame(peer, more, &sent);
 		if (err)
 			break;
 	}
-	if (sent || peer->tx_open)
-		zab_peer_push(peer, err == -EAGAIN);
+	/* TCP sends what MSG_MORE held back; TLS's last frame did that */
+	if (sent && !peer->tls)
+		tcp_sock_set_cork(peer->sock->sk, false);
 	if (err && err != -EAGAIN)
 		zab_peer_down(peer, err == -ENOMEM ? ZAB_REASON_NOMEM :
 				    ZAB_REASON_SOCK_ERROR);
