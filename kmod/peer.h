@@ -55,6 +55,7 @@ struct zab_rx_frame {
  * @saved_state_change: see @saved_data_ready
  * @saved_ops: the socket's operations before it was attached
  * @tls: the socket is encrypted with kernel TLS, both ways
+ * @tx_records: (TLS) records sent under its key, at most; tx_work only
  * @rx_work: receives and handles frames
  * @tx_work: sends frames
  * @down: 0 while healthy, else the &enum zab_reason it failed with (the
@@ -97,6 +98,7 @@ struct zab_peer {
 	void (*saved_state_change)(struct sock *sk);
 	const struct proto_ops *saved_ops;
 	bool tls;
+	u64 tx_records;
 	struct work_struct rx_work;
 	struct work_struct tx_work;
 	atomic_t down;

@@ -17,9 +17,11 @@
  * closed apart from a send, so nothing here blocks when the socket is full:
  * the rest of the frame, and its MSG_MORE or not, wait for write_space.
  */
+#include <linux/moduleparam.h>
 #include <linux/net.h>
 #include <net/sock.h>
 #include <net/tcp.h>
+#include <net/tls.h>
 
 #include "kmod/disk.h"
 #include "kmod/instance.h"
@@ -29,6 +31,37 @@
 
 /* Frames one run sends before it yields the worker. */
 #define ZAB_TX_BUDGET 64
+
+/*
+ * TLS 1.3 allows 2^24.5 records under one AES-GCM key (RFC 8446 section
+ * 5.5), and the kernel's TLS cannot change keys (KeyUpdate) on the kernels
+ * zab supports: a connection ends once it may have sent this many, and
+ * zabd connects again with new keys. Followers' connections end at 8/8,
+ * 7/8, 6/8 or 5/8 of it by their id, so that a leader's followers, sent
+ * the same stream, do not all leave at once.
+ */
+static unsigned int tls_key_records = 1U << 24;
+
+static int set_key_records(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 64, 1U << 24);
+}
+
+static const struct kernel_param_ops key_records_ops = {
+	.set = set_key_records,
+	.get = param_get_uint,
+};
+
+module_param_cb(tls_key_records, &key_records_ops, &tls_key_records, 0644);
+MODULE_PARM_DESC(tls_key_records,
+		 "records sent under one TLS key before the connection is renewed (64 to 2^24, the default)");
+
+static bool key_used(const struct zab_peer *peer)
+{
+	u64 limit = READ_ONCE(tls_key_records);
+
+	return peer->tx_records >= limit - (limit >> 3) * (peer->id & 3);
+}
 
 /*
  * Sends what is left of the frame in tx; @more: (TLS) another frame follows
@@ -69,6 +102,9 @@ static int send_frame(struct zab_peer *peer, bool more, bool *sent)
 		f->sent += ret;
 		*sent = true;
 	}
+	/* at most a record closed by this frame, and one per 16 KiB of it */
+	if (peer->tls)
+		peer->tx_records += 1 + total / TLS_MAX_PAYLOAD_SIZE;
 	zab_txn_put(f->txn);
 	f->txn = NULL;
 	f->head_len = 0;
@@ -186,6 +222,10 @@ void zab_peer_tx_worker(struct work_struct *work)
 	/* TCP sends what MSG_MORE held back; TLS's last frame did that */
 	if (sent && !peer->tls)
 		tcp_sock_set_cork(peer->sock->sk, false);
+	if (peer->tls && !err && key_used(peer)) {
+		zab_peer_down(peer, ZAB_REASON_TLS_KEY_USED);
+		return;
+	}
 	if (err && err != -EAGAIN)
 		zab_peer_down(peer, err == -ENOMEM ? ZAB_REASON_NOMEM :
 				    ZAB_REASON_SOCK_ERROR);

@@ -238,6 +238,10 @@ enum zab_event {
  *	leader a record per member more); it floods
  * @ZAB_REASON_TLS: on an encrypted connection (kernel TLS), a record failed
  *	authentication, was malformed, or was not application data
+ * @ZAB_REASON_TLS_KEY_USED: on an encrypted connection, this member sent
+ *	nearly as many records under the connection's key as TLS 1.3 allows
+ *	for AES-GCM (RFC 8446 section 5.5), and kernel TLS cannot change keys:
+ *	the connection ends, and zabd connects again with a new handshake
  */
 enum zab_reason {
 	ZAB_REASON_NONE,
@@ -252,6 +256,7 @@ enum zab_reason {
 	ZAB_REASON_ACK_TIMEOUT,
 	ZAB_REASON_OVER_BUDGET,
 	ZAB_REASON_TLS,
+	ZAB_REASON_TLS_KEY_USED,
 };
 
 /*

@@ -45,6 +45,7 @@ static const char *const reason_names[] = {
 	[ZAB_REASON_ACK_TIMEOUT] = "ack_timeout",
 	[ZAB_REASON_OVER_BUDGET] = "over_budget",
 	[ZAB_REASON_TLS]	= "tls",
+	[ZAB_REASON_TLS_KEY_USED] = "tls_key_used",
 };
 
 /* Column names (--tsv) and labels (human view) of the counters. */
