@@ -510,7 +510,8 @@ test_daemon_lifecycle() {
 	expect_match "missing key \`dataDir'" "$OUT"
 	sed 's/^server.3 = .*/server.3 = no-such-host.invalid:2888:3888/' "$conf" > "$ENS_TMP/bad.conf"
 	expect_fail "unresolvable host" nsx zab1 "$ZABD" -c "$ENS_TMP/bad.conf"
-	expect_match "bad.conf:11: server.3: cannot resolve" "$OUT"
+	line=$(grep -n '^server.3 = ' "$ENS_TMP/bad.conf" | cut -d: -f1)
+	expect_match "bad.conf:$line: server.3: cannot resolve" "$OUT"
 	# corrupt or contradicting epoch files
 	mkdir -p "$ENS_TMP/data1"
 	echo "12x" > "$ENS_TMP/data1/currentEpoch"

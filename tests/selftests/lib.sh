@@ -601,7 +601,7 @@ zab_clean_slate() {
 # skipped or none was selected.
 zab_ksft_main() {
 	local self=${BASH_SOURCE[1]} file fn name n=0 total pass=0 fail=0 skipped=0
-	local log rc start secs limit own out=${ZAB_OUT:-/zab-out}
+	local log rc start secs limit own tmp out=${ZAB_OUT:-/zab-out}
 	if [ "${1:-}" = --zab-one ]; then
 		set -e
 		"$2"
@@ -630,7 +630,12 @@ zab_ksft_main() {
 		own=TIMEOUT_$fn
 		own=$((${!own:-0} * ZAB_TIME_SCALE))
 		[ "$own" -le "$limit" ] || limit=$own
-		timeout -k 5 "$limit" bash "$self" --zab-one "$fn" > "$log" 2>&1
+		# each test's files (mktemp) in a directory of its own, removed
+		# after it: in the VM, /tmp is in memory, and what tests leave
+		# behind would starve the later ones
+		tmp=$(mktemp -d "${TMPDIR:-/tmp}/zabtest.XXXXXX")
+		chmod 1777 "$tmp"	# as /tmp: tests run some steps as nobody
+		TMPDIR=$tmp timeout -k 5 "$limit" bash "$self" --zab-one "$fn" > "$log" 2>&1
 		rc=$?
 		if [ $rc = 124 ]; then
 			echo "timed out after $limit s; blocked tasks:" >> "$log"
@@ -659,6 +664,7 @@ zab_ksft_main() {
 		esac
 		[ -z "${ZAB_VERBOSE:-}" ] || sed 's/^/#   /' "$log"
 		rm -f "$log" "$log.dmesg"
+		rm -rf "$tmp"
 	done
 	echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skipped error:0"
 	[ "$fail" = 0 ] || exit 1

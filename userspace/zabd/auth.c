@@ -558,6 +558,9 @@ int zab_auth_step(struct zab_auth_conn *c, int fd, const char **why)
 				*why = c->hello_read ? "closed before PROOF" : "closed before HELLO";
 			else
 				*why = ret ? sock_recv_error(fd, ret) : "receive failed";
+			/* a record kernel TLS refused: a failure, counted */
+			if (sock_tls_refused(fd, ret))
+				ret = -EACCES;
 			return ret;
 		}
 		if (c->hello_read)
