@@ -472,6 +472,15 @@ int zab_auth_start(struct zab_auth_conn *c, struct zab_auth *a, int fd,
 		 * handshake's failure: zab_auth_step() reports it, counted
 		 */
 		ret = zab_tls_step(&c->tls, c->binding, &why);
+		if (ret == 1) {
+			/*
+			 * All of it already: the peer answered before GnuTLS
+			 * looked for its answer (this process was descheduled)
+			 */
+			c->tls_done = true;
+			ret = send_hello(c, fd);
+			why = "cannot send HELLO";
+		}
 		if (ret < 0) {
 			c->tls_failed = ret;
 			c->tls_why = why;
