@@ -1,7 +1,0 @@
-build2/obj/common/fmt.o: common/fmt.c ../uapi/linux/zab.h common/fmt.h \
- common/info.h common/params.h common/err.h
-../uapi/linux/zab.h:
-common/fmt.h:
-common/info.h:
-common/params.h:
-common/err.h:

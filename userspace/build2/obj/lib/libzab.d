@@ -1,5 +1,0 @@
-build2/obj/lib/libzab.o: lib/libzab.c lib/libzab.h ../uapi/linux/zab.h \
- lib/name.h
-lib/libzab.h:
-../uapi/linux/zab.h:
-lib/name.h:

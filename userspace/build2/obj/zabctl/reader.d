@@ -1,8 +1,0 @@
-build2/obj/zabctl/reader.o: zabctl/reader.c \
- /work/main/userspace/lib/libzab.h ../uapi/linux/zab.h zabctl/reader.h \
- zabctl/rec.h /work/main/userspace/common/err.h
-/work/main/userspace/lib/libzab.h:
-../uapi/linux/zab.h:
-zabctl/reader.h:
-zabctl/rec.h:
-/work/main/userspace/common/err.h:

@@ -1,5 +1,0 @@
-build2/obj/zabd/election.o: zabd/election.c zabd/election.h \
- ../uapi/linux/zab.h zabd/vote.h
-zabd/election.h:
-../uapi/linux/zab.h:
-zabd/vote.h:

@@ -1,2 +1,0 @@
-build2/obj/zabd/log.o: zabd/log.c zabd/log.h
-zabd/log.h:

@@ -1,2 +1,0 @@
-build2/obj/zabd/sdnotify.o: zabd/sdnotify.c zabd/sdnotify.h
-zabd/sdnotify.h:

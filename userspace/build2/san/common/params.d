@@ -1,5 +1,0 @@
-build2/san/common/params.o: common/params.c ../uapi/linux/zab.h \
- common/params.h common/err.h
-../uapi/linux/zab.h:
-common/params.h:
-common/err.h:

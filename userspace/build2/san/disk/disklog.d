@@ -1,5 +1,0 @@
-build2/san/disk/disklog.o: disk/disklog.c ../uapi/linux/zab.h \
- disk/crc32c.h disk/disklog.h
-../uapi/linux/zab.h:
-disk/crc32c.h:
-disk/disklog.h:

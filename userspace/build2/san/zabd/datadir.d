@@ -1,4 +1,0 @@
-build2/san/zabd/datadir.o: zabd/datadir.c zabd/datadir.h \
- /work/main/userspace/common/err.h
-zabd/datadir.h:
-/work/main/userspace/common/err.h:
