@@ -326,6 +326,8 @@ void zab_peer_attach(struct zab_peer *peer)
 	struct sock *sk = peer->sock->sk;
 
 	tcp_sock_set_nodelay(sk);
+	/* before our callbacks: from then on they may run the receive work */
+	peer->saved_ops = peer->sock->ops;
 	write_lock_bh(&sk->sk_callback_lock);
 	peer->saved_data_ready = sk->sk_data_ready;
 	peer->saved_write_space = sk->sk_write_space;
@@ -335,7 +337,6 @@ void zab_peer_attach(struct zab_peer *peer)
 	sk->sk_state_change = zab_sk_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
 	/* from now on only we read and write the stream */
-	peer->saved_ops = peer->sock->ops;
 	WRITE_ONCE(peer->sock->ops, claimed_ops(peer->sock, NULL));
 
 	queue_work(zab_wq, &peer->rx_work);
