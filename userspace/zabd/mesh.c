@@ -159,7 +159,7 @@ static void out_readable(struct mesh_out *o)
 	if (n == 0)
 		out_drop(o, "closed by the peer", 0);
 	else if (n < 0 && errno != EAGAIN && errno != EINTR)
-		out_drop(o, "receive", -errno);
+		out_drop(o, sock_recv_error(o->fd, -errno), 0);
 }
 
 /* Connected: authenticate first, if the ensemble does. */
