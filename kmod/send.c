@@ -222,7 +222,8 @@ void zab_peer_tx_worker(struct work_struct *work)
 	/* TCP sends what MSG_MORE held back; TLS's last frame did that */
 	if (sent && !peer->tls)
 		tcp_sock_set_cork(peer->sock->sk, false);
-	if (peer->tls && !err && key_used(peer)) {
+	/* also when the socket is full: a follower that always is must not escape it */
+	if (peer->tls && (!err || err == -EAGAIN) && key_used(peer)) {
 		zab_peer_down(peer, ZAB_REASON_TLS_KEY_USED);
 		return;
 	}
