@@ -170,7 +170,8 @@ static int sock_ulp(struct sock *sk, struct module **owner)
 		      (ctx->tx_conf != TLS_SW && ctx->tx_conf != TLS_HW) ||
 		      (ctx->rx_conf != TLS_SW && ctx->rx_conf != TLS_HW) ?
 		      -1 : 1;
-		*owner = ulp->owner;
+		if (ret == 1)
+			*owner = ulp->owner;
 	}
 	release_sock(sk);
 	return ret;
@@ -268,7 +269,7 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 		*err = -EBUSY;
 		goto err_put;
 	}
-	if (!claimed_ops(sock, ulp == 1 ? owner : NULL)) {
+	if (!claimed_ops(sock, owner)) {
 		*err = -ENOMEM;
 		goto err_put;
 	}

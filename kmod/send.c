@@ -212,9 +212,12 @@ void zab_peer_tx_worker(struct work_struct *work)
 				break;
 			}
 		}
-		more = peer->tx_next.head_len ||
-		       (peer->tls && budget > 0 && next_frame(peer, &peer->tx_next) &&
-			budget--);
+		more = peer->tx_next.head_len;
+		if (!more && peer->tls && budget > 0 &&
+		    next_frame(peer, &peer->tx_next)) {
+			budget--;
+			more = true;
+		}
 		err = send_frame(peer, more, &sent);
 		if (err)
 			break;
