@@ -225,6 +225,25 @@ static void zab_sk_state_change(struct sock *sk)
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
+/*
+ * Kernel TLS makes a record ready to read in its stream parser's work when
+ * the socket was busy as the data came, and sends what it holds from its
+ * own work: it tells the socket's wait queue (sock_def_readable(),
+ * sk_stream_write_space()), not the callbacks above, which had already run.
+ */
+static int zab_peer_wake(struct wait_queue_entry *wait, unsigned int mode,
+			 int sync, void *key)
+{
+	struct zab_peer *peer = container_of(wait, struct zab_peer, wake);
+	__poll_t mask = key_to_poll(key);
+
+	if (mask & (EPOLLIN | EPOLLRDNORM | EPOLLERR | EPOLLHUP))
+		queue_work(zab_wq, &peer->rx_work);
+	if (mask & (EPOLLOUT | EPOLLWRNORM))
+		queue_work(zab_wq, &peer->tx_work);
+	return 0;
+}
+
 /**
  * zab_peer_create() - take a connected TCP socket from userspace
  * @zi: the instance
@@ -298,6 +317,7 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 	peer->tls = ulp == 1;
 	INIT_WORK(&peer->rx_work, zab_peer_rx_worker);
 	INIT_WORK(&peer->tx_work, zab_peer_tx_worker);
+	init_waitqueue_func_entry(&peer->wake, zab_peer_wake);
 	atomic_set(&peer->down, 0);
 	peer->last_rx = jiffies;
 	peer->acked = last_zxid;
@@ -337,6 +357,8 @@ void zab_peer_attach(struct zab_peer *peer)
 	sk->sk_write_space = zab_sk_write_space;
 	sk->sk_state_change = zab_sk_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
+	if (peer->tls)
+		add_wait_queue(sk_sleep(sk), &peer->wake);
 	/* from now on only we read and write the stream */
 	WRITE_ONCE(peer->sock->ops, claimed_ops(peer->sock, NULL));
 
@@ -366,6 +388,8 @@ void zab_peer_detach(struct zab_peer *peer)
 	sk->sk_state_change = peer->saved_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
 	WRITE_ONCE(peer->sock->ops, peer->saved_ops);
+	if (peer->tls)
+		remove_wait_queue(sk_sleep(sk), &peer->wake);
 
 	kernel_sock_shutdown(peer->sock, SHUT_RDWR);
 	cancel_work_sync(&peer->rx_work);

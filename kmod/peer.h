@@ -55,6 +55,9 @@ struct zab_rx_frame {
  * @saved_state_change: see @saved_data_ready
  * @saved_ops: the socket's operations before it was attached
  * @tls: the socket is encrypted with kernel TLS, both ways
+ * @wake: (TLS) entry on the socket's wait queue: TLS's own workers (its
+ *	stream parser, its transmit work) signal readiness there, not through
+ *	the socket's callbacks
  * @tx_records: (TLS) records sent under its key, at most; tx_work only
  * @rx_work: receives and handles frames
  * @tx_work: sends frames
@@ -98,6 +101,7 @@ struct zab_peer {
 	void (*saved_state_change)(struct sock *sk);
 	const struct proto_ops *saved_ops;
 	bool tls;
+	struct wait_queue_entry wake;
 	u64 tx_records;
 	struct work_struct rx_work;
 	struct work_struct tx_work;
@@ -140,5 +144,11 @@ void zab_peer_kick(struct zab_peer *peer);
 void zab_peer_rx_worker(struct work_struct *work);
 void zab_peer_tx_worker(struct work_struct *work);
 void zab_peer_ops_release(void);
+
+/* Is @err (positive: of a read, a send or the socket) TLS refusing a record? */
+static inline bool zab_tls_error(int err)
+{
+	return err == EBADMSG || err == EMSGSIZE || err == EINVAL || err == EIO;
+}
 
 #endif /* _ZAB_PEER_H */

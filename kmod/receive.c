@@ -22,8 +22,13 @@
 #include "kmod/peer.h"
 #include "kmod/txn.h"
 
-/* Bytes one run consumes before it yields the worker. */
+/*
+ * Bytes one run consumes before it yields the worker, and the least one
+ * call of the actor, or one recvmsg(), is charged: a peer that sends one
+ * byte per segment or per TLS record gets 1024 calls, not a million.
+ */
 #define ZAB_RX_BUDGET SZ_1M
+#define ZAB_RX_MIN_CHARGE SZ_1K
 
 static int handle_ping(struct zab_peer *peer, u8 flags, u64 stamp)
 {
@@ -201,7 +206,8 @@ static int rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 			return done;
 		}
 	}
-	desc->count -= min_t(size_t, desc->count, done);
+	desc->count -= min_t(size_t, desc->count,
+			     max_t(size_t, done, ZAB_RX_MIN_CHARGE));
 	return done;
 }
 
@@ -227,7 +233,8 @@ static int rx_recvmsg(struct zab_peer *peer, read_descriptor_t *desc)
 		if (ret <= 0)
 			return total ?: ret;
 		total += ret;
-		desc->count -= min_t(size_t, desc->count, ret);
+		desc->count -= min_t(size_t, desc->count,
+				     max_t(size_t, ret, ZAB_RX_MIN_CHARGE));
 		reason = rx_advance(peer, ret);
 		if (reason) {
 			rx_fail(peer, reason);
@@ -257,13 +264,6 @@ static int rx_read(struct zab_peer *peer, read_descriptor_t *desc)
 	return ret;
 }
 
-/* Is @err (a read's, or the socket's) kernel TLS refusing what came? */
-static bool rx_tls_error(int err)
-{
-	return err == EBADMSG || err == EMSGSIZE || err == EINVAL ||
-	       err == EIO;
-}
-
 /**
  * zab_peer_rx_worker() - receive and handle what the peer sent
  * @work: the peer's rx_work
@@ -291,8 +291,8 @@ void zab_peer_rx_worker(struct work_struct *work)
 		ret = 0;
 	if (READ_ONCE(tcp_sk(sk)->urg_data))
 		zab_peer_down(peer, ZAB_REASON_PROTOCOL);	/* stalls reads */
-	else if (peer->tls && ((ret < 0 && rx_tls_error(-ret)) ||
-			       rx_tls_error(READ_ONCE(sk->sk_err))))
+	else if (peer->tls && ((ret < 0 && zab_tls_error(-ret)) ||
+			       zab_tls_error(READ_ONCE(sk->sk_err))))
 		zab_peer_down(peer, ZAB_REASON_TLS);
 	else if (ret < 0 || sk->sk_err)
 		zab_peer_down(peer, ZAB_REASON_SOCK_ERROR);

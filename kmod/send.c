@@ -226,13 +226,19 @@ void zab_peer_tx_worker(struct work_struct *work)
 	if (sent && !peer->tls)
 		tcp_sock_set_cork(peer->sock->sk, false);
 	/* also when the socket is full: a follower that always is must not escape it */
-	if (peer->tls && (!err || err == -EAGAIN) && key_used(peer)) {
+	if (peer->tls && (!err || err == -EAGAIN || err == -ENOMEM) &&
+	    key_used(peer)) {
 		zab_peer_down(peer, ZAB_REASON_TLS_KEY_USED);
 		return;
 	}
-	if (err && err != -EAGAIN)
-		zab_peer_down(peer, err == -ENOMEM ? ZAB_REASON_NOMEM :
-				    ZAB_REASON_SOCK_ERROR);
+	/*
+	 * Out of memory is not the peer's fault: what was not sent waits for
+	 * the next kick (write_space, a PING each tick), and a peer that
+	 * stays unreachable meets its timeouts.
+	 */
+	if (err && err != -EAGAIN && err != -ENOMEM)
+		zab_peer_down(peer, peer->tls && zab_tls_error(-err) ?
+				    ZAB_REASON_TLS : ZAB_REASON_SOCK_ERROR);
 	else if (budget < 0)
 		queue_work(zab_wq, work);	/* more to send: yield first */
 }
