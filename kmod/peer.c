@@ -190,11 +190,11 @@ static void zab_sk_data_ready(struct sock *sk)
 
 	read_lock_bh(&sk->sk_callback_lock);
 	peer = peer_of(sk);
-	if (peer) {
-		if (peer->tls)	/* TLS gathers its records */
-			peer->saved_data_ready(sk);
+	/* TLS gathers its records, and says when one is whole: zab_peer_wake() */
+	if (peer && peer->tls)
+		peer->saved_data_ready(sk);
+	else if (peer)
 		queue_work(zab_wq, &peer->rx_work);
-	}
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -227,9 +227,11 @@ static void zab_sk_state_change(struct sock *sk)
 
 /*
  * Kernel TLS makes a record ready to read in its stream parser's work when
- * the socket was busy as the data came, and sends what it holds from its
- * own work: it tells the socket's wait queue (sock_def_readable(),
- * sk_stream_write_space()), not the callbacks above, which had already run.
+ * the socket was busy as the data came in, and from the softirq otherwise:
+ * either way it tells the socket's wait queue (sock_def_readable()), not
+ * our data_ready, which had run before. Space to send needs no such entry:
+ * TCP calls our write_space, which calls TLS's (readiness to send is
+ * signalled there far more often than it is needed: only rx listens).
  */
 static int zab_peer_wake(struct wait_queue_entry *wait, unsigned int mode,
 			 int sync, void *key)
@@ -239,8 +241,6 @@ static int zab_peer_wake(struct wait_queue_entry *wait, unsigned int mode,
 
 	if (mask & (EPOLLIN | EPOLLRDNORM | EPOLLERR | EPOLLHUP))
 		queue_work(zab_wq, &peer->rx_work);
-	if (mask & (EPOLLOUT | EPOLLWRNORM))
-		queue_work(zab_wq, &peer->tx_work);
 	return 0;
 }
 
@@ -293,6 +293,13 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 		goto err_put;
 	}
 	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
+	if (peer && ulp == 1 && zab_peer_tls_recvmsg(sock->ops)) {
+		peer->rx_buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+		if (!peer->rx_buf) {
+			kfree(peer);
+			peer = NULL;
+		}
+	}
 	if (!peer) {
 		*err = -ENOMEM;
 		goto err_put;
@@ -305,6 +312,7 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 		sk->sk_user_data = peer;
 	write_unlock_bh(&sk->sk_callback_lock);
 	if (busy) {
+		kfree(peer->rx_buf);
 		kfree(peer);
 		*err = -EBUSY;
 		goto err_put;
@@ -395,10 +403,8 @@ void zab_peer_detach(struct zab_peer *peer)
 	cancel_work_sync(&peer->rx_work);
 	cancel_work_sync(&peer->tx_work);
 
-	zab_txn_put(peer->tx.txn);
-	peer->tx.txn = NULL;
-	zab_txn_put(peer->tx_next.txn);
-	peer->tx_next.txn = NULL;
+	while (peer->tx_n)
+		zab_txn_put(peer->tx[--peer->tx_n].txn);
 	zab_txn_put(peer->rx.txn);
 	peer->rx.txn = NULL;
 	list_for_each_entry_safe(txn, tmp, &peer->requests, qnode) {
@@ -418,6 +424,7 @@ static void zab_peer_release(struct kref *ref)
 		sk->sk_user_data = NULL;
 	write_unlock_bh(&sk->sk_callback_lock);
 	sockfd_put(peer->sock);
+	kfree(peer->rx_buf);
 	kfree(peer);
 }
 

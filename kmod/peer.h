@@ -13,18 +13,19 @@
 struct zab_instance;
 struct zab_txn;
 
+/* Frames one sendmsg() carries, at most */
+#define ZAB_TX_BATCH 16
+
 /**
- * struct zab_tx_frame - the frame being sent, which may go out in pieces
+ * struct zab_tx_frame - a frame drawn to send
  * @head: frame header and fixed body
  * @head_len: bytes in @head
  * @txn: the record whose payload follows the head, referenced, or NULL
- * @sent: bytes of head and payload already sent
  */
 struct zab_tx_frame {
 	u8 head[ZAB_FRAME_HEAD_MAX];
 	u32 head_len;
 	struct zab_txn *txn;
-	u32 sent;
 };
 
 /**
@@ -55,8 +56,8 @@ struct zab_rx_frame {
  * @saved_state_change: see @saved_data_ready
  * @saved_ops: the socket's operations before it was attached
  * @tls: the socket is encrypted with kernel TLS, both ways
- * @wake: (TLS) entry on the socket's wait queue: TLS's own workers (its
- *	stream parser, its transmit work) signal readiness there, not through
+ * @wake: (TLS) entry on the socket's wait queue, where TLS signals that a
+ *	record is whole (also from its stream parser's work), not through
  *	the socket's callbacks
  * @tx_records: (TLS) records sent under its key, at most; tx_work only
  * @rx_work: receives and handles frames
@@ -85,10 +86,14 @@ struct zab_rx_frame {
  * @progress_at: (leader) jiffies of that; tick worker only
  * @req_lock: protects @requests
  * @requests: (follower) writes to forward to the leader, as txns
- * @tx: the frame being sent
- * @tx_next: (TLS) the frame after @tx, drawn before @tx is sent so that a
- *	burst's last frame is known: it closes the record; tx_work only
+ * @tx: frames drawn and not yet wholly sent, oldest first: up to
+ *	%ZAB_TX_BATCH go in one send, and one more is drawn beyond them to
+ *	know whether others follow at once; tx_work only
+ * @tx_n: frames in @tx
+ * @tx_sent: bytes of the first frame in @tx already sent
  * @rx: the frame being received
+ * @rx_buf: (TLS without read_sock(), 6.1) a page that small frames are
+ *	received into and cut out of; rx_work only
  */
 struct zab_peer {
 	struct kref ref;
@@ -127,9 +132,11 @@ struct zab_peer {
 	spinlock_t req_lock;		/* protects @requests */
 	struct list_head requests;
 
-	struct zab_tx_frame tx;
-	struct zab_tx_frame tx_next;
+	struct zab_tx_frame tx[ZAB_TX_BATCH + 1];
+	unsigned int tx_n;
+	u32 tx_sent;
 	struct zab_rx_frame rx;
+	u8 *rx_buf;
 };
 
 extern struct workqueue_struct *zab_wq;
@@ -144,6 +151,7 @@ void zab_peer_kick(struct zab_peer *peer);
 void zab_peer_rx_worker(struct work_struct *work);
 void zab_peer_tx_worker(struct work_struct *work);
 void zab_peer_ops_release(void);
+bool zab_peer_tls_recvmsg(const struct proto_ops *ops);
 
 /* Is @err (positive: of a read, a send or the socket) TLS refusing a record? */
 static inline bool zab_tls_error(int err)

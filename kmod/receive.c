@@ -30,6 +30,9 @@
 #define ZAB_RX_BUDGET SZ_1M
 #define ZAB_RX_MIN_CHARGE SZ_1K
 
+/* (TLS, 6.1) a want this large is received in place, not through rx_buf */
+#define ZAB_RX_DIRECT 512
+
 static int handle_ping(struct zab_peer *peer, u8 flags, u64 stamp)
 {
 	u64 now = ktime_get_ns();
@@ -177,24 +180,23 @@ static void rx_fail(struct zab_peer *peer, int reason)
 	zab_peer_down(peer, reason);
 }
 
-static int rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
-		    unsigned int offset, size_t len)
+/*
+ * Feeds @len bytes to the frame being received, copying each piece with
+ * @copy (from @src at offset @off). Return the bytes taken: all of them,
+ * unless the peer failed.
+ */
+static size_t rx_feed(struct zab_peer *peer, const void *src, size_t off,
+		      size_t len,
+		      int (*copy)(const void *src, size_t off, void *dst, u32 n))
 {
-	struct zab_peer *peer = desc->arg.data;
 	size_t done = 0;
 	int reason;
 	u8 *dst;
 	u32 n;
 
-	/*
-	 * read_sock() may call again after an error, with the rest of the
-	 * skb: the frame state is not to be trusted any more.
-	 */
-	if (atomic_read(&peer->down))
-		return 0;
 	while (done < len) {
 		n = min_t(size_t, rx_want(peer, &dst), len - done);
-		if (skb_copy_bits(skb, offset + done, dst, n)) {
+		if (copy(src, off + done, dst, n)) {
 			reason = ZAB_REASON_PROTOCOL;
 		} else {
 			done += n;
@@ -202,19 +204,50 @@ static int rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 		}
 		if (reason) {
 			rx_fail(peer, reason);
-			desc->count = 0;
-			return done;
+			break;
 		}
 	}
-	desc->count -= min_t(size_t, desc->count,
-			     max_t(size_t, done, ZAB_RX_MIN_CHARGE));
+	return done;
+}
+
+static int copy_skb(const void *skb, size_t off, void *dst, u32 n)
+{
+	return skb_copy_bits(skb, off, dst, n);
+}
+
+static int copy_buf(const void *buf, size_t off, void *dst, u32 n)
+{
+	memcpy(dst, buf + off, n);
+	return 0;
+}
+
+static int rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
+		    unsigned int offset, size_t len)
+{
+	struct zab_peer *peer = desc->arg.data;
+	size_t done;
+
+	/*
+	 * read_sock() may call again after an error, with the rest of the
+	 * skb: the frame state is not to be trusted any more.
+	 */
+	if (atomic_read(&peer->down))
+		return 0;
+	done = rx_feed(peer, skb, offset, len, copy_skb);
+	if (atomic_read(&peer->down))
+		desc->count = 0;
+	else
+		desc->count -= min_t(size_t, desc->count,
+				     max_t(size_t, done, ZAB_RX_MIN_CHARGE));
 	return done;
 }
 
 /*
- * Kernel TLS without read_sock() (6.1): recvmsg() decrypts straight into
- * the frame's head or its txn, as much as the frame needs next. Return
- * bytes received, 0 at end of stream, or -errno (-EAGAIN: nothing yet).
+ * Kernel TLS without read_sock() (6.1): recvmsg() decrypts a payload that
+ * is not small straight into its txn; else as much as one page holds goes
+ * into the peer's rx_buf, and the frames are cut out of it, so that a
+ * burst of small frames costs one call, not three per frame. Return bytes
+ * received, 0 at end of stream, or -errno (-EAGAIN: nothing yet).
  */
 static int rx_recvmsg(struct zab_peer *peer, read_descriptor_t *desc)
 {
@@ -222,11 +255,15 @@ static int rx_recvmsg(struct zab_peer *peer, read_descriptor_t *desc)
 	struct msghdr msg = {};
 	struct kvec vec;
 	int ret, total = 0, reason;
+	bool direct;
 	u8 *dst;
 
 	while (desc->count && !atomic_read(&peer->down)) {
 		vec.iov_len = rx_want(peer, &dst);
-		vec.iov_base = dst;
+		direct = vec.iov_len >= ZAB_RX_DIRECT || !peer->rx_buf;
+		vec.iov_base = direct ? dst : peer->rx_buf;
+		if (!direct)
+			vec.iov_len = PAGE_SIZE;
 		iov_iter_kvec(&msg.msg_iter, ITER_DEST, &vec, 1, vec.iov_len);
 		ret = peer->saved_ops->recvmsg(sock, &msg, vec.iov_len,
 					       MSG_DONTWAIT);
@@ -235,6 +272,10 @@ static int rx_recvmsg(struct zab_peer *peer, read_descriptor_t *desc)
 		total += ret;
 		desc->count -= min_t(size_t, desc->count,
 				     max_t(size_t, ret, ZAB_RX_MIN_CHARGE));
+		if (!direct) {
+			rx_feed(peer, peer->rx_buf, 0, ret, copy_buf);
+			continue;
+		}
 		reason = rx_advance(peer, ret);
 		if (reason) {
 			rx_fail(peer, reason);
@@ -242,6 +283,17 @@ static int rx_recvmsg(struct zab_peer *peer, read_descriptor_t *desc)
 		}
 	}
 	return total;
+}
+
+/**
+ * zab_peer_tls_recvmsg() - does a TLS socket with @ops receive by recvmsg()?
+ * @ops: the socket's operations (kernel TLS's)
+ *
+ * Return: true if its TLS has no read_sock() of its own (6.1).
+ */
+bool zab_peer_tls_recvmsg(const struct proto_ops *ops)
+{
+	return !ops->read_sock || ops->read_sock == tcp_read_sock;
 }
 
 /*
@@ -255,7 +307,7 @@ static int rx_read(struct zab_peer *peer, read_descriptor_t *desc)
 	struct sock *sk = peer->sock->sk;
 	int ret;
 
-	if (peer->tls && (!ops->read_sock || ops->read_sock == tcp_read_sock))
+	if (peer->tls && zab_peer_tls_recvmsg(ops))
 		return rx_recvmsg(peer, desc);
 	lock_sock(sk);
 	ret = peer->tls ? ops->read_sock(sk, desc, rx_actor) :

@@ -4,18 +4,22 @@
  *
  * A follower's queue is not a list: it is its position in the leader's log
  * (tx_zxid), so queueing a proposal to every follower costs nothing, and the
- * payload goes from the refcounted txn straight into each socket. Frames go
- * out with MSG_MORE and are pushed once per run, so a burst of proposals and
- * commits shares segments. A socket that is full stops the run; write_space
- * starts the next one.
+ * payload goes from the refcounted txn straight into each socket. The work
+ * draws the frames it is owed (commits first, then proposals) up to
+ * ZAB_TX_BATCH at a time and sends them in one sendmsg(), heads and
+ * payloads side by side in a kvec. It draws one frame beyond a full batch
+ * to learn whether more follow at once: then the batch goes with
+ * MSG_MORE, else without, which pushes it. So a burst of proposals and
+ * commits shares segments and system-call overhead, and a lone frame
+ * leaves at once. A socket that is full stops the run; write_space starts
+ * the next one, which sends the rest.
  *
- * On a connection encrypted with kernel TLS, frames go through TLS's
+ * On a connection encrypted with kernel TLS, the batches go through TLS's
  * sendmsg(): MSG_MORE keeps its record open, so a burst shares records as
- * it shares segments, and the burst's last frame goes without it, which
- * closes the record and pushes it. To know which frame is the last, the
- * one after it is drawn before it is sent (tx_next). A record is never
- * closed apart from a send, so nothing here blocks when the socket is full:
- * the rest of the frame, and its MSG_MORE or not, wait for write_space.
+ * it shares segments, and the burst's last batch closes the record and
+ * pushes it. A record is never closed apart from a send, so nothing here
+ * blocks when the socket is full: the rest of the batch, and its MSG_MORE
+ * or not, wait for write_space.
  */
 #include <linux/moduleparam.h>
 #include <linux/net.h>
@@ -63,52 +67,78 @@ static bool key_used(const struct zab_peer *peer)
 	return peer->tx_records >= limit - (limit >> 3) * (peer->id & 3);
 }
 
+static u32 frame_len(const struct zab_tx_frame *f)
+{
+	return f->head_len + (f->txn ? f->txn->len : 0);
+}
+
+/* @bytes more of the frames held went out: drop those wholly sent. */
+static unsigned int tx_consume(struct zab_peer *peer, u32 bytes)
+{
+	unsigned int done = 0;
+
+	bytes += peer->tx_sent;
+	while (done < peer->tx_n && bytes >= frame_len(&peer->tx[done])) {
+		bytes -= frame_len(&peer->tx[done]);
+		zab_txn_put(peer->tx[done].txn);
+		done++;
+	}
+	peer->tx_sent = bytes;
+	peer->tx_n -= done;
+	memmove(peer->tx, peer->tx + done, peer->tx_n * sizeof(*peer->tx));
+	return done;
+}
+
 /*
- * Sends what is left of the frame in tx; @more: (TLS) another frame follows
- * it at once, so its record stays open.
+ * Sends the first @n frames held, in one sendmsg() as far as the socket
+ * takes them; @more: other frames follow them at once, so the segment (and
+ * the TLS record) stays open. Return 0 once all went, else -errno.
  */
-static int send_frame(struct zab_peer *peer, bool more, bool *sent)
+static int send_frames(struct zab_peer *peer, unsigned int n, bool more)
 {
 	struct sock *sk = peer->sock->sk;
-	struct zab_tx_frame *f = &peer->tx;
-	u32 plen = f->txn ? f->txn->len : 0;
-	u32 total = f->head_len + plen;
+	struct kvec vec[2 * ZAB_TX_BATCH];
 	struct msghdr msg = {};
-	struct kvec vec[2];
-	int n, ret;
+	struct zab_tx_frame *f;
+	unsigned int i, nv;
+	size_t total;
+	u32 skip;
+	int ret;
 
-	while (f->sent < total) {
-		n = 0;
-		if (f->sent < f->head_len) {
-			vec[n].iov_base = f->head + f->sent;
-			vec[n++].iov_len = f->head_len - f->sent;
+	while (n) {
+		nv = 0;
+		total = 0;
+		for (i = 0; i < n; i++) {
+			f = &peer->tx[i];
+			skip = i ? 0 : peer->tx_sent;
+			if (skip < f->head_len) {
+				vec[nv].iov_base = f->head + skip;
+				vec[nv].iov_len = f->head_len - skip;
+				total += vec[nv++].iov_len;
+				skip = 0;
+			} else {
+				skip -= f->head_len;
+			}
+			if (f->txn && f->txn->len) {
+				vec[nv].iov_base = f->txn->data + skip;
+				vec[nv].iov_len = f->txn->len - skip;
+				total += vec[nv++].iov_len;
+			}
 		}
-		if (plen) {
-			u32 off = f->sent > f->head_len ? f->sent - f->head_len : 0;
-
-			vec[n].iov_base = f->txn->data + off;
-			vec[n++].iov_len = plen - off;
-		}
-		msg.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL |
-				(!peer->tls || more ? MSG_MORE : 0);
+		msg.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL | (more ? MSG_MORE : 0);
 		/* not through the socket's operations: they refuse userspace */
-		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, vec, n, total - f->sent);
+		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, vec, nv, total);
 		if (peer->tls)
-			ret = sk->sk_prot->sendmsg(sk, &msg, total - f->sent);
+			ret = sk->sk_prot->sendmsg(sk, &msg, total);
 		else
-			ret = tcp_sendmsg(sk, &msg, total - f->sent);
+			ret = tcp_sendmsg(sk, &msg, total);
 		if (ret <= 0)
 			return ret ? ret : -EPIPE;
-		f->sent += ret;
-		*sent = true;
+		/* at most the record it closes, and one per 16 KiB */
+		if (peer->tls)
+			peer->tx_records += 1 + ret / TLS_MAX_PAYLOAD_SIZE;
+		n -= tx_consume(peer, ret);
 	}
-	/* at most a record closed by this frame, and one per 16 KiB of it */
-	if (peer->tls)
-		peer->tx_records += 1 + total / TLS_MAX_PAYLOAD_SIZE;
-	zab_txn_put(f->txn);
-	f->txn = NULL;
-	f->head_len = 0;
-	f->sent = 0;
 	return 0;
 }
 
@@ -200,31 +230,26 @@ void zab_peer_tx_worker(struct work_struct *work)
 {
 	struct zab_peer *peer = container_of(work, struct zab_peer, tx_work);
 	int budget = ZAB_TX_BUDGET, err = 0;
-	bool sent = false, more;
+	struct zab_tx_frame *f;
+	unsigned int n;
 
 	while (!atomic_read(&peer->down)) {
-		if (!peer->tx.head_len) {
-			if (peer->tx_next.head_len) {
-				peer->tx = peer->tx_next;
-				peer->tx_next.head_len = 0;
-				peer->tx_next.txn = NULL;
-			} else if (!budget-- || !next_frame(peer, &peer->tx)) {
+		while (peer->tx_n <= ZAB_TX_BATCH && budget > 0) {
+			f = &peer->tx[peer->tx_n];
+			f->txn = NULL;	/* only proposals and requests have one */
+			if (!next_frame(peer, f))
 				break;
-			}
-		}
-		more = peer->tx_next.head_len;
-		if (!more && peer->tls && budget > 0 &&
-		    next_frame(peer, &peer->tx_next)) {
+			peer->tx_n++;
 			budget--;
-			more = true;
 		}
-		err = send_frame(peer, more, &sent);
+		if (!peer->tx_n)
+			break;
+		/* one beyond a full batch is held back: it says more follow */
+		n = min_t(unsigned int, peer->tx_n, ZAB_TX_BATCH);
+		err = send_frames(peer, n, peer->tx_n > n);
 		if (err)
 			break;
 	}
-	/* TCP sends what MSG_MORE held back; TLS's last frame did that */
-	if (sent && !peer->tls)
-		tcp_sock_set_cork(peer->sock->sk, false);
 	/* also when the socket is full: a follower that always is must not escape it */
 	if (peer->tls && (!err || err == -EAGAIN || err == -ENOMEM) &&
 	    key_used(peer)) {
@@ -239,6 +264,6 @@ void zab_peer_tx_worker(struct work_struct *work)
 	if (err && err != -EAGAIN && err != -ENOMEM)
 		zab_peer_down(peer, peer->tls && zab_tls_error(-err) ?
 				    ZAB_REASON_TLS : ZAB_REASON_SOCK_ERROR);
-	else if (budget < 0)
+	else if (!err && !budget)
 		queue_work(zab_wq, work);	/* more to send: yield first */
 }
