@@ -31,20 +31,6 @@
 #define ZAB_MSG_LOG_BEHIND \
 	"the log on disk fails and records wait for it beyond windowBytes: try again once it is written"
 
-/**
- * struct zab_fwd - a write forwarded to the leader, waiting on a follower
- * @node: entry in zi->requests, under log_mutex
- * @id: request id, unique in the instance
- * @gen: zi->gen when it was sent
- * @zxid: the zxid the leader gave it, 0 until its proposal arrives
- */
-struct zab_fwd {
-	struct list_head node;
-	u64 id;
-	u64 gen;
-	u64 zxid;
-};
-
 static void kick_all(struct zab_instance *zi)
 {
 	struct zab_peer *peer;
@@ -332,10 +318,11 @@ out:
 /*
  * As leader: give @txn the next zxid and propose it. Takes over @txn, except
  * that a @local write without room (leader_room()) gets -ENOSPC and keeps
- * it.
+ * it. @kick: have the followers' transmit work send it now (else the caller
+ * does, zab_bcast_flush()).
  */
 static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
-			  u64 *gen, bool local)
+			  u64 *gen, bool local, bool kick)
 {
 	int err;
 
@@ -370,13 +357,17 @@ static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
 		zab_txn_put(txn);
 		return err;
 	}
-	kick_all(zi);
+	if (kick)
+		kick_all(zi);
 	return 0;
 }
 
-/* As follower: send @txn to the leader as a REQUEST. Takes over @txn. */
+/*
+ * As follower: send @txn to the leader as a REQUEST. Takes over @txn. @kick:
+ * as for leader_propose().
+ */
 static int follower_forward(struct zab_instance *zi, struct zab_txn *txn,
-			    struct zab_fwd *req)
+			    struct zab_fwd *req, bool kick)
 {
 	struct zab_peer *leader;
 	int err = 0;
@@ -395,7 +386,8 @@ static int follower_forward(struct zab_instance *zi, struct zab_txn *txn,
 		spin_lock_bh(&leader->req_lock);
 		list_add_tail(&txn->qnode, &leader->requests);
 		spin_unlock_bh(&leader->req_lock);
-		zab_peer_kick(leader);
+		if (kick)
+			zab_peer_kick(leader);
 	}
 	rcu_read_unlock();
 	mutex_unlock(&zi->log_mutex);
@@ -434,12 +426,11 @@ static int wait_commit(struct zab_instance *zi, u64 *zxid, u64 gen)
 	return READ_ONCE(zi->dead) ? -ESHUTDOWN : -ECONNRESET;
 }
 
-static ssize_t write_reserved(struct zab_instance *zi, const void __user *buf,
-			      size_t len, u64 *zxid)
+/* Propose (leader) or forward (follower) @len bytes at @buf, room reserved. */
+static int submit_reserved(struct zab_instance *zi, const void __user *buf,
+			   size_t len, struct zab_write *w, bool kick)
 {
-	struct zab_fwd req;
 	struct zab_txn *txn;
-	u64 gen = 0;
 	int err;
 
 	txn = zab_txn_alloc(len);
@@ -452,9 +443,12 @@ static ssize_t write_reserved(struct zab_instance *zi, const void __user *buf,
 	txn->origin = zi->myid;
 
 	if (READ_ONCE(zi->state) == ZAB_STATE_LEADING) {
+		w->forwarded = false;
 		zab_txn_get(txn);	/* to learn its zxid */
-		while ((err = leader_propose(zi, txn, &gen, true)) == -ENOSPC) {
-			/* wait for commits, or the end of leading */
+		while ((err = leader_propose(zi, txn, &w->gen, true,
+					     kick)) == -ENOSPC) {
+			/* wait for commits (of all we proposed), or the end of leading */
+			kick_all(zi);
 			err = wait_event_interruptible(zi->wq,
 						       may_propose(zi, zab_txn_size(txn)));
 			if (err) {
@@ -462,20 +456,12 @@ static ssize_t write_reserved(struct zab_instance *zi, const void __user *buf,
 				break;
 			}
 		}
-		*zxid = txn->zxid;
+		w->zxid = txn->zxid;
 		zab_txn_put(txn);
-		return err ?: wait_commit(zi, zxid, gen);
-	}
-
-	err = follower_forward(zi, txn, &req);
-	if (err)
 		return err;
-	err = wait_commit(zi, &req.zxid, req.gen);
-	mutex_lock(&zi->log_mutex);
-	list_del(&req.node);
-	*zxid = req.zxid;
-	mutex_unlock(&zi->log_mutex);
-	return err;
+	}
+	w->forwarded = true;
+	return follower_forward(zi, txn, &w->req, kick);
 }
 
 /* The wait of a writer for room: reserved it, or the instance is gone. */
@@ -486,35 +472,120 @@ static bool reserve_or_dead(struct zab_instance *zi, u64 size, bool *reserved)
 }
 
 /**
+ * zab_bcast_submit() - append a record, without waiting for its commit
+ * @zi: the instance
+ * @buf: the payload, in user memory
+ * @len: its length, already checked against maxRecordSize
+ * @w: the write, to pass to zab_bcast_wait() or zab_bcast_forget() on
+ *	success; it must not move meanwhile
+ * @flags: %ZAB_SUBMIT_NOWAIT: return -EAGAIN rather than wait for room;
+ *	%ZAB_SUBMIT_DEFER: leave sending it to zab_bcast_flush(), so that
+ *	records submitted together go out together
+ *
+ * The payload is copied once, into a txn that the log and every follower's
+ * transmit work then share. The writer first waits for room among this
+ * member's writes in flight (the uncommitted budget, see
+ * zab_bcast_rx_over_budget()). Records one caller submits are proposed in
+ * the order it submits them.
+ *
+ * Return: 0; -EAGAIN (no room, %ZAB_SUBMIT_NOWAIT); -ENOTCONN with no
+ * leader; -ESHUTDOWN if the instance was destroyed; -EINTR (or
+ * -ERESTARTSYS) on a signal; -EFAULT, -ENOMEM, -EOVERFLOW.
+ */
+int zab_bcast_submit(struct zab_instance *zi, const void __user *buf,
+		     size_t len, struct zab_write *w, unsigned int flags)
+{
+	bool reserved = false;
+	int err = 0;
+
+	w->size = sizeof(struct zab_txn) + len;
+	if (flags & ZAB_SUBMIT_NOWAIT)
+		reserved = local_reserve(zi, w->size);
+	else
+		err = wait_event_interruptible(zi->wq,
+					       reserve_or_dead(zi, w->size,
+							       &reserved));
+	if (!reserved)
+		return flags & ZAB_SUBMIT_NOWAIT ? -EAGAIN : err ?: -ESHUTDOWN;
+	err = submit_reserved(zi, buf, len, w, !(flags & ZAB_SUBMIT_DEFER));
+	if (err)
+		local_release(zi, w->size);
+	return err;
+}
+
+/**
+ * zab_bcast_flush() - send the records submitted with %ZAB_SUBMIT_DEFER
+ * @zi: the instance
+ */
+void zab_bcast_flush(struct zab_instance *zi)
+{
+	kick_all(zi);
+}
+
+/**
+ * zab_bcast_wait() - wait until a quorum committed a submitted record
+ * @zi: the instance
+ * @w: the write, from zab_bcast_submit(); done with afterwards
+ * @zxid: set to the record's zxid (0 if a forwarded one was not proposed)
+ *
+ * Return: 0; -ECONNRESET if the role changed before the commit was known
+ * (it may or may not be committed); -ESHUTDOWN if the instance was
+ * destroyed; -EINTR on a signal (it may still commit).
+ */
+int zab_bcast_wait(struct zab_instance *zi, struct zab_write *w, u64 *zxid)
+{
+	int err;
+
+	if (w->forwarded) {
+		err = wait_commit(zi, &w->req.zxid, w->req.gen);
+		mutex_lock(&zi->log_mutex);
+		list_del(&w->req.node);
+		*zxid = w->req.zxid;
+		mutex_unlock(&zi->log_mutex);
+	} else {
+		*zxid = w->zxid;
+		err = wait_commit(zi, zxid, w->gen);
+	}
+	local_release(zi, w->size);
+	return err;
+}
+
+/**
+ * zab_bcast_forget() - be done with a submitted record without waiting
+ * @zi: the instance
+ * @w: the write, from zab_bcast_submit()
+ *
+ * The record may still commit; its writer will not learn of it here.
+ */
+void zab_bcast_forget(struct zab_instance *zi, struct zab_write *w)
+{
+	if (w->forwarded) {
+		mutex_lock(&zi->log_mutex);
+		list_del(&w->req.node);
+		mutex_unlock(&zi->log_mutex);
+	}
+	local_release(zi, w->size);
+}
+
+/**
  * zab_bcast_write() - append a record and wait until a quorum committed it
  * @zi: the instance
  * @buf: the payload, in user memory
  * @len: its length, already checked against maxRecordSize
  * @zxid: set to the record's zxid on success
  *
- * The payload is copied once, into a txn that the log and every follower's
- * transmit work then share. The writer first waits for room among this
- * member's writes in flight (the uncommitted budget, see
- * zab_bcast_rx_over_budget()).
+ * zab_bcast_submit(), then zab_bcast_wait().
  *
- * Return: 0; -ENOTCONN with no leader; -ECONNRESET if the role changed
- * before the commit was known; -ESHUTDOWN if the instance was destroyed;
- * -EINTR (or -ERESTARTSYS) on a signal; -EFAULT, -ENOMEM, -EOVERFLOW.
+ * Return: 0, or an error of either.
  */
 ssize_t zab_bcast_write(struct zab_instance *zi, const void __user *buf,
 			size_t len, u64 *zxid)
 {
-	u64 size = sizeof(struct zab_txn) + len;
-	bool reserved = false;
-	ssize_t err;
+	struct zab_write w;
+	int err;
 
-	err = wait_event_interruptible(zi->wq,
-				       reserve_or_dead(zi, size, &reserved));
-	if (!reserved)
-		return err ?: -ESHUTDOWN;
-	err = write_reserved(zi, buf, len, zxid);
-	local_release(zi, size);
-	return err;
+	err = zab_bcast_submit(zi, buf, len, &w, 0);
+	return err ?: zab_bcast_wait(zi, &w, zxid);
 }
 
 /* As follower, log_mutex held: the leader proposed our forwarded write. */
@@ -684,7 +755,7 @@ int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn)
 	u64 gen;
 	int err;
 
-	err = leader_propose(zi, txn, &gen, false);
+	err = leader_propose(zi, txn, &gen, false, true);
 	/*
 	 * Not leading any more, or no zxid left in the epoch (we stop
 	 * leading): not the follower's fault, and its writer learns it by

@@ -2,6 +2,8 @@
 #ifndef _ZAB_BROADCAST_H
 #define _ZAB_BROADCAST_H
 
+#include <linux/bits.h>
+#include <linux/list.h>
 #include <linux/netlink.h>
 #include <linux/types.h>
 
@@ -38,6 +40,45 @@ int zab_bcast_add_follower(struct zab_instance *zi,
 			   struct netlink_ext_ack *extack);
 void zab_bcast_stop(struct zab_instance *zi);
 void zab_bcast_shutdown(struct zab_instance *zi);
+
+/**
+ * struct zab_fwd - a write forwarded to the leader, waiting on a follower
+ * @node: entry in zi->requests, under log_mutex
+ * @id: request id, unique in the instance
+ * @gen: zi->gen when it was sent
+ * @zxid: the zxid the leader gave it, 0 until its proposal arrives
+ */
+struct zab_fwd {
+	struct list_head node;
+	u64 id;
+	u64 gen;
+	u64 zxid;
+};
+
+/**
+ * struct zab_write - a local write submitted (zab_bcast_submit())
+ * @size: room it reserved among this member's writes in flight
+ * @forwarded: we follow: it went to the leader as @req
+ * @gen: (leading) zi->gen when proposed
+ * @zxid: (leading) the zxid it got
+ * @req: (following) the forwarded request, on zi->requests
+ */
+struct zab_write {
+	u64 size;
+	bool forwarded;
+	u64 gen;
+	u64 zxid;
+	struct zab_fwd req;
+};
+
+#define ZAB_SUBMIT_NOWAIT	BIT(0)
+#define ZAB_SUBMIT_DEFER	BIT(1)
+
+int zab_bcast_submit(struct zab_instance *zi, const void __user *buf,
+		     size_t len, struct zab_write *w, unsigned int flags);
+void zab_bcast_flush(struct zab_instance *zi);
+int zab_bcast_wait(struct zab_instance *zi, struct zab_write *w, u64 *zxid);
+void zab_bcast_forget(struct zab_instance *zi, struct zab_write *w);
 ssize_t zab_bcast_write(struct zab_instance *zi, const void __user *buf,
 			size_t len, u64 *zxid);
 

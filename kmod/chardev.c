@@ -67,22 +67,30 @@ static int zab_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* Can a record of @len bytes be appended? 0, -EINVAL or -EMSGSIZE. */
+static int check_len(struct zab_instance *zi, size_t len)
+{
+	if (len == 0)
+		return -EINVAL;
+	return len > READ_ONCE(zi->params.max_record) ? -EMSGSIZE : 0;
+}
+
+/* May a record be submitted now? 0, -ESHUTDOWN or -ENOTCONN. */
+static int submit_check(struct zab_instance *zi)
+{
+	if (READ_ONCE(zi->dead))
+		return -ESHUTDOWN;
+	return READ_ONCE(zi->state) == ZAB_STATE_LOOKING ? -ENOTCONN : 0;
+}
+
 /* Append one record and wait for its commit; the error a writer sees. */
 static int append(struct zab_instance *zi, const void __user *buf, size_t len,
 		  u64 *zxid)
 {
 	int err;
 
-	if (len == 0)
-		err = -EINVAL;
-	else if (len > READ_ONCE(zi->params.max_record))
-		err = -EMSGSIZE;
-	else if (READ_ONCE(zi->dead))
-		err = -ESHUTDOWN;
-	else if (READ_ONCE(zi->state) == ZAB_STATE_LOOKING)
-		err = -ENOTCONN;
-	else
-		err = zab_bcast_write(zi, buf, len, zxid);
+	err = check_len(zi, len) ?: submit_check(zi) ?:
+	      zab_bcast_write(zi, buf, len, zxid);
 	if (err) {
 		zab_stat_add(zi, ZAB_STAT_WRITE_ERRORS, 1);
 		return err;
@@ -243,6 +251,109 @@ static long ioctl_append(struct zab_file *zf, void __user *arg)
 	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
 }
 
+/* After a failed wait: the writes from @from to @to, of unknown outcome. */
+static int forget_from(struct zab_instance *zi, struct zab_write *w, u32 from,
+		       u32 to, int err)
+{
+	while (from < to)
+		zab_bcast_forget(zi, &w[from++]);
+	return err;
+}
+
+/*
+ * Submits @recs in order, each without waiting for the one before, sends
+ * them together, and waits for them in order; a writer's share of the room
+ * in flight bounds how far ahead it gets (then it sends what it has and
+ * waits for its oldest first). Return 0 with *@done = @n, or the error of
+ * record *@done.
+ */
+static int append_batch(struct zab_instance *zi, struct zab_append *recs,
+			struct zab_write *w, u32 n, u32 *done)
+{
+	u32 sub = 0, i;
+	int err;
+
+	*done = 0;
+	for (i = 0; i < n; i++) {
+		err = recs[i].flags ? -EINVAL : check_len(zi, recs[i].len);
+		if (err)
+			return err;
+	}
+	while (sub < n) {
+		err = submit_check(zi) ?:
+		      zab_bcast_submit(zi, u64_to_user_ptr(recs[sub].data),
+				       recs[sub].len, &w[sub], ZAB_SUBMIT_DEFER |
+				       (*done < sub ? ZAB_SUBMIT_NOWAIT : 0));
+		if (err == -EAGAIN) {	/* our oldest holds the room */
+			zab_bcast_flush(zi);
+			err = zab_bcast_wait(zi, &w[*done], &recs[*done].zxid);
+			if (err)
+				goto forget;
+			++*done;
+			continue;
+		}
+		if (err)
+			break;
+		sub++;
+		cond_resched();
+	}
+	/* what went out is waited for, so that done is all that is known */
+	zab_bcast_flush(zi);
+	while (*done < sub) {
+		i = zab_bcast_wait(zi, &w[*done], &recs[*done].zxid);
+		if (i)
+			return forget_from(zi, w, *done + 1, sub, i);
+		++*done;
+	}
+	return err;
+
+forget:
+	return forget_from(zi, w, *done + 1, sub, err);
+}
+
+static long ioctl_append_batch(struct zab_file *zf, void __user *arg)
+{
+	struct zab_instance *zi = zf->zi;
+	struct zab_append_batch b;
+	struct zab_append *recs;
+	struct zab_write *w;
+	u64 bytes = 0;
+	long err;
+	u32 i;
+
+	if (copy_from_user(&b, arg, sizeof(b)))
+		return -EFAULT;
+	if (b.flags || b.reserved || !b.count ||
+	    b.count > ZAB_APPEND_BATCH_MAX)
+		return -EINVAL;
+	recs = kvmalloc_array(b.count, sizeof(*recs), GFP_KERNEL);
+	w = kvmalloc_array(b.count, sizeof(*w), GFP_KERNEL);
+	if (!recs || !w) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (copy_from_user(recs, u64_to_user_ptr(b.recs),
+			   array_size(b.count, sizeof(*recs)))) {
+		err = -EFAULT;
+		goto out;
+	}
+	err = append_batch(zi, recs, w, b.count, &b.done);
+	for (i = 0; i < b.done; i++)
+		bytes += recs[i].len;
+	zab_stat_add(zi, ZAB_STAT_WRITES, b.done);
+	zab_stat_add(zi, ZAB_STAT_WRITE_BYTES, bytes);
+	zab_stat_add(zi, ZAB_STAT_WRITE_ERRORS, !!err);
+	if (b.done && copy_to_user(u64_to_user_ptr(b.recs), recs,
+				   array_size(b.done, sizeof(*recs))))
+		err = -EFAULT;
+	else if (copy_to_user(arg, &b, sizeof(b)))
+		err = -EFAULT;
+out:
+	kvfree(w);
+	kvfree(recs);
+	return err;
+}
+
 /* ZAB_RESTORE_RECORDS: the records packed at @data, one at a time. */
 static long restore_records(struct zab_instance *zi, const void __user *data,
 			    u32 len)
@@ -356,6 +467,8 @@ static long zab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioctl_status(zf, uarg);
 	case ZAB_IOC_APPEND:
 		return ioctl_append(zf, uarg);
+	case ZAB_IOC_APPEND_BATCH:
+		return ioctl_append_batch(zf, uarg);
 	case ZAB_IOC_RESTORE:
 		return ioctl_restore(zf, uarg);
 	case ZAB_IOC_LOG_PATH:

@@ -44,10 +44,12 @@ ping64=$(ZABBENCH_SAMPLES=$(samples tcp-ping-pong) nsx zab1 "$B" ping 10.77.0.2 
 fan64=$(ZABBENCH_SAMPLES=$(samples tcp-fan-out) nsx zab1 "$B" fanout 10.77.0.2 10.77.0.3 7001 64 "$N")
 fan1k=$(nsx zab1 "$B" fanout 10.77.0.2 10.77.0.3 7001 1024 "$N")
 stream=$(nsx zab1 "$B" stream 10.77.0.2 10.77.0.3 7002 64 "$SECS")
+bstream=$(ZABBENCH_BATCH=64 nsx zab1 "$B" stream 10.77.0.2 10.77.0.3 7002 64 "$SECS")
 printf '%-38s %s\n' "tcp ping-pong 64 B (us)" "$ping64" \
 	"tcp fan-out round trip, 2 peers, 64 B" "$fan64" \
 	"tcp fan-out round trip, 2 peers, 1 KiB" "$fan1k" \
-	"tcp stream 64 B messages to 2 peers" "$stream"
+	"tcp stream 64 B messages to 2 peers" "$stream" \
+	"tcp stream, 64 messages per send" "$bstream"
 
 echo "# zab commit latency (us), sequential appends"
 l64=$(ZABBENCH_SAMPLES=$(samples zab-leader) "$B" lat /dev/zab/z1 64 "$N")
@@ -63,6 +65,12 @@ for w in 1 16 64; do
 	printf '%-38s %s\n' "$w writers" "$t"
 	eval "tput$w=$(field rate "$t")"
 done
+echo "# zab throughput, 64 B records in batches of 64 (zab_append_batch)"
+for w in 1 16; do
+	t=$(ZABBENCH_BATCH=64 "$B" tput /dev/zab/z1 64 $w "$SECS")
+	printf '%-38s %s\n' "$w writers, batched" "$t"
+	eval "btput$w=$(field rate "$t")"
+done
 
 echo "# ratios"
 awk -v a="$(field p50 "$l64")" -v b="$(field p50 "$fan64")" \
@@ -74,6 +82,9 @@ awk -v a="$(field p50 "$f64")" -v b="$(field p50 "$ping64")" \
 # shellcheck disable=SC2154
 awk -v a="$tput64" -v b="$(field rate "$stream")" \
 	'BEGIN { printf "%-38s %.2f (target >= 0.50)\n", "64 writers / tcp stream rate", a / b }'
+# shellcheck disable=SC2154
+awk -v a="$btput16" -v b="$(field rate "$bstream")" \
+	'BEGIN { printf "%-38s %.2f (target >= 0.25)\n", "16 batched writers / batched stream", a / b }'
 "$ZABCTL" show --tsv > /dev/null
 
 # The same ensemble again, its connections in kernel TLS (AES-128-GCM, the

@@ -6,6 +6,8 @@
  *
  *   zabbench lat DEV SIZE COUNT              sequential appends: latency
  *   zabbench tput DEV SIZE WRITERS SECONDS   concurrent appends: records/s
+ *                                            (ZABBENCH_BATCH=N: N records
+ *                                            per zab_append_batch())
  *   zabbench echo PORT                       TCP echo server (fixed frames)
  *   zabbench sink PORT                       TCP sink server
  *   zabbench ping ADDR PORT SIZE COUNT       TCP ping-pong: round trip
@@ -14,8 +16,9 @@
  *                                            for both replies: round trip
  *   zabbench stream ADDR1 ADDR2 PORT SIZE SECONDS
  *                                            one send(2) of SIZE bytes to
- *                                            each of two sinks per message:
- *                                            messages/s
+ *                                            each of two sinks per message
+ *                                            (ZABBENCH_BATCH=N: of N
+ *                                            messages): messages/s
  *   zabbench fsync FILE SIZE COUNT           append SIZE bytes to FILE and
  *                                            fdatasync(2), COUNT times:
  *                                            latency of the pair
@@ -28,7 +31,9 @@
  * ZABBENCH_SAMPLES=FILE in the environment, the latencies go to FILE too,
  * sorted, one per line, in microseconds.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/tls.h>
@@ -44,9 +49,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/zab.h>
+
+#include "libzab.h"
 
 static double now_us(void)
 {
@@ -133,19 +141,32 @@ struct tput_arg {
 	atomic_long *done;
 };
 
+/* ZABBENCH_BATCH=N: records per call (zab_append_batch()), else 1 (append) */
+static int batch_size(void)
+{
+	const char *e = getenv("ZABBENCH_BATCH");
+
+	return e && atoi(e) > 1 ? atoi(e) : 1;
+}
+
 static void *tput_writer(void *p)
 {
 	struct tput_arg *a = p;
-	char *buf = calloc(1, a->size);
-	int fd = open(a->dev, O_RDWR);
+	int i, fd = open(a->dev, O_RDWR), batch = batch_size();
+	struct iovec *iov = calloc(batch, sizeof(*iov));
+	char *buf = calloc(batch, a->size);
 
-	if (fd < 0)
+	if (fd < 0 || !iov || !buf)
 		die(a->dev);
+	for (i = 0; i < batch; i++)
+		iov[i] = (struct iovec){ buf + i * a->size, a->size };
 	while (now_us() < a->end) {
-		if (append(fd, buf, a->size))
+		if (batch > 1 ? zab_append_batch(fd, iov, batch, NULL, NULL) :
+				append(fd, buf, a->size))
 			die("append");
-		atomic_fetch_add(a->done, 1);
+		atomic_fetch_add(a->done, batch);
 	}
+	free(iov);
 	close(fd);
 	free(buf);
 	return NULL;
@@ -281,13 +302,19 @@ static int do_stream(const char **addrs, int port, int size, double secs)
 	double start = now_us(), end = start + secs * 1e6;
 	long n = 0;
 
+	int batch = batch_size();
+
+	buf = realloc(buf, (size_t)size * batch);
+	if (!buf)
+		die("realloc");
+	memset(buf, 0, (size_t)size * batch);
 	for (i = 0; i < 2; i++)
 		fds[i] = tcp_connect(addrs[i], port);
 	while (now_us() < end) {
 		for (i = 0; i < 2; i++)
-			if (write(fds[i], buf, size) != size)
+			if (write(fds[i], buf, size * batch) != size * batch)
 				die("write");
-		n++;
+		n += batch;
 	}
 	printf("rate=%.0f/s\n", n / ((now_us() - start) / 1e6));
 	return 0;

@@ -20,6 +20,16 @@ test_looking_device() {
 	expect_match 'EINVAL' "$OUT"
 	expect_fail "append without a leader" "$DEVTEST" append /dev/zab/d 10
 	expect_match 'ENOTCONN' "$OUT"
+	expect_fail "batch without a leader" "$DEVTEST" batch /dev/zab/d 3 10
+	expect_match 'ENOTCONN done=0' "$OUT"
+	expect_fail "empty batch" "$DEVTEST" batch /dev/zab/d 0 10
+	expect_match 'EINVAL' "$OUT"
+	expect_fail "batch over the limit" "$DEVTEST" batch /dev/zab/d 1025 10
+	expect_match 'EINVAL' "$OUT"
+	expect_fail "batch with an empty record" "$DEVTEST" batch /dev/zab/d 3 10 1 0
+	expect_match 'EINVAL done=0' "$OUT"
+	expect_fail "batch with an oversized record" "$DEVTEST" batch /dev/zab/d 3 10 2 1001
+	expect_match 'EMSGSIZE done=0' "$OUT"
 	expect_fail "nonblocking read" "$DEVTEST" read /dev/zab/d nonblock
 	expect_match 'EAGAIN' "$OUT"
 	expect_fail "lseek" "$DEVTEST" lseek /dev/zab/d

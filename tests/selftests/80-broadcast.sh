@@ -127,6 +127,42 @@ test_slow_follower() {
 	check_logs "$ENS_TMP" 1 2 3
 }
 
+# ZAB_IOC_APPEND_BATCH: batches from every member at once commit whole, each
+# in its order; a batch with a bad record appends nothing; a batch bigger than
+# a writer's share of the window (windowBytes / members) goes through, as
+# far ahead as its share lets it.
+test_batched_appends() {
+	local f c
+	setup_tmp
+	ens_setup 3
+	ens_boot 3 1 1
+	ZABLOAD_BATCH=50 write_all "$ENS_TMP" 400 1 2 3
+	! grep -q '^err' "$ENS_TMP"/w.* || fail "writes failed: $(grep -h '^err' "$ENS_TMP"/w.* | head -3)"
+	for f in "$ENS_TMP"/w.*; do
+		awk '{ if (NR > 1 && $2 <= prev) { print FILENAME ": zxid not increasing at line " NR; exit 1 } prev = $2 }' "$f" ||
+			fail "a writer's records out of its order"
+	done
+	converge 1 2 3
+	dump_all "$ENS_TMP" 1 2 3
+	check_logs "$ENS_TMP" 1 2 3
+	[ "$(wc -l < "$ENS_TMP/dump.3")" = 2400 ] || fail "z3 has $(wc -l < "$ENS_TMP/dump.3") of 2400 records"
+	c=$(commit_of z1)
+	expect_fail "batch with an empty record" "$DEVTEST" batch /dev/zab/z2 3 10 1 0
+	expect_match 'EINVAL done=0' "$OUT"
+	[ "$(commit_of z1)" = "$c" ] || fail "a refused batch appended records"
+	# 700 records of 32 KiB, 22.4 MB: more than a writer's share of the
+	# window (64 MiB / 3), and both batches still in it
+	out=$("$DEVTEST" batch /dev/zab/z2 700 32768) || fail "big batch on a follower: $out"
+	expect_match '^ok 700 ' "$out"
+	out=$("$DEVTEST" batch /dev/zab/z1 700 32768) || fail "big batch on the leader: $out"
+	expect_match '^ok 700 ' "$out"
+	! grep -q gap <<< "$out" || fail "the leader's lone batch is not consecutive: $out"
+	converge 1 2 3
+	"$ZABLOAD" dump /dev/zab/z3 > "$ENS_TMP/after.3"
+	[ "$(wc -l < "$ENS_TMP/after.3")" = $((2400 + 1400)) ] ||
+		fail "z3 has $(wc -l < "$ENS_TMP/after.3") of $((2400 + 1400)) records"
+}
+
 test_late_joiner() {
 	setup_tmp
 	ens_setup 3

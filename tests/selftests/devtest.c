@@ -5,6 +5,9 @@
  *
  *   devtest write PATH LEN            write LEN bytes ('x'), print the result
  *   devtest append PATH LEN [FLAGS]   ZAB_IOC_APPEND, print the zxid
+ *   devtest batch PATH COUNT LEN [BAD BADLEN]
+ *                                     ZAB_IOC_APPEND_BATCH, record BAD of
+ *                                     BADLEN bytes; print done and zxids
  *   devtest read PATH [nonblock] [CAP] read one record
  *   devtest status PATH               ZAB_IOC_STATUS as key=value lines
  *   devtest seek PATH ZXID            ZAB_IOC_SEEK
@@ -219,11 +222,50 @@ static void *fuzz_ptr(unsigned char *buf)
 	}
 }
 
+/*
+ * ZAB_IOC_APPEND_BATCH of COUNT records of LEN bytes ('b'), record BAD (if
+ * given) BADLEN bytes long: "ok DONE FIRST LAST" (zxids), or the errno and
+ * "done=N".
+ */
+static int do_batch(int fd, unsigned int count, size_t len, long bad,
+		    size_t badlen)
+{
+	struct zab_append *recs = calloc(count ? count : 1, sizeof(*recs));
+	size_t max = len > badlen ? len : badlen;
+	char *buf = malloc(max ? max : 1);
+	struct zab_append_batch b = { .count = count };
+	unsigned int i;
+	int ret;
+
+	if (!recs || !buf)
+		return 2;
+	memset(buf, 'b', max);
+	for (i = 0; i < count; i++) {
+		recs[i].data = (unsigned long)buf;
+		recs[i].len = (long)i == bad ? badlen : len;
+	}
+	b.recs = (unsigned long)recs;
+	ret = ioctl(fd, ZAB_IOC_APPEND_BATCH, &b);
+	if (ret < 0) {
+		printf("errno %s done=%u\n", strerrorname_np(errno), b.done);
+		return 1;
+	}
+	printf("ok %u 0x%016llx 0x%016llx\n", b.done,
+	       (unsigned long long)recs[0].zxid,
+	       (unsigned long long)recs[count - 1].zxid);
+	for (i = 1; i < count; i++)
+		if (recs[i].zxid != recs[i - 1].zxid + 1)
+			printf("gap at %u\n", i);
+	free(recs);
+	free(buf);
+	return 0;
+}
+
 static int do_fuzz(const char *path, uint64_t seed, unsigned long count)
 {
 	static const unsigned long cmds[] = {
 		ZAB_IOC_APPEND, ZAB_IOC_STATUS, ZAB_IOC_SEEK, ZAB_IOC_RESTORE,
-		ZAB_IOC_LOG_PATH,
+		ZAB_IOC_LOG_PATH, ZAB_IOC_APPEND_BATCH,
 	};
 	static int errs[200];
 	unsigned char *buf = malloc(FUZZ_BUF + 64);
@@ -282,6 +324,22 @@ static int do_fuzz(const char *path, uint64_t seed, unsigned long count)
 				q[1] = below(2) ? (1ULL << 32 | below(8)) : rnd();
 				q[2] = below(4) ? (uint64_t)(uintptr_t)(buf + 64) : rnd();
 			}
+			if (cmd == ZAB_IOC_APPEND_BATCH) {
+				/* up to 3 records at buf + 64, mostly valid */
+				struct zab_append_batch *b = (void *)buf;
+				struct zab_append *r = (void *)(buf + 64);
+
+				b->recs = below(4) ? (uintptr_t)r : rnd();
+				b->count = below(4) ? below(4) : (uint32_t)rnd();
+				b->flags = below(8) ? 0 : (uint32_t)rnd();
+				b->reserved = below(8) ? 0 : (uint32_t)rnd();
+				for (i = 0; i < 3; i++)
+					r[i] = (struct zab_append){
+						.data = below(4) ? (uintptr_t)(buf + 200) : rnd(),
+						.len = below(2) ? below(300) : (uint32_t)rnd(),
+						.flags = below(8) ? 0 : (uint32_t)rnd(),
+					};
+			}
 			ret = ioctl(fd, cmd, fuzz_ptr(buf));
 			break;
 		}
@@ -335,6 +393,11 @@ int main(int argc, char **argv)
 	if (!strcmp(op, "append") && argc > 3)
 		return do_append(fd, strtoul(argv[3], NULL, 0),
 				 argc > 4 ? strtoul(argv[4], NULL, 0) : 0);
+	if (!strcmp(op, "batch") && argc > 4)
+		return do_batch(fd, strtoul(argv[3], NULL, 0),
+				strtoul(argv[4], NULL, 0),
+				argc > 5 ? strtol(argv[5], NULL, 0) : -1,
+				argc > 6 ? strtoul(argv[6], NULL, 0) : 0);
 	if (!strcmp(op, "read"))
 		return do_read(fd, strtoul(argv[argc - 1], NULL, 0) ?: 65536);
 	if (!strcmp(op, "status"))

@@ -8,7 +8,9 @@
  *	in wall-clock milliseconds) if ZABLOAD_STAMP is set. Stops early on
  *	ENOTCONN repeated for two seconds, and at ESHUTDOWN. With ZABLOAD_TRY
  *	set, "try - DATA" before each write too: a writer whose machine dies
- *	mid-write leaves a trace of the record it may have written.
+ *	mid-write leaves a trace of the record it may have written. With
+ *	ZABLOAD_BATCH=N (N > 1), N records per ZAB_IOC_APPEND_BATCH, the
+ *	same lines (no "try").
  *   zabload dump DEV [FROM]
  *	every committed record from zxid FROM on, until none is ready:
  *	"ZXID DATA" lines (DATA up to its first '.').
@@ -49,8 +51,77 @@ static const char *stamp(void)
 	return buf;
 }
 
+/*
+ * ZABLOAD_BATCH=N: records go N at a time through ZAB_IOC_APPEND_BATCH.
+ * The batch's committed prefix prints "ok"; each record after it prints
+ * the batch's error, which says of it what a single write's would.
+ */
+static int write_batches(int fd, const char *prefix, long count, long size,
+			 long batch)
+{
+	struct zab_append *recs = calloc(batch, sizeof(*recs));
+	char *bufs = malloc(batch * (size + 64));
+	struct zab_append_batch b;
+	double idle_since = 0;
+	long i = 0, j, k;
+	int err;
+
+	if (!recs || !bufs)
+		return 2;
+	while (i < count) {
+		k = count - i < batch ? count - i : batch;
+		for (j = 0; j < k; j++) {
+			char *buf = bufs + j * (size + 64);
+			int n = snprintf(buf, 64, "%s-%ld", prefix, i + j);
+
+			if (n < size)
+				memset(buf + n, '.', size - n);
+			recs[j] = (struct zab_append){
+				.data = (unsigned long)buf,
+				.len = n < size ? size : n,
+			};
+		}
+		memset(&b, 0, sizeof(b));
+		b.recs = (unsigned long)recs;
+		b.count = k;
+		err = ioctl(fd, ZAB_IOC_APPEND_BATCH, &b) ? errno : 0;
+		if (b.done > k)
+			return 2;
+		for (j = 0; j < k; j++) {
+			const char *buf = bufs + j * (size + 64);
+			int n = snprintf(NULL, 0, "%s-%ld", prefix, i + j);
+
+			if (j < (long)b.done)
+				printf("ok 0x%016llx %.*s%s\n",
+				       (unsigned long long)recs[j].zxid, n, buf,
+				       stamp());
+			else
+				printf("err %s %.*s%s\n",
+				       strerrorname_np(err ? err : EPROTO), n, buf,
+				       stamp());
+		}
+		fflush(stdout);
+		i += k;
+		if (!err) {
+			idle_since = 0;
+		} else if (err == ESHUTDOWN) {
+			break;
+		} else if (err == ENOTCONN) {
+			if (!idle_since)
+				idle_since = now();
+			else if (now() - idle_since > 2)
+				break;
+			usleep(10000);
+		}
+	}
+	free(recs);
+	free(bufs);
+	return 0;
+}
+
 static int do_write(const char *dev, const char *prefix, long count, long size)
 {
+	long batch = getenv("ZABLOAD_BATCH") ? atol(getenv("ZABLOAD_BATCH")) : 0;
 	char *buf = malloc(size + 64);
 	double idle_since = 0;
 	int try = getenv("ZABLOAD_TRY") != NULL;
@@ -60,6 +131,12 @@ static int do_write(const char *dev, const char *prefix, long count, long size)
 	if (fd < 0 || !buf) {
 		perror(dev);
 		return 2;
+	}
+	if (batch > 1) {
+		i = write_batches(fd, prefix, count, size, batch);
+		close(fd);
+		free(buf);
+		return i;
 	}
 	for (i = 0; i < count; i++) {
 		struct zab_append a = {};

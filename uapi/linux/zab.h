@@ -579,6 +579,29 @@ struct zab_append {
 	__u64 zxid;	/* out */
 };
 
+/*
+ * ZAB_IOC_APPEND_BATCH: append @count records (1..ZAB_APPEND_BATCH_MAX), each
+ * a struct zab_append at @recs, in that order, without waiting for each
+ * commit before the next record goes: one system call, and the records
+ * share frames and sends. Every record's flags must be zero and its length
+ * 1..maxRecordSize, or nothing is appended (-EINVAL, -EMSGSIZE).
+ * Returns once every record is known committed (0), or on the first that is
+ * not: then @done records (a prefix) committed, and the call returns the
+ * error of record @done, as a single append would (-ECONNRESET: it, and any
+ * after it, may or may not have committed; -ENOTCONN: it and those after
+ * it were not appended). The zxids of the first @done records are written
+ * back; @done is written back even on error.
+ */
+struct zab_append_batch {
+	__u64 recs;	/* user pointer to @count struct zab_append */
+	__u32 count;
+	__u32 flags;	/* must be zero */
+	__u32 done;	/* out: records committed, from the first */
+	__u32 reserved;	/* must be zero */
+};
+
+#define ZAB_APPEND_BATCH_MAX 1024
+
 /* ZAB_IOC_STATUS: a snapshot of the instance, cheap, no privileges needed. */
 struct zab_status {
 	__u32 state;		/* enum zab_state */
@@ -659,6 +682,7 @@ struct zab_log_path {
 };
 
 #define ZAB_IOC_LOG_PATH _IOW(ZAB_IOC_MAGIC, 5, struct zab_log_path)
+#define ZAB_IOC_APPEND_BATCH _IOWR(ZAB_IOC_MAGIC, 6, struct zab_append_batch)
 
 /*
  * The log on disk

@@ -46,6 +46,45 @@ int zab_append(int h, const void *buf, size_t len, uint64_t *zxid)
 	return 0;
 }
 
+int zab_append_batch(int h, const struct iovec *iov, size_t n,
+		     uint64_t *zxids, size_t *done)
+{
+	struct zab_append recs[ZAB_APPEND_BATCH_MAX];
+	struct zab_append_batch b;
+	size_t off = 0, i;
+	int err = 0;
+
+	while (off < n && !err) {
+		memset(&b, 0, sizeof(b));
+		b.recs = (uintptr_t)recs;
+		b.count = n - off < ZAB_APPEND_BATCH_MAX ? (uint32_t)(n - off) :
+							   ZAB_APPEND_BATCH_MAX;
+		for (i = 0; i < b.count; i++) {
+			if (iov[off + i].iov_len > UINT32_MAX) {
+				err = -EMSGSIZE;
+				goto out;
+			}
+			recs[i] = (struct zab_append){
+				.data = (uintptr_t)iov[off + i].iov_base,
+				.len = (uint32_t)iov[off + i].iov_len,
+			};
+		}
+		if (ioctl(h, ZAB_IOC_APPEND_BATCH, &b) < 0)
+			err = -errno;
+		if (b.done > b.count)	/* not from this device */
+			return -EPROTO;
+		for (i = 0; zxids && i < b.done; i++)
+			zxids[off + i] = recs[i].zxid;
+		off += b.done;
+		if (!err && b.done < b.count)
+			err = -EPROTO;
+	}
+out:
+	if (done)
+		*done = off;
+	return err;
+}
+
 int zab_write(int h, const void *buf, size_t len)
 {
 	ssize_t n = write(h, buf, len);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <linux/zab.h>
 
@@ -40,6 +41,21 @@ int zab_open(const char *name, int flags);
  * -EINTR (signal; the record may still commit).
  */
 int zab_append(int h, const void *buf, size_t len, uint64_t *zxid);
+
+/*
+ * Appends @n records, record i being @iov[i], in that order, in one call per
+ * ZAB_APPEND_BATCH_MAX records: they go out together, without waiting for
+ * each commit before the next. Stores the zxid of record i in @zxids[i] (if
+ * @zxids is not NULL) for each committed one, and in *@done (if not NULL)
+ * how many records committed, from the first.
+ * Returns 0 when all did; else the error of record *@done, as zab_append()
+ * would give it: -EINVAL or -EMSGSIZE (a record of the call that holds it
+ * is empty or too large: none of that call's records was appended),
+ * -ENOTCONN (it and those after it were not appended), -ECONNRESET or
+ * -EINTR (it and those after it may or may not commit).
+ */
+int zab_append_batch(int h, const struct iovec *iov, size_t n,
+		     uint64_t *zxids, size_t *done);
 
 /* As zab_append(), without learning the zxid: a plain write(2). */
 int zab_write(int h, const void *buf, size_t len);
