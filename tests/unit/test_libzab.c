@@ -26,14 +26,17 @@ static struct {
 	int fd;
 	unsigned long request;
 	struct zab_append append;
+	struct zab_append_batch batch;
 	uint64_t seek;
+	int batches;
 } last;
 
 int __wrap_ioctl(int fd, unsigned long request, ...);
 
 /*
  * Returns mock(): 0, or a negative errno to fail with. On success, APPEND
- * stores the next mock() as the zxid and STATUS fills in fixed values.
+ * stores the next mock() as the zxid and STATUS fills in fixed values;
+ * APPEND_BATCH takes the next mock() as its done, with or without an error.
  */
 int __wrap_ioctl(int fd, unsigned long request, ...)
 {
@@ -51,6 +54,23 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 		last.append = *(struct zab_append *)arg;
 	else if (request == ZAB_IOC_SEEK)
 		last.seek = *(uint64_t *)arg;
+	if (request == ZAB_IOC_APPEND_BATCH) {
+		struct zab_append_batch *b = arg;
+		struct zab_append *recs = (struct zab_append *)(uintptr_t)b->recs;
+		uint32_t i;
+
+		last.batch = *b;
+		last.batches++;
+		/* how many committed: the next mock(); the zxids 1000 + position */
+		b->done = mock_type(uint32_t);
+		for (i = 0; i < b->done && i < b->count; i++)
+			recs[i].zxid = 1000 + i;
+		if (ret < 0) {
+			errno = -ret;
+			return -1;
+		}
+		return 0;
+	}
 	if (ret < 0) {
 		errno = -ret;
 		return -1;
@@ -287,6 +307,57 @@ static void test_append_errors(void **state)
 	assert_int_equal(zab_append(3, "x", (size_t)UINT32_MAX + 1, &zxid), -EMSGSIZE);
 }
 
+static void test_append_batch(void **state)
+{
+	static char payload[2500];
+	struct iovec iov[2500];
+	uint64_t *zxids = calloc(2500, sizeof(*zxids));
+	size_t done = 7, i;
+
+	(void)state;
+	assert_non_null(zxids);
+	for (i = 0; i < 2500; i++)
+		iov[i] = (struct iovec){ payload + i, 1 };
+	/* 2500 records: calls of 1024, 1024 and 452, all committed */
+	last.batches = 0;
+	will_return(__wrap_ioctl, 0);
+	will_return(__wrap_ioctl, 1024);
+	will_return(__wrap_ioctl, 0);
+	will_return(__wrap_ioctl, 1024);
+	will_return(__wrap_ioctl, 0);
+	will_return(__wrap_ioctl, 452);
+	assert_int_equal(zab_append_batch(5, iov, 2500, zxids, &done), 0);
+	assert_int_equal(done, 2500);
+	assert_int_equal(last.batches, 3);
+	assert_int_equal(last.batch.count, 452);
+	assert_int_equal(last.batch.flags, 0);
+	assert_true(zxids[0] == 1000 && zxids[1023] == 2023);
+	assert_true(zxids[1024] == 1000 && zxids[2499] == 1451);
+
+	/* the second call fails after 10 records: 1034 committed, its error */
+	memset(zxids, 0, 2500 * sizeof(*zxids));
+	will_return(__wrap_ioctl, 0);
+	will_return(__wrap_ioctl, 1024);
+	will_return(__wrap_ioctl, -ECONNRESET);
+	will_return(__wrap_ioctl, 10);
+	assert_int_equal(zab_append_batch(5, iov, 2500, zxids, &done), -ECONNRESET);
+	assert_int_equal(done, 1034);
+	assert_true(zxids[1033] == 1009 && zxids[1034] == 0);
+
+	/* a device claiming more than it was given */
+	will_return(__wrap_ioctl, 0);
+	will_return(__wrap_ioctl, 3);
+	assert_int_equal(zab_append_batch(5, iov, 2, NULL, NULL), -EPROTO);
+
+	/* a record longer than the ioctl can describe: no call */
+	last.batches = 0;
+	iov[1].iov_len = (size_t)UINT32_MAX + 1;
+	assert_int_equal(zab_append_batch(5, iov, 2, zxids, &done), -EMSGSIZE);
+	assert_int_equal(done, 0);
+	assert_int_equal(last.batches, 0);
+	free(zxids);
+}
+
 static void test_seek_and_status(void **state)
 {
 	struct zab_status st;
@@ -334,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_write),
 		cmocka_unit_test(test_append),
 		cmocka_unit_test(test_append_errors),
+		cmocka_unit_test(test_append_batch),
 		cmocka_unit_test(test_seek_and_status),
 		cmocka_unit_test(test_close),
 	};
