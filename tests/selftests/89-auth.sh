@@ -100,6 +100,39 @@ test_refused_peers() {
 	nsx "zab$l" "$ZABCTL" show "z$l" | grep "failed authentication"
 }
 
+# Connecting needs no key: a process at one member's address opens silent
+# connections to the leader's quorum and election ports, 20 of each, and
+# opens them again as they close. Each address may have two connections
+# waiting for authentication, a new one closing the oldest, so the other
+# members still get in: a member restarted meanwhile rejoins.
+test_unauthenticated_flood() {
+	local l f v k port
+	zabd_setup 3
+	zabd_start 1 2 3
+	wait_formed 30 1 2 3
+	l=$LEADER
+	set -- $(others "$l" 1 2 3)
+	f=$1 v=$2
+	trap 'rc=$?; touch "$ENS_TMP/flood.stop"; pkill -f "dev/tcp/10.77" || true; (exit $rc); zabd_cleanup' EXIT
+	for port in 2888 3888; do
+		for k in $(seq 1 20); do
+			nsx_bg "zab$f" bash -c "while [ ! -e $ENS_TMP/flood.stop ]; do
+				timeout 3 bash -c 'exec 3<>/dev/tcp/10.77.0.$l/$port && sleep 4' 2> /dev/null || sleep 0.2
+			done"
+		done
+	done
+	sleep 2
+	[ "$(nsx "zab$l" ss -Htn state established "( sport = :2888 )" | wc -l)" -ge 2 ] ||
+		fail "the flood does not reach the leader"
+	zabd_crash "$v"
+	zabd_start "$v"
+	wait_formed 40 1 2 3
+	[ "$LEADER" = "$l" ] || fail "the leader changed: $LEADER, not $l"
+	write_on "$ENS_TMP" a 20 1 2 3
+	touch "$ENS_TMP/flood.stop"
+	echo "  member $v rejoined leader $l while member $f's address held $(nsx "zab$l" ss -Htn state established '( sport = :2888 or sport = :3888 )' | wc -l) connections to it"
+}
+
 # A member with another ensemble's key does not join, and both sides count
 # it; once its key file holds the right key it joins, without a restart.
 test_wrong_key_member() {

@@ -572,6 +572,45 @@ static void conn_timeout(struct timer *t)
 	conn_drop(c, LOG_INFO, why);
 }
 
+/* Connections of one address that may wait for authentication at once. */
+#define UNAUTH_PER_ADDR 2
+
+/*
+ * Makes room for a connection from @addr, a member's, in a table of @cap.
+ * Connecting needs no key, so a process at one member's address could
+ * fill the table with handshakes it never finishes and keep every member
+ * out until they time out: at most UNAUTH_PER_ADDR connections of one
+ * address wait for authentication, and a new one closes the oldest of
+ * them; a full table closes the oldest of all that wait. Return false if
+ * there is no room: every connection is authenticated.
+ */
+static bool unauth_room(struct leader *l, const struct sockaddr_storage *addr, size_t cap)
+{
+	struct lconn *c, *oldest = NULL, *oldest_here = NULL, *victim;
+	size_t here = 0;
+
+	for (c = l->conns; c; c = c->next) {	/* newest first */
+		if (c->state != LC_AUTH)
+			continue;
+		oldest = c;
+		if (sock_addr_same_host((const struct sockaddr *)&c->addr,
+					(const struct sockaddr *)addr)) {
+			oldest_here = c;
+			here++;
+		}
+	}
+	if (here >= UNAUTH_PER_ADDR)
+		victim = oldest_here;
+	else if (l->n_conns >= cap)
+		victim = oldest;
+	else
+		return true;
+	if (!victim)
+		return false;
+	conn_drop(victim, LOG_DEBUG, "a newer connection from its address waits for authentication");
+	return true;
+}
+
 static void accept_conn(struct leader *l, int fd, const struct sockaddr_storage *addr)
 {
 	struct zabd *z = l->z;
@@ -583,7 +622,7 @@ static void accept_conn(struct leader *l, int fd, const struct sockaddr_storage 
 	for (size_t i = 0; i < z->ens.n; i++)
 		known |= &z->ens.members[i] != z->ens.self &&
 			 member_has_addr(&z->ens.members[i], (const struct sockaddr *)addr);
-	if (!known || l->n_conns >= 2 * z->ens.n + 4 || follows) {
+	if (!known || follows || !unauth_room(l, addr, 2 * z->ens.n + 4)) {
 		char peer[64];
 		int level = known ? LOG_DEBUG : LOG_WARNING;
 
@@ -600,8 +639,7 @@ static void accept_conn(struct leader *l, int fd, const struct sockaddr_storage 
 		else
 			zlog(level, "quorum port: refusing %s: %s", peer,
 			     !known ? "not the address of a member" :
-			     l->n_conns >= 2 * z->ens.n + 4 ? "too many connections" :
-			     "this member follows");
+			     follows ? "this member follows" : "too many connections");
 		if (level == LOG_WARNING) {
 			l->strangers_at = loop_now();
 			l->strangers_quiet = 0;

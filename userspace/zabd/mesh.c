@@ -490,6 +490,45 @@ static void in_ident_timeout(struct timer *t)
 	in_drop(c, "no notification in time");
 }
 
+/* Connections of one address that may wait for authentication at once. */
+#define UNAUTH_PER_ADDR 2
+
+/*
+ * Makes room for a connection from @addr, a member's: as the quorum port
+ * does (leader.c), at most UNAUTH_PER_ADDR connections of one address wait
+ * for authentication, and a new one closes the oldest of them; a full
+ * table closes the oldest of all that wait. Return false if there is no
+ * room: every connection is authenticated.
+ */
+static bool unauth_room(struct mesh *mesh, const struct sockaddr_storage *addr)
+{
+	struct mesh_in *c, *oldest = NULL, *oldest_here = NULL, *victim;
+	size_t here = 0;
+
+	for (c = mesh->in; c; c = c->next) {	/* newest first */
+		if (c->authed)
+			continue;
+		oldest = c;
+		if (sock_addr_same_host((const struct sockaddr *)&c->addr,
+					(const struct sockaddr *)addr)) {
+			oldest_here = c;
+			here++;
+		}
+	}
+	if (here >= UNAUTH_PER_ADDR)
+		victim = oldest_here;
+	else if (mesh->n_in >= mesh->max_in)
+		victim = oldest;
+	else
+		return true;
+	if (!victim)
+		return false;
+	zdebug("election: dropping the connection from %s: a newer one from its address waits for authentication",
+	       victim->peer);
+	in_free(victim);
+	return true;
+}
+
 static void accept_one(struct mesh *mesh, int fd,
 		       const struct sockaddr_storage *addr)
 {
@@ -508,7 +547,7 @@ static void accept_one(struct mesh *mesh, int fd,
 		close(fd);
 		return;
 	}
-	if (mesh->n_in >= mesh->max_in) {
+	if (!unauth_room(mesh, addr)) {
 		char peer[64];
 
 		sock_addr_str((const struct sockaddr *)addr, peer, sizeof(peer));
