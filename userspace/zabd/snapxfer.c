@@ -312,7 +312,7 @@ static int fetch(int fd, int dir_fd, const char *dir, uint32_t myid,
 	if (!ret)
 		ret = recv_exact(fd, frame, sizeof(frame));
 	if (ret < 0) {
-		zab_disk_say(note, arg, "asking for a snapshot: %s", strerror(-ret));
+		zab_disk_say(note, arg, "asking for a snapshot: %s", sock_recv_error(fd, ret));
 		return ret;
 	}
 	if (zab_hs_decode(frame, sizeof(frame), ZAB_HS_SNAPFILE, &hs, &bad) < 0) {
