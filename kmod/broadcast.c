@@ -316,9 +316,10 @@ out:
 }
 
 /*
- * As leader: give @txn the next zxid and propose it. Takes over @txn, except
- * that a @local write without room (leader_room()) gets -ENOSPC and keeps
- * it. @kick: have the followers' transmit work send it now (else the caller
+ * As leader: give @txn the next zxid and propose it, if *@gen is 0 or the
+ * current generation (else -ECONNRESET), and set *@gen to it. Takes over
+ * @txn, except that a @local write without room (leader_room()) gets
+ * -ENOSPC and keeps it. @kick: have the followers' transmit work send it now (else the caller
  * does, zab_bcast_flush()).
  */
 static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
@@ -329,6 +330,8 @@ static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
 	mutex_lock(&zi->log_mutex);
 	if (READ_ONCE(zi->dead)) {
 		err = -ESHUTDOWN;
+	} else if (*gen && *gen != zi->gen) {
+		err = -ECONNRESET;	/* the caller's generation is over */
 	} else if (zi->state != ZAB_STATE_LEADING) {
 		err = -ENOTCONN;
 	} else if (local && !leader_room(zi, zab_txn_size(txn))) {
@@ -363,11 +366,12 @@ static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
 }
 
 /*
- * As follower: send @txn to the leader as a REQUEST. Takes over @txn. @kick:
- * as for leader_propose().
+ * As follower: send @txn to the leader as a REQUEST, if @need_gen is 0 or
+ * the current generation (else -ECONNRESET). Takes over @txn. @kick: as
+ * for leader_propose().
  */
 static int follower_forward(struct zab_instance *zi, struct zab_txn *txn,
-			    struct zab_fwd *req, bool kick)
+			    struct zab_fwd *req, u64 need_gen, bool kick)
 {
 	struct zab_peer *leader;
 	int err = 0;
@@ -375,7 +379,9 @@ static int follower_forward(struct zab_instance *zi, struct zab_txn *txn,
 	mutex_lock(&zi->log_mutex);
 	rcu_read_lock();
 	leader = list_first_or_null_rcu(&zi->peers, struct zab_peer, node);
-	if (zi->state != ZAB_STATE_FOLLOWING || !leader) {
+	if (need_gen && need_gen != zi->gen) {
+		err = -ECONNRESET;	/* the caller's generation is over */
+	} else if (zi->state != ZAB_STATE_FOLLOWING || !leader) {
 		err = -ENOTCONN;
 	} else {
 		req->id = ++zi->next_req;
@@ -444,6 +450,7 @@ static int submit_reserved(struct zab_instance *zi, const void __user *buf,
 
 	if (READ_ONCE(zi->state) == ZAB_STATE_LEADING) {
 		w->forwarded = false;
+		w->gen = w->need_gen;
 		zab_txn_get(txn);	/* to learn its zxid */
 		while ((err = leader_propose(zi, txn, &w->gen, true,
 					     kick)) == -ENOSPC) {
@@ -461,7 +468,7 @@ static int submit_reserved(struct zab_instance *zi, const void __user *buf,
 		return err;
 	}
 	w->forwarded = true;
-	return follower_forward(zi, txn, &w->req, kick);
+	return follower_forward(zi, txn, &w->req, w->need_gen, kick);
 }
 
 /* The wait of a writer for room: reserved it, or the instance is gone. */
@@ -581,7 +588,7 @@ void zab_bcast_forget(struct zab_instance *zi, struct zab_write *w)
 ssize_t zab_bcast_write(struct zab_instance *zi, const void __user *buf,
 			size_t len, u64 *zxid)
 {
-	struct zab_write w;
+	struct zab_write w = {};
 	int err;
 
 	err = zab_bcast_submit(zi, buf, len, &w, 0);
@@ -752,7 +759,7 @@ int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid)
 int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn)
 {
 	struct zab_instance *zi = peer->zi;
-	u64 gen;
+	u64 gen = 0;
 	int err;
 
 	err = leader_propose(zi, txn, &gen, false, true);

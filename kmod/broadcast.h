@@ -57,6 +57,8 @@ struct zab_fwd {
 
 /**
  * struct zab_write - a local write submitted (zab_bcast_submit())
+ * @need_gen: set by the caller: submit only in this generation of the
+ *	instance's role (else -ECONNRESET), 0 for any
  * @size: room it reserved among this member's writes in flight
  * @forwarded: we follow: it went to the leader as @req
  * @gen: (leading) zi->gen when proposed
@@ -64,6 +66,7 @@ struct zab_fwd {
  * @req: (following) the forwarded request, on zi->requests
  */
 struct zab_write {
+	u64 need_gen;
 	u64 size;
 	bool forwarded;
 	u64 gen;
@@ -77,6 +80,13 @@ struct zab_write {
 int zab_bcast_submit(struct zab_instance *zi, const void __user *buf,
 		     size_t len, struct zab_write *w, unsigned int flags);
 void zab_bcast_flush(struct zab_instance *zi);
+
+/* The generation a submitted write went out in. */
+static inline u64 zab_bcast_write_gen(const struct zab_write *w)
+{
+	return w->forwarded ? w->req.gen : w->gen;
+}
+
 int zab_bcast_wait(struct zab_instance *zi, struct zab_write *w, u64 *zxid);
 void zab_bcast_forget(struct zab_instance *zi, struct zab_write *w);
 ssize_t zab_bcast_write(struct zab_instance *zi, const void __user *buf,

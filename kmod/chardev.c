@@ -251,15 +251,6 @@ static long ioctl_append(struct zab_file *zf, void __user *arg)
 	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
 }
 
-/* After a failed wait: the writes from @from to @to, of unknown outcome. */
-static int forget_from(struct zab_instance *zi, struct zab_write *w, u32 from,
-		       u32 to, int err)
-{
-	while (from < to)
-		zab_bcast_forget(zi, &w[from++]);
-	return err;
-}
-
 /*
  * Submits @recs in order, each without waiting for the one before, sends
  * them together, and waits for them in order; a writer's share of the room
@@ -270,8 +261,9 @@ static int forget_from(struct zab_instance *zi, struct zab_write *w, u32 from,
 static int append_batch(struct zab_instance *zi, struct zab_append *recs,
 			struct zab_write *w, u32 n, u32 *done)
 {
+	u64 gen = 0;
 	u32 sub = 0, i;
-	int err;
+	int err, werr;
 
 	*done = 0;
 	for (i = 0; i < n; i++) {
@@ -280,7 +272,13 @@ static int append_batch(struct zab_instance *zi, struct zab_append *recs,
 			return err;
 	}
 	while (sub < n) {
-		err = submit_check(zi) ?:
+		/*
+		 * One generation for the whole batch: were one record lost
+		 * to a role change and a later one proposed by the next
+		 * leader, the order would break.
+		 */
+		w[sub].need_gen = gen;
+		err = submit_check(zi) ?: check_len(zi, recs[sub].len) ?:
 		      zab_bcast_submit(zi, u64_to_user_ptr(recs[sub].data),
 				       recs[sub].len, &w[sub], ZAB_SUBMIT_DEFER |
 				       (*done < sub ? ZAB_SUBMIT_NOWAIT : 0));
@@ -294,40 +292,52 @@ static int append_batch(struct zab_instance *zi, struct zab_append *recs,
 		}
 		if (err)
 			break;
+		gen = zab_bcast_write_gen(&w[sub]);
 		sub++;
 		cond_resched();
 	}
 	/* what went out is waited for, so that done is all that is known */
 	zab_bcast_flush(zi);
 	while (*done < sub) {
-		i = zab_bcast_wait(zi, &w[*done], &recs[*done].zxid);
-		if (i)
-			return forget_from(zi, w, *done + 1, sub, i);
+		werr = zab_bcast_wait(zi, &w[*done], &recs[*done].zxid);
+		if (werr) {
+			err = werr;
+			goto forget;
+		}
 		++*done;
 	}
-	return err;
+	goto out;
 
 forget:
-	return forget_from(zi, w, *done + 1, sub, err);
+	/* record *done failed its wait: those after it, of unknown outcome */
+	for (i = *done + 1; i < sub; i++)
+		zab_bcast_forget(zi, &w[i]);
+out:
+	/* a restart would append again what this call submitted */
+	return sub && err == -ERESTARTSYS ? -EINTR : err;
 }
 
 static long ioctl_append_batch(struct zab_file *zf, void __user *arg)
 {
+	struct zab_append_batch __user *ub = arg;
 	struct zab_instance *zi = zf->zi;
+	struct zab_append *recs = NULL;
 	struct zab_append_batch b;
-	struct zab_append *recs;
-	struct zab_write *w;
+	struct zab_write *w = NULL;
 	u64 bytes = 0;
 	long err;
 	u32 i;
 
-	if (copy_from_user(&b, arg, sizeof(b)))
+	if (copy_from_user(&b, ub, sizeof(b)))
 		return -EFAULT;
+	b.done = 0;
 	if (b.flags || b.reserved || !b.count ||
-	    b.count > ZAB_APPEND_BATCH_MAX)
-		return -EINVAL;
-	recs = kvmalloc_array(b.count, sizeof(*recs), GFP_KERNEL);
-	w = kvmalloc_array(b.count, sizeof(*w), GFP_KERNEL);
+	    b.count > ZAB_APPEND_BATCH_MAX) {
+		err = -EINVAL;
+		goto out;
+	}
+	recs = kvmalloc_array(b.count, sizeof(*recs), GFP_KERNEL_ACCOUNT);
+	w = kvmalloc_array(b.count, sizeof(*w), GFP_KERNEL_ACCOUNT);
 	if (!recs || !w) {
 		err = -ENOMEM;
 		goto out;
@@ -346,9 +356,10 @@ static long ioctl_append_batch(struct zab_file *zf, void __user *arg)
 	if (b.done && copy_to_user(u64_to_user_ptr(b.recs), recs,
 				   array_size(b.done, sizeof(*recs))))
 		err = -EFAULT;
-	else if (copy_to_user(arg, &b, sizeof(b)))
-		err = -EFAULT;
 out:
+	/* done always, even when the zxids could not be written back */
+	if (put_user(b.done, &ub->done))
+		err = -EFAULT;
 	kvfree(w);
 	kvfree(recs);
 	return err;

@@ -191,10 +191,14 @@ static void zab_sk_data_ready(struct sock *sk)
 	read_lock_bh(&sk->sk_callback_lock);
 	peer = peer_of(sk);
 	/* TLS gathers its records, and says when one is whole: zab_peer_wake() */
-	if (peer && peer->tls)
+	if (peer && peer->tls) {
 		peer->saved_data_ready(sk);
-	else if (peer)
+		/* urgent data stops TLS's parser: no record would come */
+		if (READ_ONCE(tcp_sk(sk)->urg_data))
+			zab_peer_down(peer, ZAB_REASON_PROTOCOL);
+	} else if (peer) {
 		queue_work(zab_wq, &peer->rx_work);
+	}
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -239,7 +243,8 @@ static int zab_peer_wake(struct wait_queue_entry *wait, unsigned int mode,
 	struct zab_peer *peer = container_of(wait, struct zab_peer, wake);
 	__poll_t mask = key_to_poll(key);
 
-	if (mask & (EPOLLIN | EPOLLRDNORM | EPOLLERR | EPOLLHUP))
+	/* no mask: a wake for every reason, as epoll takes it */
+	if (!mask || (mask & (EPOLLIN | EPOLLRDNORM | EPOLLERR | EPOLLHUP)))
 		queue_work(zab_wq, &peer->rx_work);
 	return 0;
 }

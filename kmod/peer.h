@@ -2,10 +2,12 @@
 #ifndef _ZAB_PEER_H
 #define _ZAB_PEER_H
 
+#include <linux/errno.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/net.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "kmod/wire.h"

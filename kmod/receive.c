@@ -6,9 +6,9 @@
  * them as they come, however TCP split them, and a record's payload is copied
  * once, from the skb into its txn. On a connection encrypted with kernel TLS
  * the same happens to the decrypted records (TLS's read_sock(), 6.12), or
- * TLS's recvmsg() decrypts into the frame directly (6.1). Every header is checked before anything
- * is allocated for it (see zab_frame_parse()); a peer that breaks the protocol
- * is shut down, never trusted further.
+ * TLS's recvmsg() copies them out (6.1, rx_recvmsg()). Every header is
+ * checked before anything is allocated for it (see zab_frame_parse()); a
+ * peer that breaks the protocol is shut down, never trusted further.
  */
 #include <linux/net.h>
 #include <linux/sizes.h>
@@ -30,8 +30,10 @@
 #define ZAB_RX_BUDGET SZ_1M
 #define ZAB_RX_MIN_CHARGE SZ_1K
 
-/* (TLS, 6.1) a want this large is received in place, not through rx_buf */
+/* (TLS, 6.1) a want this large is received in its txn, not through rx_buf */
 #define ZAB_RX_DIRECT 512
+/* (TLS, 6.1) and at most this much of it per call */
+#define ZAB_RX_DIRECT_MAX SZ_64K
 
 static int handle_ping(struct zab_peer *peer, u8 flags, u64 stamp)
 {
@@ -243,44 +245,56 @@ static int rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 }
 
 /*
- * Kernel TLS without read_sock() (6.1): recvmsg() decrypts a payload that
- * is not small straight into its txn; else as much as one page holds goes
- * into the peer's rx_buf, and the frames are cut out of it, so that a
- * burst of small frames costs one call, not three per frame. Return bytes
- * received, 0 at end of stream, or -errno (-EAGAIN: nothing yet).
+ * Kernel TLS without read_sock() (6.1): recvmsg() into the frame's txn for
+ * a payload that is not small (TLS decrypts into its skb and copies from
+ * there, as into any kvec); else as much as one page holds into the peer's
+ * rx_buf, and the frames are cut out of it, so that a burst of small frames
+ * costs one call, not three per frame. Each call is charged at least the
+ * bytes it took off TCP: a page of one-byte records is some 90 KiB on the
+ * wire. Return bytes received, 0 at end of stream, or -errno (-EAGAIN:
+ * nothing yet); an error or the end after some bytes goes to desc->error
+ * (-ESHUTDOWN: the end), since TLS reports it once.
  */
 static int rx_recvmsg(struct zab_peer *peer, read_descriptor_t *desc)
 {
-	struct socket *sock = peer->sock;
+	struct sock *sk = peer->sock->sk;
 	struct msghdr msg = {};
-	struct kvec vec;
 	int ret, total = 0, reason;
+	u32 seq, wire;
+	struct kvec vec;
 	bool direct;
 	u8 *dst;
 
 	while (desc->count && !atomic_read(&peer->down)) {
-		vec.iov_len = rx_want(peer, &dst);
+		vec.iov_len = min_t(u32, rx_want(peer, &dst), ZAB_RX_DIRECT_MAX);
 		direct = vec.iov_len >= ZAB_RX_DIRECT || !peer->rx_buf;
 		vec.iov_base = direct ? dst : peer->rx_buf;
 		if (!direct)
 			vec.iov_len = PAGE_SIZE;
 		iov_iter_kvec(&msg.msg_iter, ITER_DEST, &vec, 1, vec.iov_len);
-		ret = peer->saved_ops->recvmsg(sock, &msg, vec.iov_len,
+		seq = READ_ONCE(tcp_sk(sk)->copied_seq);
+		ret = peer->saved_ops->recvmsg(peer->sock, &msg, vec.iov_len,
 					       MSG_DONTWAIT);
-		if (ret <= 0)
+		if (ret <= 0) {
+			if (total && ret != -EAGAIN)
+				desc->error = ret ?: -ESHUTDOWN;
 			return total ?: ret;
+		}
 		total += ret;
+		wire = READ_ONCE(tcp_sk(sk)->copied_seq) - seq;
 		desc->count -= min_t(size_t, desc->count,
-				     max_t(size_t, ret, ZAB_RX_MIN_CHARGE));
+				     max_t(size_t, max_t(size_t, ret, wire),
+					   ZAB_RX_MIN_CHARGE));
 		if (!direct) {
 			rx_feed(peer, peer->rx_buf, 0, ret, copy_buf);
-			continue;
+		} else {
+			reason = rx_advance(peer, ret);
+			if (reason) {
+				rx_fail(peer, reason);
+				break;
+			}
 		}
-		reason = rx_advance(peer, ret);
-		if (reason) {
-			rx_fail(peer, reason);
-			break;
-		}
+		cond_resched();
 	}
 	return total;
 }
@@ -341,11 +355,15 @@ void zab_peer_rx_worker(struct work_struct *work)
 	}
 	if (ret == -EAGAIN)
 		ret = 0;
+	if (ret > 0 && desc.error)	/* after data (rx_recvmsg()) */
+		ret = desc.error;
 	if (READ_ONCE(tcp_sk(sk)->urg_data))
 		zab_peer_down(peer, ZAB_REASON_PROTOCOL);	/* stalls reads */
 	else if (peer->tls && ((ret < 0 && zab_tls_error(-ret)) ||
 			       zab_tls_error(READ_ONCE(sk->sk_err))))
 		zab_peer_down(peer, ZAB_REASON_TLS);
+	else if (ret == -ESHUTDOWN)
+		zab_peer_down(peer, ZAB_REASON_CLOSED);
 	else if (ret < 0 || sk->sk_err)
 		zab_peer_down(peer, ZAB_REASON_SOCK_ERROR);
 	else if (ret == 0 && (sk->sk_shutdown & RCV_SHUTDOWN))

@@ -154,6 +154,7 @@ test_batched_appends() {
 	# window (64 MiB / 3), and both batches still in it
 	out=$("$DEVTEST" batch /dev/zab/z2 700 32768) || fail "big batch on a follower: $out"
 	expect_match '^ok 700 ' "$out"
+	! grep -q gap <<< "$out" || fail "the follower's lone batch is not consecutive: $out"
 	out=$("$DEVTEST" batch /dev/zab/z1 700 32768) || fail "big batch on the leader: $out"
 	expect_match '^ok 700 ' "$out"
 	! grep -q gap <<< "$out" || fail "the leader's lone batch is not consecutive: $out"

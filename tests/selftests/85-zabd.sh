@@ -154,7 +154,9 @@ test_leader_failover() {
 # Batched appends (ZAB_IOC_APPEND_BATCH, 20 records a call) from every member
 # through two leader crashes: each batch's committed prefix is in every log
 # once and in its order, nothing acknowledged is lost, nothing appears twice
-# (check_logs), and the rest of a batch a crash cut is reported failed.
+# (check_logs), what a crash cut is reported failed, a batch in the log is
+# a prefix of it in its order, and a record reported not appended is not
+# there.
 test_batched_appends_leader_kills() {
 	local round old rest prev e f
 	export ZABLOAD_BATCH=20
@@ -186,6 +188,15 @@ test_batched_appends_leader_kills() {
 			fail "a writer's acknowledged records out of its order"
 	done
 	settle "$ENS_TMP" "$LEADER" 1 2 3
+	# of each batch (PREFIX-0..19), the log holds a prefix, in its order:
+	# a crash may cut a batch, never leave a hole in it
+	awk '{ p = $2; sub(/-[0-9]+$/, "", p); j = substr($2, length(p) + 2) + 0
+	       if (j != n[p]++) { print "batch " p ": record " j " where " n[p] - 1 " belongs"; exit 1 } }' \
+		"$ENS_TMP/dump.$LEADER" || fail "a batch with a hole or out of its order in the log"
+	# a record reported not appended is in no log
+	awk '$1 == "err" && $2 == "ENOTCONN" { print $3 }' "$ENS_TMP"/w.* | sort > "$ENS_TMP/notappended"
+	awk '{ print $2 }' "$ENS_TMP/dump.$LEADER" | sort | comm -12 - "$ENS_TMP/notappended" > "$ENS_TMP/wrong"
+	[ ! -s "$ENS_TMP/wrong" ] || fail "records reported not appended are in the log: $(head -3 "$ENS_TMP/wrong")"
 	echo "  $(acked_count) records acknowledged in batches of 20, $(cat "$ENS_TMP"/w.* | grep -c '^err') reported failed, epochs up to $EPOCH"
 }
 

@@ -584,13 +584,18 @@ struct zab_append {
  * a struct zab_append at @recs, in that order, without waiting for each
  * commit before the next record goes: one system call, and the records
  * share frames and sends. Every record's flags must be zero and its length
- * 1..maxRecordSize, or nothing is appended (-EINVAL, -EMSGSIZE).
+ * 1..maxRecordSize, or nothing is appended (-EINVAL, -EMSGSIZE). All go out
+ * in one generation of the member's role: a role change part-way ends the
+ * call, and no record after it is sent to another leader.
  * Returns once every record is known committed (0), or on the first that is
  * not: then @done records (a prefix) committed, and the call returns the
- * error of record @done, as a single append would (-ECONNRESET: it, and any
- * after it, may or may not have committed; -ENOTCONN: it and those after
- * it were not appended). The zxids of the first @done records are written
- * back; @done is written back even on error.
+ * error of record @done, as a single append would: -ECONNRESET or -EINTR
+ * (a signal; the call is never restarted once a record went out): it, and
+ * any after it, may or may not have committed; -ENOTCONN, -ESHUTDOWN,
+ * -EMSGSIZE (maxRecordSize lowered meanwhile), -EFAULT, -ENOMEM,
+ * -EOVERFLOW: it and those after it were not appended. The zxids of the
+ * first @done records are written back; @done is written back always
+ * (-EFAULT then if it cannot be).
  */
 struct zab_append_batch {
 	__u64 recs;	/* user pointer to @count struct zab_append */

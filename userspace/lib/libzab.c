@@ -49,11 +49,15 @@ int zab_append(int h, const void *buf, size_t len, uint64_t *zxid)
 int zab_append_batch(int h, const struct iovec *iov, size_t n,
 		     uint64_t *zxids, size_t *done)
 {
-	struct zab_append recs[ZAB_APPEND_BATCH_MAX];
+	struct zab_append *recs;
 	struct zab_append_batch b;
 	size_t off = 0, i;
 	int err = 0;
 
+	recs = calloc(n < ZAB_APPEND_BATCH_MAX ? (n ? n : 1) : ZAB_APPEND_BATCH_MAX,
+		      sizeof(*recs));
+	if (!recs)
+		return -ENOMEM;
 	while (off < n && !err) {
 		memset(&b, 0, sizeof(b));
 		b.recs = (uintptr_t)recs;
@@ -71,8 +75,10 @@ int zab_append_batch(int h, const struct iovec *iov, size_t n,
 		}
 		if (ioctl(h, ZAB_IOC_APPEND_BATCH, &b) < 0)
 			err = -errno;
-		if (b.done > b.count)	/* not from this device */
-			return -EPROTO;
+		if (b.done > b.count) {	/* not from this device */
+			err = -EPROTO;
+			break;
+		}
 		for (i = 0; zxids && i < b.done; i++)
 			zxids[off + i] = recs[i].zxid;
 		off += b.done;
@@ -80,6 +86,7 @@ int zab_append_batch(int h, const struct iovec *iov, size_t n,
 			err = -EPROTO;
 	}
 out:
+	free(recs);
 	if (done)
 		*done = off;
 	return err;

@@ -52,7 +52,8 @@ int zab_append(int h, const void *buf, size_t len, uint64_t *zxid);
  * would give it: -EINVAL or -EMSGSIZE (a record of the call that holds it
  * is empty or too large: none of that call's records was appended),
  * -ENOTCONN (it and those after it were not appended), -ECONNRESET or
- * -EINTR (it and those after it may or may not commit).
+ * -EINTR (it and those after it may or may not commit); -ENOMEM before any
+ * call.
  */
 int zab_append_batch(int h, const struct iovec *iov, size_t n,
 		     uint64_t *zxids, size_t *done);
