@@ -76,11 +76,13 @@ struct zab_rx_frame {
  * @ack_heard: (leader) the follower acknowledged since attached
  * @to_follower: we lead and the peer follows
  * @acked: (leader) highest zxid the follower acknowledged; under log_mutex
- * @tx_zxid: (leader) last proposal sent; tx_work only
+ * @tx_zxid: (leader) last proposal drawn into @tx (sent, or waiting there
+ *	in order); written by tx_work only
  * @tx_commit: (leader) last commit point sent; tx_work only
  * @sync_frame: (leader) %ZAB_FRAME_TRUNC or %ZAB_FRAME_SNAP to send first,
  *	with @tx_zxid, or 0
- * @ack_sent: (follower) last zxid acknowledged; tx_work only
+ * @ack_sent: (follower) last zxid acknowledged, as drawn into @tx; tx_work
+ *	only
  * @ping_stamp: stamp of a PING (or reply) to send, 0 if none
  * @rtt_us: (leader) smoothed round-trip time of PINGs
  * @progress_acked: (leader) @acked when the tick worker last saw it move,

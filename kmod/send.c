@@ -23,6 +23,7 @@
  */
 #include <linux/moduleparam.h>
 #include <linux/net.h>
+#include <linux/sizes.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 #include <net/tls.h>
@@ -35,6 +36,8 @@
 
 /* Frames one run sends before it yields the worker. */
 #define ZAB_TX_BUDGET 64
+/* Bytes drawn behind the frame being sent, at most (queued_behind()) */
+#define ZAB_TX_AHEAD SZ_64K
 
 /*
  * TLS 1.3 allows 2^24.5 records under one AES-GCM key (RFC 8446 section
@@ -70,6 +73,23 @@ static bool key_used(const struct zab_peer *peer)
 static u32 frame_len(const struct zab_tx_frame *f)
 {
 	return f->head_len + (f->txn ? f->txn->len : 0);
+}
+
+/*
+ * Bytes drawn behind the frame being sent. Drawing stops at ZAB_TX_AHEAD:
+ * frames are drawn in priority order (an ACK or COMMIT first), and a
+ * frame drawn later waits behind all of these, so an ACK never waits
+ * behind much more than one record, however large records are. It also
+ * bounds the records a peer holds beyond the log's accounting.
+ */
+static u32 queued_behind(const struct zab_peer *peer)
+{
+	u32 bytes = 0;
+	unsigned int i;
+
+	for (i = 1; i < peer->tx_n; i++)
+		bytes += frame_len(&peer->tx[i]);
+	return bytes;
 }
 
 /* @bytes more of the frames held went out: drop those wholly sent. */
@@ -234,7 +254,8 @@ void zab_peer_tx_worker(struct work_struct *work)
 	unsigned int n;
 
 	while (!atomic_read(&peer->down)) {
-		while (peer->tx_n <= ZAB_TX_BATCH && budget > 0) {
+		while (peer->tx_n <= ZAB_TX_BATCH && budget > 0 &&
+		       queued_behind(peer) < ZAB_TX_AHEAD) {
 			f = &peer->tx[peer->tx_n];
 			f->txn = NULL;	/* only proposals and requests have one */
 			if (!next_frame(peer, f))
