@@ -605,6 +605,11 @@ static void match_request(struct zab_instance *zi, const struct zab_txn *txn)
 	list_for_each_entry(req, &zi->requests, node) {
 		if (req->id == txn->req_id && req->gen == zi->gen) {
 			req->zxid = txn->zxid;
+			/*
+			 * Matched ones to the back: a batch's requests come
+			 * back in order, so the next is found at the front.
+			 */
+			list_move_tail(&req->node, &zi->requests);
 			return;
 		}
 	}

@@ -272,6 +272,11 @@ static int append_batch(struct zab_instance *zi, struct zab_append *recs,
 			return err;
 	}
 	while (sub < n) {
+		/* nothing below may sleep (commits as fast as proposed) */
+		if (signal_pending(current)) {
+			err = -ERESTARTSYS;
+			break;
+		}
 		/*
 		 * One generation for the whole batch: were one record lost
 		 * to a role change and a later one proposed by the next
@@ -282,7 +287,7 @@ static int append_batch(struct zab_instance *zi, struct zab_append *recs,
 		      zab_bcast_submit(zi, u64_to_user_ptr(recs[sub].data),
 				       recs[sub].len, &w[sub], ZAB_SUBMIT_DEFER |
 				       (*done < sub ? ZAB_SUBMIT_NOWAIT : 0));
-		if (err == -EAGAIN) {	/* our oldest holds the room */
+		if (err == -EAGAIN && *done < sub) {	/* our oldest holds the room */
 			zab_bcast_flush(zi);
 			err = zab_bcast_wait(zi, &w[*done], &recs[*done].zxid);
 			if (err)
@@ -353,13 +358,18 @@ static long ioctl_append_batch(struct zab_file *zf, void __user *arg)
 	zab_stat_add(zi, ZAB_STAT_WRITES, b.done);
 	zab_stat_add(zi, ZAB_STAT_WRITE_BYTES, bytes);
 	zab_stat_add(zi, ZAB_STAT_WRITE_ERRORS, !!err);
-	if (b.done && copy_to_user(u64_to_user_ptr(b.recs), recs,
-				   array_size(b.done, sizeof(*recs))))
-		err = -EFAULT;
+	/* the zxids only: the caller's data, len and flags stay as they are */
+	for (i = 0; i < b.done; i++) {
+		if (put_user(recs[i].zxid,
+			     &((struct zab_append __user *)u64_to_user_ptr(b.recs))[i].zxid)) {
+			err = err ?: -EFAULT;
+			break;
+		}
+	}
 out:
-	/* done always, even when the zxids could not be written back */
+	/* done always; an error of the records is not hidden by -EFAULT */
 	if (put_user(b.done, &ub->done))
-		err = -EFAULT;
+		err = err ?: -EFAULT;
 	kvfree(w);
 	kvfree(recs);
 	return err;
@@ -477,9 +487,12 @@ static long zab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case ZAB_IOC_STATUS:
 		return ioctl_status(zf, uarg);
 	case ZAB_IOC_APPEND:
-		return ioctl_append(zf, uarg);
 	case ZAB_IOC_APPEND_BATCH:
-		return ioctl_append_batch(zf, uarg);
+		/* appending is writing: not through a file opened to read */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
+		return cmd == ZAB_IOC_APPEND ? ioctl_append(zf, uarg) :
+					       ioctl_append_batch(zf, uarg);
 	case ZAB_IOC_RESTORE:
 		return ioctl_restore(zf, uarg);
 	case ZAB_IOC_LOG_PATH:

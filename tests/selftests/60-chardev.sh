@@ -20,6 +20,12 @@ test_looking_device() {
 	expect_match 'EINVAL' "$OUT"
 	expect_fail "append without a leader" "$DEVTEST" append /dev/zab/d 10
 	expect_match 'ENOTCONN' "$OUT"
+	exec 4< /dev/zab/d
+	expect_fail "append on a file opened to read" "$DEVTEST" append fd:4 10
+	expect_match 'EBADF' "$OUT"
+	expect_fail "batch on a file opened to read" "$DEVTEST" batch fd:4 3 10
+	expect_match 'EBADF' "$OUT"
+	exec 4<&-
 	expect_fail "batch without a leader" "$DEVTEST" batch /dev/zab/d 3 10
 	expect_match 'ENOTCONN done=0' "$OUT"
 	expect_fail "empty batch" "$DEVTEST" batch /dev/zab/d 0 10

@@ -589,13 +589,14 @@ struct zab_append {
  * call, and no record after it is sent to another leader.
  * Returns once every record is known committed (0), or on the first that is
  * not: then @done records (a prefix) committed, and the call returns the
- * error of record @done, as a single append would: -ECONNRESET or -EINTR
- * (a signal; the call is never restarted once a record went out): it, and
- * any after it, may or may not have committed; -ENOTCONN, -ESHUTDOWN,
- * -EMSGSIZE (maxRecordSize lowered meanwhile), -EFAULT, -ENOMEM,
- * -EOVERFLOW: it and those after it were not appended. The zxids of the
- * first @done records are written back; @done is written back always
- * (-EFAULT then if it cannot be).
+ * error of record @done, as a single append would: -ECONNRESET, -EINTR (a
+ * signal; the call is never restarted once a record went out) or
+ * -ESHUTDOWN (the instance destroyed): it, and any after it, may or may not
+ * have committed; -ENOTCONN, -EMSGSIZE (maxRecordSize lowered meanwhile),
+ * -ENOMEM, -EOVERFLOW: it and those after it were not appended. The zxids
+ * of the first @done records are written back (only the zxid fields), and
+ * @done always; -EFAULT if they cannot be, unless another error came first.
+ * Like ZAB_IOC_APPEND, it needs a file opened for writing (else -EBADF).
  */
 struct zab_append_batch {
 	__u64 recs;	/* user pointer to @count struct zab_append */

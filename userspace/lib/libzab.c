@@ -54,6 +54,8 @@ int zab_append_batch(int h, const struct iovec *iov, size_t n,
 	size_t off = 0, i;
 	int err = 0;
 
+	if (done)
+		*done = 0;
 	recs = calloc(n < ZAB_APPEND_BATCH_MAX ? (n ? n : 1) : ZAB_APPEND_BATCH_MAX,
 		      sizeof(*recs));
 	if (!recs)
