@@ -890,8 +890,7 @@ static void tick_worker(struct work_struct *work)
 				       max(init_limit, 2 * sync_limit))) {
 			zab_peer_down(peer, ZAB_REASON_ACK_TIMEOUT);
 		} else if (leading) {
-			atomic64_set(&peer->ping_stamp, ktime_get_ns());
-			zab_peer_kick(peer);
+			zab_peer_ping(peer, ktime_get_ns());
 		}
 	}
 	rcu_read_unlock();
@@ -997,6 +996,7 @@ static void enter_epoch(struct zab_instance *zi, u32 epoch,
 	u64 last = zi->last_zxid;
 
 	WRITE_ONCE(zi->epoch, epoch);
+	WRITE_ONCE(zi->history_zxid, last);
 	zi->counter = ZAB_ZXID_EPOCH(last) == epoch ? ZAB_ZXID_COUNTER(last) : 0;
 	WRITE_ONCE(zi->exhausted, false);
 	zab_log_rebudget(zi);
@@ -1044,6 +1044,7 @@ static void start(struct zab_instance *zi, struct zab_peer **peers,
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
+		peers[i]->gen = zi->gen;	/* stable under zi->lock */
 		list_add_tail_rcu(&peers[i]->node, &zi->peers);
 		zi->npeers++;
 		zab_peer_attach(peers[i]);

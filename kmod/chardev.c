@@ -21,6 +21,7 @@
 #include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/log.h"
+#include "kmod/sync.h"
 #include "kmod/txn.h"
 
 static dev_t zab_devt;
@@ -477,6 +478,18 @@ out:
 	return ret;
 }
 
+/* Wait until every record the leader committed is delivered here. */
+static long ioctl_sync(struct zab_file *zf, u64 __user *uarg)
+{
+	u64 zxid;
+	int err;
+
+	err = zab_sync(zf->zi, &zxid);
+	if (err)
+		return err;
+	return put_user(zxid, uarg);
+}
+
 static long zab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct zab_file *zf = file->private_data;
@@ -497,6 +510,8 @@ static long zab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioctl_restore(zf, uarg);
 	case ZAB_IOC_LOG_PATH:
 		return ioctl_log_path(zf, uarg);
+	case ZAB_IOC_SYNC:
+		return ioctl_sync(zf, uarg);
 	case ZAB_IOC_SEEK:
 		if (get_user(zxid, (u64 __user *)uarg))
 			return -EFAULT;

@@ -98,6 +98,11 @@ struct zab_progress {
  * @local_bytes: bytes of this member's local writes in flight (see
  *	zab_bcast_rx_over_budget())
  * @trimmed_zxid: highest zxid dropped from the window
+ * @history_zxid: the last zxid of the history this role began with
+ * @sync_seq: (follower) the last number a sync took (kmod/sync.c)
+ * @sync_reply_seq: (follower) the newest question the leader answered
+ * @sync_reply_zxid: (follower) the read index of that answer
+ * @sync_waiters: (leader) syncs waiting for a quorum's echo
  * @disk: the log on disk, NULL in memory mode; set once under @log_mutex,
  *	freed with the instance
  * @commit_latency: on a leader, from a zxid's assignment to its commit
@@ -143,6 +148,11 @@ struct zab_instance {
 	u64 epoch_pending;
 	atomic64_t local_bytes;
 	u64 trimmed_zxid;
+	u64 history_zxid;
+	u64 sync_seq;
+	u64 sync_reply_seq;
+	u64 sync_reply_zxid;
+	atomic_t sync_waiters;
 	struct zab_disk *disk;
 
 	/* last: 432 bytes the hot fields above need not share lines with */

@@ -341,6 +341,7 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 	peer->ack_sent = last_zxid;
 	atomic64_set(&peer->ping_stamp, 0);
 	spin_lock_init(&peer->req_lock);
+	spin_lock_init(&peer->sync_lock);
 	INIT_LIST_HEAD(&peer->requests);
 	return peer;
 
@@ -466,4 +467,25 @@ void zab_peer_kick(struct zab_peer *peer)
 {
 	if (!READ_ONCE(peer->dead))
 		queue_work(zab_wq, &peer->tx_work);
+}
+
+/**
+ * zab_peer_ping() - have a PING sent to the peer, or a PING's reply
+ * @peer: the peer
+ * @stamp: the stamp it carries
+ *
+ * PINGs not yet sent coalesce: the one sent carries the newest stamp asked
+ * for (a leader's stamps are its clock; a follower echoes the leader's).
+ *
+ * Context: any; the caller keeps @peer reachable (RCU or its own work).
+ */
+void zab_peer_ping(struct zab_peer *peer, u64 stamp)
+{
+	s64 cur = atomic64_read(&peer->ping_stamp);
+
+	do {
+		if ((u64)cur >= stamp)
+			break;
+	} while (!atomic64_try_cmpxchg(&peer->ping_stamp, &cur, stamp));
+	zab_peer_kick(peer);
 }

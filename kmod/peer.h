@@ -83,13 +83,27 @@ struct zab_rx_frame {
  *	with @tx_zxid, or 0
  * @ack_sent: (follower) last zxid acknowledged, as drawn into @tx; tx_work
  *	only
+ * @gen: zi->gen when it was attached
  * @ping_stamp: stamp of a PING (or reply) to send, 0 if none
+ * @ping_sent: (leader) the newest stamp drawn into @tx; tx_work writes it
+ * @ping_echo: (leader) the newest of ours the follower echoed; rx_work
+ *	writes it
  * @rtt_us: (leader) smoothed round-trip time of PINGs
  * @progress_acked: (leader) @acked when the tick worker last saw it move,
  *	or saw nothing outstanding; tick worker only
  * @progress_at: (leader) jiffies of that; tick worker only
  * @req_lock: protects @requests
  * @requests: (follower) writes to forward to the leader, as txns
+ * @sync_lock: (leader) protects @sync_at and @sync_index, and
+ *	@sync_asked's changes
+ * @sync_asked: (leader) the newest SYNC question's number; rx_work writes it
+ * @sync_at: (leader) when it arrived (ktime, ns)
+ * @sync_index: (leader) the read index taken when it arrived
+ * @sync_answered: (leader) the newest question answered; tx_work writes it
+ * @sync_want: (follower) the newest question our syncs took a number for,
+ *	under zi->log_mutex
+ * @sync_sent: (follower) the newest question sent; tx_work writes it
+ * @sync_replied: (follower) the newest question answered; rx_work only
  * @tx: frames drawn and not yet wholly sent, oldest first: up to
  *	%ZAB_TX_BATCH go in one send, and one more is drawn beyond them to
  *	know whether others follow at once; tx_work only
@@ -128,13 +142,25 @@ struct zab_peer {
 	u64 tx_commit;
 	u8 sync_frame;
 	u64 ack_sent;
+	u64 gen;
 	atomic64_t ping_stamp;
+	u64 ping_sent;
+	u64 ping_echo;
 	u32 rtt_us;
 	u64 progress_acked;
 	unsigned long progress_at;
 
 	spinlock_t req_lock;		/* protects @requests */
 	struct list_head requests;
+
+	spinlock_t sync_lock;		/* see above */
+	u64 sync_asked;
+	u64 sync_at;
+	u64 sync_index;
+	u64 sync_answered;
+	u64 sync_want;
+	u64 sync_sent;
+	u64 sync_replied;
 
 	struct zab_tx_frame tx[ZAB_TX_BATCH + 1];
 	unsigned int tx_n;
@@ -152,6 +178,7 @@ void zab_peer_detach(struct zab_peer *peer);
 void zab_peer_put(struct zab_peer *peer);
 void zab_peer_down(struct zab_peer *peer, enum zab_reason reason);
 void zab_peer_kick(struct zab_peer *peer);
+void zab_peer_ping(struct zab_peer *peer, u64 stamp);
 void zab_peer_rx_worker(struct work_struct *work);
 void zab_peer_tx_worker(struct work_struct *work);
 void zab_peer_ops_release(void);

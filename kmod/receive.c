@@ -20,6 +20,7 @@
 #include "kmod/compat.h"
 #include "kmod/instance.h"
 #include "kmod/peer.h"
+#include "kmod/sync.h"
 #include "kmod/txn.h"
 
 /*
@@ -41,12 +42,12 @@ static int handle_ping(struct zab_peer *peer, u8 flags, u64 stamp)
 	u32 rtt;
 
 	if (!(flags & ZAB_PING_REPLY)) {
-		atomic64_set(&peer->ping_stamp, stamp ?: 1);
-		zab_peer_kick(peer);
+		zab_peer_ping(peer, stamp ?: 1);
 		return 0;
 	}
 	if (stamp > now)
 		return 0;	/* not one of ours: ignore */
+	zab_sync_on_pong(peer, stamp);
 	rtt = min_t(u64, (now - stamp) / NSEC_PER_USEC, U32_MAX);
 	/* smoothed as TCP does, gain 1/8 */
 	WRITE_ONCE(peer->rtt_us,
@@ -91,6 +92,11 @@ static int dispatch(struct zab_peer *peer)
 		break;
 	case ZAB_FRAME_PING:
 		err = handle_ping(peer, rx->info.flags, get_unaligned_be64(body));
+		break;
+	case ZAB_FRAME_SYNC:
+		err = zab_sync_on_frame(peer, rx->info.flags,
+					get_unaligned_be64(body),
+					get_unaligned_be64(body + 8));
 		break;
 	default:
 		err = -EPROTO;

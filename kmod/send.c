@@ -32,6 +32,7 @@
 #include "kmod/instance.h"
 #include "kmod/log.h"
 #include "kmod/peer.h"
+#include "kmod/sync.h"
 #include "kmod/txn.h"
 
 /* Frames one run sends before it yields the worker. */
@@ -237,8 +238,13 @@ static bool next_frame(struct zab_peer *peer, struct zab_tx_frame *f)
 	if (stamp) {
 		f->head_len = zab_frame_put_ping(f->head, peer->to_follower ?
 						 0 : ZAB_PING_REPLY, stamp);
+		/* what the follower may echo (zab_sync_on_pong()) */
+		if (peer->to_follower && stamp > peer->ping_sent)
+			WRITE_ONCE(peer->ping_sent, stamp);
 		return true;
 	}
+	if (zab_sync_next_frame(peer, f))
+		return true;
 	return peer->to_follower ? next_to_follower(peer, f) : next_to_leader(peer, f);
 }
 

@@ -55,6 +55,12 @@ int zab_frame_parse(const struct zab_frame *f, bool leader,
 		from_leader = !(f->flags & ZAB_PING_REPLY);
 		allowed_flags = ZAB_PING_REPLY;
 		break;
+	case ZAB_FRAME_SYNC:
+		fi->fixed = sizeof(struct zab_sync_body);
+		/* the follower asks, the leader replies */
+		from_leader = f->flags & ZAB_SYNC_REPLY;
+		allowed_flags = ZAB_SYNC_REPLY;
+		break;
 	default:
 		return -EPROTO;
 	}
@@ -140,6 +146,24 @@ size_t zab_frame_put_proposal(u8 *buf, u64 zxid, u64 req_id, u32 origin,
 	put_unaligned_be32(origin, &p->origin);
 	p->reserved = 0;
 	return n + sizeof(*p);
+}
+
+/**
+ * zab_frame_put_sync() - write a SYNC frame
+ * @buf: at least %ZAB_FRAME_HEAD_MAX bytes
+ * @flags: 0 (a question) or %ZAB_SYNC_REPLY
+ * @seq: the question's number
+ * @zxid: the read index (a reply), else 0
+ *
+ * Return: the frame's length.
+ */
+size_t zab_frame_put_sync(u8 *buf, u8 flags, u64 seq, u64 zxid)
+{
+	size_t n = put_hdr(buf, ZAB_FRAME_SYNC, flags, sizeof(struct zab_sync_body));
+
+	put_unaligned_be64(seq, buf + n);
+	put_unaligned_be64(zxid, buf + n + 8);
+	return n + sizeof(struct zab_sync_body);
 }
 
 /**

@@ -164,6 +164,65 @@ test_batched_appends() {
 		fail "z3 has $(wc -l < "$ENS_TMP/after.3") of $((2400 + 1400)) records"
 }
 
+# ZAB_IOC_SYNC: after a sync, a member that hears its leader late has
+# delivered every record committed before the sync began, on any member; a
+# leader cut off from its followers never answers a sync, and fails it once
+# it stops leading; syncs under load on every member all succeed.
+test_sync_reads() {
+	local i z c out lagged=0 p
+	setup_tmp
+	ens_setup 3
+	ens_boot 3 1 1
+	for i in 1 2 3; do
+		out=$("$DEVTEST" sync "/dev/zab/z$i") || fail "sync on z$i: $out"
+	done
+	# z3 hears everything 300 ms late: a record committed by z1 and z2 is
+	# not yet delivered on z3 when its append returns
+	tc qdisc add dev veth3 root netem delay 300ms
+	for i in 1 2 3 4 5; do
+		out=$("$DEVTEST" append /dev/zab/z2 16) || fail "append: $out"
+		z=$(sed -n 's/^ok zxid=//p' <<< "$out")
+		c=$(commit_of z3)
+		[ $((c)) -lt $((z)) ] && lagged=$((lagged + 1))
+		out=$("$DEVTEST" sync /dev/zab/z3 1 "$z") || fail "sync on the late member after $z: $out"
+		echo "  z3 at $c when $z committed; after its sync: $out"
+	done
+	[ "$lagged" -gt 0 ] || fail "z3 never lagged: the test shows nothing"
+	tc qdisc del dev veth3 root
+	# syncs on followers and the leader while every member writes
+	for i in 1 2 3; do
+		"$DEVTEST" sync "/dev/zab/z$i" 300 > "$ENS_TMP/s.$i" &
+		eval "p$i=\$!"
+	done
+	write_all "$ENS_TMP" 100 1 2 3
+	for i in 1 2 3; do
+		eval "p=\$p$i"
+		wait "$p" || fail "syncs on z$i under load: $(cat "$ENS_TMP/s.$i")"
+		echo "  z$i under load: $(cat "$ENS_TMP/s.$i")"
+	done
+	! grep -q '^err' "$ENS_TMP"/w.* || fail "writes failed: $(grep -h '^err' "$ENS_TMP"/w.* | head -3)"
+	# the leader cut off: its sync waits for a quorum that never answers,
+	# and fails once it stops leading, while z2 and z3 go on without it
+	ip link set veth1 down
+	"$DEVTEST" sync /dev/zab/z1 > "$ENS_TMP/s.cut" &
+	p=$!
+	sleep 0.5
+	kill -0 "$p" 2>/dev/null || fail "the cut-off leader answered a sync: $(cat "$ENS_TMP/s.cut")"
+	wait_state 10 LOOKING z2 z3
+	ens_boot 3 2 2 2 3
+	out=$("$DEVTEST" append /dev/zab/z3 16) || fail "append under the new leader: $out"
+	z=$(sed -n 's/^ok zxid=//p' <<< "$out")
+	out=$("$DEVTEST" sync /dev/zab/z3 1 "$z") || fail "sync under the new leader: $out"
+	wait "$p" && fail "the cut-off leader's sync succeeded: $(cat "$ENS_TMP/s.cut")"
+	expect_match 'errno ECONNRESET' "$(cat "$ENS_TMP/s.cut")"
+	expect_fail "sync with no leader" "$DEVTEST" sync /dev/zab/z1
+	expect_match ENOTCONN "$OUT"
+	ip link set veth1 up
+	converge 2 3
+	dump_all "$ENS_TMP" 2 3
+	cmp -s "$ENS_TMP/dump.2" "$ENS_TMP/dump.3" || fail "z2 and z3 delivered different logs"
+}
+
 test_late_joiner() {
 	setup_tmp
 	ens_setup 3

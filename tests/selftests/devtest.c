@@ -10,6 +10,9 @@
  *                                     BADLEN bytes; print done and zxids
  *   devtest read PATH [nonblock] [CAP] read one record
  *   devtest status PATH               ZAB_IOC_STATUS as key=value lines
+ *   devtest sync PATH [COUNT [MIN]]   COUNT ZAB_IOC_SYNCs, each checked: the
+ *                                     index at least MIN, the commit point
+ *                                     there after it; print the last index
  *   devtest seek PATH ZXID            ZAB_IOC_SEEK
  *   devtest lseek PATH                lseek(2), which must be refused
  *   devtest logpath PATH              ZAB_IOC_LOG_PATH, print the path
@@ -42,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/zab.h>
 
@@ -121,6 +125,39 @@ static int do_status(int fd)
 	       (unsigned long long)st.commit_zxid,
 	       (unsigned long long)st.window_first,
 	       (unsigned long long)st.read_next);
+	return 0;
+}
+
+/*
+ * @count syncs in a row. Each must return an index at least @min, with
+ * the member's commit point already there after it. Prints the last
+ * index, the commit point and the mean time per sync.
+ */
+static int do_sync(int fd, unsigned long count, unsigned long long min)
+{
+	struct zab_status st;
+	struct timespec a, b;
+	unsigned long i;
+	__u64 z = 0;
+	long long us;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < count; i++) {
+		if (report(ioctl(fd, ZAB_IOC_SYNC, &z)) ||
+		    report(ioctl(fd, ZAB_IOC_STATUS, &st)))
+			return 1;
+		if (z < min || st.commit_zxid < z) {
+			printf("bad index=0x%llx min=0x%llx commit=0x%llx\n",
+			       (unsigned long long)z, min,
+			       (unsigned long long)st.commit_zxid);
+			return 1;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	us = (b.tv_sec - a.tv_sec) * 1000000LL + (b.tv_nsec - a.tv_nsec) / 1000;
+	printf("ok zxid=0x%llx commit=0x%llx us_per_sync=%lld\n",
+	       (unsigned long long)z, (unsigned long long)st.commit_zxid,
+	       count ? us / (long long)count : 0);
 	return 0;
 }
 
@@ -402,6 +439,9 @@ int main(int argc, char **argv)
 		return do_read(fd, strtoul(argv[argc - 1], NULL, 0) ?: 65536);
 	if (!strcmp(op, "status"))
 		return do_status(fd);
+	if (!strcmp(op, "sync"))
+		return do_sync(fd, argc > 3 ? strtoul(argv[3], NULL, 0) : 1,
+			       argc > 4 ? strtoull(argv[4], NULL, 0) : 0);
 	if (!strcmp(op, "seek") && argc > 3) {
 		unsigned long long z = strtoull(argv[3], NULL, 0);
 

@@ -691,6 +691,23 @@ struct zab_log_path {
 #define ZAB_IOC_APPEND_BATCH _IOWR(ZAB_IOC_MAGIC, 6, struct zab_append_batch)
 
 /*
+ * ZAB_IOC_SYNC: wait until this member has delivered every record the
+ * leader had committed when the call reached the leader, and store the
+ * leader's read index (a zxid) at the argument: reads that follow return
+ * every record up to it. The leader first confirms with a quorum that it
+ * still leads, so a deposed leader, or a follower of one, never returns
+ * success. Reads that follow a sync see every write that completed before
+ * it began, on any member (linearizable reads, as ZooKeeper's sync()
+ * before a read, made a quorum operation). Costs a round trip to the
+ * leader and one from it to a quorum. Errors: -ENOTCONN no leader
+ * (LOOKING), -ECONNRESET the role changed first (a leader cut off from
+ * its quorum fails so once its followers time out), -ESHUTDOWN the
+ * instance was destroyed; a signal interrupts it (restarted with
+ * SA_RESTART). Any open file may sync.
+ */
+#define ZAB_IOC_SYNC	_IOR(ZAB_IOC_MAGIC, 7, __u64)
+
+/*
  * The log on disk
  * ---------------
  * With %ZAB_CMD_LOG the kernel appends the log to segment files in a
@@ -807,6 +824,11 @@ struct zab_kv_hdr {
  *                                     log and go on from zxid, as if every
  *                                     record up to it had left the window;
  *                                     first frame of a connection, if any
+ *   SYNC           follower->leader   struct zab_sync_body, zxid zero: a question
+ *                                     (%ZAB_IOC_SYNC); seq grows with each
+ *                  leader->follower   with %ZAB_SYNC_REPLY: the answer to
+ *                                     question seq (and every earlier one),
+ *                                     zxid the leader's read index
  *
  * Synchronisation happens on the same stream. When a follower is attached
  * with its last zxid L, the leader sends TRUNC if L is not in its log (the
@@ -831,6 +853,7 @@ enum zab_frame_type {
 	ZAB_FRAME_REQUEST,
 	ZAB_FRAME_TRUNC,
 	ZAB_FRAME_SNAP,
+	ZAB_FRAME_SYNC,
 };
 
 struct zab_frame {
@@ -858,6 +881,12 @@ struct zab_ping {
 
 struct zab_request {
 	__be64 req_id;
+};
+
+#define ZAB_SYNC_REPLY	0x01
+struct zab_sync_body {
+	__be64 seq;		/* the question's number */
+	__be64 zxid;		/* the read index in a reply, else zero */
 };
 
 #endif /* _UAPI_LINUX_ZAB_H */
