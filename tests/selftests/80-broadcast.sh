@@ -188,6 +188,12 @@ test_sync_reads() {
 		echo "  z3 at $c when $z committed; after its sync: $out"
 	done
 	[ "$lagged" -gt 0 ] || fail "z3 never lagged: the test shows nothing"
+	# zabctl tail --sync on the late member prints the record just committed
+	out=$("$DEVTEST" append /dev/zab/z1 16) || fail "append: $out"
+	z=$(sed -n 's/^ok zxid=//p' <<< "$out")
+	"$ZABCTL" tail z3 --sync > "$ENS_TMP/tail.3" || fail "zabctl tail --sync failed"
+	[ $(($(tail -n 1 "$ENS_TMP/tail.3" | cut -f1))) -ge $((z)) ] ||
+		fail "tail --sync on z3 ends before $z: $(tail -n 1 "$ENS_TMP/tail.3")"
 	tc qdisc del dev veth3 root
 	# syncs on followers and the leader while every member writes
 	for i in 1 2 3; do
@@ -217,6 +223,8 @@ test_sync_reads() {
 	expect_match 'errno ECONNRESET' "$(cat "$ENS_TMP/s.cut")"
 	expect_fail "sync with no leader" "$DEVTEST" sync /dev/zab/z1
 	expect_match ENOTCONN "$OUT"
+	expect_fail "tail --sync with no leader" "$ZABCTL" tail z1 --sync
+	expect_match "tail \`z1': .*\(no leader\)" "$OUT"
 	ip link set veth1 up
 	converge 2 3
 	dump_all "$ENS_TMP" 2 3

@@ -68,6 +68,7 @@ offers zabctl show -o "" -- ~durable_zxid
 offers zabctl show - -- --help --json --tsv -o
 offers zabctl show --json o -- orders other
 offers zabctl tail orders --f -- --follow --from
+offers zabctl tail orders --s -- --sync
 offers zabctl tail orders --from 0x100000001 "" --
 offers zabctl help st -- stop
 offers zabctl monitor --json "" -- orders other

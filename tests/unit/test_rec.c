@@ -345,6 +345,10 @@ static void test_dev_errors(void **state)
 	check_dev_error(ZAB_DEV_APPEND, -EINTR,
 			"Interrupted system call (interrupted; the record may still be committed)");
 	check_dev_error(ZAB_DEV_APPEND, -EACCES, "Permission denied");
+	check_dev_error(ZAB_DEV_SYNC, -ENOTCONN,
+			"Transport endpoint is not connected (no leader)");
+	check_dev_error(ZAB_DEV_SYNC, -ECONNRESET,
+			"Connection reset by peer (the leader changed before it answered; try again)");
 
 	check_dev_error(ZAB_DEV_OPEN, -ENOENT,
 			"No such file or directory (no such instance)");

@@ -145,6 +145,17 @@ int zab_seek(int h, uint64_t zxid)
 	return ioctl(h, ZAB_IOC_SEEK, &arg) < 0 ? -errno : 0;
 }
 
+int zab_sync(int h, uint64_t *zxid)
+{
+	__u64 z = 0;
+
+	if (ioctl(h, ZAB_IOC_SYNC, &z) < 0)
+		return -errno;
+	if (zxid)
+		*zxid = z;
+	return 0;
+}
+
 int zab_status(int h, struct zab_status *st)
 {
 	return ioctl(h, ZAB_IOC_STATUS, st) < 0 ? -errno : 0;

@@ -74,6 +74,17 @@ ssize_t zab_read(int h, struct zab_rec_hdr *hdr, void *buf, size_t cap);
 /* Makes the next zab_read() return the first record with zxid >= @zxid. */
 int zab_seek(int h, uint64_t zxid);
 
+/*
+ * Waits until this member has delivered every record the leader had
+ * committed when the call reached it, after the leader confirmed with a
+ * quorum that it still leads; stores the leader's read index at @zxid (may
+ * be NULL). zab_read()s after it return every record up to that zxid, so
+ * they see every write that completed, on any member, before zab_sync()
+ * began. Returns 0, -ENOTCONN with no leader, -ECONNRESET if the leader
+ * changed first (try again), -ESHUTDOWN, -EINTR.
+ */
+int zab_sync(int h, uint64_t *zxid);
+
 /* Fills @st with a snapshot of the instance and of this handle. */
 int zab_status(int h, struct zab_status *st);
 

@@ -168,6 +168,14 @@ static const char *dev_meaning(enum zab_dev_op op, int err)
 			return "interrupted; the record may still be committed";
 		}
 		break;
+	case ZAB_DEV_SYNC:
+		if (err == -ENOTCONN)
+			return "no leader";
+		if (err == -ECONNRESET)
+			return "the leader changed before it answered; try again";
+		if (err == -ESHUTDOWN)
+			return "instance destroyed";
+		break;
 	case ZAB_DEV_READ:
 		if (err == -EPROTO)
 			return "malformed record from the device";

@@ -48,6 +48,7 @@ enum zab_dev_op {
 	ZAB_DEV_OPEN,
 	ZAB_DEV_APPEND,
 	ZAB_DEV_READ,
+	ZAB_DEV_SYNC,
 };
 
 /*

@@ -16,6 +16,7 @@
 struct tail {
 	const char *name;
 	bool follow;
+	bool sync;		/* --sync */
 	bool has_from;		/* --from given */
 	uint64_t from;
 	struct zab_reader reader;
@@ -36,8 +37,11 @@ static void help(FILE *f)
 		"backslash, is written \\xNN. Without --from, starts at the oldest record\n"
 		"still in memory; with it, at the first record whose zxid is ZXID or more\n"
 		"(hexadecimal after 0x, or decimal). Stops when no record is ready, or,\n"
-		"with --follow, waits for more until interrupted. A NAME starting with\n"
-		"`-' goes after `--'.\n");
+		"with --follow, waits for more until interrupted. With --sync, first\n"
+		"waits until this member has every record the leader had committed\n"
+		"(ZAB_IOC_SYNC): the records printed then include every write that\n"
+		"completed, on any member, before the command began. A NAME starting\n"
+		"with `-' goes after `--'.\n");
 }
 
 static int report(const struct tail *t, enum zab_dev_op op, int err)
@@ -147,6 +151,8 @@ static int parse_args(struct tail *t, int argc, char *argv[],
 			options = false;	/* a name may start with `-' */
 		} else if (!strcmp(argv[i], "--follow")) {
 			t->follow = true;
+		} else if (!strcmp(argv[i], "--sync")) {
+			t->sync = true;
 		} else if (!strcmp(argv[i], "--from")) {
 			if (t->has_from)
 				return zabctl_usage_error(&tail_cmd, "duplicate `--from'");
@@ -172,17 +178,25 @@ static int run(int argc, char *argv[], const struct zabctl *ctl)
 
 	if (parse_args(&t, argc, argv, ctl))
 		return 1;
+	h = zab_open(t.name, O_RDONLY | O_NONBLOCK);
+	if (h < 0)
+		return report(&t, ZAB_DEV_OPEN, h);
+	/* before signals are blocked: a sync that waits can be interrupted */
+	if (t.sync) {
+		r = zab_sync(h, NULL);
+		if (r < 0) {
+			report(&t, ZAB_DEV_SYNC, r);
+			zab_close(h);
+			return 1;
+		}
+	}
 	/* Blocked before anything is read: no record is printed half. */
 	if (t.follow) {
 		sigfd = zabctl_signalfd(&old);
-		if (sigfd < 0)
+		if (sigfd < 0) {
+			zab_close(h);
 			return zabctl_error("tail: signalfd: %s", strerror(errno));
-	}
-
-	h = zab_open(t.name, O_RDONLY | O_NONBLOCK);
-	if (h < 0) {
-		report(&t, ZAB_DEV_OPEN, h);
-		goto out;
+		}
 	}
 	if (t.has_from) {
 		r = zab_seek(h, t.from);
@@ -208,7 +222,7 @@ out:
 const struct zabctl_cmd tail_cmd = {
 	.name = "tail",
 	.summary = "print committed records",
-	.synopsis = "NAME [--from ZXID] [--follow]",
+	.synopsis = "NAME [--from ZXID] [--follow] [--sync]",
 	.help = help,
 	.run = run,
 };
