@@ -130,6 +130,95 @@ static void local_release(struct zab_instance *zi, u64 size)
 	wake_up_all(&zi->wq);
 }
 
+/**
+ * struct zab_orphan - the room of a write whose writer stopped waiting
+ * @node: entry in zi->orphans, under log_mutex
+ * @size: the room it holds
+ * @forwarded: we follow: it went to the leader as @req
+ * @gen: the generation it went out in
+ * @zxid: (leading) its zxid
+ * @req: (following) its request, in place of the writer's on zi->requests
+ *
+ * A writer interrupted by a signal after its record went out (or a batch
+ * that stops waiting for the records after a failed one) leaves; the
+ * record stays in flight until it commits or the role changes. Its room
+ * stays taken until then: were it given back at once, a writer that
+ * interrupts itself again and again would put ever more records in flight,
+ * past its share of the uncommitted budget, and the leader would drop its
+ * member for flooding (zab_bcast_rx_over_budget()).
+ */
+struct zab_orphan {
+	struct list_head node;
+	u64 size;
+	bool forwarded;
+	u64 gen;
+	u64 zxid;
+	struct zab_fwd req;
+};
+
+/*
+ * With log_mutex held, after the commit point moved or the role changed:
+ * give back the room of orphaned writes whose fate is now known.
+ */
+static void release_orphans(struct zab_instance *zi)
+{
+	struct zab_orphan *o, *tmp;
+	u64 freed = 0, zxid;
+
+	lockdep_assert_held(&zi->log_mutex);
+	list_for_each_entry_safe(o, tmp, &zi->orphans, node) {
+		zxid = o->forwarded ? o->req.zxid : o->zxid;
+		if (o->gen == zi->gen && (!zxid || zxid > zi->commit_zxid))
+			continue;
+		list_del(&o->node);
+		if (o->forwarded)
+			list_del(&o->req.node);
+		freed += o->size;
+		kfree(o);
+	}
+	if (freed)
+		local_release(zi, freed);
+}
+
+static inline void orphans_check(struct zab_instance *zi)
+{
+	if (unlikely(!list_empty(&zi->orphans)))
+		release_orphans(zi);
+}
+
+/*
+ * The writer of @w leaves before its fate is known: its room stays taken
+ * until then (see struct zab_orphan). Without memory for that, it is
+ * given back at once, as the writer's own would be.
+ */
+static void orphan(struct zab_instance *zi, struct zab_write *w)
+{
+	struct zab_orphan *o = kmalloc(sizeof(*o), GFP_KERNEL);
+	u64 gen, zxid;
+
+	mutex_lock(&zi->log_mutex);
+	gen = zab_bcast_write_gen(w);
+	zxid = w->forwarded ? w->req.zxid : w->zxid;
+	if (!o || gen != zi->gen || (zxid && zxid <= zi->commit_zxid)) {
+		if (w->forwarded)
+			list_del(&w->req.node);
+		mutex_unlock(&zi->log_mutex);
+		kfree(o);
+		local_release(zi, w->size);
+		return;
+	}
+	o->size = w->size;
+	o->forwarded = w->forwarded;
+	o->gen = gen;
+	o->zxid = zxid;
+	if (w->forwarded) {
+		o->req = w->req;
+		list_replace(&w->req.node, &o->req.node);
+	}
+	list_add_tail(&o->node, &zi->orphans);
+	mutex_unlock(&zi->log_mutex);
+}
+
 /*
  * With log_mutex held, after a commit: if the log on disk fails and the
  * records waiting for it outgrew the window, leave the ensemble rather than
@@ -174,6 +263,7 @@ static void leader_commit(struct zab_instance *zi)
 		zab_log_commit(zi, point);
 		kick_all(zi);
 		leave_if_behind(zi);
+		orphans_check(zi);
 	}
 }
 
@@ -537,7 +627,8 @@ void zab_bcast_flush(struct zab_instance *zi)
  *
  * Return: 0; -ECONNRESET if the role changed before the commit was known
  * (it may or may not be committed); -ESHUTDOWN if the instance was
- * destroyed; -EINTR on a signal (it may still commit).
+ * destroyed; -EINTR on a signal (it may still commit: its room stays taken
+ * until it does, or the role changes).
  */
 int zab_bcast_wait(struct zab_instance *zi, struct zab_write *w, u64 *zxid)
 {
@@ -546,14 +637,18 @@ int zab_bcast_wait(struct zab_instance *zi, struct zab_write *w, u64 *zxid)
 	if (w->forwarded) {
 		err = wait_commit(zi, &w->req.zxid, w->req.gen);
 		mutex_lock(&zi->log_mutex);
-		list_del(&w->req.node);
 		*zxid = w->req.zxid;
+		if (err != -EINTR)
+			list_del(&w->req.node);
 		mutex_unlock(&zi->log_mutex);
 	} else {
 		*zxid = w->zxid;
 		err = wait_commit(zi, zxid, w->gen);
 	}
-	local_release(zi, w->size);
+	if (err == -EINTR)
+		orphan(zi, w);
+	else
+		local_release(zi, w->size);
 	return err;
 }
 
@@ -562,16 +657,12 @@ int zab_bcast_wait(struct zab_instance *zi, struct zab_write *w, u64 *zxid)
  * @zi: the instance
  * @w: the write, from zab_bcast_submit()
  *
- * The record may still commit; its writer will not learn of it here.
+ * The record may still commit; its writer will not learn of it here. Its
+ * room stays taken until its fate is known (struct zab_orphan).
  */
 void zab_bcast_forget(struct zab_instance *zi, struct zab_write *w)
 {
-	if (w->forwarded) {
-		mutex_lock(&zi->log_mutex);
-		list_del(&w->req.node);
-		mutex_unlock(&zi->log_mutex);
-	}
-	local_release(zi, w->size);
+	orphan(zi, w);
 }
 
 /**
@@ -665,6 +756,7 @@ int zab_bcast_on_commit(struct zab_peer *peer, u64 zxid)
 	} else if (zi->state == ZAB_STATE_FOLLOWING) {
 		zab_log_commit(zi, zxid);
 		leave_if_behind(zi);
+		orphans_check(zi);
 	}
 	mutex_unlock(&zi->log_mutex);
 	return err;
@@ -815,6 +907,7 @@ static void stop_locked(struct zab_instance *zi)
 	zi->leader = 0;
 	WRITE_ONCE(zi->members, 0);
 	WRITE_ONCE(zi->gen, zi->gen + 1);
+	orphans_check(zi);
 	mutex_unlock(&zi->log_mutex);
 	wake_up_all(&zi->wq);
 	detach_peers(zi, false);
@@ -905,6 +998,7 @@ void zab_bcast_init(struct zab_instance *zi)
 {
 	INIT_LIST_HEAD(&zi->peers);
 	INIT_LIST_HEAD(&zi->requests);
+	INIT_LIST_HEAD(&zi->orphans);
 	INIT_WORK(&zi->reap_work, reap_worker);
 	INIT_DELAYED_WORK(&zi->tick_work, tick_worker);
 	mutex_init(&zi->log_mutex);
@@ -1003,6 +1097,7 @@ static void enter_epoch(struct zab_instance *zi, u32 epoch,
 	WRITE_ONCE(zi->gen, zi->gen + 1);
 	WRITE_ONCE(zi->state, state);
 	zi->leader = leader;
+	orphans_check(zi);
 }
 
 /*

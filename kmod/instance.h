@@ -91,6 +91,8 @@ struct zab_progress {
  * @exhausted: the counter reached its end; the reap work stops leading
  * @next_req: last request id used for a write forwarded to the leader
  * @requests: forwarded writes waiting for their zxid and commit
+ * @orphans: writes whose writer left before their fate was known, holding
+ *	their room until it is (struct zab_orphan in broadcast.c)
  * @window_used: bytes of committed records in @log
  * @pending_bytes: bytes of the records after the commit point in @log
  * @epoch_pending: the part of @pending_bytes of the current epoch, which
@@ -143,6 +145,7 @@ struct zab_instance {
 	bool exhausted;
 	u64 next_req;
 	struct list_head requests;
+	struct list_head orphans;
 	u64 window_used;
 	u64 pending_bytes;
 	u64 epoch_pending;

@@ -259,6 +259,35 @@ test_late_joiner() {
 	expect_match 'already connected' "$(cat "$ENS_TMP/add2")"
 }
 
+# A writer interrupted by signals again and again, while commits take a
+# second: its interrupted records stay in flight, and their room stays
+# taken until they commit, so it never puts more than its share of the
+# window in flight, and the leader never drops its member for flooding.
+# (When an interrupted write gave its room back at once, the writer sent
+# records as fast as the signals came, and the leader dropped member 2 as
+# over_budget.)
+test_interrupted_writers() {
+	local i out
+	setup_tmp
+	ens_setup 3
+	for i in 1 2 3; do
+		nsx "zab$i" "$ZABCTL" set "z$i" windowBytes 64K maxRecordSize 1K
+	done
+	ens_boot 3 1 1
+	ip link set veth3 down
+	tc qdisc add dev veth2 root netem delay 500ms
+	nsx zab2 tc qdisc add dev eth0 root netem delay 500ms
+	out=$("$DEVTEST" eintr /dev/zab/z2 1024 $((6 * ZAB_TIME_SCALE))) || fail "devtest eintr: $out"
+	echo "  writer on z2, a signal every 2 ms, commits 1 s away: $out"
+	expect_match 'interrupted=[1-9]' "$out"
+	[ "$(field_ns zab1 z1 over_budget)" = 0 ] || fail "the leader dropped a flooding peer"
+	[ "$(field_ns zab2 z2 over_budget)" = 0 ] || fail "the follower dropped a flooding leader"
+	[ "$(state_of z2)" = FOLLOWING ] || fail "z2 is $(state_of z2)"
+	tc qdisc del dev veth2 root
+	nsx zab2 tc qdisc del dev eth0 root
+	out=$("$DEVTEST" append /dev/zab/z2 16) || fail "append after: $out"
+}
+
 test_late_joiner_too_far_behind() {
 	setup_tmp
 	ens_setup 3

@@ -10,6 +10,11 @@
  *                                     BADLEN bytes; print done and zxids
  *   devtest read PATH [nonblock] [CAP] read one record
  *   devtest status PATH               ZAB_IOC_STATUS as key=value lines
+ *   devtest eintr PATH LEN SECS       write(2)s of LEN bytes for SECS
+ *                                     seconds, a signal (no SA_RESTART)
+ *                                     every 2 ms interrupting them; print
+ *                                     how many committed, were
+ *                                     interrupted, failed otherwise
  *   devtest sync PATH [COUNT [MIN]]   COUNT ZAB_IOC_SYNCs, each checked: the
  *                                     index at least MIN, the commit point
  *                                     there after it; print the last index
@@ -44,7 +49,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/zab.h>
@@ -158,6 +165,42 @@ static int do_sync(int fd, unsigned long count, unsigned long long min)
 	printf("ok zxid=0x%llx commit=0x%llx us_per_sync=%lld\n",
 	       (unsigned long long)z, (unsigned long long)st.commit_zxid,
 	       count ? us / (long long)count : 0);
+	return 0;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static int do_eintr(int fd, size_t len, unsigned int secs)
+{
+	struct itimerval it = { { 0, 2000 }, { 0, 2000 } };
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	unsigned long ok = 0, intr = 0, other = 0;
+	char *buf = malloc(len ? len : 1);
+	time_t end = time(NULL) + secs;
+	int last = 0;
+
+	memset(buf, 'i', len);
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	while (time(NULL) < end) {
+		if (write(fd, buf, len) == (ssize_t)len) {
+			ok++;
+		} else if (errno == EINTR) {
+			intr++;
+		} else {
+			other++;
+			last = errno;
+			usleep(10000);
+		}
+	}
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	printf("ok committed=%lu interrupted=%lu failed=%lu last=%s\n", ok, intr,
+	       other, last ? strerrorname_np(last) : "none");
+	free(buf);
 	return 0;
 }
 
@@ -439,6 +482,8 @@ int main(int argc, char **argv)
 		return do_read(fd, strtoul(argv[argc - 1], NULL, 0) ?: 65536);
 	if (!strcmp(op, "status"))
 		return do_status(fd);
+	if (!strcmp(op, "eintr") && argc > 4)
+		return do_eintr(fd, strtoul(argv[3], NULL, 0), strtoul(argv[4], NULL, 0));
 	if (!strcmp(op, "sync"))
 		return do_sync(fd, argc > 3 ? strtoul(argv[3], NULL, 0) : 1,
 			       argc > 4 ? strtoull(argv[4], NULL, 0) : 0);

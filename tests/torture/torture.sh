@@ -41,7 +41,9 @@
 # every member's history (zabctl tail, from disk where it left the window)
 # must pass the selftests' checker: one order, each member a prefix of it,
 # every acknowledged write exactly once, nothing nobody wrote; every record
-# a device delivered as committed along the way is in it; every member's
+# a device delivered as committed along the way is in it; every sync
+# (ZAB_IOC_SYNC, on every member every second) that succeeded covered
+# every write acknowledged before it began; every member's
 # acceptedEpoch and currentEpoch are the epoch it follows. The kernel log
 # must show no warning, BUG, KASAN, lockdep or refcount report.
 #
@@ -117,6 +119,30 @@ watch_commits() {
 				from=$((last + 1))
 			fi
 		fi
+		sleep 1
+	done
+}
+
+# check_syncs MEMBERS...: until $ENS_TMP/stop, a sync on each member in
+# turn, a round a second. One that succeeds must return a read index at or
+# above the zxid of every write acknowledged before it began, with the
+# member's commit point there (devtest checks both); a violation goes to
+# $ENS_TMP/syncbad. Failures (no leader, the leader changed) are what a sync
+# may answer in a fault.
+check_syncs() {
+	local i max out
+	while [ ! -e "$ENS_TMP/stop" ]; do
+		for i in "$@"; do
+			[ -e "/dev/zab/z$i" ] || continue
+			# whole lines only: a zxid is 18 characters
+			max=$(cat "$ENS_TMP"/w.* 2> /dev/null |
+				awk '$1 == "ok" && length($2) == 18 && ($2 "") > m { m = $2 } END { print m }')
+			out=$(timeout 30 "$DEVTEST" sync "/dev/zab/z$i" 1 "${max:-0}" 2>&1) || true
+			case $out in
+			ok*) echo "$out" >> "$ENS_TMP/syncs" ;;
+			bad*) echo "z$i after $max: $out" >> "$ENS_TMP/syncbad" ;;
+			esac
+		done
 		sleep 1
 	done
 }
@@ -205,6 +231,9 @@ one() {
 		watch_commits "$i" &
 		WRITERS="$WRITERS $!"
 	done
+	# shellcheck disable=SC2086
+	check_syncs $members &
+	WRITERS="$WRITERS $!"
 	k=$((4 + RANDOM % 7))
 	for t in $(seq 1 "$k"); do
 		pick crash crash crash-sync restart restart cut cut-out cut-pair flaky stall heal \
@@ -344,6 +373,9 @@ one() {
 	sort -u "$ENS_TMP"/seen.* 2> /dev/null | comm -23 - "$ENS_TMP/delivered" > "$ENS_TMP/lost"
 	[ ! -s "$ENS_TMP/lost" ] ||
 		fail "committed, then lost: $(head -n 3 "$ENS_TMP/lost")"
+	# every sync that succeeded covered what was acknowledged before it
+	[ ! -s "$ENS_TMP/syncbad" ] ||
+		fail "a sync missed acknowledged writes: $(head -n 3 "$ENS_TMP/syncbad")"
 	# each member's epoch files: the epoch it follows, established (in the
 	# same epoch still: a new election meanwhile is a failure of its own)
 	e=$EPOCH
@@ -355,6 +387,7 @@ one() {
 			fail "member $i: acceptedEpoch $(cat "$ENS_TMP/data$i/acceptedEpoch"), currentEpoch $(cat "$ENS_TMP/data$i/currentEpoch"), epoch $EPOCH"
 	done
 	echo "  formed again: leader $LEADER, epoch $EPOCH; $(sort -u "$ENS_TMP"/seen.* | wc -l) commits seen along the way;" \
+		"$(cat "$ENS_TMP/syncs" 2> /dev/null | wc -l) syncs checked;" \
 		"syncs by DIFF $(field_ns "zab$LEADER" "z$LEADER" sync_diff), TRUNC $(field_ns "zab$LEADER" "z$LEADER" sync_trunc), SNAP $(field_ns "zab$LEADER" "z$LEADER" sync_snap) on the last leader"
 }
 
