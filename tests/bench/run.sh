@@ -45,11 +45,15 @@ fan64=$(ZABBENCH_SAMPLES=$(samples tcp-fan-out) nsx zab1 "$B" fanout 10.77.0.2 1
 fan1k=$(nsx zab1 "$B" fanout 10.77.0.2 10.77.0.3 7001 1024 "$N")
 stream=$(nsx zab1 "$B" stream 10.77.0.2 10.77.0.3 7002 64 "$SECS")
 bstream=$(ZABBENCH_BATCH=64 nsx zab1 "$B" stream 10.77.0.2 10.77.0.3 7002 64 "$SECS")
+stream1k=$(nsx zab1 "$B" stream 10.77.0.2 10.77.0.3 7002 1024 "$SECS")
+stream64k=$(nsx zab1 "$B" stream 10.77.0.2 10.77.0.3 7002 65536 "$SECS")
 printf '%-38s %s\n' "tcp ping-pong 64 B (us)" "$ping64" \
 	"tcp fan-out round trip, 2 peers, 64 B" "$fan64" \
 	"tcp fan-out round trip, 2 peers, 1 KiB" "$fan1k" \
 	"tcp stream 64 B messages to 2 peers" "$stream" \
-	"tcp stream, 64 messages per send" "$bstream"
+	"tcp stream, 64 messages per send" "$bstream" \
+	"tcp stream 1 KiB messages to 2 peers" "$stream1k" \
+	"tcp stream 64 KiB messages to 2 peers" "$stream64k"
 
 echo "# zab commit latency (us), sequential appends"
 l64=$(ZABBENCH_SAMPLES=$(samples zab-leader) "$B" lat /dev/zab/z1 64 "$N")
@@ -72,6 +76,25 @@ for w in 1 16; do
 	eval "btput$w=$(field rate "$t")"
 done
 
+echo "# zab throughput, 1 KiB and 64 KiB records, writers on the leader"
+t=$("$B" tput /dev/zab/z1 1024 64 "$SECS")
+printf '%-38s %s\n' "64 writers, 1 KiB" "$t"
+tput1k=$(field rate "$t")
+t=$(ZABBENCH_BATCH=64 "$B" tput /dev/zab/z1 1024 1 "$SECS")
+printf '%-38s %s\n' "1 writer, 1 KiB, batches of 64" "$t"
+btput1k=$(field rate "$t")
+t=$("$B" tput /dev/zab/z1 65536 16 "$SECS")
+printf '%-38s %s\n' "16 writers, 64 KiB" "$t"
+tput64k=$(field rate "$t")
+t=$(ZABBENCH_BATCH=16 "$B" tput /dev/zab/z1 65536 1 "$SECS")
+printf '%-38s %s\n' "1 writer, 64 KiB, batches of 16" "$t"
+btput64k=$(field rate "$t")
+
+echo "# zab_sync() latency (us): a quorum confirms the leader, the member catches up"
+sl=$("$B" sync /dev/zab/z1 "$N")
+sf=$("$B" sync /dev/zab/z2 "$N")
+printf '%-38s %s\n' "sync on the leader" "$sl" "sync on a follower" "$sf"
+
 echo "# ratios"
 awk -v a="$(field p50 "$l64")" -v b="$(field p50 "$fan64")" \
 	'BEGIN { printf "%-38s %.2f (target <= 2)\n", "leader p50 64 B / tcp fan-out p50", a / b }'
@@ -85,6 +108,14 @@ awk -v a="$tput64" -v b="$(field rate "$stream")" \
 # shellcheck disable=SC2154
 awk -v a="$btput16" -v b="$(field rate "$bstream")" \
 	'BEGIN { printf "%-38s %.2f (target >= 0.25)\n", "16 batched writers / batched stream", a / b }'
+awk -v a="$tput1k" -v c="$btput1k" -v b="$(field rate "$stream1k")" \
+	'BEGIN { m = a > c ? a : c; printf "%-38s %.2f\n", "1 KiB records / tcp 1 KiB stream", m / b }'
+awk -v a="$tput64k" -v c="$btput64k" -v b="$(field rate "$stream64k")" \
+	'BEGIN { m = a > c ? a : c; printf "%-38s %.2f (target >= 0.50)\n", "64 KiB bytes/s / tcp 64 KiB stream", m / b }'
+awk -v a="$(field p50 "$sl")" -v b="$(field p50 "$fan64")" \
+	'BEGIN { printf "%-38s %.2f\n", "leader sync p50 / tcp fan-out p50", a / b }'
+awk -v a="$(field p50 "$sf")" -v b="$(field p50 "$ping64")" \
+	'BEGIN { printf "%-38s %.2f\n", "follower sync p50 / tcp ping-pong p50", a / b }'
 "$ZABCTL" show --tsv > /dev/null
 
 # The same ensemble again, its connections in kernel TLS (AES-128-GCM, the

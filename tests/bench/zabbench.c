@@ -5,6 +5,7 @@
  * VM.
  *
  *   zabbench lat DEV SIZE COUNT              sequential appends: latency
+ *   zabbench sync DEV COUNT                  sequential zab_sync()s: latency
  *   zabbench tput DEV SIZE WRITERS SECONDS   concurrent appends: records/s
  *                                            (ZABBENCH_BATCH=N: N records
  *                                            per zab_append_batch())
@@ -131,6 +132,30 @@ static int do_lat(const char *dev, int size, long count)
 		v[i] = now_us() - t;
 	}
 	report(v, count);
+	return 0;
+}
+
+static int do_sync(const char *dev, long count)
+{
+	double *v = calloc(count, sizeof(*v));
+	int fd = open(dev, O_RDONLY);
+	long i;
+
+	if (fd < 0 || !v)
+		die(dev);
+	for (i = 0; i < 20; i++)	/* warm up */
+		if (zab_sync(fd, NULL))
+			die("sync");
+	for (i = 0; i < count; i++) {
+		double t = now_us();
+
+		if (zab_sync(fd, NULL))
+			die("sync");
+		v[i] = now_us() - t;
+	}
+	report(v, count);
+	free(v);
+	close(fd);
 	return 0;
 }
 
@@ -350,6 +375,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(op, "lat") && argc == 5)
 		return do_lat(argv[2], atoi(argv[3]), atol(argv[4]));
+	if (!strcmp(op, "sync") && argc == 4)
+		return do_sync(argv[2], atol(argv[3]));
 	if (!strcmp(op, "tput") && argc == 6)
 		return do_tput(argv[2], atoi(argv[3]), atoi(argv[4]), atof(argv[5]));
 	if (!strcmp(op, "echo") && argc == 3)
