@@ -25,6 +25,7 @@
 #include "kmod/netlink.h"
 #include "kmod/peer.h"
 #include "kmod/quorum.h"
+#include "kmod/sync.h"
 #include "kmod/txn.h"
 #include "kmod/zxid.h"
 
@@ -910,6 +911,7 @@ static void stop_locked(struct zab_instance *zi)
 	orphans_check(zi);
 	mutex_unlock(&zi->log_mutex);
 	wake_up_all(&zi->wq);
+	wake_up_all(&zi->sync_wq);
 	detach_peers(zi, false);
 	cancel_delayed_work_sync(&zi->tick_work);
 }
@@ -983,7 +985,7 @@ static void tick_worker(struct work_struct *work)
 				       max(init_limit, 2 * sync_limit))) {
 			zab_peer_down(peer, ZAB_REASON_ACK_TIMEOUT);
 		} else if (leading) {
-			zab_peer_ping(peer, ktime_get_ns());
+			zab_peer_ping(peer, zab_sync_stamp(zi));
 		}
 	}
 	rcu_read_unlock();
@@ -999,6 +1001,8 @@ void zab_bcast_init(struct zab_instance *zi)
 	INIT_LIST_HEAD(&zi->peers);
 	INIT_LIST_HEAD(&zi->requests);
 	INIT_LIST_HEAD(&zi->orphans);
+	spin_lock_init(&zi->sync_lock);
+	init_waitqueue_head(&zi->sync_wq);
 	INIT_WORK(&zi->reap_work, reap_worker);
 	INIT_DELAYED_WORK(&zi->tick_work, tick_worker);
 	mutex_init(&zi->log_mutex);

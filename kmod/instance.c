@@ -195,6 +195,7 @@ void zab_instance_destroy(struct zab_instance *zi)
 	zab_bcast_shutdown(zi);
 	zab_disk_shutdown(zi);
 	wake_up_all(&zi->wq);
+	wake_up_all(&zi->sync_wq);
 
 	/*
 	 * @net is still allocated: a netlink caller's socket holds it, and a

@@ -83,7 +83,9 @@ struct zab_progress {
  * @npeers: entries in @peers
  * @reap_work: detaches peers that failed, in process context
  * @tick_work: heartbeats and failure detection, every tickTime
- * @log_mutex: serialises changes to the log and the fields after it
+ * @log_mutex: serialises changes to the log and the fields after it, up
+ *	to @disk, except where a field says otherwise (atomics, and the sync
+ *	fields after @sync_waiters)
  * @log: every record in memory, keyed by zxid (see log.c)
  * @gen: bumped at every change of role; a writer that sees it change knows
  *	its record's fate is unknown to this member
@@ -105,6 +107,13 @@ struct zab_progress {
  * @sync_reply_seq: (follower) the newest question the leader answered
  * @sync_reply_zxid: (follower) the read index of that answer
  * @sync_waiters: (leader) syncs waiting for a quorum's echo
+ * @sync_wq: syncs wait here for a quorum's echo or the leader's answer
+ * @sync_stamp: the last stamp given (zab_sync_stamp())
+ * @sync_lock: (leader) protects the changes of the four fields after it
+ * @sync_gen: the generation they belong to
+ * @sync_confirmed: the newest PING stamp a quorum echoed in it
+ * @sync_round: the stamp of the round of PINGs out, 0 if none
+ * @sync_round_needed: a sync arrived after that round was stamped
  * @disk: the log on disk, NULL in memory mode; set once under @log_mutex,
  *	freed with the instance
  * @commit_latency: on a leader, from a zxid's assignment to its commit
@@ -156,6 +165,13 @@ struct zab_instance {
 	u64 sync_reply_seq;
 	u64 sync_reply_zxid;
 	atomic_t sync_waiters;
+	wait_queue_head_t sync_wq;
+	atomic64_t sync_stamp;
+	spinlock_t sync_lock;		/* the round's state */
+	u64 sync_gen;
+	u64 sync_confirmed;
+	u64 sync_round;
+	bool sync_round_needed;
 	struct zab_disk *disk;
 
 	/* last: 432 bytes the hot fields above need not share lines with */

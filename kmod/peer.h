@@ -47,6 +47,18 @@ struct zab_rx_frame {
 };
 
 /**
+ * struct zab_sync_ask - a follower's SYNC question, as its leader keeps it
+ * @seq: its number
+ * @at: when it arrived (ktime, ns)
+ * @index: the read index taken then
+ */
+struct zab_sync_ask {
+	u64 seq;
+	u64 at;
+	u64 index;
+};
+
+/**
  * struct zab_peer - a TCP connection to another member, owned by the kernel
  * @ref: lifetime; the instance's list holds one reference
  * @node: entry in zi->peers (RCU)
@@ -94,12 +106,11 @@ struct zab_rx_frame {
  * @progress_at: (leader) jiffies of that; tick worker only
  * @req_lock: protects @requests
  * @requests: (follower) writes to forward to the leader, as txns
- * @sync_lock: (leader) protects @sync_at and @sync_index, and
- *	@sync_asked's changes
+ * @sync_lock: (leader) protects @sync_ask and @sync_answered
  * @sync_asked: (leader) the newest SYNC question's number; rx_work writes it
- * @sync_at: (leader) when it arrived (ktime, ns)
- * @sync_index: (leader) the read index taken when it arrived
- * @sync_answered: (leader) the newest question answered; tx_work writes it
+ * @sync_ask: (leader) the oldest question not answered, and the newest
+ *	after it (kmod/sync.c)
+ * @sync_answered: (leader) the newest question answered
  * @sync_want: (follower) the newest question our syncs took a number for,
  *	under zi->log_mutex
  * @sync_sent: (follower) the newest question sent; tx_work writes it
@@ -153,10 +164,9 @@ struct zab_peer {
 	spinlock_t req_lock;		/* protects @requests */
 	struct list_head requests;
 
-	spinlock_t sync_lock;		/* see above */
+	spinlock_t sync_lock;		/* @sync_ask, @sync_answered */
 	u64 sync_asked;
-	u64 sync_at;
-	u64 sync_index;
+	struct zab_sync_ask sync_ask[2];
 	u64 sync_answered;
 	u64 sync_want;
 	u64 sync_sent;

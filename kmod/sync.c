@@ -13,24 +13,35 @@
  *    Every record committed anywhere before the sync arrived is at or below
  *    it, provided that this member still led when the sync arrived.
  *  - It confirms that: a quorum, itself included, must echo a PING stamped
- *    after the sync arrived. A member echoes only the leader it follows,
- *    over that leader's connection, and zabd stops following (STOP) before
- *    it votes again, so a successor is established only with a member that
- *    left us first. A leader deposed before the sync arrived, whose
- *    successor may have committed records it never saw, cannot gather the
- *    quorum: its sync fails once its followers time out and it stops
- *    leading (-ECONNRESET). Stamps are the leader's own monotonic clock: no
- *    clocks are compared between members and no lease is assumed.
+ *    after the sync arrived. A member echoes only over its connection to
+ *    the leader it follows, and its kernel follows one leader at a time and
+ *    never an older epoch than it followed. Say a successor committed a
+ *    record X before the sync arrived: a quorum acknowledged X to the
+ *    successor before then, so any member of that quorum that echoes us
+ *    afterwards would have followed the successor and then us, in an older
+ *    epoch, which it never does. So the echoing quorum exists only if no
+ *    successor committed anything before the sync arrived, and everything
+ *    committed by then is in our history or our commit point. A deposed
+ *    leader cannot gather the quorum: its sync fails once its followers
+ *    time out and it stops leading (-ECONNRESET). Stamps are the leader's
+ *    own monotonic clock: no clocks are compared between members and no
+ *    lease is assumed.
  *  - The member then waits until its commit point reaches the read index.
  *
+ * Rounds: one round of PINGs at a time per instance. A sync that arrives
+ * while a round is out that was stamped before it asks for another, which
+ * starts when the round out is confirmed; the PINGs of every tick confirm
+ * too. However many syncs arrive, each follower gets at most one PING per
+ * round trip.
+ *
  * A follower asks its leader with a SYNC frame that carries a sequence
- * number; the leader answers, once confirmed, with SYNC|REPLY, the same
- * number and its read index. The leader keeps only the newest question of
- * each follower: its index serves every earlier one (it is no lower, and it
- * was taken after they were asked), so a follower that asks often costs
- * the leader constant memory, and one round of PINGs answers many syncs.
- * Pending PINGs coalesce (zab_peer_ping()): a flood of questions makes at
- * most one PING per follower per run of its transmit work.
+ * number; the leader answers, once confirmed, with SYNC|REPLY, the number
+ * and its read index, which serves every earlier question too (it is no
+ * lower, and it was taken after they were asked). The leader keeps two
+ * questions per follower: the oldest not answered, and the newest after
+ * it. It answers the newest as soon as it is confirmed, else the oldest as
+ * soon as that is, and the newest then waits for the next round: constant
+ * memory, and a follower that asks all the time is answered once a round.
  */
 #include <linux/minmax.h>
 #include <linux/sched/signal.h>
@@ -43,14 +54,37 @@
 #include "kmod/wire.h"
 #include "kmod/zxid.h"
 
-/*
- * As leader of generation @gen, of @members (0: not leading): the newest
- * stamp a quorum has echoed, ourselves included. Only that generation's
- * followers count: a later one's echoes say nothing of whether we led
- * before it.
+/**
+ * zab_sync_stamp() - a stamp for a PING, or for when a sync arrived
+ * @zi: the instance
+ *
+ * The clock (ktime, ns), made strictly increasing, so that a PING stamped
+ * before a sync arrived never carries a stamp equal to the sync's, however
+ * coarse the clock.
+ *
+ * Context: any.
+ * Return: the stamp, never 0.
  */
-static u64 confirmed(struct zab_instance *zi, u64 gen, u32 members)
+u64 zab_sync_stamp(struct zab_instance *zi)
 {
+	s64 last = atomic64_read(&zi->sync_stamp);
+	u64 next;
+
+	do {
+		next = max_t(u64, ktime_get_ns(), (u64)last + 1);
+	} while (!atomic64_try_cmpxchg(&zi->sync_stamp, &last, next));
+	return next;
+}
+
+/*
+ * As leader of generation @gen: the newest stamp a quorum has echoed,
+ * ourselves included, by the echoes of that generation's followers only (a
+ * later one's say nothing of whether we led before it). 0 when not leading
+ * (no members).
+ */
+static u64 quorum_echo(struct zab_instance *zi, u64 gen)
+{
+	u32 members = READ_ONCE(zi->members);
 	u64 echo[ZAB_MEMBERS_MAX - 1];
 	struct zab_peer *peer;
 	unsigned int n = 0;
@@ -58,24 +92,124 @@ static u64 confirmed(struct zab_instance *zi, u64 gen, u32 members)
 	if (!members)
 		return 0;
 	rcu_read_lock();
-	list_for_each_entry_rcu(peer, &zi->peers, node)
+	list_for_each_entry_rcu(peer, &zi->peers, node) {
 		if (peer->gen == gen && peer->to_follower &&
 		    !atomic_read(&peer->down) && n < ARRAY_SIZE(echo))
 			echo[n++] = READ_ONCE(peer->ping_echo);
+	}
 	rcu_read_unlock();
 	return zab_quorum_point(U64_MAX, echo, n, members);
 }
 
-/* As leader: have every follower echo a PING stamped from now on. */
-static void ping_round(struct zab_instance *zi)
+/*
+ * With zi->sync_lock held: the round state belongs to generation @gen.
+ * The state of a new generation starts empty; @sync_gen is written last,
+ * so that a lockless reader (confirmed_in()) never takes an older
+ * generation's confirmation for its own.
+ */
+static bool sync_gen_is(struct zab_instance *zi, u64 gen)
 {
-	u64 stamp = ktime_get_ns();
+	lockdep_assert_held(&zi->sync_lock);
+	if (zi->sync_gen == gen)
+		return true;
+	if (gen < zi->sync_gen)
+		return false;	/* an older generation's: nothing to do */
+	WRITE_ONCE(zi->sync_confirmed, 0);
+	WRITE_ONCE(zi->sync_round, 0);
+	zi->sync_round_needed = false;
+	/* pairs with the smp_rmb()s in confirmed_in() */
+	smp_wmb();
+	WRITE_ONCE(zi->sync_gen, gen);
+	return true;
+}
+
+/* What a quorum confirmed in generation @gen (a stamp), 0 if another. */
+static u64 confirmed_in(struct zab_instance *zi, u64 gen)
+{
+	u64 c;
+
+	if (READ_ONCE(zi->sync_gen) != gen)
+		return 0;
+	/* pairs with the smp_wmb() in sync_gen_is() */
+	smp_rmb();
+	c = READ_ONCE(zi->sync_confirmed);
+	/* the stamp before the generation is read again */
+	smp_rmb();
+	/* generations only grow: the same one before and after, no change */
+	return READ_ONCE(zi->sync_gen) == gen ? c : 0;
+}
+
+/* With zi->sync_lock held: a round of PINGs to every follower of @gen. */
+static void start_round(struct zab_instance *zi, u64 gen)
+{
+	u64 stamp = zab_sync_stamp(zi);
 	struct zab_peer *peer;
 
+	lockdep_assert_held(&zi->sync_lock);
+	WRITE_ONCE(zi->sync_round, stamp);
+	zi->sync_round_needed = false;
 	rcu_read_lock();
-	list_for_each_entry_rcu(peer, &zi->peers, node)
-		zab_peer_ping(peer, stamp);
+	list_for_each_entry_rcu(peer, &zi->peers, node) {
+		if (peer->gen == gen && peer->to_follower)
+			zab_peer_ping(peer, stamp);
+	}
 	rcu_read_unlock();
+}
+
+/*
+ * As leader of @gen: take what a quorum echoed now; end the round out if
+ * it is confirmed, and start the next if one was asked for. Return true if
+ * the confirmed stamp moved.
+ */
+static bool update(struct zab_instance *zi, u64 gen)
+{
+	u64 point = quorum_echo(zi, gen);
+	bool moved = false;
+
+	spin_lock(&zi->sync_lock);
+	if (sync_gen_is(zi, gen)) {
+		if (point > zi->sync_confirmed) {
+			WRITE_ONCE(zi->sync_confirmed, point);
+			moved = true;
+		}
+		if (zi->sync_round && zi->sync_confirmed >= zi->sync_round) {
+			WRITE_ONCE(zi->sync_round, 0);
+			if (zi->sync_round_needed)
+				start_round(zi, gen);
+		}
+	}
+	spin_unlock(&zi->sync_lock);
+	return moved;
+}
+
+/* As leader of @gen: a sync arrived at @at; have a round confirm it. */
+static void request_round(struct zab_instance *zi, u64 gen, u64 at)
+{
+	spin_lock(&zi->sync_lock);
+	if (sync_gen_is(zi, gen) && zi->sync_confirmed < at) {
+		if (!zi->sync_round)
+			start_round(zi, gen);		/* stamped after @at */
+		else if (zi->sync_round < at)
+			zi->sync_round_needed = true;	/* the next one */
+	}
+	spin_unlock(&zi->sync_lock);
+}
+
+/* Is question @a newer than the last answered, @answered? */
+static bool pending(const struct zab_sync_ask *a, u64 answered)
+{
+	return a->seq > answered;
+}
+
+/* Has @peer (a follower) a question waiting? */
+static bool asking(struct zab_peer *peer)
+{
+	bool ret;
+
+	spin_lock(&peer->sync_lock);
+	ret = pending(&peer->sync_ask[0], peer->sync_answered);
+	spin_unlock(&peer->sync_lock);
+	return ret;
 }
 
 /**
@@ -83,9 +217,10 @@ static void ping_round(struct zab_instance *zi)
  * @peer: the follower
  * @stamp: the stamp it echoed
  *
- * A stamp newer than any we sent it is ignored. Wakes the local syncs and
- * has the followers whose question waits send their answer, if the echo
- * confirmed it.
+ * A stamp newer than any we sent it, or not newer than it echoed before,
+ * is ignored. While a round is out (a sync waits), takes what a quorum
+ * echoed; if that moved, wakes the local syncs and has the followers whose
+ * question waits send their answer.
  *
  * Context: the peer's receive work.
  */
@@ -97,14 +232,21 @@ void zab_sync_on_pong(struct zab_peer *peer, u64 stamp)
 	if (stamp > READ_ONCE(peer->ping_sent) || stamp <= peer->ping_echo)
 		return;
 	WRITE_ONCE(peer->ping_echo, stamp);
-	/* the echo before the waiters: pairs with the barrier in zab_sync() */
+	/*
+	 * Nothing waits without a round out: a sync that arrives later needs
+	 * a newer stamp than any echoed so far anyway (request_round()).
+	 */
+	if (!READ_ONCE(zi->sync_round) || !update(zi, peer->gen))
+		return;
+	/* the stamp before the waiters: pairs with leader_confirm() */
 	smp_mb();
 	if (atomic_read(&zi->sync_waiters))
-		wake_up_all(&zi->wq);
+		wake_up_all(&zi->sync_wq);
 	rcu_read_lock();
-	list_for_each_entry_rcu(p, &zi->peers, node)
-		if (READ_ONCE(p->sync_asked) != READ_ONCE(p->sync_answered))
+	list_for_each_entry_rcu(p, &zi->peers, node) {
+		if (p->to_follower && asking(p))
 			zab_peer_kick(p);
+	}
 	rcu_read_unlock();
 }
 
@@ -112,20 +254,23 @@ void zab_sync_on_pong(struct zab_peer *peer, u64 stamp)
 static int on_ask(struct zab_peer *peer, u64 seq, u64 zxid)
 {
 	struct zab_instance *zi = peer->zi;
-	u64 at;
+	struct zab_sync_ask a;
 
-	/* rx work only writes sync_asked: no lock to read it here */
+	/* rx work only writes sync_asked */
 	if (zxid || seq <= peer->sync_asked)
 		return -EPROTO;
-	at = ktime_get_ns();
-	spin_lock_bh(&peer->sync_lock);
-	peer->sync_at = at;
-	/* taken after it arrived: it covers all committed before */
-	peer->sync_index = max(zab_log_committed(zi),
-			       READ_ONCE(zi->history_zxid));
 	WRITE_ONCE(peer->sync_asked, seq);
-	spin_unlock_bh(&peer->sync_lock);
-	ping_round(zi);		/* stamped after @at */
+	a.seq = seq;
+	a.at = zab_sync_stamp(zi);
+	/* taken after it arrived: it covers all committed before */
+	a.index = max(zab_log_committed(zi), READ_ONCE(zi->history_zxid));
+	spin_lock(&peer->sync_lock);
+	if (!pending(&peer->sync_ask[0], peer->sync_answered))
+		peer->sync_ask[0] = a;
+	else
+		peer->sync_ask[1] = a;	/* the newest waits behind the oldest */
+	spin_unlock(&peer->sync_lock);
+	request_round(zi, peer->gen, a.at);
 	return 0;
 }
 
@@ -145,7 +290,7 @@ static int on_answer(struct zab_peer *peer, u64 seq, u64 zxid)
 		smp_store_release(&zi->sync_reply_seq, seq);
 	}
 	mutex_unlock(&zi->log_mutex);
-	wake_up_all(&zi->wq);
+	wake_up_all(&zi->sync_wq);
 	return 0;
 }
 
@@ -167,21 +312,46 @@ int zab_sync_on_frame(struct zab_peer *peer, u8 flags, u64 seq, u64 zxid)
 					on_ask(peer, seq, zxid);
 }
 
+/* As leader: the answer owed to @peer, if one is confirmed, into @a. */
+static bool answer_due(struct zab_peer *peer, struct zab_sync_ask *a)
+{
+	struct zab_sync_ask *ask = peer->sync_ask;
+	u64 c = confirmed_in(peer->zi, peer->gen);
+	bool due = true;
+
+	spin_lock(&peer->sync_lock);
+	if (pending(&ask[1], peer->sync_answered) && c >= ask[1].at) {
+		*a = ask[1];	/* serves the oldest too */
+	} else if (pending(&ask[0], peer->sync_answered) && c >= ask[0].at) {
+		*a = ask[0];
+		/* the newest becomes the oldest, for the next round */
+		if (pending(&ask[1], ask[0].seq))
+			ask[0] = ask[1];
+	} else {
+		due = false;
+	}
+	if (due)
+		WRITE_ONCE(peer->sync_answered, a->seq);
+	spin_unlock(&peer->sync_lock);
+	return due;
+}
+
 /**
  * zab_sync_next_frame() - draw a SYNC frame to send, if one is owed
  * @peer: the peer
  * @f: where the frame goes
  *
- * A leader answers a follower's newest question once a quorum confirmed
- * that it led when the question arrived; a follower asks with the newest
- * number its local syncs took.
+ * A leader answers a follower's question once a quorum confirmed that it
+ * led when the question arrived; a follower asks with the newest number
+ * its local syncs took.
  *
  * Context: the peer's transmit work.
  * Return: true if a frame was drawn into @f.
  */
 bool zab_sync_next_frame(struct zab_peer *peer, struct zab_tx_frame *f)
 {
-	u64 seq, at, index;
+	struct zab_sync_ask a;
+	u64 seq;
 
 	if (!peer->to_follower) {
 		seq = READ_ONCE(peer->sync_want);
@@ -191,17 +361,11 @@ bool zab_sync_next_frame(struct zab_peer *peer, struct zab_tx_frame *f)
 		WRITE_ONCE(peer->sync_sent, seq);
 		return true;
 	}
-	if (READ_ONCE(peer->sync_asked) == peer->sync_answered)
+	/* lockless first: the transmit work draws every frame through here */
+	if (READ_ONCE(peer->sync_asked) == READ_ONCE(peer->sync_answered) ||
+	    !answer_due(peer, &a))
 		return false;
-	spin_lock_bh(&peer->sync_lock);
-	seq = peer->sync_asked;
-	at = peer->sync_at;
-	index = peer->sync_index;
-	spin_unlock_bh(&peer->sync_lock);
-	if (confirmed(peer->zi, peer->gen, READ_ONCE(peer->zi->members)) < at)
-		return false;
-	f->head_len = zab_frame_put_sync(f->head, ZAB_SYNC_REPLY, seq, index);
-	WRITE_ONCE(peer->sync_answered, seq);
+	f->head_len = zab_frame_put_sync(f->head, ZAB_SYNC_REPLY, a.seq, a.index);
 	return true;
 }
 
@@ -221,24 +385,24 @@ static int fail(struct zab_instance *zi, int err)
 {
 	if (READ_ONCE(zi->dead))
 		return -ESHUTDOWN;
-	return err ? -ERESTARTSYS : -ECONNRESET;
+	return err ? -EINTR : -ECONNRESET;
 }
 
-/* As leader of @gen, of @members: wait until a quorum confirmed we led at @at. */
-static int leader_confirm(struct zab_instance *zi, u64 gen, u32 members,
-			  u64 at)
+/* As leader of @gen: wait until a quorum confirmed that we led at @at. */
+static int leader_confirm(struct zab_instance *zi, u64 gen, u64 at)
 {
 	int err;
 
 	atomic_inc(&zi->sync_waiters);
-	/* counted before the echoes are read: pairs with zab_sync_on_pong() */
+	/* counted before the stamp is read: pairs with zab_sync_on_pong() */
 	smp_mb__after_atomic();
-	ping_round(zi);
-	err = wait_event_interruptible(zi->wq,
-				       confirmed(zi, gen, members) >= at ||
+	request_round(zi, gen, at);
+	update(zi, gen);	/* alone in the ensemble: confirmed at once */
+	err = wait_event_interruptible(zi->sync_wq,
+				       confirmed_in(zi, gen) >= at ||
 				       over(zi, gen));
 	atomic_dec(&zi->sync_waiters);
-	return over(zi, gen) || err ? fail(zi, err) : 0;
+	return (over(zi, gen) || err) ? fail(zi, err) : 0;
 }
 
 /**
@@ -248,16 +412,17 @@ static int leader_confirm(struct zab_instance *zi, u64 gen, u32 members,
  *
  * See the comment at the top of this file and %ZAB_IOC_SYNC.
  *
+ * Context: process context; sleeps.
  * Return: 0; -ENOTCONN with no leader (LOOKING); -ECONNRESET if the role
  * changed first (a deposed leader's sync ends so); -ESHUTDOWN if the
- * instance was destroyed; -ERESTARTSYS on a signal (a sync may be
- * repeated at will).
+ * instance was destroyed; -EINTR on a signal (never restarted: a restart
+ * would start over, and a signal that comes more often than a round trip
+ * would keep it from ever returning).
  */
 int zab_sync(struct zab_instance *zi, u64 *zxid)
 {
 	struct zab_peer *leader;
 	u64 gen, at = 0, seq = 0, index = 0;
-	u32 members = 0;
 	int err = 0;
 
 	mutex_lock(&zi->log_mutex);
@@ -267,9 +432,11 @@ int zab_sync(struct zab_instance *zi, u64 *zxid)
 	if (READ_ONCE(zi->dead)) {
 		err = -ESHUTDOWN;
 	} else if (zi->state == ZAB_STATE_LEADING) {
-		at = ktime_get_ns();
-		members = zi->members;
+		at = zab_sync_stamp(zi);
 		index = max(zi->commit_zxid, zi->history_zxid);
+	} else if (zi->state == ZAB_STATE_FOLLOWING && leader &&
+		   atomic_read(&leader->down)) {
+		err = -ECONNRESET;	/* the reap work is about to say so */
 	} else if (zi->state == ZAB_STATE_FOLLOWING && leader) {
 		seq = ++zi->sync_seq;
 		WRITE_ONCE(leader->sync_want, seq);
@@ -283,9 +450,9 @@ int zab_sync(struct zab_instance *zi, u64 *zxid)
 		return err;
 
 	if (!seq) {
-		err = leader_confirm(zi, gen, members, at);
+		err = leader_confirm(zi, gen, at);
 	} else {
-		err = wait_event_interruptible(zi->wq, answered(zi, seq) ||
+		err = wait_event_interruptible(zi->sync_wq, answered(zi, seq) ||
 					       over(zi, gen));
 		if (!err && !over(zi, gen))
 			index = READ_ONCE(zi->sync_reply_zxid);
@@ -299,7 +466,8 @@ int zab_sync(struct zab_instance *zi, u64 *zxid)
 	 * Every record committed before the sync arrived has a zxid at or
 	 * below the index and is in every later leader's history: once the
 	 * commit point reaches the index, in this generation or a later one,
-	 * they are all delivered.
+	 * they are all delivered (or, after a SNAP, in the snapshot zabd
+	 * fetches: see %ZAB_IOC_SYNC).
 	 */
 	err = wait_event_interruptible(zi->wq,
 				       zab_log_committed(zi) >= index ||

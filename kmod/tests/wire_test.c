@@ -27,6 +27,7 @@ struct parse_case {
 
 #define PROP_FIXED	((u32)sizeof(struct zab_proposal))
 #define REQ_FIXED	((u32)sizeof(struct zab_request))
+#define SYNC_FIXED	((u32)sizeof(struct zab_sync_body))
 
 static const struct parse_case parse_cases[] = {
 	/* accepted, each in its own direction */
@@ -44,6 +45,10 @@ static const struct parse_case parse_cases[] = {
 	{ "request at the record limit", AT_LEADER, ZAB_FRAME_REQUEST, 0, 0,
 	  REQ_FIXED + ZAB_MAX_RECORD_LIMIT, 0, REQ_FIXED, ZAB_MAX_RECORD_LIMIT },
 	{ "ping reply", AT_LEADER, ZAB_FRAME_PING, ZAB_PING_REPLY, 0, 8, 0, 8, 0 },
+	{ "sync question", AT_LEADER, ZAB_FRAME_SYNC, 0, 0, SYNC_FIXED, 0,
+	  SYNC_FIXED, 0 },
+	{ "sync answer", AT_FOLLOWER, ZAB_FRAME_SYNC, ZAB_SYNC_REPLY, 0,
+	  SYNC_FIXED, 0, SYNC_FIXED, 0 },
 
 	/* the wrong direction */
 	{ "proposal from a follower", AT_LEADER, ZAB_FRAME_PROPOSAL, 0, 0,
@@ -57,12 +62,16 @@ static const struct parse_case parse_cases[] = {
 	  REQ_FIXED + 1, -EPROTO },
 	{ "ping reply from the leader", AT_FOLLOWER, ZAB_FRAME_PING,
 	  ZAB_PING_REPLY, 0, 8, -EPROTO },
+	{ "sync question from the leader", AT_FOLLOWER, ZAB_FRAME_SYNC, 0, 0,
+	  SYNC_FIXED, -EPROTO },
+	{ "sync answer from a follower", AT_LEADER, ZAB_FRAME_SYNC,
+	  ZAB_SYNC_REPLY, 0, SYNC_FIXED, -EPROTO },
 
 	/* unknown types */
 	{ "type 0 at the leader", AT_LEADER, 0, 0, 0, 8, -EPROTO },
 	{ "type 0 at a follower", AT_FOLLOWER, 0, 0, 0, 8, -EPROTO },
-	{ "type 8 at the leader", AT_LEADER, ZAB_FRAME_SNAP + 1, 0, 0, 8, -EPROTO },
-	{ "type 8 at a follower", AT_FOLLOWER, ZAB_FRAME_SNAP + 1, 0, 0, 8, -EPROTO },
+	{ "type 9 at the leader", AT_LEADER, ZAB_FRAME_SYNC + 1, 0, 0, 8, -EPROTO },
+	{ "type 9 at a follower", AT_FOLLOWER, ZAB_FRAME_SYNC + 1, 0, 0, 8, -EPROTO },
 	{ "type 255", AT_FOLLOWER, 255, 0, 0, 8, -EPROTO },
 
 	/* unknown flags */
@@ -77,6 +86,10 @@ static const struct parse_case parse_cases[] = {
 	{ "ping flag 0x02", AT_FOLLOWER, ZAB_FRAME_PING, 0x02, 0, 8, -EPROTO },
 	{ "ping reply flag 0x80", AT_LEADER, ZAB_FRAME_PING,
 	  ZAB_PING_REPLY | 0x80, 0, 8, -EPROTO },
+	{ "sync flag 0x02", AT_LEADER, ZAB_FRAME_SYNC, 0x02, 0, SYNC_FIXED,
+	  -EPROTO },
+	{ "sync answer flag 0x80", AT_FOLLOWER, ZAB_FRAME_SYNC,
+	  ZAB_SYNC_REPLY | 0x80, 0, SYNC_FIXED, -EPROTO },
 
 	/* reserved bits */
 	{ "commit reserved 0x0001", AT_FOLLOWER, ZAB_FRAME_COMMIT, 0, 0x0001, 8, -EPROTO },
@@ -108,6 +121,9 @@ static const struct parse_case parse_cases[] = {
 	{ "ping of 7 bytes", AT_FOLLOWER, ZAB_FRAME_PING, 0, 0, 7, -EPROTO },
 	{ "ping reply of 9 bytes", AT_LEADER, ZAB_FRAME_PING, ZAB_PING_REPLY, 0, 9,
 	  -EPROTO },
+	{ "sync question of 8 bytes", AT_LEADER, ZAB_FRAME_SYNC, 0, 0, 8, -EPROTO },
+	{ "sync answer of 24 bytes", AT_FOLLOWER, ZAB_FRAME_SYNC, ZAB_SYNC_REPLY,
+	  0, 24, -EPROTO },
 };
 
 static void parse_case_desc(const struct parse_case *c, char *desc)
@@ -148,6 +164,7 @@ static void wire_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sizeof(struct zab_zxid_body), 8);
 	KUNIT_EXPECT_EQ(test, sizeof(struct zab_ping), 8);
 	KUNIT_EXPECT_EQ(test, sizeof(struct zab_request), 8);
+	KUNIT_EXPECT_EQ(test, sizeof(struct zab_sync_body), 16);
 	KUNIT_EXPECT_EQ(test, ZAB_FRAME_HEAD_MAX, 32);
 	KUNIT_EXPECT_EQ(test, ZAB_FRAME_PROPOSAL, 1);
 	KUNIT_EXPECT_EQ(test, ZAB_FRAME_ACK, 2);
@@ -156,6 +173,7 @@ static void wire_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ZAB_FRAME_REQUEST, 5);
 	KUNIT_EXPECT_EQ(test, ZAB_FRAME_TRUNC, 6);
 	KUNIT_EXPECT_EQ(test, ZAB_FRAME_SNAP, 7);
+	KUNIT_EXPECT_EQ(test, ZAB_FRAME_SYNC, 8);
 }
 
 /* A buffer full of garbage, so that a field left unwritten shows. */
@@ -270,11 +288,38 @@ static void wire_put_request(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zab_frame_parse((void *)buf, AT_FOLLOWER, &fi), -EPROTO);
 }
 
+static void wire_put_sync(struct kunit *test)
+{
+	static const u8 want[] = {
+		ZAB_FRAME_SYNC, ZAB_SYNC_REPLY, 0, 0, 0, 0, 0, 16,
+		0, 0, 0, 0, 0, 0, 0, 7,
+		0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x05,
+	};
+	struct zab_frame_info fi;
+	u8 *buf = dirty_buf(test);
+	size_t n;
+
+	n = zab_frame_put_sync(buf, ZAB_SYNC_REPLY, 7, ZAB_ZXID(2, 5));
+	KUNIT_ASSERT_EQ(test, n, sizeof(want));
+	KUNIT_EXPECT_EQ(test, memcmp(buf, want, sizeof(want)), 0);
+	KUNIT_ASSERT_EQ(test, zab_frame_parse((void *)buf, AT_FOLLOWER, &fi), 0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct zab_frame) + fi.fixed + fi.payload, n);
+	/* an answer is refused where only a follower sends */
+	KUNIT_EXPECT_EQ(test, zab_frame_parse((void *)buf, AT_LEADER, &fi), -EPROTO);
+
+	buf = dirty_buf(test);
+	n = zab_frame_put_sync(buf, 0, 1, 0);
+	KUNIT_ASSERT_EQ(test, n, sizeof(want));
+	KUNIT_ASSERT_EQ(test, zab_frame_parse((void *)buf, AT_LEADER, &fi), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be64(buf + 16), 0);
+}
+
 static struct kunit_case wire_cases[] = {
 	KUNIT_CASE_PARAM(wire_parse, parse_gen_params),
 	KUNIT_CASE(wire_layout),
 	KUNIT_CASE(wire_put_zxid),
 	KUNIT_CASE(wire_put_ping),
+	KUNIT_CASE(wire_put_sync),
 	KUNIT_CASE(wire_put_proposal),
 	KUNIT_CASE(wire_put_request),
 	{}

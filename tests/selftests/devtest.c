@@ -18,6 +18,9 @@
  *   devtest sync PATH [COUNT [MIN]]   COUNT ZAB_IOC_SYNCs, each checked: the
  *                                     index at least MIN, the commit point
  *                                     there after it; print the last index
+ *   devtest wsync PATH SPATH COUNT    COUNT times: append 16 bytes through
+ *                                     PATH, then sync SPATH, which must
+ *                                     cover the append (as above)
  *   devtest seek PATH ZXID            ZAB_IOC_SEEK
  *   devtest lseek PATH                lseek(2), which must be refused
  *   devtest logpath PATH              ZAB_IOC_LOG_PATH, print the path
@@ -165,6 +168,36 @@ static int do_sync(int fd, unsigned long count, unsigned long long min)
 	printf("ok zxid=0x%llx commit=0x%llx us_per_sync=%lld\n",
 	       (unsigned long long)z, (unsigned long long)st.commit_zxid,
 	       count ? us / (long long)count : 0);
+	return 0;
+}
+
+/* @count appends through @fd, each followed by a sync of @spath covering it. */
+static int do_wsync(int fd, const char *spath, unsigned long count)
+{
+	struct zab_append a = { .len = 16 };
+	struct zab_status st;
+	char buf[16] = "wsync-----------";
+	unsigned long i;
+	int sfd = open(spath, O_RDONLY);
+	__u64 z;
+
+	if (report(sfd))
+		return 1;
+	a.data = (unsigned long)buf;
+	for (i = 0; i < count; i++) {
+		if (report(ioctl(fd, ZAB_IOC_APPEND, &a)) ||
+		    report(ioctl(sfd, ZAB_IOC_SYNC, &z)) ||
+		    report(ioctl(sfd, ZAB_IOC_STATUS, &st)))
+			return 1;
+		if (z < a.zxid || st.commit_zxid < z) {
+			printf("bad index=0x%llx appended=0x%llx commit=0x%llx\n",
+			       (unsigned long long)z, (unsigned long long)a.zxid,
+			       (unsigned long long)st.commit_zxid);
+			return 1;
+		}
+	}
+	printf("ok %lu zxid=0x%llx\n", count, (unsigned long long)z);
+	close(sfd);
 	return 0;
 }
 
@@ -482,6 +515,8 @@ int main(int argc, char **argv)
 		return do_read(fd, strtoul(argv[argc - 1], NULL, 0) ?: 65536);
 	if (!strcmp(op, "status"))
 		return do_status(fd);
+	if (!strcmp(op, "wsync") && argc > 4)
+		return do_wsync(fd, argv[3], strtoul(argv[4], NULL, 0));
 	if (!strcmp(op, "eintr") && argc > 4)
 		return do_eintr(fd, strtoul(argv[3], NULL, 0), strtoul(argv[4], NULL, 0));
 	if (!strcmp(op, "sync"))

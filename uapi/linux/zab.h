@@ -702,8 +702,14 @@ struct zab_log_path {
  * leader and one from it to a quorum. Errors: -ENOTCONN no leader
  * (LOOKING), -ECONNRESET the role changed first (a leader cut off from
  * its quorum fails so once its followers time out), -ESHUTDOWN the
- * instance was destroyed; a signal interrupts it (restarted with
- * SA_RESTART). Any open file may sync.
+ * instance was destroyed, -EINTR a signal (never restarted, even with
+ * SA_RESTART: it would start over), -EFAULT (the argument is written only
+ * on success). O_NONBLOCK does not apply: a sync on
+ * a leader cut off from its quorum blocks until syncLimit ends its
+ * leadership. A member that took a SNAP meanwhile holds the records up
+ * to the snapshot's zxid in the snapshot zabd fetches, not in the window:
+ * a read before window_first gets -ERANGE as always. Any open file may
+ * sync.
  */
 #define ZAB_IOC_SYNC	_IOR(ZAB_IOC_MAGIC, 7, __u64)
 
@@ -825,10 +831,13 @@ struct zab_kv_hdr {
  *                                     record up to it had left the window;
  *                                     first frame of a connection, if any
  *   SYNC           follower->leader   struct zab_sync_body, zxid zero: a question
- *                                     (%ZAB_IOC_SYNC); seq grows with each
+ *                                     (%ZAB_IOC_SYNC); seq from 1, greater
+ *                                     than the last on the connection
  *                  leader->follower   with %ZAB_SYNC_REPLY: the answer to
  *                                     question seq (and every earlier one),
- *                                     zxid the leader's read index
+ *                                     zxid the leader's read index; each
+ *                                     answer's seq greater than the last,
+ *                                     never one not asked
  *
  * Synchronisation happens on the same stream. When a follower is attached
  * with its last zxid L, the leader sends TRUNC if L is not in its log (the
