@@ -133,12 +133,11 @@ static void local_release(struct zab_instance *zi, u64 size)
 
 /**
  * struct zab_orphan - the room of a write whose writer stopped waiting
- * @node: entry in zi->orphans, under log_mutex
  * @size: the room it holds
- * @forwarded: we follow: it went to the leader as @req
  * @gen: the generation it went out in
- * @zxid: (leading) its zxid
+ * @zxid: its zxid, 0 while a forwarded one waits for its proposal
  * @req: (following) its request, in place of the writer's on zi->requests
+ *	until its proposal arrives
  *
  * A writer interrupted by a signal after its record went out (or a batch
  * that stops waiting for the records after a failed one) leaves; the
@@ -147,44 +146,64 @@ static void local_release(struct zab_instance *zi, u64 size)
  * interrupts itself again and again would put ever more records in flight,
  * past its share of the uncommitted budget, and the leader would drop its
  * member for flooding (zab_bcast_rx_over_budget()).
+ *
+ * Orphans whose zxid is known are in zi->orphans, indexed by zxid, so a
+ * commit releases those at or below it without looking at the others;
+ * forwarded ones still waiting for their proposal are in zi->orphans_fwd,
+ * indexed by request id, which is the order the leader proposes them in.
+ * Both hold the current generation's only: a role change releases all.
  */
 struct zab_orphan {
-	struct list_head node;
 	u64 size;
-	bool forwarded;
 	u64 gen;
 	u64 zxid;
 	struct zab_fwd req;
 };
 
-/*
- * With log_mutex held, after the commit point moved or the role changed:
- * give back the room of orphaned writes whose fate is now known.
- */
-static void release_orphans(struct zab_instance *zi)
+/* With log_mutex held: give back the room of @o, and free it. */
+static u64 orphan_free(struct zab_orphan *o)
 {
-	struct zab_orphan *o, *tmp;
-	u64 freed = 0, zxid;
+	u64 size = o->size;
+
+	kfree(o);
+	return size;
+}
+
+/*
+ * With log_mutex held, after the commit point moved (@all false) or the
+ * role changed (@all true): give back the room of the orphaned writes
+ * whose fate is now known.
+ */
+static void release_orphans(struct zab_instance *zi, bool all)
+{
+	struct zab_orphan *o;
+	unsigned long i;
+	u64 freed = 0;
 
 	lockdep_assert_held(&zi->log_mutex);
-	list_for_each_entry_safe(o, tmp, &zi->orphans, node) {
-		zxid = o->forwarded ? o->req.zxid : o->zxid;
-		if (o->gen == zi->gen && (!zxid || zxid > zi->commit_zxid))
-			continue;
-		list_del(&o->node);
-		if (o->forwarded)
-			list_del(&o->req.node);
-		freed += o->size;
-		kfree(o);
+	/* forwarded ones proposed since: their zxid is known now */
+	xa_for_each(&zi->orphans_fwd, i, o) {
+		if (!all && !o->req.zxid)
+			break;	/* proposed in request order: none after it */
+		xa_erase(&zi->orphans_fwd, i);
+		list_del(&o->req.node);
+		o->zxid = o->req.zxid;
+		if (all || xa_insert(&zi->orphans, o->zxid, o, GFP_KERNEL))
+			freed += orphan_free(o);
+	}
+	xa_for_each_range(&zi->orphans, i, o, 0, all ? ULONG_MAX :
+			  zi->commit_zxid) {
+		xa_erase(&zi->orphans, i);
+		freed += orphan_free(o);
 	}
 	if (freed)
 		local_release(zi, freed);
 }
 
-static inline void orphans_check(struct zab_instance *zi)
+static void orphans_check(struct zab_instance *zi, bool all)
 {
-	if (unlikely(!list_empty(&zi->orphans)))
-		release_orphans(zi);
+	if (unlikely(!xa_empty(&zi->orphans) || !xa_empty(&zi->orphans_fwd)))
+		release_orphans(zi, all);
 }
 
 /*
@@ -194,29 +213,33 @@ static inline void orphans_check(struct zab_instance *zi)
  */
 static void orphan(struct zab_instance *zi, struct zab_write *w)
 {
-	struct zab_orphan *o = kmalloc(sizeof(*o), GFP_KERNEL);
+	struct zab_orphan *o = kzalloc(sizeof(*o), GFP_KERNEL_ACCOUNT);
 	u64 gen, zxid;
+	int err = -ENOMEM;
 
 	mutex_lock(&zi->log_mutex);
 	gen = zab_bcast_write_gen(w);
 	zxid = w->forwarded ? w->req.zxid : w->zxid;
-	if (!o || gen != zi->gen || (zxid && zxid <= zi->commit_zxid)) {
-		if (w->forwarded)
-			list_del(&w->req.node);
-		mutex_unlock(&zi->log_mutex);
+	if (o && gen == zi->gen && !(zxid && zxid <= zi->commit_zxid)) {
+		o->size = w->size;
+		o->gen = gen;
+		o->zxid = zxid;
+		if (zxid) {
+			err = xa_insert(&zi->orphans, zxid, o, GFP_KERNEL);
+		} else {
+			o->req = w->req;
+			err = xa_insert(&zi->orphans_fwd, o->req.id, o,
+					GFP_KERNEL);
+			if (!err)
+				list_replace(&w->req.node, &o->req.node);
+		}
+	}
+	if (err) {
 		kfree(o);
 		local_release(zi, w->size);
-		return;
 	}
-	o->size = w->size;
-	o->forwarded = w->forwarded;
-	o->gen = gen;
-	o->zxid = zxid;
-	if (w->forwarded) {
-		o->req = w->req;
-		list_replace(&w->req.node, &o->req.node);
-	}
-	list_add_tail(&o->node, &zi->orphans);
+	if (w->forwarded && (err || zxid))
+		list_del(&w->req.node);
 	mutex_unlock(&zi->log_mutex);
 }
 
@@ -264,7 +287,7 @@ static void leader_commit(struct zab_instance *zi)
 		zab_log_commit(zi, point);
 		kick_all(zi);
 		leave_if_behind(zi);
-		orphans_check(zi);
+		orphans_check(zi, false);
 	}
 }
 
@@ -757,7 +780,7 @@ int zab_bcast_on_commit(struct zab_peer *peer, u64 zxid)
 	} else if (zi->state == ZAB_STATE_FOLLOWING) {
 		zab_log_commit(zi, zxid);
 		leave_if_behind(zi);
-		orphans_check(zi);
+		orphans_check(zi, false);
 	}
 	mutex_unlock(&zi->log_mutex);
 	return err;
@@ -908,7 +931,7 @@ static void stop_locked(struct zab_instance *zi)
 	zi->leader = 0;
 	WRITE_ONCE(zi->members, 0);
 	WRITE_ONCE(zi->gen, zi->gen + 1);
-	orphans_check(zi);
+	orphans_check(zi, true);
 	mutex_unlock(&zi->log_mutex);
 	wake_up_all(&zi->wq);
 	wake_up_all(&zi->sync_wq);
@@ -1000,7 +1023,8 @@ void zab_bcast_init(struct zab_instance *zi)
 {
 	INIT_LIST_HEAD(&zi->peers);
 	INIT_LIST_HEAD(&zi->requests);
-	INIT_LIST_HEAD(&zi->orphans);
+	xa_init(&zi->orphans);
+	xa_init(&zi->orphans_fwd);
 	spin_lock_init(&zi->sync_lock);
 	init_waitqueue_head(&zi->sync_wq);
 	INIT_WORK(&zi->reap_work, reap_worker);
@@ -1101,7 +1125,7 @@ static void enter_epoch(struct zab_instance *zi, u32 epoch,
 	WRITE_ONCE(zi->gen, zi->gen + 1);
 	WRITE_ONCE(zi->state, state);
 	zi->leader = leader;
-	orphans_check(zi);
+	orphans_check(zi, true);
 }
 
 /*
@@ -1131,7 +1155,7 @@ static void sync_peer(struct zab_instance *zi, struct zab_peer *peer, u64 last)
 	peer->progress_acked = peer->acked;
 	peer->progress_at = jiffies;
 	/* a first frame at once, after which it acknowledges */
-	atomic64_set(&peer->ping_stamp, ktime_get_ns() ?: 1);
+	atomic64_set(&peer->ping_stamp, zab_sync_stamp(zi));
 	peer->sync_frame = how[sync].frame;
 	zab_stat_add(zi, how[sync].stat, 1);
 }

@@ -94,7 +94,8 @@ struct zab_progress {
  * @next_req: last request id used for a write forwarded to the leader
  * @requests: forwarded writes waiting for their zxid and commit
  * @orphans: writes whose writer left before their fate was known, holding
- *	their room until it is (struct zab_orphan in broadcast.c)
+ *	their room until it is, by zxid (struct zab_orphan in broadcast.c)
+ * @orphans_fwd: such forwarded writes not proposed yet, by request id
  * @window_used: bytes of committed records in @log
  * @pending_bytes: bytes of the records after the commit point in @log
  * @epoch_pending: the part of @pending_bytes of the current epoch, which
@@ -154,7 +155,8 @@ struct zab_instance {
 	bool exhausted;
 	u64 next_req;
 	struct list_head requests;
-	struct list_head orphans;
+	struct xarray orphans;
+	struct xarray orphans_fwd;
 	u64 window_used;
 	u64 pending_bytes;
 	u64 epoch_pending;

@@ -349,6 +349,8 @@ static int fill_instance(struct sk_buff *skb, struct zab_instance *zi,
 	    nla_put_u8(skb, ZAB_A_LEADER_SYNCED, synced) ||
 	    nla_put_u64_64bit(skb, ZAB_A_PENDING_BYTES,
 			      READ_ONCE(zi->pending_bytes), ZAB_A_PAD) ||
+	    nla_put_u64_64bit(skb, ZAB_A_LOCAL_BYTES,
+			      atomic64_read(&zi->local_bytes), ZAB_A_PAD) ||
 	    fill_progress(skb, &zi->progress)) {
 		mutex_unlock(&zi->lock);
 		goto cancel;

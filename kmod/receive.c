@@ -45,9 +45,9 @@ static int handle_ping(struct zab_peer *peer, u8 flags, u64 stamp)
 		zab_peer_ping(peer, stamp ?: 1);
 		return 0;
 	}
-	if (stamp > now)
-		return 0;	/* not one of ours: ignore */
-	zab_sync_on_pong(peer, stamp);
+	/* not one of ours, or not newer than the last: no round trip */
+	if (!zab_sync_on_pong(peer, stamp) || stamp > now)
+		return 0;
 	rtt = min_t(u64, (now - stamp) / NSEC_PER_USEC, U32_MAX);
 	/* smoothed as TCP does, gain 1/8 */
 	WRITE_ONCE(peer->rtt_us,

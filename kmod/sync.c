@@ -82,7 +82,7 @@ u64 zab_sync_stamp(struct zab_instance *zi)
  * later one's say nothing of whether we led before it). 0 when not leading
  * (no members).
  */
-static u64 quorum_echo(struct zab_instance *zi, u64 gen)
+static u64 sync_quorum_echo(struct zab_instance *zi, u64 gen)
 {
 	u32 members = READ_ONCE(zi->members);
 	u64 echo[ZAB_MEMBERS_MAX - 1];
@@ -102,10 +102,8 @@ static u64 quorum_echo(struct zab_instance *zi, u64 gen)
 }
 
 /*
- * With zi->sync_lock held: the round state belongs to generation @gen.
- * The state of a new generation starts empty; @sync_gen is written last,
- * so that a lockless reader (confirmed_in()) never takes an older
- * generation's confirmation for its own.
+ * With zi->sync_lock held: the round state belongs to generation @gen. The
+ * state of a new generation starts empty.
  */
 static bool sync_gen_is(struct zab_instance *zi, u64 gen)
 {
@@ -114,33 +112,26 @@ static bool sync_gen_is(struct zab_instance *zi, u64 gen)
 		return true;
 	if (gen < zi->sync_gen)
 		return false;	/* an older generation's: nothing to do */
+	zi->sync_gen = gen;
 	WRITE_ONCE(zi->sync_confirmed, 0);
 	WRITE_ONCE(zi->sync_round, 0);
 	zi->sync_round_needed = false;
-	/* pairs with the smp_rmb()s in confirmed_in() */
-	smp_wmb();
-	WRITE_ONCE(zi->sync_gen, gen);
 	return true;
 }
 
 /* What a quorum confirmed in generation @gen (a stamp), 0 if another. */
-static u64 confirmed_in(struct zab_instance *zi, u64 gen)
+static u64 sync_confirmed_in(struct zab_instance *zi, u64 gen)
 {
 	u64 c;
 
-	if (READ_ONCE(zi->sync_gen) != gen)
-		return 0;
-	/* pairs with the smp_wmb() in sync_gen_is() */
-	smp_rmb();
-	c = READ_ONCE(zi->sync_confirmed);
-	/* the stamp before the generation is read again */
-	smp_rmb();
-	/* generations only grow: the same one before and after, no change */
-	return READ_ONCE(zi->sync_gen) == gen ? c : 0;
+	spin_lock(&zi->sync_lock);
+	c = zi->sync_gen == gen ? zi->sync_confirmed : 0;
+	spin_unlock(&zi->sync_lock);
+	return c;
 }
 
 /* With zi->sync_lock held: a round of PINGs to every follower of @gen. */
-static void start_round(struct zab_instance *zi, u64 gen)
+static void sync_start_round(struct zab_instance *zi, u64 gen)
 {
 	u64 stamp = zab_sync_stamp(zi);
 	struct zab_peer *peer;
@@ -156,17 +147,45 @@ static void start_round(struct zab_instance *zi, u64 gen)
 	rcu_read_unlock();
 }
 
+/* Is question @a newer than the last answered, @answered? */
+static bool sync_ask_pending(const struct zab_sync_ask *a, u64 answered)
+{
+	return a->seq > answered;
+}
+
+/* Has @peer (a follower) a question waiting? */
+static bool sync_peer_asking(struct zab_peer *peer)
+{
+	bool ret;
+
+	/* lockless first: most followers never ask */
+	if (READ_ONCE(peer->sync_asked) == READ_ONCE(peer->sync_answered))
+		return false;
+	spin_lock(&peer->sync_lock);
+	ret = sync_ask_pending(&peer->sync_ask[0], peer->sync_answered);
+	spin_unlock(&peer->sync_lock);
+	return ret;
+}
+
 /*
  * As leader of @gen: take what a quorum echoed now; end the round out if
- * it is confirmed, and start the next if one was asked for. Return true if
- * the confirmed stamp moved.
+ * it is confirmed, and start the next if one was asked for. If the
+ * confirmed stamp moved, wake the local syncs and have the followers whose
+ * question waits send their answer: whoever moves it wakes them, so no
+ * wakeup is lost to a caller that moved it first.
  */
-static bool update(struct zab_instance *zi, u64 gen)
+static void sync_update(struct zab_instance *zi, u64 gen)
 {
-	u64 point = quorum_echo(zi, gen);
+	struct zab_peer *p;
 	bool moved = false;
+	u64 point;
 
 	spin_lock(&zi->sync_lock);
+	/*
+	 * The echoes are read under the lock: of two echoes that arrive at
+	 * once, the later critical section sees both.
+	 */
+	point = sync_quorum_echo(zi, gen);
 	if (sync_gen_is(zi, gen)) {
 		if (point > zi->sync_confirmed) {
 			WRITE_ONCE(zi->sync_confirmed, point);
@@ -175,41 +194,35 @@ static bool update(struct zab_instance *zi, u64 gen)
 		if (zi->sync_round && zi->sync_confirmed >= zi->sync_round) {
 			WRITE_ONCE(zi->sync_round, 0);
 			if (zi->sync_round_needed)
-				start_round(zi, gen);
+				sync_start_round(zi, gen);
 		}
 	}
 	spin_unlock(&zi->sync_lock);
-	return moved;
+	if (!moved)
+		return;
+	/* the stamp before the waiters: pairs with sync_leader_confirm() */
+	smp_mb();
+	if (atomic_read(&zi->sync_waiters))
+		wake_up_all(&zi->sync_wq);
+	rcu_read_lock();
+	list_for_each_entry_rcu(p, &zi->peers, node) {
+		if (p->to_follower && sync_peer_asking(p))
+			zab_peer_kick(p);
+	}
+	rcu_read_unlock();
 }
 
 /* As leader of @gen: a sync arrived at @at; have a round confirm it. */
-static void request_round(struct zab_instance *zi, u64 gen, u64 at)
+static void sync_request_round(struct zab_instance *zi, u64 gen, u64 at)
 {
 	spin_lock(&zi->sync_lock);
 	if (sync_gen_is(zi, gen) && zi->sync_confirmed < at) {
 		if (!zi->sync_round)
-			start_round(zi, gen);		/* stamped after @at */
+			sync_start_round(zi, gen);	/* stamped after @at */
 		else if (zi->sync_round < at)
 			zi->sync_round_needed = true;	/* the next one */
 	}
 	spin_unlock(&zi->sync_lock);
-}
-
-/* Is question @a newer than the last answered, @answered? */
-static bool pending(const struct zab_sync_ask *a, u64 answered)
-{
-	return a->seq > answered;
-}
-
-/* Has @peer (a follower) a question waiting? */
-static bool asking(struct zab_peer *peer)
-{
-	bool ret;
-
-	spin_lock(&peer->sync_lock);
-	ret = pending(&peer->sync_ask[0], peer->sync_answered);
-	spin_unlock(&peer->sync_lock);
-	return ret;
 }
 
 /**
@@ -218,40 +231,30 @@ static bool asking(struct zab_peer *peer)
  * @stamp: the stamp it echoed
  *
  * A stamp newer than any we sent it, or not newer than it echoed before,
- * is ignored. While a round is out (a sync waits), takes what a quorum
- * echoed; if that moved, wakes the local syncs and has the followers whose
- * question waits send their answer.
+ * is refused. While a round is out (a sync waits), takes what a quorum
+ * echoed (sync_update()).
  *
  * Context: the peer's receive work.
+ * Return: true if the echo was taken.
  */
-void zab_sync_on_pong(struct zab_peer *peer, u64 stamp)
+bool zab_sync_on_pong(struct zab_peer *peer, u64 stamp)
 {
 	struct zab_instance *zi = peer->zi;
-	struct zab_peer *p;
 
 	if (stamp > READ_ONCE(peer->ping_sent) || stamp <= peer->ping_echo)
-		return;
+		return false;
 	WRITE_ONCE(peer->ping_echo, stamp);
 	/*
 	 * Nothing waits without a round out: a sync that arrives later needs
-	 * a newer stamp than any echoed so far anyway (request_round()).
+	 * a newer stamp than any echoed so far anyway (sync_request_round()).
 	 */
-	if (!READ_ONCE(zi->sync_round) || !update(zi, peer->gen))
-		return;
-	/* the stamp before the waiters: pairs with leader_confirm() */
-	smp_mb();
-	if (atomic_read(&zi->sync_waiters))
-		wake_up_all(&zi->sync_wq);
-	rcu_read_lock();
-	list_for_each_entry_rcu(p, &zi->peers, node) {
-		if (p->to_follower && asking(p))
-			zab_peer_kick(p);
-	}
-	rcu_read_unlock();
+	if (READ_ONCE(zi->sync_round))
+		sync_update(zi, peer->gen);
+	return true;
 }
 
 /* As leader: a follower's question @seq, just arrived. */
-static int on_ask(struct zab_peer *peer, u64 seq, u64 zxid)
+static int sync_on_ask(struct zab_peer *peer, u64 seq, u64 zxid)
 {
 	struct zab_instance *zi = peer->zi;
 	struct zab_sync_ask a;
@@ -265,17 +268,20 @@ static int on_ask(struct zab_peer *peer, u64 seq, u64 zxid)
 	/* taken after it arrived: it covers all committed before */
 	a.index = max(zab_log_committed(zi), READ_ONCE(zi->history_zxid));
 	spin_lock(&peer->sync_lock);
-	if (!pending(&peer->sync_ask[0], peer->sync_answered))
+	if (!sync_ask_pending(&peer->sync_ask[0], peer->sync_answered))
 		peer->sync_ask[0] = a;
 	else
 		peer->sync_ask[1] = a;	/* the newest waits behind the oldest */
 	spin_unlock(&peer->sync_lock);
-	request_round(zi, peer->gen, a.at);
+	sync_request_round(zi, peer->gen, a.at);
+	/* a round another started after @at may be confirmed already */
+	if (sync_confirmed_in(zi, peer->gen) >= a.at)
+		zab_peer_kick(peer);
 	return 0;
 }
 
 /* As follower: the leader answered our question @seq with its read index. */
-static int on_answer(struct zab_peer *peer, u64 seq, u64 zxid)
+static int sync_on_answer(struct zab_peer *peer, u64 seq, u64 zxid)
 {
 	struct zab_instance *zi = peer->zi;
 
@@ -286,7 +292,7 @@ static int on_answer(struct zab_peer *peer, u64 seq, u64 zxid)
 	mutex_lock(&zi->log_mutex);
 	if (zi->state == ZAB_STATE_FOLLOWING && seq > zi->sync_reply_seq) {
 		WRITE_ONCE(zi->sync_reply_zxid, zxid);
-		/* the index before the number: pairs with answered() */
+		/* the index before the number: pairs with sync_answered() */
 		smp_store_release(&zi->sync_reply_seq, seq);
 	}
 	mutex_unlock(&zi->log_mutex);
@@ -308,24 +314,24 @@ static int on_answer(struct zab_peer *peer, u64 seq, u64 zxid)
  */
 int zab_sync_on_frame(struct zab_peer *peer, u8 flags, u64 seq, u64 zxid)
 {
-	return flags & ZAB_SYNC_REPLY ? on_answer(peer, seq, zxid) :
-					on_ask(peer, seq, zxid);
+	return flags & ZAB_SYNC_REPLY ? sync_on_answer(peer, seq, zxid) :
+					sync_on_ask(peer, seq, zxid);
 }
 
 /* As leader: the answer owed to @peer, if one is confirmed, into @a. */
-static bool answer_due(struct zab_peer *peer, struct zab_sync_ask *a)
+static bool sync_answer_due(struct zab_peer *peer, struct zab_sync_ask *a)
 {
 	struct zab_sync_ask *ask = peer->sync_ask;
-	u64 c = confirmed_in(peer->zi, peer->gen);
+	u64 c = sync_confirmed_in(peer->zi, peer->gen);
 	bool due = true;
 
 	spin_lock(&peer->sync_lock);
-	if (pending(&ask[1], peer->sync_answered) && c >= ask[1].at) {
+	if (sync_ask_pending(&ask[1], peer->sync_answered) && c >= ask[1].at) {
 		*a = ask[1];	/* serves the oldest too */
-	} else if (pending(&ask[0], peer->sync_answered) && c >= ask[0].at) {
+	} else if (sync_ask_pending(&ask[0], peer->sync_answered) && c >= ask[0].at) {
 		*a = ask[0];
 		/* the newest becomes the oldest, for the next round */
-		if (pending(&ask[1], ask[0].seq))
+		if (sync_ask_pending(&ask[1], ask[0].seq))
 			ask[0] = ask[1];
 	} else {
 		due = false;
@@ -363,25 +369,25 @@ bool zab_sync_next_frame(struct zab_peer *peer, struct zab_tx_frame *f)
 	}
 	/* lockless first: the transmit work draws every frame through here */
 	if (READ_ONCE(peer->sync_asked) == READ_ONCE(peer->sync_answered) ||
-	    !answer_due(peer, &a))
+	    !sync_answer_due(peer, &a))
 		return false;
 	f->head_len = zab_frame_put_sync(f->head, ZAB_SYNC_REPLY, a.seq, a.index);
 	return true;
 }
 
 /* As follower: has the leader answered question @seq (or a later one)? */
-static bool answered(struct zab_instance *zi, u64 seq)
+static bool sync_answered(struct zab_instance *zi, u64 seq)
 {
-	/* pairs with the release in on_answer() */
+	/* pairs with the release in sync_on_answer() */
 	return smp_load_acquire(&zi->sync_reply_seq) >= seq;
 }
 
-static bool over(struct zab_instance *zi, u64 gen)
+static bool sync_over(struct zab_instance *zi, u64 gen)
 {
 	return READ_ONCE(zi->gen) != gen || READ_ONCE(zi->dead);
 }
 
-static int fail(struct zab_instance *zi, int err)
+static int sync_fail(struct zab_instance *zi, int err)
 {
 	if (READ_ONCE(zi->dead))
 		return -ESHUTDOWN;
@@ -389,20 +395,20 @@ static int fail(struct zab_instance *zi, int err)
 }
 
 /* As leader of @gen: wait until a quorum confirmed that we led at @at. */
-static int leader_confirm(struct zab_instance *zi, u64 gen, u64 at)
+static int sync_leader_confirm(struct zab_instance *zi, u64 gen, u64 at)
 {
 	int err;
 
 	atomic_inc(&zi->sync_waiters);
 	/* counted before the stamp is read: pairs with zab_sync_on_pong() */
 	smp_mb__after_atomic();
-	request_round(zi, gen, at);
-	update(zi, gen);	/* alone in the ensemble: confirmed at once */
+	sync_request_round(zi, gen, at);
+	sync_update(zi, gen);	/* alone in the ensemble: confirmed at once */
 	err = wait_event_interruptible(zi->sync_wq,
-				       confirmed_in(zi, gen) >= at ||
-				       over(zi, gen));
+				       sync_confirmed_in(zi, gen) >= at ||
+				       sync_over(zi, gen));
 	atomic_dec(&zi->sync_waiters);
-	return (over(zi, gen) || err) ? fail(zi, err) : 0;
+	return (sync_over(zi, gen) || err) ? sync_fail(zi, err) : 0;
 }
 
 /**
@@ -450,14 +456,14 @@ int zab_sync(struct zab_instance *zi, u64 *zxid)
 		return err;
 
 	if (!seq) {
-		err = leader_confirm(zi, gen, at);
+		err = sync_leader_confirm(zi, gen, at);
 	} else {
-		err = wait_event_interruptible(zi->sync_wq, answered(zi, seq) ||
-					       over(zi, gen));
-		if (!err && !over(zi, gen))
+		err = wait_event_interruptible(zi->sync_wq, sync_answered(zi, seq) ||
+					       sync_over(zi, gen));
+		if (!err && !sync_over(zi, gen))
 			index = READ_ONCE(zi->sync_reply_zxid);
 		else
-			err = fail(zi, err);
+			err = sync_fail(zi, err);
 	}
 	if (err)
 		return err;
@@ -471,9 +477,9 @@ int zab_sync(struct zab_instance *zi, u64 *zxid)
 	 */
 	err = wait_event_interruptible(zi->wq,
 				       zab_log_committed(zi) >= index ||
-				       over(zi, gen));
+				       sync_over(zi, gen));
 	if (zab_log_committed(zi) < index)
-		return fail(zi, err);
+		return sync_fail(zi, err);
 	*zxid = index;
 	return 0;
 }

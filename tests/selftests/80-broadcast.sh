@@ -204,6 +204,12 @@ test_sync_reads() {
 			> "$ENS_TMP/ws.${pair/:/}" &
 		pids="$pids $!"
 	done
+	# and three at once on the leader, for as long
+	for i in 1 2 3; do
+		timeout $((60 * ZAB_TIME_SCALE)) "$DEVTEST" sync /dev/zab/z1 300 \
+			> "$ENS_TMP/ws.l$i" &
+		pids="$pids $!"
+	done
 	write_all "$ENS_TMP" 100 1 2 3
 	for p in $pids; do
 		wait "$p" || fail "syncs under load: $(cat "$ENS_TMP"/ws.*)"
@@ -265,13 +271,6 @@ test_late_joiner() {
 	expect_match 'already connected' "$(cat "$ENS_TMP/add2")"
 }
 
-# A writer interrupted by signals again and again, while commits take a
-# second: its interrupted records stay in flight, and their room stays
-# taken until they commit, so it never puts more than its share of the
-# window in flight, and the leader never drops its member for flooding.
-# (When an interrupted write gave its room back at once, the writer sent
-# records as fast as the signals came, and the leader dropped member 2 as
-# over_budget.)
 # A new leader's read index covers the history it starts with, committed or
 # not. z3 logged R, and R's COMMIT is still on its way (1 s late), when z1
 # is cut off and z3 leads z2, whose acknowledgments come 1 s late: a sync on
@@ -279,7 +278,7 @@ test_late_joiner() {
 # acknowledges. (Had the index been the commit point alone, the sync would
 # have answered below R, a record committed before it began.)
 test_sync_after_failover() {
-	local out r c
+	local out r c p
 	setup_tmp
 	ens_setup 3
 	ens_boot 3 1 1
@@ -297,11 +296,21 @@ test_sync_after_failover() {
 	ip link set veth2 up
 	wait_state 10 LOOKING z2
 	ens_boot 3 3 2 3 2
+	"$DEVTEST" sync /dev/zab/z2 1 "$r" > "$ENS_TMP/s.2" &
+	p=$!
 	out=$("$DEVTEST" sync /dev/zab/z3 1 "$r") || fail "sync on the new leader: $out"
 	echo "  z3 at $c when it led, R $r: $out"
+	wait "$p" || fail "sync on its follower: $(cat "$ENS_TMP/s.2")"
 	tc qdisc del dev veth3 root
 }
 
+# A writer interrupted by signals again and again, while commits take a
+# second: its interrupted records stay in flight, and their room stays
+# taken until they commit, so it never puts more than its share of the
+# window in flight, and the leader never drops its member for flooding.
+# (When an interrupted write gave its room back at once, the writer sent
+# records as fast as the signals came, and the leader dropped member 2 as
+# over_budget.)
 test_interrupted_writers() {
 	local i out
 	setup_tmp
@@ -313,15 +322,30 @@ test_interrupted_writers() {
 	ip link set veth3 down
 	tc qdisc add dev veth2 root netem delay 500ms
 	nsx zab2 tc qdisc add dev eth0 root netem delay 500ms
-	out=$("$DEVTEST" eintr /dev/zab/z2 1024 $((6 * ZAB_TIME_SCALE))) || fail "devtest eintr: $out"
+	out=$("$DEVTEST" eintr /dev/zab/z2 1024 $((4 * ZAB_TIME_SCALE))) || fail "devtest eintr: $out"
 	echo "  writer on z2, a signal every 2 ms, commits 1 s away: $out"
+	expect_match 'interrupted=[1-9]' "$out"
+	# batches too: the records after an interrupted one are left as well
+	out=$("$DEVTEST" eintr /dev/zab/z2 1024 $((3 * ZAB_TIME_SCALE)) 8) || fail "devtest eintr: $out"
+	echo "  the same in batches of 8: $out"
 	expect_match 'interrupted=[1-9]' "$out"
 	[ "$(field_ns zab1 z1 over_budget)" = 0 ] || fail "the leader dropped a flooding peer"
 	[ "$(field_ns zab2 z2 over_budget)" = 0 ] || fail "the follower dropped a flooding leader"
 	[ "$(state_of z2)" = FOLLOWING ] || fail "z2 is $(state_of z2)"
+	# the room comes back as those records commit
 	tc qdisc del dev veth2 root
 	nsx zab2 tc qdisc del dev eth0 root
 	out=$("$DEVTEST" append /dev/zab/z2 16) || fail "append after: $out"
+	wait_for 10 [ "$(field_ns zab2 z2 local_bytes)" = 0 ] ||
+		fail "z2 holds $(field_ns zab2 z2 local_bytes) bytes of room with nothing in flight"
+	# and when the role changes, whatever is in flight
+	tc qdisc add dev veth2 root netem delay 500ms
+	"$DEVTEST" eintr /dev/zab/z2 1024 2 4 > /dev/null
+	[ "$(field_ns zab2 z2 local_bytes)" != 0 ] || fail "nothing left in flight: the test shows nothing"
+	nsx zab2 "$ZABBOOT" stop z2 > /dev/null
+	[ "$(field_ns zab2 z2 local_bytes)" = 0 ] ||
+		fail "z2 holds $(field_ns zab2 z2 local_bytes) bytes of room after STOP"
+	tc qdisc del dev veth2 root
 }
 
 test_late_joiner_too_far_behind() {

@@ -182,7 +182,7 @@ static const char attr_kind[ZAB_A_MAX + 1] = {
 	[ZAB_A_SEGMENT_BYTES] = '4', [ZAB_A_DURABLE_ZXID] = '8',
 	[ZAB_A_LOG_ERROR] = '4', [ZAB_A_SEGMENT_SEQ] = '8',
 	[ZAB_A_LEADER_SYNCED] = '1', [ZAB_A_PENDING_BYTES] = '8',
-	[ZAB_A_HOLD_ACKS] = 'F',
+	[ZAB_A_HOLD_ACKS] = 'F', [ZAB_A_LOCAL_BYTES] = '8',
 };
 
 /* A value that the policies may well take: small, or an edge. */

@@ -141,6 +141,7 @@ check_syncs() {
 			case $out in
 			ok*) echo "$out" >> "$ENS_TMP/syncs" ;;
 			bad*) echo "z$i after $max: $out" >> "$ENS_TMP/syncbad" ;;
+			*) echo "z$i: ${out:-timed out}" >> "$ENS_TMP/syncfail" ;;
 			esac
 		done
 		sleep 1
@@ -197,7 +198,7 @@ disk_free() {
 
 # one SEED: one schedule; exits non-zero (fail) on a violation.
 one() {
-	local seed=$1 n i k f g e what t t0 conf q ups f0 r1 r2 r3 r4 r5 r6 rest
+	local seed=$1 n i k f g e what t t0 conf q ups f0 r1 r2 r3 r4 r5 r6 rest out
 	RANDOM=$seed
 	pick 3 3 3 5
 	n=$PICK
@@ -373,9 +374,15 @@ one() {
 	sort -u "$ENS_TMP"/seen.* 2> /dev/null | comm -23 - "$ENS_TMP/delivered" > "$ENS_TMP/lost"
 	[ ! -s "$ENS_TMP/lost" ] ||
 		fail "committed, then lost: $(head -n 3 "$ENS_TMP/lost")"
-	# every sync that succeeded covered what was acknowledged before it
+	# every sync that succeeded covered what was acknowledged before it;
+	# now that the ensemble is whole, a sync on every member succeeds
 	[ ! -s "$ENS_TMP/syncbad" ] ||
 		fail "a sync missed acknowledged writes: $(head -n 3 "$ENS_TMP/syncbad")"
+	q=$(cat "$ENS_TMP"/w.* | awk '$1 == "ok" && length($2) == 18 && ($2 "") > m { m = $2 } END { print m }')
+	for i in $members; do
+		out=$(timeout 30 "$DEVTEST" sync "/dev/zab/z$i" 1 "$q" 2>&1) ||
+			fail "a sync on member $i once the ensemble formed again: ${out:-timed out}"
+	done
 	# each member's epoch files: the epoch it follows, established (in the
 	# same epoch still: a new election meanwhile is a failure of its own)
 	e=$EPOCH
@@ -387,7 +394,7 @@ one() {
 			fail "member $i: acceptedEpoch $(cat "$ENS_TMP/data$i/acceptedEpoch"), currentEpoch $(cat "$ENS_TMP/data$i/currentEpoch"), epoch $EPOCH"
 	done
 	echo "  formed again: leader $LEADER, epoch $EPOCH; $(sort -u "$ENS_TMP"/seen.* | wc -l) commits seen along the way;" \
-		"$(cat "$ENS_TMP/syncs" 2> /dev/null | wc -l) syncs checked;" \
+		"$(cat "$ENS_TMP/syncs" 2> /dev/null | wc -l) syncs checked ($(cat "$ENS_TMP/syncfail" 2> /dev/null | wc -l) failed in faults);" \
 		"syncs by DIFF $(field_ns "zab$LEADER" "z$LEADER" sync_diff), TRUNC $(field_ns "zab$LEADER" "z$LEADER" sync_trunc), SNAP $(field_ns "zab$LEADER" "z$LEADER" sync_snap) on the last leader"
 }
 

@@ -246,6 +246,7 @@ static struct zab_info *sample(void)
 	info.stats[ZAB_STAT_OVER_BUDGET] = 6;
 	info.stats[ZAB_STAT_AUTH_FAILURES] = 5;
 	info.pending_bytes = 4096;
+	info.local_bytes = 1024;
 	info.durability = ZAB_DURABILITY_FSYNC;
 	info.durable_zxid = ZAB_ZXID(1, 2);
 	info.segment_bytes = 64 << 20;
@@ -284,7 +285,7 @@ static void test_tsv(void **state)
 		"10\t18446744073709551615\t30\t40\t50\t60\t70\t80\t2\t1\t3\t"
 		"fsync\t0x100000002\t4096\t6\t5\t"
 		"2:0x100000002:0:120,3:0x100000001:4:2500\t1\t"
-		"768\t1019\t-\t-\t-\n");
+		"768\t1019\t-\t-\t-\t1024\n");
 	free(line);
 }
 
@@ -299,7 +300,7 @@ static void test_tsv_sparse(void **state)
 	line = capture(zab_print_tsv, &info);
 	assert_string_equal(line,
 		"n\t7\t5\t0\t0\t0x0\t0x0\t-\t5\t-\t-\t-\t"
-		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t0\t-\t0\t-\t-\t-\t-\t-\n");
+		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t0\t-\t0\t-\t-\t-\t-\t-\t0\n");
 	free(line);
 }
 
@@ -320,7 +321,7 @@ static void test_fields_named(void **state)
 	(void)state;
 	line = capture(zab_print_tsv, sample());
 	assert_int_equal(count_fields(line), zab_field_count());
-	assert_int_equal(zab_field_count(), 35);
+	assert_int_equal(zab_field_count(), 36);
 	assert_string_equal(zab_field_name(0), "name");
 	assert_string_equal(zab_field_name(20), "sync_diff");
 	assert_string_equal(zab_field_name(27), "auth_failures");
@@ -328,7 +329,8 @@ static void test_fields_named(void **state)
 	assert_string_equal(zab_field_name(29), "tls_peers");
 	assert_string_equal(zab_field_name(33), "fsync_p99_us");
 	assert_string_equal(zab_field_name(34), "progress");
-	assert_null(zab_field_name(35));
+	assert_string_equal(zab_field_name(35), "local_bytes");
+	assert_null(zab_field_name(36));
 	for (size_t i = 0; i < zab_field_count(); i++) {
 		const char *n = zab_field_name(i);
 
@@ -385,7 +387,7 @@ static void test_json(void **state)
 		"{\"id\":3,\"last_zxid\":\"0x100000001\",\"queued\":4,\"rtt_us\":2500,\"tls\":true}],"
 		"\"tls_peers\":1,"
 		"\"commit_p50_us\":768,\"commit_p99_us\":1019,\"fsync_p50_us\":null,"
-		"\"fsync_p99_us\":null,\"progress\":null}\n");
+		"\"fsync_p99_us\":null,\"progress\":null,\"local_bytes\":1024}\n");
 	free(line);
 }
 
@@ -410,7 +412,8 @@ static void test_json_sparse(void **state)
 		"\"sync_snap\":0,\"durability\":9,\"durable_zxid\":\"0x0\","
 		"\"pending_bytes\":0,\"over_budget\":0,\"auth_failures\":0,"
 		"\"peers\":[],\"tls_peers\":0,\"commit_p50_us\":null,\"commit_p99_us\":null,"
-		"\"fsync_p50_us\":null,\"fsync_p99_us\":null,\"progress\":null}\n");
+		"\"fsync_p50_us\":null,\"fsync_p99_us\":null,\"progress\":null,"
+		"\"local_bytes\":0}\n");
 	free(line);
 }
 
@@ -441,7 +444,7 @@ static void test_progress_field(void **state)
 	assert_non_null(strstr(text, "restore:10:2048:4096:1024:2\n"));
 	assert_non_null(strstr(text, "\"progress\":{\"work\":\"restore\",\"records\":10,"
 			       "\"bytes\":2048,\"total_bytes\":4096,\"rate\":1024,"
-			       "\"seconds_left\":2}}\n"));
+			       "\"seconds_left\":2},"));
 	assert_non_null(strstr(text, "snapshot_fetch:10:2048:4096:1024:-\n"));
 	assert_non_null(strstr(text, "  progress: fetching a snapshot: 10 records, 2.0 KiB of 4.0 KiB (50%), 1.0 KiB/s\n"));
 	free(text);
@@ -462,6 +465,7 @@ static void test_human(void **state)
 		"  last zxid: 0x100000002 (epoch 1, counter 2)\n"
 		"  committed zxid: 0x100000001 (epoch 1, counter 1)\n"
 		"  pending bytes: 4096\n"
+		"  local bytes: 1024\n"
 		"  durability: fsync\n"
 		"  durable zxid: 0x100000002 (epoch 1, counter 2)\n"
 		"  log error: No space left on device\n"
@@ -507,6 +511,7 @@ static void test_human_looking(void **state)
 		"  last zxid: 0x0 (none)\n"
 		"  committed zxid: 0x0 (none)\n"
 		"  pending bytes: 0\n"
+		"  local bytes: 0\n"
 		"  durability: memory\n"
 		"  writes: 0\n"
 		"  write bytes: 0\n"

@@ -43,7 +43,7 @@
  *	%ZAB_A_LEADER, %ZAB_A_LAST_ZXID, %ZAB_A_COMMIT_ZXID, every parameter
  *	attribute, %ZAB_A_STATS, %ZAB_A_PEERS, %ZAB_A_DURABILITY,
  *	%ZAB_A_DURABLE_ZXID, %ZAB_A_LEADER_SYNCED, %ZAB_A_PENDING_BYTES,
- *	%ZAB_A_COMMIT_LATENCY, %ZAB_A_PROGRESS while a report of long work
+ *	%ZAB_A_LOCAL_BYTES, %ZAB_A_COMMIT_LATENCY, %ZAB_A_PROGRESS while a report of long work
  *	is current (%ZAB_CMD_PROGRESS) and, with a log on disk,
  *	%ZAB_A_SEGMENT_BYTES, %ZAB_A_LOG_ERROR and (durability fsync)
  *	%ZAB_A_FSYNC_LATENCY.
@@ -351,6 +351,9 @@ enum zab_durability {
  *	directory)
  * @ZAB_A_PROGRESS: nest of &enum zab_progress_attr: long work the
  *	instance's daemon does for it, as it reports it (%ZAB_CMD_PROGRESS)
+ * @ZAB_A_LOCAL_BYTES: u64, room taken by this member's local writes in
+ *	flight, those whose writer left included, until they commit or the
+ *	role changes (at most windowBytes / members, but for one record)
  */
 enum zab_attr {
 	ZAB_A_UNSPEC,
@@ -386,6 +389,7 @@ enum zab_attr {
 	ZAB_A_COMMIT_LATENCY,
 	ZAB_A_FSYNC_LATENCY,
 	ZAB_A_PROGRESS,
+	ZAB_A_LOCAL_BYTES,
 	__ZAB_A_MAX
 };
 

@@ -378,6 +378,7 @@ void zab_print_info(FILE *f, const struct zab_info *info)
 	zab_fmt_zxid_long(zxid, sizeof(zxid), info->commit_zxid);
 	fprintf(f, "  committed zxid: %s\n", zxid);
 	fprintf(f, "  pending bytes: %" PRIu64 "\n", info->pending_bytes);
+	fprintf(f, "  local bytes: %" PRIu64 "\n", info->local_bytes);
 	fprintf(f, "  durability: %s\n",
 		enum_str(tmp, sizeof(tmp), zab_durability_name(info->durability),
 			 info->durability));
@@ -643,6 +644,8 @@ static const struct field fields[] = {
 	{ "fsync_p50_us", f_quantile, 2 },
 	{ "fsync_p99_us", f_quantile, 3 },
 	{ "progress", f_progress, 0 },
+	/* new fields go last: columns keep their place */
+	{ "local_bytes", f_u64, offsetof(struct zab_info, local_bytes) },
 };
 
 size_t zab_field_count(void)

@@ -34,6 +34,7 @@ static struct nla_policy info_policy[ZAB_A_MAX + 1] = {
 	[ZAB_A_LOG_ERROR]	= { .type = NLA_U32 },
 	[ZAB_A_LEADER_SYNCED]	= { .type = NLA_U8 },
 	[ZAB_A_PENDING_BYTES]	= { .type = NLA_U64 },
+	[ZAB_A_LOCAL_BYTES]	= { .type = NLA_U64 },
 	[ZAB_A_COMMIT_LATENCY]	= { .type = NLA_NESTED },
 	[ZAB_A_FSYNC_LATENCY]	= { .type = NLA_NESTED },
 	[ZAB_A_PROGRESS]	= { .type = NLA_NESTED },
@@ -309,6 +310,7 @@ int zab_msg_parse_info(struct nlmsghdr *nlh, struct zab_info *info)
 	info->segment_bytes = get_u32(tb[ZAB_A_SEGMENT_BYTES]);
 	info->log_error = get_u32(tb[ZAB_A_LOG_ERROR]);
 	info->pending_bytes = get_u64(tb[ZAB_A_PENDING_BYTES]);
+	info->local_bytes = get_u64(tb[ZAB_A_LOCAL_BYTES]);
 	info->leader_synced = tb[ZAB_A_LEADER_SYNCED] &&
 			      nla_get_u8(tb[ZAB_A_LEADER_SYNCED]);
 	if (tb[ZAB_A_STATS]) {
