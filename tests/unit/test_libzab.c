@@ -344,6 +344,21 @@ static void test_append_batch(void **state)
 	assert_int_equal(done, 1034);
 	assert_true(zxids[1033] == 1009 && zxids[1034] == 0);
 
+	/* an older module without the ioctl: one append per record */
+	memset(zxids, 0, 2500 * sizeof(*zxids));
+	will_return(__wrap_ioctl, -ENOTTY);
+	will_return(__wrap_ioctl, 0);
+	for (i = 0; i < 3; i++) {
+		will_return(__wrap_ioctl, 0);
+		will_return(__wrap_ioctl, ZAB_ZXID(6, i + 1));
+	}
+	will_return(__wrap_ioctl, -ENOTCONN);
+	assert_int_equal(zab_append_batch(5, iov, 5, zxids, &done), -ENOTCONN);
+	assert_int_equal(done, 3);
+	assert_true(last.request == ZAB_IOC_APPEND);
+	assert_true(zxids[0] == ZAB_ZXID(6, 1) && zxids[2] == ZAB_ZXID(6, 3));
+	assert_true(zxids[3] == 0);
+
 	/* a device claiming more than it was given */
 	will_return(__wrap_ioctl, 0);
 	will_return(__wrap_ioctl, 3);

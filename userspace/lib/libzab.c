@@ -46,6 +46,23 @@ int zab_append(int h, const void *buf, size_t len, uint64_t *zxid)
 	return 0;
 }
 
+/* A module without ZAB_IOC_APPEND_BATCH: the records one at a time. */
+static int append_each(int h, const struct iovec *iov, size_t n,
+		       uint64_t *zxids, size_t *off)
+{
+	uint64_t z = 0;
+	int err;
+
+	for (; *off < n; ++*off) {
+		err = zab_append(h, iov[*off].iov_base, iov[*off].iov_len, &z);
+		if (err)
+			return err;
+		if (zxids)
+			zxids[*off] = z;
+	}
+	return 0;
+}
+
 int zab_append_batch(int h, const struct iovec *iov, size_t n,
 		     uint64_t *zxids, size_t *done)
 {
@@ -77,6 +94,10 @@ int zab_append_batch(int h, const struct iovec *iov, size_t n,
 		}
 		if (ioctl(h, ZAB_IOC_APPEND_BATCH, &b) < 0)
 			err = -errno;
+		if (err == -ENOTTY && !off) {
+			err = append_each(h, iov, n, zxids, &off);
+			break;
+		}
 		if (b.done > b.count) {	/* not from this device */
 			err = -EPROTO;
 			break;

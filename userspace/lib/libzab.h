@@ -53,7 +53,8 @@ int zab_append(int h, const void *buf, size_t len, uint64_t *zxid);
  * is empty or too large: none of that call's records was appended),
  * -ENOTCONN (it and those after it were not appended), -ECONNRESET or
  * -EINTR (it and those after it may or may not commit); -ENOMEM before any
- * call.
+ * call. With a module older than ZAB_IOC_APPEND_BATCH (ENOTTY), the
+ * records go one zab_append() at a time, each waiting for its commit.
  */
 int zab_append_batch(int h, const struct iovec *iov, size_t n,
 		     uint64_t *zxids, size_t *done);
