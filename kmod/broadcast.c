@@ -134,7 +134,6 @@ static void local_release(struct zab_instance *zi, u64 size)
 /**
  * struct zab_orphan - the room of a write whose writer stopped waiting
  * @size: the room it holds
- * @gen: the generation it went out in
  * @zxid: its zxid, 0 while a forwarded one waits for its proposal
  * @req: (following) its request, in place of the writer's on zi->requests
  *	until its proposal arrives
@@ -155,7 +154,6 @@ static void local_release(struct zab_instance *zi, u64 size)
  */
 struct zab_orphan {
 	u64 size;
-	u64 gen;
 	u64 zxid;
 	struct zab_fwd req;
 };
@@ -222,14 +220,14 @@ static void orphan(struct zab_instance *zi, struct zab_write *w)
 	zxid = w->forwarded ? w->req.zxid : w->zxid;
 	if (o && gen == zi->gen && !(zxid && zxid <= zi->commit_zxid)) {
 		o->size = w->size;
-		o->gen = gen;
 		o->zxid = zxid;
 		if (zxid) {
-			err = xa_insert(&zi->orphans, zxid, o, GFP_KERNEL);
+			err = xa_insert(&zi->orphans, zxid, o,
+					GFP_KERNEL_ACCOUNT);
 		} else {
 			o->req = w->req;
 			err = xa_insert(&zi->orphans_fwd, o->req.id, o,
-					GFP_KERNEL);
+					GFP_KERNEL_ACCOUNT);
 			if (!err)
 				list_replace(&w->req.node, &o->req.node);
 		}

@@ -110,7 +110,8 @@ struct zab_progress {
  * @sync_waiters: (leader) syncs waiting for a quorum's echo
  * @sync_wq: syncs wait here for a quorum's echo or the leader's answer
  * @sync_stamp: the last stamp given (zab_sync_stamp())
- * @sync_lock: (leader) protects the changes of the four fields after it
+ * @sync_lock: (leader) protects the four fields after it; never held
+ *	with a peer's sync_lock
  * @sync_gen: the generation they belong to
  * @sync_confirmed: the newest PING stamp a quorum echoed in it
  * @sync_round: the stamp of the round of PINGs out, 0 if none
