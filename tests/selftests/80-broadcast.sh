@@ -282,9 +282,10 @@ test_sync_after_failover() {
 	setup_tmp
 	ens_setup 3
 	ens_boot 3 1 1
-	# everything to z3 1 s late (z1's COMMIT of R, later z2's ACKs)
+	# everything to z3 1 s late, longer on a slow kernel (z1's COMMIT of
+	# R, later z2's ACKs)
 	ip link set veth2 down
-	tc qdisc add dev veth3 root netem delay 1000ms
+	tc qdisc add dev veth3 root netem delay $((1000 * ZAB_TIME_SCALE))ms
 	out=$("$DEVTEST" append /dev/zab/z1 16) || fail "append: $out"
 	r=$(sed -n 's/^ok zxid=//p' <<< "$out")
 	# z1 cut off, z3 stopped before R's COMMIT reaches it
