@@ -1024,7 +1024,6 @@ void zab_bcast_init(struct zab_instance *zi)
 	xa_init(&zi->orphans);
 	xa_init(&zi->orphans_fwd);
 	spin_lock_init(&zi->sync_lock);
-	init_waitqueue_head(&zi->sync_wq);
 	INIT_WORK(&zi->reap_work, reap_worker);
 	INIT_DELAYED_WORK(&zi->tick_work, tick_worker);
 	mutex_init(&zi->log_mutex);

@@ -109,6 +109,7 @@ struct zab_instance *zab_instance_create(struct net *net, const char *name,
 	zi->state = ZAB_STATE_LOOKING;
 	zi->params = *p;
 	init_waitqueue_head(&zi->wq);
+	init_waitqueue_head(&zi->sync_wq);
 	for (i = 0; i < ARRAY_SIZE(zi->stats); i++)
 		atomic64_set(&zi->stats[i], 0);
 	zab_hist_init(&zi->commit_latency);
