@@ -85,7 +85,7 @@ struct zab_progress {
  * @tick_work: heartbeats and failure detection, every tickTime
  * @log_mutex: serialises changes to the log and the fields after it, up
  *	to @disk, except where a field says otherwise (atomics, and the sync
- *	fields after @sync_waiters)
+ *	fields after @sync_reply_zxid)
  * @log: every record in memory, keyed by zxid (see log.c)
  * @gen: bumped at every change of role; a writer that sees it change knows
  *	its record's fate is unknown to this member
@@ -107,7 +107,6 @@ struct zab_progress {
  * @sync_seq: (follower) the last number a sync took (kmod/sync.c)
  * @sync_reply_seq: (follower) the newest question the leader answered
  * @sync_reply_zxid: (follower) the read index of that answer
- * @sync_waiters: (leader) syncs waiting for a quorum's echo
  * @sync_wq: syncs wait here for a quorum's echo or the leader's answer
  * @sync_stamp: the last stamp given (zab_sync_stamp())
  * @sync_lock: (leader) protects the four fields after it; never held
@@ -167,7 +166,6 @@ struct zab_instance {
 	u64 sync_seq;
 	u64 sync_reply_seq;
 	u64 sync_reply_zxid;
-	atomic_t sync_waiters;
 	wait_queue_head_t sync_wq;
 	atomic64_t sync_stamp;
 	spinlock_t sync_lock;		/* the round's state */

@@ -200,9 +200,8 @@ static void sync_update(struct zab_instance *zi, u64 gen)
 	spin_unlock(&zi->sync_lock);
 	if (!moved)
 		return;
-	/* the stamp before the waiters: pairs with sync_leader_confirm() */
-	smp_mb();
-	if (atomic_read(&zi->sync_waiters))
+	/* the stamp was written under the lock the waiters' condition takes */
+	if (wq_has_sleeper(&zi->sync_wq))
 		wake_up_all(&zi->sync_wq);
 	rcu_read_lock();
 	list_for_each_entry_rcu(p, &zi->peers, node) {
@@ -399,15 +398,11 @@ static int sync_leader_confirm(struct zab_instance *zi, u64 gen, u64 at)
 {
 	int err;
 
-	atomic_inc(&zi->sync_waiters);
-	/* counted before the stamp is read: pairs with zab_sync_on_pong() */
-	smp_mb__after_atomic();
 	sync_request_round(zi, gen, at);
 	sync_update(zi, gen);	/* alone in the ensemble: confirmed at once */
 	err = wait_event_interruptible(zi->sync_wq,
 				       sync_confirmed_in(zi, gen) >= at ||
 				       sync_over(zi, gen));
-	atomic_dec(&zi->sync_waiters);
 	return (sync_over(zi, gen) || err) ? sync_fail(zi, err) : 0;
 }
 

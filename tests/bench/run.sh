@@ -76,19 +76,19 @@ for w in 1 16; do
 	eval "btput$w=$(field rate "$t")"
 done
 
+# tput_row VAR BATCH LABEL SIZE WRITERS: writers on the leader appending
+# SIZE-byte records, BATCH per call; prints the row, the rate goes to VAR
+tput_row() {
+	local t
+	t=$(ZABBENCH_BATCH=$2 "$B" tput /dev/zab/z1 "$4" "$5" "$SECS")
+	printf '%-38s %s\n' "$3" "$t"
+	eval "$1=$(field rate "$t")"
+}
 echo "# zab throughput, 1 KiB and 64 KiB records, writers on the leader"
-t=$("$B" tput /dev/zab/z1 1024 64 "$SECS")
-printf '%-38s %s\n' "64 writers, 1 KiB" "$t"
-tput1k=$(field rate "$t")
-t=$(ZABBENCH_BATCH=64 "$B" tput /dev/zab/z1 1024 1 "$SECS")
-printf '%-38s %s\n' "1 writer, 1 KiB, batches of 64" "$t"
-btput1k=$(field rate "$t")
-t=$("$B" tput /dev/zab/z1 65536 16 "$SECS")
-printf '%-38s %s\n' "16 writers, 64 KiB" "$t"
-tput64k=$(field rate "$t")
-t=$(ZABBENCH_BATCH=16 "$B" tput /dev/zab/z1 65536 1 "$SECS")
-printf '%-38s %s\n' "1 writer, 64 KiB, batches of 16" "$t"
-btput64k=$(field rate "$t")
+tput_row tput1k 1 "64 writers, 1 KiB" 1024 64
+tput_row btput1k 64 "1 writer, 1 KiB, batches of 64" 1024 1
+tput_row tput64k 1 "16 writers, 64 KiB" 65536 16
+tput_row btput64k 16 "1 writer, 64 KiB, batches of 16" 65536 1
 
 echo "# zab_sync() latency (us): a quorum confirms the leader, the member catches up"
 sl=$("$B" sync /dev/zab/z1 "$N")
@@ -108,8 +108,10 @@ awk -v a="$tput64" -v b="$(field rate "$stream")" \
 # shellcheck disable=SC2154
 awk -v a="$btput16" -v b="$(field rate "$bstream")" \
 	'BEGIN { printf "%-38s %.2f (target >= 0.25)\n", "16 batched writers / batched stream", a / b }'
+# shellcheck disable=SC2154
 awk -v a="$tput1k" -v c="$btput1k" -v b="$(field rate "$stream1k")" \
 	'BEGIN { m = a > c ? a : c; printf "%-38s %.2f\n", "1 KiB records / tcp 1 KiB stream", m / b }'
+# shellcheck disable=SC2154
 awk -v a="$tput64k" -v c="$btput64k" -v b="$(field rate "$stream64k")" \
 	'BEGIN { m = a > c ? a : c; printf "%-38s %.2f (target >= 0.50)\n", "64 KiB bytes/s / tcp 64 KiB stream", m / b }'
 awk -v a="$(field p50 "$sl")" -v b="$(field p50 "$fan64")" \
