@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The zab benchmark, run inside the test VM (make bench): a 3-member
 # ensemble in network namespaces, memory mode; commit latency and throughput
-# beside raw TCP round trips and streaming measured in the same run. Then,
+# beside raw TCP round trips and streaming measured in the same run; the
+# same in kernel TLS; then five members, beside TCP to four peers. Then,
 # if the VM has a disk (ZAB_VM_DISK), a 3-member ensemble run by zabd with
 # durability fsync and its logs on that disk, beside the latency of a raw
 # write + fdatasync on the same filesystem. With ZAB_BENCH_SAMPLES=DIR, every
@@ -17,11 +18,14 @@ N=${ZAB_BENCH_COUNT:-2000}
 SECS=${ZAB_BENCH_SECONDS:-3}
 
 ENS_TMP=$(mktemp -d)
-ens_setup 3 1000
+# five namespaces: the 3-member ensemble is z1..z3, z4 and z5 join it for
+# the 5-member rows
+ens_setup 5 1000
 ens_boot 3 1 1
-for i in 2 3; do
+for i in 2 3 4 5; do
 	nsx "zab$i" "$B" echo 7001 &
 	nsx "zab$i" "$B" sink 7002 &
+	[ "$i" -le 3 ] || continue
 	# the same in kernel TLS (ZABBENCH_TLS), for the encrypted ensemble
 	ZABBENCH_TLS=1 nsx "zab$i" "$B" echo 7003 &
 	ZABBENCH_TLS=1 nsx "zab$i" "$B" sink 7004 &
@@ -163,6 +167,50 @@ awk -v a="$(field rate "$kstream")" -v b="$(field rate "$stream")" \
 	'BEGIN { printf "%-38s %.2f\n", "ktls stream rate / tcp stream rate", a / b }'
 awk -v a="$(field p50 "$tl64")" -v b="$(field p50 "$kfan")" \
 	'BEGIN { printf "%-38s %.2f\n", "tls leader p50 64 B / ktls fan-out p50", a / b }'
+
+# Five members, plain: the leader waits for two acknowledgements of four
+# followers, and sends every record four times
+echo "# five members (memory mode), beside TCP to four peers"
+for i in 1 2 3; do
+	nsx "zab$i" "$ZABCTL" destroy "z$i"
+	nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime 1000 \
+		syncLimit $((20 * ZAB_TIME_SCALE)) initLimit $((50 * ZAB_TIME_SCALE))
+done
+ens_boot 5 1 1 > /dev/null
+for i in 2 3 4 5; do
+	[ "$(state_of "z$i")" = FOLLOWING ] || { echo "bench: five members did not form" >&2; exit 1; }
+done
+peers4="10.77.0.2 10.77.0.3 10.77.0.4 10.77.0.5"
+# shellcheck disable=SC2086
+fan4=$(nsx zab1 "$B" fanout $peers4 7001 64 "$N")
+# shellcheck disable=SC2086
+stream4=$(nsx zab1 "$B" stream $peers4 7002 64 "$SECS")
+# shellcheck disable=SC2086
+stream4_64k=$(nsx zab1 "$B" stream $peers4 7002 65536 "$SECS")
+v64=$("$B" lat /dev/zab/z1 64 "$N")
+vf64=$("$B" lat /dev/zab/z2 64 "$N")
+vt64=$("$B" tput /dev/zab/z1 64 64 "$SECS")
+vt64k=$("$B" tput /dev/zab/z1 65536 16 "$SECS")
+printf '%-38s %s\n' "tcp fan-out round trip, 4 peers, 64 B" "$fan4" \
+	"tcp stream 64 B messages to 4 peers" "$stream4" \
+	"tcp stream 64 KiB messages to 4 peers" "$stream4_64k" \
+	"5 members: leader writer, 64 B" "$v64" "5 members: follower writer, 64 B" "$vf64" \
+	"5 members: 64 writers" "$vt64" "5 members: 16 writers, 64 KiB" "$vt64k"
+echo "# five members: ratios (to TCP to four peers, and to three members)"
+awk -v a="$(field p50 "$v64")" -v b="$(field p50 "$fan4")" \
+	'BEGIN { printf "%-38s %.2f\n", "5: leader p50 64 B / tcp fan-out 4 p50", a / b }'
+awk -v a="$(field rate "$vt64")" -v b="$(field rate "$stream4")" \
+	'BEGIN { printf "%-38s %.2f\n", "5: 64 writers / tcp stream 4 rate", a / b }'
+awk -v a="$(field rate "$vt64k")" -v b="$(field rate "$stream4_64k")" \
+	'BEGIN { printf "%-38s %.2f\n", "5: 64 KiB bytes/s / tcp 64 KiB stream 4", a / b }'
+awk -v a="$(field p50 "$v64")" -v b="$(field p50 "$l64")" \
+	'BEGIN { printf "%-38s %.2f\n", "5: leader p50 64 B / 3 members", a / b }'
+# shellcheck disable=SC2154
+awk -v a="$(field rate "$vt64")" -v b="$tput64" \
+	'BEGIN { printf "%-38s %.2f\n", "5: 64 writers / 3 members", a / b }'
+for i in 4 5; do
+	nsx "zab$i" "$ZABCTL" destroy "z$i"
+done
 
 [ -n "${ZAB_VM_DISK:-}" ] || exit 0
 modprobe virtio_blk 2> /dev/null || true

@@ -12,12 +12,13 @@
  *   zabbench echo PORT                       TCP echo server (fixed frames)
  *   zabbench sink PORT                       TCP sink server
  *   zabbench ping ADDR PORT SIZE COUNT       TCP ping-pong: round trip
- *   zabbench fanout ADDR1 ADDR2 PORT SIZE COUNT
- *                                            send to two echo servers, wait
- *                                            for both replies: round trip
- *   zabbench stream ADDR1 ADDR2 PORT SIZE SECONDS
+ *   zabbench fanout ADDR... PORT SIZE COUNT
+ *                                            send to each echo server (up
+ *                                            to MAX_PEERS), wait for every
+ *                                            reply: round trip
+ *   zabbench stream ADDR... PORT SIZE SECONDS
  *                                            one send(2) of SIZE bytes to
- *                                            each of two sinks per message
+ *                                            each sink per message
  *                                            (ZABBENCH_BATCH=N: of N
  *                                            messages): messages/s
  *   zabbench fsync FILE SIZE COUNT           append SIZE bytes to FILE and
@@ -56,6 +57,9 @@
 #include <linux/zab.h>
 
 #include "libzab.h"
+
+/* the most peers fanout and stream send to: a 9-member ensemble's followers */
+#define MAX_PEERS 8
 
 static double now_us(void)
 {
@@ -299,7 +303,7 @@ static int do_rtt(const char **addrs, int naddr, int port, int size, long count)
 {
 	double *v = calloc(count, sizeof(*v));
 	char *buf = calloc(1, size);
-	int fds[2], i;
+	int fds[MAX_PEERS], i;
 	long k;
 
 	for (i = 0; i < naddr; i++)
@@ -320,10 +324,11 @@ static int do_rtt(const char **addrs, int naddr, int port, int size, long count)
 	return 0;
 }
 
-static int do_stream(const char **addrs, int port, int size, double secs)
+static int do_stream(const char **addrs, int naddr, int port, int size,
+		     double secs)
 {
 	char *buf = calloc(1, size);
-	int fds[2], i;
+	int fds[MAX_PEERS], i;
 	double start = now_us(), end = start + secs * 1e6;
 	long n = 0;
 
@@ -333,10 +338,10 @@ static int do_stream(const char **addrs, int port, int size, double secs)
 	if (!buf)
 		die("realloc");
 	memset(buf, 0, (size_t)size * batch);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < naddr; i++)
 		fds[i] = tcp_connect(addrs[i], port);
 	while (now_us() < end) {
-		for (i = 0; i < 2; i++)
+		for (i = 0; i < naddr; i++)
 			if (write(fds[i], buf, size * batch) != size * batch)
 				die("write");
 		n += batch;
@@ -386,12 +391,15 @@ int main(int argc, char **argv)
 	if (!strcmp(op, "ping") && argc == 6)
 		return do_rtt((const char **)argv + 2, 1, atoi(argv[3]),
 			      atoi(argv[4]), atol(argv[5]));
-	if (!strcmp(op, "fanout") && argc == 7)
-		return do_rtt((const char **)argv + 2, 2, atoi(argv[4]),
-			      atoi(argv[5]), atol(argv[6]));
-	if (!strcmp(op, "stream") && argc == 7)
-		return do_stream((const char **)argv + 2, atoi(argv[4]),
-				 atoi(argv[5]), atof(argv[6]));
+	/* ADDR... PORT SIZE N: at least one address, at most MAX_PEERS */
+	if (!strcmp(op, "fanout") && argc >= 6 && argc - 5 <= MAX_PEERS)
+		return do_rtt((const char **)argv + 2, argc - 5,
+			      atoi(argv[argc - 3]), atoi(argv[argc - 2]),
+			      atol(argv[argc - 1]));
+	if (!strcmp(op, "stream") && argc >= 6 && argc - 5 <= MAX_PEERS)
+		return do_stream((const char **)argv + 2, argc - 5,
+				 atoi(argv[argc - 3]), atoi(argv[argc - 2]),
+				 atof(argv[argc - 1]));
 	if (!strcmp(op, "fsync") && argc == 5)
 		return do_fsync(argv[2], atoi(argv[3]), atol(argv[4]));
 	fprintf(stderr, "usage: see the comment at the top of zabbench.c\n");
