@@ -36,6 +36,17 @@ field() {	# field NAME LINE
 	sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<< "$2"
 }
 
+# ratio LABEL A B [NOTE]: a row of the ratios, A / B
+ratio() {
+	awk -v l="$1" -v a="$2" -v b="$3" -v n="${4:-}" \
+		'BEGIN { printf "%-38s %.2f%s\n", l, a / b, n == "" ? "" : " (" n ")" }'
+}
+
+# max A B: the larger of two numbers
+max() {
+	awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'
+}
+
 # samples NAME: where the latencies of the next measurement go, if kept
 samples() {
 	[ -z "${ZAB_BENCH_SAMPLES:-}" ] || echo "$ZAB_BENCH_SAMPLES/$1"
@@ -100,28 +111,20 @@ sf=$("$B" sync /dev/zab/z2 "$N")
 printf '%-38s %s\n' "sync on the leader" "$sl" "sync on a follower" "$sf"
 
 echo "# ratios"
-awk -v a="$(field p50 "$l64")" -v b="$(field p50 "$fan64")" \
-	'BEGIN { printf "%-38s %.2f (target <= 2)\n", "leader p50 64 B / tcp fan-out p50", a / b }'
-awk -v a="$(field p50 "$l1k")" -v b="$(field p50 "$fan1k")" \
-	'BEGIN { printf "%-38s %.2f\n", "leader p50 1 KiB / tcp fan-out p50", a / b }'
-awk -v a="$(field p50 "$f64")" -v b="$(field p50 "$ping64")" \
-	'BEGIN { printf "%-38s %.2f\n", "follower p50 64 B / tcp ping-pong p50", a / b }'
+ratio "leader p50 64 B / tcp fan-out p50" "$(field p50 "$l64")" "$(field p50 "$fan64")" "target <= 2"
+ratio "leader p50 1 KiB / tcp fan-out p50" "$(field p50 "$l1k")" "$(field p50 "$fan1k")"
+ratio "follower p50 64 B / tcp ping-pong p50" "$(field p50 "$f64")" "$(field p50 "$ping64")"
 # shellcheck disable=SC2154
-awk -v a="$tput64" -v b="$(field rate "$stream")" \
-	'BEGIN { printf "%-38s %.2f (target >= 0.50)\n", "64 writers / tcp stream rate", a / b }'
+ratio "64 writers / tcp stream rate" "$tput64" "$(field rate "$stream")" "target >= 0.50"
 # shellcheck disable=SC2154
-awk -v a="$btput16" -v b="$(field rate "$bstream")" \
-	'BEGIN { printf "%-38s %.2f (target >= 0.25)\n", "16 batched writers / batched stream", a / b }'
+ratio "16 batched writers / batched stream" "$btput16" "$(field rate "$bstream")" "target >= 0.25"
+# the better of one record per call and batches, for 1 KiB and 64 KiB
 # shellcheck disable=SC2154
-awk -v a="$tput1k" -v c="$btput1k" -v b="$(field rate "$stream1k")" \
-	'BEGIN { m = a > c ? a : c; printf "%-38s %.2f\n", "1 KiB records / tcp 1 KiB stream", m / b }'
+ratio "1 KiB records / tcp 1 KiB stream" "$(max "$tput1k" "$btput1k")" "$(field rate "$stream1k")"
 # shellcheck disable=SC2154
-awk -v a="$tput64k" -v c="$btput64k" -v b="$(field rate "$stream64k")" \
-	'BEGIN { m = a > c ? a : c; printf "%-38s %.2f (target >= 0.50)\n", "64 KiB bytes/s / tcp 64 KiB stream", m / b }'
-awk -v a="$(field p50 "$sl")" -v b="$(field p50 "$fan64")" \
-	'BEGIN { printf "%-38s %.2f\n", "leader sync p50 / tcp fan-out p50", a / b }'
-awk -v a="$(field p50 "$sf")" -v b="$(field p50 "$ping64")" \
-	'BEGIN { printf "%-38s %.2f\n", "follower sync p50 / tcp ping-pong p50", a / b }'
+ratio "64 KiB bytes/s / tcp 64 KiB stream" "$(max "$tput64k" "$btput64k")" "$(field rate "$stream64k")" "target >= 0.50"
+ratio "leader sync p50 / tcp fan-out p50" "$(field p50 "$sl")" "$(field p50 "$fan64")"
+ratio "follower sync p50 / tcp ping-pong p50" "$(field p50 "$sf")" "$(field p50 "$ping64")"
 "$ZABCTL" show --tsv > /dev/null
 
 # The same ensemble again, its connections in kernel TLS (AES-128-GCM, the
@@ -154,19 +157,13 @@ printf '%-38s %s\n' "ktls ping-pong 64 B (us)" "$kping" \
 	"tls: leader writer, 64 B" "$tl64" "tls: follower writer, 64 B" "$tf64" \
 	"tls: 64 writers" "$tt64" "tls: handshake + keys to the kernel" "$hs"
 echo "# tls ratios (to the plain ensemble of this run)"
-awk -v a="$(field p50 "$tl64")" -v b="$(field p50 "$l64")" \
-	'BEGIN { printf "%-38s %.2f (target <= 1.3)\n", "tls leader p50 64 B / plain", a / b }'
-awk -v a="$(field p50 "$tf64")" -v b="$(field p50 "$f64")" \
-	'BEGIN { printf "%-38s %.2f\n", "tls follower p50 64 B / plain", a / b }'
-awk -v a="$(field rate "$tt64")" -v b="$tput64" \
-	'BEGIN { printf "%-38s %.2f (target >= 0.7)\n", "tls 64 writers / plain", a / b }'
+ratio "tls leader p50 64 B / plain" "$(field p50 "$tl64")" "$(field p50 "$l64")" "target <= 1.3"
+ratio "tls follower p50 64 B / plain" "$(field p50 "$tf64")" "$(field p50 "$f64")"
+ratio "tls 64 writers / plain" "$(field rate "$tt64")" "$tput64" "target >= 0.7"
 # what the kernel's TLS costs raw TCP in this VM, for scale
-awk -v a="$(field p50 "$kfan")" -v b="$(field p50 "$fan64")" \
-	'BEGIN { printf "%-38s %.2f\n", "ktls fan-out p50 / tcp fan-out p50", a / b }'
-awk -v a="$(field rate "$kstream")" -v b="$(field rate "$stream")" \
-	'BEGIN { printf "%-38s %.2f\n", "ktls stream rate / tcp stream rate", a / b }'
-awk -v a="$(field p50 "$tl64")" -v b="$(field p50 "$kfan")" \
-	'BEGIN { printf "%-38s %.2f\n", "tls leader p50 64 B / ktls fan-out p50", a / b }'
+ratio "ktls fan-out p50 / tcp fan-out p50" "$(field p50 "$kfan")" "$(field p50 "$fan64")"
+ratio "ktls stream rate / tcp stream rate" "$(field rate "$kstream")" "$(field rate "$stream")"
+ratio "tls leader p50 64 B / ktls fan-out p50" "$(field p50 "$tl64")" "$(field p50 "$kfan")"
 
 # Five members, plain: the leader waits for two acknowledgements of four
 # followers, and sends every record four times
@@ -197,17 +194,12 @@ printf '%-38s %s\n' "tcp fan-out round trip, 4 peers, 64 B" "$fan4" \
 	"5 members: leader writer, 64 B" "$v64" "5 members: follower writer, 64 B" "$vf64" \
 	"5 members: 64 writers" "$vt64" "5 members: 16 writers, 64 KiB" "$vt64k"
 echo "# five members: ratios (to TCP to four peers, and to three members)"
-awk -v a="$(field p50 "$v64")" -v b="$(field p50 "$fan4")" \
-	'BEGIN { printf "%-38s %.2f\n", "5: leader p50 64 B / tcp fan-out 4 p50", a / b }'
-awk -v a="$(field rate "$vt64")" -v b="$(field rate "$stream4")" \
-	'BEGIN { printf "%-38s %.2f\n", "5: 64 writers / tcp stream 4 rate", a / b }'
-awk -v a="$(field rate "$vt64k")" -v b="$(field rate "$stream4_64k")" \
-	'BEGIN { printf "%-38s %.2f\n", "5: 64 KiB bytes/s / tcp 64 KiB stream 4", a / b }'
-awk -v a="$(field p50 "$v64")" -v b="$(field p50 "$l64")" \
-	'BEGIN { printf "%-38s %.2f\n", "5: leader p50 64 B / 3 members", a / b }'
+ratio "5: leader p50 64 B / tcp fan-out 4 p50" "$(field p50 "$v64")" "$(field p50 "$fan4")"
+ratio "5: 64 writers / tcp stream 4 rate" "$(field rate "$vt64")" "$(field rate "$stream4")"
+ratio "5: 64 KiB bytes/s / tcp 64 KiB stream 4" "$(field rate "$vt64k")" "$(field rate "$stream4_64k")"
+ratio "5: leader p50 64 B / 3 members" "$(field p50 "$v64")" "$(field p50 "$l64")"
 # shellcheck disable=SC2154
-awk -v a="$(field rate "$vt64")" -v b="$tput64" \
-	'BEGIN { printf "%-38s %.2f\n", "5: 64 writers / 3 members", a / b }'
+ratio "5: 64 writers / 3 members" "$(field rate "$vt64")" "$tput64"
 for i in 4 5; do
 	nsx "zab$i" "$ZABCTL" destroy "z$i"
 done
@@ -248,8 +240,7 @@ for w in 1 16 64; do
 	eval "dput$w=$(field rate "$t")"
 done
 echo "# fsync ratios"
-awk -v a="$(field p50 "$d64")" -v b="$(field p50 "$raw64")" \
-	'BEGIN { printf "%-38s %.2f\n", "fsync leader p50 64 B / raw fsync p50", a / b }'
+ratio "fsync leader p50 64 B / raw fsync p50" "$(field p50 "$d64")" "$(field p50 "$raw64")"
 # shellcheck disable=SC2154
 awk -v a="$dput64" -v b="$(field p50 "$raw64")" \
 	'BEGIN { printf "%-38s %.1f (group commit when > 1)\n", "64 writers: records per raw fsync time", a * b / 1e6 }'
