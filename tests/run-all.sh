@@ -241,8 +241,7 @@ if [ "$debug_ok" = 1 ] && [ "$debug" != kunit ]; then
 		# a selection (ZAB_TESTS) may leave a shard nothing to run
 		[ -n "$list" ] || continue
 		job "selftests-debug.$k" 1 env ZAB_TEST_LIST="$list" \
-			ZAB_DEBUG_MEM=3G ${keep:+ZAB_KILLS=3 ZAB_CYCLES=3 ZAB_CYCLE_INSTANCES=10 \
-			ZAB_MANY=100 ZAB_UNLOAD_ROUNDS=1 ZAB_FILL_RECORDS=300 ZAB_FUZZ_ROUNDS=6 ZAB_NL_FUZZ=1000 ZAB_DEV_FUZZ=500} \
+			ZAB_DEBUG_MEM=3G ${keep:+ZAB_FUZZ_ROUNDS=6 ZAB_NL_FUZZ=1000 ZAB_DEV_FUZZ=500} \
 			tests/vm/debug.sh selftests "${ZAB_TESTS:-}"
 	done
 fi

@@ -42,6 +42,16 @@ ratio() {
 		'BEGIN { printf "%-38s %.2f%s\n", l, a / b, n == "" ? "" : " (" n ")" }'
 }
 
+# recreate I...: members I... as new instances, for the next ensemble
+recreate() {
+	local i
+	for i in "$@"; do
+		nsx "zab$i" "$ZABCTL" destroy "z$i"
+		nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime 1000 \
+			syncLimit $((20 * ZAB_TIME_SCALE)) initLimit $((50 * ZAB_TIME_SCALE))
+	done
+}
+
 # max A B: the larger of two numbers
 max() {
 	awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'
@@ -131,11 +141,7 @@ ratio "follower sync p50 / tcp ping-pong p50" "$(field p50 "$sf")" "$(field p50 
 # keys zabboot installs: zab.ko's path through TLS, without a handshake),
 # and the cost of zabd's handshake per connection.
 echo "# encrypted: the same ensemble in kernel TLS (encryption = tls)"
-for i in 1 2 3; do
-	nsx "zab$i" "$ZABCTL" destroy "z$i"
-	nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime 1000 \
-		syncLimit $((20 * ZAB_TIME_SCALE)) initLimit $((50 * ZAB_TIME_SCALE))
-done
+recreate 1 2 3
 # the AES-NI and CLMUL implementations, as udev loads them on a host that
 # has the instructions (this VM has no udev)
 modprobe -q aesni_intel 2> /dev/null || true
@@ -168,11 +174,7 @@ ratio "tls leader p50 64 B / ktls fan-out p50" "$(field p50 "$tl64")" "$(field p
 # Five members, plain: the leader waits for two acknowledgements of four
 # followers, and sends every record four times
 echo "# five members (memory mode), beside TCP to four peers"
-for i in 1 2 3; do
-	nsx "zab$i" "$ZABCTL" destroy "z$i"
-	nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime 1000 \
-		syncLimit $((20 * ZAB_TIME_SCALE)) initLimit $((50 * ZAB_TIME_SCALE))
-done
+recreate 1 2 3
 ens_boot 5 1 1 > /dev/null
 for i in 2 3 4 5; do
 	[ "$(state_of "z$i")" = FOLLOWING ] || { echo "bench: five members did not form" >&2; exit 1; }
