@@ -181,12 +181,15 @@ static void release_orphans(struct zab_instance *zi, bool all)
 	lockdep_assert_held(&zi->log_mutex);
 	/* forwarded ones proposed since: their zxid is known now */
 	xa_for_each(&zi->orphans_fwd, i, o) {
-		if (!all && !o->req.zxid)
-			break;	/* proposed in request order: none after it */
+		/* answered in request order: none after it */
+		if (!all && !o->req.zxid && !o->req.err)
+			break;
 		xa_erase(&zi->orphans_fwd, i);
 		list_del(&o->req.node);
 		o->zxid = o->req.zxid;
-		if (all || xa_insert(&zi->orphans, o->zxid, o, GFP_KERNEL))
+		/* refused, or a duplicate of one that holds the room already */
+		if (all || !o->zxid ||
+		    xa_insert(&zi->orphans, o->zxid, o, GFP_KERNEL))
 			freed += orphan_free(o);
 	}
 	xa_for_each_range(&zi->orphans, i, o, 0, all ? ULONG_MAX :
@@ -428,24 +431,54 @@ out:
 }
 
 /*
+ * As leader, log_mutex held: is @txn an exactly-once record that must not
+ * be proposed? 0: propose it; 1: it is in the log as *@zxid; -EALREADY,
+ * -ESTALE: see zab_once_check(); -EINVAL: its header is malformed.
+ */
+static int once_check(struct zab_instance *zi, const struct zab_txn *txn,
+		      u64 *zxid)
+{
+	struct zab_once_tag tag;
+	int ret;
+
+	ret = zab_once_parse(txn->data, txn->len, &tag);
+	if (ret <= 0)
+		return ret;
+	ret = zab_once_check(zi, &tag, zxid);
+	if (ret == 1)
+		zab_stat_add(zi, ZAB_STAT_DUPLICATES, 1);
+	return ret;
+}
+
+/*
  * As leader: give @txn the next zxid and propose it, if *@gen is 0 or the
  * current generation (else -ECONNRESET), and set *@gen to it. Takes over
  * @txn, except that a @local write without room (leader_room()) gets
  * -ENOSPC and keeps it. @kick: have the followers' transmit work send it now (else the caller
- * does, zab_bcast_flush()).
+ * does, zab_bcast_flush()). An exactly-once record already in the log is
+ * not proposed: 1, @txn->zxid set to the original's, *@gen set; or
+ * -EALREADY, -ESTALE, -EINVAL (once_check()).
  */
 static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
 			  u64 *gen, bool local, bool kick)
 {
+	u64 orig = 0;
 	int err;
 
 	mutex_lock(&zi->log_mutex);
-	if (READ_ONCE(zi->dead)) {
+	if (READ_ONCE(zi->dead))
 		err = -ESHUTDOWN;
-	} else if (*gen && *gen != zi->gen) {
+	else if (*gen && *gen != zi->gen)
 		err = -ECONNRESET;	/* the caller's generation is over */
-	} else if (zi->state != ZAB_STATE_LEADING) {
+	else if (zi->state != ZAB_STATE_LEADING)
 		err = -ENOTCONN;
+	else
+		err = once_check(zi, txn, &orig);
+	if (err) {
+		if (err == 1) {	/* in the log already */
+			txn->zxid = orig;
+			*gen = zi->gen;
+		}
 	} else if (local && !leader_room(zi, zab_txn_size(txn))) {
 		mutex_unlock(&zi->log_mutex);
 		return -ENOSPC;
@@ -499,6 +532,7 @@ static int follower_forward(struct zab_instance *zi, struct zab_txn *txn,
 		req->id = ++zi->next_req;
 		req->gen = zi->gen;
 		req->zxid = 0;
+		req->err = 0;
 		list_add_tail(&req->node, &zi->requests);
 		txn->req_id = req->id;
 		spin_lock_bh(&leader->req_lock);
@@ -528,16 +562,24 @@ static bool committed_in(struct zab_instance *zi, u64 zxid, u64 gen)
 	return done && READ_ONCE(zi->gen) == gen;
 }
 
-static int wait_commit(struct zab_instance *zi, u64 *zxid, u64 gen)
+/*
+ * Wait until the record *@zxid commits in generation @gen; a forwarded one
+ * may instead be refused by the leader (*@refused, else NULL).
+ */
+static int wait_commit(struct zab_instance *zi, u64 *zxid, u64 gen,
+		       int *refused)
 {
 	int err;
 
 	err = wait_event_interruptible(zi->wq,
 				       committed_in(zi, READ_ONCE(*zxid), gen) ||
+				       (refused && READ_ONCE(*refused)) ||
 				       READ_ONCE(zi->gen) != gen ||
 				       READ_ONCE(zi->dead));
 	if (committed_in(zi, READ_ONCE(*zxid), gen))
 		return 0;
+	if (refused && READ_ONCE(*refused))
+		return READ_ONCE(*refused);
 	/* never restart: the record is already proposed */
 	if (err)
 		return -EINTR;
@@ -548,6 +590,7 @@ static int wait_commit(struct zab_instance *zi, u64 *zxid, u64 gen)
 static int submit_reserved(struct zab_instance *zi, const void __user *buf,
 			   size_t len, struct zab_write *w, bool kick)
 {
+	struct zab_once_tag tag;
 	struct zab_txn *txn;
 	int err;
 
@@ -557,6 +600,10 @@ static int submit_reserved(struct zab_instance *zi, const void __user *buf,
 	if (copy_from_user(txn->data, buf, len)) {
 		zab_txn_put(txn);
 		return -EFAULT;
+	}
+	if (zab_once_parse(txn->data, txn->len, &tag) < 0) {
+		zab_txn_put(txn);
+		return -EINVAL;
 	}
 	txn->origin = zi->myid;
 
@@ -577,7 +624,8 @@ static int submit_reserved(struct zab_instance *zi, const void __user *buf,
 		}
 		w->zxid = txn->zxid;
 		zab_txn_put(txn);
-		return err;
+		/* already in the log: wait for that record's commit */
+		return err == 1 ? 0 : err;
 	}
 	w->forwarded = true;
 	return follower_forward(zi, txn, &w->req, w->need_gen, kick);
@@ -609,7 +657,9 @@ static bool reserve_or_dead(struct zab_instance *zi, u64 size, bool *reserved)
  *
  * Return: 0; -EAGAIN (no room, %ZAB_SUBMIT_NOWAIT); -ENOTCONN with no
  * leader; -ESHUTDOWN if the instance was destroyed; -EINTR (or
- * -ERESTARTSYS) on a signal; -EFAULT, -ENOMEM, -EOVERFLOW.
+ * -ERESTARTSYS) on a signal; -EFAULT, -ENOMEM, -EOVERFLOW; for an
+ * exactly-once record, -EINVAL (a malformed header), and as leader
+ * -EALREADY and -ESTALE (zab_once_check()).
  */
 int zab_bcast_submit(struct zab_instance *zi, const void __user *buf,
 		     size_t len, struct zab_write *w, unsigned int flags)
@@ -650,14 +700,15 @@ void zab_bcast_flush(struct zab_instance *zi)
  * Return: 0; -ECONNRESET if the role changed before the commit was known
  * (it may or may not be committed); -ESHUTDOWN if the instance was
  * destroyed; -EINTR on a signal (it may still commit: its room stays taken
- * until it does, or the role changes).
+ * until it does, or the role changes); -EALREADY, -ESTALE if the leader
+ * refused a forwarded exactly-once record (zab_once_check()).
  */
 int zab_bcast_wait(struct zab_instance *zi, struct zab_write *w, u64 *zxid)
 {
 	int err;
 
 	if (w->forwarded) {
-		err = wait_commit(zi, &w->req.zxid, w->req.gen);
+		err = wait_commit(zi, &w->req.zxid, w->req.gen, &w->req.err);
 		mutex_lock(&zi->log_mutex);
 		*zxid = w->req.zxid;
 		if (err != -EINTR)
@@ -665,7 +716,7 @@ int zab_bcast_wait(struct zab_instance *zi, struct zab_write *w, u64 *zxid)
 		mutex_unlock(&zi->log_mutex);
 	} else {
 		*zxid = w->zxid;
-		err = wait_commit(zi, zxid, w->gen);
+		err = wait_commit(zi, zxid, w->gen, NULL);
 	}
 	if (err == -EINTR)
 		orphan(zi, w);
@@ -878,16 +929,70 @@ int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid)
 int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn)
 {
 	struct zab_instance *zi = peer->zi;
-	u64 gen = 0;
+	u64 gen = 0, req_id = txn->req_id;
 	int err;
 
+	zab_txn_get(txn);	/* for a duplicate's zxid */
 	err = leader_propose(zi, txn, &gen, false, true);
+	if (err == 1)
+		err = zab_peer_reply(peer, req_id, ZAB_REPLY_DUPLICATE,
+				     txn->zxid);
+	else if (err == -EALREADY)
+		err = zab_peer_reply(peer, req_id, ZAB_REPLY_ALREADY, 0);
+	else if (err == -ESTALE)
+		err = zab_peer_reply(peer, req_id, ZAB_REPLY_STALE, 0);
+	zab_txn_put(txn);
+	/* a follower checks the header before it forwards a record */
+	if (err == -EINVAL)
+		return -EPROTO;
 	/*
 	 * Not leading any more, or no zxid left in the epoch (we stop
 	 * leading): not the follower's fault, and its writer learns it by
 	 * itself.
 	 */
 	return err == -ENOTCONN || err == -EOVERFLOW ? 0 : err;
+}
+
+/**
+ * zab_bcast_on_reply() - the leader did not propose a forwarded write
+ * @peer: the leader
+ * @req_id: the write's request id
+ * @zxid: (%ZAB_REPLY_DUPLICATE) the zxid of the record it repeats
+ * @status: &enum zab_reply_status
+ *
+ * The writer then waits for that record's commit, or learns the refusal.
+ * A reply to a request that is not waiting any more (its generation is
+ * over) is ignored.
+ *
+ * Return: 0, or -EPROTO for a status unknown or a zxid that does not fit it.
+ */
+int zab_bcast_on_reply(struct zab_peer *peer, u64 req_id, u64 zxid,
+		       u32 status)
+{
+	struct zab_instance *zi = peer->zi;
+	bool dup = status == ZAB_REPLY_DUPLICATE;
+	struct zab_fwd *req;
+
+	if (status > ZAB_REPLY_STALE || dup != !!zxid)
+		return -EPROTO;
+	mutex_lock(&zi->log_mutex);
+	list_for_each_entry(req, &zi->requests, node) {
+		if (req->id != req_id || req->gen != zi->gen)
+			continue;
+		if (req->zxid || req->err)
+			break;	/* answered twice: ignored, as above */
+		if (dup)
+			WRITE_ONCE(req->zxid, zxid);
+		else
+			WRITE_ONCE(req->err, status == ZAB_REPLY_ALREADY ?
+				   -EALREADY : -ESTALE);
+		list_move_tail(&req->node, &zi->requests);
+		orphans_check(zi, false);
+		break;
+	}
+	mutex_unlock(&zi->log_mutex);
+	wake_up_all(&zi->wq);
+	return 0;
 }
 
 /* With zi->lock held: take peers (all, or the failed) off and detach them. */

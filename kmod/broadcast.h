@@ -46,13 +46,16 @@ void zab_bcast_shutdown(struct zab_instance *zi);
  * @node: entry in zi->requests, under log_mutex
  * @id: request id, unique in the instance
  * @gen: zi->gen when it was sent
- * @zxid: the zxid the leader gave it, 0 until its proposal arrives
+ * @zxid: the zxid the leader gave it, 0 until its proposal arrives; for
+ *	an exactly-once record already in the log, the original's
+ * @err: the leader did not propose it (REPLY): -EALREADY or -ESTALE
  */
 struct zab_fwd {
 	struct list_head node;
 	u64 id;
 	u64 gen;
 	u64 zxid;
+	int err;
 };
 
 /**
@@ -103,5 +106,7 @@ int zab_bcast_restore(struct zab_instance *zi, u32 op, u64 zxid,
 		      struct zab_txn *txn);
 int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid);
 int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn);
+int zab_bcast_on_reply(struct zab_peer *peer, u64 req_id, u64 zxid,
+		       u32 status);
 
 #endif /* _ZAB_BROADCAST_H */

@@ -18,6 +18,7 @@
 #include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/log.h"
+#include "kmod/once.h"
 #include "kmod/netlink.h"
 
 static DEFINE_MUTEX(zab_instances_lock);
@@ -99,6 +100,11 @@ struct zab_instance *zab_instance_create(struct net *net, const char *name,
 	zi = kzalloc(sizeof(*zi), GFP_KERNEL);
 	if (!zi)
 		return ERR_PTR(-ENOMEM);
+	err = zab_once_init(zi);
+	if (err) {
+		kfree(zi);
+		return ERR_PTR(err);
+	}
 	kref_init(&zi->ref);
 	INIT_LIST_HEAD(&zi->node);
 	write_pnet(&zi->net, net);
@@ -146,6 +152,7 @@ static void zab_instance_release(struct kref *ref)
 	struct zab_instance *zi = container_of(ref, struct zab_instance, ref);
 
 	zab_log_destroy(zi);
+	zab_once_destroy(zi);
 	zab_disk_free(zi);
 	mutex_destroy(&zi->log_mutex);
 	mutex_destroy(&zi->lock);

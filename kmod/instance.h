@@ -14,6 +14,7 @@
 #include <uapi/linux/zab.h>
 
 #include "kmod/hist.h"
+#include "kmod/once.h"
 
 struct zab_disk;
 
@@ -115,6 +116,7 @@ struct zab_progress {
  * @sync_confirmed: the newest PING stamp a quorum echoed in it
  * @sync_round: the stamp of the round of PINGs out, 0 if none
  * @sync_round_needed: a sync arrived after that round was stamped
+ * @once: the last exactly-once record of each client in @log
  * @disk: the log on disk, NULL in memory mode; set once under @log_mutex,
  *	freed with the instance
  * @commit_latency: on a leader, from a zxid's assignment to its commit
@@ -173,6 +175,7 @@ struct zab_instance {
 	u64 sync_confirmed;
 	u64 sync_round;
 	bool sync_round_needed;
+	struct zab_once once;
 	struct zab_disk *disk;
 
 	/* last: 432 bytes the hot fields above need not share lines with */

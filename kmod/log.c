@@ -17,6 +17,7 @@
 #include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/log.h"
+#include "kmod/once.h"
 #include "kmod/txn.h"
 #include "kmod/zxid.h"
 
@@ -107,6 +108,7 @@ int zab_log_append(struct zab_instance *zi, struct zab_txn *txn)
 		return err;
 	WRITE_ONCE(zi->pending_bytes, zi->pending_bytes + zab_txn_size(txn));
 	budget_add(zi, txn);
+	zab_once_note(zi, txn);
 	/* pairs with zab_log_last(): lockless readers may now send this */
 	smp_store_release(&zi->last_zxid, txn->zxid);
 	zab_disk_kick(zi);
@@ -216,6 +218,7 @@ void zab_log_truncate(struct zab_instance *zi, u64 zxid)
 		budget_drop(zi, txn);
 		zab_txn_put(txn);
 	}
+	zab_once_truncate(zi, zxid);
 	/* pairs with zab_log_last() */
 	smp_store_release(&zi->last_zxid, zxid);
 	zab_disk_truncate(zi, zxid);
@@ -329,6 +332,7 @@ void zab_log_reset(struct zab_instance *zi, u64 base)
 	zi->window_used = 0;
 	WRITE_ONCE(zi->pending_bytes, 0);
 	WRITE_ONCE(zi->epoch_pending, 0);
+	zab_once_reset(zi, base);
 	/* pairs with zab_log_committed() */
 	smp_store_release(&zi->commit_zxid, base);
 	/* pairs with zab_log_last() */

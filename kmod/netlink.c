@@ -351,6 +351,9 @@ static int fill_instance(struct sk_buff *skb, struct zab_instance *zi,
 			      READ_ONCE(zi->pending_bytes), ZAB_A_PAD) ||
 	    nla_put_u64_64bit(skb, ZAB_A_LOCAL_BYTES,
 			      atomic64_read(&zi->local_bytes), ZAB_A_PAD) ||
+	    nla_put_u32(skb, ZAB_A_ONCE_CLIENTS, READ_ONCE(zi->once.clients)) ||
+	    nla_put_u64_64bit(skb, ZAB_A_ONCE_FLOOR, READ_ONCE(zi->once.floor),
+			      ZAB_A_PAD) ||
 	    fill_progress(skb, &zi->progress)) {
 		mutex_unlock(&zi->lock);
 		goto cancel;

@@ -470,6 +470,63 @@ void zab_peer_kick(struct zab_peer *peer)
 }
 
 /**
+ * zab_peer_reply() - have a REPLY sent to a follower
+ * @peer: the follower
+ * @req_id: the request it answers
+ * @status: &enum zab_reply_status
+ * @zxid: (%ZAB_REPLY_DUPLICATE) the record's zxid, else 0
+ *
+ * Context: process; the caller keeps @peer reachable (its rx work).
+ * Return: 0, or -ENOBUFS if %ZAB_REPLY_MAX replies wait already.
+ */
+int zab_peer_reply(struct zab_peer *peer, u64 req_id, u32 status, u64 zxid)
+{
+	struct zab_reply_slot *r;
+	int err = 0;
+
+	spin_lock_bh(&peer->req_lock);
+	if (peer->reply_n == ZAB_REPLY_MAX) {
+		err = -ENOBUFS;
+	} else {
+		r = &peer->replies[(peer->reply_head + peer->reply_n) %
+				   ZAB_REPLY_MAX];
+		r->req_id = req_id;
+		r->zxid = zxid;
+		r->status = status;
+		peer->reply_n++;
+	}
+	spin_unlock_bh(&peer->req_lock);
+	if (!err)
+		zab_peer_kick(peer);
+	return err;
+}
+
+/**
+ * zab_peer_next_reply() - take the oldest REPLY to send
+ * @peer: the follower
+ * @r: set to it
+ *
+ * Context: its tx work.
+ * Return: true if there was one.
+ */
+bool zab_peer_next_reply(struct zab_peer *peer, struct zab_reply_slot *r)
+{
+	bool found = false;
+
+	if (!READ_ONCE(peer->reply_n))
+		return false;
+	spin_lock_bh(&peer->req_lock);
+	if (peer->reply_n) {
+		*r = peer->replies[peer->reply_head];
+		peer->reply_head = (peer->reply_head + 1) % ZAB_REPLY_MAX;
+		peer->reply_n--;
+		found = true;
+	}
+	spin_unlock_bh(&peer->req_lock);
+	return found;
+}
+
+/**
  * zab_peer_ping() - have a PING sent to the peer, or a PING's reply
  * @peer: the peer
  * @stamp: the stamp it carries

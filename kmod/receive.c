@@ -93,6 +93,12 @@ static int dispatch(struct zab_peer *peer)
 	case ZAB_FRAME_PING:
 		err = handle_ping(peer, rx->info.flags, get_unaligned_be64(body));
 		break;
+	case ZAB_FRAME_REPLY:
+		err = get_unaligned_be32(body + 20) ? -EPROTO :
+		      zab_bcast_on_reply(peer, get_unaligned_be64(body),
+					 get_unaligned_be64(body + 8),
+					 get_unaligned_be32(body + 16));
+		break;
 	case ZAB_FRAME_SYNC:
 		err = zab_sync_on_frame(peer, rx->info.flags,
 					get_unaligned_be64(body),
@@ -113,6 +119,10 @@ static int dispatch(struct zab_peer *peer)
 	}
 	if (!err)
 		return 0;
+	if (err == -ENOBUFS) {	/* its replies outran our sends */
+		zab_stat_add(peer->zi, ZAB_STAT_OVER_BUDGET, 1);
+		return ZAB_REASON_OVER_BUDGET;
+	}
 	return err == -ENOMEM ? ZAB_REASON_NOMEM : ZAB_REASON_PROTOCOL;
 }
 

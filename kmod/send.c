@@ -163,10 +163,11 @@ static int send_frames(struct zab_peer *peer, unsigned int n, bool more)
 	return 0;
 }
 
-/* As leader: a COMMIT, else the next PROPOSAL. */
+/* As leader: a COMMIT, else a REPLY, else the next PROPOSAL. */
 static bool next_to_follower(struct zab_peer *peer, struct zab_tx_frame *f)
 {
 	struct zab_instance *zi = peer->zi;
+	struct zab_reply_slot r;
 	struct zab_txn *txn;
 	u64 commit, last;
 
@@ -174,6 +175,11 @@ static bool next_to_follower(struct zab_peer *peer, struct zab_tx_frame *f)
 	if (commit > peer->tx_commit) {
 		f->head_len = zab_frame_put_zxid(f->head, ZAB_FRAME_COMMIT, commit);
 		peer->tx_commit = commit;
+		return true;
+	}
+	if (zab_peer_next_reply(peer, &r)) {
+		f->head_len = zab_frame_put_reply(f->head, r.req_id, r.status,
+						  r.zxid);
 		return true;
 	}
 	last = zab_log_last(zi);

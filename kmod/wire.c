@@ -55,6 +55,10 @@ int zab_frame_parse(const struct zab_frame *f, bool leader,
 		from_leader = !(f->flags & ZAB_PING_REPLY);
 		allowed_flags = ZAB_PING_REPLY;
 		break;
+	case ZAB_FRAME_REPLY:
+		fi->fixed = sizeof(struct zab_reply);
+		from_leader = true;
+		break;
 	case ZAB_FRAME_SYNC:
 		fi->fixed = sizeof(struct zab_sync_body);
 		/* the follower asks, the leader replies */
@@ -181,4 +185,26 @@ size_t zab_frame_put_request(u8 *buf, u64 req_id, u32 len)
 
 	put_unaligned_be64(req_id, buf + n);
 	return n + sizeof(struct zab_request);
+}
+
+static_assert(sizeof(struct zab_reply) <= sizeof(struct zab_proposal));
+
+/**
+ * zab_frame_put_reply() - write a REPLY frame
+ * @buf: at least %ZAB_FRAME_HEAD_MAX bytes
+ * @req_id: the REQUEST answered
+ * @status: &enum zab_reply_status
+ * @zxid: (%ZAB_REPLY_DUPLICATE) the record's zxid, else 0
+ *
+ * Return: the frame's length.
+ */
+size_t zab_frame_put_reply(u8 *buf, u64 req_id, u32 status, u64 zxid)
+{
+	size_t n = put_hdr(buf, ZAB_FRAME_REPLY, 0, sizeof(struct zab_reply));
+
+	put_unaligned_be64(req_id, buf + n);
+	put_unaligned_be64(zxid, buf + n + 8);
+	put_unaligned_be32(status, buf + n + 16);
+	put_unaligned_be32(0, buf + n + 20);
+	return n + sizeof(struct zab_reply);
 }

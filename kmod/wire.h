@@ -30,5 +30,6 @@ size_t zab_frame_put_proposal(u8 *buf, u64 zxid, u64 req_id, u32 origin,
 			      u32 len);
 size_t zab_frame_put_request(u8 *buf, u64 req_id, u32 len);
 size_t zab_frame_put_sync(u8 *buf, u8 flags, u64 seq, u64 zxid);
+size_t zab_frame_put_reply(u8 *buf, u64 req_id, u32 status, u64 zxid);
 
 #endif /* _ZAB_WIRE_H */

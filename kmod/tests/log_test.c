@@ -23,7 +23,7 @@ static int log_init(struct kunit *test)
 	zab_params_default(&zi->params);
 	zab_log_init(zi);
 	test->priv = zi;
-	return 0;
+	return zab_once_init(zi);
 }
 
 static void log_exit(struct kunit *test)
@@ -31,6 +31,7 @@ static void log_exit(struct kunit *test)
 	struct zab_instance *zi = test->priv;
 
 	zab_log_destroy(zi);
+	zab_once_destroy(zi);
 	mutex_destroy(&zi->log_mutex);
 }
 

@@ -200,6 +200,116 @@ test_batched_appends_leader_kills() {
 	echo "  $(acked_count) records acknowledged in batches of 20, $(cat "$ENS_TMP"/w.* | grep -c '^err') reported failed, epochs up to $EPOCH"
 }
 
+# Exactly-once appends (ZAB_ONCE_MAGIC records): a retry of a record in the
+# log, on any member, is answered with that record's zxid and appends
+# nothing; an older record of the writer is refused (EALREADY). Then the
+# case it is for: the leader's link to a follower fails one way after the
+# follower forwarded a record; the leader and the other follower commit
+# it, the follower's writer learns nothing and gets ECONNRESET; once the
+# link is back, the same record retried on that follower is not appended
+# again. Every retry counts in the leader's `duplicates'.
+test_exactly_once_retries() {
+	local f g z1 z2 out rc lost dup
+	zabd_setup 3
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	f=$(others "$LEADER" 1 2 3)
+	g=${f#* }
+	g=${g%% *}
+	f=${f%% *}
+	out=$("$ZABLOAD" once "/dev/zab/z$f" 77 1 0 r1)
+	[[ $out =~ ^ok\ (0x[0-9a-f]+)\ r1$ ]] || fail "first append: $out"
+	z1=${BASH_REMATCH[1]}
+	# again, on that follower, on the leader, on the other follower
+	for i in "$f" "$LEADER" "$g"; do
+		out=$("$ZABLOAD" once "/dev/zab/z$i" 77 1 0 r1)
+		[ "$out" = "ok $z1 r1" ] || fail "retry on member $i: \`$out', wanted ok $z1"
+	done
+	out=$("$ZABLOAD" once "/dev/zab/z$g" 77 2 "$z1" r2)
+	[[ $out =~ ^ok\ (0x[0-9a-f]+)\ r2$ ]] && [ "${BASH_REMATCH[1]}" != "$z1" ] ||
+		fail "the next record: $out"
+	z2=${BASH_REMATCH[1]}
+	for i in "$f" "$LEADER"; do
+		out=$("$ZABLOAD" once "/dev/zab/z$i" 77 1 0 r1)
+		[ "$out" = "err EALREADY r1" ] || fail "an older record on member $i: \`$out'"
+	done
+	# a malformed header: refused before it leaves the member
+	out=$("$ZABLOAD" once "/dev/zab/z$f" 0 1 0 bad)
+	[ "$out" = "err EINVAL bad" ] || fail "client 0: \`$out'"
+	[ "$(field_ns "zab$LEADER" "z$LEADER" duplicates)" = 3 ] ||
+		fail "leader's duplicates: $(field_ns "zab$LEADER" "z$LEADER" duplicates), wanted 3"
+	[ "$(field_ns "zab$f" "z$f" once_clients)" = 1 ] ||
+		fail "follower's once_clients: $(field_ns "zab$f" "z$f" once_clients)"
+
+	# the leader stops reaching f; f's request still reaches it
+	nsx "zab$LEADER" tc qdisc add dev eth0 root handle 1: prio bands 4 \
+		priomap 1 2 2 2 1 2 0 0 1 1 1 1 1 1 1 1
+	nsx "zab$LEADER" tc qdisc add dev eth0 parent 1:4 handle 40: netem loss 100%
+	nsx "zab$LEADER" tc filter add dev eth0 parent 1: protocol ip prio 1 u32 \
+		match ip dst "10.77.0.$f/32" flowid 1:4
+	rc=0
+	out=$("$ZABLOAD" once "/dev/zab/z$f" 78 1 "$z2" lost) || rc=$?
+	[ "$out" = "err ECONNRESET lost" ] || fail "the cut-off writer: \`$out' (rc $rc)"
+	lost=$("$ZABLOAD" dump "/dev/zab/z$LEADER" | awk '$2 == "lost" { print $1 }')
+	[ -n "$lost" ] || fail "the leader did not commit the record of the cut-off follower"
+	nsx "zab$LEADER" tc qdisc del dev eth0 root
+	wait_formed 30 1 2 3
+	dup=$(field_ns "zab$LEADER" "z$LEADER" duplicates)
+	out=$("$ZABLOAD" once "/dev/zab/z$f" 78 1 "$z2" lost)
+	[ "$out" = "ok $lost lost" ] || fail "the retry on member $f: \`$out', wanted ok $lost"
+	[ "$(field_ns "zab$LEADER" "z$LEADER" duplicates)" = $((dup + 1)) ] ||
+		fail "the retry was not answered as a duplicate"
+	# what check_logs checks the logs against: the records and their zxids
+	printf 'ok %s r1\nok %s r2\nok %s lost\n' "$z1" "$z2" "$lost" > "$ENS_TMP/w.once"
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+	[ "$(grep -c ' lost$' "$ENS_TMP/dump.$LEADER")" = 1 ] || fail "the record twice in the log"
+	[ "$(grep -c ' r1$' "$ENS_TMP/dump.$LEADER")" = 1 ] || fail "r1 twice in the log"
+	echo "  retries on 3 members answered $z1; the record committed while its writer was cut off ($lost) retried once back: not appended again"
+}
+
+TIMEOUT_test_exactly_once_leader_kills=400
+
+# Exactly-once writers on every member (zabload's ZABLOAD_ONCE: a record
+# that fails with ECONNRESET or ENOTCONN is retried until it commits)
+# through leader crashes: check_logs finds no record twice, every
+# acknowledged one once; and the writers' records have no hole: a writer's
+# records, each retried until it committed, are in the log in its order.
+test_exactly_once_leader_kills() {
+	local round old rest prev retries
+	export ZABLOAD_ONCE=1
+	zabd_setup 3
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	writers_start 1 2 3
+	prev=$EPOCH
+	for round in $(seq 1 "${ZAB_KILLS:-3}"); do
+		wait_for 20 acked_at_least $((round * 200)) || fail "round $round: writes stalled"
+		old=$LEADER
+		rest=$(others "$old" 1 2 3)
+		zabd_signal KILL "$old"
+		nsx "zab$old" "$ZABCTL" destroy "z$old"
+		# shellcheck disable=SC2086
+		wait_formed 20 $rest
+		[ "$EPOCH" -gt "$prev" ] || fail "round $round: epoch $EPOCH after epoch $prev"
+		prev=$EPOCH
+		zabd_start "$old"
+		wait_formed 30 1 2 3
+	done
+	wait_for 20 acked_at_least $((round * 200 + 100)) || fail "writes stalled after the last crash"
+	writers_stop
+	unset ZABLOAD_ONCE
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+	# each writer process wrote PREFIX-0, -1, ... retrying each until it
+	# committed: in the log, a prefix of that, in order (the last one may
+	# be missing: its writer was stopped, or its member destroyed)
+	awk '{ p = $2; sub(/-[0-9]+$/, "", p); j = substr($2, length(p) + 2) + 0
+	       if (j != n[p]++) { print "writer " p ": record " j " where " n[p] - 1 " belongs"; exit 1 } }' \
+		"$ENS_TMP/dump.$LEADER" || fail "a writer's records with a hole or out of order"
+	retries=$(cat "$ENS_TMP"/w.* | grep -c '^retry ' || true)
+	echo "  $(acked_count) records acknowledged, $retries tries retried, $(cat "$ENS_TMP"/w.* | grep -c '^err ' || true) given up;" \
+		"the leader of epoch $EPOCH answered $(field_ns "zab$LEADER" "z$LEADER" duplicates) retries as duplicates"
+}
+
 TIMEOUT_test_twenty_leader_kills=600
 
 # Twenty leader crashes in a row, under a writer on every member all along.

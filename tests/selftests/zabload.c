@@ -11,13 +11,22 @@
  *	mid-write leaves a trace of the record it may have written. With
  *	ZABLOAD_BATCH=N (N > 1), N records per ZAB_IOC_APPEND_BATCH, the
  *	same lines (no "try").
+ *	With ZABLOAD_ONCE set, each record is an exactly-once record of one
+ *	writer (a random id; numbers from 1): a write that fails with
+ *	ECONNRESET, ENOTCONN, EINTR or EAGAIN prints "retry ERRNO DATA" and
+ *	is tried again, the same record, until it commits or 30 s pass.
+ *   zabload once DEV CLIENT SEQ AFTER DATA
+ *	one exactly-once record (struct zab_once_hdr, then DATA): "ok ZXID
+ *	DATA" or "err ERRNO DATA".
  *   zabload dump DEV [FROM]
  *	every committed record from zxid FROM on, until none is ready:
- *	"ZXID DATA" lines (DATA up to its first '.').
+ *	"ZXID DATA" lines (DATA up to its first '.', after the exactly-once
+ *	header if the record has one).
  *   zabload wait DEV ZXID SECONDS
  *	wait until the commit point reaches ZXID.
  */
 #define _GNU_SOURCE
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -119,6 +128,95 @@ static int write_batches(int fd, const char *prefix, long count, long size,
 	return 0;
 }
 
+/* Puts the exactly-once header of (@client, @seq, @after) at @buf. */
+static size_t once_hdr(char *buf, unsigned long long client,
+		       unsigned long long seq, unsigned long long after)
+{
+	struct zab_once_hdr h = {
+		.magic = htobe32(ZAB_ONCE_MAGIC),
+		.client = htobe64(client),
+		.seq = htobe64(seq),
+		.after = htobe64(after),
+	};
+
+	memcpy(buf, &h, sizeof(h));
+	return sizeof(h);
+}
+
+/* ZABLOAD_ONCE: each record tagged, retried until it commits. */
+static int write_once(int fd, const char *prefix, long count, long size)
+{
+	char *buf = malloc(size + 64 + sizeof(struct zab_once_hdr));
+	unsigned long long client = 0, after;
+	struct zab_status st;
+	int rnd = open("/dev/urandom", O_RDONLY);
+	long i;
+
+	if (!buf || rnd < 0 || ioctl(fd, ZAB_IOC_STATUS, &st))
+		return 2;
+	while (!client)
+		if (read(rnd, &client, sizeof(client)) != sizeof(client))
+			return 2;
+	close(rnd);
+	after = st.commit_zxid;
+	for (i = 0; i < count; i++) {
+		size_t off = once_hdr(buf, client, i + 1, after);
+		int n = snprintf(buf + off, 64, "%s-%ld", prefix, i);
+		double start = now();
+		struct zab_append a = {};
+
+		if (n < size)
+			memset(buf + off + n, '.', size - n);
+		a.data = (unsigned long)buf;
+		a.len = off + (n < size ? size : n);
+		while (ioctl(fd, ZAB_IOC_APPEND, &a)) {
+			int e = errno;
+
+			if ((e != ECONNRESET && e != ENOTCONN && e != EINTR &&
+			     e != EAGAIN) || now() - start > 30) {
+				printf("err %s %.*s%s\n", strerrorname_np(e), n,
+				       buf + off, stamp());
+				return 0;
+			}
+			printf("retry %s %.*s%s\n", strerrorname_np(e), n,
+			       buf + off, stamp());
+			fflush(stdout);
+			usleep(e == ECONNRESET ? 1000 : 20000);
+		}
+		printf("ok 0x%016llx %.*s%s\n", (unsigned long long)a.zxid, n,
+		       buf + off, stamp());
+		fflush(stdout);
+		after = a.zxid;
+	}
+	free(buf);
+	return 0;
+}
+
+static int do_once(const char *dev, unsigned long long client,
+		   unsigned long long seq, unsigned long long after,
+		   const char *data)
+{
+	int fd = open(dev, O_RDWR), n = strlen(data);
+	char buf[sizeof(struct zab_once_hdr) + 256];
+	struct zab_append a = {};
+	size_t off;
+
+	if (fd < 0 || n > 256) {
+		perror(dev);
+		return 2;
+	}
+	off = once_hdr(buf, client, seq, after);
+	memcpy(buf + off, data, n);
+	a.data = (unsigned long)buf;
+	a.len = off + n;
+	if (ioctl(fd, ZAB_IOC_APPEND, &a))
+		printf("err %s %s\n", strerrorname_np(errno), data);
+	else
+		printf("ok 0x%016llx %s\n", (unsigned long long)a.zxid, data);
+	close(fd);
+	return 0;
+}
+
 static int do_write(const char *dev, const char *prefix, long count, long size)
 {
 	long batch = getenv("ZABLOAD_BATCH") ? atol(getenv("ZABLOAD_BATCH")) : 0;
@@ -131,6 +229,12 @@ static int do_write(const char *dev, const char *prefix, long count, long size)
 	if (fd < 0 || !buf) {
 		perror(dev);
 		return 2;
+	}
+	if (getenv("ZABLOAD_ONCE")) {
+		i = write_once(fd, prefix, count, size);
+		close(fd);
+		free(buf);
+		return i;
 	}
 	if (batch > 1) {
 		i = write_batches(fd, prefix, count, size, batch);
@@ -195,6 +299,11 @@ static int do_dump(const char *dev, unsigned long long from)
 		char *dot;
 
 		memcpy(&h, buf, sizeof(h));
+		if (h.len >= sizeof(struct zab_once_hdr) &&
+		    !memcmp(data, "\0ZON", 4)) {
+			data += sizeof(struct zab_once_hdr);
+			h.len -= sizeof(struct zab_once_hdr);
+		}
 		dot = memchr(data, '.', h.len);
 		printf("0x%016llx %.*s\n", (unsigned long long)h.zxid,
 		       (int)(dot ? dot - data : h.len), data);
@@ -235,10 +344,14 @@ int main(int argc, char **argv)
 	if (argc >= 5 && !strcmp(argv[1], "write"))
 		return do_write(argv[2], argv[3], atol(argv[4]),
 				argc > 5 ? atol(argv[5]) : 0);
+	if (argc >= 7 && !strcmp(argv[1], "once"))
+		return do_once(argv[2], strtoull(argv[3], NULL, 0),
+			       strtoull(argv[4], NULL, 0),
+			       strtoull(argv[5], NULL, 0), argv[6]);
 	if (argc >= 3 && !strcmp(argv[1], "dump"))
 		return do_dump(argv[2], argc > 3 ? strtoull(argv[3], NULL, 0) : 0);
 	if (argc >= 5 && !strcmp(argv[1], "wait"))
 		return do_wait(argv[2], strtoull(argv[3], NULL, 0), atof(argv[4]));
-	fprintf(stderr, "usage: zabload write DEV PREFIX COUNT [SIZE] | dump DEV [FROM] | wait DEV ZXID SECONDS\n");
+	fprintf(stderr, "usage: zabload write DEV PREFIX COUNT [SIZE] | once DEV CLIENT SEQ AFTER DATA | dump DEV [FROM] | wait DEV ZXID SECONDS\n");
 	return 2;
 }

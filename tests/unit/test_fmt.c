@@ -247,6 +247,9 @@ static struct zab_info *sample(void)
 	info.stats[ZAB_STAT_AUTH_FAILURES] = 5;
 	info.pending_bytes = 4096;
 	info.local_bytes = 1024;
+	info.stats[ZAB_STAT_DUPLICATES] = 7;
+	info.once_clients = 3;
+	info.once_floor = ZAB_ZXID(1, 0);
 	info.durability = ZAB_DURABILITY_FSYNC;
 	info.durable_zxid = ZAB_ZXID(1, 2);
 	info.segment_bytes = 64 << 20;
@@ -285,7 +288,7 @@ static void test_tsv(void **state)
 		"10\t18446744073709551615\t30\t40\t50\t60\t70\t80\t2\t1\t3\t"
 		"fsync\t0x100000002\t4096\t6\t5\t"
 		"2:0x100000002:0:120,3:0x100000001:4:2500\t1\t"
-		"768\t1019\t-\t-\t-\t1024\n");
+		"768\t1019\t-\t-\t-\t1024\t7\t3\t0x100000000\n");
 	free(line);
 }
 
@@ -300,7 +303,7 @@ static void test_tsv_sparse(void **state)
 	line = capture(zab_print_tsv, &info);
 	assert_string_equal(line,
 		"n\t7\t5\t0\t0\t0x0\t0x0\t-\t5\t-\t-\t-\t"
-		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t0\t-\t0\t-\t-\t-\t-\t-\t0\n");
+		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t0\t-\t0\t-\t-\t-\t-\t-\t0\t0\t0\t0x0\n");
 	free(line);
 }
 
@@ -321,7 +324,7 @@ static void test_fields_named(void **state)
 	(void)state;
 	line = capture(zab_print_tsv, sample());
 	assert_int_equal(count_fields(line), zab_field_count());
-	assert_int_equal(zab_field_count(), 36);
+	assert_int_equal(zab_field_count(), 39);
 	assert_string_equal(zab_field_name(0), "name");
 	assert_string_equal(zab_field_name(20), "sync_diff");
 	assert_string_equal(zab_field_name(27), "auth_failures");
@@ -330,7 +333,10 @@ static void test_fields_named(void **state)
 	assert_string_equal(zab_field_name(33), "fsync_p99_us");
 	assert_string_equal(zab_field_name(34), "progress");
 	assert_string_equal(zab_field_name(35), "local_bytes");
-	assert_null(zab_field_name(36));
+	assert_string_equal(zab_field_name(36), "duplicates");
+	assert_string_equal(zab_field_name(37), "once_clients");
+	assert_string_equal(zab_field_name(38), "once_floor");
+	assert_null(zab_field_name(39));
 	for (size_t i = 0; i < zab_field_count(); i++) {
 		const char *n = zab_field_name(i);
 
@@ -387,7 +393,8 @@ static void test_json(void **state)
 		"{\"id\":3,\"last_zxid\":\"0x100000001\",\"queued\":4,\"rtt_us\":2500,\"tls\":true}],"
 		"\"tls_peers\":1,"
 		"\"commit_p50_us\":768,\"commit_p99_us\":1019,\"fsync_p50_us\":null,"
-		"\"fsync_p99_us\":null,\"progress\":null,\"local_bytes\":1024}\n");
+		"\"fsync_p99_us\":null,\"progress\":null,\"local_bytes\":1024,"
+		"\"duplicates\":7,\"once_clients\":3,\"once_floor\":\"0x100000000\"}\n");
 	free(line);
 }
 
@@ -413,7 +420,8 @@ static void test_json_sparse(void **state)
 		"\"pending_bytes\":0,\"over_budget\":0,\"auth_failures\":0,"
 		"\"peers\":[],\"tls_peers\":0,\"commit_p50_us\":null,\"commit_p99_us\":null,"
 		"\"fsync_p50_us\":null,\"fsync_p99_us\":null,\"progress\":null,"
-		"\"local_bytes\":0}\n");
+		"\"local_bytes\":0,\"duplicates\":0,\"once_clients\":0,"
+		"\"once_floor\":\"0x0\"}\n");
 	free(line);
 }
 
@@ -466,6 +474,7 @@ static void test_human(void **state)
 		"  committed zxid: 0x100000001 (epoch 1, counter 1)\n"
 		"  pending bytes: 4096\n"
 		"  local bytes: 1024\n"
+		"  exactly-once clients: 3, all known after 0x100000000\n"
 		"  durability: fsync\n"
 		"  durable zxid: 0x100000002 (epoch 1, counter 2)\n"
 		"  log error: No space left on device\n"
@@ -488,6 +497,7 @@ static void test_human(void **state)
 		"  followers synced by SNAP: 3\n"
 		"  peers dropped over the budget: 6\n"
 		"  member connections that failed authentication: 5\n"
+		"  exactly-once retries not appended again: 7\n"
 		"  peers:\n"
 		"    id 2: acked 0x100000002, queued 0, rtt 0.120 ms\n"
 		"    id 3: acked 0x100000001, queued 4, rtt 2.500 ms, tls\n");
@@ -526,6 +536,7 @@ static void test_human_looking(void **state)
 		"  followers synced by SNAP: 0\n"
 		"  peers dropped over the budget: 0\n"
 		"  member connections that failed authentication: 0\n"
+		"  exactly-once retries not appended again: 0\n"
 		"  peers: none\n");
 	free(text);
 }
@@ -578,7 +589,8 @@ static void test_human_following(void **state)
 	assert_non_null(strstr(text, "\n  state: FOLLOWING\n"));
 	assert_non_null(strstr(text, "\n  leader: 3\n"));
 	/* the peers section closes the instance */
-	assert_non_null(strstr(text, "\n  member connections that failed authentication: 0\n  peers:\n"
+	assert_non_null(strstr(text, "\n  member connections that failed authentication: 0\n"
+			       "  exactly-once retries not appended again: 0\n  peers:\n"
 			       "    id 3: acked 0x200000006, queued 0, rtt 0.045 ms\n"));
 	assert_int_equal(text[strlen(text) - 1], '\n');
 	assert_string_equal(strstr(text, "    id 3:"),

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -29,6 +30,7 @@ static struct {
 	struct zab_append_batch batch;
 	uint64_t seek;
 	int batches;
+	unsigned char data[256];	/* APPEND's payload, its first bytes */
 } last;
 
 int __wrap_ioctl(int fd, unsigned long request, ...);
@@ -50,8 +52,12 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 
 	last.fd = fd;
 	last.request = request;
-	if (request == ZAB_IOC_APPEND)
+	if (request == ZAB_IOC_APPEND) {
 		last.append = *(struct zab_append *)arg;
+		memcpy(last.data, (const void *)(uintptr_t)last.append.data,
+		       last.append.len < sizeof(last.data) ? last.append.len :
+		       sizeof(last.data));
+	}
 	else if (request == ZAB_IOC_SEEK)
 		last.seek = *(uint64_t *)arg;
 	if (request == ZAB_IOC_APPEND_BATCH) {
@@ -397,6 +403,86 @@ static void test_seek_and_status(void **state)
 	assert_int_equal(zab_status(4, &st), -ENOTTY);
 }
 
+/* Exactly-once records: the tag, and the writer's state on success and error. */
+static void test_append_once(void **state)
+{
+	struct zab_once o = { 0 };
+	struct zab_once_hdr hdr;
+	const void *data;
+	uint64_t zxid = 0, client, seq;
+	size_t len;
+
+	(void)state;
+	will_return(__wrap_ioctl, 0);
+	assert_int_equal(zab_once_start(5, 42, &o), 0);
+	assert_true(o.client == 42 && o.seq == 0 && o.after == ZAB_ZXID(4, 8));
+
+	/* a failed try leaves the state as it was: the retry sends the same tag */
+	will_return(__wrap_ioctl, -ECONNRESET);
+	assert_int_equal(zab_append_once(5, &o, "abc", 3, &zxid), -ECONNRESET);
+	assert_true(o.seq == 0 && o.after == ZAB_ZXID(4, 8));
+	assert_int_equal(last.append.len, sizeof(hdr) + 3);
+	memcpy(&hdr, last.data, sizeof(hdr));
+	assert_true(be32toh(hdr.magic) == ZAB_ONCE_MAGIC && !hdr.reserved);
+	assert_true(be64toh(hdr.client) == 42 && be64toh(hdr.seq) == 1 &&
+		    be64toh(hdr.after) == ZAB_ZXID(4, 8));
+	assert_memory_equal(last.data + sizeof(hdr), "abc", 3);
+
+	will_return(__wrap_ioctl, 0);
+	will_return(__wrap_ioctl, ZAB_ZXID(4, 12));
+	assert_int_equal(zab_append_once(5, &o, "abc", 3, &zxid), 0);
+	assert_true(zxid == ZAB_ZXID(4, 12));
+	assert_true(o.seq == 1 && o.after == ZAB_ZXID(4, 12));
+	assert_int_equal(zab_once_decode(last.data, last.append.len, &client,
+					 &seq, &data, &len), 1);
+	assert_true(client == 42 && seq == 1 && len == 3);
+	assert_memory_equal(data, "abc", 3);
+
+	/* the next record: number 2, after the last one's zxid; empty is fine */
+	will_return(__wrap_ioctl, 0);
+	will_return(__wrap_ioctl, ZAB_ZXID(4, 13));
+	assert_int_equal(zab_append_once(5, &o, NULL, 0, NULL), 0);
+	memcpy(&hdr, last.data, sizeof(hdr));
+	assert_true(be64toh(hdr.seq) == 2 && be64toh(hdr.after) == ZAB_ZXID(4, 12));
+	assert_int_equal(last.append.len, sizeof(hdr));
+
+	/* a random id is never 0 */
+	will_return(__wrap_ioctl, 0);
+	assert_int_equal(zab_once_start(5, 0, &o), 0);
+	assert_true(o.client != 0);
+
+	/* no writer id: refused before the call */
+	o.client = 0;
+	assert_int_equal(zab_append_once(5, &o, "x", 1, NULL), -EINVAL);
+}
+
+static void test_once_decode(void **state)
+{
+	struct zab_once o = { .client = 9, .seq = 6, .after = 3 };
+	unsigned char buf[64];
+	uint64_t client, seq;
+	const void *data;
+	size_t len;
+	ssize_t n;
+
+	(void)state;
+	n = zab_once_encode(buf, sizeof(buf), &o, "hi", 2);
+	assert_int_equal(n, sizeof(struct zab_once_hdr) + 2);
+	assert_int_equal(zab_once_decode(buf, (size_t)n, &client, &seq, &data, &len), 1);
+	assert_true(client == 9 && seq == 7 && len == 2);
+	/* too small a buffer */
+	assert_int_equal(zab_once_encode(buf, 8, &o, "hi", 2), -EMSGSIZE);
+	/* cut short, or a reserved field set: malformed */
+	assert_int_equal(zab_once_decode(buf, 12, &client, &seq, &data, &len), -EINVAL);
+	buf[4] = 1;
+	assert_int_equal(zab_once_decode(buf, (size_t)n, &client, &seq, &data, &len), -EINVAL);
+	/* not tagged: text, a keyed record, fewer bytes than the magic */
+	assert_int_equal(zab_once_decode("plain text", 10, &client, &seq, &data, &len), 0);
+	n = zab_kv_encode(buf, sizeof(buf), "k", 1, "v", 1);
+	assert_int_equal(zab_once_decode(buf, (size_t)n, &client, &seq, &data, &len), 0);
+	assert_int_equal(zab_once_decode("\0Z", 3, &client, &seq, &data, &len), 0);
+}
+
 static void test_close(void **state)
 {
 	int p[2];
@@ -422,6 +508,8 @@ int main(void)
 		cmocka_unit_test(test_append_errors),
 		cmocka_unit_test(test_append_batch),
 		cmocka_unit_test(test_seek_and_status),
+		cmocka_unit_test(test_append_once),
+		cmocka_unit_test(test_once_decode),
 		cmocka_unit_test(test_close),
 	};
 

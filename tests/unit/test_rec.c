@@ -341,7 +341,12 @@ static void test_dev_errors(void **state)
 			"Message too long (record larger than maxRecordSize)");
 	check_dev_error(ZAB_DEV_APPEND, -ESHUTDOWN,
 			"Cannot send after transport endpoint shutdown (instance destroyed)");
-	check_dev_error(ZAB_DEV_APPEND, -EINVAL, "Invalid argument (empty record)");
+	check_dev_error(ZAB_DEV_APPEND, -EINVAL,
+			"Invalid argument (empty record, or a malformed exactly-once header)");
+	check_dev_error(ZAB_DEV_APPEND, -EALREADY,
+			"Operation already in progress (a later record of this exactly-once writer is in the log)");
+	check_dev_error(ZAB_DEV_APPEND, -ESTALE,
+			"Stale file handle (the leader cannot tell whether this exactly-once record is in the log; look for it)");
 	check_dev_error(ZAB_DEV_APPEND, -EINTR,
 			"Interrupted system call (interrupted; the record may still be committed)");
 	check_dev_error(ZAB_DEV_APPEND, -EACCES, "Permission denied");

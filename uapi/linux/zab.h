@@ -354,6 +354,10 @@ enum zab_durability {
  * @ZAB_A_LOCAL_BYTES: u64, room taken by this member's local writes in
  *	flight, those whose writer left included, until they commit or the
  *	role changes (at most windowBytes / members, but for one record)
+ * @ZAB_A_ONCE_CLIENTS: u32, exactly-once clients this member knows the
+ *	last record of (at most %ZAB_ONCE_CLIENTS_MAX)
+ * @ZAB_A_ONCE_FLOOR: u64, the zxid after which it knows them all (see
+ *	Exactly-once appends)
  */
 enum zab_attr {
 	ZAB_A_UNSPEC,
@@ -390,6 +394,8 @@ enum zab_attr {
 	ZAB_A_FSYNC_LATENCY,
 	ZAB_A_PROGRESS,
 	ZAB_A_LOCAL_BYTES,
+	ZAB_A_ONCE_CLIENTS,
+	ZAB_A_ONCE_FLOOR,
 	__ZAB_A_MAX
 };
 
@@ -414,6 +420,8 @@ enum zab_attr {
  *	budget (%ZAB_REASON_OVER_BUDGET)
  * @ZAB_STAT_AUTH_FAILURES: member connections whose authentication failed,
  *	as the daemon counts them (%ZAB_CMD_COUNT)
+ * @ZAB_STAT_DUPLICATES: exactly-once records not appended again, as leader
+ *	(the retry learned the original's zxid)
  */
 enum zab_stat {
 	ZAB_STAT_UNSPEC,
@@ -431,6 +439,7 @@ enum zab_stat {
 	ZAB_STAT_SYNC_SNAP,
 	ZAB_STAT_OVER_BUDGET,
 	ZAB_STAT_AUTH_FAILURES,
+	ZAB_STAT_DUPLICATES,
 	__ZAB_STAT_MAX
 };
 
@@ -551,7 +560,9 @@ enum zab_peer_attr {
  *	-ENOTCONN no leader (LOOKING), -ECONNRESET leadership changed before
  *	the record was known committed (it may or may not commit: the writer
  *	must check with a read), -ESHUTDOWN the instance was destroyed,
- *	-EINTR on a signal (the record may still commit). O_NONBLOCK does not
+ *	-EINTR on a signal (the record may still commit); for a record with
+ *	an exactly-once tag (see Exactly-once appends below) also -EINVAL for
+ *	a malformed tag, -EALREADY and -ESTALE. O_NONBLOCK does not
  *	apply: a write always waits for its commit or an error. On a follower
  *	the record is forwarded to the leader; members are expected to share
  *	maxRecordSize (a leader drops a follower that forwards a larger one).
@@ -575,7 +586,10 @@ struct zab_rec_hdr {
 	__u32 flags;	/* zero for now */
 };
 
-/* ZAB_IOC_APPEND: like write(2), and returns the zxid the record got. */
+/*
+ * ZAB_IOC_APPEND: like write(2), and returns the zxid the record got; for a
+ * retried exactly-once record already in the log, that record's zxid.
+ */
 struct zab_append {
 	__u64 data;	/* user pointer to the payload */
 	__u32 len;
@@ -807,6 +821,52 @@ struct zab_kv_hdr {
 };
 
 /*
+ * Exactly-once appends
+ * --------------------
+ * A writer that got -ECONNRESET (or -EINTR, -ESHUTDOWN) does not know
+ * whether its record committed. A record may carry a tag that lets it
+ * retry without a duplicate: it then starts with a struct zab_once_hdr,
+ * then the application's record (which may be keyed, or empty). @client
+ * names the writer (nonzero, unique among the instance's writers, e.g.
+ * random); @seq numbers its records (nonzero), each greater than the
+ * last it wrote; @after is a zxid the writer knew committed before it
+ * first tried this record: the zxid of its previous record, or for its
+ * first the commit point when it started (ZAB_IOC_STATUS). A retry sends
+ * the same tag (and record).
+ *
+ * Every member keeps, for the records in its log, each client's last
+ * @seq and its zxid, from @floor on: what it learned from records after
+ * @floor (the start of its log, a restore's base, a SNAP's base, a client
+ * forgotten for room, the least recently written of more than
+ * %ZAB_ONCE_CLIENTS_MAX; see zabctl show's once_clients and once_floor).
+ * The leader, before it proposes a tagged record, looks its client up:
+ *  - the same @seq is in the log: nothing is appended, and the append
+ *    returns (once it is committed) that record's zxid;
+ *  - a greater @seq is: -EALREADY (the writer already moved past it);
+ *  - a smaller one is, or none and @after >= @floor: appended;
+ *  - none, and @after < @floor: -ESTALE; the leader cannot tell, and
+ *    the writer must look in the log itself (zabctl tail, the history
+ *    reader), or give up on the record.
+ * A new leader holds every committed record, so a retry after a failover
+ * finds the original if it committed (or if the new leader holds it
+ * uncommitted: it then commits). One record of a client in flight at a
+ * time: a client's next @seq only after its last one is known committed.
+ * A record that starts with %ZAB_ONCE_MAGIC but whose header is malformed
+ * (too short, @client or @seq zero, @reserved not zero) is refused with
+ * -EINVAL. The magic begins with a NUL byte, as %ZAB_KV_MAGIC does.
+ */
+#define ZAB_ONCE_MAGIC	0x005a4f4eU	/* "\0ZON" */
+#define ZAB_ONCE_CLIENTS_MAX	65536
+
+struct zab_once_hdr {
+	__be32 magic;
+	__be32 reserved;	/* zero */
+	__be64 client;
+	__be64 seq;
+	__be64 after;
+};
+
+/*
  * The peer wire format
  * --------------------
  * Over each leader-follower TCP connection flows a stream of frames: a
@@ -842,6 +902,9 @@ struct zab_kv_hdr {
  *                                     zxid the leader's read index; each
  *                                     answer's seq greater than the last,
  *                                     never one not asked
+ *   REPLY          leader->follower   struct zab_reply: the answer to a
+ *                                     REQUEST that was not proposed, for
+ *                                     an exactly-once record (ZAB_REPLY_*)
  *
  * Synchronisation happens on the same stream. When a follower is attached
  * with its last zxid L, the leader sends TRUNC if L is not in its log (the
@@ -867,6 +930,7 @@ enum zab_frame_type {
 	ZAB_FRAME_TRUNC,
 	ZAB_FRAME_SNAP,
 	ZAB_FRAME_SYNC,
+	ZAB_FRAME_REPLY,
 };
 
 struct zab_frame {
@@ -900,6 +964,25 @@ struct zab_request {
 struct zab_sync_body {
 	__be64 seq;		/* the question's number */
 	__be64 zxid;		/* the read index in a reply, else zero */
+};
+
+/*
+ * enum zab_reply_status - why a REQUEST was not proposed
+ * @ZAB_REPLY_DUPLICATE: its tag's record is in the log as @zxid
+ * @ZAB_REPLY_ALREADY: a later record of its client is (-EALREADY)
+ * @ZAB_REPLY_STALE: the leader cannot tell (-ESTALE)
+ */
+enum zab_reply_status {
+	ZAB_REPLY_DUPLICATE,
+	ZAB_REPLY_ALREADY,
+	ZAB_REPLY_STALE,
+};
+
+struct zab_reply {
+	__be64 req_id;		/* the REQUEST's */
+	__be64 zxid;		/* DUPLICATE: the record's, else zero */
+	__be32 status;		/* enum zab_reply_status */
+	__be32 reserved;	/* zero */
 };
 
 #endif /* _UAPI_LINUX_ZAB_H */

@@ -66,6 +66,7 @@ static const struct {
 	[ZAB_STAT_SYNC_SNAP]	= { "sync_snap", "followers synced by SNAP" },
 	[ZAB_STAT_OVER_BUDGET]	= { "over_budget", "peers dropped over the budget" },
 	[ZAB_STAT_AUTH_FAILURES]	= { "auth_failures", "member connections that failed authentication" },
+	[ZAB_STAT_DUPLICATES]	= { "duplicates", "exactly-once retries not appended again" },
 };
 
 #define LOOKUP(table, value) \
@@ -379,6 +380,9 @@ void zab_print_info(FILE *f, const struct zab_info *info)
 	fprintf(f, "  committed zxid: %s\n", zxid);
 	fprintf(f, "  pending bytes: %" PRIu64 "\n", info->pending_bytes);
 	fprintf(f, "  local bytes: %" PRIu64 "\n", info->local_bytes);
+	if (info->once_clients || info->once_floor)
+		fprintf(f, "  exactly-once clients: %" PRIu32 ", all known after 0x%" PRIx64 "\n",
+			info->once_clients, info->once_floor);
 	fprintf(f, "  durability: %s\n",
 		enum_str(tmp, sizeof(tmp), zab_durability_name(info->durability),
 			 info->durability));
@@ -646,6 +650,9 @@ static const struct field fields[] = {
 	{ "progress", f_progress, 0 },
 	/* new fields go last: columns keep their place */
 	{ "local_bytes", f_u64, offsetof(struct zab_info, local_bytes) },
+	{ "duplicates", f_stat, ZAB_STAT_DUPLICATES },
+	{ "once_clients", f_u32, offsetof(struct zab_info, once_clients) },
+	{ "once_floor", f_zxid, offsetof(struct zab_info, once_floor) },
 };
 
 size_t zab_field_count(void)

@@ -55,6 +55,8 @@ struct zab_info {
 	uint32_t log_error;	/* errno of the last failed write, 0 if none */
 	uint64_t pending_bytes;	/* held for records after the commit point */
 	uint64_t local_bytes;	/* room of this member's writes in flight */
+	uint32_t once_clients;	/* exactly-once writers known */
+	uint64_t once_floor;	/* known from the records after this zxid */
 	bool leader_synced;	/* following a leader that established its epoch */
 	struct zab_hist_info commit_latency;	/* proposal logged to commit */
 	struct zab_hist_info fsync_latency;	/* each fsync of the log */

@@ -35,6 +35,8 @@ static struct nla_policy info_policy[ZAB_A_MAX + 1] = {
 	[ZAB_A_LEADER_SYNCED]	= { .type = NLA_U8 },
 	[ZAB_A_PENDING_BYTES]	= { .type = NLA_U64 },
 	[ZAB_A_LOCAL_BYTES]	= { .type = NLA_U64 },
+	[ZAB_A_ONCE_CLIENTS]	= { .type = NLA_U32 },
+	[ZAB_A_ONCE_FLOOR]	= { .type = NLA_U64 },
 	[ZAB_A_COMMIT_LATENCY]	= { .type = NLA_NESTED },
 	[ZAB_A_FSYNC_LATENCY]	= { .type = NLA_NESTED },
 	[ZAB_A_PROGRESS]	= { .type = NLA_NESTED },
@@ -68,6 +70,7 @@ static struct nla_policy stat_policy[ZAB_STAT_MAX + 1] = {
 	[ZAB_STAT_SYNC_SNAP]	= { .type = NLA_U64 },
 	[ZAB_STAT_OVER_BUDGET]	= { .type = NLA_U64 },
 	[ZAB_STAT_AUTH_FAILURES]	= { .type = NLA_U64 },
+	[ZAB_STAT_DUPLICATES]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy peer_policy[ZAB_PEER_A_MAX + 1] = {
@@ -311,6 +314,8 @@ int zab_msg_parse_info(struct nlmsghdr *nlh, struct zab_info *info)
 	info->log_error = get_u32(tb[ZAB_A_LOG_ERROR]);
 	info->pending_bytes = get_u64(tb[ZAB_A_PENDING_BYTES]);
 	info->local_bytes = get_u64(tb[ZAB_A_LOCAL_BYTES]);
+	info->once_clients = get_u32(tb[ZAB_A_ONCE_CLIENTS]);
+	info->once_floor = get_u64(tb[ZAB_A_ONCE_FLOOR]);
 	info->leader_synced = tb[ZAB_A_LEADER_SYNCED] &&
 			      nla_get_u8(tb[ZAB_A_LEADER_SYNCED]);
 	if (tb[ZAB_A_STATS]) {

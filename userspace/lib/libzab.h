@@ -59,6 +59,60 @@ int zab_append(int h, const void *buf, size_t len, uint64_t *zxid);
 int zab_append_batch(int h, const struct iovec *iov, size_t n,
 		     uint64_t *zxids, size_t *done);
 
+/*
+ * Exactly-once appends: a writer that got -ECONNRESET, -EINTR or
+ * -ESHUTDOWN (or crashed, and kept its state) calls zab_append_once()
+ * again with the same state and record, on any member, and the record is
+ * in the log once (uapi/linux/zab.h, "Exactly-once appends"). A writer's
+ * state, which it may keep on disk to retry after a restart: its id, the
+ * number of its last record known committed, and a zxid committed before
+ * its next record was first tried. One record of a writer at a time.
+ */
+struct zab_once {
+	uint64_t client;
+	uint64_t seq;
+	uint64_t after;
+};
+
+/*
+ * Starts writer @client (0: a random id) in @o: no record yet, @after the
+ * member's commit point now. Returns 0, or -errno of ZAB_IOC_STATUS or of
+ * reading /dev/urandom.
+ */
+int zab_once_start(int h, uint64_t client, struct zab_once *o);
+
+/*
+ * Appends the next record of writer @o: struct zab_once_hdr, then the
+ * @len bytes at @data (which may be 0), and waits for its commit; stores
+ * in *@zxid (if not NULL) its zxid, or that of the same record appended by
+ * an earlier try. On success @o moves on to the next record; on an error
+ * it does not, so that calling again retries the same record. Returns 0,
+ * the errors of zab_append() (-ECONNRESET, -EINTR, -ESHUTDOWN: call again),
+ * -EALREADY (a later record of this writer is in the log: @o is out of
+ * date), -ESTALE (the leader cannot tell whether the record was appended:
+ * look in the log, e.g. zab_history_read() and zab_once_decode(), from
+ * @o->after on), -EINVAL (@o->client is 0), -ENOMEM.
+ */
+int zab_append_once(int h, struct zab_once *o, const void *data, size_t len,
+		    uint64_t *zxid);
+
+/*
+ * Encodes the next record of writer @o into @buf (@cap bytes), without
+ * appending it or changing @o. Returns its length, -EINVAL (@o->client is
+ * 0), or -EMSGSIZE.
+ */
+ssize_t zab_once_encode(void *buf, size_t cap, const struct zab_once *o,
+			const void *data, size_t len);
+
+/*
+ * Decodes record @rec of @len bytes: 1 if it is an exactly-once record,
+ * with its writer in *@client, its number in *@seq and the application's
+ * bytes at *@data (*@data_len of them); 0 if it is not; -EINVAL if it
+ * starts with ZAB_ONCE_MAGIC but is malformed.
+ */
+int zab_once_decode(const void *rec, size_t len, uint64_t *client,
+		    uint64_t *seq, const void **data, size_t *data_len);
+
 /* As zab_append(), without learning the zxid: a plain write(2). */
 int zab_write(int h, const void *buf, size_t len);
 

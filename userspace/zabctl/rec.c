@@ -163,9 +163,13 @@ static const char *dev_meaning(enum zab_dev_op op, int err)
 		case -ESHUTDOWN:
 			return "instance destroyed";
 		case -EINVAL:
-			return "empty record";
+			return "empty record, or a malformed exactly-once header";
 		case -EINTR:
 			return "interrupted; the record may still be committed";
+		case -EALREADY:
+			return "a later record of this exactly-once writer is in the log";
+		case -ESTALE:
+			return "the leader cannot tell whether this exactly-once record is in the log; look for it";
 		}
 		break;
 	case ZAB_DEV_SYNC:

@@ -61,6 +61,7 @@ static const struct {
 	{ ZAB_STAT_BAD_FRAMES, "zab_bad_frames_total", "Malformed frames from peers." },
 	{ ZAB_STAT_OVER_BUDGET, "zab_over_budget_drops_total", "Peers dropped for taking the uncommitted bytes past the budget." },
 	{ ZAB_STAT_AUTH_FAILURES, "zab_auth_failures_total", "Member connections that failed authentication (authKeyFile)." },
+	{ ZAB_STAT_DUPLICATES, "zab_duplicates_total", "Exactly-once retries answered with the original record (leader)." },
 };
 
 void zab_metrics_write(FILE *f, const struct zab_info *info,
