@@ -506,6 +506,7 @@ static size_t fuzz_frame(unsigned char *b, bool as_leader, uint64_t *cur)
 		ZAB_FRAME_PROPOSAL, ZAB_FRAME_PROPOSAL, ZAB_FRAME_PROPOSAL,
 		ZAB_FRAME_COMMIT, ZAB_FRAME_COMMIT, ZAB_FRAME_PING,
 		ZAB_FRAME_TRUNC, ZAB_FRAME_SNAP, ZAB_FRAME_ACK, ZAB_FRAME_REQUEST,
+		ZAB_FRAME_REPLY,
 	};
 	static const uint8_t follower_types[] = {
 		ZAB_FRAME_REQUEST, ZAB_FRAME_REQUEST, ZAB_FRAME_ACK, ZAB_FRAME_ACK,
@@ -542,6 +543,22 @@ static size_t fuzz_frame(unsigned char *b, bool as_leader, uint64_t *cur)
 	case ZAB_FRAME_REQUEST:
 		put_be64(b + 8, rnd());
 		body = 8 + payload;
+		if (payload >= 32 && below(2)) {
+			/* an exactly-once record of a few writers: retries too */
+			put_be32(b + 16, ZAB_ONCE_MAGIC);
+			put_be32(b + 20, below(16) ? 0 : (uint32_t)rnd());
+			put_be64(b + 24, below(4));
+			put_be64(b + 32, below(4));
+			put_be64(b + 40, below(2) ? 0 : near_zxid(*cur));
+			payload -= 32;
+		}
+		break;
+	case ZAB_FRAME_REPLY:
+		put_be64(b + 8, below(2) ? below(8) : rnd());	/* request id */
+		put_be64(b + 16, below(4) ? near_zxid(*cur) : 0);
+		put_be32(b + 24, (uint32_t)below(4));		/* status */
+		body = 24;
+		payload = 0;
 		break;
 	case ZAB_FRAME_PING:
 		put_be64(b + 8, rnd());
