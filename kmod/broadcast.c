@@ -94,6 +94,21 @@ bool zab_bcast_rx_over_budget(struct zab_peer *peer, size_t len)
 	return pending && pending + sizeof(struct zab_txn) + len > bound;
 }
 
+/*
+ * REPLY frames a leader may owe one follower: one per exactly-once write not
+ * proposed, until it is sent. A follower's writes in flight hold room
+ * there until their answer arrives (local_reserve()), at least a txn and
+ * an exactly-once header each: twice what that room holds is the bound.
+ */
+static u32 reply_bound(struct zab_instance *zi)
+{
+	u64 share = div64_u64(READ_ONCE(zi->params.window_bytes), members_of(zi)) +
+		    sizeof(struct zab_txn) + READ_ONCE(zi->params.max_record);
+
+	return min_t(u64, U32_MAX, 2 * div64_u64(share, sizeof(struct zab_txn) +
+						 sizeof(struct zab_once_hdr)));
+}
+
 /* May a leader propose a local write of @size bytes? */
 static bool leader_room(struct zab_instance *zi, u64 size)
 {
@@ -181,7 +196,10 @@ static void release_orphans(struct zab_instance *zi, bool all)
 	lockdep_assert_held(&zi->log_mutex);
 	/* forwarded ones proposed since: their zxid is known now */
 	xa_for_each(&zi->orphans_fwd, i, o) {
-		/* answered in request order: none after it */
+		/*
+		 * Proposed in request order: none after it. (A REPLY may
+		 * overtake a proposal; the orphan behind it is freed with it.)
+		 */
 		if (!all && !o->req.zxid && !o->req.err)
 			break;
 		xa_erase(&zi->orphans_fwd, i);
@@ -221,7 +239,9 @@ static void orphan(struct zab_instance *zi, struct zab_write *w)
 	mutex_lock(&zi->log_mutex);
 	gen = zab_bcast_write_gen(w);
 	zxid = w->forwarded ? w->req.zxid : w->zxid;
-	if (o && gen == zi->gen && !(zxid && zxid <= zi->commit_zxid)) {
+	/* refused by the leader meanwhile: its fate is known */
+	if (o && gen == zi->gen && !(zxid && zxid <= zi->commit_zxid) &&
+	    !(w->forwarded && w->req.err)) {
 		o->size = w->size;
 		o->zxid = zxid;
 		if (zxid) {
@@ -924,7 +944,11 @@ int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid)
  * If this epoch has no zxid left, the write is dropped and the leader stops
  * leading (leader_propose()): that is not the follower's fault.
  *
- * Return: 0, -ENOMEM, or -ESHUTDOWN once the instance is being destroyed.
+ * An exactly-once record not proposed is answered with a REPLY.
+ *
+ * Return: 0; -ENOMEM; -ESHUTDOWN once the instance is being destroyed;
+ * -EPROTO for a malformed exactly-once header (the follower checks it);
+ * -ENOBUFS if the follower is owed more REPLY frames than an honest one can be.
  */
 int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn)
 {
@@ -936,11 +960,13 @@ int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn)
 	err = leader_propose(zi, txn, &gen, false, true);
 	if (err == 1)
 		err = zab_peer_reply(peer, req_id, ZAB_REPLY_DUPLICATE,
-				     txn->zxid);
+				     txn->zxid, reply_bound(zi));
 	else if (err == -EALREADY)
-		err = zab_peer_reply(peer, req_id, ZAB_REPLY_ALREADY, 0);
+		err = zab_peer_reply(peer, req_id, ZAB_REPLY_ALREADY, 0,
+				     reply_bound(zi));
 	else if (err == -ESTALE)
-		err = zab_peer_reply(peer, req_id, ZAB_REPLY_STALE, 0);
+		err = zab_peer_reply(peer, req_id, ZAB_REPLY_STALE, 0,
+				     reply_bound(zi));
 	zab_txn_put(txn);
 	/* a follower checks the header before it forwards a record */
 	if (err == -EINVAL)
@@ -957,8 +983,8 @@ int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn)
  * zab_bcast_on_reply() - the leader did not propose a forwarded write
  * @peer: the leader
  * @req_id: the write's request id
- * @zxid: (%ZAB_REPLY_DUPLICATE) the zxid of the record it repeats
  * @status: &enum zab_reply_status
+ * @zxid: (%ZAB_REPLY_DUPLICATE) the zxid of the record it repeats
  *
  * The writer then waits for that record's commit, or learns the refusal.
  * A reply to a request that is not waiting any more (its generation is
@@ -966,14 +992,16 @@ int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn)
  *
  * Return: 0, or -EPROTO for a status unknown or a zxid that does not fit it.
  */
-int zab_bcast_on_reply(struct zab_peer *peer, u64 req_id, u64 zxid,
-		       u32 status)
+int zab_bcast_on_reply(struct zab_peer *peer, u64 req_id, u32 status,
+		       u64 zxid)
 {
 	struct zab_instance *zi = peer->zi;
 	bool dup = status == ZAB_REPLY_DUPLICATE;
 	struct zab_fwd *req;
 
-	if (status > ZAB_REPLY_STALE || dup != !!zxid)
+	/* a record our leader holds: never of a later epoch than its own */
+	if (status > ZAB_REPLY_STALE || dup != !!zxid ||
+	    ZAB_ZXID_EPOCH(zxid) > READ_ONCE(zi->epoch))
 		return -EPROTO;
 	mutex_lock(&zi->log_mutex);
 	list_for_each_entry(req, &zi->requests, node) {

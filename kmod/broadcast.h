@@ -106,7 +106,7 @@ int zab_bcast_restore(struct zab_instance *zi, u32 op, u64 zxid,
 		      struct zab_txn *txn);
 int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid);
 int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn);
-int zab_bcast_on_reply(struct zab_peer *peer, u64 req_id, u64 zxid,
-		       u32 status);
+int zab_bcast_on_reply(struct zab_peer *peer, u64 req_id, u32 status,
+		       u64 zxid);
 
 #endif /* _ZAB_BROADCAST_H */

@@ -17,11 +17,11 @@
  * its first try possibly at or before the floor) is refused, -ESTALE,
  * never appended twice.
  *
- * Truncation drops the clients whose last record goes; their earlier
- * records are not looked for again. A client writes its next record only
- * once its last is committed, and a committed record is never truncated,
- * so a client that loses its entry this way retries only records that
- * were discarded: appending them is right.
+ * Truncation takes the clients whose last record goes back to their
+ * newest record that stays, found in the log (a client may have several
+ * records in flight: a batch, several threads); one with none left in the
+ * log is forgotten, and if records left the window the floor rises to
+ * them, where an older record of it may be.
  */
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -38,7 +38,10 @@
  * @client: its id, the key
  * @seq: the record's number
  * @zxid: the record's zxid
- * @rcu: the table's lookups run under RCU, so entries are freed after it
+ * @lost: (zab_once_truncate()) its record was truncated
+ * @found: (zab_once_truncate()) an older record of it is in the log
+ * @rcu: rhashtable frees its buckets after RCU; entries are removed and
+ *	freed under log_mutex, as every lookup runs, and freed after RCU too
  */
 struct zab_once_client {
 	struct rhash_head node;
@@ -46,6 +49,8 @@ struct zab_once_client {
 	u64 client;
 	u64 seq;
 	u64 zxid;
+	bool lost;
+	bool found;
 	struct rcu_head rcu;
 };
 
@@ -156,12 +161,12 @@ void zab_once_note(struct zab_instance *zi, const struct zab_txn *txn)
 		list_move_tail(&c->lru, &o->lru);
 		return;
 	}
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		goto unknown;
 	if (o->clients >= ZAB_ONCE_CLIENTS_MAX)
 		once_drop(zi, list_first_entry(&o->lru, struct zab_once_client,
 					       lru), true);
-	c = kmalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
-		goto unknown;
 	c->client = tag.client;
 	c->seq = tag.seq;
 	c->zxid = txn->zxid;
@@ -178,17 +183,53 @@ unknown:
 
 /**
  * zab_once_truncate() - the log now ends at @zxid
- * @zi: the instance, log_mutex held
+ * @zi: the instance, log_mutex held, its log already truncated
  * @zxid: the new last zxid
+ *
+ * Each client whose last record went gets its newest record that stays,
+ * from a scan of the log (only if one went: TRUNC is rare); one without
+ * any is forgotten, and the floor rises to the records that left the
+ * window, where an older record of it may be.
  */
 void zab_once_truncate(struct zab_instance *zi, u64 zxid)
 {
 	struct zab_once_client *c, *tmp;
+	struct zab_once_tag tag;
+	unsigned int lost = 0;
+	struct zab_txn *txn;
+	unsigned long idx;
 
 	lockdep_assert_held(&zi->log_mutex);
-	list_for_each_entry_safe(c, tmp, &zi->once.lru, lru)
-		if (c->zxid > zxid)
-			once_drop(zi, c, false);
+	list_for_each_entry(c, &zi->once.lru, lru) {
+		if (c->zxid > zxid) {
+			c->lost = true;
+			lost++;
+		}
+	}
+	if (!lost)
+		return;
+	xa_for_each_range(&zi->log, idx, txn, 0, zxid) {
+		if (zab_once_parse(txn->data, txn->len, &tag) != 1)
+			continue;
+		c = once_lookup(zi, tag.client);
+		if (c && c->lost) {
+			c->seq = tag.seq;
+			c->zxid = txn->zxid;
+			c->found = true;
+		}
+	}
+	list_for_each_entry_safe(c, tmp, &zi->once.lru, lru) {
+		if (!c->lost)
+			continue;
+		c->lost = false;
+		if (c->found) {
+			c->found = false;
+			continue;
+		}
+		once_drop(zi, c, false);
+		WRITE_ONCE(zi->once.floor,
+			   max(zi->once.floor, READ_ONCE(zi->trimmed_zxid)));
+	}
 }
 
 /**
@@ -214,7 +255,8 @@ void zab_once_reset(struct zab_instance *zi, u64 base)
  *
  * Return: 0: append it; 1: it is in the log already, as @zxid; -EALREADY: a
  * later record of its client is; -ESTALE: its client is not known and its
- * first try may predate what the index knows.
+ * first try may predate what the index knows, or @after is past our log
+ * (no writer saw that committed: the tag is not to be trusted).
  */
 int zab_once_check(struct zab_instance *zi, const struct zab_once_tag *tag,
 		   u64 *zxid)
@@ -222,6 +264,8 @@ int zab_once_check(struct zab_instance *zi, const struct zab_once_tag *tag,
 	struct zab_once_client *c;
 
 	lockdep_assert_held(&zi->log_mutex);
+	if (tag->after > zi->last_zxid)
+		return -ESTALE;
 	c = once_lookup(zi, tag->client);
 	if (!c)
 		return tag->after >= zi->once.floor ? 0 : -ESTALE;

@@ -343,6 +343,7 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 	spin_lock_init(&peer->req_lock);
 	spin_lock_init(&peer->sync_lock);
 	INIT_LIST_HEAD(&peer->requests);
+	INIT_LIST_HEAD(&peer->replies);
 	return peer;
 
 err_put:
@@ -393,6 +394,7 @@ void zab_peer_attach(struct zab_peer *peer)
 void zab_peer_detach(struct zab_peer *peer)
 {
 	struct sock *sk = peer->sock->sk;
+	struct zab_reply_slot *r, *rtmp;
 	struct zab_txn *txn, *tmp;
 
 	write_lock_bh(&sk->sk_callback_lock);
@@ -417,6 +419,10 @@ void zab_peer_detach(struct zab_peer *peer)
 		list_del_init(&txn->qnode);
 		zab_txn_put(txn);
 	}
+	list_for_each_entry_safe(r, rtmp, &peer->replies, node)
+		kfree(r);
+	INIT_LIST_HEAD(&peer->replies);
+	peer->reply_n = 0;
 }
 
 static void zab_peer_release(struct kref *ref)
@@ -475,28 +481,34 @@ void zab_peer_kick(struct zab_peer *peer)
  * @req_id: the request it answers
  * @status: &enum zab_reply_status
  * @zxid: (%ZAB_REPLY_DUPLICATE) the record's zxid, else 0
+ * @limit: the replies it may be owed at once (an honest follower's writes
+ *	in flight bound them)
  *
  * Context: process; the caller keeps @peer reachable (its rx work).
- * Return: 0, or -ENOBUFS if %ZAB_REPLY_MAX replies wait already.
+ * Return: 0, -ENOBUFS if @limit replies wait already, or -ENOMEM.
  */
-int zab_peer_reply(struct zab_peer *peer, u64 req_id, u32 status, u64 zxid)
+int zab_peer_reply(struct zab_peer *peer, u64 req_id, u32 status, u64 zxid,
+		   u32 limit)
 {
-	struct zab_reply_slot *r;
+	struct zab_reply_slot *r = kmalloc(sizeof(*r), GFP_KERNEL);
 	int err = 0;
 
+	if (!r)
+		return -ENOMEM;
+	r->req_id = req_id;
+	r->status = status;
+	r->zxid = zxid;
 	spin_lock_bh(&peer->req_lock);
-	if (peer->reply_n == ZAB_REPLY_MAX) {
+	if (peer->reply_n >= limit) {
 		err = -ENOBUFS;
 	} else {
-		r = &peer->replies[(peer->reply_head + peer->reply_n) %
-				   ZAB_REPLY_MAX];
-		r->req_id = req_id;
-		r->zxid = zxid;
-		r->status = status;
-		peer->reply_n++;
+		list_add_tail(&r->node, &peer->replies);
+		WRITE_ONCE(peer->reply_n, peer->reply_n + 1);
 	}
 	spin_unlock_bh(&peer->req_lock);
-	if (!err)
+	if (err)
+		kfree(r);
+	else
 		zab_peer_kick(peer);
 	return err;
 }
@@ -504,26 +516,30 @@ int zab_peer_reply(struct zab_peer *peer, u64 req_id, u32 status, u64 zxid)
 /**
  * zab_peer_next_reply() - take the oldest REPLY to send
  * @peer: the follower
- * @r: set to it
+ * @out: set to it
  *
  * Context: its tx work.
  * Return: true if there was one.
  */
-bool zab_peer_next_reply(struct zab_peer *peer, struct zab_reply_slot *r)
+bool zab_peer_next_reply(struct zab_peer *peer, struct zab_reply_slot *out)
 {
-	bool found = false;
+	struct zab_reply_slot *r;
 
 	if (!READ_ONCE(peer->reply_n))
 		return false;
 	spin_lock_bh(&peer->req_lock);
-	if (peer->reply_n) {
-		*r = peer->replies[peer->reply_head];
-		peer->reply_head = (peer->reply_head + 1) % ZAB_REPLY_MAX;
-		peer->reply_n--;
-		found = true;
+	r = list_first_entry_or_null(&peer->replies, struct zab_reply_slot,
+				     node);
+	if (r) {
+		list_del(&r->node);
+		WRITE_ONCE(peer->reply_n, peer->reply_n - 1);
 	}
 	spin_unlock_bh(&peer->req_lock);
-	return found;
+	if (!r)
+		return false;
+	*out = *r;
+	kfree(r);
+	return true;
 }
 
 /**

@@ -58,23 +58,18 @@ struct zab_sync_ask {
 	u64 index;
 };
 
-/*
- * REPLY frames a leader holds for one follower, at most: one per write the
- * follower forwarded that was not proposed, until the transmit work sends
- * it. A follower that outruns that is dropped (%ZAB_REASON_OVER_BUDGET).
- */
-#define ZAB_REPLY_MAX 256
-
 /**
- * struct zab_reply_slot - a REPLY to send
+ * struct zab_reply_slot - a REPLY a leader owes a follower
+ * @node: entry in the peer's replies, oldest first
  * @req_id: the request it answers
- * @zxid: the record's zxid (%ZAB_REPLY_DUPLICATE), else 0
  * @status: &enum zab_reply_status
+ * @zxid: the record's zxid (%ZAB_REPLY_DUPLICATE), else 0
  */
 struct zab_reply_slot {
+	struct list_head node;
 	u64 req_id;
-	u64 zxid;
 	u32 status;
+	u64 zxid;
 };
 
 /**
@@ -125,9 +120,9 @@ struct zab_reply_slot {
  * @progress_at: (leader) jiffies of that; tick worker only
  * @req_lock: protects @requests and the replies
  * @requests: (follower) writes to forward to the leader, as txns
- * @replies: (leader) REPLY frames to send, oldest first from @reply_head
- * @reply_head: index of the oldest in @replies
- * @reply_n: replies queued
+ * @replies: (leader) REPLY frames to send, oldest first (struct
+ *	zab_reply_slot)
+ * @reply_n: entries in @replies; read without the lock to skip it
  * @sync_lock: (leader) protects @sync_ask and @sync_answered
  * @sync_asked: (leader) the newest SYNC question's number; rx_work writes it
  * @sync_ask: (leader) the oldest question not answered, and the newest
@@ -185,9 +180,8 @@ struct zab_peer {
 
 	spinlock_t req_lock;		/* @requests, the replies */
 	struct list_head requests;
-	struct zab_reply_slot replies[ZAB_REPLY_MAX];
-	unsigned int reply_head;
-	unsigned int reply_n;
+	struct list_head replies;
+	u32 reply_n;
 
 	spinlock_t sync_lock;		/* @sync_ask, @sync_answered */
 	u64 sync_asked;
@@ -214,7 +208,8 @@ void zab_peer_put(struct zab_peer *peer);
 void zab_peer_down(struct zab_peer *peer, enum zab_reason reason);
 void zab_peer_kick(struct zab_peer *peer);
 void zab_peer_ping(struct zab_peer *peer, u64 stamp);
-int zab_peer_reply(struct zab_peer *peer, u64 req_id, u32 status, u64 zxid);
+int zab_peer_reply(struct zab_peer *peer, u64 req_id, u32 status, u64 zxid,
+		   u32 limit);
 bool zab_peer_next_reply(struct zab_peer *peer, struct zab_reply_slot *r);
 void zab_peer_rx_worker(struct work_struct *work);
 void zab_peer_tx_worker(struct work_struct *work);

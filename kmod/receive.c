@@ -62,6 +62,7 @@ static int dispatch(struct zab_peer *peer)
 	const u8 *body = rx->head + sizeof(struct zab_frame);
 	struct zab_txn *txn = rx->txn;
 	const struct zab_proposal *p;
+	const struct zab_reply *r;
 	int err;
 
 	rx->txn = NULL;
@@ -94,10 +95,11 @@ static int dispatch(struct zab_peer *peer)
 		err = handle_ping(peer, rx->info.flags, get_unaligned_be64(body));
 		break;
 	case ZAB_FRAME_REPLY:
-		err = get_unaligned_be32(body + 20) ? -EPROTO :
-		      zab_bcast_on_reply(peer, get_unaligned_be64(body),
-					 get_unaligned_be64(body + 8),
-					 get_unaligned_be32(body + 16));
+		r = (const struct zab_reply *)body;
+		err = get_unaligned_be32(&r->reserved) ? -EPROTO :
+		      zab_bcast_on_reply(peer, get_unaligned_be64(&r->req_id),
+					 get_unaligned_be32(&r->status),
+					 get_unaligned_be64(&r->zxid));
 		break;
 	case ZAB_FRAME_SYNC:
 		err = zab_sync_on_frame(peer, rx->info.flags,

@@ -44,11 +44,11 @@ static struct zab_txn *tagged(struct kunit *test, u64 client, u64 seq,
 
 	KUNIT_ASSERT_NOT_NULL(test, txn);
 	h = (struct zab_once_hdr *)txn->data;
-	h->magic = cpu_to_be32(ZAB_ONCE_MAGIC);
-	h->reserved = 0;
-	h->client = cpu_to_be64(client);
-	h->seq = cpu_to_be64(seq);
-	h->after = cpu_to_be64(after);
+	put_unaligned_be32(ZAB_ONCE_MAGIC, &h->magic);
+	put_unaligned_be32(0, &h->reserved);
+	put_unaligned_be64(client, &h->client);
+	put_unaligned_be64(seq, &h->seq);
+	put_unaligned_be64(after, &h->after);
 	memset(txn->data + sizeof(*h), 'x', extra);
 	return txn;
 }
@@ -61,6 +61,7 @@ static void note(struct kunit *test, u64 client, u64 seq, u64 zxid)
 
 	txn->zxid = zxid;
 	mutex_lock(&zi->log_mutex);
+	zi->last_zxid = max(zi->last_zxid, zxid);
 	zab_once_note(zi, txn);
 	mutex_unlock(&zi->log_mutex);
 	zab_txn_put(txn);
@@ -94,7 +95,7 @@ static void once_parse_cases(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zab_once_parse(txn->data, 31, &tag), -EINVAL);
 	KUNIT_EXPECT_EQ(test, zab_once_parse(txn->data, 3, &tag), 0);
 	/* a reserved field set, a zero client or number: malformed */
-	((struct zab_once_hdr *)txn->data)->reserved = cpu_to_be32(1);
+	put_unaligned_be32(1, &((struct zab_once_hdr *)txn->data)->reserved);
 	KUNIT_EXPECT_EQ(test, zab_once_parse(txn->data, txn->len, &tag), -EINVAL);
 	zab_txn_put(txn);
 	txn = tagged(test, 0, 3, 0, 0);
@@ -130,17 +131,19 @@ static void once_answers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, check(test, 1, 3, Z(1, 3), &zxid), 0);
 	KUNIT_EXPECT_EQ(test, check(test, 1, 9, Z(1, 3), &zxid), 0);
 	/* untagged and malformed records are no writer's */
-	mutex_lock(&zi->log_mutex);
 	{
 		struct zab_txn *txn = zab_txn_alloc(4);
 
 		KUNIT_ASSERT_NOT_NULL(test, txn);
 		memcpy(txn->data, "\0ZON", 4);
 		txn->zxid = Z(1, 4);
+		mutex_lock(&zi->log_mutex);
 		zab_once_note(zi, txn);
+		mutex_unlock(&zi->log_mutex);
 		zab_txn_put(txn);
 	}
-	mutex_unlock(&zi->log_mutex);
+	/* an @after past the log: no writer saw it committed */
+	KUNIT_EXPECT_EQ(test, check(test, 9, 1, Z(9, 9), &zxid), -ESTALE);
 	KUNIT_EXPECT_EQ(test, zi->once.clients, 2U);
 	KUNIT_EXPECT_EQ(test, zi->once.floor, 0ULL);
 }
@@ -152,6 +155,7 @@ static void once_floor_reset(struct kunit *test)
 
 	note(test, 1, 1, Z(1, 1));
 	mutex_lock(&zi->log_mutex);
+	zi->last_zxid = Z(2, 5);	/* as zab_log_reset() leaves it */
 	zab_once_reset(zi, Z(2, 5));
 	mutex_unlock(&zi->log_mutex);
 	KUNIT_EXPECT_EQ(test, zi->once.clients, 0U);
@@ -203,20 +207,75 @@ static void once_evicts_oldest(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zxid, Z(1, 3));
 }
 
+/* Append (@client, @seq) to the log as @zxid. */
+static void log_tagged(struct kunit *test, u64 client, u64 seq, u64 zxid)
+{
+	struct zab_instance *zi = test->priv;
+	struct zab_txn *txn = tagged(test, client, seq, 0, 3);
+	int err;
+
+	txn->zxid = zxid;
+	mutex_lock(&zi->log_mutex);
+	err = zab_log_append(zi, txn);
+	mutex_unlock(&zi->log_mutex);
+	if (err)
+		zab_txn_put(txn);
+	KUNIT_ASSERT_EQ(test, err, 0);
+}
+
+static void log_truncate(struct kunit *test, u64 commit, u64 zxid)
+{
+	struct zab_instance *zi = test->priv;
+
+	mutex_lock(&zi->log_mutex);
+	zab_log_commit(zi, commit);
+	zab_log_truncate(zi, zxid);
+	mutex_unlock(&zi->log_mutex);
+}
+
+/*
+ * A client with two records in flight (a batch): the second truncated,
+ * the first committed. The index goes back to the first, so a retry of it
+ * is a duplicate, not appended twice; a client whose only record went is
+ * forgotten, and, records having left the window, the floor rises to them.
+ */
+static void once_truncate_restores(struct kunit *test)
+{
+	struct zab_instance *zi = test->priv;
+	u64 zxid;
+
+	log_tagged(test, 5, 1, Z(1, 1));
+	log_tagged(test, 6, 1, Z(1, 2));
+	log_tagged(test, 5, 2, Z(1, 3));
+	log_tagged(test, 5, 3, Z(1, 4));
+	log_tagged(test, 7, 1, Z(1, 5));
+	log_truncate(test, Z(1, 3), Z(1, 3));
+	KUNIT_EXPECT_EQ(test, check(test, 5, 2, Z(1, 1), &zxid), 1);
+	KUNIT_EXPECT_EQ(test, zxid, Z(1, 3));
+	KUNIT_EXPECT_EQ(test, check(test, 5, 3, Z(1, 3), &zxid), 0);
+	KUNIT_EXPECT_EQ(test, check(test, 7, 1, 0, &zxid), 0);
+	KUNIT_EXPECT_EQ(test, zi->once.clients, 2U);
+	KUNIT_EXPECT_EQ(test, zi->once.floor, 0ULL);
+
+	/* once records left the window, a client found nowhere raises it */
+	log_tagged(test, 8, 1, Z(2, 1));
+	mutex_lock(&zi->log_mutex);
+	WRITE_ONCE(zi->trimmed_zxid, Z(1, 2));
+	mutex_unlock(&zi->log_mutex);
+	log_truncate(test, Z(1, 3), Z(1, 3));
+	KUNIT_EXPECT_EQ(test, zi->once.floor, Z(1, 2));
+	KUNIT_EXPECT_EQ(test, check(test, 8, 1, Z(1, 1), &zxid), -ESTALE);
+	KUNIT_EXPECT_EQ(test, check(test, 5, 2, 0, &zxid), 1);
+}
+
 /* The log indexes what it appends, and forgets what it truncates or resets. */
 static void once_follows_log(struct kunit *test)
 {
 	struct zab_instance *zi = test->priv;
-	struct zab_txn *txn;
 	u64 c, zxid;
 
-	mutex_lock(&zi->log_mutex);
-	for (c = 1; c <= 4; c++) {
-		txn = tagged(test, 10 + c, 1, 0, 3);
-		txn->zxid = Z(1, c);
-		KUNIT_ASSERT_EQ(test, zab_log_append(zi, txn), 0);
-	}
-	mutex_unlock(&zi->log_mutex);
+	for (c = 1; c <= 4; c++)
+		log_tagged(test, 10 + c, 1, Z(1, c));
 	KUNIT_EXPECT_EQ(test, zi->once.clients, 4U);
 	KUNIT_EXPECT_EQ(test, check(test, 13, 1, 0, &zxid), 1);
 	KUNIT_EXPECT_EQ(test, zxid, Z(1, 3));
@@ -239,6 +298,7 @@ static struct kunit_case once_cases[] = {
 	KUNIT_CASE(once_floor_reset),
 	KUNIT_CASE(once_truncate_drops),
 	KUNIT_CASE(once_evicts_oldest),
+	KUNIT_CASE(once_truncate_restores),
 	KUNIT_CASE(once_follows_log),
 	{}
 };

@@ -28,6 +28,7 @@ struct parse_case {
 #define PROP_FIXED	((u32)sizeof(struct zab_proposal))
 #define REQ_FIXED	((u32)sizeof(struct zab_request))
 #define SYNC_FIXED	((u32)sizeof(struct zab_sync_body))
+#define REPLY_FIXED	((u32)sizeof(struct zab_reply))
 
 static const struct parse_case parse_cases[] = {
 	/* accepted, each in its own direction */
@@ -49,6 +50,16 @@ static const struct parse_case parse_cases[] = {
 	  SYNC_FIXED, 0 },
 	{ "sync answer", AT_FOLLOWER, ZAB_FRAME_SYNC, ZAB_SYNC_REPLY, 0,
 	  SYNC_FIXED, 0, SYNC_FIXED, 0 },
+	{ "reply", AT_FOLLOWER, ZAB_FRAME_REPLY, 0, 0, REPLY_FIXED, 0,
+	  REPLY_FIXED, 0 },
+	{ "reply from a follower", AT_LEADER, ZAB_FRAME_REPLY, 0, 0,
+	  REPLY_FIXED, -EPROTO },
+	{ "reply cut short", AT_FOLLOWER, ZAB_FRAME_REPLY, 0, 0,
+	  REPLY_FIXED - 1, -EPROTO },
+	{ "reply with a payload", AT_FOLLOWER, ZAB_FRAME_REPLY, 0, 0,
+	  REPLY_FIXED + 1, -EPROTO },
+	{ "reply flag 0x01", AT_FOLLOWER, ZAB_FRAME_REPLY, 0x01, 0,
+	  REPLY_FIXED, -EPROTO },
 
 	/* the wrong direction */
 	{ "proposal from a follower", AT_LEADER, ZAB_FRAME_PROPOSAL, 0, 0,
@@ -70,8 +81,9 @@ static const struct parse_case parse_cases[] = {
 	/* unknown types */
 	{ "type 0 at the leader", AT_LEADER, 0, 0, 0, 8, -EPROTO },
 	{ "type 0 at a follower", AT_FOLLOWER, 0, 0, 0, 8, -EPROTO },
-	{ "type 9 at the leader", AT_LEADER, ZAB_FRAME_SYNC + 1, 0, 0, 8, -EPROTO },
-	{ "type 9 at a follower", AT_FOLLOWER, ZAB_FRAME_SYNC + 1, 0, 0, 8, -EPROTO },
+	{ "type 10 at the leader", AT_LEADER, ZAB_FRAME_REPLY + 1, 0, 0, 8, -EPROTO },
+	{ "type 10 at a follower", AT_FOLLOWER, ZAB_FRAME_REPLY + 1, 0, 0, 8,
+	  -EPROTO },
 	{ "type 255", AT_FOLLOWER, 255, 0, 0, 8, -EPROTO },
 
 	/* unknown flags */
@@ -314,12 +326,34 @@ static void wire_put_sync(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, get_unaligned_be64(buf + 16), 0);
 }
 
+static void wire_put_reply(struct kunit *test)
+{
+	static const u8 want[] = {
+		ZAB_FRAME_REPLY, 0, 0, 0, 0, 0, 0, 24,
+		0, 0, 0, 0, 0, 0, 0x01, 0x02,
+		0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x09,
+		0, 0, 0, ZAB_REPLY_DUPLICATE, 0, 0, 0, 0,
+	};
+	struct zab_frame_info fi;
+	u8 *buf = dirty_buf(test);
+	size_t n;
+
+	n = zab_frame_put_reply(buf, 0x102, ZAB_REPLY_DUPLICATE, ZAB_ZXID(3, 9));
+	KUNIT_ASSERT_EQ(test, n, sizeof(want));
+	KUNIT_EXPECT_EQ(test, memcmp(buf, want, sizeof(want)), 0);
+	KUNIT_ASSERT_EQ(test, zab_frame_parse((void *)buf, AT_FOLLOWER, &fi), 0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct zab_frame) + fi.fixed + fi.payload, n);
+	KUNIT_EXPECT_EQ(test, zab_frame_parse((void *)buf, AT_LEADER, &fi), -EPROTO);
+	KUNIT_EXPECT_LE(test, n, ZAB_FRAME_HEAD_MAX);
+}
+
 static struct kunit_case wire_cases[] = {
 	KUNIT_CASE_PARAM(wire_parse, parse_gen_params),
 	KUNIT_CASE(wire_layout),
 	KUNIT_CASE(wire_put_zxid),
 	KUNIT_CASE(wire_put_ping),
 	KUNIT_CASE(wire_put_sync),
+	KUNIT_CASE(wire_put_reply),
 	KUNIT_CASE(wire_put_proposal),
 	KUNIT_CASE(wire_put_request),
 	{}

@@ -417,16 +417,24 @@ static void test_append_once(void **state)
 	assert_int_equal(zab_once_start(5, 42, &o), 0);
 	assert_true(o.client == 42 && o.seq == 0 && o.after == ZAB_ZXID(4, 8));
 
-	/* a failed try leaves the state as it was: the retry sends the same tag */
+	/*
+	 * the first try reads the commit point (STATUS); a failed try leaves
+	 * the state as it was: the retry sends the same tag, without STATUS
+	 */
+	o.after = ZAB_ZXID(4, 2);
+	will_return(__wrap_ioctl, 0);
 	will_return(__wrap_ioctl, -ECONNRESET);
 	assert_int_equal(zab_append_once(5, &o, "abc", 3, &zxid), -ECONNRESET);
-	assert_true(o.seq == 0 && o.after == ZAB_ZXID(4, 8));
+	assert_true(o.seq == 0 && o.after == ZAB_ZXID(4, 8) && o.pending);
 	assert_int_equal(last.append.len, sizeof(hdr) + 3);
 	memcpy(&hdr, last.data, sizeof(hdr));
 	assert_true(be32toh(hdr.magic) == ZAB_ONCE_MAGIC && !hdr.reserved);
 	assert_true(be64toh(hdr.client) == 42 && be64toh(hdr.seq) == 1 &&
 		    be64toh(hdr.after) == ZAB_ZXID(4, 8));
 	assert_memory_equal(last.data + sizeof(hdr), "abc", 3);
+
+	/* a retry with another record: refused before the call */
+	assert_int_equal(zab_append_once(5, &o, "abd", 3, &zxid), -EINVAL);
 
 	will_return(__wrap_ioctl, 0);
 	will_return(__wrap_ioctl, ZAB_ZXID(4, 12));
@@ -438,13 +446,26 @@ static void test_append_once(void **state)
 	assert_true(client == 42 && seq == 1 && len == 3);
 	assert_memory_equal(data, "abc", 3);
 
-	/* the next record: number 2, after the last one's zxid; empty is fine */
+	/*
+	 * the next record: number 2, after the last one's zxid (newer than
+	 * the commit point STATUS gives); empty is fine
+	 */
+	will_return(__wrap_ioctl, 0);
 	will_return(__wrap_ioctl, 0);
 	will_return(__wrap_ioctl, ZAB_ZXID(4, 13));
 	assert_int_equal(zab_append_once(5, &o, NULL, 0, NULL), 0);
 	memcpy(&hdr, last.data, sizeof(hdr));
 	assert_true(be64toh(hdr.seq) == 2 && be64toh(hdr.after) == ZAB_ZXID(4, 12));
 	assert_int_equal(last.append.len, sizeof(hdr));
+
+	/* given up: the next record is numbered after it */
+	will_return(__wrap_ioctl, 0);
+	will_return(__wrap_ioctl, -ESTALE);
+	assert_int_equal(zab_append_once(5, &o, "y", 1, NULL), -ESTALE);
+	zab_once_skip(&o);
+	assert_true(o.seq == 3 && !o.pending);
+	zab_once_skip(&o);
+	assert_true(o.seq == 3);
 
 	/* a random id is never 0 */
 	will_return(__wrap_ioctl, 0);

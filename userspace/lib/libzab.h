@@ -65,13 +65,17 @@ int zab_append_batch(int h, const struct iovec *iov, size_t n,
  * again with the same state and record, on any member, and the record is
  * in the log once (uapi/linux/zab.h, "Exactly-once appends"). A writer's
  * state, which it may keep on disk to retry after a restart: its id, the
- * number of its last record known committed, and a zxid committed before
- * its next record was first tried. One record of a writer at a time.
+ * number of its last record known committed, a zxid committed before its
+ * next record was first tried, and whether that record is being tried
+ * (and a digest of it: a retry must carry the same record). One record
+ * of a writer at a time.
  */
 struct zab_once {
 	uint64_t client;
 	uint64_t seq;
 	uint64_t after;
+	uint32_t pending;
+	uint32_t digest;
 };
 
 /*
@@ -85,16 +89,27 @@ int zab_once_start(int h, uint64_t client, struct zab_once *o);
  * Appends the next record of writer @o: struct zab_once_hdr, then the
  * @len bytes at @data (which may be 0), and waits for its commit; stores
  * in *@zxid (if not NULL) its zxid, or that of the same record appended by
- * an earlier try. On success @o moves on to the next record; on an error
- * it does not, so that calling again retries the same record. Returns 0,
- * the errors of zab_append() (-ECONNRESET, -EINTR, -ESHUTDOWN: call again),
- * -EALREADY (a later record of this writer is in the log: @o is out of
- * date), -ESTALE (the leader cannot tell whether the record was appended:
- * look in the log, e.g. zab_history_read() and zab_once_decode(), from
- * @o->after on), -EINVAL (@o->client is 0), -ENOMEM.
+ * an earlier try. The first try takes the member's commit point as
+ * @o->after if it is newer. On success @o moves on to the next record; on
+ * an error it does not, so that calling again, with the same record,
+ * retries it. Returns 0, the errors of zab_append() (-ECONNRESET, -EINTR,
+ * -ESHUTDOWN, -ENOTCONN: call again), -EALREADY (a later record of this
+ * writer is in the log: @o is out of date), -ESTALE (the leader cannot
+ * tell whether the record was appended: zab_sync(), then look in the log
+ * from @o->after on, zab_read() or zab_history_read() and
+ * zab_once_decode(); if it is not there it never will be, and
+ * zab_once_skip() moves on), -EINVAL (@o->client is 0, or a retry with
+ * another record than the one being tried), -ENOMEM.
  */
 int zab_append_once(int h, struct zab_once *o, const void *data, size_t len,
 		    uint64_t *zxid);
+
+/*
+ * Gives up the record writer @o is trying: the next zab_append_once()
+ * appends a new record, numbered after it. Only once the record is known
+ * not to be in the log (see -ESTALE above), or not wanted whatever its fate.
+ */
+void zab_once_skip(struct zab_once *o);
 
 /*
  * Encodes the next record of writer @o into @buf (@cap bytes), without

@@ -47,6 +47,8 @@ int zab_once_start(int h, uint64_t client, struct zab_once *o)
 	o->client = client;
 	o->seq = 0;
 	o->after = st.commit_zxid;
+	o->pending = 0;
+	o->digest = 0;
 	return 0;
 }
 
@@ -70,10 +72,22 @@ ssize_t zab_once_encode(void *buf, size_t cap, const struct zab_once *o,
 	return (ssize_t)(sizeof(hdr) + len);
 }
 
+/* FNV-1a of the record: a retry must carry the record it retries. */
+static uint32_t digest(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
 int zab_append_once(int h, struct zab_once *o, const void *data, size_t len,
 		    uint64_t *zxid)
 {
 	size_t cap = sizeof(struct zab_once_hdr) + len;
+	struct zab_status st;
 	uint64_t z = 0;
 	ssize_t n;
 	void *buf;
@@ -81,6 +95,23 @@ int zab_append_once(int h, struct zab_once *o, const void *data, size_t len,
 
 	if (len > ZAB_MAX_RECORD_LIMIT)
 		return -EMSGSIZE;
+	if (!o->client)
+		return -EINVAL;
+	if (o->pending && o->digest != digest(data, len))
+		return -EINVAL;
+	if (!o->pending) {
+		/*
+		 * The first try: whatever zxid it gets is above the commit
+		 * point now, so the leader may look for it from there (a
+		 * writer idle for long would be older than what it knows).
+		 */
+		if (ioctl(h, ZAB_IOC_STATUS, &st) < 0)
+			return -errno;
+		if (st.commit_zxid > o->after)
+			o->after = st.commit_zxid;
+		o->digest = digest(data, len);
+		o->pending = 1;
+	}
 	buf = malloc(cap);
 	if (!buf)
 		return -ENOMEM;
@@ -91,9 +122,18 @@ int zab_append_once(int h, struct zab_once *o, const void *data, size_t len,
 		return ret;
 	o->seq++;
 	o->after = z;
+	o->pending = 0;
 	if (zxid)
 		*zxid = z;
 	return 0;
+}
+
+void zab_once_skip(struct zab_once *o)
+{
+	if (o->pending) {
+		o->seq++;
+		o->pending = 0;
+	}
 }
 
 int zab_once_decode(const void *rec, size_t len, uint64_t *client,
