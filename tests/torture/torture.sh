@@ -234,6 +234,13 @@ one() {
 	for i in $members; do
 		echo "$conf" >> "$ENS_TMP/z$i.conf"
 	done
+	# a third of the schedules with exactly-once writers, which retry a
+	# record that failed until it commits (not drawn: the schedules of
+	# the other seeds stay as they were)
+	if [ $((seed % 3)) = 0 ]; then
+		export ZABLOAD_ONCE=1
+		conf+=$'\n# exactly-once writers'
+	fi
 	echo "  seed $seed: $n members, $(tr '\n' ' ' <<< "$conf")"
 	declare -A up
 	for i in $members; do up[$i]=1; done
@@ -438,10 +445,16 @@ for s in $(seq 0 $((count - 1))); do
 		echo "FAIL: timed out after $((600 * ZAB_TIME_SCALE)) s; blocked tasks:" >> "$log"
 		echo w > /proc/sysrq-trigger
 		sleep 1
-		dmesg | grep -A 30 'task:' | head -80 >> "$log"
+		dmesg | grep -E -A 30 'task:|rcu: INFO|detected stall' | head -120 >> "$log"
 	fi
 	secs=$((SECONDS - start))
 	dmesg > "$log.dmesg"
+	# the whole kernel log and output of a failure, where the host keeps
+	# them (ZAB_VM_OUT): the 60 lines below are not always enough
+	if [ $rc != 0 ] && [ -d /zab-out ]; then
+		cp "$log.dmesg" "/zab-out/dmesg.$seed"
+		cp "$log" "/zab-out/log.$seed"
+	fi
 	if [ $rc = 0 ] && grep -Eq "$ZAB_BAD_KLOG" "$log.dmesg"; then
 		echo "kernel log:" >> "$log"
 		grep -E -A 15 "$ZAB_BAD_KLOG" "$log.dmesg" | head -40 >> "$log"
