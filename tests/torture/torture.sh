@@ -61,8 +61,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 hist_dump() {
 	nsx "zab$2" "$ZABCTL" tail "z$2" --from 1 > "$1/tail.$2" ||
 		fail "zabctl tail z$2 failed: $(tail -n 2 "$1/tail.$2")"
-	awk -F'\t' '{ z = substr($1, 3); while (length(z) < 16) z = "0" z
-		print "0x" z, $2 }' "$1/tail.$2" > "$1/dump.$2"
+	# an exactly-once record's tag (32 bytes, escaped: \x00ZON, then
+	# 28 bytes each \xNN or a printable character) is not its data
+	sed -E 's/\t\\x00ZON(\\x[0-9a-f]{2}|[^\\]){28}/\t/' "$1/tail.$2" |
+		awk -F'\t' '{ z = substr($1, 3); while (length(z) < 16) z = "0" z
+		print "0x" z, $2 }' > "$1/dump.$2"
 }
 
 # first_is I ZXID: member I's history starts at ZXID (zabctl tail's form).
