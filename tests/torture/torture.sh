@@ -61,9 +61,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 hist_dump() {
 	nsx "zab$2" "$ZABCTL" tail "z$2" --from 1 > "$1/tail.$2" ||
 		fail "zabctl tail z$2 failed: $(tail -n 2 "$1/tail.$2")"
-	# an exactly-once record's tag (32 bytes, escaped: \x00ZON, then
-	# 28 bytes each \xNN or a printable character) is not its data
-	sed -E 's/\t\\x00ZON(\\x[0-9a-f]{2}|[^\\]){28}/\t/' "$1/tail.$2" |
+	untag < "$1/tail.$2" |
 		awk -F'\t' '{ z = substr($1, 3); while (length(z) < 16) z = "0" z
 		print "0x" z, $2 }' > "$1/dump.$2"
 }
@@ -128,7 +126,7 @@ watch_commits() {
 	while [ ! -e "$ENS_TMP/stop" ]; do
 		if [ -e "/dev/zab/z$i" ]; then
 			# zabctl tail reads from disk what left the window
-			out=$(nsx "zab$i" "$ZABCTL" tail "z$i" --from "$from" 2> /dev/null |
+			out=$(nsx "zab$i" "$ZABCTL" tail "z$i" --from "$from" 2> /dev/null | untag |
 				awk -F'\t' '$1 ~ /^0x/ { z = substr($1, 3)
 					while (length(z) < 16) z = "0" z; print "0x" z, $2 }') || true
 			if [ -n "$out" ]; then
@@ -186,6 +184,25 @@ leader_of() {
 
 # at the exit of a schedule: zabd stopped (zabd_cleanup), then the
 # members' dataDirs unmounted
+# fail, keeping a failed schedule's files (writers' lines, what members
+# delivered, zabd logs) where the host keeps them (ZAB_VM_OUT)
+fail() {
+	echo "FAIL: $*" >&2
+	if [ -d /zab-out ] && [ -n "${ENS_TMP:-}" ]; then
+		mkdir -p "/zab-out/ens.$SEED_NOW"
+		cp "$ENS_TMP"/w.* "$ENS_TMP"/dump.* "$ENS_TMP"/tail.* "$ENS_TMP"/seen.* \
+			"$ENS_TMP"/zabd.*.log "/zab-out/ens.$SEED_NOW/" 2> /dev/null || true
+	fi
+	exit 1
+}
+
+# untag: zabctl tail's lines with an exactly-once record's tag (32 bytes,
+# escaped: \x00ZON, then 28 bytes each \xNN or a printable character)
+# taken off, as zabload's lines have it
+untag() {
+	sed -E 's/\t\\x00ZON(\\x[0-9a-f]{2}|[^\\]){28}/\t/'
+}
+
 torture_cleanup() {
 	local rc=$? i
 	(exit "$rc")
@@ -217,6 +234,7 @@ disk_free() {
 # one SEED: one schedule; exits non-zero (fail) on a violation.
 one() {
 	local seed=$1 n i k f g e what t t0 conf q ups f0 r1 r2 r3 r4 r5 r6 rest out
+	SEED_NOW=$seed
 	RANDOM=$seed
 	pick 3 3 3 5
 	n=$PICK
@@ -237,10 +255,10 @@ one() {
 	for i in $members; do
 		echo "$conf" >> "$ENS_TMP/z$i.conf"
 	done
-	# a third of the schedules with exactly-once writers, which retry a
-	# record that failed until it commits (not drawn: the schedules of
-	# the other seeds stay as they were)
-	if [ $((seed % 3)) = 0 ]; then
+	# a third of the schedules (every one with ZAB_TORTURE_ONCE=1) with
+	# exactly-once writers, which retry a record that failed until it
+	# commits (not drawn: the schedules of the other seeds stay as they were)
+	if [ $((seed % 3)) = 0 ] || [ -n "${ZAB_TORTURE_ONCE:-}" ]; then
 		export ZABLOAD_ONCE=1
 		conf+=$'\n# exactly-once writers'
 	fi
