@@ -6,6 +6,7 @@
  * instance.c and netlink.c call in the char device and the broadcast is
  * faked here.
  */
+#include <kunit/test.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 
@@ -21,6 +22,40 @@ struct zab_fakes zab_fakes;
 void zab_fakes_reset(void)
 {
 	memset(&zab_fakes, 0, sizeof(zab_fakes));
+}
+
+/**
+ * zab_fake_log_init() - a suite's init: an instance with only its log and
+ * its exactly-once index, default parameters, as @test->priv
+ * @test: the test
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int zab_fake_log_init(struct kunit *test)
+{
+	struct zab_instance *zi = kunit_kzalloc(test, sizeof(*zi), GFP_KERNEL);
+
+	if (!zi)
+		return -ENOMEM;
+	mutex_init(&zi->log_mutex);
+	init_waitqueue_head(&zi->wq);
+	zab_params_default(&zi->params);
+	zab_log_init(zi);
+	test->priv = zi;
+	return zab_once_init(zi);
+}
+
+/**
+ * zab_fake_log_exit() - a suite's exit, after zab_fake_log_init()
+ * @test: the test
+ */
+void zab_fake_log_exit(struct kunit *test)
+{
+	struct zab_instance *zi = test->priv;
+
+	zab_log_destroy(zi);
+	zab_once_destroy(zi);
+	mutex_destroy(&zi->log_mutex);
 }
 
 int zab_chardev_add(struct zab_instance *zi)

@@ -36,4 +36,9 @@ extern struct zab_fakes zab_fakes;
 
 void zab_fakes_reset(void);
 
+struct kunit;
+
+int zab_fake_log_init(struct kunit *test);
+void zab_fake_log_exit(struct kunit *test);
+
 #endif /* _ZAB_TESTS_FAKES_H */

@@ -8,32 +8,10 @@
 #include <kunit/test.h>
 
 #include "kmod/log.c"
+#include "kmod/tests/fakes.h"
 #include "kmod/txn.c"
 
 #define Z(e, c)	ZAB_ZXID(e, c)
-
-static int log_init(struct kunit *test)
-{
-	struct zab_instance *zi = kunit_kzalloc(test, sizeof(*zi), GFP_KERNEL);
-
-	if (!zi)
-		return -ENOMEM;
-	mutex_init(&zi->log_mutex);
-	init_waitqueue_head(&zi->wq);
-	zab_params_default(&zi->params);
-	zab_log_init(zi);
-	test->priv = zi;
-	return zab_once_init(zi);
-}
-
-static void log_exit(struct kunit *test)
-{
-	struct zab_instance *zi = test->priv;
-
-	zab_log_destroy(zi);
-	zab_once_destroy(zi);
-	mutex_destroy(&zi->log_mutex);
-}
 
 static void append(struct kunit *test, u64 zxid, u32 len)
 {
@@ -358,8 +336,8 @@ static struct kunit_case log_cases[] = {
 
 static struct kunit_suite log_suite = {
 	.name = "zab_log",
-	.init = log_init,
-	.exit = log_exit,
+	.init = zab_fake_log_init,
+	.exit = zab_fake_log_exit,
 	.test_cases = log_cases,
 };
 

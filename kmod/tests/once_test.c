@@ -9,31 +9,9 @@
 
 #include "kmod/log.h"
 #include "kmod/once.c"
+#include "kmod/tests/fakes.h"
 
 #define Z(e, c)	ZAB_ZXID(e, c)
-
-static int once_test_init(struct kunit *test)
-{
-	struct zab_instance *zi = kunit_kzalloc(test, sizeof(*zi), GFP_KERNEL);
-
-	if (!zi)
-		return -ENOMEM;
-	mutex_init(&zi->log_mutex);
-	init_waitqueue_head(&zi->wq);
-	zab_params_default(&zi->params);
-	zab_log_init(zi);
-	test->priv = zi;
-	return zab_once_init(zi);
-}
-
-static void once_test_exit(struct kunit *test)
-{
-	struct zab_instance *zi = test->priv;
-
-	zab_log_destroy(zi);
-	zab_once_destroy(zi);
-	mutex_destroy(&zi->log_mutex);
-}
 
 /* A record tagged (@client, @seq, @after) and @extra payload bytes. */
 static struct zab_txn *tagged(struct kunit *test, u64 client, u64 seq,
@@ -305,8 +283,8 @@ static struct kunit_case once_cases[] = {
 
 static struct kunit_suite once_suite = {
 	.name = "zab_once",
-	.init = once_test_init,
-	.exit = once_test_exit,
+	.init = zab_fake_log_init,
+	.exit = zab_fake_log_exit,
 	.test_cases = once_cases,
 };
 

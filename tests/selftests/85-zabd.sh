@@ -151,6 +151,20 @@ test_leader_failover() {
 	settle "$ENS_TMP" "$LEADER" 1 2 3
 }
 
+# leader_crash ROUND: the leader of members 1 2 3 crashes (its zabd
+# killed, its instance destroyed) and the other two form a later epoch
+# than $EPOCH; LEADER and EPOCH are then theirs, OLD the crashed member.
+leader_crash() {
+	local prev=$EPOCH rest
+	OLD=$LEADER
+	rest=$(others "$OLD" 1 2 3)
+	zabd_signal KILL "$OLD"
+	nsx "zab$OLD" "$ZABCTL" destroy "z$OLD"
+	# shellcheck disable=SC2086
+	wait_formed 20 $rest
+	[ "$EPOCH" -gt "$prev" ] || fail "round $1: epoch $EPOCH after epoch $prev"
+}
+
 # Batched appends (ZAB_IOC_APPEND_BATCH, 20 records a call) from every member
 # through two leader crashes: each batch's committed prefix is in every log
 # once and in its order, nothing acknowledged is lost, nothing appears twice
@@ -158,27 +172,19 @@ test_leader_failover() {
 # a prefix of it in its order, and a record reported not appended is not
 # there.
 test_batched_appends_leader_kills() {
-	local round old rest prev e f
+	local round e f
 	export ZABLOAD_BATCH=20
 	zabd_setup 3
 	zabd_start 1 2 3
 	wait_formed 20 1 2 3
 	writers_start 1 2 3
-	prev=$EPOCH
 	for round in 1 2; do
 		wait_for 20 acked_at_least $((round * 300)) || fail "round $round: writes stalled"
-		old=$LEADER
-		rest=$(others "$old" 1 2 3)
-		zabd_signal KILL "$old"
-		nsx "zab$old" "$ZABCTL" destroy "z$old"
-		# shellcheck disable=SC2086
-		wait_formed 20 $rest
-		[ "$EPOCH" -gt "$prev" ] || fail "round $round: epoch $EPOCH after epoch $prev"
-		prev=$EPOCH
+		leader_crash "$round"
 		e=$(printf '0x%08x' "$EPOCH")
 		wait_for 20 grep -q "^ok $e" "$ENS_TMP"/w.* ||
 			fail "round $round: no batch committed in epoch $EPOCH"
-		zabd_start "$old"
+		zabd_start "$OLD"
 		wait_formed 30 1 2 3
 	done
 	writers_stop
@@ -275,24 +281,16 @@ TIMEOUT_test_exactly_once_leader_kills=400
 # acknowledged one once; and the writers' records have no hole: a writer's
 # records, each retried until it committed, are in the log in its order.
 test_exactly_once_leader_kills() {
-	local round old rest prev retries
+	local round retries
 	export ZABLOAD_ONCE=1
 	zabd_setup 3
 	zabd_start 1 2 3
 	wait_formed 20 1 2 3
 	writers_start 1 2 3
-	prev=$EPOCH
 	for round in $(seq 1 "${ZAB_KILLS:-3}"); do
 		wait_for 20 acked_at_least $((round * 200)) || fail "round $round: writes stalled"
-		old=$LEADER
-		rest=$(others "$old" 1 2 3)
-		zabd_signal KILL "$old"
-		nsx "zab$old" "$ZABCTL" destroy "z$old"
-		# shellcheck disable=SC2086
-		wait_formed 20 $rest
-		[ "$EPOCH" -gt "$prev" ] || fail "round $round: epoch $EPOCH after epoch $prev"
-		prev=$EPOCH
-		zabd_start "$old"
+		leader_crash "$round"
+		zabd_start "$OLD"
 		wait_formed 30 1 2 3
 	done
 	wait_for 20 acked_at_least $((round * 200 + 100)) || fail "writes stalled after the last crash"
