@@ -58,7 +58,8 @@ static u64 members_of(struct zab_instance *zi)
 {
 	u32 members = READ_ONCE(zi->members);
 
-	return members ?: ZAB_MEMBERS_MAX;
+	/* observers write too: they forward to the leader as followers do */
+	return members ? members + READ_ONCE(zi->observers) : ZAB_MEMBERS_MAX;
 }
 
 /* What honest members may have pending: twice the window, two records each. */
@@ -299,7 +300,8 @@ static void leader_commit(struct zab_instance *zi)
 	lockdep_assert_held(&zi->log_mutex);
 	rcu_read_lock();
 	list_for_each_entry_rcu(peer, &zi->peers, node)
-		if (!atomic_read(&peer->down) && n < ARRAY_SIZE(acked))
+		if (!peer->observer && !atomic_read(&peer->down) &&
+		    n < ARRAY_SIZE(acked))
 			acked[n++] = peer->acked;
 	rcu_read_unlock();
 	/* our own vote: what we logged, as durable as the mode says */
@@ -1036,6 +1038,7 @@ static void detach_peers(struct zab_instance *zi, bool failed_only)
 		list_del_rcu(&peer->node);
 		WRITE_ONCE(peer->dead, true);
 		zi->npeers--;
+		zi->nvoters -= !peer->observer;
 		gone[n++] = peer;
 	}
 	if (!n)
@@ -1061,6 +1064,8 @@ static void stop_locked(struct zab_instance *zi)
 	WRITE_ONCE(zi->state, ZAB_STATE_LOOKING);
 	zi->leader = 0;
 	WRITE_ONCE(zi->members, 0);
+	WRITE_ONCE(zi->observers, 0);
+	zi->observing = false;
 	WRITE_ONCE(zi->gen, zi->gen + 1);
 	orphans_check(zi, true);
 	mutex_unlock(&zi->log_mutex);
@@ -1083,7 +1088,7 @@ static void reap_worker(struct work_struct *work)
 	else if (zi->state == ZAB_STATE_LEADING && READ_ONCE(zi->exhausted))
 		lost = ZAB_EVENT_EPOCH_EXHAUSTED;
 	else if (zi->state == ZAB_STATE_LEADING &&
-		 zi->npeers + 1 < zab_quorum_size(zi->members))
+		 zi->nvoters + 1 < zab_quorum_size(zi->members))
 		lost = ZAB_EVENT_QUORUM_LOST;
 	if (lost) {
 		stop_locked(zi);
@@ -1300,6 +1305,7 @@ static void start(struct zab_instance *zi, struct zab_peer **peers,
 		peers[i]->gen = zi->gen;	/* stable under zi->lock */
 		list_add_tail_rcu(&peers[i]->node, &zi->peers);
 		zi->npeers++;
+		zi->nvoters += !peers[i]->observer;
 		zab_peer_attach(peers[i]);
 	}
 	if (!delayed_work_pending(&zi->tick_work))
@@ -1322,6 +1328,7 @@ static struct zab_peer *make_peer(struct zab_instance *zi,
 		return ERR_PTR(err);
 	}
 	peer->to_follower = to_follower;
+	peer->observer = to_follower && spec->observer;
 	return peer;
 }
 
@@ -1329,23 +1336,34 @@ static struct zab_peer *make_peer(struct zab_instance *zi,
  * zab_bcast_lead() - start leading an epoch with synchronised followers
  * @zi: the instance
  * @epoch: the new epoch, above the current one
- * @members: ensemble size
+ * @view: the voting members (the leader included) and the observers
  * @history: end of the synchronised history, or %ZAB_HISTORY_ALL
- * @specs: the followers; ids checked distinct and not ours by the caller
- * @n: number of followers, at least a quorum less one
+ * @specs: the followers and observers; ids checked distinct and not ours
+ *	by the caller
+ * @n: number of entries in @specs; the followers among them at least a
+ *	quorum less one
  * @extack: for error messages
  *
  * Return: 0 or a negative errno, as documented for %ZAB_CMD_LEAD.
  */
-int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
+int zab_bcast_lead(struct zab_instance *zi, u32 epoch,
+		   const struct zab_view *view,
 		   u64 history, const struct zab_peer_spec *specs,
 		   unsigned int n, struct netlink_ext_ack *extack)
 {
 	struct zab_peer *peers[ZAB_MEMBERS_MAX];
-	unsigned int i, made = 0;
+	unsigned int i, made = 0, observers = 0;
+	u32 members = view->members;
 	int err;
 
-	if (n + 1 < zab_quorum_size(members) || n + 1 > members) {
+	for (i = 0; i < n; i++)
+		observers += specs[i].observer;
+	if (observers > view->observers) {
+		NL_SET_ERR_MSG_MOD(extack, "more observers than the ensemble has");
+		return -EINVAL;
+	}
+	if (n - observers + 1 < zab_quorum_size(members) ||
+	    n - observers + 1 > members) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the leader and its followers must be a quorum of the members");
 		return -EINVAL;
@@ -1372,6 +1390,7 @@ int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
 		sync_peer(zi, peers[i], specs[i].last_zxid);
 	if (!err) {
 		WRITE_ONCE(zi->members, members);
+		WRITE_ONCE(zi->observers, view->observers);
 		enter_epoch(zi, epoch, ZAB_STATE_LEADING, zi->myid);
 		leader_commit(zi);	/* an ensemble of one */
 	}
@@ -1394,7 +1413,8 @@ out:
  * @epoch: the leader's epoch, not older than the current one
  * @leader: the leader's id and socket
  * @history: end of the synchronised history, or %ZAB_HISTORY_ALL
- * @members: the ensemble's size, 0 if unknown (the uncommitted budget)
+ * @view: the ensemble (members 0 if unknown: the uncommitted budget), and
+ *	whether this member observes
  * @hold_acks: acknowledge nothing until zab_bcast_synced()
  * @extack: for error messages
  *
@@ -1402,7 +1422,8 @@ out:
  */
 int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
 		     const struct zab_peer_spec *leader, u64 history,
-		     u32 members, bool hold_acks, struct netlink_ext_ack *extack)
+		     const struct zab_view *view, bool hold_acks,
+		     struct netlink_ext_ack *extack)
 {
 	struct zab_peer_spec spec = *leader;
 	struct zab_peer *peer = NULL;
@@ -1431,7 +1452,9 @@ int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
 		peer->ack_sent = 0;
 		peer->hold_acks = hold_acks;
 		enter_epoch(zi, epoch, ZAB_STATE_FOLLOWING, leader->id);
-		WRITE_ONCE(zi->members, members);
+		WRITE_ONCE(zi->members, view->members);
+		WRITE_ONCE(zi->observers, view->observers);
+		zi->observing = view->observing;
 	}
 	mutex_unlock(&zi->log_mutex);
 	if (!err) {
@@ -1446,9 +1469,9 @@ out:
 }
 
 /**
- * zab_bcast_add_follower() - a leader takes a late follower
+ * zab_bcast_add_follower() - a leader takes a late follower or observer
  * @zi: the instance
- * @spec: the follower and the last zxid in its log
+ * @spec: the follower (or observer) and the last zxid in its log
  * @extack: for error messages
  *
  * It is synchronised from the log, which the live stream only extends, so
@@ -1476,7 +1499,12 @@ int zab_bcast_add_follower(struct zab_instance *zi,
 			goto out;
 		}
 	}
-	if (zi->npeers + 1 >= zi->members) {
+	if (spec->observer && zi->npeers - zi->nvoters >= zi->observers) {
+		NL_SET_ERR_MSG_MOD(extack, "every observer is already connected");
+		err = -EINVAL;
+		goto out;
+	}
+	if (!spec->observer && zi->nvoters + 1 >= zi->members) {
 		NL_SET_ERR_MSG_MOD(extack, "every member is already connected");
 		err = -EINVAL;
 		goto out;

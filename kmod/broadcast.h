@@ -16,23 +16,39 @@ struct zab_txn;
  * @id: member id
  * @fd: connected TCP socket
  * @last_zxid: the last zxid the peer holds
+ * @observer: (leader) it observes: committed records only, in no quorum
  */
 struct zab_peer_spec {
 	u32 id;
 	int fd;
 	u64 last_zxid;
+	bool observer;
+};
+
+/**
+ * struct zab_view - the ensemble as a role is started with it
+ * @members: voting members, the leader included (0: unknown, to a follower)
+ * @observers: observers besides them
+ * @observing: (follower) this member observes
+ */
+struct zab_view {
+	u32 members;
+	u32 observers;
+	bool observing;
 };
 
 /* No history end given: the whole log is the history. */
 #define ZAB_HISTORY_ALL U64_MAX
 
 void zab_bcast_init(struct zab_instance *zi);
-int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
+int zab_bcast_lead(struct zab_instance *zi, u32 epoch,
+		   const struct zab_view *view,
 		   u64 history, const struct zab_peer_spec *specs,
 		   unsigned int n, struct netlink_ext_ack *extack);
 int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
 		     const struct zab_peer_spec *leader, u64 history,
-		     u32 members, bool hold_acks, struct netlink_ext_ack *extack);
+		     const struct zab_view *view, bool hold_acks,
+		     struct netlink_ext_ack *extack);
 int zab_bcast_synced(struct zab_instance *zi, u32 epoch,
 		     struct netlink_ext_ack *extack);
 int zab_bcast_add_follower(struct zab_instance *zi,

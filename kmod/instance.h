@@ -78,10 +78,14 @@ struct zab_progress {
  * @progress: the daemon's report of long work, under @lock
  * @wq: readers and writers wait here
  * @stats: counters indexed by &enum zab_stat
- * @members: ensemble size while leading
+ * @members: voting members of the ensemble while in a role (for a
+ *	follower, 0 if zabd did not say)
+ * @observers: observers of the ensemble besides @members
+ * @observing: following as an observer
  * @peers: connected peers (RCU list; changed under @lock): the followers of
  *	a leader, or a follower's leader
  * @npeers: entries in @peers
+ * @nvoters: (leader) entries in @peers that are not observers
  * @reap_work: detaches peers that failed, in process context
  * @tick_work: heartbeats and failure detection, every tickTime
  * @log_mutex: serialises changes to the log and the fields after it, up
@@ -145,8 +149,11 @@ struct zab_instance {
 	atomic64_t stats[__ZAB_STAT_MAX];
 
 	u32 members;
+	u32 observers;
+	bool observing;
 	struct list_head peers;
 	unsigned int npeers;
+	unsigned int nvoters;
 	struct work_struct reap_work;
 	struct delayed_work tick_work;
 

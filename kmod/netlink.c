@@ -10,6 +10,7 @@
  */
 #include <linux/file.h>
 #include <linux/module.h>
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -68,17 +69,19 @@ static const struct nla_policy zab_peer_policy[ZAB_PEER_A_MAX + 1] = {
 	[ZAB_PEER_A_FD] = NLA_POLICY_MIN(NLA_S32, 0),
 	[ZAB_PEER_A_LAST_ZXID] = { .type = NLA_U64 },
 	[ZAB_PEER_A_TLS] = { .type = NLA_REJECT },	/* reported, never taken */
+	[ZAB_PEER_A_OBSERVER] = { .type = NLA_FLAG },
 };
 
-static const struct nla_policy zab_lead_policy[ZAB_A_MEMBERS + 1] = {
+static const struct nla_policy zab_lead_policy[ZAB_A_OBSERVERS + 1] = {
 	ZAB_POLICY_NAME,
 	[ZAB_A_EPOCH] = NLA_POLICY_MIN(NLA_U32, 1),
 	[ZAB_A_LAST_ZXID] = { .type = NLA_U64 },
 	[ZAB_A_PEERS] = NLA_POLICY_NESTED_ARRAY(zab_peer_policy),
 	[ZAB_A_MEMBERS] = NLA_POLICY_RANGE(NLA_U32, 1, ZAB_MEMBERS_MAX),
+	[ZAB_A_OBSERVERS] = NLA_POLICY_MAX(NLA_U32, ZAB_MEMBERS_MAX - 1),
 };
 
-static const struct nla_policy zab_follow_policy[ZAB_A_HOLD_ACKS + 1] = {
+static const struct nla_policy zab_follow_policy[ZAB_A_OBSERVER + 1] = {
 	ZAB_POLICY_NAME,
 	[ZAB_A_EPOCH] = NLA_POLICY_MIN(NLA_U32, 1),
 	[ZAB_A_LEADER] = NLA_POLICY_RANGE(NLA_U32, 1, ZAB_ID_MAX),
@@ -86,6 +89,8 @@ static const struct nla_policy zab_follow_policy[ZAB_A_HOLD_ACKS + 1] = {
 	[ZAB_A_FD] = NLA_POLICY_MIN(NLA_S32, 0),
 	[ZAB_A_MEMBERS] = NLA_POLICY_RANGE(NLA_U32, 2, ZAB_MEMBERS_MAX),
 	[ZAB_A_HOLD_ACKS] = { .type = NLA_FLAG },
+	[ZAB_A_OBSERVERS] = NLA_POLICY_MAX(NLA_U32, ZAB_MEMBERS_MAX - 1),
+	[ZAB_A_OBSERVER] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy zab_synced_policy[ZAB_A_EPOCH + 1] = {
@@ -291,7 +296,8 @@ static int fill_peers(struct sk_buff *skb, struct zab_instance *zi)
 		    nla_put_u64_64bit(skb, ZAB_PEER_A_LAST_ZXID, acked, ZAB_PEER_A_PAD) ||
 		    nla_put_u32(skb, ZAB_PEER_A_QUEUED, min_t(u64, queued, U32_MAX)) ||
 		    nla_put_u32(skb, ZAB_PEER_A_RTT_US, READ_ONCE(peer->rtt_us)) ||
-		    (peer->tls && nla_put_flag(skb, ZAB_PEER_A_TLS))) {
+		    (peer->tls && nla_put_flag(skb, ZAB_PEER_A_TLS)) ||
+		    (peer->observer && nla_put_flag(skb, ZAB_PEER_A_OBSERVER))) {
 			err = -EMSGSIZE;
 			break;
 		}
@@ -354,6 +360,7 @@ static int fill_instance(struct sk_buff *skb, struct zab_instance *zi,
 	    nla_put_u32(skb, ZAB_A_ONCE_CLIENTS, READ_ONCE(zi->once.clients)) ||
 	    nla_put_u64_64bit(skb, ZAB_A_ONCE_FLOOR, READ_ONCE(zi->once.floor),
 			      ZAB_A_PAD) ||
+	    (zi->observing && nla_put_flag(skb, ZAB_A_OBSERVER)) ||
 	    fill_progress(skb, &zi->progress)) {
 		mutex_unlock(&zi->lock);
 		goto cancel;
@@ -566,6 +573,7 @@ static int parse_peers(struct genl_info *info, struct zab_instance *zi,
 		specs[*n].fd = nla_get_s32(tb[ZAB_PEER_A_FD]);
 		specs[*n].last_zxid = tb[ZAB_PEER_A_LAST_ZXID] ?
 			nla_get_u64(tb[ZAB_PEER_A_LAST_ZXID]) : 0;
+		specs[*n].observer = nla_get_flag(tb[ZAB_PEER_A_OBSERVER]);
 		if (specs[*n].id == zi->myid) {
 			NL_SET_ERR_MSG_ATTR(info->extack, a, "a peer has this member's own id");
 			return -EINVAL;
@@ -587,21 +595,40 @@ static u64 history_of(struct genl_info *info)
 		nla_get_u64(info->attrs[ZAB_A_LAST_ZXID]) : ZAB_HISTORY_ALL;
 }
 
+/* The ensemble as LEAD and FOLLOW give it; members and observers checked. */
+static int view_of(struct genl_info *info, struct zab_view *view)
+{
+	struct nlattr *members = info->attrs[ZAB_A_MEMBERS];
+	struct nlattr *observers = info->attrs[ZAB_A_OBSERVERS];
+
+	view->members = members ? nla_get_u32(members) : 0;
+	view->observers = observers ? nla_get_u32(observers) : 0;
+	view->observing = nla_get_flag(info->attrs[ZAB_A_OBSERVER]);
+	if (view->members + view->observers > ZAB_MEMBERS_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, observers,
+				    "members and observers are at most " __stringify(ZAB_MEMBERS_MAX));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int zab_nl_lead(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zab_peer_spec specs[ZAB_MEMBERS_MAX - 1];
 	struct zab_instance *zi = info->user_ptr[0];
+	struct zab_view view;
 	unsigned int n;
 	int err;
 
 	if (missing(info, ZAB_A_EPOCH, KBUILD_MODNAME ": missing epoch") ||
 	    missing(info, ZAB_A_MEMBERS, KBUILD_MODNAME ": missing ensemble size"))
 		return -EINVAL;
-	err = parse_peers(info, zi, specs, &n);
+	err = view_of(info, &view);
+	if (!err)
+		err = parse_peers(info, zi, specs, &n);
 	if (err)
 		return err;
-	return zab_bcast_lead(zi, nla_get_u32(info->attrs[ZAB_A_EPOCH]),
-			      nla_get_u32(info->attrs[ZAB_A_MEMBERS]),
+	return zab_bcast_lead(zi, nla_get_u32(info->attrs[ZAB_A_EPOCH]), &view,
 			      history_of(info), specs, n, info->extack);
 }
 
@@ -609,6 +636,8 @@ static int zab_nl_follow(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zab_instance *zi = info->user_ptr[0];
 	struct zab_peer_spec leader = {};
+	struct zab_view view;
+	int err;
 
 	if (missing(info, ZAB_A_EPOCH, KBUILD_MODNAME ": missing epoch") ||
 	    missing(info, ZAB_A_LEADER, KBUILD_MODNAME ": missing leader id") ||
@@ -621,10 +650,11 @@ static int zab_nl_follow(struct sk_buff *skb, struct genl_info *info)
 				    "a member cannot follow itself");
 		return -EINVAL;
 	}
+	err = view_of(info, &view);
+	if (err)
+		return err;
 	return zab_bcast_follow(zi, nla_get_u32(info->attrs[ZAB_A_EPOCH]),
-				&leader, history_of(info),
-				info->attrs[ZAB_A_MEMBERS] ?
-				nla_get_u32(info->attrs[ZAB_A_MEMBERS]) : 0,
+				&leader, history_of(info), &view,
 				nla_get_flag(info->attrs[ZAB_A_HOLD_ACKS]),
 				info->extack);
 }

@@ -101,6 +101,8 @@ struct zab_reply_slot {
  *	(zab_bcast_synced())
  * @ack_heard: (leader) the follower acknowledged since attached
  * @to_follower: we lead and the peer follows
+ * @observer: (leader) the peer observes: it is sent committed records only
+ *	and its acknowledgments count towards no quorum
  * @acked: (leader) highest zxid the follower acknowledged; under log_mutex
  * @tx_zxid: (leader) last proposal drawn into @tx (sent, or waiting there
  *	in order); written by tx_work only
@@ -165,6 +167,7 @@ struct zab_peer {
 	bool hold_acks;
 
 	bool to_follower;
+	bool observer;
 	u64 acked;
 	u64 tx_zxid;
 	u64 tx_commit;

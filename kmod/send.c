@@ -182,7 +182,8 @@ static bool next_to_follower(struct zab_peer *peer, struct zab_tx_frame *f)
 						  r.zxid);
 		return true;
 	}
-	last = zab_log_last(zi);
+	/* an observer is sent what is committed, each with its COMMIT after */
+	last = peer->observer ? zab_log_committed(zi) : zab_log_last(zi);
 	if (peer->tx_zxid >= last)
 		return false;
 	if (zab_log_next(zi, peer->tx_zxid, &txn) || !txn) {

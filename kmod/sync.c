@@ -79,8 +79,8 @@ u64 zab_sync_stamp(struct zab_instance *zi)
 /*
  * As leader of generation @gen: the newest stamp a quorum has echoed,
  * ourselves included, by the echoes of that generation's followers only (a
- * later one's say nothing of whether we led before it). 0 when not leading
- * (no members).
+ * later one's say nothing of whether we led before it; an observer's, in no
+ * quorum, nothing at all). 0 when not leading (no members).
  */
 static u64 sync_quorum_echo(struct zab_instance *zi, u64 gen)
 {
@@ -93,7 +93,7 @@ static u64 sync_quorum_echo(struct zab_instance *zi, u64 gen)
 		return 0;
 	rcu_read_lock();
 	list_for_each_entry_rcu(peer, &zi->peers, node) {
-		if (peer->gen == gen && peer->to_follower &&
+		if (peer->gen == gen && peer->to_follower && !peer->observer &&
 		    !atomic_read(&peer->down) && n < ARRAY_SIZE(echo))
 			echo[n++] = READ_ONCE(peer->ping_echo);
 	}
@@ -130,7 +130,7 @@ static u64 sync_confirmed_in(struct zab_instance *zi, u64 gen)
 	return c;
 }
 
-/* With zi->sync_lock held: a round of PINGs to every follower of @gen. */
+/* With zi->sync_lock held: a round of PINGs to every voter of @gen. */
 static void sync_start_round(struct zab_instance *zi, u64 gen)
 {
 	u64 stamp = zab_sync_stamp(zi);
@@ -141,7 +141,7 @@ static void sync_start_round(struct zab_instance *zi, u64 gen)
 	zi->sync_round_needed = false;
 	rcu_read_lock();
 	list_for_each_entry_rcu(peer, &zi->peers, node) {
-		if (peer->gen == gen && peer->to_follower)
+		if (peer->gen == gen && peer->to_follower && !peer->observer)
 			zab_peer_ping(peer, stamp);
 	}
 	rcu_read_unlock();

@@ -94,8 +94,8 @@ void zab_bcast_stop(struct zab_instance *zi)
 	zab_fakes.stops++;
 }
 
-int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
-		   u64 history, const struct zab_peer_spec *specs,
+int zab_bcast_lead(struct zab_instance *zi, u32 epoch,
+		   const struct zab_view *view, u64 history, const struct zab_peer_spec *specs,
 		   unsigned int n, struct netlink_ext_ack *extack)
 {
 	return -EOPNOTSUPP;
@@ -103,7 +103,8 @@ int zab_bcast_lead(struct zab_instance *zi, u32 epoch, u32 members,
 
 int zab_bcast_follow(struct zab_instance *zi, u32 epoch,
 		     const struct zab_peer_spec *leader, u64 history,
-		     u32 members, bool hold_acks, struct netlink_ext_ack *extack)
+		     const struct zab_view *view, bool hold_acks,
+		     struct netlink_ext_ack *extack)
 {
 	return -EOPNOTSUPP;
 }

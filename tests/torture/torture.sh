@@ -450,6 +450,36 @@ if [ "${1:-}" = --one ]; then
 	exit 0
 fi
 
+# Who used the CPUs over 5 s, and whether softirqs (RCU's callbacks among
+# them) still ran: what a hang report needs besides the blocked tasks.
+cpu_hogs() {
+	local snap
+	snap() {
+		local f
+		for f in /proc/[0-9]*/task/[0-9]*/stat; do
+			# pid (comm) state ... utime stime (the 12th, 13th after state)
+			awk '{ c = $0; sub(/^[0-9]+ \(/, "", c); sub(/\) .*/, "", c)
+				r = $0; sub(/^.*\) /, "", r); split(r, f, " ")
+				print $1, f[12] + f[13], f[1], c }' "$f" 2> /dev/null
+		done
+	}
+	snap | LC_ALL=C sort > /tmp/cpu_hogs.a
+	grep -E 'RCU|SCHED|TIMER' /proc/softirqs > /tmp/cpu_hogs.sa
+	sleep 5
+	snap | LC_ALL=C sort > /tmp/cpu_hogs.b
+	echo "CPU time over 5 s (ticks, tid, state, name):"
+	LC_ALL=C join /tmp/cpu_hogs.a /tmp/cpu_hogs.b |
+		awk '$5 - $2 > 0 { print $5 - $2, $1, $6, $7 }' | sort -rn | head -12
+	echo "softirqs 5 s apart:"
+	cat /tmp/cpu_hogs.sa
+	grep -E 'RCU|SCHED|TIMER' /proc/softirqs
+	echo "runnable:"
+	grep -l '^[0-9]* (.*) R' /proc/[0-9]*/task/[0-9]*/stat 2> /dev/null |
+		while read -r f; do sed -E 's/^([0-9]+) \((.*)\) .*/  \1 \2/' "$f" 2> /dev/null; done
+}
+
+# a schedule's time limit: ZAB_TORTURE_LIMIT seconds, else 600 scaled
+limit=${ZAB_TORTURE_LIMIT:-$((600 * ZAB_TIME_SCALE))}
 pass=0
 failed=0
 echo "TAP version 13"
@@ -460,10 +490,12 @@ for s in $(seq 0 $((count - 1))); do
 	zab_clean_slate
 	log=$(mktemp)
 	start=$SECONDS
-	timeout -k 5 $((600 * ZAB_TIME_SCALE)) bash "$0" --one "$seed" > "$log" 2>&1
+	timeout -k 5 "$limit" bash "$0" --one "$seed" > "$log" 2>&1
 	rc=$?
 	if [ $rc = 124 ]; then
-		echo "FAIL: timed out after $((600 * ZAB_TIME_SCALE)) s; blocked tasks:" >> "$log"
+		echo "FAIL: timed out after $limit s" >> "$log"
+		cpu_hogs >> "$log"
+		echo "blocked tasks:" >> "$log"
 		echo w > /proc/sysrq-trigger
 		sleep 1
 		dmesg | grep -E -A 30 'task:|rcu: INFO|detected stall' | head -120 >> "$log"

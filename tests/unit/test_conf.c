@@ -44,8 +44,8 @@ static const char good[] =
 	"windowBytes =128M\n"
 	"dataDir = /var/lib/zab/ens 1\n"
 	"authKeyFile = /etc/zab/ens.key\n"
-	"server.3 = [fd00::3]:2888:3888\n"
-	"server.1=10.0.0.1:2888:3888\n"
+	"server.3 = [fd00::3]:2888:3888:observer\n"
+	"server.1=10.0.0.1:2888:3888:participant\n"
 	"server.2 = node-2.example:12888:13888\n";
 
 static void test_good(void **state)
@@ -80,6 +80,9 @@ static void test_good(void **state)
 	assert_int_equal(conf.servers[1].election_port, 13888);
 	assert_int_equal(conf.servers[2].id, 3);
 	assert_string_equal(conf.servers[2].host, "fd00::3");
+	assert_false(conf.servers[0].observer);
+	assert_false(conf.servers[1].observer);
+	assert_true(conf.servers[2].observer);
 	zab_conf_release(&conf);
 	assert_null(conf.servers);
 	assert_null(conf.data_dir);
@@ -209,26 +212,30 @@ static void test_server_errors(void **state)
 	expect_error("server.1=h:1:2\nserver.1=h:3:4\n", -EINVAL,
 		     "a.conf:2: duplicate key `server.1'");
 	expect_error("server.1=h:2888\n", -EINVAL,
-		     "a.conf:1: invalid server.1 `h:2888': expected HOST:QUORUM_PORT:ELECTION_PORT");
+		     "a.conf:1: invalid server.1 `h:2888': expected HOST:QUORUM_PORT:ELECTION_PORT[:observer]");
 	expect_error("server.1=h:1:2:3\n", -EINVAL,
-		     "a.conf:1: invalid server.1 `h:1:2:3': expected HOST:QUORUM_PORT:ELECTION_PORT");
+		     "a.conf:1: invalid server.1 `h:1:2:3': the role `3' must be `observer' or `participant'");
+	expect_error("server.1=h:1:2:observer:x\n", -EINVAL,
+		     "a.conf:1: invalid server.1 `h:1:2:observer:x': expected HOST:QUORUM_PORT:ELECTION_PORT[:observer]");
+	expect_error("server.1=[::1]:1:2:\n", -EINVAL,
+		     "a.conf:1: invalid server.1 `[::1]:1:2:': the role `' must be `observer' or `participant'");
 	expect_error("server.1=:1:2\n", -EINVAL,
-		     "a.conf:1: invalid server.1 `:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
+		     "a.conf:1: invalid server.1 `:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT[:observer]");
 	expect_error("server.1=::1:1:2\n", -EINVAL,
-		     "a.conf:1: invalid server.1 `::1:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
+		     "a.conf:1: invalid server.1 `::1:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT[:observer]");
 	expect_error("server.1=[::1:1:2\n", -EINVAL,
-		     "a.conf:1: invalid server.1 `[::1:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
+		     "a.conf:1: invalid server.1 `[::1:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT[:observer]");
 	expect_error("server.1=[]:1:2\n", -EINVAL,
-		     "a.conf:1: invalid server.1 `[]:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
+		     "a.conf:1: invalid server.1 `[]:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT[:observer]");
 	/* found by fuzz_conf: hosts that would not print back as they read */
 	expect_error("server.1=[[x]:1:2\n", -EINVAL,
-		     "a.conf:1: invalid server.1 `[[x]:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
+		     "a.conf:1: invalid server.1 `[[x]:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT[:observer]");
 	expect_error("server.1=[ x]:1:2\n", -EINVAL,
-		     "a.conf:1: invalid server.1 `[ x]:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
+		     "a.conf:1: invalid server.1 `[ x]:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT[:observer]");
 	expect_error("server.1=a]b:1:2\n", -EINVAL,
-		     "a.conf:1: invalid server.1 `a]b:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
+		     "a.conf:1: invalid server.1 `a]b:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT[:observer]");
 	expect_error("server.1=[\r]:1:2\n", -EINVAL,
-		     "a.conf:1: invalid server.1 `[\r]:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT");
+		     "a.conf:1: invalid server.1 `[\r]:1:2': expected HOST:QUORUM_PORT:ELECTION_PORT[:observer]");
 	expect_error("server.1=h:0:2\n", -EINVAL,
 		     "a.conf:1: invalid server.1 `h:0:2': port `0' must be 1..65535");
 	expect_error("server.1=h:1:65536\n", -EINVAL,
@@ -322,7 +329,7 @@ static void test_print_round_trip(void **state)
 		"maxRecordSize=1M\n"
 		"server.1=10.0.0.1:2888:3888\n"
 		"server.2=node-2.example:12888:13888\n"
-		"server.3=[fd00::3]:2888:3888\n");
+		"server.3=[fd00::3]:2888:3888:observer\n");
 
 	assert_int_equal(parse(text, &again, &err), 0);
 	text2 = print_conf(&again);
@@ -416,6 +423,9 @@ static void test_check_ensemble(void **state)
 			      "a.conf: missing key `dataDir'");
 	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\n",
 			      "a.conf: missing key `server.1': zabd needs the members of the ensemble");
+	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2:observer\n"
+			      "server.2=h:3:4:observer\n",
+			      "a.conf: every server is an observer: an ensemble needs a voting member");
 	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nserver.2=h:3:2\n",
 			      "a.conf:5: server.2: a port of host `h' is already used by server.1");
 	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.2=h:3:4\nserver.1=h:4:5\n",

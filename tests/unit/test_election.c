@@ -2,6 +2,7 @@
 /* Fast Leader Election as a pure function of the notifications received. */
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -49,7 +50,7 @@ static void test_start(void **state)
 	struct zab_notif n;
 
 	(void)state;
-	zab_fle_init(&f, 2, ids3, 3);
+	zab_fle_init(&f, 2, ids3, NULL, 3);
 	assert_int_equal(f.quorum, 2);
 	assert_int_equal(zab_fle_start(&f, ZAB_ZXID(1, 5), 1, 0), ZAB_FLE_BROADCAST);
 	assert_int_equal(f.clock, 1);
@@ -72,8 +73,8 @@ static void test_fresh_ensemble(void **state)
 	struct zab_fle f1, f3;
 
 	(void)state;
-	zab_fle_init(&f1, 1, ids3, 3);
-	zab_fle_init(&f3, 3, ids3, 3);
+	zab_fle_init(&f1, 1, ids3, NULL, 3);
+	zab_fle_init(&f3, 3, ids3, NULL, 3);
 	zab_fle_start(&f1, 0, 0, 0);
 	zab_fle_start(&f3, 0, 0, 0);
 
@@ -106,7 +107,7 @@ static void test_leader_must_confirm(void **state)
 	struct zab_fle f;
 
 	(void)state;
-	zab_fle_init(&f, 1, ids5, 5);
+	zab_fle_init(&f, 1, ids5, NULL, 5);
 	zab_fle_start(&f, 0, 0, 0);
 	recv1(&f, claim(3, 0, 0, 1));
 	assert_int_equal(f.proposal.leader, 3);
@@ -127,7 +128,7 @@ static void test_history_wins(void **state)
 	struct zab_fle f;
 
 	(void)state;
-	zab_fle_init(&f, 3, ids3, 3);
+	zab_fle_init(&f, 3, ids3, NULL, 3);
 	zab_fle_start(&f, ZAB_ZXID(2, 4), 2, 0);
 	assert_int_equal(recv1(&f, claim(1, 2, ZAB_ZXID(2, 9), 1)), ZAB_FLE_BROADCAST);
 	assert_int_equal(f.proposal.leader, 1);
@@ -144,14 +145,14 @@ static void test_history_wins(void **state)
 	 * between equal histories, a member whose disk fails yields: it
 	 * cannot lead, and any of them is a safe leader
 	 */
-	zab_fle_init(&f, 3, ids3, 3);
+	zab_fle_init(&f, 3, ids3, NULL, 3);
 	zab_fle_start(&f, ZAB_ZXID(2, 9), 2, ZAB_VOTE_LOG_FAILING);
 	assert_int_equal(recv1(&f, claim(1, 2, ZAB_ZXID(2, 9), 1)), ZAB_FLE_BROADCAST);
 	assert_int_equal(f.proposal.leader, 1);
 	assert_int_equal(f.proposal.flags, 0);
 
 	/* a newer currentEpoch beats a longer log of an older epoch */
-	zab_fle_init(&f, 3, ids3, 3);
+	zab_fle_init(&f, 3, ids3, NULL, 3);
 	zab_fle_start(&f, ZAB_ZXID(2, 100), 2, 0);
 	recv1(&f, claim(1, 3, ZAB_ZXID(2, 1), 1));
 	assert_int_equal(f.proposal.leader, 1);
@@ -166,7 +167,7 @@ static void test_forged_vote(void **state)
 	struct zab_fle f;
 
 	(void)state;
-	zab_fle_init(&f, 1, ids3, 3);
+	zab_fle_init(&f, 1, ids3, NULL, 3);
 	zab_fle_start(&f, ZAB_ZXID(1, 5), 1, 0);
 	assert_int_equal(recv1(&f, notif(LOOKING, 2, 3, 0xfffffffe, ~0ULL, 1)), 0);
 	assert_int_equal(f.proposal.leader, 1);
@@ -189,7 +190,7 @@ static void test_unknown_members_ignored(void **state)
 	struct zab_fle f;
 
 	(void)state;
-	zab_fle_init(&f, 1, ids3, 3);
+	zab_fle_init(&f, 1, ids3, NULL, 3);
 	zab_fle_start(&f, 0, 0, 0);
 	/* an unknown sender with the best possible claim, and votes for it */
 	assert_int_equal(recv1(&f, claim(9, 0xfffffffe, ~0ULL, 1)), 0);
@@ -211,7 +212,7 @@ static void test_reply_to_worse(void **state)
 	struct zab_fle f;
 
 	(void)state;
-	zab_fle_init(&f, 2, ids3, 3);
+	zab_fle_init(&f, 2, ids3, NULL, 3);
 	zab_fle_start(&f, ZAB_ZXID(1, 5), 1, 0);
 	assert_int_equal(recv1(&f, claim(1, 1, ZAB_ZXID(1, 5), 1)), ZAB_FLE_REPLY);
 	assert_int_equal(recv1(&f, notif(LOOKING, 1, 2, 1, ZAB_ZXID(1, 5), 1)), 0);
@@ -227,7 +228,7 @@ static void test_rounds(void **state)
 	struct zab_notif n;
 
 	(void)state;
-	zab_fle_init(&f, 1, ids3, 3);
+	zab_fle_init(&f, 1, ids3, NULL, 3);
 	zab_fle_start(&f, 0, 0, 0);
 	zab_fle_start(&f, 0, 0, 0);
 	zab_fle_start(&f, 0, 0, 0);
@@ -246,7 +247,7 @@ static void test_rounds(void **state)
 	assert_int_equal(n.election_epoch, 7);
 	assert_int_equal(n.vote.leader, 3);
 	/* a newer round whose vote is worse than ours: we vote for ourselves */
-	zab_fle_init(&f, 3, ids3, 3);
+	zab_fle_init(&f, 3, ids3, NULL, 3);
 	zab_fle_start(&f, 0, 0, 0);
 	assert_int_equal(recv1(&f, claim(1, 0, 0, 5)), ZAB_FLE_BROADCAST);
 	assert_int_equal(f.proposal.leader, 3);
@@ -260,7 +261,7 @@ static void test_join_running_leader(void **state)
 
 	(void)state;
 	/* 3 would win an election (highest id), but 2 leads already */
-	zab_fle_init(&f, 3, ids3, 3);
+	zab_fle_init(&f, 3, ids3, NULL, 3);
 	zab_fle_start(&f, 0, 0, 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 2, 0, 0, 4)), 0);
 	assert_false(f.decided);
@@ -270,7 +271,7 @@ static void test_join_running_leader(void **state)
 	assert_int_equal(f.clock, 4);
 
 	/* in our own round, a quorum's reports decide at once as well */
-	zab_fle_init(&f, 3, ids3, 3);
+	zab_fle_init(&f, 3, ids3, NULL, 3);
 	zab_fle_start(&f, 0, 0, 0);
 	assert_int_equal(recv1(&f, notif(LEADING, 2, 2, 0, 0, 1)), 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 2, 0, 0, 1)), ZAB_FLE_DECIDED);
@@ -283,7 +284,7 @@ static void test_join_needs_leader(void **state)
 
 	(void)state;
 	/* a quorum says it follows 2, but 2 never says it leads */
-	zab_fle_init(&f, 5, ids5, 5);
+	zab_fle_init(&f, 5, ids5, NULL, 5);
 	zab_fle_start(&f, 0, 0, 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 2, 3, 0, 4)), 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 3, 2, 3, 0, 4)), 0);
@@ -293,7 +294,7 @@ static void test_join_needs_leader(void **state)
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 2, 1, 3, 0, 4)), 0);
 	assert_false(f.decided);
 	/* only a quorum counts: 2 leading and 1 following it is not 3 of 5 */
-	zab_fle_init(&f, 5, ids5, 5);
+	zab_fle_init(&f, 5, ids5, NULL, 5);
 	zab_fle_start(&f, 0, 0, 0);
 	assert_int_equal(recv1(&f, notif(LEADING, 2, 2, 3, 0, 4)), 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 2, 3, 0, 4)), 0);
@@ -304,7 +305,7 @@ static void test_join_needs_leader(void **state)
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 4, 2, 3, 0, 4)), ZAB_FLE_DECIDED);
 	assert_int_equal(f.decision.leader, 2);
 	/* a member that went LOOKING no longer counts as a follower */
-	zab_fle_init(&f, 5, ids5, 5);
+	zab_fle_init(&f, 5, ids5, NULL, 5);
 	zab_fle_start(&f, 0, 0, 0);
 	recv1(&f, notif(LEADING, 2, 2, 3, 0, 4));
 	recv1(&f, notif(FOLLOWING, 1, 2, 3, 0, 4));
@@ -319,7 +320,7 @@ static void test_stale_followers_of_us(void **state)
 
 	(void)state;
 	/* out of election, others still following us: we do not lead on that */
-	zab_fle_init(&f, 1, ids3, 3);
+	zab_fle_init(&f, 1, ids3, NULL, 3);
 	zab_fle_start(&f, 0, 0, 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 2, 1, 0, 0, 6)), 0);
 	assert_int_equal(recv1(&f, notif(FOLLOWING, 3, 1, 0, 0, 6)), 0);
@@ -334,7 +335,7 @@ static void test_finalize_interrupted(void **state)
 	struct zab_fle f;
 
 	(void)state;
-	zab_fle_init(&f, 1, ids5, 5);
+	zab_fle_init(&f, 1, ids5, NULL, 5);
 	zab_fle_start(&f, 0, 0, 0);
 	recv1(&f, claim(2, 0, 0, 1));
 	recv1(&f, notif(LOOKING, 3, 2, 0, 0, 1));
@@ -356,7 +357,7 @@ static void test_claim_shrinks(void **state)
 	struct zab_fle f;
 
 	(void)state;
-	zab_fle_init(&f, 1, ids3, 3);
+	zab_fle_init(&f, 1, ids3, NULL, 3);
 	zab_fle_start(&f, ZAB_ZXID(1, 5), 1, 0);
 	recv1(&f, claim(3, 1, ZAB_ZXID(1, 9), 1));
 	assert_int_equal(f.proposal.leader, 3);
@@ -371,7 +372,7 @@ static void test_after_decision(void **state)
 	struct zab_notif n;
 
 	(void)state;
-	zab_fle_init(&f, 2, ids3, 3);
+	zab_fle_init(&f, 2, ids3, NULL, 3);
 	zab_fle_start(&f, 0, 0, 0);
 	recv1(&f, notif(LEADING, 3, 3, 0, 0, 1));
 	recv1(&f, notif(FOLLOWING, 1, 3, 0, 0, 1));
@@ -396,7 +397,7 @@ static void test_alone(void **state)
 	struct zab_fle f;
 
 	(void)state;
-	zab_fle_init(&f, 4, one, 1);
+	zab_fle_init(&f, 4, one, NULL, 1);
 	zab_fle_start(&f, ZAB_ZXID(3, 3), 3, 0);
 	assert_true(zab_fle_ready(&f));
 	assert_int_equal(zab_fle_finalize(&f), ZAB_FLE_DECIDED);
@@ -409,7 +410,7 @@ static void test_five_minus_two(void **state)
 	struct zab_fle f;
 
 	(void)state;
-	zab_fle_init(&f, 2, ids5, 5);
+	zab_fle_init(&f, 2, ids5, NULL, 5);
 	zab_fle_start(&f, ZAB_ZXID(1, 3), 1, 0);
 	recv1(&f, claim(3, 1, ZAB_ZXID(1, 3), 1));
 	recv1(&f, claim(1, 1, ZAB_ZXID(1, 2), 1));
@@ -418,6 +419,77 @@ static void test_five_minus_two(void **state)
 	assert_true(zab_fle_ready(&f));
 	assert_int_equal(zab_fle_finalize(&f), ZAB_FLE_DECIDED);
 	assert_int_equal(f.decision.leader, 3);
+}
+
+/* Members 1..3 vote, 4 and 5 observe. */
+static const uint32_t ids_obs[] = { 1, 2, 3, 4, 5 };
+static const bool obs[] = { false, false, false, true, true };
+
+/*
+ * An observer's word counts nowhere: its claim, even of the longest
+ * history, is never adopted, its vote is no vote, a vote naming it is
+ * ignored; and the quorum is a majority of the voters only.
+ */
+static void test_observer_counts_nowhere(void **state)
+{
+	struct zab_fle f;
+
+	(void)state;
+	zab_fle_init(&f, 1, ids_obs, obs, 5);
+	assert_int_equal(f.quorum, 2);
+	assert_false(f.observing);
+	zab_fle_start(&f, ZAB_ZXID(1, 3), 1, 0);
+	assert_int_equal(recv1(&f, claim(4, 9, ZAB_ZXID(9, 9), 1)), 0);
+	assert_int_equal(f.proposal.leader, 1);
+	/* the observers "vote" for us: still no quorum */
+	recv1(&f, notif(LOOKING, 4, 1, 1, ZAB_ZXID(1, 3), 1));
+	recv1(&f, notif(LOOKING, 5, 1, 1, ZAB_ZXID(1, 3), 1));
+	assert_false(zab_fle_ready(&f));
+	/* a voter's vote for an observer is ignored */
+	assert_int_equal(recv1(&f, notif(LOOKING, 2, 4, 9, ZAB_ZXID(9, 9), 1)), 0);
+	assert_int_equal(f.proposal.leader, 1);
+	/* a voter's vote for us: a quorum of voters */
+	recv1(&f, notif(LOOKING, 2, 1, 1, ZAB_ZXID(1, 3), 1));
+	assert_true(zab_fle_ready(&f));
+	assert_int_equal(zab_fle_finalize(&f), ZAB_FLE_DECIDED);
+	assert_int_equal(f.decided_state, LEADING);
+	/* decided: an observer that looks is told */
+	assert_int_equal(recv1(&f, claim(4, 1, ZAB_ZXID(1, 3), 7)), ZAB_FLE_REPLY);
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 4, 1, 1, 0, 1)), 0);
+}
+
+/*
+ * An observer never proposes itself: it follows the leader a quorum of
+ * voters reports once that leader says it leads, and answers no one.
+ */
+static void test_observer_follows(void **state)
+{
+	struct zab_notif n;
+	struct zab_fle f;
+
+	(void)state;
+	zab_fle_init(&f, 4, ids_obs, obs, 5);
+	assert_true(f.observing);
+	assert_int_equal(f.quorum, 2);
+	zab_fle_start(&f, ZAB_ZXID(5, 5), 5, 0);
+	/* the voters' election is not its own */
+	assert_int_equal(recv1(&f, claim(1, 1, ZAB_ZXID(1, 1), 1)), 0);
+	assert_int_equal(recv1(&f, notif(LOOKING, 2, 4, 5, ZAB_ZXID(5, 5), 1)), 0);
+	assert_int_equal(recv1(&f, notif(LOOKING, 3, 4, 5, ZAB_ZXID(5, 5), 1)), 0);
+	assert_false(zab_fle_ready(&f));
+	assert_int_equal(zab_fle_finalize(&f), 0);
+	/* another observer's report is nothing */
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 5, 3, 2, 0, 4)), 0);
+	/* a quorum of voters, but the leader has not said it leads */
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 3, 2, 0, 4)), 0);
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 2, 3, 2, 0, 4)), 0);
+	assert_int_equal(recv1(&f, notif(LEADING, 3, 3, 2, 0, 4)), ZAB_FLE_DECIDED);
+	assert_int_equal(f.decided_state, FOLLOWING);
+	assert_int_equal(f.decision.leader, 3);
+	zab_fle_notif(&f, &n);
+	assert_int_equal(n.state, FOLLOWING);
+	/* decided, it answers no one */
+	assert_int_equal(recv1(&f, claim(1, 2, ZAB_ZXID(2, 1), 5)), 0);
 }
 
 int main(void)
@@ -439,6 +511,8 @@ int main(void)
 		cmocka_unit_test(test_after_decision),
 		cmocka_unit_test(test_alone),
 		cmocka_unit_test(test_five_minus_two),
+		cmocka_unit_test(test_observer_counts_nowhere),
+		cmocka_unit_test(test_observer_follows),
 	};
 
 	return cmocka_run_group_tests_name("election", tests, NULL, NULL);

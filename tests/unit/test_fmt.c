@@ -288,7 +288,7 @@ static void test_tsv(void **state)
 		"10\t18446744073709551615\t30\t40\t50\t60\t70\t80\t2\t1\t3\t"
 		"fsync\t0x100000002\t4096\t6\t5\t"
 		"2:0x100000002:0:120,3:0x100000001:4:2500\t1\t"
-		"768\t1019\t-\t-\t-\t1024\t7\t3\t0x100000000\n");
+		"768\t1019\t-\t-\t-\t1024\t7\t3\t0x100000000\tno\t0\n");
 	free(line);
 }
 
@@ -303,7 +303,7 @@ static void test_tsv_sparse(void **state)
 	line = capture(zab_print_tsv, &info);
 	assert_string_equal(line,
 		"n\t7\t5\t0\t0\t0x0\t0x0\t-\t5\t-\t-\t-\t"
-		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t0\t-\t0\t-\t-\t-\t-\t-\t0\t0\t0\t0x0\n");
+		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t0\t-\t0\t-\t-\t-\t-\t-\t0\t0\t0\t0x0\tno\t0\n");
 	free(line);
 }
 
@@ -324,7 +324,7 @@ static void test_fields_named(void **state)
 	(void)state;
 	line = capture(zab_print_tsv, sample());
 	assert_int_equal(count_fields(line), zab_field_count());
-	assert_int_equal(zab_field_count(), 39);
+	assert_int_equal(zab_field_count(), 41);
 	assert_string_equal(zab_field_name(0), "name");
 	assert_string_equal(zab_field_name(20), "sync_diff");
 	assert_string_equal(zab_field_name(27), "auth_failures");
@@ -336,7 +336,9 @@ static void test_fields_named(void **state)
 	assert_string_equal(zab_field_name(36), "duplicates");
 	assert_string_equal(zab_field_name(37), "once_clients");
 	assert_string_equal(zab_field_name(38), "once_floor");
-	assert_null(zab_field_name(39));
+	assert_string_equal(zab_field_name(39), "observer");
+	assert_string_equal(zab_field_name(40), "observer_peers");
+	assert_null(zab_field_name(41));
 	for (size_t i = 0; i < zab_field_count(); i++) {
 		const char *n = zab_field_name(i);
 
@@ -389,12 +391,13 @@ static void test_json(void **state)
 		"\"peer_downs\":70,\"bad_frames\":80,\"sync_diff\":2,\"sync_trunc\":1,"
 		"\"sync_snap\":3,\"durability\":\"fsync\",\"durable_zxid\":\"0x100000002\","
 		"\"pending_bytes\":4096,\"over_budget\":6,\"auth_failures\":5,"
-		"\"peers\":[{\"id\":2,\"last_zxid\":\"0x100000002\",\"queued\":0,\"rtt_us\":120,\"tls\":false},"
-		"{\"id\":3,\"last_zxid\":\"0x100000001\",\"queued\":4,\"rtt_us\":2500,\"tls\":true}],"
+		"\"peers\":[{\"id\":2,\"last_zxid\":\"0x100000002\",\"queued\":0,\"rtt_us\":120,\"tls\":false,\"observer\":false},"
+		"{\"id\":3,\"last_zxid\":\"0x100000001\",\"queued\":4,\"rtt_us\":2500,\"tls\":true,\"observer\":false}],"
 		"\"tls_peers\":1,"
 		"\"commit_p50_us\":768,\"commit_p99_us\":1019,\"fsync_p50_us\":null,"
 		"\"fsync_p99_us\":null,\"progress\":null,\"local_bytes\":1024,"
-		"\"duplicates\":7,\"once_clients\":3,\"once_floor\":\"0x100000000\"}\n");
+		"\"duplicates\":7,\"once_clients\":3,\"once_floor\":\"0x100000000\","
+		"\"observer\":false,\"observer_peers\":0}\n");
 	free(line);
 }
 
@@ -421,7 +424,7 @@ static void test_json_sparse(void **state)
 		"\"peers\":[],\"tls_peers\":0,\"commit_p50_us\":null,\"commit_p99_us\":null,"
 		"\"fsync_p50_us\":null,\"fsync_p99_us\":null,\"progress\":null,"
 		"\"local_bytes\":0,\"duplicates\":0,\"once_clients\":0,"
-		"\"once_floor\":\"0x0\"}\n");
+		"\"once_floor\":\"0x0\",\"observer\":false,\"observer_peers\":0}\n");
 	free(line);
 }
 

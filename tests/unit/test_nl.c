@@ -408,13 +408,14 @@ static void test_handover(void **state)
 		{ .id = 1, .fd = 5, .last_zxid = ZAB_ZXID(2, 7) },
 		{ .id = 3, .fd = 6, .last_zxid = 0 },
 	};
+	const struct zab_nl_view view3 = { .members = 3 };
 	struct ctx *ctx = get_ctx(state);
 	struct nlattr *tb[ZAB_A_MAX + 1], *pos, *ptb[ZAB_PEER_A_MAX + 1];
 	int ret, rem, n = 0;
 
 	fake_start(&ctx->fake, serve_handover, 4);
-	assert_int_equal(zab_nl_lead(ctx->nl, "ens1", 3, 3, peers, 2), 0);
-	assert_int_equal(zab_nl_follow(ctx->nl, "ens1", 4, 2, 3, 9, NULL), 0);
+	assert_int_equal(zab_nl_lead(ctx->nl, "ens1", 3, &view3, peers, 2), 0);
+	assert_int_equal(zab_nl_follow(ctx->nl, "ens1", 4, 2, &view3, 9, NULL), 0);
 	assert_int_equal(zab_nl_add_follower(ctx->nl, "ens1", &peers[1]), 0);
 	ret = zab_nl_add_follower(ctx->nl, "ens1", &peers[0]);
 	fake_wait(&ctx->fake);

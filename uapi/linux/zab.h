@@ -46,7 +46,7 @@
  *	%ZAB_A_LOCAL_BYTES, %ZAB_A_COMMIT_LATENCY, %ZAB_A_PROGRESS while a report of long work
  *	is current (%ZAB_CMD_PROGRESS) and, with a log on disk,
  *	%ZAB_A_SEGMENT_BYTES, %ZAB_A_LOG_ERROR and (durability fsync)
- *	%ZAB_A_FSYNC_LATENCY.
+ *	%ZAB_A_FSYNC_LATENCY; %ZAB_A_OBSERVER while following as an observer.
  *
  * %ZAB_CMD_SET: change parameters of an instance.
  *	in:  %ZAB_A_NAME, one or more of %ZAB_A_TICK_MS, %ZAB_A_SYNC_LIMIT,
@@ -71,8 +71,15 @@
  *	     %ZAB_A_LAST_ZXID (optional): discard the leader's own records
  *	     after this zxid (never below its commit point); by default its
  *	     whole log is the new epoch's history.
+ *	     A peer nest with %ZAB_PEER_A_OBSERVER is an observer: it is
+ *	     sent committed records only (each PROPOSAL with its COMMIT), its
+ *	     acknowledgments count towards no quorum, and it is not one of
+ *	     the %ZAB_A_MEMBERS; %ZAB_A_OBSERVERS (optional, default 0) says
+ *	     how many the ensemble has, for the uncommitted budget (members
+ *	     and observers together at most %ZAB_MEMBERS_MAX).
  *	err: -EBUSY not LOOKING, -ESTALE epoch not newer, -EINVAL fewer
- *	     followers than a quorum, a duplicate or own id; -EBADF bad fd,
+ *	     followers than a quorum, more observers than %ZAB_A_OBSERVERS,
+ *	     a duplicate or own id; -EBADF bad fd,
  *	     -ENOTSOCK, -EPROTONOSUPPORT (not TCP), -ENOTCONN (not
  *	     connected).
  *
@@ -82,7 +89,9 @@
  *	     by default the log is kept and the leader truncates it if needed),
  *	     %ZAB_A_HOLD_ACKS (optional flag: acknowledge nothing until
  *	     %ZAB_CMD_SYNCED), %ZAB_A_MEMBERS (optional: the ensemble's size,
- *	     for the uncommitted budget; %ZAB_MEMBERS_MAX if absent).
+ *	     for the uncommitted budget; %ZAB_MEMBERS_MAX if absent),
+ *	     %ZAB_A_OBSERVERS (optional, as LEAD), %ZAB_A_OBSERVER (optional
+ *	     flag: this member follows as an observer; GET reports it).
  *
  * %ZAB_CMD_SYNCED: the follower's control plane holds the leader's history
  *	durably and wrote the epoch as its own (ZooKeeper's currentEpoch,
@@ -110,8 +119,9 @@
  *	in:  %ZAB_A_NAME, %ZAB_A_PEERS with one %ZAB_A_PEER. The follower is
  *	     synchronised from its %ZAB_PEER_A_LAST_ZXID as by LEAD, then
  *	     joins the live stream, with nothing falling between.
+ *	     %ZAB_PEER_A_OBSERVER makes it an observer, as in LEAD.
  *	err: -EEXIST it is connected already; -EINVAL not leading, or every
- *	     member is connected; -EAGAIN the log on disk fails and records
+ *	     member (or observer) is connected; -EAGAIN the log on disk fails and records
  *	     wait for it beyond windowBytes (as LEAD and FOLLOW).
  *
  * %ZAB_CMD_LOG: keep the log on disk, in segment files the kernel creates in
@@ -358,6 +368,10 @@ enum zab_durability {
  *	last record of (at most %ZAB_ONCE_CLIENTS_MAX)
  * @ZAB_A_ONCE_FLOOR: u64, the zxid after which it knows them all (see
  *	Exactly-once appends)
+ * @ZAB_A_OBSERVERS: u32, observers of the ensemble besides its
+ *	%ZAB_A_MEMBERS (LEAD, FOLLOW; optional, 0..%ZAB_MEMBERS_MAX - 1)
+ * @ZAB_A_OBSERVER: flag, FOLLOW and GET: this member follows as an
+ *	observer, in no quorum
  */
 enum zab_attr {
 	ZAB_A_UNSPEC,
@@ -396,6 +410,8 @@ enum zab_attr {
 	ZAB_A_LOCAL_BYTES,
 	ZAB_A_ONCE_CLIENTS,
 	ZAB_A_ONCE_FLOOR,
+	ZAB_A_OBSERVERS,
+	ZAB_A_OBSERVER,
 	__ZAB_A_MAX
 };
 
@@ -524,6 +540,8 @@ enum zab_progress_attr {
  * @ZAB_PEER_A_RTT_US: u32, smoothed round-trip time of PING, microseconds
  * @ZAB_PEER_A_PAD: padding
  * @ZAB_PEER_A_TLS: flag, the connection is encrypted with kernel TLS (GET)
+ * @ZAB_PEER_A_OBSERVER: flag, the peer is an observer (LEAD, ADD_FOLLOWER,
+ *	GET)
  */
 enum zab_peer_attr {
 	ZAB_PEER_A_UNSPEC,
@@ -534,6 +552,7 @@ enum zab_peer_attr {
 	ZAB_PEER_A_RTT_US,
 	ZAB_PEER_A_PAD,
 	ZAB_PEER_A_TLS,
+	ZAB_PEER_A_OBSERVER,
 	__ZAB_PEER_A_MAX
 };
 

@@ -246,9 +246,9 @@ static void print_params(FILE *f, const struct zab_params *params)
 void zab_fmt_peer(char *buf, size_t len, const struct zab_peer_info *peer)
 {
 	snprintf(buf, len, "id %" PRIu32 ": acked 0x%" PRIx64 ", queued %" PRIu32
-		 ", rtt %" PRIu32 ".%03" PRIu32 " ms%s", peer->id, peer->last_zxid,
+		 ", rtt %" PRIu32 ".%03" PRIu32 " ms%s%s", peer->id, peer->last_zxid,
 		 peer->queued, peer->rtt_us / 1000, peer->rtt_us % 1000,
-		 peer->tls ? ", tls" : "");
+		 peer->tls ? ", tls" : "", peer->observer ? ", observer" : "");
 }
 
 static void print_peers(FILE *f, const struct zab_info *info)
@@ -369,6 +369,8 @@ void zab_print_info(FILE *f, const struct zab_info *info)
 	fprintf(f, "  id: %" PRIu32 "\n", info->myid);
 	fprintf(f, "  state: %s\n",
 		enum_str(tmp, sizeof(tmp), zab_state_name(info->state), info->state));
+	if (info->observer)
+		fprintf(f, "  role: observer\n");
 	fprintf(f, "  epoch: %" PRIu32 "\n", info->epoch);
 	if (info->leader)
 		fprintf(f, "  leader: %" PRIu32 "\n", info->leader);
@@ -582,6 +584,25 @@ static void f_tls_peers(FILE *f, const struct zab_info *info, int arg, bool json
 	fprintf(f, "%zu", n);
 }
 
+static void f_observer_peers(FILE *f, const struct zab_info *info, int arg,
+			     bool json)
+{
+	size_t n = 0;
+
+	(void)arg;
+	(void)json;
+	for (size_t i = 0; i < info->n_peers; i++)
+		n += info->peers[i].observer;
+	fprintf(f, "%zu", n);
+}
+
+static void f_observer(FILE *f, const struct zab_info *info, int arg, bool json)
+{
+	(void)arg;
+	fputs(json ? (info->observer ? "true" : "false") :
+		     (info->observer ? "yes" : "no"), f);
+}
+
 static void f_peers(FILE *f, const struct zab_info *info, int arg, bool json)
 {
 	char zxid[32];
@@ -600,9 +621,10 @@ static void f_peers(FILE *f, const struct zab_info *info, int arg, bool json)
 		if (json)
 			fprintf(f, "%s{\"id\":%" PRIu32 ",\"last_zxid\":\"%s\","
 				"\"queued\":%" PRIu32 ",\"rtt_us\":%" PRIu32
-				",\"tls\":%s}",
+				",\"tls\":%s,\"observer\":%s}",
 				i ? "," : "", peer->id, zxid, peer->queued,
-				peer->rtt_us, peer->tls ? "true" : "false");
+				peer->rtt_us, peer->tls ? "true" : "false",
+				peer->observer ? "true" : "false");
 		else
 			fprintf(f, "%s%" PRIu32 ":%s:%" PRIu32 ":%" PRIu32,
 				i ? "," : "", peer->id, zxid, peer->queued,
@@ -653,6 +675,8 @@ static const struct field fields[] = {
 	{ "duplicates", f_stat, ZAB_STAT_DUPLICATES },
 	{ "once_clients", f_u32, offsetof(struct zab_info, once_clients) },
 	{ "once_floor", f_zxid, offsetof(struct zab_info, once_floor) },
+	{ "observer", f_observer, 0 },
+	{ "observer_peers", f_observer_peers, 0 },
 };
 
 size_t zab_field_count(void)

@@ -20,6 +20,7 @@ struct zab_peer_info {
 	uint32_t queued;
 	uint32_t rtt_us;
 	bool tls;		/* encrypted with kernel TLS */
+	bool observer;		/* an observer, in no quorum */
 };
 
 /* A latency histogram: buckets as ZAB_HIST_BUCKETS describes them. */
@@ -58,6 +59,7 @@ struct zab_info {
 	uint32_t once_clients;	/* exactly-once writers known */
 	uint64_t once_floor;	/* known from the records after this zxid */
 	bool leader_synced;	/* following a leader that established its epoch */
+	bool observer;		/* following as an observer */
 	struct zab_hist_info commit_latency;	/* proposal logged to commit */
 	struct zab_hist_info fsync_latency;	/* each fsync of the log */
 	struct zab_progress_info progress;

@@ -37,6 +37,7 @@ static struct nla_policy info_policy[ZAB_A_MAX + 1] = {
 	[ZAB_A_LOCAL_BYTES]	= { .type = NLA_U64 },
 	[ZAB_A_ONCE_CLIENTS]	= { .type = NLA_U32 },
 	[ZAB_A_ONCE_FLOOR]	= { .type = NLA_U64 },
+	[ZAB_A_OBSERVER]	= { .type = NLA_FLAG },
 	[ZAB_A_COMMIT_LATENCY]	= { .type = NLA_NESTED },
 	[ZAB_A_FSYNC_LATENCY]	= { .type = NLA_NESTED },
 	[ZAB_A_PROGRESS]	= { .type = NLA_NESTED },
@@ -79,6 +80,7 @@ static struct nla_policy peer_policy[ZAB_PEER_A_MAX + 1] = {
 	[ZAB_PEER_A_QUEUED]	= { .type = NLA_U32 },
 	[ZAB_PEER_A_RTT_US]	= { .type = NLA_U32 },
 	[ZAB_PEER_A_TLS]	= { .type = NLA_FLAG },
+	[ZAB_PEER_A_OBSERVER]	= { .type = NLA_FLAG },
 };
 
 static struct nla_policy extack_policy[NLMSGERR_ATTR_MAX + 1] = {
@@ -125,7 +127,8 @@ static int put_peer(struct nl_msg *msg, const struct zab_handover_peer *peer)
 
 	if (!nest || nla_put_u32(msg, ZAB_PEER_A_ID, peer->id) < 0 ||
 	    nla_put_s32(msg, ZAB_PEER_A_FD, peer->fd) < 0 ||
-	    nla_put_u64(msg, ZAB_PEER_A_LAST_ZXID, peer->last_zxid) < 0)
+	    nla_put_u64(msg, ZAB_PEER_A_LAST_ZXID, peer->last_zxid) < 0 ||
+	    (peer->observer && nla_put_flag(msg, ZAB_PEER_A_OBSERVER) < 0))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -248,6 +251,7 @@ static int parse_peer(struct nlattr *nest, struct zab_peer_info *peer)
 	peer->queued = get_u32(tb[ZAB_PEER_A_QUEUED]);
 	peer->rtt_us = get_u32(tb[ZAB_PEER_A_RTT_US]);
 	peer->tls = tb[ZAB_PEER_A_TLS] != NULL;
+	peer->observer = tb[ZAB_PEER_A_OBSERVER] != NULL;
 	return 0;
 }
 
@@ -316,6 +320,7 @@ int zab_msg_parse_info(struct nlmsghdr *nlh, struct zab_info *info)
 	info->local_bytes = get_u64(tb[ZAB_A_LOCAL_BYTES]);
 	info->once_clients = get_u32(tb[ZAB_A_ONCE_CLIENTS]);
 	info->once_floor = get_u64(tb[ZAB_A_ONCE_FLOOR]);
+	info->observer = tb[ZAB_A_OBSERVER] != NULL;
 	info->leader_synced = tb[ZAB_A_LEADER_SYNCED] &&
 			      nla_get_u8(tb[ZAB_A_LEADER_SYNCED]);
 	if (tb[ZAB_A_STATS]) {

@@ -7,6 +7,7 @@
 #define ZAB_MSG_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <linux/netlink.h>
@@ -37,6 +38,7 @@ struct zab_handover_peer {
 	uint32_t id;
 	int fd;
 	uint64_t last_zxid;	/* the last zxid in the peer's log */
+	bool observer;		/* it observes: in no quorum */
 };
 
 /*

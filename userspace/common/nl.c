@@ -301,8 +301,8 @@ int zab_nl_count(struct zab_nl *nl, const char *name, uint16_t stat, uint64_t n)
 }
 
 int zab_nl_lead(struct zab_nl *nl, const char *name, uint32_t epoch,
-		uint32_t members, const struct zab_handover_peer *peers,
-		size_t n)
+		const struct zab_nl_view *view,
+		const struct zab_handover_peer *peers, size_t n)
 {
 	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_LEAD, 0);
 	int ret = 0;
@@ -310,7 +310,9 @@ int zab_nl_lead(struct zab_nl *nl, const char *name, uint32_t epoch,
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_u32(msg, ZAB_A_EPOCH, epoch) < 0 ||
-	    nla_put_u32(msg, ZAB_A_MEMBERS, members) < 0)
+	    nla_put_u32(msg, ZAB_A_MEMBERS, view->members) < 0 ||
+	    (view->observers &&
+	     nla_put_u32(msg, ZAB_A_OBSERVERS, view->observers) < 0))
 		ret = -EMSGSIZE;
 	if (!ret && n)
 		ret = zab_msg_put_peers(msg, peers, n);
@@ -318,7 +320,7 @@ int zab_nl_lead(struct zab_nl *nl, const char *name, uint32_t epoch,
 }
 
 int zab_nl_follow(struct zab_nl *nl, const char *name, uint32_t epoch,
-		  uint32_t leader, uint32_t members, int fd,
+		  uint32_t leader, const struct zab_nl_view *view, int fd,
 		  const uint64_t *history)
 {
 	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_FOLLOW, 0);
@@ -330,7 +332,11 @@ int zab_nl_follow(struct zab_nl *nl, const char *name, uint32_t epoch,
 	    nla_put_u32(msg, ZAB_A_LEADER, leader) < 0 ||
 	    nla_put_s32(msg, ZAB_A_FD, fd) < 0 ||
 	    nla_put_flag(msg, ZAB_A_HOLD_ACKS) < 0 ||
-	    (members > 1 && nla_put_u32(msg, ZAB_A_MEMBERS, members) < 0) ||
+	    (view->members > 1 &&
+	     nla_put_u32(msg, ZAB_A_MEMBERS, view->members) < 0) ||
+	    (view->observers &&
+	     nla_put_u32(msg, ZAB_A_OBSERVERS, view->observers) < 0) ||
+	    (view->observing && nla_put_flag(msg, ZAB_A_OBSERVER) < 0) ||
 	    (history && nla_put_u64(msg, ZAB_A_LAST_ZXID, *history) < 0))
 		ret = -EMSGSIZE;
 	return handover_request(nl, msg, name, ret);

@@ -42,23 +42,30 @@ int zab_nl_destroy(struct zab_nl *nl, const char *name);
 /* ZAB_CMD_STOP: back to LOOKING. */
 int zab_nl_stop(struct zab_nl *nl, const char *name);
 
+/* The ensemble a role is taken in (LEAD, FOLLOW). */
+struct zab_nl_view {
+	uint32_t members;	/* voting members, the leader included */
+	uint32_t observers;	/* observers besides them */
+	bool observing;		/* FOLLOW: this member observes */
+};
+
 /*
- * ZAB_CMD_LEAD: lead @epoch in an ensemble of @members with the
- * synchronised followers @peers (their sockets and last zxids). The kernel
- * takes its own reference to each socket.
+ * ZAB_CMD_LEAD: lead @epoch in the ensemble @view with the synchronised
+ * followers and observers @peers (their sockets and last zxids). The
+ * kernel takes its own reference to each socket.
  */
 int zab_nl_lead(struct zab_nl *nl, const char *name, uint32_t epoch,
-		uint32_t members, const struct zab_handover_peer *peers,
-		size_t n);
+		const struct zab_nl_view *view,
+		const struct zab_handover_peer *peers, size_t n);
 
 /*
  * ZAB_CMD_FOLLOW: follow @leader in @epoch over the connected socket @fd,
- * with the log cut after *@history first (NULL: the whole log), in an
- * ensemble of @members (for the uncommitted budget). The kernel
- * acknowledges nothing until zab_nl_synced() (ZAB_A_HOLD_ACKS).
+ * with the log cut after *@history first (NULL: the whole log), in the
+ * ensemble @view (for the uncommitted budget; members 0: unknown). The
+ * kernel acknowledges nothing until zab_nl_synced() (ZAB_A_HOLD_ACKS).
  */
 int zab_nl_follow(struct zab_nl *nl, const char *name, uint32_t epoch,
-		  uint32_t leader, uint32_t members, int fd,
+		  uint32_t leader, const struct zab_nl_view *view, int fd,
 		  const uint64_t *history);
 
 /* ZAB_CMD_SYNCED: currentEpoch @epoch is written; the follower may ACK. */

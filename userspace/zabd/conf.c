@@ -93,8 +93,12 @@ static int parse_port(const char *key, const char *value, const char *port,
 	return 0;
 }
 
-/* Splits "HOST:PORT:PORT" or "[HOST]:PORT:PORT" in place. */
-static int split_server(char *s, char **host, char **quorum, char **election)
+/*
+ * Splits "HOST:PORT:PORT[:ROLE]" or "[HOST]:PORT:PORT[:ROLE]" in place;
+ * *@role is NULL without one.
+ */
+static int split_server(char *s, char **host, char **quorum, char **election,
+			char **role)
 {
 	char *rest;
 
@@ -114,8 +118,14 @@ static int split_server(char *s, char **host, char **quorum, char **election)
 	}
 	*quorum = rest;
 	rest = strchr(rest, ':');
-	if (!rest || strchr(rest + 1, ':') || !**host)
+	if (!rest || !**host)
 		return -EINVAL;
+	*role = strchr(rest + 1, ':');
+	if (*role) {
+		*(*role)++ = '\0';
+		if (strchr(*role, ':'))
+			return -EINVAL;
+	}
 	/* only visible characters, no bracket: others neither resolve nor print back */
 	for (const char *c = *host; *c; c++)
 		if (!isgraph((unsigned char)*c) || *c == '[' || *c == ']')
@@ -158,7 +168,7 @@ static int parse_server(struct parser *p, const char *key, const char *value,
 			struct zab_err *err)
 {
 	struct zab_server server = { 0 };
-	char *copy, *quorum, *election;
+	char *copy, *quorum, *election, *role;
 	int ret;
 
 	ret = parse_server_id(key, &server.id, err);
@@ -172,11 +182,17 @@ static int parse_server(struct parser *p, const char *key, const char *value,
 	copy = strdup(value);
 	if (!copy)
 		return zab_err(err, -ENOMEM, "out of memory");
-	if (split_server(copy, &server.host, &quorum, &election) < 0) {
-		ret = zab_err(err, -EINVAL, "invalid %s `%s': expected HOST:QUORUM_PORT:ELECTION_PORT",
+	if (split_server(copy, &server.host, &quorum, &election, &role) < 0) {
+		ret = zab_err(err, -EINVAL, "invalid %s `%s': expected HOST:QUORUM_PORT:ELECTION_PORT[:observer]",
 			      key, value);
 		goto out;
 	}
+	if (role && strcmp(role, "observer") && strcmp(role, "participant")) {
+		ret = zab_err(err, -EINVAL, "invalid %s `%s': the role `%s' must be `observer' or `participant'",
+			      key, value, role);
+		goto out;
+	}
+	server.observer = role && !strcmp(role, "observer");
 	ret = parse_port(key, value, quorum, &server.quorum_port, err);
 	if (!ret)
 		ret = parse_port(key, value, election, &server.election_port, err);
@@ -537,6 +553,14 @@ int zab_conf_check_ensemble(const struct zab_conf *conf, const char *path,
 	ret = check_endpoints(conf, path, err);
 	if (ret)
 		return ret;
+	for (size_t i = 0; i < conf->n_servers; i++) {
+		if (!conf->servers[i].observer)
+			break;
+		if (i + 1 == conf->n_servers)
+			return zab_err(err, -EINVAL,
+				       "%s: every server is an observer: an ensemble needs a voting member",
+				       path);
+	}
 	if (conf->auth_none && conf->auth_key_file)
 		return zab_err(err, -EINVAL, "%s: `auth = none' and `authKeyFile' are both given",
 			       path);
@@ -618,7 +642,8 @@ void zab_conf_print(FILE *f, const struct zab_conf *conf)
 		const struct zab_server *s = &conf->servers[i];
 		bool v6 = strchr(s->host, ':') != NULL;
 
-		fprintf(f, "server.%u=%s%s%s:%u:%u\n", s->id, v6 ? "[" : "",
-			s->host, v6 ? "]" : "", s->quorum_port, s->election_port);
+		fprintf(f, "server.%u=%s%s%s:%u:%u%s\n", s->id, v6 ? "[" : "",
+			s->host, v6 ? "]" : "", s->quorum_port, s->election_port,
+			s->observer ? ":observer" : "");
 	}
 }

@@ -45,6 +45,7 @@ struct zab_server {
 	char *host;		/* without the brackets of an IPv6 address */
 	uint16_t quorum_port;
 	uint16_t election_port;
+	bool observer;		/* ":observer": receives, never votes */
 	unsigned int line;	/* where the file gives it, for messages */
 };
 

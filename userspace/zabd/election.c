@@ -5,15 +5,21 @@
 #include "election.h"
 
 void zab_fle_init(struct zab_fle *f, uint32_t myid, const uint32_t *ids,
-		  size_t n)
+		  const bool *observer, size_t n)
 {
+	size_t voters = 0;
+
 	memset(f, 0, sizeof(*f));
 	f->myid = myid;
 	for (size_t i = 0; i < n; i++) {
-		if (ids[i] >= 1 && ids[i] <= ZAB_ID_MAX)
-			f->member[ids[i]] = true;
+		if (ids[i] < 1 || ids[i] > ZAB_ID_MAX)
+			continue;
+		f->member[ids[i]] = true;
+		f->voter[ids[i]] = !observer || !observer[i];
+		voters += f->voter[ids[i]];
 	}
-	f->quorum = n / 2 + 1;
+	f->quorum = voters / 2 + 1;
+	f->observing = myid <= ZAB_ID_MAX && f->member[myid] && !f->voter[myid];
 }
 
 static void clear_round(struct zab_fle *f)
@@ -106,7 +112,8 @@ bool zab_fle_ready(const struct zab_fle *f)
 {
 	const struct zab_fle_entry *l = &f->recv[f->proposal.leader];
 
-	if (!f->looking || count_equal(f->recv, &f->proposal) < f->quorum)
+	if (f->observing || !f->looking ||
+	    count_equal(f->recv, &f->proposal) < f->quorum)
 		return false;
 	if (f->proposal.leader == f->myid)
 		return true;
@@ -191,10 +198,17 @@ unsigned int zab_fle_receive(struct zab_fle *f, const struct zab_notif *n)
 	    n->vote.leader > ZAB_ID_MAX || !f->member[n->sender] ||
 	    !f->member[n->vote.leader] || n->state > ZAB_STATE_LEADING)
 		return 0;
+	/* an observer's word counts nowhere; a decided voter tells it */
+	if (!f->voter[n->sender])
+		return !f->observing && f->decided &&
+		       n->state == ZAB_STATE_LOOKING ? ZAB_FLE_REPLY : 0;
+	if (!f->voter[n->vote.leader])
+		return 0;
 	if (!f->looking)
-		return f->decided && n->state == ZAB_STATE_LOOKING ? ZAB_FLE_REPLY : 0;
+		return f->decided && n->state == ZAB_STATE_LOOKING &&
+		       !f->observing ? ZAB_FLE_REPLY : 0;
 	if (n->state == ZAB_STATE_LOOKING)
-		return receive_looking(f, n);
+		return f->observing ? 0 : receive_looking(f, n);
 	return receive_decided(f, n);
 }
 

@@ -23,6 +23,14 @@
  * them reports it in the member's own round, or, out of election, if a
  * quorum reports it (same leader and peer epoch) and the leader itself says
  * it is LEADING. Only configured members count.
+ *
+ * Observers (configured ":observer") count nowhere: their notifications
+ * are never taken as votes or claims, a vote naming one is ignored, and a
+ * member that is not LOOKING answers theirs with the vote that ended its
+ * election. An observer never proposes itself: it follows a leader once a
+ * quorum of voting members reports it, out of election or in its round,
+ * and that leader says it is LEADING (ZooKeeper's observers wait for the
+ * same).
  */
 #ifndef ZABD_ELECTION_H
 #define ZABD_ELECTION_H
@@ -56,8 +64,10 @@ struct zab_fle_claim {
 
 struct zab_fle {
 	uint32_t myid;
-	size_t quorum;
+	size_t quorum;			/* of the voting members */
+	bool observing;			/* this member is an observer */
 	bool member[ZAB_ID_MAX + 1];
+	bool voter[ZAB_ID_MAX + 1];	/* members that are not observers */
 	uint64_t clock;			/* logical clock: the round */
 	bool looking;
 	bool decided;
@@ -70,9 +80,12 @@ struct zab_fle {
 	uint8_t decided_state;		/* ZAB_STATE_LEADING or _FOLLOWING */
 };
 
-/* @ids: the @n configured member ids, @myid among them. */
+/*
+ * @ids: the @n configured member ids, @myid among them; @observer[i] (NULL:
+ * none) marks those that observe.
+ */
 void zab_fle_init(struct zab_fle *f, uint32_t myid, const uint32_t *ids,
-		  size_t n);
+		  const bool *observer, size_t n);
 
 /*
  * A new round with this member's history (last zxid, the epoch of that

@@ -60,14 +60,16 @@ int ensemble_init(struct ensemble *ens, const struct zab_conf *conf,
 		m->host = s->host;
 		m->quorum_port = s->quorum_port;
 		m->election_port = s->election_port;
+		m->observer = s->observer;
 		ens->n++;
+		ens->voters += !m->observer;
 		ret = resolve(m, path, s->line, err);
 		if (ret < 0)
 			return ret;
 		if (m->id == conf->myid)
 			ens->self = m;
 	}
-	ens->quorum = ens->n / 2 + 1;
+	ens->quorum = ens->voters / 2 + 1;
 	if (!ens->self)
 		return zab_err(err, -EINVAL, "%s: myid %u has no server.%u entry",
 			       path, conf->myid, conf->myid);

@@ -22,12 +22,14 @@ struct member {
 	size_t n_addrs;
 	uint16_t quorum_port;
 	uint16_t election_port;
+	bool observer;		/* receives every committed record, never votes */
 };
 
 struct ensemble {
 	struct member *members;	/* sorted by id */
-	size_t n;
-	size_t quorum;		/* a majority: n / 2 + 1 */
+	size_t n;		/* voting members and observers */
+	size_t voters;		/* voting members */
+	size_t quorum;		/* a majority of the voters: voters / 2 + 1 */
 	struct member *self;
 };
 

@@ -246,6 +246,11 @@ static void follow(struct follower *f, const struct zab_hs *leaderinfo)
 {
 	struct zabd *z = f->z;
 	struct zab_hs ack = { .type = ZAB_HS_ACKEPOCH, .sid = z->conf->myid };
+	struct zab_nl_view view = {
+		.members = (uint32_t)z->ens.voters,
+		.observers = (uint32_t)(z->ens.n - z->ens.voters),
+		.observing = z->ens.self->observer,
+	};
 	int ret;
 
 	if (accept_epoch(f, leaderinfo, &ack) < 0)
@@ -261,8 +266,7 @@ static void follow(struct follower *f, const struct zab_hs *leaderinfo)
 	 * with: the kernel drops the rest, and the leader sends it again.
 	 */
 	ret = zab_nl_follow(z->nl, z->conf->name, leaderinfo->epoch, f->leader,
-			    (uint32_t)z->ens.n, f->fd,
-			    f->cut ? &ack.zxid : NULL);
+			    &view, f->fd, f->cut ? &ack.zxid : NULL);
 	if (ret < 0) {
 		zerr("FOLLOW leader %u in epoch %u: %s", f->leader, leaderinfo->epoch,
 		     zab_nl_strerror(z->nl, ret));
@@ -278,9 +282,11 @@ static void follow(struct follower *f, const struct zab_hs *leaderinfo)
 	f->poll_ms = SYNC_POLL_MS;
 	timer_arm(&z->loop, &f->t, f->poll_ms);
 	f->ops->established(z);
-	zinfo("FOLLOWING leader %u in epoch %u (our last zxid 0x%" PRIx64
-	      ", the leader's 0x%" PRIx64 ")", f->leader, f->epoch, ack.zxid, f->history);
-	zabd_report(z, "FOLLOWING leader %u in epoch %u", f->leader, f->epoch);
+	zinfo("%s leader %u in epoch %u (our last zxid 0x%" PRIx64
+	      ", the leader's 0x%" PRIx64 ")", view.observing ? "OBSERVING" : "FOLLOWING",
+	      f->leader, f->epoch, ack.zxid, f->history);
+	zabd_report(z, "%s leader %u in epoch %u", view.observing ? "OBSERVING" : "FOLLOWING",
+		    f->leader, f->epoch);
 }
 
 static void read_leaderinfo(struct follower *f)

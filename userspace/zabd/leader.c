@@ -17,6 +17,11 @@
  * from its log. A follower whose ACKEPOCH comes later, or that connects to
  * a running leader, is added with ADD_FOLLOWER.
  *
+ * Observers (server.N=...:observer) go through the same steps but count
+ * in none of the quorums: the kernel sends them committed records only and
+ * counts none of their acknowledgments. Their acceptedEpoch still raises
+ * the new epoch, as in ZooKeeper.
+ *
  * After ACKEPOCH, bytes on a connection belong to the kernel: the
  * connection is then only watched for hang-up, never read.
  */
@@ -63,6 +68,7 @@ struct lconn {
 	uint32_t current_epoch;	/* of its history, in ACKEPOCH */
 	uint64_t last_zxid;
 	bool counted;		/* ACKEPOCH of an epoch it had not accepted */
+	bool observer;		/* configured as one: counts in no quorum */
 };
 
 struct leader {
@@ -122,12 +128,13 @@ static void conn_drop(struct lconn *c, int level, const char *why)
 	conn_free(c);
 }
 
+/* Voting members in @state (observers count in no quorum). */
 static size_t count_state(const struct leader *l, enum lc_state state)
 {
 	size_t n = 0;
 
 	for (const struct lconn *c = l->conns; c; c = c->next)
-		n += c->state == state;
+		n += c->state == state && !c->observer;
 	return n;
 }
 
@@ -137,8 +144,17 @@ static size_t count_acked(const struct leader *l)
 	size_t n = 0;
 
 	for (const struct lconn *c = l->conns; c; c = c->next)
-		n += c->state == LC_READY && c->counted;
+		n += c->state == LC_READY && c->counted && !c->observer;
 	return n;
+}
+
+/* The ensemble as the kernel takes it. */
+static struct zab_nl_view view_of(const struct zabd *z)
+{
+	return (struct zab_nl_view){
+		.members = (uint32_t)z->ens.voters,
+		.observers = (uint32_t)(z->ens.n - z->ens.voters),
+	};
 }
 
 /*
@@ -228,14 +244,15 @@ static void add_retry(struct timer *t)
 static void add_follower(struct lconn *c)
 {
 	struct zabd *z = c->l->z;
-	struct zab_handover_peer peer = { c->sid, c->fd, c->last_zxid };
+	struct zab_handover_peer peer = { c->sid, c->fd, c->last_zxid, c->observer };
 	int ret;
 
 	sock_set_blocking(c->fd, true);
 	ret = zab_nl_add_follower(z->nl, z->conf->name, &peer);
 	if (!ret) {
-		zinfo("member %u joined epoch %u as a follower (its last zxid 0x%" PRIx64 ")",
-		      c->sid, c->l->epoch, c->last_zxid);
+		zinfo("member %u joined epoch %u as %s (its last zxid 0x%" PRIx64 ")",
+		      c->sid, c->l->epoch, c->observer ? "an observer" : "a follower",
+		      c->last_zxid);
 		conn_free(c);
 		return;
 	}
@@ -249,7 +266,8 @@ static void add_follower(struct lconn *c)
 		timer_arm(&z->loop, &c->t, ADD_RETRY_MS);
 		return;
 	}
-	zerr("add member %u as a follower: %s", c->sid, zab_nl_strerror(z->nl, ret));
+	zerr("add member %u as %s: %s", c->sid,
+	     c->observer ? "an observer" : "a follower", zab_nl_strerror(z->nl, ret));
 	conn_free(c);
 }
 
@@ -264,7 +282,8 @@ static int collect_peers(struct leader *l, struct zab_handover_peer *peers,
 		if (c->state != LC_READY)
 			continue;
 		sock_set_blocking(c->fd, true);
-		peers[(*n)++] = (struct zab_handover_peer){ c->sid, c->fd, c->last_zxid };
+		peers[(*n)++] = (struct zab_handover_peer){ c->sid, c->fd, c->last_zxid,
+							    c->observer };
 	}
 	return 0;
 }
@@ -273,6 +292,7 @@ static void lead(struct leader *l)
 {
 	struct zab_handover_peer peers[ZAB_MEMBERS_MAX];
 	struct zabd *z = l->z;
+	struct zab_nl_view view = view_of(z);
 	struct lconn *c, *next;
 	char ids[128] = "";
 	size_t n, len = 0;
@@ -298,7 +318,7 @@ static void lead(struct leader *l)
 		l->ops->failed(l->z, "cannot write currentEpoch %u", l->epoch);
 		return;
 	}
-	ret = zab_nl_lead(z->nl, z->conf->name, l->epoch, (uint32_t)z->ens.n, peers, n);
+	ret = zab_nl_lead(z->nl, z->conf->name, l->epoch, &view, peers, n);
 	if (ret < 0) {
 		zerr("LEAD epoch %u: %s", l->epoch, zab_nl_strerror(z->nl, ret));
 		l->ops->failed(l->z, "cannot lead epoch %u", l->epoch);
@@ -309,16 +329,17 @@ static void lead(struct leader *l)
 		if (c->state != LC_READY)
 			continue;
 		if (len < sizeof(ids))
-			len += (size_t)snprintf(ids + len, sizeof(ids) - len, " %u", c->sid);
+			len += (size_t)snprintf(ids + len, sizeof(ids) - len, " %u%s", c->sid,
+						c->observer ? " (observer)" : "");
 		conn_free(c);
 	}
 	l->led = true;
 	timer_disarm(&z->loop, &l->phase_timer);
 	timer_disarm(&z->loop, &l->lead_timer);
 	l->ops->established(z);
-	zinfo("LEADING epoch %u with followers%s (%zu members)", l->epoch, ids, z->ens.n);
+	zinfo("LEADING epoch %u with followers%s (%zu members)", l->epoch, ids, z->ens.voters);
 	zabd_report(z, "LEADING epoch %u with followers%s (%zu members)", l->epoch, ids,
-		    z->ens.n);
+		    z->ens.voters);
 	zabd_ready(z);
 }
 
@@ -419,6 +440,7 @@ static void got_followerinfo(struct lconn *c, const struct zab_hs *hs)
 			conn_drop(o, LOG_DEBUG, "replaced by a newer connection");
 	}
 	c->sid = hs->sid;
+	c->observer = ensemble_find(&l->z->ens, hs->sid)->observer;
 	c->accepted_epoch = hs->epoch;
 	c->state = LC_PENDING;
 	zdebug("FOLLOWERINFO from member %u (acceptedEpoch %u)", c->sid, hs->epoch);
@@ -453,7 +475,11 @@ static void got_ackepoch(struct lconn *c, const struct zab_hs *hs)
 		add_follower(c);
 		return;
 	}
-	if (!c->counted) {
+	/*
+	 * An observer was sent committed records only: a longer history is
+	 * not one a quorum has, and it is truncated like any follower's.
+	 */
+	if (!c->counted || c->observer) {
 		progress(l);
 		return;
 	}
@@ -706,7 +732,7 @@ static void phase_expired(struct timer *t)
 	if (!l->decided)
 		l->ops->failed(l->z,
 			       "no quorum of followers within initLimit (%zu of %zu members)",
-			       count_state(l, LC_PENDING) + 1, l->z->ens.n);
+			       count_state(l, LC_PENDING) + 1, l->z->ens.voters);
 	else
 		l->ops->failed(l->z, "no quorum acknowledged epoch %u within initLimit", l->epoch);
 }

@@ -338,12 +338,15 @@ int node_open(struct zabd *z)
 	const struct ensemble *ens = &z->ens;
 	static const struct mesh_ops ops = { .recv = on_notif, .connected = on_connected };
 	uint32_t ids[ZAB_MEMBERS_MAX];
+	bool observer[ZAB_MEMBERS_MAX];
 	struct zab_err err;
 	int ret;
 
-	for (size_t i = 0; i < ens->n; i++)
+	for (size_t i = 0; i < ens->n; i++) {
 		ids[i] = ens->members[i].id;
-	zab_fle_init(&z->fle, z->conf->myid, ids, ens->n);
+		observer[i] = ens->members[i].observer;
+	}
+	zab_fle_init(&z->fle, z->conf->myid, ids, observer, ens->n);
 	timer_init(&z->finalize_timer, finalize_expired, z);
 	timer_init(&z->notify_timer, notify_expired, z);
 	timer_init(&z->tick_timer, tick, z);
