@@ -330,6 +330,33 @@ void zab_bcast_durable(struct zab_instance *zi)
 }
 
 /**
+ * zab_bcast_observer_hold() - the last record every observer was sent
+ * @zi: the instance, log_mutex held
+ *
+ * A leader draws records for its observers once they commit
+ * (next_to_follower()): those after the returned zxid some observer still
+ * needs from memory (zab_log_trim()).
+ *
+ * Return: the lowest position of a leader's live observers, U64_MAX if
+ * none.
+ */
+u64 zab_bcast_observer_hold(struct zab_instance *zi)
+{
+	struct zab_peer *peer;
+	u64 hold = U64_MAX;
+
+	lockdep_assert_held(&zi->log_mutex);
+	if (zi->state != ZAB_STATE_LEADING || !READ_ONCE(zi->observers))
+		return hold;
+	rcu_read_lock();
+	list_for_each_entry_rcu(peer, &zi->peers, node)
+		if (peer->observer && !atomic_read(&peer->down))
+			hold = min(hold, READ_ONCE(peer->tx_zxid));
+	rcu_read_unlock();
+	return hold;
+}
+
+/**
  * zab_bcast_leader_synced() - has this follower received a frame from its leader?
  * @zi: the instance, zi->lock held
  *
@@ -930,7 +957,8 @@ int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid)
 	} else if (zxid > peer->acked) {
 		WRITE_ONCE(peer->ack_heard, true);
 		WRITE_ONCE(peer->acked, zxid);
-		if (zi->state == ZAB_STATE_LEADING)
+		/* an observer's moves no commit point */
+		if (zi->state == ZAB_STATE_LEADING && !peer->observer)
 			leader_commit(zi);
 	}
 	mutex_unlock(&zi->log_mutex);
@@ -1498,6 +1526,11 @@ int zab_bcast_add_follower(struct zab_instance *zi,
 			err = -EEXIST;
 			goto out;
 		}
+	}
+	if (spec->observer && !zi->observers) {
+		NL_SET_ERR_MSG_MOD(extack, "the ensemble has no observers");
+		err = -EINVAL;
+		goto out;
 	}
 	if (spec->observer && zi->npeers - zi->nvoters >= zi->observers) {
 		NL_SET_ERR_MSG_MOD(extack, "every observer is already connected");

@@ -14,6 +14,7 @@
 #include <linux/build_bug.h>
 #include <linux/xarray.h>
 
+#include "kmod/broadcast.h"
 #include "kmod/disk.h"
 #include "kmod/instance.h"
 #include "kmod/log.h"
@@ -120,11 +121,16 @@ int zab_log_append(struct zab_instance *zi, struct zab_txn *txn)
  * @zi: the instance, log_mutex held
  *
  * Only records that are committed, and written if the log is on disk, go.
+ * A leader's observers are sent records only once committed, so a commit
+ * point that moves by more than the window at once would leave them
+ * nothing to send but a SNAP: records no observer was sent yet stay,
+ * up to twice windowBytes in all (zab_bcast_observer_hold()).
  */
 void zab_log_trim(struct zab_instance *zi)
 {
 	u64 limit = READ_ONCE(zi->params.window_bytes);
 	u64 last = min(zi->commit_zxid, zab_disk_trim_limit(zi));
+	u64 hold = zab_bcast_observer_hold(zi);
 	unsigned long zxid = 0;
 	struct zab_txn *txn;
 
@@ -132,6 +138,8 @@ void zab_log_trim(struct zab_instance *zi)
 	while (zi->window_used > limit) {
 		txn = xa_find(&zi->log, &zxid, last, XA_PRESENT);
 		if (!txn)
+			break;
+		if (zxid > hold && zi->window_used <= 2 * limit)
 			break;
 		/*
 		 * Readers check trimmed_zxid after they looked up a record (the

@@ -10,7 +10,6 @@
  */
 #include <linux/file.h>
 #include <linux/module.h>
-#include <linux/stringify.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -18,6 +17,7 @@
 #include "kmod/compat.h"
 #include "kmod/disk.h"
 #include "kmod/instance.h"
+#include "kmod/log.h"
 #include "kmod/netlink.h"
 #include "kmod/peer.h"
 
@@ -267,6 +267,10 @@ static int fill_hist(struct sk_buff *skb, int type, const struct zab_hist *h)
 static u64 queued_to(struct zab_peer *peer, u64 last)
 {
 	u64 sent = READ_ONCE(peer->tx_zxid);
+
+	/* an observer is owed committed records only */
+	if (peer->observer)
+		last = min(last, zab_log_committed(peer->zi));
 
 	if (ZAB_ZXID_EPOCH(last) == ZAB_ZXID_EPOCH(sent))
 		return last - sent;
@@ -595,18 +599,28 @@ static u64 history_of(struct genl_info *info)
 		nla_get_u64(info->attrs[ZAB_A_LAST_ZXID]) : ZAB_HISTORY_ALL;
 }
 
-/* The ensemble as LEAD and FOLLOW give it; members and observers checked. */
-static int view_of(struct genl_info *info, struct zab_view *view)
+/*
+ * The ensemble as LEAD and FOLLOW give it, members and observers checked;
+ * @observing: FOLLOW's %ZAB_A_OBSERVER (LEAD's policy has no such slot).
+ */
+static int view_of(struct genl_info *info, bool observing,
+		   struct zab_view *view)
 {
 	struct nlattr *members = info->attrs[ZAB_A_MEMBERS];
 	struct nlattr *observers = info->attrs[ZAB_A_OBSERVERS];
 
 	view->members = members ? nla_get_u32(members) : 0;
 	view->observers = observers ? nla_get_u32(observers) : 0;
-	view->observing = nla_get_flag(info->attrs[ZAB_A_OBSERVER]);
+	view->observing = observing;
 	if (view->members + view->observers > ZAB_MEMBERS_MAX) {
 		NL_SET_ERR_MSG_ATTR(info->extack, observers,
-				    "members and observers are at most " __stringify(ZAB_MEMBERS_MAX));
+				    "members and observers are at most 15");
+		return -EINVAL;
+	}
+	/* its share of the uncommitted budget counts the observers */
+	if (observing && members && !view->observers) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "an observer with the ensemble's size needs its observers too");
 		return -EINVAL;
 	}
 	return 0;
@@ -623,7 +637,7 @@ static int zab_nl_lead(struct sk_buff *skb, struct genl_info *info)
 	if (missing(info, ZAB_A_EPOCH, KBUILD_MODNAME ": missing epoch") ||
 	    missing(info, ZAB_A_MEMBERS, KBUILD_MODNAME ": missing ensemble size"))
 		return -EINVAL;
-	err = view_of(info, &view);
+	err = view_of(info, false, &view);
 	if (!err)
 		err = parse_peers(info, zi, specs, &n);
 	if (err)
@@ -650,7 +664,7 @@ static int zab_nl_follow(struct sk_buff *skb, struct genl_info *info)
 				    "a member cannot follow itself");
 		return -EINVAL;
 	}
-	err = view_of(info, &view);
+	err = view_of(info, nla_get_flag(info->attrs[ZAB_A_OBSERVER]), &view);
 	if (err)
 		return err;
 	return zab_bcast_follow(zi, nla_get_u32(info->attrs[ZAB_A_EPOCH]),

@@ -37,6 +37,7 @@ int zab_fake_log_init(struct kunit *test)
 
 	if (!zi)
 		return -ENOMEM;
+	zab_fakes.observer_hold = 0;	/* no observer */
 	mutex_init(&zi->log_mutex);
 	init_waitqueue_head(&zi->wq);
 	zab_params_default(&zi->params);
@@ -165,6 +166,11 @@ u64 zab_disk_ackable(struct zab_instance *zi)
 u64 zab_disk_trim_limit(struct zab_instance *zi)
 {
 	return U64_MAX;
+}
+
+u64 zab_bcast_observer_hold(struct zab_instance *zi)
+{
+	return zab_fakes.observer_hold ?: U64_MAX;
 }
 
 u8 zab_disk_mode(struct zab_instance *zi)

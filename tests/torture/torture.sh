@@ -464,7 +464,7 @@ cpu_hogs() {
 		done
 	}
 	snap | LC_ALL=C sort > /tmp/cpu_hogs.a
-	grep -E 'RCU|SCHED|TIMER' /proc/softirqs > /tmp/cpu_hogs.sa
+	cat /proc/softirqs > /tmp/cpu_hogs.sa
 	sleep 5
 	snap | LC_ALL=C sort > /tmp/cpu_hogs.b
 	echo "CPU time over 5 s (ticks, tid, state, name):"
@@ -472,7 +472,12 @@ cpu_hogs() {
 		awk '$5 - $2 > 0 { print $5 - $2, $1, $6, $7 }' | sort -rn | head -12
 	echo "softirqs 5 s apart:"
 	cat /tmp/cpu_hogs.sa
-	grep -E 'RCU|SCHED|TIMER' /proc/softirqs
+	cat /proc/softirqs
+	echo "qdiscs:"
+	for f in /run/netns/*; do
+		[ -e "$f" ] && ip netns exec "${f##*/}" tc -s qdisc show 2> /dev/null | sed "s|^|  ${f##*/}: |"
+	done
+	tc -s qdisc show | grep -v 'noqueue' | sed 's/^/  host: /'
 	echo "runnable:"
 	grep -l '^[0-9]* (.*) R' /proc/[0-9]*/task/[0-9]*/stat 2> /dev/null |
 		while read -r f; do sed -E 's/^([0-9]+) \((.*)\) .*/  \1 \2/' "$f" 2> /dev/null; done
@@ -496,6 +501,7 @@ for s in $(seq 0 $((count - 1))); do
 		echo "FAIL: timed out after $limit s" >> "$log"
 		cpu_hogs >> "$log"
 		echo "blocked tasks:" >> "$log"
+		echo t > /proc/sysrq-trigger	# every task: a spinning one's stack too
 		echo w > /proc/sysrq-trigger
 		sleep 1
 		dmesg | grep -E -A 30 'task:|rcu: INFO|detected stall' | head -120 >> "$log"

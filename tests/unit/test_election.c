@@ -492,6 +492,54 @@ static void test_observer_follows(void **state)
 	assert_int_equal(recv1(&f, claim(1, 2, ZAB_ZXID(2, 1), 5)), 0);
 }
 
+/*
+ * The roles by two files while one member's changes: members 1..3 already
+ * count 4 as a voter, 4 still observes by its own file and says so. Its
+ * notifications are no votes and its self-vote no candidacy, even with
+ * the greatest history and id in the voters' own round; its reports of a
+ * leader count in no quorum.
+ */
+static void test_observer_by_its_own_file(void **state)
+{
+	struct zab_notif n;
+	struct zab_fle f;
+
+	(void)state;
+	zab_fle_init(&f, 1, ids5, obs, 5);	/* 4 and 5 observe here */
+	f.voter[4] = true;			/* ... but 4 votes by this file */
+	f.quorum = 3;
+	zab_fle_start(&f, ZAB_ZXID(1, 3), 1, 0);
+	n = claim(4, 1, ZAB_ZXID(1, 3), 1);
+	n.observer = true;
+	assert_int_equal(recv1(&f, n), 0);
+	assert_int_equal(f.proposal.leader, 1);
+	recv1(&f, notif(LOOKING, 2, 1, 1, ZAB_ZXID(1, 3), 1));
+	n = notif(LOOKING, 4, 1, 1, ZAB_ZXID(1, 3), 1);
+	n.observer = true;
+	recv1(&f, n);
+	assert_false(zab_fle_ready(&f));	/* 1 and 2: not 3 of 4 */
+	recv1(&f, notif(LOOKING, 3, 1, 1, ZAB_ZXID(1, 3), 1));
+	assert_true(zab_fle_ready(&f));
+
+	/* out of election: an observer's report of a leader is none */
+	zab_fle_init(&f, 1, ids5, obs, 5);
+	f.voter[4] = true;
+	f.quorum = 3;
+	zab_fle_start(&f, 0, 0, 0);
+	recv1(&f, notif(LEADING, 3, 3, 2, 0, 4));
+	recv1(&f, notif(FOLLOWING, 2, 3, 2, 0, 4));
+	n = notif(FOLLOWING, 4, 3, 2, 0, 4);
+	n.observer = true;
+	assert_int_equal(recv1(&f, n), 0);
+	assert_true(f.looking);
+
+	/* an observer's notification says what it is */
+	zab_fle_init(&f, 4, ids_obs, obs, 5);
+	zab_fle_start(&f, 0, 0, 0);
+	zab_fle_notif(&f, &n);
+	assert_true(n.observer);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -513,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_five_minus_two),
 		cmocka_unit_test(test_observer_counts_nowhere),
 		cmocka_unit_test(test_observer_follows),
+		cmocka_unit_test(test_observer_by_its_own_file),
 	};
 
 	return cmocka_run_group_tests_name("election", tests, NULL, NULL);

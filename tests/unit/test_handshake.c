@@ -21,7 +21,7 @@ static void test_round_trip(void **state)
 		0, 0, 0, 3,  0, 0, 0, 6,
 		0, 0, 0, 5, 0, 0, 0, 9,
 	};
-	struct zab_hs hs = { ZAB_HS_LEADERINFO, 3, 6, ZAB_ZXID(5, 9) }, out;
+	struct zab_hs hs = { ZAB_HS_LEADERINFO, 3, 6, ZAB_ZXID(5, 9), 0 }, out;
 	uint8_t buf[ZAB_HS_SIZE];
 	const char *why;
 
@@ -34,24 +34,39 @@ static void test_round_trip(void **state)
 	assert_int_equal(out.epoch, 6);
 	assert_int_equal(out.zxid, ZAB_ZXID(5, 9));
 
-	hs = (struct zab_hs){ ZAB_HS_FOLLOWERINFO, 255, 0, 0 };
+	hs = (struct zab_hs){ ZAB_HS_FOLLOWERINFO, 255, 0, 0, 0 };
 	zab_hs_encode(&hs, buf);
 	assert_int_equal(zab_hs_decode(buf, sizeof(buf), ZAB_HS_FOLLOWERINFO, &out, &why), 0);
 	assert_int_equal(out.sid, 255);
+	assert_int_equal(out.flags, 0);
+
+	/* a member that observes by its own file says so; only FOLLOWERINFO may */
+	hs = (struct zab_hs){ ZAB_HS_FOLLOWERINFO, 4, 0, 0, ZAB_HS_OBSERVER };
+	zab_hs_encode(&hs, buf);
+	assert_int_equal(buf[7], ZAB_HS_OBSERVER);
+	assert_int_equal(zab_hs_decode(buf, sizeof(buf), ZAB_HS_FOLLOWERINFO, &out, &why), 0);
+	assert_int_equal(out.flags, ZAB_HS_OBSERVER);
+	buf[5] = ZAB_HS_ACKEPOCH;
+	assert_int_equal(zab_hs_decode(buf, sizeof(buf), ZAB_HS_ACKEPOCH, &out, &why), -EINVAL);
+	assert_string_equal(why, "reserved field not zero");
+	buf[5] = ZAB_HS_FOLLOWERINFO;
+	buf[7] = 2;
+	assert_int_equal(zab_hs_decode(buf, sizeof(buf), ZAB_HS_FOLLOWERINFO, &out, &why), -EINVAL);
+	assert_string_equal(why, "reserved field not zero");
 
 	/* a late joiner learns the leader's last zxid of the current epoch */
-	hs = (struct zab_hs){ ZAB_HS_LEADERINFO, 1, 6, ZAB_ZXID(6, 1000) };
+	hs = (struct zab_hs){ ZAB_HS_LEADERINFO, 1, 6, ZAB_ZXID(6, 1000), 0 };
 	zab_hs_encode(&hs, buf);
 	assert_int_equal(zab_hs_decode(buf, sizeof(buf), ZAB_HS_LEADERINFO, &out, &why), 0);
 
-	hs = (struct zab_hs){ ZAB_HS_ACKEPOCH, 2, 9, ZAB_ZXID(9, 1) };
+	hs = (struct zab_hs){ ZAB_HS_ACKEPOCH, 2, 9, ZAB_ZXID(9, 1), 0 };
 	zab_hs_encode(&hs, buf);
 	assert_int_equal(zab_hs_decode(buf, sizeof(buf), ZAB_HS_ACKEPOCH, &out, &why), 0);
 	assert_int_equal(out.epoch, 9);
 	assert_int_equal(out.zxid, ZAB_ZXID(9, 1));
 
 	/* an epoch accepted before: acknowledged, not counted */
-	hs = (struct zab_hs){ ZAB_HS_ACKEPOCH, 2, ZAB_HS_EPOCH_NONE, ZAB_ZXID(9, 1) };
+	hs = (struct zab_hs){ ZAB_HS_ACKEPOCH, 2, ZAB_HS_EPOCH_NONE, ZAB_ZXID(9, 1), 0 };
 	zab_hs_encode(&hs, buf);
 	assert_int_equal(zab_hs_decode(buf, sizeof(buf), ZAB_HS_ACKEPOCH, &out, &why), 0);
 	assert_int_equal(out.epoch, ZAB_HS_EPOCH_NONE);
@@ -85,8 +100,8 @@ static void type_0(uint8_t *b) { b[5] = 0; }
 
 static void test_malformed(void **state)
 {
-	const struct zab_hs fi = { ZAB_HS_FOLLOWERINFO, 2, 5, 0 };
-	const struct zab_hs li = { ZAB_HS_LEADERINFO, 1, 6, ZAB_ZXID(5, 3) };
+	const struct zab_hs fi = { ZAB_HS_FOLLOWERINFO, 2, 5, 0, 0 };
+	const struct zab_hs li = { ZAB_HS_LEADERINFO, 1, 6, ZAB_ZXID(5, 3), 0 };
 	struct zab_hs h;
 
 	(void)state;
@@ -102,7 +117,7 @@ static void test_malformed(void **state)
 	expect_bad(&li, NULL, ZAB_HS_SIZE, ZAB_HS_ACKEPOCH, "unexpected frame type");
 	expect_bad(&fi, NULL, ZAB_HS_SIZE, ZAB_HS_LEADERINFO, "unexpected frame type");
 	/* snapshot requests and answers carry no epoch */
-	h = (struct zab_hs){ ZAB_HS_SNAPREQ, 3, 1, ZAB_ZXID(1, 4) };
+	h = (struct zab_hs){ ZAB_HS_SNAPREQ, 3, 1, ZAB_ZXID(1, 4), 0 };
 	expect_bad(&h, NULL, ZAB_HS_SIZE, ZAB_HS_SNAPREQ, "reserved field not zero");
 	h.type = ZAB_HS_SNAPFILE;
 	expect_bad(&h, NULL, ZAB_HS_SIZE, ZAB_HS_SNAPFILE, "reserved field not zero");
@@ -121,7 +136,7 @@ static void test_malformed(void **state)
 	h.zxid = 1;
 	expect_bad(&h, NULL, ZAB_HS_SIZE, ZAB_HS_FOLLOWERINFO, "reserved field not zero");
 	/* ACKEPOCH: the epoch of a history is never older than its last zxid */
-	h = (struct zab_hs){ ZAB_HS_ACKEPOCH, 2, 4, ZAB_ZXID(5, 1) };
+	h = (struct zab_hs){ ZAB_HS_ACKEPOCH, 2, 4, ZAB_ZXID(5, 1), 0 };
 	expect_bad(&h, NULL, ZAB_HS_SIZE, ZAB_HS_ACKEPOCH, "history newer than its epoch");
 	h = li;
 	h.epoch = 0;

@@ -90,6 +90,16 @@ static void test_round_trip(void **state)
 	assert_int_equal(n.sender, sample.sender);
 	assert_true(zab_vote_equal(&n.vote, &sample.vote));
 	assert_int_equal(n.election_epoch, sample.election_epoch);
+	assert_false(n.observer);
+
+	/* an observer says so in byte 6 */
+	n = sample;
+	n.observer = true;
+	zab_notif_encode(&n, buf);
+	assert_int_equal(buf[6], ZAB_NOTIF_OBSERVER);
+	memset(&n, 0, sizeof(n));
+	assert_int_equal(zab_notif_decode(buf, sizeof(buf), &n, &why), 0);
+	assert_true(n.observer);
 }
 
 /* Encodes the sample, lets @mutate spoil it, expects @why. */
@@ -111,6 +121,7 @@ static void bad_magic(uint8_t *b) { b[0] = 'X'; }
 static void bad_version(uint8_t *b) { b[4] = 1; }
 static void bad_state(uint8_t *b) { b[5] = 3; }
 static void bad_pad1(uint8_t *b) { b[7] = 1; }
+static void bad_sender_flags(uint8_t *b) { b[6] = 2; }
 static void bad_pad2(uint8_t *b) { b[39] = 1; }
 static void bad_pad3(uint8_t *b) { b[37] = 1; }
 static void bad_flags(uint8_t *b) { b[36] = 0x80; }
@@ -132,6 +143,7 @@ static void test_malformed(void **state)
 	expect_bad(bad_version, ZAB_NOTIF_SIZE, "unknown version");
 	expect_bad(bad_state, ZAB_NOTIF_SIZE, "unknown state");
 	expect_bad(bad_pad1, ZAB_NOTIF_SIZE, "reserved field not zero");
+	expect_bad(bad_sender_flags, ZAB_NOTIF_SIZE, "reserved field not zero");
 	expect_bad(bad_pad2, ZAB_NOTIF_SIZE, "reserved field not zero");
 	expect_bad(bad_pad3, ZAB_NOTIF_SIZE, "reserved field not zero");
 	expect_bad(bad_flags, ZAB_NOTIF_SIZE, "unknown vote flags");

@@ -90,8 +90,10 @@
  *	     %ZAB_A_HOLD_ACKS (optional flag: acknowledge nothing until
  *	     %ZAB_CMD_SYNCED), %ZAB_A_MEMBERS (optional: the ensemble's size,
  *	     for the uncommitted budget; %ZAB_MEMBERS_MAX if absent),
- *	     %ZAB_A_OBSERVERS (optional, as LEAD), %ZAB_A_OBSERVER (optional
- *	     flag: this member follows as an observer; GET reports it).
+ *	     %ZAB_A_OBSERVERS (optional, as LEAD; every member gives the
+ *	     same), %ZAB_A_OBSERVER (optional flag: this member follows as an
+ *	     observer, then with %ZAB_A_OBSERVERS if %ZAB_A_MEMBERS is
+ *	     given; GET reports it).
  *
  * %ZAB_CMD_SYNCED: the follower's control plane holds the leader's history
  *	durably and wrote the epoch as its own (ZooKeeper's currentEpoch,

@@ -198,8 +198,11 @@ unsigned int zab_fle_receive(struct zab_fle *f, const struct zab_notif *n)
 	    n->vote.leader > ZAB_ID_MAX || !f->member[n->sender] ||
 	    !f->member[n->vote.leader] || n->state > ZAB_STATE_LEADING)
 		return 0;
-	/* an observer's word counts nowhere; a decided voter tells it */
-	if (!f->voter[n->sender])
+	/*
+	 * An observer's word counts nowhere, by our file or its own: a
+	 * decided voter tells it.
+	 */
+	if (!f->voter[n->sender] || n->observer)
 		return !f->observing && f->decided &&
 		       n->state == ZAB_STATE_LOOKING ? ZAB_FLE_REPLY : 0;
 	if (!f->voter[n->vote.leader])
@@ -215,6 +218,7 @@ unsigned int zab_fle_receive(struct zab_fle *f, const struct zab_notif *n)
 void zab_fle_notif(const struct zab_fle *f, struct zab_notif *n)
 {
 	n->sender = f->myid;
+	n->observer = f->observing;
 	n->election_epoch = f->clock;
 	if (f->looking || !f->decided) {
 		n->state = ZAB_STATE_LOOKING;

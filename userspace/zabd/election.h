@@ -24,7 +24,8 @@
  * quorum reports it (same leader and peer epoch) and the leader itself says
  * it is LEADING. Only configured members count.
  *
- * Observers (configured ":observer") count nowhere: their notifications
+ * Observers (configured ":observer", in the receiver's file or, as the
+ * notification says, the sender's own) count nowhere: their notifications
  * are never taken as votes or claims, a vote naming one is ignored, and a
  * member that is not LOOKING answers theirs with the vote that ended its
  * election. An observer never proposes itself: it follows a leader once a

@@ -127,6 +127,7 @@ static void connected(struct follower *f)
 	struct zabd *z = f->z;
 	struct zab_hs hs = {
 		.type = ZAB_HS_FOLLOWERINFO,
+		.flags = f->z->ens.self->observer ? ZAB_HS_OBSERVER : 0,
 		.sid = z->conf->myid,
 		.epoch = z->accepted_epoch,
 	};

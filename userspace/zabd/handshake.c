@@ -14,6 +14,7 @@ void zab_hs_encode(const struct zab_hs *hs, uint8_t *buf)
 	put_be32(buf, ZAB_HS_MAGIC);
 	buf[4] = ZAB_HS_VERSION;
 	buf[5] = hs->type;
+	put_be16(buf + 6, hs->flags);
 	put_be32(buf + 8, hs->sid);
 	put_be32(buf + 12, hs->epoch);
 	put_be64(buf + 16, hs->zxid);
@@ -51,7 +52,8 @@ int zab_hs_decode(const uint8_t *buf, size_t len, uint8_t type,
 		return bad(why, "bad magic");
 	if (buf[4] != ZAB_HS_VERSION)
 		return bad(why, "unknown version");
-	if (get_be16(buf + 6))
+	hs->flags = get_be16(buf + 6);
+	if (hs->flags & ~(type == ZAB_HS_FOLLOWERINFO ? ZAB_HS_OBSERVER : 0))
 		return bad(why, "reserved field not zero");
 	if (buf[5] != type)
 		return bad(why, buf[5] >= ZAB_HS_FOLLOWERINFO && buf[5] <= ZAB_HS_SNAPFILE ?

@@ -8,12 +8,14 @@
  *	0	4	magic, 0x5a414251 ("ZABQ")
  *	4	1	version, 2
  *	5	1	type: 1 FOLLOWERINFO, 2 LEADERINFO, 3 ACKEPOCH
- *	6	2	zero
+ *	6	2	flags: ZAB_HS_OBSERVER (FOLLOWERINFO), else zero
  *	8	4	sid: the sender's member id
  *	12	4	epoch
  *	16	8	zxid
  *
- *	FOLLOWERINFO  follower -> leader  epoch: its acceptedEpoch; zxid: 0
+ *	FOLLOWERINFO  follower -> leader  epoch: its acceptedEpoch; zxid: 0;
+ *	                                  flags: ZAB_HS_OBSERVER if its own
+ *	                                  file makes it an observer
  *	LEADERINFO    leader -> follower  epoch: the new epoch (1 or more);
  *	                                  zxid: the leader's last zxid
  *	ACKEPOCH      follower -> leader  epoch: the epoch of its history
@@ -45,6 +47,11 @@
 /* ACKEPOCH of a member that had accepted the epoch already */
 #define ZAB_HS_EPOCH_NONE	0xffffffffu
 #define ZAB_HS_SIZE	24
+/*
+ * FOLLOWERINFO: the sender observes by its own file. A leader counts a
+ * member as a voter only if both its file and the member's say so.
+ */
+#define ZAB_HS_OBSERVER	0x0001
 
 enum zab_hs_type {
 	ZAB_HS_FOLLOWERINFO = 1,
@@ -59,6 +66,7 @@ struct zab_hs {
 	uint32_t sid;
 	uint32_t epoch;
 	uint64_t zxid;
+	uint16_t flags;		/* ZAB_HS_OBSERVER */
 };
 
 void zab_hs_encode(const struct zab_hs *hs, uint8_t *buf);

@@ -440,7 +440,9 @@ static void got_followerinfo(struct lconn *c, const struct zab_hs *hs)
 			conn_drop(o, LOG_DEBUG, "replaced by a newer connection");
 	}
 	c->sid = hs->sid;
-	c->observer = ensemble_find(&l->z->ens, hs->sid)->observer;
+	/* a voter by both files, else an observer */
+	c->observer = ensemble_find(&l->z->ens, hs->sid)->observer ||
+		      (hs->flags & ZAB_HS_OBSERVER);
 	c->accepted_epoch = hs->epoch;
 	c->state = LC_PENDING;
 	zdebug("FOLLOWERINFO from member %u (acceptedEpoch %u)", c->sid, hs->epoch);

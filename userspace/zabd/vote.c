@@ -30,6 +30,7 @@ void zab_notif_encode(const struct zab_notif *n, uint8_t *buf)
 	put_be32(buf, ZAB_NOTIF_MAGIC);
 	buf[4] = ZAB_NOTIF_VERSION;
 	buf[5] = n->state;
+	buf[6] = n->observer ? ZAB_NOTIF_OBSERVER : 0;
 	put_be32(buf + 8, n->sender);
 	put_be32(buf + 12, n->vote.leader);
 	put_be64(buf + 16, n->vote.zxid);
@@ -60,11 +61,13 @@ int zab_notif_decode(const uint8_t *buf, size_t len, struct zab_notif *n,
 		return bad(why, "unknown version");
 	if (buf[5] > ZAB_STATE_LEADING)
 		return bad(why, "unknown state");
-	if (get_be16(buf + 6) || buf[37] || get_be16(buf + 38))
+	if ((buf[6] & ~ZAB_NOTIF_OBSERVER) || buf[7] || buf[37] ||
+	    get_be16(buf + 38))
 		return bad(why, "reserved field not zero");
 	if (buf[36] & ~ZAB_VOTE_FLAGS)
 		return bad(why, "unknown vote flags");
 	n->state = buf[5];
+	n->observer = buf[6] & ZAB_NOTIF_OBSERVER;
 	n->sender = get_be32(buf + 8);
 	n->vote.leader = get_be32(buf + 12);
 	n->vote.zxid = get_be64(buf + 16);

@@ -18,7 +18,8 @@
  *	0	4	magic, 0x5a414245 ("ZABE")
  *	4	1	version, 2
  *	5	1	state of the sender: 0 LOOKING, 1 FOLLOWING, 2 LEADING
- *	6	2	zero
+ *	6	1	sender flags: ZAB_NOTIF_OBSERVER
+ *	7	1	zero
  *	8	4	sender: the member id of whoever sends it
  *	12	4	leader: the member voted for (LOOKING) or followed
  *	16	8	zxid: that member's last zxid
@@ -46,6 +47,14 @@
 /* A logical clock beyond this is not from a real member: 2^48 elections. */
 #define ZAB_ELECTION_EPOCH_MAX	(1ULL << 48)
 
+/*
+ * The sender is an observer by its own file: it counts as no voter
+ * whatever the receiver's file says (a role being changed, or a typo), and
+ * its vote is no candidacy. Members of older versions refuse it: observers
+ * need every member at this version.
+ */
+#define ZAB_NOTIF_OBSERVER	0x01
+
 /* the member voted for cannot write its log on disk */
 #define ZAB_VOTE_LOG_FAILING	0x01
 #define ZAB_VOTE_FLAGS		ZAB_VOTE_LOG_FAILING
@@ -68,6 +77,7 @@ static inline bool zab_vote_equal(const struct zab_vote *a,
 
 struct zab_notif {
 	uint8_t state;		/* enum zab_state */
+	bool observer;		/* the sender says it observes */
 	uint32_t sender;
 	struct zab_vote vote;
 	uint64_t election_epoch;
