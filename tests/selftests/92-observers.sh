@@ -235,8 +235,8 @@ test_observers_confirm_nothing() {
 }
 
 # A member added as an observer becomes a voter by a change of every
-# member's file and a restart of each in turn, itself first (docs/zabd.md,
-# "Observers"): writes go on throughout, nothing is lost, and afterwards the
+# member's file and a restart of each in turn, itself first, the leader
+# last (docs/zabd.md, "Observers"): writes go on throughout, nothing is lost, and afterwards the
 # leader counts it among its voters.
 test_observer_becomes_voter() {
 	local n
@@ -247,7 +247,8 @@ test_observer_becomes_voter() {
 	for i in 1 2 3 4; do
 		sed -i 's/^\(server\.4 = .*\):observer$/\1/' "$ENS_TMP/z$i.conf"
 	done
-	for i in 4 1 2 3; do
+	# itself first, the leader last
+	for i in 4 $(others "$LEADER" 1 2 3) "$LEADER"; do
 		zabd_signal TERM "$i"
 		nsx "zab$i" "$ZABCTL" destroy "z$i" 2> /dev/null || true
 		zabd_start "$i"

@@ -540,6 +540,25 @@ static void test_observer_by_its_own_file(void **state)
 	assert_true(n.observer);
 }
 
+/*
+ * A voter that now names a member we do not count (its file differs while
+ * a role changes) no longer votes for what it voted before: its proposed
+ * leader is not taken to vote for itself any more.
+ */
+static void test_vote_for_uncounted_withdraws(void **state)
+{
+	struct zab_fle f;
+
+	(void)state;
+	zab_fle_init(&f, 2, ids_obs, obs, 5);
+	zab_fle_start(&f, ZAB_ZXID(1, 3), 1, 0);
+	recv1(&f, claim(3, 1, ZAB_ZXID(1, 9), 1));
+	assert_int_equal(f.proposal.leader, 3);
+	assert_true(zab_fle_ready(&f));		/* 2 and 3 vote for 3 */
+	assert_int_equal(recv1(&f, notif(LOOKING, 3, 4, 1, ZAB_ZXID(1, 9), 1)), 0);
+	assert_false(zab_fle_ready(&f));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -562,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_observer_counts_nowhere),
 		cmocka_unit_test(test_observer_follows),
 		cmocka_unit_test(test_observer_by_its_own_file),
+		cmocka_unit_test(test_vote_for_uncounted_withdraws),
 	};
 
 	return cmocka_run_group_tests_name("election", tests, NULL, NULL);

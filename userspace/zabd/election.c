@@ -205,8 +205,15 @@ unsigned int zab_fle_receive(struct zab_fle *f, const struct zab_notif *n)
 	if (!f->voter[n->sender] || n->observer)
 		return !f->observing && f->decided &&
 		       n->state == ZAB_STATE_LOOKING ? ZAB_FLE_REPLY : 0;
-	if (!f->voter[n->vote.leader])
+	/*
+	 * A voter naming a member we do not count: what we had of its vote
+	 * no longer holds (a file that differs, while a role changes).
+	 */
+	if (!f->voter[n->vote.leader]) {
+		f->recv[n->sender].valid = false;
+		f->out[n->sender].valid = false;
 		return 0;
+	}
 	if (!f->looking)
 		return f->decided && n->state == ZAB_STATE_LOOKING &&
 		       !f->observing ? ZAB_FLE_REPLY : 0;

@@ -439,10 +439,20 @@ static void got_followerinfo(struct lconn *c, const struct zab_hs *hs)
 		if (o != c && o->sid == hs->sid)
 			conn_drop(o, LOG_DEBUG, "replaced by a newer connection");
 	}
+	/*
+	 * A voter by our file that observes by its own: the files differ
+	 * (a typo, or a role changed in the wrong order). It counts nowhere
+	 * (election.c), and the kernel has no room for an observer that
+	 * our file does not have: refused until the files agree.
+	 */
+	if ((hs->flags & ZAB_HS_OBSERVER) && !ensemble_find(&l->z->ens, hs->sid)->observer) {
+		conn_drop(c, LOG_WARNING,
+			  "FOLLOWERINFO: it observes by its own file, this one makes it a voter: the files differ");
+		return;
+	}
 	c->sid = hs->sid;
 	/* a voter by both files, else an observer */
-	c->observer = ensemble_find(&l->z->ens, hs->sid)->observer ||
-		      (hs->flags & ZAB_HS_OBSERVER);
+	c->observer = ensemble_find(&l->z->ens, hs->sid)->observer;
 	c->accepted_epoch = hs->epoch;
 	c->state = LC_PENDING;
 	zdebug("FOLLOWERINFO from member %u (acceptedEpoch %u)", c->sid, hs->epoch);
