@@ -236,8 +236,8 @@ test_observers_confirm_nothing() {
 
 # A member added as an observer becomes a voter by a change of every
 # member's file and a restart of each in turn, itself first, the leader
-# last (docs/zabd.md, "Observers"): writes go on throughout, nothing is lost, and afterwards the
-# leader counts it among its voters.
+# last (docs/zabd.md, "Observers"): writes go on throughout, nothing is
+# lost, and afterwards the leader counts it among its voters.
 test_observer_becomes_voter() {
 	local n
 	observers_setup 4 4
