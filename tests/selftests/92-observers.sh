@@ -58,13 +58,13 @@ test_observers_receive_and_forward() {
 	wait_formed 30 1 2 3 4 5
 	case $LEADER in 1 | 2 | 3) ;; *) fail "observer $LEADER leads" ;; esac
 	for i in 4 5; do
-		[ "$(field_ns "zab$i" "z$i" observer)" = yes ] ||
+		[ "$(field_ns "zab$i" "z$i" observer)" = true ] ||
 			fail "member $i does not show itself as an observer"
 		grep -q "OBSERVING leader $LEADER in epoch $EPOCH" "$ENS_TMP/zabd.$i.log" ||
 			fail "member $i's zabd did not say it observes"
 	done
 	for i in 1 2 3; do
-		[ "$(field_ns "zab$i" "z$i" observer)" = no ] ||
+		[ "$(field_ns "zab$i" "z$i" observer)" = false ] ||
 			fail "voting member $i shows itself as an observer"
 	done
 	[ "$(field_ns "zab$LEADER" "z$LEADER" observer_peers)" = 2 ] ||
@@ -158,7 +158,7 @@ test_observer_beyond_window() {
 	wait_formed 30 1 2 3 4
 	[ "$(field_ns "zab$LEADER" "z$LEADER" sync_snap)" = $((snaps + 1)) ] ||
 		fail "observer 4 was not synchronised by SNAP"
-	[ "$(field_ns zab4 z4 observer)" = yes ] || fail "member 4 came back not as an observer"
+	[ "$(field_ns zab4 z4 observer)" = true ] || fail "member 4 came back not as an observer"
 	write_on "$ENS_TMP" more 10 1 4
 	converge_to "$LEADER" 1 2 3 4
 	for i in "$LEADER" 4; do
@@ -258,7 +258,7 @@ test_observer_becomes_voter() {
 			fail "no write committed after member $i restarted"
 	done
 	writers_stop
-	[ "$(field_ns zab4 z4 observer)" = no ] || fail "member 4 still observes"
+	[ "$(field_ns zab4 z4 observer)" = false ] || fail "member 4 still observes"
 	[ "$(field_ns "zab$LEADER" "z$LEADER" observer_peers)" = 0 ] ||
 		fail "the leader still counts an observer"
 	settle "$ENS_TMP" "$LEADER" 1 2 3 4

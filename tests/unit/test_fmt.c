@@ -288,7 +288,7 @@ static void test_tsv(void **state)
 		"10\t18446744073709551615\t30\t40\t50\t60\t70\t80\t2\t1\t3\t"
 		"fsync\t0x100000002\t4096\t6\t5\t"
 		"2:0x100000002:0:120,3:0x100000001:4:2500\t1\t"
-		"768\t1019\t-\t-\t-\t1024\t7\t3\t0x100000000\tno\t0\n");
+		"768\t1019\t-\t-\t-\t1024\t7\t3\t0x100000000\tfalse\t0\n");
 	free(line);
 }
 
@@ -303,7 +303,7 @@ static void test_tsv_sparse(void **state)
 	line = capture(zab_print_tsv, &info);
 	assert_string_equal(line,
 		"n\t7\t5\t0\t0\t0x0\t0x0\t-\t5\t-\t-\t-\t"
-		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t0\t-\t0\t-\t-\t-\t-\t-\t0\t0\t0\t0x0\tno\t0\n");
+		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t0\t-\t0\t-\t-\t-\t-\t-\t0\t0\t0\t0x0\tfalse\t0\n");
 	free(line);
 }
 

@@ -599,8 +599,8 @@ static void f_observer_peers(FILE *f, const struct zab_info *info, int arg,
 static void f_observer(FILE *f, const struct zab_info *info, int arg, bool json)
 {
 	(void)arg;
-	fputs(json ? (info->observer ? "true" : "false") :
-		     (info->observer ? "yes" : "no"), f);
+	(void)json;
+	fputs(info->observer ? "true" : "false", f);
 }
 
 static void f_peers(FILE *f, const struct zab_info *info, int arg, bool json)
