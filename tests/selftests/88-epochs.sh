@@ -367,17 +367,6 @@ same_last() {
 	[ "$(zst "$1" last_zxid)" = "$(zst "$2" last_zxid)" ]
 }
 
-# isolate I / rejoin I: member I hears nothing and is heard by no one / again.
-isolate() {
-	nsx "zab$1" tc qdisc add dev eth0 root netem loss 100%
-	tc qdisc add dev "veth$1" root netem loss 100%
-}
-
-rejoin() {
-	nsx "zab$1" tc qdisc del dev eth0 root
-	tc qdisc del dev "veth$1" root
-}
-
 # at exit: zabd stopped (zabd_cleanup), then member 3's disk and its image
 # unmounted, whether the test passed, failed or was skipped
 disk3_cleanup() {

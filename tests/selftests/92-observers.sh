@@ -20,17 +20,15 @@ observers_setup() {
 	done
 }
 
-# cut_off I: member I's packets are all lost, both ways, with no error on
-# its sockets (netem on both ends of its link).
-cut_off() {
-	nsx "zab$1" tc qdisc add dev eth0 root netem loss 100%
-	tc qdisc add dev "veth$1" root netem loss 100%
-}
-
-# heal I: undo cut_off I.
-heal() {
-	nsx "zab$1" tc qdisc del dev eth0 root
-	tc qdisc del dev "veth$1" root
+# small_window_observers: members 1..3 voting, 4 observing, windowBytes
+# 64K and records of up to 1K, formed (LEADER set).
+small_window_observers() {
+	observers_setup 4 4
+	for i in 1 2 3 4; do
+		printf 'windowBytes = 64K\nmaxRecordSize = 1K\n' >> "$ENS_TMP/z$i.conf"
+	done
+	zabd_start 1 2 3 4
+	wait_formed 30 1 2 3 4
 }
 
 # not_leading I: member I's kernel does not lead.
@@ -92,8 +90,8 @@ test_observers_never_slow_commits() {
 	base=$(writes_take_ms "$LEADER" base 20)
 	nsx "zab$far" tc qdisc add dev eth0 root netem delay 1000ms
 	tc qdisc add dev "veth$far" root netem delay 1000ms
-	cut_off 4
-	cut_off 5
+	isolate 4
+	isolate 5
 	ms=$(writes_take_ms "$LEADER" cut 20)
 	echo "  20 writes: $base ms; with voter $far a second away and both observers cut off: $ms ms"
 	[ "$ms" -lt "$limit" ] || fail "20 writes took $ms ms: the observers held them up"
@@ -102,8 +100,8 @@ test_observers_never_slow_commits() {
 	echo "  with observer 5 dead, 20 writes through voter $near: $ms ms"
 	[ "$ms" -lt "$limit" ] || fail "20 writes took $ms ms after observer 5 died"
 	[ "$(zst "$LEADER" state)" = 2 ] || fail "the leader lost its quorum"
-	heal 4
-	heal 5
+	rejoin 4
+	rejoin 5
 	nsx "zab$far" tc qdisc del dev eth0 root
 	tc qdisc del dev "veth$far" root
 	settle "$ENS_TMP" "$LEADER" 1 2 3 4
@@ -142,12 +140,7 @@ test_observers_elect_no_one() {
 # comes back by SNAP, as a follower does.
 test_observer_beyond_window() {
 	local snaps first
-	observers_setup 4 4
-	for i in 1 2 3 4; do
-		printf 'windowBytes = 64K\nmaxRecordSize = 1K\n' >> "$ENS_TMP/z$i.conf"
-	done
-	zabd_start 1 2 3 4
-	wait_formed 30 1 2 3 4
+	small_window_observers
 	zabd_signal TERM 4
 	"$ZABLOAD" write "/dev/zab/z$LEADER" fill 300 1000 > "$ENS_TMP/w.fill"
 	! grep -q '^err' "$ENS_TMP/w.fill" || fail "writes failed: $(grep -m3 '^err' "$ENS_TMP/w.fill")"
@@ -176,12 +169,7 @@ test_observer_beyond_window() {
 # (it would be dropped as lagging and come back by SNAP, again and again).
 test_observer_keeps_up_with_bursts() {
 	local snaps downs pids=""
-	observers_setup 4 4
-	for i in 1 2 3 4; do
-		printf 'windowBytes = 64K\nmaxRecordSize = 1K\n' >> "$ENS_TMP/z$i.conf"
-	done
-	zabd_start 1 2 3 4
-	wait_formed 30 1 2 3 4
+	small_window_observers
 	snaps=$(field_ns "zab$LEADER" "z$LEADER" sync_snap)
 	downs=$(field_ns "zab$LEADER" "z$LEADER" peer_downs)
 	for i in 1 2 3 4; do
@@ -218,7 +206,7 @@ test_observers_confirm_nothing() {
 	"$DEVTEST" sync "/dev/zab/z$LEADER" 1 0 > /dev/null 2>&1 ||
 		fail "a sync on the leader failed while all were connected"
 	for i in $(others "$LEADER" 1 2 3); do
-		cut_off "$i"
+		isolate "$i"
 	done
 	"$ZABLOAD" write "/dev/zab/z$LEADER" lone 1 > "$ENS_TMP/w.lone" 2>&1 &
 	wpid=$!

@@ -296,6 +296,18 @@ ns_add() {
 	ip -n "zab$1" link set lo up
 }
 
+# isolate I / rejoin I: member I hears nothing and is heard by no one (all
+# its packets lost both ways, no error on its sockets) / again.
+isolate() {
+	nsx "zab$1" tc qdisc add dev eth0 root netem loss 100%
+	tc qdisc add dev "veth$1" root netem loss 100%
+}
+
+rejoin() {
+	nsx "zab$1" tc qdisc del dev eth0 root
+	tc qdisc del dev "veth$1" root
+}
+
 # The tests' ensemble key (zabctl genkey makes real ones), and the key of
 # another ensemble.
 ZAB_TEST_KEY=7a61623a207468652074657374206b65792c206e6f742061207365637265742e
