@@ -1527,13 +1527,8 @@ int zab_bcast_add_follower(struct zab_instance *zi,
 			goto out;
 		}
 	}
-	if (spec->observer && !zi->observers) {
-		NL_SET_ERR_MSG_MOD(extack, "the ensemble has no observers");
-		err = -EINVAL;
-		goto out;
-	}
 	if (spec->observer && zi->npeers - zi->nvoters >= zi->observers) {
-		NL_SET_ERR_MSG_MOD(extack, "every observer is already connected");
+		NL_SET_ERR_MSG_MOD(extack, "every observer of the ensemble is already connected");
 		err = -EINVAL;
 		goto out;
 	}

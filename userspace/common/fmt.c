@@ -573,26 +573,14 @@ static void f_progress(FILE *f, const struct zab_info *info, int arg, bool json)
  * Text: ID:LAST_ZXID:QUEUED:RTT_US,... or `-'. JSON: an array of objects
  * with those four members.
  */
-static void f_tls_peers(FILE *f, const struct zab_info *info, int arg, bool json)
+/* Peers with a flag: @arg is the offset of that bool in zab_peer_info. */
+static void f_peers_with(FILE *f, const struct zab_info *info, int arg, bool json)
 {
 	size_t n = 0;
 
-	(void)arg;
 	(void)json;
 	for (size_t i = 0; i < info->n_peers; i++)
-		n += info->peers[i].tls;
-	fprintf(f, "%zu", n);
-}
-
-static void f_observer_peers(FILE *f, const struct zab_info *info, int arg,
-			     bool json)
-{
-	size_t n = 0;
-
-	(void)arg;
-	(void)json;
-	for (size_t i = 0; i < info->n_peers; i++)
-		n += info->peers[i].observer;
+		n += FIELD(&info->peers[i], arg, bool);
 	fprintf(f, "%zu", n);
 }
 
@@ -664,7 +652,7 @@ static const struct field fields[] = {
 	{ "over_budget", f_stat, ZAB_STAT_OVER_BUDGET },
 	{ "auth_failures", f_stat, ZAB_STAT_AUTH_FAILURES },
 	{ "peers", f_peers, 0 },
-	{ "tls_peers", f_tls_peers, 0 },
+	{ "tls_peers", f_peers_with, offsetof(struct zab_peer_info, tls) },
 	{ "commit_p50_us", f_quantile, 0 },
 	{ "commit_p99_us", f_quantile, 1 },
 	{ "fsync_p50_us", f_quantile, 2 },
@@ -676,7 +664,7 @@ static const struct field fields[] = {
 	{ "once_clients", f_u32, offsetof(struct zab_info, once_clients) },
 	{ "once_floor", f_zxid, offsetof(struct zab_info, once_floor) },
 	{ "observer", f_observer, 0 },
-	{ "observer_peers", f_observer_peers, 0 },
+	{ "observer_peers", f_peers_with, offsetof(struct zab_peer_info, observer) },
 };
 
 size_t zab_field_count(void)

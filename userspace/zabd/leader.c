@@ -431,9 +431,11 @@ static void got_followerinfo(struct lconn *c, const struct zab_hs *hs)
 {
 	struct leader *l = c->l;
 	struct lconn *o, *next;
+	const struct member *m;
 
 	if (!sender_checks(c, hs))
 		return;
+	m = ensemble_find(&l->z->ens, hs->sid);
 	for (o = l->conns; o; o = next) {
 		next = o->next;
 		if (o != c && o->sid == hs->sid)
@@ -445,14 +447,14 @@ static void got_followerinfo(struct lconn *c, const struct zab_hs *hs)
 	 * (election.c), and the kernel has no room for an observer that
 	 * our file does not have: refused until the files agree.
 	 */
-	if ((hs->flags & ZAB_HS_OBSERVER) && !ensemble_find(&l->z->ens, hs->sid)->observer) {
+	if ((hs->flags & ZAB_HS_OBSERVER) && !m->observer) {
 		conn_drop(c, LOG_WARNING,
 			  "FOLLOWERINFO: it observes by its own file, this one makes it a voter: the files differ");
 		return;
 	}
 	c->sid = hs->sid;
 	/* a voter by both files, else an observer */
-	c->observer = ensemble_find(&l->z->ens, hs->sid)->observer;
+	c->observer = m->observer;
 	c->accepted_epoch = hs->epoch;
 	c->state = LC_PENDING;
 	zdebug("FOLLOWERINFO from member %u (acceptedEpoch %u)", c->sid, hs->epoch);
