@@ -3,7 +3,8 @@
 # The zab benchmark, run inside the test VM (make bench): a 3-member
 # ensemble in network namespaces, memory mode; commit latency and throughput
 # beside raw TCP round trips and streaming measured in the same run; the
-# same in kernel TLS; then five members, beside TCP to four peers. Then,
+# same in kernel TLS; then five members, beside TCP to four peers; then
+# ZooKeeper 3.8's three servers in the same namespaces, as a peer. Then,
 # if the VM has a disk (ZAB_VM_DISK), a 3-member ensemble run by zabd with
 # durability fsync and its logs on that disk, beside the latency of a raw
 # write + fdatasync on the same filesystem. With ZAB_BENCH_SAMPLES=DIR, every
@@ -205,6 +206,46 @@ ratio "5: 64 writers / 3 members" "$(field rate "$vt64")" "$tput64"
 for i in 4 5; do
 	nsx "zab$i" "$ZABCTL" destroy "z$i"
 done
+
+# ZooKeeper 3.8 as a peer, in the same run: three servers in the namespaces
+# of z1..z3 (which stay formed, idle), their transaction logs written but not
+# fsynced (forceSync=no) to this VM's memory, as close to the memory-mode
+# ensemble as ZooKeeper goes; ZooKeeper's own C client, a record a znode
+# created with ZOO_SEQUENCE. ZN creates per latency figure (they are slow
+# here), the first run warming the servers' JIT compilers.
+echo "# ZooKeeper 3.8: 3 servers in the same namespaces, forceSync=no, logs in memory; its C client"
+# shellcheck source=zk.sh
+source "$here/zk.sh"
+Z="$here/zkbench"
+ZN=$((N / 4))
+# zk I ARGS...: zkbench ARGS against server I from its namespace; once more
+# if it fails (a server under TCG may stall past the session's timeout)
+zk() {
+	local i=$1
+	shift
+	nsx "zab$i" "$Z" "$1" "10.77.0.$i:2181" "${@:2}" ||
+		{ echo "bench: zkbench $* failed, once more" >&2; nsx "zab$i" "$Z" "$1" "10.77.0.$i:2181" "${@:2}"; }
+}
+zk_start "$ENS_TMP/zk" no
+ZF=$((ZK_LEADER % 3 + 1))
+zl64=$(ZKBENCH_WARMUP=$((N / 2)) zk "$ZK_LEADER" lat 64 "$ZN")
+zf64=$(ZKBENCH_WARMUP=0 zk "$ZF" lat 64 "$ZN")
+printf '%-38s %s\n' "zookeeper: leader client, 64 B" "$zl64" \
+	"zookeeper: follower client, 64 B" "$zf64"
+for w in 1 16 64; do
+	t=$(ZKBENCH_WARMUP=0 zk "$ZK_LEADER" tput 64 $w "$SECS")
+	printf '%-38s %s\n' "zookeeper: $w in flight" "$t"
+	eval "ztput$w=$(field rate "$t")"
+done
+zk_stop
+echo "# zab / zookeeper (latency: below 1 is faster; rate: above 1 is more)"
+ratio "zab leader p50 64 B / zookeeper" "$(field p50 "$l64")" "$(field p50 "$zl64")"
+ratio "zab follower p50 64 B / zookeeper" "$(field p50 "$f64")" "$(field p50 "$zf64")"
+# shellcheck disable=SC2154
+ratio "zab 1 writer / zookeeper 1 in flight" "$tput1" "$ztput1"
+# shellcheck disable=SC2154
+ratio "zab 64 writers / zookeeper 64 in flight" "$tput64" "$ztput64"
+ratio "zookeeper leader p50 / tcp fan-out p50" "$(field p50 "$zl64")" "$(field p50 "$fan64")"
 
 [ -n "${ZAB_VM_DISK:-}" ] || exit 0
 modprobe virtio_blk 2> /dev/null || true

@@ -7,7 +7,8 @@
 #
 # Each schedule is drawn from its seed alone (bash's RANDOM), so
 # `make torture SEED=S N=1` replays schedule S. It sets up an ensemble of 3
-# (or 5) members run by zabd in network namespaces, with a random
+# (or 5) members run by zabd in network namespaces (one more, an observer,
+# for the seeds that leave 1 divided by 4), with a random
 # durability (fsync or write), a small window at times (members cut off
 # for long come back by SNAP), and snapshots and purges at times during the
 # load; a writer writes on every member all along, and a watcher notes
@@ -233,13 +234,26 @@ disk_free() {
 
 # one SEED: one schedule; exits non-zero (fail) on a violation.
 one() {
-	local seed=$1 n i k f g e what t t0 conf q ups f0 r1 r2 r3 r4 r5 r6 rest out
+	local seed=$1 n i k f g e what t t0 conf q ups f0 r1 r2 r3 r4 r5 r6 rest out obs
 	SEED_NOW=$seed
 	RANDOM=$seed
 	pick 3 3 3 5
 	n=$PICK
+	# a quarter of the schedules (every one with ZAB_TORTURE_OBSERVERS=1)
+	# with one more member, an observer (not drawn, as the exactly-once
+	# writers below: the schedules of the other seeds stay as they were)
+	obs=""
+	if [ $((seed % 4)) = 1 ] || [ -n "${ZAB_TORTURE_OBSERVERS:-}" ]; then
+		n=$((n + 1))
+		obs=$n
+	fi
 	zabd_setup "$n"
 	members=$(seq 1 "$n")
+	if [ -n "$obs" ]; then
+		for i in $members; do
+			sed -i "s/^server\.$obs = \(.*\)\$/server.$obs = \1:observer/" "$ENS_TMP/z$i.conf"
+		done
+	fi
 	trap torture_cleanup EXIT
 	# each dataDir a disk of its own, which disk-full fills
 	for i in $members; do
@@ -262,7 +276,7 @@ one() {
 		export ZABLOAD_ONCE=1
 		conf+=$'\n# exactly-once writers'
 	fi
-	echo "  seed $seed: $n members, $(tr '\n' ' ' <<< "$conf")"
+	echo "  seed $seed: $n members${obs:+ (member $obs observes)}, $(tr '\n' ' ' <<< "$conf")"
 	declare -A up
 	for i in $members; do up[$i]=1; done
 	# shellcheck disable=SC2086
