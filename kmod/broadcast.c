@@ -615,16 +615,61 @@ static bool committed_in(struct zab_instance *zi, u64 zxid, u64 gen)
  * Wait until the record *@zxid commits in generation @gen; a forwarded one
  * may instead be refused by the leader (*@refused, else NULL).
  */
+/**
+ * struct zab_commit_wait - a writer waiting for its record's commit
+ * @entry: on zi->commit_wq
+ * @zxid: the record's zxid; 0 while a forwarded record waits for its
+ *	proposal (then every commit wakes the writer)
+ */
+struct zab_commit_wait {
+	struct wait_queue_entry entry;
+	const u64 *zxid;
+};
+
+/*
+ * zi->commit_wq's wake function: a commit (@key, the new commit point)
+ * wakes the writers whose record it reaches; a wake without a key, all.
+ */
+static int commit_wake(struct wait_queue_entry *entry, unsigned int mode,
+		       int sync, void *key)
+{
+	struct zab_commit_wait *cw = container_of(entry, struct zab_commit_wait,
+						  entry);
+	u64 zxid = READ_ONCE(*cw->zxid);
+
+	if (key && zxid && *(const u64 *)key < zxid)
+		return 0;
+	return autoremove_wake_function(entry, mode, sync, key);
+}
+
+/**
+ * zab_bcast_committed() - wake the writers of the records a commit reached
+ * @zi: the instance, log_mutex held
+ * @zxid: the new commit point
+ */
+void zab_bcast_committed(struct zab_instance *zi, u64 zxid)
+{
+	__wake_up(&zi->commit_wq, TASK_NORMAL, 0, &zxid);
+}
+
 static int wait_commit(struct zab_instance *zi, u64 *zxid, u64 gen,
 		       int *refused)
 {
-	int err;
+	struct zab_commit_wait cw = { .zxid = zxid };
+	long err;
 
-	err = wait_event_interruptible(zi->wq,
-				       committed_in(zi, READ_ONCE(*zxid), gen) ||
-				       (refused && READ_ONCE(*refused)) ||
-				       READ_ONCE(zi->gen) != gen ||
-				       READ_ONCE(zi->dead));
+	init_wait_entry(&cw.entry, 0);
+	cw.entry.func = commit_wake;
+	for (;;) {
+		err = prepare_to_wait_event(&zi->commit_wq, &cw.entry,
+					    TASK_INTERRUPTIBLE);
+		if (committed_in(zi, READ_ONCE(*zxid), gen) ||
+		    (refused && READ_ONCE(*refused)) ||
+		    READ_ONCE(zi->gen) != gen || READ_ONCE(zi->dead) || err)
+			break;
+		schedule();
+	}
+	finish_wait(&zi->commit_wq, &cw.entry);
 	if (committed_in(zi, READ_ONCE(*zxid), gen))
 		return 0;
 	if (refused && READ_ONCE(*refused))
@@ -1049,7 +1094,7 @@ int zab_bcast_on_reply(struct zab_peer *peer, u64 req_id, u32 status,
 		break;
 	}
 	mutex_unlock(&zi->log_mutex);
-	wake_up_all(&zi->wq);
+	zab_wake_all(zi);
 	return 0;
 }
 
@@ -1097,7 +1142,7 @@ static void stop_locked(struct zab_instance *zi)
 	WRITE_ONCE(zi->gen, zi->gen + 1);
 	orphans_check(zi, true);
 	mutex_unlock(&zi->log_mutex);
-	wake_up_all(&zi->wq);
+	zab_wake_all(zi);
 	wake_up_all(&zi->sync_wq);
 	detach_peers(zi, false);
 	cancel_delayed_work_sync(&zi->tick_work);
@@ -1339,7 +1384,7 @@ static void start(struct zab_instance *zi, struct zab_peer **peers,
 	if (!delayed_work_pending(&zi->tick_work))
 		queue_delayed_work(zab_wq, &zi->tick_work,
 				   msecs_to_jiffies(READ_ONCE(zi->params.tick_ms)));
-	wake_up_all(&zi->wq);
+	zab_wake_all(zi);
 }
 
 static struct zab_peer *make_peer(struct zab_instance *zi,

@@ -115,6 +115,7 @@ struct zab_instance *zab_instance_create(struct net *net, const char *name,
 	zi->state = ZAB_STATE_LOOKING;
 	zi->params = *p;
 	init_waitqueue_head(&zi->wq);
+	init_waitqueue_head(&zi->commit_wq);
 	init_waitqueue_head(&zi->sync_wq);
 	for (i = 0; i < ARRAY_SIZE(zi->stats); i++)
 		atomic64_set(&zi->stats[i], 0);
@@ -202,7 +203,7 @@ void zab_instance_destroy(struct zab_instance *zi)
 	mutex_unlock(&zi->lock);
 	zab_bcast_shutdown(zi);
 	zab_disk_shutdown(zi);
-	wake_up_all(&zi->wq);
+	zab_wake_all(zi);
 	wake_up_all(&zi->sync_wq);
 
 	/*

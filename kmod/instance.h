@@ -76,7 +76,10 @@ struct zab_progress {
  * @commit_zxid: highest zxid known committed
  * @params: tunables, changed under @lock
  * @progress: the daemon's report of long work, under @lock
- * @wq: readers and writers wait here
+ * @wq: readers, pollers and writers waiting for room wait here
+ * @commit_wq: writers waiting for their record's commit wait here, each
+ *	woken only by a commit point that reaches its record or by a change
+ *	that ends its wait otherwise (zab_wake_all())
  * @stats: counters indexed by &enum zab_stat
  * @members: voting members of the ensemble while in a role (for a
  *	follower, 0 if zabd did not say)
@@ -146,6 +149,7 @@ struct zab_instance {
 	struct zab_params params;
 	struct zab_progress progress;
 	wait_queue_head_t wq;
+	wait_queue_head_t commit_wq;
 	atomic64_t stats[__ZAB_STAT_MAX];
 
 	u32 members;
@@ -219,6 +223,20 @@ void zab_instance_put(struct zab_instance *zi);
 static inline void zab_instance_get(struct zab_instance *zi)
 {
 	kref_get(&zi->ref);
+}
+
+/**
+ * zab_wake_all() - wake everyone who waits on an instance's state
+ * @zi: the instance
+ *
+ * For what may end any wait: a role change, a refused request, the end of
+ * the instance. A commit wakes the committed records' writers only
+ * (zab_log_commit()), and room given back only who waits for room.
+ */
+static inline void zab_wake_all(struct zab_instance *zi)
+{
+	wake_up_all(&zi->wq);
+	wake_up_all(&zi->commit_wq);
 }
 
 #endif /* _ZAB_INSTANCE_H */

@@ -206,6 +206,7 @@ void zab_log_commit(struct zab_instance *zi, u64 zxid)
 	smp_store_release(&zi->commit_zxid, zxid);
 	zab_log_trim(zi);
 	wake_up_all(&zi->wq);
+	zab_bcast_committed(zi, zxid);
 }
 
 /**
@@ -348,7 +349,7 @@ void zab_log_reset(struct zab_instance *zi, u64 base)
 	/* pairs with zab_log_last() */
 	smp_store_release(&zi->last_zxid, base);
 	zab_disk_reset(zi, base);
-	wake_up_all(&zi->wq);
+	zab_wake_all(zi);
 }
 
 /**
