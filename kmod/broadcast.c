@@ -32,13 +32,19 @@
 #define ZAB_MSG_LOG_BEHIND \
 	"the log on disk fails and records wait for it beyond windowBytes: try again once it is written"
 
-static void kick_all(struct zab_instance *zi)
+/*
+ * Have the peers' transmit work send what is new. @observers false: only
+ * proposals are, which a leader's observers are sent once committed (the
+ * commit kicks them).
+ */
+static void kick_peers(struct zab_instance *zi, bool observers)
 {
 	struct zab_peer *peer;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(peer, &zi->peers, node)
-		zab_peer_kick(peer);
+		if (observers || !peer->observer)
+			zab_peer_kick(peer);
 	rcu_read_unlock();
 }
 
@@ -308,7 +314,7 @@ static void leader_commit(struct zab_instance *zi)
 	point = zab_quorum_point(zab_disk_ackable(zi), acked, n, zi->members);
 	if (point > zi->commit_zxid) {
 		zab_log_commit(zi, point);
-		kick_all(zi);
+		kick_peers(zi, true);
 		leave_if_behind(zi);
 		orphans_check(zi, false);
 	}
@@ -326,7 +332,7 @@ void zab_bcast_durable(struct zab_instance *zi)
 	if (zi->state == ZAB_STATE_LEADING)
 		leader_commit(zi);
 	else if (zi->state == ZAB_STATE_FOLLOWING)
-		kick_all(zi);
+		kick_peers(zi, true);
 }
 
 /**
@@ -555,7 +561,7 @@ static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
 		return err;
 	}
 	if (kick)
-		kick_all(zi);
+		kick_peers(zi, false);
 	return 0;
 }
 
@@ -708,7 +714,7 @@ static int submit_reserved(struct zab_instance *zi, const void __user *buf,
 		while ((err = leader_propose(zi, txn, &w->gen, true,
 					     kick)) == -ENOSPC) {
 			/* wait for commits (of all we proposed), or the end of leading */
-			kick_all(zi);
+			kick_peers(zi, false);
 			err = wait_event_interruptible(zi->wq,
 						       may_propose(zi, zab_txn_size(txn)));
 			if (err) {
@@ -782,7 +788,7 @@ int zab_bcast_submit(struct zab_instance *zi, const void __user *buf,
  */
 void zab_bcast_flush(struct zab_instance *zi)
 {
-	kick_all(zi);
+	kick_peers(zi, false);
 }
 
 /**
