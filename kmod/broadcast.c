@@ -33,9 +33,9 @@
 	"the log on disk fails and records wait for it beyond windowBytes: try again once it is written"
 
 /*
- * Have the peers' transmit work send what is new. @observers false: only
- * proposals are, which a leader's observers are sent once committed (the
- * commit kicks them).
+ * Have the peers' transmit work send what is new. @observers false when
+ * what is new is proposals (or a follower's requests): a leader sends its
+ * observers records only once committed, and the commit kicks them.
  */
 static void kick_peers(struct zab_instance *zi, bool observers)
 {
@@ -617,15 +617,11 @@ static bool committed_in(struct zab_instance *zi, u64 zxid, u64 gen)
 	return done && READ_ONCE(zi->gen) == gen;
 }
 
-/*
- * Wait until the record *@zxid commits in generation @gen; a forwarded one
- * may instead be refused by the leader (*@refused, else NULL).
- */
 /**
  * struct zab_commit_wait - a writer waiting for its record's commit
  * @entry: on zi->commit_wq
  * @zxid: the record's zxid; 0 while a forwarded record waits for its
- *	proposal (then every commit wakes the writer)
+ *	proposal
  */
 struct zab_commit_wait {
 	struct wait_queue_entry entry;
@@ -633,37 +629,40 @@ struct zab_commit_wait {
 };
 
 /*
- * zi->commit_wq's wake function: a commit (@key, the new commit point)
- * wakes the writers whose record it reaches; a wake without a key, all.
+ * zi->commit_wq's wake function: a commit (@key, the new commit point, from
+ * zab_wake_committed() under log_mutex) wakes the writers whose record it
+ * reaches; a wake without a key, all. A forwarded record's zxid is 0 until
+ * its PROPOSAL arrives (match_request(), under log_mutex), and that zxid is
+ * above the commit point then: no commit can end the wait before it is
+ * known, and what else can (a REPLY, a role change, the end) wakes all.
  */
 static int commit_wake(struct wait_queue_entry *entry, unsigned int mode,
-		       int sync, void *key)
+		       int flags, void *key)
 {
 	struct zab_commit_wait *cw = container_of(entry, struct zab_commit_wait,
 						  entry);
-	u64 zxid = READ_ONCE(*cw->zxid);
 
-	if (key && zxid && *(const u64 *)key < zxid)
-		return 0;
-	return autoremove_wake_function(entry, mode, sync, key);
+	if (key) {
+		u64 zxid = READ_ONCE(*cw->zxid);
+
+		if (!zxid || *(const u64 *)key < zxid)
+			return 0;
+	}
+	return autoremove_wake_function(entry, mode, flags, key);
 }
 
-/**
- * zab_bcast_committed() - wake the writers of the records a commit reached
- * @zi: the instance, log_mutex held
- * @zxid: the new commit point
+/*
+ * Wait until the record *@zxid commits in generation @gen; a forwarded one
+ * may instead be refused by the leader (*@refused, else NULL).
  */
-void zab_bcast_committed(struct zab_instance *zi, u64 zxid)
-{
-	__wake_up(&zi->commit_wq, TASK_NORMAL, 0, &zxid);
-}
-
 static int wait_commit(struct zab_instance *zi, u64 *zxid, u64 gen,
 		       int *refused)
 {
 	struct zab_commit_wait cw = { .zxid = zxid };
 	long err;
 
+	if (committed_in(zi, READ_ONCE(*zxid), gen))
+		return 0;	/* a batch's tail, an ensemble of one */
 	init_wait_entry(&cw.entry, 0);
 	cw.entry.func = commit_wake;
 	for (;;) {
@@ -868,7 +867,7 @@ static void match_request(struct zab_instance *zi, const struct zab_txn *txn)
 		return;
 	list_for_each_entry(req, &zi->requests, node) {
 		if (req->id == txn->req_id && req->gen == zi->gen) {
-			req->zxid = txn->zxid;
+			WRITE_ONCE(req->zxid, txn->zxid);
 			/*
 			 * Matched ones to the back: a batch's requests come
 			 * back in order, so the next is found at the front.
@@ -1100,7 +1099,7 @@ int zab_bcast_on_reply(struct zab_peer *peer, u64 req_id, u32 status,
 		break;
 	}
 	mutex_unlock(&zi->log_mutex);
-	zab_wake_all(zi);
+	wake_up_all(&zi->commit_wq);	/* the writer learns its answer */
 	return 0;
 }
 

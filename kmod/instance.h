@@ -6,6 +6,7 @@
 #include <linux/cdev.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -76,7 +77,8 @@ struct zab_progress {
  * @commit_zxid: highest zxid known committed
  * @params: tunables, changed under @lock
  * @progress: the daemon's report of long work, under @lock
- * @wq: readers, pollers and writers waiting for room wait here
+ * @wq: readers, pollers, writers waiting for room (theirs, or the leader's
+ *	to propose) and a sync waiting for the commit point wait here
  * @commit_wq: writers waiting for their record's commit wait here, each
  *	woken only by a commit point that reaches its record or by a change
  *	that ends its wait otherwise (zab_wake_all())
@@ -230,13 +232,24 @@ static inline void zab_instance_get(struct zab_instance *zi)
  * @zi: the instance
  *
  * For what may end any wait: a role change, a refused request, the end of
- * the instance. A commit wakes the committed records' writers only
- * (zab_log_commit()), and room given back only who waits for room.
+ * the instance. A commit wakes only the writers of the records it reached
+ * (zab_wake_committed()) besides @wq, and room given back only @wq.
  */
 static inline void zab_wake_all(struct zab_instance *zi)
 {
 	wake_up_all(&zi->wq);
 	wake_up_all(&zi->commit_wq);
+}
+
+/**
+ * zab_wake_committed() - wake the writers of the records a commit reached
+ * @zi: the instance, log_mutex held (the writers' zxids are set under it)
+ * @zxid: the new commit point
+ */
+static inline void zab_wake_committed(struct zab_instance *zi, u64 zxid)
+{
+	lockdep_assert_held(&zi->log_mutex);
+	__wake_up(&zi->commit_wq, TASK_NORMAL, 0, &zxid);
 }
 
 #endif /* _ZAB_INSTANCE_H */

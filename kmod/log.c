@@ -176,7 +176,7 @@ bool zab_log_behind(struct zab_instance *zi)
 }
 
 /**
- * zab_log_commit() - move the commit point forward and wake readers
+ * zab_log_commit() - move the commit point forward, wake readers and writers
  * @zi: the instance, log_mutex held
  * @zxid: the new commit point; nothing happens unless it is higher and logged
  */
@@ -206,7 +206,7 @@ void zab_log_commit(struct zab_instance *zi, u64 zxid)
 	smp_store_release(&zi->commit_zxid, zxid);
 	zab_log_trim(zi);
 	wake_up_all(&zi->wq);
-	zab_bcast_committed(zi, zxid);
+	zab_wake_committed(zi, zxid);
 }
 
 /**

@@ -40,6 +40,7 @@ int zab_fake_log_init(struct kunit *test)
 	zab_fakes.observer_hold = 0;	/* no observer */
 	mutex_init(&zi->log_mutex);
 	init_waitqueue_head(&zi->wq);
+	init_waitqueue_head(&zi->commit_wq);
 	zab_params_default(&zi->params);
 	zab_log_init(zi);
 	test->priv = zi;
