@@ -621,7 +621,8 @@ static bool committed_in(struct zab_instance *zi, u64 zxid, u64 gen)
  * struct zab_commit_wait - a writer waiting for its record's commit
  * @entry: on zi->commit_wq
  * @zxid: the record's zxid; 0 while a forwarded record waits for its
- *	proposal
+ *	proposal or the leader's REPLY (a duplicate's REPLY sets the
+ *	original's zxid, maybe committed already, and wakes without a key)
  */
 struct zab_commit_wait {
 	struct wait_queue_entry entry;
@@ -1077,6 +1078,7 @@ int zab_bcast_on_reply(struct zab_peer *peer, u64 req_id, u32 status,
 {
 	struct zab_instance *zi = peer->zi;
 	bool dup = status == ZAB_REPLY_DUPLICATE;
+	bool answered = false;
 	struct zab_fwd *req;
 
 	/* a record our leader holds: never of a later epoch than its own */
@@ -1096,10 +1098,12 @@ int zab_bcast_on_reply(struct zab_peer *peer, u64 req_id, u32 status,
 				   -EALREADY : -ESTALE);
 		list_move_tail(&req->node, &zi->requests);
 		orphans_check(zi, false);
+		answered = true;
 		break;
 	}
 	mutex_unlock(&zi->log_mutex);
-	wake_up_all(&zi->commit_wq);	/* the writer learns its answer */
+	if (answered)	/* the writer learns its answer */
+		wake_up_all(&zi->commit_wq);
 	return 0;
 }
 

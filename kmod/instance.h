@@ -231,9 +231,10 @@ static inline void zab_instance_get(struct zab_instance *zi)
  * zab_wake_all() - wake everyone who waits on an instance's state
  * @zi: the instance
  *
- * For what may end any wait: a role change, a refused request, the end of
- * the instance. A commit wakes only the writers of the records it reached
- * (zab_wake_committed()) besides @wq, and room given back only @wq.
+ * For what may end any wait: a role change, a log reset, the end of the
+ * instance. A commit wakes only the writers of the records it reached
+ * (zab_wake_committed()) besides @wq, a REPLY to a forwarded write only
+ * @commit_wq, and room given back only @wq.
  */
 static inline void zab_wake_all(struct zab_instance *zi)
 {
