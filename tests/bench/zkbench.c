@@ -29,6 +29,8 @@
 #define THREADED
 #include <zookeeper/zookeeper.h>
 
+#include "report.h"
+
 static long warmup(void)
 {
 	const char *w = getenv("ZKBENCH_WARMUP");
@@ -36,52 +38,10 @@ static long warmup(void)
 	return w && *w ? atol(w) : 1000;
 }
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
 static void fail(const char *what, int rc)
 {
 	fprintf(stderr, "zkbench: %s: %s\n", what, zerror(rc));
 	exit(1);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void report(double *v, long n)
-{
-	const char *path = getenv("ZABBENCH_SAMPLES");
-	double sum = 0;
-	FILE *f;
-	long i;
-
-	qsort(v, n, sizeof(*v), cmp_double);
-	for (i = 0; i < n; i++)
-		sum += v[i];
-	if (path && *path) {
-		f = fopen(path, "w");
-		if (!f) {
-			perror(path);
-			exit(1);
-		}
-		for (i = 0; i < n; i++)
-			fprintf(f, "%.1f\n", v[i]);
-		if (fclose(f)) {
-			perror(path);
-			exit(1);
-		}
-	}
-	printf("p50=%.1f p99=%.1f mean=%.1f n=%ld\n", v[n / 2],
-	       v[(long)(n * 0.99)], sum / n, n);
 }
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
