@@ -29,14 +29,14 @@ for w in "tcp ping-pong 64 B" "leader writer, 64 B" "follower writer, 1 KiB" "64
 	"5 members: leader writer, 64 B" "5: leader p50 64 B / tcp fan-out 4 p50" \
 	"5: 64 writers / 3 members" "1 KiB records / tcp 1 KiB stream" \
 	"64 KiB bytes/s / tcp 64 KiB stream" "leader sync p50 / tcp fan-out p50" \
-	"zookeeper: leader client, 64 B" "zab leader p50 64 B / zookeeper" \
+	"zookeeper: leader client, 64 B" "zookeeper leader p50 / zab leader p50" \
 	"zab 64 writers / zookeeper 64 in flight"; do
 	grep -qF -- "$w" "$out/report" || missing="$missing; $w"
 done
 [ "$rc" = 0 ] && [ -z "$missing" ]
 t $? "make bench, 200 samples each: every figure and ratio ($((SECONDS - start)) s)" \
 	"exit $rc; missing${missing:- nothing}; $(tail -n 15 "$out/report")"
-grep -E '^(leader p50|64 writers /|64 KiB bytes|fsync leader p50|tls |5: |zab .*zookeeper)' "$out/report" | sed 's/^/#   /'
+grep -E '^(leader p50|64 writers /|64 KiB bytes|fsync leader p50|tls |5: |zab .*zookeeper|zookeeper .* / zab)' "$out/report" | sed 's/^/#   /'
 "$top/tests/bench/plot.sh" "$out/vm/samples" "$out/latency.png" > "$out/plot" 2>&1 &&
 	[ "$(head -c 8 "$out/latency.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
 t $? "the latency distributions drawn as a PNG (tests/bench/plot.sh)" "$(cat "$out/plot")"
