@@ -9,7 +9,7 @@ ZK_PIDS=()
 # zk_start DIR FORCESYNC: three servers with their data under DIR;
 # FORCESYNC yes fsyncs the transaction log before a server acknowledges a
 # proposal (ZooKeeper's default, zab's durability = fsync), no only writes it
-# (zab's memory and write modes keep nothing more). Waits until one leads
+# (zab's durability = write; memory mode writes nothing). Waits until one leads
 # and two follow; ZK_LEADER is the leader's number.
 zk_start() {
 	local dir=$1 sync=$2 i j cp
