@@ -41,22 +41,24 @@ zk_start() {
 			> "$dir/zk$i.log" 2>&1
 		ZK_PIDS+=("$NSX_PID")
 	done
-	ZK_LEADER=""
-	for _ in $(seq 240); do
-		local followers=0
-		for i in 1 2 3; do
-			case $(zk_mode "$i") in
-			leader) ZK_LEADER=$i ;;
-			follower) followers=$((followers + 1)) ;;
-			esac
-		done
-		[ -n "$ZK_LEADER" ] && [ "$followers" = 2 ] && return 0
-		ZK_LEADER=""
-		sleep 0.5
-	done
+	wait_for 120 zk_formed && return 0
 	echo "zk: the ensemble did not form in 120 s" >&2
 	tail -n 20 "$dir"/zk*.log >&2
 	return 1
+}
+
+# zk_formed: one server leads and two follow; ZK_LEADER is the leader's
+# number.
+zk_formed() {
+	local i followers=0
+	ZK_LEADER=""
+	for i in 1 2 3; do
+		case $(zk_mode "$i") in
+		leader) ZK_LEADER=$i ;;
+		follower) followers=$((followers + 1)) ;;
+		esac
+	done
+	[ -n "$ZK_LEADER" ] && [ "$followers" = 2 ]
 }
 
 # zk_mode I: what server I says it is (leader, follower, or nothing)

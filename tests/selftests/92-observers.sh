@@ -7,19 +7,6 @@
 # 4 and 5 observe, unless a test says otherwise.
 . "$(dirname "$0")/lib.sh"
 
-# observers_setup N OBSERVER...: zabd_setup N, with OBSERVER... configured
-# as observers in every member's file.
-observers_setup() {
-	local n=$1 i o
-	shift
-	zabd_setup "$n"
-	for i in $(seq 1 "$n"); do
-		for o in "$@"; do
-			sed -i "s/^server\.$o = \(.*\)\$/server.$o = \1:observer/" "$ENS_TMP/z$i.conf"
-		done
-	done
-}
-
 # small_window_observers: members 1..3 voting, 4 observing, windowBytes
 # 64K and records of up to 1K, formed (LEADER set).
 small_window_observers() {

@@ -431,6 +431,19 @@ zabd_setup() {
 	done
 }
 
+# observers_setup N OBSERVER...: zabd_setup N, with OBSERVER... configured
+# as observers in every member's file.
+observers_setup() {
+	local n=$1 i o
+	shift
+	zabd_setup "$n"
+	for i in $(seq 1 "$n"); do
+		for o in "$@"; do
+			sed -i "s/^server\.$o = \(.*\)\$/server.$o = \1:observer/" "$ENS_TMP/z$i.conf"
+		done
+	done
+}
+
 # write_on DIR TAG COUNT MEMBERS...: one writer per member at once; every
 # write must commit.
 write_on() {

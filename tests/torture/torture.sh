@@ -247,13 +247,9 @@ one() {
 		n=$((n + 1))
 		obs=$n
 	fi
-	zabd_setup "$n"
+	# shellcheck disable=SC2086
+	observers_setup "$n" $obs
 	members=$(seq 1 "$n")
-	if [ -n "$obs" ]; then
-		for i in $members; do
-			sed -i "s/^server\.$obs = \(.*\)\$/server.$obs = \1:observer/" "$ENS_TMP/z$i.conf"
-		done
-	fi
 	trap torture_cleanup EXIT
 	# each dataDir a disk of its own, which disk-full fills
 	for i in $members; do
