@@ -129,8 +129,8 @@ test_flipped_byte() {
 	stop_follower
 	first=$(segments "$F" | head -n 1)
 	# a byte of a record in the middle of the oldest segment goes bad: a
-	# payload's, which only the entry's checksum tells (a length's may read
-	# as an entry torn at the end of the file, which ends the log there too)
+	# payload's, which only the entry's checksum tells (a length's, the unit
+	# test test_flipped_length)
 	off=$(grep -obUaE 'a[123]-5[0-9]' "$first" | head -n 1 | cut -d: -f1)
 	[ -n "$off" ] || fail "no record a*-5* in $first"
 	printf 'X' | dd of="$first" bs=1 seek=$((off + 1)) conv=notrunc status=none

@@ -288,6 +288,38 @@ static void test_flipped_byte(void **state)
 	zab_disklog_release(&log);
 }
 
+/*
+ * A length byte goes bad: the entry runs past the end of the segment, as a
+ * torn one would, but whole entries follow it: corrupt, not torn.
+ */
+static void test_flipped_length(void **state)
+{
+	struct zab_disklog log;
+	char path[128];
+	FILE *f;
+	int fd;
+
+	(void)state;
+	f = seg_open("log.0000000100000001", 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
+	put(f, ZAB_DISK_RECORD, Z(1, 2), "flip");
+	put(f, ZAB_DISK_RECORD, Z(1, 3), "after");
+	fclose(f);
+	/* the second entry's length, 4, becomes 0x10004: past the end */
+	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "\x01", 1, 32 + 24 + 4 + 5), 1);
+	close(fd);
+	recover(&log);
+	assert_int_equal(log.n, 1);
+	assert_int_equal(log.last, Z(1, 1));
+	assert_int_equal(size_of("log.0000000100000001"), 32 + 24 + 4);
+	assert_non_null(strstr(notes, "the entry at offset 60 is corrupt: its length runs past the end of the segment, yet a whole entry follows at offset 88"));
+	assert_null(strstr(notes, "is torn"));
+	zab_disklog_release(&log);
+}
+
 static void test_missing_segment(void **state)
 {
 	struct zab_disklog log;
@@ -904,6 +936,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_two_segments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trunc_and_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_tail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flipped_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flipped_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_headers, setup, teardown),

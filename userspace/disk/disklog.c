@@ -549,6 +549,25 @@ int zab_disk_entry_parse(const unsigned char *map, uint64_t size, uint64_t off,
 }
 
 /*
+ * The offset of the first whole entry after @off (a header that checks,
+ * its payload and checksum in the segment), or 0. A crash tears only the
+ * last entry written: an entry whose length runs past the end of the
+ * segment with a whole one after it has a bad length, not a torn tail.
+ * Read only when an entry did not check, so at most once a start.
+ */
+static uint64_t whole_entry_after(const unsigned char *map, uint64_t size,
+				  uint64_t off)
+{
+	struct zab_disk_entry e;
+	char why[96];
+
+	for (off++; off + sizeof(struct zab_disk_rec) <= size; off++)
+		if (zab_disk_entry_parse(map, size, off, &e, why, sizeof(why)) == 1)
+			return off;
+	return 0;
+}
+
+/*
  * Check the entry at @off of segment @s and apply it. 1 if good (*@next is
  * the next entry's offset), 0 if torn or corrupt (*@why says how), -errno.
  */
@@ -562,6 +581,16 @@ static int read_entry(struct reader *r, const unsigned char *map,
 
 	ret = zab_disk_entry_parse(map, (uint64_t)s->size, (uint64_t)off, &e,
 				   why, why_len);
+	if (ret == 0 && !strncmp(why, "is torn", 7) &&
+	    (uint64_t)(s->size - off) > sizeof(struct zab_disk_rec)) {
+		uint64_t after = whole_entry_after(map, (uint64_t)s->size,
+						   (uint64_t)off);
+
+		if (after)
+			snprintf(why, why_len,
+				 "is corrupt: its length runs past the end of the segment, yet a whole entry follows at offset %llu",
+				 (unsigned long long)after);
+	}
 	if (ret <= 0)
 		return ret;
 	/* a truncation point or commit point lies within the log */
