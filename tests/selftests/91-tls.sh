@@ -251,11 +251,16 @@ mkca() {
 		-subj "/CN=zab test $1" 2> /dev/null || fail "openssl: no CA"
 }
 
-# mkcert FILE CA CN [DAYS]: FILE.pem and FILE.key (mode 0600), subject CN,
-# signed by CA, valid DAYS days from now (negative: expired).
+# mkcert FILE CA CN [DAYS [KEY]]: FILE.pem and FILE.key (mode 0600), subject
+# CN, signed by CA, valid DAYS days from now (negative: expired), its key
+# KEY: ec:CURVE (ec:P-256, the default) or rsa:BITS.
 mkcert() {
-	local f=$1 ca=$2 cn=$3 days=${4:-365}
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$f.key" \
+	local f=$1 ca=$2 cn=$3 days=${4:-365} key=${5:-ec:P-256} kopt
+	case $key in
+	ec:*) kopt="ec -pkeyopt ec_paramgen_curve:${key#ec:}" ;;
+	*) kopt=$key ;;
+	esac
+	openssl req -newkey $kopt -nodes -keyout "$f.key" \
 		-out "$f.csr" -subj "/CN=$cn" 2> /dev/null &&
 	openssl x509 -req -in "$f.csr" -CA "$ENS_TMP/$ca.pem" -CAkey "$ENS_TMP/$ca.key" \
 		-CAcreateserial -out "$f.pem" -days "$days" 2> /dev/null || fail "openssl: no certificate"
@@ -292,15 +297,21 @@ tls_client() {
 }
 
 # auth = cert: the members' certificates of the ensemble's CA authenticate
-# them; the ensemble forms, commits and fails over, encrypted.
+# them; the ensemble forms, commits and fails over, encrypted. A
+# certificate that ends within 30 days is warned of.
 test_cert_ensemble() {
 	local l
 	cert_setup
+	# member 2's certificate ends in 10 days: zabd warns of it
+	mkcert "$ENS_TMP/m2" ca "zab member 2" 10
 	zabd_start 1 2 3
 	wait_formed 30 1 2 3
 	l=$LEADER
 	grep -q "authentication: certificates of the CAs in $ENS_TMP/ca.pem" "$ENS_TMP/zabd.1.log" ||
 		fail "zabd does not say how it authenticates"
+	grep -q "warning: tlsCertFile $ENS_TMP/m2.pem: the certificate expires in 9 days 23 hours" \
+		"$ENS_TMP/zabd.2.log" || fail "no warning of the certificate's end: $(grep -i cert "$ENS_TMP/zabd.2.log")"
+	! grep -q "expires in" "$ENS_TMP/zabd.1.log" || fail "a warning of a certificate a year long"
 	! grep -q "auth = none" "$ENS_TMP/zabd.1.log" || fail "zabd warns of auth = none"
 	[ "$(tls_peers "zab$l" "z$l")" = 2 ] || fail "the leader has $(tls_peers "zab$l" "z$l") TLS peers"
 	write_on "$ENS_TMP" a 30 1 2 3
@@ -318,7 +329,8 @@ test_cert_ensemble() {
 # one whose holder claims another member's id: each refused at the
 # leader's quorum port, said why and counted; nothing joins, the ensemble
 # keeps committing. At start, a member refuses its own certificate if it
-# expired or names another member, and a key file others may read.
+# expired, names another member or has a key other than ECDSA P-256, and a
+# key file others may read.
 test_cert_refused() {
 	local l f n0 n hello c
 	cert_setup
@@ -366,6 +378,17 @@ test_cert_refused() {
 	chmod 644 "$ENS_TMP/m2.key"
 	expect_fail "a key file others may read" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
 	expect_match "m2.key: the key file's mode is 0644" "$OUT"
+	# keys TLS would refuse at every handshake: refused at start
+	mkcert "$ENS_TMP/rsa" ca "zab member 3" 365 rsa:2048
+	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/rsa.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/rsa.key|" \
+		"$ENS_TMP/z3.conf"
+	expect_fail "an RSA key" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
+	expect_match "rsa.pem: its key is RSA 2048 bits, not ECDSA P-256" "$OUT"
+	mkcert "$ENS_TMP/p384" ca "zab member 3" 365 ec:secp384r1
+	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/p384.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/p384.key|" \
+		"$ENS_TMP/z3.conf"
+	expect_fail "a P-384 key" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
+	expect_match "p384.pem: its key is ECDSA SECP384R1, not ECDSA P-256" "$OUT"
 }
 
 # encryption = tls needs the ensemble's key; a bad value is named.

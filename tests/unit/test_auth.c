@@ -394,11 +394,33 @@ static void test_cert_id(void **state)
 	assert_int_equal(zab_tls_cert_id("zab member -3"), 0);
 }
 
+/* What zabd says of a certificate's end, from 30 days before it. */
+static void test_expiry_note(void **state)
+{
+	const int64_t now = 1800000000, day = 86400;
+	char buf[128];
+
+	(void)state;
+	assert_null(zab_tls_expiry_note(now, 0, buf, sizeof(buf)));
+	assert_null(zab_tls_expiry_note(now, now + 31 * day, buf, sizeof(buf)));
+	assert_null(zab_tls_expiry_note(now, now + 30 * day + 1, buf, sizeof(buf)));
+	assert_string_equal(zab_tls_expiry_note(now, now + 30 * day, buf, sizeof(buf)),
+			    "expires in 30 days 0 hours: replace it before then");
+	assert_string_equal(zab_tls_expiry_note(now, now + 10 * day + 5 * 3600 + 59, buf,
+						sizeof(buf)),
+			    "expires in 10 days 5 hours: replace it before then");
+	assert_string_equal(zab_tls_expiry_note(now, now, buf, sizeof(buf)),
+			    "has expired 0 days ago: peers refuse this member's new connections");
+	assert_string_equal(zab_tls_expiry_note(now, now - 3 * day - 7, buf, sizeof(buf)),
+			    "has expired 3 days ago: peers refuse this member's new connections");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_known_answers),
 		cmocka_unit_test(test_cert_id),
+		cmocka_unit_test(test_expiry_note),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_handshake),

@@ -41,6 +41,7 @@ static void test_values(void **state)
 	struct zab_metrics_own own = {
 		.accepted_epoch = 3, .current_epoch = 3, .elections = 2,
 		.log_bytes = 65536, .snapshot_bytes = 100, .snapshots = 1,
+		.tls_cert_not_after = 1893456000, .tls_ca_not_after = 2208988800,
 	};
 	static const char *const want[] = {
 		"zab_member_info{name=\"orders\",myid=\"1\"} 1\n",
@@ -55,6 +56,8 @@ static void test_values(void **state)
 		"zab_syncs_total{method=\"snap\"} 5\n",
 		"zab_elections_total 2\n",
 		"zab_log_bytes 65536\n",
+		"zab_tls_cert_expiry_timestamp_seconds 1893456000\n",
+		"zab_tls_ca_expiry_timestamp_seconds 2208988800\n",
 		"zab_peer_rtt_seconds{peer=\"2\"} 0.001250\n",
 		"zab_peer_queued_records{peer=\"2\"} 4\n",
 		"zab_peer_last_zxid{peer=\"3\"} 12884901897\n",
@@ -88,6 +91,7 @@ static void test_format_rules(void **state)
 	assert_int_equal(regcomp(&sample, "^(zab_[a-z_]+)(\\{[a-z]+=\"[^\"]*\"(,[a-z]+=\"[^\"]*\")*\\})? [0-9.]+$",
 				 REG_EXTENDED), 0);
 	out = render(&info, &own);
+	assert_null(strstr(out, "zab_tls_"));	/* no certificates: no expiry */
 	assert_non_null(strstr(out, "name=\"a\\\"b\""));
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		regmatch_t m[2];

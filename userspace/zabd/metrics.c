@@ -25,6 +25,7 @@
 #include "log.h"
 #include "promfmt.h"
 #include "sock.h"
+#include "tls.h"
 #include "zabd.h"
 
 #define MAX_CONNS		8
@@ -134,6 +135,7 @@ static void respond(struct mconn *c)
 		own.log_bytes = c->m->log_bytes;
 		own.snapshot_bytes = c->m->snapshot_bytes;
 		own.snapshots = c->m->snapshots;
+		zab_tls_expiry(z->auth.tls, &own.tls_cert_not_after, &own.tls_ca_not_after);
 		type = "text/plain; version=0.0.4; charset=utf-8";
 		f = open_memstream(&body, &body_len);
 		if (f) {

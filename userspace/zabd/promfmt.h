@@ -19,6 +19,8 @@ struct zab_metrics_own {
 	uint64_t log_bytes;		/* segments on disk */
 	uint64_t snapshot_bytes;	/* snapshots on disk */
 	uint64_t snapshots;		/* snapshot files */
+	int64_t tls_cert_not_after;	/* auth = cert: the certificate's end, else 0 */
+	int64_t tls_ca_not_after;	/* and the first of tlsCaFile's ends */
 };
 
 /* Writes every metric, each with its HELP and TYPE lines. */

@@ -39,6 +39,8 @@ struct zab_tls {
 	gnutls_certificate_credentials_t cred;
 	gnutls_priority_t prio;
 	bool verify;		/* auth = cert */
+	int64_t cert_not_after;	/* auth = cert: the member's certificate's end */
+	int64_t ca_not_after;	/* and the first of its CAs' ends */
 };
 
 #define CN_PREFIX "zab member "
@@ -88,6 +90,87 @@ static int key_file_check(const char *path, struct zab_err *err)
 	return 0;
 }
 
+/* The first end of validity of the certificates in the PEM file @path, or 0. */
+static int64_t first_not_after(const char *path)
+{
+	gnutls_x509_crt_t *crts = NULL;
+	gnutls_datum_t pem = { NULL, 0 };
+	unsigned int n = 0, i;
+	int64_t first = 0;
+
+	if (gnutls_load_file(path, &pem))
+		return 0;
+	if (gnutls_x509_crt_list_import2(&crts, &n, &pem, GNUTLS_X509_FMT_PEM, 0) < 0)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		int64_t t = gnutls_x509_crt_get_expiration_time(crts[i]);
+
+		if (t > 0 && (!first || t < first))
+			first = t;
+		gnutls_x509_crt_deinit(crts[i]);
+	}
+	gnutls_free(crts);
+	gnutls_free(pem.data);
+	return first;
+}
+
+const char *zab_tls_expiry_note(int64_t now, int64_t not_after, char *buf, size_t len)
+{
+	int64_t left = not_after - now;
+
+	if (!not_after || left > ZAB_TLS_EXPIRY_WARN_DAYS * 86400LL)
+		return NULL;
+	if (left <= 0)
+		snprintf(buf, len, "has expired %lld days ago: peers refuse this member's new connections",
+			 (long long)(-left / 86400));
+	else
+		snprintf(buf, len, "expires in %lld days %lld hours: replace it before then",
+			 (long long)(left / 86400), (long long)(left % 86400 / 3600));
+	return buf;
+}
+
+void zab_tls_expiry(const struct zab_tls *t, int64_t *cert, int64_t *ca)
+{
+	*cert = t ? t->cert_not_after : 0;
+	*ca = t ? t->ca_not_after : 0;
+}
+
+/* The curve of @crt's key if it is an ECDSA one, else GNUTLS_ECC_CURVE_INVALID. */
+static gnutls_ecc_curve_t key_curve(gnutls_x509_crt_t crt)
+{
+	gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
+	gnutls_datum_t x = { NULL, 0 }, y = { NULL, 0 };
+
+	if (gnutls_x509_crt_get_pk_algorithm(crt, NULL) != GNUTLS_PK_ECDSA ||
+	    gnutls_x509_crt_get_pk_ecc_raw(crt, &curve, &x, &y))
+		curve = GNUTLS_ECC_CURVE_INVALID;
+	gnutls_free(x.data);
+	gnutls_free(y.data);
+	return curve;
+}
+
+/* Is the key of @crt an ECDSA P-256 one, which ZAB_TLS_PRIORITY allows? */
+static bool key_is_p256(gnutls_x509_crt_t crt)
+{
+	return key_curve(crt) == GNUTLS_ECC_CURVE_SECP256R1;
+}
+
+/* The key type of @crt, for an error: "RSA 2048 bits", "ECDSA SECP384R1". */
+static const char *key_name(gnutls_x509_crt_t crt)
+{
+	static char name[64];
+	unsigned int bits = 0;
+	int pk = gnutls_x509_crt_get_pk_algorithm(crt, &bits);
+	gnutls_ecc_curve_t curve = key_curve(crt);
+
+	if (curve != GNUTLS_ECC_CURVE_INVALID)
+		snprintf(name, sizeof(name), "ECDSA %s", gnutls_ecc_curve_get_name(curve));
+	else
+		snprintf(name, sizeof(name), "%s %u bits",
+			 gnutls_pk_algorithm_get_name(pk) ?: "unknown", bits);
+	return name;
+}
+
 /* Loads @f into @t; the certificate must name @myid and be valid now. */
 static int load_files(struct zab_tls *t, const struct zab_tls_files *f, uint32_t myid,
 		      struct zab_err *err)
@@ -122,7 +205,11 @@ static int load_files(struct zab_tls *t, const struct zab_tls_files *f, uint32_t
 		return zab_err(err, -EINVAL, "tlsCertFile %s: %s", f->cert, gnutls_strerror(ret));
 	}
 	id = crt_id(crt);
-	if (id != myid)
+	if (!key_is_p256(crt))
+		ret = zab_err(err, -EINVAL,
+			      "tlsCertFile %s: its key is %s, not ECDSA P-256 (the only key zab's TLS allows)",
+			      f->cert, key_name(crt));
+	else if (id != myid)
 		ret = zab_err(err, -EINVAL,
 			      "tlsCertFile %s: its subject names %s%u, not this member (CN=\"" CN_PREFIX "%u\")",
 			      f->cert, id ? "member " : "no member", id ? id : 0, myid);
@@ -131,6 +218,8 @@ static int load_files(struct zab_tls *t, const struct zab_tls_files *f, uint32_t
 	else if (gnutls_x509_crt_get_activation_time(crt) > now)
 		ret = zab_err(err, -EINVAL, "tlsCertFile %s: the certificate is not valid yet",
 			      f->cert);
+	t->cert_not_after = gnutls_x509_crt_get_expiration_time(crt);
+	t->ca_not_after = first_not_after(f->ca);
 	gnutls_x509_crt_deinit(crt);
 	t->verify = true;
 	return ret;

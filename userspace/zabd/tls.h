@@ -54,6 +54,23 @@ struct zab_tls_files {
 int zab_tls_init(struct zab_tls **tls, const struct zab_tls_files *files, uint32_t myid,
 		 struct zab_err *err);
 
+/* Days before a certificate's end from which zabd warns of it. */
+#define ZAB_TLS_EXPIRY_WARN_DAYS	30
+
+/*
+ * auth = cert: when the member's certificate (*@cert) and the first of the
+ * CAs in tlsCaFile (*@ca) stop being valid, in seconds since the epoch; 0
+ * for each without certificates.
+ */
+void zab_tls_expiry(const struct zab_tls *tls, int64_t *cert, int64_t *ca);
+
+/*
+ * What to say of a certificate valid until @not_after, at @now: NULL while
+ * more than ZAB_TLS_EXPIRY_WARN_DAYS days are left (or @not_after is 0),
+ * else @buf holding "expires in ..." or "has expired ...".
+ */
+const char *zab_tls_expiry_note(int64_t now, int64_t not_after, char *buf, size_t len);
+
 /* The member id a certificate's subject names ("zab member N"), or 0. */
 uint32_t zab_tls_cert_id(const char *cn);
 void zab_tls_release(struct zab_tls *tls);

@@ -15,11 +15,14 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "datadir.h"
 #include "epoch.h"
 #include "log.h"
+#include "tls.h"
 #include "zabd.h"
 
 #define PROG_NAME "zabd"
@@ -244,6 +247,33 @@ static void watchdog_kick(struct timer *t)
 	timer_arm(&z->loop, &z->watchdog_timer, (int64_t)sdnotify_kick_ms(&z->sd));
 }
 
+/* How often zabd looks at its certificates' ends again (auth = cert). */
+#define TLS_EXPIRY_CHECK_MS	(12 * 3600 * 1000LL)
+
+/*
+ * auth = cert: warn, from ZAB_TLS_EXPIRY_WARN_DAYS days before, that the
+ * member's certificate or a CA of tlsCaFile is about to stop being valid
+ * (an error once it has); at start and twice a day.
+ */
+static void tls_expiry_check(struct timer *t)
+{
+	struct zabd *z = t->arg;
+	int64_t cert, ca, now = time(NULL);
+	const char *note;
+	char buf[128];
+
+	zab_tls_expiry(z->auth.tls, &cert, &ca);
+	note = zab_tls_expiry_note(now, cert, buf, sizeof(buf));
+	if (note)
+		zlog(cert <= now ? LOG_ERR : LOG_WARNING, "tlsCertFile %s: the certificate %s",
+		     z->conf->tls_cert_file, note);
+	note = zab_tls_expiry_note(now, ca, buf, sizeof(buf));
+	if (note)
+		zlog(ca <= now ? LOG_ERR : LOG_WARNING, "tlsCaFile %s: a CA certificate %s",
+		     z->conf->tls_ca_file, note);
+	timer_arm(&z->loop, t, TLS_EXPIRY_CHECK_MS);
+}
+
 static void auth_failed(void *arg)
 {
 	instance_count_auth(arg);
@@ -293,9 +323,12 @@ static int start(struct zabd *z, const char *path)
 		}
 		z->auth.cert = z->conf->auth_cert;
 		zinfo("encryption: TLS 1.3 on every member connection, in the kernel after the handshake");
-		if (z->auth.cert)
+		if (z->auth.cert) {
 			zinfo("authentication: certificates of the CAs in %s (%s)",
 			      z->conf->tls_ca_file, z->conf->tls_cert_file);
+			timer_init(&z->tls_expiry_timer, tls_expiry_check, z);
+			tls_expiry_check(&z->tls_expiry_timer);
+		}
 	} else if (z->conf->auth_key_file) {
 		zinfo("encryption = none: records cross the network in clear");
 	}

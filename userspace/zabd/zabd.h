@@ -84,6 +84,7 @@ struct zabd {
 	struct snapd *snapd;
 
 	struct zab_auth auth;		/* authKeyFile's keys, failures */
+	struct timer tls_expiry_timer;	/* auth = cert: tls_expiry_check() */
 	bool instance_up;		/* instance_setup() succeeded */
 	uint64_t auth_generation;	/* the keys the mesh was checked against */
 
