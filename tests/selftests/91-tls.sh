@@ -287,13 +287,13 @@ cert_setup() {
 
 # tls_client NS ADDR CERT|- HEX: a TLS 1.3 client (openssl) at ADDR:2888,
 # with the certificate CERT.pem/.key (or none), that sends the bytes HEX
-# once the handshake is done.
+# once the handshake is done; what it says in $ENS_TMP/client.out.
 tls_client() {
 	local ns=$1 addr=$2 cert=$3 hex=$4
 	printf '%b' "$hex" > "$ENS_TMP/client.in"
 	nsx "$ns" timeout 30 openssl s_client -quiet -tls1_3 -connect "$addr:2888" \
 		${cert:+$([ "$cert" = - ] || echo "-cert $cert.pem -key $cert.key")} \
-		< "$ENS_TMP/client.in" > /dev/null 2>&1 || true
+		< "$ENS_TMP/client.in" > "$ENS_TMP/client.out" 2>&1 || true
 }
 
 # auth = cert: the members' certificates of the ensemble's CA authenticate
@@ -332,7 +332,7 @@ test_cert_ensemble() {
 # expired, names another member or has a key other than ECDSA P-256, and a
 # key file others may read.
 test_cert_refused() {
-	local l f n0 n hello c
+	local l f n0 n hello c alert
 	cert_setup
 	mkca other
 	mkcert "$ENS_TMP/expired" ca "zab member 3" -1
@@ -347,14 +347,18 @@ test_cert_refused() {
 	hello="\x5a\x41\x42\x41\x01\x01\x02\x00\x00\x00\x00\x0$f$(printf '\\x00%.0s' $(seq 36))"
 	# each refusal counted before the next client (one at a time: which
 	# one was not is then plain); the last has the certificate of another
-	# member than the HELLO's
+	# member than the HELLO's; a refused certificate is told why in an alert
 	n=$n0
-	for c in expired foreign - "m$l"; do
+	for c in expired:"alert certificate expired" foreign:"alert unknown ca" \
+		-:"alert certificate required" "m$l:"; do
+		alert=${c#*:} c=${c%%:*}
 		tls_client "zab$f" "10.77.0.$l" "$([ "$c" = - ] && echo - || echo "$ENS_TMP/$c")" "$hello"
 		n=$((n + 1))
 		wait_for $((30 * ZAB_TIME_SCALE)) sh -c \
 			"[ \$(ip netns exec zab$l '$ZABCTL' show z$l -o auth_failures) -ge $n ]" ||
 			fail "the client with certificate $c was not counted"
+		[ -z "$alert" ] || grep -q "$alert" "$ENS_TMP/client.out" ||
+			fail "the client with certificate $c was not told \"$alert\": $(tail -n 3 "$ENS_TMP/client.out")"
 	done
 	n=$(( $(auth_failures_of "$l") - n0 ))
 	[ "$n" = 4 ] || fail "the leader counted $n failures, not 4"

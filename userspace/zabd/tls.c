@@ -480,6 +480,17 @@ static int kernel_keys(struct zab_tls_conn *c, bool read)
 	return ret;
 }
 
+/*
+ * Tells the peer why, in a fatal alert (RFC 8446, 6.2), before the end:
+ * its operator then reads the reason in its own log. Best effort: the
+ * socket is non-blocking, and an alert that does not fit is not sent.
+ */
+static void send_alert(struct zab_tls_conn *c, int alert)
+{
+	if (c->session && !c->eof)
+		gnutls_alert_send(c->session, GNUTLS_AL_FATAL, alert);
+}
+
 static int refused(struct zab_tls_conn *c, const char **why, const char *fmt, const char *arg)
 {
 	snprintf(c->why, sizeof(c->why), fmt, arg);
@@ -508,10 +519,14 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 		     magic == ZAB_HS_MAGIC))
 			return refused(c, why, "%s", "the peer runs without encryption (encryption = none)");
 		if (ret == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR) {
+			unsigned int status = gnutls_session_get_verify_cert_status(s);
 			gnutls_datum_t out = { NULL, 0 };
 
-			gnutls_certificate_verification_status_print(
-				gnutls_session_get_verify_cert_status(s), GNUTLS_CRT_X509, &out, 0);
+			send_alert(c, status & GNUTLS_CERT_EXPIRED ? GNUTLS_A_CERTIFICATE_EXPIRED :
+				   status & GNUTLS_CERT_SIGNER_NOT_FOUND ? GNUTLS_A_UNKNOWN_CA :
+				   GNUTLS_A_BAD_CERTIFICATE);
+
+			gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0);
 			snprintf(c->why, sizeof(c->why), "its certificate is refused: %s",
 				 out.data ? (char *)out.data : "not verified");
 			gnutls_free(out.data);
@@ -519,8 +534,10 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 			zab_tls_end(c);
 			return -EACCES;
 		}
-		if (ret == GNUTLS_E_NO_CERTIFICATE_FOUND)
+		if (ret == GNUTLS_E_NO_CERTIFICATE_FOUND) {
+			send_alert(c, GNUTLS_A_CERTIFICATE_REQUIRED);
 			return refused(c, why, "%s", "it shows no certificate");
+		}
 		if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
 			return refused(c, why, "it refused the TLS handshake: %s",
 				       gnutls_alert_get_name(gnutls_alert_get(s)));
@@ -530,6 +547,7 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 			zab_tls_end(c);
 			return -EPIPE;
 		}
+		gnutls_alert_send_appropriate(s, ret);
 		return refused(c, why, "TLS handshake failed: %s", gnutls_strerror(ret));
 	}
 	if (gnutls_protocol_get_version(s) != GNUTLS_TLS1_3)
@@ -546,9 +564,11 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 				c->peer_id = crt_id(crt);
 			gnutls_x509_crt_deinit(crt);
 		}
-		if (!c->peer_id)
+		if (!c->peer_id) {
+			send_alert(c, GNUTLS_A_BAD_CERTIFICATE);
 			return refused(c, why, "%s",
 				       "its certificate names no member (CN=\"" CN_PREFIX "N\")");
+		}
 	}
 	if (c->head_got || gnutls_record_check_pending(s))
 		return refused(c, why, "%s", "data after the TLS handshake, before the kernel has the keys");
