@@ -147,8 +147,7 @@ test_flipped_byte() {
 	zabd_start "$F"
 	wait_formed 30 1 2 3
 	# what the last start said, alone
-	! awk '/^--- start/ { n = NR } { line[NR] = $0 } END { for (i = n; i <= NR; i++) print line[i] }' \
-		"$ENS_TMP/zabd.$F.log" | grep -q 'is corrupt\|is torn' ||
+	! zabd_log_since_start "$F" | grep -q 'is corrupt\|is torn' ||
 		fail "the repaired log did not check"
 }
 

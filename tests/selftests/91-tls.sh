@@ -395,6 +395,86 @@ test_cert_refused() {
 	expect_match "p384.pem: its key is ECDSA SECP384R1, not ECDSA P-256" "$OUT"
 }
 
+# crl_init: an empty revocation list of CA ca in $ENS_TMP/crl.pem, and
+# the database openssl's `ca' keeps for it.
+crl_init() {
+	mkdir -p "$ENS_TMP/cadb"
+	: > "$ENS_TMP/cadb/index.txt"
+	echo 01 > "$ENS_TMP/cadb/crlnumber"
+	printf '[ca]\ndefault_ca = d\n[d]\ndatabase = %s\ncrlnumber = %s\ndefault_md = sha256\ndefault_crl_days = 30\n' \
+		"$ENS_TMP/cadb/index.txt" "$ENS_TMP/cadb/crlnumber" > "$ENS_TMP/cadb/ca.cnf"
+	crl_make
+}
+
+# crl_make: $ENS_TMP/crl.pem anew, replaced whole (rename).
+crl_make() {
+	openssl ca -batch -config "$ENS_TMP/cadb/ca.cnf" -gencrl -keyfile "$ENS_TMP/ca.key" \
+		-cert "$ENS_TMP/ca.pem" -out "$ENS_TMP/crl.tmp" 2> /dev/null ||
+		fail "openssl: no revocation list"
+	mv "$ENS_TMP/crl.tmp" "$ENS_TMP/crl.pem"
+}
+
+# crl_revoke FILE: FILE.pem revoked, in a new $ENS_TMP/crl.pem.
+crl_revoke() {
+	openssl ca -batch -config "$ENS_TMP/cadb/ca.cnf" -revoke "$1.pem" \
+		-keyfile "$ENS_TMP/ca.key" -cert "$ENS_TMP/ca.pem" 2> /dev/null ||
+		fail "openssl: cannot revoke $1.pem"
+	crl_make
+}
+
+# auth = cert with a revocation list: zabd reads its certificate files
+# again when they change, without a restart. A member whose certificate is
+# revoked (a new tlsCrlFile) is refused at its next connection and stays
+# out while the others commit; a certificate file that does not load is
+# refused and the credentials before it kept; given a new certificate, the
+# revoked member joins again, not restarted.
+test_cert_reload() {
+	local i l f o
+	cert_setup
+	crl_init
+	for i in 1 2 3; do
+		printf 'tlsCrlFile = %s\n' "$ENS_TMP/crl.pem" >> "$ENS_TMP/z$i.conf"
+	done
+	zabd_start 1 2 3
+	wait_formed 30 1 2 3
+	grep -q "revocation lists in $ENS_TMP/crl.pem" "$ENS_TMP/zabd.1.log" ||
+		fail "zabd does not say it reads a revocation list"
+	write_on "$ENS_TMP" a 20 1 2 3
+	# a certificate file that does not load: refused, the old one kept
+	cp "$ENS_TMP/m2.pem" "$ENS_TMP/m2.good"
+	echo garbage > "$ENS_TMP/m2.pem"
+	wait_for $((20 * ZAB_TIME_SCALE)) grep -q "keeping the certificates read before" \
+		"$ENS_TMP/zabd.2.log" || fail "member 2 did not refuse its broken certificate file"
+	mv "$ENS_TMP/m2.good" "$ENS_TMP/m2.pem"
+	formed_still 1 2 3
+	# a follower revoked: once the others have read the list, its next
+	# connections are refused
+	l=$LEADER
+	set -- $(others "$l" 1 2 3)
+	f=$1 o=$2
+	crl_revoke "$ENS_TMP/m$f"
+	for i in "$l" "$o"; do
+		wait_for $((20 * ZAB_TIME_SCALE)) grep -q "the certificate files changed: read again" \
+			"$ENS_TMP/zabd.$i.log" || fail "member $i did not read the new revocation list"
+	done
+	zabd_crash "$f"
+	zabd_start "$f"
+	wait_for $((30 * ZAB_TIME_SCALE)) grep -q "authentication of 10.77.0.$f failed: its certificate is refused: .*revoked" \
+		"$ENS_TMP/zabd.$l.log" || fail "the revoked member was not refused: $(grep -h 'authentication of' "$ENS_TMP/zabd.$l.log" | tail -n 3)"
+	grep -h "authentication of 10.77.0.$f failed" "$ENS_TMP/zabd.$l.log" | tail -n 1 | cut -c25- | sed 's/^/  /'
+	write_on "$ENS_TMP" b 20 "$l" "$o"
+	case $(zst "$f" state) in
+	following|leading) fail "the revoked member joined" ;;
+	esac
+	# a new certificate for it, its zabd not restarted: it joins
+	mkcert "$ENS_TMP/m$f" ca "zab member $f"
+	wait_formed 60 1 2 3
+	zabd_log_since_start "$f" | grep -q "the certificate files changed: read again" ||
+		fail "member $f did not say it read its new certificate"
+	write_on "$ENS_TMP" c 10 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+}
+
 # encryption = tls needs the ensemble's key; a bad value is named.
 test_zabd_conf() {
 	zabd_setup 1

@@ -395,6 +395,12 @@ zabd_gone() {
 	! zabd_alive "$1"
 }
 
+# zabd_log_since_start I: member I's zabd log since its last start.
+zabd_log_since_start() {
+	awk '/^--- start/ { n = NR } { line[NR] = $0 } END { for (i = n; i <= NR; i++) print line[i] }' \
+		"$ENS_TMP/zabd.$1.log"
+}
+
 # zabd_crash I: the member dies: zabd killed, its instance destroyed.
 zabd_crash() {
 	zabd_signal KILL "$1"

@@ -464,7 +464,22 @@ static void test_check_ensemble(void **state)
 	assert_int_equal(zab_conf_check_ensemble(&conf, "a.conf", &err), 0);
 	assert_true(conf.auth_cert);
 	assert_string_equal(conf.tls_key_file, "/k");
+	assert_null(conf.tls_crl_file);
 	zab_conf_release(&conf);
+	/* and a revocation list, if given */
+	assert_int_equal(parse("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauth=cert\n"
+			       "encryption=tls\ntlsCertFile=/c\ntlsKeyFile=/k\ntlsCaFile=/ca\n"
+			       "tlsCrlFile=/crl\n", &conf, &err), 0);
+	assert_int_equal(zab_conf_check_ensemble(&conf, "a.conf", &err), 0);
+	assert_string_equal(conf.tls_crl_file, "/crl");
+	zab_conf_release(&conf);
+	expect_error("name=a\nmyid=1\ntlsCrlFile=/a\ntlsCrlFile=/b\n", -EINVAL,
+		     "a.conf:4: duplicate key `tlsCrlFile'");
+	expect_error("name=a\nmyid=1\ntlsCrlFile=crl.pem\n", -EINVAL,
+		     "a.conf:3: tlsCrlFile `crl.pem' is not an absolute path");
+	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauthKeyFile=/k\n"
+			      "tlsCrlFile=/crl\n",
+			      "a.conf: `tlsCertFile', `tlsKeyFile', `tlsCaFile' and `tlsCrlFile' are for `auth = cert'");
 	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauth=cert\n"
 			      "encryption=tls\ntlsCertFile=/c\ntlsCaFile=/ca\n",
 			      "a.conf: `auth = cert' needs `tlsCertFile', `tlsKeyFile' and `tlsCaFile'");
@@ -473,7 +488,7 @@ static void test_check_ensemble(void **state)
 			      "a.conf: `auth = cert' needs `encryption = tls'");
 	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauthKeyFile=/k\n"
 			      "tlsCaFile=/ca\n",
-			      "a.conf: `tlsCertFile', `tlsKeyFile' and `tlsCaFile' are for `auth = cert'");
+			      "a.conf: `tlsCertFile', `tlsKeyFile', `tlsCaFile' and `tlsCrlFile' are for `auth = cert'");
 	expect_ensemble_error("name=a\nmyid=1\ndataDir=/d\nserver.1=h:1:2\nauth=cert\n"
 			      "authKeyFile=/k\n",
 			      "a.conf: `auth = cert' and `authKeyFile' are both given");

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gnutls/crypto.h>
@@ -21,6 +22,7 @@
 #include "handshake.h"
 #include "log.h"
 #include "loop.h"
+#include "tls.h"
 #include "vote.h"
 #include "wire.h"
 
@@ -316,6 +318,31 @@ int zab_auth_load(struct zab_auth *a, const char *path, struct zab_err *err)
 	return ret;
 }
 
+/* auth = cert: the certificate files read again if they changed. */
+static void refresh_certs(struct zab_auth *a)
+{
+	struct zab_err err;
+	int64_t cert, ca;
+	char until[32];
+	struct tm tm;
+	time_t t;
+	int ret;
+
+	ret = zab_tls_refresh(a->tls, &err);
+	if (ret < 0) {
+		zerr("%s; keeping the certificates read before", err.msg);
+		return;
+	}
+	if (!ret)
+		return;
+	zab_tls_expiry(a->tls, &cert, &ca);
+	t = (time_t)cert;
+	if (!gmtime_r(&t, &tm) || !strftime(until, sizeof(until), "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(until, sizeof(until), "%lld", (long long)cert);
+	zinfo("the certificate files changed: read again, for connections from now on (this member's certificate until %s)",
+	      until);
+}
+
 void zab_auth_refresh(struct zab_auth *a)
 {
 	char ids[64];
@@ -323,6 +350,10 @@ void zab_auth_refresh(struct zab_auth *a)
 	struct stat st;
 	size_t before = a->n_keys;
 
+	if (a->cert) {
+		refresh_certs(a);
+		return;
+	}
 	if (!zab_auth_psk(a) || stat(a->path, &st) < 0)
 		return;
 	if (st.st_dev == a->file.dev && st.st_ino == a->file.ino &&

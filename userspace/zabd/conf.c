@@ -30,6 +30,7 @@ enum {
 	SEEN_TLS_CERT = 1 << 15,
 	SEEN_TLS_KEY = 1 << 16,
 	SEEN_TLS_CA = 1 << 17,
+	SEEN_TLS_CRL = 1 << 18,
 };
 
 #define SERVER_PREFIX "server."
@@ -361,12 +362,15 @@ static int parse_pair(struct parser *p, const char *key, const char *value,
 				       value);
 		return 0;
 	}
-	if (!strcmp(key, "tlsCertFile") || !strcmp(key, "tlsKeyFile") || !strcmp(key, "tlsCaFile")) {
-		char **slot = key[3] == 'C' && key[4] == 'e' ? &p->conf->tls_cert_file :
-			      key[3] == 'K' ? &p->conf->tls_key_file : &p->conf->tls_ca_file;
+	if (!strcmp(key, "tlsCertFile") || !strcmp(key, "tlsKeyFile") || !strcmp(key, "tlsCaFile") ||
+	    !strcmp(key, "tlsCrlFile")) {
+		char **slot = !strcmp(key, "tlsCertFile") ? &p->conf->tls_cert_file :
+			      !strcmp(key, "tlsKeyFile") ? &p->conf->tls_key_file :
+			      !strcmp(key, "tlsCaFile") ? &p->conf->tls_ca_file : &p->conf->tls_crl_file;
 
 		ret = see(p, slot == &p->conf->tls_cert_file ? SEEN_TLS_CERT :
-			     slot == &p->conf->tls_key_file ? SEEN_TLS_KEY : SEEN_TLS_CA, key, err);
+			     slot == &p->conf->tls_key_file ? SEEN_TLS_KEY :
+			     slot == &p->conf->tls_ca_file ? SEEN_TLS_CA : SEEN_TLS_CRL, key, err);
 		if (ret)
 			return ret;
 		if (*value != '/')
@@ -577,9 +581,9 @@ int zab_conf_check_ensemble(const struct zab_conf *conf, const char *path,
 				       "%s: `auth = cert' needs `encryption = tls'", path);
 		return 0;
 	}
-	if (conf->tls_cert_file || conf->tls_key_file || conf->tls_ca_file)
+	if (conf->tls_cert_file || conf->tls_key_file || conf->tls_ca_file || conf->tls_crl_file)
 		return zab_err(err, -EINVAL,
-			       "%s: `tlsCertFile', `tlsKeyFile' and `tlsCaFile' are for `auth = cert'",
+			       "%s: `tlsCertFile', `tlsKeyFile', `tlsCaFile' and `tlsCrlFile' are for `auth = cert'",
 			       path);
 	if (!conf->auth_none && !conf->auth_key_file)
 		return zab_err(err, -EINVAL,
@@ -603,6 +607,7 @@ void zab_conf_release(struct zab_conf *conf)
 	free(conf->tls_cert_file);
 	free(conf->tls_key_file);
 	free(conf->tls_ca_file);
+	free(conf->tls_crl_file);
 	memset(conf, 0, sizeof(*conf));
 }
 
@@ -631,6 +636,8 @@ void zab_conf_print(FILE *f, const struct zab_conf *conf)
 	if (conf->auth_cert)
 		fprintf(f, "auth=cert\ntlsCertFile=%s\ntlsKeyFile=%s\ntlsCaFile=%s\n",
 			conf->tls_cert_file, conf->tls_key_file, conf->tls_ca_file);
+	if (conf->tls_crl_file)
+		fprintf(f, "tlsCrlFile=%s\n", conf->tls_crl_file);
 	if (conf->auth_key_file)
 		fprintf(f, "authKeyFile=%s\n", conf->auth_key_file);
 	fprintf(f, "encryption=%s\n", conf->encryption_tls ? "tls" : "none");

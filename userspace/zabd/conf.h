@@ -67,6 +67,7 @@ struct zab_conf {
 	char *tls_cert_file;		/* tlsCertFile, tlsKeyFile, tlsCaFile */
 	char *tls_key_file;
 	char *tls_ca_file;
+	char *tls_crl_file;		/* tlsCrlFile, or NULL */
 	struct zab_dev_access dev;	/* deviceOwner, deviceGroup, deviceMode */
 	struct zab_params params;	/* .set marks those given */
 	struct zab_server *servers;	/* sorted by id */

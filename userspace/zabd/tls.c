@@ -35,13 +35,67 @@
 #define ZAB_TLS_LABEL "EXPERIMENTAL-zab-member-auth"
 #define RECORD_MAX (16384 + 256)	/* TLS 1.3's limit on a record's body */
 
-struct zab_tls {
+/*
+ * Credentials, shared by the handshakes that began with them: files read
+ * again (zab_tls_refresh()) replace zab_tls's, and the old ones go with the
+ * last handshake that holds them. zabd has one thread: a plain count.
+ */
+struct zab_tls_cred {
+	unsigned int refs;
 	gnutls_certificate_credentials_t cred;
-	gnutls_priority_t prio;
-	bool verify;		/* auth = cert */
 	int64_t cert_not_after;	/* auth = cert: the member's certificate's end */
 	int64_t ca_not_after;	/* and the first of its CAs' ends */
 };
+
+/*
+ * What a file was when read: a change of any is a new file to read. The
+ * change time, not the modification time: a chmod of the key file (to 0600,
+ * after writing it) is a change that may make it readable.
+ */
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	int64_t ctime_ns;
+	off_t size;
+};
+
+enum { F_CERT, F_KEY, F_CA, F_CRL, F_COUNT };
+
+struct zab_tls {
+	struct zab_tls_cred *cur;
+	gnutls_priority_t prio;
+	bool verify;		/* auth = cert */
+	/* auth = cert: the files (crl NULL if none), and what they were */
+	struct zab_tls_files files;
+	uint32_t myid;
+	struct file_id ids[F_COUNT];
+};
+
+static void cred_put(struct zab_tls_cred *c)
+{
+	if (c && !--c->refs) {
+		if (c->cred)
+			gnutls_certificate_free_credentials(c->cred);
+		free(c);
+	}
+}
+
+/* The file ids of @f's files now; a file that cannot be seen is all zero. */
+static void file_ids(const struct zab_tls_files *f, struct file_id *ids)
+{
+	const char *paths[F_COUNT] = { f->cert, f->key, f->ca, f->crl };
+	struct stat st;
+
+	memset(ids, 0, F_COUNT * sizeof(*ids));
+	for (int i = 0; i < F_COUNT; i++) {
+		if (!paths[i] || stat(paths[i], &st))
+			continue;
+		ids[i] = (struct file_id){
+			.dev = st.st_dev, .ino = st.st_ino, .size = st.st_size,
+			.ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec,
+		};
+	}
+}
 
 #define CN_PREFIX "zab member "
 
@@ -131,8 +185,8 @@ const char *zab_tls_expiry_note(int64_t now, int64_t not_after, char *buf, size_
 
 void zab_tls_expiry(const struct zab_tls *t, int64_t *cert, int64_t *ca)
 {
-	*cert = t ? t->cert_not_after : 0;
-	*ca = t ? t->ca_not_after : 0;
+	*cert = t && t->cur ? t->cur->cert_not_after : 0;
+	*ca = t && t->cur ? t->cur->ca_not_after : 0;
 }
 
 /* The curve of @crt's key if it is an ECDSA one, else GNUTLS_ECC_CURVE_INVALID. */
@@ -172,7 +226,7 @@ static const char *key_name(gnutls_x509_crt_t crt)
 }
 
 /* Loads @f into @t; the certificate must name @myid and be valid now. */
-static int load_files(struct zab_tls *t, const struct zab_tls_files *f, uint32_t myid,
+static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uint32_t myid,
 		      struct zab_err *err)
 {
 	gnutls_x509_crt_t crt = NULL;
@@ -193,6 +247,13 @@ static int load_files(struct zab_tls *t, const struct zab_tls_files *f, uint32_t
 	if (ret <= 0)
 		return zab_err(err, -EINVAL, "tlsCaFile %s: %s", f->ca,
 			       ret ? gnutls_strerror(ret) : "no certificate in it");
+	if (f->crl) {
+		/* each CRL checked against the CAs: one they did not sign is an error */
+		ret = gnutls_certificate_set_x509_crl_file(t->cred, f->crl, GNUTLS_X509_FMT_PEM);
+		if (ret <= 0)
+			return zab_err(err, -EINVAL, "tlsCrlFile %s: %s", f->crl,
+				       ret ? gnutls_strerror(ret) : "no revocation list in it");
+	}
 	ret = gnutls_load_file(f->cert, &pem);
 	if (!ret)
 		ret = gnutls_x509_crt_init(&crt);
@@ -221,8 +282,61 @@ static int load_files(struct zab_tls *t, const struct zab_tls_files *f, uint32_t
 	t->cert_not_after = gnutls_x509_crt_get_expiration_time(crt);
 	t->ca_not_after = first_not_after(f->ca);
 	gnutls_x509_crt_deinit(crt);
-	t->verify = true;
 	return ret;
+}
+
+/* New credentials of @f's files in *@out: 0, or -errno with @err saying why. */
+static int cred_load(const struct zab_tls_files *f, uint32_t myid, struct zab_tls_cred **out,
+		     struct zab_err *err)
+{
+	struct zab_tls_cred *c = calloc(1, sizeof(*c));
+	int ret;
+
+	if (!c)
+		return zab_err(err, -ENOMEM, "out of memory");
+	c->refs = 1;
+	if (gnutls_certificate_allocate_credentials(&c->cred)) {
+		c->cred = NULL;
+		ret = zab_err(err, -ENOMEM, "out of memory");
+	} else {
+		ret = load_files(c, f, myid, err);
+	}
+	if (ret) {
+		cred_put(c);
+		return ret;
+	}
+	*out = c;
+	return 0;
+}
+
+int zab_tls_refresh(struct zab_tls *t, struct zab_err *err)
+{
+	struct file_id now[F_COUNT];
+	struct zab_tls_cred *c;
+	int ret;
+
+	if (!t || !t->verify)
+		return 0;
+	file_ids(&t->files, now);
+	if (!memcmp(now, t->ids, sizeof(now)))
+		return 0;
+	/* once per change of the files, good or bad */
+	memcpy(t->ids, now, sizeof(now));
+	ret = cred_load(&t->files, t->myid, &c, err);
+	if (ret)
+		return ret;
+	cred_put(t->cur);
+	t->cur = c;
+	return 1;
+}
+
+static char *dup_or_null(const char *s, bool *failed)
+{
+	char *d = s ? strdup(s) : NULL;
+
+	if (s && !d)
+		*failed = true;
+	return d;
 }
 
 /* Does the kernel have TLS? An unconnected socket tells without using it. */
@@ -258,14 +372,21 @@ int zab_tls_init(struct zab_tls **out, const struct zab_tls_files *files, uint32
 	if (!t)
 		return zab_err(err, -ENOMEM, "out of memory");
 	if (files) {
-		ret = gnutls_certificate_allocate_credentials(&t->cred);
-		if (ret) {
+		bool failed = false;
+
+		t->verify = true;
+		t->myid = myid;
+		t->files.cert = dup_or_null(files->cert, &failed);
+		t->files.key = dup_or_null(files->key, &failed);
+		t->files.ca = dup_or_null(files->ca, &failed);
+		t->files.crl = dup_or_null(files->crl, &failed);
+		file_ids(&t->files, t->ids);
+		if (failed)
 			ret = zab_err(err, -ENOMEM, "out of memory");
-		} else {
-			ret = load_files(t, files, myid, err);
-			if (!ret && gnutls_priority_init(&t->prio, ZAB_TLS_PRIORITY, NULL))
-				ret = zab_err(err, -EIO, "encryption = tls: bad priorities");
-		}
+		else
+			ret = cred_load(&t->files, myid, &t->cur, err);
+		if (!ret && gnutls_priority_init(&t->prio, ZAB_TLS_PRIORITY, NULL))
+			ret = zab_err(err, -EIO, "encryption = tls: bad priorities");
 		goto out;
 	}
 	if (getrandom(serial, sizeof(serial), 0) != (ssize_t)sizeof(serial)) {
@@ -294,10 +415,15 @@ int zab_tls_init(struct zab_tls **out, const struct zab_tls_files *files, uint32
 		ret = gnutls_x509_crt_set_key(crt, key);
 	if (!ret)
 		ret = gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0);
+	if (!ret) {
+		t->cur = calloc(1, sizeof(*t->cur));
+		if (t->cur)
+			t->cur->refs = 1;
+		ret = t->cur ? gnutls_certificate_allocate_credentials(&t->cur->cred) :
+			       GNUTLS_E_MEMORY_ERROR;
+	}
 	if (!ret)
-		ret = gnutls_certificate_allocate_credentials(&t->cred);
-	if (!ret)
-		ret = gnutls_certificate_set_x509_key(t->cred, &crt, 1, key);
+		ret = gnutls_certificate_set_x509_key(t->cur->cred, &crt, 1, key);
 	if (!ret)
 		ret = gnutls_priority_init(&t->prio, ZAB_TLS_PRIORITY, NULL);
 	if (ret) {
@@ -324,8 +450,11 @@ void zab_tls_release(struct zab_tls *t)
 		return;
 	if (t->prio)
 		gnutls_priority_deinit(t->prio);
-	if (t->cred)
-		gnutls_certificate_free_credentials(t->cred);
+	cred_put(t->cur);
+	free((char *)t->files.cert);
+	free((char *)t->files.key);
+	free((char *)t->files.ca);
+	free((char *)t->files.crl);
 	free(t);
 }
 
@@ -410,8 +539,11 @@ int zab_tls_start(struct zab_tls_conn *c, struct zab_tls *t, int fd, bool initia
 	if (ret)
 		return -ENOMEM;
 	c->session = s;
+	/* the credentials stay while the session may use them */
+	c->cred = t->cur;
+	t->cur->refs++;
 	if (gnutls_priority_set(s, t->prio) ||
-	    gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, t->cred)) {
+	    gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, t->cur->cred)) {
 		zab_tls_end(c);
 		return -EIO;
 	}
@@ -434,6 +566,8 @@ void zab_tls_end(struct zab_tls_conn *c)
 	if (c->session)
 		gnutls_deinit(c->session);
 	c->session = NULL;
+	cred_put(c->cred);
+	c->cred = NULL;
 }
 
 /* Installs one direction's keys (read: TLS_RX) in the kernel. */
@@ -522,7 +656,8 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 			unsigned int status = gnutls_session_get_verify_cert_status(s);
 			gnutls_datum_t out = { NULL, 0 };
 
-			send_alert(c, status & GNUTLS_CERT_EXPIRED ? GNUTLS_A_CERTIFICATE_EXPIRED :
+			send_alert(c, status & GNUTLS_CERT_REVOKED ? GNUTLS_A_CERTIFICATE_REVOKED :
+				   status & GNUTLS_CERT_EXPIRED ? GNUTLS_A_CERTIFICATE_EXPIRED :
 				   status & GNUTLS_CERT_SIGNER_NOT_FOUND ? GNUTLS_A_UNKNOWN_CA :
 				   GNUTLS_A_BAD_CERTIFICATE);
 

@@ -38,12 +38,14 @@
 #define ZAB_TLS_EXPORTER	32	/* bytes of the exporter PROOF covers */
 
 struct zab_tls;
+struct zab_tls_cred;
 
 /* auth = cert: the member's certificate and key, the ensemble's CAs. */
 struct zab_tls_files {
 	const char *cert;
 	const char *key;	/* a file only its owner may read */
 	const char *ca;
+	const char *crl;	/* the CAs' revocation lists, or NULL */
 };
 
 /*
@@ -71,6 +73,16 @@ void zab_tls_expiry(const struct zab_tls *tls, int64_t *cert, int64_t *ca);
  */
 const char *zab_tls_expiry_note(int64_t now, int64_t not_after, char *buf, size_t len);
 
+/*
+ * auth = cert: reads the files again if any changed since they were read
+ * (a new inode, size or mtime), for the handshakes that begin from now on;
+ * those under way keep the credentials they began with. 1 if read again,
+ * 0 if unchanged (or no certificates), -errno with @err saying why the new
+ * files are refused: the credentials read before stay, and the same files
+ * are not read again until they change again.
+ */
+int zab_tls_refresh(struct zab_tls *tls, struct zab_err *err);
+
 /* The member id a certificate's subject names ("zab member N"), or 0. */
 uint32_t zab_tls_cert_id(const char *cn);
 void zab_tls_release(struct zab_tls *tls);
@@ -84,6 +96,7 @@ struct zab_tls_conn {
 	size_t body_left;	/* bytes of its body not read yet */
 	uint8_t first[4];	/* the first bytes the peer sent */
 	size_t first_got;
+	struct zab_tls_cred *cred;	/* what the session uses, held till the end */
 	bool verify;		/* check the peer's certificate (auth = cert) */
 	bool eof;		/* the peer hung up */
 	uint32_t peer_id;	/* the member its certificate names */

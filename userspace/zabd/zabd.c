@@ -313,6 +313,7 @@ static int start(struct zabd *z, const char *path)
 			.cert = z->conf->tls_cert_file,
 			.key = z->conf->tls_key_file,
 			.ca = z->conf->tls_ca_file,
+			.crl = z->conf->tls_crl_file,
 		};
 
 		ret = zab_tls_init(&z->auth.tls, z->conf->auth_cert ? &files : NULL,
@@ -324,8 +325,10 @@ static int start(struct zabd *z, const char *path)
 		z->auth.cert = z->conf->auth_cert;
 		zinfo("encryption: TLS 1.3 on every member connection, in the kernel after the handshake");
 		if (z->auth.cert) {
-			zinfo("authentication: certificates of the CAs in %s (%s)",
-			      z->conf->tls_ca_file, z->conf->tls_cert_file);
+			zinfo("authentication: certificates of the CAs in %s (%s)%s%s",
+			      z->conf->tls_ca_file, z->conf->tls_cert_file,
+			      z->conf->tls_crl_file ? ", revocation lists in " : "",
+			      z->conf->tls_crl_file ?: "");
 			timer_init(&z->tls_expiry_timer, tls_expiry_check, z);
 			tls_expiry_check(&z->tls_expiry_timer);
 		}
