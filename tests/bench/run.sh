@@ -7,7 +7,8 @@
 # ZooKeeper 3.8's three servers in the same namespaces, as a peer. Then,
 # if the VM has a disk (ZAB_VM_DISK), a 3-member ensemble run by zabd with
 # durability fsync and its logs on that disk, beside the latency of a raw
-# write + fdatasync on the same filesystem. With ZAB_BENCH_SAMPLES=DIR, every
+# write + fdatasync on the same filesystem, and ZooKeeper with forceSync=yes
+# on the same disk. With ZAB_BENCH_SAMPLES=DIR, every
 # latency of the 64 B measurements goes to DIR/NAME (tests/bench/plot.sh).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -294,4 +295,18 @@ awk -v a="$dput64" -v b="$(field p50 "$raw64")" \
 for i in 1 2 3; do
 	zabd_signal TERM "$i"
 done
+
+# ZooKeeper with the same durability: forceSync=yes (its default), its
+# three servers' transaction logs on the same disk as zab's were
+echo "# ZooKeeper 3.8 in fsync mode: forceSync=yes, logs on the same disk"
+zk_start /mnt/zabdisk/zk yes
+zd64=$(ZKBENCH_WARMUP=$((ZN / 2)) zk "$ZK_LEADER" lat 64 "$((ZN / 2))")
+printf '%-38s %s\n' "zookeeper fsync: leader client, 64 B" "$zd64"
+t=$(ZKBENCH_WARMUP=0 zk "$ZK_LEADER" tput 64 64 "$SECS")
+printf '%-38s %s\n' "zookeeper fsync: 64 in flight" "$t"
+zdput64=$(field rate "$t")
+zk_stop
+echo "# fsync: zookeeper / zab latency, zab / zookeeper rate"
+ratio "zookeeper fsync p50 / zab fsync p50" "$(field p50 "$zd64")" "$(field p50 "$d64")"
+ratio "zab fsync 64 writers / zookeeper 64" "$dput64" "$zdput64"
 umount /mnt/zabdisk

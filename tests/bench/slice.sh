@@ -30,7 +30,8 @@ for w in "tcp ping-pong 64 B" "leader writer, 64 B" "follower writer, 1 KiB" "64
 	"5: 64 writers / 3 members" "1 KiB records / tcp 1 KiB stream" \
 	"64 KiB bytes/s / tcp 64 KiB stream" "leader sync p50 / tcp fan-out p50" \
 	"zookeeper: leader client, 64 B" "zookeeper leader p50 / zab leader p50" \
-	"zab 64 writers / zookeeper 64 in flight"; do
+	"zab 64 writers / zookeeper 64 in flight" "zookeeper fsync: leader client, 64 B" \
+	"zookeeper fsync p50 / zab fsync p50" "zab fsync 64 writers / zookeeper 64"; do
 	grep -qF -- "$w" "$out/report" || missing="$missing; $w"
 done
 [ "$rc" = 0 ] && [ -z "$missing" ]
