@@ -329,8 +329,8 @@ test_cert_ensemble() {
 # one whose holder claims another member's id: each refused at the
 # leader's quorum port, said why and counted; nothing joins, the ensemble
 # keeps committing. At start, a member refuses its own certificate if it
-# expired, names another member or has a key other than ECDSA P-256, and a
-# key file others may read.
+# expired, names another member or has a key other than ECDSA P-256, a key
+# file others may read, and a revocation list its CA did not sign.
 test_cert_refused() {
 	local l f n0 n hello c alert
 	cert_setup
@@ -393,11 +393,23 @@ test_cert_refused() {
 		"$ENS_TMP/z3.conf"
 	expect_fail "a P-384 key" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
 	expect_match "p384.pem: its key is ECDSA SECP384R1, not ECDSA P-256" "$OUT"
+	# a revocation list signed by another key in the CA's name: refused
+	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/m3.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/m3.key|" \
+		"$ENS_TMP/z3.conf"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$ENS_TMP/forger.key" -out "$ENS_TMP/forger.pem" -days 3650 \
+		-subj "/CN=zab test ca" 2> /dev/null || fail "openssl: no forger's CA"
+	crl_init forger
+	crl_revoke "$ENS_TMP/m1"
+	printf 'tlsCrlFile = %s\n' "$ENS_TMP/crl.pem" >> "$ENS_TMP/z3.conf"
+	expect_fail "a forged revocation list" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
+	expect_match "crl.pem: Error in the CRL verification" "$OUT"
 }
 
-# crl_init: an empty revocation list of CA ca in $ENS_TMP/crl.pem, and
-# the database openssl's `ca' keeps for it.
+# crl_init [CA]: an empty revocation list of CA (ca) in $ENS_TMP/crl.pem,
+# and the database openssl's `ca' keeps for it.
 crl_init() {
+	CRL_CA=${1:-ca}
 	mkdir -p "$ENS_TMP/cadb"
 	: > "$ENS_TMP/cadb/index.txt"
 	echo 01 > "$ENS_TMP/cadb/crlnumber"
@@ -408,8 +420,8 @@ crl_init() {
 
 # crl_make: $ENS_TMP/crl.pem anew, replaced whole (rename).
 crl_make() {
-	openssl ca -batch -config "$ENS_TMP/cadb/ca.cnf" -gencrl -keyfile "$ENS_TMP/ca.key" \
-		-cert "$ENS_TMP/ca.pem" -out "$ENS_TMP/crl.tmp" 2> /dev/null ||
+	openssl ca -batch -config "$ENS_TMP/cadb/ca.cnf" -gencrl -keyfile "$ENS_TMP/$CRL_CA.key" \
+		-cert "$ENS_TMP/$CRL_CA.pem" -out "$ENS_TMP/crl.tmp" 2> /dev/null ||
 		fail "openssl: no revocation list"
 	mv "$ENS_TMP/crl.tmp" "$ENS_TMP/crl.pem"
 }
@@ -417,7 +429,7 @@ crl_make() {
 # crl_revoke FILE: FILE.pem revoked, in a new $ENS_TMP/crl.pem.
 crl_revoke() {
 	openssl ca -batch -config "$ENS_TMP/cadb/ca.cnf" -revoke "$1.pem" \
-		-keyfile "$ENS_TMP/ca.key" -cert "$ENS_TMP/ca.pem" 2> /dev/null ||
+		-keyfile "$ENS_TMP/$CRL_CA.key" -cert "$ENS_TMP/$CRL_CA.pem" 2> /dev/null ||
 		fail "openssl: cannot revoke $1.pem"
 	crl_make
 }

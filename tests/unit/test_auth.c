@@ -398,21 +398,32 @@ static void test_cert_id(void **state)
 static void test_expiry_note(void **state)
 {
 	const int64_t now = 1800000000, day = 86400;
-	char buf[128];
+	char buf[160];
 
 	(void)state;
-	assert_null(zab_tls_expiry_note(now, 0, buf, sizeof(buf)));
-	assert_null(zab_tls_expiry_note(now, now + 31 * day, buf, sizeof(buf)));
-	assert_null(zab_tls_expiry_note(now, now + 30 * day + 1, buf, sizeof(buf)));
-	assert_string_equal(zab_tls_expiry_note(now, now + 30 * day, buf, sizeof(buf)),
-			    "expires in 30 days 0 hours: replace it before then");
-	assert_string_equal(zab_tls_expiry_note(now, now + 10 * day + 5 * 3600 + 59, buf,
+	assert_null(zab_tls_expiry_note(now, 0, ZAB_TLS_END_CERT, buf, sizeof(buf)));
+	assert_null(zab_tls_expiry_note(now, now + 31 * day, ZAB_TLS_END_CERT, buf, sizeof(buf)));
+	assert_null(zab_tls_expiry_note(now, now + 30 * day + 1, ZAB_TLS_END_CA, buf, sizeof(buf)));
+	assert_string_equal(zab_tls_expiry_note(now, now + 30 * day, ZAB_TLS_END_CERT, buf,
 						sizeof(buf)),
-			    "expires in 10 days 5 hours: replace it before then");
-	assert_string_equal(zab_tls_expiry_note(now, now, buf, sizeof(buf)),
-			    "has expired 0 days ago: peers refuse this member's new connections");
-	assert_string_equal(zab_tls_expiry_note(now, now - 3 * day - 7, buf, sizeof(buf)),
-			    "has expired 3 days ago: peers refuse this member's new connections");
+			    "the certificate expires in 30 days 0 hours: replace it before then");
+	assert_string_equal(zab_tls_expiry_note(now, now + 10 * day + 5 * 3600 + 59,
+						ZAB_TLS_END_CERT, buf, sizeof(buf)),
+			    "the certificate expires in 10 days 5 hours: replace it before then");
+	assert_string_equal(zab_tls_expiry_note(now, now, ZAB_TLS_END_CERT, buf, sizeof(buf)),
+			    "the certificate ended less than a day ago: peers refuse this member's new connections");
+	assert_string_equal(zab_tls_expiry_note(now, now - 3 * day - 7, ZAB_TLS_END_CERT, buf,
+						sizeof(buf)),
+			    "the certificate ended 3 days ago: peers refuse this member's new connections");
+	assert_string_equal(zab_tls_expiry_note(now, now + 2 * day, ZAB_TLS_END_CA, buf,
+						sizeof(buf)),
+			    "a CA certificate expires in 2 days 0 hours: the certificates it signed are refused from then on");
+	assert_string_equal(zab_tls_expiry_note(now, now + 3600, ZAB_TLS_END_CRL, buf,
+						sizeof(buf)),
+			    "a revocation list's next update is due in 0 days 1 hours: publish a new list before then");
+	assert_string_equal(zab_tls_expiry_note(now, now - 2 * day, ZAB_TLS_END_CRL, buf,
+						sizeof(buf)),
+			    "a revocation list's next update was due 2 days ago: the list is refused when zabd starts or reads the files again; publish a new one");
 }
 
 int main(void)

@@ -42,6 +42,7 @@ static void test_values(void **state)
 		.accepted_epoch = 3, .current_epoch = 3, .elections = 2,
 		.log_bytes = 65536, .snapshot_bytes = 100, .snapshots = 1,
 		.tls_cert_not_after = 1893456000, .tls_ca_not_after = 2208988800,
+		.tls_crl_next_update = 1800000000,
 	};
 	static const char *const want[] = {
 		"zab_member_info{name=\"orders\",myid=\"1\"} 1\n",
@@ -58,6 +59,7 @@ static void test_values(void **state)
 		"zab_log_bytes 65536\n",
 		"zab_tls_cert_expiry_timestamp_seconds 1893456000\n",
 		"zab_tls_ca_expiry_timestamp_seconds 2208988800\n",
+		"zab_tls_crl_next_update_timestamp_seconds 1800000000\n",
 		"zab_peer_rtt_seconds{peer=\"2\"} 0.001250\n",
 		"zab_peer_queued_records{peer=\"2\"} 4\n",
 		"zab_peer_last_zxid{peer=\"3\"} 12884901897\n",

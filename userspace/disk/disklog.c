@@ -513,6 +513,7 @@ int zab_disk_entry_parse(const unsigned char *map, uint64_t size, uint64_t off,
 	struct zab_disk_rec rec, copy;
 	uint32_t len, crc;
 
+	e->torn = true;
 	if (size - off < sizeof(rec)) {
 		snprintf(why, why_len, "is torn: %llu of %zu header bytes",
 			 (unsigned long long)(size - off), sizeof(rec));
@@ -524,6 +525,7 @@ int zab_disk_entry_parse(const unsigned char *map, uint64_t size, uint64_t off,
 	    rec.flags || rec.reserved || rec.reserved2 ||
 	    (rec.type == ZAB_DISK_RECORD ? !len || len > ZAB_MAX_RECORD_LIMIT : len != 0)) {
 		snprintf(why, why_len, "is corrupt: type %u, length %u", rec.type, len);
+		e->torn = false;
 		return 0;
 	}
 	if (size - off - sizeof(rec) < len) {
@@ -538,6 +540,7 @@ int zab_disk_entry_parse(const unsigned char *map, uint64_t size, uint64_t off,
 	if (crc != be32toh(rec.crc)) {
 		snprintf(why, why_len, "is corrupt: checksum %08x, expected %08x",
 			 crc, be32toh(rec.crc));
+		e->torn = false;
 		return 0;
 	}
 	e->type = rec.type;
@@ -548,22 +551,34 @@ int zab_disk_entry_parse(const unsigned char *map, uint64_t size, uint64_t off,
 	return 1;
 }
 
+/* Bytes whole_entry_after() looks through, at most. */
+#define WHOLE_SCAN_MAX (4U << 20)
+
 /*
- * The offset of the first whole entry after @off (a header that checks,
- * its payload and checksum in the segment), or 0. A crash tears only the
- * last entry written: an entry whose length runs past the end of the
- * segment with a whole one after it has a bad length, not a torn tail.
- * Read only when an entry did not check, so at most once a start.
+ * The offset of the first whole record after @off with a zxid above @last
+ * (a header that checks, its payload and checksum in the segment), or 0. A
+ * crash tears only the tail the kernel was writing: an entry whose length
+ * runs past the end of the segment with a whole later record after it has
+ * a bad length, not a torn tail. Only the label depends on it (the log is
+ * cut there either way), so the search is bounded: WHOLE_SCAN_MAX bytes,
+ * and the checksum only of headers that could follow. Read only when an
+ * entry did not check, so at most once a start.
  */
 static uint64_t whole_entry_after(const unsigned char *map, uint64_t size,
-				  uint64_t off)
+				  uint64_t off, uint64_t last)
 {
+	uint64_t end = size - off > WHOLE_SCAN_MAX ? off + WHOLE_SCAN_MAX : size;
 	struct zab_disk_entry e;
+	struct zab_disk_rec rec;
 	char why[96];
 
-	for (off++; off + sizeof(struct zab_disk_rec) <= size; off++)
+	for (off++; off + sizeof(rec) <= end; off++) {
+		memcpy(&rec, map + off, sizeof(rec));
+		if (rec.type != ZAB_DISK_RECORD || be64toh(rec.zxid) <= last)
+			continue;
 		if (zab_disk_entry_parse(map, size, off, &e, why, sizeof(why)) == 1)
 			return off;
+	}
 	return 0;
 }
 
@@ -581,10 +596,10 @@ static int read_entry(struct reader *r, const unsigned char *map,
 
 	ret = zab_disk_entry_parse(map, (uint64_t)s->size, (uint64_t)off, &e,
 				   why, why_len);
-	if (ret == 0 && !strncmp(why, "is torn", 7) &&
+	if (ret == 0 && e.torn &&
 	    (uint64_t)(s->size - off) > sizeof(struct zab_disk_rec)) {
 		uint64_t after = whole_entry_after(map, (uint64_t)s->size,
-						   (uint64_t)off);
+						   (uint64_t)off, log->last);
 
 		if (after)
 			snprintf(why, why_len,

@@ -112,12 +112,13 @@ struct zab_disk_entry {
 	uint64_t zxid;
 	uint64_t payload;	/* offset of the payload */
 	uint64_t next;		/* offset of the next entry */
+	bool torn;		/* (when it does not check) it runs past the end */
 };
 
 /*
  * Checks the entry at @off of the @size bytes at @map: 1 and *@e if it is
  * whole and checks, 0 if it is torn or corrupt (@why says how, as in "is
- * torn: 3 of 24 header bytes").
+ * torn: 3 of 24 header bytes"; @e->torn says which).
  */
 int zab_disk_entry_parse(const unsigned char *map, uint64_t size, uint64_t off,
 			 struct zab_disk_entry *e, char *why, size_t why_len);

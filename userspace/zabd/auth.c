@@ -321,8 +321,8 @@ int zab_auth_load(struct zab_auth *a, const char *path, struct zab_err *err)
 /* auth = cert: the certificate files read again if they changed. */
 static void refresh_certs(struct zab_auth *a)
 {
+	struct zab_tls_ends ends;
 	struct zab_err err;
-	int64_t cert, ca;
 	char until[32];
 	struct tm tm;
 	time_t t;
@@ -335,10 +335,11 @@ static void refresh_certs(struct zab_auth *a)
 	}
 	if (!ret)
 		return;
-	zab_tls_expiry(a->tls, &cert, &ca);
-	t = (time_t)cert;
+	a->generation++;	/* election connections made before are made again */
+	zab_tls_expiry(a->tls, &ends);
+	t = (time_t)ends.cert;
 	if (!gmtime_r(&t, &tm) || !strftime(until, sizeof(until), "%Y-%m-%d %H:%M:%S UTC", &tm))
-		snprintf(until, sizeof(until), "%lld", (long long)cert);
+		snprintf(until, sizeof(until), "%lld", (long long)ends.cert);
 	zinfo("the certificate files changed: read again, for connections from now on (this member's certificate until %s)",
 	      until);
 }
@@ -350,6 +351,8 @@ void zab_auth_refresh(struct zab_auth *a)
 	struct stat st;
 	size_t before = a->n_keys;
 
+	if (a->frozen)
+		return;
 	if (a->cert) {
 		refresh_certs(a);
 		return;

@@ -77,6 +77,7 @@ struct zab_auth_key {
 struct zab_auth {
 	char *path;			/* authKeyFile, NULL: auth = none or cert */
 	bool cert;			/* auth = cert: TLS certificates prove ids */
+	bool frozen;			/* (a child process) files not read again */
 	struct zab_tls *tls;		/* encryption = tls, else NULL */
 	struct zab_auth_key keys[ZAB_AUTH_KEYS_MAX];
 	size_t n_keys;

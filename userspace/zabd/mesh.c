@@ -668,24 +668,36 @@ int mesh_open(struct mesh **meshp, struct loop *loop,
 	return 0;
 }
 
+/*
+ * Is @ac's connection one the credentials now held no longer admit? With
+ * keys: its key was removed. With certificates (read again, see
+ * zab_tls_refresh()): any, since the CA or revocation list that admitted
+ * its peer may have changed; it is made again, its peer checked anew.
+ */
+static const char *rekey_why(const struct mesh *mesh, const struct zab_auth_conn *ac)
+{
+	if (mesh->auth->cert)
+		return "the certificate files changed";
+	if (zab_auth_psk(mesh->auth) && !zab_auth_holds(mesh->auth, ac->key_id))
+		return "its key was removed";
+	return NULL;
+}
+
 void mesh_rekey(struct mesh *mesh)
 {
 	struct mesh_in *c, *next;
+	const char *why;
 
-	if (!zab_auth_psk(mesh->auth))	/* keys rotate; certificates do not */
-		return;
 	for (size_t i = 0; i < mesh->ens->n; i++) {
 		struct mesh_out *o = &mesh->out[i];
 
-		if (o->m != mesh->ens->self && o->connected &&
-		    !zab_auth_holds(mesh->auth, o->ac.key_id))
-			out_drop(o, "its key was removed", 0);
+		if (o->m != mesh->ens->self && o->connected && (why = rekey_why(mesh, &o->ac)))
+			out_drop(o, why, 0);
 	}
 	for (c = mesh->in; c; c = next) {
 		next = c->next;
-		if (c->authed && !zab_auth_holds(mesh->auth, c->ac.key_id)) {
-			zinfo("election: dropping the connection from %s: its key was removed",
-			      c->peer);
+		if (c->authed && (why = rekey_why(mesh, &c->ac))) {
+			zinfo("election: dropping the connection from %s: %s", c->peer, why);
 			in_free(c);
 		}
 	}

@@ -46,8 +46,9 @@ int mesh_open(struct mesh **meshp, struct loop *loop,
 void mesh_close(struct mesh *mesh);
 
 /*
- * The keys changed (zab_auth_refresh()): drops the connections
- * authenticated with a key no longer held; they connect again with another.
+ * The keys or certificate files changed (zab_auth_refresh()): drops the
+ * connections authenticated with a key no longer held, or, with
+ * certificates, every one; they connect again, checked anew.
  */
 void mesh_rekey(struct mesh *mesh);
 

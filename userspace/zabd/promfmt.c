@@ -119,8 +119,12 @@ void zab_metrics_write(FILE *f, const struct zab_info *info,
 		    (uint64_t)own->tls_cert_not_after);
 	if (own->tls_ca_not_after > 0)
 		one(f, "zab_tls_ca_expiry_timestamp_seconds", "gauge",
-		    "auth = cert: when the first CA certificate of tlsCaFile stops being valid.",
+		    "auth = cert: when the earliest CA certificate of tlsCaFile stops being valid.",
 		    (uint64_t)own->tls_ca_not_after);
+	if (own->tls_crl_next_update > 0)
+		one(f, "zab_tls_crl_next_update_timestamp_seconds", "gauge",
+		    "auth = cert: the earliest next update of tlsCrlFile's revocation lists.",
+		    (uint64_t)own->tls_crl_next_update);
 	head(f, "zab_peer_rtt_seconds", "gauge", "Round trip time to each peer.");
 	for (i = 0; i < info->n_peers; i++)
 		if (info->peers[i].rtt_us)	/* 0: not measured yet */

@@ -20,7 +20,8 @@ struct zab_metrics_own {
 	uint64_t snapshot_bytes;	/* snapshots on disk */
 	uint64_t snapshots;		/* snapshot files */
 	int64_t tls_cert_not_after;	/* auth = cert: the certificate's end, else 0 */
-	int64_t tls_ca_not_after;	/* and the first of tlsCaFile's ends */
+	int64_t tls_ca_not_after;	/* the earliest end of tlsCaFile's */
+	int64_t tls_crl_next_update;	/* tlsCrlFile's earliest next update, or 0 */
 };
 
 /* Writes every metric, each with its HELP and TYPE lines. */

@@ -299,6 +299,8 @@ static void start_child(struct snapd *s, struct child *c, enum child_kind kind,
 	}
 	if (pid == 0) {
 		child_detach(s, parent, keep);
+		/* the keys and certificates as they are: the parent reads changes */
+		s->z->auth.frozen = true;
 		fn(s, arg);
 		_exit(CHILD_FAILED);
 	}

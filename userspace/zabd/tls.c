@@ -44,7 +44,8 @@ struct zab_tls_cred {
 	unsigned int refs;
 	gnutls_certificate_credentials_t cred;
 	int64_t cert_not_after;	/* auth = cert: the member's certificate's end */
-	int64_t ca_not_after;	/* and the first of its CAs' ends */
+	int64_t ca_not_after;	/* the earliest end of tlsCaFile's certificates */
+	int64_t crl_next_update; /* the earliest next update of tlsCrlFile's lists */
 };
 
 /*
@@ -69,6 +70,7 @@ struct zab_tls {
 	struct zab_tls_files files;
 	uint32_t myid;
 	struct file_id ids[F_COUNT];
+	time_t refused_at;	/* the files as they are were refused then, or 0 */
 };
 
 static void cred_put(struct zab_tls_cred *c)
@@ -144,17 +146,14 @@ static int key_file_check(const char *path, struct zab_err *err)
 	return 0;
 }
 
-/* The first end of validity of the certificates in the PEM file @path, or 0. */
-static int64_t first_not_after(const char *path)
+/* The earliest end of validity of the certificates in @pem, or 0. */
+static int64_t first_not_after(const gnutls_datum_t *pem)
 {
 	gnutls_x509_crt_t *crts = NULL;
-	gnutls_datum_t pem = { NULL, 0 };
 	unsigned int n = 0, i;
 	int64_t first = 0;
 
-	if (gnutls_load_file(path, &pem))
-		return 0;
-	if (gnutls_x509_crt_list_import2(&crts, &n, &pem, GNUTLS_X509_FMT_PEM, 0) < 0)
+	if (gnutls_x509_crt_list_import2(&crts, &n, pem, GNUTLS_X509_FMT_PEM, 0) < 0)
 		n = 0;
 	for (i = 0; i < n; i++) {
 		int64_t t = gnutls_x509_crt_get_expiration_time(crts[i]);
@@ -164,29 +163,72 @@ static int64_t first_not_after(const char *path)
 		gnutls_x509_crt_deinit(crts[i]);
 	}
 	gnutls_free(crts);
-	gnutls_free(pem.data);
 	return first;
 }
 
-const char *zab_tls_expiry_note(int64_t now, int64_t not_after, char *buf, size_t len)
+/* The earliest next update of the revocation lists in @pem, or 0. */
+static int64_t first_next_update(const gnutls_datum_t *pem)
 {
-	int64_t left = not_after - now;
+	gnutls_x509_crl_t *crls = NULL;
+	unsigned int n = 0, i;
+	int64_t first = 0;
 
-	if (!not_after || left > ZAB_TLS_EXPIRY_WARN_DAYS * 86400LL)
+	if (gnutls_x509_crl_list_import2(&crls, &n, pem, GNUTLS_X509_FMT_PEM, 0) < 0)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		int64_t t = gnutls_x509_crl_get_next_update(crls[i]);
+
+		if (t > 0 && (!first || t < first))
+			first = t;
+		gnutls_x509_crl_deinit(crls[i]);
+	}
+	gnutls_free(crls);
+	return first;
+}
+
+const char *zab_tls_expiry_note(int64_t now, int64_t end, enum zab_tls_end kind, char *buf,
+				size_t len)
+{
+	static const char *const what[] = {
+		[ZAB_TLS_END_CERT] = "the certificate",
+		[ZAB_TLS_END_CA] = "a CA certificate",
+		[ZAB_TLS_END_CRL] = "a revocation list's next update",
+	};
+	static const char *const before[] = {
+		[ZAB_TLS_END_CERT] = "replace it before then",
+		[ZAB_TLS_END_CA] = "the certificates it signed are refused from then on",
+		[ZAB_TLS_END_CRL] = "publish a new list before then",
+	};
+	static const char *const after[] = {
+		[ZAB_TLS_END_CERT] = "peers refuse this member's new connections",
+		[ZAB_TLS_END_CA] = "the certificates it signed are refused; remove it once none is in use",
+		[ZAB_TLS_END_CRL] = "the list is refused when zabd starts or reads the files again; publish a new one",
+	};
+	int64_t left = end - now;
+
+	if (!end || left > ZAB_TLS_EXPIRY_WARN_DAYS * 86400LL)
 		return NULL;
-	if (left <= 0)
-		snprintf(buf, len, "has expired %lld days ago: peers refuse this member's new connections",
-			 (long long)(-left / 86400));
+	if (left > 0)
+		snprintf(buf, len, "%s %s in %lld days %lld hours: %s", what[kind],
+			 kind == ZAB_TLS_END_CRL ? "is due" : "expires",
+			 (long long)(left / 86400), (long long)(left % 86400 / 3600), before[kind]);
+	else if (-left < 86400)
+		snprintf(buf, len, "%s %s less than a day ago: %s", what[kind],
+			 kind == ZAB_TLS_END_CRL ? "was due" : "ended", after[kind]);
 	else
-		snprintf(buf, len, "expires in %lld days %lld hours: replace it before then",
-			 (long long)(left / 86400), (long long)(left % 86400 / 3600));
+		snprintf(buf, len, "%s %s %lld days ago: %s", what[kind],
+			 kind == ZAB_TLS_END_CRL ? "was due" : "ended", (long long)(-left / 86400),
+			 after[kind]);
 	return buf;
 }
 
-void zab_tls_expiry(const struct zab_tls *t, int64_t *cert, int64_t *ca)
+void zab_tls_expiry(const struct zab_tls *t, struct zab_tls_ends *ends)
 {
-	*cert = t && t->cur ? t->cur->cert_not_after : 0;
-	*ca = t && t->cur ? t->cur->ca_not_after : 0;
+	const struct zab_tls_cred *c = t ? t->cur : NULL;
+
+	ends->cert = c ? c->cert_not_after : 0;
+	ends->ca = c ? c->ca_not_after : 0;
+	ends->crl = c ? c->crl_next_update : 0;
 }
 
 /* The curve of @crt's key if it is an ECDSA one, else GNUTLS_ECC_CURVE_INVALID. */
@@ -210,66 +252,92 @@ static bool key_is_p256(gnutls_x509_crt_t crt)
 }
 
 /* The key type of @crt, for an error: "RSA 2048 bits", "ECDSA SECP384R1". */
-static const char *key_name(gnutls_x509_crt_t crt)
+static const char *key_name(gnutls_x509_crt_t crt, char *name, size_t len)
 {
-	static char name[64];
 	unsigned int bits = 0;
 	int pk = gnutls_x509_crt_get_pk_algorithm(crt, &bits);
 	gnutls_ecc_curve_t curve = key_curve(crt);
 
 	if (curve != GNUTLS_ECC_CURVE_INVALID)
-		snprintf(name, sizeof(name), "ECDSA %s", gnutls_ecc_curve_get_name(curve));
+		snprintf(name, len, "ECDSA %s", gnutls_ecc_curve_get_name(curve) ?: "unknown");
 	else
-		snprintf(name, sizeof(name), "%s %u bits",
-			 gnutls_pk_algorithm_get_name(pk) ?: "unknown", bits);
+		snprintf(name, len, "%s %u bits", gnutls_pk_algorithm_get_name(pk) ?: "unknown",
+			 bits);
 	return name;
 }
 
-/* Loads @f into @t; the certificate must name @myid and be valid now. */
+/*
+ * Loads @f into @t; the certificate must name @myid and be valid now. Each
+ * file is read once: what is checked is what is loaded.
+ */
 static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uint32_t myid,
 		      struct zab_err *err)
 {
+	gnutls_datum_t cert = { NULL, 0 }, key = { NULL, 0 }, ca = { NULL, 0 }, crl = { NULL, 0 };
 	gnutls_x509_crt_t crt = NULL;
-	gnutls_datum_t pem = { NULL, 0 };
-	uint32_t id;
 	time_t now = time(NULL);
+	char kname[64];
+	uint32_t id;
 	int ret;
 
 	ret = key_file_check(f->key, err);
 	if (ret)
 		return ret;
-	ret = gnutls_certificate_set_x509_key_file2(t->cred, f->cert, f->key,
-						    GNUTLS_X509_FMT_PEM, NULL, 0);
-	if (ret < 0)
-		return zab_err(err, -EINVAL, "tlsCertFile %s, tlsKeyFile %s: %s", f->cert, f->key,
-			       gnutls_strerror(ret));
-	ret = gnutls_certificate_set_x509_trust_file(t->cred, f->ca, GNUTLS_X509_FMT_PEM);
-	if (ret <= 0)
-		return zab_err(err, -EINVAL, "tlsCaFile %s: %s", f->ca,
-			       ret ? gnutls_strerror(ret) : "no certificate in it");
-	if (f->crl) {
-		/* each CRL checked against the CAs: one they did not sign is an error */
-		ret = gnutls_certificate_set_x509_crl_file(t->cred, f->crl, GNUTLS_X509_FMT_PEM);
-		if (ret <= 0)
-			return zab_err(err, -EINVAL, "tlsCrlFile %s: %s", f->crl,
-				       ret ? gnutls_strerror(ret) : "no revocation list in it");
+	if (gnutls_load_file(f->cert, &cert)) {
+		ret = zab_err(err, -EINVAL, "tlsCertFile %s: cannot read it", f->cert);
+		goto out;
 	}
-	ret = gnutls_load_file(f->cert, &pem);
+	if (gnutls_load_file(f->key, &key)) {
+		ret = zab_err(err, -EINVAL, "tlsKeyFile %s: cannot read it", f->key);
+		goto out;
+	}
+	if (gnutls_load_file(f->ca, &ca)) {
+		ret = zab_err(err, -EINVAL, "tlsCaFile %s: cannot read it", f->ca);
+		goto out;
+	}
+	if (f->crl && gnutls_load_file(f->crl, &crl)) {
+		ret = zab_err(err, -EINVAL, "tlsCrlFile %s: cannot read it", f->crl);
+		goto out;
+	}
+	ret = gnutls_certificate_set_x509_key_mem2(t->cred, &cert, &key, GNUTLS_X509_FMT_PEM,
+						   NULL, 0);
+	if (ret < 0) {
+		ret = zab_err(err, -EINVAL, "tlsCertFile %s, tlsKeyFile %s: %s", f->cert, f->key,
+			      gnutls_strerror(ret));
+		goto out;
+	}
+	ret = gnutls_certificate_set_x509_trust_mem(t->cred, &ca, GNUTLS_X509_FMT_PEM);
+	if (ret <= 0) {
+		ret = zab_err(err, -EINVAL, "tlsCaFile %s: %s", f->ca,
+			      ret ? gnutls_strerror(ret) : "no certificate in it");
+		goto out;
+	}
+	if (f->crl) {
+		/*
+		 * Each list checked against the CAs (signature, dates): one
+		 * they did not sign, or past its next update, is refused.
+		 */
+		gnutls_certificate_set_flags(t->cred, GNUTLS_CERTIFICATE_VERIFY_CRLS);
+		ret = gnutls_certificate_set_x509_crl_mem(t->cred, &crl, GNUTLS_X509_FMT_PEM);
+		if (ret <= 0) {
+			ret = zab_err(err, -EINVAL, "tlsCrlFile %s: %s", f->crl,
+				      ret ? gnutls_strerror(ret) : "no revocation list in it");
+			goto out;
+		}
+		t->crl_next_update = first_next_update(&crl);
+	}
+	ret = gnutls_x509_crt_init(&crt);
 	if (!ret)
-		ret = gnutls_x509_crt_init(&crt);
-	if (!ret)
-		ret = gnutls_x509_crt_import(crt, &pem, GNUTLS_X509_FMT_PEM);
-	gnutls_free(pem.data);
+		ret = gnutls_x509_crt_import(crt, &cert, GNUTLS_X509_FMT_PEM);
 	if (ret) {
-		if (crt)
-			gnutls_x509_crt_deinit(crt);
-		return zab_err(err, -EINVAL, "tlsCertFile %s: %s", f->cert, gnutls_strerror(ret));
+		ret = zab_err(err, -EINVAL, "tlsCertFile %s: %s", f->cert, gnutls_strerror(ret));
+		goto out;
 	}
 	id = crt_id(crt);
 	if (!key_is_p256(crt))
 		ret = zab_err(err, -EINVAL,
 			      "tlsCertFile %s: its key is %s, not ECDSA P-256 (the only key zab's TLS allows)",
-			      f->cert, key_name(crt));
+			      f->cert, key_name(crt, kname, sizeof(kname)));
 	else if (id != myid)
 		ret = zab_err(err, -EINVAL,
 			      "tlsCertFile %s: its subject names %s%u, not this member (CN=\"" CN_PREFIX "%u\")",
@@ -277,11 +345,19 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 	else if (gnutls_x509_crt_get_expiration_time(crt) < now)
 		ret = zab_err(err, -EINVAL, "tlsCertFile %s: the certificate has expired", f->cert);
 	else if (gnutls_x509_crt_get_activation_time(crt) > now)
-		ret = zab_err(err, -EINVAL, "tlsCertFile %s: the certificate is not valid yet",
+		ret = zab_err(err, -EAGAIN, "tlsCertFile %s: the certificate is not valid yet",
 			      f->cert);
 	t->cert_not_after = gnutls_x509_crt_get_expiration_time(crt);
-	t->ca_not_after = first_not_after(f->ca);
-	gnutls_x509_crt_deinit(crt);
+	t->ca_not_after = first_not_after(&ca);
+out:
+	if (crt)
+		gnutls_x509_crt_deinit(crt);
+	gnutls_free(cert.data);
+	if (key.data)
+		gnutls_memset(key.data, 0, key.size);
+	gnutls_free(key.data);
+	gnutls_free(ca.data);
+	gnutls_free(crl.data);
 	return ret;
 }
 
@@ -309,22 +385,40 @@ static int cred_load(const struct zab_tls_files *f, uint32_t myid, struct zab_tl
 	return 0;
 }
 
+/* Seconds between tries of files that were refused, while they stay as they are. */
+#define REFRESH_RETRY_S 60
+
+static bool ids_equal(const struct file_id *a, const struct file_id *b)
+{
+	for (int i = 0; i < F_COUNT; i++)
+		if (a[i].dev != b[i].dev || a[i].ino != b[i].ino ||
+		    a[i].ctime_ns != b[i].ctime_ns || a[i].size != b[i].size)
+			return false;
+	return true;
+}
+
 int zab_tls_refresh(struct zab_tls *t, struct zab_err *err)
 {
 	struct file_id now[F_COUNT];
 	struct zab_tls_cred *c;
+	time_t at = time(NULL);
+	bool changed;
 	int ret;
 
 	if (!t || !t->verify)
 		return 0;
 	file_ids(&t->files, now);
-	if (!memcmp(now, t->ids, sizeof(now)))
+	changed = !ids_equal(now, t->ids);
+	/* refused files again now and then: one not valid yet may be later */
+	if (!changed && !(t->refused_at && at - t->refused_at >= REFRESH_RETRY_S))
 		return 0;
-	/* once per change of the files, good or bad */
 	memcpy(t->ids, now, sizeof(now));
 	ret = cred_load(&t->files, t->myid, &c, err);
-	if (ret)
-		return ret;
+	if (ret) {
+		t->refused_at = at;
+		return changed ? ret : 0;	/* said once per change */
+	}
+	t->refused_at = 0;
 	cred_put(t->cur);
 	t->cur = c;
 	return 1;
@@ -534,6 +628,7 @@ int zab_tls_start(struct zab_tls_conn *c, struct zab_tls *t, int fd, bool initia
 
 	memset(c, 0, sizeof(*c));
 	c->fd = fd;
+	c->initiator = initiator;
 	ret = gnutls_init(&s, (initiator ? GNUTLS_CLIENT : GNUTLS_SERVER) |
 			  GNUTLS_NONBLOCK | GNUTLS_NO_TICKETS);
 	if (ret)
@@ -617,7 +712,7 @@ static int kernel_keys(struct zab_tls_conn *c, bool read)
 /*
  * Tells the peer why, in a fatal alert (RFC 8446, 6.2), before the end:
  * its operator then reads the reason in its own log. Best effort: the
- * socket is non-blocking, and an alert that does not fit is not sent.
+ * socket is non-blocking, and an alert that does not fit may be cut short.
  */
 static void send_alert(struct zab_tls_conn *c, int alert)
 {
@@ -670,7 +765,9 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 			return -EACCES;
 		}
 		if (ret == GNUTLS_E_NO_CERTIFICATE_FOUND) {
-			send_alert(c, GNUTLS_A_CERTIFICATE_REQUIRED);
+			/* certificate_required is the accepting end's (RFC 8446, 4.4.2.4) */
+			send_alert(c, c->initiator ? GNUTLS_A_BAD_CERTIFICATE :
+				   GNUTLS_A_CERTIFICATE_REQUIRED);
 			return refused(c, why, "%s", "it shows no certificate");
 		}
 		if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)

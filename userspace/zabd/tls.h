@@ -59,27 +59,35 @@ int zab_tls_init(struct zab_tls **tls, const struct zab_tls_files *files, uint32
 /* Days before a certificate's end from which zabd warns of it. */
 #define ZAB_TLS_EXPIRY_WARN_DAYS	30
 
-/*
- * auth = cert: when the member's certificate (*@cert) and the first of the
- * CAs in tlsCaFile (*@ca) stop being valid, in seconds since the epoch; 0
- * for each without certificates.
- */
-void zab_tls_expiry(const struct zab_tls *tls, int64_t *cert, int64_t *ca);
+/* auth = cert: when the credentials stop being good, in seconds since 1970 */
+struct zab_tls_ends {
+	int64_t cert;		/* the member's certificate ends */
+	int64_t ca;		/* the earliest end of tlsCaFile's certificates */
+	int64_t crl;		/* the earliest next update of tlsCrlFile's lists */
+};
+
+enum zab_tls_end { ZAB_TLS_END_CERT, ZAB_TLS_END_CA, ZAB_TLS_END_CRL };
+
+/* Fills @ends; 0 for each without certificates (or without tlsCrlFile). */
+void zab_tls_expiry(const struct zab_tls *tls, struct zab_tls_ends *ends);
 
 /*
- * What to say of a certificate valid until @not_after, at @now: NULL while
- * more than ZAB_TLS_EXPIRY_WARN_DAYS days are left (or @not_after is 0),
- * else @buf holding "expires in ..." or "has expired ...".
+ * What to say of @end, of @kind, at @now: NULL while more than
+ * ZAB_TLS_EXPIRY_WARN_DAYS days are left (or @end is 0), else @buf holding
+ * a sentence such as "the certificate expires in 9 days 23 hours: replace
+ * it before then", or one saying it ended.
  */
-const char *zab_tls_expiry_note(int64_t now, int64_t not_after, char *buf, size_t len);
+const char *zab_tls_expiry_note(int64_t now, int64_t end, enum zab_tls_end kind, char *buf,
+				size_t len);
 
 /*
  * auth = cert: reads the files again if any changed since they were read
- * (a new inode, size or mtime), for the handshakes that begin from now on;
+ * (a new inode, size or change time), for the handshakes that begin from now on;
  * those under way keep the credentials they began with. 1 if read again,
  * 0 if unchanged (or no certificates), -errno with @err saying why the new
- * files are refused: the credentials read before stay, and the same files
- * are not read again until they change again.
+ * files are refused: the credentials read before stay, and the refused
+ * files are tried again every minute (said only when they change: a
+ * certificate not valid yet, for one, loads once it is).
  */
 int zab_tls_refresh(struct zab_tls *tls, struct zab_err *err);
 
@@ -98,6 +106,7 @@ struct zab_tls_conn {
 	size_t first_got;
 	struct zab_tls_cred *cred;	/* what the session uses, held till the end */
 	bool verify;		/* check the peer's certificate (auth = cert) */
+	bool initiator;		/* the connecting end */
 	bool eof;		/* the peer hung up */
 	uint32_t peer_id;	/* the member its certificate names */
 	char why[128];

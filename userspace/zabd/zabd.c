@@ -252,25 +252,36 @@ static void watchdog_kick(struct timer *t)
 
 /*
  * auth = cert: warn, from ZAB_TLS_EXPIRY_WARN_DAYS days before, that the
- * member's certificate or a CA of tlsCaFile is about to stop being valid
- * (an error once it has); at start and twice a day.
+ * member's certificate or a CA of tlsCaFile is about to stop being valid,
+ * or a revocation list of tlsCrlFile is due for its next update (an error
+ * once it has); at start and twice a day.
  */
 static void tls_expiry_check(struct timer *t)
 {
 	struct zabd *z = t->arg;
-	int64_t cert, ca, now = time(NULL);
-	const char *note;
-	char buf[128];
+	int64_t now = time(NULL);
+	struct zab_tls_ends ends;
+	char buf[160];
 
-	zab_tls_expiry(z->auth.tls, &cert, &ca);
-	note = zab_tls_expiry_note(now, cert, buf, sizeof(buf));
-	if (note)
-		zlog(cert <= now ? LOG_ERR : LOG_WARNING, "tlsCertFile %s: the certificate %s",
-		     z->conf->tls_cert_file, note);
-	note = zab_tls_expiry_note(now, ca, buf, sizeof(buf));
-	if (note)
-		zlog(ca <= now ? LOG_ERR : LOG_WARNING, "tlsCaFile %s: a CA certificate %s",
-		     z->conf->tls_ca_file, note);
+	zab_tls_expiry(z->auth.tls, &ends);
+	const struct {
+		const char *key, *file;
+		int64_t end;
+		enum zab_tls_end kind;
+	} checks[] = {
+		{ "tlsCertFile", z->conf->tls_cert_file, ends.cert, ZAB_TLS_END_CERT },
+		{ "tlsCaFile", z->conf->tls_ca_file, ends.ca, ZAB_TLS_END_CA },
+		{ "tlsCrlFile", z->conf->tls_crl_file, ends.crl, ZAB_TLS_END_CRL },
+	};
+
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		const char *note = zab_tls_expiry_note(now, checks[i].end, checks[i].kind, buf,
+						       sizeof(buf));
+
+		if (note)
+			zlog(checks[i].end <= now ? LOG_ERR : LOG_WARNING, "%s %s: %s",
+			     checks[i].key, checks[i].file, note);
+	}
 	timer_arm(&z->loop, t, TLS_EXPIRY_CHECK_MS);
 }
 
