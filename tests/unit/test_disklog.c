@@ -240,6 +240,7 @@ static void test_torn_tail(void **state)
 	assert_int_equal(log.last, Z(1, 2));
 	assert_int_equal(log.repaired, 1);
 	assert_int_equal(size_of(name), whole);
+	assert_false(exists("log.0000000100000001.corrupt"));	/* torn: nothing to keep */
 	assert_non_null(strstr(notes, "log.0000000100000001: the entry at offset"));
 	assert_non_null(strstr(notes, "is torn: 2 of 5 payload bytes"));
 	zab_disklog_release(&log);
@@ -279,6 +280,9 @@ static void test_flipped_byte(void **state)
 	assert_int_equal(log.n, 1);
 	assert_int_equal(log.last, Z(1, 1));
 	assert_int_equal(size_of("log.0000000100000001"), 32 + 24 + 4);
+	/* the segment as it was, kept: what follows the cut is in no other file */
+	assert_int_equal(size_of("log.0000000100000001.corrupt"), 32 + 3 * 24 + 4 + 4 + 5);
+	assert_non_null(strstr(notes, "a copy as it was kept as log.0000000100000001.corrupt"));
 	assert_false(exists("log.0000000100000004"));
 	assert_true(exists("log.0000000100000004.corrupt"));
 	assert_non_null(strstr(notes, "is corrupt: checksum"));

@@ -41,6 +41,7 @@ struct reader {
 	bool readonly;		/* change nothing: the kernel may be writing */
 	zab_disklog_progress_fn progress;	/* or NULL */
 	uint64_t entries, bytes, total;		/* for @progress */
+	bool torn;		/* the last bad entry ran past the end, nothing whole after */
 };
 
 /* Entries between two calls of the progress function within a segment. */
@@ -596,15 +597,17 @@ static int read_entry(struct reader *r, const unsigned char *map,
 
 	ret = zab_disk_entry_parse(map, (uint64_t)s->size, (uint64_t)off, &e,
 				   why, why_len);
-	if (ret == 0 && e.torn &&
-	    (uint64_t)(s->size - off) > sizeof(struct zab_disk_rec)) {
+	r->torn = ret == 0 && e.torn;
+	if (r->torn && (uint64_t)(s->size - off) > sizeof(struct zab_disk_rec)) {
 		uint64_t after = whole_entry_after(map, (uint64_t)s->size,
 						   (uint64_t)off, log->last);
 
-		if (after)
+		if (after) {
 			snprintf(why, why_len,
 				 "is corrupt: its length runs past the end of the segment, yet a whole entry follows at offset %llu",
 				 (unsigned long long)after);
+			r->torn = false;
+		}
 	}
 	if (ret <= 0)
 		return ret;
@@ -640,6 +643,49 @@ static int read_entry(struct reader *r, const unsigned char *map,
 	}
 	*next = (off_t)e.next;
 	return 1;
+}
+
+/*
+ * Before a segment is cut at a corrupt entry: its whole @size bytes at @map
+ * copied to NAME.corrupt, fsynced, so that what follows the cut (records
+ * perhaps nowhere else) stays for inspection. A torn tail is not copied:
+ * nothing whole follows it. 0 or -errno.
+ */
+static int keep_copy(struct reader *r, const char *name, const unsigned char *map, off_t size)
+{
+	char to[NAME_MAX + 1];
+	off_t done = 0;
+	int fd, ret = 0;
+
+	if (snprintf(to, sizeof(to), "%s%s", name, CORRUPT_SUFFIX) >= (int)sizeof(to))
+		return -ENAMETOOLONG;
+	fd = openat(r->dir_fd, to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)	/* from an earlier start: keep the first */
+			return 0;
+		say(r, "cannot create %s/%s: %s", r->dir, to, strerror(errno));
+		return -errno;
+	}
+	while (done < size && !ret) {
+		ssize_t n = write(fd, map + done, (size_t)(size - done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			ret = n < 0 ? -errno : -EIO;
+		else
+			done += n;
+	}
+	if (!ret && fsync(fd) < 0)
+		ret = -errno;
+	close(fd);
+	if (ret) {
+		say(r, "cannot write %s/%s: %s", r->dir, to, strerror(-ret));
+		unlinkat(r->dir_fd, to, 0);
+		return ret;
+	}
+	say(r, "%s/%s: a copy as it was kept as %s", r->dir, name, to);
+	return 0;
 }
 
 /* Reads up to @len bytes from the start of @fd: how many, or -errno. */
@@ -713,6 +759,12 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 	r->bytes += (uint64_t)s->size;
 	if (r->progress)
 		r->progress(r->arg, r->entries, r->bytes, r->total);
+	if (ret == 0 && !r->readonly && !r->torn) {
+		int err = keep_copy(r, s->name, map, s->size);
+
+		if (err < 0)
+			ret = err;	/* cut nothing we could not keep */
+	}
 	if (r->readonly)
 		free(map);
 	else
