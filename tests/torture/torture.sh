@@ -407,7 +407,18 @@ one() {
 		[ "${up[$i]}" = 1 ] || zabd_start "$i"
 	done
 	# shellcheck disable=SC2086
-	wait_formed 60 $members
+	if ! wait_for 60 formed $members; then
+		# what each member that does not follow the others was doing
+		for i in $members; do
+			case $(zst "$i" state) in
+			1|2) continue ;;
+			esac
+			echo "  member $i (zabd $(zabd_alive "$i" && echo running || echo gone)), its log's end:"
+			tail -n 25 "$ENS_TMP/zabd.$i.log" | cut -c1-200 | sed 's/^/    /'
+		done
+		# shellcheck disable=SC2086
+		wait_formed 1 $members
+	fi
 	writers_stop
 	# shellcheck disable=SC2086
 	write_on "$ENS_TMP" end 3 $members
