@@ -254,32 +254,48 @@ static void test_torn_tail(void **state)
 	zab_disklog_release(&log);
 }
 
-static void test_flipped_byte(void **state)
+/*
+ * log.0000000100000001 with records 1:1 "good", 1:2 "flip", 1:3 "after",
+ * then the byte @b at @at bytes into the second entry (header first).
+ */
+static void three_then_flip(const char *b, off_t at)
 {
-	struct zab_disklog log;
 	char path[128];
 	FILE *f;
 	int fd;
 
-	(void)state;
 	f = seg_open("log.0000000100000001", 1, 0);
 	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
 	put(f, ZAB_DISK_RECORD, Z(1, 2), "flip");
 	put(f, ZAB_DISK_RECORD, Z(1, 3), "after");
 	fclose(f);
-	f = seg_open("log.0000000100000004", 2, Z(1, 3));
-	put(f, ZAB_DISK_RECORD, Z(1, 4), "later");
-	fclose(f);
-	/* one byte of the second record's payload */
 	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
 	fd = open(path, O_WRONLY);
 	assert_true(fd >= 0);
-	assert_int_equal(pwrite(fd, "F", 1, 32 + 24 + 4 + 24), 1);
+	assert_int_equal(pwrite(fd, b, 1, 32 + 24 + 4 + at), 1);
 	close(fd);
-	recover(&log);
-	assert_int_equal(log.n, 1);
-	assert_int_equal(log.last, Z(1, 1));
+}
+
+/* Recovered: the log ends after the first record, where it was cut. */
+static void recover_to_first(struct zab_disklog *log)
+{
+	recover(log);
+	assert_int_equal(log->n, 1);
+	assert_int_equal(log->last, Z(1, 1));
 	assert_int_equal(size_of("log.0000000100000001"), 32 + 24 + 4);
+}
+
+static void test_flipped_byte(void **state)
+{
+	struct zab_disklog log;
+	FILE *f;
+
+	(void)state;
+	three_then_flip("F", 24);
+	f = seg_open("log.0000000100000004", 2, Z(1, 3));
+	put(f, ZAB_DISK_RECORD, Z(1, 4), "later");
+	fclose(f);
+	recover_to_first(&log);
 	/* the segment as it was, kept: what follows the cut is in no other file */
 	assert_int_equal(size_of("log.0000000100000001.corrupt"), 32 + 3 * 24 + 4 + 4 + 5);
 	assert_non_null(strstr(notes, "a copy as it was kept as log.0000000100000001.corrupt"));
@@ -299,26 +315,11 @@ static void test_flipped_byte(void **state)
 static void test_flipped_length(void **state)
 {
 	struct zab_disklog log;
-	char path[128];
-	FILE *f;
-	int fd;
 
 	(void)state;
-	f = seg_open("log.0000000100000001", 1, 0);
-	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
-	put(f, ZAB_DISK_RECORD, Z(1, 2), "flip");
-	put(f, ZAB_DISK_RECORD, Z(1, 3), "after");
-	fclose(f);
 	/* the second entry's length, 4, becomes 0x10004: past the end */
-	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
-	fd = open(path, O_WRONLY);
-	assert_true(fd >= 0);
-	assert_int_equal(pwrite(fd, "\x01", 1, 32 + 24 + 4 + 5), 1);
-	close(fd);
-	recover(&log);
-	assert_int_equal(log.n, 1);
-	assert_int_equal(log.last, Z(1, 1));
-	assert_int_equal(size_of("log.0000000100000001"), 32 + 24 + 4);
+	three_then_flip("\x01", 5);
+	recover_to_first(&log);
 	assert_non_null(strstr(notes, "the entry at offset 60 is corrupt: its length runs past the end of the segment, yet a whole entry follows at offset 88"));
 	assert_null(strstr(notes, "is torn"));
 	zab_disklog_release(&log);
