@@ -291,7 +291,7 @@ static void test_flipped_byte(void **state)
 	FILE *f;
 
 	(void)state;
-	three_then_flip("F", 24);
+	three_then_flip("F", 24);	/* the second record's first payload byte */
 	f = seg_open("log.0000000100000004", 2, Z(1, 3));
 	put(f, ZAB_DISK_RECORD, Z(1, 4), "later");
 	fclose(f);
