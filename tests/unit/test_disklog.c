@@ -309,6 +309,36 @@ static void test_flipped_byte(void **state)
 }
 
 /*
+ * Files set aside at an earlier start are never replaced: a copy, or a
+ * segment set aside, takes the next free name NAME.N.corrupt.
+ */
+static void test_corrupt_names_kept(void **state)
+{
+	struct zab_disklog log;
+	FILE *f;
+
+	(void)state;
+	three_then_flip("F", 24);
+	f = seg_open("log.0000000100000004", 2, Z(1, 3));
+	put(f, ZAB_DISK_RECORD, Z(1, 4), "later");
+	fclose(f);
+	f = seg_open("log.0000000100000001.corrupt", 9, 0);	/* earlier ones */
+	fclose(f);
+	f = seg_open("log.0000000100000004.corrupt", 9, 0);
+	fclose(f);
+	recover_to_first(&log);
+	assert_int_equal(size_of("log.0000000100000001.corrupt"), 32);
+	assert_int_equal(size_of("log.0000000100000001.1.corrupt"), 32 + 3 * 24 + 4 + 4 + 5);
+	assert_int_equal(size_of("log.0000000100000004.corrupt"), 32);
+	assert_true(exists("log.0000000100000004.1.corrupt"));
+	assert_false(exists("log.0000000100000004"));
+	assert_false(exists("corrupt-copy.tmp"));
+	assert_non_null(strstr(notes, "kept as log.0000000100000001.1.corrupt"));
+	assert_non_null(strstr(notes, "set aside as log.0000000100000004.1.corrupt"));
+	zab_disklog_release(&log);
+}
+
+/*
  * A length byte goes bad: the entry runs past the end of the segment, as a
  * torn one would, but whole entries follow it: corrupt, not torn.
  */
@@ -942,6 +972,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_trunc_and_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flipped_length, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_names_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flipped_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_headers, setup, teardown),

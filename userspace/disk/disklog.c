@@ -97,16 +97,38 @@ DIR *zab_disk_opendir(int dir_fd)
 	return d;
 }
 
-/* Set the segment @name aside as NAME.corrupt. */
+/*
+ * Moves @from (a name in the directory) to NAME.corrupt, or NAME.N.corrupt
+ * if that is taken: nothing set aside is ever replaced. The name used in
+ * @to. 0 or -errno.
+ */
+static int rename_unique(struct reader *r, const char *from, const char *name, char *to,
+			 size_t to_len)
+{
+	for (unsigned int n = 0; n < 1000; n++) {
+		int len = n ? snprintf(to, to_len, "%s.%u%s", name, n, CORRUPT_SUFFIX) :
+			      snprintf(to, to_len, "%s%s", name, CORRUPT_SUFFIX);
+
+		if (len >= (int)to_len)
+			return -ENAMETOOLONG;
+		if (!renameat2(r->dir_fd, from, r->dir_fd, to, RENAME_NOREPLACE))
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+/* Set the segment @name aside as NAME.corrupt (rename_unique()). */
 static int set_aside(struct reader *r, const char *name, const char *why)
 {
 	char to[NAME_MAX + 1];
+	int ret;
 
-	if (snprintf(to, sizeof(to), "%s%s", name, CORRUPT_SUFFIX) >= (int)sizeof(to))
-		return -ENAMETOOLONG;
-	if (renameat(r->dir_fd, name, r->dir_fd, to) < 0) {
-		say(r, "cannot rename %s/%s: %s", r->dir, name, strerror(errno));
-		return -errno;
+	ret = rename_unique(r, name, name, to, sizeof(to));
+	if (ret < 0) {
+		say(r, "cannot rename %s/%s: %s", r->dir, name, strerror(-ret));
+		return ret;
 	}
 	say(r, "%s/%s %s: set aside as %s", r->dir, name, why, to);
 	r->log->repaired++;
@@ -508,6 +530,16 @@ static void truncate_after(struct zab_disklog *log, uint64_t zxid)
 		log->commit = log->last;
 }
 
+/* Do the fields of @rec, but its checksum, make an entry? */
+static bool header_sane(const struct zab_disk_rec *rec)
+{
+	uint32_t len = be32toh(rec->len);
+
+	return rec->type >= ZAB_DISK_RECORD && rec->type <= ZAB_DISK_COMMIT &&
+	       !rec->flags && !rec->reserved && !rec->reserved2 &&
+	       (rec->type == ZAB_DISK_RECORD ? len && len <= ZAB_MAX_RECORD_LIMIT : !len);
+}
+
 int zab_disk_entry_parse(const unsigned char *map, uint64_t size, uint64_t off,
 			 struct zab_disk_entry *e, char *why, size_t why_len)
 {
@@ -522,9 +554,7 @@ int zab_disk_entry_parse(const unsigned char *map, uint64_t size, uint64_t off,
 	}
 	memcpy(&rec, map + off, sizeof(rec));
 	len = be32toh(rec.len);
-	if (rec.type < ZAB_DISK_RECORD || rec.type > ZAB_DISK_COMMIT ||
-	    rec.flags || rec.reserved || rec.reserved2 ||
-	    (rec.type == ZAB_DISK_RECORD ? !len || len > ZAB_MAX_RECORD_LIMIT : len != 0)) {
+	if (!header_sane(&rec)) {
 		snprintf(why, why_len, "is corrupt: type %u, length %u", rec.type, len);
 		e->torn = false;
 		return 0;
@@ -552,35 +582,44 @@ int zab_disk_entry_parse(const unsigned char *map, uint64_t size, uint64_t off,
 	return 1;
 }
 
-/* Bytes whole_entry_after() looks through, at most. */
-#define WHOLE_SCAN_MAX (4U << 20)
+/* Bytes of checksums whole_entry_after() computes, at most. */
+#define WHOLE_CRC_BUDGET (64U << 20)
+
+enum whole { WHOLE_NONE, WHOLE_FOUND, WHOLE_GAVE_UP };
 
 /*
- * The offset of the first whole record after @off with a zxid above @last
- * (a header that checks, its payload and checksum in the segment), or 0. A
- * crash tears only the tail the kernel was writing: an entry whose length
- * runs past the end of the segment with a whole later record after it has
- * a bad length, not a torn tail. Only the label depends on it (the log is
- * cut there either way), so the search is bounded: WHOLE_SCAN_MAX bytes,
- * and the checksum only of headers that could follow. Read only when an
- * entry did not check, so at most once a start.
+ * Is there a whole entry, of any type, after @off (whose length runs past
+ * the end: the rest is shorter than one record, at most 16 MiB)? A crash
+ * tears only the tail being written: a whole entry after a length that
+ * runs past the end means a bad length, not a torn tail, and what follows
+ * must be kept. WHOLE_FOUND with its offset in *@at, WHOLE_NONE, or
+ * WHOLE_GAVE_UP once WHOLE_CRC_BUDGET bytes were checksummed (a payload
+ * full of headers that look whole) without an answer.
  */
-static uint64_t whole_entry_after(const unsigned char *map, uint64_t size,
-				  uint64_t off, uint64_t last)
+static enum whole whole_entry_after(const unsigned char *map, uint64_t size, uint64_t off,
+				    uint64_t *at)
 {
-	uint64_t end = size - off > WHOLE_SCAN_MAX ? off + WHOLE_SCAN_MAX : size;
+	uint64_t budget = WHOLE_CRC_BUDGET;
 	struct zab_disk_entry e;
 	struct zab_disk_rec rec;
 	char why[96];
 
-	for (off++; off + sizeof(rec) <= end; off++) {
+	for (off++; off + sizeof(rec) <= size; off++) {
+		uint64_t len;
+
 		memcpy(&rec, map + off, sizeof(rec));
-		if (rec.type != ZAB_DISK_RECORD || be64toh(rec.zxid) <= last)
+		len = sizeof(rec) + be32toh(rec.len);
+		if (!header_sane(&rec) || len > size - off)
 			continue;
-		if (zab_disk_entry_parse(map, size, off, &e, why, sizeof(why)) == 1)
-			return off;
+		if (len > budget)
+			return WHOLE_GAVE_UP;
+		budget -= len;
+		if (zab_disk_entry_parse(map, size, off, &e, why, sizeof(why)) == 1) {
+			*at = off;
+			return WHOLE_FOUND;
+		}
 	}
-	return 0;
+	return WHOLE_NONE;
 }
 
 /*
@@ -599,14 +638,20 @@ static int read_entry(struct reader *r, const unsigned char *map,
 				   why, why_len);
 	r->torn = ret == 0 && e.torn;
 	if (r->torn && (uint64_t)(s->size - off) > sizeof(struct zab_disk_rec)) {
-		uint64_t after = whole_entry_after(map, (uint64_t)s->size,
-						   (uint64_t)off, log->last);
+		uint64_t at = 0;
 
-		if (after) {
+		switch (whole_entry_after(map, (uint64_t)s->size, (uint64_t)off, &at)) {
+		case WHOLE_FOUND:
 			snprintf(why, why_len,
 				 "is corrupt: its length runs past the end of the segment, yet a whole entry follows at offset %llu",
-				 (unsigned long long)after);
+				 (unsigned long long)at);
 			r->torn = false;
+			break;
+		case WHOLE_GAVE_UP:
+			r->torn = false;	/* not known: keep what follows */
+			break;
+		case WHOLE_NONE:
+			break;
 		}
 	}
 	if (ret <= 0)
@@ -645,46 +690,81 @@ static int read_entry(struct reader *r, const unsigned char *map,
 	return 1;
 }
 
-/*
- * Before a segment is cut at a corrupt entry: its whole @size bytes at @map
- * copied to NAME.corrupt, fsynced, so that what follows the cut (records
- * perhaps nowhere else) stays for inspection. A torn tail is not copied:
- * nothing whole follows it. 0 or -errno.
- */
-static int keep_copy(struct reader *r, const char *name, const unsigned char *map, off_t size)
+/* Writes all of @buf to @fd. 0 or -errno. */
+static int write_all(int fd, const void *buf, size_t len)
 {
-	char to[NAME_MAX + 1];
-	off_t done = 0;
-	int fd, ret = 0;
+	size_t done = 0;
 
-	if (snprintf(to, sizeof(to), "%s%s", name, CORRUPT_SUFFIX) >= (int)sizeof(to))
-		return -ENAMETOOLONG;
-	fd = openat(r->dir_fd, to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		if (errno == EEXIST)	/* from an earlier start: keep the first */
-			return 0;
-		say(r, "cannot create %s/%s: %s", r->dir, to, strerror(errno));
-		return -errno;
-	}
-	while (done < size && !ret) {
-		ssize_t n = write(fd, map + done, (size_t)(size - done));
+	while (done < len) {
+		ssize_t n = write(fd, (const char *)buf + done, len - done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			ret = n < 0 ? -errno : -EIO;
-		else
-			done += n;
+			return n < 0 ? -errno : -EIO;
+		done += (size_t)n;
 	}
-	if (!ret && fsync(fd) < 0)
+	return 0;
+}
+
+/* The temporary name of a copy being written: not a segment's (SEG_PREFIX). */
+#define COPY_TMP	"corrupt-copy.tmp"
+#define COPY_CHUNK	(64 * 1024)
+
+/*
+ * Before segment @name (open as @fd, @size bytes) is cut at a corrupt entry:
+ * a copy of it as it is kept as NAME.corrupt (or NAME.N.corrupt), written
+ * to a temporary name, fsynced, renamed, the directory fsynced, so that
+ * what follows the cut (records perhaps in no other file) stays for
+ * inspection. Read from the file, not a mapping: a block that cannot be
+ * read (EIO) is copied as zeros and said so. 0 or -errno: then nothing may
+ * be cut.
+ */
+static int keep_copy(struct reader *r, const char *name, int fd, off_t size)
+{
+	char to[NAME_MAX + 1], buf[COPY_CHUNK];
+	unsigned int unreadable = 0;
+	off_t done = 0;
+	int out, ret = 0;
+
+	unlinkat(r->dir_fd, COPY_TMP, 0);	/* from a start that did not finish */
+	out = openat(r->dir_fd, COPY_TMP, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out < 0) {
 		ret = -errno;
-	close(fd);
-	if (ret) {
-		say(r, "cannot write %s/%s: %s", r->dir, to, strerror(-ret));
-		unlinkat(r->dir_fd, to, 0);
+		say(r, "cannot create %s/%s: %s", r->dir, COPY_TMP, strerror(-ret));
 		return ret;
 	}
-	say(r, "%s/%s: a copy as it was kept as %s", r->dir, name, to);
+	while (done < size && !ret) {
+		size_t want = size - done < COPY_CHUNK ? (size_t)(size - done) : COPY_CHUNK;
+		ssize_t n = pread(fd, buf, want, done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EIO) {
+			memset(buf, 0, want);
+			n = (ssize_t)want;
+			unreadable++;
+		} else if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;
+			break;
+		}
+		ret = write_all(out, buf, (size_t)n);
+		done += n;
+	}
+	if (!ret && fsync(out) < 0)
+		ret = -errno;
+	close(out);
+	if (!ret)
+		ret = rename_unique(r, COPY_TMP, name, to, sizeof(to));
+	if (!ret && fsync(r->dir_fd) < 0)
+		ret = -errno;
+	if (ret) {
+		say(r, "cannot keep a copy of %s/%s: %s", r->dir, name, strerror(-ret));
+		unlinkat(r->dir_fd, COPY_TMP, 0);
+		return ret;
+	}
+	say(r, "%s/%s: a copy as it was kept as %s%s", r->dir, name, to,
+	    unreadable ? " (with blocks that could not be read as zeros)" : "");
 	return 0;
 }
 
@@ -760,7 +840,7 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 	if (r->progress)
 		r->progress(r->arg, r->entries, r->bytes, r->total);
 	if (ret == 0 && !r->readonly && !r->torn) {
-		int err = keep_copy(r, s->name, map, s->size);
+		int err = keep_copy(r, s->name, fd, s->size);
 
 		if (err < 0)
 			ret = err;	/* cut nothing we could not keep */
