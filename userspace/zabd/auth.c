@@ -340,8 +340,8 @@ static void refresh_certs(struct zab_auth *a)
 	t = (time_t)ends.cert;
 	if (!gmtime_r(&t, &tm) || !strftime(until, sizeof(until), "%Y-%m-%d %H:%M:%S UTC", &tm))
 		snprintf(until, sizeof(until), "%lld", (long long)ends.cert);
-	zinfo("the certificate files changed: read again, for connections from now on (this member's certificate until %s)",
-	      until);
+	zinfo("the certificate files %s: read again, for connections from now on (this member's certificate until %s)",
+	      ret == 1 ? "changed" : "refused before now load", until);
 }
 
 void zab_auth_refresh(struct zab_auth *a)
@@ -489,6 +489,7 @@ int zab_auth_start(struct zab_auth_conn *c, struct zab_auth *a, int fd,
 	c->self = self;
 	c->peer = peer;
 	zab_auth_refresh(a);
+	c->generation = a->generation;	/* the credentials it uses */
 	if (getrandom(c->nonce, sizeof(c->nonce), 0) != (ssize_t)sizeof(c->nonce))
 		return -EIO;
 	if (!a->tls)

@@ -159,6 +159,7 @@ struct zab_auth_conn {
 	const char *tls_why;	/* and why */
 	struct zab_tls_conn tls;
 	uint8_t binding[ZAB_TLS_EXPORTER];	/* the session's exporter */
+	uint64_t generation;	/* the auth's generation when it started */
 };
 
 /*

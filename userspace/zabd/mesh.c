@@ -669,16 +669,20 @@ int mesh_open(struct mesh **meshp, struct loop *loop,
 }
 
 /*
- * Is @ac's connection one the credentials now held no longer admit? With
- * keys: its key was removed. With certificates (read again, see
- * zab_tls_refresh()): any, since the CA or revocation list that admitted
- * its peer may have changed; it is made again, its peer checked anew.
+ * Is the connection of @ac (@authed: its handshake done) one the
+ * credentials now held no longer admit? With keys: its key was removed.
+ * With certificates (read again, see zab_tls_refresh()): any that began
+ * with the files before, done or still in its handshake, since the CA or
+ * revocation list that admits its peer may have changed; it is made
+ * again, its peer checked anew.
  */
-static const char *rekey_why(const struct mesh *mesh, const struct zab_auth_conn *ac)
+static const char *rekey_why(const struct mesh *mesh, const struct zab_auth_conn *ac,
+			     bool authed)
 {
 	if (mesh->auth->cert)
-		return "the certificate files changed";
-	if (zab_auth_psk(mesh->auth) && !zab_auth_holds(mesh->auth, ac->key_id))
+		return ac->generation != mesh->auth->generation ?
+		       "the certificate files changed" : NULL;
+	if (authed && zab_auth_psk(mesh->auth) && !zab_auth_holds(mesh->auth, ac->key_id))
 		return "its key was removed";
 	return NULL;
 }
@@ -691,12 +695,14 @@ void mesh_rekey(struct mesh *mesh)
 	for (size_t i = 0; i < mesh->ens->n; i++) {
 		struct mesh_out *o = &mesh->out[i];
 
-		if (o->m != mesh->ens->self && o->connected && (why = rekey_why(mesh, &o->ac)))
+		if (o->m != mesh->ens->self && (o->connected || o->authing) &&
+		    (why = rekey_why(mesh, &o->ac, o->connected)))
 			out_drop(o, why, 0);
 	}
 	for (c = mesh->in; c; c = next) {
 		next = c->next;
-		if (c->authed && (why = rekey_why(mesh, &c->ac))) {
+		if ((c->authed || zab_auth_enabled(mesh->auth)) &&
+		    (why = rekey_why(mesh, &c->ac, c->authed))) {
 			zinfo("election: dropping the connection from %s: %s", c->peer, why);
 			in_free(c);
 		}

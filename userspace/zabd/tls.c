@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* TLS 1.3 handshakes handed to kernel TLS: see tls.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/tls.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
@@ -46,6 +48,8 @@ struct zab_tls_cred {
 	int64_t cert_not_after;	/* auth = cert: the member's certificate's end */
 	int64_t ca_not_after;	/* the earliest end of tlsCaFile's certificates */
 	int64_t crl_next_update; /* the earliest next update of tlsCrlFile's lists */
+	uint8_t digest[32];	/* SHA-256 of the files read: a reload that reads */
+				/* the same bytes changes nothing */
 };
 
 /*
@@ -70,7 +74,8 @@ struct zab_tls {
 	struct zab_tls_files files;
 	uint32_t myid;
 	struct file_id ids[F_COUNT];
-	time_t refused_at;	/* the files as they are were refused then, or 0 */
+	time_t refused_at;	/* the files as they are were refused then */
+				/* (CLOCK_MONOTONIC s), or 0 */
 };
 
 static void cred_put(struct zab_tls_cred *c)
@@ -127,23 +132,63 @@ static uint32_t crt_id(gnutls_x509_crt_t crt)
 	return zab_tls_cert_id(cn);
 }
 
-/* A private key file only its owner (zabd's user) may read, not a link. */
-static int key_file_check(const char *path, struct zab_err *err)
+/* Largest key file read (a PEM private key is a few hundred bytes). */
+#define KEY_FILE_MAX (64 * 1024)
+
+/*
+ * Reads the private key file @path into @key (gnutls_malloc'd; zero and
+ * free it): a regular file, not a link, owned by zabd's user, that others
+ * may not read; the checks are made on the file read (fstat), and no copy
+ * of the key is left in memory but @key.
+ */
+static int key_file_read(const char *path, gnutls_datum_t *key, struct zab_err *err)
 {
 	struct stat st;
+	ssize_t n = 0;
+	size_t got = 0;
+	int fd, ret = 0;
 
-	if (lstat(path, &st) < 0)
-		return zab_err(err, -errno, "tlsKeyFile %s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return zab_err(err, -EINVAL, "tlsKeyFile %s: not a regular file", path);
-	if (st.st_uid != geteuid())
-		return zab_err(err, -EPERM, "tlsKeyFile %s: owned by uid %u, not zabd's (%u)",
-			       path, (unsigned int)st.st_uid, (unsigned int)geteuid());
-	if (st.st_mode & 077)
-		return zab_err(err, -EPERM,
-			       "tlsKeyFile %s: the key file's mode is %04o: others may read it (chmod 600)",
-			       path, (unsigned int)(st.st_mode & 07777));
-	return 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return zab_err(err, -errno, "tlsKeyFile %s: %s", path,
+			       errno == ELOOP ? "a symbolic link, not the key file" : strerror(errno));
+	if (fstat(fd, &st) < 0)
+		ret = zab_err(err, -errno, "tlsKeyFile %s: %s", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		ret = zab_err(err, -EINVAL, "tlsKeyFile %s: not a regular file", path);
+	else if (st.st_uid != geteuid())
+		ret = zab_err(err, -EPERM, "tlsKeyFile %s: owned by uid %u, not zabd's (%u)",
+			      path, (unsigned int)st.st_uid, (unsigned int)geteuid());
+	else if (st.st_mode & 077)
+		ret = zab_err(err, -EPERM,
+			      "tlsKeyFile %s: the key file's mode is %04o: others may read it (chmod 600)",
+			      path, (unsigned int)(st.st_mode & 07777));
+	else if (!st.st_size || st.st_size > KEY_FILE_MAX)
+		ret = zab_err(err, -EINVAL, "tlsKeyFile %s: %lld bytes, not a key", path,
+			      (long long)st.st_size);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	key->data = gnutls_malloc((size_t)st.st_size);
+	key->size = 0;
+	if (!key->data) {
+		close(fd);
+		return zab_err(err, -ENOMEM, "out of memory");
+	}
+	while (got < (size_t)st.st_size) {
+		n = read(fd, key->data + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (n < 0)
+		ret = zab_err(err, -errno, "tlsKeyFile %s: %s", path, strerror(errno));
+	close(fd);
+	key->size = (unsigned int)got;
+	return ret;
 }
 
 /* The earliest end of validity of the certificates in @pem, or 0. */
@@ -266,6 +311,26 @@ static const char *key_name(gnutls_x509_crt_t crt, char *name, size_t len)
 	return name;
 }
 
+/* SHA-256 over the four files' lengths and bytes, in @out. */
+static int files_digest(uint8_t *out, const gnutls_datum_t *cert, const gnutls_datum_t *key,
+			const gnutls_datum_t *ca, const gnutls_datum_t *crl, struct zab_err *err)
+{
+	const gnutls_datum_t *d[] = { cert, key, ca, crl };
+	gnutls_hash_hd_t h;
+
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256))
+		return zab_err(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		uint32_t len = d[i]->size;
+
+		gnutls_hash(h, &len, sizeof(len));
+		if (len)
+			gnutls_hash(h, d[i]->data, len);
+	}
+	gnutls_hash_deinit(h, out);
+	return 0;
+}
+
 /*
  * Loads @f into @t; the certificate must name @myid and be valid now. Each
  * file is read once: what is checked is what is loaded.
@@ -280,15 +345,11 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 	uint32_t id;
 	int ret;
 
-	ret = key_file_check(f->key, err);
+	ret = key_file_read(f->key, &key, err);
 	if (ret)
-		return ret;
+		goto out;
 	if (gnutls_load_file(f->cert, &cert)) {
 		ret = zab_err(err, -EINVAL, "tlsCertFile %s: cannot read it", f->cert);
-		goto out;
-	}
-	if (gnutls_load_file(f->key, &key)) {
-		ret = zab_err(err, -EINVAL, "tlsKeyFile %s: cannot read it", f->key);
 		goto out;
 	}
 	if (gnutls_load_file(f->ca, &ca)) {
@@ -349,6 +410,8 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 			      f->cert);
 	t->cert_not_after = gnutls_x509_crt_get_expiration_time(crt);
 	t->ca_not_after = first_not_after(&ca);
+	if (!ret)
+		ret = files_digest(t->digest, &cert, &key, &ca, &crl, err);
 out:
 	if (crt)
 		gnutls_x509_crt_deinit(crt);
@@ -401,12 +464,15 @@ int zab_tls_refresh(struct zab_tls *t, struct zab_err *err)
 {
 	struct file_id now[F_COUNT];
 	struct zab_tls_cred *c;
-	time_t at = time(NULL);
+	struct timespec now_ts;
+	time_t at;
 	bool changed;
 	int ret;
 
 	if (!t || !t->verify)
 		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now_ts);
+	at = now_ts.tv_sec ?: 1;	/* 0 is "not refused" */
 	file_ids(&t->files, now);
 	changed = !ids_equal(now, t->ids);
 	/* refused files again now and then: one not valid yet may be later */
@@ -419,9 +485,13 @@ int zab_tls_refresh(struct zab_tls *t, struct zab_err *err)
 		return changed ? ret : 0;	/* said once per change */
 	}
 	t->refused_at = 0;
+	if (!memcmp(c->digest, t->cur->digest, sizeof(c->digest))) {
+		cred_put(c);	/* the same bytes (touched, chmod): nothing changes */
+		return 0;
+	}
 	cred_put(t->cur);
 	t->cur = c;
-	return 1;
+	return changed ? 1 : 2;
 }
 
 static char *dup_or_null(const char *s, bool *failed)

@@ -83,8 +83,10 @@ const char *zab_tls_expiry_note(int64_t now, int64_t end, enum zab_tls_end kind,
 /*
  * auth = cert: reads the files again if any changed since they were read
  * (a new inode, size or change time), for the handshakes that begin from now on;
- * those under way keep the credentials they began with. 1 if read again,
- * 0 if unchanged (or no certificates), -errno with @err saying why the new
+ * those under way keep the credentials they began with. 1 if read again
+ * (2: files refused before, unchanged, now load, e.g. a certificate that
+ * was not valid yet), 0 if unchanged or the same bytes (or no
+ * certificates), -errno with @err saying why the new
  * files are refused: the credentials read before stay, and the refused
  * files are tried again every minute (said only when they change: a
  * certificate not valid yet, for one, loads once it is).
