@@ -382,6 +382,11 @@ test_cert_refused() {
 	chmod 644 "$ENS_TMP/m2.key"
 	expect_fail "a key file others may read" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
 	expect_match "m2.key: the key file's mode is 0644" "$OUT"
+	chmod 600 "$ENS_TMP/m2.key"
+	ln -s "$ENS_TMP/m2.key" "$ENS_TMP/link.key"
+	sed -i "s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/link.key|" "$ENS_TMP/z3.conf"
+	expect_fail "a key file that is a link" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
+	expect_match "link.key: a symbolic link, not the key file" "$OUT"
 	# keys TLS would refuse at every handshake: refused at start
 	mkcert "$ENS_TMP/rsa" ca "zab member 3" 365 rsa:2048
 	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/rsa.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/rsa.key|" \
