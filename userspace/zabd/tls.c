@@ -780,14 +780,31 @@ static int kernel_keys(struct zab_tls_conn *c, bool read)
 }
 
 /*
- * Tells the peer why, in a fatal alert (RFC 8446, 6.2), before the end:
+ * Tells the peer why, in a fatal alert (RFC 8446, 6.2; @alert < 0: the one
+ * GnuTLS finds for that error), before the end:
  * its operator then reads the reason in its own log. Best effort: the
  * socket is non-blocking, and an alert that does not fit may be cut short.
  */
 static void send_alert(struct zab_tls_conn *c, int alert)
 {
-	if (c->session && !c->eof)
+	char buf[4096];
+
+	if (!c->session || c->eof)
+		return;
+	if (alert < 0)
+		gnutls_alert_send_appropriate(c->session, alert);	/* for an error */
+	else
 		gnutls_alert_send(c->session, GNUTLS_AL_FATAL, alert);
+	/*
+	 * Then the end: a close() with bytes unread (the rest of the peer's
+	 * flight: records are read one at a time) sends an RST, which can
+	 * make the peer drop the alert before reading it. Read what is there
+	 * (the socket is non-blocking, and this is bounded), then FIN.
+	 */
+	for (int i = 0; i < 16; i++)
+		if (recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT) <= 0)
+			break;
+	shutdown(c->fd, SHUT_WR);
 }
 
 static int refused(struct zab_tls_conn *c, const char **why, const char *fmt, const char *arg)
@@ -849,7 +866,7 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 			zab_tls_end(c);
 			return -EPIPE;
 		}
-		gnutls_alert_send_appropriate(s, ret);
+		send_alert(c, ret);
 		return refused(c, why, "TLS handshake failed: %s", gnutls_strerror(ret));
 	}
 	if (gnutls_protocol_get_version(s) != GNUTLS_TLS1_3)
