@@ -41,8 +41,7 @@ static void test_values(void **state)
 	struct zab_metrics_own own = {
 		.accepted_epoch = 3, .current_epoch = 3, .elections = 2,
 		.log_bytes = 65536, .snapshot_bytes = 100, .snapshots = 1,
-		.tls_cert_not_after = 1893456000, .tls_ca_not_after = 2208988800,
-		.tls_crl_next_update = 1800000000,
+		.tls = { .cert = 1893456000, .ca = 2208988800, .crl = 1800000000 },
 	};
 	static const char *const want[] = {
 		"zab_member_info{name=\"orders\",myid=\"1\"} 1\n",

@@ -135,12 +135,7 @@ static void respond(struct mconn *c)
 		own.log_bytes = c->m->log_bytes;
 		own.snapshot_bytes = c->m->snapshot_bytes;
 		own.snapshots = c->m->snapshots;
-		struct zab_tls_ends ends;
-
-		zab_tls_expiry(z->auth.tls, &ends);
-		own.tls_cert_not_after = ends.cert;
-		own.tls_ca_not_after = ends.ca;
-		own.tls_crl_next_update = ends.crl;
+		zab_tls_expiry(z->auth.tls, &own.tls);
 		type = "text/plain; version=0.0.4; charset=utf-8";
 		f = open_memstream(&body, &body_len);
 		if (f) {

@@ -113,18 +113,18 @@ void zab_metrics_write(FILE *f, const struct zab_info *info,
 	one(f, "zab_log_bytes", "gauge", "Bytes of the log's segments on disk.", own->log_bytes);
 	one(f, "zab_snapshot_bytes", "gauge", "Bytes of the snapshots on disk.", own->snapshot_bytes);
 	one(f, "zab_snapshots", "gauge", "Snapshots on disk.", own->snapshots);
-	if (own->tls_cert_not_after > 0)
+	if (own->tls.cert > 0)
 		one(f, "zab_tls_cert_expiry_timestamp_seconds", "gauge",
 		    "auth = cert: when this member's certificate stops being valid.",
-		    (uint64_t)own->tls_cert_not_after);
-	if (own->tls_ca_not_after > 0)
+		    (uint64_t)own->tls.cert);
+	if (own->tls.ca > 0)
 		one(f, "zab_tls_ca_expiry_timestamp_seconds", "gauge",
 		    "auth = cert: when the earliest CA certificate of tlsCaFile stops being valid.",
-		    (uint64_t)own->tls_ca_not_after);
-	if (own->tls_crl_next_update > 0)
+		    (uint64_t)own->tls.ca);
+	if (own->tls.crl > 0)
 		one(f, "zab_tls_crl_next_update_timestamp_seconds", "gauge",
 		    "auth = cert: the earliest next update of tlsCrlFile's revocation lists.",
-		    (uint64_t)own->tls_crl_next_update);
+		    (uint64_t)own->tls.crl);
 	head(f, "zab_peer_rtt_seconds", "gauge", "Round trip time to each peer.");
 	for (i = 0; i < info->n_peers; i++)
 		if (info->peers[i].rtt_us)	/* 0: not measured yet */

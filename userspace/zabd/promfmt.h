@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "common/info.h"
+#include "zabd/tls.h"
 
 /* What zabd knows beside the kernel. */
 struct zab_metrics_own {
@@ -19,9 +20,7 @@ struct zab_metrics_own {
 	uint64_t log_bytes;		/* segments on disk */
 	uint64_t snapshot_bytes;	/* snapshots on disk */
 	uint64_t snapshots;		/* snapshot files */
-	int64_t tls_cert_not_after;	/* auth = cert: the certificate's end, else 0 */
-	int64_t tls_ca_not_after;	/* the earliest end of tlsCaFile's */
-	int64_t tls_crl_next_update;	/* tlsCrlFile's earliest next update, or 0 */
+	struct zab_tls_ends tls;	/* auth = cert: zab_tls_expiry(), else 0s */
 };
 
 /* Writes every metric, each with its HELP and TYPE lines. */
