@@ -10,8 +10,12 @@
  * a member acknowledges, and what a leader counts as its own
  * acknowledgment, stops at the durable point (zab_disk_ackable()).
  * Truncations and resets of the log are written at once as entries of their
- * own, so that the segments read in order give the log back. The format is
- * in uapi/linux/zab.h ("The log on disk").
+ * own, so that the segments read in order give the log back. After each
+ * fsync that made a batch durable, a DURABLE entry says so (not flushed on
+ * its own: the next batch's fsync takes it along), so that zabd, reading
+ * the log back, tells records lost from the disk after they were
+ * acknowledged from a tail that a crash tore before its fsync. The format
+ * is in uapi/linux/zab.h ("The log on disk").
  *
  * A write that fails is cut off the segment again, reported once
  * (%ZAB_EVENT_LOG_ERROR) and retried every second; meanwhile the durable
@@ -272,6 +276,22 @@ static int write_pending(struct zab_disk *d)
 	return err;
 }
 
+/*
+ * With log_mutex held: every entry before the end of the segment was on
+ * disk after the fsync just done; say so with a DURABLE entry after them.
+ * Best effort: one that cannot be written is cut off again, and only means
+ * that a reader of the log after a crash cannot tell as much.
+ */
+static void write_durable(struct zab_disk *d, u64 zxid)
+{
+	struct zab_disk_rec rec;
+	loff_t start = d->pos;
+
+	zab_disk_rec_fill(&rec, ZAB_DISK_DURABLE, zxid, NULL, 0);
+	if (put(d, &rec, sizeof(rec)))
+		cut(d, start);
+}
+
 /* With log_mutex held: a write failed with @err; try again later. */
 static void failed(struct zab_disk *d, int err)
 {
@@ -296,17 +316,25 @@ static void disk_work(struct work_struct *work)
 	bool report = false, recovered = false, sync_failed = false;
 	struct file *seg = NULL;
 	const struct cred *old;
-	u64 last;
+	loff_t pos, end = 0;
+	u64 last, seq, end_seq;
+	bool wrote;
 	int err;
 
 	old = override_creds(d->cred);
 	mutex_lock(&zi->log_mutex);
 	if (d->dead || d->broken)
 		goto unlock;
+	pos = d->pos;
+	seq = d->seq;
 	err = write_pending(d);
 	last = d->written;
-	if (d->seg)
+	wrote = d->pos != pos || d->seq != seq;
+	end_seq = d->seq;
+	if (d->seg) {
 		seg = get_file(d->seg);
+		end = d->pos;
+	}
 	mutex_unlock(&zi->log_mutex);
 
 	/* one fsync for the whole batch, without the lock */
@@ -337,6 +365,13 @@ static void disk_work(struct work_struct *work)
 		WRITE_ONCE(d->durable, last);
 		zab_bcast_durable(zi);
 	}
+	/*
+	 * Only if nothing was appended while the lock was dropped (a
+	 * truncation): what comes before the entry must all be on disk.
+	 */
+	if (wrote && d->mode == ZAB_DURABILITY_FSYNC && d->seq == end_seq &&
+	    d->pos == end && d->written == last)
+		write_durable(d, last);
 	zab_log_trim(zi);	/* what waited to be written may leave memory */
 	if (d->written < zi->last_zxid)
 		queue_delayed_work(zab_disk_wq, &d->work, 0);

@@ -17,6 +17,7 @@ static void diskfmt_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ZAB_DISK_TRUNC, 2);
 	KUNIT_EXPECT_EQ(test, ZAB_DISK_RESET, 3);
 	KUNIT_EXPECT_EQ(test, ZAB_DISK_COMMIT, 4);
+	KUNIT_EXPECT_EQ(test, ZAB_DISK_DURABLE, 5);
 }
 
 /* The check value of CRC-32C (RFC 3720, B.4): "123456789" gives e3069283. */

@@ -377,6 +377,148 @@ static void test_missing_segment(void **state)
 	zab_disklog_release(&log);
 }
 
+/*
+ * A DURABLE entry after the damage: what was lost had been on disk, perhaps
+ * acknowledged. The directory is marked (before the cut), the log says so.
+ */
+static void test_lost_durable(void **state)
+{
+	struct zab_disklog log;
+	char path[128], why[256];
+	FILE *f;
+	int fd;
+
+	(void)state;
+	f = seg_open("log.0000000100000001", 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
+	put(f, ZAB_DISK_DURABLE, Z(1, 1), NULL);
+	put(f, ZAB_DISK_RECORD, Z(1, 2), "flip");
+	put(f, ZAB_DISK_RECORD, Z(1, 3), "more");
+	put(f, ZAB_DISK_DURABLE, Z(1, 3), NULL);
+	put(f, ZAB_DISK_RECORD, Z(1, 4), "tail");
+	fclose(f);
+	/* a clean read: the durable points are no records, and no damage */
+	recover(&log);
+	assert_int_equal(log.n, 4);
+	assert_int_equal(log.last, Z(1, 4));
+	assert_false(log.lost);
+	zab_disklog_release(&log);
+	assert_int_equal(zab_disklog_unsynced(dir_fd, why, sizeof(why)), 0);
+
+	/* the second record's payload goes bad: a durable point follows it */
+	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "F", 1, 32 + 24 + 4 + 24 + 24), 1);
+	close(fd);
+	recover(&log);
+	assert_int_equal(log.n, 1);
+	assert_true(log.lost);
+	zab_disklog_release(&log);
+	assert_int_equal(zab_disklog_unsynced(dir_fd, why, sizeof(why)), 1);
+	assert_string_equal(why, "records on disk were lost: log.0000000100000001 has a durable point at offset 140 after the damage");
+	assert_non_null(strstr(notes, "records were lost after they were on disk"));
+	assert_true(exists("log.0000000100000001.corrupt"));
+
+	/* read again: nothing more is lost, the mark stays until cleared */
+	recover(&log);
+	assert_false(log.lost);
+	zab_disklog_release(&log);
+	assert_int_equal(zab_disklog_unsynced(dir_fd, NULL, 0), 1);
+	assert_int_equal(zab_disklog_clear_unsynced(dir_fd), 0);
+	assert_int_equal(zab_disklog_unsynced(dir_fd, NULL, 0), 0);
+	assert_int_equal(zab_disklog_clear_unsynced(dir_fd), 0);
+}
+
+/*
+ * Damage after the last durable point: a tail written but not yet synced
+ * when the power went (the disk may write its blocks in any order). Not
+ * marked: the member never acknowledged it.
+ */
+static void test_lost_unsynced_tail(void **state)
+{
+	struct zab_disklog log;
+	char path[128];
+	FILE *f;
+	int fd;
+
+	(void)state;
+	f = seg_open("log.0000000100000001", 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
+	put(f, ZAB_DISK_DURABLE, Z(1, 1), NULL);
+	put(f, ZAB_DISK_RECORD, Z(1, 2), "flip");
+	put(f, ZAB_DISK_RECORD, Z(1, 3), "more");
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "F", 1, 32 + 24 + 4 + 24 + 24), 1);
+	close(fd);
+	recover(&log);
+	assert_int_equal(log.n, 1);
+	assert_false(log.lost);
+	assert_int_equal(zab_disklog_unsynced(dir_fd, NULL, 0), 0);
+	zab_disklog_release(&log);
+}
+
+/* A segment gone from the middle, a durable point in a later one: marked. */
+static void test_lost_segment(void **state)
+{
+	struct zab_disklog log;
+	FILE *f;
+
+	(void)state;
+	f = seg_open("log.0000000100000001", 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "a");
+	fclose(f);
+	/* sequence 2 is gone */
+	f = seg_open("log.0000000100000003", 3, Z(1, 2));
+	put(f, ZAB_DISK_RECORD, Z(1, 3), "c");
+	put(f, ZAB_DISK_DURABLE, Z(1, 3), NULL);
+	fclose(f);
+	recover(&log);
+	assert_int_equal(log.n, 1);
+	assert_true(log.lost);
+	assert_true(exists("log.0000000100000003.corrupt"));
+	assert_int_equal(zab_disklog_unsynced(dir_fd, NULL, 0), 1);
+	zab_disklog_release(&log);
+}
+
+/* The mark cannot be written: nothing is cut, the start fails. */
+static void test_lost_mark_fails(void **state)
+{
+	struct zab_disklog log;
+	char path[128];
+	off_t size;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	f = seg_open("log.0000000100000001", 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
+	put(f, ZAB_DISK_RECORD, Z(1, 2), "flip");
+	put(f, ZAB_DISK_DURABLE, Z(1, 2), NULL);
+	fclose(f);
+	size = size_of("log.0000000100000001");
+	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "F", 1, 32 + 24 + 4 + 24), 1);
+	close(fd);
+	assert_int_equal(mkdirat(dir_fd, "unsynced.tmp", 0755), 0);
+	assert_true(zab_disklog_recover(dir_fd, dir, &log, note, NULL) < 0);
+	zab_disklog_release(&log);
+	assert_int_equal(size_of("log.0000000100000001"), size);
+	assert_false(exists("log.0000000100000001.corrupt"));
+	assert_non_null(strstr(notes, "cannot write"));
+	assert_int_equal(unlinkat(dir_fd, "unsynced.tmp", AT_REMOVEDIR), 0);
+	notes[0] = '\0';
+	recover(&log);
+	assert_int_equal(log.n, 1);
+	assert_true(log.lost);
+	zab_disklog_release(&log);
+}
+
 static void test_bad_headers(void **state)
 {
 	struct zab_disklog log;
@@ -975,6 +1117,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_names_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flipped_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_segment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_durable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_unsynced_tail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_segment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_mark_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_changes_nothing, setup, teardown),

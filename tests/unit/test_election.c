@@ -541,6 +541,44 @@ static void test_observer_by_its_own_file(void **state)
 }
 
 /*
+ * A voter whose log lost records it had on disk abstains: with the longest
+ * history and the votes of both others, it does not lead; its
+ * notifications say it counts nowhere; it follows the leader the others
+ * elect; once synchronised it votes again.
+ */
+static void test_abstain(void **state)
+{
+	struct zab_notif n;
+	struct zab_fle f;
+
+	(void)state;
+	zab_fle_init(&f, 3, ids3, NULL, 3);
+	zab_fle_abstain(&f, true);
+	zab_fle_start(&f, ZAB_ZXID(2, 9), 2, 0);
+	zab_fle_notif(&f, &n);
+	assert_true(n.observer);
+	assert_int_equal(recv1(&f, notif(LOOKING, 1, 3, 2, ZAB_ZXID(2, 9), 1)), 0);
+	assert_int_equal(recv1(&f, notif(LOOKING, 2, 3, 2, ZAB_ZXID(2, 9), 1)), 0);
+	assert_false(zab_fle_ready(&f));
+	assert_int_equal(zab_fle_finalize(&f), 0);
+	/* 1 and 2 elect 2, which leads: 3 follows */
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 2, 3, ZAB_ZXID(2, 5), 2)), 0);
+	assert_int_equal(recv1(&f, notif(LEADING, 2, 2, 3, ZAB_ZXID(2, 5), 2)),
+			 ZAB_FLE_DECIDED);
+	assert_int_equal(f.decision.leader, 2);
+	assert_int_equal(f.decided_state, FOLLOWING);
+	/* synchronised: it counts again */
+	zab_fle_abstain(&f, false);
+	assert_false(f.observing);
+	zab_fle_notif(&f, &n);
+	assert_false(n.observer);
+	/* an observer by the files stays one */
+	zab_fle_init(&f, 4, ids_obs, obs, 5);
+	zab_fle_abstain(&f, false);
+	assert_true(f.observing);
+}
+
+/*
  * A voter that now names a member we do not count (its file differs while
  * a role changes) no longer votes for what it voted before: its proposed
  * leader is not taken to vote for itself any more.
@@ -579,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_alone),
 		cmocka_unit_test(test_five_minus_two),
 		cmocka_unit_test(test_observer_counts_nowhere),
+		cmocka_unit_test(test_abstain),
 		cmocka_unit_test(test_observer_follows),
 		cmocka_unit_test(test_observer_by_its_own_file),
 		cmocka_unit_test(test_vote_for_uncounted_withdraws),

@@ -766,6 +766,12 @@ struct zab_log_path {
  *   RESET   every record was discarded; the log goes on after zxid (SNAP)
  *   COMMIT  every record up to zxid is committed (a lower bound: commit
  *           points are written with the records, not flushed on their own)
+ *   DURABLE every entry before this one, in this segment and the ones
+ *           before it, was on disk when it was written (fsync mode: after
+ *           each fsync that made records durable; zxid is the last record
+ *           then). Not flushed on its own. A reader that finds a whole
+ *           DURABLE after an entry or segment it cannot read knows that
+ *           what it lost had been on disk, and perhaps acknowledged
  * All integers are big-endian; crc is CRC-32C (Castagnoli, as iSCSI and
  * ext4 use it) of the header with crc zero, then of the payload. A reader
  * stops at the first entry that is torn (cut short) or does not check.
@@ -785,6 +791,7 @@ enum zab_disk_type {
 	ZAB_DISK_TRUNC,
 	ZAB_DISK_RESET,
 	ZAB_DISK_COMMIT,
+	ZAB_DISK_DURABLE,
 };
 
 struct zab_disk_rec {

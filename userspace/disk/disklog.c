@@ -24,6 +24,7 @@
 #define SEG_PREFIX	"log."
 #define CORRUPT_SUFFIX	".corrupt"
 #define SNAP_PREFIX	"snap."
+#define UNSYNCED_TMP	"unsynced.tmp"
 
 struct seg {
 	char *name;
@@ -43,6 +44,10 @@ struct reader {
 	uint64_t entries, bytes, total;		/* for @progress */
 	bool torn;		/* the last bad entry ran past the end, nothing whole after */
 };
+
+static int mark_lost(struct reader *r, const char *where);
+static int write_all(int fd, const void *buf, size_t len);
+static int durable_in_file(struct reader *r, const char *name, off_t from);
 
 /* Entries between two calls of the progress function within a segment. */
 #define PROGRESS_EVERY	4096
@@ -119,6 +124,80 @@ static int rename_unique(struct reader *r, const char *from, const char *name, c
 	return -EEXIST;
 }
 
+/* fsync the directory @dir_fd. 0 or -errno. */
+static int sync_dir(int dir_fd)
+{
+	return fsync(dir_fd) < 0 ? -errno : 0;
+}
+
+int zab_disklog_mark_unsynced(int dir_fd, const char *why)
+{
+	int fd, ret;
+
+	fd = openat(dir_fd, UNSYNCED_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	ret = write_all(fd, why, strlen(why));
+	if (!ret)
+		ret = write_all(fd, "\n", 1);
+	if (!ret && fsync(fd) < 0)
+		ret = -errno;
+	close(fd);
+	if (!ret && renameat(dir_fd, UNSYNCED_TMP, dir_fd, ZAB_DISKLOG_UNSYNCED) < 0)
+		ret = -errno;
+	if (!ret)
+		ret = sync_dir(dir_fd);
+	if (ret < 0)
+		unlinkat(dir_fd, UNSYNCED_TMP, 0);
+	return ret;
+}
+
+int zab_disklog_unsynced(int dir_fd, char *why, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = openat(dir_fd, ZAB_DISKLOG_UNSYNCED, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	n = len ? read(fd, why, len - 1) : 0;
+	close(fd);
+	if (len) {
+		why[n > 0 ? n : 0] = '\0';
+		why[strcspn(why, "\n")] = '\0';
+	}
+	return 1;
+}
+
+int zab_disklog_clear_unsynced(int dir_fd)
+{
+	if (unlinkat(dir_fd, ZAB_DISKLOG_UNSYNCED, 0) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	return sync_dir(dir_fd);
+}
+
+/*
+ * What is lost had been on disk (a DURABLE entry follows it, @where): the
+ * member may have acknowledged it. Marked before anything is cut, so that a
+ * crash during the repair cannot forget it. 0 or -errno.
+ */
+static int mark_lost(struct reader *r, const char *where)
+{
+	char why[NAME_MAX + 160];
+	int ret;
+
+	snprintf(why, sizeof(why), "records on disk were lost: %s after the damage", where);
+	ret = zab_disklog_mark_unsynced(r->dir_fd, why);
+	if (ret < 0) {
+		say(r, "cannot write %s/%s: %s", r->dir, ZAB_DISKLOG_UNSYNCED, strerror(-ret));
+		return ret;
+	}
+	r->log->lost = true;
+	say(r, "%s: records were lost after they were on disk (%s): this member may have acknowledged them, and votes again only once a leader elected without it has synchronised it (%s/%s)",
+	    r->dir, where, r->dir, ZAB_DISKLOG_UNSYNCED);
+	return 0;
+}
+
 /* Set the segment @name aside as NAME.corrupt (rename_unique()). */
 static int set_aside(struct reader *r, const char *name, const char *why)
 {
@@ -191,7 +270,9 @@ static int read_header(struct reader *r, const char *name, struct seg *s)
 	    be32toh(h.crc) != zab_crc32c(0, &h, offsetof(struct zab_seg_hdr, crc))) {
 		if (r->readonly)
 			return 0;
-		ret = set_aside(r, name, "has a header that does not check");
+		ret = durable_in_file(r, name, 0);
+		if (!ret)
+			ret = set_aside(r, name, "has a header that does not check");
 		return ret < 0 ? ret : 0;
 	}
 	s->seq = be64toh(h.seq);
@@ -535,7 +616,7 @@ static bool header_sane(const struct zab_disk_rec *rec)
 {
 	uint32_t len = be32toh(rec->len);
 
-	return rec->type >= ZAB_DISK_RECORD && rec->type <= ZAB_DISK_COMMIT &&
+	return rec->type >= ZAB_DISK_RECORD && rec->type <= ZAB_DISK_DURABLE &&
 	       !rec->flags && !rec->reserved && !rec->reserved2 &&
 	       (rec->type == ZAB_DISK_RECORD ? len && len <= ZAB_MAX_RECORD_LIMIT : !len);
 }
@@ -623,6 +704,76 @@ static enum whole whole_entry_after(const unsigned char *map, uint64_t size, uin
 }
 
 /*
+ * A whole DURABLE entry at or after @from of the @size bytes at @map: its
+ * offset in *@at and 1, else 0. Each offset is tried (what follows damage
+ * need not start where an entry does); a DURABLE entry has no payload, so
+ * the search costs a few bytes' compare per offset and a 24-byte checksum
+ * per candidate.
+ */
+static int durable_after(const unsigned char *map, uint64_t size, uint64_t from,
+			 uint64_t *at)
+{
+	struct zab_disk_entry e;
+	char why[96];
+
+	for (uint64_t off = from; off + sizeof(struct zab_disk_rec) <= size; off++) {
+		if (map[off] != ZAB_DISK_DURABLE || map[off + 1] || map[off + 4] ||
+		    map[off + 5] || map[off + 6] || map[off + 7])
+			continue;
+		if (zab_disk_entry_parse(map, size, off, &e, why, sizeof(why)) == 1 &&
+		    e.type == ZAB_DISK_DURABLE) {
+			*at = off;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Is there a whole DURABLE entry in the file @name from @from on? Then what
+ * is lost before it had been on disk: mark_lost(). 0 (not found, or
+ * marked), -errno if the file cannot be read or the mark not written.
+ */
+static int durable_in_file(struct reader *r, const char *name, off_t from)
+{
+	char where[NAME_MAX + 64];
+	unsigned char *map;
+	uint64_t at = 0;
+	struct stat st;
+	int fd, found = 0;
+
+	if (r->readonly || r->log->lost)
+		return 0;
+	fd = openat(r->dir_fd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int ret = -errno;
+
+		say(r, "cannot read %s/%s: %s", r->dir, name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	if (st.st_size > from) {
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED) {
+			int ret = -errno;
+
+			say(r, "cannot read %s/%s: %s", r->dir, name, strerror(errno));
+			close(fd);
+			return ret;
+		}
+		found = durable_after(map, (uint64_t)st.st_size, (uint64_t)from, &at);
+		munmap(map, (size_t)st.st_size);
+	}
+	close(fd);
+	if (!found)
+		return 0;
+	snprintf(where, sizeof(where), "%s has a durable point at offset %llu", name,
+		 (unsigned long long)at);
+	return mark_lost(r, where);
+}
+
+/*
  * Check the entry at @off of segment @s and apply it. 1 if good (*@next is
  * the next entry's offset), 0 if torn or corrupt (*@why says how), -errno.
  */
@@ -656,10 +807,12 @@ static int read_entry(struct reader *r, const unsigned char *map,
 	}
 	if (ret <= 0)
 		return ret;
-	/* a truncation point or commit point lies within the log */
-	if ((e.type == ZAB_DISK_TRUNC || e.type == ZAB_DISK_COMMIT) && e.zxid > log->last) {
+	/* a truncation, commit or durable point lies within the log */
+	if ((e.type == ZAB_DISK_TRUNC || e.type == ZAB_DISK_COMMIT ||
+	     e.type == ZAB_DISK_DURABLE) && e.zxid > log->last) {
 		snprintf(why, why_len, "is out of order: %s 0x%llx beyond 0x%llx",
-			 e.type == ZAB_DISK_TRUNC ? "truncation after" : "commit",
+			 e.type == ZAB_DISK_TRUNC ? "truncation after" :
+			 e.type == ZAB_DISK_COMMIT ? "commit" : "durable point",
 			 (unsigned long long)e.zxid, (unsigned long long)log->last);
 		return 0;
 	}
@@ -684,6 +837,8 @@ static int read_entry(struct reader *r, const unsigned char *map,
 	case ZAB_DISK_COMMIT:
 		if (e.zxid > log->commit)
 			log->commit = e.zxid;
+		break;
+	case ZAB_DISK_DURABLE:
 		break;
 	}
 	*next = (off_t)e.next;
@@ -839,6 +994,16 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 	r->bytes += (uint64_t)s->size;
 	if (r->progress)
 		r->progress(r->arg, r->entries, r->bytes, r->total);
+	if (ret == 0 && !r->readonly && !r->log->lost) {
+		char where[NAME_MAX + 64];
+		uint64_t at = 0;
+
+		if (durable_after(map, (uint64_t)s->size, (uint64_t)off + 1, &at)) {
+			snprintf(where, sizeof(where), "%s has a durable point at offset %llu",
+				 s->name, (unsigned long long)at);
+			ret = mark_lost(r, where);
+		}
+	}
 	if (ret == 0 && !r->readonly && !r->torn) {
 		int err = keep_copy(r, s->name, fd, s->size);
 
@@ -941,6 +1106,8 @@ static int scan(struct reader *r)
 		if (segs[i].seq >= log->next_seq)
 			log->next_seq = segs[i].seq + 1;
 		if (!r->readonly)
+			ret = durable_in_file(r, segs[i].name, 0);
+		if (!r->readonly && ret >= 0)
 			ret = set_aside(r, segs[i].name, "follows a damaged part of the log");
 	}
 	if (ret > 0)

@@ -14,6 +14,13 @@
  * header does not check. The member then holds a prefix of its history and
  * gets the rest from the leader (DIFF, or SNAP), never serving what it
  * could not read back.
+ *
+ * A whole DURABLE entry after the damage (in the same segment, or in one
+ * set aside) says that what was lost had been on disk, so the member may
+ * have acknowledged it: unlike a tail torn before its fsync, ZAB does not
+ * allow for that. Before anything is cut, the directory is then marked
+ * (ZAB_DISKLOG_UNSYNCED, and log->lost): zabd keeps such a member from
+ * voting until a leader elected without it has synchronised it.
  */
 #ifndef ZAB_DISKLOG_H
 #define ZAB_DISKLOG_H
@@ -53,6 +60,7 @@ struct zab_disklog {
 	uint64_t commit;	/* a commit point known from the log, <= last */
 	uint64_t next_seq;	/* for the segments the kernel creates next */
 	unsigned int repaired;	/* entries or segments found bad and cut off */
+	bool lost;		/* some had been on disk: marked unsynced */
 	int read_fd;		/* zab_disklog_read()'s segment, or -1 */
 	uint32_t read_seg;
 };
@@ -104,6 +112,21 @@ int zab_disklog_read_snap(struct zab_disklog *log, size_t i, void *buf);
 int zab_disklog_scan(int dir_fd, struct zab_disklog *log);
 
 void zab_disklog_release(struct zab_disklog *log);
+
+/* The mark of a log that lost records it had on disk, in its directory. */
+#define ZAB_DISKLOG_UNSYNCED	"unsynced"
+
+/* Marks the directory @dir_fd, @why its text (a line); durable. 0 or -errno. */
+int zab_disklog_mark_unsynced(int dir_fd, const char *why);
+
+/*
+ * Is the directory @dir_fd marked? 1 and its text in @why (@len bytes, NUL
+ * included), 0 if not, -errno.
+ */
+int zab_disklog_unsynced(int dir_fd, char *why, size_t len);
+
+/* Removes the mark, durably. 0 (also if there was none) or -errno. */
+int zab_disklog_clear_unsynced(int dir_fd);
 
 /* One entry of a segment or snapshot, checked by zab_disk_entry_parse(). */
 struct zab_disk_entry {

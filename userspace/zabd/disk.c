@@ -237,3 +237,52 @@ int disk_setup(struct zabd *z)
 	close(dir_fd);
 	return ret;
 }
+
+int disk_unsynced_load(struct zabd *z)
+{
+	const struct zab_conf *conf = z->conf;
+	char why[256];
+	int dir_fd, ret;
+
+	if (conf->durability == ZAB_DURABILITY_MEMORY)
+		return 0;
+	dir_fd = open(conf->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd < 0) {
+		zerr("open dataDir %s: %s", conf->data_dir, strerror(errno));
+		return -errno;
+	}
+	ret = zab_disklog_unsynced(dir_fd, why, sizeof(why));
+	close(dir_fd);
+	if (ret < 0) {
+		zerr("read %s/%s: %s", conf->data_dir, ZAB_DISKLOG_UNSYNCED, strerror(-ret));
+		return ret;
+	}
+	z->unsynced = ret;
+	zab_fle_abstain(&z->fle, z->unsynced);
+	if (z->unsynced)
+		zwarn("%s/%s: %s; this member does not vote, nor count in any quorum, until a leader elected without it has synchronised it",
+		      conf->data_dir, ZAB_DISKLOG_UNSYNCED, why);
+	return 0;
+}
+
+void disk_unsynced_clear(struct zabd *z)
+{
+	const struct zab_conf *conf = z->conf;
+	int dir_fd, ret;
+
+	if (!z->unsynced)
+		return;
+	dir_fd = open(conf->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ret = dir_fd < 0 ? -errno : zab_disklog_clear_unsynced(dir_fd);
+	if (dir_fd >= 0)
+		close(dir_fd);
+	if (ret < 0) {
+		zwarn("remove %s/%s: %s; this member still abstains", conf->data_dir,
+		      ZAB_DISKLOG_UNSYNCED, strerror(-ret));
+		return;
+	}
+	z->unsynced = false;
+	zab_fle_abstain(&z->fle, false);
+	zinfo("synchronised after the loss of records on disk: %s/%s removed, this member votes again",
+	      conf->data_dir, ZAB_DISKLOG_UNSYNCED);
+}

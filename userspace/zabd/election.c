@@ -22,6 +22,13 @@ void zab_fle_init(struct zab_fle *f, uint32_t myid, const uint32_t *ids,
 	f->observing = myid <= ZAB_ID_MAX && f->member[myid] && !f->voter[myid];
 }
 
+void zab_fle_abstain(struct zab_fle *f, bool abstain)
+{
+	bool member = f->myid <= ZAB_ID_MAX && f->member[f->myid];
+
+	f->observing = (member && !f->voter[f->myid]) || abstain;
+}
+
 static void clear_round(struct zab_fle *f)
 {
 	memset(f->recv, 0, sizeof(f->recv));

@@ -32,6 +32,9 @@
  * quorum of voting members reports it, out of election or in its round,
  * and that leader says it is LEADING (ZooKeeper's observers wait for the
  * same).
+ *
+ * A voter may abstain (zab_fle_abstain()): it then takes part as an
+ * observer does, and others count it nowhere, as its notifications say.
  */
 #ifndef ZABD_ELECTION_H
 #define ZABD_ELECTION_H
@@ -66,7 +69,7 @@ struct zab_fle_claim {
 struct zab_fle {
 	uint32_t myid;
 	size_t quorum;			/* of the voting members */
-	bool observing;			/* this member is an observer */
+	bool observing;			/* an observer, or abstaining */
 	bool member[ZAB_ID_MAX + 1];
 	bool voter[ZAB_ID_MAX + 1];	/* members that are not observers */
 	uint64_t clock;			/* logical clock: the round */
@@ -87,6 +90,14 @@ struct zab_fle {
  */
 void zab_fle_init(struct zab_fle *f, uint32_t myid, const uint32_t *ids,
 		  const bool *observer, size_t n);
+
+/*
+ * Whether this member, a voter by the files, abstains: its log lost records
+ * it may have acknowledged (disklog.h), so its history must not count until
+ * a leader elected without it has synchronised it. Takes effect with the
+ * next notification this member sends.
+ */
+void zab_fle_abstain(struct zab_fle *f, bool abstain);
 
 /*
  * A new round with this member's history (last zxid, the epoch of that

@@ -240,6 +240,14 @@ static int accept_epoch(struct follower *f, const struct zab_hs *hs,
 		fail(f, "cannot write acceptedEpoch %u", hs->epoch);
 		return -1;
 	}
+	/*
+	 * A log that lost records it had on disk is no history to count: the
+	 * leader must not take it for one a quorum holds (disk.c).
+	 */
+	if (z->unsynced) {
+		ack->epoch = ZAB_HS_EPOCH_NONE;
+		ack->flags = ZAB_HS_UNSYNCED;
+	}
 	return 0;
 }
 
@@ -471,6 +479,11 @@ void follower_check_synced(struct zabd *z, const struct zab_info *info)
 	f->synced = true;
 	timer_disarm(&z->loop, &f->t);
 	zinfo("synchronised with leader %u: currentEpoch %u", f->leader, f->epoch);
+	/*
+	 * Elected without this member (it abstained), the leader holds every
+	 * committed record, and so does this member's log on disk now.
+	 */
+	disk_unsynced_clear(z);
 	zabd_ready(z);
 }
 

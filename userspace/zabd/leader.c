@@ -481,6 +481,9 @@ static void got_ackepoch(struct lconn *c, const struct zab_hs *hs)
 	if (c->counted)
 		zdebug("ACKEPOCH from member %u (epoch of its history %u, last zxid 0x%" PRIx64 ")",
 		       c->sid, hs->epoch, hs->zxid);
+	else if (hs->flags & ZAB_HS_UNSYNCED)
+		zinfo("ACKEPOCH from member %u, whose log lost records it had on disk: it follows, uncounted, until synchronised (last zxid 0x%" PRIx64 ")",
+		      c->sid, hs->zxid);
 	else
 		zinfo("ACKEPOCH from member %u, which had accepted epoch %u before: it follows, uncounted (last zxid 0x%" PRIx64 ")",
 		      c->sid, l->epoch, hs->zxid);

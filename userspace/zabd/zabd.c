@@ -362,6 +362,8 @@ static int start(struct zabd *z, const char *path)
 		return ret;
 	/* Ports are bound: only now touch the kernel. */
 	ret = instance_setup(z);
+	if (!ret)
+		ret = disk_unsynced_load(z);
 	if (!ret && zab_dev_access_any(&z->conf->dev)) {
 		ret = zab_dev_access_apply(z->conf->name, &z->conf->dev, &err);
 		if (ret < 0)

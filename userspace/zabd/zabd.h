@@ -68,6 +68,7 @@ struct zabd {
 	uint32_t accepted_epoch;
 	uint32_t current_epoch;
 	bool epoch_write_failing;	/* an epoch file cannot be written */
+	bool unsynced;			/* the log lost records: abstaining */
 
 	struct mesh *mesh;
 	struct zab_fle fle;
@@ -130,6 +131,14 @@ void metrics_close(struct zabd *z);
 
 /* disk.c: read the log on disk back into a new instance, and attach it */
 int disk_setup(struct zabd *z);
+/*
+ * Is dataDir marked unsynced (disklog.h: the log lost records it had on
+ * disk)? Then z->unsynced, and the member abstains in elections and
+ * discovery. 0 or -errno (the mark cannot be read).
+ */
+int disk_unsynced_load(struct zabd *z);
+/* Synchronised by a leader elected without it: the mark goes, it votes. */
+void disk_unsynced_clear(struct zabd *z);
 
 /* snapd.c: snapshots every snapCount records or snapBytes, and purge */
 int snapd_open(struct zabd *z);
