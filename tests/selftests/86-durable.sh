@@ -119,6 +119,9 @@ test_torn_write() {
 	wait_formed 30 1 2 3
 	grep -q "$(basename "$last"): the entry at offset [0-9]* is torn" "$ENS_TMP/zabd.$F.log" ||
 		fail "no word of the torn entry: $(grep -i 'log' "$ENS_TMP/zabd.$F.log" | tail -n 5)"
+	# a tail torn after the last durable point was never acknowledged
+	! grep -q 'records were lost' "$ENS_TMP/zabd.$F.log" || fail "a torn tail taken for lost records"
+	[ ! -e "$ENS_TMP/data$F/unsynced" ] || fail "a torn tail marked the member unsynced"
 	echo "  member $F: $(grep -m1 'is torn' "$ENS_TMP/zabd.$F.log" | cut -c25-)"
 	write_on "$ENS_TMP" c 10 1 2 3
 	settle "$ENS_TMP" "$LEADER" 1 2 3
@@ -140,6 +143,7 @@ test_flipped_byte() {
 	grep -q "$(basename "$first"): the entry at offset [0-9]* is corrupt" "$ENS_TMP/zabd.$F.log" ||
 		fail "no word of the corrupt entry: $(grep -i 'log' "$ENS_TMP/zabd.$F.log" | tail -n 5)"
 	echo "  member $F: $(grep -m1 'is corrupt' "$ENS_TMP/zabd.$F.log" | cut -c25-)"
+	lost_then_synced "$F"
 	write_on "$ENS_TMP" c 10 1 2 3
 	settle "$ENS_TMP" "$LEADER" 1 2 3
 	# read again, the repaired log checks
@@ -162,8 +166,75 @@ test_missing_segment() {
 	wait_formed 30 1 2 3
 	grep -q "a segment is missing" "$ENS_TMP/zabd.$F.log" || fail "no word of the missing segment"
 	echo "  member $F: $(grep -m1 'a segment is missing' "$ENS_TMP/zabd.$F.log" | cut -c25-)"
+	lost_then_synced "$F"
 	write_on "$ENS_TMP" c 10 1 2 3
 	settle "$ENS_TMP" "$LEADER" 1 2 3
+}
+
+# lost_then_synced I: member I's zabd found records lost after they were on
+# disk, abstained, and once synchronised removed its mark and votes again.
+lost_then_synced() {
+	grep -q 'records were lost after they were on disk' "$ENS_TMP/zabd.$1.log" ||
+		fail "member $1: the loss not seen as one of records on disk: $(grep -i 'durable\|lost' "$ENS_TMP/zabd.$1.log" | tail -n 3)"
+	grep -q 'does not vote, nor count in any quorum' "$ENS_TMP/zabd.$1.log" ||
+		fail "member $1 did not abstain"
+	wait_for 10 grep -q 'this member votes again' "$ENS_TMP/zabd.$1.log" ||
+		fail "member $1 still abstains after it followed: $(tail -n 3 "$ENS_TMP/zabd.$1.log")"
+	[ ! -e "$ENS_TMP/data$1/unsynced" ] || fail "member $1: its mark stays"
+}
+
+# ZOOKEEPER-4643's shape, by the disk: records committed by the leader L and
+# one follower F alone (G is down) are lost from F's disk after F had them on
+# disk (a bad sector), and L goes down. F and G must not form a quorum: with
+# F's history cut short, they would elect a leader without records
+# committed, and L, back, would find its committed records gone. F abstains
+# until L, elected by L and G, has synchronised it.
+test_lost_records_abstain() {
+	local L off seg i
+	durable_setup 3
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	L=$LEADER
+	set -- $(others "$L" 1 2 3)
+	F=$1
+	G=$2
+	write_on "$ENS_TMP" a 20 1 2 3
+	converge_to "$L" 1 2 3
+	zabd_signal TERM "$G"
+	write_on "$ENS_TMP" x 50 "$L"
+	converge_to "$L" "$L" "$F"
+	zabd_signal TERM "$L"
+	zabd_signal TERM "$F"
+	# a byte of one of the first records only L and F hold goes bad on F
+	for seg in $(segments "$F"); do
+		off=$(grep -obUaE "x$L-1[0-9]" "$seg" | head -n 1 | cut -d: -f1)
+		[ -n "$off" ] && break
+	done
+	[ -n "$off" ] || fail "no record x$L-1* on member $F"
+	printf 'X' | dd of="$seg" bs=1 seek=$((off + 1)) conv=notrunc status=none
+	zabd_start "$F" "$G"
+	wait_for 10 grep -q 'does not vote, nor count in any quorum' "$ENS_TMP/zabd.$F.log" ||
+		fail "member $F does not abstain: $(grep -i 'lost\|corrupt\|durable' "$ENS_TMP/zabd.$F.log" | tail -n 3)"
+	[ -e "$ENS_TMP/data$F/unsynced" ] || fail "member $F: no mark in its dataDir"
+	echo "  member $F: $(grep -m1 'records were lost' "$ENS_TMP/zabd.$F.log" | cut -c25-)"
+	# F and G alone: no leader, for several election rounds
+	for i in $(seq $((10 * ZAB_TIME_SCALE))); do
+		sleep 0.5
+		[ "$(zst "$F" state)" = 0 ] && [ "$(zst "$G" state)" = 0 ] ||
+			fail "members $F and $G formed a quorum without the records of $L: $F state $(zst "$F" state), $G state $(zst "$G" state)"
+	done
+	zabd_start "$L"
+	wait_formed 30 1 2 3
+	[ "$LEADER" = "$L" ] || fail "member $LEADER leads, not $L, which alone holds every committed record"
+	lost_then_synced "$F"
+	write_on "$ENS_TMP" b 10 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+	# the mark gone, F votes again: with G down, L and F elect a leader
+	zabd_signal TERM "$G"
+	zabd_signal TERM "$L"
+	zabd_start "$L"
+	wait_formed 30 "$L" "$F"
+	write_on "$ENS_TMP" c 10 "$L" "$F"
 }
 
 # small_window_ensemble: 3 members with windowBytes 64K, formed.
