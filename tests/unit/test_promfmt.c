@@ -40,7 +40,7 @@ static void test_values(void **state)
 	};
 	struct zab_metrics_own own = {
 		.accepted_epoch = 3, .current_epoch = 3, .elections = 2,
-		.log_bytes = 65536, .snapshot_bytes = 100, .snapshots = 1,
+		.log_bytes = 65536, .snapshot_bytes = 100, .snapshots = 1, .unsynced = true,
 		.tls = { .cert = 1893456000, .ca = 2208988800, .crl = 1800000000 },
 	};
 	static const char *const want[] = {
@@ -50,6 +50,7 @@ static void test_values(void **state)
 		"zab_role{role=\"leading\"} 1\n",
 		"zab_epoch 3\n",
 		"zab_current_epoch 3\n",
+		"zab_unsynced 1\n",
 		"zab_last_zxid 12884901897\n",
 		"zab_commit_zxid 12884901896\n",
 		"zab_commits_total 77\n",

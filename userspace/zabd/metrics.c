@@ -112,6 +112,7 @@ static void respond(struct mconn *c)
 		.accepted_epoch = z->accepted_epoch,
 		.current_epoch = z->current_epoch,
 		.elections = z->elections,
+		.unsynced = z->unsynced,
 	};
 	struct zab_info info;
 	char *body = NULL;

@@ -88,6 +88,9 @@ void zab_metrics_write(FILE *f, const struct zab_info *info,
 	one(f, "zab_epoch", "gauge", "The epoch the kernel leads or follows.", info->epoch);
 	one(f, "zab_accepted_epoch", "gauge", "acceptedEpoch.", own->accepted_epoch);
 	one(f, "zab_current_epoch", "gauge", "currentEpoch.", own->current_epoch);
+	one(f, "zab_unsynced", "gauge",
+	    "1 while the log lost records it had on disk: the member votes in no quorum until synchronised.",
+	    own->unsynced);
 	one(f, "zab_leader", "gauge", "The leader's id, 0 for none.", info->leader);
 	one(f, "zab_last_zxid", "gauge", "The last zxid in the log.", info->last_zxid);
 	one(f, "zab_commit_zxid", "gauge", "The commit point.", info->commit_zxid);

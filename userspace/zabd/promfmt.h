@@ -6,6 +6,7 @@
 #ifndef ZABD_PROMFMT_H
 #define ZABD_PROMFMT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -20,6 +21,7 @@ struct zab_metrics_own {
 	uint64_t log_bytes;		/* segments on disk */
 	uint64_t snapshot_bytes;	/* snapshots on disk */
 	uint64_t snapshots;		/* snapshot files */
+	bool unsynced;			/* dataDir/unsynced: abstaining */
 	struct zab_tls_ends tls;	/* auth = cert: zab_tls_expiry(), else 0s */
 };
 
