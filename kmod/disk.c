@@ -29,6 +29,7 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/netlink.h>
@@ -58,6 +59,7 @@ struct workqueue_struct *zab_disk_wq;
  * @mode: %ZAB_DURABILITY_WRITE or %ZAB_DURABILITY_FSYNC
  * @segment_bytes: a segment is rolled once it holds this many bytes
  * @seq: sequence number of @seg; the next segment gets @seq + 1
+ * @nonce: @seg's, in its header and its DURABLE entries
  * @pos: end of @seg
  * @written: last zxid whose record is in the segments
  * @tail: last zxid of the log as the segments read back give it (the
@@ -84,6 +86,7 @@ struct zab_disk {
 	u8 mode;
 	u32 segment_bytes;
 	u64 seq;
+	u32 nonce;
 	loff_t pos;
 	u64 written;
 	u64 tail;
@@ -162,6 +165,7 @@ static int write_header(struct zab_disk *d)
 	h.magic = cpu_to_be64(ZAB_SEG_MAGIC);
 	h.seq = cpu_to_be64(d->seq);
 	h.prev = cpu_to_be64(d->tail);
+	h.nonce = cpu_to_be32(d->nonce);
 	h.crc = cpu_to_be32(zab_disk_crc(&h, offsetof(struct zab_seg_hdr, crc),
 					 NULL, 0));
 	err = put(d, &h, sizeof(h));
@@ -214,6 +218,7 @@ static int open_segment(struct zab_disk *d, u64 first)
 	}
 	d->seg = f;
 	d->seq++;
+	d->nonce = get_random_u32() ?: 1;
 	d->pos = 0;
 	d->need_header = true;
 	return write_header(d);
@@ -287,7 +292,7 @@ static void write_durable(struct zab_disk *d, u64 zxid)
 	struct zab_disk_rec rec;
 	loff_t start = d->pos;
 
-	zab_disk_rec_fill(&rec, ZAB_DISK_DURABLE, zxid, NULL, 0);
+	zab_disk_durable_fill(&rec, zxid, d->nonce);
 	if (put(d, &rec, sizeof(rec)))
 		cut(d, start);
 }
@@ -346,7 +351,8 @@ static void disk_work(struct work_struct *work)
 		fput(seg);
 
 	mutex_lock(&zi->log_mutex);
-	if (d->dead)
+	/* broken meanwhile: the error may have gone to the other fsync */
+	if (d->dead || (!err && d->broken))
 		goto unlock;
 	if (err) {
 		if (sync_failed)
@@ -367,10 +373,11 @@ static void disk_work(struct work_struct *work)
 	}
 	/*
 	 * Only if nothing was appended while the lock was dropped (a
-	 * truncation): what comes before the entry must all be on disk.
+	 * truncation or reset: the segment's end moved) and none waits to
+	 * be: what comes before the entry must all be on disk.
 	 */
 	if (wrote && d->mode == ZAB_DURABILITY_FSYNC && d->seq == end_seq &&
-	    d->pos == end && d->written == last)
+	    d->pos == end && !d->change_type)
 		write_durable(d, last);
 	zab_log_trim(zi);	/* what waited to be written may leave memory */
 	if (d->written < zi->last_zxid)
@@ -466,6 +473,18 @@ void zab_disk_shutdown(struct zab_instance *zi)
 	d->dead = true;
 	mutex_unlock(&zi->log_mutex);
 	cancel_delayed_work_sync(&d->work);
+	/*
+	 * The last DURABLE entry, and what a failed batch left, on disk too:
+	 * the next attach starts a new segment after this one, and a power
+	 * loss must not tear a segment that others follow.
+	 */
+	if (d->seg && d->mode == ZAB_DURABILITY_FSYNC && !d->broken) {
+		const struct cred *old = override_creds(d->cred);
+
+		if (vfs_fsync(d->seg, 1))
+			pr_warn("%s: cannot sync the log on disk at its end\n", d->zi->name);
+		revert_creds(old);
+	}
 	if (d->seg)
 		fput(d->seg);
 	d->seg = NULL;

@@ -26,6 +26,7 @@ int zab_disk_error(struct zab_instance *zi);
 u32 zab_disk_segment_bytes(struct zab_instance *zi);
 char *zab_disk_path(struct zab_instance *zi, char *buf, int len);
 
+void zab_disk_durable_fill(struct zab_disk_rec *rec, u64 zxid, u32 nonce);
 void zab_disk_rec_fill(struct zab_disk_rec *rec, u8 type, u64 zxid,
 		       const void *data, u32 len);
 u32 zab_disk_crc(const void *hdr, size_t hdr_len, const void *data, u32 len);

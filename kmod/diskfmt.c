@@ -27,6 +27,21 @@ u32 zab_disk_crc(const void *hdr, size_t hdr_len, const void *data, u32 len)
 }
 
 /**
+ * zab_disk_durable_fill() - a DURABLE entry of the log on disk
+ * @rec: filled in
+ * @zxid: the last record written before it
+ * @nonce: the segment's, from its header
+ */
+void zab_disk_durable_fill(struct zab_disk_rec *rec, u64 zxid, u32 nonce)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->type = ZAB_DISK_DURABLE;
+	rec->zxid = cpu_to_be64(zxid);
+	rec->reserved2 = cpu_to_be32(nonce);
+	rec->crc = cpu_to_be32(zab_disk_crc(rec, sizeof(*rec), NULL, 0));
+}
+
+/**
  * zab_disk_rec_fill() - the header of an entry of the log on disk
  * @rec: filled in
  * @type: &enum zab_disk_type

@@ -9,7 +9,8 @@
  *   per segment: 1 byte  flags (bit 0: bad header checksum, bit 1: a
  *                        sequence gap), 8 bytes prev zxid (the low 40 bits
  *                        of them), 1 byte entry count
- *   per entry:   1 byte  type (low 3 bits; values past COMMIT are bad),
+ *   per entry:   1 byte  type (low 3 bits; values past DURABLE are bad;
+ *                        a DURABLE carries the segment's nonce),
  *                        bit 3 a wrong checksum, bit 4 torn at the end
  *                2 bytes zxid epoch, 2 bytes zxid counter
  *                1 byte  payload length (0..255; the bytes follow)
@@ -18,7 +19,8 @@
  * Properties: zab_disklog_recover() does not crash and ends with records
  * in strictly increasing zxid order, the commit point at or below the last
  * zxid; a second recovery of the directory it repaired finds the same log
- * and nothing to repair; zab_disklog_scan() agrees; every record reads.
+ * and nothing to repair; zab_disklog_scan() agrees; every record reads; a
+ * log found to have lost what was on disk is marked, and repaired.
  */
 #include <dirent.h>
 #include <endian.h>
@@ -78,6 +80,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = zab_disklog_recover(dir_fd, dir, &log, NULL, NULL);
 	if (ret == 0) {
 		check_log(&log);
+		/* a loss of what was on disk is marked, and only then */
+		if (log.lost != (zab_disklog_unsynced(dir_fd, NULL, 0) == 1))
+			abort();
+		if (log.lost && !log.repaired)
+			abort();
 		for (i = 0; i < log.n; i++)
 			if (zab_disklog_read(dir_fd, &log, i, buf))
 				abort();	/* a record it kept does not read */

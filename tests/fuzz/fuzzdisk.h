@@ -93,7 +93,8 @@ static inline void put(FILE *f, const void *p, size_t n)
  *   per segment: 1 byte  flags (bit 0: bad header checksum, bit 1: a
  *                        sequence gap), 8 bytes prev zxid (the low 40 bits
  *                        of them), 1 byte entry count
- *   per entry:   1 byte  type (low 3 bits; values past COMMIT are bad),
+ *   per entry:   1 byte  type (low 3 bits; values past DURABLE are bad;
+ *                        a DURABLE carries the segment's nonce),
  *                        bit 3 a wrong checksum, bit 4 torn at the end
  *                2 bytes zxid epoch, 2 bytes zxid counter
  *                1 byte  payload length (0..255; the bytes follow)
@@ -101,7 +102,9 @@ static inline void put(FILE *f, const void *p, size_t n)
 /* Segment *@seqp from the input (a gap moves it on); 0 once the input is used up. */
 static inline int write_segment(struct input *in, uint64_t *seqp)
 {
-	struct zab_seg_hdr h = { .magic = htobe64(ZAB_SEG_MAGIC) };
+	struct zab_seg_hdr h = {
+		.magic = htobe64(ZAB_SEG_MAGIC), .nonce = htobe32(0x5eed0001),
+	};
 	unsigned int flags, count, i;
 	uint64_t prev;
 	char name[64];
@@ -133,6 +136,7 @@ static inline int write_segment(struct input *in, uint64_t *seqp)
 		struct zab_disk_rec rec = {
 			.type = t & 7,
 			.zxid = htobe64(epoch << 32 | counter),
+			.reserved2 = (t & 7) == ZAB_DISK_DURABLE ? h.nonce : 0,
 		};
 		uint8_t payload[255];
 		uint32_t crc;

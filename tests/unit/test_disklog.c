@@ -67,6 +67,9 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* The nonce of every segment seg_open() writes. */
+#define NONCE	0x5eed0001U
+
 /* A segment as the kernel writes it. */
 static FILE *seg_open(const char *name, uint64_t seq, uint64_t prev)
 {
@@ -74,6 +77,7 @@ static FILE *seg_open(const char *name, uint64_t seq, uint64_t prev)
 		.magic = htobe64(ZAB_SEG_MAGIC),
 		.seq = htobe64(seq),
 		.prev = htobe64(prev),
+		.nonce = htobe32(NONCE),
 	};
 	char path[128];
 	FILE *f;
@@ -86,11 +90,11 @@ static FILE *seg_open(const char *name, uint64_t seq, uint64_t prev)
 	return f;
 }
 
-static void put(FILE *f, uint8_t type, uint64_t zxid, const char *data)
+static void put_n(FILE *f, uint8_t type, uint64_t zxid, const void *data, uint32_t len)
 {
-	uint32_t len = data ? (uint32_t)strlen(data) : 0;
 	struct zab_disk_rec rec = {
 		.type = type, .len = htobe32(len), .zxid = htobe64(zxid),
+		.reserved2 = htobe32(type == ZAB_DISK_DURABLE ? NONCE : 0),
 	};
 	uint32_t crc = zab_crc32c(0, &rec, sizeof(rec));
 
@@ -99,6 +103,20 @@ static void put(FILE *f, uint8_t type, uint64_t zxid, const char *data)
 	assert_int_equal(fwrite(&rec, sizeof(rec), 1, f), 1);
 	if (len)
 		assert_int_equal(fwrite(data, len, 1, f), 1);
+}
+
+static void put(FILE *f, uint8_t type, uint64_t zxid, const char *data)
+{
+	put_n(f, type, zxid, data, data ? (uint32_t)strlen(data) : 0);
+}
+
+/* A DURABLE entry with @nonce, as bytes (to hide in a record's payload). */
+static void durable_bytes(struct zab_disk_rec *rec, uint64_t zxid, uint32_t nonce)
+{
+	*rec = (struct zab_disk_rec){
+		.type = ZAB_DISK_DURABLE, .zxid = htobe64(zxid), .reserved2 = htobe32(nonce),
+	};
+	rec->crc = htobe32(zab_crc32c(0, rec, sizeof(*rec)));
 }
 
 static off_t size_of(const char *name)
@@ -458,6 +476,110 @@ static void test_lost_unsynced_tail(void **state)
 	assert_int_equal(log.n, 1);
 	assert_false(log.lost);
 	assert_int_equal(zab_disklog_unsynced(dir_fd, NULL, 0), 0);
+	zab_disklog_release(&log);
+}
+
+/*
+ * What a writer's record holds is never a durable point: a payload that is
+ * a DURABLE entry whole, but for another segment's nonce (a writer cannot
+ * know this one's), after the damage, does not mark the member. A DURABLE
+ * entry read in order with another nonce is corrupt.
+ */
+static void test_durable_forged(void **state)
+{
+	struct zab_disk_rec fake;
+	struct zab_disklog log;
+	char path[128];
+	FILE *f;
+	int fd;
+
+	(void)state;
+	durable_bytes(&fake, Z(1, 1), 0x1234);
+	f = seg_open("log.0000000100000001", 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
+	put(f, ZAB_DISK_RECORD, Z(1, 2), "flip");
+	put_n(f, ZAB_DISK_RECORD, Z(1, 3), &fake, sizeof(fake));
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "F", 1, 32 + 24 + 4 + 24), 1);
+	close(fd);
+	recover(&log);
+	assert_int_equal(log.n, 1);
+	assert_false(log.lost);
+	assert_int_equal(zab_disklog_unsynced(dir_fd, NULL, 0), 0);
+	zab_disklog_release(&log);
+
+	/* in order, with another segment's nonce: corrupt, the log ends there */
+	teardown(NULL);
+	setup(NULL);
+	f = seg_open("log.0000000100000001", 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
+	assert_int_equal(fwrite(&fake, sizeof(fake), 1, f), 1);
+	put(f, ZAB_DISK_RECORD, Z(1, 2), "next");
+	fclose(f);
+	recover(&log);
+	assert_int_equal(log.n, 1);
+	assert_non_null(strstr(notes, "a durable point of another segment"));
+	zab_disklog_release(&log);
+}
+
+/* Segments of format 1 (no nonce, no durable points) are still read. */
+static void test_format1(void **state)
+{
+	struct zab_seg_hdr h = {
+		.magic = htobe64(ZAB_SEG_MAGIC_V1), .seq = htobe64(1),
+	};
+	struct zab_disklog log;
+	FILE *f;
+
+	(void)state;
+	h.crc = htobe32(zab_crc32c(0, &h, offsetof(struct zab_seg_hdr, crc)));
+	f = fopen(strcat(strcpy((char[128]){ 0 }, dir), "/log.0000000100000001"), "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(&h, sizeof(h), 1, f), 1);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "old");
+	put(f, ZAB_DISK_RECORD, Z(1, 2), "format");
+	fclose(f);
+	recover(&log);
+	assert_int_equal(log.n, 2);
+	assert_int_equal(log.repaired, 0);
+	zab_disklog_release(&log);
+	/* format 2 with no nonce does not check */
+	h.magic = htobe64(ZAB_SEG_MAGIC);
+	h.crc = htobe32(zab_crc32c(0, &h, offsetof(struct zab_seg_hdr, crc)));
+	f = fopen(strcat(strcpy((char[128]){ 0 }, dir), "/log.0000000100000003"), "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(&h, sizeof(h), 1, f), 1);
+	fclose(f);
+	recover(&log);
+	assert_true(exists("log.0000000100000003.corrupt"));
+	zab_disklog_release(&log);
+}
+
+/* Only a commit point lost, no record after it: not marked. */
+static void test_lost_commit_only(void **state)
+{
+	struct zab_disklog log;
+	char path[128];
+	FILE *f;
+	int fd;
+
+	(void)state;
+	f = seg_open("log.0000000100000001", 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
+	put(f, ZAB_DISK_COMMIT, Z(1, 1), NULL);
+	put(f, ZAB_DISK_DURABLE, Z(1, 1), NULL);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "\x07", 1, 32 + 24 + 4 + 9), 1);	/* the COMMIT's zxid */
+	close(fd);
+	recover(&log);
+	assert_int_equal(log.n, 1);
+	assert_false(log.lost);
 	zab_disklog_release(&log);
 }
 
@@ -1121,6 +1243,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lost_unsynced_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_mark_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_durable_forged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_commit_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_format1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_changes_nothing, setup, teardown),

@@ -576,6 +576,25 @@ static void test_abstain(void **state)
 	zab_fle_init(&f, 4, ids_obs, obs, 5);
 	zab_fle_abstain(&f, false);
 	assert_true(f.observing);
+
+	/* reports of a round that elected it, from before its restart: not to lead */
+	zab_fle_init(&f, 3, ids3, NULL, 3);
+	zab_fle_abstain(&f, true);
+	zab_fle_start(&f, ZAB_ZXID(2, 9), 2, 0);
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 1, 3, 2, ZAB_ZXID(2, 9), 1)), 0);
+	assert_int_equal(recv1(&f, notif(FOLLOWING, 2, 3, 2, ZAB_ZXID(2, 9), 1)), 0);
+	assert_true(f.looking);
+
+	/* a voter hears it abstain: its earlier claim and vote hold no more */
+	zab_fle_init(&f, 1, ids3, NULL, 3);
+	zab_fle_start(&f, ZAB_ZXID(1, 1), 1, 0);
+	recv1(&f, claim(3, 2, ZAB_ZXID(2, 9), 1));
+	assert_int_equal(f.proposal.leader, 3);
+	n = claim(3, 2, ZAB_ZXID(2, 9), 1);
+	n.observer = true;
+	assert_int_equal(recv1(&f, n), ZAB_FLE_BROADCAST);
+	assert_int_equal(f.proposal.leader, 1);
+	assert_false(f.recv[3].valid);
 }
 
 /*

@@ -71,17 +71,6 @@ static void test_round_trip(void **state)
 	assert_int_equal(zab_hs_decode(buf, sizeof(buf), ZAB_HS_ACKEPOCH, &out, &why), 0);
 	assert_int_equal(out.epoch, ZAB_HS_EPOCH_NONE);
 
-	/* a log that lost records on disk: never counted */
-	hs = (struct zab_hs){ ZAB_HS_ACKEPOCH, 2, ZAB_HS_EPOCH_NONE, ZAB_ZXID(9, 1),
-			      ZAB_HS_UNSYNCED };
-	zab_hs_encode(&hs, buf);
-	assert_int_equal(zab_hs_decode(buf, sizeof(buf), ZAB_HS_ACKEPOCH, &out, &why), 0);
-	assert_int_equal(out.flags, ZAB_HS_UNSYNCED);
-	hs.epoch = 9;
-	zab_hs_encode(&hs, buf);
-	assert_int_equal(zab_hs_decode(buf, sizeof(buf), ZAB_HS_ACKEPOCH, &out, &why), -EINVAL);
-	assert_string_equal(why, "an unsynchronised member counted");
-
 	assert_string_equal(zab_hs_type_name(ZAB_HS_ACKEPOCH), "ACKEPOCH");
 	assert_string_equal(zab_hs_type_name(9), "unknown");
 }

@@ -768,21 +768,29 @@ struct zab_log_path {
  *           points are written with the records, not flushed on their own)
  *   DURABLE every entry before this one, in this segment and the ones
  *           before it, was on disk when it was written (fsync mode: after
- *           each fsync that made records durable; zxid is the last record
- *           then). Not flushed on its own. A reader that finds a whole
- *           DURABLE after an entry or segment it cannot read knows that
- *           what it lost had been on disk, and perhaps acknowledged
+ *           each fsync that made records durable, if nothing was appended
+ *           meanwhile; zxid is the last record written then). Not flushed
+ *           on its own. Its reserved2 is the segment's @nonce: a record's
+ *           payload that looks like one is not taken for one. A reader that
+ *           finds a whole DURABLE of the segment after an entry or segment
+ *           it cannot read knows that what it lost had been on disk, and
+ *           perhaps acknowledged.
  * All integers are big-endian; crc is CRC-32C (Castagnoli, as iSCSI and
  * ext4 use it) of the header with crc zero, then of the payload. A reader
  * stops at the first entry that is torn (cut short) or does not check.
+ *
+ * Segments of format 1 (%ZAB_SEG_MAGIC_V1) have a zero @nonce and no
+ * DURABLE entries; they are still read. Readers of format 1 only take a
+ * segment of format 2 for one whose header does not check.
  */
-#define ZAB_SEG_MAGIC	0x5a41424c4f473031ULL	/* "ZABLOG01" */
+#define ZAB_SEG_MAGIC	0x5a41424c4f473032ULL	/* "ZABLOG02" */
+#define ZAB_SEG_MAGIC_V1 0x5a41424c4f473031ULL	/* "ZABLOG01" */
 
 struct zab_seg_hdr {
 	__be64 magic;
 	__be64 seq;	/* 1 for the first segment of a directory, then +1 */
 	__be64 prev;	/* zxid of the last record before this segment */
-	__be32 reserved;	/* zero */
+	__be32 nonce;	/* random, not zero (format 1: zero) */
 	__be32 crc;	/* of the 28 bytes before it */
 };
 
@@ -800,7 +808,7 @@ struct zab_disk_rec {
 	__be16 reserved;	/* zero */
 	__be32 len;	/* payload bytes (RECORD: 1..16M), else zero */
 	__be64 zxid;
-	__be32 reserved2;	/* zero */
+	__be32 reserved2;	/* zero; DURABLE: the segment's nonce */
 	__be32 crc;
 };
 

@@ -30,6 +30,7 @@ struct seg {
 	char *name;
 	uint64_t seq;
 	uint64_t prev;
+	uint32_t nonce;		/* 0: format 1, no DURABLE entries */
 	off_t size;
 };
 
@@ -47,7 +48,7 @@ struct reader {
 
 static int mark_lost(struct reader *r, const char *where);
 static int write_all(int fd, const void *buf, size_t len);
-static int durable_in_file(struct reader *r, const char *name, off_t from);
+static int durable_in_file(struct reader *r, const struct seg *s);
 
 /* Entries between two calls of the progress function within a segment. */
 #define PROGRESS_EVERY	4096
@@ -134,7 +135,11 @@ int zab_disklog_mark_unsynced(int dir_fd, const char *why)
 {
 	int fd, ret;
 
-	fd = openat(dir_fd, UNSYNCED_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* what a crash left, or a link planted there: never followed */
+	if (unlinkat(dir_fd, UNSYNCED_TMP, 0) < 0 && errno != ENOENT)
+		return -errno;
+	fd = openat(dir_fd, UNSYNCED_TMP, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0644);
 	if (fd < 0)
 		return -errno;
 	ret = write_all(fd, why, strlen(why));
@@ -157,9 +162,21 @@ int zab_disklog_unsynced(int dir_fd, char *why, size_t len)
 	ssize_t n;
 	int fd;
 
+	struct stat st;
+
 	fd = openat(dir_fd, ZAB_DISKLOG_UNSYNCED, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
+	if (fstat(fd, &st) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;	/* a mark that could never be removed */
+	}
 	n = len ? read(fd, why, len - 1) : 0;
 	close(fd);
 	if (len) {
@@ -266,16 +283,16 @@ static int read_header(struct reader *r, const char *name, struct seg *s)
 		say(r, "cannot read %s/%s: %s", r->dir, name, strerror(-ret));
 		return ret;
 	}
-	if (be64toh(h.magic) != ZAB_SEG_MAGIC || h.reserved ||
+	if ((be64toh(h.magic) == ZAB_SEG_MAGIC ? !h.nonce :
+	     be64toh(h.magic) != ZAB_SEG_MAGIC_V1 || h.nonce) ||
 	    be32toh(h.crc) != zab_crc32c(0, &h, offsetof(struct zab_seg_hdr, crc))) {
 		if (r->readonly)
 			return 0;
-		ret = durable_in_file(r, name, 0);
-		if (!ret)
-			ret = set_aside(r, name, "has a header that does not check");
+		ret = set_aside(r, name, "has a header that does not check");
 		return ret < 0 ? ret : 0;
 	}
 	s->seq = be64toh(h.seq);
+	s->nonce = be32toh(h.nonce);
 	s->prev = be64toh(h.prev);
 	s->size = st.st_size;
 	return 1;
@@ -617,7 +634,8 @@ static bool header_sane(const struct zab_disk_rec *rec)
 	uint32_t len = be32toh(rec->len);
 
 	return rec->type >= ZAB_DISK_RECORD && rec->type <= ZAB_DISK_DURABLE &&
-	       !rec->flags && !rec->reserved && !rec->reserved2 &&
+	       !rec->flags && !rec->reserved &&
+	       (rec->type == ZAB_DISK_DURABLE ? !!rec->reserved2 : !rec->reserved2) &&
 	       (rec->type == ZAB_DISK_RECORD ? len && len <= ZAB_MAX_RECORD_LIMIT : !len);
 }
 
@@ -656,6 +674,7 @@ int zab_disk_entry_parse(const unsigned char *map, uint64_t size, uint64_t off,
 		return 0;
 	}
 	e->type = rec.type;
+	e->nonce = be32toh(rec.reserved2);
 	e->len = len;
 	e->zxid = be64toh(rec.zxid);
 	e->payload = off + sizeof(rec);
@@ -704,24 +723,36 @@ static enum whole whole_entry_after(const unsigned char *map, uint64_t size, uin
 }
 
 /*
- * A whole DURABLE entry at or after @from of the @size bytes at @map: its
- * offset in *@at and 1, else 0. Each offset is tried (what follows damage
- * need not start where an entry does); a DURABLE entry has no payload, so
- * the search costs a few bytes' compare per offset and a 24-byte checksum
- * per candidate.
+ * Is the @len bytes at @p a whole DURABLE entry of the segment of @nonce,
+ * for records after @last (else no record was lost: a commit point, say)?
  */
-static int durable_after(const unsigned char *map, uint64_t size, uint64_t from,
-			 uint64_t *at)
+static bool is_durable(const unsigned char *p, size_t len, uint32_t nonce, uint64_t last)
 {
 	struct zab_disk_entry e;
 	char why[96];
 
+	if (len < sizeof(struct zab_disk_rec) || p[0] != ZAB_DISK_DURABLE || p[1] ||
+	    p[4] || p[5] || p[6] || p[7])
+		return false;
+	return zab_disk_entry_parse(p, sizeof(struct zab_disk_rec), 0, &e, why,
+				    sizeof(why)) == 1 &&
+	       e.type == ZAB_DISK_DURABLE && e.nonce == nonce && e.zxid > last;
+}
+
+/*
+ * A whole DURABLE entry of the segment (@nonce, not 0), for records after
+ * @last, at or after @from of the @size bytes at @map: its offset in *@at
+ * and 1, else 0. Each offset is
+ * tried (what follows damage need not start where an entry does); a
+ * DURABLE entry has no payload, so a candidate costs a 24-byte checksum.
+ */
+static int durable_after(const unsigned char *map, uint64_t size, uint64_t from,
+			 uint32_t nonce, uint64_t last, uint64_t *at)
+{
+	if (!nonce)
+		return 0;
 	for (uint64_t off = from; off + sizeof(struct zab_disk_rec) <= size; off++) {
-		if (map[off] != ZAB_DISK_DURABLE || map[off + 1] || map[off + 4] ||
-		    map[off + 5] || map[off + 6] || map[off + 7])
-			continue;
-		if (zab_disk_entry_parse(map, size, off, &e, why, sizeof(why)) == 1 &&
-		    e.type == ZAB_DISK_DURABLE) {
+		if (is_durable(map + off, sizeof(struct zab_disk_rec), nonce, last)) {
 			*at = off;
 			return 1;
 		}
@@ -729,47 +760,61 @@ static int durable_after(const unsigned char *map, uint64_t size, uint64_t from,
 	return 0;
 }
 
+/* Bytes durable_in_file() reads at a time. */
+#define SCAN_CHUNK	(1U << 20)
+
 /*
- * Is there a whole DURABLE entry in the file @name from @from on? Then what
- * is lost before it had been on disk: mark_lost(). 0 (not found, or
- * marked), -errno if the file cannot be read or the mark not written.
+ * Is there a DURABLE entry of segment @s (about to be set aside) after its
+ * header? Then what is lost before it had been on disk: mark_lost(). Read
+ * with pread(), not a mapping: a block that cannot be read (EIO) is
+ * skipped, not a SIGBUS. 0 (not found, or marked), -errno if the mark
+ * cannot be written or memory is short.
  */
-static int durable_in_file(struct reader *r, const char *name, off_t from)
+static int durable_in_file(struct reader *r, const struct seg *s)
 {
+	const size_t rec = sizeof(struct zab_disk_rec);
 	char where[NAME_MAX + 64];
-	unsigned char *map;
-	uint64_t at = 0;
-	struct stat st;
+	off_t off = sizeof(struct zab_seg_hdr);
+	unsigned char *buf;
 	int fd, found = 0;
 
-	if (r->readonly || r->log->lost)
+	if (r->readonly || r->log->lost || !s->nonce)
 		return 0;
-	fd = openat(r->dir_fd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		int ret = -errno;
-
-		say(r, "cannot read %s/%s: %s", r->dir, name, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return ret;
+	fd = openat(r->dir_fd, s->name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;	/* set_aside() says what is wrong with it */
+	buf = malloc(SCAN_CHUNK);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
 	}
-	if (st.st_size > from) {
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED) {
-			int ret = -errno;
+	while (!found && off < s->size) {
+		ssize_t n = pread(fd, buf, SCAN_CHUNK, off);
 
-			say(r, "cannot read %s/%s: %s", r->dir, name, strerror(errno));
-			close(fd);
-			return ret;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			off += 4096;	/* an unreadable block: the next one */
+			continue;
 		}
-		found = durable_after(map, (uint64_t)st.st_size, (uint64_t)from, &at);
-		munmap(map, (size_t)st.st_size);
+		if (n == 0)
+			break;
+		for (size_t i = 0; i + rec <= (size_t)n; i++) {
+			if (is_durable(buf + i, rec, s->nonce, r->log->last)) {
+				found = 1;
+				off += (off_t)i;
+				break;
+			}
+		}
+		if (!found)	/* an entry across two reads is read whole with the next */
+			off += n > (ssize_t)rec ? n - (ssize_t)rec + 1 : n;
 	}
+	free(buf);
 	close(fd);
 	if (!found)
 		return 0;
-	snprintf(where, sizeof(where), "%s has a durable point at offset %llu", name,
-		 (unsigned long long)at);
+	snprintf(where, sizeof(where), "%s has a durable point at offset %llu", s->name,
+		 (unsigned long long)off);
 	return mark_lost(r, where);
 }
 
@@ -839,6 +884,10 @@ static int read_entry(struct reader *r, const unsigned char *map,
 			log->commit = e.zxid;
 		break;
 	case ZAB_DISK_DURABLE:
+		if (e.nonce != s->nonce) {
+			snprintf(why, why_len, "is corrupt: a durable point of another segment");
+			return 0;
+		}
 		break;
 	}
 	*next = (off_t)e.next;
@@ -998,7 +1047,8 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 		char where[NAME_MAX + 64];
 		uint64_t at = 0;
 
-		if (durable_after(map, (uint64_t)s->size, (uint64_t)off + 1, &at)) {
+		if (durable_after(map, (uint64_t)s->size, (uint64_t)off + 1, s->nonce,
+				  r->log->last, &at)) {
 			snprintf(where, sizeof(where), "%s has a durable point at offset %llu",
 				 s->name, (unsigned long long)at);
 			ret = mark_lost(r, where);
@@ -1106,7 +1156,7 @@ static int scan(struct reader *r)
 		if (segs[i].seq >= log->next_seq)
 			log->next_seq = segs[i].seq + 1;
 		if (!r->readonly)
-			ret = durable_in_file(r, segs[i].name, 0);
+			ret = durable_in_file(r, &segs[i]);
 		if (!r->readonly && ret >= 0)
 			ret = set_aside(r, segs[i].name, "follows a damaged part of the log");
 	}

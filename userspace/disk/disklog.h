@@ -131,6 +131,7 @@ int zab_disklog_clear_unsynced(int dir_fd);
 /* One entry of a segment or snapshot, checked by zab_disk_entry_parse(). */
 struct zab_disk_entry {
 	uint8_t type;		/* enum zab_disk_type */
+	uint32_t nonce;		/* DURABLE: its segment's (reserved2) */
 	uint32_t len;
 	uint64_t zxid;
 	uint64_t payload;	/* offset of the payload */

@@ -24,12 +24,15 @@
 #include "log.h"
 #include "common/nl.h"
 #include "progress.h"
+#include "snapxfer.h"
 #include "zabd.h"
 
 /* What a record costs the kernel's window beyond its payload (struct zab_txn). */
 #define RECORD_OVERHEAD 80
 /* Records go to the kernel this many bytes at a time (ZAB_RESTORE_RECORDS). */
 #define RESTORE_BATCH	(4U << 20)
+/* A mark that could not be removed yet is tried again after this. */
+#define UNSYNCED_RETRY_MS	5000
 
 static void note(void *arg, const char *msg)
 {
@@ -270,12 +273,31 @@ void disk_unsynced_clear(struct zabd *z)
 	const struct zab_conf *conf = z->conf;
 	int dir_fd, ret;
 
+	uint64_t base;
+
 	if (!z->unsynced)
 		return;
+	z->unsynced_retry_at = loop_now() + UNSYNCED_RETRY_MS;
 	dir_fd = open(conf->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ret = dir_fd < 0 ? -errno : zab_disklog_clear_unsynced(dir_fd);
-	if (dir_fd >= 0)
-		close(dir_fd);
+	if (dir_fd < 0) {
+		zwarn("open dataDir %s: %s; this member still abstains", conf->data_dir,
+		      strerror(errno));
+		return;
+	}
+	/*
+	 * Synchronised by SNAP, the log starts after the leader's snapshot:
+	 * until it is fetched (snapd.c), the records before are on no disk
+	 * here.
+	 */
+	ret = snapxfer_needed(dir_fd, &base);
+	if (!ret)
+		ret = zab_disklog_clear_unsynced(dir_fd);
+	close(dir_fd);
+	if (ret > 0) {
+		zinfo("synchronised, but the records up to 0x%" PRIx64 " are not on disk before the leader's snapshot is: still abstaining",
+		      base);
+		return;
+	}
 	if (ret < 0) {
 		zwarn("remove %s/%s: %s; this member still abstains", conf->data_dir,
 		      ZAB_DISKLOG_UNSYNCED, strerror(-ret));

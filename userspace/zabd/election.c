@@ -181,6 +181,10 @@ static unsigned int receive_decided(struct zab_fle *f, const struct zab_notif *n
 {
 	const struct zab_vote *v = &n->vote;
 
+	/* stale reports naming an abstaining member (or an observer) */
+	if (f->observing && v->leader == f->myid)
+		return 0;
+
 	if (n->election_epoch == f->clock) {
 		set_entry(&f->recv[n->sender], n->state, v, n->election_epoch);
 		if (count_equal(f->recv, v) >= f->quorum &&
@@ -209,9 +213,18 @@ unsigned int zab_fle_receive(struct zab_fle *f, const struct zab_notif *n)
 	 * An observer's word counts nowhere, by our file or its own: a
 	 * decided voter tells it.
 	 */
-	if (!f->voter[n->sender] || n->observer)
+	if (!f->voter[n->sender] || n->observer) {
+		bool claimed = f->claim[n->sender].valid;
+
+		/* what it said before, as a voter, holds no more */
+		f->recv[n->sender].valid = false;
+		f->out[n->sender].valid = false;
+		f->claim[n->sender].valid = false;
+		if (claimed && f->looking && !f->observing && recompute_proposal(f))
+			return ZAB_FLE_BROADCAST;
 		return !f->observing && f->decided &&
 		       n->state == ZAB_STATE_LOOKING ? ZAB_FLE_REPLY : 0;
+	}
 	/*
 	 * A voter naming a member we do not count: what we had of its vote
 	 * no longer holds (a file that differs, while a role changes).

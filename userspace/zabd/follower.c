@@ -242,12 +242,11 @@ static int accept_epoch(struct follower *f, const struct zab_hs *hs,
 	}
 	/*
 	 * A log that lost records it had on disk is no history to count: the
-	 * leader must not take it for one a quorum holds (disk.c).
+	 * leader must not take it for one a quorum holds (disk.c). Said as an
+	 * epoch accepted before is: leaders of every version understand it.
 	 */
-	if (z->unsynced) {
+	if (z->unsynced)
 		ack->epoch = ZAB_HS_EPOCH_NONE;
-		ack->flags = ZAB_HS_UNSYNCED;
-	}
 	return 0;
 }
 
@@ -485,6 +484,13 @@ void follower_check_synced(struct zabd *z, const struct zab_info *info)
 	 */
 	disk_unsynced_clear(z);
 	zabd_ready(z);
+}
+
+bool follower_synced(const struct zabd *z)
+{
+	const struct follower *f = z->follower;
+
+	return f && f->state == F_FOLLOWING && f->synced;
 }
 
 uint32_t follower_epoch(const struct zabd *z)

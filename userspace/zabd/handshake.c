@@ -53,8 +53,7 @@ int zab_hs_decode(const uint8_t *buf, size_t len, uint8_t type,
 	if (buf[4] != ZAB_HS_VERSION)
 		return bad(why, "unknown version");
 	hs->flags = get_be16(buf + 6);
-	if (hs->flags & ~(type == ZAB_HS_FOLLOWERINFO ? ZAB_HS_OBSERVER :
-			  type == ZAB_HS_ACKEPOCH ? ZAB_HS_UNSYNCED : 0))
+	if (hs->flags & ~(type == ZAB_HS_FOLLOWERINFO ? ZAB_HS_OBSERVER : 0))
 		return bad(why, "reserved field not zero");
 	if (buf[5] != type)
 		return bad(why, buf[5] >= ZAB_HS_FOLLOWERINFO && buf[5] <= ZAB_HS_SNAPFILE ?
@@ -83,8 +82,6 @@ int zab_hs_decode(const uint8_t *buf, size_t len, uint8_t type,
 		/* the epoch is that of the history (zabd_history_epoch()) */
 		if (hs->epoch != ZAB_HS_EPOCH_NONE && ZAB_ZXID_EPOCH(hs->zxid) > hs->epoch)
 			return bad(why, "history newer than its epoch");
-		if ((hs->flags & ZAB_HS_UNSYNCED) && hs->epoch != ZAB_HS_EPOCH_NONE)
-			return bad(why, "an unsynchronised member counted");
 		break;
 	case ZAB_HS_SNAPREQ:
 	case ZAB_HS_SNAPFILE:

@@ -8,8 +8,7 @@
  *	0	4	magic, 0x5a414251 ("ZABQ")
  *	4	1	version, 2
  *	5	1	type: 1 FOLLOWERINFO, 2 LEADERINFO, 3 ACKEPOCH
- *	6	2	flags: ZAB_HS_OBSERVER (FOLLOWERINFO), ZAB_HS_UNSYNCED
- *			(ACKEPOCH), else zero
+ *	6	2	flags: ZAB_HS_OBSERVER (FOLLOWERINFO), else zero
  *	8	4	sid: the sender's member id
  *	12	4	epoch
  *	16	8	zxid
@@ -23,11 +22,7 @@
  *	                                  (zabd_history_epoch()), or
  *	                                  0xffffffff if it had accepted
  *	                                  the epoch before (not counted);
- *	                                  zxid: its last zxid; flags:
- *	                                  ZAB_HS_UNSYNCED (then always
- *	                                  0xffffffff) if its log lost records
- *	                                  it had on disk (disklog.h): it
- *	                                  counts in no quorum until synced
+ *	                                  zxid: its last zxid
  *
  * Nothing else is sent by zabd on that connection: after ACKEPOCH, the
  * stream belongs to the kernel (<linux/zab.h>, "The peer wire format").
@@ -57,7 +52,6 @@
  * member as a voter only if both its file and the member's say so.
  */
 #define ZAB_HS_OBSERVER	0x0001
-#define ZAB_HS_UNSYNCED	0x0002
 
 enum zab_hs_type {
 	ZAB_HS_FOLLOWERINFO = 1,
@@ -72,7 +66,7 @@ struct zab_hs {
 	uint32_t sid;
 	uint32_t epoch;
 	uint64_t zxid;
-	uint16_t flags;		/* ZAB_HS_OBSERVER, ZAB_HS_UNSYNCED */
+	uint16_t flags;		/* ZAB_HS_OBSERVER */
 };
 
 void zab_hs_encode(const struct zab_hs *hs, uint8_t *buf);

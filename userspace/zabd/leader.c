@@ -9,8 +9,8 @@
  * every acceptedEpoch heard (and the leader's own); it is persisted as
  * acceptedEpoch and sent in LEADERINFO. Once a quorum answered ACKEPOCH for
  * an epoch it had not accepted before (ZAB_HS_EPOCH_NONE: the member had,
- * it follows but does not count, so that one member acknowledges each epoch
- * once), none with a more up-to-date history than the leader's (else the
+ * or its log lost records it had on disk, disk.c; it follows but does not
+ * count, so that one member acknowledges each epoch once), none with a more up-to-date history than the leader's (else the
  * leader gives up and the ensemble elects again), and once the leader's
  * history is on disk, currentEpoch is persisted and the sockets go to the
  * kernel with LEAD; the kernel synchronises each follower
@@ -481,11 +481,8 @@ static void got_ackepoch(struct lconn *c, const struct zab_hs *hs)
 	if (c->counted)
 		zdebug("ACKEPOCH from member %u (epoch of its history %u, last zxid 0x%" PRIx64 ")",
 		       c->sid, hs->epoch, hs->zxid);
-	else if (hs->flags & ZAB_HS_UNSYNCED)
-		zinfo("ACKEPOCH from member %u, whose log lost records it had on disk: it follows, uncounted, until synchronised (last zxid 0x%" PRIx64 ")",
-		      c->sid, hs->zxid);
 	else
-		zinfo("ACKEPOCH from member %u, which had accepted epoch %u before: it follows, uncounted (last zxid 0x%" PRIx64 ")",
+		zinfo("ACKEPOCH from member %u, uncounted: it had accepted epoch %u before, or its log lost records it had on disk (its own log says which); it follows (last zxid 0x%" PRIx64 ")",
 		      c->sid, l->epoch, hs->zxid);
 	if (l->led) {
 		c->add_deadline = loop_now() + zabd_init_limit_ms(l->z) / 2;

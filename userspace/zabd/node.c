@@ -93,6 +93,11 @@ static const struct discovery_ops discovery_ops = {
 static void discover(struct zabd *z)
 {
 	z->decided_at = loop_now();	/* the leadership's attempt starts now */
+	if (z->fle.decided_state == ZAB_STATE_LEADING && z->unsynced) {
+		/* the election never decides so (zab_fle_abstain()): a guard */
+		elect_again(z, "this member's log lost records: it cannot lead");
+		return;
+	}
 	if (z->fle.decided_state == ZAB_STATE_LEADING) {
 		follower_reset(z);
 		leader_start(z, &discovery_ops);
@@ -282,6 +287,8 @@ static void tick(struct timer *t)
 	struct zabd *z = t->arg;
 
 	check_kernel(z);
+	if (z->unsynced && follower_synced(z) && loop_now() >= z->unsynced_retry_at)
+		disk_unsynced_clear(z);
 	/* a key added or removed: connections follow without waiting for one */
 	zab_auth_refresh(&z->auth);
 	if (z->auth.generation != z->auth_generation) {

@@ -69,6 +69,7 @@ struct zabd {
 	uint32_t current_epoch;
 	bool epoch_write_failing;	/* an epoch file cannot be written */
 	bool unsynced;			/* the log lost records: abstaining */
+	int64_t unsynced_retry_at;	/* disk_unsynced_clear() not before */
 
 	struct mesh *mesh;
 	struct zab_fle fle;
@@ -137,7 +138,11 @@ int disk_setup(struct zabd *z);
  * discovery. 0 or -errno (the mark cannot be read).
  */
 int disk_unsynced_load(struct zabd *z);
-/* Synchronised by a leader elected without it: the mark goes, it votes. */
+/*
+ * Synchronised by a leader elected without it: the mark goes, it votes;
+ * once the history on disk goes back to zxid 0 (after a SNAP, once the
+ * snapshot is fetched). Tried again at ticks until it can be done.
+ */
 void disk_unsynced_clear(struct zabd *z);
 
 /* snapd.c: snapshots every snapCount records or snapBytes, and purge */
@@ -230,5 +235,7 @@ void follower_reset(struct zabd *z);
 void follower_check_synced(struct zabd *z, const struct zab_info *info);
 /* The epoch this member follows in, once FOLLOW succeeded. */
 uint32_t follower_epoch(const struct zabd *z);
+/* Following a leader, synchronised (currentEpoch written, SYNCED)? */
+bool follower_synced(const struct zabd *z);
 
 #endif
