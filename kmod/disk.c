@@ -360,7 +360,8 @@ static void disk_work(struct work_struct *work)
 		failed(d, err);
 		goto unlock;
 	}
-	if (d->err) {
+	/* a change that failed meanwhile waits for the retry: not written yet */
+	if (d->err && !d->change_type) {
 		WRITE_ONCE(d->err, 0);
 		recovered = true;
 		pr_info("%s: the log on disk is written again\n", zi->name);

@@ -583,6 +583,41 @@ static void test_lost_commit_only(void **state)
 	zab_disklog_release(&log);
 }
 
+/*
+ * A truncation lost: a proposal of epoch 2 discarded by a new leader's
+ * TRUNC, then that leader's records acknowledged. Damage between them
+ * leaves the discarded proposal last; the durable point after names a
+ * lower zxid: marked (a member voting with (2,1) would win an election and
+ * take the committed (1,2) away).
+ */
+static void test_lost_truncation(void **state)
+{
+	struct zab_disklog log;
+	char path[128];
+	FILE *f;
+	int fd;
+
+	(void)state;
+	f = seg_open("log.0000000100000001", 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
+	put(f, ZAB_DISK_RECORD, Z(2, 1), "gone");
+	put(f, ZAB_DISK_DURABLE, Z(2, 1), NULL);
+	put(f, ZAB_DISK_TRUNC, Z(1, 1), NULL);
+	put(f, ZAB_DISK_RECORD, Z(1, 2), "kept");
+	put(f, ZAB_DISK_DURABLE, Z(1, 2), NULL);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	/* the first durable point's zxid, 32 + 2 * 28 bytes in */
+	assert_int_equal(pwrite(fd, "\x07", 1, 32 + 2 * 28 + 9), 1);
+	close(fd);
+	recover(&log);
+	assert_int_equal(log.last, Z(2, 1));
+	assert_true(log.lost);
+	zab_disklog_release(&log);
+}
+
 /* A segment gone from the middle, a durable point in a later one: marked. */
 static void test_lost_segment(void **state)
 {
@@ -1245,6 +1280,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lost_mark_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_durable_forged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_commit_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_truncation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_format1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_order, setup, teardown),

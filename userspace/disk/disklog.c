@@ -164,7 +164,8 @@ int zab_disklog_unsynced(int dir_fd, char *why, size_t len)
 
 	struct stat st;
 
-	fd = openat(dir_fd, ZAB_DISKLOG_UNSYNCED, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(dir_fd, ZAB_DISKLOG_UNSYNCED,
+		    O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
 	if (fstat(fd, &st) < 0) {
@@ -724,7 +725,9 @@ static enum whole whole_entry_after(const unsigned char *map, uint64_t size, uin
 
 /*
  * Is the @len bytes at @p a whole DURABLE entry of the segment of @nonce,
- * for records after @last (else no record was lost: a commit point, say)?
+ * for a last record other than @last? The same one: only entries that are
+ * no records were lost (a commit point, say). A lower one follows a lost
+ * truncation, and records after it, acknowledged in a new leader's sync.
  */
 static bool is_durable(const unsigned char *p, size_t len, uint32_t nonce, uint64_t last)
 {
@@ -736,12 +739,12 @@ static bool is_durable(const unsigned char *p, size_t len, uint32_t nonce, uint6
 		return false;
 	return zab_disk_entry_parse(p, sizeof(struct zab_disk_rec), 0, &e, why,
 				    sizeof(why)) == 1 &&
-	       e.type == ZAB_DISK_DURABLE && e.nonce == nonce && e.zxid > last;
+	       e.type == ZAB_DISK_DURABLE && e.nonce == nonce && e.zxid != last;
 }
 
 /*
- * A whole DURABLE entry of the segment (@nonce, not 0), for records after
- * @last, at or after @from of the @size bytes at @map: its offset in *@at
+ * A whole DURABLE entry of the segment (@nonce, not 0), for a last record
+ * other than @last (is_durable()), at or after @from of the @size bytes at @map: its offset in *@at
  * and 1, else 0. Each offset is
  * tried (what follows damage need not start where an entry does); a
  * DURABLE entry has no payload, so a candidate costs a 24-byte checksum.
@@ -794,7 +797,7 @@ static int durable_in_file(struct reader *r, const struct seg *s)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			off += 4096;	/* an unreadable block: the next one */
+			off = (off | 4095) + 1;	/* an unreadable block: the next one */
 			continue;
 		}
 		if (n == 0)

@@ -24,7 +24,6 @@
 #include "log.h"
 #include "common/nl.h"
 #include "progress.h"
-#include "snapxfer.h"
 #include "zabd.h"
 
 /* What a record costs the kernel's window beyond its payload (struct zab_txn). */
@@ -268,36 +267,25 @@ int disk_unsynced_load(struct zabd *z)
 	return 0;
 }
 
-void disk_unsynced_clear(struct zabd *z)
+void disk_unsynced_clear(struct zabd *z, const struct zab_info *info)
 {
 	const struct zab_conf *conf = z->conf;
 	int dir_fd, ret;
 
-	uint64_t base;
-
 	if (!z->unsynced)
+		return;
+	/*
+	 * Synchronised by SNAP, the log starts after the leader's snapshot:
+	 * until snapd fetched it, the records before are on no disk here.
+	 * Tried again at each tick (node.c).
+	 */
+	if (!snapd_history_whole(z, info))
 		return;
 	z->unsynced_retry_at = loop_now() + UNSYNCED_RETRY_MS;
 	dir_fd = open(conf->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir_fd < 0) {
-		zwarn("open dataDir %s: %s; this member still abstains", conf->data_dir,
-		      strerror(errno));
-		return;
-	}
-	/*
-	 * Synchronised by SNAP, the log starts after the leader's snapshot:
-	 * until it is fetched (snapd.c), the records before are on no disk
-	 * here.
-	 */
-	ret = snapxfer_needed(dir_fd, &base);
-	if (!ret)
-		ret = zab_disklog_clear_unsynced(dir_fd);
-	close(dir_fd);
-	if (ret > 0) {
-		zinfo("synchronised, but the records up to 0x%" PRIx64 " are not on disk before the leader's snapshot is: still abstaining",
-		      base);
-		return;
-	}
+	ret = dir_fd < 0 ? -errno : zab_disklog_clear_unsynced(dir_fd);
+	if (dir_fd >= 0)
+		close(dir_fd);
 	if (ret < 0) {
 		zwarn("remove %s/%s: %s; this member still abstains", conf->data_dir,
 		      ZAB_DISKLOG_UNSYNCED, strerror(-ret));

@@ -482,7 +482,7 @@ void follower_check_synced(struct zabd *z, const struct zab_info *info)
 	 * Elected without this member (it abstained), the leader holds every
 	 * committed record, and so does this member's log on disk now.
 	 */
-	disk_unsynced_clear(z);
+	disk_unsynced_clear(z, info);
 	zabd_ready(z);
 }
 

@@ -287,8 +287,14 @@ static void tick(struct timer *t)
 	struct zabd *z = t->arg;
 
 	check_kernel(z);
-	if (z->unsynced && follower_synced(z) && loop_now() >= z->unsynced_retry_at)
-		disk_unsynced_clear(z);
+	if (z->unsynced && follower_synced(z) && loop_now() >= z->unsynced_retry_at) {
+		struct zab_info info;
+
+		if (instance_get(z, &info) == 0) {
+			disk_unsynced_clear(z, &info);
+			zab_info_release(&info);
+		}
+	}
 	/* a key added or removed: connections follow without waiting for one */
 	zab_auth_refresh(&z->auth);
 	if (z->auth.generation != z->auth_generation) {

@@ -70,6 +70,14 @@ struct snapd {
 	uint64_t snaps_seen;	/* the SNAPs the kernel took, as last seen */
 };
 
+bool snapd_history_whole(const struct zabd *z, const struct zab_info *info)
+{
+	const struct snapd *s = z->snapd;
+
+	return s && !s->check_history && info->stats[ZAB_STAT_SYNC_SNAP] == s->snaps_seen &&
+	       !(s->work.pid && s->work.kind == KIND_FETCH);
+}
+
 static void note(void *arg, const char *msg)
 {
 	(void)arg;

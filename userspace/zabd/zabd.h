@@ -143,7 +143,7 @@ int disk_unsynced_load(struct zabd *z);
  * once the history on disk goes back to zxid 0 (after a SNAP, once the
  * snapshot is fetched). Tried again at ticks until it can be done.
  */
-void disk_unsynced_clear(struct zabd *z);
+void disk_unsynced_clear(struct zabd *z, const struct zab_info *info);
 
 /* snapd.c: snapshots every snapCount records or snapBytes, and purge */
 int snapd_open(struct zabd *z);
@@ -151,6 +151,12 @@ void snapd_close(struct zabd *z);
 /* Answers a SNAPREQ from member @sid on @fd (taken over) for the records up
  * to @from: in a child process, or at once with "none". */
 void snapd_serve(struct zabd *z, int fd, uint32_t sid, uint64_t from);
+/*
+ * Does the history on disk go back to zxid 0, as far as snapd knows: no
+ * SNAP since it last looked (@info's count), none waiting for its snapshot
+ * to be fetched?
+ */
+bool snapd_history_whole(const struct zabd *z, const struct zab_info *info);
 
 /* instance.c */
 int instance_setup(struct zabd *z);
