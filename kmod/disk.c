@@ -10,8 +10,9 @@
  * a member acknowledges, and what a leader counts as its own
  * acknowledgment, stops at the durable point (zab_disk_ackable()).
  * Truncations and resets of the log are written at once as entries of their
- * own, so that the segments read in order give the log back. After each
- * fsync that made a batch durable, a DURABLE entry says so (not flushed on
+ * own, so that the segments read in order give the log back. In format 2
+ * (as zabd asks), after each fsync that made a batch durable, a DURABLE
+ * entry says so (not flushed on
  * its own: the next batch's fsync takes it along), so that zabd, reading
  * the log back, tells records lost from the disk after they were
  * acknowledged from a tail that a crash tore before its fsync. The format
@@ -59,7 +60,8 @@ struct workqueue_struct *zab_disk_wq;
  * @mode: %ZAB_DURABILITY_WRITE or %ZAB_DURABILITY_FSYNC
  * @segment_bytes: a segment is rolled once it holds this many bytes
  * @seq: sequence number of @seg; the next segment gets @seq + 1
- * @nonce: @seg's, in its header and its DURABLE entries
+ * @nonce: @seg's, in its header and its DURABLE entries; 0 in format 1
+ * @format: of the segments written: 2 (DURABLE entries, a nonce) or 1
  * @pos: end of @seg
  * @written: last zxid whose record is in the segments
  * @tail: last zxid of the log as the segments read back give it (the
@@ -87,6 +89,7 @@ struct zab_disk {
 	u32 segment_bytes;
 	u64 seq;
 	u32 nonce;
+	u8 format;
 	loff_t pos;
 	u64 written;
 	u64 tail;
@@ -162,7 +165,7 @@ static int write_header(struct zab_disk *d)
 	struct zab_seg_hdr h = {};
 	int err;
 
-	h.magic = cpu_to_be64(ZAB_SEG_MAGIC);
+	h.magic = cpu_to_be64(d->format == 2 ? ZAB_SEG_MAGIC : ZAB_SEG_MAGIC_V1);
 	h.seq = cpu_to_be64(d->seq);
 	h.prev = cpu_to_be64(d->tail);
 	h.nonce = cpu_to_be32(d->nonce);
@@ -218,7 +221,7 @@ static int open_segment(struct zab_disk *d, u64 first)
 	}
 	d->seg = f;
 	d->seq++;
-	d->nonce = get_random_u32() ?: 1;
+	d->nonce = d->format == 2 ? get_random_u32() ?: 1 : 0;
 	d->pos = 0;
 	d->need_header = true;
 	return write_header(d);
@@ -377,7 +380,7 @@ static void disk_work(struct work_struct *work)
 	 * truncation or reset: the segment's end moved) and none waits to
 	 * be: what comes before the entry must all be on disk.
 	 */
-	if (wrote && d->mode == ZAB_DURABILITY_FSYNC && d->seq == end_seq &&
+	if (wrote && d->mode == ZAB_DURABILITY_FSYNC && d->nonce && d->seq == end_seq &&
 	    d->pos == end && !d->change_type)
 		write_durable(d, last);
 	zab_log_trim(zi);	/* what waited to be written may leave memory */
@@ -401,6 +404,7 @@ unlock:
  * @mode: %ZAB_DURABILITY_WRITE or %ZAB_DURABILITY_FSYNC
  * @segment_bytes: the size a segment is rolled at
  * @seq: the sequence number of the first segment it creates
+ * @format: of the segments it writes, 1 or 2 (uapi/linux/zab.h)
  * @extack: for error messages
  *
  * What the log holds now is taken to be on disk already: records restored
@@ -411,7 +415,8 @@ unlock:
  * that did not come from disk, -ENOTDIR, or -ENOMEM.
  */
 int zab_disk_attach(struct zab_instance *zi, struct file *dir, u8 mode,
-		    u32 segment_bytes, u64 seq, struct netlink_ext_ack *extack)
+		    u32 segment_bytes, u64 seq, u8 format,
+		    struct netlink_ext_ack *extack)
 {
 	struct zab_disk *d;
 
@@ -428,6 +433,7 @@ int zab_disk_attach(struct zab_instance *zi, struct file *dir, u8 mode,
 	d->cred = get_current_cred();
 	d->mode = mode;
 	d->segment_bytes = segment_bytes;
+	d->format = format;
 	d->seq = seq - 1;
 	INIT_DELAYED_WORK(&d->work, disk_work);
 

@@ -13,7 +13,8 @@ struct workqueue_struct;
 extern struct workqueue_struct *zab_disk_wq;
 
 int zab_disk_attach(struct zab_instance *zi, struct file *dir, u8 mode,
-		    u32 segment_bytes, u64 seq, struct netlink_ext_ack *extack);
+		    u32 segment_bytes, u64 seq, u8 format,
+		    struct netlink_ext_ack *extack);
 void zab_disk_shutdown(struct zab_instance *zi);
 void zab_disk_free(struct zab_instance *zi);
 void zab_disk_kick(struct zab_instance *zi);

@@ -107,13 +107,14 @@ static struct netlink_range_validation zab_segment_range = {
 	.min = ZAB_SEGMENT_BYTES_MIN, .max = ZAB_SEGMENT_BYTES_MAX,
 };
 
-static const struct nla_policy zab_log_policy[ZAB_A_SEGMENT_SEQ + 1] = {
+static const struct nla_policy zab_log_policy[ZAB_A_LOG_FORMAT + 1] = {
 	ZAB_POLICY_NAME,
 	[ZAB_A_DIR_FD] = NLA_POLICY_MIN(NLA_S32, 0),
 	[ZAB_A_DURABILITY] = NLA_POLICY_RANGE(NLA_U8, ZAB_DURABILITY_WRITE,
 					      ZAB_DURABILITY_FSYNC),
 	[ZAB_A_SEGMENT_BYTES] = NLA_POLICY_FULL_RANGE(NLA_U32, &zab_segment_range),
 	[ZAB_A_SEGMENT_SEQ] = NLA_POLICY_MIN(NLA_U64, 1),
+	[ZAB_A_LOG_FORMAT] = NLA_POLICY_RANGE(NLA_U8, 1, 2),
 };
 
 static const struct nla_policy zab_name_policy[ZAB_A_NAME + 1] = {
@@ -707,6 +708,7 @@ static int zab_nl_log(struct sk_buff *skb, struct genl_info *info)
 	u32 segment_bytes = ZAB_SEGMENT_BYTES_DEFAULT;
 	struct file *dir;
 	u64 seq = 1;
+	u8 format = 1;
 	int err;
 
 	if (missing(info, ZAB_A_DIR_FD, KBUILD_MODNAME ": missing directory fd") ||
@@ -716,6 +718,8 @@ static int zab_nl_log(struct sk_buff *skb, struct genl_info *info)
 		segment_bytes = nla_get_u32(a[ZAB_A_SEGMENT_BYTES]);
 	if (a[ZAB_A_SEGMENT_SEQ])
 		seq = nla_get_u64(a[ZAB_A_SEGMENT_SEQ]);
+	if (a[ZAB_A_LOG_FORMAT])
+		format = nla_get_u8(a[ZAB_A_LOG_FORMAT]);
 	dir = fget(nla_get_s32(a[ZAB_A_DIR_FD]));
 	if (!dir) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[ZAB_A_DIR_FD],
@@ -731,7 +735,7 @@ static int zab_nl_log(struct sk_buff *skb, struct genl_info *info)
 		err = -EBUSY;
 	} else {
 		err = zab_disk_attach(zi, dir, nla_get_u8(a[ZAB_A_DURABILITY]),
-				      segment_bytes, seq, info->extack);
+				      segment_bytes, seq, format, info->extack);
 	}
 	mutex_unlock(&zi->lock);
 	if (err)

@@ -134,7 +134,8 @@ MODULE_DESCRIPTION("KUnit tests of zab, ZooKeeper atomic broadcast");
 
 /* The log on disk: memory mode throughout. */
 int zab_disk_attach(struct zab_instance *zi, struct file *dir, u8 mode,
-		    u32 segment_bytes, u64 seq, struct netlink_ext_ack *extack)
+		    u32 segment_bytes, u64 seq, u8 format,
+		    struct netlink_ext_ack *extack)
 {
 	return -EOPNOTSUPP;
 }

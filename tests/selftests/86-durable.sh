@@ -201,6 +201,9 @@ test_lost_records_abstain() {
 	F=$1
 	G=$2
 	write_on "$ENS_TMP" a 20 1 2 3
+	# zabd asks for segments of format 2, whose fsyncs are marked
+	[ "$(head -c 8 "$(segments "$F" | head -n 1)")" = ZABLOG02 ] ||
+		fail "member $F's segments are not of format 2: $(head -c 8 "$(segments "$F" | head -n 1)" | od -c | head -n 1)"
 	converge_to "$L" 1 2 3
 	zabd_signal TERM "$G"
 	write_on "$ENS_TMP" x 50 "$L"

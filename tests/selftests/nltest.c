@@ -182,7 +182,7 @@ static const char attr_kind[ZAB_A_MAX + 1] = {
 	[ZAB_A_SEGMENT_BYTES] = '4', [ZAB_A_DURABLE_ZXID] = '8',
 	[ZAB_A_LOG_ERROR] = '4', [ZAB_A_SEGMENT_SEQ] = '8',
 	[ZAB_A_LEADER_SYNCED] = '1', [ZAB_A_PENDING_BYTES] = '8',
-	[ZAB_A_HOLD_ACKS] = 'F', [ZAB_A_LOCAL_BYTES] = '8',
+	[ZAB_A_HOLD_ACKS] = 'F', [ZAB_A_LOCAL_BYTES] = '8', [ZAB_A_LOG_FORMAT] = '1',
 };
 
 /* A value that the policies may well take: small, or an edge. */
@@ -264,7 +264,7 @@ static const struct {
 	{ ZAB_CMD_ADD_FOLLOWER, { ZAB_A_NAME, ZAB_A_PEERS } },
 	{ ZAB_CMD_STOP, { ZAB_A_NAME } },
 	{ ZAB_CMD_LOG, { ZAB_A_NAME, ZAB_A_DIR_FD, ZAB_A_DURABILITY,
-			 ZAB_A_SEGMENT_BYTES, ZAB_A_SEGMENT_SEQ } },
+			 ZAB_A_SEGMENT_BYTES, ZAB_A_SEGMENT_SEQ, ZAB_A_LOG_FORMAT } },
 	{ ZAB_CMD_SYNCED, { ZAB_A_NAME, ZAB_A_EPOCH } },
 	{ ZAB_CMD_PROGRESS, { ZAB_A_NAME, ZAB_A_PROGRESS } },
 };

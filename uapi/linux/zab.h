@@ -131,7 +131,9 @@
  *	in:  %ZAB_A_NAME, %ZAB_A_DIR_FD (a directory opened for reading),
  *	     %ZAB_A_DURABILITY (%ZAB_DURABILITY_WRITE or _FSYNC),
  *	     %ZAB_A_SEGMENT_BYTES (optional, default 64M, [64K, 1G]),
- *	     %ZAB_A_SEGMENT_SEQ (optional, default 1).
+ *	     %ZAB_A_SEGMENT_SEQ (optional, default 1),
+ *	     %ZAB_A_LOG_FORMAT (optional, default 1: the format of the segments
+ *	     it writes; 2 marks each fsync with a DURABLE entry).
  *	The instance must be LOOKING and have no log on disk yet. Every record
  *	it holds is taken to be on disk already (zabd restores them from
  *	there with %ZAB_IOC_RESTORE first); new ones go to a new segment. Files
@@ -348,6 +350,9 @@ enum zab_durability {
  *	disk, 0 once a write succeeds again
  * @ZAB_A_SEGMENT_SEQ: u64, the sequence number of the first segment the
  *	kernel creates (LOG); above that of every segment in the directory
+ * @ZAB_A_LOG_FORMAT: u8, 1 or 2, the format of the segments the kernel
+ *	writes (LOG; "The log on disk"): a reader of format 1 only would set
+ *	segments of format 2 aside, so it is asked for
  * @ZAB_A_LEADER_SYNCED: u8, 1 while following once a frame from the leader
  *	was received and handled on the current connection (the first is the
  *	TRUNC or SNAP, if any)
@@ -414,6 +419,7 @@ enum zab_attr {
 	ZAB_A_ONCE_FLOOR,
 	ZAB_A_OBSERVERS,
 	ZAB_A_OBSERVER,
+	ZAB_A_LOG_FORMAT,
 	__ZAB_A_MAX
 };
 
@@ -780,8 +786,9 @@ struct zab_log_path {
  * stops at the first entry that is torn (cut short) or does not check.
  *
  * Segments of format 1 (%ZAB_SEG_MAGIC_V1) have a zero @nonce and no
- * DURABLE entries; they are still read. Readers of format 1 only take a
- * segment of format 2 for one whose header does not check.
+ * DURABLE entries; the kernel writes them unless %ZAB_A_LOG_FORMAT asks
+ * for 2. Readers of format 1 only take a segment of format 2 for one whose
+ * header does not check.
  */
 #define ZAB_SEG_MAGIC	0x5a41424c4f473032ULL	/* "ZABLOG02" */
 #define ZAB_SEG_MAGIC_V1 0x5a41424c4f473031ULL	/* "ZABLOG01" */

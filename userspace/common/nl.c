@@ -365,7 +365,7 @@ int zab_nl_add_follower(struct zab_nl *nl, const char *name,
 }
 
 int zab_nl_log(struct zab_nl *nl, const char *name, int dir_fd,
-	       uint8_t durability, uint32_t segment_bytes, uint64_t seq)
+	       uint8_t durability, uint32_t segment_bytes, uint64_t seq, uint8_t format)
 {
 	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_LOG, 0);
 	int ret = 0;
@@ -375,7 +375,8 @@ int zab_nl_log(struct zab_nl *nl, const char *name, int dir_fd,
 	if (nla_put_s32(msg, ZAB_A_DIR_FD, dir_fd) < 0 ||
 	    nla_put_u8(msg, ZAB_A_DURABILITY, durability) < 0 ||
 	    nla_put_u32(msg, ZAB_A_SEGMENT_BYTES, segment_bytes) < 0 ||
-	    nla_put_u64(msg, ZAB_A_SEGMENT_SEQ, seq) < 0)
+	    nla_put_u64(msg, ZAB_A_SEGMENT_SEQ, seq) < 0 ||
+	    (format && nla_put_u8(msg, ZAB_A_LOG_FORMAT, format) < 0))
 		ret = -EMSGSIZE;
 	return handover_request(nl, msg, name, ret);
 }

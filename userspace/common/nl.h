@@ -77,10 +77,11 @@ int zab_nl_add_follower(struct zab_nl *nl, const char *name,
 
 /*
  * ZAB_CMD_LOG: keep the log in segments in the directory @dir_fd from now
- * on, with @durability; the first new segment gets sequence number @seq.
+ * on, with @durability; the first new segment gets sequence number @seq;
+ * in segment @format 1 or 2 (0: not said, the kernel's default, 1).
  */
 int zab_nl_log(struct zab_nl *nl, const char *name, int dir_fd,
-	       uint8_t durability, uint32_t segment_bytes, uint64_t seq);
+	       uint8_t durability, uint32_t segment_bytes, uint64_t seq, uint8_t format);
 
 /* ZAB_CMD_SET with the parameters marked as given in @params. */
 int zab_nl_set(struct zab_nl *nl, const char *name,

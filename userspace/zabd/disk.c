@@ -227,7 +227,14 @@ int disk_setup(struct zabd *z)
 	progress_end(&p, !ret);
 	if (!ret) {
 		ret = zab_nl_log(z->nl, conf->name, dir_fd, conf->durability,
-				 conf->segment_bytes, log.next_seq);
+				 conf->segment_bytes, log.next_seq, 2);
+		if (ret == -EINVAL) {
+			/* a zab.ko before format 2 knows no ZAB_A_LOG_FORMAT */
+			ret = zab_nl_log(z->nl, conf->name, dir_fd, conf->durability,
+					 conf->segment_bytes, log.next_seq, 0);
+			if (!ret)
+				zwarn("zab.ko writes segments of format 1: a loss of records on disk after their fsync goes unseen (upgrade zab.ko)");
+		}
 		if (ret < 0)
 			zerr("keep the log of `%s' in %s: %s", conf->name,
 			     conf->data_dir, zab_nl_strerror(z->nl, ret));
