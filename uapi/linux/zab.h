@@ -133,7 +133,8 @@
  *	     %ZAB_A_SEGMENT_BYTES (optional, default 64M, [64K, 1G]),
  *	     %ZAB_A_SEGMENT_SEQ (optional, default 1),
  *	     %ZAB_A_LOG_FORMAT (optional, default 1: the format of the segments
- *	     it writes; 2 marks each fsync with a DURABLE entry).
+ *	     it writes; 2, with %ZAB_DURABILITY_FSYNC, marks each fsync that
+ *	     nothing was appended during with a DURABLE entry).
  *	The instance must be LOOKING and have no log on disk yet. Every record
  *	it holds is taken to be on disk already (zabd restores them from
  *	there with %ZAB_IOC_RESTORE first); new ones go to a new segment. Files

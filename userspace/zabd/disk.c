@@ -125,6 +125,37 @@ static int batch_add(int h, int dir_fd, struct zab_disklog *log, size_t i,
 }
 
 /*
+ * In fsync mode, the segments kept are on disk before the kernel appends
+ * after them: a previous run in write mode, or one whose log failed, may
+ * have left them in the page cache only, and the kernel's DURABLE entries
+ * in the next segment say that everything before them is on disk. Most
+ * are clean already; their fsync costs little.
+ */
+static int sync_kept(struct zabd *z, int dir_fd, const struct zab_disklog *log)
+{
+	for (size_t i = 0; i < log->n_segs; i++) {
+		int fd = openat(dir_fd, log->segs[i], O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0 || fsync(fd) < 0) {
+			int ret = -errno;
+
+			zerr("sync %s/%s: %s", z->conf->data_dir, log->segs[i], strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return ret;
+		}
+		close(fd);
+	}
+	if (fsync(dir_fd) < 0) {
+		int ret = -errno;
+
+		zerr("sync %s: %s", z->conf->data_dir, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+/*
  * Loads the records from @first on into the kernel. The restore's progress
  * @p goes on from what reading the segments did (the entries read, the
  * segments' bytes): the bytes of the records loaded, read once more, are
@@ -224,6 +255,8 @@ int disk_setup(struct zabd *z)
 	}
 	if (!ret)
 		ret = load(z, dir_fd, &log, &p);
+	if (!ret && conf->durability == ZAB_DURABILITY_FSYNC)
+		ret = sync_kept(z, dir_fd, &log);
 	progress_end(&p, !ret);
 	if (!ret) {
 		ret = zab_nl_log(z->nl, conf->name, dir_fd, conf->durability,

@@ -68,6 +68,7 @@ struct snapd {
 	bool check_history;	/* see whether to fetch a snapshot */
 	int64_t fetch_after;	/* not before (loop_now()), after a failure */
 	uint64_t snaps_seen;	/* the SNAPs the kernel took, as last seen */
+	uint64_t fetch_snaps;	/* snaps_seen when the fetch child started */
 };
 
 bool snapd_history_whole(const struct zabd *z, const struct zab_info *info)
@@ -235,9 +236,10 @@ static void child_exited(struct watch *w, uint32_t events)
 		/* counted here too: the child's count ends with it */
 		if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_AUTH_FAILED)
 			zab_auth_count(&s->z->auth);
+		/* a SNAP since it started may need another snapshot */
 		if (WIFEXITED(status) && WEXITSTATUS(status) != CHILD_FAILED &&
 		    WEXITSTATUS(status) != CHILD_AUTH_FAILED)
-			s->check_history = false;
+			s->check_history = s->snaps_seen != s->fetch_snaps;
 		else
 			s->fetch_after = loop_now() + FETCH_RETRY_MS;
 		return;
@@ -355,8 +357,13 @@ static void tick(struct timer *t)
 		s->snaps_seen = info.stats[ZAB_STAT_SYNC_SNAP];
 		s->check_history = true;
 	}
+	/*
+	 * Not while the log fails: a SNAP's reset may not be on disk yet,
+	 * and the child would find nothing to fetch.
+	 */
 	if (s->check_history && info.state == ZAB_STATE_FOLLOWING && info.leader &&
-	    loop_now() >= s->fetch_after) {
+	    !info.log_error && loop_now() >= s->fetch_after) {
+		s->fetch_snaps = s->snaps_seen;
 		start_child(s, &s->work, KIND_FETCH, fetch_child_fn, info.leader, -1);
 		zab_info_release(&info);
 		return;
