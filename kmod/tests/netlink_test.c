@@ -173,6 +173,15 @@ static const struct nl_case nl_cases[] = {
 	{ "log: sequence 0", ZAB_CMD_LOG, false,
 	  { NAME("a"), S32(ZAB_A_DIR_FD, 3), U8(ZAB_A_DURABILITY, ZAB_DURABILITY_FSYNC),
 	    U64(ZAB_A_SEGMENT_SEQ, 0) } },
+	{ "log: format 2", ZAB_CMD_LOG, true,
+	  { NAME("a"), S32(ZAB_A_DIR_FD, 3), U8(ZAB_A_DURABILITY, ZAB_DURABILITY_FSYNC),
+	    U8(ZAB_A_LOG_FORMAT, 2) } },
+	{ "log: format 0", ZAB_CMD_LOG, false,
+	  { NAME("a"), S32(ZAB_A_DIR_FD, 3), U8(ZAB_A_DURABILITY, ZAB_DURABILITY_FSYNC),
+	    U8(ZAB_A_LOG_FORMAT, 0) } },
+	{ "log: format 3", ZAB_CMD_LOG, false,
+	  { NAME("a"), S32(ZAB_A_DIR_FD, 3), U8(ZAB_A_DURABILITY, ZAB_DURABILITY_FSYNC),
+	    U8(ZAB_A_LOG_FORMAT, 3) } },
 };
 
 static void nl_case_desc(const struct nl_case *c, char *desc)
