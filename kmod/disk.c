@@ -12,11 +12,10 @@
  * Truncations and resets of the log are written at once as entries of their
  * own, so that the segments read in order give the log back. In format 2
  * (as zabd asks), after each fsync that made a batch durable, a DURABLE
- * entry says so (not flushed on
- * its own: the next batch's fsync takes it along), so that zabd, reading
- * the log back, tells records lost from the disk after they were
- * acknowledged from a tail that a crash tore before its fsync. The format
- * is in uapi/linux/zab.h ("The log on disk").
+ * entry says so (not flushed on its own: the next batch's fsync takes it
+ * along), so that zabd, reading the log back, tells records lost from the
+ * disk after they were acknowledged from a tail that a crash tore before
+ * its fsync. The format is in uapi/linux/zab.h ("The log on disk").
  *
  * A write that fails is cut off the segment again, reported once
  * (%ZAB_EVENT_LOG_ERROR) and retried every second; meanwhile the durable
