@@ -231,6 +231,9 @@ test_lost_records_abstain() {
 	zabd_start "$L"
 	wait_formed 30 1 2 3
 	[ "$LEADER" = "$L" ] || fail "member $LEADER leads, not $L, which alone holds every committed record"
+	# F's acknowledgment of the epoch was not counted
+	grep -q "ACKEPOCH from member $F, uncounted" "$ENS_TMP/zabd.$L.log" ||
+		fail "leader $L counted member $F's ACKEPOCH: $(grep "ACKEPOCH from member $F" "$ENS_TMP/zabd.$L.log" | tail -n 1)"
 	lost_then_synced "$F"
 	write_on "$ENS_TMP" b 10 1 2 3
 	settle "$ENS_TMP" "$LEADER" 1 2 3
