@@ -131,6 +131,19 @@ static bool exists(const char *name)
 	return size_of(name) >= 0;
 }
 
+/* The byte at @off of the file @name becomes @byte (a disk's damage). */
+static void poke(const char *name, off_t off, const char *byte)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, byte, 1, off), 1);
+	close(fd);
+}
+
 static void recover(struct zab_disklog *log)
 {
 	assert_int_equal(zab_disklog_recover(dir_fd, dir, log, note, NULL), 0);
@@ -402,9 +415,8 @@ static void test_missing_segment(void **state)
 static void test_lost_durable(void **state)
 {
 	struct zab_disklog log;
-	char path[128], why[256];
+	char why[256];
 	FILE *f;
-	int fd;
 
 	(void)state;
 	f = seg_open("log.0000000100000001", 1, 0);
@@ -424,11 +436,7 @@ static void test_lost_durable(void **state)
 	assert_int_equal(zab_disklog_unsynced(dir_fd, why, sizeof(why)), 0);
 
 	/* the second record's payload goes bad: a durable point follows it */
-	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
-	fd = open(path, O_WRONLY);
-	assert_true(fd >= 0);
-	assert_int_equal(pwrite(fd, "F", 1, 32 + 24 + 4 + 24 + 24), 1);
-	close(fd);
+	poke("log.0000000100000001", 32 + 24 + 4 + 24 + 24, "F");
 	recover(&log);
 	assert_int_equal(log.n, 1);
 	assert_true(log.lost);
@@ -456,9 +464,7 @@ static void test_lost_durable(void **state)
 static void test_lost_unsynced_tail(void **state)
 {
 	struct zab_disklog log;
-	char path[128];
 	FILE *f;
-	int fd;
 
 	(void)state;
 	f = seg_open("log.0000000100000001", 1, 0);
@@ -467,11 +473,7 @@ static void test_lost_unsynced_tail(void **state)
 	put(f, ZAB_DISK_RECORD, Z(1, 2), "flip");
 	put(f, ZAB_DISK_RECORD, Z(1, 3), "more");
 	fclose(f);
-	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
-	fd = open(path, O_WRONLY);
-	assert_true(fd >= 0);
-	assert_int_equal(pwrite(fd, "F", 1, 32 + 24 + 4 + 24 + 24), 1);
-	close(fd);
+	poke("log.0000000100000001", 32 + 24 + 4 + 24 + 24, "F");
 	recover(&log);
 	assert_int_equal(log.n, 1);
 	assert_false(log.lost);
@@ -489,9 +491,7 @@ static void test_durable_forged(void **state)
 {
 	struct zab_disk_rec fake;
 	struct zab_disklog log;
-	char path[128];
 	FILE *f;
-	int fd;
 
 	(void)state;
 	durable_bytes(&fake, Z(1, 1), 0x1234);
@@ -500,11 +500,7 @@ static void test_durable_forged(void **state)
 	put(f, ZAB_DISK_RECORD, Z(1, 2), "flip");
 	put_n(f, ZAB_DISK_RECORD, Z(1, 3), &fake, sizeof(fake));
 	fclose(f);
-	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
-	fd = open(path, O_WRONLY);
-	assert_true(fd >= 0);
-	assert_int_equal(pwrite(fd, "F", 1, 32 + 24 + 4 + 24), 1);
-	close(fd);
+	poke("log.0000000100000001", 32 + 24 + 4 + 24, "F");
 	recover(&log);
 	assert_int_equal(log.n, 1);
 	assert_false(log.lost);
@@ -562,9 +558,7 @@ static void test_format1(void **state)
 static void test_lost_commit_only(void **state)
 {
 	struct zab_disklog log;
-	char path[128];
 	FILE *f;
-	int fd;
 
 	(void)state;
 	f = seg_open("log.0000000100000001", 1, 0);
@@ -572,11 +566,7 @@ static void test_lost_commit_only(void **state)
 	put(f, ZAB_DISK_COMMIT, Z(1, 1), NULL);
 	put(f, ZAB_DISK_DURABLE, Z(1, 1), NULL);
 	fclose(f);
-	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
-	fd = open(path, O_WRONLY);
-	assert_true(fd >= 0);
-	assert_int_equal(pwrite(fd, "\x07", 1, 32 + 24 + 4 + 9), 1);	/* the COMMIT's zxid */
-	close(fd);
+	poke("log.0000000100000001", 32 + 24 + 4 + 9, "\x07");	/* the COMMIT's zxid */
 	recover(&log);
 	assert_int_equal(log.n, 1);
 	assert_false(log.lost);
@@ -593,9 +583,7 @@ static void test_lost_commit_only(void **state)
 static void test_lost_truncation(void **state)
 {
 	struct zab_disklog log;
-	char path[128];
 	FILE *f;
-	int fd;
 
 	(void)state;
 	f = seg_open("log.0000000100000001", 1, 0);
@@ -606,12 +594,8 @@ static void test_lost_truncation(void **state)
 	put(f, ZAB_DISK_RECORD, Z(1, 2), "kept");
 	put(f, ZAB_DISK_DURABLE, Z(1, 2), NULL);
 	fclose(f);
-	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
-	fd = open(path, O_WRONLY);
-	assert_true(fd >= 0);
 	/* the first durable point's zxid, 32 + 2 * 28 bytes in */
-	assert_int_equal(pwrite(fd, "\x07", 1, 32 + 2 * 28 + 9), 1);
-	close(fd);
+	poke("log.0000000100000001", 32 + 2 * 28 + 9, "\x07");
 	recover(&log);
 	assert_int_equal(log.last, Z(2, 1));
 	assert_true(log.lost);
@@ -645,10 +629,8 @@ static void test_lost_segment(void **state)
 static void test_lost_mark_fails(void **state)
 {
 	struct zab_disklog log;
-	char path[128];
 	off_t size;
 	FILE *f;
-	int fd;
 
 	(void)state;
 	f = seg_open("log.0000000100000001", 1, 0);
@@ -657,11 +639,7 @@ static void test_lost_mark_fails(void **state)
 	put(f, ZAB_DISK_DURABLE, Z(1, 2), NULL);
 	fclose(f);
 	size = size_of("log.0000000100000001");
-	snprintf(path, sizeof(path), "%s/log.0000000100000001", dir);
-	fd = open(path, O_WRONLY);
-	assert_true(fd >= 0);
-	assert_int_equal(pwrite(fd, "F", 1, 32 + 24 + 4 + 24), 1);
-	close(fd);
+	poke("log.0000000100000001", 32 + 24 + 4 + 24, "F");
 	assert_int_equal(mkdirat(dir_fd, "unsynced.tmp", 0755), 0);
 	assert_true(zab_disklog_recover(dir_fd, dir, &log, note, NULL) < 0);
 	zab_disklog_release(&log);

@@ -214,6 +214,18 @@ static int load(struct zabd *z, int dir_fd, struct zab_disklog *log, struct prog
 	return ret;
 }
 
+/* dataDir, opened for reading; -errno (said) if it cannot be. */
+static int open_data_dir(struct zabd *z)
+{
+	int fd = open(z->conf->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		fd = -errno;
+		zerr("open dataDir %s: %s", z->conf->data_dir, strerror(-fd));
+	}
+	return fd;
+}
+
 int disk_setup(struct zabd *z)
 {
 	const struct zab_conf *conf = z->conf;
@@ -223,11 +235,9 @@ int disk_setup(struct zabd *z)
 
 	if (conf->durability == ZAB_DURABILITY_MEMORY)
 		return 0;
-	dir_fd = open(conf->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir_fd < 0) {
-		zerr("open dataDir %s: %s", conf->data_dir, strerror(errno));
-		return -errno;
-	}
+	dir_fd = open_data_dir(z);
+	if (dir_fd < 0)
+		return dir_fd;
 	/* no snapshot or purge may change the files while they are repaired */
 	lock = openat(dir_fd, "snap.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
@@ -288,11 +298,9 @@ int disk_unsynced_load(struct zabd *z)
 
 	if (conf->durability == ZAB_DURABILITY_MEMORY)
 		return 0;
-	dir_fd = open(conf->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir_fd < 0) {
-		zerr("open dataDir %s: %s", conf->data_dir, strerror(errno));
-		return -errno;
-	}
+	dir_fd = open_data_dir(z);
+	if (dir_fd < 0)
+		return dir_fd;
 	ret = zab_disklog_unsynced(dir_fd, why, sizeof(why));
 	close(dir_fd);
 	if (ret < 0) {
@@ -322,8 +330,8 @@ void disk_unsynced_clear(struct zabd *z, const struct zab_info *info)
 	if (!snapd_history_whole(z, info))
 		return;
 	z->unsynced_retry_at = loop_now() + UNSYNCED_RETRY_MS;
-	dir_fd = open(conf->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ret = dir_fd < 0 ? -errno : zab_disklog_clear_unsynced(dir_fd);
+	dir_fd = open_data_dir(z);
+	ret = dir_fd < 0 ? dir_fd : zab_disklog_clear_unsynced(dir_fd);
 	if (dir_fd >= 0)
 		close(dir_fd);
 	if (ret < 0) {
