@@ -48,7 +48,7 @@ struct reader {
 
 static int mark_lost(struct reader *r, const char *where);
 static int write_all(int fd, const void *buf, size_t len);
-static int durable_in_file(struct reader *r, const struct seg *s);
+static int durable_in_file(struct reader *r, const struct seg *s, off_t from);
 
 /* Entries between two calls of the progress function within a segment. */
 #define PROGRESS_EVERY	4096
@@ -159,10 +159,9 @@ int zab_disklog_mark_unsynced(int dir_fd, const char *why)
 
 int zab_disklog_unsynced(int dir_fd, char *why, size_t len)
 {
+	struct stat st;
 	ssize_t n;
 	int fd;
-
-	struct stat st;
 
 	fd = openat(dir_fd, ZAB_DISKLOG_UNSYNCED,
 		    O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
@@ -724,61 +723,41 @@ static enum whole whole_entry_after(const unsigned char *map, uint64_t size, uin
 }
 
 /*
- * Is the @len bytes at @p a whole DURABLE entry of the segment of @nonce,
- * for a last record other than @last? The same one: only entries that are
- * no records were lost (a commit point, say). A lower one follows a lost
+ * Are the bytes at @p a whole DURABLE entry of the segment of @nonce, for a
+ * last record other than @last? The same one: only entries that are no
+ * records were lost (a commit point, say). A lower one follows a lost
  * truncation, and records after it, acknowledged in a new leader's sync.
  */
-static bool is_durable(const unsigned char *p, size_t len, uint32_t nonce, uint64_t last)
+static bool is_durable(const unsigned char *p, uint32_t nonce, uint64_t last)
 {
 	struct zab_disk_entry e;
 	char why[96];
 
-	if (len < sizeof(struct zab_disk_rec) || p[0] != ZAB_DISK_DURABLE || p[1] ||
-	    p[4] || p[5] || p[6] || p[7])
+	if (p[0] != ZAB_DISK_DURABLE || p[1] || p[4] || p[5] || p[6] || p[7])
 		return false;
 	return zab_disk_entry_parse(p, sizeof(struct zab_disk_rec), 0, &e, why,
 				    sizeof(why)) == 1 &&
 	       e.type == ZAB_DISK_DURABLE && e.nonce == nonce && e.zxid != last;
 }
 
-/*
- * A whole DURABLE entry of the segment (@nonce, not 0), for a last record
- * other than @last (is_durable()), at or after @from of the @size bytes at @map: its offset in *@at
- * and 1, else 0. Each offset is
- * tried (what follows damage need not start where an entry does); a
- * DURABLE entry has no payload, so a candidate costs a 24-byte checksum.
- */
-static int durable_after(const unsigned char *map, uint64_t size, uint64_t from,
-			 uint32_t nonce, uint64_t last, uint64_t *at)
-{
-	if (!nonce)
-		return 0;
-	for (uint64_t off = from; off + sizeof(struct zab_disk_rec) <= size; off++) {
-		if (is_durable(map + off, sizeof(struct zab_disk_rec), nonce, last)) {
-			*at = off;
-			return 1;
-		}
-	}
-	return 0;
-}
-
 /* Bytes durable_in_file() reads at a time. */
 #define SCAN_CHUNK	(1U << 20)
 
 /*
- * Is there a DURABLE entry of segment @s (about to be set aside) after its
- * header? Then what is lost before it had been on disk: mark_lost(). Read
- * with pread(), not a mapping: a block that cannot be read (EIO) is
- * skipped, not a SIGBUS. 0 (not found, or marked), -errno if the mark
- * cannot be written or memory is short.
+ * Is there a DURABLE entry of segment @s (cut, or about to be set aside)
+ * from @from on, for a last record other than the log's (is_durable())?
+ * Then what is lost before it had been on disk: mark_lost(). Each offset is
+ * tried (what follows damage need not start where an entry does); a
+ * candidate costs a 24-byte checksum. Read with pread(), not a mapping: a
+ * block that cannot be read (EIO) is skipped, not a SIGBUS. 0 (not found,
+ * or marked), -errno if the mark cannot be written or memory is short.
  */
-static int durable_in_file(struct reader *r, const struct seg *s)
+static int durable_in_file(struct reader *r, const struct seg *s, off_t from)
 {
 	const size_t rec = sizeof(struct zab_disk_rec);
 	char where[NAME_MAX + 64];
-	off_t off = sizeof(struct zab_seg_hdr);
 	unsigned char *buf;
+	off_t off = from;
 	int fd, found = 0;
 
 	if (r->readonly || r->log->lost || !s->nonce)
@@ -803,7 +782,7 @@ static int durable_in_file(struct reader *r, const struct seg *s)
 		if (n == 0)
 			break;
 		for (size_t i = 0; i + rec <= (size_t)n; i++) {
-			if (is_durable(buf + i, rec, s->nonce, r->log->last)) {
+			if (is_durable(buf + i, s->nonce, r->log->last)) {
 				found = 1;
 				off += (off_t)i;
 				break;
@@ -1046,17 +1025,8 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 	r->bytes += (uint64_t)s->size;
 	if (r->progress)
 		r->progress(r->arg, r->entries, r->bytes, r->total);
-	if (ret == 0 && !r->readonly && !r->log->lost) {
-		char where[NAME_MAX + 64];
-		uint64_t at = 0;
-
-		if (durable_after(map, (uint64_t)s->size, (uint64_t)off + 1, s->nonce,
-				  r->log->last, &at)) {
-			snprintf(where, sizeof(where), "%s has a durable point at offset %llu",
-				 s->name, (unsigned long long)at);
-			ret = mark_lost(r, where);
-		}
-	}
+	if (ret == 0)
+		ret = durable_in_file(r, s, off + 1);
 	if (ret == 0 && !r->readonly && !r->torn) {
 		int err = keep_copy(r, s->name, fd, s->size);
 
@@ -1159,7 +1129,7 @@ static int scan(struct reader *r)
 		if (segs[i].seq >= log->next_seq)
 			log->next_seq = segs[i].seq + 1;
 		if (!r->readonly)
-			ret = durable_in_file(r, &segs[i]);
+			ret = durable_in_file(r, &segs[i], sizeof(struct zab_seg_hdr));
 		if (!r->readonly && ret >= 0)
 			ret = set_aside(r, segs[i].name, "follows a damaged part of the log");
 	}
