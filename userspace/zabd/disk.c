@@ -30,8 +30,6 @@
 #define RECORD_OVERHEAD 80
 /* Records go to the kernel this many bytes at a time (ZAB_RESTORE_RECORDS). */
 #define RESTORE_BATCH	(4U << 20)
-/* A mark that could not be removed yet is tried again after this. */
-#define UNSYNCED_RETRY_MS	5000
 
 static void note(void *arg, const char *msg)
 {
@@ -329,7 +327,6 @@ void disk_unsynced_clear(struct zabd *z, const struct zab_info *info)
 	 */
 	if (!snapd_history_whole(z, info))
 		return;
-	z->unsynced_retry_at = loop_now() + UNSYNCED_RETRY_MS;
 	dir_fd = open_data_dir(z);
 	ret = dir_fd < 0 ? dir_fd : zab_disklog_clear_unsynced(dir_fd);
 	if (dir_fd >= 0)

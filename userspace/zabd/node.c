@@ -287,7 +287,7 @@ static void tick(struct timer *t)
 	struct zabd *z = t->arg;
 
 	check_kernel(z);
-	if (z->unsynced && follower_synced(z) && loop_now() >= z->unsynced_retry_at) {
+	if (z->unsynced && follower_synced(z)) {
 		struct zab_info info;
 
 		if (instance_get(z, &info) == 0) {

@@ -69,7 +69,6 @@ struct zabd {
 	uint32_t current_epoch;
 	bool epoch_write_failing;	/* an epoch file cannot be written */
 	bool unsynced;			/* the log lost records: abstaining */
-	int64_t unsynced_retry_at;	/* disk_unsynced_clear() not before */
 
 	struct mesh *mesh;
 	struct zab_fle fle;
