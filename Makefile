@@ -34,7 +34,7 @@ PREFIX ?= /usr/local
 
 .PHONY: all module userspace deps check unit selftests crash torture-vms bench demo clean install \
 	install-module install-userspace dkms deb debug-kernel debug-module kunit \
-	check-debug check-all check-ci model model-old fuzz torture
+	check-debug check-all check-ci model model-old model-disk model-disk-old model-ci fuzz torture
 
 all: module userspace
 
@@ -95,6 +95,19 @@ model:
 
 model-old:
 	model/check.sh old
+
+# The same with disks that lose durable records: a member cut short must
+# abstain (model-disk: no error); one that votes loses a record
+# (model-disk-old finds it).
+model-disk:
+	model/check.sh disk $(MODEL_BOUNDS)
+
+model-disk-old:
+	model/check.sh disk-old
+
+# The short slice make check runs (TAP).
+model-ci:
+	model/ci.sh
 
 # The libFuzzer targets of the userspace parsers (tests/fuzz/Makefile), each
 # for FUZZ_SECONDS; make check runs a 10 s slice of each.

@@ -10,6 +10,11 @@
 #              (more memory)
 #   bitstate   the same with bitstate hashing (-DBITSTATE): for bounds too
 #              large to store; partial coverage
+#   disk       as new, with disks that lose durable records (-DDISK_LOSS):
+#              the member cut short abstains until synchronised
+#   disk-old   -DDISK_LOSS -DOLD_ABSTAIN (the member cut short votes as
+#              before), as old: exits 0 if spin finds an acknowledged
+#              record lost
 #   old        -DOLD -DONLY_LOSS (or one old behaviour: -DOLD_VOTE, ...),
 #              default bounds -DMAXE=2 -DLMAX=1, breadth-first: exits 0 if
 #              spin finds an acknowledged record lost (and prints the
@@ -31,8 +36,13 @@
 
 set -eu
 
-mode=${1:?usage: check.sh new|full|bitstate|old|scenario5[b]|scenario5[b]-new [spin flags]}
+mode=${1:?usage: check.sh new|full|bitstate|disk|old|disk-old|scenario5[b]|scenario5[b]-new [spin flags]}
 shift
+name=$mode
+case $mode in
+disk) mode=new; set -- -DDISK_LOSS "$@" ;;
+disk-old) mode=old; set -- -DDISK_LOSS -DOLD_ABSTAIN "$@" ;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 mem=${ZAB_MODEL_MEM:-4096}
 w=${ZAB_MODEL_W:-26}
@@ -42,7 +52,7 @@ if ! command -v spin >/dev/null 2>&1; then
 	exit 2
 fi
 
-out=${ZAB_MODEL_OUT:-$here/out}/$mode
+out=${ZAB_MODEL_OUT:-$here/out}/$name
 rm -rf "$out"
 mkdir -p "$out"
 cp "$here"/zab.pml "$here"/scenario5.pml "$here"/scenario5b.pml "$out"/
@@ -52,14 +62,18 @@ cc=${CC:-cc}
 case $mode in
 new|full|bitstate)
 	bounds="-DMAXE=2 -DLMAX=2"
-	[ $# -gt 0 ] && bounds=
+	for a in "$@"; do
+		case $a in
+		-DMAXE=*|-DLMAX=*) bounds= ;;
+		esac
+	done
 	case $mode in
 	new) store=-DHC4 ;;
 	full) store= ;;
 	bitstate) store=-DBITSTATE; w=${ZAB_MODEL_W:-32} ;;
 	esac
 	flags="$bounds $*"
-	echo "model: spin -a $flags zab.pml ($mode)"
+	echo "model: spin -a $flags zab.pml ($name)"
 	# shellcheck disable=SC2086
 	spin -a $flags zab.pml >/dev/null
 	# shellcheck disable=SC2086
@@ -74,7 +88,7 @@ new|full|bitstate)
 		exit 0
 	fi
 	if [ -f zab.pml.trail ]; then
-		echo "model: counterexample (model/out/$mode/zab.pml.trail):"
+		echo "model: counterexample (model/out/$name/zab.pml.trail):"
 		# shellcheck disable=SC2086
 		spin -t $flags zab.pml | grep -E "MSC:|assert" | sed 's/^ *MSC: /  /'
 	fi
@@ -127,7 +141,7 @@ old|scenario5|scenario5b)
 		flags="-DSCENARIO5B -DN=5 -DMAXE=4 -DLMAX=2 -DONLY_LOSS -DOLD_ACKS $*"
 		opts=
 	fi
-	echo "model: spin -a $flags zab.pml ($mode)"
+	echo "model: spin -a $flags zab.pml ($name)"
 	# shellcheck disable=SC2086
 	spin -a $flags zab.pml >/dev/null
 	# shellcheck disable=SC2086
@@ -138,10 +152,10 @@ old|scenario5|scenario5b)
 		echo "model: an acknowledged record is lost:"
 		# shellcheck disable=SC2086
 		spin -t $flags zab.pml | grep -E "MSC:|assert" | sed 's/^ *MSC: /  /'
-		echo "model: counterexample found, as expected ($mode)"
+		echo "model: counterexample found, as expected ($name)"
 		exit 0
 	fi
-	echo "model: no counterexample found ($mode)" >&2
+	echo "model: no counterexample found ($name)" >&2
 	exit 1
 	;;
 *)

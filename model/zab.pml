@@ -14,7 +14,8 @@
  * epoch (default 3; make model uses 2), LMAX the records a log holds
  * (default 3; make model uses 2). Crashes and lost connections are not
  * counted: the state space is finite without a bound on them.
- * Other switches: -DOLD_VOTE, -DOLD_ACK, -DOLD_LCE, -DOLD_FCE,
+ * Other switches: -DDISK_LOSS, -DOLD_ABSTAIN (disks that lose records, see
+ * below), -DOLD_VOTE, -DOLD_ACK, -DOLD_LCE, -DOLD_FCE,
  * -DOLD_SYNCED, -DOLD_ACKS (each old behaviour alone, see below),
  * -DONLY_LOSS (assert committed_record_kept only), -DNOHIDDEN (for -DBFS),
  * -DSCENARIO5, -DSCENARIO5B (the path of scenario5.pml, scenario5b.pml
@@ -84,6 +85,13 @@
  *                   entry) survive (userspace/disk/disklog.c replay,
  *                   zab_bcast_restore()); the in-memory tail and the role are
  *                   lost; back to LOOKING
+ *   lose(i,k)       (DISK_LOSS) power loss, and the disk gives back the
+ *                   first k durable records only: userspace/disk/disklog.c
+ *                   mark_lost() writes dataDir/unsynced (zabd.c
+ *                   disk_unsynced_load(), election.c zab_fle_abstain(),
+ *                   follower.c ACKEPOCH with ZAB_HS_EPOCH_NONE, node.c
+ *                   discover() refusing LEADING); ce_write(f) removes the
+ *                   mark (disk_unsynced_clear())
  *
  * Abstractions: FLE is one step (a quorum of LOOKING members whose own
  * votes are not better than the candidate's); messages of a connection are
@@ -93,7 +101,8 @@
  * leader's followers notice at once (what they could still do alone
  * commutes with the crash); TRUNC and RESET entries are durable at once
  * (they are written under the lock, before any later record); the leader's
- * window is its whole log (a SNAP sends everything); disks do not fail.
+ * window is its whole log (a SNAP sends everything); disks do not fail
+ * (with DISK_LOSS: once, and the loss is seen).
  */
 
 /*
@@ -124,6 +133,32 @@
 #ifndef OLD_ACKS
 #define OLD_ACKS
 #endif
+#endif
+
+/*
+ * Disks that lose records (not part of the default model):
+ * DISK_LOSS	a member may restart with its durable log cut short: records
+ *		it had made durable (and acknowledged) are gone, at most
+ *		LOSSMAX times (default 1) in a run. zabd's reader finds the loss
+ *		(a DURABLE entry of the segment after the damage,
+ *		userspace/disk/disklog.c mark_lost()) and writes dataDir/unsynced
+ *		(un): the member abstains (no vote, no candidacy, its reports
+ *		count nowhere, its ACKEPOCH is not counted and never compared,
+ *		it never leads) until a leader elected without it synchronised
+ *		it (follower_check_synced() removes the mark)
+ * OLD_ABSTAIN	the behaviour before the mark: the member cut short votes and
+ *		is counted as any other (with DISK_LOSS: a record is lost)
+ * OLD_ABSTAIN_ACK, OLD_ABSTAIN_JOIN  one part of the abstention left out:
+ *		its ACKEPOCH counted and compared; its reports of following a
+ *		leader counted by members that join out of election
+ */
+#ifndef LOSSMAX
+#define LOSSMAX 1
+#endif
+#ifdef OLD_ABSTAIN
+#define UN(i)		0
+#else
+#define UN(i)		(m[i].un)
 #endif
 
 #ifndef N
@@ -166,6 +201,7 @@ typedef Member {
 	byte dlen;		/* durable prefix: survives a crash */
 	byte cz;		/* commit point (zxid) */
 	byte dcz;		/* the commit point on disk: what a crash leaves */
+	bit un;			/* dataDir/unsynced: its disk lost acknowledged records */
 	/* role: lost in a crash */
 	byte st;
 	byte ldr;		/* follower: its leader */
@@ -189,6 +225,7 @@ byte clen;			/* acknowledged (committed) records, in order */
 byte Cz[LMAX];
 byte Cp[LMAX];
 bit est[MAXE + 1];		/* epoch established (LEAD) */
+byte lost;			/* disk losses so far (DISK_LOSS: up to LOSSMAX) */
 byte Hl[MAXE + 1];		/* each established epoch's initial history: */
 byte Hz[MAXE + 1];		/* its length, last zxid and payload */
 byte Hp[MAXE + 1];
@@ -238,9 +275,16 @@ HIDDEN byte t_c, t_e, t_z, t_L, t_k, t_b, t_bi, t_from, t_he, t_cnt, t_i,
 #define ATT(k, c)	((k) != (c) && (m[k].st == FSYNC || m[k].st == FOLL) && \
 			 m[k].ldr == (c) && m[k].sk != 0)
 /* voters for c, FOLLOWERINFO pending at c, counted ACKEPOCH at c */
-#define VOTE(c, v)	(m[v].st == LOOKING && CLAIM_GE(c, v))
+#define VOTE(c, v)	(m[v].st == LOOKING && !UN(v) && CLAIM_GE(c, v))
 #define FI(c, k)	((k) != (c) && m[k].st == FDISC && m[k].ldr == (c))
 #define CA(c, k)	((k) != (c) && m[k].st == FSYNC && m[k].ldr == (c) && m[k].ack == 1)
+
+/* a follower of c whose report counts (an abstaining member's counts nowhere) */
+#ifdef OLD_ABSTAIN_JOIN
+#define FOLLOWSV(c, k)	FOLLOWS(c, k)
+#else
+#define FOLLOWSV(c, k)	(FOLLOWS(c, k) && !UN(k))
+#endif
 
 #if N == 3
 #define SUM(X, c)	(X(c, 0) + X(c, 1) + X(c, 2))
@@ -464,7 +508,7 @@ inline inv()
 	for (t_m : 0 .. N - 1) {
 		t_e = m[t_m].ce;
 		if
-		:: t_e > 0 && t_e == m[t_m].ae && est[t_e] ->
+		:: t_e > 0 && t_e == m[t_m].ae && est[t_e] && !m[t_m].un ->
 			history_durable = (m[t_m].dlen >= Hl[t_e] &&
 				(Hl[t_e] == 0 ||
 				 (m[t_m].lz[Hl[t_e] - 1] == Hz[t_e] &&
@@ -547,6 +591,10 @@ inline s_ackepoch(f)
 		t_cnt = 1;
 #else
 		t_cnt = (t_e != m[f].ae);
+#endif
+		/* follower.c: a marked member's ACKEPOCH says ZAB_HS_EPOCH_NONE */
+#ifndef OLD_ABSTAIN_ACK
+		t_cnt = t_cnt && !UN(f);
 #endif
 		m[f].ae = t_e;
 		m[f].st = FSYNC;
@@ -730,6 +778,7 @@ inline s_propose(c)
 inline s_ce_write(f)
 {
 	m[f].ce = m[f].ep;
+	m[f].un = 0;		/* disk_unsynced_clear(): it votes again */
 	m[f].hz = 0;		/* needed no more (ACK_OK holds from here): fewer states */
 	printf("MSC: m%d writes currentEpoch %d (durable to (%d,%d), log ends (%d,%d))\n",
 	       f + 1, m[f].ce, EPOCH(DZ(f)), CTR(DZ(f)), EPOCH(LASTZ(f)), CTR(LASTZ(f)));
@@ -765,6 +814,35 @@ inline s_crash(i)
 	check_agree(i)
 }
 
+/*
+ * DISK_LOSS: power loss, and the disk gives back only the first k of the
+ * records it had made durable (a bit flipped in one, a segment gone: the
+ * reader cuts the log at the damage, the commit entries after it go too).
+ * The epoch files survive. A whole DURABLE entry after the damage tells
+ * the reader the records had been on disk: it writes dataDir/unsynced
+ * before it cuts (disklog.c mark_lost(); a loss with no such entry after
+ * it is not seen, and not modelled).
+ */
+inline s_lose(i, k)
+{
+	printf("MSC: m%d crashes; its disk keeps %d of %d durable records: marked unsynced\n",
+	       i + 1, k, m[i].dlen);
+	leave(i);
+	for (t_s : 0 .. LMAX - 1) {
+		if
+		:: t_s >= k -> m[i].lz[t_s] = 0; m[i].lp[t_s] = 0
+		:: else -> skip
+		fi
+	}
+	m[i].nr = k;
+	m[i].dlen = k;
+	m[i].cz = MIN(m[i].dcz, LASTZ(i));
+	m[i].dcz = m[i].cz;
+	m[i].un = 1;
+	lost++;
+	check_agree(i)
+}
+
 /* ---------------------------------------------------------------- world */
 
 /* when each step may happen */
@@ -777,8 +855,9 @@ inline s_crash(i)
 #define G_ACK(i)	(m[i].st == FOLL && DZ(i) > m[i].az && ACK_OK(i))
 #define G_COMMIT(i)	(m[i].st == FOLL && MIN(m[m[i].ldr].cz, LASTZ(i)) > m[i].cz)
 /* as built: st == FOLL && ce < ep && DZ >= hz (SYNCED, SYNC_SEEN) */
-#define G_CE(i)		((m[i].st == FSYNC || m[i].st == FOLL) && m[i].ce < m[i].ep && \
-			 SYNCED(i))
+#define G_CE(i)		((m[i].st == FSYNC || m[i].st == FOLL) && \
+			 (m[i].ce < m[i].ep || m[i].un) && SYNCED(i))
+#define G_LOSE(i, k)	(lost < LOSSMAX && (k) < m[i].dlen)
 #define G_LOSS(i)	ISF(i)
 #define G_DURABLE(i)	(m[i].dlen < m[i].nr || m[i].dcz < m[i].cz)
 #define G_PROPOSE(i)	(m[i].st == LEAD && m[i].nr < LMAX)
@@ -788,7 +867,7 @@ inline s_crash(i)
  * the leader says it leads and enough others say they follow it
  * (election.c receive_decided(), count_same_leader(), leader_confirms()).
  */
-#define G_JOIN(j, c)	(m[j].st == LOOKING && m[c].st >= LELECT && SUM(FOLLOWS, c) + 1 >= Q)
+#define G_JOIN(j, c)	(m[j].st == LOOKING && m[c].st >= LELECT && SUM(FOLLOWSV, c) + 1 >= Q)
 
 inline s_quit(i)
 {
@@ -817,7 +896,21 @@ inline s_loss(i)
 	:: STEP(G_LOSS(i), s_loss(i)) \
 	:: STEP(G_DURABLE(i), s_durable(i)) \
 	:: STEP(G_PROPOSE(i), s_propose(i)) \
-	:: STEP(G_CRASH(i), s_crash(i))
+	:: STEP(G_CRASH(i), s_crash(i)) \
+	LOSE(i)
+
+#ifdef DISK_LOSS
+#if LMAX == 1
+#define LOSE(i)	:: STEP(G_LOSE(i, 0), s_lose(i, 0))
+#elif LMAX == 2
+#define LOSE(i)	:: STEP(G_LOSE(i, 0), s_lose(i, 0)) :: STEP(G_LOSE(i, 1), s_lose(i, 1))
+#else
+#define LOSE(i)	:: STEP(G_LOSE(i, 0), s_lose(i, 0)) :: STEP(G_LOSE(i, 1), s_lose(i, 1)) \
+		:: STEP(G_LOSE(i, 2), s_lose(i, 2))
+#endif
+#else
+#define LOSE(i)
+#endif
 
 /*
  * elect(c) with the voters that decide for c in its round (election.c
@@ -826,9 +919,9 @@ inline s_loss(i)
  * also decide later, or never: it is then left LOOKING and may join.
  */
 #define ELECT1(c, a) \
-	:: STEP(m[c].st == LOOKING && VOTE(c, a), s_elect(c); s_join(a, c))
+	:: STEP(m[c].st == LOOKING && !UN(c) && VOTE(c, a), s_elect(c); s_join(a, c))
 #define ELECT2(c, a, b) \
-	:: STEP(m[c].st == LOOKING && VOTE(c, a) && VOTE(c, b), \
+	:: STEP(m[c].st == LOOKING && !UN(c) && VOTE(c, a) && VOTE(c, b), \
 		s_elect(c); s_join(a, c); s_join(b, c))
 #define JOIN(j, c) \
 	:: STEP(G_JOIN(j, c), s_join(j, c))
@@ -840,6 +933,14 @@ inline s_loss(i)
 #else
 active proctype world()
 {
+#if defined(DISK_LOSS) && LOSSMAX > 1
+	/*
+	 * Two of three members marked: no quorum of voters, nobody is
+	 * elected, and the world stops here (liveness: an operator's step,
+	 * docs/zabd.md). Not an error for this search.
+	 */
+end_unsynced:
+#endif
 	do
 	MEMBER(0)
 	MEMBER(1)

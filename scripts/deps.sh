@@ -10,7 +10,7 @@ qemu-system-x86 busybox-static jq
 libnl-3-dev libnl-genl-3-dev libgnutls28-dev python3 openssl libcmocka-dev groff-base man-db clang libclang-rt-14-dev
 iproute2 util-linux libcap2-bin procps psmisc e2fsprogs
 debhelper dh-dkms dkms dpkg-dev bash-completion gnuplot-nox systemd
-zookeeper libzookeeper-mt-dev"
+zookeeper libzookeeper-mt-dev spin"
 
 missing=""
 for p in $pkgs; do

@@ -26,6 +26,8 @@
 #                   (tests/torture) from a fresh seed (ZAB_TORTURE_SEED)
 #   fuzz            each libFuzzer target of tests/fuzz for ZAB_FUZZ_SLICE
 #                   seconds (default 10)
+#   model           model/ci.sh: the Promela model within small bounds, the
+#                   old behaviours' counterexamples (make model is the long run)
 #   package         make deb's packages installed in a VM (tests/pkg)
 #   bench           make bench with few samples, and its plot (tests/bench)
 #   demo            make demo, as the README says
@@ -301,6 +303,10 @@ fi
 if [ -n "${ko[$full]:-}" ] && { [ -z "${ZAB_TESTS:-}" ] || zab_selected bench; }; then
 	read -r krel run <<< "${ko[$full]}"
 	job bench 1 env ZAB_KREL="$krel" ZAB_KO="$run/zab.ko" tests/bench/slice.sh
+fi
+# a slice of the model checks (make model, make model-disk are the long runs)
+if [ -z "${ZAB_TESTS:-}" ] || zab_selected model; then
+	job model 1 model/ci.sh
 fi
 # a slice of each libFuzzer target (make fuzz is the long run)
 if [ -z "${ZAB_TESTS:-}" ] || zab_selected fuzz; then
