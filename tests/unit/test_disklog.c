@@ -38,6 +38,9 @@
 static char dir[64];
 static int dir_fd = -1;
 static char notes[4096];
+/* a bad block (__wrap_pread()) */
+static ino_t bad_ino;
+static off_t bad_at = -1, bad_block = 512;
 
 static void note(void *arg, const char *msg)
 {
@@ -59,6 +62,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+	bad_at = -1;	/* no test's bad block outlives it */
 	char cmd[128];
 
 	(void)state;
@@ -142,6 +146,41 @@ static void poke(const char *name, off_t off, const char *byte)
 	assert_true(fd >= 0);
 	assert_int_equal(pwrite(fd, byte, 1, off), 1);
 	close(fd);
+}
+
+/*
+ * A bad block of @bad_block bytes at @bad_at of the file with inode
+ * @bad_ino: pread() fails with EIO from inside it, and a read that runs
+ * into it comes back short, as a disk's would.
+ */
+
+ssize_t __real_pread(int fd, void *buf, size_t n, off_t off);
+ssize_t __wrap_pread(int fd, void *buf, size_t n, off_t off);
+
+ssize_t __wrap_pread(int fd, void *buf, size_t n, off_t off)
+{
+	off_t b0 = bad_at - bad_at % bad_block, b1 = b0 + bad_block;
+	struct stat st;
+
+	if (bad_at >= 0 && !fstat(fd, &st) && st.st_ino == bad_ino &&
+	    off < b1 && off + (off_t)n > b0) {
+		if (off >= b0) {
+			errno = EIO;
+			return -1;
+		}
+		n = (size_t)(b0 - off);
+	}
+	return __real_pread(fd, buf, n, off);
+}
+
+static void bad_block_at(const char *name, off_t at, off_t block)
+{
+	struct stat st;
+
+	assert_int_equal(fstatat(dir_fd, name, &st, 0), 0);
+	bad_ino = st.st_ino;
+	bad_at = at;
+	bad_block = block;
 }
 
 static void recover(struct zab_disklog *log)
@@ -454,6 +493,70 @@ static void test_lost_durable(void **state)
 	assert_int_equal(zab_disklog_clear_unsynced(dir_fd), 0);
 	assert_int_equal(zab_disklog_unsynced(dir_fd, NULL, 0), 0);
 	assert_int_equal(zab_disklog_clear_unsynced(dir_fd), 0);
+}
+
+/*
+ * A block of a segment cannot be read (EIO) where records lie that a
+ * durable point after it vouches for: the log is cut before it, what
+ * follows is searched past the bad block, the loss is marked, and the
+ * segment is kept, its bad block as zeros; no SIGBUS.
+ */
+static void test_bad_block(void **state)
+{
+	static char big[6000];
+	const char *seg = "log.0000000100000001";
+	struct zab_disklog log;
+	char why[256];
+	FILE *f;
+
+	(void)state;
+	memset(big, 'b', sizeof(big) - 1);
+	f = seg_open(seg, 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
+	put(f, ZAB_DISK_DURABLE, Z(1, 1), NULL);
+	put(f, ZAB_DISK_RECORD, Z(1, 2), big);	/* from offset 84 */
+	put(f, ZAB_DISK_RECORD, Z(1, 3), "more");
+	put(f, ZAB_DISK_DURABLE, Z(1, 3), NULL);
+	put(f, ZAB_DISK_RECORD, Z(1, 4), "tail");
+	fclose(f);
+	bad_block_at(seg, 1024, 512);
+	recover(&log);
+	assert_int_equal(log.n, 1);
+	assert_int_equal(log.last, Z(1, 1));
+	assert_true(log.lost);
+	zab_disklog_release(&log);
+	assert_non_null(strstr(notes, "the entry at offset 84 lies in or before a block that cannot be read (offset 1024)"));
+	assert_non_null(strstr(notes, "with blocks that could not be read as zeros"));
+	assert_int_equal(zab_disklog_unsynced(dir_fd, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "has a durable point at offset"));
+	assert_true(exists("log.0000000100000001.corrupt"));
+	assert_int_equal(size_of(seg), 84);
+}
+
+/* A bad block in the tail no durable point vouches for: cut, not marked. */
+static void test_bad_block_tail(void **state)
+{
+	static char big[6000];
+	const char *seg = "log.0000000100000001";
+	struct zab_disklog log;
+	FILE *f;
+
+	(void)state;
+	memset(big, 't', sizeof(big) - 1);
+	f = seg_open(seg, 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
+	put(f, ZAB_DISK_RECORD, Z(1, 2), "more");
+	put(f, ZAB_DISK_DURABLE, Z(1, 2), NULL);
+	put(f, ZAB_DISK_RECORD, Z(1, 3), big);
+	fclose(f);
+	bad_block_at(seg, 4096, 512);
+	recover(&log);
+	assert_int_equal(log.n, 2);
+	assert_int_equal(log.last, Z(1, 2));
+	assert_false(log.lost);
+	zab_disklog_release(&log);
+	assert_non_null(strstr(notes, "cannot be read (offset 4096)"));
+	assert_int_equal(zab_disklog_unsynced(dir_fd, NULL, 0), 0);
 }
 
 /*
@@ -982,6 +1085,24 @@ static void test_snapshot_bad_checksum(void **state)
 	zab_disklog_release(&log);
 }
 
+/* A block of the newest snapshot cannot be read: the older one serves. */
+static void test_snapshot_bad_block(void **state)
+{
+	struct zab_snap_stats st;
+	struct zab_disklog log;
+
+	(void)state;
+	write_three_segments();
+	take(Z(1, 3), &st);
+	take(Z(1, 6), &st);
+	bad_block_at("snap.0000000100000006", 40, 16);
+	recover(&log);
+	assert_non_null(strstr(notes, "snap.0000000100000006 has a block that cannot be read at offset 32"));
+	assert_string_equal(log.snap.name, "snap.0000000100000003");
+	assert_int_equal(log.last, Z(1, 8));
+	zab_disklog_release(&log);
+}
+
 /* Without a snapshot, a log that starts after 0 lacks its first segment. */
 static void test_first_segment_missing(void **state)
 {
@@ -1256,6 +1377,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lost_unsynced_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_mark_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_block_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_durable_forged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_commit_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_truncation, setup, teardown),
@@ -1268,6 +1391,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_across_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_bad_checksum, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_bad_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_segment_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_transfer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_needed, setup, teardown),

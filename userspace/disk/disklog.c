@@ -431,6 +431,42 @@ int zab_snap_list(int dir_fd, struct zab_snap_name **namesp, size_t *np)
 	return 0;
 }
 
+#define SCAN_CHUNK	(1U << 20)
+
+/*
+ * How much of @fd, from its start, can be read, up to @len: the offset of
+ * the first block that cannot be (EIO), else @len (or less, if the file is
+ * shorter); -errno on another error. What it read stays in the page cache,
+ * so a mapping of it afterwards does not go to the disk again: a bad block
+ * becomes the end of what is parsed, not a SIGBUS in the parser.
+ */
+static off_t readable_upto(int fd, off_t len)
+{
+	unsigned char *buf = malloc(SCAN_CHUNK);
+	off_t got = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (got < len) {
+		size_t want = len - got < SCAN_CHUNK ? (size_t)(len - got) : SCAN_CHUNK;
+		ssize_t n = pread(fd, buf, want, got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EIO)
+			break;
+		if (n < 0) {
+			got = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		got += n;
+	}
+	free(buf);
+	return got;
+}
+
 /* Check the whole snapshot @name (taken at @zxid) and index its records
  * into @snap. 1 if good, 0 if not (@why says how), -errno. */
 static int read_snapshot(int dir_fd, const char *name, uint64_t zxid,
@@ -441,6 +477,7 @@ static int read_snapshot(int dir_fd, const char *name, uint64_t zxid,
 	unsigned char *map = NULL;
 	uint64_t off = sizeof(h), records, last = 0, n = 0;
 	struct stat st;
+	off_t readable;
 	int fd, ret = 1;
 
 	memset(snap, 0, sizeof(*snap));
@@ -454,6 +491,17 @@ static int read_snapshot(int dir_fd, const char *name, uint64_t zxid,
 	if (st.st_size < (off_t)sizeof(h)) {
 		snprintf(why, why_len, "is torn: %lld of %zu header bytes",
 			 (long long)st.st_size, sizeof(h));
+		close(fd);
+		return 0;
+	}
+	readable = readable_upto(fd, st.st_size);
+	if (readable < st.st_size) {
+		if (readable < 0) {
+			close(fd);
+			return (int)readable;
+		}
+		snprintf(why, why_len, "has a block that cannot be read at offset %lld",
+			 (long long)readable);
 		close(fd);
 		return 0;
 	}
@@ -741,8 +789,6 @@ static bool is_durable(const unsigned char *p, uint32_t nonce, uint64_t last)
 }
 
 /* Bytes durable_in_file() reads at a time. */
-#define SCAN_CHUNK	(1U << 20)
-
 /*
  * Is there a DURABLE entry of segment @s (cut, or about to be set aside)
  * from @from on, for a last record other than the log's (is_durable())?
@@ -980,7 +1026,7 @@ static off_t read_upto(int fd, unsigned char *buf, off_t len)
 static int replay(struct reader *r, struct seg *s, uint32_t i)
 {
 	char why[160];
-	off_t off = sizeof(struct zab_seg_hdr), next;
+	off_t off = sizeof(struct zab_seg_hdr), next, file_size = s->size, bad = -1;
 	unsigned char *map;
 	int fd, ret = 1;
 
@@ -993,21 +1039,32 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 	 * Read in place: one mapping a segment, not two reads an entry. A
 	 * reader beside the kernel reads a copy instead, as far as the file
 	 * goes: the kernel may cut the segment's tail (a failed write) under a
-	 * mapping, which would kill the reader with SIGBUS.
+	 * mapping, which would kill the reader with SIGBUS. The mapping covers
+	 * what could be read first (readable_upto()): a block that cannot be
+	 * read ends the parse there, as damage, not with SIGBUS.
 	 */
 	if (r->readonly) {
 		map = malloc((size_t)s->size);
 		if (map)
 			s->size = read_upto(fd, map, s->size);
 	} else {
-		map = mmap(NULL, (size_t)s->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		off_t ok = readable_upto(fd, s->size);
+
+		if (ok >= 0 && ok < s->size) {
+			bad = ok;
+			s->size = ok > off ? ok : off;	/* the header was read before */
+		}
+		map = ok < 0 ? NULL : mmap(NULL, (size_t)s->size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map == MAP_FAILED)
 			map = NULL;
+		if (ok < 0)
+			errno = (int)-ok;
 	}
 	if (!map || s->size < 0) {
 		ret = map ? (int)s->size : -errno;
 		if (!map && r->readonly)
 			ret = -ENOMEM;
+		s->size = file_size;
 		say(r, "cannot read %s/%s: %s", r->dir, s->name, strerror(-ret));
 		free(r->readonly ? map : NULL);
 		close(fd);
@@ -1022,6 +1079,19 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 			r->progress(r->arg, r->entries, r->bytes + (uint64_t)next, r->total);
 		off = next;
 	}
+	if (!r->readonly && bad >= 0) {
+		/* damage, not a torn write: searched for a durable point, kept */
+		if (ret == 1 || r->torn)
+			snprintf(why, sizeof(why),
+				 "lies in or before a block that cannot be read (offset %lld)",
+				 (long long)bad);
+		if (ret > 0)
+			ret = 0;
+		r->torn = false;
+		munmap(map, (size_t)s->size);
+		s->size = file_size;
+		map = NULL;
+	}
 	r->bytes += (uint64_t)s->size;
 	if (r->progress)
 		r->progress(r->arg, r->entries, r->bytes, r->total);
@@ -1035,7 +1105,7 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 	}
 	if (r->readonly)
 		free(map);
-	else
+	else if (map)
 		munmap(map, (size_t)s->size);
 	if (ret == 0 && !r->readonly) {
 		say(r, "%s/%s: the entry at offset %lld %s; the log ends before it (last zxid 0x%llx)",
