@@ -496,17 +496,18 @@ static void test_lost_durable(void **state)
 }
 
 /*
- * A block of a segment cannot be read (EIO) where records lie that a
- * durable point after it vouches for: the log is cut before it, what
- * follows is searched past the bad block, the loss is marked, and the
- * segment is kept, its bad block as zeros; no SIGBUS.
+ * A page of a segment cannot be read (EIO) where records lie that a durable
+ * point after it vouches for: the log is cut before it, the loss is marked,
+ * and the segment's copy keeps every page but that one (as zeros); no
+ * SIGBUS.
  */
 static void test_bad_block(void **state)
 {
-	static char big[6000];
+	static char big[9001];
 	const char *seg = "log.0000000100000001";
+	char why[256], copy[64];
 	struct zab_disklog log;
-	char why[256];
+	int fd;
 	FILE *f;
 
 	(void)state;
@@ -514,26 +515,40 @@ static void test_bad_block(void **state)
 	f = seg_open(seg, 1, 0);
 	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
 	put(f, ZAB_DISK_DURABLE, Z(1, 1), NULL);
-	put(f, ZAB_DISK_RECORD, Z(1, 2), big);	/* from offset 84 */
-	put(f, ZAB_DISK_RECORD, Z(1, 3), "more");
+	put(f, ZAB_DISK_RECORD, Z(1, 2), big);		/* 84 .. 9108 */
+	put(f, ZAB_DISK_RECORD, Z(1, 3), "more");	/* 9108 .. 9136 */
 	put(f, ZAB_DISK_DURABLE, Z(1, 3), NULL);
 	put(f, ZAB_DISK_RECORD, Z(1, 4), "tail");
 	fclose(f);
-	bad_block_at(seg, 1024, 512);
+	bad_block_at(seg, 5000, 4096);			/* 4096 .. 8192 */
 	recover(&log);
 	assert_int_equal(log.n, 1);
 	assert_int_equal(log.last, Z(1, 1));
 	assert_true(log.lost);
 	zab_disklog_release(&log);
-	assert_non_null(strstr(notes, "the entry at offset 84 lies in or before a block that cannot be read (offset 1024)"));
+	assert_non_null(strstr(notes, "the entry at offset 84 lies in or before a block that cannot be read (offset 4096)"));
 	assert_non_null(strstr(notes, "with blocks that could not be read as zeros"));
 	assert_int_equal(zab_disklog_unsynced(dir_fd, why, sizeof(why)), 1);
-	assert_non_null(strstr(why, "has a durable point at offset"));
-	assert_true(exists("log.0000000100000001.corrupt"));
+	assert_string_equal(why, "records on disk were lost: log.0000000100000001 has a block that cannot be read at offset 4096");
 	assert_int_equal(size_of(seg), 84);
+	/* the copy: the pages before and after the bad one as they were */
+	assert_int_equal(size_of("log.0000000100000001.corrupt"), 9188);
+	fd = openat(dir_fd, "log.0000000100000001.corrupt", O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, copy, 4, 4092), 4);
+	assert_memory_equal(copy, "bbbb", 4);
+	assert_int_equal(pread(fd, copy, 4, 8188), 4);
+	assert_memory_equal(copy, "\0\0\0\0", 4);
+	assert_int_equal(pread(fd, copy, 4, 9108 + 24), 4);
+	assert_memory_equal(copy, "more", 4);
+	close(fd);
 }
 
-/* A bad block in the tail no durable point vouches for: cut, not marked. */
+/*
+ * A bad page in the tail after the last durable point: cut there, and
+ * marked all the same (the durable point that would tell may have been on
+ * the page that went bad).
+ */
 static void test_bad_block_tail(void **state)
 {
 	static char big[6000];
@@ -549,14 +564,46 @@ static void test_bad_block_tail(void **state)
 	put(f, ZAB_DISK_DURABLE, Z(1, 2), NULL);
 	put(f, ZAB_DISK_RECORD, Z(1, 3), big);
 	fclose(f);
-	bad_block_at(seg, 4096, 512);
+	bad_block_at(seg, 4096, 4096);
 	recover(&log);
 	assert_int_equal(log.n, 2);
 	assert_int_equal(log.last, Z(1, 2));
-	assert_false(log.lost);
+	assert_true(log.lost);
 	zab_disklog_release(&log);
 	assert_non_null(strstr(notes, "cannot be read (offset 4096)"));
-	assert_int_equal(zab_disklog_unsynced(dir_fd, NULL, 0), 0);
+	assert_int_equal(zab_disklog_unsynced(dir_fd, NULL, 0), 1);
+}
+
+/*
+ * A bad page in a segment set aside after the cut (the segment before it
+ * ends in a record that is corrupt): marked, though no durable point could
+ * be read there.
+ */
+static void test_bad_block_set_aside(void **state)
+{
+	static char big[9000];
+	struct zab_disklog log;
+	char why[256];
+	FILE *f;
+
+	(void)state;
+	memset(big, 's', sizeof(big) - 1);
+	f = seg_open("log.0000000100000001", 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
+	put(f, ZAB_DISK_RECORD, Z(1, 2), "flip");
+	fclose(f);
+	f = seg_open("log.0000000100000003", 2, Z(1, 2));
+	put(f, ZAB_DISK_RECORD, Z(1, 3), big);
+	put(f, ZAB_DISK_RECORD, Z(1, 4), "more");
+	fclose(f);
+	poke("log.0000000100000001", 32 + 28 + 24, "F");	/* (1,2)'s payload */
+	bad_block_at("log.0000000100000003", 4096, 4096);
+	recover(&log);
+	assert_int_equal(log.n, 1);
+	assert_true(log.lost);
+	zab_disklog_release(&log);
+	assert_int_equal(zab_disklog_unsynced(dir_fd, why, sizeof(why)), 1);
+	assert_string_equal(why, "records on disk were lost: log.0000000100000003 has a block that cannot be read at offset 4096");
 }
 
 /*
@@ -1379,6 +1426,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lost_mark_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_block_tail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_block_set_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_durable_forged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_commit_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_truncation, setup, teardown),

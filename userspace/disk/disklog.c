@@ -47,6 +47,8 @@ struct reader {
 };
 
 static int mark_lost(struct reader *r, const char *where);
+static bool bad_data(int err);
+static int mark_unreadable(struct reader *r, const char *name, off_t at);
 static int write_all(int fd, const void *buf, size_t len);
 static int durable_in_file(struct reader *r, const struct seg *s, off_t from);
 
@@ -203,7 +205,7 @@ static int mark_lost(struct reader *r, const char *where)
 	char why[NAME_MAX + 160];
 	int ret;
 
-	snprintf(why, sizeof(why), "records on disk were lost: %s after the damage", where);
+	snprintf(why, sizeof(why), "records on disk were lost: %s", where);
 	ret = zab_disklog_mark_unsynced(r->dir_fd, why);
 	if (ret < 0) {
 		say(r, "cannot write %s/%s: %s", r->dir, ZAB_DISKLOG_UNSYNCED, strerror(-ret));
@@ -434,6 +436,16 @@ int zab_snap_list(int dir_fd, struct zab_snap_name **namesp, size_t *np)
 #define SCAN_CHUNK	(1U << 20)
 
 /*
+ * Errors a read returns for data it cannot give back, as opposed to a
+ * reader's own fault: EIO from the block layer, EBADMSG/EUCLEAN from a file
+ * system's checksums, EILSEQ.
+ */
+static bool bad_data(int err)
+{
+	return err == EIO || err == EBADMSG || err == EUCLEAN || err == EILSEQ;
+}
+
+/*
  * How much of @fd, from its start, can be read, up to @len: the offset of
  * the first block that cannot be (EIO), else @len (or less, if the file is
  * shorter); -errno on another error. What it read stays in the page cache,
@@ -443,6 +455,7 @@ int zab_snap_list(int dir_fd, struct zab_snap_name **namesp, size_t *np)
 static off_t readable_upto(int fd, off_t len)
 {
 	unsigned char *buf = malloc(SCAN_CHUNK);
+	unsigned int tries = 0;
 	off_t got = 0;
 
 	if (!buf)
@@ -453,7 +466,12 @@ static off_t readable_upto(int fd, off_t len)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && errno == EIO)
+		/* once more after a pause: a path that failed over, a timeout */
+		if (n < 0 && bad_data(errno) && !tries++) {
+			usleep(100 * 1000);
+			continue;
+		}
+		if (n < 0 && bad_data(errno))
 			break;
 		if (n < 0) {
 			got = -errno;
@@ -803,7 +821,7 @@ static int durable_in_file(struct reader *r, const struct seg *s, off_t from)
 	const size_t rec = sizeof(struct zab_disk_rec);
 	char where[NAME_MAX + 64];
 	unsigned char *buf;
-	off_t off = from;
+	off_t off = from, unreadable = -1;
 	int fd, found = 0;
 
 	if (r->readonly || r->log->lost || !s->nonce)
@@ -822,6 +840,8 @@ static int durable_in_file(struct reader *r, const struct seg *s, off_t from)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
+			if (unreadable < 0)
+				unreadable = off;
 			off = (off | 4095) + 1;	/* an unreadable block: the next one */
 			continue;
 		}
@@ -840,9 +860,27 @@ static int durable_in_file(struct reader *r, const struct seg *s, off_t from)
 	free(buf);
 	close(fd);
 	if (!found)
+		return unreadable < 0 ? 0 : mark_unreadable(r, s->name, unreadable);
+	snprintf(where, sizeof(where), "%s has a durable point at offset %llu after the damage",
+		 s->name, (unsigned long long)off);
+	return mark_lost(r, where);
+}
+
+/*
+ * A block of segment @name at @at cannot be read: a disk's error destroys
+ * what had been on disk, and the DURABLE entry that would prove it may have
+ * gone with it (it shares a page with the records it vouches for). Marked,
+ * as a loss: the member abstains until synchronised, which costs it only
+ * its vote. 0, or -errno if the mark cannot be written.
+ */
+static int mark_unreadable(struct reader *r, const char *name, off_t at)
+{
+	char where[NAME_MAX + 64];
+
+	if (r->readonly || r->log->lost)
 		return 0;
-	snprintf(where, sizeof(where), "%s has a durable point at offset %llu", s->name,
-		 (unsigned long long)off);
+	snprintf(where, sizeof(where), "%s has a block that cannot be read at offset %lld",
+		 name, (long long)at);
 	return mark_lost(r, where);
 }
 
@@ -972,9 +1010,12 @@ static int keep_copy(struct reader *r, const char *name, int fd, off_t size)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && errno == EIO) {
-			memset(buf, 0, want);
-			n = (ssize_t)want;
+		if (n < 0 && bad_data(errno)) {
+			/* the bad block, to the end of its page, as zeros */
+			n = (ssize_t)(((done | 4095) + 1) - done);
+			if ((size_t)n > want)
+				n = (ssize_t)want;
+			memset(buf, 0, (size_t)n);
 			unreadable++;
 		} else if (n <= 0) {
 			ret = n < 0 ? -errno : -EIO;
@@ -1080,17 +1121,22 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 		off = next;
 	}
 	if (!r->readonly && bad >= 0) {
-		/* damage, not a torn write: searched for a durable point, kept */
+		/* damage, not a torn write: marked, searched, kept */
 		if (ret == 1 || r->torn)
 			snprintf(why, sizeof(why),
 				 "lies in or before a block that cannot be read (offset %lld)",
 				 (long long)bad);
+		else if (ret == 0 && strlen(why) + 48 < sizeof(why))
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				 " (a block at offset %lld cannot be read)", (long long)bad);
 		if (ret > 0)
 			ret = 0;
 		r->torn = false;
 		munmap(map, (size_t)s->size);
 		s->size = file_size;
 		map = NULL;
+		if (ret == 0)
+			ret = mark_unreadable(r, s->name, bad);
 	}
 	r->bytes += (uint64_t)s->size;
 	if (r->progress)
