@@ -15,6 +15,9 @@
 #   disk-old   -DDISK_LOSS -DOLD_ABSTAIN (the member cut short votes as
 #              before), as old: exits 0 if spin finds an acknowledged
 #              record lost
+#   disk-unseen  as built, with losses zab does not see too (the last
+#              batch, before its DURABLE entry is on disk), as old: exits 0
+#              if spin finds an acknowledged record lost (it does)
 #   old        -DOLD -DONLY_LOSS (or one old behaviour: -DOLD_VOTE, ...),
 #              default bounds -DMAXE=2 -DLMAX=1, breadth-first: exits 0 if
 #              spin finds an acknowledged record lost (and prints the
@@ -36,12 +39,13 @@
 
 set -eu
 
-mode=${1:?usage: check.sh new|full|bitstate|disk|old|disk-old|scenario5[b]|scenario5[b]-new [spin flags]}
+mode=${1:?usage: check.sh new|full|bitstate|disk|old|disk-old|disk-unseen|scenario5[b]|scenario5[b]-new [spin flags]}
 shift
 name=$mode
 case $mode in
 disk) mode=new; set -- -DDISK_LOSS "$@" ;;
 disk-old) mode=old; set -- -DDISK_LOSS -DOLD_ABSTAIN "$@" ;;
+disk-unseen) mode=old; set -- -DDISK_LOSS -DDISK_LOSS_UNSEEN "$@" ;;
 esac
 here=$(cd "$(dirname "$0")" && pwd)
 mem=${ZAB_MODEL_MEM:-4096}
@@ -128,7 +132,7 @@ old|scenario5|scenario5b)
 		bounds="-DMAXE=2 -DLMAX=1"
 		for a in "$@"; do
 			case $a in
-			-DOLD_*) old= ;;
+			-DOLD_*|-DDISK_LOSS_UNSEEN) old= ;;
 			-DMAXE=*|-DLMAX=*) bounds= ;;
 			esac
 		done

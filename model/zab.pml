@@ -139,13 +139,15 @@
  * Disks that lose records (not part of the default model):
  * DISK_LOSS	a member may restart with its durable log cut short: records
  *		it had made durable (and acknowledged) are gone, at most
- *		LOSSMAX times (default 1) in a run. zabd's reader finds the loss
- *		(a DURABLE entry of the segment after the damage,
- *		userspace/disk/disklog.c mark_lost()) and writes dataDir/unsynced
- *		(un): the member abstains (no vote, no candidacy, its reports
+ *		LOSSMAX times (default 1) in a run, and before a DURABLE entry
+ *		on disk (dd), so that zabd's reader finds the loss
+ *		(userspace/disk/disklog.c mark_lost()) and writes
+ *		dataDir/unsynced (un): the member abstains (no vote, no candidacy, its reports
  *		count nowhere, its ACKEPOCH is not counted and never compared,
  *		it never leads) until a leader elected without it synchronised
  *		it (follower_check_synced() removes the mark)
+ * DISK_LOSS_UNSEEN  also losses in the last batch, whose DURABLE entry was
+ *		not on disk yet: not seen, not marked (a record is lost)
  * OLD_ABSTAIN	the behaviour before the mark: the member cut short votes and
  *		is counted as any other (with DISK_LOSS: a record is lost)
  * OLD_ABSTAIN_ACK, OLD_ABSTAIN_JOIN  one part of the abstention left out:
@@ -202,6 +204,8 @@ typedef Member {
 	byte cz;		/* commit point (zxid) */
 	byte dcz;		/* the commit point on disk: what a crash leaves */
 	bit un;			/* dataDir/unsynced: its disk lost acknowledged records */
+	byte dd;		/* DISK_LOSS: the durable prefix a DURABLE entry on disk
+				 * vouches for (the one before the last fsync) */
 	/* role: lost in a crash */
 	byte st;
 	byte ldr;		/* follower: its leader */
@@ -251,6 +255,7 @@ HIDDEN byte agreement;		/* committed prefixes agree, zxid and payload */
 HIDDEN byte one_leader_per_epoch;
 HIDDEN byte history_durable;	/* NEW: currentEpoch e => e's history durable */
 HIDDEN byte log_matching;	/* a follower's log lines up with its leader's */
+HIDDEN byte stuck_unsynced;	/* LOSSMAX > 1: the world stops only with two marked */
 
 HIDDEN byte t_c, t_e, t_z, t_L, t_k, t_b, t_bi, t_from, t_he, t_cnt, t_i,
 	t_s, t_j, t_m, t_n, t_q, t_d, t_lc, t_v, t_pt, t_w, t_ok;
@@ -508,7 +513,7 @@ inline inv()
 	for (t_m : 0 .. N - 1) {
 		t_e = m[t_m].ce;
 		if
-		:: t_e > 0 && t_e == m[t_m].ae && est[t_e] && !m[t_m].un ->
+		:: t_e > 0 && t_e == m[t_m].ae && est[t_e] && !UN(t_m) ->
 			history_durable = (m[t_m].dlen >= Hl[t_e] &&
 				(Hl[t_e] == 0 ||
 				 (m[t_m].lz[Hl[t_e] - 1] == Hz[t_e] &&
@@ -523,7 +528,7 @@ inline inv()
 	t_he = 0; t_cnt = 0; t_i = 0; t_s = 0; t_j = 0; t_m = 0; t_n = 0; t_q = 0;
 	t_d = 0; t_lc = 0; t_v = 0; t_pt = 0; t_w = 0; t_ok = 0;
 	committed_record_kept = 0; agreement = 0; one_leader_per_epoch = 0;
-	history_durable = 0; log_matching = 0;
+	history_durable = 0; log_matching = 0; stuck_unsynced = 0;
 #endif
 	skip
 }
@@ -688,6 +693,7 @@ inline s_sync_frame(f)
 			}
 			m[f].nr = t_n;
 			m[f].dlen = MIN(m[f].dlen, t_n);
+			m[f].dd = MIN(m[f].dd, t_n);
 			printf("MSC: m%d truncates after (%d,%d)\n", f + 1,
 			       EPOCH(t_z), CTR(t_z))
 		fi
@@ -698,6 +704,7 @@ inline s_sync_frame(f)
 		}
 		m[f].nr = 0;
 		m[f].dlen = 0;
+		m[f].dd = 0;
 		m[f].cz = 0;
 		m[f].dcz = 0;
 		printf("MSC: m%d takes SNAP: its log is reset\n", f + 1)
@@ -739,6 +746,13 @@ inline s_recv(f)
 
 inline s_durable(i)
 {
+#ifdef DISK_LOSS
+	/*
+	 * disk_work(): the DURABLE entry of the batch before this one goes to
+	 * disk with this fsync (this batch's own follows, unsynced)
+	 */
+	m[i].dd = m[i].dlen;
+#endif
 	m[i].dlen = m[i].nr;
 	m[i].dcz = m[i].cz;
 	printf("MSC: m%d: durable to (%d,%d)\n", i + 1, EPOCH(DZ(i)), CTR(DZ(i)));
@@ -825,8 +839,8 @@ inline s_crash(i)
  */
 inline s_lose(i, k)
 {
-	printf("MSC: m%d crashes; its disk keeps %d of %d durable records: marked unsynced\n",
-	       i + 1, k, m[i].dlen);
+	printf("MSC: m%d crashes; its disk keeps %d of %d durable records, %d vouched for (marked: %d)\n",
+	       i + 1, k, m[i].dlen, m[i].dd, k < m[i].dd);
 	leave(i);
 	for (t_s : 0 .. LMAX - 1) {
 		if
@@ -834,11 +848,18 @@ inline s_lose(i, k)
 		:: else -> skip
 		fi
 	}
+	/* seen only if a DURABLE entry on disk follows the damage */
+	m[i].un = m[i].un || k < m[i].dd;
 	m[i].nr = k;
 	m[i].dlen = k;
-	m[i].cz = MIN(m[i].dcz, LASTZ(i));
-	m[i].dcz = m[i].cz;
-	m[i].un = 1;
+	m[i].dd = MIN(m[i].dd, k);
+	/*
+	 * The commit point is the last COMMIT entry kept, at most the one on
+	 * disk and the last record kept; the model takes 0, which allows more
+	 * (fewer refusals) than any higher point the reader could find.
+	 */
+	m[i].cz = 0;
+	m[i].dcz = 0;
 	lost++;
 	check_agree(i)
 }
@@ -856,8 +877,17 @@ inline s_lose(i, k)
 #define G_COMMIT(i)	(m[i].st == FOLL && MIN(m[m[i].ldr].cz, LASTZ(i)) > m[i].cz)
 /* as built: st == FOLL && ce < ep && DZ >= hz (SYNCED, SYNC_SEEN) */
 #define G_CE(i)		((m[i].st == FSYNC || m[i].st == FOLL) && \
-			 (m[i].ce < m[i].ep || m[i].un) && SYNCED(i))
+			 (m[i].ce < m[i].ep || UN(i)) && SYNCED(i))
+/*
+ * A loss the reader sees (k < dd: a DURABLE entry on disk after the
+ * damage); with DISK_LOSS_UNSEEN also one it does not (the last batch,
+ * whose DURABLE entry was not yet on disk).
+ */
+#ifdef DISK_LOSS_UNSEEN
 #define G_LOSE(i, k)	(lost < LOSSMAX && (k) < m[i].dlen)
+#else
+#define G_LOSE(i, k)	(lost < LOSSMAX && (k) < m[i].dd)
+#endif
 #define G_LOSS(i)	ISF(i)
 #define G_DURABLE(i)	(m[i].dlen < m[i].nr || m[i].dcz < m[i].cz)
 #define G_PROPOSE(i)	(m[i].st == LEAD && m[i].nr < LMAX)
@@ -933,15 +963,18 @@ inline s_loss(i)
 #else
 active proctype world()
 {
+	do
 #if defined(DISK_LOSS) && LOSSMAX > 1
 	/*
 	 * Two of three members marked: no quorum of voters, nobody is
-	 * elected, and the world stops here (liveness: an operator's step,
-	 * docs/zabd.md). Not an error for this search.
+	 * elected, and the world stops (liveness: an operator's step,
+	 * docs/zabd.md). Any other stop is an error.
 	 */
-end_unsynced:
+	:: timeout ->
+		stuck_unsynced = (m[0].un + m[1].un + m[2].un >= 2);
+		assert(stuck_unsynced);
+		break
 #endif
-	do
 	MEMBER(0)
 	MEMBER(1)
 	MEMBER(2)
