@@ -100,7 +100,7 @@ model-old:
 # abstain (model-disk: no error); one that votes loses a record
 # (model-disk-old finds it).
 model-disk:
-	model/check.sh disk $(MODEL_BOUNDS)
+	ZAB_MODEL_MEM=$${ZAB_MODEL_MEM:-12288} ZAB_MODEL_W=$${ZAB_MODEL_W:-28} model/check.sh disk $(MODEL_BOUNDS)
 
 model-disk-old:
 	model/check.sh disk-old

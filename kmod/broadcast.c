@@ -1267,6 +1267,35 @@ void zab_bcast_stop(struct zab_instance *zi)
 }
 
 /**
+ * zab_bcast_drop_peer() - shut down the connection with member @id
+ * @zi: the instance
+ * @id: the member at the other end
+ *
+ * %ZAB_CMD_DROP_PEER: the daemon no longer accepts the member as it
+ * connected (its certificate was revoked). The connection ends as if it
+ * had failed, with %ZAB_REASON_DROPPED; the reap work takes it off and
+ * decides, as for any failure, whether this member still leads or follows.
+ *
+ * Context: process or softirq; takes the RCU read lock.
+ * Return: 0, or -ENOENT if no connection with @id is up.
+ */
+int zab_bcast_drop_peer(struct zab_instance *zi, u32 id)
+{
+	struct zab_peer *peer;
+	int err = -ENOENT;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(peer, &zi->peers, node) {
+		if (peer->id != id || atomic_read(&peer->down))
+			continue;
+		zab_peer_down(peer, ZAB_REASON_DROPPED);
+		err = 0;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/**
  * zab_bcast_shutdown() - stop for good: the instance is being destroyed
  * @zi: the instance, already marked dead
  *

@@ -55,6 +55,7 @@ int zab_bcast_add_follower(struct zab_instance *zi,
 			   const struct zab_peer_spec *spec,
 			   struct netlink_ext_ack *extack);
 void zab_bcast_stop(struct zab_instance *zi);
+int zab_bcast_drop_peer(struct zab_instance *zi, u32 id);
 void zab_bcast_shutdown(struct zab_instance *zi);
 
 /**

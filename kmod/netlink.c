@@ -98,6 +98,11 @@ static const struct nla_policy zab_synced_policy[ZAB_A_EPOCH + 1] = {
 	[ZAB_A_EPOCH] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
+static const struct nla_policy zab_drop_policy[ZAB_A_PEER_ID + 1] = {
+	ZAB_POLICY_NAME,
+	[ZAB_A_PEER_ID] = NLA_POLICY_RANGE(NLA_U32, 1, ZAB_ID_MAX),
+};
+
 static const struct nla_policy zab_add_policy[ZAB_A_PEERS + 1] = {
 	ZAB_POLICY_NAME,
 	[ZAB_A_PEERS] = NLA_POLICY_NESTED_ARRAY(zab_peer_policy),
@@ -749,6 +754,20 @@ static int zab_nl_stop(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+static int zab_nl_drop_peer(struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	if (missing(info, ZAB_A_PEER_ID, KBUILD_MODNAME ": missing peer id"))
+		return -EINVAL;
+	err = zab_bcast_drop_peer(info->user_ptr[0],
+				  nla_get_u32(info->attrs[ZAB_A_PEER_ID]));
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[ZAB_A_PEER_ID],
+				    "no connection with that member is up");
+	return err;
+}
+
 static int zab_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
@@ -883,6 +902,14 @@ static const struct genl_ops zab_ops[] = {
 		.doit = zab_nl_count,
 		.policy = zab_count_policy,
 		.maxattr = ARRAY_SIZE(zab_count_policy) - 1,
+		.internal_flags = ZAB_NLF_INSTANCE,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = ZAB_CMD_DROP_PEER,
+		.doit = zab_nl_drop_peer,
+		.policy = zab_drop_policy,
+		.maxattr = ARRAY_SIZE(zab_drop_policy) - 1,
 		.internal_flags = ZAB_NLF_INSTANCE,
 		.flags = GENL_ADMIN_PERM,
 	},

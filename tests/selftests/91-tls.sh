@@ -251,18 +251,21 @@ mkca() {
 		-subj "/CN=zab test $1" 2> /dev/null || fail "openssl: no CA"
 }
 
-# mkcert FILE CA CN [DAYS [KEY]]: FILE.pem and FILE.key (mode 0600), subject
-# CN, signed by CA, valid DAYS days from now (negative: expired), its key
-# KEY: ec:CURVE (ec:P-256, the default) or rsa:BITS.
+# mkcert FILE CA CN [DAYS [KEY [EXT]]]: FILE.pem and FILE.key (mode 0600),
+# subject CN, signed by CA, valid DAYS days from now (negative: expired), its
+# key KEY: ec:CURVE (ec:P-256, the default) or rsa:BITS; EXT an x509v3
+# extension line (extendedKeyUsage = serverAuth), if any.
 mkcert() {
-	local f=$1 ca=$2 cn=$3 days=${4:-365} key=${5:-ec:P-256} kopt
+	local f=$1 ca=$2 cn=$3 days=${4:-365} key=${5:-ec:P-256} ext=${6:-} kopt
 	case $key in
 	ec:*) kopt="ec -pkeyopt ec_paramgen_curve:${key#ec:}" ;;
 	*) kopt=$key ;;
 	esac
 	openssl req -newkey $kopt -nodes -keyout "$f.key" \
 		-out "$f.csr" -subj "/CN=$cn" 2> /dev/null &&
+	printf '%s\n' "$ext" > "$f.ext"
 	openssl x509 -req -in "$f.csr" -CA "$ENS_TMP/$ca.pem" -CAkey "$ENS_TMP/$ca.key" \
+		${ext:+-extfile "$f.ext"} \
 		-CAcreateserial -out "$f.pem" -days "$days" 2> /dev/null || fail "openssl: no certificate"
 	chmod 600 "$f.key"
 }
@@ -328,18 +331,21 @@ test_cert_ensemble() {
 	settle "$ENS_TMP" "$LEADER" 1 2 3
 }
 
-# A certificate that expired, one of another CA, none at all, and a good
-# one whose holder claims another member's id: each refused at the
-# leader's quorum port, said why and counted; nothing joins, the ensemble
-# keeps committing. At start, a member refuses its own certificate if it
-# expired, names another member or has a key other than ECDSA P-256, a key
-# file others may read, and a revocation list its CA did not sign.
+# A certificate that expired, one of another CA, none at all, one whose
+# extended key usage does not allow a TLS client, and a good one whose
+# holder claims another member's id: each refused at the leader's quorum
+# port, said why and counted; nothing joins, the ensemble keeps committing.
+# At start, a member refuses its own certificate if it expired, names
+# another member, has a key other than ECDSA P-256 or an extended key usage
+# without clientAuth, a key file others may read, and a revocation list its
+# CA did not sign (saying so).
 test_cert_refused() {
 	local l f n0 n hello c alert
 	cert_setup
 	mkca other
 	mkcert "$ENS_TMP/expired" ca "zab member 3" -1
 	mkcert "$ENS_TMP/foreign" other "zab member 3"
+	mkcert "$ENS_TMP/server" ca "zab member 3" 365 ec:P-256 "extendedKeyUsage = serverAuth"
 	zabd_start 1 2 3
 	wait_formed 30 1 2 3
 	l=$LEADER
@@ -353,7 +359,7 @@ test_cert_refused() {
 	# member than the HELLO's; a refused certificate is told why in an alert
 	n=$n0
 	for c in expired:"alert certificate expired" foreign:"alert unknown ca" \
-		-:"alert certificate required" "m$l:"; do
+		-:"alert certificate required" server:"alert unsupported certificate" "m$l:"; do
 		alert=${c#*:} c=${c%%:*}
 		tls_client "zab$f" "10.77.0.$l" "$([ "$c" = - ] && echo - || echo "$ENS_TMP/$c")" "$hello"
 		n=$((n + 1))
@@ -364,10 +370,12 @@ test_cert_refused() {
 			fail "the client with certificate $c was not told \"$alert\": $(tail -n 3 "$ENS_TMP/client.out")"
 	done
 	n=$(( $(auth_failures_of "$l") - n0 ))
-	[ "$n" = 4 ] || fail "the leader counted $n failures, not 4"
+	[ "$n" = 5 ] || fail "the leader counted $n failures, not 5"
 	grep -h "authentication of 10.77.0.$f failed" "$ENS_TMP/zabd.$l.log" | sed 's/^/  /'
 	grep -q "its certificate is refused: .*expired" "$ENS_TMP/zabd.$l.log" ||
 		fail "the expired certificate's refusal does not say so"
+	grep -q "its certificate's extended key usage does not allow TLS client authentication (clientAuth)" \
+		"$ENS_TMP/zabd.$l.log" || fail "the refusal of a server-only certificate does not say why"
 	formed_still 1 2 3
 	writers_stop
 	! grep -q '^err' "$ENS_TMP"/w.* || fail "writes failed: $(grep -h '^err' "$ENS_TMP"/w.* | head -3)"
@@ -401,6 +409,10 @@ test_cert_refused() {
 		"$ENS_TMP/z3.conf"
 	expect_fail "a P-384 key" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
 	expect_match "p384.pem: its key is ECDSA SECP384R1, not ECDSA P-256" "$OUT"
+	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/server.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/server.key|" \
+		"$ENS_TMP/z3.conf"
+	expect_fail "a certificate for servers only" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
+	expect_match "server.pem: its extended key usage does not allow TLS client authentication \\(clientAuth\\); a member's certificate needs both clientAuth and serverAuth" "$OUT"
 	# a revocation list signed by another key in the CA's name: refused
 	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/m3.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/m3.key|" \
 		"$ENS_TMP/z3.conf"
@@ -411,7 +423,7 @@ test_cert_refused() {
 	crl_revoke "$ENS_TMP/m1"
 	printf 'tlsCrlFile = %s\n' "$ENS_TMP/crl.pem" >> "$ENS_TMP/z3.conf"
 	expect_fail "a forged revocation list" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
-	expect_match "crl.pem: Error in the CRL verification" "$OUT"
+	expect_match "crl.pem: revocation list 1 \\(issuer CN=zab test ca\\): its signature does not check with the key of the CA of that name in tlsCaFile" "$OUT"
 }
 
 # crl_init [CA]: an empty revocation list of CA (ca) in $ENS_TMP/crl.pem,

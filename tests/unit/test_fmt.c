@@ -60,7 +60,8 @@ static void test_reason_and_stat_names(void **state)
 	assert_string_equal(zab_reason_name(ZAB_REASON_OVER_BUDGET), "over_budget");
 	assert_string_equal(zab_reason_name(ZAB_REASON_TLS), "tls");
 	assert_string_equal(zab_reason_name(ZAB_REASON_TLS_KEY_USED), "tls_key_used");
-	assert_null(zab_reason_name(ZAB_REASON_TLS_KEY_USED + 1));
+	assert_string_equal(zab_reason_name(ZAB_REASON_DROPPED), "dropped");
+	assert_null(zab_reason_name(ZAB_REASON_DROPPED + 1));
 
 	assert_null(zab_stat_name(ZAB_STAT_UNSPEC));
 	assert_string_equal(zab_stat_name(ZAB_STAT_WRITES), "writes");

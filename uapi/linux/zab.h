@@ -146,6 +146,14 @@
  * %ZAB_CMD_STOP: back to LOOKING; peer sockets are shut down; writers
  *	waiting for a commit fail with -ECONNRESET.
  *
+ * %ZAB_CMD_DROP_PEER: shut down the connection with one member, as if it had
+ *	failed (%ZAB_REASON_DROPPED): the daemon no longer accepts the member
+ *	as it connected (its certificate was revoked). A leader goes on
+ *	without that follower while a quorum remains; a follower that drops
+ *	its leader looks for a new one.
+ *	in:  %ZAB_A_NAME, %ZAB_A_PEER_ID.
+ *	err: -ENOENT no connection with that member is up.
+ *
  * %ZAB_CMD_EVENT: sent by the kernel only, to the %ZAB_MCGRP_EVENTS group of
  *	the instance's namespace. Carries %ZAB_A_NAME, %ZAB_A_EVENT,
  *	%ZAB_A_STATE and %ZAB_A_EPOCH (both as after the event) and, for peer
@@ -181,6 +189,7 @@ enum zab_cmd {
 	ZAB_CMD_SYNCED,
 	ZAB_CMD_PROGRESS,
 	ZAB_CMD_COUNT,
+	ZAB_CMD_DROP_PEER,
 	__ZAB_CMD_MAX
 };
 
@@ -257,6 +266,9 @@ enum zab_event {
  *	nearly as many records under the connection's key as TLS 1.3 allows
  *	for AES-GCM (RFC 8446 section 5.5), and kernel TLS cannot change keys:
  *	the connection ends, and zabd connects again with a new handshake
+ * @ZAB_REASON_DROPPED: the daemon dropped it (%ZAB_CMD_DROP_PEER): the
+ *	member at the other end may no longer take part as it connected (its
+ *	certificate was revoked)
  */
 enum zab_reason {
 	ZAB_REASON_NONE,
@@ -272,6 +284,7 @@ enum zab_reason {
 	ZAB_REASON_OVER_BUDGET,
 	ZAB_REASON_TLS,
 	ZAB_REASON_TLS_KEY_USED,
+	ZAB_REASON_DROPPED,
 };
 
 /*

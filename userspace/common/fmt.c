@@ -46,6 +46,7 @@ static const char *const reason_names[] = {
 	[ZAB_REASON_OVER_BUDGET] = "over_budget",
 	[ZAB_REASON_TLS]	= "tls",
 	[ZAB_REASON_TLS_KEY_USED] = "tls_key_used",
+	[ZAB_REASON_DROPPED] = "dropped",
 };
 
 /* Column names (--tsv) and labels (human view) of the counters. */

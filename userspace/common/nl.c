@@ -354,6 +354,18 @@ int zab_nl_synced(struct zab_nl *nl, const char *name, uint32_t epoch)
 	return handover_request(nl, msg, name, ret);
 }
 
+int zab_nl_drop_peer(struct zab_nl *nl, const char *name, uint32_t id)
+{
+	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_DROP_PEER, 0);
+	int ret = 0;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, ZAB_A_PEER_ID, id) < 0)
+		ret = -EMSGSIZE;
+	return handover_request(nl, msg, name, ret);
+}
+
 int zab_nl_add_follower(struct zab_nl *nl, const char *name,
 			const struct zab_handover_peer *peer)
 {

@@ -71,6 +71,12 @@ int zab_nl_follow(struct zab_nl *nl, const char *name, uint32_t epoch,
 /* ZAB_CMD_SYNCED: currentEpoch @epoch is written; the follower may ACK. */
 int zab_nl_synced(struct zab_nl *nl, const char *name, uint32_t epoch);
 
+/*
+ * ZAB_CMD_DROP_PEER: end the connection with member @id as if it failed
+ * (ZAB_REASON_DROPPED). 0, -ENOENT if none is up, or -errno.
+ */
+int zab_nl_drop_peer(struct zab_nl *nl, const char *name, uint32_t id);
+
 /* ZAB_CMD_ADD_FOLLOWER: a leader takes one more follower. */
 int zab_nl_add_follower(struct zab_nl *nl, const char *name,
 			const struct zab_handover_peer *peer);

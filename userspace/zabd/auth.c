@@ -527,6 +527,7 @@ int zab_auth_start(struct zab_auth_conn *c, struct zab_auth *a, int fd,
 void zab_auth_end(struct zab_auth_conn *c)
 {
 	zab_tls_end(&c->tls);
+	zab_tls_forget_peer(&c->tls);
 }
 
 static const uint8_t *binding(const struct zab_auth_conn *c)
@@ -556,6 +557,8 @@ static int got_hello(struct zab_auth_conn *c, int fd, const char **why)
 		/* the certificate proved who it is: it must say so in HELLO */
 		if (sid != c->tls.peer_id)
 			return bad(why, "HELLO from another member than its certificate names");
+		if (c->channel == ZAB_AUTH_QUORUM)	/* checked again on a new CRL */
+			zab_tls_keep_peer(c->auth->tls, sid, &c->tls);
 		return 1;
 	}
 	ret = c->initiator ?

@@ -76,6 +76,8 @@ struct zab_tls {
 	struct file_id ids[F_COUNT];
 	time_t refused_at;	/* the files as they are were refused then */
 				/* (CLOCK_MONOTONIC s), or 0 */
+	/* auth = cert: each member's certificate of its last quorum connection */
+	gnutls_datum_t quorum_cert[ZAB_ID_MAX + 1];
 };
 
 static void cred_put(struct zab_tls_cred *c)
@@ -291,6 +293,68 @@ static gnutls_ecc_curve_t key_curve(gnutls_x509_crt_t crt)
 }
 
 /* Is the key of @crt an ECDSA P-256 one, which ZAB_TLS_PRIORITY allows? */
+/*
+ * The key purpose (extended key usage) @crt lacks for the ends it serves,
+ * or NULL: one with no such extension, or anyExtendedKeyUsage, serves any.
+ */
+static const char *purpose_missing(gnutls_x509_crt_t crt, bool client, bool server)
+{
+	if (client && !gnutls_x509_crt_check_key_purpose(crt, GNUTLS_KP_TLS_WWW_CLIENT, 0))
+		return "TLS client authentication (clientAuth)";
+	if (server && !gnutls_x509_crt_check_key_purpose(crt, GNUTLS_KP_TLS_WWW_SERVER, 0))
+		return "TLS server authentication (serverAuth)";
+	return NULL;
+}
+
+/*
+ * Why the revocation lists of @crl do not check against the CAs of @ca
+ * (GnuTLS says only "Error in the CRL verification"), in @buf.
+ */
+static const char *crl_why(const gnutls_datum_t *crl, const gnutls_datum_t *ca, char *buf,
+			   size_t len)
+{
+	gnutls_x509_crl_t *crls = NULL;
+	gnutls_x509_crt_t *cas = NULL;
+	unsigned int ncrl = 0, nca = 0, i;
+
+	snprintf(buf, len, "a revocation list does not check against tlsCaFile");
+	if (gnutls_x509_crl_list_import2(&crls, &ncrl, crl, GNUTLS_X509_FMT_PEM, 0) < 0)
+		ncrl = 0;
+	if (gnutls_x509_crt_list_import2(&cas, &nca, ca, GNUTLS_X509_FMT_PEM, 0) < 0)
+		nca = 0;
+	for (i = 0; i < ncrl; i++) {
+		gnutls_datum_t dn = { NULL, 0 };
+		unsigned int status = 0;
+		const char *what;
+
+		if (gnutls_x509_crl_verify(crls[i], cas, nca, 0, &status) < 0 || !status)
+			continue;
+		what = status & GNUTLS_CERT_SIGNER_NOT_FOUND ?
+			"no CA of tlsCaFile has its issuer's name" :
+		       status & GNUTLS_CERT_SIGNATURE_FAILURE ?
+			"its signature does not check with the key of the CA of that name in tlsCaFile" :
+		       status & GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED ?
+			"its next update has passed: publish a new list" :
+		       status & GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE ?
+			"it is issued in the future (is this host's clock right?)" :
+		       status & GNUTLS_CERT_INSECURE_ALGORITHM ?
+			"it is signed with an algorithm too weak to trust" :
+			"it does not check against the CAs of tlsCaFile";
+		gnutls_x509_crl_get_issuer_dn3(crls[i], &dn, 0);
+		snprintf(buf, len, "revocation list %u (issuer %s): %s", i + 1,
+			 dn.data ? (char *)dn.data : "unnamed", what);
+		gnutls_free(dn.data);
+		break;
+	}
+	for (i = 0; i < ncrl; i++)
+		gnutls_x509_crl_deinit(crls[i]);
+	for (i = 0; i < nca; i++)
+		gnutls_x509_crt_deinit(cas[i]);
+	gnutls_free(crls);
+	gnutls_free(cas);
+	return buf;
+}
+
 static bool key_is_p256(gnutls_x509_crt_t crt)
 {
 	return key_curve(crt) == GNUTLS_ECC_CURVE_SECP256R1;
@@ -381,7 +445,11 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 		gnutls_certificate_set_flags(t->cred, GNUTLS_CERTIFICATE_VERIFY_CRLS);
 		ret = gnutls_certificate_set_x509_crl_mem(t->cred, &crl, GNUTLS_X509_FMT_PEM);
 		if (ret <= 0) {
+			char why[256];
+
 			ret = zab_err(err, -EINVAL, "tlsCrlFile %s: %s", f->crl,
+				      ret == GNUTLS_E_CRL_VERIFICATION_ERROR ?
+				      crl_why(&crl, &ca, why, sizeof(why)) :
 				      ret ? gnutls_strerror(ret) : "no revocation list in it");
 			goto out;
 		}
@@ -403,6 +471,11 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 		ret = zab_err(err, -EINVAL,
 			      "tlsCertFile %s: its subject names %s%u, not this member (CN=\"" CN_PREFIX "%u\")",
 			      f->cert, id ? "member " : "no member", id ? id : 0, myid);
+	else if (purpose_missing(crt, true, true))
+		/* a member's certificate serves both ends of its connections */
+		ret = zab_err(err, -EINVAL,
+			      "tlsCertFile %s: its extended key usage does not allow %s; a member's certificate needs both clientAuth and serverAuth, or no such extension",
+			      f->cert, purpose_missing(crt, true, true));
 	else if (gnutls_x509_crt_get_expiration_time(crt) < now)
 		ret = zab_err(err, -EINVAL, "tlsCertFile %s: the certificate has expired", f->cert);
 	else if (gnutls_x509_crt_get_activation_time(crt) > now)
@@ -615,6 +688,8 @@ void zab_tls_release(struct zab_tls *t)
 	if (t->prio)
 		gnutls_priority_deinit(t->prio);
 	cred_put(t->cur);
+	for (unsigned int i = 0; i <= ZAB_ID_MAX; i++)
+		free(t->quorum_cert[i].data);
 	free((char *)t->files.cert);
 	free((char *)t->files.key);
 	free((char *)t->files.ca);
@@ -733,6 +808,58 @@ void zab_tls_end(struct zab_tls_conn *c)
 	c->session = NULL;
 	cred_put(c->cred);
 	c->cred = NULL;
+}
+
+void zab_tls_forget_peer(struct zab_tls_conn *c)
+{
+	free(c->peer_cert);
+	c->peer_cert = NULL;
+	c->peer_cert_len = 0;
+}
+
+void zab_tls_keep_peer(struct zab_tls *t, uint32_t id, struct zab_tls_conn *c)
+{
+	if (!t || !t->verify || !id || id > ZAB_ID_MAX || !c->peer_cert)
+		return;
+	free(t->quorum_cert[id].data);
+	t->quorum_cert[id].data = c->peer_cert;
+	t->quorum_cert[id].size = (unsigned int)c->peer_cert_len;
+	c->peer_cert = NULL;
+	c->peer_cert_len = 0;
+}
+
+size_t zab_tls_refused_peers(struct zab_tls *t, uint32_t *ids, char (*why)[96], size_t max)
+{
+	gnutls_x509_trust_list_t list = NULL;
+	size_t n = 0;
+
+	if (!t || !t->verify || !t->cur)
+		return 0;
+	gnutls_certificate_get_trust_list(t->cur->cred, &list);
+	if (!list)
+		return 0;
+	for (uint32_t id = 1; id <= ZAB_ID_MAX && n < max; id++) {
+		gnutls_datum_t out = { NULL, 0 };
+		unsigned int status = 0;
+		gnutls_x509_crt_t crt;
+
+		if (!t->quorum_cert[id].data || gnutls_x509_crt_init(&crt))
+			continue;
+		if (gnutls_x509_crt_import(crt, &t->quorum_cert[id], GNUTLS_X509_FMT_DER) ||
+		    gnutls_x509_trust_list_verify_crt2(list, &crt, 1, NULL, 0, 0, &status, NULL))
+			status = GNUTLS_CERT_INVALID;
+		gnutls_x509_crt_deinit(crt);
+		if (!status)
+			continue;
+		gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0);
+		snprintf(why[n], sizeof(why[n]), "%s", out.data ? (char *)out.data : "not verified");
+		gnutls_free(out.data);
+		ids[n++] = id;
+		free(t->quorum_cert[id].data);
+		t->quorum_cert[id].data = NULL;
+		t->quorum_cert[id].size = 0;
+	}
+	return n;
 }
 
 /* Installs one direction's keys (read: TLS_RX) in the kernel. */
@@ -876,12 +1003,31 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 		unsigned int n = 0;
 		gnutls_x509_crt_t crt;
 
+		const char *purpose = NULL;
+
 		chain = gnutls_certificate_get_peers(s, &n);
 		c->peer_id = 0;
 		if (chain && n && !gnutls_x509_crt_init(&crt)) {
-			if (!gnutls_x509_crt_import(crt, &chain[0], GNUTLS_X509_FMT_DER))
+			if (!gnutls_x509_crt_import(crt, &chain[0], GNUTLS_X509_FMT_DER)) {
 				c->peer_id = crt_id(crt);
+				/* the end it is: a client of ours, or our server */
+				purpose = purpose_missing(crt, !c->initiator, c->initiator);
+			}
 			gnutls_x509_crt_deinit(crt);
+		}
+		if (c->peer_id && !purpose) {	/* kept, to check it again later */
+			zab_tls_forget_peer(c);
+			c->peer_cert = malloc(chain[0].size);
+			if (c->peer_cert) {
+				memcpy(c->peer_cert, chain[0].data, chain[0].size);
+				c->peer_cert_len = chain[0].size;
+			}
+		}
+		if (purpose) {
+			send_alert(c, GNUTLS_A_UNSUPPORTED_CERTIFICATE);
+			return refused(c, why,
+				       "its certificate's extended key usage does not allow %s",
+				       purpose);
 		}
 		if (!c->peer_id) {
 			send_alert(c, GNUTLS_A_BAD_CERTIFICATE);

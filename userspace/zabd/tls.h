@@ -111,6 +111,8 @@ struct zab_tls_conn {
 	bool initiator;		/* the connecting end */
 	bool eof;		/* the peer hung up */
 	uint32_t peer_id;	/* the member its certificate names */
+	void *peer_cert;	/* and that certificate (DER), till kept or freed */
+	size_t peer_cert_len;
 	char why[128];
 };
 
@@ -132,6 +134,24 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why);
 
 /* Frees what a handshake not finished holds; safe on a zeroed one. */
 void zab_tls_end(struct zab_tls_conn *c);
+
+/* Frees the peer's certificate @c holds, if zab_tls_keep_peer() did not. */
+void zab_tls_forget_peer(struct zab_tls_conn *c);
+
+/*
+ * auth = cert: @tls keeps the certificate of @c's peer, member @id, as that
+ * of its quorum connection (the last one made), for zab_tls_refused_peers().
+ */
+void zab_tls_keep_peer(struct zab_tls *tls, uint32_t id, struct zab_tls_conn *c);
+
+/*
+ * auth = cert, after the files were read again: the members whose kept
+ * quorum certificate the credentials now refuse (revoked, expired, of a CA
+ * no longer trusted), forgotten, in @ids (up to @max); how many. @why[i]
+ * says why, for the log.
+ */
+size_t zab_tls_refused_peers(struct zab_tls *tls, uint32_t *ids, char (*why)[96],
+			     size_t max);
 
 /* The bytes of @buf start a TLS handshake record (a ClientHello)? */
 static inline bool zab_tls_looks_like(const uint8_t *buf)
