@@ -146,6 +146,15 @@ static const struct nl_case nl_cases[] = {
 	{ "synced: a leader", ZAB_CMD_SYNCED, false,
 	  { NAME("a"), U32(ZAB_A_EPOCH, 2), U32(ZAB_A_LEADER, 1) } },
 
+	{ "drop peer: an id", ZAB_CMD_DROP_PEER, true, { NAME("a"), U32(ZAB_A_PEER_ID, 2) } },
+	{ "drop peer: id 0", ZAB_CMD_DROP_PEER, false, { NAME("a"), U32(ZAB_A_PEER_ID, 0) } },
+	{ "drop peer: id 256", ZAB_CMD_DROP_PEER, false,
+	  { NAME("a"), U32(ZAB_A_PEER_ID, 256) } },
+	{ "drop peer: id of 8 bytes", ZAB_CMD_DROP_PEER, false,
+	  { NAME("a"), U64(ZAB_A_PEER_ID, 2) } },
+	{ "drop peer: an epoch", ZAB_CMD_DROP_PEER, false,
+	  { NAME("a"), U32(ZAB_A_PEER_ID, 2), U32(ZAB_A_EPOCH, 1) } },
+
 	{ "add follower: a peer", ZAB_CMD_ADD_FOLLOWER, true, { NAME("a"), PEER(4, 7) } },
 	{ "add follower: an epoch", ZAB_CMD_ADD_FOLLOWER, false,
 	  { NAME("a"), PEER(4, 7), U32(ZAB_A_EPOCH, 1) } },
@@ -302,14 +311,15 @@ static void nl_ops(struct kunit *test)
 	unsigned int i, j;
 	u8 cmd;
 
-	/* NEW to STOP, LOG, SYNCED, PROGRESS and COUNT */
-	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(zab_ops), ZAB_CMD_STOP - ZAB_CMD_NEW + 5);
+	/* NEW to STOP, LOG, SYNCED, PROGRESS, COUNT and DROP_PEER */
+	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(zab_ops), ZAB_CMD_STOP - ZAB_CMD_NEW + 6);
 	for (cmd = ZAB_CMD_NEW; cmd <= ZAB_CMD_STOP; cmd++)
 		KUNIT_EXPECT_NOT_NULL_MSG(test, op_of(cmd), "command %u", cmd);
 	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_LOG));
 	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_SYNCED));
 	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_PROGRESS));
 	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_COUNT));
+	KUNIT_EXPECT_NOT_NULL(test, op_of(ZAB_CMD_DROP_PEER));
 	/* a daemon adds to the counters only it sees, and to no other */
 	for (i = ZAB_STAT_UNSPEC; i <= ZAB_STAT_MAX; i++)
 		KUNIT_EXPECT_EQ_MSG(test, zab_daemon_stats_policy[i].type,

@@ -454,10 +454,18 @@ crl_revoke() {
 	crl_make
 }
 
+# out_of_ensemble I: member I neither follows nor leads.
+out_of_ensemble() {
+	case $(zst "$1" state) in
+	following|leading) return 1 ;;
+	esac
+}
+
 # auth = cert with a revocation list: zabd reads its certificate files
 # again when they change, without a restart. A member whose certificate is
-# revoked (a new tlsCrlFile) is refused at its next connection and stays
-# out while the others commit; a certificate file that does not load is
+# revoked (a new tlsCrlFile) loses its quorum connection at once (the
+# leader drops it), is refused at its next connection and stays out while
+# the others commit; a certificate file that does not load is
 # refused and the credentials before it kept; given a new certificate, the
 # revoked member joins again, not restarted.
 test_cert_reload() {
@@ -479,8 +487,9 @@ test_cert_reload() {
 		"$ENS_TMP/zabd.2.log" || fail "member 2 did not refuse its broken certificate file"
 	mv "$ENS_TMP/m2.good" "$ENS_TMP/m2.pem"
 	formed_still 1 2 3
-	# a follower revoked: once the others have read the list, its next
-	# connections are refused
+	# a follower revoked: once the leader has read the list, it drops the
+	# follower's quorum connection at once (ZAB_CMD_DROP_PEER), and its
+	# next connections are refused
 	l=$LEADER
 	set -- $(others "$l" 1 2 3)
 	f=$1 o=$2
@@ -489,8 +498,9 @@ test_cert_reload() {
 		wait_for $((20 * ZAB_TIME_SCALE)) grep -q "the certificate files changed: read again" \
 			"$ENS_TMP/zabd.$i.log" || fail "member $i did not read the new revocation list"
 	done
-	zabd_crash "$f"
-	zabd_start "$f"
+	wait_for $((20 * ZAB_TIME_SCALE)) grep -q "member $f's certificate is refused now (.*revoked.*): its quorum connection is dropped" \
+		"$ENS_TMP/zabd.$l.log" || fail "the leader did not drop the revoked member's connection"
+	wait_for 20 out_of_ensemble "$f" || fail "the revoked member still $(zst "$f" state)"
 	wait_for $((30 * ZAB_TIME_SCALE)) grep -q "authentication of 10.77.0.$f failed: its certificate is refused: .*revoked" \
 		"$ENS_TMP/zabd.$l.log" || fail "the revoked member was not refused: $(grep -h 'authentication of' "$ENS_TMP/zabd.$l.log" | tail -n 3)"
 	grep -h "authentication of 10.77.0.$f failed" "$ENS_TMP/zabd.$l.log" | tail -n 1 | cut -c25- | sed 's/^/  /'

@@ -54,7 +54,7 @@ static const char *const cmds[] = {
 	[ZAB_CMD_SET] = "set", [ZAB_CMD_LEAD] = "lead",
 	[ZAB_CMD_FOLLOW] = "follow", [ZAB_CMD_ADD_FOLLOWER] = "add_follower",
 	[ZAB_CMD_STOP] = "stop", [ZAB_CMD_LOG] = "log", [ZAB_CMD_SYNCED] = "synced",
-	[ZAB_CMD_PROGRESS] = "progress",
+	[ZAB_CMD_PROGRESS] = "progress", [ZAB_CMD_DROP_PEER] = "drop_peer",
 };
 
 static int put_attr(struct nl_msg *m, const char *spec)
@@ -267,6 +267,7 @@ static const struct {
 			 ZAB_A_SEGMENT_BYTES, ZAB_A_SEGMENT_SEQ, ZAB_A_LOG_FORMAT } },
 	{ ZAB_CMD_SYNCED, { ZAB_A_NAME, ZAB_A_EPOCH } },
 	{ ZAB_CMD_PROGRESS, { ZAB_A_NAME, ZAB_A_PROGRESS } },
+	{ ZAB_CMD_DROP_PEER, { ZAB_A_NAME, ZAB_A_PEER_ID } },
 };
 
 static int errno_count[256], ok_count;
