@@ -122,6 +122,11 @@ int zab_bcast_synced(struct zab_instance *zi, u32 epoch,
 	return -EOPNOTSUPP;
 }
 
+int zab_bcast_drop_peer(struct zab_instance *zi, u32 id)
+{
+	return -ENOENT;		/* no broadcast here: no peer is ever up */
+}
+
 int zab_bcast_add_follower(struct zab_instance *zi,
 			   const struct zab_peer_spec *spec,
 			   struct netlink_ext_ack *extack)
