@@ -1277,19 +1277,22 @@ void zab_bcast_stop(struct zab_instance *zi)
  * decides, as for any failure, whether this member still leads or follows.
  *
  * Context: process or softirq; takes the RCU read lock.
- * Return: 0, or -ENOENT if no connection with @id is up.
+ * Return: 0, or -ENOTCONN if no connection with @id is up (none, one being
+ * taken off, or one failing already for another reason).
  */
 int zab_bcast_drop_peer(struct zab_instance *zi, u32 id)
 {
 	struct zab_peer *peer;
-	int err = -ENOENT;
+	int err = -ENOTCONN;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(peer, &zi->peers, node) {
-		if (peer->id != id || atomic_read(&peer->down))
+		if (peer->id != id)
 			continue;
-		zab_peer_down(peer, ZAB_REASON_DROPPED);
-		err = 0;
+		/* one connection a member: ADD_FOLLOWER refuses a second */
+		if (!READ_ONCE(peer->dead) && zab_peer_down(peer, ZAB_REASON_DROPPED))
+			err = 0;
+		break;
 	}
 	rcu_read_unlock();
 	return err;

@@ -762,7 +762,7 @@ static int zab_nl_drop_peer(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	err = zab_bcast_drop_peer(info->user_ptr[0],
 				  nla_get_u32(info->attrs[ZAB_A_PEER_ID]));
-	if (err == -ENOENT)
+	if (err == -ENOTCONN)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[ZAB_A_PEER_ID],
 				    "no connection with that member is up");
 	return err;

@@ -456,11 +456,14 @@ void zab_peer_put(struct zab_peer *peer)
  * @reason: why; only the first reason is kept
  *
  * Context: any.
+ * Return: true if @reason is the one kept (the peer was up until now).
  */
-void zab_peer_down(struct zab_peer *peer, enum zab_reason reason)
+bool zab_peer_down(struct zab_peer *peer, enum zab_reason reason)
 {
-	if (atomic_cmpxchg(&peer->down, 0, reason) == 0)
-		queue_work(zab_wq, &peer->zi->reap_work);
+	if (atomic_cmpxchg(&peer->down, 0, reason) != 0)
+		return false;
+	queue_work(zab_wq, &peer->zi->reap_work);
+	return true;
 }
 
 /**

@@ -208,7 +208,7 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 void zab_peer_attach(struct zab_peer *peer);
 void zab_peer_detach(struct zab_peer *peer);
 void zab_peer_put(struct zab_peer *peer);
-void zab_peer_down(struct zab_peer *peer, enum zab_reason reason);
+bool zab_peer_down(struct zab_peer *peer, enum zab_reason reason);
 void zab_peer_kick(struct zab_peer *peer);
 void zab_peer_ping(struct zab_peer *peer, u64 stamp);
 int zab_peer_reply(struct zab_peer *peer, u64 req_id, u32 status, u64 zxid,

@@ -124,7 +124,7 @@ int zab_bcast_synced(struct zab_instance *zi, u32 epoch,
 
 int zab_bcast_drop_peer(struct zab_instance *zi, u32 id)
 {
-	return -ENOENT;		/* no broadcast here: no peer is ever up */
+	return -ENOTCONN;	/* no broadcast here: no peer is ever up */
 }
 
 int zab_bcast_add_follower(struct zab_instance *zi,

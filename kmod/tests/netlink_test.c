@@ -147,6 +147,8 @@ static const struct nl_case nl_cases[] = {
 	  { NAME("a"), U32(ZAB_A_EPOCH, 2), U32(ZAB_A_LEADER, 1) } },
 
 	{ "drop peer: an id", ZAB_CMD_DROP_PEER, true, { NAME("a"), U32(ZAB_A_PEER_ID, 2) } },
+	{ "drop peer: id 255", ZAB_CMD_DROP_PEER, true,
+	  { NAME("a"), U32(ZAB_A_PEER_ID, ZAB_ID_MAX) } },
 	{ "drop peer: id 0", ZAB_CMD_DROP_PEER, false, { NAME("a"), U32(ZAB_A_PEER_ID, 0) } },
 	{ "drop peer: id 256", ZAB_CMD_DROP_PEER, false,
 	  { NAME("a"), U32(ZAB_A_PEER_ID, 256) } },

@@ -6,7 +6,7 @@
  *   nltest CMD [TYPE=KIND:VALUE ...]
  *
  * CMD is a command number or new|del|get|set|lead|follow|add_follower|stop|
- * log|synced|progress.
+ * log|synced|progress|drop_peer.
  * KIND is str, u8, u16, u32, u64, s32, bin (VALUE in hex), nest (VALUE
  * ignored, empty nest), or fd: an s32 that is a descriptor this process
  * opened, VALUE saying what: udp (a UDP socket), tcp (an unconnected TCP

@@ -150,9 +150,14 @@
  *	failed (%ZAB_REASON_DROPPED): the daemon no longer accepts the member
  *	as it connected (its certificate was revoked). A leader goes on
  *	without that follower while a quorum remains; a follower that drops
- *	its leader looks for a new one.
+ *	its leader looks for a new one. The connection ends after the reply:
+ *	%ZAB_EVENT_PEER_DOWN with %ZAB_REASON_DROPPED follows (and
+ *	%ZAB_EVENT_LEADER_LOST or %ZAB_EVENT_QUORUM_LOST if that is what it
+ *	leaves). The daemon reads its new credentials first, so that the
+ *	member's next connection is checked against them.
  *	in:  %ZAB_A_NAME, %ZAB_A_PEER_ID.
- *	err: -ENOENT no connection with that member is up.
+ *	err: -ENOTCONN no connection with that member is up (or it is failing
+ *	     already, for another reason).
  *
  * %ZAB_CMD_EVENT: sent by the kernel only, to the %ZAB_MCGRP_EVENTS group of
  *	the instance's namespace. Carries %ZAB_A_NAME, %ZAB_A_EVENT,
@@ -350,7 +355,7 @@ enum zab_durability {
  * @ZAB_A_STATS: nest of &enum zab_stat (each u64)
  * @ZAB_A_PEERS: nest of %ZAB_A_PEER, each a nest of &enum zab_peer_attr
  * @ZAB_A_EVENT: u32, &enum zab_event
- * @ZAB_A_PEER_ID: u32, a peer's member id
+ * @ZAB_A_PEER_ID: u32, a peer's member id (events; %ZAB_CMD_DROP_PEER's input)
  * @ZAB_A_REASON: u32, &enum zab_reason
  * @ZAB_A_FD: s32, a connected TCP socket handed to the kernel
  * @ZAB_A_PAD: padding for 64-bit attributes

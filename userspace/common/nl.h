@@ -73,7 +73,7 @@ int zab_nl_synced(struct zab_nl *nl, const char *name, uint32_t epoch);
 
 /*
  * ZAB_CMD_DROP_PEER: end the connection with member @id as if it failed
- * (ZAB_REASON_DROPPED). 0, -ENOENT if none is up, or -errno.
+ * (ZAB_REASON_DROPPED). 0, -ENOTCONN if none is up, or -errno.
  */
 int zab_nl_drop_peer(struct zab_nl *nl, const char *name, uint32_t id);
 

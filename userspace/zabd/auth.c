@@ -524,6 +524,12 @@ int zab_auth_start(struct zab_auth_conn *c, struct zab_auth *a, int fd,
 	return 0;
 }
 
+void zab_auth_keep(struct zab_auth_conn *c)
+{
+	if (c->auth && c->auth->cert)
+		zab_tls_keep_peer(c->auth->tls, c->peer, &c->tls);
+}
+
 void zab_auth_end(struct zab_auth_conn *c)
 {
 	zab_tls_end(&c->tls);
@@ -557,8 +563,9 @@ static int got_hello(struct zab_auth_conn *c, int fd, const char **why)
 		/* the certificate proved who it is: it must say so in HELLO */
 		if (sid != c->tls.peer_id)
 			return bad(why, "HELLO from another member than its certificate names");
-		if (c->channel == ZAB_AUTH_QUORUM)	/* checked again on a new CRL */
-			zab_tls_keep_peer(c->auth->tls, sid, &c->tls);
+		/* a quorum connection's chain: kept at its handover (zab_auth_keep()) */
+		if (c->channel != ZAB_AUTH_QUORUM)
+			zab_tls_forget_peer(&c->tls);
 		return 1;
 	}
 	ret = c->initiator ?

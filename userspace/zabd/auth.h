@@ -185,6 +185,12 @@ int zab_auth_step(struct zab_auth_conn *c, int fd, const char **why);
 /* Frees what a handshake holds (a TLS session under way); idempotent. */
 void zab_auth_end(struct zab_auth_conn *c);
 
+/*
+ * auth = cert: the quorum connection of @c is now the kernel's: keep the
+ * chain its peer showed, checked again when the files are read again.
+ */
+void zab_auth_keep(struct zab_auth_conn *c);
+
 /* The whole handshake as the connecting end, within @timeout_ms. */
 int zab_auth_blocking(struct zab_auth *a, int fd, uint8_t channel,
 		      uint32_t self, uint32_t peer, int timeout_ms,

@@ -282,6 +282,8 @@ static void follow(struct follower *f, const struct zab_hs *leaderinfo)
 		return;
 	}
 	close_fd(f);		/* the kernel holds its own reference */
+	zab_auth_keep(&f->ac);
+	zabd_drop_revoked_peers(z);
 	timer_disarm(&z->loop, &f->t);
 	f->state = F_FOLLOWING;
 	f->epoch = leaderinfo->epoch;

@@ -253,7 +253,9 @@ static void add_follower(struct lconn *c)
 		zinfo("member %u joined epoch %u as %s (its last zxid 0x%" PRIx64 ")",
 		      c->sid, c->l->epoch, c->observer ? "an observer" : "a follower",
 		      c->last_zxid);
+		zab_auth_keep(&c->ac);
 		conn_free(c);
+		zabd_drop_revoked_peers(z);
 		return;
 	}
 	if ((ret == -EEXIST || ret == -EINVAL) && loop_now() < c->add_deadline) {
@@ -331,8 +333,10 @@ static void lead(struct leader *l)
 		if (len < sizeof(ids))
 			len += (size_t)snprintf(ids + len, sizeof(ids) - len, " %u%s", c->sid,
 						c->observer ? " (observer)" : "");
+		zab_auth_keep(&c->ac);
 		conn_free(c);
 	}
+	zabd_drop_revoked_peers(z);
 	l->led = true;
 	timer_disarm(&z->loop, &l->phase_timer);
 	timer_disarm(&z->loop, &l->lead_timer);

@@ -282,28 +282,21 @@ static void check_kernel(struct zabd *z)
 	zab_info_release(&info);
 }
 
-/*
- * auth = cert, the files read again: a member whose certificate of its
- * quorum connection the new files refuse (a revoked one) loses that
- * connection now, in the kernel, rather than when it next fails; it must
- * connect again, and is refused.
- */
-static void drop_refused_peers(struct zabd *z)
+void zabd_drop_revoked_peers(struct zabd *z)
 {
 	uint32_t ids[ZAB_MEMBERS_MAX];
-	char why[ZAB_MEMBERS_MAX][96];
-	size_t n = zab_tls_refused_peers(z->auth.cert ? z->auth.tls : NULL, ids, why,
+	size_t n = zab_tls_revoked_peers(z->auth.cert ? z->auth.tls : NULL, ids,
 					 ZAB_MEMBERS_MAX);
 
 	for (size_t i = 0; i < n; i++) {
 		int ret = zab_nl_drop_peer(z->nl, z->conf->name, ids[i]);
 
 		if (!ret)
-			zwarn("member %u's certificate is refused now (%s): its quorum connection is dropped",
-			      ids[i], why[i]);
-		else if (ret != -ENOENT)
-			zerr("cannot drop the quorum connection of member %u: %s", ids[i],
-			     zab_nl_strerror(z->nl, ret));
+			zwarn("member %u's certificate is revoked: its quorum connection is dropped",
+			      ids[i]);
+		else if (ret != -ENOTCONN)
+			zerr("cannot drop the quorum connection of member %u, whose certificate is revoked: %s",
+			     ids[i], zab_nl_strerror(z->nl, ret));
 	}
 }
 
@@ -325,7 +318,7 @@ static void tick(struct timer *t)
 	if (z->auth.generation != z->auth_generation) {
 		z->auth_generation = z->auth.generation;
 		mesh_rekey(z->mesh);
-		drop_refused_peers(z);
+		zabd_drop_revoked_peers(z);
 	}
 	timer_arm(&z->loop, &z->tick_timer, zabd_tick_ms(z));
 }

@@ -76,9 +76,19 @@ struct zab_tls {
 	struct file_id ids[F_COUNT];
 	time_t refused_at;	/* the files as they are were refused then */
 				/* (CLOCK_MONOTONIC s), or 0 */
-	/* auth = cert: each member's certificate of its last quorum connection */
-	gnutls_datum_t quorum_cert[ZAB_ID_MAX + 1];
+	/* auth = cert: each member's chain of its quorum connection in the kernel */
+	struct kept_chain {
+		gnutls_datum_t crt[ZAB_TLS_CHAIN_MAX];
+		unsigned int n;
+	} quorum[ZAB_ID_MAX + 1];
 };
+
+static void kept_clear(struct kept_chain *k)
+{
+	for (unsigned int i = 0; i < k->n; i++)
+		free(k->crt[i].data);
+	memset(k, 0, sizeof(*k));
+}
 
 static void cred_put(struct zab_tls_cred *c)
 {
@@ -689,7 +699,7 @@ void zab_tls_release(struct zab_tls *t)
 		gnutls_priority_deinit(t->prio);
 	cred_put(t->cur);
 	for (unsigned int i = 0; i <= ZAB_ID_MAX; i++)
-		free(t->quorum_cert[i].data);
+		kept_clear(&t->quorum[i]);
 	free((char *)t->files.cert);
 	free((char *)t->files.key);
 	free((char *)t->files.ca);
@@ -812,23 +822,51 @@ void zab_tls_end(struct zab_tls_conn *c)
 
 void zab_tls_forget_peer(struct zab_tls_conn *c)
 {
-	free(c->peer_cert);
-	c->peer_cert = NULL;
-	c->peer_cert_len = 0;
+	for (unsigned int i = 0; i < c->peer_chain_n; i++)
+		free(c->peer_chain[i].data);
+	memset(c->peer_chain, 0, sizeof(c->peer_chain));
+	c->peer_chain_n = 0;
 }
 
 void zab_tls_keep_peer(struct zab_tls *t, uint32_t id, struct zab_tls_conn *c)
 {
-	if (!t || !t->verify || !id || id > ZAB_ID_MAX || !c->peer_cert)
+	struct kept_chain *k;
+
+	if (!t || !t->verify || !id || id > ZAB_ID_MAX || !c->peer_chain_n)
 		return;
-	free(t->quorum_cert[id].data);
-	t->quorum_cert[id].data = c->peer_cert;
-	t->quorum_cert[id].size = (unsigned int)c->peer_cert_len;
-	c->peer_cert = NULL;
-	c->peer_cert_len = 0;
+	k = &t->quorum[id];
+	kept_clear(k);
+	for (unsigned int i = 0; i < c->peer_chain_n; i++) {
+		k->crt[i].data = c->peer_chain[i].data;
+		k->crt[i].size = (unsigned int)c->peer_chain[i].len;
+	}
+	k->n = c->peer_chain_n;
+	memset(c->peer_chain, 0, sizeof(c->peer_chain));
+	c->peer_chain_n = 0;
 }
 
-size_t zab_tls_refused_peers(struct zab_tls *t, uint32_t *ids, char (*why)[96], size_t max)
+/* Does @list say the chain @k is revoked? */
+static bool chain_revoked(gnutls_x509_trust_list_t list, const struct kept_chain *k)
+{
+	gnutls_x509_crt_t crts[ZAB_TLS_CHAIN_MAX];
+	unsigned int n = 0, status = 0;
+
+	while (n < k->n && !gnutls_x509_crt_init(&crts[n])) {
+		if (gnutls_x509_crt_import(crts[n], &k->crt[n], GNUTLS_X509_FMT_DER)) {
+			gnutls_x509_crt_deinit(crts[n]);
+			break;
+		}
+		n++;
+	}
+	if (n == k->n &&
+	    gnutls_x509_trust_list_verify_crt2(list, crts, n, NULL, 0, 0, &status, NULL) < 0)
+		status = 0;	/* not known: kept */
+	while (n)
+		gnutls_x509_crt_deinit(crts[--n]);
+	return status & GNUTLS_CERT_REVOKED;
+}
+
+size_t zab_tls_revoked_peers(struct zab_tls *t, uint32_t *ids, size_t max)
 {
 	gnutls_x509_trust_list_t list = NULL;
 	size_t n = 0;
@@ -839,25 +877,10 @@ size_t zab_tls_refused_peers(struct zab_tls *t, uint32_t *ids, char (*why)[96], 
 	if (!list)
 		return 0;
 	for (uint32_t id = 1; id <= ZAB_ID_MAX && n < max; id++) {
-		gnutls_datum_t out = { NULL, 0 };
-		unsigned int status = 0;
-		gnutls_x509_crt_t crt;
-
-		if (!t->quorum_cert[id].data || gnutls_x509_crt_init(&crt))
+		if (!t->quorum[id].n || !chain_revoked(list, &t->quorum[id]))
 			continue;
-		if (gnutls_x509_crt_import(crt, &t->quorum_cert[id], GNUTLS_X509_FMT_DER) ||
-		    gnutls_x509_trust_list_verify_crt2(list, &crt, 1, NULL, 0, 0, &status, NULL))
-			status = GNUTLS_CERT_INVALID;
-		gnutls_x509_crt_deinit(crt);
-		if (!status)
-			continue;
-		gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0);
-		snprintf(why[n], sizeof(why[n]), "%s", out.data ? (char *)out.data : "not verified");
-		gnutls_free(out.data);
 		ids[n++] = id;
-		free(t->quorum_cert[id].data);
-		t->quorum_cert[id].data = NULL;
-		t->quorum_cert[id].size = 0;
+		kept_clear(&t->quorum[id]);
 	}
 	return n;
 }
@@ -1017,10 +1040,13 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 		}
 		if (c->peer_id && !purpose) {	/* kept, to check it again later */
 			zab_tls_forget_peer(c);
-			c->peer_cert = malloc(chain[0].size);
-			if (c->peer_cert) {
-				memcpy(c->peer_cert, chain[0].data, chain[0].size);
-				c->peer_cert_len = chain[0].size;
+			for (unsigned int i = 0; i < n && i < ZAB_TLS_CHAIN_MAX; i++) {
+				c->peer_chain[i].data = malloc(chain[i].size);
+				if (!c->peer_chain[i].data)
+					break;
+				memcpy(c->peer_chain[i].data, chain[i].data, chain[i].size);
+				c->peer_chain[i].len = chain[i].size;
+				c->peer_chain_n = i + 1;
 			}
 		}
 		if (purpose) {

@@ -97,6 +97,9 @@ int zab_tls_refresh(struct zab_tls *tls, struct zab_err *err);
 uint32_t zab_tls_cert_id(const char *cn);
 void zab_tls_release(struct zab_tls *tls);
 
+/* The certificates of a peer's chain kept, at most (leaf and CAs). */
+#define ZAB_TLS_CHAIN_MAX	4
+
 /* The handshake of one connection, non-blocking. */
 struct zab_tls_conn {
 	void *session;		/* gnutls_session_t while the handshake runs */
@@ -111,8 +114,12 @@ struct zab_tls_conn {
 	bool initiator;		/* the connecting end */
 	bool eof;		/* the peer hung up */
 	uint32_t peer_id;	/* the member its certificate names */
-	void *peer_cert;	/* and that certificate (DER), till kept or freed */
-	size_t peer_cert_len;
+	/* the chain it showed (DER, leaf first), till kept or freed */
+	struct zab_tls_der {
+		void *data;
+		size_t len;
+	} peer_chain[ZAB_TLS_CHAIN_MAX];
+	unsigned int peer_chain_n;
 	char why[128];
 };
 
@@ -135,23 +142,25 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why);
 /* Frees what a handshake not finished holds; safe on a zeroed one. */
 void zab_tls_end(struct zab_tls_conn *c);
 
-/* Frees the peer's certificate @c holds, if zab_tls_keep_peer() did not. */
+/* Frees the peer's chain @c holds, if zab_tls_keep_peer() did not take it. */
 void zab_tls_forget_peer(struct zab_tls_conn *c);
 
 /*
- * auth = cert: @tls keeps the certificate of @c's peer, member @id, as that
- * of its quorum connection (the last one made), for zab_tls_refused_peers().
+ * auth = cert: @tls keeps the chain @c's peer, member @id, showed, as that
+ * of its quorum connection now in the kernel (call it at the handover), for
+ * zab_tls_revoked_peers().
  */
 void zab_tls_keep_peer(struct zab_tls *tls, uint32_t id, struct zab_tls_conn *c);
 
 /*
- * auth = cert, after the files were read again: the members whose kept
- * quorum certificate the credentials now refuse (revoked, expired, of a CA
- * no longer trusted), forgotten, in @ids (up to @max); how many. @why[i]
- * says why, for the log.
+ * auth = cert: the members whose kept quorum chain the credentials now say
+ * is revoked (their revocation lists), forgotten, in @ids (up to @max);
+ * how many. Only revocation counts: an expired certificate, or one of a CA
+ * no longer trusted, is refused at the member's next connection, and
+ * certificates renewed together would otherwise drop every connection at
+ * the first reload after they expire.
  */
-size_t zab_tls_refused_peers(struct zab_tls *tls, uint32_t *ids, char (*why)[96],
-			     size_t max);
+size_t zab_tls_revoked_peers(struct zab_tls *tls, uint32_t *ids, size_t max);
 
 /* The bytes of @buf start a TLS handshake record (a ClientHello)? */
 static inline bool zab_tls_looks_like(const uint8_t *buf)

@@ -243,4 +243,12 @@ uint32_t follower_epoch(const struct zabd *z);
 /* Following a leader, synchronised (currentEpoch written, SYNCED)? */
 bool follower_synced(const struct zabd *z);
 
+/*
+ * auth = cert: the quorum connections (in the kernel) of members whose
+ * certificate the current files say is revoked are dropped
+ * (ZAB_CMD_DROP_PEER). Called when the files were read again, and after
+ * each handover (a handshake may have ended before the files changed).
+ */
+void zabd_drop_revoked_peers(struct zabd *z);
+
 #endif
