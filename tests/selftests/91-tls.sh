@@ -263,7 +263,7 @@ mkcert() {
 	esac
 	openssl req -newkey $kopt -nodes -keyout "$f.key" \
 		-out "$f.csr" -subj "/CN=$cn" 2> /dev/null &&
-	printf '%s\n' "$ext" > "$f.ext"
+	printf '%s\n' "$ext" > "$f.ext" &&
 	openssl x509 -req -in "$f.csr" -CA "$ENS_TMP/$ca.pem" -CAkey "$ENS_TMP/$ca.key" \
 		${ext:+-extfile "$f.ext"} \
 		-CAcreateserial -out "$f.pem" -days "$days" 2> /dev/null || fail "openssl: no certificate"
@@ -423,7 +423,7 @@ test_cert_refused() {
 	crl_revoke "$ENS_TMP/m1"
 	printf 'tlsCrlFile = %s\n' "$ENS_TMP/crl.pem" >> "$ENS_TMP/z3.conf"
 	expect_fail "a forged revocation list" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
-	expect_match "crl.pem: revocation list 1 \\(issuer CN=zab test ca\\): its signature does not check with the key of the CA of that name in tlsCaFile" "$OUT"
+	expect_match "crl.pem: revocation list 1 \\(issuer CN=zab test ca\\): its signature does not check with the key of the first CA of that name in tlsCaFile" "$OUT"
 }
 
 # crl_init [CA]: an empty revocation list of CA (ca) in $ENS_TMP/crl.pem,

@@ -302,16 +302,16 @@ static gnutls_ecc_curve_t key_curve(gnutls_x509_crt_t crt)
 	return curve;
 }
 
-/* Is the key of @crt an ECDSA P-256 one, which ZAB_TLS_PRIORITY allows? */
 /*
- * The key purpose (extended key usage) @crt lacks for the ends it serves,
- * or NULL: one with no such extension, or anyExtendedKeyUsage, serves any.
+ * A member's certificate serves both ends of its connections: the key
+ * purpose (extended key usage) @crt lacks for either, or NULL. One with no
+ * such extension, or anyExtendedKeyUsage, serves any.
  */
-static const char *purpose_missing(gnutls_x509_crt_t crt, bool client, bool server)
+static const char *purpose_missing(gnutls_x509_crt_t crt)
 {
-	if (client && !gnutls_x509_crt_check_key_purpose(crt, GNUTLS_KP_TLS_WWW_CLIENT, 0))
+	if (!gnutls_x509_crt_check_key_purpose(crt, GNUTLS_KP_TLS_WWW_CLIENT, 0))
 		return "TLS client authentication (clientAuth)";
-	if (server && !gnutls_x509_crt_check_key_purpose(crt, GNUTLS_KP_TLS_WWW_SERVER, 0))
+	if (!gnutls_x509_crt_check_key_purpose(crt, GNUTLS_KP_TLS_WWW_SERVER, 0))
 		return "TLS server authentication (serverAuth)";
 	return NULL;
 }
@@ -336,13 +336,20 @@ static const char *crl_why(const gnutls_datum_t *crl, const gnutls_datum_t *ca, 
 		gnutls_datum_t dn = { NULL, 0 };
 		unsigned int status = 0;
 		const char *what;
+		int r;
 
-		if (gnutls_x509_crl_verify(crls[i], cas, nca, 0, &status) < 0 || !status)
+		r = gnutls_x509_crl_verify(crls[i], cas, nca, 0, &status);
+		if (r >= 0 && !status)
 			continue;
-		what = status & GNUTLS_CERT_SIGNER_NOT_FOUND ?
+		what = r < 0 ? gnutls_strerror(r) :
+		       status & GNUTLS_CERT_SIGNER_NOT_FOUND ?
 			"no CA of tlsCaFile has its issuer's name" :
+		       status & GNUTLS_CERT_SIGNER_NOT_CA ?
+			"the CA of that name in tlsCaFile is no CA (basicConstraints CA:TRUE)" :
+		       status & GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE ?
+			"the CA of that name in tlsCaFile may not sign lists (its keyUsage lacks cRLSign)" :
 		       status & GNUTLS_CERT_SIGNATURE_FAILURE ?
-			"its signature does not check with the key of the CA of that name in tlsCaFile" :
+			"its signature does not check with the key of the first CA of that name in tlsCaFile" :
 		       status & GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED ?
 			"its next update has passed: publish a new list" :
 		       status & GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE ?
@@ -351,7 +358,7 @@ static const char *crl_why(const gnutls_datum_t *crl, const gnutls_datum_t *ca, 
 			"it is signed with an algorithm too weak to trust" :
 			"it does not check against the CAs of tlsCaFile";
 		gnutls_x509_crl_get_issuer_dn3(crls[i], &dn, 0);
-		snprintf(buf, len, "revocation list %u (issuer %s): %s", i + 1,
+		snprintf(buf, len, "revocation list %u (issuer %.64s): %s", i + 1,
 			 dn.data ? (char *)dn.data : "unnamed", what);
 		gnutls_free(dn.data);
 		break;
@@ -365,6 +372,7 @@ static const char *crl_why(const gnutls_datum_t *crl, const gnutls_datum_t *ca, 
 	return buf;
 }
 
+/* Is the key of @crt an ECDSA P-256 one, which ZAB_TLS_PRIORITY allows? */
 static bool key_is_p256(gnutls_x509_crt_t crt)
 {
 	return key_curve(crt) == GNUTLS_ECC_CURVE_SECP256R1;
@@ -415,6 +423,7 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 	gnutls_datum_t cert = { NULL, 0 }, key = { NULL, 0 }, ca = { NULL, 0 }, crl = { NULL, 0 };
 	gnutls_x509_crt_t crt = NULL;
 	time_t now = time(NULL);
+	const char *purpose;
 	char kname[64];
 	uint32_t id;
 	int ret;
@@ -481,11 +490,10 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 		ret = zab_err(err, -EINVAL,
 			      "tlsCertFile %s: its subject names %s%u, not this member (CN=\"" CN_PREFIX "%u\")",
 			      f->cert, id ? "member " : "no member", id ? id : 0, myid);
-	else if (purpose_missing(crt, true, true))
-		/* a member's certificate serves both ends of its connections */
+	else if ((purpose = purpose_missing(crt)))
 		ret = zab_err(err, -EINVAL,
 			      "tlsCertFile %s: its extended key usage does not allow %s; a member's certificate needs both clientAuth and serverAuth, or no such extension",
-			      f->cert, purpose_missing(crt, true, true));
+			      f->cert, purpose);
 	else if (gnutls_x509_crt_get_expiration_time(crt) < now)
 		ret = zab_err(err, -EINVAL, "tlsCertFile %s: the certificate has expired", f->cert);
 	else if (gnutls_x509_crt_get_activation_time(crt) > now)
@@ -1023,18 +1031,17 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 		return refused(c, why, "%s", "TLS handshake failed: not TLS 1.3");
 	if (c->verify) {
 		const gnutls_datum_t *chain;
+		const char *purpose = NULL;
 		unsigned int n = 0;
 		gnutls_x509_crt_t crt;
-
-		const char *purpose = NULL;
 
 		chain = gnutls_certificate_get_peers(s, &n);
 		c->peer_id = 0;
 		if (chain && n && !gnutls_x509_crt_init(&crt)) {
 			if (!gnutls_x509_crt_import(crt, &chain[0], GNUTLS_X509_FMT_DER)) {
 				c->peer_id = crt_id(crt);
-				/* the end it is: a client of ours, or our server */
-				purpose = purpose_missing(crt, !c->initiator, c->initiator);
+				/* both ends, as ours: the same refusal whoever dials */
+				purpose = purpose_missing(crt);
 			}
 			gnutls_x509_crt_deinit(crt);
 		}
