@@ -465,7 +465,8 @@ out_of_ensemble() {
 # again when they change, without a restart. A member whose certificate is
 # revoked (a new tlsCrlFile) loses its quorum connection at once (the
 # leader drops it), is refused at its next connection and stays out while
-# the others commit; a certificate file that does not load is
+# the others commit; a revoked leader is dropped by its followers, which
+# elect another; a certificate file that does not load is
 # refused and the credentials before it kept; given a new certificate, the
 # revoked member joins again, not restarted.
 test_cert_reload() {
@@ -519,6 +520,20 @@ test_cert_reload() {
 		fail "member $f did not say it read its new certificate"
 	write_on "$ENS_TMP" c 10 1 2 3
 	settle "$ENS_TMP" "$LEADER" 1 2 3
+	# the leader revoked: its followers drop it once they read the list
+	# (it is not told by its own files), and elect a leader without it
+	l=$LEADER
+	set -- $(others "$l" 1 2 3)
+	crl_revoke "$ENS_TMP/m$l"
+	for i in "$@"; do
+		wait_for 20 grep -q "member $l's certificate is revoked: its quorum connection is dropped" \
+			"$ENS_TMP/zabd.$i.log" || fail "member $i did not drop its revoked leader $l"
+	done
+	wait_formed 60 "$@"
+	[ "$LEADER" != "$l" ] || fail "the revoked member $l leads again"
+	wait_for 20 out_of_ensemble "$l" || fail "the revoked leader $l still $(zst "$l" state)"
+	write_on "$ENS_TMP" d 10 "$@"
+	settle "$ENS_TMP" "$LEADER" "$@"
 }
 
 # encryption = tls needs the ensemble's key; a bad value is named.

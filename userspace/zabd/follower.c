@@ -281,8 +281,8 @@ static void follow(struct follower *f, const struct zab_hs *leaderinfo)
 		fail(f, "cannot follow leader %u in epoch %u", f->leader, leaderinfo->epoch);
 		return;
 	}
+	zab_auth_keep(&f->ac);	/* before close_fd() frees the chain */
 	close_fd(f);		/* the kernel holds its own reference */
-	zab_auth_keep(&f->ac);
 	zabd_drop_revoked_peers(z);
 	timer_disarm(&z->loop, &f->t);
 	f->state = F_FOLLOWING;

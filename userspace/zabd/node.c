@@ -294,9 +294,11 @@ void zabd_drop_revoked_peers(struct zabd *z)
 		if (!ret)
 			zwarn("member %u's certificate is revoked: its quorum connection is dropped",
 			      ids[i]);
-		else if (ret != -ENOTCONN)
+		else if (ret != -ENOTCONN)	/* kept: tried again at the next reload */
 			zerr("cannot drop the quorum connection of member %u, whose certificate is revoked: %s",
 			     ids[i], zab_nl_strerror(z->nl, ret));
+		if (!ret || ret == -ENOTCONN)
+			zab_tls_forget_kept(z->auth.tls, ids[i]);
 	}
 }
 

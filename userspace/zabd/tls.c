@@ -840,10 +840,10 @@ void zab_tls_keep_peer(struct zab_tls *t, uint32_t id, struct zab_tls_conn *c)
 {
 	struct kept_chain *k;
 
-	if (!t || !t->verify || !id || id > ZAB_ID_MAX || !c->peer_chain_n)
+	if (!t || !t->verify || !id || id > ZAB_ID_MAX)
 		return;
 	k = &t->quorum[id];
-	kept_clear(k);
+	kept_clear(k);		/* nothing stands for the connection handed over */
 	for (unsigned int i = 0; i < c->peer_chain_n; i++) {
 		k->crt[i].data = c->peer_chain[i].data;
 		k->crt[i].size = (unsigned int)c->peer_chain[i].len;
@@ -866,8 +866,16 @@ static bool chain_revoked(gnutls_x509_trust_list_t list, const struct kept_chain
 		}
 		n++;
 	}
+	/*
+	 * Without time checks: GnuTLS looks for a revocation only when
+	 * nothing else is wrong, and an expired certificate is not our
+	 * concern here.
+	 */
 	if (n == k->n &&
-	    gnutls_x509_trust_list_verify_crt2(list, crts, n, NULL, 0, 0, &status, NULL) < 0)
+	    gnutls_x509_trust_list_verify_crt2(list, crts, n, NULL, 0,
+					       GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+					       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
+					       &status, NULL) < 0)
 		status = 0;	/* not known: kept */
 	while (n)
 		gnutls_x509_crt_deinit(crts[--n]);
@@ -885,12 +893,16 @@ size_t zab_tls_revoked_peers(struct zab_tls *t, uint32_t *ids, size_t max)
 	if (!list)
 		return 0;
 	for (uint32_t id = 1; id <= ZAB_ID_MAX && n < max; id++) {
-		if (!t->quorum[id].n || !chain_revoked(list, &t->quorum[id]))
-			continue;
-		ids[n++] = id;
-		kept_clear(&t->quorum[id]);
+		if (t->quorum[id].n && chain_revoked(list, &t->quorum[id]))
+			ids[n++] = id;
 	}
 	return n;
+}
+
+void zab_tls_forget_kept(struct zab_tls *t, uint32_t id)
+{
+	if (t && id && id <= ZAB_ID_MAX)
+		kept_clear(&t->quorum[id]);
 }
 
 /* Installs one direction's keys (read: TLS_RX) in the kernel. */
@@ -1045,12 +1057,21 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 			}
 			gnutls_x509_crt_deinit(crt);
 		}
+		if (c->peer_id && !purpose && n > ZAB_TLS_CHAIN_MAX) {
+			send_alert(c, GNUTLS_A_BAD_CERTIFICATE);
+			return refused(c, why, "%s",
+				       "its certificate chain is longer than zab keeps (8)");
+		}
 		if (c->peer_id && !purpose) {	/* kept, to check it again later */
 			zab_tls_forget_peer(c);
-			for (unsigned int i = 0; i < n && i < ZAB_TLS_CHAIN_MAX; i++) {
+			for (unsigned int i = 0; i < n; i++) {
 				c->peer_chain[i].data = malloc(chain[i].size);
-				if (!c->peer_chain[i].data)
-					break;
+				if (!c->peer_chain[i].data) {
+					zab_tls_forget_peer(c);
+					*why = "out of memory";
+					zab_tls_end(c);
+					return -ENOMEM;
+				}
 				memcpy(c->peer_chain[i].data, chain[i].data, chain[i].size);
 				c->peer_chain[i].len = chain[i].size;
 				c->peer_chain_n = i + 1;

@@ -98,7 +98,7 @@ uint32_t zab_tls_cert_id(const char *cn);
 void zab_tls_release(struct zab_tls *tls);
 
 /* The certificates of a peer's chain kept, at most (leaf and CAs). */
-#define ZAB_TLS_CHAIN_MAX	4
+#define ZAB_TLS_CHAIN_MAX	8
 
 /* The handshake of one connection, non-blocking. */
 struct zab_tls_conn {
@@ -154,13 +154,16 @@ void zab_tls_keep_peer(struct zab_tls *tls, uint32_t id, struct zab_tls_conn *c)
 
 /*
  * auth = cert: the members whose kept quorum chain the credentials now say
- * is revoked (their revocation lists), forgotten, in @ids (up to @max);
- * how many. Only revocation counts: an expired certificate, or one of a CA
- * no longer trusted, is refused at the member's next connection, and
+ * is revoked (their revocation lists), in @ids (up to @max); how many. Only
+ * revocation counts, whatever the dates: an expired certificate, or one of
+ * a CA no longer trusted, is refused at the member's next connection, and
  * certificates renewed together would otherwise drop every connection at
  * the first reload after they expire.
  */
 size_t zab_tls_revoked_peers(struct zab_tls *tls, uint32_t *ids, size_t max);
+
+/* Forgets the chain kept for member @id (its connection is gone). */
+void zab_tls_forget_kept(struct zab_tls *tls, uint32_t id);
 
 /* The bytes of @buf start a TLS handshake record (a ClientHello)? */
 static inline bool zab_tls_looks_like(const uint8_t *buf)
