@@ -342,28 +342,26 @@ int zab_nl_follow(struct zab_nl *nl, const char *name, uint32_t epoch,
 	return handover_request(nl, msg, name, ret);
 }
 
-int zab_nl_synced(struct zab_nl *nl, const char *name, uint32_t epoch)
+/* Command @cmd on instance @name with one u32 attribute @type = @value. */
+static int u32_request(struct zab_nl *nl, const char *name, uint8_t cmd, int type,
+		       uint32_t value)
 {
-	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_SYNCED, 0);
-	int ret = 0;
+	struct nl_msg *msg = zab_msg_new(nl->family, cmd, 0);
 
 	if (!msg)
 		return -ENOMEM;
-	if (nla_put_u32(msg, ZAB_A_EPOCH, epoch) < 0)
-		ret = -EMSGSIZE;
-	return handover_request(nl, msg, name, ret);
+	return handover_request(nl, msg, name,
+				nla_put_u32(msg, type, value) < 0 ? -EMSGSIZE : 0);
+}
+
+int zab_nl_synced(struct zab_nl *nl, const char *name, uint32_t epoch)
+{
+	return u32_request(nl, name, ZAB_CMD_SYNCED, ZAB_A_EPOCH, epoch);
 }
 
 int zab_nl_drop_peer(struct zab_nl *nl, const char *name, uint32_t id)
 {
-	struct nl_msg *msg = zab_msg_new(nl->family, ZAB_CMD_DROP_PEER, 0);
-	int ret = 0;
-
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put_u32(msg, ZAB_A_PEER_ID, id) < 0)
-		ret = -EMSGSIZE;
-	return handover_request(nl, msg, name, ret);
+	return u32_request(nl, name, ZAB_CMD_DROP_PEER, ZAB_A_PEER_ID, id);
 }
 
 int zab_nl_add_follower(struct zab_nl *nl, const char *name,
