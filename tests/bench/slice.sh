@@ -38,6 +38,8 @@ done
 t $? "make bench, 200 samples each: every figure and ratio ($((SECONDS - start)) s)" \
 	"exit $rc; missing${missing:- nothing}; $(tail -n 15 "$out/report")"
 grep -E '^(leader p50|64 writers /|64 KiB bytes|fsync leader p50|tls |5: |zab .*zookeeper|zookeeper .* / zab)' "$out/report" | sed 's/^/#   /'
+# ZooKeeper, the peer compared with, may stall under TCG: said, not failed
+grep -F "not measured: zkbench failed" "$out/report" | sed 's/^/# ZooKeeper /'
 "$top/tests/bench/plot.sh" "$out/vm/samples" "$out/latency.png" > "$out/plot" 2>&1 &&
 	[ "$(head -c 8 "$out/latency.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
 t $? "the latency distributions drawn as a PNG (tests/bench/plot.sh)" "$(cat "$out/plot")"
