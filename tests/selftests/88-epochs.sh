@@ -453,4 +453,41 @@ test_follower_epoch_needs_durable_history() {
 	settle "$ENS_TMP" "$LEADER" 1 2 3
 }
 
+# A member that accepted a newer epoch than the one the others established
+# (a leader-elect proposed it and failed, while a quorum without this member
+# established an older one; with 4 members or more, or once a disk lost an
+# epoch file's write) refuses the established leader's LEADERINFO. Before,
+# it elected, followed the same leader, was refused, every few seconds,
+# and never rejoined. Now the leader raises its own acceptedEpoch to the
+# member's and gives up; the next epoch is newer than both and includes it.
+# Here a follower's acceptedEpoch is set past the ensemble's epoch while it
+# is down; the leader sees it in FOLLOWERINFO.
+test_newer_accepted_epoch_rejoins() {
+	local f e ahead
+	zabd_setup 3
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	write_on "$ENS_TMP" a 5 1 2 3
+	converge_to "$LEADER" 1 2 3
+	f=$(others "$LEADER" 1 2 3)
+	f=${f%% *}
+	e=$EPOCH
+	ahead=$((e + 5))
+	zabd_crash "$f"
+	echo "$ahead" > "$ENS_TMP/data$f/acceptedEpoch"
+	zabd_start "$f"
+	wait_for 30 logged "$LEADER" "member $f accepted a newer epoch ($ahead) than this leader's ($e)" ||
+		fail "leader $LEADER did not give up for member $f: $(tail -n 3 "$ENS_TMP/zabd.$LEADER.log")"
+	echo "  leader $LEADER (epoch $e) gave up for member $f (acceptedEpoch $ahead)"
+	logged "$LEADER" "acceptedEpoch is now $ahead, so that the next epoch includes it" ||
+		fail "leader $LEADER did not raise its acceptedEpoch to $ahead"
+	[ "$(epoch_file "$LEADER" acceptedEpoch)" -ge "$ahead" ] ||
+		fail "leader $LEADER's acceptedEpoch is $(epoch_file "$LEADER" acceptedEpoch)"
+	wait_formed 30 1 2 3
+	[ "$EPOCH" -gt "$ahead" ] || fail "the ensemble formed in epoch $EPOCH, not after $ahead"
+	echo "  the ensemble formed again in epoch $EPOCH with member $f"
+	write_on "$ENS_TMP" b 5 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
+}
+
 zab_ksft_main "$@"

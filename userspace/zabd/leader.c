@@ -431,6 +431,32 @@ static bool sender_checks(struct lconn *c, const struct zab_hs *hs)
 	return false;
 }
 
+/*
+ * @c accepted an epoch newer than ours: one proposed by a leader-elect that
+ * failed, while a quorum without @c established ours (it can happen with 4
+ * members or more, or once a disk lost an epoch file's write). It refuses
+ * our LEADERINFO (follower.c) and would try again forever, never back in a
+ * quorum. Raise our acceptedEpoch to its own and elect again: the next
+ * epoch is newer than both, as every quorum of FOLLOWERINFO that holds
+ * either of us proposes it, and each leader that gives up so adds one
+ * member to those. Raising acceptedEpoch only refuses more leaders: safe.
+ */
+static void newer_accepted(struct lconn *c)
+{
+	struct leader *l = c->l;
+	struct zabd *z = l->z;
+
+	if (c->accepted_epoch > z->accepted_epoch &&
+	    zabd_set_accepted_epoch(z, c->accepted_epoch) < 0) {
+		l->ops->failed(z, "cannot write acceptedEpoch %u", c->accepted_epoch);
+		return;
+	}
+	zwarn("member %u accepted epoch %u, newer than this leader's epoch %u: it cannot follow; acceptedEpoch is now %u, so that the next epoch includes it",
+	      c->sid, c->accepted_epoch, l->epoch, z->accepted_epoch);
+	l->ops->failed(z, "member %u accepted a newer epoch (%u) than this leader's (%u)",
+		       c->sid, c->accepted_epoch, l->epoch);
+}
+
 static void got_followerinfo(struct lconn *c, const struct zab_hs *hs)
 {
 	struct leader *l = c->l;
@@ -462,6 +488,10 @@ static void got_followerinfo(struct lconn *c, const struct zab_hs *hs)
 	c->accepted_epoch = hs->epoch;
 	c->state = LC_PENDING;
 	zdebug("FOLLOWERINFO from member %u (acceptedEpoch %u)", c->sid, hs->epoch);
+	if (l->active && l->decided && hs->epoch > l->epoch) {
+		newer_accepted(c);
+		return;
+	}
 	if (l->active && l->decided)
 		send_leaderinfo(c);
 	else
