@@ -454,9 +454,9 @@ test_follower_epoch_needs_durable_history() {
 }
 
 # A member that accepted a newer epoch than the one the others established
-# (a leader-elect proposed it and failed, while a quorum without this member
-# established an older one; with 4 members or more, or once a disk lost an
-# epoch file's write) refuses the established leader's LEADERINFO. Before,
+# (its own attempts to lead failed after LEADERINFO, or another leader-elect
+# failed, while a quorum without it established an older one) refuses the
+# established leader's LEADERINFO. Before,
 # it elected, followed the same leader, was refused, every few seconds,
 # and never rejoined. Now the leader raises its own acceptedEpoch to the
 # member's and gives up; the next epoch is newer than both and includes it.

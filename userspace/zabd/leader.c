@@ -432,11 +432,11 @@ static bool sender_checks(struct lconn *c, const struct zab_hs *hs)
 }
 
 /*
- * @c accepted an epoch newer than ours: one proposed by a leader-elect that
- * failed, while a quorum without @c established ours (it can happen with 4
- * members or more, or once a disk lost an epoch file's write). It refuses
- * our LEADERINFO (follower.c) and would try again forever, never back in a
- * quorum. Raise our acceptedEpoch to its own and elect again: the next
+ * @c accepted an epoch newer than ours while a quorum without @c established
+ * ours: @c raised it itself at each attempt to lead that failed after
+ * LEADERINFO (progress() persists the epoch first), or a leader-elect that
+ * failed proposed it. It refuses our LEADERINFO (follower.c) and would try
+ * again forever, never back in a quorum. Raise our acceptedEpoch to its own and elect again: the next
  * epoch is newer than both, as every quorum of FOLLOWERINFO that holds
  * either of us proposes it, and each leader that gives up so adds one
  * member to those. Raising acceptedEpoch only refuses more leaders: safe.
