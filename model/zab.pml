@@ -38,7 +38,10 @@
  *                   and connected() (FOLLOWERINFO)
  *   decide(c)       userspace/zabd/leader.c progress(): new epoch, acceptedEpoch
  *                   persisted (node.c zabd_set_accepted_epoch()), LEADERINFO
- *   ackepoch(f)     userspace/zabd/follower.c accept_epoch() and follow() (ACKEPOCH,
+ *   ackepoch(f)     a refusal of an epoch older than acceptedEpoch: the
+ *                   leader raises its own and gives up (leader.c
+ *                   newer_accepted(), at FOLLOWERINFO; OLD_REFUSE: it does not);
+ *                   else userspace/zabd/follower.c accept_epoch() and follow() (ACKEPOCH,
  *                   then ZAB_CMD_FOLLOW: kmod/broadcast.c zab_bcast_follow()),
  *                   delivered at once to userspace/zabd/leader.c got_ackepoch();
  *                   if the leader already led, leader.c add_follower() ->
@@ -109,6 +112,8 @@
  * -DOLD is the four old behaviours at once; each can be had alone:
  * OLD_VOTE	votes and ACKEPOCH carry currentEpoch, not zabd_history_epoch()
  * OLD_ACK	an ACKEPOCH of an epoch accepted before is counted
+ * OLD_REFUSE	a leader refused for an older epoch does not raise its own
+ *		acceptedEpoch and give up (liveness only)
  * OLD_LCE	the leader writes currentEpoch at once, its history durable or not
  * OLD_FCE	a follower writes currentEpoch at any time while it follows
  *		(and acknowledges at any time: implies OLD_ACKS)
@@ -584,6 +589,16 @@ inline s_ackepoch(f)
 	if
 	:: t_e < m[f].ae ->
 		printf("MSC: m%d refuses epoch %d < acceptedEpoch %d\n", f + 1, t_e, m[f].ae);
+#ifndef OLD_REFUSE
+		/*
+		 * leader.c newer_accepted(): the leader sees the newer
+		 * acceptedEpoch in FOLLOWERINFO, raises its own to it and
+		 * gives up (else the member stays out for good)
+		 */
+		m[t_c].ae = m[f].ae;
+		printf("MSC: m%d raises acceptedEpoch to %d and gives up\n", t_c + 1, m[f].ae);
+		leave(t_c);
+#endif
 		leave(f)
 	:: t_e >= m[f].ae && t_z < m[f].cz ->
 		printf("MSC: m%d refuses m%d: its history ends before our commit point\n",

@@ -488,6 +488,49 @@ test_newer_accepted_epoch_rejoins() {
 	echo "  the ensemble formed again in epoch $EPOCH with member $f"
 	write_on "$ENS_TMP" b 5 1 2 3
 	settle "$ENS_TMP" "$LEADER" 1 2 3
+	n=$(cat "$ENS_TMP"/zabd.[123].log | grep -c "accepted a newer epoch") || true
+	[ "$n" = 1 ] || fail "leaders gave up $n times for a newer acceptedEpoch, not once"
+}
+
+# A FOLLOWERINFO whose acceptedEpoch is far ahead of the leader's (more
+# than 65,536: a damaged or edited file, or a hostile member) or leaves no
+# epoch to propose after it is refused with an error, and nothing is
+# adopted: the leader neither gives up nor raises its acceptedEpoch (a
+# value near 2^32 would have exhausted the epochs of every member that
+# took it). The others keep committing; repaired, the member rejoins.
+test_far_ahead_accepted_epoch_refused() {
+	local f g e a0 ahead
+	zabd_setup 3
+	zabd_start 1 2 3
+	wait_formed 20 1 2 3
+	write_on "$ENS_TMP" a 5 1 2 3
+	converge_to "$LEADER" 1 2 3
+	f=$(others "$LEADER" 1 2 3)
+	read -r f g <<< "$f"
+	e=$EPOCH
+	a0=$(epoch_file "$LEADER" acceptedEpoch)
+	for ahead in 4294967294 $((e + 65537)); do
+		zabd_crash "$f"
+		echo "$ahead" > "$ENS_TMP/data$f/acceptedEpoch"
+		zabd_start "$f"
+		wait_for 30 logged "$LEADER" "member $f's acceptedEpoch $ahead is too far ahead" ||
+			fail "leader $LEADER did not refuse acceptedEpoch $ahead: $(tail -n 3 "$ENS_TMP/zabd.$LEADER.log")"
+		echo "  leader $LEADER refused member $f's acceptedEpoch $ahead"
+		write_on "$ENS_TMP" "b$ahead" 5 "$LEADER" "$g"
+	done
+	! grep -q "accepted a newer epoch" "$ENS_TMP"/zabd.[123].log ||
+		fail "a leader gave up for a far-ahead acceptedEpoch"
+	[ "$(epoch_file "$LEADER" acceptedEpoch)" = "$a0" ] ||
+		fail "leader $LEADER's acceptedEpoch is $(epoch_file "$LEADER" acceptedEpoch), not $a0"
+	[ "$(zst "$LEADER" epoch)" = "$e" ] || fail "leader $LEADER left epoch $e"
+	zabd_crash "$f"
+	echo "$((e + 65536))" > "$ENS_TMP/data$f/acceptedEpoch"
+	zabd_start "$f"
+	wait_formed 30 1 2 3
+	[ "$EPOCH" -gt $((e + 65536)) ] || fail "the ensemble formed in epoch $EPOCH"
+	echo "  with acceptedEpoch $((e + 65536)) it rejoins: epoch $EPOCH"
+	write_on "$ENS_TMP" c 5 1 2 3
+	settle "$ENS_TMP" "$LEADER" 1 2 3
 }
 
 zab_ksft_main "$@"

@@ -15,7 +15,10 @@
  * history is on disk, currentEpoch is persisted and the sockets go to the
  * kernel with LEAD; the kernel synchronises each follower
  * from its log. A follower whose ACKEPOCH comes later, or that connects to
- * a running leader, is added with ADD_FOLLOWER.
+ * a running leader, is added with ADD_FOLLOWER. One whose acceptedEpoch is
+ * newer than the chosen epoch could never follow it: the leader raises its
+ * own acceptedEpoch to that and gives up (newer_accepted()). A
+ * FOLLOWERINFO epoch far ahead of ours is refused (EPOCH_AHEAD_MAX).
  *
  * Observers (server.N=...:observer) go through the same steps but count
  * in none of the quorums: the kernel sends them committed records only and
@@ -41,6 +44,14 @@
 #include "zabd.h"
 
 #define ADD_RETRY_MS 100
+/*
+ * A member's acceptedEpoch grows by one per failed attempt to establish an
+ * epoch: one further ahead of ours than this is a damaged or edited file
+ * (or a hostile member), refused rather than adopted; so is one that
+ * leaves no epoch to propose after it.
+ */
+#define EPOCH_AHEAD_MAX	(1u << 16)
+#define EPOCH_LAST	(UINT32_MAX - 2)
 
 enum lc_state {
 	LC_AUTH,		/* authenticating (auth.h) */
@@ -86,6 +97,8 @@ struct leader {
 	struct timer phase_timer;
 	struct timer lead_timer;	/* LEAD waits for our history on disk */
 	const struct discovery_ops *ops;	/* leader_start()'s caller */
+	int64_t raised_at;	/* when it last gave up for a newer acceptedEpoch */
+	bool raised;		/* ... if it ever did */
 	int64_t strangers_at;	/* when a stranger's refusal was last logged */
 	uint64_t strangers_quiet;	/* refusals not logged since */
 };
@@ -445,12 +458,26 @@ static void newer_accepted(struct lconn *c)
 {
 	struct leader *l = c->l;
 	struct zabd *z = l->z;
+	int64_t now = loop_now();
 
+	/*
+	 * At most once per 2 initLimit: a member whose epoch keeps growing
+	 * (its own attempts to lead keep failing, or it is hostile) must not
+	 * keep the ensemble electing. It is dropped meanwhile and connects
+	 * again.
+	 */
+	if (l->raised && now - l->raised_at < 2 * zabd_init_limit_ms(z)) {
+		conn_drop(c, LOG_NOTICE,
+			  "its acceptedEpoch is newer than this leader's epoch; this leader gave up for such a member less than 2 initLimit ago");
+		return;
+	}
 	if (c->accepted_epoch > z->accepted_epoch &&
 	    zabd_set_accepted_epoch(z, c->accepted_epoch) < 0) {
 		l->ops->failed(z, "cannot write acceptedEpoch %u", c->accepted_epoch);
 		return;
 	}
+	l->raised = true;
+	l->raised_at = now;
 	zwarn("member %u accepted epoch %u, newer than this leader's epoch %u: it cannot follow; acceptedEpoch is now %u, so that the next epoch includes it",
 	      c->sid, c->accepted_epoch, l->epoch, z->accepted_epoch);
 	l->ops->failed(z, "member %u accepted a newer epoch (%u) than this leader's (%u)",
@@ -462,6 +489,7 @@ static void got_followerinfo(struct lconn *c, const struct zab_hs *hs)
 	struct leader *l = c->l;
 	struct lconn *o, *next;
 	const struct member *m;
+	uint32_t own;
 
 	if (!sender_checks(c, hs))
 		return;
@@ -480,6 +508,17 @@ static void got_followerinfo(struct lconn *c, const struct zab_hs *hs)
 	if ((hs->flags & ZAB_HS_OBSERVER) && !m->observer) {
 		conn_drop(c, LOG_WARNING,
 			  "FOLLOWERINFO: it observes by its own file, this one makes it a voter: the files differ");
+		return;
+	}
+	own = l->z->accepted_epoch > l->z->current_epoch ? l->z->accepted_epoch :
+		l->z->current_epoch;
+	if (hs->epoch > EPOCH_LAST || (hs->epoch > own && hs->epoch - own > EPOCH_AHEAD_MAX)) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg),
+			 "FOLLOWERINFO: member %u's acceptedEpoch %u is too far ahead of this member's %u (a damaged or edited epoch file?)",
+			 hs->sid, hs->epoch, own);
+		conn_drop(c, LOG_ERR, msg);
 		return;
 	}
 	c->sid = hs->sid;
