@@ -607,6 +607,42 @@ static void test_bad_block_set_aside(void **state)
 }
 
 /*
+ * A segment whose header cannot be read: set aside whole, what follows it
+ * too, and marked (its first block held records). Before, zabd refused to
+ * start ("cannot read ...: Input/output error").
+ */
+static void test_bad_block_header(void **state)
+{
+	struct zab_disklog log;
+	char why[256];
+	FILE *f;
+
+	(void)state;
+	f = seg_open("log.0000000100000001", 1, 0);
+	put(f, ZAB_DISK_RECORD, Z(1, 1), "good");
+	put(f, ZAB_DISK_DURABLE, Z(1, 1), NULL);
+	fclose(f);
+	f = seg_open("log.0000000100000002", 2, Z(1, 1));
+	put(f, ZAB_DISK_RECORD, Z(1, 2), "lost");
+	put(f, ZAB_DISK_DURABLE, Z(1, 2), NULL);
+	fclose(f);
+	f = seg_open("log.0000000100000003", 3, Z(1, 2));
+	put(f, ZAB_DISK_RECORD, Z(1, 3), "after");
+	fclose(f);
+	bad_block_at("log.0000000100000002", 0, 4096);
+	recover(&log);
+	assert_int_equal(log.n, 1);
+	assert_int_equal(log.last, Z(1, 1));
+	assert_true(log.lost);
+	zab_disklog_release(&log);
+	assert_true(exists("log.0000000100000002.corrupt"));
+	assert_true(exists("log.0000000100000003.corrupt"));
+	assert_non_null(strstr(notes, "has a header that cannot be read (Input/output error): set aside"));
+	assert_int_equal(zab_disklog_unsynced(dir_fd, why, sizeof(why)), 1);
+	assert_string_equal(why, "records on disk were lost: log.0000000100000002 has a block that cannot be read at offset 0");
+}
+
+/*
  * Damage after the last durable point: a tail written but not yet synced
  * when the power went (the disk may write its blocks in any order). Not
  * marked: the member never acknowledged it.
@@ -1427,6 +1463,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_block_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_block_set_aside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_block_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_durable_forged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_commit_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_truncation, setup, teardown),

@@ -280,7 +280,31 @@ static int read_header(struct reader *r, const char *name, struct seg *s)
 		return 0;
 	}
 	ret = read_exact(fd, &h, sizeof(h), 0);
+	/* once more after a pause, as readable_upto() */
+	if (ret < 0 && bad_data(-ret)) {
+		usleep(100 * 1000);
+		ret = read_exact(fd, &h, sizeof(h), 0);
+	}
 	close(fd);
+	/*
+	 * A header that cannot be read: the segment's sequence is unknown,
+	 * so it is set aside whole, as one that does not check, and what
+	 * follows it is cut (zab_disklog_recover()). Its first block held
+	 * records too: marked as a loss (mark_unreadable()).
+	 */
+	if (ret < 0 && bad_data(-ret)) {
+		char why[96];
+		int err = -ret;
+
+		if (r->readonly)
+			return 0;
+		ret = mark_unreadable(r, name, 0);
+		if (ret < 0)
+			return ret;
+		snprintf(why, sizeof(why), "has a header that cannot be read (%s)", strerror(err));
+		ret = set_aside(r, name, why);
+		return ret < 0 ? ret : 0;
+	}
 	if (ret < 0) {
 		say(r, "cannot read %s/%s: %s", r->dir, name, strerror(-ret));
 		return ret;
