@@ -270,6 +270,14 @@ mkcert() {
 	chmod 600 "$f.key"
 }
 
+# mkintca NAME CA [EXT]: an intermediate CA NAME.pem, NAME.key signed by CA,
+# with the extension line EXT too (extendedKeyUsage = serverAuth), if any.
+mkintca() {
+	mkcert "$ENS_TMP/$1" "$2" "zab test $1" 3650 ec:P-256 "basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign${3:+
+$3}"
+}
+
 # cert_conf I: member I authenticates with $ENS_TMP/mI.pem of CA ca.
 cert_conf() {
 	sed -i "/^authKeyFile/d; s/^encryption = .*/encryption = tls/" "$ENS_TMP/z$1.conf"
@@ -296,6 +304,7 @@ tls_client() {
 	printf '%b' "$hex" > "$ENS_TMP/client.in"
 	nsx "$ns" timeout 30 openssl s_client -quiet -tls1_3 -connect "$addr:2888" \
 		${cert:+$([ "$cert" = - ] || echo "-cert $cert.pem -key $cert.key")} \
+		$([ ! -f "$cert.chain" ] || echo "-cert_chain $cert.chain") \
 		< "$ENS_TMP/client.in" > "$ENS_TMP/client.out" 2>&1 || true
 }
 
@@ -307,6 +316,10 @@ test_cert_ensemble() {
 	cert_setup
 	# member 2's certificate ends in 10 days: zabd warns of it
 	mkcert "$ENS_TMP/m2" ca "zab member 2" 10
+	# member 3's is of an intermediate CA, which its file holds after it
+	mkintca inter ca
+	mkcert "$ENS_TMP/m3" inter "zab member 3"
+	cat "$ENS_TMP/inter.pem" >> "$ENS_TMP/m3.pem"
 	zabd_start 1 2 3
 	wait_formed 30 1 2 3
 	l=$LEADER
@@ -346,6 +359,10 @@ test_cert_refused() {
 	mkcert "$ENS_TMP/expired" ca "zab member 3" -1
 	mkcert "$ENS_TMP/foreign" other "zab member 3"
 	mkcert "$ENS_TMP/server" ca "zab member 3" 365 ec:P-256 "extendedKeyUsage = serverAuth"
+	# a member's certificate of an intermediate CA for servers only
+	mkintca servers ca "extendedKeyUsage = serverAuth"
+	mkcert "$ENS_TMP/viaservers" servers "zab member 3"
+	cp "$ENS_TMP/servers.pem" "$ENS_TMP/viaservers.chain"
 	zabd_start 1 2 3
 	wait_formed 30 1 2 3
 	l=$LEADER
@@ -359,7 +376,8 @@ test_cert_refused() {
 	# member than the HELLO's; a refused certificate is told why in an alert
 	n=$n0
 	for c in expired:"alert certificate expired" foreign:"alert unknown ca" \
-		-:"alert certificate required" server:"alert unsupported certificate" "m$l:"; do
+		-:"alert certificate required" server:"alert unsupported certificate" \
+		viaservers:"alert unsupported certificate" "m$l:"; do
 		alert=${c#*:} c=${c%%:*}
 		tls_client "zab$f" "10.77.0.$l" "$([ "$c" = - ] && echo - || echo "$ENS_TMP/$c")" "$hello"
 		n=$((n + 1))
@@ -370,12 +388,14 @@ test_cert_refused() {
 			fail "the client with certificate $c was not told \"$alert\": $(tail -n 3 "$ENS_TMP/client.out")"
 	done
 	n=$(( $(auth_failures_of "$l") - n0 ))
-	[ "$n" = 5 ] || fail "the leader counted $n failures, not 5"
+	[ "$n" = 6 ] || fail "the leader counted $n failures, not 6"
 	grep -h "authentication of 10.77.0.$f failed" "$ENS_TMP/zabd.$l.log" | sed 's/^/  /'
 	grep -q "its certificate is refused: .*expired" "$ENS_TMP/zabd.$l.log" ||
 		fail "the expired certificate's refusal does not say so"
 	grep -q "its certificate's extended key usage does not allow TLS client authentication (clientAuth)" \
 		"$ENS_TMP/zabd.$l.log" || fail "the refusal of a server-only certificate does not say why"
+	grep -q "the extended key usage of the CA \"CN=zab test servers\" in its chain does not allow TLS client authentication (clientAuth)" \
+		"$ENS_TMP/zabd.$l.log" || fail "the refusal of a server-only CA does not say why"
 	formed_still 1 2 3
 	writers_stop
 	! grep -q '^err' "$ENS_TMP"/w.* || fail "writes failed: $(grep -h '^err' "$ENS_TMP"/w.* | head -3)"
@@ -413,6 +433,11 @@ test_cert_refused() {
 		"$ENS_TMP/z3.conf"
 	expect_fail "a certificate for servers only" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
 	expect_match "server.pem: its extended key usage does not allow TLS client authentication \\(clientAuth\\); a member's certificate needs both clientAuth and serverAuth" "$OUT"
+	cat "$ENS_TMP/servers.pem" >> "$ENS_TMP/viaservers.pem"
+	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/viaservers.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/viaservers.key|" \
+		"$ENS_TMP/z3.conf"
+	expect_fail "a certificate of a CA for servers only" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
+	expect_match "viaservers.pem: the CA certificate \"CN=zab test servers\" in it: its extended key usage does not allow TLS client authentication \\(clientAuth\\)" "$OUT"
 	# a revocation list signed by another key in the CA's name: refused
 	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/m3.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/m3.key|" \
 		"$ENS_TMP/z3.conf"

@@ -317,6 +317,32 @@ static const char *purpose_missing(gnutls_x509_crt_t crt)
 }
 
 /*
+ * The CAs of a member's chain, beyond its own certificate, constrain it
+ * too where they have an extended key usage (as RFC 5280 leaves open and
+ * browsers and CAs take it): the key purpose the first of @crts[1..@n)
+ * lacks for either end, or NULL; its subject into @ca (@len bytes).
+ */
+static const char *ca_purpose_missing(gnutls_x509_crt_t *crts, unsigned int n, char *ca,
+				      size_t len)
+{
+	for (unsigned int i = 1; i < n; i++) {
+		const char *purpose = purpose_missing(crts[i]);
+		gnutls_datum_t dn = { NULL, 0 };
+
+		if (!purpose)
+			continue;
+		if (!gnutls_x509_crt_get_dn3(crts[i], &dn, 0))
+			snprintf(ca, len, "%.*s", dn.size > 120 ? 120 : (int)dn.size,
+				 (const char *)dn.data);
+		else
+			snprintf(ca, len, "number %u", i + 1);
+		gnutls_free(dn.data);
+		return purpose;
+	}
+	return NULL;
+}
+
+/*
  * Why the revocation lists of @crl do not check against the CAs of @ca
  * (GnuTLS says only "Error in the CRL verification"), in @buf.
  */
@@ -413,6 +439,22 @@ static int files_digest(uint8_t *out, const gnutls_datum_t *cert, const gnutls_d
 	return 0;
 }
 
+/* ca_purpose_missing() of the chain in @pem, a tlsCertFile's contents. */
+static const char *own_ca_purpose_missing(const gnutls_datum_t *pem, char *ca, size_t len)
+{
+	gnutls_x509_crt_t *crts = NULL;
+	const char *purpose = NULL;
+	unsigned int n = 0;
+
+	if (gnutls_x509_crt_list_import2(&crts, &n, pem, GNUTLS_X509_FMT_PEM, 0) < 0)
+		return NULL;	/* GnuTLS loaded it: not reached */
+	purpose = ca_purpose_missing(crts, n, ca, len);
+	for (unsigned int i = 0; i < n; i++)
+		gnutls_x509_crt_deinit(crts[i]);
+	gnutls_free(crts);
+	return purpose;
+}
+
 /*
  * Loads @f into @t; the certificate must name @myid and be valid now. Each
  * file is read once: what is checked is what is loaded.
@@ -424,7 +466,7 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 	gnutls_x509_crt_t crt = NULL;
 	time_t now = time(NULL);
 	const char *purpose;
-	char kname[64];
+	char kname[64], cadn[128];
 	uint32_t id;
 	int ret;
 
@@ -494,6 +536,10 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 		ret = zab_err(err, -EINVAL,
 			      "tlsCertFile %s: its extended key usage does not allow %s; a member's certificate needs both clientAuth and serverAuth, or no such extension",
 			      f->cert, purpose);
+	else if ((purpose = own_ca_purpose_missing(&cert, cadn, sizeof(cadn))))
+		ret = zab_err(err, -EINVAL,
+			      "tlsCertFile %s: the CA certificate \"%s\" in it: its extended key usage does not allow %s, so neither may the member's",
+			      f->cert, cadn, purpose);
 	else if (gnutls_x509_crt_get_expiration_time(crt) < now)
 		ret = zab_err(err, -EINVAL, "tlsCertFile %s: the certificate has expired", f->cert);
 	else if (gnutls_x509_crt_get_activation_time(crt) > now)
@@ -1042,10 +1088,11 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 	if (gnutls_protocol_get_version(s) != GNUTLS_TLS1_3)
 		return refused(c, why, "%s", "TLS handshake failed: not TLS 1.3");
 	if (c->verify) {
+		const char *purpose = NULL, *ca_purpose = NULL;
 		const gnutls_datum_t *chain;
-		const char *purpose = NULL;
 		unsigned int n = 0;
 		gnutls_x509_crt_t crt;
+		char cadn[128];
 
 		chain = gnutls_certificate_get_peers(s, &n);
 		c->peer_id = 0;
@@ -1056,6 +1103,26 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 				purpose = purpose_missing(crt);
 			}
 			gnutls_x509_crt_deinit(crt);
+		}
+		/* the CAs it sent (at most as many as are kept: longer is refused below) */
+		if (c->peer_id && !purpose && n > 1 && n <= ZAB_TLS_CHAIN_MAX) {
+			gnutls_x509_crt_t crts[ZAB_TLS_CHAIN_MAX];
+			unsigned int k = 0;
+
+			while (k < n && !gnutls_x509_crt_init(&crts[k])) {
+				if (gnutls_x509_crt_import(crts[k], &chain[k], GNUTLS_X509_FMT_DER)) {
+					gnutls_x509_crt_deinit(crts[k]);
+					break;
+				}
+				k++;
+			}
+			/* GnuTLS verified the chain it parsed: short only out of memory */
+			if (k < n)
+				ca_purpose = "";
+			else
+				ca_purpose = ca_purpose_missing(crts, n, cadn, sizeof(cadn));
+			while (k)
+				gnutls_x509_crt_deinit(crts[--k]);
 		}
 		if (c->peer_id && !purpose && n > ZAB_TLS_CHAIN_MAX) {
 			send_alert(c, GNUTLS_A_BAD_CERTIFICATE);
@@ -1082,6 +1149,22 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 			return refused(c, why,
 				       "its certificate's extended key usage does not allow %s",
 				       purpose);
+		}
+		if (ca_purpose && !*ca_purpose) {
+			zab_tls_forget_peer(c);
+			*why = "out of memory";
+			zab_tls_end(c);
+			return -ENOMEM;
+		}
+		if (ca_purpose) {
+			send_alert(c, GNUTLS_A_UNSUPPORTED_CERTIFICATE);
+			zab_tls_forget_peer(c);
+			snprintf(c->why, sizeof(c->why),
+				 "the extended key usage of the CA \"%.64s\" in its chain does not allow %s",
+				 cadn, ca_purpose);
+			*why = c->why;
+			zab_tls_end(c);
+			return -EACCES;
 		}
 		if (!c->peer_id) {
 			send_alert(c, GNUTLS_A_BAD_CERTIFICATE);

@@ -120,7 +120,7 @@ struct zab_tls_conn {
 		size_t len;
 	} peer_chain[ZAB_TLS_CHAIN_MAX];
 	unsigned int peer_chain_n;
-	char why[128];
+	char why[192];
 };
 
 /*
