@@ -112,8 +112,6 @@
  * -DOLD is the four old behaviours at once; each can be had alone:
  * OLD_VOTE	votes and ACKEPOCH carry currentEpoch, not zabd_history_epoch()
  * OLD_ACK	an ACKEPOCH of an epoch accepted before is counted
- * OLD_REFUSE	a leader refused for an older epoch does not raise its own
- *		acceptedEpoch and give up (liveness only)
  * OLD_LCE	the leader writes currentEpoch at once, its history durable or not
  * OLD_FCE	a follower writes currentEpoch at any time while it follows
  *		(and acknowledges at any time: implies OLD_ACKS)
@@ -127,6 +125,8 @@
  *		commit (or a durable proposal of the new epoch) and the log
  *		ending at the history (lost a record with 5 members,
  *		scenario5b.pml)
+ * OLD_REFUSE	not part of -DOLD: a leader refused for an older epoch does
+ *		not raise its own acceptedEpoch and give up (liveness only)
  */
 #ifdef OLD
 #define OLD_VOTE

@@ -463,7 +463,7 @@ test_follower_epoch_needs_durable_history() {
 # Here a follower's acceptedEpoch is set past the ensemble's epoch while it
 # is down; the leader sees it in FOLLOWERINFO.
 test_newer_accepted_epoch_rejoins() {
-	local f e ahead
+	local f e ahead n
 	zabd_setup 3
 	zabd_start 1 2 3
 	wait_formed 20 1 2 3

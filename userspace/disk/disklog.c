@@ -296,8 +296,11 @@ static int read_header(struct reader *r, const char *name, struct seg *s)
 		char why[96];
 		int err = -ret;
 
-		if (r->readonly)
-			return 0;
+		/* a reader that repairs nothing must not see a shorter log */
+		if (r->readonly) {
+			say(r, "cannot read %s/%s: %s", r->dir, name, strerror(err));
+			return -err;
+		}
 		ret = mark_unreadable(r, name, 0);
 		if (ret < 0)
 			return ret;

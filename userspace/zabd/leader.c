@@ -98,6 +98,8 @@ struct leader {
 	struct timer lead_timer;	/* LEAD waits for our history on disk */
 	const struct discovery_ops *ops;	/* leader_start()'s caller */
 	int64_t raised_at;	/* when it last gave up for a newer acceptedEpoch */
+	int64_t far_logged_at;	/* when one far ahead was last refused at LOG_ERR */
+	bool far_logged;	/* ... if one was */
 	bool raised;		/* ... if it ever did */
 	int64_t strangers_at;	/* when a stranger's refusal was last logged */
 	uint64_t strangers_quiet;	/* refusals not logged since */
@@ -226,6 +228,19 @@ static uint64_t last_zxid(struct zabd *z, uint32_t *epoch)
 		*epoch = info.epoch;
 	zab_info_release(&info);
 	return zxid;
+}
+
+/* The newest of @own and the epochs of the kernel's log and its last zxid. */
+static uint32_t log_epoch(struct zabd *z, uint32_t own)
+{
+	uint32_t kernel_epoch = 0;
+	uint64_t zxid = last_zxid(z, &kernel_epoch);
+
+	if (kernel_epoch > own)
+		own = kernel_epoch;
+	if ((uint32_t)(zxid >> 32) > own)
+		own = (uint32_t)(zxid >> 32);
+	return own;
 }
 
 static void send_leaderinfo(struct lconn *c)
@@ -512,13 +527,25 @@ static void got_followerinfo(struct lconn *c, const struct zab_hs *hs)
 	}
 	own = l->z->accepted_epoch > l->z->current_epoch ? l->z->accepted_epoch :
 		l->z->current_epoch;
+	/* the epochs of our log too, as progress() counts them: asked only here */
+	if (hs->epoch > own && hs->epoch - own > EPOCH_AHEAD_MAX)
+		own = log_epoch(l->z, own);
+	if (!l->z->running)
+		return;
 	if (hs->epoch > EPOCH_LAST || (hs->epoch > own && hs->epoch - own > EPOCH_AHEAD_MAX)) {
+		int64_t now = loop_now();
+		bool say = !l->far_logged || now - l->far_logged_at >= 60000;
 		char msg[160];
 
 		snprintf(msg, sizeof(msg),
-			 "FOLLOWERINFO: member %u's acceptedEpoch %u is too far ahead of this member's %u (a damaged or edited epoch file?)",
+			 "FOLLOWERINFO: member %u's acceptedEpoch %u is too far ahead of this member's epoch %u (a damaged or edited epoch file?)",
 			 hs->sid, hs->epoch, own);
-		conn_drop(c, LOG_ERR, msg);
+		/* it connects again every few seconds: said once a minute */
+		conn_drop(c, say ? LOG_ERR : LOG_DEBUG, msg);
+		if (say) {
+			l->far_logged = true;
+			l->far_logged_at = now;
+		}
 		return;
 	}
 	c->sid = hs->sid;
