@@ -8,6 +8,7 @@
 #   make check-all  make check, then KUnit and the selftests on the debug
 #                   kernel (what CI runs; see docs/testing.md)
 #   make bench      commit latency and throughput beside raw TCP, in a VM
+#   make profile    where the time goes: perf of a loaded ensemble, in a VM
 #   make fuzz       the libFuzzer targets of the userspace parsers
 #   make torture    randomised fault schedules in a VM (SEED=, N=)
 #   make torture-vms  power losses of random subsets of three VMs (SEED=, ROUNDS=)
@@ -34,7 +35,7 @@ PREFIX ?= /usr/local
 
 .PHONY: all module userspace deps check unit selftests crash torture-vms bench demo clean install \
 	install-module install-userspace dkms deb debug-kernel debug-module kunit \
-	check-debug check-all check-ci model model-old model-disk model-disk-old model-ci fuzz torture
+	check-debug check-all check-ci profile model model-old model-disk model-disk-old model-ci fuzz torture
 
 all: module userspace
 
@@ -79,6 +80,16 @@ bench: all
 		rm -f build/bench/vm/disk.img; [ $$rc = 0 ]
 	tests/bench/plot.sh build/bench/vm/samples build/bench/latency.png \
 		"zab commit latency, $(KREL), qemu TCG"
+
+# perf record of a 3-member ensemble under writers (tests/bench/profile.sh:
+# ZAB_PROFILE_WRITERS, ZAB_PROFILE_BATCH, ZAB_PROFILE_SECONDS); the report
+# goes to build/profile.txt.
+profile: all
+	$(MAKE) -C tests/selftests
+	$(MAKE) -C tests/bench
+	mkdir -p build
+	ZAB_KREL=$(KREL) tests/vm/run.sh -- tests/bench/profile.sh > build/profile.txt; \
+		rc=$$?; grep -v '^\[ *[0-9.]*\]' build/profile.txt; [ $$rc = 0 ]
 
 # A 3-member ensemble run by zabd in a VM: appends on different members,
 # reads everywhere, the leader killed, a new one elected, nothing lost.
