@@ -6,8 +6,13 @@
  * nothing is received, sent or parsed in softirq context. It also takes the
  * socket away from whoever still holds its file (zabd, a child it forked):
  * the calls that would read or write the stream, or change the socket
- * under us (recvmsg, sendmsg, splice, mmap, setsockopt, getsockopt), fail
- * with EBUSY, as ovpn does with the sockets it is given; the kernel sends
+ * under us (recvmsg, sendmsg, splice, mmap, setsockopt, getsockopt,
+ * connect, listen, bind), fail with EBUSY, as ovpn does with the sockets
+ * it is given. setsockopt() at SOL_SOCKET does not go through the socket's
+ * operations: SO_RCVLOWAT is set back to 1 at attach, and a holder of the
+ * file that sets it later only delays its own peer. A call already under
+ * way when the socket is handed over is not stopped: the caller (zabd)
+ * hands over only sockets it has no call on. The kernel sends
  * and receives through TCP itself. A socket zabd encrypted with kernel TLS
  * (both directions) is taken the same way: our callbacks then call TLS's
  * first, and frames go through TLS's sendmsg and receive (see receive.c,
@@ -95,6 +100,28 @@ static int busy_getsockopt(struct socket *sock, int level, int optname,
 }
 
 /*
+ * connect(AF_UNSPEC) would disconnect the socket under us without a
+ * state change, and listen() on it then clone our sk_user_data and
+ * callbacks into every child it accepts: both refused, and bind() with
+ * them.
+ */
+static int busy_connect(struct socket *sock, struct sockaddr *addr,
+			int len, int flags)
+{
+	return -EBUSY;
+}
+
+static int busy_listen(struct socket *sock, int backlog)
+{
+	return -EBUSY;
+}
+
+static int busy_bind(struct socket *sock, struct sockaddr *addr, int len)
+{
+	return -EBUSY;
+}
+
+/*
  * The operations to give @sock while attached, or NULL if out of room. A
  * new copy takes a reference on @owner, the module of @sock's ULP (NULL:
  * none), which the socket holds meanwhile.
@@ -125,6 +152,9 @@ static const struct proto_ops *claimed_ops(const struct socket *sock,
 #endif
 		so->ops.setsockopt = busy_setsockopt;
 		so->ops.getsockopt = busy_getsockopt;
+		so->ops.connect = busy_connect;
+		so->ops.listen = busy_listen;
+		so->ops.bind = busy_bind;
 		if (owner)
 			__module_get(owner);
 		so->owner = owner;
@@ -293,10 +323,6 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 		*err = -EBUSY;
 		goto err_put;
 	}
-	if (!claimed_ops(sock, owner)) {
-		*err = -ENOMEM;
-		goto err_put;
-	}
 	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
 	if (peer && ulp == 1 && zab_peer_tls_recvmsg(sock->ops)) {
 		peer->rx_buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
@@ -307,19 +333,6 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 	}
 	if (!peer) {
 		*err = -ENOMEM;
-		goto err_put;
-	}
-	/* claim it: no other owner (another instance, a ULP, a sockmap) */
-	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data || (inet_csk(sk)->icsk_ulp_ops && ulp != 1))
-		busy = true;
-	else
-		sk->sk_user_data = peer;
-	write_unlock_bh(&sk->sk_callback_lock);
-	if (busy) {
-		kfree(peer->rx_buf);
-		kfree(peer);
-		*err = -EBUSY;
 		goto err_put;
 	}
 	kref_init(&peer->ref);
@@ -344,8 +357,33 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 	spin_lock_init(&peer->sync_lock);
 	INIT_LIST_HEAD(&peer->requests);
 	INIT_LIST_HEAD(&peer->replies);
+	/*
+	 * Claim it, once whole (a callback of a former owner still running
+	 * may see it): no other owner (another instance, a ULP, a sockmap).
+	 */
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data || (inet_csk(sk)->icsk_ulp_ops && ulp != 1))
+		busy = true;
+	else
+		sk->sk_user_data = peer;
+	write_unlock_bh(&sk->sk_callback_lock);
+	if (busy) {
+		*err = -EBUSY;
+		goto err_free;
+	}
+	/* a copy of its operations for zab_peer_attach(), once it is ours */
+	if (!claimed_ops(sock, owner)) {
+		write_lock_bh(&sk->sk_callback_lock);
+		sk->sk_user_data = NULL;
+		write_unlock_bh(&sk->sk_callback_lock);
+		*err = -ENOMEM;
+		goto err_free;
+	}
 	return peer;
 
+err_free:
+	kfree(peer->rx_buf);
+	kfree(peer);
 err_put:
 	sockfd_put(sock);
 	return NULL;
@@ -362,6 +400,10 @@ void zab_peer_attach(struct zab_peer *peer)
 	struct sock *sk = peer->sock->sk;
 
 	tcp_sock_set_nodelay(sk);
+	/* a low-water mark set before would hold back small frames' wake-ups */
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_rcvlowat, 1);
+	release_sock(sk);
 	/* before our callbacks: from then on they may run the receive work */
 	peer->saved_ops = peer->sock->ops;
 	write_lock_bh(&sk->sk_callback_lock);

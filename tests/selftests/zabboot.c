@@ -188,11 +188,13 @@ static const char *outcome(long ret)
 }
 
 /*
- * With ZABBOOT_STEAL set, after LEAD: try to read, write and reconfigure
- * the sockets the kernel now owns, as a process that kept their fds could.
+ * With ZABBOOT_STEAL set, after LEAD: try to read, write, reconfigure,
+ * disconnect and listen on the sockets the kernel now owns, as a process
+ * that kept their fds could.
  */
 static void steal(const int *fds, int n)
 {
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
 	char buf[8] = "garbage";
 	int i;
 
@@ -200,8 +202,12 @@ static void steal(const int *fds, int n)
 		printf("recv %s ", outcome(recv(fds[i], buf, sizeof(buf), MSG_DONTWAIT)));
 		printf("send %s ", outcome(send(fds[i], buf, sizeof(buf),
 						 MSG_DONTWAIT | MSG_NOSIGNAL)));
-		printf("setsockopt %s\n", outcome(setsockopt(fds[i], SOL_TCP, TCP_ULP,
-							    "tls", 3)));
+		printf("setsockopt %s ", outcome(setsockopt(fds[i], SOL_TCP, TCP_ULP,
+							   "tls", 3)));
+		/* a disconnect, then listen(): children would clone our callbacks */
+		printf("connect %s ", outcome(connect(fds[i], (struct sockaddr *)&unspec,
+						      sizeof(unspec))));
+		printf("listen %s\n", outcome(listen(fds[i], 1)));
 	}
 }
 
