@@ -545,8 +545,8 @@ test_cert_reload() {
 		fail "member $f did not say it read its new certificate"
 	write_on "$ENS_TMP" c 10 1 2 3
 	settle "$ENS_TMP" "$LEADER" 1 2 3
-	# the leader revoked: its followers drop it once they read the list
-	# (it is not told by its own files), and elect a leader without it
+	# the leader revoked: its followers drop it once they read the list,
+	# and elect a leader without it; its own files tell it too
 	l=$LEADER
 	set -- $(others "$l" 1 2 3)
 	crl_revoke "$ENS_TMP/m$l"
@@ -554,11 +554,18 @@ test_cert_reload() {
 		wait_for 20 grep -q "member $l's certificate is revoked: its quorum connection is dropped" \
 			"$ENS_TMP/zabd.$i.log" || fail "member $i did not drop its revoked leader $l"
 	done
+	wait_for 20 grep -q "m$l.pem: the certificate is revoked by tlsCrlFile: this member's peers refuse it" \
+		"$ENS_TMP/zabd.$l.log" || fail "the revoked leader $l was not told by its own files"
 	wait_formed 60 "$@"
 	[ "$LEADER" != "$l" ] || fail "the revoked member $l leads again"
 	wait_for 20 out_of_ensemble "$l" || fail "the revoked leader $l still $(zst "$l" state)"
 	write_on "$ENS_TMP" d 10 "$@"
 	settle "$ENS_TMP" "$LEADER" "$@"
+	# revoked, it does not start again
+	zabd_crash "$l"
+	nsx "zab$l" "$ZABCTL" destroy "z$l" 2> /dev/null || true
+	expect_fail "a revoked certificate" nsx "zab$l" "$ZABD" -c "$ENS_TMP/z$l.conf"
+	expect_match "m$l.pem: the certificate is revoked by tlsCrlFile" "$OUT"
 }
 
 # encryption = tls needs the ensemble's key; a bad value is named.

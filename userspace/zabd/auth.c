@@ -342,6 +342,8 @@ static void refresh_certs(struct zab_auth *a)
 		snprintf(until, sizeof(until), "%lld", (long long)ends.cert);
 	zinfo("the certificate files %s: read again, for connections from now on (this member's certificate until %s)",
 	      ret == 1 ? "changed" : "refused before now load", until);
+	if (err.msg[0])
+		zerr("%s", err.msg);
 }
 
 void zab_auth_refresh(struct zab_auth *a)

@@ -50,6 +50,7 @@ struct zab_tls_cred {
 	int64_t crl_next_update; /* the earliest next update of tlsCrlFile's lists */
 	uint8_t digest[32];	/* SHA-256 of the files read: a reload that reads */
 				/* the same bytes changes nothing */
+	bool revoked;		/* its lists revoke the member's own certificate */
 };
 
 /*
@@ -439,6 +440,48 @@ static int files_digest(uint8_t *out, const gnutls_datum_t *cert, const gnutls_d
 	return 0;
 }
 
+#define REVOKED_MSG "the certificate is revoked by tlsCrlFile: this member's peers refuse it; give it a new one"
+
+/* Does @list say the chain @crts (@n, leaf first) is revoked? */
+static bool crts_revoked(gnutls_x509_trust_list_t list, gnutls_x509_crt_t *crts, unsigned int n)
+{
+	unsigned int status = 0;
+
+	/*
+	 * Without time checks: GnuTLS looks for a revocation only when
+	 * nothing else is wrong, and an expired certificate is not our
+	 * concern here.
+	 */
+	if (gnutls_x509_trust_list_verify_crt2(list, crts, n, NULL, 0,
+					       GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+					       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
+					       &status, NULL) < 0)
+		status = 0;	/* not known: kept */
+	return status & GNUTLS_CERT_REVOKED;
+}
+
+/*
+ * Do the revocation lists loaded into @cred revoke our own chain @pem? A
+ * member revoked is told by its own files too, not only by its peers'
+ * refusals.
+ */
+static bool own_revoked(gnutls_certificate_credentials_t cred, const gnutls_datum_t *pem)
+{
+	gnutls_x509_trust_list_t list = NULL;
+	gnutls_x509_crt_t *crts = NULL;
+	unsigned int n = 0;
+	bool revoked = false;
+
+	gnutls_certificate_get_trust_list(cred, &list);
+	if (!list || gnutls_x509_crt_list_import2(&crts, &n, pem, GNUTLS_X509_FMT_PEM, 0) < 0)
+		return false;
+	revoked = crts_revoked(list, crts, n);
+	for (unsigned int i = 0; i < n; i++)
+		gnutls_x509_crt_deinit(crts[i]);
+	gnutls_free(crts);
+	return revoked;
+}
+
 /* ca_purpose_missing() of the chain in @pem, a tlsCertFile's contents. */
 static const char *own_ca_purpose_missing(const gnutls_datum_t *pem, char *ca, size_t len)
 {
@@ -545,6 +588,7 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 	else if (gnutls_x509_crt_get_activation_time(crt) > now)
 		ret = zab_err(err, -EAGAIN, "tlsCertFile %s: the certificate is not valid yet",
 			      f->cert);
+	t->revoked = f->crl && own_revoked(t->cred, &cert);
 	t->cert_not_after = gnutls_x509_crt_get_expiration_time(crt);
 	t->ca_not_after = first_not_after(&ca);
 	if (!ret)
@@ -626,6 +670,11 @@ int zab_tls_refresh(struct zab_tls *t, struct zab_err *err)
 		cred_put(c);	/* the same bytes (touched, chmod): nothing changes */
 		return 0;
 	}
+	/* taken all the same: its lists apply to the peers */
+	if (c->revoked && !t->cur->revoked)
+		zab_err(err, -EKEYREVOKED, "tlsCertFile %s: %s", t->files.cert, REVOKED_MSG);
+	else if (err)
+		err->msg[0] = '\0';
 	cred_put(t->cur);
 	t->cur = c;
 	return changed ? 1 : 2;
@@ -686,6 +735,8 @@ int zab_tls_init(struct zab_tls **out, const struct zab_tls_files *files, uint32
 			ret = zab_err(err, -ENOMEM, "out of memory");
 		else
 			ret = cred_load(&t->files, myid, &t->cur, err);
+		if (!ret && t->cur->revoked)
+			ret = zab_err(err, -EKEYREVOKED, "%s: %s", t->files.cert, REVOKED_MSG);
 		if (!ret && gnutls_priority_init(&t->prio, ZAB_TLS_PRIORITY, NULL))
 			ret = zab_err(err, -EIO, "encryption = tls: bad priorities");
 		goto out;
@@ -903,7 +954,8 @@ void zab_tls_keep_peer(struct zab_tls *t, uint32_t id, struct zab_tls_conn *c)
 static bool chain_revoked(gnutls_x509_trust_list_t list, const struct kept_chain *k)
 {
 	gnutls_x509_crt_t crts[ZAB_TLS_CHAIN_MAX];
-	unsigned int n = 0, status = 0;
+	unsigned int n = 0;
+	bool revoked = false;
 
 	while (n < k->n && !gnutls_x509_crt_init(&crts[n])) {
 		if (gnutls_x509_crt_import(crts[n], &k->crt[n], GNUTLS_X509_FMT_DER)) {
@@ -912,20 +964,11 @@ static bool chain_revoked(gnutls_x509_trust_list_t list, const struct kept_chain
 		}
 		n++;
 	}
-	/*
-	 * Without time checks: GnuTLS looks for a revocation only when
-	 * nothing else is wrong, and an expired certificate is not our
-	 * concern here.
-	 */
-	if (n == k->n &&
-	    gnutls_x509_trust_list_verify_crt2(list, crts, n, NULL, 0,
-					       GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
-					       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
-					       &status, NULL) < 0)
-		status = 0;	/* not known: kept */
+	if (n == k->n)
+		revoked = crts_revoked(list, crts, n);
 	while (n)
 		gnutls_x509_crt_deinit(crts[--n]);
-	return status & GNUTLS_CERT_REVOKED;
+	return revoked;
 }
 
 size_t zab_tls_revoked_peers(struct zab_tls *t, uint32_t *ids, size_t max)
