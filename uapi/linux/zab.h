@@ -57,10 +57,11 @@
  * or by the bootstrap in zabctl), its connected TCP sockets are handed to the
  * kernel, which owns them until they fail or %ZAB_CMD_STOP. Only established
  * TCP sockets are accepted. The kernel takes its own reference: the caller
- * may close its fds afterwards. Until then, the calls that would use the
- * stream or change the socket (read, write, connect, listen, bind,
- * setsockopt at the socket's protocol level) fail with -EBUSY; the caller
- * must have no call under way on it when it hands it over.
+ * may close its fds afterwards. While the kernel owns a socket, the calls
+ * that would use the stream or change the socket (read, write, connect,
+ * listen, bind, setsockopt at the socket's protocol level) fail with
+ * -EBUSY; the caller must have no call under way on it when it hands it
+ * over.
  *
  * %ZAB_CMD_LEAD: start leading epoch %ZAB_A_EPOCH.
  *	in:  %ZAB_A_NAME, %ZAB_A_EPOCH (greater than the current epoch),
