@@ -8,11 +8,14 @@
  * the calls that would read or write the stream, or change the socket
  * under us (recvmsg, sendmsg, splice, mmap, setsockopt, getsockopt,
  * connect, listen, bind), fail with EBUSY, as ovpn does with the sockets
- * it is given. setsockopt() at SOL_SOCKET does not go through the socket's
- * operations: SO_RCVLOWAT is set back to 1 at attach, and a holder of the
- * file that sets it later only delays its own peer. A call already under
- * way when the socket is handed over is not stopped: the caller (zabd)
- * hands over only sockets it has no call on. The kernel sends
+ * it is given, from the moment the peer claims the socket: its
+ * sk_user_data, set with SK_USER_DATA_NOCOPY so that no socket cloned from
+ * it inherits it. setsockopt() at SOL_SOCKET does not go through the
+ * socket's operations, except SO_RCVLOWAT (refused too, and set back to 1
+ * at attach: a mark would hold back small frames); the others can slow a
+ * peer down, not corrupt its stream. A call already under way when the
+ * socket is handed over is not stopped: the caller (zabd) hands over only
+ * sockets it has no call on. The kernel sends
  * and receives through TCP itself. A socket zabd encrypted with kernel TLS
  * (both directions) is taken the same way: our callbacks then call TLS's
  * first, and frames go through TLS's sendmsg and receive (see receive.c,
@@ -121,6 +124,12 @@ static int busy_bind(struct socket *sock, struct sockaddr *addr, int len)
 	return -EBUSY;
 }
 
+/* SO_RCVLOWAT goes through here: a mark would hold back small frames */
+static int busy_set_rcvlowat(struct sock *sk, int val)
+{
+	return -EBUSY;
+}
+
 /*
  * The operations to give @sock while attached, or NULL if out of room. A
  * new copy takes a reference on @owner, the module of @sock's ULP (NULL:
@@ -155,6 +164,7 @@ static const struct proto_ops *claimed_ops(const struct socket *sock,
 		so->ops.connect = busy_connect;
 		so->ops.listen = busy_listen;
 		so->ops.bind = busy_bind;
+		so->ops.set_rcvlowat = busy_set_rcvlowat;
 		if (owner)
 			__module_get(owner);
 		so->owner = owner;
@@ -207,9 +217,15 @@ static int sock_ulp(struct sock *sk, struct module **owner)
 	return ret;
 }
 
+/* Under sk_callback_lock: our peer, without the flag bits (claim()). */
+static struct zab_peer *peer_claiming(const struct sock *sk)
+{
+	return __locked_read_sk_user_data_with_flags(sk, SK_USER_DATA_NOCOPY);
+}
+
 static struct zab_peer *peer_of(struct sock *sk)
 {
-	struct zab_peer *peer = sk->sk_user_data;
+	struct zab_peer *peer = peer_claiming(sk);
 
 	return peer && !READ_ONCE(peer->dead) ? peer : NULL;
 }
@@ -290,8 +306,9 @@ static int zab_peer_wake(struct wait_queue_entry *wait, unsigned int mode,
  *	owner, or an upper layer protocol other than kernel TLS set up both
  *	ways) or -ENOMEM on failure
  *
- * The socket is claimed (its sk_user_data points to the peer) but its
- * callbacks are not swapped yet: see zab_peer_attach().
+ * The socket is claimed (its sk_user_data points to the peer, and it has
+ * our restricted operations) but its callbacks are not swapped yet: see
+ * zab_peer_attach().
  *
  * Return: the peer with one reference, or NULL.
  */
@@ -358,27 +375,36 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 	INIT_LIST_HEAD(&peer->requests);
 	INIT_LIST_HEAD(&peer->replies);
 	/*
-	 * Claim it, once whole (a callback of a former owner still running
-	 * may see it): no other owner (another instance, a ULP, a sockmap).
+	 * Claim it: no other owner (another instance, a ULP, a sockmap).
+	 * SK_USER_DATA_NOCOPY: a socket cloned from it does not inherit the
+	 * claim.
 	 */
 	write_lock_bh(&sk->sk_callback_lock);
 	if (sk->sk_user_data || (inet_csk(sk)->icsk_ulp_ops && ulp != 1))
 		busy = true;
 	else
-		sk->sk_user_data = peer;
+		__rcu_assign_sk_user_data_with_flags(sk, peer, SK_USER_DATA_NOCOPY);
 	write_unlock_bh(&sk->sk_callback_lock);
 	if (busy) {
 		*err = -EBUSY;
 		goto err_free;
 	}
-	/* a copy of its operations for zab_peer_attach(), once it is ours */
-	if (!claimed_ops(sock, owner)) {
+	/*
+	 * Ours from now on, for the holder of its file too: nothing may
+	 * disconnect it, make it listen or change its protocol before
+	 * zab_peer_attach(), nor after. zab_peer_release() gives back the
+	 * operations of a peer never attached.
+	 */
+	peer->claimed_ops = claimed_ops(sock, owner);
+	if (!peer->claimed_ops) {
 		write_lock_bh(&sk->sk_callback_lock);
-		sk->sk_user_data = NULL;
+		rcu_assign_sk_user_data(sk, NULL);
 		write_unlock_bh(&sk->sk_callback_lock);
 		*err = -ENOMEM;
 		goto err_free;
 	}
+	peer->saved_ops = sock->ops;
+	WRITE_ONCE(sock->ops, peer->claimed_ops);
 	return peer;
 
 err_free:
@@ -404,8 +430,7 @@ void zab_peer_attach(struct zab_peer *peer)
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_rcvlowat, 1);
 	release_sock(sk);
-	/* before our callbacks: from then on they may run the receive work */
-	peer->saved_ops = peer->sock->ops;
+	/* from then on our callbacks may run the receive work */
 	write_lock_bh(&sk->sk_callback_lock);
 	peer->saved_data_ready = sk->sk_data_ready;
 	peer->saved_write_space = sk->sk_write_space;
@@ -416,8 +441,6 @@ void zab_peer_attach(struct zab_peer *peer)
 	write_unlock_bh(&sk->sk_callback_lock);
 	if (peer->tls)
 		add_wait_queue(sk_sleep(sk), &peer->wake);
-	/* from now on only we read and write the stream */
-	WRITE_ONCE(peer->sock->ops, claimed_ops(peer->sock, NULL));
 
 	queue_work(zab_wq, &peer->rx_work);
 	queue_work(zab_wq, &peer->tx_work);
@@ -440,7 +463,7 @@ void zab_peer_detach(struct zab_peer *peer)
 	struct zab_txn *txn, *tmp;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_user_data = NULL;
+	rcu_assign_sk_user_data(sk, NULL);
 	sk->sk_data_ready = peer->saved_data_ready;
 	sk->sk_write_space = peer->saved_write_space;
 	sk->sk_state_change = peer->saved_state_change;
@@ -472,11 +495,13 @@ static void zab_peer_release(struct kref *ref)
 	struct zab_peer *peer = container_of(ref, struct zab_peer, ref);
 	struct sock *sk = peer->sock->sk;
 
-	/* a peer never attached still holds its claim */
+	/* a peer never attached still holds its claim, and the operations */
 	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data == peer)
-		sk->sk_user_data = NULL;
+	if (peer_claiming(sk) == peer)
+		rcu_assign_sk_user_data(sk, NULL);
 	write_unlock_bh(&sk->sk_callback_lock);
+	if (READ_ONCE(peer->sock->ops) == peer->claimed_ops)
+		WRITE_ONCE(peer->sock->ops, peer->saved_ops);
 	sockfd_put(peer->sock);
 	kfree(peer->rx_buf);
 	kfree(peer);

@@ -82,7 +82,8 @@ struct zab_reply_slot {
  * @saved_data_ready: callbacks of the socket before it was attached
  * @saved_write_space: see @saved_data_ready
  * @saved_state_change: see @saved_data_ready
- * @saved_ops: the socket's operations before it was attached
+ * @saved_ops: the socket's operations before it was claimed
+ * @claimed_ops: those it has while claimed (zab_peer_create())
  * @tls: the socket is encrypted with kernel TLS, both ways
  * @wake: (TLS) entry on the socket's wait queue, where TLS signals that a
  *	record is whole (also from its stream parser's work), not through
@@ -153,6 +154,7 @@ struct zab_peer {
 	void (*saved_write_space)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);
 	const struct proto_ops *saved_ops;
+	const struct proto_ops *claimed_ops;
 	bool tls;
 	struct wait_queue_entry wake;
 	u64 tx_records;

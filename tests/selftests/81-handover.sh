@@ -157,10 +157,11 @@ test_stop_while_writers_wait() {
 }
 
 # The kernel owns a handed-over socket: a process that kept its fd can no
-# longer read, write, reconfigure, disconnect or listen on it (before: a
-# read took bytes of the stream, a write put garbage in it, TCP_ULP could
-# swap its protocol, and connect(AF_UNSPEC) then listen() cloned the
-# peer's callbacks into accepted sockets, to run after it was freed).
+# longer read, write, reconfigure, disconnect, bind, listen on it or set
+# its receive low-water mark (before: a read took bytes of the stream, a
+# write put garbage in it, TCP_ULP could swap its protocol, and
+# connect(AF_UNSPEC) then listen() cloned the peer's callbacks into
+# accepted sockets, to run after it was freed).
 test_handed_over_socket_refused() {
 	local pid
 	ENS_TMP=$(mktemp -d)
@@ -171,7 +172,7 @@ test_handed_over_socket_refused() {
 		fail "z2 could not follow"
 	wait $pid || fail "leader: $(cat "$ENS_TMP/boot")"
 	echo "  the leader's process on its handed-over socket: $(sed -n 2p "$ENS_TMP/boot")"
-	grep -qx "recv EBUSY send EBUSY setsockopt EBUSY connect EBUSY listen EBUSY" "$ENS_TMP/boot" ||
+	grep -qx "recv EBUSY send EBUSY setsockopt EBUSY connect EBUSY listen EBUSY bind EBUSY rcvlowat EBUSY" "$ENS_TMP/boot" ||
 		fail "the handed-over socket was usable: $(cat "$ENS_TMP/boot")"
 	"$ZABLOAD" write /dev/zab/z1 after 3 > "$ENS_TMP/w"
 	[ "$(grep -c '^ok' "$ENS_TMP/w")" = 3 ] || fail "writes after: $(cat "$ENS_TMP/w")"

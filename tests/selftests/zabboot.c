@@ -196,6 +196,7 @@ static void steal(const int *fds, int n)
 {
 	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
 	char buf[8] = "garbage";
+	int lowat = 4096;
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -207,7 +208,11 @@ static void steal(const int *fds, int n)
 		/* a disconnect, then listen(): children would clone our callbacks */
 		printf("connect %s ", outcome(connect(fds[i], (struct sockaddr *)&unspec,
 						      sizeof(unspec))));
-		printf("listen %s\n", outcome(listen(fds[i], 1)));
+		printf("listen %s ", outcome(listen(fds[i], 1)));
+		printf("bind %s ", outcome(bind(fds[i], (struct sockaddr *)&unspec,
+						sizeof(unspec))));
+		printf("rcvlowat %s\n", outcome(setsockopt(fds[i], SOL_SOCKET, SO_RCVLOWAT,
+							 &lowat, sizeof(lowat))));
 	}
 }
 
