@@ -394,7 +394,7 @@ test_cert_refused() {
 		fail "the expired certificate's refusal does not say so"
 	grep -q "its certificate's extended key usage does not allow TLS client authentication (clientAuth)" \
 		"$ENS_TMP/zabd.$l.log" || fail "the refusal of a server-only certificate does not say why"
-	grep -q "the extended key usage of the CA \"CN=zab test servers\" in its chain does not allow TLS client authentication (clientAuth)" \
+	grep -q "the extended key usage of a CA in its chain does not allow TLS client authentication (clientAuth)" \
 		"$ENS_TMP/zabd.$l.log" || fail "the refusal of a server-only CA does not say why"
 	formed_still 1 2 3
 	writers_stop
@@ -437,7 +437,7 @@ test_cert_refused() {
 	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/viaservers.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/viaservers.key|" \
 		"$ENS_TMP/z3.conf"
 	expect_fail "a certificate of a CA for servers only" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
-	expect_match "viaservers.pem: the CA certificate \"CN=zab test servers\" in it: its extended key usage does not allow TLS client authentication \\(clientAuth\\)" "$OUT"
+	expect_match "viaservers.pem: the extended key usage of a CA in its chain does not allow TLS client authentication \\(clientAuth\\)" "$OUT"
 	# a revocation list signed by another key in the CA's name: refused
 	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/m3.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/m3.key|" \
 		"$ENS_TMP/z3.conf"

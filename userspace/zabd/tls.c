@@ -318,27 +318,31 @@ static const char *purpose_missing(gnutls_x509_crt_t crt)
 }
 
 /*
- * The CAs of a member's chain, beyond its own certificate, constrain it
- * too where they have an extended key usage (as RFC 5280 leaves open and
- * browsers and CAs take it): the key purpose the first of @crts[1..@n)
- * lacks for either end, or NULL; its subject into @ca (@len bytes).
+ * The CAs of a member's chain constrain it too where they have an extended
+ * key usage (as RFC 5280 leaves open, and browsers and GnuTLS take it):
+ * the key purpose that a CA of the path @list builds for @crts (@n, leaf
+ * first) lacks for either end, or NULL. GnuTLS checks each CA of that path
+ * but not the trust anchor (a CA of tlsCaFile is trusted as it is), and
+ * leaves out certificates of no use to the path.
  */
-static const char *ca_purpose_missing(gnutls_x509_crt_t *crts, unsigned int n, char *ca,
-				      size_t len)
+static const char *path_purpose_missing(gnutls_x509_trust_list_t list, gnutls_x509_crt_t *crts,
+					unsigned int n)
 {
-	for (unsigned int i = 1; i < n; i++) {
-		const char *purpose = purpose_missing(crts[i]);
-		gnutls_datum_t dn = { NULL, 0 };
+	static const char *const oid[] = { GNUTLS_KP_TLS_WWW_CLIENT, GNUTLS_KP_TLS_WWW_SERVER };
+	static const char *const name[] = {
+		"TLS client authentication (clientAuth)", "TLS server authentication (serverAuth)",
+	};
 
-		if (!purpose)
-			continue;
-		if (!gnutls_x509_crt_get_dn3(crts[i], &dn, 0))
-			snprintf(ca, len, "%.*s", dn.size > 120 ? 120 : (int)dn.size,
-				 (const char *)dn.data);
-		else
-			snprintf(ca, len, "number %u", i + 1);
-		gnutls_free(dn.data);
-		return purpose;
+	for (unsigned int i = 0; i < 2; i++) {
+		gnutls_typed_vdata_st v = { GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *)oid[i], 0 };
+		unsigned int status = 0;
+
+		if (gnutls_x509_trust_list_verify_crt2(list, crts, n, &v, 1,
+						       GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+						       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
+						       &status, NULL) >= 0 &&
+		    (status & GNUTLS_CERT_PURPOSE_MISMATCH))
+			return name[i];
 	}
 	return NULL;
 }
@@ -482,16 +486,19 @@ static bool own_revoked(gnutls_certificate_credentials_t cred, const gnutls_datu
 	return revoked;
 }
 
-/* ca_purpose_missing() of the chain in @pem, a tlsCertFile's contents. */
-static const char *own_ca_purpose_missing(const gnutls_datum_t *pem, char *ca, size_t len)
+/* path_purpose_missing() of the chain in @pem, a tlsCertFile's contents. */
+static const char *own_path_purpose_missing(gnutls_certificate_credentials_t cred,
+					    const gnutls_datum_t *pem)
 {
+	gnutls_x509_trust_list_t list = NULL;
 	gnutls_x509_crt_t *crts = NULL;
-	const char *purpose = NULL;
+	const char *purpose;
 	unsigned int n = 0;
 
-	if (gnutls_x509_crt_list_import2(&crts, &n, pem, GNUTLS_X509_FMT_PEM, 0) < 0)
-		return NULL;	/* GnuTLS loaded it: not reached */
-	purpose = ca_purpose_missing(crts, n, ca, len);
+	gnutls_certificate_get_trust_list(cred, &list);
+	if (!list || gnutls_x509_crt_list_import2(&crts, &n, pem, GNUTLS_X509_FMT_PEM, 0) < 0)
+		return NULL;	/* GnuTLS loaded both: not reached */
+	purpose = path_purpose_missing(list, crts, n);
 	for (unsigned int i = 0; i < n; i++)
 		gnutls_x509_crt_deinit(crts[i]);
 	gnutls_free(crts);
@@ -509,7 +516,7 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 	gnutls_x509_crt_t crt = NULL;
 	time_t now = time(NULL);
 	const char *purpose;
-	char kname[64], cadn[128];
+	char kname[64];
 	uint32_t id;
 	int ret;
 
@@ -579,10 +586,10 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 		ret = zab_err(err, -EINVAL,
 			      "tlsCertFile %s: its extended key usage does not allow %s; a member's certificate needs both clientAuth and serverAuth, or no such extension",
 			      f->cert, purpose);
-	else if ((purpose = own_ca_purpose_missing(&cert, cadn, sizeof(cadn))))
+	else if ((purpose = own_path_purpose_missing(t->cred, &cert)))
 		ret = zab_err(err, -EINVAL,
-			      "tlsCertFile %s: the CA certificate \"%s\" in it: its extended key usage does not allow %s, so neither may the member's",
-			      f->cert, cadn, purpose);
+			      "tlsCertFile %s: the extended key usage of a CA in its chain does not allow %s, so neither may the member's certificate",
+			      f->cert, purpose);
 	else if (gnutls_x509_crt_get_expiration_time(crt) < now)
 		ret = zab_err(err, -EINVAL, "tlsCertFile %s: the certificate has expired", f->cert);
 	else if (gnutls_x509_crt_get_activation_time(crt) > now)
@@ -736,7 +743,8 @@ int zab_tls_init(struct zab_tls **out, const struct zab_tls_files *files, uint32
 		else
 			ret = cred_load(&t->files, myid, &t->cur, err);
 		if (!ret && t->cur->revoked)
-			ret = zab_err(err, -EKEYREVOKED, "%s: %s", t->files.cert, REVOKED_MSG);
+			ret = zab_err(err, -EKEYREVOKED, "tlsCertFile %s: %s", t->files.cert,
+				      REVOKED_MSG);
 		if (!ret && gnutls_priority_init(&t->prio, ZAB_TLS_PRIORITY, NULL))
 			ret = zab_err(err, -EIO, "encryption = tls: bad priorities");
 		goto out;
@@ -1074,6 +1082,16 @@ static int refused(struct zab_tls_conn *c, const char **why, const char *fmt, co
 	return -EACCES;
 }
 
+/* path_purpose_missing() of a peer's chain, by the session's CAs. */
+static const char *chain_path_purpose(struct zab_tls_conn *c, gnutls_x509_crt_t *crts,
+				      unsigned int n)
+{
+	gnutls_x509_trust_list_t list = NULL;
+
+	gnutls_certificate_get_trust_list(c->cred->cred, &list);
+	return list ? path_purpose_missing(list, crts, n) : NULL;
+}
+
 int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 {
 	gnutls_session_t s = c->session;
@@ -1135,7 +1153,6 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 		const gnutls_datum_t *chain;
 		unsigned int n = 0;
 		gnutls_x509_crt_t crt;
-		char cadn[128];
 
 		chain = gnutls_certificate_get_peers(s, &n);
 		c->peer_id = 0;
@@ -1147,7 +1164,7 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 			}
 			gnutls_x509_crt_deinit(crt);
 		}
-		/* the CAs it sent (at most as many as are kept: longer is refused below) */
+		/* the CAs of its path (a chain longer than is kept is refused below) */
 		if (c->peer_id && !purpose && n > 1 && n <= ZAB_TLS_CHAIN_MAX) {
 			gnutls_x509_crt_t crts[ZAB_TLS_CHAIN_MAX];
 			unsigned int k = 0;
@@ -1163,7 +1180,7 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 			if (k < n)
 				ca_purpose = "";
 			else
-				ca_purpose = ca_purpose_missing(crts, n, cadn, sizeof(cadn));
+				ca_purpose = chain_path_purpose(c, crts, n);
 			while (k)
 				gnutls_x509_crt_deinit(crts[--k]);
 		}
@@ -1203,8 +1220,8 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 			send_alert(c, GNUTLS_A_UNSUPPORTED_CERTIFICATE);
 			zab_tls_forget_peer(c);
 			snprintf(c->why, sizeof(c->why),
-				 "the extended key usage of the CA \"%.64s\" in its chain does not allow %s",
-				 cadn, ca_purpose);
+				 "the extended key usage of a CA in its chain does not allow %s",
+				 ca_purpose);
 			*why = c->why;
 			zab_tls_end(c);
 			return -EACCES;
