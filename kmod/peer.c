@@ -39,10 +39,10 @@
 struct workqueue_struct *zab_wq;
 
 /*
- * The socket operations of an attached peer: a copy of its own operations
+ * The socket operations of a claimed peer: a copy of its own operations
  * (its family's TCP operations, or kernel TLS's for that family and
  * configuration) with the ones that touch the stream refused. Built once per
- * set of operations, from the first socket attached that has them, and never
+ * set of operations, from the first socket claimed that has them, and never
  * freed: a caller may still be inside one after detach restored the
  * socket's own. A copy of TLS's holds the tls module until zab's unloads
  * (zab_peer_ops_release()), so that the operations it copied and the
@@ -130,15 +130,27 @@ static int busy_set_rcvlowat(struct sock *sk, int val)
 	return -EBUSY;
 }
 
+/* Is @ops one of our copies (a socket another peer claims)? */
+static bool ops_claimed(const struct proto_ops *ops)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(zab_sock_ops); i++) {
+		if (ops == &zab_sock_ops[i].ops)
+			return true;
+	}
+	return false;
+}
+
 /*
- * The operations to give @sock while attached, or NULL if out of room. A
- * new copy takes a reference on @owner, the module of @sock's ULP (NULL:
- * none), which the socket holds meanwhile.
+ * The operations to give a socket of operations @base while claimed, or
+ * NULL if out of room. A new copy takes a reference on @owner, the module
+ * of the socket's ULP (NULL: none), which the socket holds meanwhile.
  */
-static const struct proto_ops *claimed_ops(const struct socket *sock,
+static const struct proto_ops *claimed_ops(const struct proto_ops *base,
 					   struct module *owner)
 {
-	const struct proto_ops *base = sock->ops, *ret = NULL;
+	const struct proto_ops *ret = NULL;
 	struct zab_sock_ops *so;
 	int i;
 
@@ -165,6 +177,9 @@ static const struct proto_ops *claimed_ops(const struct socket *sock,
 		so->ops.listen = busy_listen;
 		so->ops.bind = busy_bind;
 		so->ops.set_rcvlowat = busy_set_rcvlowat;
+#ifdef ZAB_HAVE_SPLICE_EOF
+		so->ops.splice_eof = NULL;	/* would close TLS's open record */
+#endif
 		if (owner)
 			__module_get(owner);
 		so->owner = owner;
@@ -217,7 +232,7 @@ static int sock_ulp(struct sock *sk, struct module **owner)
 	return ret;
 }
 
-/* Under sk_callback_lock: our peer, without the flag bits (claim()). */
+/* Under sk_callback_lock: our peer, without the flag bits (zab_peer_create()). */
 static struct zab_peer *peer_claiming(const struct sock *sk)
 {
 	return __locked_read_sk_user_data_with_flags(sk, SK_USER_DATA_NOCOPY);
@@ -315,6 +330,7 @@ static int zab_peer_wake(struct wait_queue_entry *wait, unsigned int mode,
 struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 				 u64 last_zxid, int *err)
 {
+	const struct proto_ops *base;
 	struct module *owner = NULL;
 	struct zab_peer *peer;
 	struct socket *sock;
@@ -336,7 +352,8 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 		goto err_put;
 	}
 	ulp = sock_ulp(sk, &owner);
-	if (ulp < 0) {
+	base = READ_ONCE(sock->ops);
+	if (ulp < 0 || ops_claimed(base)) {
 		*err = -EBUSY;
 		goto err_put;
 	}
@@ -374,37 +391,34 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 	spin_lock_init(&peer->sync_lock);
 	INIT_LIST_HEAD(&peer->requests);
 	INIT_LIST_HEAD(&peer->replies);
+	peer->saved_ops = base;
+	peer->claimed_ops = claimed_ops(base, owner);
+	if (!peer->claimed_ops) {
+		*err = -ENOMEM;
+		goto err_free;
+	}
 	/*
-	 * Claim it: no other owner (another instance, a ULP, a sockmap).
-	 * SK_USER_DATA_NOCOPY: a socket cloned from it does not inherit the
-	 * claim.
+	 * Claim it, and its operations with it, at once: no other owner
+	 * (another instance, a ULP, a sockmap), and for the holder of its
+	 * file from now on, nothing that reads or writes the stream,
+	 * disconnects it (shutdown() aside: that ends it, and the peer with
+	 * it), makes it listen or changes its protocol. SK_USER_DATA_NOCOPY:
+	 * no socket cloned from it inherits the claim. Detach, or release
+	 * for a peer never attached, gives both back at once.
 	 */
 	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data || (inet_csk(sk)->icsk_ulp_ops && ulp != 1))
+	if (sk->sk_user_data || (inet_csk(sk)->icsk_ulp_ops && ulp != 1) ||
+	    READ_ONCE(sock->ops) != base) {
 		busy = true;
-	else
+	} else {
 		__rcu_assign_sk_user_data_with_flags(sk, peer, SK_USER_DATA_NOCOPY);
+		WRITE_ONCE(sock->ops, peer->claimed_ops);
+	}
 	write_unlock_bh(&sk->sk_callback_lock);
 	if (busy) {
 		*err = -EBUSY;
 		goto err_free;
 	}
-	/*
-	 * Ours from now on, for the holder of its file too: nothing may
-	 * disconnect it, make it listen or change its protocol before
-	 * zab_peer_attach(), nor after. zab_peer_release() gives back the
-	 * operations of a peer never attached.
-	 */
-	peer->claimed_ops = claimed_ops(sock, owner);
-	if (!peer->claimed_ops) {
-		write_lock_bh(&sk->sk_callback_lock);
-		rcu_assign_sk_user_data(sk, NULL);
-		write_unlock_bh(&sk->sk_callback_lock);
-		*err = -ENOMEM;
-		goto err_free;
-	}
-	peer->saved_ops = sock->ops;
-	WRITE_ONCE(sock->ops, peer->claimed_ops);
 	return peer;
 
 err_free:
@@ -463,12 +477,12 @@ void zab_peer_detach(struct zab_peer *peer)
 	struct zab_txn *txn, *tmp;
 
 	write_lock_bh(&sk->sk_callback_lock);
+	WRITE_ONCE(peer->sock->ops, peer->saved_ops);
 	rcu_assign_sk_user_data(sk, NULL);
 	sk->sk_data_ready = peer->saved_data_ready;
 	sk->sk_write_space = peer->saved_write_space;
 	sk->sk_state_change = peer->saved_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
-	WRITE_ONCE(peer->sock->ops, peer->saved_ops);
 	if (peer->tls)
 		remove_wait_queue(sk_sleep(sk), &peer->wake);
 
@@ -497,11 +511,11 @@ static void zab_peer_release(struct kref *ref)
 
 	/* a peer never attached still holds its claim, and the operations */
 	write_lock_bh(&sk->sk_callback_lock);
-	if (peer_claiming(sk) == peer)
-		rcu_assign_sk_user_data(sk, NULL);
-	write_unlock_bh(&sk->sk_callback_lock);
-	if (READ_ONCE(peer->sock->ops) == peer->claimed_ops)
+	if (peer_claiming(sk) == peer) {
 		WRITE_ONCE(peer->sock->ops, peer->saved_ops);
+		rcu_assign_sk_user_data(sk, NULL);
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
 	sockfd_put(peer->sock);
 	kfree(peer->rx_buf);
 	kfree(peer);
