@@ -68,12 +68,14 @@ nsx_bg() {
 	NSX_PID=$!
 }
 
-# insmod_zab: load zab.ko (ZAB_KO), or the installed module.
+# insmod_zab: load zab.ko (ZAB_KO), or the installed module, with the
+# module parameters ZAB_KO_PARAMS (wq_unbound=1), if any.
 insmod_zab() {
+	# shellcheck disable=SC2086
 	if [ -n "${ZAB_KO:-}" ]; then
-		insmod "$ZAB_KO"
+		insmod "$ZAB_KO" ${ZAB_KO_PARAMS:-}
 	else
-		modprobe zab
+		modprobe zab ${ZAB_KO_PARAMS:-}
 	fi
 }
 
