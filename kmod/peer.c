@@ -209,7 +209,7 @@ void zab_peer_ops_release(void)
 /*
  * The upper layer protocol on @sk, if any: none (0), kernel TLS in both
  * directions (1, its module in *@owner), or something else (-1): another
- * ULP, or TLS with a direction left in clear.
+ * ULP, or TLS with a direction left in clear. The caller owns the socket.
  */
 static int sock_ulp(struct sock *sk, struct module **owner)
 {
@@ -217,7 +217,7 @@ static int sock_ulp(struct sock *sk, struct module **owner)
 	struct tls_context *ctx;
 	int ret = 0;
 
-	lock_sock(sk);
+	sock_owned_by_me(sk);
 	ulp = inet_csk(sk)->icsk_ulp_ops;
 	if (ulp) {
 		ctx = tls_get_ctx(sk);
@@ -228,7 +228,6 @@ static int sock_ulp(struct sock *sk, struct module **owner)
 		if (ret == 1)
 			*owner = ulp->owner;
 	}
-	release_sock(sk);
 	return ret;
 }
 
@@ -351,14 +350,19 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 		*err = -ENOTCONN;
 		goto err_put;
 	}
+	/*
+	 * Under the socket's lock until it is claimed: what changes its
+	 * operations (a TLS setsockopt by the holder of its file) takes it.
+	 */
+	lock_sock(sk);
 	ulp = sock_ulp(sk, &owner);
-	base = READ_ONCE(sock->ops);
+	base = sock->ops;
 	if (ulp < 0 || ops_claimed(base)) {
 		*err = -EBUSY;
-		goto err_put;
+		goto err_unlock;
 	}
 	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
-	if (peer && ulp == 1 && zab_peer_tls_recvmsg(sock->ops)) {
+	if (peer && ulp == 1 && zab_peer_tls_recvmsg(base)) {
 		peer->rx_buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
 		if (!peer->rx_buf) {
 			kfree(peer);
@@ -367,7 +371,7 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 	}
 	if (!peer) {
 		*err = -ENOMEM;
-		goto err_put;
+		goto err_unlock;
 	}
 	kref_init(&peer->ref);
 	INIT_LIST_HEAD(&peer->node);
@@ -419,11 +423,14 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 		*err = -EBUSY;
 		goto err_free;
 	}
+	release_sock(sk);
 	return peer;
 
 err_free:
 	kfree(peer->rx_buf);
 	kfree(peer);
+err_unlock:
+	release_sock(sk);
 err_put:
 	sockfd_put(sock);
 	return NULL;

@@ -213,8 +213,10 @@ static void steal(const int *fds, int n)
 		printf("listen %s ", outcome(listen(fds[i], 1)));
 		/* its own address: TCP would say EINVAL, the claim says EBUSY */
 		len = sizeof(own);
-		getsockname(fds[i], (struct sockaddr *)&own, &len);
-		printf("bind %s ", outcome(bind(fds[i], (struct sockaddr *)&own, len)));
+		if (getsockname(fds[i], (struct sockaddr *)&own, &len))
+			printf("bind getsockname-failed ");
+		else
+			printf("bind %s ", outcome(bind(fds[i], (struct sockaddr *)&own, len)));
 		printf("rcvlowat %s\n", outcome(setsockopt(fds[i], SOL_SOCKET, SO_RCVLOWAT,
 							 &lowat, sizeof(lowat))));
 	}
