@@ -104,18 +104,24 @@ test_unsynced_follower_keeps_acked() {
 	grep -q "^$zxid seed-0\$" "$ENS_TMP/dump.$l" || fail "member $l lacks $zxid"
 }
 
-# A dataDir whose log holds a record of an epoch never accepted (the
-# acceptedEpoch file was replaced by an older one) is refused at start, with
-# the reason; so is currentEpoch newer than acceptedEpoch.
-test_inconsistent_datadir_refused() {
+# three_formed: members 1, 2 and 3 of a new ensemble formed, 5 writes on
+# each settled everywhere; F and G the followers, E the epoch.
+three_formed() {
 	zabd_setup 3
 	zabd_start 1 2 3
 	wait_formed 20 1 2 3
 	write_on "$ENS_TMP" a 5 1 2 3
 	converge_to "$LEADER" 1 2 3
-	f=$(others "$LEADER" 1 2 3)
-	f=${f%% *}
-	e=$EPOCH
+	read -r F G <<< "$(others "$LEADER" 1 2 3)"
+	E=$EPOCH
+}
+
+# A dataDir whose log holds a record of an epoch never accepted (the
+# acceptedEpoch file was replaced by an older one) is refused at start, with
+# the reason; so is currentEpoch newer than acceptedEpoch.
+test_inconsistent_datadir_refused() {
+	three_formed
+	f=$F e=$E
 	zabd_crash "$f"
 	echo $((e - 1)) > "$ENS_TMP/data$f/acceptedEpoch"
 	echo $((e - 1)) > "$ENS_TMP/data$f/currentEpoch"
@@ -464,14 +470,8 @@ test_follower_epoch_needs_durable_history() {
 # is down; the leader sees it in FOLLOWERINFO.
 test_newer_accepted_epoch_rejoins() {
 	local f e ahead n
-	zabd_setup 3
-	zabd_start 1 2 3
-	wait_formed 20 1 2 3
-	write_on "$ENS_TMP" a 5 1 2 3
-	converge_to "$LEADER" 1 2 3
-	f=$(others "$LEADER" 1 2 3)
-	f=${f%% *}
-	e=$EPOCH
+	three_formed
+	f=$F e=$E
 	ahead=$((e + 5))
 	zabd_crash "$f"
 	echo "$ahead" > "$ENS_TMP/data$f/acceptedEpoch"
@@ -500,14 +500,8 @@ test_newer_accepted_epoch_rejoins() {
 # took it). The others keep committing; repaired, the member rejoins.
 test_far_ahead_accepted_epoch_refused() {
 	local f g e a0 ahead
-	zabd_setup 3
-	zabd_start 1 2 3
-	wait_formed 20 1 2 3
-	write_on "$ENS_TMP" a 5 1 2 3
-	converge_to "$LEADER" 1 2 3
-	f=$(others "$LEADER" 1 2 3)
-	read -r f g <<< "$f"
-	e=$EPOCH
+	three_formed
+	f=$F g=$G e=$E
 	a0=$(epoch_file "$LEADER" acceptedEpoch)
 	for ahead in 4294967294 $((e + 65537)); do
 		zabd_crash "$f"
