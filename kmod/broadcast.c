@@ -1438,7 +1438,11 @@ static struct zab_peer *make_peer(struct zab_instance *zi,
 
 	peer = zab_peer_create(zi, spec->id, spec->fd, spec->last_zxid, &err);
 	if (!peer) {
-		NL_SET_ERR_MSG_MOD(extack, "peer fd must be a connected TCP socket");
+		if (err == -EBUSY)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "peer socket has another owner (an instance or a ULP)");
+		else if (err != -ENOMEM)
+			NL_SET_ERR_MSG_MOD(extack, "peer fd must be a connected TCP socket");
 		return ERR_PTR(err);
 	}
 	peer->to_follower = to_follower;

@@ -158,15 +158,18 @@ test_stop_while_writers_wait() {
 
 # The kernel owns a handed-over socket: a process that kept its fd can no
 # longer read, write, reconfigure, disconnect, bind, listen on it or set
-# its receive low-water mark (before: a read took bytes of the stream, a
-# write put garbage in it, TCP_ULP could swap its protocol, and
-# connect(AF_UNSPEC) then listen() cloned the peer's callbacks into
-# accepted sockets, to run after it was freed).
+# its receive low-water mark, nor hand it to another instance (before: a
+# read took bytes of the stream, a write put garbage in it, TCP_ULP could
+# swap its protocol, and connect(AF_UNSPEC) then listen() cloned the
+# peer's callbacks into accepted sockets, to run after it was freed).
 test_handed_over_socket_refused() {
 	local pid
 	ENS_TMP=$(mktemp -d)
 	ens_setup 2
-	ZABBOOT_STEAL=1 nsx zab1 "$ZABBOOT" lead z1 1 2 10.77.0.1 $ZAB_PORT 1 > "$ENS_TMP/boot" 2>&1 &
+	# a second instance in the same namespace, handed the same socket
+	nsx zab1 "$ZABCTL" create z1b --id 3 || fail "cannot create z1b"
+	ZABBOOT_STEAL=1 ZABBOOT_SECOND=z1b nsx zab1 "$ZABBOOT" lead z1 1 2 10.77.0.1 $ZAB_PORT 1 \
+		> "$ENS_TMP/boot" 2>&1 &
 	pid=$!
 	nsx zab2 "$ZABBOOT" follow z2 1 2 1 10.77.0.1 $ZAB_PORT > /dev/null ||
 		fail "z2 could not follow"
@@ -174,6 +177,9 @@ test_handed_over_socket_refused() {
 	echo "  the leader's process on its handed-over socket: $(sed -n 2p "$ENS_TMP/boot")"
 	grep -qx "recv EBUSY send EBUSY setsockopt EBUSY connect EBUSY listen EBUSY bind EBUSY rcvlowat EBUSY" "$ENS_TMP/boot" ||
 		fail "the handed-over socket was usable: $(cat "$ENS_TMP/boot")"
+	grep -q "^second: error 16: .*peer socket has another owner" "$ENS_TMP/boot" ||
+		fail "another instance took the handed-over socket: $(cat "$ENS_TMP/boot")"
+	[ "$(state_of z1b)" = LOOKING ] || fail "z1b is $(state_of z1b)"
 	"$ZABLOAD" write /dev/zab/z1 after 3 > "$ENS_TMP/w"
 	[ "$(grep -c '^ok' "$ENS_TMP/w")" = 3 ] || fail "writes after: $(cat "$ENS_TMP/w")"
 	[ "$(field_ns zab2 z2 bad_frames)" = 0 ] || fail "z2 saw $(field_ns zab2 z2 bad_frames) bad frames"

@@ -222,6 +222,23 @@ static void steal(const int *fds, int n)
 	}
 }
 
+/*
+ * With ZABBOOT_SECOND=NAME set, after LEAD: hand the first follower's
+ * socket, which this instance's kernel now owns, to instance NAME too (as
+ * FOLLOW): the second claim must fail with EBUSY.
+ */
+static void second(const char *name, int fd)
+{
+	struct nl_msg *m = request(ZAB_CMD_FOLLOW, name);
+
+	nla_put_u32(m, ZAB_A_EPOCH, 1);
+	nla_put_u32(m, ZAB_A_LEADER, 2);
+	nla_put_s32(m, ZAB_A_FD, fd);
+	printf("second: ");
+	fflush(stdout);
+	finish(m);	/* prints "ok" or "error N: ..." */
+}
+
 static int lead(char **a)
 {
 	int lfd = listen_on(a[3], atoi(a[4])), n = atoi(a[5]), i, ret;
@@ -246,6 +263,8 @@ static int lead(char **a)
 	ret = finish(m);
 	if (!ret && getenv("ZABBOOT_STEAL"))
 		steal(fds, n);
+	if (!ret && getenv("ZABBOOT_SECOND"))
+		second(getenv("ZABBOOT_SECOND"), fds[0]);
 	return ret;
 }
 
