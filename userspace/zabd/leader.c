@@ -99,8 +99,6 @@ struct leader {
 	const struct discovery_ops *ops;	/* leader_start()'s caller */
 	int64_t raised_at;	/* when it last gave up for a newer acceptedEpoch */
 	int64_t far_logged_at;	/* when one far ahead was last refused at LOG_ERR */
-	bool far_logged;	/* ... if one was */
-	bool raised;		/* ... if it ever did */
 	int64_t strangers_at;	/* when a stranger's refusal was last logged */
 	uint64_t strangers_quiet;	/* refusals not logged since */
 };
@@ -481,7 +479,7 @@ static void newer_accepted(struct lconn *c)
 	 * keep the ensemble electing. It is dropped meanwhile and connects
 	 * again.
 	 */
-	if (l->raised && now - l->raised_at < 2 * zabd_init_limit_ms(z)) {
+	if (now - l->raised_at < 2 * zabd_init_limit_ms(z)) {
 		conn_drop(c, LOG_NOTICE,
 			  "its acceptedEpoch is newer than this leader's epoch; this leader gave up for such a member less than 2 initLimit ago");
 		return;
@@ -491,7 +489,6 @@ static void newer_accepted(struct lconn *c)
 		l->ops->failed(z, "cannot write acceptedEpoch %u", c->accepted_epoch);
 		return;
 	}
-	l->raised = true;
 	l->raised_at = now;
 	zwarn("member %u accepted epoch %u, newer than this leader's epoch %u: it cannot follow; acceptedEpoch is now %u, so that the next epoch includes it",
 	      c->sid, c->accepted_epoch, l->epoch, z->accepted_epoch);
@@ -534,7 +531,7 @@ static void got_followerinfo(struct lconn *c, const struct zab_hs *hs)
 		return;
 	if (hs->epoch > EPOCH_LAST || (hs->epoch > own && hs->epoch - own > EPOCH_AHEAD_MAX)) {
 		int64_t now = loop_now();
-		bool say = !l->far_logged || now - l->far_logged_at >= 60000;
+		bool say = now - l->far_logged_at >= 60000;
 		char msg[160];
 
 		snprintf(msg, sizeof(msg),
@@ -542,10 +539,8 @@ static void got_followerinfo(struct lconn *c, const struct zab_hs *hs)
 			 hs->sid, hs->epoch, own);
 		/* it connects again every few seconds: said once a minute */
 		conn_drop(c, say ? LOG_ERR : LOG_DEBUG, msg);
-		if (say) {
-			l->far_logged = true;
+		if (say)
 			l->far_logged_at = now;
-		}
 		return;
 	}
 	c->sid = hs->sid;
@@ -894,6 +889,9 @@ int leader_open(struct zabd *z)
 	if (!l)
 		return -ENOMEM;
 	l->z = z;
+	/* never yet: long enough ago for either limit */
+	l->raised_at = INT64_MIN / 2;
+	l->far_logged_at = INT64_MIN / 2;
 	watch_init(&l->lw, listen_event, l);
 	timer_init(&l->phase_timer, phase_expired, l);
 	timer_init(&l->lead_timer, lead_retry, l);

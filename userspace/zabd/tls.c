@@ -465,40 +465,25 @@ static bool crts_revoked(gnutls_x509_trust_list_t list, gnutls_x509_crt_t *crts,
 }
 
 /*
- * Do the revocation lists loaded into @cred revoke our own chain @pem? A
- * member revoked is told by its own files too, not only by its peers'
- * refusals.
+ * Our own chain @pem (tlsCertFile) by the CAs and lists loaded into @cred:
+ * the key purpose a CA of its path lacks (path_purpose_missing()), or
+ * NULL; *@revoked if the lists revoke it (a member revoked is told by its
+ * own files too, not only by its peers' refusals).
  */
-static bool own_revoked(gnutls_certificate_credentials_t cred, const gnutls_datum_t *pem)
-{
-	gnutls_x509_trust_list_t list = NULL;
-	gnutls_x509_crt_t *crts = NULL;
-	unsigned int n = 0;
-	bool revoked = false;
-
-	gnutls_certificate_get_trust_list(cred, &list);
-	if (!list || gnutls_x509_crt_list_import2(&crts, &n, pem, GNUTLS_X509_FMT_PEM, 0) < 0)
-		return false;
-	revoked = crts_revoked(list, crts, n);
-	for (unsigned int i = 0; i < n; i++)
-		gnutls_x509_crt_deinit(crts[i]);
-	gnutls_free(crts);
-	return revoked;
-}
-
-/* path_purpose_missing() of the chain in @pem, a tlsCertFile's contents. */
-static const char *own_path_purpose_missing(gnutls_certificate_credentials_t cred,
-					    const gnutls_datum_t *pem)
+static const char *own_chain_check(gnutls_certificate_credentials_t cred,
+				   const gnutls_datum_t *pem, bool *revoked)
 {
 	gnutls_x509_trust_list_t list = NULL;
 	gnutls_x509_crt_t *crts = NULL;
 	const char *purpose;
 	unsigned int n = 0;
 
+	*revoked = false;
 	gnutls_certificate_get_trust_list(cred, &list);
 	if (!list || gnutls_x509_crt_list_import2(&crts, &n, pem, GNUTLS_X509_FMT_PEM, 0) < 0)
 		return NULL;	/* GnuTLS loaded both: not reached */
 	purpose = path_purpose_missing(list, crts, n);
+	*revoked = crts_revoked(list, crts, n);
 	for (unsigned int i = 0; i < n; i++)
 		gnutls_x509_crt_deinit(crts[i]);
 	gnutls_free(crts);
@@ -586,7 +571,7 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 		ret = zab_err(err, -EINVAL,
 			      "tlsCertFile %s: its extended key usage does not allow %s; a member's certificate needs both clientAuth and serverAuth, or no such extension",
 			      f->cert, purpose);
-	else if ((purpose = own_path_purpose_missing(t->cred, &cert)))
+	else if ((purpose = own_chain_check(t->cred, &cert, &t->revoked)))
 		ret = zab_err(err, -EINVAL,
 			      "tlsCertFile %s: the extended key usage of a CA in its chain does not allow %s, so neither may the member's certificate",
 			      f->cert, purpose);
@@ -595,7 +580,6 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 	else if (gnutls_x509_crt_get_activation_time(crt) > now)
 		ret = zab_err(err, -EAGAIN, "tlsCertFile %s: the certificate is not valid yet",
 			      f->cert);
-	t->revoked = f->crl && own_revoked(t->cred, &cert);
 	t->cert_not_after = gnutls_x509_crt_get_expiration_time(crt);
 	t->ca_not_after = first_not_after(&ca);
 	if (!ret)
@@ -958,22 +942,33 @@ void zab_tls_keep_peer(struct zab_tls *t, uint32_t id, struct zab_tls_conn *c)
 	c->peer_chain_n = 0;
 }
 
+/*
+ * Imports the @n (at most ZAB_TLS_CHAIN_MAX) DER certificates @der into
+ * @crts: how many it did (fewer only out of memory, or one not parsed).
+ * The caller deinits those.
+ */
+static unsigned int crts_import(gnutls_x509_crt_t *crts, const gnutls_datum_t *der,
+				unsigned int n)
+{
+	unsigned int k = 0;
+
+	while (k < n && !gnutls_x509_crt_init(&crts[k])) {
+		if (gnutls_x509_crt_import(crts[k], &der[k], GNUTLS_X509_FMT_DER)) {
+			gnutls_x509_crt_deinit(crts[k]);
+			break;
+		}
+		k++;
+	}
+	return k;
+}
+
 /* Does @list say the chain @k is revoked? */
 static bool chain_revoked(gnutls_x509_trust_list_t list, const struct kept_chain *k)
 {
 	gnutls_x509_crt_t crts[ZAB_TLS_CHAIN_MAX];
-	unsigned int n = 0;
-	bool revoked = false;
+	unsigned int n = crts_import(crts, k->crt, k->n);
+	bool revoked = n == k->n && crts_revoked(list, crts, n);
 
-	while (n < k->n && !gnutls_x509_crt_init(&crts[n])) {
-		if (gnutls_x509_crt_import(crts[n], &k->crt[n], GNUTLS_X509_FMT_DER)) {
-			gnutls_x509_crt_deinit(crts[n]);
-			break;
-		}
-		n++;
-	}
-	if (n == k->n)
-		revoked = crts_revoked(list, crts, n);
 	while (n)
 		gnutls_x509_crt_deinit(crts[--n]);
 	return revoked;
@@ -1167,15 +1162,8 @@ int zab_tls_step(struct zab_tls_conn *c, uint8_t *exporter, const char **why)
 		/* the CAs of its path (a chain longer than is kept is refused below) */
 		if (c->peer_id && !purpose && n > 1 && n <= ZAB_TLS_CHAIN_MAX) {
 			gnutls_x509_crt_t crts[ZAB_TLS_CHAIN_MAX];
-			unsigned int k = 0;
+			unsigned int k = crts_import(crts, chain, n);
 
-			while (k < n && !gnutls_x509_crt_init(&crts[k])) {
-				if (gnutls_x509_crt_import(crts[k], &chain[k], GNUTLS_X509_FMT_DER)) {
-					gnutls_x509_crt_deinit(crts[k]);
-					break;
-				}
-				k++;
-			}
 			/* GnuTLS verified the chain it parsed: short only out of memory */
 			if (k < n)
 				ca_purpose = "";
