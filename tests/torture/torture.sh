@@ -486,8 +486,14 @@ cpu_hogs() {
 	}
 	snap | LC_ALL=C sort > /tmp/cpu_hogs.a
 	cat /proc/softirqs > /tmp/cpu_hogs.sa
+	# RCU's grace periods and callbacks invoked, 5 s apart, where the
+	# kernel was booted with rcutree.sysrq_rcu=1 (the debug VMs)
+	echo y > /proc/sysrq-trigger 2> /dev/null
 	sleep 5
+	echo y > /proc/sysrq-trigger 2> /dev/null
 	snap | LC_ALL=C sort > /tmp/cpu_hogs.b
+	echo "RCU (sysrq y, 5 s apart):"
+	dmesg | grep -E 'wait state|rcu_node 0:|callbacks invoked' | tail -6
 	echo "CPU time over 5 s (ticks, tid, state, name):"
 	LC_ALL=C join /tmp/cpu_hogs.a /tmp/cpu_hogs.b |
 		awk '$5 - $2 > 0 { print $5 - $2, $1, $6, $7 }' | sort -rn | head -12
