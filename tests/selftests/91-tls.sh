@@ -350,8 +350,10 @@ test_cert_ensemble() {
 # port, said why and counted; nothing joins, the ensemble keeps committing.
 # At start, a member refuses its own certificate if it expired, names
 # another member, has a key other than ECDSA P-256 or an extended key usage
-# without clientAuth, a key file others may read, and a revocation list its
-# CA did not sign (saying so).
+# without clientAuth, does not verify against tlsCaFile (another CA's, or
+# its intermediate CA left out of its file), a key file others may read,
+# and a revocation list its CA did not sign (saying so). A peer whose
+# certificate's intermediate CA it left out is refused too.
 test_cert_refused() {
 	local l f n0 n hello c alert
 	cert_setup
@@ -363,6 +365,9 @@ test_cert_refused() {
 	mkintca servers ca "extendedKeyUsage = serverAuth"
 	mkcert "$ENS_TMP/viaservers" servers "zab member 3"
 	cp "$ENS_TMP/servers.pem" "$ENS_TMP/viaservers.chain"
+	# one of an intermediate CA whose certificate it leaves out
+	mkintca inter ca
+	mkcert "$ENS_TMP/nointer" inter "zab member 3"
 	zabd_start 1 2 3
 	wait_formed 30 1 2 3
 	l=$LEADER
@@ -377,7 +382,7 @@ test_cert_refused() {
 	n=$n0
 	for c in expired:"alert certificate expired" foreign:"alert unknown ca" \
 		-:"alert certificate required" server:"alert unsupported certificate" \
-		viaservers:"alert unsupported certificate" "m$l:"; do
+		viaservers:"alert unsupported certificate" nointer:"alert unknown ca" "m$l:"; do
 		alert=${c#*:} c=${c%%:*}
 		tls_client "zab$f" "10.77.0.$l" "$([ "$c" = - ] && echo - || echo "$ENS_TMP/$c")" "$hello"
 		n=$((n + 1))
@@ -388,7 +393,7 @@ test_cert_refused() {
 			fail "the client with certificate $c was not told \"$alert\": $(tail -n 3 "$ENS_TMP/client.out")"
 	done
 	n=$(( $(auth_failures_of "$l") - n0 ))
-	[ "$n" = 6 ] || fail "the leader counted $n failures, not 6"
+	[ "$n" = 7 ] || fail "the leader counted $n failures, not 7"
 	grep -h "authentication of 10.77.0.$f failed" "$ENS_TMP/zabd.$l.log" | sed 's/^/  /'
 	grep -q "its certificate is refused: .*expired" "$ENS_TMP/zabd.$l.log" ||
 		fail "the expired certificate's refusal does not say so"
@@ -438,6 +443,14 @@ test_cert_refused() {
 		"$ENS_TMP/z3.conf"
 	expect_fail "a certificate of a CA for servers only" nsx zab3 "$ZABD" -c "$ENS_TMP/z3.conf"
 	expect_match "viaservers.pem: the extended key usage of a CA in its chain does not allow TLS client authentication \\(clientAuth\\)" "$OUT"
+	# its peers would refuse a chain that does not reach tlsCaFile: so does
+	# the member, saying why
+	for c in foreign nointer; do
+		sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/$c.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/$c.key|" \
+			"$ENS_TMP/z3.conf"
+		expect_fail "a certificate that does not verify ($c)" nsx zab3 timeout 60 "$ZABD" -c "$ENS_TMP/z3.conf"
+		expect_match "$c.pem: the certificate does not verify against tlsCaFile $ENS_TMP/ca.pem: the issuer of a certificate of the chain is neither in the file nor in tlsCaFile; its peers would refuse it" "$OUT"
+	done
 	# a revocation list signed by another key in the CA's name: refused
 	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/m3.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/m3.key|" \
 		"$ENS_TMP/z3.conf"

@@ -465,29 +465,76 @@ static bool crts_revoked(gnutls_x509_trust_list_t list, gnutls_x509_crt_t *crts,
 }
 
 /*
- * Our own chain @pem (tlsCertFile) by the CAs and lists loaded into @cred:
- * the key purpose a CA of its path lacks (path_purpose_missing()), or
- * NULL; *@revoked if the lists revoke it (a member revoked is told by its
- * own files too, not only by its peers' refusals).
+ * Why the chain @crts (@n, leaf first) does not verify against @list's
+ * CAs, dates and revocation aside (each told on its own), in @buf; NULL if
+ * it does.
  */
-static const char *own_chain_check(gnutls_certificate_credentials_t cred,
-				   const gnutls_datum_t *pem, bool *revoked)
+static const char *crts_unverified(gnutls_x509_trust_list_t list, gnutls_x509_crt_t *crts,
+				   unsigned int n, char *buf, size_t len)
+{
+	unsigned int status = 0;
+	gnutls_datum_t out = { NULL, 0 };
+
+	if (gnutls_x509_trust_list_verify_crt2(list, crts, n, NULL, 0,
+					       GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+					       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
+					       &status, NULL) < 0)
+		return NULL;	/* not known: the peers' handshakes tell */
+	status &= ~(GNUTLS_CERT_INVALID | GNUTLS_CERT_REVOKED);
+	if (!status)
+		return NULL;
+	if (status & GNUTLS_CERT_SIGNER_NOT_FOUND) {
+		snprintf(buf, len, "the issuer of a certificate of the chain is neither in the file nor in tlsCaFile");
+		return buf;
+	}
+	/* "The certificate is trusted. " and GnuTLS's reasons, each a sentence */
+	if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0) < 0 ||
+	    !out.data) {
+		snprintf(buf, len, "GnuTLS's status %#x", status);
+	} else {
+		const char *why = (const char *)out.data;
+		size_t l;
+
+		if (!strncmp(why, "The certificate is trusted. ", 28))
+			why += 28;
+		snprintf(buf, len, "%s", why);
+		l = strlen(buf);
+		while (l && (buf[l - 1] == ' ' || buf[l - 1] == '.'))
+			buf[--l] = 0;
+	}
+	gnutls_free(out.data);
+	return buf;
+}
+
+/*
+ * Our own chain @pem (tlsCertFile) by the CAs and lists loaded into @cred:
+ * the key purpose a CA of its path lacks (path_purpose_missing()) in
+ * *@purpose, or why it does not verify against them in @why (its peers,
+ * holding the same CAs, would refuse it); 0 if neither. *@revoked if the
+ * lists revoke it (a member revoked is told by its own files too, not only
+ * by its peers' refusals).
+ */
+static int own_chain_check(gnutls_certificate_credentials_t cred, const gnutls_datum_t *pem,
+			   const char **purpose, char *why, size_t len, bool *revoked)
 {
 	gnutls_x509_trust_list_t list = NULL;
 	gnutls_x509_crt_t *crts = NULL;
-	const char *purpose;
 	unsigned int n = 0;
+	int ret = 0;
 
 	*revoked = false;
 	gnutls_certificate_get_trust_list(cred, &list);
 	if (!list || gnutls_x509_crt_list_import2(&crts, &n, pem, GNUTLS_X509_FMT_PEM, 0) < 0)
-		return NULL;	/* GnuTLS loaded both: not reached */
-	purpose = path_purpose_missing(list, crts, n);
+		return 0;	/* GnuTLS loaded both: not reached */
+	if (crts_unverified(list, crts, n, why, len))
+		ret = -EINVAL;
+	else if ((*purpose = path_purpose_missing(list, crts, n)))
+		ret = -EPERM;
 	*revoked = crts_revoked(list, crts, n);
 	for (unsigned int i = 0; i < n; i++)
 		gnutls_x509_crt_deinit(crts[i]);
 	gnutls_free(crts);
-	return purpose;
+	return ret;
 }
 
 /*
@@ -501,9 +548,9 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 	gnutls_x509_crt_t crt = NULL;
 	time_t now = time(NULL);
 	const char *purpose;
-	char kname[64];
+	char kname[64], why[160];
 	uint32_t id;
-	int ret;
+	int ret, chain;
 
 	ret = key_file_read(f->key, &key, err);
 	if (ret)
@@ -571,7 +618,12 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 		ret = zab_err(err, -EINVAL,
 			      "tlsCertFile %s: its extended key usage does not allow %s; a member's certificate needs both clientAuth and serverAuth, or no such extension",
 			      f->cert, purpose);
-	else if ((purpose = own_chain_check(t->cred, &cert, &t->revoked)))
+	else if ((chain = own_chain_check(t->cred, &cert, &purpose, why, sizeof(why),
+					  &t->revoked)) == -EINVAL)
+		ret = zab_err(err, -EINVAL,
+			      "tlsCertFile %s: the certificate does not verify against tlsCaFile %s: %s; its peers would refuse it (the file holds the member's certificate, then any intermediate CAs up to one in tlsCaFile)",
+			      f->cert, f->ca, why);
+	else if (chain)
 		ret = zab_err(err, -EINVAL,
 			      "tlsCertFile %s: the extended key usage of a CA in its chain does not allow %s, so neither may the member's certificate",
 			      f->cert, purpose);
