@@ -500,6 +500,24 @@ cpu_hogs() {
 	echo "softirqs 5 s apart:"
 	cat /tmp/cpu_hogs.sa
 	cat /proc/softirqs
+	# under kmemleak every free is an RCU callback: who frees, and how
+	# many objects wait for one (kmemleak_object), where the kernel has
+	# them
+	local t=/sys/kernel/debug/tracing
+	if [ -d "$t/events/kmem/kfree" ]; then
+		echo > "$t/trace"
+		echo 1 > "$t/events/kmem/kfree/enable"
+		echo 1 > "$t/events/kmem/kmem_cache_free/enable"
+		sleep 1
+		echo 0 > "$t/events/kmem/kfree/enable"
+		echo 0 > "$t/events/kmem/kmem_cache_free/enable"
+		echo "frees over 1 s by call site (the newest the buffer holds):"
+		sed -n 's/.*call_site=\([^ ]*\).*/\1/p' "$t/trace" | sort | uniq -c | sort -rn | head -15
+		echo > "$t/trace"
+	fi
+	echo "slabs (active objects):"
+	awk '/^(kmemleak_object|skbuff_head_cache|radix_tree_node|filp|kmalloc-(64|128|192|256|512|1k)) / { print "  " $1, $2 }' /proc/slabinfo
+	grep -E '^(MemFree|Slab):' /proc/meminfo
 	echo "qdiscs:"
 	for f in /run/netns/*; do
 		[ -e "$f" ] && ip netns exec "${f##*/}" tc -s qdisc show 2> /dev/null | sed "s|^|  ${f##*/}: |"
