@@ -1125,7 +1125,14 @@ static void detach_peers(struct zab_instance *zi, bool failed_only)
 	}
 	if (!n)
 		return;
-	synchronize_rcu();	/* nobody reaches them or queues their work */
+	/*
+	 * Nobody reaches them or queues their work afterwards. Expedited, as
+	 * synchronize_net() is under RTNL: zi->lock is held, which every
+	 * netlink request and zabd's failover wait for, and a normal grace
+	 * period waits behind every RCU callback queued before it (under
+	 * kmemleak, one per free: seconds on a busy debug kernel).
+	 */
+	synchronize_rcu_expedited();
 	for (i = 0; i < n; i++) {
 		peer = gone[i];
 		zab_peer_detach(peer);
