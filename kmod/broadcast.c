@@ -1128,9 +1128,11 @@ static void detach_peers(struct zab_instance *zi, bool failed_only)
 	/*
 	 * Nobody reaches them or queues their work afterwards. Expedited, as
 	 * synchronize_net() is under RTNL: zi->lock is held, which every
-	 * netlink request and zabd's failover wait for, and a normal grace
-	 * period waits behind every RCU callback queued before it (under
-	 * kmemleak, one per free: seconds on a busy debug kernel).
+	 * netlink request and zabd's failover wait for, and a normal one
+	 * wakes us from an RCU callback, run after every callback queued
+	 * before it on this CPU (kmemleak queues one per free: seconds on a
+	 * busy debug kernel). Where expedited grace periods are turned off
+	 * (rcupdate.rcu_normal, PREEMPT_RT), a normal one it is.
 	 */
 	synchronize_rcu_expedited();
 	for (i = 0; i < n; i++) {

@@ -449,8 +449,16 @@ test_cert_refused() {
 		sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/$c.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/$c.key|" \
 			"$ENS_TMP/z3.conf"
 		expect_fail "a certificate that does not verify ($c)" nsx zab3 timeout 60 "$ZABD" -c "$ENS_TMP/z3.conf"
-		expect_match "$c.pem: the certificate does not verify against tlsCaFile $ENS_TMP/ca.pem: the issuer of a certificate of the chain is neither in the file nor in tlsCaFile; its peers would refuse it" "$OUT"
+		expect_match "$c.pem: the certificate does not verify against tlsCaFile $ENS_TMP/ca.pem: no CA of tlsCaFile or of the file signed a certificate of the chain; its peers refuse it" "$OUT"
 	done
+	# a chain through a certificate that is no CA
+	mkcert "$ENS_TMP/notca" ca "zab test notca" 3650 ec:P-256 "basicConstraints = CA:FALSE"
+	mkcert "$ENS_TMP/vianotca" notca "zab member 3"
+	cat "$ENS_TMP/notca.pem" >> "$ENS_TMP/vianotca.pem"
+	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/vianotca.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/vianotca.key|" \
+		"$ENS_TMP/z3.conf"
+	expect_fail "a chain through a certificate that is no CA" nsx zab3 timeout 60 "$ZABD" -c "$ENS_TMP/z3.conf"
+	expect_match "vianotca.pem: the certificate does not verify against tlsCaFile $ENS_TMP/ca.pem: a certificate of the chain is signed by one that is not a CA" "$OUT"
 	# a revocation list signed by another key in the CA's name: refused
 	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/m3.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/m3.key|" \
 		"$ENS_TMP/z3.conf"
@@ -579,6 +587,17 @@ test_cert_reload() {
 	nsx "zab$l" "$ZABCTL" destroy "z$l" 2> /dev/null || true
 	expect_fail "a revoked certificate" nsx "zab$l" "$ZABD" -c "$ENS_TMP/z$l.conf"
 	expect_match "m$l.pem: the certificate is revoked by tlsCrlFile" "$OUT"
+	# the CA taken out of tlsCaFile (and its list replaced by another
+	# CA's): the new files are taken (they apply to the peers), and each
+	# member says its own certificate no longer verifies against them
+	mkca other
+	crl_init other
+	cp "$ENS_TMP/other.pem" "$ENS_TMP/ca.new"
+	mv "$ENS_TMP/ca.new" "$ENS_TMP/ca.pem"
+	for i in "$@"; do
+		wait_for $((20 * ZAB_TIME_SCALE)) grep -q "m$i.pem: the certificate does not verify against tlsCaFile $ENS_TMP/ca.pem: no CA of tlsCaFile or of the file signed a certificate of the chain; its peers refuse it" \
+			"$ENS_TMP/zabd.$i.log" || fail "member $i did not say its certificate no longer verifies: $(grep -h 'certificate' "$ENS_TMP/zabd.$i.log" | tail -n 2)"
+	done
 }
 
 # encryption = tls needs the ensemble's key; a bad value is named.

@@ -26,7 +26,7 @@ for v in $(seq 0 $((vms - 1))); do
 	[ "$c" -gt 0 ] || continue
 	if [ "${TORTURE_DEBUG:-0}" != 0 ]; then
 		# sysrq y: RCU's state in a hang's report (torture.sh)
-		ZAB_VM_TIMEOUT=$((c * 2400 + 900)) ZAB_VM_CPUS=1 \
+		ZAB_VM_TIMEOUT=$((c * 2400 + 900)) ZAB_VM_CPUS=${TORTURE_DEBUG_CPUS:-1} \
 			ZAB_DEBUG_APPEND="${ZAB_DEBUG_APPEND:-} rcutree.sysrq_rcu=1" \
 			tests/vm/debug.sh run -- tests/torture/torture.sh "$s" "$c"
 	else

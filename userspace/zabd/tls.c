@@ -51,6 +51,8 @@ struct zab_tls_cred {
 	uint8_t digest[32];	/* SHA-256 of the files read: a reload that reads */
 				/* the same bytes changes nothing */
 	bool revoked;		/* its lists revoke the member's own certificate */
+	char unverified[160];	/* why the member's own chain does not verify */
+				/* against its CAs, or "" (own_chain_check()) */
 };
 
 /*
@@ -472,70 +474,72 @@ static bool crts_revoked(gnutls_x509_trust_list_t list, gnutls_x509_crt_t *crts,
 static const char *crts_unverified(gnutls_x509_trust_list_t list, gnutls_x509_crt_t *crts,
 				   unsigned int n, char *buf, size_t len)
 {
+	static const struct {
+		unsigned int bit;
+		const char *why;
+	} reasons[] = {
+		{ GNUTLS_CERT_SIGNER_NOT_FOUND,
+		  "no CA of tlsCaFile or of the file signed a certificate of the chain" },
+		{ GNUTLS_CERT_SIGNER_NOT_CA, "a certificate of the chain is signed by one that is not a CA" },
+		{ GNUTLS_CERT_SIGNATURE_FAILURE, "a signature in the chain does not check" },
+		{ GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE,
+		  "a CA of the chain signed beyond its constraints (path length, names)" },
+		{ GNUTLS_CERT_INSECURE_ALGORITHM, "the chain is signed with an insecure algorithm" },
+		{ GNUTLS_CERT_UNKNOWN_CRIT_EXTENSIONS,
+		  "a certificate of the chain has a critical extension GnuTLS does not know" },
+	};
 	unsigned int status = 0;
-	gnutls_datum_t out = { NULL, 0 };
 
 	if (gnutls_x509_trust_list_verify_crt2(list, crts, n, NULL, 0,
 					       GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
 					       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
 					       &status, NULL) < 0)
 		return NULL;	/* not known: the peers' handshakes tell */
-	status &= ~(GNUTLS_CERT_INVALID | GNUTLS_CERT_REVOKED);
-	if (!status)
+	/* GnuTLS looks for a revocation only once nothing else is wrong */
+	if (!status || (status & GNUTLS_CERT_REVOKED))
 		return NULL;
-	if (status & GNUTLS_CERT_SIGNER_NOT_FOUND) {
-		snprintf(buf, len, "the issuer of a certificate of the chain is neither in the file nor in tlsCaFile");
-		return buf;
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		if (status & reasons[i].bit) {
+			snprintf(buf, len, "%s", reasons[i].why);
+			return buf;
+		}
 	}
-	/* "The certificate is trusted. " and GnuTLS's reasons, each a sentence */
-	if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0) < 0 ||
-	    !out.data) {
-		snprintf(buf, len, "GnuTLS's status %#x", status);
-	} else {
-		const char *why = (const char *)out.data;
-		size_t l;
-
-		if (!strncmp(why, "The certificate is trusted. ", 28))
-			why += 28;
-		snprintf(buf, len, "%s", why);
-		l = strlen(buf);
-		while (l && (buf[l - 1] == ' ' || buf[l - 1] == '.'))
-			buf[--l] = 0;
-	}
-	gnutls_free(out.data);
+	snprintf(buf, len, "GnuTLS's verification status %#x", status);
 	return buf;
 }
 
 /*
- * Our own chain @pem (tlsCertFile) by the CAs and lists loaded into @cred:
- * the key purpose a CA of its path lacks (path_purpose_missing()) in
- * *@purpose, or why it does not verify against them in @why (its peers,
- * holding the same CAs, would refuse it); 0 if neither. *@revoked if the
- * lists revoke it (a member revoked is told by its own files too, not only
- * by its peers' refusals).
+ * Our own chain @pem (tlsCertFile) by the CAs and lists loaded into @t:
+ * the key purpose a CA of its path lacks (path_purpose_missing()), or
+ * NULL. Also in @t: why it does not verify against those CAs (its peers,
+ * holding the same, would refuse it), and whether the lists revoke it (a
+ * member revoked is told by its own files too, not only by its peers'
+ * refusals); the caller decides what either means (refused at start,
+ * taken with an error on a reload: its lists apply to the peers).
  */
-static int own_chain_check(gnutls_certificate_credentials_t cred, const gnutls_datum_t *pem,
-			   const char **purpose, char *why, size_t len, bool *revoked)
+static const char *own_chain_check(struct zab_tls_cred *t, const gnutls_datum_t *pem)
 {
 	gnutls_x509_trust_list_t list = NULL;
 	gnutls_x509_crt_t *crts = NULL;
+	const char *purpose = NULL;
 	unsigned int n = 0;
-	int ret = 0;
 
-	*revoked = false;
-	gnutls_certificate_get_trust_list(cred, &list);
+	t->revoked = false;
+	t->unverified[0] = '\0';
+	gnutls_certificate_get_trust_list(t->cred, &list);
 	if (!list || gnutls_x509_crt_list_import2(&crts, &n, pem, GNUTLS_X509_FMT_PEM, 0) < 0)
-		return 0;	/* GnuTLS loaded both: not reached */
-	if (crts_unverified(list, crts, n, why, len))
-		ret = -EINVAL;
-	else if ((*purpose = path_purpose_missing(list, crts, n)))
-		ret = -EPERM;
-	*revoked = crts_revoked(list, crts, n);
+		return NULL;	/* GnuTLS loaded both: not reached */
+	if (!crts_unverified(list, crts, n, t->unverified, sizeof(t->unverified)))
+		purpose = path_purpose_missing(list, crts, n);
+	t->revoked = crts_revoked(list, crts, n);
 	for (unsigned int i = 0; i < n; i++)
 		gnutls_x509_crt_deinit(crts[i]);
 	gnutls_free(crts);
-	return ret;
+	return purpose;
 }
+
+/* What to say of @c's own chain that does not verify against its CAs. */
+#define UNVERIFIED_FMT "tlsCertFile %s: the certificate does not verify against tlsCaFile %s: %s; its peers refuse it (the file holds the member's certificate, then any intermediate CAs up to one in tlsCaFile)"
 
 /*
  * Loads @f into @t; the certificate must name @myid and be valid now. Each
@@ -548,9 +552,9 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 	gnutls_x509_crt_t crt = NULL;
 	time_t now = time(NULL);
 	const char *purpose;
-	char kname[64], why[160];
+	char kname[64];
 	uint32_t id;
-	int ret, chain;
+	int ret;
 
 	ret = key_file_read(f->key, &key, err);
 	if (ret)
@@ -618,12 +622,7 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 		ret = zab_err(err, -EINVAL,
 			      "tlsCertFile %s: its extended key usage does not allow %s; a member's certificate needs both clientAuth and serverAuth, or no such extension",
 			      f->cert, purpose);
-	else if ((chain = own_chain_check(t->cred, &cert, &purpose, why, sizeof(why),
-					  &t->revoked)) == -EINVAL)
-		ret = zab_err(err, -EINVAL,
-			      "tlsCertFile %s: the certificate does not verify against tlsCaFile %s: %s; its peers would refuse it (the file holds the member's certificate, then any intermediate CAs up to one in tlsCaFile)",
-			      f->cert, f->ca, why);
-	else if (chain)
+	else if ((purpose = own_chain_check(t, &cert)))
 		ret = zab_err(err, -EINVAL,
 			      "tlsCertFile %s: the extended key usage of a CA in its chain does not allow %s, so neither may the member's certificate",
 			      f->cert, purpose);
@@ -713,9 +712,14 @@ int zab_tls_refresh(struct zab_tls *t, struct zab_err *err)
 		cred_put(c);	/* the same bytes (touched, chmod): nothing changes */
 		return 0;
 	}
-	/* taken all the same: its lists apply to the peers */
+	/*
+	 * Taken all the same: its lists apply to the peers (a CA taken out
+	 * of tlsCaFile is no longer trusted, whoever's certificate it signed)
+	 */
 	if (c->revoked && !t->cur->revoked)
 		zab_err(err, -EKEYREVOKED, "tlsCertFile %s: %s", t->files.cert, REVOKED_MSG);
+	else if (c->unverified[0] && strcmp(c->unverified, t->cur->unverified))
+		zab_err(err, -EINVAL, UNVERIFIED_FMT, t->files.cert, t->files.ca, c->unverified);
 	else if (err)
 		err->msg[0] = '\0';
 	cred_put(t->cur);
@@ -778,6 +782,9 @@ int zab_tls_init(struct zab_tls **out, const struct zab_tls_files *files, uint32
 			ret = zab_err(err, -ENOMEM, "out of memory");
 		else
 			ret = cred_load(&t->files, myid, &t->cur, err);
+		if (!ret && t->cur->unverified[0])
+			ret = zab_err(err, -EINVAL, UNVERIFIED_FMT, t->files.cert, t->files.ca,
+				      t->cur->unverified);
 		if (!ret && t->cur->revoked)
 			ret = zab_err(err, -EKEYREVOKED, "tlsCertFile %s: %s", t->files.cert,
 				      REVOKED_MSG);

@@ -90,8 +90,9 @@ const char *zab_tls_expiry_note(int64_t now, int64_t end, enum zab_tls_end kind,
  * files are refused: the credentials read before stay, and the refused
  * files are tried again every minute (said only when they change: a
  * certificate not valid yet, for one, loads once it is). On 1 or 2, @err
- * says if the new lists revoke this member's own certificate (taken all
- * the same: they apply to its peers), else holds "".
+ * says if the new lists revoke this member's own certificate, or if it no
+ * longer verifies against the new tlsCaFile (taken all the same: they
+ * apply to its peers), else holds "".
  */
 int zab_tls_refresh(struct zab_tls *tls, struct zab_err *err);
 
