@@ -542,7 +542,7 @@ for s in $(seq 0 $((count - 1))); do
 	start=$SECONDS
 	timeout -k 5 "$limit" bash "$0" --one "$seed" > "$log" 2>&1
 	rc=$?
-	if [ $rc = 124 ]; then
+	if [ $rc = 124 ] || [ $rc = 137 ]; then	# 137: it ignored the TERM
 		echo "FAIL: timed out after $limit s" >> "$log"
 		cpu_hogs >> "$log"
 		echo "blocked tasks:" >> "$log"
