@@ -350,12 +350,13 @@ test_cert_ensemble() {
 # port, said why and counted; nothing joins, the ensemble keeps committing.
 # At start, a member refuses its own certificate if it expired, names
 # another member, has a key other than ECDSA P-256 or an extended key usage
-# without clientAuth, does not verify against tlsCaFile (another CA's, or
-# its intermediate CA left out of its file), a key file others may read,
+# without clientAuth, does not verify against tlsCaFile (another CA's, its
+# intermediate CA left out of its file, a chain through a certificate that
+# is no CA, or longer than 8), a key file others may read,
 # and a revocation list its CA did not sign (saying so). A peer whose
 # certificate's intermediate CA it left out is refused too.
 test_cert_refused() {
-	local l f n0 n hello c alert
+	local l f n0 n hello c alert prev i
 	cert_setup
 	mkca other
 	mkcert "$ENS_TMP/expired" ca "zab member 3" -1
@@ -459,6 +460,20 @@ test_cert_refused() {
 		"$ENS_TMP/z3.conf"
 	expect_fail "a chain through a certificate that is no CA" nsx zab3 timeout 60 "$ZABD" -c "$ENS_TMP/z3.conf"
 	expect_match "vianotca.pem: the certificate does not verify against tlsCaFile $ENS_TMP/ca.pem: a certificate of the chain is signed by one that is not a CA" "$OUT"
+	# a chain longer than its peers take (8)
+	prev=ca
+	for i in 1 2 3 4 5 6 7 8; do
+		mkintca "i$i" "$prev"
+		prev=i$i
+	done
+	mkcert "$ENS_TMP/long" i8 "zab member 3"
+	for i in 8 7 6 5 4 3 2 1; do
+		cat "$ENS_TMP/i$i.pem" >> "$ENS_TMP/long.pem"
+	done
+	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/long.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/long.key|" \
+		"$ENS_TMP/z3.conf"
+	expect_fail "a chain of 9" nsx zab3 timeout 60 "$ZABD" -c "$ENS_TMP/z3.conf"
+	expect_match "long.pem: the certificate does not verify against tlsCaFile $ENS_TMP/ca.pem: it holds 9 certificates, more than a member's chain may \\(8\\)" "$OUT"
 	# a revocation list signed by another key in the CA's name: refused
 	sed -i "s|^tlsCertFile = .*|tlsCertFile = $ENS_TMP/m3.pem|; s|^tlsKeyFile = .*|tlsKeyFile = $ENS_TMP/m3.key|" \
 		"$ENS_TMP/z3.conf"

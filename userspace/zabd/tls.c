@@ -529,9 +529,13 @@ static const char *own_chain_check(struct zab_tls_cred *t, const gnutls_datum_t 
 	gnutls_certificate_get_trust_list(t->cred, &list);
 	if (!list || gnutls_x509_crt_list_import2(&crts, &n, pem, GNUTLS_X509_FMT_PEM, 0) < 0)
 		return NULL;	/* GnuTLS loaded both: not reached */
-	if (!crts_unverified(list, crts, n, t->unverified, sizeof(t->unverified)))
+	if (n > ZAB_TLS_CHAIN_MAX)	/* its peers refuse it; GnuTLS's checks are not for it */
+		snprintf(t->unverified, sizeof(t->unverified),
+			 "it holds %u certificates, more than a member's chain may (%u)", n,
+			 ZAB_TLS_CHAIN_MAX);
+	else if (!crts_unverified(list, crts, n, t->unverified, sizeof(t->unverified)))
 		purpose = path_purpose_missing(list, crts, n);
-	t->revoked = crts_revoked(list, crts, n);
+	t->revoked = n <= ZAB_TLS_CHAIN_MAX && crts_revoked(list, crts, n);
 	for (unsigned int i = 0; i < n; i++)
 		gnutls_x509_crt_deinit(crts[i]);
 	gnutls_free(crts);
