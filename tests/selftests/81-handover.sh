@@ -186,6 +186,29 @@ test_handed_over_socket_refused() {
 	[ "$(state_of z2)" = FOLLOWING ] || fail "z2 is $(state_of z2)"
 }
 
+# Stopped, the instance gives the socket back: the process that kept its
+# fd may use it again (nothing refused with EBUSY; the kernel shut it
+# down, so the follower's end reads the end of the stream), and the
+# follower sees its leader gone.
+test_socket_given_back_on_stop() {
+	local pid
+	ENS_TMP=$(mktemp -d)
+	ens_setup 2
+	ZABBOOT_AFTER=1 nsx zab1 "$ZABBOOT" lead z1 1 2 10.77.0.1 $ZAB_PORT 1 \
+		> "$ENS_TMP/boot" 2>&1 &
+	pid=$!
+	nsx zab2 "$ZABBOOT" follow z2 1 2 1 10.77.0.1 $ZAB_PORT > /dev/null ||
+		fail "z2 could not follow"
+	wait $pid || fail "leader: $(cat "$ENS_TMP/boot")"
+	grep -q "^stop: ok" "$ENS_TMP/boot" || fail "z1 did not stop: $(cat "$ENS_TMP/boot")"
+	echo "  the process on the socket given back: $(grep '^after:' "$ENS_TMP/boot")"
+	grep -Eq "^after: recv ok rcvlowat ok listen (Invalid argument|ok)$" "$ENS_TMP/boot" ||
+		fail "the socket was not given back: $(cat "$ENS_TMP/boot")"
+	[ "$(state_of z1)" = LOOKING ] || fail "z1 is $(state_of z1)"
+	z2_looking() { [ "$(state_of z2)" = LOOKING ]; }
+	wait_for 10 z2_looking || fail "z2 is still $(state_of z2) after its leader stopped"
+}
+
 # mem_available: the kernel's MemAvailable, in bytes.
 mem_available() {
 	echo $(($(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo) * 1024))

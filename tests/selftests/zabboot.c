@@ -239,6 +239,30 @@ static void second(const char *name, int fd)
 	finish(m);	/* prints "ok" or "error N: ..." */
 }
 
+/*
+ * With ZABBOOT_AFTER set, after LEAD: stop the instance (ZAB_CMD_STOP) and
+ * try the first follower's socket again: given back, it is the process's
+ * once more (nothing refused with EBUSY), shut down by the kernel.
+ */
+static void after(const char *name, int fd)
+{
+	struct nl_msg *m = request(ZAB_CMD_STOP, name);
+	int lowat = 1;
+	char buf[64];
+
+	printf("stop: ");
+	fflush(stdout);
+	if (finish(m))
+		return;
+	/* what the follower sent last, then the end of the stream */
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+	printf("after: recv %s ", outcome(recv(fd, buf, sizeof(buf), MSG_DONTWAIT)));
+	printf("rcvlowat %s ", outcome(setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &lowat,
+						  sizeof(lowat))));
+	printf("listen %s\n", outcome(listen(fd, 1)));
+}
+
 static int lead(char **a)
 {
 	int lfd = listen_on(a[3], atoi(a[4])), n = atoi(a[5]), i, ret;
@@ -265,6 +289,8 @@ static int lead(char **a)
 		steal(fds, n);
 	if (!ret && getenv("ZABBOOT_SECOND"))
 		second(getenv("ZABBOOT_SECOND"), fds[0]);
+	if (!ret && getenv("ZABBOOT_AFTER"))
+		after(a[0], fds[0]);
 	return ret;
 }
 
