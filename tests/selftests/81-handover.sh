@@ -191,15 +191,24 @@ test_handed_over_socket_refused() {
 # down, so the follower's end reads the end of the stream), and the
 # follower sees its leader gone.
 test_socket_given_back_on_stop() {
-	local pid
+	local pid rc lrc
 	ENS_TMP=$(mktemp -d)
 	ens_setup 2
+	# the leader stops once told, after z2 follows (a line on its stdin;
+	# the fifo held open both ways: no open blocks, no write fails)
+	mkfifo "$ENS_TMP/go"
+	exec 7<> "$ENS_TMP/go"
 	ZABBOOT_AFTER=1 nsx zab1 "$ZABBOOT" lead z1 1 2 10.77.0.1 $ZAB_PORT 1 \
-		> "$ENS_TMP/boot" 2>&1 &
+		< "$ENS_TMP/go" > "$ENS_TMP/boot" 2>&1 &
 	pid=$!
-	nsx zab2 "$ZABBOOT" follow z2 1 2 1 10.77.0.1 $ZAB_PORT > /dev/null ||
-		fail "z2 could not follow"
-	wait $pid || fail "leader: $(cat "$ENS_TMP/boot")"
+	nsx zab2 "$ZABBOOT" follow z2 1 2 1 10.77.0.1 $ZAB_PORT > "$ENS_TMP/follow" 2>&1
+	rc=$?
+	echo go >&7
+	wait $pid
+	lrc=$?
+	exec 7>&-
+	[ "$rc" = 0 ] || fail "z2 could not follow: $(cat "$ENS_TMP/follow")"
+	[ "$lrc" = 0 ] || fail "leader: $(cat "$ENS_TMP/boot")"
 	grep -q "^stop: ok" "$ENS_TMP/boot" || fail "z1 did not stop: $(cat "$ENS_TMP/boot")"
 	echo "  the process on the socket given back: $(grep '^after:' "$ENS_TMP/boot")"
 	grep -Eq "^after: recv ok rcvlowat ok listen (Invalid argument|ok)$" "$ENS_TMP/boot" ||

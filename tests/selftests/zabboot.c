@@ -240,16 +240,23 @@ static void second(const char *name, int fd)
 }
 
 /*
- * With ZABBOOT_AFTER set, after LEAD: stop the instance (ZAB_CMD_STOP) and
- * try the first follower's socket again: given back, it is the process's
- * once more (nothing refused with EBUSY), shut down by the kernel.
+ * With ZABBOOT_AFTER set, after LEAD and a line on stdin (the follower
+ * follows by then: a stop before would refuse its FOLLOW): stop the
+ * instance (ZAB_CMD_STOP) and try the first follower's socket again:
+ * given back, it is the process's once more (nothing refused with EBUSY),
+ * shut down by the kernel.
  */
 static void after(const char *name, int fd)
 {
-	struct nl_msg *m = request(ZAB_CMD_STOP, name);
+	struct nl_msg *m;
 	int lowat = 1;
 	char buf[64];
 
+	if (!fgets(buf, sizeof(buf), stdin)) {
+		printf("stop: no line on stdin\n");
+		return;
+	}
+	m = request(ZAB_CMD_STOP, name);
 	printf("stop: ");
 	fflush(stdout);
 	if (finish(m))
