@@ -448,31 +448,36 @@ static int files_digest(uint8_t *out, const gnutls_datum_t *cert, const gnutls_d
 
 #define REVOKED_MSG "the certificate is revoked by tlsCrlFile: this member's peers refuse it; give it a new one"
 
-/* Does @list say the chain @crts (@n, leaf first) is revoked? */
-static bool crts_revoked(gnutls_x509_trust_list_t list, gnutls_x509_crt_t *crts, unsigned int n)
+/*
+ * GnuTLS's verdict on the chain @crts (@n, leaf first) by @list's CAs and
+ * lists, dates aside (an expired certificate is told on its own); 0 if
+ * not known (kept). GnuTLS looks for a revocation only when nothing else
+ * is wrong.
+ */
+static unsigned int crts_status(gnutls_x509_trust_list_t list, gnutls_x509_crt_t *crts,
+				unsigned int n)
 {
 	unsigned int status = 0;
 
-	/*
-	 * Without time checks: GnuTLS looks for a revocation only when
-	 * nothing else is wrong, and an expired certificate is not our
-	 * concern here.
-	 */
 	if (gnutls_x509_trust_list_verify_crt2(list, crts, n, NULL, 0,
 					       GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
 					       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
 					       &status, NULL) < 0)
-		status = 0;	/* not known: kept */
-	return status & GNUTLS_CERT_REVOKED;
+		return 0;
+	return status;
+}
+
+/* Does @list say the chain @crts (@n, leaf first) is revoked? */
+static bool crts_revoked(gnutls_x509_trust_list_t list, gnutls_x509_crt_t *crts, unsigned int n)
+{
+	return crts_status(list, crts, n) & GNUTLS_CERT_REVOKED;
 }
 
 /*
- * Why the chain @crts (@n, leaf first) does not verify against @list's
- * CAs, dates and revocation aside (each told on its own), in @buf; NULL if
- * it does.
+ * Why a chain of verification @status (crts_status()) does not verify,
+ * revocation aside (told on its own), in @buf; NULL if it does.
  */
-static const char *crts_unverified(gnutls_x509_trust_list_t list, gnutls_x509_crt_t *crts,
-				   unsigned int n, char *buf, size_t len)
+static const char *status_unverified(unsigned int status, char *buf, size_t len)
 {
 	static const struct {
 		unsigned int bit;
@@ -488,14 +493,7 @@ static const char *crts_unverified(gnutls_x509_trust_list_t list, gnutls_x509_cr
 		{ GNUTLS_CERT_UNKNOWN_CRIT_EXTENSIONS,
 		  "a certificate of the chain has a critical extension GnuTLS does not know" },
 	};
-	unsigned int status = 0;
 
-	if (gnutls_x509_trust_list_verify_crt2(list, crts, n, NULL, 0,
-					       GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
-					       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
-					       &status, NULL) < 0)
-		return NULL;	/* not known: the peers' handshakes tell */
-	/* GnuTLS looks for a revocation only once nothing else is wrong */
 	if (!status || (status & GNUTLS_CERT_REVOKED))
 		return NULL;
 	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
@@ -522,27 +520,31 @@ static const char *own_chain_check(struct zab_tls_cred *t, const gnutls_datum_t 
 	gnutls_x509_trust_list_t list = NULL;
 	gnutls_x509_crt_t *crts = NULL;
 	const char *purpose = NULL;
-	unsigned int n = 0;
+	unsigned int n = 0, status;
 
 	t->revoked = false;
 	t->unverified[0] = '\0';
 	gnutls_certificate_get_trust_list(t->cred, &list);
 	if (!list || gnutls_x509_crt_list_import2(&crts, &n, pem, GNUTLS_X509_FMT_PEM, 0) < 0)
 		return NULL;	/* GnuTLS loaded both: not reached */
-	if (n > ZAB_TLS_CHAIN_MAX)	/* its peers refuse it; GnuTLS's checks are not for it */
+	if (n > ZAB_TLS_CHAIN_MAX) {	/* its peers refuse it; GnuTLS's checks are not for it */
 		snprintf(t->unverified, sizeof(t->unverified),
 			 "it holds %u certificates, more than a member's chain may (%u)", n,
 			 ZAB_TLS_CHAIN_MAX);
-	else if (!crts_unverified(list, crts, n, t->unverified, sizeof(t->unverified)))
-		purpose = path_purpose_missing(list, crts, n);
-	t->revoked = n <= ZAB_TLS_CHAIN_MAX && crts_revoked(list, crts, n);
+	} else {
+		/* one verification tells both: revoked, or why it does not verify */
+		status = crts_status(list, crts, n);
+		t->revoked = status & GNUTLS_CERT_REVOKED;
+		if (!status_unverified(status, t->unverified, sizeof(t->unverified)))
+			purpose = path_purpose_missing(list, crts, n);
+	}
 	for (unsigned int i = 0; i < n; i++)
 		gnutls_x509_crt_deinit(crts[i]);
 	gnutls_free(crts);
 	return purpose;
 }
 
-/* What to say of @c's own chain that does not verify against its CAs. */
+/* What to say of a member's own chain that does not verify against its CAs. */
 #define UNVERIFIED_FMT "tlsCertFile %s: the certificate does not verify against tlsCaFile %s: %s; its peers refuse it (the file holds the member's certificate, then any intermediate CAs up to one in tlsCaFile)"
 
 /*
