@@ -12,8 +12,10 @@
  * follower forwards to its leader
  * @ref: the log holds one reference, every follower frame in flight one more,
  *	so the payload is never copied for the fan-out
- * @rcu: readers find txns under RCU, so they are freed after a grace period
- * @qnode: on a follower, entry in the leader peer's request queue
+ * @qnode: on a follower, entry in the leader peer's request queue, which
+ *	holds a reference: never in use once the last one is dropped
+ * @rcu: readers find txns under RCU, so they are freed after a grace
+ *	period; shares @qnode's room (a small record's txn fits 128 bytes)
  * @zxid: its zxid, 0 until the leader assigns one
  * @req_id: the origin member's request id (0: none)
  * @logged_ns: on a leader, when it assigned the zxid (ktime_get_ns()), for
@@ -27,8 +29,10 @@
  */
 struct zab_txn {
 	struct kref ref;
-	struct rcu_head rcu;
-	struct list_head qnode;
+	union {
+		struct list_head qnode;
+		struct rcu_head rcu;
+	};
 	u64 zxid;
 	u64 req_id;
 	u64 logged_ns;
