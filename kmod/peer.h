@@ -91,6 +91,8 @@ struct zab_reply_slot {
  * @tx_records: (TLS) records sent under its key, at most; tx_work only
  * @rx_work: receives and handles frames
  * @tx_work: sends frames
+ * @cpu: where both works run (WORK_CPU_UNBOUND: where queued); set as the
+ *	peer is attached
  * @down: 0 while healthy, else the &enum zab_reason it failed with (the
  *	first one wins)
  * @dead: set once detached; nothing queues work on it afterwards
@@ -160,6 +162,7 @@ struct zab_peer {
 	u64 tx_records;
 	struct work_struct rx_work;
 	struct work_struct tx_work;
+	int cpu;
 	atomic_t down;
 	bool dead;
 	unsigned long last_rx;
@@ -212,6 +215,7 @@ void zab_peer_detach(struct zab_peer *peer);
 void zab_peer_put(struct zab_peer *peer);
 bool zab_peer_down(struct zab_peer *peer, enum zab_reason reason);
 void zab_peer_kick(struct zab_peer *peer);
+void zab_peer_queue_rx(struct zab_peer *peer);
 void zab_peer_ping(struct zab_peer *peer, u64 stamp);
 int zab_peer_reply(struct zab_peer *peer, u64 req_id, u32 status, u64 zxid,
 		   u32 limit);

@@ -387,5 +387,5 @@ void zab_peer_rx_worker(struct work_struct *work)
 	else if (ret == 0 && (sk->sk_shutdown & RCV_SHUTDOWN))
 		zab_peer_down(peer, ZAB_REASON_CLOSED);
 	else if (!desc.count)
-		queue_work(zab_wq, work);	/* more to read: yield first */
+		zab_peer_queue_rx(peer);	/* more to read: yield first */
 }

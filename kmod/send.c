@@ -299,5 +299,5 @@ void zab_peer_tx_worker(struct work_struct *work)
 		zab_peer_down(peer, peer->tls && zab_tls_error(-err) ?
 				    ZAB_REASON_TLS : ZAB_REASON_SOCK_ERROR);
 	else if (!err && !budget)
-		queue_work(zab_wq, work);	/* more to send: yield first */
+		zab_peer_kick(peer);	/* more to send: yield first */
 }

@@ -8,8 +8,8 @@
 # if the VM has a disk (ZAB_VM_DISK), a 3-member ensemble run by zabd with
 # durability fsync and its logs on that disk, beside the latency of a raw
 # write + fdatasync on the same filesystem, and ZooKeeper with forceSync=yes
-# on the same disk. ZAB_BENCH_QUICK=1 stops after the plain 3-member
-# rows. With ZAB_BENCH_SAMPLES=DIR, every
+# on the same disk. ZAB_BENCH_QUICK=1 stops after the 3-member
+# rows (plain, and with spread_followers). With ZAB_BENCH_SAMPLES=DIR, every
 # latency of the 64 B measurements goes to DIR/NAME (tests/bench/plot.sh).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -144,7 +144,34 @@ ratio "64 KiB bytes/s / tcp 64 KiB stream" "$(max "$tput64k" "$btput64k")" "$(fi
 ratio "leader sync p50 / tcp fan-out p50" "$(field p50 "$sl")" "$(field p50 "$fan64")"
 ratio "follower sync p50 / tcp ping-pong p50" "$(field p50 "$sf")" "$(field p50 "$ping64")"
 "$ZABCTL" show --tsv > /dev/null
-# ZAB_BENCH_QUICK=1: the plain 3-member rows only, to compare builds
+
+# The same ensemble with each of the leader's followers served on a CPU of
+# its own (zab.ko's spread_followers), against the rows above
+echo "# spread_followers=1: the same ensemble, each follower on a CPU of its own"
+echo 1 > /sys/module/zab/parameters/spread_followers
+recreate 1 2 3
+ens_boot 3 1 1 > /dev/null
+sl64=$("$B" lat /dev/zab/z1 64 "$N")
+sf64=$("$B" lat /dev/zab/z2 64 "$N")
+printf '%-38s %s\n' "spread: leader writer, 64 B" "$sl64" \
+	"spread: follower writer, 64 B" "$sf64"
+tput_row stput64 1 "spread: 64 writers" 64 64
+tput_row sbtput16 64 "spread: 16 writers, batched" 64 16
+tput_row stput64k 1 "spread: 16 writers, 64 KiB" 65536 16
+tput_row sbtput64k 16 "spread: 1 writer, 64 KiB, batches of 16" 65536 1
+echo 0 > /sys/module/zab/parameters/spread_followers
+echo "# spread ratios"
+ratio "spread: leader p50 64 B / ping-pong" "$(field p50 "$sl64")" "$(field p50 "$ping64")" "target <= 1.0"
+ratio "spread: follower p50 64 B / ping-pong" "$(field p50 "$sf64")" "$(field p50 "$ping64")"
+# shellcheck disable=SC2154
+ratio "spread: 64 writers / tcp stream rate" "$stput64" "$(field rate "$stream")" "target >= 0.50"
+# shellcheck disable=SC2154
+ratio "spread: 16 batched / batched stream" "$sbtput16" "$(field rate "$bstream")" "target >= 0.25"
+# shellcheck disable=SC2154
+ratio "spread: 64 KiB bytes/s / tcp 64 KiB" "$(max "$stput64k" "$sbtput64k")" "$(field rate "$stream64k")" "target >= 0.50"
+# shellcheck disable=SC2154
+ratio "spread: 64 writers / default's" "$stput64" "$tput64"
+# ZAB_BENCH_QUICK=1: the 3-member rows only, to compare builds
 [ -z "${ZAB_BENCH_QUICK:-}" ] || exit 0
 
 # The same ensemble again, its connections in kernel TLS (AES-128-GCM, the
