@@ -69,6 +69,7 @@ static const struct nla_policy zab_peer_policy[ZAB_PEER_A_MAX + 1] = {
 	[ZAB_PEER_A_FD] = NLA_POLICY_MIN(NLA_S32, 0),
 	[ZAB_PEER_A_LAST_ZXID] = { .type = NLA_U64 },
 	[ZAB_PEER_A_TLS] = { .type = NLA_REJECT },	/* reported, never taken */
+	[ZAB_PEER_A_CPU] = { .type = NLA_REJECT },	/* reported, never taken */
 	[ZAB_PEER_A_OBSERVER] = { .type = NLA_FLAG },
 };
 
@@ -307,7 +308,9 @@ static int fill_peers(struct sk_buff *skb, struct zab_instance *zi)
 		    nla_put_u32(skb, ZAB_PEER_A_QUEUED, min_t(u64, queued, U32_MAX)) ||
 		    nla_put_u32(skb, ZAB_PEER_A_RTT_US, READ_ONCE(peer->rtt_us)) ||
 		    (peer->tls && nla_put_flag(skb, ZAB_PEER_A_TLS)) ||
-		    (peer->observer && nla_put_flag(skb, ZAB_PEER_A_OBSERVER))) {
+		    (peer->observer && nla_put_flag(skb, ZAB_PEER_A_OBSERVER)) ||
+		    (peer->cpu != WORK_CPU_UNBOUND &&
+		     nla_put_u32(skb, ZAB_PEER_A_CPU, peer->cpu))) {
 			err = -EMSGSIZE;
 			break;
 		}

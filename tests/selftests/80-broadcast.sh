@@ -164,6 +164,71 @@ test_batched_appends() {
 		fail "z3 has $(wc -l < "$ENS_TMP/after.3") of $((2400 + 1400)) records"
 }
 
+# placed_cpus MEMBER: the CPUs zabctl reports for the member's peers, one
+# per line in the order of its peers, "null" for a peer not placed
+placed_cpus() {
+	nsx "zab$1" "$ZABCTL" show "z$1" --json | jq -r '.peers[].cpu'
+}
+
+# spread_followers=1: a leader gives each follower's works a CPU of their
+# own, round robin; zabctl shows them, the kernel's workqueue events show
+# the followers' transmit works queued for those CPUs and run there, and
+# the ensemble commits and agrees as without. By default nothing is placed.
+test_spread_followers() {
+	local t=/sys/kernel/tracing p=/sys/module/zab/parameters/spread_followers
+	local i cpus works w
+	[ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
+	[ -d "$t/events/workqueue" ] || t=/sys/kernel/debug/tracing
+	[ -d "$t/events/workqueue" ] || skip "no workqueue trace events"
+	setup_tmp
+	ens_setup 3
+	[ "$(cat "$p")" = N ] || fail "spread_followers is on by default"
+	ens_boot 3 1 1
+	[ "$(placed_cpus 1 | sort -u)" = null ] || fail "peers placed by default: $(placed_cpus 1)"
+	for i in 1 2 3; do
+		nsx "zab$i" "$ZABCTL" destroy "z$i"
+		nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime 100 \
+			syncLimit $((20 * ZAB_TIME_SCALE)) initLimit $((50 * ZAB_TIME_SCALE))
+	done
+	echo 1 > "$p"
+	ens_boot 3 1 1
+	cpus=$(placed_cpus 1)
+	[ "$(grep -c '^[0-9]*$' <<< "$cpus")" = 2 ] || fail "the leader's followers not placed: $cpus"
+	[ "$(sort -u <<< "$cpus" | wc -l)" = 2 ] || fail "both followers on one CPU: $cpus"
+	# a follower's own peer, its leader, is not placed
+	[ "$(placed_cpus 2)" = null ] || fail "a follower placed its leader: $(placed_cpus 2)"
+	echo > "$t/trace"
+	echo 1 > "$t/events/workqueue/workqueue_queue_work/enable"
+	echo 1 > "$t/events/workqueue/workqueue_execute_start/enable"
+	write_all "$ENS_TMP" 300 1 2 3
+	echo 0 > "$t/events/workqueue/workqueue_queue_work/enable"
+	echo 0 > "$t/events/workqueue/workqueue_execute_start/enable"
+	cp "$t/trace" "$ENS_TMP/trace"
+	echo > "$t/trace"
+	! grep -q '^err' "$ENS_TMP"/w.* || fail "writes failed: $(grep -h '^err' "$ENS_TMP"/w.* | head -3)"
+	converge 1 2 3
+	dump_all "$ENS_TMP" 1 2 3
+	check_logs "$ENS_TMP" 1 2 3
+	[ "$(wc -l < "$ENS_TMP/dump.3")" = 1800 ] || fail "z3 has $(wc -l < "$ENS_TMP/dump.3") of 1800 records"
+	# the transmit works queued for a CPU below nproc (the others ask for
+	# none): "WORK REQ_CPU CPU", one line per queueing
+	sed -n 's/.*work struct=\([0-9a-fx]*\) function=zab_peer_tx_worker .*req_cpu=\([0-9]*\) cpu=\([0-9]*\).*/\1 \2 \3/p' \
+		"$ENS_TMP/trace" | awk -v n="$(nproc)" '$2 < n' > "$ENS_TMP/placed"
+	works=$(awk '{ print $1 }' "$ENS_TMP/placed" | sort -u)
+	[ "$(wc -w <<< "$works")" = 2 ] || fail "placed transmit works: $(wc -w <<< "$works"), expected the leader's 2"
+	awk '$2 != $3 { exit 1 }' "$ENS_TMP/placed" || fail "a placed work queued on another CPU than asked"
+	[ "$(awk '{ print $2 }' "$ENS_TMP/placed" | sort -u)" = "$(sort -u <<< "$cpus")" ] ||
+		fail "works placed on $(awk '{ print $2 }' "$ENS_TMP/placed" | sort -u | xargs), zabctl says $(xargs <<< "$cpus")"
+	# and each ran only there: "[00N]" is the CPU of an event's line
+	for w in $works; do
+		sed -n "s/.*\[0*\([0-9][0-9]*\)\].*workqueue_execute_start: work struct $w: function zab_peer_tx_worker.*/\1/p" \
+			"$ENS_TMP/trace" | sort -u > "$ENS_TMP/ran"
+		[ -s "$ENS_TMP/ran" ] || fail "work $w never ran"
+		[ "$(cat "$ENS_TMP/ran")" = "$(awk -v w="$w" '$1 == w { print $2; exit }' "$ENS_TMP/placed")" ] ||
+			fail "work $w ran on CPUs $(xargs < "$ENS_TMP/ran")"
+	done
+}
+
 # ZAB_IOC_SYNC: after a sync, a member that hears its leader late has
 # delivered every record committed before the sync began, on any member; a
 # leader cut off from its followers never answers a sync, and fails it once

@@ -222,7 +222,7 @@ static struct zab_info *sample(void)
 	static struct zab_peer_info peers[] = {
 		{ .id = 2, .last_zxid = ZAB_ZXID(1, 2), .queued = 0, .rtt_us = 120 },
 		{ .id = 3, .last_zxid = ZAB_ZXID(1, 1), .queued = 4, .rtt_us = 2500,
-		  .tls = true },
+		  .tls = true, .placed = true, .cpu = 1 },
 	};
 	static struct zab_info info;
 
@@ -392,8 +392,8 @@ static void test_json(void **state)
 		"\"peer_downs\":70,\"bad_frames\":80,\"sync_diff\":2,\"sync_trunc\":1,"
 		"\"sync_snap\":3,\"durability\":\"fsync\",\"durable_zxid\":\"0x100000002\","
 		"\"pending_bytes\":4096,\"over_budget\":6,\"auth_failures\":5,"
-		"\"peers\":[{\"id\":2,\"last_zxid\":\"0x100000002\",\"queued\":0,\"rtt_us\":120,\"tls\":false,\"observer\":false},"
-		"{\"id\":3,\"last_zxid\":\"0x100000001\",\"queued\":4,\"rtt_us\":2500,\"tls\":true,\"observer\":false}],"
+		"\"peers\":[{\"id\":2,\"last_zxid\":\"0x100000002\",\"queued\":0,\"rtt_us\":120,\"tls\":false,\"observer\":false,\"cpu\":null},"
+		"{\"id\":3,\"last_zxid\":\"0x100000001\",\"queued\":4,\"rtt_us\":2500,\"tls\":true,\"observer\":false,\"cpu\":1}],"
 		"\"tls_peers\":1,"
 		"\"commit_p50_us\":768,\"commit_p99_us\":1019,\"fsync_p50_us\":null,"
 		"\"fsync_p99_us\":null,\"progress\":null,\"local_bytes\":1024,"
@@ -504,7 +504,7 @@ static void test_human(void **state)
 		"  exactly-once retries not appended again: 7\n"
 		"  peers:\n"
 		"    id 2: acked 0x100000002, queued 0, rtt 0.120 ms\n"
-		"    id 3: acked 0x100000001, queued 4, rtt 2.500 ms, tls\n");
+		"    id 3: acked 0x100000001, queued 4, rtt 2.500 ms, tls, cpu 1\n");
 	free(text);
 }
 

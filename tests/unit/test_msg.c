@@ -40,6 +40,9 @@ static void put_peer(struct nl_msg *msg, uint32_t id, uint64_t zxid,
 	assert_int_equal(nla_put_u64(msg, ZAB_PEER_A_LAST_ZXID, zxid), 0);
 	assert_int_equal(nla_put_u32(msg, ZAB_PEER_A_QUEUED, queued), 0);
 	assert_int_equal(nla_put_u32(msg, ZAB_PEER_A_RTT_US, rtt), 0);
+	/* placed on a CPU: the second of the sample's peers */
+	if (queued == 2)
+		assert_int_equal(nla_put_u32(msg, ZAB_PEER_A_CPU, 1), 0);
 	nla_nest_end(msg, peer);
 }
 
@@ -107,10 +110,13 @@ static void test_parse_info(void **state)
 	assert_true(info.peers[0].last_zxid == ZAB_ZXID(3, 7));
 	assert_int_equal(info.peers[0].queued, 0);
 	assert_int_equal(info.peers[0].rtt_us, 150);
+	assert_false(info.peers[0].placed);
 	assert_int_equal(info.peers[1].id, 3);
 	assert_true(info.peers[1].last_zxid == ZAB_ZXID(3, 5));
 	assert_int_equal(info.peers[1].queued, 2);
 	assert_int_equal(info.peers[1].rtt_us, 900);
+	assert_true(info.peers[1].placed);
+	assert_int_equal(info.peers[1].cpu, 1);
 
 	zab_info_release(&info);
 	assert_null(info.peers);

@@ -573,6 +573,8 @@ enum zab_progress_attr {
  * @ZAB_PEER_A_TLS: flag, the connection is encrypted with kernel TLS (GET)
  * @ZAB_PEER_A_OBSERVER: flag, the peer is an observer (LEAD, ADD_FOLLOWER,
  *	GET)
+ * @ZAB_PEER_A_CPU: u32, the CPU the peer's works run on, when zab.ko's
+ *	spread_followers placed them (GET; absent: where they are queued)
  */
 enum zab_peer_attr {
 	ZAB_PEER_A_UNSPEC,
@@ -584,6 +586,7 @@ enum zab_peer_attr {
 	ZAB_PEER_A_PAD,
 	ZAB_PEER_A_TLS,
 	ZAB_PEER_A_OBSERVER,
+	ZAB_PEER_A_CPU,
 	__ZAB_PEER_A_MAX
 };
 

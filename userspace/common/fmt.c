@@ -246,10 +246,15 @@ static void print_params(FILE *f, const struct zab_params *params)
 
 void zab_fmt_peer(char *buf, size_t len, const struct zab_peer_info *peer)
 {
+	char cpu[24] = "";
+
+	if (peer->placed)
+		snprintf(cpu, sizeof(cpu), ", cpu %" PRIu32, peer->cpu);
 	snprintf(buf, len, "id %" PRIu32 ": acked 0x%" PRIx64 ", queued %" PRIu32
-		 ", rtt %" PRIu32 ".%03" PRIu32 " ms%s%s", peer->id, peer->last_zxid,
-		 peer->queued, peer->rtt_us / 1000, peer->rtt_us % 1000,
-		 peer->tls ? ", tls" : "", peer->observer ? ", observer" : "");
+		 ", rtt %" PRIu32 ".%03" PRIu32 " ms%s%s%s", peer->id,
+		 peer->last_zxid, peer->queued, peer->rtt_us / 1000,
+		 peer->rtt_us % 1000, peer->tls ? ", tls" : "",
+		 peer->observer ? ", observer" : "", cpu);
 }
 
 static void print_peers(FILE *f, const struct zab_info *info)
@@ -605,15 +610,18 @@ static void f_peers(FILE *f, const struct zab_info *info, int arg, bool json)
 		fputc('[', f);
 	for (size_t i = 0; i < info->n_peers; i++) {
 		const struct zab_peer_info *peer = &info->peers[i];
+		char cpu[16] = "null";
 
+		if (peer->placed)
+			snprintf(cpu, sizeof(cpu), "%" PRIu32, peer->cpu);
 		zab_fmt_zxid(zxid, sizeof(zxid), peer->last_zxid);
 		if (json)
 			fprintf(f, "%s{\"id\":%" PRIu32 ",\"last_zxid\":\"%s\","
 				"\"queued\":%" PRIu32 ",\"rtt_us\":%" PRIu32
-				",\"tls\":%s,\"observer\":%s}",
+				",\"tls\":%s,\"observer\":%s,\"cpu\":%s}",
 				i ? "," : "", peer->id, zxid, peer->queued,
 				peer->rtt_us, peer->tls ? "true" : "false",
-				peer->observer ? "true" : "false");
+				peer->observer ? "true" : "false", cpu);
 		else
 			fprintf(f, "%s%" PRIu32 ":%s:%" PRIu32 ":%" PRIu32,
 				i ? "," : "", peer->id, zxid, peer->queued,

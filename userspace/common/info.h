@@ -21,6 +21,8 @@ struct zab_peer_info {
 	uint32_t rtt_us;
 	bool tls;		/* encrypted with kernel TLS */
 	bool observer;		/* an observer, in no quorum */
+	bool placed;		/* its works run on @cpu (spread_followers) */
+	uint32_t cpu;
 };
 
 /* A latency histogram: buckets as ZAB_HIST_BUCKETS describes them. */

@@ -81,6 +81,7 @@ static struct nla_policy peer_policy[ZAB_PEER_A_MAX + 1] = {
 	[ZAB_PEER_A_RTT_US]	= { .type = NLA_U32 },
 	[ZAB_PEER_A_TLS]	= { .type = NLA_FLAG },
 	[ZAB_PEER_A_OBSERVER]	= { .type = NLA_FLAG },
+	[ZAB_PEER_A_CPU]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy extack_policy[NLMSGERR_ATTR_MAX + 1] = {
@@ -252,6 +253,8 @@ static int parse_peer(struct nlattr *nest, struct zab_peer_info *peer)
 	peer->rtt_us = get_u32(tb[ZAB_PEER_A_RTT_US]);
 	peer->tls = tb[ZAB_PEER_A_TLS] != NULL;
 	peer->observer = tb[ZAB_PEER_A_OBSERVER] != NULL;
+	peer->placed = tb[ZAB_PEER_A_CPU] != NULL;
+	peer->cpu = get_u32(tb[ZAB_PEER_A_CPU]);
 	return 0;
 }
 
