@@ -1456,6 +1456,7 @@ static struct zab_peer *make_peer(struct zab_instance *zi,
 	}
 	peer->to_follower = to_follower;
 	peer->observer = to_follower && spec->observer;
+	zab_peer_place(peer);
 	return peer;
 }
 

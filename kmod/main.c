@@ -27,15 +27,15 @@ static struct pernet_operations zab_net_ops = {
  * on any CPU (unbound: a leader's followers' works, and their TLS, spread
  * over the CPUs), as nvme-tcp's wq_unbound.
  */
-static bool wq_unbound;
-module_param(wq_unbound, bool, 0444);
+bool zab_wq_unbound;
+module_param_named(wq_unbound, zab_wq_unbound, bool, 0444);
 MODULE_PARM_DESC(wq_unbound, "run the peers' works on an unbound workqueue (default: bound to the CPU that queued them)");
 
 static int __init zab_init(void)
 {
 	int err;
 
-	zab_wq = alloc_workqueue("zab", (wq_unbound ? WQ_UNBOUND : 0) | WQ_HIGHPRI |
+	zab_wq = alloc_workqueue("zab", (zab_wq_unbound ? WQ_UNBOUND : 0) | WQ_HIGHPRI |
 				 WQ_MEM_RECLAIM, 0);
 	if (!zab_wq)
 		return -ENOMEM;

@@ -309,7 +309,7 @@ static int fill_peers(struct sk_buff *skb, struct zab_instance *zi)
 		    nla_put_u32(skb, ZAB_PEER_A_RTT_US, READ_ONCE(peer->rtt_us)) ||
 		    (peer->tls && nla_put_flag(skb, ZAB_PEER_A_TLS)) ||
 		    (peer->observer && nla_put_flag(skb, ZAB_PEER_A_OBSERVER)) ||
-		    (peer->cpu != WORK_CPU_UNBOUND &&
+		    (peer->cpu != WORK_CPU_UNBOUND &&	/* set before published */
 		     nla_put_u32(skb, ZAB_PEER_A_CPU, peer->cpu))) {
 			err = -EMSGSIZE;
 			break;

@@ -45,32 +45,46 @@ struct workqueue_struct *zab_wq;
  * receiver's softirq in the sender's context. Good for batching (a busy
  * CPU lets frames pile up, and they go out together), but a leader's
  * followers are then served one after the other. With spread_followers a
- * leader gives each follower's works a CPU of their own, round robin over
- * the online CPUs as each follower is attached, as nvme-tcp gives each
- * queue its io_cpu: a record is sent to, and acknowledged by, its
- * followers side by side. Measured in one VM (README, "Benchmark"): the
- * commit latency falls by about a third and large records go faster, but
- * many writers of small records commit far fewer, each send carrying
- * fewer frames. A CPU that goes offline only loses the affinity: the
- * workqueue runs its works elsewhere.
+ * leader asks for a CPU for each follower's (and observer's) works, the
+ * next online one round robin across all instances, as WireGuard and
+ * nvme-tcp spread their works: a record is sent to, and acknowledged by,
+ * its followers side by side. Measured in one VM (README, "Benchmark"):
+ * the commit latency falls by about a third and large records go faster,
+ * but many writers of small records commit far fewer, each send carrying
+ * fewer frames. A CPU that goes offline meanwhile only loses the
+ * affinity: the workqueue runs its works elsewhere (zabctl still names
+ * the CPU asked for). On an unbound workqueue (wq_unbound) a CPU would
+ * only choose a pool, not where the works run: nothing is asked for.
  */
 static bool spread_followers;
 module_param(spread_followers, bool, 0644);
 MODULE_PARM_DESC(spread_followers,
-		 "give each follower of a leader a CPU of its own for its works, round robin (from the next election on; default: the CPU that queues them)");
+		 "a leader asks for a CPU for each follower's works, round robin (for followers attached from then on; default: the CPU that queues them)");
 
-static atomic_t next_cpu = ATOMIC_INIT(0);
+static int last_cpu = -1;
 
-static void place_peer(struct zab_peer *peer)
+/**
+ * zab_peer_place() - choose where the peer's works run
+ * @peer: a peer not yet published (on zi->peers) nor attached;
+ *	@peer->to_follower set
+ *
+ * Context: process, under zi->lock.
+ */
+void zab_peer_place(struct zab_peer *peer)
 {
-	unsigned int n;
+	int cpu;
 
-	if (!peer->to_follower || !READ_ONCE(spread_followers)) {
-		peer->cpu = WORK_CPU_UNBOUND;
+	peer->cpu = WORK_CPU_UNBOUND;
+	if (!peer->to_follower || !READ_ONCE(spread_followers) || zab_wq_unbound)
 		return;
-	}
-	n = atomic_inc_return(&next_cpu);
-	peer->cpu = cpumask_local_spread(n % num_online_cpus(), NUMA_NO_NODE);
+	/* racy across instances: only the spread suffers, never the CPU */
+	cpu = cpumask_next(READ_ONCE(last_cpu), cpu_online_mask);
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	if (cpu >= nr_cpu_ids)
+		return;
+	WRITE_ONCE(last_cpu, cpu);
+	peer->cpu = cpu;
 }
 
 /**
@@ -432,7 +446,7 @@ struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 	peer->tls = ulp == 1;
 	INIT_WORK(&peer->rx_work, zab_peer_rx_worker);
 	INIT_WORK(&peer->tx_work, zab_peer_tx_worker);
-	peer->cpu = WORK_CPU_UNBOUND;	/* placed when attached */
+	peer->cpu = WORK_CPU_UNBOUND;	/* zab_peer_place() may choose */
 	init_waitqueue_func_entry(&peer->wake, zab_peer_wake);
 	atomic_set(&peer->down, 0);
 	peer->last_rx = jiffies;
@@ -503,7 +517,6 @@ void zab_peer_attach(struct zab_peer *peer)
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_rcvlowat, 1);
 	release_sock(sk);
-	place_peer(peer);
 	/* from then on our callbacks may run the receive work */
 	write_lock_bh(&sk->sk_callback_lock);
 	peer->saved_data_ready = sk->sk_data_ready;

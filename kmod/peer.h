@@ -91,8 +91,8 @@ struct zab_reply_slot {
  * @tx_records: (TLS) records sent under its key, at most; tx_work only
  * @rx_work: receives and handles frames
  * @tx_work: sends frames
- * @cpu: where both works run (WORK_CPU_UNBOUND: where queued); set as the
- *	peer is attached
+ * @cpu: the CPU both works are queued for (WORK_CPU_UNBOUND: where
+ *	queued); set before the peer is published (zab_peer_place())
  * @down: 0 while healthy, else the &enum zab_reason it failed with (the
  *	first one wins)
  * @dead: set once detached; nothing queues work on it afterwards
@@ -207,9 +207,11 @@ struct zab_peer {
 };
 
 extern struct workqueue_struct *zab_wq;
+extern bool zab_wq_unbound;
 
 struct zab_peer *zab_peer_create(struct zab_instance *zi, u32 id, int fd,
 				 u64 last_zxid, int *err);
+void zab_peer_place(struct zab_peer *peer);
 void zab_peer_attach(struct zab_peer *peer);
 void zab_peer_detach(struct zab_peer *peer);
 void zab_peer_put(struct zab_peer *peer);

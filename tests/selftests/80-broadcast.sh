@@ -170,19 +170,29 @@ placed_cpus() {
 	nsx "zab$1" "$ZABCTL" show "z$1" --json | jq -r '.peers[].cpu'
 }
 
-# spread_followers=1: a leader gives each follower's works a CPU of their
-# own, round robin; zabctl shows them, the kernel's workqueue events show
-# the followers' transmit works queued for those CPUs and run there, and
-# the ensemble commits and agrees as without. By default nothing is placed.
+# spread_followers=1: a leader queues each follower's works on a CPU
+# chosen round robin; zabctl shows them, the kernel's workqueue events (in
+# a trace instance of the test's own) show the followers' transmit works
+# queued for those CPUs and run there, and the ensemble commits and agrees
+# as without. By default nothing is placed.
 test_spread_followers() {
 	local t=/sys/kernel/tracing p=/sys/module/zab/parameters/spread_followers
-	local i cpus works w
-	[ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
-	[ -d "$t/events/workqueue" ] || t=/sys/kernel/debug/tracing
-	[ -d "$t/events/workqueue" ] || skip "no workqueue trace events"
+	local i cpus works w unbound
+	[ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || skip "needs two CPUs online"
+	[ -d "$t/instances" ] || t=/sys/kernel/debug/tracing
+	[ -d "$t/instances" ] || skip "no tracefs instances"
+	# WORK_CPU_UNBOUND is NR_CPUS: what a work not placed asks for
+	unbound=$(($(cat /sys/devices/system/cpu/kernel_max) + 1))
 	setup_tmp
 	ens_setup 3
+	[ "$(cat /sys/module/zab/parameters/wq_unbound)" = N ] || skip "zab.ko's wq_unbound places nothing"
 	[ "$(cat "$p")" = N ] || fail "spread_followers is on by default"
+	t=$t/instances/zabtest.$$
+	mkdir "$t"
+	# at exit, when t is gone with the function
+	SPREAD_TRACE=$t
+	trap 'echo 0 > "$SPREAD_TRACE/events/enable"; rmdir "$SPREAD_TRACE"' EXIT
+	echo 4096 > "$t/buffer_size_kb"
 	ens_boot 3 1 1
 	[ "$(placed_cpus 1 | sort -u)" = null ] || fail "peers placed by default: $(placed_cpus 1)"
 	for i in 1 2 3; do
@@ -193,27 +203,25 @@ test_spread_followers() {
 	echo 1 > "$p"
 	ens_boot 3 1 1
 	cpus=$(placed_cpus 1)
-	[ "$(grep -c '^[0-9]*$' <<< "$cpus")" = 2 ] || fail "the leader's followers not placed: $cpus"
+	[ "$(grep -c '^[0-9]\+$' <<< "$cpus")" = 2 ] || fail "the leader's followers not placed: $cpus"
 	[ "$(sort -u <<< "$cpus" | wc -l)" = 2 ] || fail "both followers on one CPU: $cpus"
 	# a follower's own peer, its leader, is not placed
 	[ "$(placed_cpus 2)" = null ] || fail "a follower placed its leader: $(placed_cpus 2)"
-	echo > "$t/trace"
 	echo 1 > "$t/events/workqueue/workqueue_queue_work/enable"
 	echo 1 > "$t/events/workqueue/workqueue_execute_start/enable"
 	write_all "$ENS_TMP" 300 1 2 3
 	echo 0 > "$t/events/workqueue/workqueue_queue_work/enable"
 	echo 0 > "$t/events/workqueue/workqueue_execute_start/enable"
 	cp "$t/trace" "$ENS_TMP/trace"
-	echo > "$t/trace"
 	! grep -q '^err' "$ENS_TMP"/w.* || fail "writes failed: $(grep -h '^err' "$ENS_TMP"/w.* | head -3)"
 	converge 1 2 3
 	dump_all "$ENS_TMP" 1 2 3
 	check_logs "$ENS_TMP" 1 2 3
 	[ "$(wc -l < "$ENS_TMP/dump.3")" = 1800 ] || fail "z3 has $(wc -l < "$ENS_TMP/dump.3") of 1800 records"
-	# the transmit works queued for a CPU below nproc (the others ask for
-	# none): "WORK REQ_CPU CPU", one line per queueing
-	sed -n 's/.*work struct=\([0-9a-fx]*\) function=zab_peer_tx_worker .*req_cpu=\([0-9]*\) cpu=\([0-9]*\).*/\1 \2 \3/p' \
-		"$ENS_TMP/trace" | awk -v n="$(nproc)" '$2 < n' > "$ENS_TMP/placed"
+	# the transmit works queued for a CPU (the others ask for
+	# WORK_CPU_UNBOUND): "WORK REQ_CPU CPU", one line per queueing
+	sed -n 's/.*work struct=\([0-9a-fx]*\) function=zab_peer_tx_worker .*req_cpu=\([0-9]*\) cpu=\(-*[0-9]*\).*/\1 \2 \3/p' \
+		"$ENS_TMP/trace" | awk -v u="$unbound" '$2 != u' > "$ENS_TMP/placed"
 	works=$(awk '{ print $1 }' "$ENS_TMP/placed" | sort -u)
 	[ "$(wc -w <<< "$works")" = 2 ] || fail "placed transmit works: $(wc -w <<< "$works"), expected the leader's 2"
 	awk '$2 != $3 { exit 1 }' "$ENS_TMP/placed" || fail "a placed work queued on another CPU than asked"

@@ -573,8 +573,9 @@ enum zab_progress_attr {
  * @ZAB_PEER_A_TLS: flag, the connection is encrypted with kernel TLS (GET)
  * @ZAB_PEER_A_OBSERVER: flag, the peer is an observer (LEAD, ADD_FOLLOWER,
  *	GET)
- * @ZAB_PEER_A_CPU: u32, the CPU the peer's works run on, when zab.ko's
- *	spread_followers placed them (GET; absent: where they are queued)
+ * @ZAB_PEER_A_CPU: u32, the CPU the peer's works are queued for, when
+ *	zab.ko's spread_followers placed them (GET; absent: where they are
+ *	queued); a CPU gone offline since runs them no more
  */
 enum zab_peer_attr {
 	ZAB_PEER_A_UNSPEC,
