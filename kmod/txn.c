@@ -5,8 +5,25 @@
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include "kmod/txn.h"
+
+/*
+ * A txn is one allocation, header and payload. Past a page, kmalloc takes
+ * a power of two of pages: a 64 KiB record's txn would take 128 KiB, all
+ * of it zeroed where init_on_alloc is on (Debian's default), twice what
+ * windowBytes charges it. Where that rounding would waste more than an
+ * eighth, the txn is vmalloc'ed, a page at a time, as kvmalloc() does when
+ * contiguous pages run short.
+ */
+static void *txn_mem(size_t size)
+{
+	if (size > PAGE_SIZE &&
+	    (PAGE_SIZE << get_order(size)) - size > size / 8)
+		return vmalloc(size);
+	return kvmalloc(size, GFP_KERNEL);
+}
 
 /**
  * zab_txn_alloc() - allocate a txn with room for @len bytes of payload
@@ -19,7 +36,7 @@ struct zab_txn *zab_txn_alloc(u32 len)
 {
 	struct zab_txn *txn;
 
-	txn = kvmalloc(struct_size(txn, data, len), GFP_KERNEL);
+	txn = txn_mem(struct_size(txn, data, len));
 	if (!txn)
 		return NULL;
 	kref_init(&txn->ref);
