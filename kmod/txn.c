@@ -13,14 +13,15 @@
  * A txn is one allocation, header and payload. Past a page, kmalloc takes
  * a power of two of pages: a 64 KiB record's txn would take 128 KiB, all
  * of it zeroed where init_on_alloc is on (Debian's default), twice what
- * windowBytes charges it. Where that rounding would waste more than an
- * eighth, the txn is vmalloc'ed, a page at a time, as kvmalloc() does when
- * contiguous pages run short.
+ * windowBytes charges it. Where that rounding would take more than an
+ * eighth beyond the whole pages vmalloc() takes, the txn is vmalloc'ed, a
+ * page at a time, as kvmalloc() does when contiguous pages run short; not
+ * otherwise, since a vmalloc'ed txn costs a mapping, a TLB flush in time,
+ * and a lookup at each copy to or from userspace (hardened usercopy).
  */
 static void *txn_mem(size_t size)
 {
-	if (size > PAGE_SIZE &&
-	    (PAGE_SIZE << get_order(size)) - size > size / 8)
+	if ((PAGE_SIZE << get_order(size)) - PAGE_ALIGN(size) > size / 8)
 		return vmalloc(size);
 	return kvmalloc(size, GFP_KERNEL);
 }

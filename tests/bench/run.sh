@@ -145,9 +145,9 @@ ratio "leader sync p50 / tcp fan-out p50" "$(field p50 "$sl")" "$(field p50 "$fa
 ratio "follower sync p50 / tcp ping-pong p50" "$(field p50 "$sf")" "$(field p50 "$ping64")"
 "$ZABCTL" show --tsv > /dev/null
 
-# The same ensemble with each of the leader's followers served on a CPU of
-# its own (zab.ko's spread_followers), against the rows above
-echo "# spread_followers=1: the same ensemble, each follower on a CPU of its own"
+# The same ensemble with the leader's followers' works queued on CPUs
+# chosen round robin (zab.ko's spread_followers), against the rows above
+echo "# spread_followers=1: the same ensemble, the followers' works spread over the CPUs"
 echo 1 > /sys/module/zab/parameters/spread_followers
 recreate 1 2 3
 ens_boot 3 1 1 > /dev/null
