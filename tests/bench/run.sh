@@ -208,6 +208,22 @@ ratio "ktls fan-out p50 / tcp fan-out p50" "$(field p50 "$kfan")" "$(field p50 "
 ratio "ktls stream rate / tcp stream rate" "$(field rate "$kstream")" "$(field rate "$stream")"
 ratio "tls leader p50 64 B / ktls fan-out p50" "$(field p50 "$tl64")" "$(field p50 "$kfan")"
 
+# the same in TLS with spread_followers, against the spread rows above:
+# each follower's records encrypted and decrypted on a CPU of their own
+echo "# encrypted, spread_followers=1"
+echo 1 > /sys/module/zab/parameters/spread_followers
+recreate 1 2 3
+ZAB_ENCRYPTION=tls ens_boot 3 1 1 > /dev/null
+[ "$(nsx zab1 "$ZABCTL" show z1 -o tls_peers)" = 2 ] || { echo "bench: the ensemble is not in TLS" >&2; exit 1; }
+stl64=$("$B" lat /dev/zab/z1 64 "$N")
+stt64=$("$B" tput /dev/zab/z1 64 64 "$SECS")
+echo 0 > /sys/module/zab/parameters/spread_followers
+printf '%-38s %s\n' "spread tls: leader writer, 64 B" "$stl64" \
+	"spread tls: 64 writers" "$stt64"
+ratio "spread tls leader p50 64 B / spread" "$(field p50 "$stl64")" "$(field p50 "$sl64")" "target <= 1.3"
+# shellcheck disable=SC2154
+ratio "spread tls 64 writers / spread" "$(field rate "$stt64")" "$stput64" "target >= 0.7"
+
 # Five members, plain: the leader waits for two acknowledgements of four
 # followers, and sends every record four times
 echo "# five members (memory mode), beside TCP to four peers"

@@ -174,11 +174,12 @@ placed_cpus() {
 # chosen round robin; zabctl shows them, the kernel's workqueue events (in
 # a trace instance of the test's own) show the followers' transmit works
 # queued for those CPUs and run there, and the ensemble commits and agrees
-# as without. By default nothing is placed.
+# as without. By default nothing is placed. With one CPU online (CI's VMs)
+# both followers are placed on it; with more, on two.
 test_spread_followers() {
 	local t=/sys/kernel/tracing p=/sys/module/zab/parameters/spread_followers
-	local i cpus works w unbound
-	[ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || skip "needs two CPUs online"
+	local i cpus works w unbound distinct=2
+	[ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || distinct=1
 	[ -d "$t/instances" ] || t=/sys/kernel/debug/tracing
 	[ -d "$t/instances" ] || skip "no tracefs instances"
 	# WORK_CPU_UNBOUND is NR_CPUS: what a work not placed asks for
@@ -204,7 +205,7 @@ test_spread_followers() {
 	ens_boot 3 1 1
 	cpus=$(placed_cpus 1)
 	[ "$(grep -c '^[0-9]\+$' <<< "$cpus")" = 2 ] || fail "the leader's followers not placed: $cpus"
-	[ "$(sort -u <<< "$cpus" | wc -l)" = 2 ] || fail "both followers on one CPU: $cpus"
+	[ "$(sort -u <<< "$cpus" | wc -l)" = "$distinct" ] || fail "followers on $(sort -u <<< "$cpus" | wc -l) CPUs, expected $distinct: $cpus"
 	# a follower's own peer, its leader, is not placed
 	[ "$(placed_cpus 2)" = null ] || fail "a follower placed its leader: $(placed_cpus 2)"
 	echo 1 > "$t/events/workqueue/workqueue_queue_work/enable"
