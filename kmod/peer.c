@@ -74,7 +74,7 @@ void zab_peer_place(struct zab_peer *peer)
 {
 	int cpu;
 
-	peer->cpu = WORK_CPU_UNBOUND;
+	/* else it stays WORK_CPU_UNBOUND, as created */
 	if (!peer->to_follower || !READ_ONCE(spread_followers) || zab_wq_unbound)
 		return;
 	/* racy across instances: only the spread suffers, never the CPU */

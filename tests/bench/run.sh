@@ -51,12 +51,14 @@ ratio() {
 
 # recreate I...: members I... as new instances, for the next ensemble
 recreate() {
-	local i
-	for i in "$@"; do
-		nsx "zab$i" "$ZABCTL" destroy "z$i"
-		nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime 1000 \
-			syncLimit $((20 * ZAB_TIME_SCALE)) initLimit $((50 * ZAB_TIME_SCALE))
-	done
+	ens_recreate 1000 "$@"
+}
+
+# tls_boot: the 3-member ensemble formed again in kernel TLS
+tls_boot() {
+	recreate 1 2 3
+	ZAB_ENCRYPTION=tls ens_boot 3 1 1 > /dev/null
+	[ "$(nsx zab1 "$ZABCTL" show z1 -o tls_peers)" = 2 ] || { echo "bench: the ensemble is not in TLS" >&2; exit 1; }
 }
 
 # max A B: the larger of two numbers
@@ -178,13 +180,11 @@ ratio "spread: 64 writers / default's" "$stput64" "$tput64"
 # keys zabboot installs: zab.ko's path through TLS, without a handshake),
 # and the cost of zabd's handshake per connection.
 echo "# encrypted: the same ensemble in kernel TLS (encryption = tls)"
-recreate 1 2 3
 # the AES-NI and CLMUL implementations, as udev loads them on a host that
 # has the instructions (this VM has no udev)
 modprobe -q aesni_intel 2> /dev/null || true
 modprobe -q ghash_clmulni_intel 2> /dev/null || true
-ZAB_ENCRYPTION=tls ens_boot 3 1 1 > /dev/null
-[ "$(nsx zab1 "$ZABCTL" show z1 -o tls_peers)" = 2 ] || { echo "bench: the ensemble is not in TLS" >&2; exit 1; }
+tls_boot
 tl64=$("$B" lat /dev/zab/z1 64 "$N")
 tf64=$("$B" lat /dev/zab/z2 64 "$N")
 tt64=$("$B" tput /dev/zab/z1 64 64 "$SECS")
@@ -212,9 +212,7 @@ ratio "tls leader p50 64 B / ktls fan-out p50" "$(field p50 "$tl64")" "$(field p
 # each follower's records encrypted and decrypted on a CPU of their own
 echo "# encrypted, spread_followers=1"
 echo 1 > /sys/module/zab/parameters/spread_followers
-recreate 1 2 3
-ZAB_ENCRYPTION=tls ens_boot 3 1 1 > /dev/null
-[ "$(nsx zab1 "$ZABCTL" show z1 -o tls_peers)" = 2 ] || { echo "bench: the ensemble is not in TLS" >&2; exit 1; }
+tls_boot
 stl64=$("$B" lat /dev/zab/z1 64 "$N")
 stt64=$("$B" tput /dev/zab/z1 64 64 "$SECS")
 echo 0 > /sys/module/zab/parameters/spread_followers

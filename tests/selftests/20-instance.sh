@@ -138,8 +138,7 @@ test_destroy_frees_minor_last() {
 		wait
 		zabctl destroy "r$i"
 		[ ! -e /dev/zab/z1 ] || fail "/dev/zab/z1 outlived its instance"
-		nsx zab1 "$ZABCTL" create z1 --id 1 tickTime 100 \
-			syncLimit $((20 * ZAB_TIME_SCALE)) initLimit $((50 * ZAB_TIME_SCALE))
+		ens_create 100 1
 		wait_for 10 z2_looking || fail "z2 still follows the destroyed z1"
 	done
 }

@@ -178,7 +178,7 @@ placed_cpus() {
 # both followers are placed on it; with more, on two.
 test_spread_followers() {
 	local t=/sys/kernel/tracing p=/sys/module/zab/parameters/spread_followers
-	local i cpus works w unbound distinct=2
+	local cpus works w unbound distinct=2
 	[ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || distinct=1
 	[ -d "$t/instances" ] || t=/sys/kernel/debug/tracing
 	[ -d "$t/instances" ] || skip "no tracefs instances"
@@ -199,11 +199,7 @@ test_spread_followers() {
 	[ ! -e "$t/options/hash-ptr" ] || echo 0 > "$t/options/hash-ptr"
 	ens_boot 3 1 1
 	[ "$(placed_cpus 1 | sort -u)" = null ] || fail "peers placed by default: $(placed_cpus 1)"
-	for i in 1 2 3; do
-		nsx "zab$i" "$ZABCTL" destroy "z$i"
-		nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime 100 \
-			syncLimit $((20 * ZAB_TIME_SCALE)) initLimit $((50 * ZAB_TIME_SCALE))
-	done
+	ens_recreate 100 1 2 3
 	echo 1 > "$p"
 	ens_boot 3 1 1
 	cpus=$(placed_cpus 1)

@@ -148,8 +148,29 @@ ens_setup() {
 		ip -n "zab$i" addr add "10.77.0.$i/24" dev eth0
 		ip -n "zab$i" link set eth0 up
 		ip -n "zab$i" link set lo up
+		ens_create "$tick" "$i"
+	done
+}
+
+# ens_create TICK_MS I...: instance zI of member I, in namespace zabI, as
+# ens_setup makes it
+ens_create() {
+	local tick=$1 i
+	shift
+	for i in "$@"; do
 		nsx "zab$i" "$ZABCTL" create "z$i" --id "$i" tickTime "$tick" \
 			syncLimit $((20 * ZAB_TIME_SCALE)) initLimit $((50 * ZAB_TIME_SCALE))
+	done
+}
+
+# ens_recreate TICK_MS I...: members I... destroyed and made again, new
+# instances for the next ensemble
+ens_recreate() {
+	local tick=$1 i
+	shift
+	for i in "$@"; do
+		nsx "zab$i" "$ZABCTL" destroy "z$i"
+		ens_create "$tick" "$i"
 	done
 }
 
