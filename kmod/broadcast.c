@@ -506,21 +506,17 @@ static int once_check(struct zab_instance *zi, const struct zab_txn *txn,
 }
 
 /*
- * As leader: give @txn the next zxid and propose it, if *@gen is 0 or the
- * current generation (else -ECONNRESET), and set *@gen to it. Takes over
- * @txn, except that a @local write without room (leader_room()) gets
- * -ENOSPC and keeps it. @kick: have the followers' transmit work send it now (else the caller
- * does, zab_bcast_flush()). An exactly-once record already in the log is
- * not proposed: 1, @txn->zxid set to the original's, *@gen set; or
- * -EALREADY, -ESTALE, -EINVAL (once_check()).
+ * leader_propose() under log_mutex, for one txn or each of a batch: *@now
+ * is the time zxids are assigned at, read once when the first is (0 until
+ * then). Leaves @txn to the caller on every error and on 1.
  */
-static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
-			  u64 *gen, bool local, bool kick)
+static int propose_locked(struct zab_instance *zi, struct zab_txn *txn,
+			  u64 *gen, bool local, u64 *now)
 {
 	u64 orig = 0;
 	int err;
 
-	mutex_lock(&zi->log_mutex);
+	lockdep_assert_held(&zi->log_mutex);
 	if (READ_ONCE(zi->dead))
 		err = -ESHUTDOWN;
 	else if (*gen && *gen != zi->gen)
@@ -534,28 +530,52 @@ static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
 			txn->zxid = orig;
 			*gen = zi->gen;
 		}
-	} else if (local && !leader_room(zi, zab_txn_size(txn))) {
-		mutex_unlock(&zi->log_mutex);
+		return err;
+	}
+	if (local && !leader_room(zi, zab_txn_size(txn)))
 		return -ENOSPC;
-	} else if (zi->counter == U32_MAX) {
+	if (zi->counter == U32_MAX) {
 		/* epoch exhausted: stop leading, a new election (reap_worker) */
-		err = -EOVERFLOW;
 		if (!zi->exhausted) {
 			WRITE_ONCE(zi->exhausted, true);
 			queue_work(zab_wq, &zi->reap_work);
 		}
-	} else {
-		txn->zxid = ZAB_ZXID(zi->epoch, zi->counter + 1);
-		txn->logged_ns = ktime_get_ns();
-		err = zab_log_append(zi, txn);
-		if (!err) {
-			zi->counter++;
-			*gen = zi->gen;
-			zab_stat_add(zi, ZAB_STAT_PROPOSALS, 1);
-			leader_commit(zi);	/* an ensemble of one */
-		}
+		return -EOVERFLOW;
 	}
+	txn->zxid = ZAB_ZXID(zi->epoch, zi->counter + 1);
+	if (!*now)
+		*now = ktime_get_ns();
+	txn->logged_ns = *now;
+	err = zab_log_append(zi, txn);
+	if (err)
+		return err;
+	zi->counter++;
+	*gen = zi->gen;
+	zab_stat_add(zi, ZAB_STAT_PROPOSALS, 1);
+	leader_commit(zi);	/* an ensemble of one */
+	return 0;
+}
+
+/*
+ * As leader: give @txn the next zxid and propose it, if *@gen is 0 or the
+ * current generation (else -ECONNRESET), and set *@gen to it. Takes over
+ * @txn, except that a @local write without room (leader_room()) gets
+ * -ENOSPC and keeps it. @kick: have the followers' transmit work send it now (else the caller
+ * does, zab_bcast_flush()). An exactly-once record already in the log is
+ * not proposed: 1, @txn->zxid set to the original's, *@gen set; or
+ * -EALREADY, -ESTALE, -EINVAL (once_check()).
+ */
+static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
+			  u64 *gen, bool local, bool kick)
+{
+	u64 now = 0;
+	int err;
+
+	mutex_lock(&zi->log_mutex);
+	err = propose_locked(zi, txn, gen, local, &now);
 	mutex_unlock(&zi->log_mutex);
+	if (err == -ENOSPC)
+		return err;
 	if (err) {
 		zab_txn_put(txn);
 		return err;
@@ -686,26 +706,33 @@ static int wait_commit(struct zab_instance *zi, u64 *zxid, u64 gen,
 	return READ_ONCE(zi->dead) ? -ESHUTDOWN : -ECONNRESET;
 }
 
-/* Propose (leader) or forward (follower) @len bytes at @buf, room reserved. */
-static int submit_reserved(struct zab_instance *zi, const void __user *buf,
-			   size_t len, struct zab_write *w, bool kick)
+/* A txn for a local write of @len bytes at @buf; -ENOMEM, -EFAULT, -EINVAL. */
+static struct zab_txn *txn_from_user(struct zab_instance *zi,
+				     const void __user *buf, size_t len)
 {
 	struct zab_once_tag tag;
 	struct zab_txn *txn;
-	int err;
 
 	txn = zab_txn_alloc(len);
 	if (!txn)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	if (copy_from_user(txn->data, buf, len)) {
 		zab_txn_put(txn);
-		return -EFAULT;
+		return ERR_PTR(-EFAULT);
 	}
 	if (zab_once_parse(txn->data, txn->len, &tag) < 0) {
 		zab_txn_put(txn);
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	}
 	txn->origin = zi->myid;
+	return txn;
+}
+
+/* Propose (leader) or forward (follower) @txn, room reserved; takes it over. */
+static int submit_txn(struct zab_instance *zi, struct zab_txn *txn,
+		      struct zab_write *w, bool kick)
+{
+	int err;
 
 	if (READ_ONCE(zi->state) == ZAB_STATE_LEADING) {
 		w->forwarded = false;
@@ -738,6 +765,25 @@ static bool reserve_or_dead(struct zab_instance *zi, u64 size, bool *reserved)
 	return *reserved || READ_ONCE(zi->dead);
 }
 
+/* Reserve room for @w, a write of @len bytes (zab_bcast_submit()'s @flags). */
+static int reserve(struct zab_instance *zi, struct zab_write *w, size_t len,
+		   unsigned int flags)
+{
+	bool reserved = false;
+	int err = 0;
+
+	w->size = sizeof(struct zab_txn) + len;
+	if (flags & ZAB_SUBMIT_NOWAIT)
+		reserved = local_reserve(zi, w->size);
+	else
+		err = wait_event_interruptible(zi->wq,
+					       reserve_or_dead(zi, w->size,
+							       &reserved));
+	if (!reserved)
+		return flags & ZAB_SUBMIT_NOWAIT ? -EAGAIN : err ?: -ESHUTDOWN;
+	return 0;
+}
+
 /**
  * zab_bcast_submit() - append a record, without waiting for its commit
  * @zi: the instance
@@ -764,22 +810,123 @@ static bool reserve_or_dead(struct zab_instance *zi, u64 size, bool *reserved)
 int zab_bcast_submit(struct zab_instance *zi, const void __user *buf,
 		     size_t len, struct zab_write *w, unsigned int flags)
 {
-	bool reserved = false;
-	int err = 0;
+	struct zab_txn *txn;
+	int err;
 
-	w->size = sizeof(struct zab_txn) + len;
-	if (flags & ZAB_SUBMIT_NOWAIT)
-		reserved = local_reserve(zi, w->size);
-	else
-		err = wait_event_interruptible(zi->wq,
-					       reserve_or_dead(zi, w->size,
-							       &reserved));
-	if (!reserved)
-		return flags & ZAB_SUBMIT_NOWAIT ? -EAGAIN : err ?: -ESHUTDOWN;
-	err = submit_reserved(zi, buf, len, w, !(flags & ZAB_SUBMIT_DEFER));
+	err = reserve(zi, w, len, flags);
+	if (err)
+		return err;
+	txn = txn_from_user(zi, buf, len);
+	err = IS_ERR(txn) ? PTR_ERR(txn) :
+	      submit_txn(zi, txn, w, !(flags & ZAB_SUBMIT_DEFER));
 	if (err)
 		local_release(zi, w->size);
 	return err;
+}
+
+/* Undo the submission of @w[@i..@n): their txns put, their room given back. */
+static void unsubmit(struct zab_instance *zi, struct zab_txn **txns,
+		     struct zab_write *w, u32 i, u32 n)
+{
+	for (; i < n; i++) {
+		zab_txn_put(txns[i]);
+		local_release(zi, w[i].size);
+	}
+}
+
+/**
+ * zab_bcast_submit_batch() - append records that go out together
+ * @zi: the instance
+ * @recs: the records, their payloads in user memory, their lengths already
+ *	checked against maxRecordSize
+ * @w: a write for each, as for zab_bcast_submit(); @w[0].need_gen set by
+ *	the caller, the others' here
+ * @n: how many, at least one
+ * @flags: %ZAB_SUBMIT_NOWAIT for the first record (the others never wait
+ *	for room); every record is deferred, as with %ZAB_SUBMIT_DEFER
+ *
+ * As zab_bcast_submit() for each record in turn, each in the generation of
+ * the one before, but a leader proposes the records it copied (up to
+ * %ZAB_SUBMIT_CHUNK, as many as fit in this member's room in flight) under
+ * one hold of log_mutex, their zxids assigned at one time: the commit
+ * latency of each counts from then.
+ *
+ * Return: how many records were submitted, at least one; else the first
+ * one's error, as zab_bcast_submit()'s.
+ */
+int zab_bcast_submit_batch(struct zab_instance *zi,
+			   const struct zab_append *recs, struct zab_write *w,
+			   u32 n, unsigned int flags)
+{
+	struct zab_txn *txns[ZAB_SUBMIT_CHUNK];
+	u32 got, i, j;
+	u64 now = 0;
+	int err = 0;
+
+	n = min_t(u32, n, ZAB_SUBMIT_CHUNK);
+	for (got = 0; got < n; got++) {
+		err = reserve(zi, &w[got], recs[got].len,
+			      got ? ZAB_SUBMIT_NOWAIT : flags);
+		if (err)
+			break;
+		txns[got] = txn_from_user(zi, u64_to_user_ptr(recs[got].data),
+					  recs[got].len);
+		if (IS_ERR(txns[got])) {
+			err = PTR_ERR(txns[got]);
+			local_release(zi, w[got].size);
+			break;
+		}
+	}
+	if (!got)
+		return err;
+
+	if (READ_ONCE(zi->state) != ZAB_STATE_LEADING) {
+		/* forwarded one by one: the leader proposes them */
+		for (i = 0; i < got; i++) {
+			if (i)
+				w[i].need_gen = zab_bcast_write_gen(&w[i - 1]);
+			err = submit_txn(zi, txns[i], &w[i], false);
+			if (err) {
+				local_release(zi, w[i].size);
+				unsubmit(zi, txns, w, i + 1, got);
+				return i ?: err;
+			}
+		}
+		return got;
+	}
+
+	mutex_lock(&zi->log_mutex);
+	for (i = 0; i < got; i++) {
+		if (i)
+			w[i].need_gen = w[i - 1].gen;
+		w[i].forwarded = false;
+		w[i].gen = w[i].need_gen;
+		err = propose_locked(zi, txns[i], &w[i].gen, true, &now);
+		if (err && err != 1)
+			break;
+		/* the log holds a proposed txn, and log_mutex the log */
+		w[i].zxid = txns[i]->zxid;
+		if (!err)
+			txns[i] = NULL;
+	}
+	mutex_unlock(&zi->log_mutex);
+	for (j = 0; j < i; j++)
+		if (txns[j])	/* in the log already: its zxid is known */
+			zab_txn_put(txns[j]);
+	if (i == got)
+		return got;
+	if (err == -ENOSPC && !i) {
+		/* the leader's window is full: wait as a lone write does */
+		err = submit_txn(zi, txns[0], &w[0], false);
+		if (err) {
+			local_release(zi, w[0].size);
+			unsubmit(zi, txns, w, 1, got);
+			return err;
+		}
+		i = 1;
+	}
+	unsubmit(zi, txns, w, i, got);
+	return i ?: err;
 }
 
 /**

@@ -7,6 +7,8 @@
 #include <linux/netlink.h>
 #include <linux/types.h>
 
+struct zab_append;
+
 struct zab_instance;
 struct zab_peer;
 struct zab_txn;
@@ -97,8 +99,14 @@ struct zab_write {
 #define ZAB_SUBMIT_NOWAIT	BIT(0)
 #define ZAB_SUBMIT_DEFER	BIT(1)
 
+/* The most records zab_bcast_submit_batch() takes at a time. */
+#define ZAB_SUBMIT_CHUNK	32
+
 int zab_bcast_submit(struct zab_instance *zi, const void __user *buf,
 		     size_t len, struct zab_write *w, unsigned int flags);
+int zab_bcast_submit_batch(struct zab_instance *zi,
+			   const struct zab_append *recs, struct zab_write *w,
+			   u32 n, unsigned int flags);
 void zab_bcast_flush(struct zab_instance *zi);
 
 /* The generation a submitted write went out in. */

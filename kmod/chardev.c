@@ -253,8 +253,9 @@ static long ioctl_append(struct zab_file *zf, void __user *arg)
 }
 
 /*
- * Submits @recs in order, each without waiting for the one before, sends
- * them together, and waits for them in order; a writer's share of the room
+ * Submits @recs in order, each without waiting for the one before (a
+ * leader proposes them in chunks, zab_bcast_submit_batch()), sends them
+ * together, and waits for them in order; a writer's share of the room
  * in flight bounds how far ahead it gets (then it sends what it has and
  * waits for its oldest first). Return 0 with *@done = @n, or the error of
  * record *@done.
@@ -262,9 +263,9 @@ static long ioctl_append(struct zab_file *zf, void __user *arg)
 static int append_batch(struct zab_instance *zi, struct zab_append *recs,
 			struct zab_write *w, u32 n, u32 *done)
 {
+	u32 sub = 0, i, m;
+	int err = 0, ret;
 	u64 gen = 0;
-	u32 sub = 0, i;
-	int err, werr;
 
 	*done = 0;
 	for (i = 0; i < n; i++) {
@@ -278,17 +279,24 @@ static int append_batch(struct zab_instance *zi, struct zab_append *recs,
 			err = -ERESTARTSYS;
 			break;
 		}
+		/* the records that still fit maxRecordSize, proposed together */
+		err = submit_check(zi);
+		for (m = 0; !err && m < ZAB_SUBMIT_CHUNK && sub + m < n; m++) {
+			ret = check_len(zi, recs[sub + m].len);
+			if (ret) {
+				err = m ? 0 : ret;
+				break;
+			}
+		}
 		/*
 		 * One generation for the whole batch: were one record lost
 		 * to a role change and a later one proposed by the next
 		 * leader, the order would break.
 		 */
 		w[sub].need_gen = gen;
-		err = submit_check(zi) ?: check_len(zi, recs[sub].len) ?:
-		      zab_bcast_submit(zi, u64_to_user_ptr(recs[sub].data),
-				       recs[sub].len, &w[sub], ZAB_SUBMIT_DEFER |
-				       (*done < sub ? ZAB_SUBMIT_NOWAIT : 0));
-		if (err == -EAGAIN && *done < sub) {	/* our oldest holds the room */
+		ret = err ?: zab_bcast_submit_batch(zi, &recs[sub], &w[sub], m,
+						    *done < sub ? ZAB_SUBMIT_NOWAIT : 0);
+		if (ret == -EAGAIN && *done < sub) {	/* our oldest holds the room */
 			zab_bcast_flush(zi);
 			err = zab_bcast_wait(zi, &w[*done], &recs[*done].zxid);
 			if (err)
@@ -296,18 +304,21 @@ static int append_batch(struct zab_instance *zi, struct zab_append *recs,
 			++*done;
 			continue;
 		}
-		if (err)
+		if (ret < 0) {
+			err = ret;
 			break;
-		gen = zab_bcast_write_gen(&w[sub]);
-		sub++;
+		}
+		err = 0;
+		sub += ret;
+		gen = zab_bcast_write_gen(&w[sub - 1]);
 		cond_resched();
 	}
 	/* what went out is waited for, so that done is all that is known */
 	zab_bcast_flush(zi);
 	while (*done < sub) {
-		werr = zab_bcast_wait(zi, &w[*done], &recs[*done].zxid);
-		if (werr) {
-			err = werr;
+		ret = zab_bcast_wait(zi, &w[*done], &recs[*done].zxid);
+		if (ret) {
+			err = ret;
 			goto forget;
 		}
 		++*done;

@@ -128,9 +128,11 @@ test_slow_follower() {
 }
 
 # ZAB_IOC_APPEND_BATCH: batches from every member at once commit whole, each
-# in its order; a batch with a bad record appends nothing; a batch bigger than
-# a writer's share of the window (windowBytes / members) goes through, as
-# far ahead as its share lets it.
+# in its order; a batch with a bad record appends nothing; one whose record
+# cannot be read appends the records before it (a leader proposes a batch's
+# records in chunks: within the first, at its end, in a later one), and
+# says how many; a batch bigger than a writer's share of the window
+# (windowBytes / members) goes through, as far ahead as its share lets it.
 test_batched_appends() {
 	local f c
 	setup_tmp
@@ -150,6 +152,18 @@ test_batched_appends() {
 	expect_fail "batch with an empty record" "$DEVTEST" batch /dev/zab/z2 3 10 1 0
 	expect_match 'EINVAL done=0' "$OUT"
 	[ "$(commit_of z1)" = "$c" ] || fail "a refused batch appended records"
+	for f in 0 21 31 32 70; do
+		c=$(zst 1 last_zxid)
+		expect_fail "leader's batch, record $f unreadable" "$DEVTEST" batch /dev/zab/z1 80 64 $f fault
+		expect_match "EFAULT done=$f\$" "$OUT"
+		[ "$(zst 1 last_zxid)" = "$(printf '0x%x' $((c + f)))" ] ||
+			fail "the leader's batch cut at $f appended up to $(zst 1 last_zxid) after $c"
+	done
+	c=$(zst 1 last_zxid)
+	expect_fail "follower's batch, record 9 unreadable" "$DEVTEST" batch /dev/zab/z2 40 64 9 fault
+	expect_match 'EFAULT done=9$' "$OUT"
+	[ "$(zst 1 last_zxid)" = "$(printf '0x%x' $((c + 9)))" ] ||
+		fail "the follower's batch cut at 9 appended up to $(zst 1 last_zxid) after $c"
 	# 700 records of 32 KiB, 22.4 MB: more than a writer's share of the
 	# window (64 MiB / 3), and both batches still in it
 	out=$("$DEVTEST" batch /dev/zab/z2 700 32768) || fail "big batch on a follower: $out"
@@ -160,8 +174,9 @@ test_batched_appends() {
 	! grep -q gap <<< "$out" || fail "the leader's lone batch is not consecutive: $out"
 	converge 1 2 3
 	"$ZABLOAD" dump /dev/zab/z3 > "$ENS_TMP/after.3"
-	[ "$(wc -l < "$ENS_TMP/after.3")" = $((2400 + 1400)) ] ||
-		fail "z3 has $(wc -l < "$ENS_TMP/after.3") of $((2400 + 1400)) records"
+	# the batches cut short: 0 + 21 + 31 + 32 + 70 + 9 records
+	[ "$(wc -l < "$ENS_TMP/after.3")" = $((2400 + 163 + 1400)) ] ||
+		fail "z3 has $(wc -l < "$ENS_TMP/after.3") of $((2400 + 163 + 1400)) records"
 }
 
 # placed_cpus MEMBER: the CPUs zabctl reports for the member's peers, one

@@ -5,9 +5,11 @@
  *
  *   devtest write PATH LEN            write LEN bytes ('x'), print the result
  *   devtest append PATH LEN [FLAGS]   ZAB_IOC_APPEND, print the zxid
- *   devtest batch PATH COUNT LEN [BAD BADLEN]
+ *   devtest batch PATH COUNT LEN [BAD BADLEN|fault]
  *                                     ZAB_IOC_APPEND_BATCH, record BAD of
- *                                     BADLEN bytes; print done and zxids
+ *                                     BADLEN bytes (fault: LEN bytes at an
+ *                                     address not mapped); print done and
+ *                                     zxids
  *   devtest read PATH [nonblock] [CAP] read one record
  *   devtest status PATH               ZAB_IOC_STATUS as key=value lines
  *   devtest eintr PATH LEN SECS [N]   write(2)s of LEN bytes (or batches
@@ -49,12 +51,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -359,25 +363,33 @@ static void *fuzz_ptr(unsigned char *buf)
 
 /*
  * ZAB_IOC_APPEND_BATCH of COUNT records of LEN bytes ('b'), record BAD (if
- * given) BADLEN bytes long: "ok DONE FIRST LAST" (zxids), or the errno and
- * "done=N".
+ * given) BADLEN bytes long, or LEN bytes in a page that cannot be read
+ * (@fault): "ok DONE FIRST LAST" (zxids), or the errno and "done=N".
  */
 static int do_batch(int fd, unsigned int count, size_t len, long bad,
-		    size_t badlen)
+		    size_t badlen, bool fault)
 {
 	struct zab_append *recs = calloc(count ? count : 1, sizeof(*recs));
 	size_t max = len > badlen ? len : badlen;
 	char *buf = malloc(max ? max : 1);
 	struct zab_append_batch b = { .count = count };
+	void *none = MAP_FAILED;
 	unsigned int i;
 	int ret;
 
-	if (!recs || !buf)
+	if (fault) {
+		none = mmap(NULL, len ? len : 1, PROT_NONE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		badlen = len;
+	}
+	if (!recs || !buf || (fault && none == MAP_FAILED))
 		return 2;
 	memset(buf, 'b', max);
 	for (i = 0; i < count; i++) {
 		recs[i].data = (unsigned long)buf;
 		recs[i].len = (long)i == bad ? badlen : len;
+		if ((long)i == bad && fault)
+			recs[i].data = (unsigned long)none;
 	}
 	b.recs = (unsigned long)recs;
 	ret = ioctl(fd, ZAB_IOC_APPEND_BATCH, &b);
@@ -532,7 +544,8 @@ int main(int argc, char **argv)
 		return do_batch(fd, strtoul(argv[3], NULL, 0),
 				strtoul(argv[4], NULL, 0),
 				argc > 5 ? strtol(argv[5], NULL, 0) : -1,
-				argc > 6 ? strtoul(argv[6], NULL, 0) : 0);
+				argc > 6 ? strtoul(argv[6], NULL, 0) : 0,
+				argc > 6 && !strcmp(argv[6], "fault"));
 	if (!strcmp(op, "read"))
 		return do_read(fd, strtoul(argv[argc - 1], NULL, 0) ?: 65536);
 	if (!strcmp(op, "status"))
