@@ -26,6 +26,7 @@
  */
 #include <linux/file.h>
 #include <linux/net.h>
+#include <linux/sched/isolation.h>
 #include <linux/slab.h>
 #include <net/inet_connection_sock.h>
 #include <net/sock.h>
@@ -51,7 +52,9 @@ struct workqueue_struct *zab_wq;
  * its followers side by side. Measured in one VM (README, "Benchmark"):
  * the commit latency falls by about a third and large records go faster,
  * but many writers of small records commit far fewer, each send carrying
- * fewer frames. A CPU that goes offline meanwhile only loses the
+ * fewer frames. Isolated CPUs (isolcpus=, nohz_full=, and on 6.12 isolated
+ * cpuset partitions) and those kept from workqueues are skipped, as memcg
+ * skips them for its per-CPU works. A CPU that goes offline meanwhile only loses the
  * affinity: the workqueue runs its works elsewhere (zabctl still names
  * the CPU asked for). On an unbound workqueue (wq_unbound) a CPU would
  * only choose a pool, not where the works run: nothing is asked for.
@@ -72,17 +75,25 @@ static int last_cpu = -1;
  */
 void zab_peer_place(struct zab_peer *peer)
 {
-	int cpu;
+	int cpu = READ_ONCE(last_cpu);
+	bool wrapped = false;
 
 	/* else it stays WORK_CPU_UNBOUND, as created */
 	if (!peer->to_follower || !READ_ONCE(spread_followers) || zab_wq_unbound)
 		return;
 	/* racy across instances: only the spread suffers, never the CPU */
-	cpu = cpumask_next(READ_ONCE(last_cpu), cpu_online_mask);
-	if (cpu >= nr_cpu_ids)
-		cpu = cpumask_first(cpu_online_mask);
-	if (cpu >= nr_cpu_ids)
-		return;
+	for (;;) {
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids) {
+			if (wrapped)
+				return;	/* none to ask for: as created */
+			wrapped = true;
+			cpu = -1;
+			continue;
+		}
+		if (!cpu_is_isolated(cpu) && housekeeping_cpu(cpu, HK_TYPE_WQ))
+			break;
+	}
 	WRITE_ONCE(last_cpu, cpu);
 	peer->cpu = cpu;
 }

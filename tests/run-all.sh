@@ -266,6 +266,13 @@ if [ -n "${ko[$full]:-}" ] && [ -n "$tls_tests" ]; then
 	job selftests-tls 1 env ZAB_KREL="$krel" ZAB_KO="$run/zab.ko" ZAB_ENCRYPTION=tls \
 		ZAB_TEST_TIMEOUT=1200 $stock_slice tests/vm/run.sh -- tests/selftests/run.sh "$tls_tests"
 fi
+# spread_followers on a VM of two CPUs, one isolated (isolcpus=1): the
+# leader's followers both placed on the other
+if [ -n "${ko[$full]:-}" ] && { [ -z "${ZAB_TESTS:-}" ] || zab_selected 80-broadcast:spread_followers; }; then
+	read -r krel run <<< "${ko[$full]}"
+	job selftests-isolcpus 1 env ZAB_KREL="$krel" ZAB_KO="$run/zab.ko" ZAB_VM_CPUS=2 \
+		tests/vm/run.sh -a isolcpus=1 -- tests/selftests/run.sh 80-broadcast:spread_followers
+fi
 # the Debian packages, built here and installed in a VM: DKMS builds zab.ko
 # for every installed kernel, an ensemble runs from the installed files
 if [ -z "${ZAB_TESTS:-}" ] || zab_selected package:install; then

@@ -185,16 +185,31 @@ placed_cpus() {
 	nsx "zab$1" "$ZABCTL" show "z$1" --json | jq -r '.peers[].cpu'
 }
 
+# cpu_list FILE: the CPUs of a kernel CPU list ("0-2,5"), one a line
+cpu_list() {
+	[ -r "$1" ] || return 0
+	tr ',' '\n' < "$1" | awk -F- 'NF { for (c = $1; c <= ($2 == "" ? $1 : $2); c++) print c }'
+}
+
+# placeable_cpus: the CPUs spread_followers may choose: online, neither
+# isolated (isolcpus=) nor nohz_full
+placeable_cpus() {
+	local d=/sys/devices/system/cpu
+	cpu_list $d/online | grep -vxF -f <(cpu_list $d/isolated; cpu_list $d/nohz_full; echo none)
+}
+
 # spread_followers=1: a leader queues each follower's works on a CPU
 # chosen round robin; zabctl shows them, the kernel's workqueue events (in
 # a trace instance of the test's own) show the followers' transmit works
 # queued for those CPUs and run there, and the ensemble commits and agrees
 # as without. By default nothing is placed. With one CPU online (CI's VMs)
-# both followers are placed on it; with more, on two.
+# both followers are placed on it; with more, on two; never on an isolated
+# CPU (tests/run-all.sh runs it again in a VM with isolcpus=1).
 test_spread_followers() {
 	local t=/sys/kernel/tracing p=/sys/module/zab/parameters/spread_followers
-	local cpus works w unbound distinct=2
-	[ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || distinct=1
+	local cpus works w unbound distinct=2 allowed
+	allowed=$(placeable_cpus)
+	[ "$(wc -l <<< "$allowed")" -ge 2 ] || distinct=1
 	[ -d "$t/instances" ] || t=/sys/kernel/debug/tracing
 	[ -d "$t/instances" ] || skip "no tracefs instances"
 	# WORK_CPU_UNBOUND is NR_CPUS: what a work not placed asks for
@@ -220,6 +235,9 @@ test_spread_followers() {
 	cpus=$(placed_cpus 1)
 	[ "$(grep -c '^[0-9]\+$' <<< "$cpus")" = 2 ] || fail "the leader's followers not placed: $cpus"
 	[ "$(sort -u <<< "$cpus" | wc -l)" = "$distinct" ] || fail "followers on $(sort -u <<< "$cpus" | wc -l) CPUs, expected $distinct: $cpus"
+	[ -z "$(grep -vxF -f <(echo "$allowed") <<< "$cpus")" ] ||
+		fail "a follower placed on an isolated CPU: $(xargs <<< "$cpus"), may use $(xargs <<< "$allowed")"
+	echo "  followers on CPUs $(xargs <<< "$cpus") of $(xargs <<< "$allowed") (online, not isolated)"
 	# a follower's own peer, its leader, is not placed
 	[ "$(placed_cpus 2)" = null ] || fail "a follower placed its leader: $(placed_cpus 2)"
 	echo 1 > "$t/events/workqueue/workqueue_queue_work/enable"
