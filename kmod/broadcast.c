@@ -506,12 +506,19 @@ static int once_check(struct zab_instance *zi, const struct zab_txn *txn,
 }
 
 /*
- * leader_propose() under log_mutex, for one txn or each of a batch: *@now
- * is the time zxids are assigned at, read once when the first is (0 until
- * then). Leaves @txn to the caller on every error and on 1.
+ * As leader, under log_mutex: give @txn the next zxid and propose it, if
+ * *@gen is 0 or the current generation (else -ECONNRESET), and set *@gen to
+ * it. On success the log takes over @txn, which a commit (an ensemble of
+ * one) may already have trimmed and freed on return: @zxid (if not NULL)
+ * gets its zxid. An exactly-once record already in the log is not proposed:
+ * 1, *@zxid and @txn->zxid set to the original's, *@gen set. Every other
+ * error (-ENOSPC: a @local write without room, leader_room(); -ESHUTDOWN,
+ * -ENOTCONN, -EOVERFLOW, -ENOMEM, once_check()'s) and 1 leave @txn to the
+ * caller. *@now is when zxids are assigned: read at the first (0 until then),
+ * so that a batch's records share it.
  */
 static int propose_locked(struct zab_instance *zi, struct zab_txn *txn,
-			  u64 *gen, bool local, u64 *now)
+			  u64 *gen, bool local, u64 *now, u64 *zxid)
 {
 	u64 orig = 0;
 	int err;
@@ -529,6 +536,8 @@ static int propose_locked(struct zab_instance *zi, struct zab_txn *txn,
 		if (err == 1) {	/* in the log already */
 			txn->zxid = orig;
 			*gen = zi->gen;
+			if (zxid)
+				*zxid = orig;
 		}
 		return err;
 	}
@@ -549,6 +558,8 @@ static int propose_locked(struct zab_instance *zi, struct zab_txn *txn,
 	err = zab_log_append(zi, txn);
 	if (err)
 		return err;
+	if (zxid)
+		*zxid = ZAB_ZXID(zi->epoch, zi->counter + 1);
 	zi->counter++;
 	*gen = zi->gen;
 	zab_stat_add(zi, ZAB_STAT_PROPOSALS, 1);
@@ -572,7 +583,7 @@ static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
 	int err;
 
 	mutex_lock(&zi->log_mutex);
-	err = propose_locked(zi, txn, gen, local, &now);
+	err = propose_locked(zi, txn, gen, local, &now, NULL);
 	mutex_unlock(&zi->log_mutex);
 	if (err == -ENOSPC)
 		return err;
@@ -766,8 +777,8 @@ static bool reserve_or_dead(struct zab_instance *zi, u64 size, bool *reserved)
 }
 
 /* Reserve room for @w, a write of @len bytes (zab_bcast_submit()'s @flags). */
-static int reserve(struct zab_instance *zi, struct zab_write *w, size_t len,
-		   unsigned int flags)
+static int reserve_room(struct zab_instance *zi, struct zab_write *w,
+			size_t len, unsigned int flags)
 {
 	bool reserved = false;
 	int err = 0;
@@ -813,7 +824,7 @@ int zab_bcast_submit(struct zab_instance *zi, const void __user *buf,
 	struct zab_txn *txn;
 	int err;
 
-	err = reserve(zi, w, len, flags);
+	err = reserve_room(zi, w, len, flags);
 	if (err)
 		return err;
 	txn = txn_from_user(zi, buf, len);
@@ -824,14 +835,58 @@ int zab_bcast_submit(struct zab_instance *zi, const void __user *buf,
 	return err;
 }
 
-/* Undo the submission of @w[@i..@n): their txns put, their room given back. */
-static void unsubmit(struct zab_instance *zi, struct zab_txn **txns,
-		     struct zab_write *w, u32 i, u32 n)
+/* Drop @txns[@i..@n), copied but not proposed, and give back their room. */
+static void put_unproposed(struct zab_instance *zi, struct zab_txn **txns,
+			   struct zab_write *w, u32 i, u32 n)
 {
+	u64 size = 0;
+
 	for (; i < n; i++) {
 		zab_txn_put(txns[i]);
-		local_release(zi, w[i].size);
+		size += w[i].size;
 	}
+	if (size)
+		local_release(zi, size);
+}
+
+/* As leader: propose @txns[0..@n) in turn under log_mutex, as submit_txn(). */
+static int propose_batch(struct zab_instance *zi, struct zab_txn **txns,
+			 struct zab_write *w, u32 n, u32 *done)
+{
+	u64 now = 0;
+	int err = 0;
+	u32 i = 0;
+
+	mutex_lock(&zi->log_mutex);
+	while (i < n) {
+		if (i)
+			w[i].need_gen = w[i - 1].gen;
+		w[i].forwarded = false;
+		w[i].gen = w[i].need_gen;
+		err = propose_locked(zi, txns[i], &w[i].gen, true, &now,
+				     &w[i].zxid);
+		if (err == -ENOSPC) {
+			/* wait for commits (of all we proposed), or the end of leading */
+			mutex_unlock(&zi->log_mutex);
+			kick_peers(zi, false);
+			err = wait_event_interruptible(zi->wq,
+						       may_propose(zi, zab_txn_size(txns[i])));
+			mutex_lock(&zi->log_mutex);
+			if (err)
+				break;
+			now = 0;
+			continue;
+		}
+		if (err == 1)	/* in the log already: wait for that record */
+			zab_txn_put(txns[i]);
+		else if (err)
+			break;
+		err = 0;
+		i++;
+	}
+	mutex_unlock(&zi->log_mutex);
+	*done = i;
+	return err;
 }
 
 /**
@@ -841,32 +896,37 @@ static void unsubmit(struct zab_instance *zi, struct zab_txn **txns,
  *	checked against maxRecordSize
  * @w: a write for each, as for zab_bcast_submit(); @w[0].need_gen set by
  *	the caller, the others' here
- * @n: how many, at least one
+ * @n: how many, at least one; at most %ZAB_SUBMIT_CHUNK are taken
  * @flags: %ZAB_SUBMIT_NOWAIT for the first record (the others never wait
  *	for room); every record is deferred, as with %ZAB_SUBMIT_DEFER
+ * @done: set to how many were submitted, from the first on
  *
  * As zab_bcast_submit() for each record in turn, each in the generation of
- * the one before, but a leader proposes the records it copied (up to
- * %ZAB_SUBMIT_CHUNK, as many as fit in this member's room in flight) under
- * one hold of log_mutex, their zxids assigned at one time: the commit
- * latency of each counts from then.
+ * the one before, but a leader proposes the records it copied (as many as
+ * fit in this member's room in flight) under one hold of log_mutex, their
+ * zxids assigned at one time: the commit latency of each counts from then.
+ * A follower forwards them one by one. Stops early, with no error, at a
+ * pending signal.
  *
- * Return: how many records were submitted, at least one; else the first
- * one's error, as zab_bcast_submit()'s.
+ * Context: process; sleeps; takes log_mutex.
+ * Return: 0, or the error of record *@done, as zab_bcast_submit()'s
+ * (-EAGAIN: no room for it, the records before it submitted).
  */
 int zab_bcast_submit_batch(struct zab_instance *zi,
 			   const struct zab_append *recs, struct zab_write *w,
-			   u32 n, unsigned int flags)
+			   u32 n, unsigned int flags, u32 *done)
 {
 	struct zab_txn *txns[ZAB_SUBMIT_CHUNK];
-	u32 got, i, j;
-	u64 now = 0;
-	int err = 0;
+	int err = 0, ret;
+	u32 got, i;
 
+	*done = 0;
 	n = min_t(u32, n, ZAB_SUBMIT_CHUNK);
 	for (got = 0; got < n; got++) {
-		err = reserve(zi, &w[got], recs[got].len,
-			      got ? ZAB_SUBMIT_NOWAIT : flags);
+		if (got && signal_pending(current))
+			break;
+		err = reserve_room(zi, &w[got], recs[got].len,
+				   got ? ZAB_SUBMIT_NOWAIT : flags);
 		if (err)
 			break;
 		txns[got] = txn_from_user(zi, u64_to_user_ptr(recs[got].data),
@@ -876,57 +936,34 @@ int zab_bcast_submit_batch(struct zab_instance *zi,
 			local_release(zi, w[got].size);
 			break;
 		}
+		cond_resched();
 	}
 	if (!got)
 		return err;
 
-	if (READ_ONCE(zi->state) != ZAB_STATE_LEADING) {
-		/* forwarded one by one: the leader proposes them */
-		for (i = 0; i < got; i++) {
-			if (i)
-				w[i].need_gen = zab_bcast_write_gen(&w[i - 1]);
-			err = submit_txn(zi, txns[i], &w[i], false);
-			if (err) {
-				local_release(zi, w[i].size);
-				unsubmit(zi, txns, w, i + 1, got);
-				return i ?: err;
-			}
+	if (READ_ONCE(zi->state) == ZAB_STATE_LEADING) {
+		ret = propose_batch(zi, txns, w, got, done);
+		if (ret) {
+			/* txns[*done] and those after it were not proposed */
+			put_unproposed(zi, txns, w, *done, got);
+			return ret;
 		}
-		return got;
+		return err;
 	}
-
-	mutex_lock(&zi->log_mutex);
+	/* forwarded one by one: the leader proposes them */
 	for (i = 0; i < got; i++) {
 		if (i)
-			w[i].need_gen = w[i - 1].gen;
-		w[i].forwarded = false;
-		w[i].gen = w[i].need_gen;
-		err = propose_locked(zi, txns[i], &w[i].gen, true, &now);
-		if (err && err != 1)
-			break;
-		/* the log holds a proposed txn, and log_mutex the log */
-		w[i].zxid = txns[i]->zxid;
-		if (!err)
-			txns[i] = NULL;
-	}
-	mutex_unlock(&zi->log_mutex);
-	for (j = 0; j < i; j++)
-		if (txns[j])	/* in the log already: its zxid is known */
-			zab_txn_put(txns[j]);
-	if (i == got)
-		return got;
-	if (err == -ENOSPC && !i) {
-		/* the leader's window is full: wait as a lone write does */
-		err = submit_txn(zi, txns[0], &w[0], false);
+			w[i].need_gen = zab_bcast_write_gen(&w[i - 1]);
+		err = submit_txn(zi, txns[i], &w[i], false);
 		if (err) {
-			local_release(zi, w[0].size);
-			unsubmit(zi, txns, w, 1, got);
+			local_release(zi, w[i].size);
+			put_unproposed(zi, txns, w, i + 1, got);
+			*done = i;
 			return err;
 		}
-		i = 1;
 	}
-	unsubmit(zi, txns, w, i, got);
-	return i ?: err;
+	*done = got;
+	return err;
 }
 
 /**

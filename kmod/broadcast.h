@@ -106,7 +106,7 @@ int zab_bcast_submit(struct zab_instance *zi, const void __user *buf,
 		     size_t len, struct zab_write *w, unsigned int flags);
 int zab_bcast_submit_batch(struct zab_instance *zi,
 			   const struct zab_append *recs, struct zab_write *w,
-			   u32 n, unsigned int flags);
+			   u32 n, unsigned int flags, u32 *done);
 void zab_bcast_flush(struct zab_instance *zi);
 
 /* The generation a submitted write went out in. */

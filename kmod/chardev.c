@@ -263,7 +263,7 @@ static long ioctl_append(struct zab_file *zf, void __user *arg)
 static int append_batch(struct zab_instance *zi, struct zab_append *recs,
 			struct zab_write *w, u32 n, u32 *done)
 {
-	u32 sub = 0, i, m;
+	u32 sub = 0, got, i, m;
 	int err = 0, ret;
 	u64 gen = 0;
 
@@ -294,8 +294,14 @@ static int append_batch(struct zab_instance *zi, struct zab_append *recs,
 		 * leader, the order would break.
 		 */
 		w[sub].need_gen = gen;
+		got = 0;
 		ret = err ?: zab_bcast_submit_batch(zi, &recs[sub], &w[sub], m,
-						    *done < sub ? ZAB_SUBMIT_NOWAIT : 0);
+						    *done < sub ? ZAB_SUBMIT_NOWAIT : 0,
+						    &got);
+		if (got) {
+			sub += got;
+			gen = zab_bcast_write_gen(&w[sub - 1]);
+		}
 		if (ret == -EAGAIN && *done < sub) {	/* our oldest holds the room */
 			zab_bcast_flush(zi);
 			err = zab_bcast_wait(zi, &w[*done], &recs[*done].zxid);
@@ -304,13 +310,9 @@ static int append_batch(struct zab_instance *zi, struct zab_append *recs,
 			++*done;
 			continue;
 		}
-		if (ret < 0) {
-			err = ret;
+		err = ret;
+		if (err)
 			break;
-		}
-		err = 0;
-		sub += ret;
-		gen = zab_bcast_write_gen(&w[sub - 1]);
 		cond_resched();
 	}
 	/* what went out is waited for, so that done is all that is known */

@@ -134,7 +134,7 @@ test_slow_follower() {
 # says how many; a batch bigger than a writer's share of the window
 # (windowBytes / members) goes through, as far ahead as its share lets it.
 test_batched_appends() {
-	local f c
+	local f c i l o out
 	setup_tmp
 	ens_setup 3
 	ens_boot 3 1 1
@@ -159,6 +159,24 @@ test_batched_appends() {
 		[ "$(zst 1 last_zxid)" = "$(printf '0x%x' $((c + f)))" ] ||
 			fail "the leader's batch cut at $f appended up to $(zst 1 last_zxid) after $c"
 	done
+	# an exactly-once record in a batch: retried in another batch, on the
+	# leader and on a follower, it is answered with its zxid, the records
+	# around it appended; an older one of its client stops a batch there
+	c=$(commit_of z1)
+	out=$("$DEVTEST" batch-once /dev/zab/z1 8 3 77 1 "$c") || fail "a batch with a tagged record: $out"
+	o=$(awk '{ print $6 }' <<< "$out")
+	for i in 1 2; do
+		l=$(zst 1 last_zxid)
+		out=$("$DEVTEST" batch-once "/dev/zab/z$i" 8 $((3 * i)) 77 1 "$c") ||
+			fail "the batch again on z$i: $out"
+		[ "$(awk -v p=$((3 + 3 * i)) '{ print $p }' <<< "$out")" = "$o" ] ||
+			fail "the tagged record again on z$i: $out, wanted $o"
+		[ "$(zst 1 last_zxid)" = "$(printf '0x%x' $((l + 7)))" ] ||
+			fail "the batch again on z$i appended up to $(zst 1 last_zxid) after $l"
+	done
+	out=$("$DEVTEST" batch-once /dev/zab/z2 4 1 77 2 "$o") || fail "the next tagged record: $out"
+	expect_fail "an older tagged record" "$DEVTEST" batch-once /dev/zab/z1 8 5 77 1 "$c"
+	expect_match '^errno EALREADY done=5 ' "$OUT"
 	c=$(zst 1 last_zxid)
 	expect_fail "follower's batch, record 9 unreadable" "$DEVTEST" batch /dev/zab/z2 40 64 9 fault
 	expect_match 'EFAULT done=9$' "$OUT"
@@ -174,9 +192,10 @@ test_batched_appends() {
 	! grep -q gap <<< "$out" || fail "the leader's lone batch is not consecutive: $out"
 	converge 1 2 3
 	"$ZABLOAD" dump /dev/zab/z3 > "$ENS_TMP/after.3"
-	# the batches cut short: 0 + 21 + 31 + 32 + 70 + 9 records
-	[ "$(wc -l < "$ENS_TMP/after.3")" = $((2400 + 163 + 1400)) ] ||
-		fail "z3 has $(wc -l < "$ENS_TMP/after.3") of $((2400 + 163 + 1400)) records"
+	# the batches cut short: 0 + 21 + 31 + 32 + 70 + 9 records; the
+	# tagged: 8 + 7 + 7 + 4 + 5
+	[ "$(wc -l < "$ENS_TMP/after.3")" = $((2400 + 163 + 31 + 1400)) ] ||
+		fail "z3 has $(wc -l < "$ENS_TMP/after.3") of $((2400 + 163 + 31 + 1400)) records"
 }
 
 # placed_cpus MEMBER: the CPUs zabctl reports for the member's peers, one

@@ -10,6 +10,10 @@
  *                                     BADLEN bytes (fault: LEN bytes at an
  *                                     address not mapped); print done and
  *                                     zxids
+ *   devtest batch-once PATH COUNT POS CLIENT SEQ AFTER
+ *                                     ZAB_IOC_APPEND_BATCH of COUNT records,
+ *                                     record POS exactly-once (CLIENT, SEQ,
+ *                                     AFTER); print done and every zxid
  *   devtest read PATH [nonblock] [CAP] read one record
  *   devtest status PATH               ZAB_IOC_STATUS as key=value lines
  *   devtest eintr PATH LEN SECS [N]   write(2)s of LEN bytes (or batches
@@ -48,6 +52,7 @@
  * Prints "ok ..." or "errno NAME"; exits 0 on success, 1 on a failed call.
  */
 #define _GNU_SOURCE
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -408,6 +413,47 @@ static int do_batch(int fd, unsigned int count, size_t len, long bad,
 	return 0;
 }
 
+/*
+ * ZAB_IOC_APPEND_BATCH of @count 64-byte records, record @pos an
+ * exactly-once record of (@client, @seq, @after): "ok DONE ZXID..." or the
+ * errno and "done=N ZXID..." (the zxids of the records done).
+ */
+static int do_batch_once(int fd, unsigned int count, unsigned int pos,
+			 uint64_t client, uint64_t seq, uint64_t after)
+{
+	struct zab_append recs[64] = { 0 };
+	char plain[64], tagged[sizeof(struct zab_once_hdr) + 64];
+	struct zab_once_hdr h = {
+		.magic = htobe32(ZAB_ONCE_MAGIC),
+		.client = htobe64(client),
+		.seq = htobe64(seq),
+		.after = htobe64(after),
+	};
+	struct zab_append_batch b = { .count = count };
+	unsigned int i;
+	int ret;
+
+	if (!count || count > 64 || pos >= count)
+		return 2;
+	memset(plain, 'p', sizeof(plain));
+	memcpy(tagged, &h, sizeof(h));
+	memset(tagged + sizeof(h), 'o', sizeof(tagged) - sizeof(h));
+	for (i = 0; i < count; i++) {
+		recs[i].data = (unsigned long)(i == pos ? tagged : plain);
+		recs[i].len = i == pos ? sizeof(tagged) : sizeof(plain);
+	}
+	b.recs = (unsigned long)recs;
+	ret = ioctl(fd, ZAB_IOC_APPEND_BATCH, &b);
+	if (ret < 0)
+		printf("errno %s done=%u", strerrorname_np(errno), b.done);
+	else
+		printf("ok %u", b.done);
+	for (i = 0; i < b.done; i++)
+		printf(" 0x%llx", (unsigned long long)recs[i].zxid);
+	printf("\n");
+	return ret < 0;
+}
+
 static int do_fuzz(const char *path, uint64_t seed, unsigned long count)
 {
 	static const unsigned long cmds[] = {
@@ -546,6 +592,12 @@ int main(int argc, char **argv)
 				argc > 5 ? strtol(argv[5], NULL, 0) : -1,
 				argc > 6 ? strtoul(argv[6], NULL, 0) : 0,
 				argc > 6 && !strcmp(argv[6], "fault"));
+	if (!strcmp(op, "batch-once") && argc > 7)
+		return do_batch_once(fd, strtoul(argv[3], NULL, 0),
+				     strtoul(argv[4], NULL, 0),
+				     strtoull(argv[5], NULL, 0),
+				     strtoull(argv[6], NULL, 0),
+				     strtoull(argv[7], NULL, 0));
 	if (!strcmp(op, "read"))
 		return do_read(fd, strtoul(argv[argc - 1], NULL, 0) ?: 65536);
 	if (!strcmp(op, "status"))
