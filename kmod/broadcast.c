@@ -526,10 +526,10 @@ static int propose_locked(struct zab_instance *zi, struct zab_txn *txn,
 	lockdep_assert_held(&zi->log_mutex);
 	if (READ_ONCE(zi->dead))
 		err = -ESHUTDOWN;
+	else if (zi->state != ZAB_STATE_LEADING)
+		err = -ENOTCONN;	/* not proposed, whatever the generation */
 	else if (*gen && *gen != zi->gen)
 		err = -ECONNRESET;	/* the caller's generation is over */
-	else if (zi->state != ZAB_STATE_LEADING)
-		err = -ENOTCONN;
 	else
 		err = once_check(zi, txn, &orig);
 	if (err) {
@@ -568,13 +568,9 @@ static int propose_locked(struct zab_instance *zi, struct zab_txn *txn,
 }
 
 /*
- * As leader: give @txn the next zxid and propose it, if *@gen is 0 or the
- * current generation (else -ECONNRESET), and set *@gen to it. Takes over
- * @txn, except that a @local write without room (leader_room()) gets
- * -ENOSPC and keeps it. @kick: have the followers' transmit work send it now (else the caller
- * does, zab_bcast_flush()). An exactly-once record already in the log is
- * not proposed: 1, @txn->zxid set to the original's, *@gen set; or
- * -EALREADY, -ESTALE, -EINVAL (once_check()).
+ * propose_locked() under log_mutex of its own, then (@kick) the followers'
+ * transmit works told to send it (else the caller does, zab_bcast_flush()).
+ * Takes over @txn, except on -ENOSPC; on 1 @txn->zxid is the original's.
  */
 static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
 			  u64 *gen, bool local, bool kick)
@@ -898,19 +894,23 @@ static int propose_batch(struct zab_instance *zi, struct zab_txn **txns,
  *	the caller, the others' here
  * @n: how many, at least one; at most %ZAB_SUBMIT_CHUNK are taken
  * @flags: %ZAB_SUBMIT_NOWAIT for the first record (the others never wait
- *	for room); every record is deferred, as with %ZAB_SUBMIT_DEFER
+ *	for room in flight, but do for the leader's window); every record is
+ *	deferred, as with %ZAB_SUBMIT_DEFER
  * @done: set to how many were submitted, from the first on
  *
  * As zab_bcast_submit() for each record in turn, each in the generation of
  * the one before, but a leader proposes the records it copied (as many as
  * fit in this member's room in flight) under one hold of log_mutex, their
  * zxids assigned at one time: the commit latency of each counts from then.
- * A follower forwards them one by one. Stops early, with no error, at a
- * pending signal.
+ * If the leader's window is full it lets go of log_mutex to wait for room
+ * (others' records may then come between), and goes on with the same
+ * copies. A follower forwards them one by one. A pending signal stops the
+ * copying early, with no error.
  *
  * Context: process; sleeps; takes log_mutex.
  * Return: 0, or the error of record *@done, as zab_bcast_submit()'s
- * (-EAGAIN: no room for it, the records before it submitted).
+ * (-EAGAIN: no room for it in flight; -ERESTARTSYS: a signal while it
+ * waited for the leader's window), the records before it submitted.
  */
 int zab_bcast_submit_batch(struct zab_instance *zi,
 			   const struct zab_append *recs, struct zab_write *w,
@@ -954,16 +954,16 @@ int zab_bcast_submit_batch(struct zab_instance *zi,
 	for (i = 0; i < got; i++) {
 		if (i)
 			w[i].need_gen = zab_bcast_write_gen(&w[i - 1]);
-		err = submit_txn(zi, txns[i], &w[i], false);
-		if (err) {
+		ret = submit_txn(zi, txns[i], &w[i], false);
+		if (ret) {
 			local_release(zi, w[i].size);
 			put_unproposed(zi, txns, w, i + 1, got);
 			*done = i;
-			return err;
+			return ret;
 		}
 	}
 	*done = got;
-	return err;
+	return err;	/* that of record got, if it could not be copied */
 }
 
 /**

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # One member of tests/vm/crash.sh: the job of VM I (boot B). Its dataDir is
 # on /dev/vda, a host file that outlives the VM; its address 10.77.0.I on
-# the hub's network. It runs zabd and a writer, and every half second puts
-# its instance's status in /zab-out/status, until the host kills the VM or
+# the hub's network. It runs zabd and a writer, and five times a second
+# puts its instance's status in /zab-out/status, until the host kills the VM or
 # asks it to stop (/zab-out/stop); then it dumps its log (/zab-out/dump)
 # once the host says all members caught up (/zab-out/dump-now).
 #
@@ -53,12 +53,33 @@ zabd=$!
  done >> "$out/w.$boot") &
 writer=$!
 
-# report_until FILE: the instance's status every half second until FILE
+# slow_to: while the host leaves a member's number in /zab-out/slow-to,
+# what this member sends to that member goes at 1 Mbit/s, queued 20
+# packets deep (a
+# synchronisation the host can catch in the middle)
+slow=""
+slow_to() {
+	local j=""
+	[ -e "$out/slow-to" ] && j=$(cat "$out/slow-to" 2> /dev/null)
+	[ "$j" != "$slow" ] || return 0
+	tc qdisc del dev eth0 root 2> /dev/null
+	if [ -n "$j" ]; then
+		tc qdisc add dev eth0 root handle 1: prio bands 4 \
+			priomap 1 2 2 2 1 2 0 0 1 1 1 1 1 1 1 1 &&
+		tc qdisc add dev eth0 parent 1:4 handle 40: netem rate 1mbit limit 20 &&
+		tc filter add dev eth0 parent 1: protocol ip prio 1 u32 \
+			match ip dst "10.77.0.$j/32" flowid 1:4
+	fi
+	slow=$j
+}
+
+# report_until FILE: the instance's status every fifth of a second until FILE
 report_until() {
 	while [ ! -e "$1" ]; do
 		"$DEVTEST" status /dev/zab/z > /run/status 2> /dev/null &&
 			cp /run/status "$out/status.new" && mv "$out/status.new" "$out/status"
-		sleep 0.5
+		slow_to
+		sleep 0.2
 	done
 }
 

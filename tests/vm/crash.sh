@@ -5,7 +5,9 @@
 # a host file with a write-through cache, durability fsync. A writer on
 # every member writes all along. kill -9 the leader's qemu: a new leader
 # must commit; boot it again: it must rejoin. Then kill -9 all three qemus
-# at once and boot them again. At the end every write any member
+# at once and boot them again. Then power losses in the middle of a
+# synchronisation: of the follower being synchronised, then of its leader
+# (mid_sync). At the end every write any member
 # acknowledged, in any boot, must be in every member's log, once, in one
 # order (check_logs). Prints TAP; the VMs' consoles and logs are shown if
 # it fails.
@@ -171,52 +173,59 @@ fixed_schedule() {
 	wait_for 240 formed_with 1 2 3 || fail "the ensemble did not form again"
 	note "formed again: leader $LEADER, epoch $EPOCH"
 	wait_for 120 acked_more $((a + 100)) || fail "writes do not go on after the restart"
+	mid_sync
 }
 
-# random_schedule: ROUNDS power losses of random subsets, from SEED.
-random_schedule() {
-	local r k victims a t i delay lead j f
-	RANDOM=$seed
-	for r in $(seq 1 "$rounds"); do
-		# every draw in this shell: a subshell reseeds RANDOM
-		k=$((RANDOM % 3 + 1)) lead=$((RANDOM % 2)) j=$((RANDOM % 2 + 1))
-		delay=$((RANDOM % 3000))
-		# shellcheck disable=SC2046
-		set -- $(others "$LEADER" 1 2 3)
-		f=${!j}
-		if [ "$k" = 3 ]; then
-			victims="1 2 3"
-		elif [ "$lead" = 0 ]; then
-			# the leader, and a follower if two go
-			victims="$LEADER"
-			[ "$k" = 1 ] || victims="$victims $f"
-		else
-			# a follower, or both: the leader alone is left
-			victims=$f
-			[ "$k" = 1 ] || victims="$*"
-		fi
-		a=$(acked)
-		note "round $r: after $delay ms, power loss of member(s) $victims (leader $LEADER, epoch $EPOCH, $a writes acknowledged)"
-		sleep "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))"
-		# shellcheck disable=SC2086
-		kill9 $victims
-		if [ "$k" = 1 ]; then
-			# a quorum is left: it must commit without them
-			# shellcheck disable=SC2046
-			set -- $(others "$victims" 1 2 3)
-			wait_for 120 formed_with "$@" || fail "round $r: members $* do not commit after the loss of $victims"
-			a=$(acked)
-			wait_for 120 acked_more $((a + 20)) || fail "round $r: writes do not go on without $victims"
-		fi
-		t=$(now)
-		for i in $victims; do
-			vm "$i" $((boot[i] + 1))
-		done
-		wait_for 240 formed_with 1 2 3 || fail "round $r: members $victims did not rejoin"
-		a=$(acked)
-		wait_for 120 acked_more $((a + 50)) || fail "round $r: writes do not go on after the rejoin"
-		note "round $r: all three lead/follow epoch $EPOCH (leader $LEADER) $(($(now) - t)) ms after the boots"
-	done
+# syncing F FROM TO: member F follows, with more than FROM and less than TO
+# in its log: it is being synchronised
+syncing() {
+	local l
+	l=$(st "$1" last_zxid)
+	[ "$(st "$1" state)" = 1 ] && [ -n "$l" ] && [ $((l)) -gt $(($2)) ] && [ $((l)) -lt $(($3)) ]
+}
+
+# mid_sync: power losses in the middle of a synchronisation. A follower F
+# is down while the others write a few thousand records; it boots again,
+# its leader L sending it at 1 Mbit/s (slow-to, crash-member.sh), and loses
+# power once its log has grown part of the way (a DIFF cut, some of it on
+# disk); it boots again, and this time L loses power while F is half way:
+# F and the third member G must form without L (F's history is a prefix of
+# G's), and L rejoins.
+mid_sync() {
+	local f g l from to at a t
+	l=$LEADER
+	set -- $(others "$l" 1 2 3)
+	f=$1 g=$2
+	from=$(st "$f" last_zxid)
+	kill9 "$f"
+	wait_for 120 formed_with "$l" "$g" || fail "no ensemble of $l and $g without $f"
+	a=$(acked)
+	wait_for 240 acked_more $((a + 3000)) || fail "only $(($(acked) - a)) writes without member $f"
+	echo "$f" > "$work/vm$l.${boot[$l]}/slow-to"
+	to=$(st "$l" last_zxid)
+	t=$(now)
+	vm "$f" $((boot[f] + 1))
+	wait_for 120 syncing "$f" "$from" "$to" || fail "member $f was never seen in the middle of its synchronisation (from $from to $to)"
+	at=$(st "$f" last_zxid)
+	kill9 "$f"
+	note "member $f lost power as it took the $((to - from)) records written without it: at $at, from $from to $to, $(($(now) - t)) ms after its boot"
+	a=$(acked)
+	wait_for 240 acked_more $((a + 2000)) || fail "only $(($(acked) - a)) writes without member $f"
+	from=$at
+	to=$(st "$l" last_zxid)
+	vm "$f" $((boot[f] + 1))
+	wait_for 120 syncing "$f" "$from" "$to" || fail "member $f was never seen in the middle of its second synchronisation (from $from to $to)"
+	at=$(st "$f" last_zxid)
+	t=$(now)
+	kill9 "$l"
+	note "leader $l lost power with member $f at $at, from $from to $to"
+	wait_for 120 formed_with "$f" "$g" || fail "members $f and $g do not form without $l, that was synchronising $f"
+	note "members $f and $g formed epoch $EPOCH (leader $LEADER) $(($(now) - t)) ms after"
+	a=$(acked)
+	wait_for 120 acked_more $((a + 50)) || fail "writes do not go on without $l"
+	vm "$l" $((boot[l] + 1))
+	wait_for 240 formed_with 1 2 3 || fail "member $l did not rejoin"
+	note "member $l rejoined epoch $EPOCH"
 }
 
 if [ -n "$seed" ]; then
