@@ -55,8 +55,8 @@ writer=$!
 
 # slow_to: while the host leaves a member's number in /zab-out/slow-to,
 # what this member sends to that member goes at 1 Mbit/s, queued 20
-# packets deep (a
-# synchronisation the host can catch in the middle)
+# packets deep (no more, or its pings wait past syncLimit): a
+# synchronisation the host can catch in the middle
 slow=""
 slow_to() {
 	local j=""
