@@ -53,24 +53,24 @@ zabd=$!
  done >> "$out/w.$boot") &
 writer=$!
 
-# slow_to: while the host leaves a member's number in /zab-out/slow-to,
-# what this member sends to that member goes at 1 Mbit/s, queued 20
-# packets deep (no more, or its pings wait past syncLimit): a
-# synchronisation the host can catch in the middle
-slow=""
-slow_to() {
-	local j=""
-	[ -e "$out/slow-to" ] && j=$(cat "$out/slow-to" 2> /dev/null)
-	[ "$j" != "$slow" ] || return 0
-	tc qdisc del dev eth0 root 2> /dev/null
-	if [ -n "$j" ]; then
-		tc qdisc add dev eth0 root handle 1: prio bands 4 \
-			priomap 1 2 2 2 1 2 0 0 1 1 1 1 1 1 1 1 &&
-		tc qdisc add dev eth0 parent 1:4 handle 40: netem rate 1mbit limit 20 &&
-		tc filter add dev eth0 parent 1: protocol ip prio 1 u32 \
-			match ip dst "10.77.0.$j/32" flowid 1:4
+# cut_on_follow: while the host leaves /zab-out/cut-on-follow, the first
+# status that shows this member following cuts it off: every packet that
+# arrives is dropped, and /zab-out/cut says so (a synchronisation it was in
+# stops, but for what its socket had already taken in); once the host
+# removes the file, packets pass again
+cut=""
+cut_on_follow() {
+	if [ -e "$out/cut-on-follow" ]; then
+		[ -z "$cut" ] && grep -qx 'state=1' /run/status 2> /dev/null || return 0
+		tc qdisc add dev eth0 ingress &&
+		tc filter add dev eth0 parent ffff: protocol all prio 1 matchall action drop ||
+			return 0
+		cut=1
+		cp /run/status "$out/cut"
+	elif [ -n "$cut" ]; then
+		tc qdisc del dev eth0 ingress
+		cut=""
 	fi
-	slow=$j
 }
 
 # report_until FILE: the instance's status every fifth of a second until FILE
@@ -78,7 +78,7 @@ report_until() {
 	while [ ! -e "$1" ]; do
 		"$DEVTEST" status /dev/zab/z > /run/status 2> /dev/null &&
 			cp /run/status "$out/status.new" && mv "$out/status.new" "$out/status"
-		slow_to
+		cut_on_follow
 		sleep 0.2
 	done
 }
