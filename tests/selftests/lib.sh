@@ -633,9 +633,15 @@ ZAB_BAD_KLOG='WARNING:|BUG:|Oops|general protection fault|refcount_t:|possible c
 . "$(dirname "${BASH_SOURCE[0]}")/select.sh"
 
 # zab_clean_slate: what every test starts from: no zab module, no network
-# namespaces, no links but lo, an empty kernel log.
+# namespaces, no links but lo, no trace instance a test left (killed before
+# its trap ran), an empty kernel log.
 zab_clean_slate() {
-	local l
+	local l t
+	for t in /sys/kernel/tracing/instances/zabtest.* /sys/kernel/debug/tracing/instances/zabtest.*; do
+		[ -d "$t" ] || continue
+		echo 0 > "$t/events/enable"
+		rmdir "$t"
+	done 2> /dev/null
 	ip -all netns delete 2>/dev/null
 	for l in $(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
 		[ "$l" = lo ] || ip link del "$l" 2>/dev/null
