@@ -221,30 +221,6 @@ cut_mid_sync() {
 # need F's acknowledgments; once some are committed, F and Y lose power
 # together.
 mid_sync() {
-	local f=$1 l=$2 d
-	TO=$(st "$l" last_zxid)
-	vm "$f" $((boot[f] + 1))
-	d=$work/vm$f.${boot[f]}
-	touch "$d/cut-on-follow"
-	wait_for 240 test -e "$d/cut" || fail "member $f did not follow $l again"
-	[ "$(sed -n 's/^leader=//p' "$d/cut")" = "$l" ] || fail "member $f followed $(sed -n 's/^leader=//p' "$d/cut"), not $l"
-	wait_for 30 still "$f" || fail "member $f's log does not stop growing"
-	WHERE="past the DIFF"
-	[ $((AT)) -ge $((TO)) ] || WHERE="in the DIFF"
-}
-
-# mid_sync: power losses in the middle of a synchronisation. A follower F
-# is down while the others write 3,000 records; it boots again and as soon
-# as its status shows it following its leader L it cuts itself off (part
-# of the records it lacks in, some on disk, some not, or, as the status is
-# read five times a second, all of them); its log still, it loses power. It boots again after 5,000 more, and once it is again in
-# the middle, L loses power: F and the third member G must form without
-# L (F's history is a prefix of G's), and L rejoins. Then a quorum that
-# depends on a member just synchronised: with X leading, follower F is
-# killed, then X, leaving Y alone; F boots and is synchronised by Y into a
-# new epoch whose commits need F's
-# acknowledgments; once some are committed, F and Y lose power together.
-mid_sync() {
 	local f g l x y a t i
 	l=$LEADER
 	# shellcheck disable=SC2046
