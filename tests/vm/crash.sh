@@ -208,6 +208,20 @@ cut_mid_sync() {
 	[ $((AT)) -ge $((TO)) ] || WHERE="in the DIFF"
 }
 
+# follower_down N: a follower F of the leader L is killed; L and the other
+# follower G form without it and commit N writes. F, G, L set.
+follower_down() {
+	local n=$1 a
+	L=$LEADER
+	# shellcheck disable=SC2046
+	set -- $(others "$L" 1 2 3)
+	F=$1 G=$2
+	kill9 "$F"
+	wait_for 120 formed_with "$L" "$G" || fail "no ensemble of $L and $G without $F"
+	a=$(acked)
+	wait_for 240 acked_more $((a + n)) || fail "only $(($(acked) - a)) writes without member $F"
+}
+
 # mid_sync: power losses around a synchronisation. A follower F is down
 # while the others write 3,000 records; it boots again and as soon as its
 # status shows it following its leader L it cuts itself off (part of the
@@ -222,14 +236,8 @@ cut_mid_sync() {
 # together.
 mid_sync() {
 	local f g l x y a t i
-	l=$LEADER
-	# shellcheck disable=SC2046
-	set -- $(others "$l" 1 2 3)
-	f=$1 g=$2
-	kill9 "$f"
-	wait_for 120 formed_with "$l" "$g" || fail "no ensemble of $l and $g without $f"
-	a=$(acked)
-	wait_for 240 acked_more $((a + 3000)) || fail "only $(($(acked) - a)) writes without member $f"
+	follower_down 3000
+	l=$L f=$F g=$G
 	cut_mid_sync "$f" "$l"
 	kill9 "$f"
 	note "member $f lost power as $l synchronised it: at $AT, $WHERE (to $TO)"
@@ -248,14 +256,8 @@ mid_sync() {
 	wait_for 240 formed_with 1 2 3 || fail "member $l did not rejoin"
 	note "member $l rejoined epoch $EPOCH"
 
-	x=$LEADER
-	# shellcheck disable=SC2046
-	set -- $(others "$x" 1 2 3)
-	f=$1 y=$2
-	kill9 "$f"
-	wait_for 120 formed_with "$x" "$y" || fail "no ensemble of $x and $y without $f"
-	a=$(acked)
-	wait_for 240 acked_more $((a + 1000)) || fail "only $(($(acked) - a)) writes without member $f"
+	follower_down 1000
+	x=$L f=$F y=$G
 	kill9 "$x"
 	t=$(now)
 	vm "$f" $((boot[f] + 1))
