@@ -271,6 +271,11 @@ one() {
 	if [ $((seed % 3)) = 0 ] || [ -n "${ZAB_TORTURE_ONCE:-}" ]; then
 		export ZABLOAD_ONCE=1
 		conf+=$'\n# exactly-once writers'
+	elif [ -n "${ZAB_TORTURE_BATCH:-}" ]; then
+		# ZAB_TORTURE_BATCH=N: the other writers append N records a call
+		# (ZAB_IOC_APPEND_BATCH; one exactly-once record in flight a client)
+		export ZABLOAD_BATCH=$ZAB_TORTURE_BATCH
+		conf+=$'\n# writers in batches of '$ZAB_TORTURE_BATCH
 	fi
 	echo "  seed $seed: $n members${obs:+ (member $obs observes)}, $(tr '\n' ' ' <<< "$conf")"
 	declare -A up
