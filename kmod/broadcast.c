@@ -520,7 +520,7 @@ static int once_check(struct zab_instance *zi, const struct zab_txn *txn,
 static int propose_locked(struct zab_instance *zi, struct zab_txn *txn,
 			  u64 *gen, bool local, u64 *now, u64 *zxid)
 {
-	u64 orig = 0;
+	u64 orig = 0, next;
 	int err;
 
 	lockdep_assert_held(&zi->log_mutex);
@@ -551,7 +551,8 @@ static int propose_locked(struct zab_instance *zi, struct zab_txn *txn,
 		}
 		return -EOVERFLOW;
 	}
-	txn->zxid = ZAB_ZXID(zi->epoch, zi->counter + 1);
+	next = ZAB_ZXID(zi->epoch, zi->counter + 1);
+	txn->zxid = next;
 	if (!*now)
 		*now = ktime_get_ns();
 	txn->logged_ns = *now;
@@ -559,7 +560,7 @@ static int propose_locked(struct zab_instance *zi, struct zab_txn *txn,
 	if (err)
 		return err;
 	if (zxid)
-		*zxid = ZAB_ZXID(zi->epoch, zi->counter + 1);
+		*zxid = next;
 	zi->counter++;
 	*gen = zi->gen;
 	zab_stat_add(zi, ZAB_STAT_PROPOSALS, 1);
@@ -568,34 +569,31 @@ static int propose_locked(struct zab_instance *zi, struct zab_txn *txn,
 }
 
 /*
- * propose_locked() under log_mutex of its own, then (@kick) the followers'
- * transmit works told to send it (else the caller does, zab_bcast_flush()).
- * Takes over @txn, except on -ENOSPC; on 1 @txn->zxid is the original's.
+ * As leader: propose @txn, a follower's REQUEST, in whatever generation is
+ * current, and have the followers' transmit works send it. Takes over
+ * @txn; on 1 (an exactly-once record in the log already) @txn->zxid is the
+ * original's.
  */
-static int leader_propose(struct zab_instance *zi, struct zab_txn *txn,
-			  u64 *gen, bool local, bool kick)
+static int leader_propose(struct zab_instance *zi, struct zab_txn *txn)
 {
-	u64 now = 0;
+	u64 now = 0, gen = 0;
 	int err;
 
 	mutex_lock(&zi->log_mutex);
-	err = propose_locked(zi, txn, gen, local, &now, NULL);
+	err = propose_locked(zi, txn, &gen, false, &now, NULL);
 	mutex_unlock(&zi->log_mutex);
-	if (err == -ENOSPC)
-		return err;
 	if (err) {
 		zab_txn_put(txn);
 		return err;
 	}
-	if (kick)
-		kick_peers(zi, false);
+	kick_peers(zi, false);
 	return 0;
 }
 
 /*
  * As follower: send @txn to the leader as a REQUEST, if @need_gen is 0 or
- * the current generation (else -ECONNRESET). Takes over @txn. @kick: as
- * for leader_propose().
+ * the current generation (else -ECONNRESET). Takes over @txn. @kick: have
+ * the transmit work send it now (else the caller does, zab_bcast_flush()).
  */
 static int follower_forward(struct zab_instance *zi, struct zab_txn *txn,
 			    struct zab_fwd *req, u64 need_gen, bool kick)
@@ -735,31 +733,67 @@ static struct zab_txn *txn_from_user(struct zab_instance *zi,
 	return txn;
 }
 
+/*
+ * As leader: propose @txns[0..@n) in turn under log_mutex, each in the
+ * generation of the one before (the first in @w[0].need_gen's), waiting for
+ * room in the leader's window as needed. Sets each proposed write's gen and
+ * zxid; a txn found in the log already is put, the others are the log's.
+ * Return 0 (*@done = @n), or the error of txns[*@done], left to the caller
+ * with those after it.
+ */
+static int propose_batch(struct zab_instance *zi, struct zab_txn **txns,
+			 struct zab_write *w, u32 n, u32 *done)
+{
+	u64 now = 0;
+	int err = 0;
+	u32 i = 0;
+
+	mutex_lock(&zi->log_mutex);
+	while (i < n) {
+		if (i)
+			w[i].need_gen = w[i - 1].gen;
+		w[i].forwarded = false;
+		w[i].gen = w[i].need_gen;
+		err = propose_locked(zi, txns[i], &w[i].gen, true, &now,
+				     &w[i].zxid);
+		if (err == -ENOSPC) {
+			/* wait for commits (of all we proposed), or the end of leading */
+			mutex_unlock(&zi->log_mutex);
+			kick_peers(zi, false);
+			err = wait_event_interruptible(zi->wq,
+						       may_propose(zi, zab_txn_size(txns[i])));
+			mutex_lock(&zi->log_mutex);
+			if (err)
+				break;
+			now = 0;
+			continue;
+		}
+		if (err == 1)	/* in the log already: wait for that record */
+			zab_txn_put(txns[i]);
+		else if (err)
+			break;
+		err = 0;
+		i++;
+	}
+	mutex_unlock(&zi->log_mutex);
+	*done = i;
+	return err;
+}
+
 /* Propose (leader) or forward (follower) @txn, room reserved; takes it over. */
 static int submit_txn(struct zab_instance *zi, struct zab_txn *txn,
 		      struct zab_write *w, bool kick)
 {
+	u32 done;
 	int err;
 
 	if (READ_ONCE(zi->state) == ZAB_STATE_LEADING) {
-		w->forwarded = false;
-		w->gen = w->need_gen;
-		zab_txn_get(txn);	/* to learn its zxid */
-		while ((err = leader_propose(zi, txn, &w->gen, true,
-					     kick)) == -ENOSPC) {
-			/* wait for commits (of all we proposed), or the end of leading */
+		err = propose_batch(zi, &txn, w, 1, &done);
+		if (err)
+			zab_txn_put(txn);
+		else if (kick)
 			kick_peers(zi, false);
-			err = wait_event_interruptible(zi->wq,
-						       may_propose(zi, zab_txn_size(txn)));
-			if (err) {
-				zab_txn_put(txn);
-				break;
-			}
-		}
-		w->zxid = txn->zxid;
-		zab_txn_put(txn);
-		/* already in the log: wait for that record's commit */
-		return err == 1 ? 0 : err;
+		return err;
 	}
 	w->forwarded = true;
 	return follower_forward(zi, txn, &w->req, w->need_gen, kick);
@@ -843,46 +877,6 @@ static void put_unproposed(struct zab_instance *zi, struct zab_txn **txns,
 	}
 	if (size)
 		local_release(zi, size);
-}
-
-/* As leader: propose @txns[0..@n) in turn under log_mutex, as submit_txn(). */
-static int propose_batch(struct zab_instance *zi, struct zab_txn **txns,
-			 struct zab_write *w, u32 n, u32 *done)
-{
-	u64 now = 0;
-	int err = 0;
-	u32 i = 0;
-
-	mutex_lock(&zi->log_mutex);
-	while (i < n) {
-		if (i)
-			w[i].need_gen = w[i - 1].gen;
-		w[i].forwarded = false;
-		w[i].gen = w[i].need_gen;
-		err = propose_locked(zi, txns[i], &w[i].gen, true, &now,
-				     &w[i].zxid);
-		if (err == -ENOSPC) {
-			/* wait for commits (of all we proposed), or the end of leading */
-			mutex_unlock(&zi->log_mutex);
-			kick_peers(zi, false);
-			err = wait_event_interruptible(zi->wq,
-						       may_propose(zi, zab_txn_size(txns[i])));
-			mutex_lock(&zi->log_mutex);
-			if (err)
-				break;
-			now = 0;
-			continue;
-		}
-		if (err == 1)	/* in the log already: wait for that record */
-			zab_txn_put(txns[i]);
-		else if (err)
-			break;
-		err = 0;
-		i++;
-	}
-	mutex_unlock(&zi->log_mutex);
-	*done = i;
-	return err;
 }
 
 /**
@@ -1218,11 +1212,11 @@ int zab_bcast_on_ack(struct zab_peer *peer, u64 zxid)
 int zab_bcast_on_request(struct zab_peer *peer, struct zab_txn *txn)
 {
 	struct zab_instance *zi = peer->zi;
-	u64 gen = 0, req_id = txn->req_id;
+	u64 req_id = txn->req_id;
 	int err;
 
 	zab_txn_get(txn);	/* for a duplicate's zxid */
-	err = leader_propose(zi, txn, &gen, false, true);
+	err = leader_propose(zi, txn);
 	if (err == 1)
 		err = zab_peer_reply(peer, req_id, ZAB_REPLY_DUPLICATE,
 				     txn->zxid, reply_bound(zi));

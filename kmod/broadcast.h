@@ -8,7 +8,6 @@
 #include <linux/types.h>
 
 struct zab_append;
-
 struct zab_instance;
 struct zab_peer;
 struct zab_txn;
