@@ -67,7 +67,7 @@
  *                   wait) delivered to kmod/broadcast.c zab_bcast_on_ack()
  *                   -> leader_commit() -> kmod/quorum.c zab_quorum_point()
  *   commit(f)       kmod/broadcast.c zab_bcast_on_commit()
- *   propose(c)      kmod/broadcast.c leader_propose() (a client's write)
+ *   propose(c)      kmod/broadcast.c propose_locked() (a client's write)
  *   ce_write(f)     userspace/zabd/follower.c follower_check_synced(): the
  *                   leader's first frame is in (ZAB_A_LEADER_SYNCED) and the
  *                   durable point reached LEADERINFO's last zxid; writes
