@@ -604,10 +604,10 @@ static int follower_forward(struct zab_instance *zi, struct zab_txn *txn,
 	mutex_lock(&zi->log_mutex);
 	rcu_read_lock();
 	leader = list_first_or_null_rcu(&zi->peers, struct zab_peer, node);
-	if (need_gen && need_gen != zi->gen) {
+	if (zi->state != ZAB_STATE_FOLLOWING || !leader) {
+		err = -ENOTCONN;	/* not forwarded, whatever the generation */
+	} else if (need_gen && need_gen != zi->gen) {
 		err = -ECONNRESET;	/* the caller's generation is over */
-	} else if (zi->state != ZAB_STATE_FOLLOWING || !leader) {
-		err = -ENOTCONN;
 	} else {
 		req->id = ++zi->next_req;
 		req->gen = zi->gen;

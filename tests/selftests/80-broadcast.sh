@@ -132,7 +132,8 @@ test_slow_follower() {
 # cannot be read appends the records before it (a leader proposes a batch's
 # records in chunks: within the first, at its end, in a later one), and
 # says how many; a batch bigger than a writer's share of the window
-# (windowBytes / members) goes through, as far ahead as its share lets it.
+# (windowBytes / members) goes through, as far ahead as its share lets it;
+# one that finds the leader's window full waits for room and goes on.
 test_batched_appends() {
 	local f c i l o out
 	setup_tmp
@@ -190,12 +191,33 @@ test_batched_appends() {
 	out=$("$DEVTEST" batch /dev/zab/z1 700 32768) || fail "big batch on the leader: $out"
 	expect_match '^ok 700 ' "$out"
 	! grep -q gap <<< "$out" || fail "the leader's lone batch is not consecutive: $out"
+	# the leader's window shrunk (zabctl set) below what a follower's
+	# batch holds uncommitted (its proposals take 1 s to the followers):
+	# the leader's own batch, in its writer's share, finds no room in the
+	# window, waits for the commits, and then goes through whole
+	c=$(zst 1 last_zxid)
+	tc qdisc add dev veth2 root netem delay 1s
+	tc qdisc add dev veth3 root netem delay 1s
+	"$DEVTEST" batch /dev/zab/z2 80 1024 > "$ENS_TMP/held.2" 2>&1 &
+	l=$!
+	wait_for 5 eval '[ "$(zst 1 last_zxid)" = "$(printf "0x%x" $((c + 80)))" ]' ||
+		fail "the follower's batch not proposed: $(zst 1 last_zxid) after $c"
+	[ $(($(commit_of z1))) -lt $((c + 80)) ] || fail "the follower's batch committed before the window shrank"
+	nsx zab1 "$ZABCTL" set z1 windowBytes 64K maxRecordSize 1K
+	out=$("$DEVTEST" batch /dev/zab/z1 8 1024) || fail "the leader's batch with its window full: $out"
+	expect_match "^ok 8 $(printf '0x%016x' $((c + 81))) " "$out"
+	! grep -q gap <<< "$out" || fail "the leader's batch after the wait is not consecutive: $out"
+	wait $l || fail "the follower's batch under the shrunk window: $(cat "$ENS_TMP/held.2")"
+	expect_match '^ok 80 ' "$(cat "$ENS_TMP/held.2")"
+	tc qdisc del dev veth2 root
+	tc qdisc del dev veth3 root
+	nsx zab1 "$ZABCTL" set z1 windowBytes 64M maxRecordSize 1M
 	converge 1 2 3
 	"$ZABLOAD" dump /dev/zab/z3 > "$ENS_TMP/after.3"
 	# the batches cut short: 0 + 21 + 31 + 32 + 70 + 9 records; the
-	# tagged: 8 + 7 + 7 + 4 + 5
-	[ "$(wc -l < "$ENS_TMP/after.3")" = $((2400 + 163 + 31 + 1400)) ] ||
-		fail "z3 has $(wc -l < "$ENS_TMP/after.3") of $((2400 + 163 + 31 + 1400)) records"
+	# tagged: 8 + 7 + 7 + 4 + 5; the leader's window full: 80 + 8
+	[ "$(wc -l < "$ENS_TMP/after.3")" = $((2400 + 163 + 31 + 1400 + 88)) ] ||
+		fail "z3 has $(wc -l < "$ENS_TMP/after.3") of $((2400 + 163 + 31 + 1400 + 88)) records"
 }
 
 # placed_cpus MEMBER: the CPUs zabctl reports for the member's peers, one
