@@ -6,7 +6,8 @@
 # ZAB_PROFILE_SECONDS (default 5) appending 64 B records,
 # ZAB_PROFILE_BATCH per call (default 64; 1: one per write), under
 # `perf record -a -g` (cpu-clock: TCG has no PMU); then the hottest symbols,
-# without and with their callees.
+# without and with their callees; with ZAB_PROFILE_CALLERS="SYM...", the
+# call chains into each of those symbols.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 export ZAB_TOP=${ZAB_TOP:-$(cd "$here/../.." && pwd)}
@@ -34,3 +35,9 @@ perf report -i "$data" --children --sort sym --stdio -g none 2> /dev/null |
 echo "# by command"
 perf report -i "$data" --no-children --sort comm --stdio 2> /dev/null |
 	grep -v '^#' | grep -E '^ +[0-9]' | head -n 12
+# ZAB_PROFILE_CALLERS="SYM...": who calls each of these symbols
+for sym in ${ZAB_PROFILE_CALLERS:-}; do
+	echo "# callers of $sym"
+	perf report -i "$data" --no-children --symbols "$sym" --stdio -G 2> /dev/null |
+		grep -v '^#' | grep -v '^$' | head -n 60
+done
