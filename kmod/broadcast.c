@@ -592,8 +592,11 @@ static int leader_propose(struct zab_instance *zi, struct zab_txn *txn)
 
 /*
  * As follower: send @txn to the leader as a REQUEST, if @need_gen is 0 or
- * the current generation (else -ECONNRESET). Takes over @txn. @kick: have
- * the transmit work send it now (else the caller does, zab_bcast_flush()).
+ * the current generation. Takes over @txn. Return 0, or why it was not
+ * sent: -ESHUTDOWN (destroyed), -ENOTCONN (not following), -ECONNRESET
+ * (following, in a generation after the caller's), checked in that order,
+ * as propose_locked() does. @kick: have the transmit work send it now (else
+ * the caller does, zab_bcast_flush()).
  */
 static int follower_forward(struct zab_instance *zi, struct zab_txn *txn,
 			    struct zab_fwd *req, u64 need_gen, bool kick)
@@ -604,8 +607,10 @@ static int follower_forward(struct zab_instance *zi, struct zab_txn *txn,
 	mutex_lock(&zi->log_mutex);
 	rcu_read_lock();
 	leader = list_first_or_null_rcu(&zi->peers, struct zab_peer, node);
-	if (zi->state != ZAB_STATE_FOLLOWING || !leader) {
-		err = -ENOTCONN;	/* not forwarded, whatever the generation */
+	if (READ_ONCE(zi->dead)) {
+		err = -ESHUTDOWN;
+	} else if (zi->state != ZAB_STATE_FOLLOWING || !leader) {
+		err = -ENOTCONN;	/* whatever the generation */
 	} else if (need_gen && need_gen != zi->gen) {
 		err = -ECONNRESET;	/* the caller's generation is over */
 	} else {

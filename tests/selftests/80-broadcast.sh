@@ -135,7 +135,7 @@ test_slow_follower() {
 # (windowBytes / members) goes through, as far ahead as its share lets it;
 # one that finds the leader's window full waits for room and goes on.
 test_batched_appends() {
-	local f c i l o out
+	local f c i l o m w out
 	setup_tmp
 	ens_setup 3
 	ens_boot 3 1 1
@@ -192,27 +192,48 @@ test_batched_appends() {
 	expect_match '^ok 700 ' "$out"
 	! grep -q gap <<< "$out" || fail "the leader's lone batch is not consecutive: $out"
 	# the leader's window shrunk (zabctl set) below what a follower's
-	# batch holds uncommitted (its proposals take 1 s to the followers):
-	# the leader's own batch, in its writer's share, finds no room in the
-	# window, waits for the commits, and then goes through whole
+	# batch holds uncommitted (its proposals take a second to reach the
+	# followers): the leader's own batch, in its writer's share, finds no
+	# room in the window, is not proposed until the commits make room, and
+	# then goes through whole
 	c=$(zst 1 last_zxid)
-	tc qdisc add dev veth2 root netem delay 1s
-	tc qdisc add dev veth3 root netem delay 1s
+	w=$(nsx zab1 "$ZABCTL" show z1 -o windowBytes)
+	m=$(nsx zab1 "$ZABCTL" show z1 -o maxRecordSize)
+	tc qdisc add dev veth2 root netem delay $((1000 * ZAB_TIME_SCALE))ms
+	tc qdisc add dev veth3 root netem delay $((1000 * ZAB_TIME_SCALE))ms
 	"$DEVTEST" batch /dev/zab/z2 80 1024 > "$ENS_TMP/held.2" 2>&1 &
 	l=$!
+	HELD_WRITERS=$l
+	trap 'kill $HELD_WRITERS 2> /dev/null || true' EXIT
+	# shellcheck disable=SC2016
 	wait_for 5 eval '[ "$(zst 1 last_zxid)" = "$(printf "0x%x" $((c + 80)))" ]' ||
 		fail "the follower's batch not proposed: $(zst 1 last_zxid) after $c"
-	[ $(($(commit_of z1))) -lt $((c + 80)) ] || fail "the follower's batch committed before the window shrank"
+	# (maxRecordSize may be at most half of windowBytes)
 	nsx zab1 "$ZABCTL" set z1 windowBytes 64K maxRecordSize 1K
-	out=$("$DEVTEST" batch /dev/zab/z1 8 1024) || fail "the leader's batch with its window full: $out"
-	expect_match "^ok 8 $(printf '0x%016x' $((c + 81))) " "$out"
-	! grep -q gap <<< "$out" || fail "the leader's batch after the wait is not consecutive: $out"
+	"$DEVTEST" batch /dev/zab/z1 8 1024 > "$ENS_TMP/held.1" 2>&1 &
+	o=$!
+	HELD_WRITERS="$l $o"
+	sleep "$(awk -v s="$ZAB_TIME_SCALE" 'BEGIN { print 0.3 * s }')"
+	# the last zxid first: if nothing had committed after it was read,
+	# there was no room for the leader's batch until then
+	f=$(zst 1 last_zxid)
+	i=$(commit_of z1)
+	[ -n "$i" ] && [ $((i)) -le $((c)) ] ||
+		fail "the follower's batch committed ($i) before the leader's batch could be seen waiting"
+	[ "$f" = "$(printf '0x%x' $((c + 80)))" ] ||
+		fail "the leader's batch proposed with its window full: last $f, wanted $(printf '0x%x' $((c + 80)))"
+	wait $o || fail "the leader's batch with its window full: $(cat "$ENS_TMP/held.1")"
+	expect_match "^ok 8 $(printf '0x%016x' $((c + 81))) " "$(cat "$ENS_TMP/held.1")"
+	! grep -q gap "$ENS_TMP/held.1" || fail "the leader's batch after the wait: $(cat "$ENS_TMP/held.1")"
 	wait $l || fail "the follower's batch under the shrunk window: $(cat "$ENS_TMP/held.2")"
 	expect_match '^ok 80 ' "$(cat "$ENS_TMP/held.2")"
+	trap - EXIT
+	nsx zab1 "$ZABCTL" set z1 windowBytes "$w" maxRecordSize "$m"
+	# the qdiscs go once nothing is queued in them: their frames would be
+	# lost, and TCP would resend them only after a timeout a second long
+	converge 1 2 3
 	tc qdisc del dev veth2 root
 	tc qdisc del dev veth3 root
-	nsx zab1 "$ZABCTL" set z1 windowBytes 64M maxRecordSize 1M
-	converge 1 2 3
 	"$ZABLOAD" dump /dev/zab/z3 > "$ENS_TMP/after.3"
 	# the batches cut short: 0 + 21 + 31 + 32 + 70 + 9 records; the
 	# tagged: 8 + 7 + 7 + 4 + 5; the leader's window full: 80 + 8
