@@ -10,7 +10,8 @@
  *	set, "try - DATA" before each write too: a writer whose machine dies
  *	mid-write leaves a trace of the record it may have written. With
  *	ZABLOAD_BATCH=N (N > 1), N records per ZAB_IOC_APPEND_BATCH, the
- *	same lines (no "try").
+ *	same lines (with ZABLOAD_TRY, "try" for each record of a batch before
+ *	it is appended).
  *	With ZABLOAD_ONCE set, each record is an exactly-once record of one
  *	writer (a random id; numbers from 1): a write that fails with
  *	ECONNRESET, ENOTCONN, EINTR or EAGAIN prints "retry ERRNO DATA" and
@@ -66,7 +67,7 @@ static const char *stamp(void)
  * the batch's error, which says of it what a single write's would.
  */
 static int write_batches(int fd, const char *prefix, long count, long size,
-			 long batch)
+			 long batch, int try)
 {
 	struct zab_append *recs = calloc(batch, sizeof(*recs));
 	char *bufs = malloc(batch * (size + 64));
@@ -89,6 +90,13 @@ static int write_batches(int fd, const char *prefix, long count, long size,
 				.data = (unsigned long)buf,
 				.len = n < size ? size : n,
 			};
+		}
+		if (try) {
+			for (j = 0; j < k; j++)
+				printf("try - %.*s\n",
+				       snprintf(NULL, 0, "%s-%ld", prefix, i + j),
+				       bufs + j * (size + 64));
+			fflush(stdout);
 		}
 		memset(&b, 0, sizeof(b));
 		b.recs = (unsigned long)recs;
@@ -237,7 +245,7 @@ static int do_write(const char *dev, const char *prefix, long count, long size)
 		return i;
 	}
 	if (batch > 1) {
-		i = write_batches(fd, prefix, count, size, batch);
+		i = write_batches(fd, prefix, count, size, batch, try);
 		close(fd);
 		free(buf);
 		return i;
