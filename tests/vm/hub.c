@@ -4,6 +4,9 @@
  * over Unix datagram sockets: VM I sends its frames from DIR/vm-I to
  * DIR/hub-I, and the hub repeats every frame to every other VM. A VM that
  * is down (killed, rebooting) misses what is sent meanwhile, as on a wire.
+ * While a file DIR/lossy-I exists, the hub drops 30% of the frames it
+ * repeats to VM I: TCP then trickles in to it (a synchronisation spread
+ * over seconds, for tests/vm/crash.sh to cut in the middle).
  *
  *	hub DIR N
  *
@@ -12,14 +15,26 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_PORTS	8
+#define LOSS_PERCENT	30
+
+/* Milliseconds on the monotonic clock. */
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
 
 static struct sockaddr_un addr_of(const char *dir, const char *what, int i)
 {
@@ -38,6 +53,10 @@ int main(int argc, char *argv[])
 	static char frame[65536];
 	struct pollfd p[MAX_PORTS];
 	struct sockaddr_un to[MAX_PORTS];
+	static char lossy_file[MAX_PORTS][sizeof(((struct sockaddr_un *)0)->sun_path)];
+	bool lossy[MAX_PORTS] = { false };
+	long long checked = 0;
+	unsigned int seed = 1;
 	int n;
 
 	if (argc != 3 || (n = atoi(argv[2])) < 2 || n > MAX_PORTS) {
@@ -48,6 +67,8 @@ int main(int argc, char *argv[])
 		struct sockaddr_un sa = addr_of(argv[1], "hub", i + 1);
 
 		to[i] = addr_of(argv[1], "vm", i + 1);
+		memcpy(lossy_file[i], addr_of(argv[1], "lossy", i + 1).sun_path,
+		       sizeof(lossy_file[i]));
 		unlink(sa.sun_path);
 		p[i].fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		p[i].events = POLLIN;
@@ -57,8 +78,13 @@ int main(int argc, char *argv[])
 		}
 	}
 	for (;;) {
-		if (poll(p, (nfds_t)n, -1) < 0 && errno != EINTR)
+		if (poll(p, (nfds_t)n, 100) < 0 && errno != EINTR)
 			return 1;
+		if (now_ms() - checked >= 100) {
+			checked = now_ms();
+			for (int i = 0; i < n; i++)
+				lossy[i] = !access(lossy_file[i], F_OK);
+		}
 		for (int i = 0; i < n; i++) {
 			ssize_t len;
 
@@ -68,9 +94,11 @@ int main(int argc, char *argv[])
 			if (len <= 0)
 				continue;
 			for (int j = 0; j < n; j++) {
-				if (j != i)
-					sendto(p[j].fd, frame, (size_t)len, MSG_DONTWAIT,
-					       (struct sockaddr *)&to[j], sizeof(to[j]));
+				if (j == i ||
+				    (lossy[j] && (int)(rand_r(&seed) % 100) < LOSS_PERCENT))
+					continue;
+				sendto(p[j].fd, frame, (size_t)len, MSG_DONTWAIT,
+				       (struct sockaddr *)&to[j], sizeof(to[j]));
 			}
 		}
 	}
