@@ -214,10 +214,11 @@ test_batched_appends() {
 	o=$!
 	HELD_WRITERS="$l $o"
 	sleep "$(awk -v s="$ZAB_TIME_SCALE" 'BEGIN { print 0.3 * s }')"
-	# the last zxid first: while 60 of the follower's records (60 txns of
-	# 1 KiB, more than 64K less one) are not committed, there is no room
-	# for a record of the leader's; if no more than 20 had committed after
-	# the last zxid was read, there was none until then
+	# while 60 or more of the follower's 80 records are uncommitted (60
+	# txns of 1 KiB and a header each: more than 64K less one more), a
+	# record of the leader's has no room; so if at most 20 had committed
+	# when the commit point is read, after the last zxid, the leader's
+	# batch could not have been proposed when the last zxid was read
 	f=$(zst 1 last_zxid)
 	i=$(commit_of z1)
 	[ -n "$i" ] && [ $((i)) -le $((c + 20)) ] ||

@@ -43,7 +43,7 @@ echo "--- boot $boot" >> "$out/zabd.log"
 zabd=$!
 
 # the writer: rounds of 20 records tagged with the boot and member, one a
-# write(2) on members 2 and 4, ten a ZAB_IOC_APPEND_BATCH on the others
+# write(2) on even-numbered members, ten a ZAB_IOC_APPEND_BATCH on odd ones
 # (a power loss then meets batches too, acknowledged only once written)
 batch=$((i % 2 ? 10 : 0))
 (k=0

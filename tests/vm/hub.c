@@ -53,7 +53,7 @@ int main(int argc, char *argv[])
 	static char frame[65536];
 	struct pollfd p[MAX_PORTS];
 	struct sockaddr_un to[MAX_PORTS];
-	static char lossy_file[MAX_PORTS][sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct sockaddr_un lossy_file[MAX_PORTS];
 	bool lossy[MAX_PORTS] = { false };
 	long long checked = 0;
 	unsigned int seed = 1;
@@ -67,8 +67,7 @@ int main(int argc, char *argv[])
 		struct sockaddr_un sa = addr_of(argv[1], "hub", i + 1);
 
 		to[i] = addr_of(argv[1], "vm", i + 1);
-		memcpy(lossy_file[i], addr_of(argv[1], "lossy", i + 1).sun_path,
-		       sizeof(lossy_file[i]));
+		lossy_file[i] = addr_of(argv[1], "lossy", i + 1);
 		unlink(sa.sun_path);
 		p[i].fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		p[i].events = POLLIN;
@@ -83,7 +82,7 @@ int main(int argc, char *argv[])
 		if (now_ms() - checked >= 100) {
 			checked = now_ms();
 			for (int i = 0; i < n; i++)
-				lossy[i] = !access(lossy_file[i], F_OK);
+				lossy[i] = !access(lossy_file[i].sun_path, F_OK);
 		}
 		for (int i = 0; i < n; i++) {
 			ssize_t len;
