@@ -18,6 +18,9 @@
 #   disk-unseen  as built, with losses zab does not see too (the last
 #              batch, before its DURABLE entry is on disk), as old: exits 0
 #              if spin finds an acknowledged record lost (it does)
+#   epoch-loss as built, with epoch files that lose their last write
+#              (-DEPOCH_LOSS), as old: exits 0 if spin finds an
+#              acknowledged record lost
 #   old        -DOLD -DONLY_LOSS (or one old behaviour: -DOLD_VOTE, ...),
 #              default bounds -DMAXE=2 -DLMAX=1, breadth-first: exits 0 if
 #              spin finds an acknowledged record lost (and prints the
@@ -39,13 +42,14 @@
 
 set -eu
 
-mode=${1:?usage: check.sh new|full|bitstate|disk|old|disk-old|disk-unseen|scenario5[b]|scenario5[b]-new [spin flags]}
+mode=${1:?usage: check.sh new|full|bitstate|disk|old|disk-old|disk-unseen|epoch-loss|scenario5[b]|scenario5[b]-new [spin flags]}
 shift
 name=$mode
 case $mode in
 disk) mode=new; set -- -DDISK_LOSS "$@" ;;
 disk-old) mode=old; set -- -DDISK_LOSS -DOLD_ABSTAIN "$@" ;;
 disk-unseen) mode=old; set -- -DDISK_LOSS -DDISK_LOSS_UNSEEN "$@" ;;
+epoch-loss) mode=old; set -- -DEPOCH_LOSS "$@" ;;
 esac
 here=$(cd "$(dirname "$0")" && pwd)
 mem=${ZAB_MODEL_MEM:-4096}
@@ -132,7 +136,7 @@ old|scenario5|scenario5b)
 		bounds="-DMAXE=2 -DLMAX=1"
 		for a in "$@"; do
 			case $a in
-			-DOLD_*|-DDISK_LOSS_UNSEEN) old= ;;
+			-DOLD_*|-DDISK_LOSS_UNSEEN|-DEPOCH_LOSS) old= ;;
 			-DMAXE=*|-DLMAX=*) bounds= ;;
 			esac
 		done

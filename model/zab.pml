@@ -14,8 +14,8 @@
  * epoch (default 3; make model uses 2), LMAX the records a log holds
  * (default 3; make model uses 2). Crashes and lost connections are not
  * counted: the state space is finite without a bound on them.
- * Other switches: -DDISK_LOSS, -DOLD_ABSTAIN (disks that lose records, see
- * below), -DOLD_VOTE, -DOLD_ACK, -DOLD_LCE, -DOLD_FCE,
+ * Other switches: -DDISK_LOSS, -DOLD_ABSTAIN, -DREVERT_ONLY (disks that lose
+ * records, see below), -DEPOCH_LOSS (epoch files that lose a write), -DOLD_VOTE, -DOLD_ACK, -DOLD_LCE, -DOLD_FCE,
  * -DOLD_SYNCED, -DOLD_ACKS (each old behaviour alone, see below),
  * -DONLY_LOSS (assert committed_record_kept only), -DNOHIDDEN (for -DBFS),
  * -DSCENARIO5, -DSCENARIO5B (the path of scenario5.pml, scenario5b.pml
@@ -95,6 +95,12 @@
  *                   follower.c ACKEPOCH with ZAB_HS_EPOCH_NONE, node.c
  *                   discover() refusing LEADING); ce_write(f) removes the
  *                   mark (disk_unsynced_clear())
+ *   revert(i)       (DISK_LOSS) power loss, and the disk loses the last
+ *                   TRUNC or RESET entry (kmod/disk.c write_change()) and
+ *                   what follows: disklog.c is_durable(), durable_in_file()
+ *   epoch_lose(i,a) (EPOCH_LOSS) power loss, and an epoch file's last write
+ *                   (epoch.c zabd_set_accepted_epoch(), zabd_set_current_epoch())
+ *                   is lost; zabd.c's start checks pass
  *
  * Abstractions: FLE is one step (a quorum of LOOKING members whose own
  * votes are not better than the candidate's); messages of a connection are
@@ -105,7 +111,9 @@
  * commutes with the crash); TRUNC and RESET entries are durable at once
  * (they are written under the lock, before any later record); the leader's
  * window is its whole log (a SNAP sends everything); disks do not fail
- * (with DISK_LOSS: once, and the loss is seen).
+ * (with DISK_LOSS: once, a prefix kept or the last TRUNC or RESET entry
+ * lost, and the loss is seen; with EPOCH_LOSS: an epoch file's last
+ * write lost, which is not).
  */
 
 /*
@@ -151,6 +159,10 @@
  *		count nowhere, its ACKEPOCH is not counted and never compared,
  *		it never leads) until a leader elected without it synchronised
  *		it (follower_check_synced() removes the mark)
+ *		It may also lose the last TRUNC or RESET entry that removed
+ *		durable records (s_revert()), seen once a DURABLE entry after
+ *		it is on disk
+ * REVERT_ONLY	only that loss (with DISK_LOSS)
  * DISK_LOSS_UNSEEN  also losses in the last batch, whose DURABLE entry was
  *		not on disk yet: not seen, not marked (a record is lost)
  * OLD_ABSTAIN	the behaviour before the mark: the member cut short votes and
@@ -162,6 +174,26 @@
 #ifndef LOSSMAX
 #define LOSSMAX 1
 #endif
+/*
+ * Epoch files that lose their last write (not part of the default model):
+ * EPOCH_LOSS	a member may restart with acceptedEpoch, currentEpoch or both
+ *		as they were before their last write (a disk that lost the
+ *		rename zabd fsynced), once in a run (with DISK_LOSS's losses
+ *		in LOSSMAX); zabd's start refuses a log newer than
+ *		acceptedEpoch, and currentEpoch above acceptedEpoch (the member
+ *		stays out: not modelled, as nothing follows)
+ */
+#ifdef EPOCH_LOSS
+#define SET_AE(i, v)	m[i].pae = m[i].ae; m[i].ae = (v)
+#define SET_CE(i, v)	m[i].pce = m[i].ce; m[i].ce = (v)
+/* the epoch files after a loss of their last write (s_epoch_lose()) */
+#define AE_AFTER(i, a)	((a & 1) -> m[i].pae : m[i].ae)
+#define CE_AFTER(i, a)	((a & 2) -> m[i].pce : m[i].ce)
+#else
+#define SET_AE(i, v)	m[i].ae = (v)
+#define SET_CE(i, v)	m[i].ce = (v)
+#endif
+
 #ifdef OLD_ABSTAIN
 #define UN(i)		0
 #else
@@ -211,6 +243,20 @@ typedef Member {
 	bit un;			/* dataDir/unsynced: its disk lost acknowledged records */
 	byte dd;		/* DISK_LOSS: the durable prefix a DURABLE entry on disk
 				 * vouches for (the one before the last fsync) */
+	/*
+	 * DISK_LOSS: the last TRUNC or RESET entry that removed durable
+	 * records, should the disk lose it: the durable log before it (ox,
+	 * op, on records; on 0: none) and how far DURABLE entries after it
+	 * reached the disk (ot: 1 the entry alone, fsynced at once; 2 one
+	 * batch after it, its DURABLE entry written; 3 that entry on disk)
+	 */
+	byte ox[LMAX];
+	byte op[LMAX];
+	byte on;
+	byte ot;
+	/* EPOCH_LOSS: each epoch file's value before its last write */
+	byte pae;
+	byte pce;
 	/* role: lost in a crash */
 	byte st;
 	byte ldr;		/* follower: its leader */
@@ -572,7 +618,7 @@ inline s_decide(c)
 		/* the model's bound: this leadership gives up */
 		leave(c)
 	:: else ->
-		m[c].ae = t_e;
+		SET_AE(c, t_e);
 		m[c].ep = t_e;
 		m[c].hl = m[c].nr;	/* its history: hz, pe unchanged since elect */
 		m[c].st = LDISC;
@@ -595,7 +641,7 @@ inline s_ackepoch(f)
 		 * acceptedEpoch in FOLLOWERINFO, raises its own to it and
 		 * gives up (else the member stays out for good)
 		 */
-		m[t_c].ae = m[f].ae;
+		SET_AE(t_c, m[f].ae);
 		printf("MSC: m%d raises acceptedEpoch to %d and gives up\n", t_c + 1, m[f].ae);
 		leave(t_c);
 #endif
@@ -616,7 +662,7 @@ inline s_ackepoch(f)
 #ifndef OLD_ABSTAIN_ACK
 		t_cnt = t_cnt && !UN(f);
 #endif
-		m[f].ae = t_e;
+		SET_AE(f, t_e);
 		m[f].st = FSYNC;
 		m[f].ep = t_e;
 #ifdef OLD_FCE
@@ -642,7 +688,7 @@ inline s_ackepoch(f)
 
 inline s_lead(c)
 {
-	m[c].ce = m[c].ep;
+	SET_CE(c, m[c].ep);
 	printf("MSC: m%d LEADs epoch %d (currentEpoch %d), log ends (%d,%d)\n",
 	       c + 1, m[c].ep, m[c].ce, EPOCH(LASTZ(c)), CTR(LASTZ(c)));
 	one_leader_per_epoch = !est[m[c].ep];
@@ -673,6 +719,30 @@ inline s_lead(c)
 	leader_commit(c)
 }
 
+/*
+ * DISK_LOSS: a TRUNC or RESET entry that keeps k records is about to be
+ * written: if it removes durable records, remember the durable log before
+ * it, which a disk that loses the entry gives back (s_revert). Only the
+ * last such entry is remembered; none once the run's losses are spent.
+ */
+inline remember_change(f, k)
+{
+#ifdef DISK_LOSS
+	if
+	:: lost < LOSSMAX && m[f].dlen > k ->
+		for (t_s : 0 .. LMAX - 1) {
+			m[f].ox[t_s] = (t_s < m[f].dlen -> m[f].lz[t_s] : 0);
+			m[f].op[t_s] = (t_s < m[f].dlen -> m[f].lp[t_s] : 0)
+		}
+		m[f].on = m[f].dlen;
+		m[f].ot = 1
+	:: else -> skip
+	fi
+#else
+	skip
+#endif
+}
+
 inline s_sync_frame(f)
 {
 	t_ok = 1;
@@ -700,6 +770,7 @@ inline s_sync_frame(f)
 			t_ok = 0;
 			leave(f)
 		:: else ->
+			remember_change(f, t_n);
 			for (t_s : 0 .. LMAX - 1) {
 				if
 				:: t_s >= t_n -> m[f].lz[t_s] = 0; m[f].lp[t_s] = 0
@@ -713,6 +784,7 @@ inline s_sync_frame(f)
 			       EPOCH(t_z), CTR(t_z))
 		fi
 	:: m[f].sk == SNAP ->
+		remember_change(f, 0);
 		for (t_s : 0 .. LMAX - 1) {
 			m[f].lz[t_s] = 0;
 			m[f].lp[t_s] = 0
@@ -767,6 +839,11 @@ inline s_durable(i)
 	 * disk with this fsync (this batch's own follows, unsynced)
 	 */
 	m[i].dd = m[i].dlen;
+	/* and a DURABLE entry after the last TRUNC or RESET, one fsync later */
+	if
+	:: m[i].on > 0 && m[i].ot < 3 -> m[i].ot++
+	:: else -> skip
+	fi;
 #endif
 	m[i].dlen = m[i].nr;
 	m[i].dcz = m[i].cz;
@@ -806,7 +883,7 @@ inline s_propose(c)
 
 inline s_ce_write(f)
 {
-	m[f].ce = m[f].ep;
+	SET_CE(f, m[f].ep);
 	m[f].un = 0;		/* disk_unsynced_clear(): it votes again */
 	m[f].hz = 0;		/* needed no more (ACK_OK holds from here): fewer states */
 	printf("MSC: m%d writes currentEpoch %d (durable to (%d,%d), log ends (%d,%d))\n",
@@ -876,7 +953,77 @@ inline s_lose(i, k)
 	m[i].cz = 0;
 	m[i].dcz = 0;
 	lost++;
+	forget_change(i);
 	check_agree(i)
+}
+
+/* the run's losses are spent: no TRUNC or RESET is remembered (fewer states) */
+inline forget_change(i)
+{
+	for (t_i : 0 .. N - 1) {
+		for (t_s : 0 .. LMAX - 1) {
+			m[t_i].ox[t_s] = 0;
+			m[t_i].op[t_s] = 0
+		}
+		m[t_i].on = 0;
+		m[t_i].ot = 0
+	}
+}
+
+/*
+ * DISK_LOSS: power loss, and the disk loses the last TRUNC or RESET entry
+ * that removed durable records, with everything after it (the reader cuts
+ * the log at the damage): the log is again what it was before the entry, a
+ * log that is no prefix of the one the member had. Seen if a whole DURABLE
+ * entry follows the damage (ot 3) for a zxid other than the last record
+ * kept, which it always is here (the removed records' zxids never come
+ * back, and one after the cut kept prefix is no record kept):
+ * disklog.c is_durable() and durable_in_file() mark the member unsynced.
+ */
+inline s_revert(i)
+{
+	printf("MSC: m%d crashes; its disk loses its last TRUNC/RESET entry: %d records again, %d of them durable then (marked: %d)\n",
+	       i + 1, m[i].on, m[i].on, m[i].ot == 3);
+	leave(i);
+	for (t_s : 0 .. LMAX - 1) {
+		m[i].lz[t_s] = m[i].ox[t_s];
+		m[i].lp[t_s] = m[i].op[t_s]
+	}
+	m[i].un = m[i].un || m[i].ot == 3;
+	m[i].nr = m[i].on;
+	m[i].dlen = m[i].on;
+	m[i].dd = 0;
+	/* as s_lose(): the reader's commit point is at most what is kept */
+	m[i].cz = 0;
+	m[i].dcz = 0;
+	lost++;
+	forget_change(i);
+	check_agree(i)
+}
+
+/*
+ * EPOCH_LOSS: power loss, and the disk gives back acceptedEpoch (a & 1),
+ * currentEpoch (a & 2) or both as they were before their last write. The
+ * log and the commit point are as after a crash.
+ */
+inline s_epoch_lose(i, a)
+{
+	s_crash(i);
+	printf("MSC: m%d's disk lost the last write of its epoch files: acceptedEpoch %d -> %d, currentEpoch %d -> %d\n",
+	       i + 1, m[i].ae, AE_AFTER(i, a), m[i].ce, CE_AFTER(i, a));
+	if
+	:: (a & 1) -> m[i].ae = m[i].pae
+	:: else -> skip
+	fi;
+	if
+	:: (a & 2) -> m[i].ce = m[i].pce
+	:: else -> skip
+	fi;
+	lost++;
+	for (t_i : 0 .. N - 1) {
+		m[t_i].pae = 0;
+		m[t_i].pce = 0
+	}
 }
 
 /* ---------------------------------------------------------------- world */
@@ -898,10 +1045,15 @@ inline s_lose(i, k)
  * damage); with DISK_LOSS_UNSEEN also one it does not (the last batch,
  * whose DURABLE entry was not yet on disk).
  */
-#ifdef DISK_LOSS_UNSEEN
+#ifdef REVERT_ONLY
+#define G_LOSE(i, k)	0	/* only the losses of s_revert() */
+#define G_REVERT(i)	(lost < LOSSMAX && m[i].on > 0 && m[i].ot == 3)
+#elif defined(DISK_LOSS_UNSEEN)
 #define G_LOSE(i, k)	(lost < LOSSMAX && (k) < m[i].dlen)
+#define G_REVERT(i)	(lost < LOSSMAX && m[i].on > 0)
 #else
 #define G_LOSE(i, k)	(lost < LOSSMAX && (k) < m[i].dd)
+#define G_REVERT(i)	(lost < LOSSMAX && m[i].on > 0 && m[i].ot == 3)
 #endif
 #define G_LOSS(i)	ISF(i)
 #define G_DURABLE(i)	(m[i].dlen < m[i].nr || m[i].dcz < m[i].cz)
@@ -942,16 +1094,32 @@ inline s_loss(i)
 	:: STEP(G_DURABLE(i), s_durable(i)) \
 	:: STEP(G_PROPOSE(i), s_propose(i)) \
 	:: STEP(G_CRASH(i), s_crash(i)) \
-	LOSE(i)
+	LOSE(i) ELOSE(i)
+
+/*
+ * An epoch file's last write lost, where zabd's start check passes: the
+ * log no newer than acceptedEpoch, currentEpoch not above it.
+ */
+#define G_ELOSE(i, a)	(lost < LOSSMAX && \
+			 (((a & 1) && m[i].pae != m[i].ae) || ((a & 2) && m[i].pce != m[i].ce)) && \
+			 EPOCH(DZ(i)) <= AE_AFTER(i, a) && CE_AFTER(i, a) <= AE_AFTER(i, a))
+#ifdef EPOCH_LOSS
+#define ELOSE(i)	:: STEP(G_ELOSE(i, 1), s_epoch_lose(i, 1)) \
+			:: STEP(G_ELOSE(i, 2), s_epoch_lose(i, 2)) \
+			:: STEP(G_ELOSE(i, 3), s_epoch_lose(i, 3))
+#else
+#define ELOSE(i)
+#endif
 
 #ifdef DISK_LOSS
+#define REVERT(i)	:: STEP(G_REVERT(i), s_revert(i))
 #if LMAX == 1
-#define LOSE(i)	:: STEP(G_LOSE(i, 0), s_lose(i, 0))
+#define LOSE(i)	:: STEP(G_LOSE(i, 0), s_lose(i, 0)) REVERT(i)
 #elif LMAX == 2
-#define LOSE(i)	:: STEP(G_LOSE(i, 0), s_lose(i, 0)) :: STEP(G_LOSE(i, 1), s_lose(i, 1))
+#define LOSE(i)	:: STEP(G_LOSE(i, 0), s_lose(i, 0)) :: STEP(G_LOSE(i, 1), s_lose(i, 1)) REVERT(i)
 #else
 #define LOSE(i)	:: STEP(G_LOSE(i, 0), s_lose(i, 0)) :: STEP(G_LOSE(i, 1), s_lose(i, 1)) \
-		:: STEP(G_LOSE(i, 2), s_lose(i, 2))
+		:: STEP(G_LOSE(i, 2), s_lose(i, 2)) REVERT(i)
 #endif
 #else
 #define LOSE(i)
