@@ -487,6 +487,58 @@ test_cert_refused() {
 	expect_match "crl.pem: revocation list 1 \\(issuer CN=zab test ca\\): its signature does not check with the key of the first CA of that name in tlsCaFile" "$OUT"
 }
 
+# An intermediate CA's revocation list, with that CA's certificate beside
+# it in tlsCrlFile (tlsCaFile holds the root alone): a member under that CA
+# whose certificate the list revokes is refused by the others, which form
+# and commit without it. Refused at start, each saying which: the list
+# without its CA's certificate, a CA certificate of the file that no CA of
+# tlsCaFile signed, and one that the root's list in the file revokes.
+test_cert_intermediate_crl() {
+	local i
+	cert_setup
+	mkca other
+	mkintca inter ca
+	mkintca stranger other
+	mkcert "$ENS_TMP/m3" inter "zab member 3"
+	cat "$ENS_TMP/inter.pem" >> "$ENS_TMP/m3.pem"
+	# the root's list revoking the intermediate CA, then the intermediate's
+	# revoking member 3
+	crl_init ca
+	crl_revoke "$ENS_TMP/inter"
+	mv "$ENS_TMP/crl.pem" "$ENS_TMP/rootcrl.pem"
+	crl_init inter
+	crl_revoke "$ENS_TMP/m3"
+	printf 'tlsCrlFile = %s\n' "$ENS_TMP/crls.pem" >> "$ENS_TMP/z1.conf"
+	cp "$ENS_TMP/crl.pem" "$ENS_TMP/crls.pem"
+	expect_fail "an intermediate CA's list without its certificate" \
+		nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
+	expect_match "crls.pem: revocation list 1 \\(issuer CN=zab test inter\\): no CA of tlsCaFile, nor a CA certificate of the file, has its issuer's name" "$OUT"
+	cat "$ENS_TMP/stranger.pem" "$ENS_TMP/crl.pem" > "$ENS_TMP/crls.pem"
+	expect_fail "a CA certificate of another CA in tlsCrlFile" \
+		nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
+	expect_match "crls.pem: certificate 1 \\(subject CN=zab test stranger\\): no CA of tlsCaFile, nor a CA certificate of the file, has its issuer's name" "$OUT"
+	cat "$ENS_TMP/inter.pem" "$ENS_TMP/rootcrl.pem" "$ENS_TMP/crl.pem" > "$ENS_TMP/crls.pem"
+	expect_fail "a revoked CA certificate in tlsCrlFile" \
+		nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
+	expect_match "crls.pem: certificate 1 \\(subject CN=zab test inter\\): it is revoked by a list of the file" "$OUT"
+	# the intermediate's certificate and list: taken, member 3 refused
+	cat "$ENS_TMP/inter.pem" "$ENS_TMP/crl.pem" > "$ENS_TMP/crls.pem"
+	printf 'tlsCrlFile = %s\n' "$ENS_TMP/crls.pem" >> "$ENS_TMP/z2.conf"
+	zabd_start 1 2 3
+	wait_formed 30 1 2
+	for i in 1 2; do
+		grep -q "revocation lists in $ENS_TMP/crls.pem" "$ENS_TMP/zabd.$i.log" ||
+			fail "member $i does not say it reads the revocation lists"
+	done
+	wait_for $((30 * ZAB_TIME_SCALE)) sh -c "grep -h 'authentication of 10.77.0.3 failed: its certificate is refused: .*revoked' '$ENS_TMP/zabd.1.log' '$ENS_TMP/zabd.2.log' | grep -q ." ||
+		fail "member 3 was not refused as revoked: $(grep -h 'authentication of' "$ENS_TMP/zabd.1.log" "$ENS_TMP/zabd.2.log" | tail -n 3)"
+	grep -h "authentication of 10.77.0.3 failed" "$ENS_TMP/zabd.1.log" "$ENS_TMP/zabd.2.log" |
+		tail -n 1 | cut -c25- | sed 's/^/  /'
+	write_on "$ENS_TMP" a 20 1 2
+	out_of_ensemble 3 || fail "the revoked member 3 $(zst 3 state)"
+	settle "$ENS_TMP" "$LEADER" 1 2
+}
+
 # crl_init [CA]: an empty revocation list of CA (ca) in $ENS_TMP/crl.pem,
 # and the database openssl's `ca' keeps for it.
 crl_init() {

@@ -349,60 +349,139 @@ static const char *path_purpose_missing(gnutls_x509_trust_list_t list, gnutls_x5
 	return NULL;
 }
 
+/* What a verification @status of GnuTLS says of a list's or a CA's signer. */
+static const char *signer_why(unsigned int status)
+{
+	return status & GNUTLS_CERT_SIGNER_NOT_FOUND ?
+		"no CA of tlsCaFile, nor a CA certificate of the file, has its issuer's name" :
+	       status & GNUTLS_CERT_SIGNER_NOT_CA ?
+		"the CA of that name in tlsCaFile or the file is no CA (basicConstraints CA:TRUE)" :
+	       status & GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE ?
+		"the CA of that name in tlsCaFile or the file may not sign it (its keyUsage lacks cRLSign or keyCertSign)" :
+	       status & GNUTLS_CERT_SIGNATURE_FAILURE ?
+		"its signature does not check with the key of the first CA of that name in tlsCaFile or the file" :
+	       status & GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED ?
+		"its next update has passed: publish a new list" :
+	       status & GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE ?
+		"it is issued in the future (is this host's clock right?)" :
+	       status & GNUTLS_CERT_EXPIRED ? "it has expired" :
+	       status & GNUTLS_CERT_NOT_ACTIVATED ? "it is not valid yet" :
+	       status & GNUTLS_CERT_INSECURE_ALGORITHM ?
+		"it is signed with an algorithm too weak to trust" :
+		"it does not check against the CAs of tlsCaFile";
+}
+
 /*
- * Why the revocation lists of @crl do not check against the CAs of @ca
- * (GnuTLS says only "Error in the CRL verification"), in @buf.
+ * The revocation lists of @crl (tlsCrlFile), each checked against the CAs
+ * of @ca (tlsCaFile) and the CA certificates @crl holds beside its lists:
+ * an intermediate CA's list is checked with that CA's certificate, which
+ * must itself check against tlsCaFile (directly, or through another
+ * certificate of the file) and not be revoked by a list of the file. Such
+ * a certificate only checks lists: it is not trusted to sign members'
+ * certificates. 0, or -EINVAL with why in @buf.
  */
-static const char *crl_why(const gnutls_datum_t *crl, const gnutls_datum_t *ca, char *buf,
-			   size_t len)
+static int crl_check(const gnutls_datum_t *crl, const gnutls_datum_t *ca, char *buf, size_t len)
 {
 	gnutls_x509_crl_t *crls = NULL;
-	gnutls_x509_crt_t *cas = NULL;
-	unsigned int ncrl = 0, nca = 0, i;
+	gnutls_x509_crt_t *cas = NULL, *own = NULL, *signers = NULL;
+	unsigned int ncrl = 0, nca = 0, nown = 0, ns = 0, i, j, status;
+	bool progress, *ok = NULL;
+	int ret = -EINVAL, r;
 
-	snprintf(buf, len, "a revocation list does not check against tlsCaFile");
-	if (gnutls_x509_crl_list_import2(&crls, &ncrl, crl, GNUTLS_X509_FMT_PEM, 0) < 0)
+	r = gnutls_x509_crl_list_import2(&crls, &ncrl, crl, GNUTLS_X509_FMT_PEM, 0);
+	if (r < 0 || !ncrl) {
+		snprintf(buf, len, "%s", r < 0 && r != GNUTLS_E_BASE64_DECODING_ERROR ?
+			 gnutls_strerror(r) : "no revocation list in it");
 		ncrl = 0;
+		goto out;
+	}
 	if (gnutls_x509_crt_list_import2(&cas, &nca, ca, GNUTLS_X509_FMT_PEM, 0) < 0)
 		nca = 0;
-	for (i = 0; i < ncrl; i++) {
+	r = gnutls_x509_crt_list_import2(&own, &nown, crl, GNUTLS_X509_FMT_PEM, 0);
+	if (r < 0 && r != GNUTLS_E_NO_CERTIFICATE_FOUND &&
+	    r != GNUTLS_E_BASE64_DECODING_ERROR) {
+		snprintf(buf, len, "its certificates: %s", gnutls_strerror(r));
+		nown = 0;
+		goto out;
+	}
+	if (r < 0)
+		nown = 0;
+	if (nown > ZAB_TLS_CHAIN_MAX) {
+		snprintf(buf, len, "it holds %u CA certificates, more than %u", nown,
+			 ZAB_TLS_CHAIN_MAX);
+		goto out;
+	}
+	signers = calloc(nca + nown + 1, sizeof(*signers));
+	ok = calloc(nown + 1, sizeof(*ok));
+	if (!signers || !ok) {
+		snprintf(buf, len, "out of memory");
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < nca; i++)
+		signers[ns++] = cas[i];
+	/* each certificate of the file by tlsCaFile's CAs and those taken so far */
+	do {
+		progress = false;
+		for (i = 0; i < nown; i++) {
+			if (ok[i])
+				continue;
+			r = gnutls_x509_crt_verify(own[i], signers, ns, 0, &status);
+			if (r < 0 || status || gnutls_x509_crt_get_ca_status(own[i], NULL) <= 0)
+				continue;
+			ok[i] = true;
+			signers[ns++] = own[i];
+			progress = true;
+		}
+	} while (progress);
+	for (i = 0; i < nown; i++) {
 		gnutls_datum_t dn = { NULL, 0 };
-		unsigned int status = 0;
 		const char *what;
-		int r;
 
-		r = gnutls_x509_crl_verify(crls[i], cas, nca, 0, &status);
-		if (r >= 0 && !status)
+		r = gnutls_x509_crt_verify(own[i], signers, ns, 0, &status);
+		if (ok[i] && gnutls_x509_crt_check_revocation(own[i], crls, ncrl) == 1)
+			what = "it is revoked by a list of the file";
+		else if (ok[i])
 			continue;
-		what = r < 0 ? gnutls_strerror(r) :
-		       status & GNUTLS_CERT_SIGNER_NOT_FOUND ?
-			"no CA of tlsCaFile has its issuer's name" :
-		       status & GNUTLS_CERT_SIGNER_NOT_CA ?
-			"the CA of that name in tlsCaFile is no CA (basicConstraints CA:TRUE)" :
-		       status & GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE ?
-			"the CA of that name in tlsCaFile may not sign lists (its keyUsage lacks cRLSign)" :
-		       status & GNUTLS_CERT_SIGNATURE_FAILURE ?
-			"its signature does not check with the key of the first CA of that name in tlsCaFile" :
-		       status & GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED ?
-			"its next update has passed: publish a new list" :
-		       status & GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE ?
-			"it is issued in the future (is this host's clock right?)" :
-		       status & GNUTLS_CERT_INSECURE_ALGORITHM ?
-			"it is signed with an algorithm too weak to trust" :
-			"it does not check against the CAs of tlsCaFile";
-		gnutls_x509_crl_get_issuer_dn3(crls[i], &dn, 0);
-		snprintf(buf, len, "revocation list %u (issuer %.64s): %s", i + 1,
+		else if (r < 0)
+			what = gnutls_strerror(r);
+		else if (!status)
+			what = "it is no CA (basicConstraints CA:TRUE)";
+		else
+			what = signer_why(status);
+		gnutls_x509_crt_get_dn3(own[i], &dn, 0);
+		snprintf(buf, len, "certificate %u (subject %.64s): %s", i + 1,
 			 dn.data ? (char *)dn.data : "unnamed", what);
 		gnutls_free(dn.data);
-		break;
+		goto out;
 	}
-	for (i = 0; i < ncrl; i++)
-		gnutls_x509_crl_deinit(crls[i]);
-	for (i = 0; i < nca; i++)
-		gnutls_x509_crt_deinit(cas[i]);
+	for (i = 0; i < ncrl; i++) {
+		gnutls_datum_t dn = { NULL, 0 };
+
+		r = gnutls_x509_crl_verify(crls[i], signers, ns, 0, &status);
+		if (r >= 0 && !status)
+			continue;
+		gnutls_x509_crl_get_issuer_dn3(crls[i], &dn, 0);
+		snprintf(buf, len, "revocation list %u (issuer %.64s): %s", i + 1,
+			 dn.data ? (char *)dn.data : "unnamed",
+			 r < 0 ? gnutls_strerror(r) : signer_why(status));
+		gnutls_free(dn.data);
+		goto out;
+	}
+	ret = 0;
+out:
+	for (j = 0; j < ncrl; j++)
+		gnutls_x509_crl_deinit(crls[j]);
+	for (j = 0; j < nca; j++)
+		gnutls_x509_crt_deinit(cas[j]);
+	for (j = 0; j < nown; j++)
+		gnutls_x509_crt_deinit(own[j]);
 	gnutls_free(crls);
 	gnutls_free(cas);
-	return buf;
+	gnutls_free(own);
+	free(signers);
+	free(ok);
+	return ret;
 }
 
 /* Is the key of @crt an ECDSA P-256 one, which ZAB_TLS_PRIORITY allows? */
@@ -591,18 +670,22 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 		goto out;
 	}
 	if (f->crl) {
+		char why[256];
+
 		/*
-		 * Each list checked against the CAs (signature, dates): one
-		 * they did not sign, or past its next update, is refused.
+		 * Each list checked against the CAs (signature, dates), those
+		 * of tlsCaFile and the intermediate CAs the file holds: one
+		 * they did not sign, or past its next update, is refused. Then
+		 * taken as checked: GnuTLS's own check knows only tlsCaFile.
 		 */
-		gnutls_certificate_set_flags(t->cred, GNUTLS_CERTIFICATE_VERIFY_CRLS);
+		ret = crl_check(&crl, &ca, why, sizeof(why));
+		if (ret) {
+			ret = zab_err(err, ret, "tlsCrlFile %s: %s", f->crl, why);
+			goto out;
+		}
 		ret = gnutls_certificate_set_x509_crl_mem(t->cred, &crl, GNUTLS_X509_FMT_PEM);
 		if (ret <= 0) {
-			char why[256];
-
 			ret = zab_err(err, -EINVAL, "tlsCrlFile %s: %s", f->crl,
-				      ret == GNUTLS_E_CRL_VERIFICATION_ERROR ?
-				      crl_why(&crl, &ca, why, sizeof(why)) :
 				      ret ? gnutls_strerror(ret) : "no revocation list in it");
 			goto out;
 		}
