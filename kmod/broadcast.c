@@ -764,6 +764,7 @@ static int propose_batch(struct zab_instance *zi, struct zab_txn **txns,
 		if (err == -ENOSPC) {
 			/* wait for commits (of all we proposed), or the end of leading */
 			mutex_unlock(&zi->log_mutex);
+			zab_stat_add(zi, ZAB_STAT_ROOM_WAITS, 1);
 			kick_peers(zi, false);
 			err = wait_event_interruptible(zi->wq,
 						       may_propose(zi, zab_txn_size(txns[i])));
@@ -819,12 +820,13 @@ static int reserve_room(struct zab_instance *zi, struct zab_write *w,
 	int err = 0;
 
 	w->size = sizeof(struct zab_txn) + len;
-	if (flags & ZAB_SUBMIT_NOWAIT)
-		reserved = local_reserve(zi, w->size);
-	else
+	reserved = local_reserve(zi, w->size);
+	if (!reserved && !(flags & ZAB_SUBMIT_NOWAIT)) {
+		zab_stat_add(zi, ZAB_STAT_ROOM_WAITS, 1);
 		err = wait_event_interruptible(zi->wq,
 					       reserve_or_dead(zi, w->size,
 							       &reserved));
+	}
 	if (!reserved)
 		return flags & ZAB_SUBMIT_NOWAIT ? -EAGAIN : err ?: -ESHUTDOWN;
 	return 0;

@@ -133,9 +133,10 @@ test_slow_follower() {
 # records in chunks: within the first, at its end, in a later one), and
 # says how many; a batch bigger than a writer's share of the window
 # (windowBytes / members) goes through, as far ahead as its share lets it;
-# one that finds the leader's window full waits for room and goes on.
+# one that finds the leader's window full waits for room (counted in
+# room_waits) and goes on.
 test_batched_appends() {
-	local f c i l o m w out
+	local f c i l o m r s w out
 	setup_tmp
 	ens_setup 3
 	ens_boot 3 1 1
@@ -192,15 +193,20 @@ test_batched_appends() {
 	expect_match '^ok 700 ' "$out"
 	! grep -q gap <<< "$out" || fail "the leader's lone batch is not consecutive: $out"
 	# the leader's window shrunk (zabctl set) below what a follower's
-	# batch holds uncommitted (its proposals take a second to reach the
-	# followers): the leader's own batch, in its writer's share, finds no
-	# room in the window, is not proposed until the commits make room, and
-	# then goes through whole
+	# batch holds uncommitted (its proposals take three seconds to reach
+	# the followers, within a syncLimit raised to six): the leader's own
+	# batch, in its writer's share, finds no room in the window, is not
+	# proposed until the commits make room, and then goes through whole
 	c=$(zst 1 last_zxid)
 	w=$(nsx zab1 "$ZABCTL" show z1 -o windowBytes)
 	m=$(nsx zab1 "$ZABCTL" show z1 -o maxRecordSize)
-	tc qdisc add dev veth2 root netem delay $((1000 * ZAB_TIME_SCALE))ms
-	tc qdisc add dev veth3 root netem delay $((1000 * ZAB_TIME_SCALE))ms
+	r=$(nsx zab1 "$ZABCTL" show z1 -o room_waits)
+	s=$(nsx zab1 "$ZABCTL" show z1 -o syncLimit)
+	for i in 1 2 3; do
+		nsx "zab$i" "$ZABCTL" set "z$i" syncLimit $((60 * ZAB_TIME_SCALE))
+	done
+	tc qdisc add dev veth2 root netem delay $((3000 * ZAB_TIME_SCALE))ms
+	tc qdisc add dev veth3 root netem delay $((3000 * ZAB_TIME_SCALE))ms
 	"$DEVTEST" batch /dev/zab/z2 80 1024 > "$ENS_TMP/held.2" 2>&1 &
 	l=$!
 	HELD_WRITERS=$l
@@ -225,6 +231,10 @@ test_batched_appends() {
 		fail "the follower's batch committed up to $i before the leader's batch could be seen waiting"
 	[ "$f" = "$(printf '0x%x' $((c + 80)))" ] ||
 		fail "the leader's batch proposed with its window full: last $f, wanted $(printf '0x%x' $((c + 80)))"
+	# and it did wait for room, not merely start late: counted (room_waits)
+	# shellcheck disable=SC2016
+	wait_for 5 eval '[ "$(nsx zab1 "$ZABCTL" show z1 -o room_waits)" -gt "$r" ]' ||
+		fail "the leader's batch did not wait for room: room_waits $(nsx zab1 "$ZABCTL" show z1 -o room_waits), $r before; $(cat "$ENS_TMP/held.1")"
 	wait $o || fail "the leader's batch with its window full: $(cat "$ENS_TMP/held.1")"
 	expect_match "^ok 8 $(printf '0x%016x' $((c + 81))) " "$(cat "$ENS_TMP/held.1")"
 	! grep -q gap "$ENS_TMP/held.1" || fail "the leader's batch after the wait: $(cat "$ENS_TMP/held.1")"
@@ -238,6 +248,9 @@ test_batched_appends() {
 	converge 1 2 3
 	tc qdisc del dev veth2 root
 	tc qdisc del dev veth3 root
+	for i in 1 2 3; do
+		nsx "zab$i" "$ZABCTL" set "z$i" syncLimit "$s"
+	done
 	"$ZABLOAD" dump /dev/zab/z3 > "$ENS_TMP/after.3"
 	# the batches cut short: 0 + 21 + 31 + 32 + 70 + 9 records; the
 	# tagged: 8 + 7 + 7 + 4 + 5; the leader's window full: 80 + 8

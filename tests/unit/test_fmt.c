@@ -249,6 +249,7 @@ static struct zab_info *sample(void)
 	info.pending_bytes = 4096;
 	info.local_bytes = 1024;
 	info.stats[ZAB_STAT_DUPLICATES] = 7;
+	info.stats[ZAB_STAT_ROOM_WAITS] = 8;
 	info.once_clients = 3;
 	info.once_floor = ZAB_ZXID(1, 0);
 	info.durability = ZAB_DURABILITY_FSYNC;
@@ -325,7 +326,7 @@ static void test_fields_named(void **state)
 	(void)state;
 	line = capture(zab_print_tsv, sample());
 	assert_int_equal(count_fields(line), zab_field_count());
-	assert_int_equal(zab_field_count(), 41);
+	assert_int_equal(zab_field_count(), 42);
 	assert_string_equal(zab_field_name(0), "name");
 	assert_string_equal(zab_field_name(20), "sync_diff");
 	assert_string_equal(zab_field_name(27), "auth_failures");
@@ -339,7 +340,8 @@ static void test_fields_named(void **state)
 	assert_string_equal(zab_field_name(38), "once_floor");
 	assert_string_equal(zab_field_name(39), "observer");
 	assert_string_equal(zab_field_name(40), "observer_peers");
-	assert_null(zab_field_name(41));
+	assert_string_equal(zab_field_name(41), "room_waits");
+	assert_null(zab_field_name(42));
 	for (size_t i = 0; i < zab_field_count(); i++) {
 		const char *n = zab_field_name(i);
 
@@ -398,7 +400,7 @@ static void test_json(void **state)
 		"\"commit_p50_us\":768,\"commit_p99_us\":1019,\"fsync_p50_us\":null,"
 		"\"fsync_p99_us\":null,\"progress\":null,\"local_bytes\":1024,"
 		"\"duplicates\":7,\"once_clients\":3,\"once_floor\":\"0x100000000\","
-		"\"observer\":false,\"observer_peers\":0}\n");
+		"\"observer\":false,\"observer_peers\":0,\"room_waits\":8}\n");
 	free(line);
 }
 
@@ -425,7 +427,7 @@ static void test_json_sparse(void **state)
 		"\"peers\":[],\"tls_peers\":0,\"commit_p50_us\":null,\"commit_p99_us\":null,"
 		"\"fsync_p50_us\":null,\"fsync_p99_us\":null,\"progress\":null,"
 		"\"local_bytes\":0,\"duplicates\":0,\"once_clients\":0,"
-		"\"once_floor\":\"0x0\",\"observer\":false,\"observer_peers\":0}\n");
+		"\"once_floor\":\"0x0\",\"observer\":false,\"observer_peers\":0,\"room_waits\":0}\n");
 	free(line);
 }
 

@@ -469,6 +469,8 @@ enum zab_attr {
  *	as the daemon counts them (%ZAB_CMD_COUNT)
  * @ZAB_STAT_DUPLICATES: exactly-once records not appended again, as leader
  *	(the retry learned the original's zxid)
+ * @ZAB_STAT_ROOM_WAITS: local writes that waited for room: their member's
+ *	share of windowBytes in flight, or, on a leader, its window
  */
 enum zab_stat {
 	ZAB_STAT_UNSPEC,
@@ -487,6 +489,7 @@ enum zab_stat {
 	ZAB_STAT_OVER_BUDGET,
 	ZAB_STAT_AUTH_FAILURES,
 	ZAB_STAT_DUPLICATES,
+	ZAB_STAT_ROOM_WAITS,
 	__ZAB_STAT_MAX
 };
 

@@ -68,6 +68,7 @@ static const struct {
 	[ZAB_STAT_OVER_BUDGET]	= { "over_budget", "peers dropped over the budget" },
 	[ZAB_STAT_AUTH_FAILURES]	= { "auth_failures", "member connections that failed authentication" },
 	[ZAB_STAT_DUPLICATES]	= { "duplicates", "exactly-once retries not appended again" },
+	[ZAB_STAT_ROOM_WAITS]	= { "room_waits", "local writes that waited for room" },
 };
 
 #define LOOKUP(table, value) \
@@ -674,6 +675,7 @@ static const struct field fields[] = {
 	{ "once_floor", f_zxid, offsetof(struct zab_info, once_floor) },
 	{ "observer", f_observer, 0 },
 	{ "observer_peers", f_peers_with, offsetof(struct zab_peer_info, observer) },
+	{ "room_waits", f_stat, ZAB_STAT_ROOM_WAITS },
 };
 
 size_t zab_field_count(void)

@@ -72,6 +72,7 @@ static struct nla_policy stat_policy[ZAB_STAT_MAX + 1] = {
 	[ZAB_STAT_OVER_BUDGET]	= { .type = NLA_U64 },
 	[ZAB_STAT_AUTH_FAILURES]	= { .type = NLA_U64 },
 	[ZAB_STAT_DUPLICATES]	= { .type = NLA_U64 },
+	[ZAB_STAT_ROOM_WAITS]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy peer_policy[ZAB_PEER_A_MAX + 1] = {
