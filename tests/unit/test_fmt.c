@@ -290,7 +290,7 @@ static void test_tsv(void **state)
 		"10\t18446744073709551615\t30\t40\t50\t60\t70\t80\t2\t1\t3\t"
 		"fsync\t0x100000002\t4096\t6\t5\t"
 		"2:0x100000002:0:120,3:0x100000001:4:2500\t1\t"
-		"768\t1019\t-\t-\t-\t1024\t7\t3\t0x100000000\tfalse\t0\n");
+		"768\t1019\t-\t-\t-\t1024\t7\t3\t0x100000000\tfalse\t0\t8\n");
 	free(line);
 }
 
@@ -305,7 +305,7 @@ static void test_tsv_sparse(void **state)
 	line = capture(zab_print_tsv, &info);
 	assert_string_equal(line,
 		"n\t7\t5\t0\t0\t0x0\t0x0\t-\t5\t-\t-\t-\t"
-		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t0\t-\t0\t-\t-\t-\t-\t-\t0\t0\t0\t0x0\tfalse\t0\n");
+		"0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\tmemory\t0x0\t0\t0\t0\t-\t0\t-\t-\t-\t-\t-\t0\t0\t0\t0x0\tfalse\t0\t0\n");
 	free(line);
 }
 
@@ -504,6 +504,7 @@ static void test_human(void **state)
 		"  peers dropped over the budget: 6\n"
 		"  member connections that failed authentication: 5\n"
 		"  exactly-once retries not appended again: 7\n"
+		"  local writes that waited for room: 8\n"
 		"  peers:\n"
 		"    id 2: acked 0x100000002, queued 0, rtt 0.120 ms\n"
 		"    id 3: acked 0x100000001, queued 4, rtt 2.500 ms, tls, cpu 1\n");
@@ -543,6 +544,7 @@ static void test_human_looking(void **state)
 		"  peers dropped over the budget: 0\n"
 		"  member connections that failed authentication: 0\n"
 		"  exactly-once retries not appended again: 0\n"
+		"  local writes that waited for room: 0\n"
 		"  peers: none\n");
 	free(text);
 }
@@ -596,7 +598,8 @@ static void test_human_following(void **state)
 	assert_non_null(strstr(text, "\n  leader: 3\n"));
 	/* the peers section closes the instance */
 	assert_non_null(strstr(text, "\n  member connections that failed authentication: 0\n"
-			       "  exactly-once retries not appended again: 0\n  peers:\n"
+			       "  exactly-once retries not appended again: 0\n"
+			       "  local writes that waited for room: 0\n  peers:\n"
 			       "    id 3: acked 0x200000006, queued 0, rtt 0.045 ms\n"));
 	assert_int_equal(text[strlen(text) - 1], '\n');
 	assert_string_equal(strstr(text, "    id 3:"),
