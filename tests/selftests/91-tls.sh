@@ -490,16 +490,19 @@ test_cert_refused() {
 # An intermediate CA's revocation list, with that CA's certificate beside
 # it in tlsCrlFile (tlsCaFile holds the root alone): a member under that CA
 # whose certificate the list revokes is refused by the others, which form
-# and commit without it. Refused at start, each saying which: the list
-# without its CA's certificate, a CA certificate of the file that no CA of
-# tlsCaFile signed, and one that the root's list in the file revokes.
+# and commit without it. The intermediate CA's certificate in tlsCrlFile is
+# no trust anchor: a certificate of that CA sent without it is refused
+# (unknown CA). Refused at start, each saying which: the list without its
+# CA's certificate, a CA certificate of the file that no CA of tlsCaFile
+# signed, and one that the root's list in the file revokes.
 test_cert_intermediate_crl() {
-	local i
+	local i hello
 	cert_setup
 	mkca other
 	mkintca inter ca
 	mkintca stranger other
 	mkcert "$ENS_TMP/m3" inter "zab member 3"
+	mkcert "$ENS_TMP/nointer" inter "zab member 3"
 	cat "$ENS_TMP/inter.pem" >> "$ENS_TMP/m3.pem"
 	# the root's list revoking the intermediate CA, then the intermediate's
 	# revoking member 3
@@ -536,6 +539,12 @@ test_cert_intermediate_crl() {
 		tail -n 1 | cut -c25- | sed 's/^/  /'
 	write_on "$ENS_TMP" a 20 1 2
 	out_of_ensemble 3 || fail "the revoked member 3 $(zst 3 state)"
+	# HELLO of the quorum port claiming member 3 (48 bytes), with a
+	# certificate of the intermediate CA that leaves it out
+	hello="\x5a\x41\x42\x41\x01\x01\x02\x00\x00\x00\x00\x03$(printf '\\x00%.0s' $(seq 36))"
+	tls_client zab3 "10.77.0.$LEADER" "$ENS_TMP/nointer" "$hello"
+	grep -q "alert unknown ca" "$ENS_TMP/client.out" ||
+		fail "a certificate of the list's CA, sent without that CA, was not refused as of an unknown CA: $(tail -n 3 "$ENS_TMP/client.out")"
 	settle "$ENS_TMP" "$LEADER" 1 2
 }
 

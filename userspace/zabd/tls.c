@@ -378,8 +378,25 @@ static const char *signer_why(unsigned int status)
  * must itself check against tlsCaFile (directly, or through another
  * certificate of the file) and not be revoked by a list of the file. Such
  * a certificate only checks lists: it is not trusted to sign members'
- * certificates. 0, or -EINVAL with why in @buf.
+ * certificates, so its dates are not checked (an expired one still checks
+ * its lists, which can only refuse more: a peer's chain through it fails
+ * on its own). 0, or -EINVAL with why in @buf.
  */
+/* The dates of a CA certificate of tlsCrlFile are not checked (crl_check()). */
+#define CRT_FLAGS (GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS)
+
+/* "certificate N (subject DN): @what" of the @i-th certificate @crt, in @buf. */
+static void crt_says(gnutls_x509_crt_t crt, unsigned int i, const char *what, char *buf,
+		     size_t len)
+{
+	gnutls_datum_t dn = { NULL, 0 };
+
+	gnutls_x509_crt_get_dn3(crt, &dn, 0);
+	snprintf(buf, len, "certificate %u (subject %.64s): %s", i + 1,
+		 dn.data ? (char *)dn.data : "unnamed", what);
+	gnutls_free(dn.data);
+}
+
 static int crl_check(const gnutls_datum_t *crl, const gnutls_datum_t *ca, char *buf, size_t len)
 {
 	gnutls_x509_crl_t *crls = NULL;
@@ -398,8 +415,7 @@ static int crl_check(const gnutls_datum_t *crl, const gnutls_datum_t *ca, char *
 	if (gnutls_x509_crt_list_import2(&cas, &nca, ca, GNUTLS_X509_FMT_PEM, 0) < 0)
 		nca = 0;
 	r = gnutls_x509_crt_list_import2(&own, &nown, crl, GNUTLS_X509_FMT_PEM, 0);
-	if (r < 0 && r != GNUTLS_E_NO_CERTIFICATE_FOUND &&
-	    r != GNUTLS_E_BASE64_DECODING_ERROR) {
+	if (r < 0 && r != GNUTLS_E_NO_CERTIFICATE_FOUND) {
 		snprintf(buf, len, "its certificates: %s", gnutls_strerror(r));
 		nown = 0;
 		goto out;
@@ -407,7 +423,7 @@ static int crl_check(const gnutls_datum_t *crl, const gnutls_datum_t *ca, char *
 	if (r < 0)
 		nown = 0;
 	if (nown > ZAB_TLS_CHAIN_MAX) {
-		snprintf(buf, len, "it holds %u CA certificates, more than %u", nown,
+		snprintf(buf, len, "it holds %u certificates, more than %u", nown,
 			 ZAB_TLS_CHAIN_MAX);
 		goto out;
 	}
@@ -426,7 +442,7 @@ static int crl_check(const gnutls_datum_t *crl, const gnutls_datum_t *ca, char *
 		for (i = 0; i < nown; i++) {
 			if (ok[i])
 				continue;
-			r = gnutls_x509_crt_verify(own[i], signers, ns, 0, &status);
+			r = gnutls_x509_crt_verify(own[i], signers, ns, CRT_FLAGS, &status);
 			if (r < 0 || status || gnutls_x509_crt_get_ca_status(own[i], NULL) <= 0)
 				continue;
 			ok[i] = true;
@@ -435,24 +451,14 @@ static int crl_check(const gnutls_datum_t *crl, const gnutls_datum_t *ca, char *
 		}
 	} while (progress);
 	for (i = 0; i < nown; i++) {
-		gnutls_datum_t dn = { NULL, 0 };
 		const char *what;
 
-		r = gnutls_x509_crt_verify(own[i], signers, ns, 0, &status);
-		if (ok[i] && gnutls_x509_crt_check_revocation(own[i], crls, ncrl) == 1)
-			what = "it is revoked by a list of the file";
-		else if (ok[i])
+		if (ok[i])
 			continue;
-		else if (r < 0)
-			what = gnutls_strerror(r);
-		else if (!status)
-			what = "it is no CA (basicConstraints CA:TRUE)";
-		else
-			what = signer_why(status);
-		gnutls_x509_crt_get_dn3(own[i], &dn, 0);
-		snprintf(buf, len, "certificate %u (subject %.64s): %s", i + 1,
-			 dn.data ? (char *)dn.data : "unnamed", what);
-		gnutls_free(dn.data);
+		r = gnutls_x509_crt_verify(own[i], signers, ns, CRT_FLAGS, &status);
+		what = r < 0 ? gnutls_strerror(r) :
+		       !status ? "it is no CA (basicConstraints CA:TRUE)" : signer_why(status);
+		crt_says(own[i], i, what, buf, len);
 		goto out;
 	}
 	for (i = 0; i < ncrl; i++) {
@@ -467,6 +473,13 @@ static int crl_check(const gnutls_datum_t *crl, const gnutls_datum_t *ca, char *
 			 r < 0 ? gnutls_strerror(r) : signer_why(status));
 		gnutls_free(dn.data);
 		goto out;
+	}
+	/* the file's certificates by its lists, now that those are checked */
+	for (i = 0; i < nown; i++) {
+		if (gnutls_x509_crt_check_revocation(own[i], crls, ncrl) == 1) {
+			crt_says(own[i], i, "it is revoked by a list of the file", buf, len);
+			goto out;
+		}
 	}
 	ret = 0;
 out:
