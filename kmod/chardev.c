@@ -303,6 +303,7 @@ static int append_batch(struct zab_instance *zi, struct zab_append *recs,
 			gen = zab_bcast_write_gen(&w[sub - 1]);
 		}
 		if (ret == -EAGAIN && *done < sub) {	/* our oldest holds the room */
+			zab_stat_add(zi, ZAB_STAT_ROOM_WAITS, 1);
 			zab_bcast_flush(zi);
 			err = zab_bcast_wait(zi, &w[*done], &recs[*done].zxid);
 			if (err)

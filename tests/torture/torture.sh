@@ -239,11 +239,13 @@ disk_free() {
 # state gone, the dataDirs kept): a file of a destroyed instance that is
 # still open holds the module, and must be let go within 30 s.
 reload_zab() {
-	local t=0
+	local end=$((SECONDS + 30 * ZAB_TIME_SCALE))
+	# rmmod would destroy an instance left over: none may be
+	[ -z "$(ls /sys/class/zab 2> /dev/null)" ] ||
+		fail "instances left after every member crashed: $(ls /sys/class/zab | tr '\n' ' ')"
 	until rmmod zab 2> /dev/null; do
-		t=$((t + 1))
-		[ "$t" -lt $((300 * ZAB_TIME_SCALE)) ] ||
-			fail "zab.ko still in use 30 s after every instance was destroyed (refcnt $(cat /sys/module/zab/refcnt 2> /dev/null))"
+		[ $SECONDS -lt $end ] ||
+			fail "zab.ko still in use 30 s after every instance was destroyed (refcnt $(cat /sys/module/zab/refcnt 2> /dev/null)); held by: $(for p in /proc/[0-9]*; do ls -l "$p/fd" 2> /dev/null | grep -q /dev/zab/ && echo "${p#/proc/} $(cat "$p/comm")"; done | head -n 5 | tr '\n' ' ')"
 		sleep 0.1
 	done
 	insmod_zab

@@ -504,7 +504,7 @@ static void test_human(void **state)
 		"  peers dropped over the budget: 6\n"
 		"  member connections that failed authentication: 5\n"
 		"  exactly-once retries not appended again: 7\n"
-		"  local writes that waited for room: 8\n"
+		"  times a local writer waited for room: 8\n"
 		"  peers:\n"
 		"    id 2: acked 0x100000002, queued 0, rtt 0.120 ms\n"
 		"    id 3: acked 0x100000001, queued 4, rtt 2.500 ms, tls, cpu 1\n");
@@ -544,7 +544,7 @@ static void test_human_looking(void **state)
 		"  peers dropped over the budget: 0\n"
 		"  member connections that failed authentication: 0\n"
 		"  exactly-once retries not appended again: 0\n"
-		"  local writes that waited for room: 0\n"
+		"  times a local writer waited for room: 0\n"
 		"  peers: none\n");
 	free(text);
 }
@@ -599,7 +599,7 @@ static void test_human_following(void **state)
 	/* the peers section closes the instance */
 	assert_non_null(strstr(text, "\n  member connections that failed authentication: 0\n"
 			       "  exactly-once retries not appended again: 0\n"
-			       "  local writes that waited for room: 0\n  peers:\n"
+			       "  times a local writer waited for room: 0\n  peers:\n"
 			       "    id 3: acked 0x200000006, queued 0, rtt 0.045 ms\n"));
 	assert_int_equal(text[strlen(text) - 1], '\n');
 	assert_string_equal(strstr(text, "    id 3:"),

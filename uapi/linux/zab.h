@@ -469,8 +469,9 @@ enum zab_attr {
  *	as the daemon counts them (%ZAB_CMD_COUNT)
  * @ZAB_STAT_DUPLICATES: exactly-once records not appended again, as leader
  *	(the retry learned the original's zxid)
- * @ZAB_STAT_ROOM_WAITS: local writes that waited for room: their member's
- *	share of windowBytes in flight, or, on a leader, its window
+ * @ZAB_STAT_ROOM_WAITS: times a local writer waited for room: for its
+ *	member's share of windowBytes in flight (a batch for its own oldest
+ *	records), or, on a leader, for its window
  */
 enum zab_stat {
 	ZAB_STAT_UNSPEC,

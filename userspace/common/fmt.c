@@ -68,7 +68,7 @@ static const struct {
 	[ZAB_STAT_OVER_BUDGET]	= { "over_budget", "peers dropped over the budget" },
 	[ZAB_STAT_AUTH_FAILURES]	= { "auth_failures", "member connections that failed authentication" },
 	[ZAB_STAT_DUPLICATES]	= { "duplicates", "exactly-once retries not appended again" },
-	[ZAB_STAT_ROOM_WAITS]	= { "room_waits", "local writes that waited for room" },
+	[ZAB_STAT_ROOM_WAITS]	= { "room_waits", "times a local writer waited for room" },
 };
 
 #define LOOKUP(table, value) \

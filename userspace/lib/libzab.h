@@ -37,8 +37,9 @@ int zab_open(const char *name, int flags);
  * quorum committed it; stores its zxid in *@zxid if @zxid is not NULL.
  * Returns 0, -EINVAL (empty), -EMSGSIZE (too large), -ENOTCONN (no leader),
  * -ECONNRESET (leadership changed: the record may or may not be committed,
- * read to find out), -EAGAIN (O_NONBLOCK), -ESHUTDOWN (instance destroyed),
- * -EINTR (signal; the record may still commit).
+ * read to find out), -ESHUTDOWN (instance destroyed), -EINTR (signal; the
+ * record may still commit). O_NONBLOCK does not apply: it waits for room
+ * and for the commit.
  */
 int zab_append(int h, const void *buf, size_t len, uint64_t *zxid);
 

@@ -62,7 +62,7 @@ static const struct {
 	{ ZAB_STAT_OVER_BUDGET, "zab_over_budget_drops_total", "Peers dropped for taking the uncommitted bytes past the budget." },
 	{ ZAB_STAT_AUTH_FAILURES, "zab_auth_failures_total", "Member connections that failed authentication (authKeyFile)." },
 	{ ZAB_STAT_DUPLICATES, "zab_duplicates_total", "Exactly-once retries answered with the original record (leader)." },
-	{ ZAB_STAT_ROOM_WAITS, "zab_room_waits_total", "Local writes that waited for room in flight or in the leader's window." },
+	{ ZAB_STAT_ROOM_WAITS, "zab_room_waits_total", "Times a local writer waited for room in flight or in the leader's window." },
 };
 
 void zab_metrics_write(FILE *f, const struct zab_info *info,
