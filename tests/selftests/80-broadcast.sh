@@ -193,22 +193,16 @@ test_batched_appends() {
 	expect_match '^ok 700 ' "$out"
 	! grep -q gap <<< "$out" || fail "the leader's lone batch is not consecutive: $out"
 	# the leader's window shrunk (zabctl set) below what a follower's
-	# batch holds uncommitted (its proposals take three seconds to reach
-	# the followers, within a syncLimit raised to six): the leader's own
-	# batch, in its writer's share, finds no room in the window, is not
-	# proposed until the commits make room, and then goes through whole
+	# batch holds uncommitted (its proposals take a second to reach the
+	# followers): the leader's own batch, in its writer's share, finds no
+	# room in the window, is not proposed until the commits make room, and
+	# then goes through whole
 	c=$(zst 1 last_zxid)
 	w=$(nsx zab1 "$ZABCTL" show z1 -o windowBytes)
 	m=$(nsx zab1 "$ZABCTL" show z1 -o maxRecordSize)
 	r=$(nsx zab1 "$ZABCTL" show z1 -o room_waits)
-	# a follower's REQUESTs keep the congestion window the big batches
-	# grew (not slow start again over a round trip of seconds)
-	for i in 1 2 3; do
-		nsx "zab$i" "$ZABCTL" set "z$i" syncLimit $((60 * ZAB_TIME_SCALE))
-		nsx "zab$i" sysctl -qw net.ipv4.tcp_slow_start_after_idle=0
-	done
-	tc qdisc add dev veth2 root netem delay $((3000 * ZAB_TIME_SCALE))ms
-	tc qdisc add dev veth3 root netem delay $((3000 * ZAB_TIME_SCALE))ms
+	tc qdisc add dev veth2 root netem delay $((1000 * ZAB_TIME_SCALE))ms
+	tc qdisc add dev veth3 root netem delay $((1000 * ZAB_TIME_SCALE))ms
 	"$DEVTEST" batch /dev/zab/z2 80 1024 > "$ENS_TMP/held.2" 2>&1 &
 	l=$!
 	HELD_WRITERS=$l
@@ -221,19 +215,10 @@ test_batched_appends() {
 	"$DEVTEST" batch /dev/zab/z1 8 1024 > "$ENS_TMP/held.1" 2>&1 &
 	o=$!
 	HELD_WRITERS="$l $o"
-	sleep "$(awk -v s="$ZAB_TIME_SCALE" 'BEGIN { print 0.3 * s }')"
-	# while 60 or more of the follower's 80 records are uncommitted (60
-	# txns of 1 KiB and a header each: more than 64K less one more), a
-	# record of the leader's has no room; so if at most 20 had committed
-	# when the commit point is read, after the last zxid, the leader's
-	# batch could not have been proposed when the last zxid was read
-	f=$(zst 1 last_zxid)
-	i=$(commit_of z1)
-	[ -n "$i" ] && [ $((i)) -le $((c + 20)) ] ||
-		fail "the follower's batch committed up to $i before the leader's batch could be seen waiting"
-	[ "$f" = "$(printf '0x%x' $((c + 80)))" ] ||
-		fail "the leader's batch proposed with its window full: last $f, wanted $(printf '0x%x' $((c + 80)))"
-	# and it did wait for room, not merely start late: counted (room_waits)
+	# it finds the window full and waits for room (room_waits): a module
+	# that proposed it without room, or returned the ENOSPC to the writer,
+	# counts nothing; it only needs to start within the second the
+	# follower's records take to commit
 	# shellcheck disable=SC2016
 	wait_for 5 eval '[ "$(nsx zab1 "$ZABCTL" show z1 -o room_waits)" -gt "$r" ]' ||
 		fail "the leader's batch did not wait for room: room_waits $(nsx zab1 "$ZABCTL" show z1 -o room_waits), $r before; $(cat "$ENS_TMP/held.1")"
@@ -250,8 +235,6 @@ test_batched_appends() {
 	converge 1 2 3
 	tc qdisc del dev veth2 root
 	tc qdisc del dev veth3 root
-	# (syncLimit stays raised: the segments the qdiscs held are resent
-	# after a timeout, and the test ends here)
 	"$ZABLOAD" dump /dev/zab/z3 > "$ENS_TMP/after.3"
 	# the batches cut short: 0 + 21 + 31 + 32 + 70 + 9 records; the
 	# tagged: 8 + 7 + 7 + 4 + 5; the leader's window full: 80 + 8
