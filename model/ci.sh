@@ -18,7 +18,6 @@ checks=(
 	"disk: as built with disks that lose records, MAXE=2 LMAX=1|full -DMAXE=2 -DLMAX=1 -DDISK_LOSS"
 	"old: the old behaviour loses an acknowledged record|old"
 	"disk-old: a member cut short that votes loses an acknowledged record|disk-old"
-	"revert: as built with disks that lose a TRUNC or RESET entry, MAXE=3 LMAX=1|new -DMAXE=3 -DLMAX=1 -DDISK_LOSS -DREVERT_ONLY"
 	"revert-old: a member whose disk lost a RESET entry, voting, loses an acknowledged record|disk-old -DREVERT_ONLY -DMAXE=3 -DLMAX=1"
 	"epoch-loss: epoch files that lose their last write lose an acknowledged record (the limit)|epoch-loss -DMAXE=2 -DLMAX=1"
 	"scenario5: the 5-member path loses the record with OLD_SYNCED|scenario5"

@@ -96,8 +96,10 @@
  *                   discover() refusing LEADING); ce_write(f) removes the
  *                   mark (disk_unsynced_clear())
  *   revert(i)       (DISK_LOSS) power loss, and the disk loses the last
- *                   TRUNC or RESET entry (kmod/disk.c write_change()) and
- *                   what follows: disklog.c is_durable(), durable_in_file()
+ *                   TRUNC or RESET entry (kmod/disk.c write_change()); the
+ *                   reader cuts the log there and sets aside what follows,
+ *                   where a DURABLE entry shows the loss: disklog.c
+ *                   is_durable(), durable_in_file()
  *   epoch_lose(i,a) (EPOCH_LOSS) power loss, and an epoch file's last write
  *                   (epoch.c zabd_set_accepted_epoch(), zabd_set_current_epoch())
  *                   is lost; zabd.c's start checks pass
@@ -184,8 +186,15 @@
  *		stays out: not modelled, as nothing follows)
  */
 #ifdef EPOCH_LOSS
-#define SET_AE(i, v)	m[i].pae = m[i].ae; m[i].ae = (v)
-#define SET_CE(i, v)	m[i].pce = m[i].ce; m[i].ce = (v)
+/* zabd writes a file only when its value changes (follower.c) */
+#define SET_AE(i, v)	if \
+			:: m[i].ae != (v) && lost < LOSSMAX -> m[i].pae = m[i].ae; m[i].ae = (v) \
+			:: else -> m[i].ae = (v) \
+			fi
+#define SET_CE(i, v)	if \
+			:: m[i].ce != (v) && lost < LOSSMAX -> m[i].pce = m[i].ce; m[i].ce = (v) \
+			:: else -> m[i].ce = (v) \
+			fi
 /* the epoch files after a loss of their last write (s_epoch_lose()) */
 #define AE_AFTER(i, a)	((a & 1) -> m[i].pae : m[i].ae)
 #define CE_AFTER(i, a)	((a & 2) -> m[i].pce : m[i].ce)
@@ -243,6 +252,8 @@ typedef Member {
 	bit un;			/* dataDir/unsynced: its disk lost acknowledged records */
 	byte dd;		/* DISK_LOSS: the durable prefix a DURABLE entry on disk
 				 * vouches for (the one before the last fsync) */
+	bit dw;			/* DISK_LOSS: a DURABLE entry written after the last
+				 * fsync, not synced yet (none after a restart) */
 	/*
 	 * DISK_LOSS: the last TRUNC or RESET entry that removed durable
 	 * records, should the disk lose it: the durable log before it (ox,
@@ -780,6 +791,7 @@ inline s_sync_frame(f)
 			m[f].nr = t_n;
 			m[f].dlen = MIN(m[f].dlen, t_n);
 			m[f].dd = MIN(m[f].dd, t_n);
+			m[f].dw = 0;	/* one before the TRUNC vouches for less */
 			printf("MSC: m%d truncates after (%d,%d)\n", f + 1,
 			       EPOCH(t_z), CTR(t_z))
 		fi
@@ -792,6 +804,7 @@ inline s_sync_frame(f)
 		m[f].nr = 0;
 		m[f].dlen = 0;
 		m[f].dd = 0;
+		m[f].dw = 0;
 		m[f].cz = 0;
 		m[f].dcz = 0;
 		printf("MSC: m%d takes SNAP: its log is reset\n", f + 1)
@@ -836,9 +849,15 @@ inline s_durable(i)
 #ifdef DISK_LOSS
 	/*
 	 * disk_work(): the DURABLE entry of the batch before this one goes to
-	 * disk with this fsync (this batch's own follows, unsynced)
+	 * disk with this fsync (this batch's own follows, unsynced); after a
+	 * restart there is none yet: the one written before the power loss
+	 * may be lost with it
 	 */
-	m[i].dd = m[i].dlen;
+	if
+	:: m[i].dw -> m[i].dd = m[i].dlen
+	:: else -> skip
+	fi;
+	m[i].dw = 1;
 	/* and a DURABLE entry after the last TRUNC or RESET, one fsync later */
 	if
 	:: m[i].on > 0 && m[i].ot < 3 -> m[i].ot++
@@ -917,6 +936,14 @@ inline s_crash(i)
 	}
 	m[i].nr = m[i].dlen;
 	m[i].cz = m[i].dcz;
+#ifdef DISK_LOSS
+	/* the DURABLE entry not synced yet may be lost with the power */
+	m[i].dw = 0;
+	if
+	:: m[i].ot == 2 -> m[i].ot = 1
+	:: else -> skip
+	fi;
+#endif
 	check_agree(i)
 }
 
@@ -945,6 +972,7 @@ inline s_lose(i, k)
 	m[i].nr = k;
 	m[i].dlen = k;
 	m[i].dd = MIN(m[i].dd, k);
+	m[i].dw = 0;
 	/*
 	 * The commit point is the last COMMIT entry kept, at most the one on
 	 * disk and the last record kept; the model takes 0, which allows more
@@ -957,23 +985,30 @@ inline s_lose(i, k)
 	check_agree(i)
 }
 
-/* the run's losses are spent: no TRUNC or RESET is remembered (fewer states) */
+/*
+ * After a loss of member i: its TRUNC or RESET is no longer remembered, and
+ * once the run's losses are spent nobody's is (fewer states)
+ */
 inline forget_change(i)
 {
 	for (t_i : 0 .. N - 1) {
-		for (t_s : 0 .. LMAX - 1) {
-			m[t_i].ox[t_s] = 0;
-			m[t_i].op[t_s] = 0
-		}
-		m[t_i].on = 0;
-		m[t_i].ot = 0
+		if
+		:: t_i == i || lost >= LOSSMAX ->
+			for (t_s : 0 .. LMAX - 1) {
+				m[t_i].ox[t_s] = 0;
+				m[t_i].op[t_s] = 0
+			}
+			m[t_i].on = 0;
+			m[t_i].ot = 0
+		:: else -> skip
+		fi
 	}
 }
 
 /*
  * DISK_LOSS: power loss, and the disk loses the last TRUNC or RESET entry
- * that removed durable records, with everything after it (the reader cuts
- * the log at the damage): the log is again what it was before the entry, a
+ * that removed durable records; the reader cuts the log at the damage and
+ * sets aside what follows: the log is again what it was before the entry, a
  * log that is no prefix of the one the member had. Seen if a whole DURABLE
  * entry follows the damage (ot 3) for a zxid other than the last record
  * kept, which it always is here (the removed records' zxids never come
@@ -993,6 +1028,7 @@ inline s_revert(i)
 	m[i].nr = m[i].on;
 	m[i].dlen = m[i].on;
 	m[i].dd = 0;
+	m[i].dw = 0;
 	/* as s_lose(): the reader's commit point is at most what is kept */
 	m[i].cz = 0;
 	m[i].dcz = 0;
@@ -1020,9 +1056,17 @@ inline s_epoch_lose(i, a)
 	:: else -> skip
 	fi;
 	lost++;
+	/* nothing more of i's to lose; once the run's losses are spent, nobody's */
 	for (t_i : 0 .. N - 1) {
-		m[t_i].pae = 0;
-		m[t_i].pce = 0
+		if
+		:: t_i == i && lost < LOSSMAX ->
+			m[t_i].pae = m[t_i].ae;
+			m[t_i].pce = m[t_i].ce
+		:: lost >= LOSSMAX ->
+			m[t_i].pae = 0;
+			m[t_i].pce = 0
+		:: else -> skip
+		fi
 	}
 }
 
