@@ -133,8 +133,8 @@ test_slow_follower() {
 # records in chunks: within the first, at its end, in a later one), and
 # says how many; a batch bigger than a writer's share of the window
 # (windowBytes / members) goes through, as far ahead as its share lets it;
-# one that finds the leader's window full waits for room (counted in
-# room_waits) and goes on.
+# one that finds the leader's window full waits for room and goes on;
+# both waits are counted (room_waits).
 test_batched_appends() {
 	local f c i l o m r w out
 	setup_tmp
@@ -186,8 +186,12 @@ test_batched_appends() {
 		fail "the follower's batch cut at 9 appended up to $(zst 1 last_zxid) after $c"
 	# 700 records of 32 KiB, 22.4 MB: more than a writer's share of the
 	# window (64 MiB / 3), and both batches still in it
+	r=$(nsx zab2 "$ZABCTL" show z2 -o room_waits)
 	out=$("$DEVTEST" batch /dev/zab/z2 700 32768) || fail "big batch on a follower: $out"
 	expect_match '^ok 700 ' "$out"
+	# past its share, it waited for its own oldest records: counted
+	[ "$(nsx zab2 "$ZABCTL" show z2 -o room_waits)" -gt "$r" ] ||
+		fail "the follower's big batch did not count its waits for room: room_waits $(nsx zab2 "$ZABCTL" show z2 -o room_waits), $r before"
 	! grep -q gap <<< "$out" || fail "the follower's lone batch is not consecutive: $out"
 	out=$("$DEVTEST" batch /dev/zab/z1 700 32768) || fail "big batch on the leader: $out"
 	expect_match '^ok 700 ' "$out"
@@ -201,6 +205,11 @@ test_batched_appends() {
 	w=$(nsx zab1 "$ZABCTL" show z1 -o windowBytes)
 	m=$(nsx zab1 "$ZABCTL" show z1 -o maxRecordSize)
 	r=$(nsx zab1 "$ZABCTL" show z1 -o room_waits)
+	# shrunk first: a follower's REQUESTs are not held to the leader's
+	# window (only to twice it, as a flood), and once they are proposed
+	# the leader's batch starts at once (maxRecordSize may be at most half
+	# of windowBytes)
+	nsx zab1 "$ZABCTL" set z1 windowBytes 64K maxRecordSize 1K
 	tc qdisc add dev veth2 root netem delay $((1000 * ZAB_TIME_SCALE))ms
 	tc qdisc add dev veth3 root netem delay $((1000 * ZAB_TIME_SCALE))ms
 	"$DEVTEST" batch /dev/zab/z2 80 1024 > "$ENS_TMP/held.2" 2>&1 &
@@ -210,18 +219,21 @@ test_batched_appends() {
 	# shellcheck disable=SC2016
 	wait_for 5 eval '[ "$(zst 1 last_zxid)" = "$(printf "0x%x" $((c + 80)))" ]' ||
 		fail "the follower's batch not proposed: $(zst 1 last_zxid) after $c"
-	# (maxRecordSize may be at most half of windowBytes)
-	nsx zab1 "$ZABCTL" set z1 windowBytes 64K maxRecordSize 1K
 	"$DEVTEST" batch /dev/zab/z1 8 1024 > "$ENS_TMP/held.1" 2>&1 &
 	o=$!
 	HELD_WRITERS="$l $o"
 	# it finds the window full and waits for room (room_waits): a module
 	# that proposed it without room, or returned the ENOSPC to the writer,
-	# counts nothing; it only needs to start within the second the
-	# follower's records take to commit
-	# shellcheck disable=SC2016
-	wait_for 5 eval '[ "$(nsx zab1 "$ZABCTL" show z1 -o room_waits)" -gt "$r" ]' ||
-		fail "the leader's batch did not wait for room: room_waits $(nsx zab1 "$ZABCTL" show z1 -o room_waits), $r before; $(cat "$ENS_TMP/held.1")"
+	# counts nothing. On the stock kernels only: on the debug kernel the
+	# follower's 80 KiB reach the leader over several round trips (TCP's
+	# window is clocked by acknowledgments the delay holds too), its first
+	# records commit before its last are proposed, and the leader's batch
+	# finds room; there it is only checked to go through whole, after them
+	if [ "$ZAB_TIME_SCALE" = 1 ]; then
+		# shellcheck disable=SC2016
+		wait_for 5 eval '[ "$(nsx zab1 "$ZABCTL" show z1 -o room_waits)" -gt "$r" ]' ||
+			fail "the leader's batch did not wait for room: room_waits $(nsx zab1 "$ZABCTL" show z1 -o room_waits), $r before; $(cat "$ENS_TMP/held.1")"
+	fi
 	wait $o || fail "the leader's batch with its window full: $(cat "$ENS_TMP/held.1")"
 	expect_match "^ok 8 $(printf '0x%016x' $((c + 81))) " "$(cat "$ENS_TMP/held.1")"
 	! grep -q gap "$ENS_TMP/held.1" || fail "the leader's batch after the wait: $(cat "$ENS_TMP/held.1")"
