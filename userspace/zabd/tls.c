@@ -226,26 +226,6 @@ static int64_t first_not_after(const gnutls_datum_t *pem)
 	return first;
 }
 
-/* The earliest next update of the revocation lists in @pem, or 0. */
-static int64_t first_next_update(const gnutls_datum_t *pem)
-{
-	gnutls_x509_crl_t *crls = NULL;
-	unsigned int n = 0, i;
-	int64_t first = 0;
-
-	if (gnutls_x509_crl_list_import2(&crls, &n, pem, GNUTLS_X509_FMT_PEM, 0) < 0)
-		n = 0;
-	for (i = 0; i < n; i++) {
-		int64_t t = gnutls_x509_crl_get_next_update(crls[i]);
-
-		if (t > 0 && (!first || t < first))
-			first = t;
-		gnutls_x509_crl_deinit(crls[i]);
-	}
-	gnutls_free(crls);
-	return first;
-}
-
 const char *zab_tls_expiry_note(int64_t now, int64_t end, enum zab_tls_end kind, char *buf,
 				size_t len)
 {
@@ -371,17 +351,6 @@ static const char *signer_why(unsigned int status)
 		"it does not check against the CAs of tlsCaFile";
 }
 
-/*
- * The revocation lists of @crl (tlsCrlFile), each checked against the CAs
- * of @ca (tlsCaFile) and the CA certificates @crl holds beside its lists:
- * an intermediate CA's list is checked with that CA's certificate, which
- * must itself check against tlsCaFile (directly, or through another
- * certificate of the file) and not be revoked by a list of the file. Such
- * a certificate only checks lists: it is not trusted to sign members'
- * certificates, so its dates are not checked (an expired one still checks
- * its lists, which can only refuse more: a peer's chain through it fails
- * on its own). 0, or -EINVAL with why in @buf.
- */
 /* The dates of a CA certificate of tlsCrlFile are not checked (crl_check()). */
 #define CRT_FLAGS (GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS)
 
@@ -397,7 +366,20 @@ static void crt_says(gnutls_x509_crt_t crt, unsigned int i, const char *what, ch
 	gnutls_free(dn.data);
 }
 
-static int crl_check(const gnutls_datum_t *crl, const gnutls_datum_t *ca, char *buf, size_t len)
+/*
+ * The revocation lists of @crl (tlsCrlFile), each checked against the CAs
+ * of @ca (tlsCaFile) and the CA certificates @crl holds beside its lists:
+ * an intermediate CA's list is checked with that CA's certificate, which
+ * must itself check against tlsCaFile (directly, or through another
+ * certificate of the file) and not be revoked by a list of the file. Such
+ * a certificate only checks lists: it is not trusted to sign members'
+ * certificates, so its dates are not checked (an expired one still checks
+ * its lists, which can only refuse more: a peer's chain through it fails
+ * on its own). 0 with the lists' earliest next update in *@next (0 if
+ * none), or -errno with why in @buf.
+ */
+static int crl_check(const gnutls_datum_t *crl, const gnutls_datum_t *ca, int64_t *next,
+		     char *buf, size_t len)
 {
 	gnutls_x509_crl_t *crls = NULL;
 	gnutls_x509_crt_t *cas = NULL, *own = NULL, *signers = NULL;
@@ -461,9 +443,13 @@ static int crl_check(const gnutls_datum_t *crl, const gnutls_datum_t *ca, char *
 		crt_says(own[i], i, what, buf, len);
 		goto out;
 	}
+	*next = 0;
 	for (i = 0; i < ncrl; i++) {
 		gnutls_datum_t dn = { NULL, 0 };
+		int64_t t = gnutls_x509_crl_get_next_update(crls[i]);
 
+		if (t > 0 && (!*next || t < *next))
+			*next = t;
 		r = gnutls_x509_crl_verify(crls[i], signers, ns, 0, &status);
 		if (r >= 0 && !status)
 			continue;
@@ -691,7 +677,7 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 		 * they did not sign, or past its next update, is refused. Then
 		 * taken as checked: GnuTLS's own check knows only tlsCaFile.
 		 */
-		ret = crl_check(&crl, &ca, why, sizeof(why));
+		ret = crl_check(&crl, &ca, &t->crl_next_update, why, sizeof(why));
 		if (ret) {
 			ret = zab_err(err, ret, "tlsCrlFile %s: %s", f->crl, why);
 			goto out;
@@ -702,7 +688,6 @@ static int load_files(struct zab_tls_cred *t, const struct zab_tls_files *f, uin
 				      ret ? gnutls_strerror(ret) : "no revocation list in it");
 			goto out;
 		}
-		t->crl_next_update = first_next_update(&crl);
 	}
 	ret = gnutls_x509_crt_init(&crt);
 	if (!ret)
