@@ -104,6 +104,10 @@ static void test_parse_info(void **state)
 
 	for (int i = ZAB_STAT_WRITES; i <= ZAB_STAT_BAD_FRAMES; i++)
 		assert_true(info.stats[i] == 1000u + i);
+	/* the counters not in the reply are marked so, not taken for 0 */
+	for (int i = ZAB_STAT_UNSPEC; i <= ZAB_STAT_MAX; i++)
+		assert_int_equal(!!(info.stats_set & (1u << i)),
+				 i >= ZAB_STAT_WRITES && i <= ZAB_STAT_BAD_FRAMES);
 
 	assert_int_equal(info.n_peers, 2);
 	assert_int_equal(info.peers[0].id, 2);

@@ -71,10 +71,14 @@ static void test_values(void **state)
 	(void)state;
 	info.stats[ZAB_STAT_COMMITS] = 77;
 	info.stats[ZAB_STAT_SYNC_SNAP] = 5;
+	/* a module without room_waits: that counter left out, not 0 */
+	info.stats_set = ((1u << ZAB_STAT_ROOM_WAITS) - 1) & ~1u;
 	out = render(&info, &own);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (!strstr(out, want[i]))
 			fail_msg("missing: %s in:\n%s", want[i], out);
+	assert_null(strstr(out, "zab_room_waits_total"));
+	assert_non_null(strstr(out, "zab_duplicates_total 0\n"));
 	free(out);
 }
 

@@ -411,7 +411,7 @@ void zab_print_info(FILE *f, const struct zab_info *info)
 	print_hist(f, "fsync latency", &info->fsync_latency, "fsyncs");
 	print_params(f, &info->params);
 	for (size_t i = 0; i < ARRAY_SIZE(stat_names); i++) {
-		if (stat_names[i].label)
+		if (stat_names[i].label && (info->stats_set & (1u << i)))
 			fprintf(f, "  %s: %" PRIu64 "\n", stat_names[i].label,
 				info->stats[i]);
 	}
@@ -506,10 +506,13 @@ static void f_param(FILE *f, const struct zab_info *info, int arg, bool json)
 		fputs(json ? "null" : "-", f);
 }
 
+/* A counter the kernel did not report (an older module): `-', or null. */
 static void f_stat(FILE *f, const struct zab_info *info, int arg, bool json)
 {
-	(void)json;
-	fprintf(f, "%" PRIu64, info->stats[arg]);
+	if (info->stats_set & (1u << arg))
+		fprintf(f, "%" PRIu64, info->stats[arg]);
+	else
+		fputs(json ? "null" : "-", f);
 }
 
 static void f_durability(FILE *f, const struct zab_info *info, int arg,

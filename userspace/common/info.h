@@ -52,6 +52,7 @@ struct zab_info {
 	uint64_t commit_zxid;
 	struct zab_params params;	/* .set marks those the kernel reported */
 	uint64_t stats[ZAB_STAT_MAX + 1];	/* indexed by enum zab_stat */
+	uint32_t stats_set;	/* bit i: stats[i] reported by the kernel */
 	uint8_t durability;	/* enum zab_durability */
 	uint64_t durable_zxid;
 	uint32_t segment_bytes;	/* 0 without a log on disk */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,15 +171,23 @@ static uint64_t get_u64(struct nlattr *attr)
 	return attr ? nla_get_u64(attr) : 0;
 }
 
-static int parse_stats(struct nlattr *nest, uint64_t *stats)
+/*
+ * The counters the kernel reported, marked in @set: an older kernel knows
+ * fewer, and those it does not know are not shown as 0.
+ */
+static_assert(ZAB_STAT_MAX < 32, "zab_info.stats_set has a bit per counter");
+
+static int parse_stats(struct nlattr *nest, uint64_t *stats, uint32_t *set)
 {
 	struct nlattr *tb[ZAB_STAT_MAX + 1];
 
 	if (nla_parse_nested(tb, ZAB_STAT_MAX, nest, stat_policy) < 0)
 		return -EPROTO;
 	for (int i = ZAB_STAT_UNSPEC + 1; i <= ZAB_STAT_MAX; i++) {
-		if (i != ZAB_STAT_PAD)
-			stats[i] = get_u64(tb[i]);
+		if (i == ZAB_STAT_PAD || !tb[i])
+			continue;
+		stats[i] = get_u64(tb[i]);
+		*set |= 1u << i;
 	}
 	return 0;
 }
@@ -328,7 +337,8 @@ int zab_msg_parse_info(struct nlmsghdr *nlh, struct zab_info *info)
 	info->leader_synced = tb[ZAB_A_LEADER_SYNCED] &&
 			      nla_get_u8(tb[ZAB_A_LEADER_SYNCED]);
 	if (tb[ZAB_A_STATS]) {
-		ret = parse_stats(tb[ZAB_A_STATS], info->stats);
+		ret = parse_stats(tb[ZAB_A_STATS], info->stats,
+				  &info->stats_set);
 		if (ret < 0)
 			return ret;
 	}

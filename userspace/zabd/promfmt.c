@@ -100,8 +100,11 @@ void zab_metrics_write(FILE *f, const struct zab_info *info,
 	    info->pending_bytes);
 	one(f, "zab_log_error", "gauge", "errno of the last failed write of the log, 0 if none.",
 	    info->log_error);
+	/* a counter an older module does not report is left out, not 0 */
 	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
-		one(f, counters[i].name, "counter", counters[i].help, info->stats[counters[i].stat]);
+		if (info->stats_set & (1u << counters[i].stat))
+			one(f, counters[i].name, "counter", counters[i].help,
+			    info->stats[counters[i].stat]);
 	head(f, "zab_syncs_total", "counter", "Followers synchronised, by method.");
 	fprintf(f, "zab_syncs_total{method=\"diff\"} %" PRIu64 "\n", info->stats[ZAB_STAT_SYNC_DIFF]);
 	fprintf(f, "zab_syncs_total{method=\"trunc\"} %" PRIu64 "\n", info->stats[ZAB_STAT_SYNC_TRUNC]);
