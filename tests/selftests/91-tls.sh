@@ -296,6 +296,13 @@ cert_setup() {
 	done
 }
 
+# quorum_hello ID: the HELLO of the quorum port claiming member ID (1 to
+# 9), 48 bytes, as printf's %b reads it.
+quorum_hello() {
+	printf '%s' "\x5a\x41\x42\x41\x01\x01\x02\x00\x00\x00\x00\x0$1"
+	printf '\\x00%.0s' $(seq 36)
+}
+
 # tls_client NS ADDR CERT|- HEX: a TLS 1.3 client (openssl) at ADDR:2888,
 # with the certificate CERT.pem/.key (or none), that sends the bytes HEX
 # once the handshake is done; what it says in $ENS_TMP/client.out.
@@ -375,8 +382,7 @@ test_cert_refused() {
 	f=$(others "$l" 1 2 3 | cut -d' ' -f1)
 	writers_start 1 2 3
 	n0=$(auth_failures_of "$l")
-	# HELLO of the quorum port claiming member $f (48 bytes)
-	hello="\x5a\x41\x42\x41\x01\x01\x02\x00\x00\x00\x00\x0$f$(printf '\\x00%.0s' $(seq 36))"
+	hello=$(quorum_hello "$f")
 	# each refusal counted before the next client (one at a time: which
 	# one was not is then plain); the last has the certificate of another
 	# member than the HELLO's; a refused certificate is told why in an alert
@@ -496,7 +502,7 @@ test_cert_refused() {
 # CA's certificate, a CA certificate of the file that no CA of tlsCaFile
 # signed, and one that the root's list in the file revokes.
 test_cert_intermediate_crl() {
-	local i hello
+	local i
 	cert_setup
 	mkca other
 	mkintca inter ca
@@ -539,10 +545,9 @@ test_cert_intermediate_crl() {
 		tail -n 1 | cut -c25- | sed 's/^/  /'
 	write_on "$ENS_TMP" a 20 1 2
 	out_of_ensemble 3 || fail "the revoked member 3 $(zst 3 state)"
-	# HELLO of the quorum port claiming member 3 (48 bytes), with a
-	# certificate of the intermediate CA that leaves it out
-	hello="\x5a\x41\x42\x41\x01\x01\x02\x00\x00\x00\x00\x03$(printf '\\x00%.0s' $(seq 36))"
-	tls_client zab3 "10.77.0.$LEADER" "$ENS_TMP/nointer" "$hello"
+	# member 3's HELLO, with a certificate of the intermediate CA that
+	# leaves it out
+	tls_client zab3 "10.77.0.$LEADER" "$ENS_TMP/nointer" "$(quorum_hello 3)"
 	grep -q "alert unknown ca" "$ENS_TMP/client.out" ||
 		fail "a certificate of the list's CA, sent without that CA, was not refused as of an unknown CA: $(tail -n 3 "$ENS_TMP/client.out")"
 	settle "$ENS_TMP" "$LEADER" 1 2
