@@ -70,6 +70,8 @@ static struct nl_msg *full_reply(void)
 	assert_non_null(nest);
 	for (int i = ZAB_STAT_WRITES; i <= ZAB_STAT_BAD_FRAMES; i++)
 		assert_int_equal(nla_put_u64(msg, i, 1000 + i), 0);
+	/* as nla_put_u64_64bit() may put it: padding, not a counter */
+	assert_int_equal(nla_put(msg, ZAB_STAT_PAD, 0, NULL), 0);
 	nla_nest_end(msg, nest);
 
 	nest = nla_nest_start(msg, ZAB_A_PEERS);

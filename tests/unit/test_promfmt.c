@@ -80,6 +80,12 @@ static void test_values(void **state)
 	assert_null(strstr(out, "zab_room_waits_total"));
 	assert_non_null(strstr(out, "zab_duplicates_total 0\n"));
 	free(out);
+	/* a module from before the sync counters: no zab_syncs_total */
+	info.stats_set = ((1u << ZAB_STAT_SYNC_DIFF) - 1) & ~1u;
+	out = render(&info, &own);
+	assert_null(strstr(out, "zab_syncs_total"));
+	assert_non_null(strstr(out, "zab_commits_total 77\n"));
+	free(out);
 }
 
 /*
@@ -88,7 +94,7 @@ static void test_values(void **state)
  */
 static void test_format_rules(void **state)
 {
-	struct zab_info info = { .name = "a\"b", .myid = 7 };
+	struct zab_info info = { .name = "a\"b", .myid = 7, .stats_set = ~0u };
 	struct zab_metrics_own own = { 0 };
 	char *out, *line, *save = NULL, type[64] = "", name[64];
 	regex_t sample;

@@ -6,6 +6,7 @@
 #ifndef ZAB_INFO_H
 #define ZAB_INFO_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -69,6 +70,8 @@ struct zab_info {
 	struct zab_peer_info *peers;
 	size_t n_peers;
 };
+
+static_assert(ZAB_STAT_MAX < 32, "zab_info.stats_set has a bit per counter");
 
 struct zab_event_info {
 	char name[ZAB_NAME_MAX + 1];

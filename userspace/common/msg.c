@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 
-#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,8 +174,6 @@ static uint64_t get_u64(struct nlattr *attr)
  * The counters the kernel reported, marked in @set: an older kernel knows
  * fewer, and those it does not know are not shown as 0.
  */
-static_assert(ZAB_STAT_MAX < 32, "zab_info.stats_set has a bit per counter");
-
 static int parse_stats(struct nlattr *nest, uint64_t *stats, uint32_t *set)
 {
 	struct nlattr *tb[ZAB_STAT_MAX + 1];

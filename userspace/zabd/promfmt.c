@@ -105,10 +105,16 @@ void zab_metrics_write(FILE *f, const struct zab_info *info,
 		if (info->stats_set & (1u << counters[i].stat))
 			one(f, counters[i].name, "counter", counters[i].help,
 			    info->stats[counters[i].stat]);
-	head(f, "zab_syncs_total", "counter", "Followers synchronised, by method.");
-	fprintf(f, "zab_syncs_total{method=\"diff\"} %" PRIu64 "\n", info->stats[ZAB_STAT_SYNC_DIFF]);
-	fprintf(f, "zab_syncs_total{method=\"trunc\"} %" PRIu64 "\n", info->stats[ZAB_STAT_SYNC_TRUNC]);
-	fprintf(f, "zab_syncs_total{method=\"snap\"} %" PRIu64 "\n", info->stats[ZAB_STAT_SYNC_SNAP]);
+	if (info->stats_set & (1u << ZAB_STAT_SYNC_DIFF)) {
+		/* the three came in one module version */
+		head(f, "zab_syncs_total", "counter", "Followers synchronised, by method.");
+		fprintf(f, "zab_syncs_total{method=\"diff\"} %" PRIu64 "\n",
+			info->stats[ZAB_STAT_SYNC_DIFF]);
+		fprintf(f, "zab_syncs_total{method=\"trunc\"} %" PRIu64 "\n",
+			info->stats[ZAB_STAT_SYNC_TRUNC]);
+		fprintf(f, "zab_syncs_total{method=\"snap\"} %" PRIu64 "\n",
+			info->stats[ZAB_STAT_SYNC_SNAP]);
+	}
 	if (info->commit_latency.set)
 		hist(f, "zab_commit_latency_seconds",
 		     "On a leader: time from a zxid's assignment to its commit.",
