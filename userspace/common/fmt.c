@@ -411,7 +411,7 @@ void zab_print_info(FILE *f, const struct zab_info *info)
 	print_hist(f, "fsync latency", &info->fsync_latency, "fsyncs");
 	print_params(f, &info->params);
 	for (size_t i = 0; i < ARRAY_SIZE(stat_names); i++) {
-		if (stat_names[i].label && (info->stats_set & (1u << i)))
+		if (stat_names[i].label && zab_info_has_stat(info, (enum zab_stat)i))
 			fprintf(f, "  %s: %" PRIu64 "\n", stat_names[i].label,
 				info->stats[i]);
 	}
@@ -509,7 +509,7 @@ static void f_param(FILE *f, const struct zab_info *info, int arg, bool json)
 /* A counter the kernel did not report (an older module): `-', or null. */
 static void f_stat(FILE *f, const struct zab_info *info, int arg, bool json)
 {
-	if (info->stats_set & (1u << arg))
+	if (zab_info_has_stat(info, (enum zab_stat)arg))
 		fprintf(f, "%" PRIu64, info->stats[arg]);
 	else
 		fputs(json ? "null" : "-", f);

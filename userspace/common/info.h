@@ -73,6 +73,12 @@ struct zab_info {
 
 static_assert(ZAB_STAT_MAX < 32, "zab_info.stats_set has a bit per counter");
 
+/* Did the kernel report counter @stat (an older module knows fewer)? */
+static inline bool zab_info_has_stat(const struct zab_info *info, enum zab_stat stat)
+{
+	return info->stats_set & (1u << stat);
+}
+
 struct zab_event_info {
 	char name[ZAB_NAME_MAX + 1];
 	uint32_t event;		/* enum zab_event */

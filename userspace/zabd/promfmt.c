@@ -102,10 +102,10 @@ void zab_metrics_write(FILE *f, const struct zab_info *info,
 	    info->log_error);
 	/* a counter an older module does not report is left out, not 0 */
 	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
-		if (info->stats_set & (1u << counters[i].stat))
+		if (zab_info_has_stat(info, counters[i].stat))
 			one(f, counters[i].name, "counter", counters[i].help,
 			    info->stats[counters[i].stat]);
-	if (info->stats_set & (1u << ZAB_STAT_SYNC_DIFF)) {
+	if (zab_info_has_stat(info, ZAB_STAT_SYNC_DIFF)) {
 		/* the three came in one module version */
 		head(f, "zab_syncs_total", "counter", "Followers synchronised, by method.");
 		fprintf(f, "zab_syncs_total{method=\"diff\"} %" PRIu64 "\n",
