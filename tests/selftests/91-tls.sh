@@ -500,7 +500,10 @@ test_cert_refused() {
 # no trust anchor: a certificate of that CA sent without it is refused
 # (unknown CA). Refused at start, each saying which: the list without its
 # CA's certificate, a CA certificate of the file that no CA of tlsCaFile
-# signed, and one that the root's list in the file revokes.
+# signed, one that the root's list in the file revokes, and ones whose
+# chain goes past a CA's path length or name constraints (a CA below a CA
+# of path length 0's own, one outside its CA's permitted names), while a
+# chain within them is taken.
 test_cert_intermediate_crl() {
 	local i
 	cert_setup
@@ -530,8 +533,41 @@ test_cert_intermediate_crl() {
 	expect_fail "a revoked CA certificate in tlsCrlFile" \
 		nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
 	expect_match "crls.pem: certificate 1 \\(subject CN=zab test inter\\): it is revoked by a list of the file" "$OUT"
-	# the intermediate's certificate and list: taken, member 3 refused
-	cat "$ENS_TMP/inter.pem" "$ENS_TMP/crl.pem" > "$ENS_TMP/crls.pem"
+	# each CA certificate of the file by its whole chain: lim may have no
+	# CA below the one it signs (pathlen:0), nc signs for example.org only
+	cp "$ENS_TMP/crl.pem" "$ENS_TMP/intercrl.pem"
+	mkcert "$ENS_TMP/lim" ca "zab test lim" 3650 ec:P-256 "basicConstraints = critical,CA:TRUE,pathlen:0
+keyUsage = critical,keyCertSign,cRLSign"
+	mkintca sub lim
+	mkintca subsub sub
+	mkcert "$ENS_TMP/nc" ca "zab test nc" 3650 ec:P-256 "basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+nameConstraints = critical,permitted;DNS:example.org"
+	mkintca evil nc "subjectAltName = DNS:evil.example.com"
+	mkintca mid nc "subjectAltName = DNS:ops.example.org"
+	mkintca far mid "subjectAltName = DNS:far.example.com"
+	for i in subsub evil far sub; do
+		crl_init "$i"
+		mv "$ENS_TMP/crl.pem" "$ENS_TMP/$i.crl"
+	done
+	cat "$ENS_TMP/lim.pem" "$ENS_TMP/sub.pem" "$ENS_TMP/subsub.pem" "$ENS_TMP/subsub.crl" \
+		> "$ENS_TMP/crls.pem"
+	expect_fail "a CA certificate in tlsCrlFile below a CA of path length 0's own CA" \
+		nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
+	expect_match "crls.pem: certificate 3 \\(subject CN=zab test subsub\\): a CA of the chain signed beyond its constraints \\(path length, names\\)" "$OUT"
+	cat "$ENS_TMP/nc.pem" "$ENS_TMP/evil.pem" "$ENS_TMP/evil.crl" > "$ENS_TMP/crls.pem"
+	expect_fail "a CA certificate in tlsCrlFile outside its CA's name constraints" \
+		nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
+	expect_match "crls.pem: certificate 2 \\(subject CN=zab test evil\\): the CA of that name in tlsCaFile or the file may not sign it \\(its keyUsage lacks keyCertSign, or its name constraints leave it out\\)" "$OUT"
+	cat "$ENS_TMP/far.crl" "$ENS_TMP/nc.pem" "$ENS_TMP/mid.pem" "$ENS_TMP/far.pem" \
+		> "$ENS_TMP/crls.pem"
+	expect_fail "a CA certificate in tlsCrlFile outside the name constraints of its CA's CA" \
+		nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
+	expect_match "crls.pem: certificate 3 \\(subject CN=zab test far\\): a CA of the chain signed beyond its constraints \\(path length, names\\)" "$OUT"
+	# the intermediate's certificate and list: taken, member 3 refused;
+	# sub's list too, its chain within lim's path length
+	cat "$ENS_TMP/inter.pem" "$ENS_TMP/intercrl.pem" "$ENS_TMP/sub.pem" "$ENS_TMP/lim.pem" \
+		"$ENS_TMP/sub.crl" > "$ENS_TMP/crls.pem"
 	printf 'tlsCrlFile = %s\n' "$ENS_TMP/crls.pem" >> "$ENS_TMP/z2.conf"
 	zabd_start 1 2 3
 	wait_formed 30 1 2

@@ -351,6 +351,39 @@ static const char *signer_why(unsigned int status)
 		"it does not check against the CAs of tlsCaFile";
 }
 
+/*
+ * Why a chain of verification @status (crts_status()) does not verify,
+ * revocation aside (told on its own), in @buf; NULL if it does.
+ */
+static const char *status_unverified(unsigned int status, char *buf, size_t len)
+{
+	static const struct {
+		unsigned int bit;
+		const char *why;
+	} reasons[] = {
+		{ GNUTLS_CERT_SIGNER_NOT_FOUND,
+		  "no CA of tlsCaFile or of the file signed a certificate of the chain" },
+		{ GNUTLS_CERT_SIGNER_NOT_CA, "a certificate of the chain is signed by one that is not a CA" },
+		{ GNUTLS_CERT_SIGNATURE_FAILURE, "a signature in the chain does not check" },
+		{ GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE,
+		  "a CA of the chain signed beyond its constraints (path length, names)" },
+		{ GNUTLS_CERT_INSECURE_ALGORITHM, "the chain is signed with an insecure algorithm" },
+		{ GNUTLS_CERT_UNKNOWN_CRIT_EXTENSIONS,
+		  "a certificate of the chain has a critical extension GnuTLS does not know" },
+	};
+
+	if (!status || (status & GNUTLS_CERT_REVOKED))
+		return NULL;
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		if (status & reasons[i].bit) {
+			snprintf(buf, len, "%s", reasons[i].why);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "GnuTLS's verification status %#x", status);
+	return buf;
+}
+
 /* The dates of a CA certificate of tlsCrlFile are not checked (crl_check()). */
 #define CRT_FLAGS (GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS)
 
@@ -367,11 +400,44 @@ static void crt_says(gnutls_x509_crt_t crt, unsigned int i, const char *what, ch
 }
 
 /*
+ * The chain of the @i-th certificate of @own (@n, those with @ok[] checked
+ * by signature): @own[@i] first, then its issuers among @own up to one a
+ * CA of @cas (@nca) signs directly, shortest first: a certificate a CA of
+ * @cas signs ends the chain, else the first of @own, in the file's order,
+ * that signs it and is not in the chain yet. Its length, in @chain (room
+ * for @n).
+ */
+static unsigned int crl_crt_chain(gnutls_x509_crt_t *own, const bool *ok, unsigned int n,
+				  unsigned int i, gnutls_x509_crt_t *cas, unsigned int nca,
+				  gnutls_x509_crt_t *chain)
+{
+	bool in[ZAB_TLS_CHAIN_MAX] = { false };
+	unsigned int len = 0, j, status;
+
+	for (;;) {
+		chain[len++] = own[i];
+		in[i] = true;
+		if (len == n ||
+		    (gnutls_x509_crt_verify(own[i], cas, nca, CRT_FLAGS, &status) >= 0 && !status))
+			return len;
+		for (j = 0; j < n; j++)
+			if (ok[j] && !in[j] &&
+			    gnutls_x509_crt_verify(own[i], &own[j], 1, CRT_FLAGS, &status) >= 0 &&
+			    !status)
+				break;
+		if (j == n)
+			return len;
+		i = j;
+	}
+}
+
+/*
  * The revocation lists of @crl (tlsCrlFile), each checked against the CAs
  * of @ca (tlsCaFile) and the CA certificates @crl holds beside its lists:
  * an intermediate CA's list is checked with that CA's certificate, which
  * must itself check against tlsCaFile (directly, or through another
- * certificate of the file) and not be revoked by a list of the file. Such
+ * certificate of the file, its whole chain within the path lengths and
+ * names its CAs allow) and not be revoked by a list of the file. Such
  * a certificate only checks lists: it is not trusted to sign members'
  * certificates, so its dates are not checked (an expired one still checks
  * its lists, which can only refuse more: a peer's chain through it fails
@@ -439,8 +505,25 @@ static int crl_check(const gnutls_datum_t *crl, const gnutls_datum_t *ca, int64_
 			continue;
 		r = gnutls_x509_crt_verify(own[i], signers, ns, CRT_FLAGS, &status);
 		what = r < 0 ? gnutls_strerror(r) :
-		       !status ? "it is no CA (basicConstraints CA:TRUE)" : signer_why(status);
+		       !status ? "it is no CA (basicConstraints CA:TRUE)" :
+		       status & GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE ?
+		       "the CA of that name in tlsCaFile or the file may not sign it (its keyUsage lacks keyCertSign, or its name constraints leave it out)" :
+		       signer_why(status);
 		crt_says(own[i], i, what, buf, len);
+		goto out;
+	}
+	/* each by its whole chain: path lengths and names its CAs constrain */
+	for (i = 0; i < nown; i++) {
+		gnutls_x509_crt_t chain[ZAB_TLS_CHAIN_MAX];
+		unsigned int n = crl_crt_chain(own, ok, nown, i, cas, nca, chain);
+		char why[96];
+
+		r = gnutls_x509_crt_list_verify(chain, n, cas, nca, NULL, 0, CRT_FLAGS, &status);
+		if (r >= 0 && !status)
+			continue;
+		crt_says(own[i], i, r < 0 ? gnutls_strerror(r) :
+			 status_unverified(status, why, sizeof(why)) ?: "its chain does not verify",
+			 buf, len);
 		goto out;
 	}
 	*next = 0;
@@ -549,39 +632,6 @@ static unsigned int crts_status(gnutls_x509_trust_list_t list, gnutls_x509_crt_t
 static bool crts_revoked(gnutls_x509_trust_list_t list, gnutls_x509_crt_t *crts, unsigned int n)
 {
 	return crts_status(list, crts, n) & GNUTLS_CERT_REVOKED;
-}
-
-/*
- * Why a chain of verification @status (crts_status()) does not verify,
- * revocation aside (told on its own), in @buf; NULL if it does.
- */
-static const char *status_unverified(unsigned int status, char *buf, size_t len)
-{
-	static const struct {
-		unsigned int bit;
-		const char *why;
-	} reasons[] = {
-		{ GNUTLS_CERT_SIGNER_NOT_FOUND,
-		  "no CA of tlsCaFile or of the file signed a certificate of the chain" },
-		{ GNUTLS_CERT_SIGNER_NOT_CA, "a certificate of the chain is signed by one that is not a CA" },
-		{ GNUTLS_CERT_SIGNATURE_FAILURE, "a signature in the chain does not check" },
-		{ GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE,
-		  "a CA of the chain signed beyond its constraints (path length, names)" },
-		{ GNUTLS_CERT_INSECURE_ALGORITHM, "the chain is signed with an insecure algorithm" },
-		{ GNUTLS_CERT_UNKNOWN_CRIT_EXTENSIONS,
-		  "a certificate of the chain has a critical extension GnuTLS does not know" },
-	};
-
-	if (!status || (status & GNUTLS_CERT_REVOKED))
-		return NULL;
-	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
-		if (status & reasons[i].bit) {
-			snprintf(buf, len, "%s", reasons[i].why);
-			return buf;
-		}
-	}
-	snprintf(buf, len, "GnuTLS's verification status %#x", status);
-	return buf;
 }
 
 /*
