@@ -502,8 +502,9 @@ test_cert_refused() {
 # CA's certificate, a CA certificate of the file that no CA of tlsCaFile
 # signed, one that the root's list in the file revokes, and ones whose
 # chain goes past a CA's path length or name constraints (a CA below a CA
-# of path length 0's own, one outside its CA's permitted names), while a
-# chain within them is taken.
+# of path length 0's own, one outside its CA's permitted names), while
+# chains within them are taken, whichever certificates of the file they
+# need (copies, a CA certificate issued again).
 test_cert_intermediate_crl() {
 	local i
 	cert_setup
@@ -565,9 +566,17 @@ nameConstraints = critical,permitted;DNS:example.org"
 		nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
 	expect_match "crls.pem: certificate 3 \\(subject CN=zab test far\\): a CA of the chain signed beyond its constraints \\(path length, names\\)" "$OUT"
 	# the intermediate's certificate and list: taken, member 3 refused;
-	# sub's list too, its chain within lim's path length
+	# sub's list too, its chain within lim's path length (each certificate
+	# twice, a copy before its issuer), and subsub's through lim1: lim's
+	# name and key again, of path length 1, after lim
+	printf 'basicConstraints = critical,CA:TRUE,pathlen:1\nkeyUsage = critical,keyCertSign,cRLSign\n' \
+		> "$ENS_TMP/lim1.ext"
+	openssl x509 -req -in "$ENS_TMP/lim.csr" -CA "$ENS_TMP/ca.pem" -CAkey "$ENS_TMP/ca.key" \
+		-extfile "$ENS_TMP/lim1.ext" -CAcreateserial -out "$ENS_TMP/lim1.pem" -days 3650 \
+		2> /dev/null || fail "openssl: no certificate"
 	cat "$ENS_TMP/inter.pem" "$ENS_TMP/intercrl.pem" "$ENS_TMP/sub.pem" "$ENS_TMP/lim.pem" \
-		"$ENS_TMP/sub.crl" > "$ENS_TMP/crls.pem"
+		"$ENS_TMP/sub.pem" "$ENS_TMP/lim.pem" "$ENS_TMP/lim1.pem" "$ENS_TMP/subsub.pem" \
+		"$ENS_TMP/sub.crl" "$ENS_TMP/subsub.crl" > "$ENS_TMP/crls.pem"
 	printf 'tlsCrlFile = %s\n' "$ENS_TMP/crls.pem" >> "$ENS_TMP/z2.conf"
 	zabd_start 1 2 3
 	wait_formed 30 1 2

@@ -399,36 +399,86 @@ static void crt_says(gnutls_x509_crt_t crt, unsigned int i, const char *what, ch
 	gnutls_free(dn.data);
 }
 
-/*
- * The chain of the @i-th certificate of @own (@n, those with @ok[] checked
- * by signature): @own[@i] first, then its issuers among @own up to one a
- * CA of @cas (@nca) signs directly, shortest first: a certificate a CA of
- * @cas signs ends the chain, else the first of @own, in the file's order,
- * that signs it and is not in the chain yet. Its length, in @chain (room
- * for @n).
- */
-static unsigned int crl_crt_chain(gnutls_x509_crt_t *own, const bool *ok, unsigned int n,
-				  unsigned int i, gnutls_x509_crt_t *cas, unsigned int nca,
-				  gnutls_x509_crt_t *chain)
-{
-	bool in[ZAB_TLS_CHAIN_MAX] = { false };
-	unsigned int len = 0, j, status;
+/* The chains crl_chain_verify() verifies, and the steps it takes, at most. */
+#define CRL_CHAIN_TRIES 64
+#define CRL_CHAIN_STEPS 512
 
-	for (;;) {
-		chain[len++] = own[i];
-		in[i] = true;
-		if (len == n ||
-		    (gnutls_x509_crt_verify(own[i], cas, nca, CRT_FLAGS, &status) >= 0 && !status))
-			return len;
-		for (j = 0; j < n; j++)
-			if (ok[j] && !in[j] &&
-			    gnutls_x509_crt_verify(own[i], &own[j], 1, CRT_FLAGS, &status) >= 0 &&
-			    !status)
-				break;
-		if (j == n)
-			return len;
-		i = j;
+/**
+ * struct crl_chain - the search for a verified chain of a CA certificate
+ *	of tlsCrlFile
+ * @own: the file's certificates (@n, at most ZAB_TLS_CHAIN_MAX)
+ * @ok: those checked by signature (an issuer is taken among them)
+ * @cas: tlsCaFile's CAs (@nca)
+ * @chain: the chain being tried, leaf first
+ * @in: which of @own are in @chain
+ * @tries: chains verified so far
+ * @steps: certificates put at the end of @chain so far
+ * @status: GnuTLS's status of the first chain verified (its error)
+ * @r: GnuTLS's return of that verification
+ */
+struct crl_chain {
+	gnutls_x509_crt_t *own, *cas;
+	const bool *ok;
+	unsigned int n, nca, tries, steps, status;
+	gnutls_x509_crt_t chain[ZAB_TLS_CHAIN_MAX];
+	bool in[ZAB_TLS_CHAIN_MAX];
+	int r;
+};
+
+/* Does @c->own[@i], after @len certificates of @c->chain, verify whole? */
+static bool crl_chain_try(struct crl_chain *c, unsigned int len, unsigned int i)
+{
+	unsigned int j, status;
+	bool found = false;
+	int r;
+
+	c->chain[len++] = c->own[i];
+	c->in[i] = true;
+	c->steps++;
+	/* a CA of tlsCaFile signs it: the chain ends here */
+	if (c->tries < CRL_CHAIN_TRIES &&
+	    gnutls_x509_crt_verify(c->own[i], c->cas, c->nca, CRT_FLAGS, &status) >= 0 &&
+	    !status) {
+		r = gnutls_x509_crt_list_verify(c->chain, len, c->cas, c->nca, NULL, 0,
+						CRT_FLAGS, &status);
+		if (!c->tries++) {
+			c->r = r;
+			c->status = status;
+		}
+		found = r >= 0 && !status;
 	}
+	/* else on through each certificate of the file that signs it (not a copy of it) */
+	for (j = 0; j < c->n && !found && c->tries < CRL_CHAIN_TRIES &&
+		    c->steps < CRL_CHAIN_STEPS; j++)
+		if (c->ok[j] && !c->in[j] && !gnutls_x509_crt_equals(c->own[i], c->own[j]) &&
+		    gnutls_x509_crt_verify(c->own[i], &c->own[j], 1, CRT_FLAGS, &status) >= 0 &&
+		    !status)
+			found = crl_chain_try(c, len, j);
+	c->in[i] = false;
+	return found;
+}
+
+/*
+ * Does the @i-th certificate of @own (@n, those with @ok[] checked by
+ * signature) verify by a whole chain: through certificates of @own up to
+ * one a CA of @cas (@nca) signs, within every path length and name
+ * constraint on the way? Each such chain is tried (up to
+ * CRL_CHAIN_TRIES); if none verifies, why the first tried did not in @buf.
+ */
+static bool crl_chain_verify(gnutls_x509_crt_t *own, const bool *ok, unsigned int n,
+			     unsigned int i, gnutls_x509_crt_t *cas, unsigned int nca,
+			     char *buf, size_t len)
+{
+	struct crl_chain c = { .own = own, .ok = ok, .n = n, .cas = cas, .nca = nca };
+	const char *why;
+
+	if (crl_chain_try(&c, 0, i))
+		return true;
+	why = !c.tries ? "no chain of it reaches a CA of tlsCaFile" :
+	      c.r < 0 ? gnutls_strerror(c.r) : status_unverified(c.status, buf, len);
+	if (why != buf)
+		snprintf(buf, len, "%s", why ?: "its chain does not verify");
+	return false;
 }
 
 /*
@@ -512,18 +562,13 @@ static int crl_check(const gnutls_datum_t *crl, const gnutls_datum_t *ca, int64_
 		crt_says(own[i], i, what, buf, len);
 		goto out;
 	}
-	/* each by its whole chain: path lengths and names its CAs constrain */
+	/* each by a whole chain: path lengths and names its CAs constrain */
 	for (i = 0; i < nown; i++) {
-		gnutls_x509_crt_t chain[ZAB_TLS_CHAIN_MAX];
-		unsigned int n = crl_crt_chain(own, ok, nown, i, cas, nca, chain);
 		char why[96];
 
-		r = gnutls_x509_crt_list_verify(chain, n, cas, nca, NULL, 0, CRT_FLAGS, &status);
-		if (r >= 0 && !status)
+		if (crl_chain_verify(own, ok, nown, i, cas, nca, why, sizeof(why)))
 			continue;
-		crt_says(own[i], i, r < 0 ? gnutls_strerror(r) :
-			 status_unverified(status, why, sizeof(why)) ?: "its chain does not verify",
-			 buf, len);
+		crt_says(own[i], i, why, buf, len);
 		goto out;
 	}
 	*next = 0;
