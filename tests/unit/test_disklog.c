@@ -1423,6 +1423,50 @@ static void test_purge_after_snap(void **state)
 	zab_disklog_release(&log);
 }
 
+/*
+ * A segment that follows records a TRUNC at its start cut back: once the
+ * segment before it is purged, the log starts at the TRUNC's point, not at
+ * the records it removed. Else they would come back as the log's base, in
+ * the kernel's history (a DIFF to a member holding them).
+ */
+static void test_purge_below_trunc(void **state)
+{
+	struct zab_purge_stats ps;
+	struct zab_snap_stats st;
+	struct zab_disklog log;
+	FILE *f;
+
+	(void)state;
+	/* 6..8 proposed in epoch 1, never committed */
+	f = seg_open("log.0000000100000001", 1, 0);
+	for (unsigned int i = 1; i <= 8; i++)
+		put_kv(f, Z(1, i), "k", "1");
+	put(f, ZAB_DISK_COMMIT, Z(1, 5), NULL);
+	fclose(f);
+	/* the next leader's history ends at 5: TRUNC, then epoch 2 */
+	f = seg_open("log.0000000200000001", 2, Z(1, 8));
+	put(f, ZAB_DISK_TRUNC, Z(1, 5), NULL);
+	put_kv(f, Z(2, 1), "k", "2");
+	put_kv(f, Z(2, 2), "k", "3");
+	put(f, ZAB_DISK_COMMIT, Z(2, 2), NULL);
+	fclose(f);
+	recover(&log);
+	assert_int_equal(log.n, 7);
+	assert_int_equal(log.last, Z(2, 2));
+	zab_disklog_release(&log);
+	take(Z(2, 1), &st);
+	assert_int_equal(zab_snap_purge(dir_fd, dir, 1, &ps, note, NULL), 0);
+	assert_int_equal(ps.segs, 1);
+	assert_false(exists("log.0000000100000001"));
+	recover(&log);
+	assert_int_equal(log.repaired, 0);
+	assert_int_equal(log.base, Z(1, 5));
+	assert_int_equal(log.n, 2);
+	assert_int_equal(log.recs[0].zxid, Z(2, 1));
+	assert_int_equal(log.commit, Z(2, 2));
+	zab_disklog_release(&log);
+}
+
 /* Purge counts snapshots from the newest that checks. */
 static void test_purge_keeps_good_snapshot(void **state)
 {
@@ -1486,6 +1530,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_snapshot_transfer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_needed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_purge_after_snap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_purge_below_trunc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_purge_keeps_good_snapshot, setup, teardown),
 	};
 

@@ -711,11 +711,18 @@ static int add_record(struct zab_disklog *log, uint64_t zxid, uint64_t off,
 	return 0;
 }
 
-/* Apply a TRUNC: forget the records after @zxid. */
+/*
+ * Apply a TRUNC: forget the records after @zxid. A TRUNC below the log's
+ * base cuts records of a segment purged since (the segment it starts
+ * follows them): the log then starts at @zxid, the point of the history
+ * the TRUNC kept, not at those records, which no history holds.
+ */
 static void truncate_after(struct zab_disklog *log, uint64_t zxid)
 {
 	while (log->n && log->recs[log->n - 1].zxid > zxid)
 		log->n--;
+	if (!log->n && zxid < log->base)
+		log->base = zxid;
 	log->last = log->n ? log->recs[log->n - 1].zxid : log->base;
 	if (log->commit > log->last)
 		log->commit = log->last;
