@@ -1434,6 +1434,7 @@ static void test_purge_below_trunc(void **state)
 	struct zab_purge_stats ps;
 	struct zab_snap_stats st;
 	struct zab_disklog log;
+	uint64_t base;
 	FILE *f;
 
 	(void)state;
@@ -1444,7 +1445,7 @@ static void test_purge_below_trunc(void **state)
 	put(f, ZAB_DISK_COMMIT, Z(1, 5), NULL);
 	fclose(f);
 	/* the next leader's history ends at 5: TRUNC, then epoch 2 */
-	f = seg_open("log.0000000200000001", 2, Z(1, 8));
+	f = seg_open("log.0000000100000005", 2, Z(1, 8));
 	put(f, ZAB_DISK_TRUNC, Z(1, 5), NULL);
 	put_kv(f, Z(2, 1), "k", "2");
 	put_kv(f, Z(2, 2), "k", "3");
@@ -1465,6 +1466,10 @@ static void test_purge_below_trunc(void **state)
 	assert_int_equal(log.recs[0].zxid, Z(2, 1));
 	assert_int_equal(log.commit, Z(2, 2));
 	zab_disklog_release(&log);
+	/* the next snapshot builds on the first, from zxid 0 */
+	take(Z(2, 2), &st);
+	assert_int_equal(st.base, 0);
+	assert_int_equal(snapxfer_needed(dir_fd, &base), 0);
 }
 
 /* Purge counts snapshots from the newest that checks. */

@@ -440,6 +440,13 @@ static int purge(const struct ctx *c, unsigned int retain,
 			st->snaps++;
 	}
 	oldest = names[i].zxid;
+	/*
+	 * A segment goes once the next one follows a zxid the snapshots
+	 * cover, compared as zxids, not looked up in the history: the next
+	 * one may follow proposals no leader committed, above the history's
+	 * point below them; it then starts with the TRUNC or RESET that cut
+	 * them, which recovery takes for the log's start (truncate_after()).
+	 */
 	for (i = 0; !ret && i + 1 < log.n_segs && log.seg_prev[i + 1] <= oldest &&
 	     log.seg_prev[i + 1] >= log.snap.base; i++) {
 		ret = remove_file(c, log.segs[i], st);
