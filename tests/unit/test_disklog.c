@@ -1472,6 +1472,53 @@ static void test_purge_below_trunc(void **state)
 	assert_int_equal(snapxfer_needed(dir_fd, &base), 0);
 }
 
+/*
+ * A SNAP after an earlier purge: the first segment follows records only a
+ * snapshot since purged covered, then a RESET; the member's own snapshot,
+ * taken after it, starts at the RESET. The RESET makes those records moot:
+ * the log starts there. Without a RESET a segment is missing, as before.
+ */
+static void test_reset_after_purge(void **state)
+{
+	struct zab_disklog log;
+	FILE *f;
+
+	(void)state;
+	f = seg_open("log.0000000100000004", 2, Z(1, 3));
+	put_kv(f, Z(1, 4), "k", "4");
+	put(f, ZAB_DISK_RESET, Z(1, 9), NULL);
+	put_kv(f, Z(1, 10), "k", "10");
+	put(f, ZAB_DISK_COMMIT, Z(1, 10), NULL);
+	fclose(f);
+	write_snapshot_file("snap.000000010000000a", Z(1, 10), Z(1, 9));
+	recover(&log);
+	assert_int_equal(log.repaired, 0);
+	assert_null(strstr(notes, "a segment is missing"));
+	assert_int_equal(log.base, Z(1, 9));
+	assert_int_equal(log.n, 1);
+	assert_int_equal(log.recs[0].zxid, Z(1, 10));
+	assert_int_equal(log.commit, Z(1, 10));
+	assert_true(exists("log.0000000100000004"));
+	zab_disklog_release(&log);
+	/* the same without the RESET: two segments set aside */
+	assert_int_equal(unlinkat(dir_fd, "log.0000000100000004", 0), 0);
+	f = seg_open("log.0000000100000004", 2, Z(1, 3));
+	put_kv(f, Z(1, 4), "k", "4");
+	fclose(f);
+	f = seg_open("log.0000000100000005", 3, Z(1, 4));
+	put_kv(f, Z(1, 5), "k", "5");
+	fclose(f);
+	recover(&log);
+	assert_non_null(strstr(notes, "log.0000000100000004 follows 0x100000003, which the newest snapshot does not cover: a segment is missing"));
+	assert_int_equal(log.n, 0);
+	assert_int_equal(log.base, 0);
+	assert_int_equal(log.n_segs, 0);
+	assert_true(exists("log.0000000100000004.corrupt"));
+	assert_true(exists("log.0000000100000005.corrupt"));
+	assert_int_equal(log.next_seq, 4);
+	zab_disklog_release(&log);
+}
+
 /* Purge counts snapshots from the newest that checks. */
 static void test_purge_keeps_good_snapshot(void **state)
 {
@@ -1536,6 +1583,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_snapshot_needed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_purge_after_snap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_purge_below_trunc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_after_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_purge_keeps_good_snapshot, setup, teardown),
 	};
 

@@ -44,6 +44,7 @@ struct reader {
 	zab_disklog_progress_fn progress;	/* or NULL */
 	uint64_t entries, bytes, total;		/* for @progress */
 	bool torn;		/* the last bad entry ran past the end, nothing whole after */
+	uint64_t uncovered;	/* the first segment follows this, no snapshot covers it (starts_log()) */
 };
 
 static int mark_lost(struct reader *r, const char *where);
@@ -676,22 +677,48 @@ static int find_snapshot(struct reader *r)
 
 /*
  * The first segment follows @prev: the records up to it were purged, which
- * the newest snapshot must cover. Otherwise a segment is missing.
+ * the newest snapshot must cover. If it does not, a RESET later in the log
+ * may still make those records moot (a SNAP after an earlier purge, and a
+ * snapshot of this member's own taken after it, which starts at the RESET):
+ * the log is read on from @prev, noted in r->uncovered, and a segment is
+ * missing only if no RESET comes (uncovered_fails()).
  */
-static bool starts_log(struct reader *r, const struct seg *s)
+static void starts_log(struct reader *r, const struct seg *s)
 {
 	const struct zab_snap *snap = &r->log->snap;
 
 	if (!s->prev)
-		return true;
-	if (snap->name && s->prev <= snap->zxid && s->prev >= snap->base) {
-		r->log->base = r->log->last = r->log->commit = s->prev;
-		return true;
-	}
+		return;
+	if (!snap->name || s->prev > snap->zxid || s->prev < snap->base)
+		r->uncovered = s->prev;
+	r->log->base = r->log->last = r->log->commit = s->prev;
+}
+
+/*
+ * After the segments are read: if the first one follows records no
+ * snapshot covers, and no RESET made them moot, a segment is missing: the
+ * log is empty, and every segment, @segs (@n) and those read into the log,
+ * is set aside from the first. Returns the index in @segs to set aside
+ * from: 0 then, else @i.
+ */
+static size_t uncovered_fails(struct reader *r, struct seg *segs, size_t n, size_t i)
+{
+	struct zab_disklog *log = r->log;
+	const struct zab_snap *snap = &log->snap;
+
+	if (!r->uncovered)
+		return i;
 	say(r, "%s/%s follows 0x%llx, which %s: a segment is missing",
-	    r->dir, s->name, (unsigned long long)s->prev,
+	    r->dir, log->n_segs ? log->segs[0] : segs[0].name, (unsigned long long)r->uncovered,
 	    snap->name ? "the newest snapshot does not cover" : "no snapshot covers");
-	return false;
+	for (size_t j = 0; j < log->n_segs && j < n; j++) {
+		segs[j].name = log->segs[j];
+		log->segs[j] = NULL;
+	}
+	log->n_segs = 0;
+	log->n = 0;
+	log->base = log->last = log->commit = 0;
+	return 0;
 }
 
 static int add_record(struct zab_disklog *log, uint64_t zxid, uint64_t off,
@@ -976,6 +1003,7 @@ static int read_entry(struct reader *r, const unsigned char *map,
 		truncate_after(log, e.zxid);
 		break;
 	case ZAB_DISK_RESET:
+		r->uncovered = 0;	/* whatever came before is moot */
 		log->n = 0;
 		log->base = log->last = log->commit = e.zxid;
 		break;
@@ -1251,8 +1279,8 @@ static int scan(struct reader *r)
 	if (!log->segs || !log->seg_prev)
 		ret = -ENOMEM;
 	for (i = 0; ret >= 0 && i < n; i++) {
-		if (!i && !starts_log(r, &segs[i]))
-			break;
+		if (!i)
+			starts_log(r, &segs[i]);
 		if (i && (segs[i].seq != segs[i - 1].seq + 1 || segs[i].prev != log->last)) {
 			say(r, "%s/%s does not continue %s (sequence %llu after %llu, it follows 0x%llx, the log ends at 0x%llx): a segment is missing",
 			    dir, segs[i].name, segs[i - 1].name,
@@ -1274,6 +1302,8 @@ static int scan(struct reader *r)
 			break;
 		}
 	}
+	if (ret >= 0)
+		i = uncovered_fails(r, segs, n, i);
 	/* whatever follows a cut or a gap is not served: set it aside */
 	for (; ret >= 0 && i < n; i++) {
 		if (segs[i].seq >= log->next_seq)
