@@ -1517,6 +1517,24 @@ static void test_reset_after_purge(void **state)
 	assert_true(exists("log.0000000100000005.corrupt"));
 	assert_int_equal(log.next_seq, 4);
 	zab_disklog_release(&log);
+	assert_int_equal(zab_disklog_unsynced(dir_fd, NULL, 0), 0);
+	/*
+	 * Damage in such a segment, a durable point after it of the last
+	 * record read: the log is refused whole, so what that point vouched
+	 * for is lost, and marked
+	 */
+	f = seg_open("log.0000000100000006", 4, Z(1, 3));
+	put_kv(f, Z(1, 4), "k", "4");
+	put_kv(f, Z(1, 5), "k", "5");
+	put(f, ZAB_DISK_COMMIT, Z(1, 5), NULL);
+	put(f, ZAB_DISK_DURABLE, Z(1, 5), NULL);
+	fclose(f);
+	poke("log.0000000100000006", size_of("log.0000000100000006") - 2 * 24, "\x7f");
+	recover(&log);
+	assert_int_equal(log.n, 0);
+	assert_true(log.lost);
+	zab_disklog_release(&log);
+	assert_int_equal(zab_disklog_unsynced(dir_fd, NULL, 0), 1);
 }
 
 /* Purge counts snapshots from the newest that checks. */

@@ -1203,8 +1203,19 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 	r->bytes += (uint64_t)s->size;
 	if (r->progress)
 		r->progress(r->arg, r->entries, r->bytes, r->total);
-	if (ret == 0)
+	if (ret == 0) {
+		uint64_t last = r->log->last;
+
+		/*
+		 * A cut before a RESET made an uncovered start moot: the log is
+		 * refused whole (uncovered_fails()), its records all lost, so a
+		 * durable point at any zxid after the cut counts.
+		 */
+		if (r->uncovered)
+			r->log->last = 0;
 		ret = durable_in_file(r, s, off + 1);
+		r->log->last = last;
+	}
 	if (ret == 0 && !r->readonly && !r->torn) {
 		int err = keep_copy(r, s->name, fd, s->size);
 
