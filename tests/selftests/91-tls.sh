@@ -522,18 +522,15 @@ test_cert_intermediate_crl() {
 	crl_init inter
 	crl_revoke "$ENS_TMP/m3"
 	printf 'tlsCrlFile = %s\n' "$ENS_TMP/crls.pem" >> "$ENS_TMP/z1.conf"
-	cp "$ENS_TMP/crl.pem" "$ENS_TMP/crls.pem"
-	expect_fail "an intermediate CA's list without its certificate" \
-		nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
-	expect_match "crls.pem: revocation list 1 \\(issuer CN=zab test inter\\): no CA of tlsCaFile, nor a CA certificate of the file, has its issuer's name" "$OUT"
-	cat "$ENS_TMP/stranger.pem" "$ENS_TMP/crl.pem" > "$ENS_TMP/crls.pem"
-	expect_fail "a CA certificate of another CA in tlsCrlFile" \
-		nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
-	expect_match "crls.pem: certificate 1 \\(subject CN=zab test stranger\\): no CA of tlsCaFile, nor a CA certificate of the file, has its issuer's name" "$OUT"
-	cat "$ENS_TMP/inter.pem" "$ENS_TMP/rootcrl.pem" "$ENS_TMP/crl.pem" > "$ENS_TMP/crls.pem"
-	expect_fail "a revoked CA certificate in tlsCrlFile" \
-		nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
-	expect_match "crls.pem: certificate 1 \\(subject CN=zab test inter\\): it is revoked by a list of the file" "$OUT"
+	crl_refused "an intermediate CA's list without its certificate" \
+		"revocation list 1 \\(issuer CN=zab test inter\\): no CA of tlsCaFile, nor a CA certificate of the file, has its issuer's name" \
+		crl.pem
+	crl_refused "a CA certificate of another CA in tlsCrlFile" \
+		"certificate 1 \\(subject CN=zab test stranger\\): no CA of tlsCaFile, nor a CA certificate of the file, has its issuer's name" \
+		stranger.pem crl.pem
+	crl_refused "a revoked CA certificate in tlsCrlFile" \
+		"certificate 1 \\(subject CN=zab test inter\\): it is revoked by a list of the file" \
+		inter.pem rootcrl.pem crl.pem
 	# each CA certificate of the file by its whole chain: lim may have no
 	# CA below the one it signs (pathlen:0), nc signs for example.org only
 	cp "$ENS_TMP/crl.pem" "$ENS_TMP/intercrl.pem"
@@ -551,20 +548,15 @@ nameConstraints = critical,permitted;DNS:example.org"
 		crl_init "$i"
 		mv "$ENS_TMP/crl.pem" "$ENS_TMP/$i.crl"
 	done
-	cat "$ENS_TMP/lim.pem" "$ENS_TMP/sub.pem" "$ENS_TMP/subsub.pem" "$ENS_TMP/subsub.crl" \
-		> "$ENS_TMP/crls.pem"
-	expect_fail "a CA certificate in tlsCrlFile below a CA of path length 0's own CA" \
-		nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
-	expect_match "crls.pem: certificate 3 \\(subject CN=zab test subsub\\): a CA of the chain signed beyond its constraints \\(path length, names\\)" "$OUT"
-	cat "$ENS_TMP/nc.pem" "$ENS_TMP/evil.pem" "$ENS_TMP/evil.crl" > "$ENS_TMP/crls.pem"
-	expect_fail "a CA certificate in tlsCrlFile outside its CA's name constraints" \
-		nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
-	expect_match "crls.pem: certificate 2 \\(subject CN=zab test evil\\): the CA of that name in tlsCaFile or the file may not sign it \\(its keyUsage lacks keyCertSign, or its name constraints leave it out\\)" "$OUT"
-	cat "$ENS_TMP/far.crl" "$ENS_TMP/nc.pem" "$ENS_TMP/mid.pem" "$ENS_TMP/far.pem" \
-		> "$ENS_TMP/crls.pem"
-	expect_fail "a CA certificate in tlsCrlFile outside the name constraints of its CA's CA" \
-		nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
-	expect_match "crls.pem: certificate 3 \\(subject CN=zab test far\\): a CA of the chain signed beyond its constraints \\(path length, names\\)" "$OUT"
+	crl_refused "a CA certificate in tlsCrlFile below a CA of path length 0's own CA" \
+		"certificate 3 \\(subject CN=zab test subsub\\): a CA of the chain signed beyond its constraints \\(path length, names\\)" \
+		lim.pem sub.pem subsub.pem subsub.crl
+	crl_refused "a CA certificate in tlsCrlFile outside its CA's name constraints" \
+		"certificate 2 \\(subject CN=zab test evil\\): the CA of that name in tlsCaFile or the file may not sign it \\(its keyUsage lacks keyCertSign, or its name constraints leave it out\\)" \
+		nc.pem evil.pem evil.crl
+	crl_refused "a CA certificate in tlsCrlFile outside the name constraints of its CA's CA" \
+		"certificate 3 \\(subject CN=zab test far\\): a CA of the chain signed beyond its constraints \\(path length, names\\)" \
+		far.crl nc.pem mid.pem far.pem
 	# the intermediate's certificate and list: taken, member 3 refused;
 	# sub's list too, its chain within lim's path length (each certificate
 	# twice, a copy before its issuer), and subsub's through lim1: lim's
@@ -596,6 +588,18 @@ nameConstraints = critical,permitted;DNS:example.org"
 	grep -q "alert unknown ca" "$ENS_TMP/client.out" ||
 		fail "a certificate of the list's CA, sent without that CA, was not refused as of an unknown CA: $(tail -n 3 "$ENS_TMP/client.out")"
 	settle "$ENS_TMP" "$LEADER" 1 2
+}
+
+# crl_refused WHAT PATTERN FILE...: a tlsCrlFile of the FILEs (in $ENS_TMP,
+# in that order) keeps zabd from starting, saying PATTERN of it.
+crl_refused() {
+	local what=$1 pat=$2 f
+	shift 2
+	for f; do
+		cat "$ENS_TMP/$f"
+	done > "$ENS_TMP/crls.pem"
+	expect_fail "$what" nsx zab1 timeout 60 "$ZABD" -c "$ENS_TMP/z1.conf"
+	expect_match "crls.pem: $pat" "$OUT"
 }
 
 # crl_init [CA]: an empty revocation list of CA (ca) in $ENS_TMP/crl.pem,
