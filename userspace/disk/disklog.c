@@ -51,7 +51,7 @@ static int mark_lost(struct reader *r, const char *where);
 static bool bad_data(int err);
 static int mark_unreadable(struct reader *r, const char *name, off_t at);
 static int write_all(int fd, const void *buf, size_t len);
-static int durable_in_file(struct reader *r, const struct seg *s, off_t from);
+static int durable_in_file(struct reader *r, const struct seg *s, off_t from, uint64_t last);
 
 /* Entries between two calls of the progress function within a segment. */
 #define PROGRESS_EVERY	4096
@@ -748,7 +748,7 @@ static void truncate_after(struct zab_disklog *log, uint64_t zxid)
 {
 	while (log->n && log->recs[log->n - 1].zxid > zxid)
 		log->n--;
-	if (!log->n && zxid < log->base)
+	if (zxid < log->base)	/* every record is above the base: none left */
 		log->base = zxid;
 	log->last = log->n ? log->recs[log->n - 1].zxid : log->base;
 	if (log->commit > log->last)
@@ -870,14 +870,14 @@ static bool is_durable(const unsigned char *p, uint32_t nonce, uint64_t last)
 /* Bytes durable_in_file() reads at a time. */
 /*
  * Is there a DURABLE entry of segment @s (cut, or about to be set aside)
- * from @from on, for a last record other than the log's (is_durable())?
+ * from @from on, for a last record other than @last (is_durable())?
  * Then what is lost before it had been on disk: mark_lost(). Each offset is
  * tried (what follows damage need not start where an entry does); a
  * candidate costs a 24-byte checksum. Read with pread(), not a mapping: a
  * block that cannot be read (EIO) is skipped, not a SIGBUS. 0 (not found,
  * or marked), -errno if the mark cannot be written or memory is short.
  */
-static int durable_in_file(struct reader *r, const struct seg *s, off_t from)
+static int durable_in_file(struct reader *r, const struct seg *s, off_t from, uint64_t last)
 {
 	const size_t rec = sizeof(struct zab_disk_rec);
 	char where[NAME_MAX + 64];
@@ -909,7 +909,7 @@ static int durable_in_file(struct reader *r, const struct seg *s, off_t from)
 		if (n == 0)
 			break;
 		for (size_t i = 0; i + rec <= (size_t)n; i++) {
-			if (is_durable(buf + i, s->nonce, r->log->last)) {
+			if (is_durable(buf + i, s->nonce, last)) {
 				found = 1;
 				off += (off_t)i;
 				break;
@@ -1203,19 +1203,13 @@ static int replay(struct reader *r, struct seg *s, uint32_t i)
 	r->bytes += (uint64_t)s->size;
 	if (r->progress)
 		r->progress(r->arg, r->entries, r->bytes, r->total);
-	if (ret == 0) {
-		uint64_t last = r->log->last;
-
-		/*
-		 * A cut before a RESET made an uncovered start moot: the log is
-		 * refused whole (uncovered_fails()), its records all lost, so a
-		 * durable point at any zxid after the cut counts.
-		 */
-		if (r->uncovered)
-			r->log->last = 0;
-		ret = durable_in_file(r, s, off + 1);
-		r->log->last = last;
-	}
+	/*
+	 * A cut before a RESET made an uncovered start moot: the log is
+	 * refused whole (uncovered_fails()), its records all lost, so a
+	 * durable point at any zxid after the cut counts.
+	 */
+	if (ret == 0)
+		ret = durable_in_file(r, s, off + 1, r->uncovered ? 0 : r->log->last);
 	if (ret == 0 && !r->readonly && !r->torn) {
 		int err = keep_copy(r, s->name, fd, s->size);
 
@@ -1320,7 +1314,8 @@ static int scan(struct reader *r)
 		if (segs[i].seq >= log->next_seq)
 			log->next_seq = segs[i].seq + 1;
 		if (!r->readonly)
-			ret = durable_in_file(r, &segs[i], sizeof(struct zab_seg_hdr));
+			ret = durable_in_file(r, &segs[i], sizeof(struct zab_seg_hdr),
+					      r->log->last);
 		if (!r->readonly && ret >= 0)
 			ret = set_aside(r, segs[i].name, "follows a damaged part of the log");
 	}
