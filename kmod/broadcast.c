@@ -336,27 +336,31 @@ void zab_bcast_durable(struct zab_instance *zi)
 }
 
 /**
- * zab_bcast_observer_hold() - the last record every observer was sent
+ * zab_bcast_send_hold() - the last record every peer of a leader was sent
  * @zi: the instance, log_mutex held
  *
- * A leader draws records for its observers once they commit
- * (next_to_follower()): those after the returned zxid some observer still
- * needs from memory (zab_log_trim()).
+ * Committed records after the returned zxid some live peer still needs from
+ * memory (zab_log_trim()): an observer is drawn records only once they
+ * commit (next_to_follower()), so a commit point that moves by more than the
+ * window at once would leave it nothing but a SNAP; and a voting follower
+ * that fell behind for a moment (a slow CPU, a burst) while the others made
+ * a quorum needs what it was not sent yet. Neither is held for more than
+ * twice windowBytes: past that, it is dropped as lagging.
  *
- * Return: the lowest position of a leader's live observers, U64_MAX if
- * none.
+ * Return: the lowest position of a leader's live peers, U64_MAX if not
+ * leading or none is live.
  */
-u64 zab_bcast_observer_hold(struct zab_instance *zi)
+u64 zab_bcast_send_hold(struct zab_instance *zi)
 {
 	struct zab_peer *peer;
 	u64 hold = U64_MAX;
 
 	lockdep_assert_held(&zi->log_mutex);
-	if (zi->state != ZAB_STATE_LEADING || !READ_ONCE(zi->observers))
+	if (zi->state != ZAB_STATE_LEADING)
 		return hold;
 	rcu_read_lock();
 	list_for_each_entry_rcu(peer, &zi->peers, node)
-		if (peer->observer && !atomic_read(&peer->down))
+		if (peer->to_follower && !atomic_read(&peer->down))
 			hold = min(hold, READ_ONCE(peer->tx_zxid));
 	rcu_read_unlock();
 	return hold;

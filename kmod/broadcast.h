@@ -125,7 +125,7 @@ int zab_bcast_on_trunc(struct zab_peer *peer, u64 zxid);
 int zab_bcast_on_snap(struct zab_peer *peer, u64 base);
 void zab_bcast_durable(struct zab_instance *zi);
 bool zab_bcast_leader_synced(struct zab_instance *zi);
-u64 zab_bcast_observer_hold(struct zab_instance *zi);
+u64 zab_bcast_send_hold(struct zab_instance *zi);
 bool zab_bcast_rx_over_budget(struct zab_peer *peer, size_t len);
 int zab_bcast_restore(struct zab_instance *zi, u32 op, u64 zxid,
 		      struct zab_txn *txn);

@@ -121,18 +121,16 @@ int zab_log_append(struct zab_instance *zi, struct zab_txn *txn)
  * @zi: the instance, log_mutex held
  *
  * Only records that are committed, and written if the log is on disk, go.
- * A leader's observers are sent records only once committed, so a commit
- * point that moves by more than the window at once would leave them
- * nothing to send but a SNAP: records no observer was sent yet stay,
- * up to twice windowBytes in all (zab_bcast_observer_hold()), unless the
- * disk fails: then the room is the failing disk's.
+ * Records a leader's live followers and observers were not sent yet stay,
+ * up to twice windowBytes in all (zab_bcast_send_hold()), unless the disk
+ * fails: then the room is the failing disk's.
  */
 void zab_log_trim(struct zab_instance *zi)
 {
 	u64 limit = READ_ONCE(zi->params.window_bytes);
 	u64 last = min(zi->commit_zxid, zab_disk_trim_limit(zi));
 	/* a failing disk's records need the room (zab_log_behind()) */
-	u64 hold = zab_disk_error(zi) ? U64_MAX : zab_bcast_observer_hold(zi);
+	u64 hold = zab_disk_error(zi) ? U64_MAX : zab_bcast_send_hold(zi);
 	unsigned long zxid = 0;
 	struct zab_txn *txn;
 

@@ -37,7 +37,7 @@ int zab_fake_log_init(struct kunit *test)
 
 	if (!zi)
 		return -ENOMEM;
-	zab_fakes.observer_hold = 0;	/* no observer */
+	zab_fakes.send_hold = 0;	/* no peer behind */
 	mutex_init(&zi->log_mutex);
 	init_waitqueue_head(&zi->wq);
 	init_waitqueue_head(&zi->commit_wq);
@@ -175,9 +175,9 @@ u64 zab_disk_trim_limit(struct zab_instance *zi)
 	return U64_MAX;
 }
 
-u64 zab_bcast_observer_hold(struct zab_instance *zi)
+u64 zab_bcast_send_hold(struct zab_instance *zi)
 {
-	return zab_fakes.observer_hold ?: U64_MAX;
+	return zab_fakes.send_hold ?: U64_MAX;
 }
 
 u8 zab_disk_mode(struct zab_instance *zi)

@@ -21,8 +21,8 @@
  * @live_minors: minors with a char device added and not yet deleted; adding
  *	one of them fails with -EEXIST, as the driver core does
  * @on_shutdown: called by zab_bcast_shutdown() if set
- * @observer_hold: what zab_bcast_observer_hold() returns; 0 for U64_MAX
- *	(no observer)
+ * @send_hold: what zab_bcast_send_hold() returns; 0 for U64_MAX
+ *	(no peer behind)
  */
 struct zab_fakes {
 	int chardev_err;
@@ -32,7 +32,7 @@ struct zab_fakes {
 	int stops;
 	DECLARE_BITMAP(live_minors, ZAB_MAX_INSTANCES);
 	void (*on_shutdown)(struct zab_instance *zi);
-	u64 observer_hold;
+	u64 send_hold;
 };
 
 extern struct zab_fakes zab_fakes;

@@ -162,31 +162,31 @@ static void log_window(struct kunit *test)
 }
 
 /*
- * Records a leader's observers were not sent yet stay past the window, up
- * to twice windowBytes: they are sent only once committed.
+ * Records a leader's followers or observers were not sent yet stay past
+ * the window, up to twice windowBytes.
  */
-static void log_window_observer_hold(struct kunit *test)
+static void log_window_send_hold(struct kunit *test)
 {
 	struct zab_instance *zi = test->priv;
 	size_t one = sizeof(struct zab_txn) + 100;
 
 	zi->params.window_bytes = 3 * one;
-	zab_fakes.observer_hold = Z(1, 5);
+	zab_fakes.send_hold = Z(1, 5);
 	append_range(test, 1, 1, 10, 100);
 	commit(zi, Z(1, 10));
 	KUNIT_EXPECT_EQ(test, zab_log_first(zi), Z(1, 6));
 	KUNIT_EXPECT_EQ(test, zi->trimmed_zxid, Z(1, 5));
 	KUNIT_EXPECT_EQ(test, zi->window_used, 5 * one);
 
-	/* an observer further behind: twice the window, no more */
-	zab_fakes.observer_hold = Z(1, 2);
+	/* a peer further behind: twice the window, no more */
+	zab_fakes.send_hold = Z(1, 2);
 	append_range(test, 1, 11, 14, 100);
 	commit(zi, Z(1, 14));
 	KUNIT_EXPECT_EQ(test, zi->window_used, 6 * one);
 	KUNIT_EXPECT_EQ(test, zab_log_first(zi), Z(1, 9));
 
-	/* no observer: the window again */
-	zab_fakes.observer_hold = 0;
+	/* none behind: the window again */
+	zab_fakes.send_hold = 0;
 	append(test, Z(1, 15), 100);
 	commit(zi, Z(1, 15));
 	KUNIT_EXPECT_EQ(test, zi->window_used, 3 * one);
@@ -358,7 +358,7 @@ static struct kunit_case log_cases[] = {
 	KUNIT_CASE(log_append_find),
 	KUNIT_CASE(log_commit),
 	KUNIT_CASE(log_window),
-	KUNIT_CASE(log_window_observer_hold),
+	KUNIT_CASE(log_window_send_hold),
 	KUNIT_CASE(log_next_after_trim),
 	KUNIT_CASE(log_truncate),
 	KUNIT_CASE(log_sync_point),
