@@ -239,4 +239,55 @@ test_partitioned_follower_fetches() {
 		fail "member $f's state from zxid 0 differs: $(diff "$ENS_TMP/state.$f" "$ENS_TMP/expect" | head -n 4)"
 }
 
+# A member synchronised by SNAP that is elected leader before it fetched
+# the snapshot of what came before (here: the one it fetched is removed
+# while it is down) fetches one from the other members, as leader: its
+# history from zxid 0 is whole again, and a member it synchronises by SNAP
+# gets a snapshot from it, where it had none to give.
+test_leader_fetches_its_gap() {
+	local first
+	snap_setup 3
+	zabd_start 1 2
+	wait_formed 20 1 2
+	for b in 0 1 2; do
+		put_keys $((b * 300 + 1)) $((b * 300 + 300))
+		sleep 1.5
+	done
+	converge_to "$LEADER" 1 2
+	zabd_start 3
+	wait_formed 30 1 2 3
+	wait_for 20 installed_from_leader 3 ||
+		fail "member 3 installed no snapshot: $(grep -i 'snap' "$ENS_TMP/zabd.3.log" | tail -n 3)"
+	converge_to "$LEADER" 1 2 3
+	first=$LEADER
+	# member 3 down, its fetched snapshot gone: its log starts at the SNAP
+	zabd_crash 3
+	rm -f "$ENS_TMP"/data3/snap.*
+	# the leader down too, and member 3 elected (ids break the tie)
+	zabd_crash "$first"
+	zabd_start 3
+	set -- $(others "$first" 1 2)
+	wait_formed 30 "$1" 3
+	[ "$LEADER" = 3 ] || fail "member $LEADER leads, not member 3"
+	wait_for 40 grep -q "installed .*/snap\.[0-9a-f]* from member" "$ENS_TMP/zabd.3.log" ||
+		fail "leader 3 fetched no snapshot: $(grep -i 'snap' "$ENS_TMP/zabd.3.log" | tail -n 3)"
+	grep -h "installed .*from member" "$ENS_TMP/zabd.3.log" | sed "s/^/  /"
+	expected_state 1 900 > "$ENS_TMP/expect"
+	state_of_member 3 > "$ENS_TMP/state.3"
+	cmp -s "$ENS_TMP/state.3" "$ENS_TMP/expect" ||
+		fail "leader 3's state from zxid 0 differs: $(diff "$ENS_TMP/state.3" "$ENS_TMP/expect" | head -n 4)"
+	# the old leader back with an empty disk: a SNAP, and a snapshot from 3
+	rm -rf "$ENS_TMP/data$first"
+	mkdir "$ENS_TMP/data$first"
+	zabd_start "$first"
+	wait_formed 30 1 2 3
+	wait_for 30 installed_from_leader "$first" ||
+		fail "member $first installed no snapshot from leader 3: $(grep -i 'snap' "$ENS_TMP/zabd.$first.log" | tail -n 3)"
+	state_of_member "$first" > "$ENS_TMP/state.$first"
+	cmp -s "$ENS_TMP/state.$first" "$ENS_TMP/expect" ||
+		fail "member $first's state from zxid 0 differs: $(diff "$ENS_TMP/state.$first" "$ENS_TMP/expect" | head -n 4)"
+	echo "  leader 3, elected with its history starting at a SNAP and no snapshot," \
+		"fetched one from a follower; member $first, emptied, got a SNAP and 3's snapshot"
+}
+
 zab_ksft_main "$@"

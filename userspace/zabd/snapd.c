@@ -9,10 +9,12 @@
  * broadcast itself runs in the kernel and does not notice. A snapshot that
  * "zabctl snapshot" took is purged to the same count.
  *
- * It also moves snapshots between members (snapxfer.h): a follower whose
- * log starts after a SNAP asks its leader for a snapshot covering it, once
- * at start and after every SNAP it takes, until it has one; and a leader
- * serves such requests, each in a child of its own.
+ * It also moves snapshots between members (snapxfer.h): a member whose log
+ * starts after a SNAP asks for a snapshot covering it, once at start and
+ * after every SNAP it takes, until it has one; and every member serves
+ * such requests, each in a child of its own. A follower asks its leader; a
+ * leader (one elected before its fetch was done) asks the other members in
+ * turn (fetch_source()).
  */
 
 #include <dirent.h>
@@ -69,6 +71,8 @@ struct snapd {
 	int64_t fetch_after;	/* not before (loop_now()), after a failure */
 	uint64_t snaps_seen;	/* the SNAPs the kernel took, as last seen */
 	uint64_t fetch_snaps;	/* snaps_seen when the fetch child started */
+	unsigned int fetch_turn;	/* failed fetches since the last that worked */
+	uint32_t fetch_leader;	/* the leader when the fetch child started */
 };
 
 bool snapd_history_whole(const struct zabd *z, const struct zab_info *info)
@@ -161,12 +165,13 @@ static void fetched(void *arg, uint64_t records, uint64_t bytes, uint64_t total)
 	progress_update(p, records, bytes);
 }
 
-/* The fetch child: a snapshot from the leader if the log needs one. */
-static void fetch_child(struct snapd *s, uint32_t leader)
+/* The fetch child: a snapshot from member @from if the log needs one. */
+static void fetch_child(struct snapd *s, uint32_t from)
 {
 	struct zabd *z = s->z;
 	const struct zab_conf *conf = z->conf;
-	const struct member *m = ensemble_find(&z->ens, leader);
+	const struct member *m = ensemble_find(&z->ens, from);
+	const char *who = s->fetch_leader ? "leader" : "member";
 	struct sockaddr_storage dst, src;
 	struct snapxfer_result res;
 	struct zab_nl *nl = NULL;
@@ -184,8 +189,8 @@ static void fetch_child(struct snapd *s, uint32_t leader)
 	}
 	if (!m)
 		_exit(CHILD_FAILED);
-	zinfo("the history in %s starts after a SNAP, not at zxid 0: asking leader %u for a snapshot at 0x%" PRIx64 " or later",
-	      conf->data_dir, leader, base);
+	zinfo("the history in %s starts after a SNAP, not at zxid 0: asking %s %u for a snapshot at 0x%" PRIx64 " or later",
+	      conf->data_dir, who, from, base);
 	dlen = member_addr(m, 0, m->quorum_port, &dst);
 	slen = member_addr(z->ens.self, 0, 0, &src);
 	/* its own netlink socket: the parent's is the parent's */
@@ -196,17 +201,17 @@ static void fetch_child(struct snapd *s, uint32_t leader)
 	auth = z->auth;
 	auth.failed = NULL;
 	ret = snapxfer_fetch_progress(s->dir_fd, conf->data_dir, (struct sockaddr *)&dst, dlen,
-				      (struct sockaddr *)&src, slen, &auth, leader, conf->myid, base,
+				      (struct sockaddr *)&src, slen, &auth, from, conf->myid, base,
 				      (int)zabd_init_limit_ms(z), &res, note, fetched, &p);
 	progress_end(&p, !ret);
 	zab_nl_close(nl);
 	if (ret < 0) {
-		zwarn("no snapshot from leader %u: %s", leader,
+		zwarn("no snapshot from %s %u: %s", who, from,
 		      ret == -ENOENT ? "it has none" : strerror(-ret));
 		_exit(ret == -EKEYREJECTED ? CHILD_AUTH_FAILED : CHILD_FAILED);
 	}
-	zinfo("installed %s/%s from leader %u (%" PRIu64 " bytes)", conf->data_dir,
-	      res.name, leader, res.bytes);
+	zinfo("installed %s/%s from %s %u (%" PRIu64 " bytes)", conf->data_dir,
+	      res.name, who, from, res.bytes);
 	_exit(CHILD_DONE);
 }
 
@@ -238,10 +243,16 @@ static void child_exited(struct watch *w, uint32_t events)
 			zab_auth_count(&s->z->auth);
 		/* a SNAP since it started may need another snapshot */
 		if (WIFEXITED(status) && WEXITSTATUS(status) != CHILD_FAILED &&
-		    WEXITSTATUS(status) != CHILD_AUTH_FAILED)
+		    WEXITSTATUS(status) != CHILD_AUTH_FAILED) {
 			s->check_history = s->snaps_seen != s->fetch_snaps;
-		else
-			s->fetch_after = loop_now() + FETCH_RETRY_MS;
+			s->fetch_turn = 0;
+		} else {
+			/* a leader asks the next member at once; after them all, a pause */
+			s->fetch_turn++;
+			if (s->fetch_leader || s->z->ens.n < 2 ||
+			    !(s->fetch_turn % (s->z->ens.n - 1)))
+				s->fetch_after = loop_now() + FETCH_RETRY_MS;
+		}
 		return;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) == CHILD_FAILED)
@@ -332,9 +343,35 @@ static void start_child(struct snapd *s, struct child *c, enum child_kind kind,
 }
 
 
-static void fetch_child_fn(struct snapd *s, uint64_t leader)
+static void fetch_child_fn(struct snapd *s, uint64_t from)
 {
-	fetch_child(s, (uint32_t)leader);
+	fetch_child(s, (uint32_t)from);
+}
+
+/*
+ * Whom to ask for a snapshot: a follower its leader, whose history is the
+ * one the SNAP gave it (if the leader has none, it fetches one itself);
+ * a leader, one elected before its fetch was done, the other members in
+ * turn: a snapshot any member took holds committed records only, every
+ * one in the history of a leader elected after they committed. Return 0
+ * for none (not in an epoch, or no other member).
+ */
+static uint32_t fetch_source(struct snapd *s, const struct zab_info *info)
+{
+	const struct ensemble *ens = &s->z->ens;
+	size_t k, i;
+
+	if (info->state == ZAB_STATE_FOLLOWING)
+		return info->leader;
+	if (info->state != ZAB_STATE_LEADING || ens->n < 2)
+		return 0;
+	for (k = s->fetch_turn % (ens->n - 1), i = 0; i < ens->n; i++) {
+		if (&ens->members[i] == ens->self)
+			continue;
+		if (!k--)
+			return ens->members[i].id;
+	}
+	return 0;
 }
 
 static void tick(struct timer *t)
@@ -343,6 +380,7 @@ static void tick(struct timer *t)
 	const struct zab_conf *conf = s->z->conf;
 	struct zab_info info;
 	uint64_t bytes, upto;
+	uint32_t from;
 	size_t snaps;
 	bool due;
 
@@ -361,10 +399,11 @@ static void tick(struct timer *t)
 	 * Not while the log fails: a SNAP's reset may not be on disk yet,
 	 * and the child would find nothing to fetch.
 	 */
-	if (s->check_history && info.state == ZAB_STATE_FOLLOWING && info.leader &&
-	    !info.log_error && loop_now() >= s->fetch_after) {
+	if (s->check_history && !info.log_error && loop_now() >= s->fetch_after &&
+	    (from = fetch_source(s, &info))) {
 		s->fetch_snaps = s->snaps_seen;
-		start_child(s, &s->work, KIND_FETCH, fetch_child_fn, info.leader, -1);
+		s->fetch_leader = info.state == ZAB_STATE_FOLLOWING ? from : 0;
+		start_child(s, &s->work, KIND_FETCH, fetch_child_fn, from, -1);
 		zab_info_release(&info);
 		return;
 	}
