@@ -345,7 +345,8 @@ void zab_bcast_durable(struct zab_instance *zi)
  * window at once would leave it nothing but a SNAP; and a voting follower
  * that fell behind for a moment (a slow CPU, a burst) while the others made
  * a quorum needs what it was not sent yet. Neither is held for more than
- * twice windowBytes: past that, it is dropped as lagging.
+ * twice windowBytes: past that, it is dropped as lagging, and a peer whose
+ * next record left holds nothing even before it is dropped.
  *
  * Return: the lowest position of a leader's live peers, U64_MAX if not
  * leading or none is live.
@@ -355,13 +356,24 @@ u64 zab_bcast_send_hold(struct zab_instance *zi)
 	struct zab_peer *peer;
 	u64 hold = U64_MAX;
 
+	u64 trimmed = zi->trimmed_zxid, pos;
+
 	lockdep_assert_held(&zi->log_mutex);
 	if (zi->state != ZAB_STATE_LEADING)
 		return hold;
 	rcu_read_lock();
-	list_for_each_entry_rcu(peer, &zi->peers, node)
-		if (peer->to_follower && !atomic_read(&peer->down))
-			hold = min(hold, READ_ONCE(peer->tx_zxid));
+	list_for_each_entry_rcu(peer, &zi->peers, node) {
+		if (!peer->to_follower || atomic_read(&peer->down))
+			continue;
+		/*
+		 * One whose next record already left is dropped when its
+		 * sender runs (next_to_follower()), which a socket that is
+		 * never read keeps from running: it holds nothing.
+		 */
+		pos = READ_ONCE(peer->tx_zxid);
+		if (pos >= trimmed)
+			hold = min(hold, pos);
+	}
 	rcu_read_unlock();
 	return hold;
 }
@@ -1363,6 +1375,10 @@ static void reap_worker(struct work_struct *work)
 
 	mutex_lock(&zi->lock);
 	detach_peers(zi, true);
+	/* what a peer gone held past the window (zab_bcast_send_hold()) */
+	mutex_lock(&zi->log_mutex);
+	zab_log_trim(zi);
+	mutex_unlock(&zi->log_mutex);
 	if (zi->state == ZAB_STATE_FOLLOWING && !zi->npeers)
 		lost = ZAB_EVENT_LEADER_LOST;
 	else if (zi->state == ZAB_STATE_LEADING && READ_ONCE(zi->exhausted))
