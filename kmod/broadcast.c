@@ -361,6 +361,8 @@ u64 zab_bcast_send_hold(struct zab_instance *zi)
 	lockdep_assert_held(&zi->log_mutex);
 	if (zi->state != ZAB_STATE_LEADING)
 		return hold;
+	/* a follower being added, not on the list yet */
+	hold = READ_ONCE(zi->join_hold);
 	rcu_read_lock();
 	list_for_each_entry_rcu(peer, &zi->peers, node) {
 		if (!peer->to_follower || atomic_read(&peer->down))
@@ -1462,6 +1464,7 @@ void zab_bcast_init(struct zab_instance *zi)
 	INIT_DELAYED_WORK(&zi->tick_work, tick_worker);
 	mutex_init(&zi->log_mutex);
 	zab_log_init(zi);
+	zi->join_hold = U64_MAX;
 	/* unlike an old incarnation's, whose proposals may still be replayed */
 	zi->next_req = get_random_u64() >> 1;
 }
@@ -1857,8 +1860,14 @@ int zab_bcast_add_follower(struct zab_instance *zi,
 		goto out;
 	}
 	sync_peer(zi, peer, spec->last_zxid);
+	/*
+	 * Not on the list until start(): a commit in between must not trim
+	 * what it is to be sent first (zab_bcast_send_hold()).
+	 */
+	WRITE_ONCE(zi->join_hold, peer->tx_zxid);
 	mutex_unlock(&zi->log_mutex);
 	start(zi, &peer, 1);
+	WRITE_ONCE(zi->join_hold, U64_MAX);
 out:
 	mutex_unlock(&zi->lock);
 	return err;

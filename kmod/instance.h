@@ -113,6 +113,8 @@ struct zab_progress {
  * @local_bytes: bytes of this member's local writes in flight (see
  *	zab_bcast_rx_over_budget())
  * @trimmed_zxid: highest zxid dropped from the window
+ * @join_hold: (leader) where a follower being added starts, U64_MAX if
+ *	none: kept in the window until it is on @peers
  * @history_zxid: the last zxid of the history this role began with
  * @sync_seq: (follower) the last number a sync took (kmod/sync.c)
  * @sync_reply_seq: (follower) the newest question the leader answered
@@ -177,6 +179,7 @@ struct zab_instance {
 	u64 epoch_pending;
 	atomic64_t local_bytes;
 	u64 trimmed_zxid;
+	u64 join_hold;
 	u64 history_zxid;
 	u64 sync_seq;
 	u64 sync_reply_seq;
