@@ -135,6 +135,13 @@ static bool exists(const char *name)
 	return size_of(name) >= 0;
 }
 
+static bool exists_in(int dfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dfd, name, &st, 0) == 0;
+}
+
 /* The byte at @off of the file @name becomes @byte (a disk's damage). */
 static void poke(const char *name, off_t off, const char *byte)
 {
@@ -1275,6 +1282,15 @@ static void test_snapshot_transfer(void **state)
 	assert_int_equal(listen(lfd, 4), 0);
 	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
 
+	/* one past the asker's commit point: refused, nothing installed */
+	pid = serve_one(lfd, Z(1, 8));
+	assert_int_equal(snapxfer_fetch_progress(ofd, other, (struct sockaddr *)&sa, len, NULL, 0, NULL, 0,
+						 2, Z(1, 4), Z(1, 4), 2000, &res, note, NULL,
+						 NULL), -ERANGE);
+	waitpid(pid, &status, 0);
+	assert_false(exists_in(ofd, "snap.0000000100000005"));
+	assert_false(exists_in(ofd, "snap.0000000100000005.tmp"));
+
 	/* the newest snapshot covers what the asker lacks */
 	pid = serve_one(lfd, Z(1, 8));
 	assert_int_equal(snapxfer_fetch(ofd, other, (struct sockaddr *)&sa, len, NULL, 0,
@@ -1294,8 +1310,8 @@ static void test_snapshot_transfer(void **state)
 	pid = serve_one(lfd, Z(1, 8));
 	memset(&fp, 0, sizeof(fp));
 	assert_int_equal(snapxfer_fetch_progress(ofd, other, (struct sockaddr *)&sa, len, NULL, 0, NULL, 0,
-						 2, Z(1, 7), 2000, &res, note, fetch_progress,
-						 &fp), 0);
+						 2, Z(1, 7), UINT64_MAX, 2000, &res, note,
+						 fetch_progress, &fp), 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(res.zxid, Z(1, 8));
 	assert_true(fp.calls > 0);

@@ -603,6 +603,12 @@ static void got_ackepoch(struct lconn *c, const struct zab_hs *hs)
 	progress(l);
 }
 
+/* A follower's quorum port serves SNAPREQ only (snapd.c, fetch_source()). */
+static bool this_member_follows(const struct zabd *z)
+{
+	return z->phase != ZABD_ELECTION && z->fle.decided_state == ZAB_STATE_FOLLOWING;
+}
+
 static void got_snapreq(struct lconn *c, const struct zab_hs *hs)
 {
 	struct zabd *z = c->l->z;
@@ -681,6 +687,8 @@ static void conn_readable(struct lconn *c, uint32_t events)
 	}
 	if (type == ZAB_HS_SNAPREQ)
 		got_snapreq(c, &hs);
+	else if (type == ZAB_HS_FOLLOWERINFO && this_member_follows(c->l->z))
+		conn_drop(c, LOG_DEBUG, "FOLLOWERINFO: this member follows");
 	else if (type == ZAB_HS_FOLLOWERINFO)
 		got_followerinfo(c, &hs);
 	else
@@ -749,15 +757,13 @@ static bool unauth_room(struct leader *l, const struct sockaddr_storage *addr, s
 static void accept_conn(struct leader *l, int fd, const struct sockaddr_storage *addr)
 {
 	struct zabd *z = l->z;
-	bool follows = z->phase != ZABD_ELECTION &&
-		       z->fle.decided_state == ZAB_STATE_FOLLOWING;
 	bool known = false;
 	struct lconn *c;
 
 	for (size_t i = 0; i < z->ens.n; i++)
 		known |= &z->ens.members[i] != z->ens.self &&
 			 member_has_addr(&z->ens.members[i], (const struct sockaddr *)addr);
-	if (!known || follows || !unauth_room(l, addr, 2 * z->ens.n + 4)) {
+	if (!known || !unauth_room(l, addr, 2 * z->ens.n + 4)) {
 		char peer[64];
 		int level = known ? LOG_DEBUG : LOG_WARNING;
 
@@ -773,8 +779,7 @@ static void accept_conn(struct leader *l, int fd, const struct sockaddr_storage 
 			      l->strangers_quiet);
 		else
 			zlog(level, "quorum port: refusing %s: %s", peer,
-			     !known ? "not the address of a member" :
-			     follows ? "this member follows" : "too many connections");
+			     !known ? "not the address of a member" : "too many connections");
 		if (level == LOG_WARNING) {
 			l->strangers_at = loop_now();
 			l->strangers_quiet = 0;

@@ -73,6 +73,7 @@ struct snapd {
 	uint64_t fetch_snaps;	/* snaps_seen when the fetch child started */
 	unsigned int fetch_turn;	/* failed fetches since the last that worked */
 	uint32_t fetch_leader;	/* the leader when the fetch child started */
+	uint64_t fetch_upto;	/* ... the newest snapshot it takes */
 };
 
 bool snapd_history_whole(const struct zabd *z, const struct zab_info *info)
@@ -202,7 +203,8 @@ static void fetch_child(struct snapd *s, uint32_t from)
 	auth.failed = NULL;
 	ret = snapxfer_fetch_progress(s->dir_fd, conf->data_dir, (struct sockaddr *)&dst, dlen,
 				      (struct sockaddr *)&src, slen, &auth, from, conf->myid, base,
-				      (int)zabd_init_limit_ms(z), &res, note, fetched, &p);
+				      s->fetch_upto, (int)zabd_init_limit_ms(z), &res, note,
+				      fetched, &p);
 	progress_end(&p, !ret);
 	zab_nl_close(nl);
 	if (ret < 0) {
@@ -403,6 +405,15 @@ static void tick(struct timer *t)
 	    (from = fetch_source(s, &info))) {
 		s->fetch_snaps = s->snaps_seen;
 		s->fetch_leader = info.state == ZAB_STATE_FOLLOWING ? from : 0;
+		/*
+		 * A leader deposed without knowing it could be given a newer
+		 * epoch's snapshot, past proposals of its own that never
+		 * committed: at its next start, recovery would take those
+		 * for committed (the segments before the snapshot purged).
+		 * Its own commit point bounds it; a follower's leader's
+		 * snapshot holds what that leader committed.
+		 */
+		s->fetch_upto = s->fetch_leader ? UINT64_MAX : info.commit_zxid;
 		start_child(s, &s->work, KIND_FETCH, fetch_child_fn, from, -1);
 		zab_info_release(&info);
 		return;
