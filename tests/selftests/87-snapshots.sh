@@ -261,6 +261,8 @@ test_leader_fetches_its_gap() {
 	converge_to "$LEADER" 1 2 3
 	first=$LEADER
 	# member 3 down, its fetched snapshot gone: its log starts at the SNAP
+	# (the RESET in its first segment, which no purge removed)
+	! purged 3 || fail "member 3 purged its log: the segment with the SNAP's RESET may be gone"
 	zabd_crash 3
 	rm -f "$ENS_TMP"/data3/snap.*
 	# the leader down too, and member 3 elected (ids break the tie)
