@@ -226,12 +226,17 @@ fi
 # beside the debug kernel's shards (make check-all, CI) the stock shards
 # run CI's slice of the repeated tests: 4 leader kills (not 20), 4 load
 # cycles of 20 instances (not 20 of 50), 100 instances dumped (not 300), 10
-# fuzzed connections (not 30), and leave the TLS suite's tests to it; make
-# check runs them whole
+# fuzzed connections (not 30), and leave the TLS suite's tests to it, and
+# the debug slice's (tests/selftests/debug-ci) to the debug kernel: each
+# scenario runs once, in one of the modes; make check runs them whole
 stock_slice="" stock_skip=""
 if [ "$debug" != 0 ]; then
 	stock_slice="ZAB_KILLS=${ZAB_KILLS:-4} ZAB_CYCLES=${ZAB_CYCLES:-4} ZAB_CYCLE_INSTANCES=${ZAB_CYCLE_INSTANCES:-20} ZAB_MANY=${ZAB_MANY:-100} ZAB_FUZZ_ROUNDS=${ZAB_FUZZ_ROUNDS:-10}"
 	[ -n "${ZAB_TESTS:-}" ] || stock_skip=$tls_tests
+	if [ -z "${ZAB_TESTS:-}" ] && [ "$debug_ok" = 1 ] && [ "$debug" != kunit ] &&
+		[ "${ZAB_DEBUG_TESTS:-ci}" != all ]; then
+		stock_skip="$stock_skip|$(sed 's/[[:space:]]*#.*//; /^$/d' tests/selftests/debug-ci | paste -sd '|')"
+	fi
 fi
 
 # longest first
