@@ -354,15 +354,14 @@ void zab_bcast_durable(struct zab_instance *zi)
 u64 zab_bcast_send_hold(struct zab_instance *zi)
 {
 	struct zab_peer *peer;
-	u64 hold = U64_MAX;
-
-	u64 trimmed = zi->trimmed_zxid, pos;
+	u64 hold, trimmed, pos;
 
 	lockdep_assert_held(&zi->log_mutex);
 	if (zi->state != ZAB_STATE_LEADING)
-		return hold;
-	/* a follower being added, not on the list yet */
-	hold = READ_ONCE(zi->join_hold);
+		return U64_MAX;
+	trimmed = zi->trimmed_zxid;
+	/* followers synchronised, not on the list yet (sync_peer()) */
+	hold = zi->join_hold;
 	rcu_read_lock();
 	list_for_each_entry_rcu(peer, &zi->peers, node) {
 		if (!peer->to_follower || atomic_read(&peer->down))
@@ -1613,6 +1612,8 @@ static void sync_peer(struct zab_instance *zi, struct zab_peer *peer, u64 last)
 
 	sync = zab_log_sync_point(zi, last, &from);
 	WRITE_ONCE(peer->tx_zxid, from);
+	/* until start() put it on the list (zab_bcast_send_hold()) */
+	zi->join_hold = min(zi->join_hold, from);
 	/*
 	 * What it holds may not be durable yet: nothing counts until it
 	 * acknowledges, which it does once the first frame is in.
@@ -1626,7 +1627,10 @@ static void sync_peer(struct zab_instance *zi, struct zab_peer *peer, u64 last)
 	zab_stat_add(zi, how[sync].stat, 1);
 }
 
-/* With zi->lock held: attach the peers and start the heartbeat. */
+/*
+ * With zi->lock held: attach the peers and start the heartbeat. Once they
+ * are on the list, what sync_peer() held for them is theirs to hold.
+ */
 static void start(struct zab_instance *zi, struct zab_peer **peers,
 		  unsigned int n)
 {
@@ -1639,6 +1643,10 @@ static void start(struct zab_instance *zi, struct zab_peer **peers,
 		zi->nvoters += !peers[i]->observer;
 		zab_peer_attach(peers[i]);
 	}
+	/* the unlock publishes the list to trims under log_mutex */
+	mutex_lock(&zi->log_mutex);
+	zi->join_hold = U64_MAX;
+	mutex_unlock(&zi->log_mutex);
 	if (!delayed_work_pending(&zi->tick_work))
 		queue_delayed_work(zab_wq, &zi->tick_work,
 				   msecs_to_jiffies(READ_ONCE(zi->params.tick_ms)));
@@ -1860,14 +1868,8 @@ int zab_bcast_add_follower(struct zab_instance *zi,
 		goto out;
 	}
 	sync_peer(zi, peer, spec->last_zxid);
-	/*
-	 * Not on the list until start(): a commit in between must not trim
-	 * what it is to be sent first (zab_bcast_send_hold()).
-	 */
-	WRITE_ONCE(zi->join_hold, peer->tx_zxid);
 	mutex_unlock(&zi->log_mutex);
 	start(zi, &peer, 1);
-	WRITE_ONCE(zi->join_hold, U64_MAX);
 out:
 	mutex_unlock(&zi->lock);
 	return err;

@@ -113,8 +113,9 @@ struct zab_progress {
  * @local_bytes: bytes of this member's local writes in flight (see
  *	zab_bcast_rx_over_budget())
  * @trimmed_zxid: highest zxid dropped from the window
- * @join_hold: (leader) where a follower being added starts, U64_MAX if
- *	none: kept in the window until it is on @peers
+ * @join_hold: (leader) where the followers synchronised but not yet on
+ *	@peers start, U64_MAX if none: kept in the window until they are
+ *	(sync_peer(), start()); under log_mutex
  * @history_zxid: the last zxid of the history this role began with
  * @sync_seq: (follower) the last number a sync took (kmod/sync.c)
  * @sync_reply_seq: (follower) the newest question the leader answered
