@@ -84,6 +84,8 @@ int zab_hs_decode(const uint8_t *buf, size_t len, uint8_t type,
 			return bad(why, "history newer than its epoch");
 		break;
 	case ZAB_HS_SNAPREQ:
+		/* the epoch the asker is in: served only in the same one */
+		break;
 	case ZAB_HS_SNAPFILE:
 		if (hs->epoch)
 			return bad(why, "reserved field not zero");

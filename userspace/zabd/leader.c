@@ -619,7 +619,7 @@ static void got_snapreq(struct lconn *c, const struct zab_hs *hs)
 	fd = dup(c->fd);
 	conn_drop(c, LOG_DEBUG, "asks for a snapshot");
 	if (fd >= 0)
-		snapd_serve(z, fd, hs->sid, hs->zxid);
+		snapd_serve(z, fd, hs->sid, hs->zxid, hs->epoch);
 }
 
 /* The handshake of auth.h, before FOLLOWERINFO or SNAPREQ. */

@@ -73,7 +73,7 @@ struct snapd {
 	uint64_t fetch_snaps;	/* snaps_seen when the fetch child started */
 	unsigned int fetch_turn;	/* failed fetches since the last that worked */
 	uint32_t fetch_leader;	/* the leader when the fetch child started */
-	uint64_t fetch_upto;	/* ... the newest snapshot it takes */
+	uint32_t fetch_epoch;	/* ... and the epoch this member was in */
 };
 
 bool snapd_history_whole(const struct zabd *z, const struct zab_info *info)
@@ -203,7 +203,7 @@ static void fetch_child(struct snapd *s, uint32_t from)
 	auth.failed = NULL;
 	ret = snapxfer_fetch_progress(s->dir_fd, conf->data_dir, (struct sockaddr *)&dst, dlen,
 				      (struct sockaddr *)&src, slen, &auth, from, conf->myid, base,
-				      s->fetch_upto, (int)zabd_init_limit_ms(z), &res, note,
+				      s->fetch_epoch, (int)zabd_init_limit_ms(z), &res, note,
 				      fetched, &p);
 	progress_end(&p, !ret);
 	zab_nl_close(nl);
@@ -406,14 +406,12 @@ static void tick(struct timer *t)
 		s->fetch_snaps = s->snaps_seen;
 		s->fetch_leader = info.state == ZAB_STATE_FOLLOWING ? from : 0;
 		/*
-		 * A leader deposed without knowing it could be given a newer
-		 * epoch's snapshot, past proposals of its own that never
-		 * committed: at its next start, recovery would take those
-		 * for committed (the segments before the snapshot purged).
-		 * Its own commit point bounds it; a follower's leader's
-		 * snapshot holds what that leader committed.
+		 * Served only by a member in the same epoch (snapd_serve()):
+		 * one deposed, or in a newer epoch, could give a snapshot past
+		 * proposals of ours that never committed, which recovery would
+		 * take for committed once purge removed the segments before.
 		 */
-		s->fetch_upto = s->fetch_leader ? UINT64_MAX : info.commit_zxid;
+		s->fetch_epoch = info.epoch;
 		start_child(s, &s->work, KIND_FETCH, fetch_child_fn, from, -1);
 		zab_info_release(&info);
 		return;
@@ -458,15 +456,33 @@ static void serve_child_fn(struct snapd *s, uint64_t arg)
 	_exit(ret < 0 ? CHILD_FAILED : CHILD_DONE);
 }
 
-void snapd_serve(struct zabd *z, int fd, uint32_t sid, uint64_t from)
+void snapd_serve(struct zabd *z, int fd, uint32_t sid, uint64_t from, uint32_t epoch)
 {
 	struct snapd *s = z->snapd;
 	struct child *c = NULL;
 	struct zab_info info;
+	bool got = false;
 
 	for (size_t i = 0; s && i < MAX_SERVING && !c; i++)
 		c = s->serving[i].pid ? NULL : &s->serving[i];
-	if (!c || instance_get(z, &info) < 0) {
+	if (c && instance_get(z, &info) == 0) {
+		got = true;
+		/*
+		 * Only to a member of our epoch, while we lead or follow in
+		 * it: every record of our snapshot is then committed in the
+		 * history the asker holds (design.md, "Snapshots and purge").
+		 */
+		if ((info.state != ZAB_STATE_LEADING && info.state != ZAB_STATE_FOLLOWING) ||
+		    info.epoch != epoch) {
+			zinfo("member %u asks for a snapshot in epoch %u; this member is in epoch %u (%s): none",
+			      sid, epoch, info.epoch, info.state == ZAB_STATE_LEADING ? "leading" :
+			      info.state == ZAB_STATE_FOLLOWING ? "following" : "looking");
+			zab_info_release(&info);
+			got = false;
+			c = NULL;
+		}
+	}
+	if (!got) {
 		/* no log on disk, or too many at once: none, for now */
 		struct zab_hs hs = { .type = ZAB_HS_SNAPFILE, .sid = z->conf->myid };
 		uint8_t frame[ZAB_HS_SIZE];

@@ -297,10 +297,10 @@ done:
 }
 
 static int fetch(int fd, int dir_fd, const char *dir, uint32_t myid,
-		 uint64_t base, uint64_t upto, struct snapxfer_result *res,
+		 uint64_t base, uint32_t epoch, struct snapxfer_result *res,
 		 zab_disklog_note_fn note, zab_disklog_progress_fn progress, void *arg)
 {
-	struct zab_hs hs = { .type = ZAB_HS_SNAPREQ, .sid = myid, .zxid = base };
+	struct zab_hs hs = { .type = ZAB_HS_SNAPREQ, .sid = myid, .epoch = epoch, .zxid = base };
 	uint8_t frame[ZAB_HS_SIZE];
 	char tmp[48], why[192];
 	uint64_t snap_base;
@@ -325,11 +325,6 @@ static int fetch(int fd, int dir_fd, const char *dir, uint32_t myid,
 		zab_disk_say(note, arg, "asking for a snapshot: it covers up to 0x%llx only, not 0x%llx",
 		    (unsigned long long)hs.zxid, (unsigned long long)base);
 		return -EPROTO;
-	}
-	if (hs.zxid > upto) {
-		zab_disk_say(note, arg, "asking for a snapshot: it goes up to 0x%llx, past this member's commit point 0x%llx",
-			     (unsigned long long)hs.zxid, (unsigned long long)upto);
-		return -ERANGE;
 	}
 	snprintf(res->name, sizeof(res->name), "snap.%016llx", (unsigned long long)hs.zxid);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", res->name);
@@ -368,13 +363,13 @@ int snapxfer_fetch(int dir_fd, const char *dir, const struct sockaddr *dst,
 		   void *arg)
 {
 	return snapxfer_fetch_progress(dir_fd, dir, dst, dlen, src, slen, NULL, 0, myid,
-				       base, UINT64_MAX, timeout_ms, res, note, NULL, arg);
+				       base, 0, timeout_ms, res, note, NULL, arg);
 }
 
 int snapxfer_fetch_progress(int dir_fd, const char *dir, const struct sockaddr *dst,
 			    socklen_t dlen, const struct sockaddr *src, socklen_t slen,
 			    struct zab_auth *auth, uint32_t peer,
-			    uint32_t myid, uint64_t base, uint64_t upto, int timeout_ms,
+			    uint32_t myid, uint64_t base, uint32_t epoch, int timeout_ms,
 			    struct snapxfer_result *res, zab_disklog_note_fn note,
 			    zab_disklog_progress_fn progress, void *arg)
 {
@@ -404,7 +399,7 @@ int snapxfer_fetch_progress(int dir_fd, const char *dir, const struct sockaddr *
 			return ret == -EACCES ? -EKEYREJECTED : ret;
 		}
 	}
-	ret = fetch(fd, dir_fd, dir, myid, base, upto, res, note, progress, arg);
+	ret = fetch(fd, dir_fd, dir, myid, base, epoch, res, note, progress, arg);
 	close(fd);
 	close(lock);
 	return ret;

@@ -59,14 +59,13 @@ struct zab_auth;
  * and the file's size as the leader gave it (0: not given), with @arg; and
  * authenticating with @auth's keys (auth.h) as member @myid to member
  * @peer first, unless @auth is NULL or holds none: -EKEYREJECTED if the
- * peer failed it. A snapshot past @upto is refused (-ERANGE) before its
- * file is read: a leader takes one from a follower only up to its own
- * commit point (snapd.c).
+ * peer failed it. SNAPREQ carries @epoch, the epoch this member is in: a
+ * member serves only in the same one (snapd_serve()).
  */
 int snapxfer_fetch_progress(int dir_fd, const char *dir, const struct sockaddr *dst,
 			    socklen_t dlen, const struct sockaddr *src, socklen_t slen,
 			    struct zab_auth *auth, uint32_t peer,
-			    uint32_t myid, uint64_t base, uint64_t upto, int timeout_ms,
+			    uint32_t myid, uint64_t base, uint32_t epoch, int timeout_ms,
 			    struct snapxfer_result *res, zab_disklog_note_fn note,
 			    zab_disklog_progress_fn progress, void *arg);
 

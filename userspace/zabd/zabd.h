@@ -149,7 +149,7 @@ int snapd_open(struct zabd *z);
 void snapd_close(struct zabd *z);
 /* Answers a SNAPREQ from member @sid on @fd (taken over) for the records up
  * to @from: in a child process, or at once with "none". */
-void snapd_serve(struct zabd *z, int fd, uint32_t sid, uint64_t from);
+void snapd_serve(struct zabd *z, int fd, uint32_t sid, uint64_t from, uint32_t epoch);
 /*
  * Does the history on disk go back to zxid 0, as far as snapd knows: no
  * SNAP since it last looked (@info's count), none waiting for its snapshot
