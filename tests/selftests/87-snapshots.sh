@@ -177,10 +177,10 @@ installed_from_leader() {
 	grep -q "installed .*/snap\.[0-9a-f]* from leader" "$ENS_TMP/zabd.$1.log"
 }
 
-# A member that joins late, after the leader's window moved on, takes a
-# SNAP of the window, then fetches the leader's snapshot for what came
-# before: its readers from zxid 0 see what everyone else's see.
-test_late_joiner_gets_snapshot() {
+# two_past_the_window: members 1 and 2 of three formed, 900 keyed records
+# through them, in three batches that take snapshots and move the leader's
+# window past the first record; member 3 not started.
+two_past_the_window() {
 	snap_setup 3
 	zabd_start 1 2
 	wait_formed 20 1 2
@@ -189,6 +189,13 @@ test_late_joiner_gets_snapshot() {
 		sleep 1.5
 	done
 	converge_to "$LEADER" 1 2
+}
+
+# A member that joins late, after the leader's window moved on, takes a
+# SNAP of the window, then fetches the leader's snapshot for what came
+# before: its readers from zxid 0 see what everyone else's see.
+test_late_joiner_gets_snapshot() {
+	two_past_the_window
 	[ "$(zst "$LEADER" window_first)" != 0x100000001 ] ||
 		fail "the leader's window still starts at the first record"
 	zabd_start 3
@@ -246,14 +253,7 @@ test_partitioned_follower_fetches() {
 # gets a snapshot from it, where it had none to give.
 test_leader_fetches_its_gap() {
 	local first
-	snap_setup 3
-	zabd_start 1 2
-	wait_formed 20 1 2
-	for b in 0 1 2; do
-		put_keys $((b * 300 + 1)) $((b * 300 + 300))
-		sleep 1.5
-	done
-	converge_to "$LEADER" 1 2
+	two_past_the_window
 	zabd_start 3
 	wait_formed 30 1 2 3
 	wait_for 20 installed_from_leader 3 ||
