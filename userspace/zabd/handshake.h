@@ -27,14 +27,16 @@
  * Nothing else is sent by zabd on that connection: after ACKEPOCH, the
  * stream belongs to the kernel (<linux/zab.h>, "The peer wire format").
  *
- * A member whose log starts after a SNAP asks the leader, on a connection
- * of its own, for a snapshot of the records before (snapxfer.h):
+ * A member whose log starts after a SNAP asks its leader (a leader: the
+ * other members), on a connection of its own, for a snapshot of the
+ * records before (snapxfer.h):
  *
- *	SNAPREQ       member -> leader    epoch: 0; zxid: the member's log
- *	                                  starts after it
- *	SNAPFILE      leader -> member    epoch: 0; zxid: the snapshot's (0:
- *	                                  none), then the snapshot file's bytes
- *	                                  until the leader closes
+ *	SNAPREQ       asker -> member     epoch: the asker's; zxid: the
+ *	                                  asker's log starts after it
+ *	SNAPFILE      member -> asker     epoch: 0; zxid: the snapshot's (0:
+ *	                                  none, or not in the asker's epoch),
+ *	                                  then the snapshot file's bytes until
+ *	                                  the member closes
  */
 #ifndef ZABD_HANDSHAKE_H
 #define ZABD_HANDSHAKE_H

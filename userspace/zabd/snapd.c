@@ -209,7 +209,8 @@ static void fetch_child(struct snapd *s, uint32_t from)
 	zab_nl_close(nl);
 	if (ret < 0) {
 		zwarn("no snapshot from %s %u: %s", who, from,
-		      ret == -ENOENT ? "it has none" : strerror(-ret));
+		      ret == -ENOENT ? "it has none, or is not in this member's epoch" :
+		      strerror(-ret));
 		_exit(ret == -EKEYREJECTED ? CHILD_AUTH_FAILED : CHILD_FAILED);
 	}
 	zinfo("installed %s/%s from %s %u (%" PRIu64 " bytes)", conf->data_dir,
@@ -363,8 +364,14 @@ static uint32_t fetch_source(struct snapd *s, const struct zab_info *info)
 	const struct ensemble *ens = &s->z->ens;
 	size_t k, i;
 
+	/*
+	 * Not before the leader's first frame (a TRUNC, say) and the history
+	 * it gave are on disk: a snapshot installed before could cover a
+	 * proposal of ours the TRUNC is to cut, which recovery would take
+	 * for committed.
+	 */
 	if (info->state == ZAB_STATE_FOLLOWING)
-		return info->leader;
+		return follower_synced(s->z) ? info->leader : 0;
 	if (info->state != ZAB_STATE_LEADING || ens->n < 2)
 		return 0;
 	for (k = s->fetch_turn % (ens->n - 1), i = 0; i < ens->n; i++) {

@@ -321,6 +321,11 @@ static int fetch(int fd, int dir_fd, const char *dir, uint32_t myid,
 	}
 	if (!hs.zxid)
 		return -ENOENT;
+	if (epoch && ZAB_ZXID_EPOCH(hs.zxid) > epoch) {
+		zab_disk_say(note, arg, "asking for a snapshot: 0x%llx is of an epoch newer than this member's (%u)",
+			     (unsigned long long)hs.zxid, epoch);
+		return -EPROTO;
+	}
 	if (hs.zxid < base) {
 		zab_disk_say(note, arg, "asking for a snapshot: it covers up to 0x%llx only, not 0x%llx",
 		    (unsigned long long)hs.zxid, (unsigned long long)base);
