@@ -1283,8 +1283,8 @@ static void test_snapshot_transfer(void **state)
 
 	/* the newest snapshot covers what the asker lacks */
 	pid = serve_one(lfd, Z(1, 8));
-	assert_int_equal(snapxfer_fetch(ofd, other, (struct sockaddr *)&sa, len, NULL, 0,
-					2, Z(1, 4), 2000, &res, note, NULL), 0);
+	assert_int_equal(snapxfer_fetch_progress(ofd, other, (struct sockaddr *)&sa, len, NULL, 0, NULL, 0,
+						 2, Z(1, 4), 0, 2000, &res, note, NULL, NULL), 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(status, 0);
 	assert_string_equal(res.name, "snap.0000000100000005");
@@ -1325,8 +1325,8 @@ static void test_snapshot_transfer(void **state)
 
 	/* nothing to give: committed up to 0x100000008, asked for more */
 	pid = serve_one(lfd, Z(1, 8));
-	assert_int_equal(snapxfer_fetch(ofd, other, (struct sockaddr *)&sa, len, NULL, 0,
-					2, Z(1, 9), 2000, &res, note, NULL), -ENOENT);
+	assert_int_equal(snapxfer_fetch_progress(ofd, other, (struct sockaddr *)&sa, len, NULL, 0, NULL, 0,
+						 2, Z(1, 9), 0, 2000, &res, note, NULL, NULL), -ENOENT);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 
 	/* the asker's log: it starts after a SNAP that snap.Z covers */

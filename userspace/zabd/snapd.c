@@ -463,40 +463,42 @@ static void serve_child_fn(struct snapd *s, uint64_t arg)
 	_exit(ret < 0 ? CHILD_FAILED : CHILD_DONE);
 }
 
+/* Answers SNAPREQ on @fd with none, and closes it. */
+static void serve_none(const struct zabd *z, int fd)
+{
+	struct zab_hs hs = { .type = ZAB_HS_SNAPFILE, .sid = z->conf->myid };
+	uint8_t frame[ZAB_HS_SIZE];
+
+	zab_hs_encode(&hs, frame);
+	sock_send(fd, frame, sizeof(frame));
+	close(fd);
+}
+
 void snapd_serve(struct zabd *z, int fd, uint32_t sid, uint64_t from, uint32_t epoch)
 {
 	struct snapd *s = z->snapd;
 	struct child *c = NULL;
 	struct zab_info info;
-	bool got = false;
 
 	for (size_t i = 0; s && i < MAX_SERVING && !c; i++)
 		c = s->serving[i].pid ? NULL : &s->serving[i];
-	if (c && instance_get(z, &info) == 0) {
-		got = true;
-		/*
-		 * Only to a member of our epoch, while we lead or follow in
-		 * it: every record of our snapshot is then committed in the
-		 * history the asker holds (design.md, "Snapshots and purge").
-		 */
-		if ((info.state != ZAB_STATE_LEADING && info.state != ZAB_STATE_FOLLOWING) ||
-		    info.epoch != epoch) {
-			zinfo("member %u asks for a snapshot in epoch %u; this member is in epoch %u (%s): none",
-			      sid, epoch, info.epoch, info.state == ZAB_STATE_LEADING ? "leading" :
-			      info.state == ZAB_STATE_FOLLOWING ? "following" : "looking");
-			zab_info_release(&info);
-			got = false;
-			c = NULL;
-		}
-	}
-	if (!got) {
+	if (!c || instance_get(z, &info) < 0) {
 		/* no log on disk, or too many at once: none, for now */
-		struct zab_hs hs = { .type = ZAB_HS_SNAPFILE, .sid = z->conf->myid };
-		uint8_t frame[ZAB_HS_SIZE];
-
-		zab_hs_encode(&hs, frame);
-		sock_send(fd, frame, sizeof(frame));
-		close(fd);
+		serve_none(z, fd);
+		return;
+	}
+	/*
+	 * Only to a member of our epoch, while we lead or follow in it: every
+	 * record of our snapshot is then committed in the history the asker
+	 * holds (design.md, "Snapshots and purge").
+	 */
+	if ((info.state != ZAB_STATE_LEADING && info.state != ZAB_STATE_FOLLOWING) ||
+	    info.epoch != epoch) {
+		zinfo("member %u asks for a snapshot in epoch %u; this member is in epoch %u (%s): none",
+		      sid, epoch, info.epoch, info.state == ZAB_STATE_LEADING ? "leading" :
+		      info.state == ZAB_STATE_FOLLOWING ? "following" : "looking");
+		zab_info_release(&info);
+		serve_none(z, fd);
 		return;
 	}
 	zinfo("member %u asks for a snapshot of the records up to 0x%" PRIx64, sid, from);

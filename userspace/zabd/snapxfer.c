@@ -361,16 +361,6 @@ static int fetch(int fd, int dir_fd, const char *dir, uint32_t myid,
 	return ret == 1 ? 0 : ret;
 }
 
-int snapxfer_fetch(int dir_fd, const char *dir, const struct sockaddr *dst,
-		   socklen_t dlen, const struct sockaddr *src, socklen_t slen,
-		   uint32_t myid, uint64_t base, int timeout_ms,
-		   struct snapxfer_result *res, zab_disklog_note_fn note,
-		   void *arg)
-{
-	return snapxfer_fetch_progress(dir_fd, dir, dst, dlen, src, slen, NULL, 0, myid,
-				       base, 0, timeout_ms, res, note, NULL, arg);
-}
-
 int snapxfer_fetch_progress(int dir_fd, const char *dir, const struct sockaddr *dst,
 			    socklen_t dlen, const struct sockaddr *src, socklen_t slen,
 			    struct zab_auth *auth, uint32_t peer,

@@ -40,23 +40,15 @@ int snapxfer_serve(int fd, int dir_fd, const char *dir, uint32_t myid,
 		   struct snapxfer_result *res, zab_disklog_note_fn note,
 		   void *arg);
 
+struct zab_auth;
+
 /*
  * Asks the member at @dst (from @src) for a snapshot covering @base, and
  * installs it in @dir_fd as snap.Z. 0, -ENOENT if it has none, -EPROTO if
  * what came does not check, -EBUSY if the directory's snapshot lock is
- * held, or -errno; notes say what failed.
- */
-int snapxfer_fetch(int dir_fd, const char *dir, const struct sockaddr *dst,
-		   socklen_t dlen, const struct sockaddr *src, socklen_t slen,
-		   uint32_t myid, uint64_t base, int timeout_ms,
-		   struct snapxfer_result *res, zab_disklog_note_fn note,
-		   void *arg);
-
-struct zab_auth;
-
-/*
- * snapxfer_fetch(), telling @progress (if not NULL) of the bytes received
- * and the file's size as the leader gave it (0: not given), with @arg; and
+ * held, or -errno; notes say what failed. Tells @progress (if not NULL)
+ * of the bytes received and the file's size as the member gave it (0: not
+ * given), with @arg; and
  * authenticating with @auth's keys (auth.h) as member @myid to member
  * @peer first, unless @auth is NULL or holds none: -EKEYREJECTED if the
  * peer failed it. SNAPREQ carries @epoch, the epoch this member is in: a
